@@ -1,0 +1,1 @@
+"""jineng: vocational skills training management platform."""

@@ -1,0 +1,87 @@
+"""Configuration read from the environment, before Django is set up.
+
+Kept apart from settings.py so that the CLI can check the configuration and refuse to start
+with a one-line reason instead of a traceback.
+"""
+
+import base64
+import binascii
+import json
+import os
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+# The repository root when installed editable (the supported set-up); front-end assets live here.
+REPO_DIR = Path(__file__).resolve().parents[2]
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in TRUE_WORDS
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name, "")
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    return items or default
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("JINENG_DATA_DIR") or REPO_DIR / "var").resolve()
+
+
+def _demo_keys(directory: Path) -> dict[str, str]:
+    """Keys of the embedded demo: generated once, kept in the data directory (mode 0600)."""
+    path = directory / "demo-keys.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    directory.mkdir(parents=True, exist_ok=True)
+    keys = {
+        "secret_key": secrets.token_urlsafe(50),
+        "data_key": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    }
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(keys, handle)
+    return keys
+
+
+def decode_data_key(text: str) -> bytes:
+    """JINENG_DATA_KEY is 32 random bytes in URL-safe base64 (AES-256-GCM and HMAC key)."""
+    try:
+        key = base64.urlsafe_b64decode(text.strip().encode())
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != 32:
+        raise ImproperlyConfigured(
+            "JINENG_DATA_KEY must be 32 bytes in URL-safe base64 "
+            '(make one with: python -c "import base64,os;'
+            'print(base64.urlsafe_b64encode(os.urandom(32)).decode())")'
+        )
+    return key
+
+
+def secret_keys(debug: bool, demo: bool) -> tuple[str, bytes]:
+    """Return (SECRET_KEY, data key); refuse with one line when production lacks them."""
+    secret = os.environ.get("JINENG_SECRET_KEY", "").strip()
+    data_key = os.environ.get("JINENG_DATA_KEY", "").strip()
+    if (not secret or not data_key) and (demo or debug):
+        keys = _demo_keys(data_dir())
+        secret = secret or keys["secret_key"]
+        data_key = data_key or keys["data_key"]
+    if not secret:
+        raise ImproperlyConfigured(
+            "JINENG_SECRET_KEY is not set: set it and JINENG_DATA_KEY in the environment "
+            "(or run the embedded demo with `make run`)"
+        )
+    if len(secret) < 32:
+        raise ImproperlyConfigured("JINENG_SECRET_KEY is too short: use at least 32 characters")
+    if not data_key:
+        raise ImproperlyConfigured("JINENG_DATA_KEY is not set: personal data cannot be encrypted")
+    return secret, decode_data_key(data_key)

@@ -1,0 +1,83 @@
+"""The Django admin, for system administrators. Writes go through the services, so they are
+audited like any other; the audit log itself is read-only here."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from jineng.core import services, writes
+from jineng.core.models import ApiToken, AuditEntry, Organisation, User
+
+admin.site.site_header = _("jineng administration")
+admin.site.site_title = _("jineng")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "code", "region_code", "parent", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "code"]
+    readonly_fields = ["path", "depth", "created_at"]
+    raw_id_fields = ["parent"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            created = services.create_organisation(
+                kind=obj.kind, name=obj.name, code=obj.code, parent=obj.parent,
+                region_code=obj.region_code,
+            )
+            obj.pk, obj.path = created.pk, created.path
+            return
+        fields = {name: getattr(obj, name) for name in form.changed_data if name != "parent"}
+        original = Organisation.objects.get(pk=obj.pk)
+        if "parent" in form.changed_data and obj.parent:
+            services.move_organisation(original, obj.parent)
+            original.refresh_from_db()
+        if fields:
+            writes.update(original, **fields)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # organisations are deactivated, never deleted: history points at them
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    list_display = ["username", "full_name", "organisation", "is_active", "last_login"]
+    search_fields = ["username", "full_name"]
+    list_filter = ["is_active", "roles__role"]
+    fields = ["username", "full_name", "email", "organisation", "is_active"]
+    readonly_fields = ["username"]
+    raw_id_fields = ["organisation"]
+
+    def has_add_permission(self, request):
+        return False  # users are created with `jineng createuser` (roles and password rules)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: the audit log refers to users
+
+    def save_model(self, request, obj, form, change):
+        original = User.objects.get(pk=obj.pk)
+        writes.update(original, **{name: getattr(obj, name) for name in form.changed_data})
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor_label", "action", "object_type", "object_repr", "ip", "request_id"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor_label", "object_repr", "request_id", "object_id"]
+    date_hierarchy = "at"
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    list_display = ["name", "user", "prefix", "created_at", "expires_at", "last_used_at"]

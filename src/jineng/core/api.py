@@ -1,0 +1,171 @@
+"""The core API: the current user, organisations, users, the audit log and API tokens."""
+
+import logging
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, permissions, serializers, status, viewsets
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from jineng.core import selectors, services
+from jineng.core.filters import AuditEntryFilter
+from jineng.core.middleware import client_ip
+from jineng.core.models import AuditEntry, Organisation, User
+from jineng.core.roles import CAPABILITIES, Capability, has_capability
+from jineng.core.security import LockedOut, is_locked
+
+logger = logging.getLogger("jineng.api")
+
+
+def exception_handler(exc, context):
+    """Every error answers JSON in the user's language; no traceback ever leaves the server."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, DjangoPermissionDenied) and str(exc):
+        exc = exceptions.PermissionDenied(str(exc))
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        request = context.get("request")
+        logger.exception("API error", exc_info=exc)
+        response = Response(
+            {
+                "detail": _("An internal error occurred. It has been logged."),
+                "request_id": getattr(request, "request_id", ""),
+            },
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    return response
+
+
+class CapabilityPermission(permissions.BasePermission):
+    """The view's `capability` is needed; without it, object routes answer 404 like out-of-scope."""
+
+    def has_permission(self, request, view):
+        if has_capability(request.user, view.capability):
+            return True
+        if request.user.is_authenticated and view.kwargs.get("pk") is not None:
+            raise exceptions.NotFound()
+        return False
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id", "kind", "kind_label", "name", "code", "region_code", "parent", "path",
+            "depth", "is_active",
+        ]
+        read_only_fields = ["path", "depth"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    roles = serializers.SerializerMethodField()
+    organisation_name = serializers.CharField(source="organisation.name", default="")
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "organisation", "organisation_name", "roles",
+                  "is_active", "last_login"]
+
+    def get_roles(self, user) -> list[str]:
+        return sorted(user.role_set)
+
+
+class MeSerializer(UserSerializer):
+    capabilities = serializers.SerializerMethodField()
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "capabilities"]
+
+    def get_capabilities(self, user) -> list[str]:
+        return sorted(cap for cap, roles in CAPABILITIES.items() if user.role_set & roles)
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "at", "actor", "actor_label", "ip", "request_id", "action",
+                  "object_type", "object_id", "object_repr", "before", "after", "message"]
+
+
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Organisations in the caller's scope: their region, their own organisation, or all."""
+
+    serializer_class = OrganisationSerializer
+    permission_classes = [permissions.IsAuthenticated, CapabilityPermission]
+    capability = Capability.VIEW_ORGANISATIONS
+    filterset_fields = ["kind", "code", "parent"]
+
+    def get_queryset(self):
+        return selectors.organisations_for(self.request.user)
+
+
+class UserViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = UserSerializer
+    permission_classes = [permissions.IsAuthenticated, CapabilityPermission]
+    capability = Capability.VIEW_USERS
+    filterset_fields = ["organisation", "is_active"]
+
+    def get_queryset(self):
+        return selectors.users_for(self.request.user)
+
+
+class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The append-only audit log: read and filter, never write."""
+
+    serializer_class = AuditEntrySerializer
+    permission_classes = [permissions.IsAuthenticated, CapabilityPermission]
+    capability = Capability.VIEW_AUDIT
+    filterset_class = AuditEntryFilter
+
+    def get_queryset(self):
+        return selectors.audit_entries_for(self.request.user)
+
+
+@extend_schema(responses=MeSerializer)
+@api_view(["GET"])
+def me(request):
+    """The calling user, their roles, organisation and capabilities."""
+    return Response(MeSerializer(request.user).data)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
+    name = serializers.CharField(max_length=100, required=False, default="api")
+
+
+@extend_schema(
+    request=TokenRequestSerializer,
+    responses=inline_serializer(
+        "TokenResponse",
+        {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()},
+    ),
+    auth=[],
+)
+@api_view(["POST"])
+@permission_classes([permissions.AllowAny])
+def obtain_token(request):
+    """Exchange a username and password for an API token (the login lockout applies)."""
+    data = TokenRequestSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    username = data.validated_data["username"]
+    user = authenticate(
+        request._request, username=username, password=data.validated_data["password"]
+    )
+    if user is None:
+        # Django turns the lockout backend's refusal into None: tell the caller which it was.
+        if is_locked(username, client_ip(request._request)):
+            raise exceptions.PermissionDenied(str(LockedOut()))
+        raise exceptions.AuthenticationFailed(_("Wrong username or password."))
+    request._request.user = user  # the token's audit entry names its owner as the actor
+    token, key = services.issue_api_token(user, data.validated_data["name"])
+    return Response({"token": key, "expires_at": token.expires_at}, status=201)

@@ -1,0 +1,123 @@
+"""The one audit-log writer.
+
+Services call `record()` for every write; the request middleware (or `audit_context()` in the
+CLI and tasks) supplies who, from which address, and the request id that ties bulk changes
+together. Personal fields are masked in the before/after snapshots.
+"""
+
+import contextlib
+import contextvars
+import datetime
+import decimal
+import uuid
+from dataclasses import dataclass
+
+from django.db import models
+
+from jineng.core.personal import mask_id_number, mask_phone, mask_text
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    actor: object = None  # a user, or None for the system
+    ip: str | None = None
+    request_id: str = ""
+    request: object = None  # the HttpRequest, whose user API authentication may set later
+
+    def acting_user(self):
+        user = getattr(self.request, "user", None) if self.request is not None else self.actor
+        return user if getattr(user, "is_authenticated", False) else None
+
+
+_context: contextvars.ContextVar[AuditContext] = contextvars.ContextVar(
+    "jineng_audit_context", default=AuditContext()
+)
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def current() -> AuditContext:
+    return _context.get()
+
+
+@contextlib.contextmanager
+def audit_context(actor=None, ip: str | None = None, request_id: str | None = None, request=None):
+    """Set who is acting for the duration of a block (CLI commands, tasks, requests)."""
+    ctx = AuditContext(
+        actor=actor, ip=ip, request_id=request_id or new_request_id(), request=request
+    )
+    token = _context.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _context.reset(token)
+
+
+def _json_value(value):
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (bytes, memoryview)):
+        return "<binary>"
+    return value
+
+
+def snapshot(obj: models.Model) -> dict:
+    """The object's concrete field values, JSON-ready, with personal fields masked.
+
+    A model lists what to leave out in `audit_exclude` and what to mask in
+    `personal_fields` ({"field": "id_number" | "phone"}).
+    """
+    exclude = getattr(obj, "audit_exclude", frozenset())
+    personal = getattr(obj, "personal_fields", {})
+    maskers = {"id_number": mask_id_number, "phone": mask_phone}
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        value = getattr(obj, field.attname)
+        if field.name in personal and value:
+            value = maskers[personal[field.name]](str(value))
+        data[field.attname] = _json_value(value)
+    return data
+
+
+def record(
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    message: str = "",
+    org_path: str | None = None,
+):
+    """Append one entry to the audit log."""
+    from jineng.core.models import AuditEntry
+
+    ctx = current()
+    user = ctx.acting_user()
+    object_type = object_id = object_repr = ""
+    if obj is not None:
+        object_type = obj._meta.label_lower
+        object_id = str(obj.pk)
+        object_repr = mask_text(str(obj))[:200]
+        if org_path is None:
+            spec = getattr(type(obj), "scope", None)
+            org_path = spec.org_path_of(obj) if spec else ""
+    return AuditEntry.objects.create(
+        actor_id=user.pk if user else None,
+        actor_label=mask_text(user.get_username()) if user else "system",
+        ip=ctx.ip,
+        request_id=ctx.request_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        org_path=org_path or "",
+        before=before,
+        after=after,
+        message=mask_text(message)[:300],
+    )

@@ -1,0 +1,25 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jineng.core.roles import Capability, has_capability
+
+# Navigation entries: (label, url name, capability needed or None for every signed-in user).
+NAVIGATION = [
+    (_("Home"), "home", None),
+    (_("Organisations"), "core:organisation-list", Capability.VIEW_ORGANISATIONS),
+    (_("Users"), "core:user-list", Capability.VIEW_USERS),
+    (_("Audit log"), "core:audit-list", Capability.VIEW_AUDIT),
+    (_("API"), "api-docs", None),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [
+        {"label": label, "url": reverse(name), "active": request.path == reverse(name)}
+        for label, name, capability in NAVIGATION
+        if capability is None or has_capability(user, capability)
+    ]
+    return {"nav_items": items}

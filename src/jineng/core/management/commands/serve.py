@@ -1,0 +1,70 @@
+"""Serve jineng with gunicorn (static files by whitenoise), optionally with a task worker.
+
+Never Django's runserver: the same production server runs in the demo and in production.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Run the production web server (gunicorn), and with --with-worker a task worker too."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default="127.0.0.1:8000", help="address:port to listen on")
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("JINENG_WEB_WORKERS", "2"))
+        )
+        parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--with-worker", action="store_true", help="also run one background task worker"
+        )
+
+    def handle(self, *args, **options):
+        if not (settings.STATIC_ROOT / "staticfiles.json").exists():
+            raise CommandError(
+                "static files are not collected: run `jineng collectstatic --noinput` first"
+            )
+        web = subprocess.Popen([
+            sys.executable, "-m", "gunicorn", "jineng.wsgi:application",
+            "--bind", options["bind"],
+            "--workers", str(options["workers"]),
+            "--threads", str(options["threads"]),
+            "--access-logfile", "-",
+            "--forwarded-allow-ips", os.environ.get("JINENG_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ])  # fmt: skip
+        children = [web]
+        if options["with_worker"]:
+            children.append(subprocess.Popen([sys.executable, "-m", "jineng.cli", "worker"]))
+        self.stdout.write(f"jineng is running at http://{options['bind']}/  (Ctrl+C stops it)")
+        self._supervise(children)
+
+    def _supervise(self, children: list[subprocess.Popen]) -> None:
+        """Wait until a child exits or we are told to stop; then stop them all."""
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        failed = [child.returncode for child in children if child.returncode not in (0, -15)]
+        if failed and not stopping:
+            raise CommandError(f"a server process exited with status {failed[0]}")

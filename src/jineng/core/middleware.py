@@ -1,0 +1,54 @@
+import re
+
+from django.conf import settings
+
+from jineng.core import audit
+
+REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def client_ip(request) -> str | None:
+    """The client's address. Behind a proxy, the proxy's X-Forwarded-For (last hop it added)."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    """Give each request an id and make it, the address and the user known to the audit log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if REQUEST_ID_RE.match(incoming) else audit.new_request_id()
+        request.request_id = request_id
+        with audit.audit_context(ip=client_ip(request), request_id=request_id, request=request):
+            response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django 5.2 does not set itself: Content-Security-Policy and Permissions-Policy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = settings.CONTENT_SECURITY_POLICY
+        if request.path.startswith("/api/docs"):
+            # Swagger UI writes <style> elements of its own; scripts stay same-origin only.
+            policy = policy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+        response.setdefault("Content-Security-Policy", policy)
+        response.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Pages with personal data must not stay in shared caches or the back button.
+            response.setdefault("Cache-Control", "no-store")
+        return response

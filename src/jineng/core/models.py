@@ -1,0 +1,212 @@
+"""Organisations, users and their roles, the audit log, login failures and API tokens.
+
+Models hold data and constraints only; every write with a rule goes through services.py.
+"""
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jineng.core.roles import OrgKind, Role
+from jineng.core.scope import ScopeSpec
+
+PATH_SEGMENT_WIDTH = 7  # zero-padded primary keys keep the path sortable in tree order
+
+
+class Organisation(models.Model):
+    """A node of the organisation tree: bureaus by region, departments, institutions, ..."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    # GB/T 2260 code for a bureau; 统一社会信用代码 or a local code for the others.
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    region_code = models.CharField(_("region code"), max_length=12, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    # Materialised path: "/0000001/0000002/"; a subtree is every path that starts with this one.
+    path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    scope = ScopeSpec(org_paths=("path",))
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def path_segment(pk: int) -> str:
+        return f"{pk:0{PATH_SEGMENT_WIDTH}d}/"
+
+    def ancestor_paths(self) -> list[str]:
+        """Paths of this node and every node above it, nearest last."""
+        segments = self.path.strip("/").split("/")
+        return ["/" + "/".join(segments[: i + 1]) + "/" for i in range(len(segments))]
+
+    def nearest_bureau(self) -> "Organisation | None":
+        if self.kind == OrgKind.BUREAU:
+            return self
+        bureaus = Organisation.objects.filter(
+            path__in=self.ancestor_paths(), kind=OrgKind.BUREAU
+        ).order_by("-depth")
+        return bureaus.first()
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+
+    objects = UserManager()
+
+    # A user record belongs to its organisation; a worker sees their own record.
+    scope = ScopeSpec(org_paths=("organisation__path",), owner="pk")
+    audit_exclude = frozenset({"password", "last_login"})
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @cached_property
+    def role_set(self) -> frozenset[str]:
+        return frozenset(self.roles.values_list("role", flat=True))
+
+    def role_labels(self) -> list[str]:
+        return [str(Role(role).label) for role in sorted(self.role_set)]
+
+
+class UserRole(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="uniq_user_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("the audit log is append-only")
+
+    def delete(self):
+        raise PermissionError("the audit log is append-only")
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("create")
+    UPDATE = "update", _("update")
+    DELETE = "delete", _("delete")
+    LOGIN = "login", _("login")
+    LOGOUT = "logout", _("logout")
+    LOGIN_FAILED = "login_failed", _("failed login")
+    LOCKED_OUT = "locked_out", _("locked out")
+    VIEW_PERSONAL = "view_personal", _("full view of personal data")
+
+
+class AuditEntry(models.Model):
+    """One append-only record of a write, a login event or a view of personal data.
+
+    Database triggers (migration 0002) refuse UPDATE and DELETE as well, so not even raw SQL
+    through the application's connection can change an entry.
+    """
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("actor"), on_delete=models.DO_NOTHING, null=True,
+        db_constraint=False, related_name="+",
+    )
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    # The organisation the object belongs to, so that auditors see their region's entries.
+    org_path = models.CharField(max_length=255, blank=True, db_index=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    scope = ScopeSpec(org_paths=("org_path",), owner="actor")
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("the audit log is append-only")
+
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept to lock out an account or an address. The username is hashed."""
+
+    username_hash = models.CharField(max_length=64, db_index=True)
+    ip = models.GenericIPAddressField(null=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; the key is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    scope = ScopeSpec(org_paths=("user__organisation__path",), owner="user")
+    audit_exclude = frozenset({"key_hash"})
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,71 @@
+"""Roles, and what each may do. Which objects a role sees is the data scope's business (scope.py)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    WORKER = "worker", _("Worker")
+    INSTITUTION_STAFF = "institution_staff", _("Training institution staff")
+    EVALUATION_STAFF = "evaluation_staff", _("Evaluation organisation staff")
+    REVIEWER = "reviewer", _("Bureau reviewer")
+    DEPARTMENT_STAFF = "department_staff", _("Industry department staff")
+    FINANCE_AUDIT = "finance_audit", _("Finance / audit (read-only)")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+class OrgKind(models.TextChoices):
+    BUREAU = "bureau", _("HRSS bureau")
+    DEPARTMENT = "department", _("Industry department")
+    INSTITUTION = "institution", _("Training institution")
+    EVALUATION_ORG = "evaluation_org", _("Evaluation organisation")
+
+
+# The kinds of organisation a holder of each role may belong to.
+ROLE_ORG_KINDS = {
+    Role.WORKER: {OrgKind.BUREAU},
+    Role.INSTITUTION_STAFF: {OrgKind.INSTITUTION},
+    Role.EVALUATION_STAFF: {OrgKind.EVALUATION_ORG},
+    Role.REVIEWER: {OrgKind.BUREAU},
+    Role.DEPARTMENT_STAFF: {OrgKind.DEPARTMENT},
+    Role.FINANCE_AUDIT: {OrgKind.BUREAU, OrgKind.DEPARTMENT},
+    Role.SYSTEM_ADMIN: {OrgKind.BUREAU},
+}
+
+# Roles whose scope is the region of their bureau (the nearest bureau at or above their
+# organisation), rather than their own organisation.
+REGIONAL_ROLES = {Role.REVIEWER, Role.FINANCE_AUDIT}
+# Roles whose scope is their own organisation and its sub-units.
+ORGANISATION_ROLES = {Role.INSTITUTION_STAFF, Role.EVALUATION_STAFF, Role.DEPARTMENT_STAFF}
+# Roles that only write nothing: refused by every write service.
+READ_ONLY_ROLES = {Role.FINANCE_AUDIT}
+
+
+class Capability(models.TextChoices):
+    VIEW_ORGANISATIONS = "organisations.view", _("View organisations")
+    MANAGE_ORGANISATIONS = "organisations.manage", _("Manage organisations")
+    VIEW_USERS = "users.view", _("View users")
+    MANAGE_USERS = "users.manage", _("Manage users")
+    VIEW_AUDIT = "audit.view", _("View the audit log")
+
+
+CAPABILITIES: dict[str, set[str]] = {
+    Capability.VIEW_ORGANISATIONS: {
+        Role.INSTITUTION_STAFF,
+        Role.EVALUATION_STAFF,
+        Role.REVIEWER,
+        Role.DEPARTMENT_STAFF,
+        Role.FINANCE_AUDIT,
+        Role.SYSTEM_ADMIN,
+    },
+    Capability.MANAGE_ORGANISATIONS: {Role.SYSTEM_ADMIN},
+    Capability.VIEW_USERS: {Role.REVIEWER, Role.FINANCE_AUDIT, Role.SYSTEM_ADMIN},
+    Capability.MANAGE_USERS: {Role.SYSTEM_ADMIN},
+    Capability.VIEW_AUDIT: {Role.FINANCE_AUDIT, Role.SYSTEM_ADMIN},
+}
+
+
+def has_capability(user, capability: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.role_set & CAPABILITIES[capability])

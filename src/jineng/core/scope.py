@@ -1,0 +1,114 @@
+"""The one data-scope mechanism. Every list, detail, API call and export filters through it.
+
+A model declares how its rows hang on the organisation tree with a ScopeSpec:
+
+    scope = ScopeSpec(org_paths=("institution__path",), owner="person__user")
+
+`org_paths` are lookups that reach an Organisation.path (several: a row is visible if any of
+them is inside the viewer's subtrees); `owner` is a lookup to the user who owns the row
+(a worker sees only rows they own).
+
+A viewer's scope is the union over their roles:
+- system admin: everything;
+- reviewer, finance/audit: the subtree of the nearest bureau at or above their organisation,
+  that is their region and everything below it;
+- institution, evaluation and department staff: their own organisation's subtree;
+- worker: rows they own.
+
+Objects outside the scope are simply absent, so detail pages and the API answer 404 for them.
+"""
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+
+@dataclass(frozen=True)
+class ScopeSpec:
+    org_paths: tuple[str, ...] = ()
+    owner: str | None = None
+
+    def org_path_of(self, obj: Model) -> str:
+        """The organisation path of one object (its first org lookup), for audit entries."""
+        for lookup in self.org_paths:
+            value = obj
+            for part in lookup.split("__"):
+                value = getattr(value, part, None)
+                if value is None:
+                    break
+            if value:
+                return str(value)
+        return ""
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    org_prefixes: frozenset[str] = field(default_factory=frozenset)
+    owner_id: int | None = None
+
+    def q_for(self, spec: ScopeSpec) -> Q | None:
+        """A filter for a model with this spec, or None when the viewer may see nothing."""
+        conditions = [
+            Q(**{f"{lookup}__startswith": prefix})
+            for lookup in spec.org_paths
+            for prefix in sorted(self.org_prefixes)
+        ]
+        if spec.owner and self.owner_id is not None:
+            conditions.append(Q(**{spec.owner: self.owner_id}))
+        return reduce(or_, conditions) if conditions else None
+
+
+def scope_of(user) -> Scope:
+    """Compute a user's scope from their roles and organisation (cached on the user object)."""
+    cached = getattr(user, "_jineng_scope", None)
+    if cached is not None:
+        return cached
+    scope = _compute_scope(user)
+    if getattr(user, "is_authenticated", False):
+        user._jineng_scope = scope
+    return scope
+
+
+def _compute_scope(user) -> Scope:
+    from jineng.core.roles import ORGANISATION_ROLES, REGIONAL_ROLES, Role
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    roles = user.role_set
+    if Role.SYSTEM_ADMIN in roles:
+        return Scope(everything=True)
+    prefixes: set[str] = set()
+    org = user.organisation
+    if org is not None:
+        if roles & REGIONAL_ROLES:
+            bureau = org.nearest_bureau()
+            if bureau is not None:
+                prefixes.add(bureau.path)
+        if roles & ORGANISATION_ROLES:
+            prefixes.add(org.path)
+    owner_id = user.pk if Role.WORKER in roles else None
+    return Scope(org_prefixes=frozenset(prefixes), owner_id=owner_id)
+
+
+def scoped(user, queryset: QuerySet) -> QuerySet:
+    """Restrict a queryset to the rows the user may see."""
+    spec: ScopeSpec = queryset.model.scope
+    scope = scope_of(user)
+    if scope.everything:
+        return queryset
+    condition = scope.q_for(spec)
+    if condition is None:
+        return queryset.none()
+    return queryset.filter(condition)
+
+
+def get_scoped_or_404(user, queryset: QuerySet, **lookup):
+    """One object inside the user's scope; outside it the object does not exist (404)."""
+    try:
+        return scoped(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

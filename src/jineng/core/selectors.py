@@ -1,0 +1,30 @@
+"""Reads, always through the data-scope filter of the asking user."""
+
+from django.db.models import Q, QuerySet
+
+from jineng.core.models import AuditEntry, Organisation, User
+from jineng.core.scope import scoped
+
+
+def organisations_for(user, *, search: str = "", kind: str = "") -> QuerySet[Organisation]:
+    queryset = scoped(user, Organisation.objects.select_related("parent"))
+    if search:
+        queryset = queryset.filter(Q(name__icontains=search) | Q(code__icontains=search))
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset
+
+
+def users_for(user, *, search: str = "", role: str = "") -> QuerySet[User]:
+    queryset = scoped(
+        user, User.objects.select_related("organisation").prefetch_related("roles")
+    )
+    if search:
+        queryset = queryset.filter(Q(username__icontains=search) | Q(full_name__icontains=search))
+    if role:
+        queryset = queryset.filter(roles__role=role)
+    return queryset
+
+
+def audit_entries_for(user) -> QuerySet[AuditEntry]:
+    return scoped(user, AuditEntry.objects.all())

@@ -1,0 +1,134 @@
+"""Writes to organisations, users, roles and API tokens, each in a transaction and audited."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jineng.core import audit, writes
+from jineng.core.models import ApiToken, AuditAction, Organisation, User, UserRole
+from jineng.core.roles import ROLE_ORG_KINDS, OrgKind, Role
+
+
+@transaction.atomic
+def create_organisation(
+    *, kind: str, name: str, code: str, parent: Organisation | None, region_code: str = ""
+) -> Organisation:
+    if kind != OrgKind.BUREAU and parent is None:
+        raise ValidationError(_("Only a bureau can be at the top of the tree."))
+    writes.ensure_can_write()
+    org = Organisation(kind=kind, name=name, code=code, parent=parent, region_code=region_code)
+    # The path needs the primary key: save once with a unique placeholder, then set it.
+    org.path = f"~{secrets.token_hex(8)}"
+    org.depth = parent.depth + 1 if parent else 0
+    org.full_clean()
+    org.save(force_insert=True)
+    org.path = (parent.path if parent else "/") + Organisation.path_segment(org.pk)
+    org.save(update_fields=["path"])
+    audit.record(AuditAction.CREATE, org, after=audit.snapshot(org))
+    return org
+
+
+@transaction.atomic
+def move_organisation(org: Organisation, new_parent: Organisation) -> Organisation:
+    """Re-hang a subtree: rewrite the path of the node and of everything below it."""
+    if new_parent.path.startswith(org.path):
+        raise ValidationError(_("An organisation cannot be moved below itself."))
+    old_path = org.path
+    new_path = new_parent.path + Organisation.path_segment(org.pk)
+    depth_change = new_parent.depth + 1 - org.depth
+    descendants = list(Organisation.objects.filter(path__startswith=old_path).exclude(pk=org.pk))
+    writes.update(org, parent=new_parent, path=new_path, depth=org.depth + depth_change)
+    for node in descendants:
+        writes.update(
+            node,
+            path=new_path + node.path[len(old_path) :],
+            depth=node.depth + depth_change,
+            message=_("moved with its parent"),
+        )
+    return org
+
+
+def _check_roles_fit(roles: list[str], organisation: Organisation | None) -> None:
+    if not roles:
+        raise ValidationError(_("A user needs at least one role."))
+    for role in roles:
+        if role not in Role.values:
+            raise ValidationError(_("Unknown role: %(role)s") % {"role": role})
+        if organisation is None:
+            raise ValidationError(_("A user must belong to an organisation."))
+        if organisation.kind not in ROLE_ORG_KINDS[Role(role)]:
+            raise ValidationError(
+                _("The role “%(role)s” does not fit an organisation of kind “%(kind)s”.")
+                % {"role": Role(role).label, "kind": organisation.get_kind_display()}
+            )
+
+
+@transaction.atomic
+def create_user(
+    *,
+    username: str,
+    password: str,
+    organisation: Organisation,
+    roles: list[str],
+    full_name: str = "",
+    email: str = "",
+) -> User:
+    _check_roles_fit(roles, organisation)
+    user = User(
+        username=username.strip(), full_name=full_name, email=email, organisation=organisation
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.is_staff = Role.SYSTEM_ADMIN in roles  # the Django admin is for system admins only
+    user.is_superuser = Role.SYSTEM_ADMIN in roles
+    writes.create(user)
+    for role in roles:
+        writes.create(UserRole(user=user, role=role))
+    return user
+
+
+@transaction.atomic
+def set_roles(user: User, roles: list[str]) -> User:
+    _check_roles_fit(roles, user.organisation)
+    current = {r.role: r for r in user.roles.all()}
+    for role, assignment in current.items():
+        if role not in roles:
+            writes.delete(assignment)
+    for role in roles:
+        if role not in current:
+            writes.create(UserRole(user=user, role=role))
+    is_admin = Role.SYSTEM_ADMIN in roles
+    writes.update(user, is_staff=is_admin, is_superuser=is_admin)
+    user.__dict__.pop("role_set", None)
+    return user
+
+
+@transaction.atomic
+def set_password(user: User, password: str) -> User:
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(AuditAction.UPDATE, user, message=_("password changed"))
+    return user
+
+
+def hash_token(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_api_token(user: User, name: str, days: int | None = 365) -> tuple[ApiToken, str]:
+    """Create a token and return it with its key, which is shown this once and never stored."""
+    key = secrets.token_urlsafe(32)
+    expires = timezone.now() + timedelta(days=days) if days else None
+    token = ApiToken(
+        user=user, name=name, prefix=key[:8], key_hash=hash_token(key), expires_at=expires
+    )
+    writes.create(token)
+    return token, key

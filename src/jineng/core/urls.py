@@ -1,0 +1,15 @@
+from django.urls import path
+
+from jineng.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("organisations/", views.organisation_list, name="organisation-list"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
+    path("users/", views.user_list, name="user-list"),
+    path("users/<int:pk>/", views.user_detail, name="user-detail"),
+    path("audit/", views.audit_list, name="audit-list"),
+    path("audit/<int:pk>/", views.audit_detail, name="audit-detail"),
+    path("account/password/", views.password_change, name="password-change"),
+]

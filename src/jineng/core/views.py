@@ -1,0 +1,162 @@
+"""Pages of the core: home per role, organisations, users, the audit log, the account."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from jineng.core import selectors
+from jineng.core.filters import AuditEntryFilter
+from jineng.core.forms import LoginForm, PasswordChangeForm
+from jineng.core.models import Organisation, User
+from jineng.core.roles import Capability, OrgKind, Role, has_capability
+from jineng.core.scope import get_scoped_or_404, scope_of
+
+PAGE_SIZE = 50
+
+
+def capability_required(capability: str, *, missing_is_404: bool = False):
+    """Lists answer 403 without the capability; detail pages answer 404 like out-of-scope rows."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not has_capability(request.user, capability):
+                raise Http404 if missing_is_404 else PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def page_of(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def pick_template(request, full: str, partial: str) -> str:
+    """htmx requests that target the results get the results only."""
+    return partial if request.htmx and request.htmx.target == "results" else full
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+def home(request):
+    """The login page for visitors; a home page fitted to the roles of a signed-in user."""
+    if not request.user.is_authenticated:
+        return LoginView.as_view()(request)
+    user = request.user
+    roles = user.role_set
+    context = {"roles": user.role_labels(), "organisation": user.organisation}
+    if has_capability(user, Capability.VIEW_ORGANISATIONS):
+        counts = (
+            selectors.organisations_for(user).values("kind").annotate(n=Count("id")).order_by()
+        )
+        by_kind = {row["kind"]: row["n"] for row in counts}
+        context["org_counts"] = [(label, by_kind.get(kind, 0)) for kind, label in OrgKind.choices]
+    if has_capability(user, Capability.VIEW_USERS):
+        context["user_count"] = selectors.users_for(user).count()
+    if has_capability(user, Capability.VIEW_AUDIT):
+        context["recent_audit"] = selectors.audit_entries_for(user)[:8]
+    context["scope_everything"] = scope_of(user).everything
+    context["is_worker"] = Role.WORKER in roles
+    context["is_read_only"] = roles == {Role.FINANCE_AUDIT}
+    return render(request, "core/home.html", context)
+
+
+@capability_required(Capability.VIEW_ORGANISATIONS)
+def organisation_list(request):
+    search = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    queryset = selectors.organisations_for(request.user, search=search, kind=kind)
+    context = {
+        "page": page_of(request, queryset),
+        "q": search,
+        "kind": kind,
+        "kinds": OrgKind.choices,
+    }
+    template = pick_template(request, "core/organisation_list.html", "core/_organisation_rows.html")
+    return render(request, template, context)
+
+
+@capability_required(Capability.VIEW_ORGANISATIONS, missing_is_404=True)
+def organisation_detail(request, pk: int):
+    org = get_scoped_or_404(request.user, Organisation.objects.select_related("parent"), pk=pk)
+    visible = selectors.organisations_for(request.user)
+    context = {
+        "org": org,
+        "ancestors": visible.filter(path__in=org.ancestor_paths()).exclude(pk=org.pk),
+        "children": visible.filter(parent=org),
+        "users": selectors.users_for(request.user).filter(organisation=org)
+        if has_capability(request.user, Capability.VIEW_USERS)
+        else None,
+    }
+    return render(request, "core/organisation_detail.html", context)
+
+
+@capability_required(Capability.VIEW_USERS)
+def user_list(request):
+    search = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    queryset = selectors.users_for(request.user, search=search, role=role)
+    context = {"page": page_of(request, queryset), "q": search, "role": role, "roles": Role.choices}
+    template = pick_template(request, "core/user_list.html", "core/_user_rows.html")
+    return render(request, template, context)
+
+
+@capability_required(Capability.VIEW_USERS, missing_is_404=True)
+def user_detail(request, pk: int):
+    shown = get_scoped_or_404(request.user, User.objects.select_related("organisation"), pk=pk)
+    return render(request, "core/user_detail.html", {"shown": shown})
+
+
+@capability_required(Capability.VIEW_AUDIT)
+def audit_list(request):
+    filterset = AuditEntryFilter(request.GET, queryset=selectors.audit_entries_for(request.user))
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    context = {"filter": filterset, "page": page_of(request, queryset)}
+    template = pick_template(request, "core/audit_list.html", "core/_audit_rows.html")
+    return render(request, template, context)
+
+
+@capability_required(Capability.VIEW_AUDIT, missing_is_404=True)
+def audit_detail(request, pk: int):
+    entry = get_scoped_or_404(request.user, selectors.audit_entries_for(request.user), pk=pk)
+    return render(request, "core/audit_detail.html", {"entry": entry})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("home")
+    return render(request, "core/password_change.html", {"form": form})
+
+
+def error_page(status: int, template: str):
+    def view(request, exception=None):
+        return render(request, template, status=status)
+
+    return view
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)

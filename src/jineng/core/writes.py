@@ -1,0 +1,52 @@
+"""Audited writes: the building blocks every service uses to change a model.
+
+Each validates the object, saves it inside the caller's transaction and appends an audit entry
+with the before and after values, so no service can forget the log.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext as _
+
+from jineng.core import audit
+from jineng.core.models import AuditAction
+from jineng.core.roles import READ_ONLY_ROLES
+
+
+def ensure_can_write() -> None:
+    """Finance and audit users read; they never write, whatever the page or API lets through."""
+    user = audit.current().acting_user()
+    if user is not None and user.role_set and user.role_set <= READ_ONLY_ROLES:
+        raise PermissionDenied(_("Your role is read-only."))
+
+
+def create(obj: models.Model, *, message: str = "", validate: bool = True) -> models.Model:
+    ensure_can_write()
+    if validate:
+        obj.full_clean()
+    obj.save(force_insert=True)
+    audit.record(AuditAction.CREATE, obj, after=audit.snapshot(obj), message=message)
+    return obj
+
+
+def update(obj: models.Model, *, message: str = "", validate: bool = True, **changes):
+    """Set the given fields, save only those, and log what changed (nothing when nothing did)."""
+    ensure_can_write()
+    before = audit.snapshot(obj)
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    if validate:
+        obj.full_clean()
+    after = audit.snapshot(obj)
+    if before == after:
+        return obj
+    obj.save(update_fields=list(changes))
+    audit.record(AuditAction.UPDATE, obj, before=before, after=after, message=message)
+    return obj
+
+
+def delete(obj: models.Model, *, message: str = "") -> None:
+    ensure_can_write()
+    before = audit.snapshot(obj)
+    audit.record(AuditAction.DELETE, obj, before=before, message=message)
+    obj.delete()

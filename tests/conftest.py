@@ -1,0 +1,50 @@
+import pytest
+
+from jineng.core import audit, demo
+from jineng.core.models import Organisation, User
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo organisations and users, loaded once per test database; tests roll back."""
+    with django_db_blocker.unblock(), audit.audit_context(actor=None):
+        demo.load()
+
+
+@pytest.fixture
+def users(db):
+    return {user.username: user for user in User.objects.all()}
+
+
+@pytest.fixture
+def orgs(db):
+    """Demo organisations by a short name used in the tests."""
+    by_code = {org.code: org for org in Organisation.objects.all()}
+    inst = {org.serial: demo.demo_uscc(org) for org in demo.INSTITUTIONS + demo.EVALUATION_ORGS}
+    return {
+        "province": by_code["410000"],
+        "city": by_code["411400"],
+        "liangyuan": by_code["411402"],
+        "yongcheng": by_code["411481"],
+        "union": by_code["DEPT-411400-25"],  # 市总工会
+        "finance_dept": by_code["DEPT-411400-17"],  # 市财政局
+        "inst_city": by_code[inst[1]],
+        "inst_liangyuan": by_code[inst[2]],
+        "inst_yongcheng": by_code[inst[3]],
+        "eval_city": by_code[inst[11]],
+        "eval_yongcheng": by_code[inst[12]],
+    }
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a demo user (through the real login page)."""
+
+    def do(username: str):
+        response = client.post(
+            "/accounts/login/", {"username": username, "password": demo.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, response.content[:500]
+        return client
+
+    return do

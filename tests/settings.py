@@ -1,0 +1,19 @@
+"""Environment for the test run, then the one settings module (jineng.settings)."""
+
+import os
+import tempfile
+
+os.environ.setdefault("JINENG_SECRET_KEY", "test-secret-key-that-is-long-enough-for-django-0123")
+os.environ.setdefault("JINENG_DATA_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+os.environ.setdefault("JINENG_DATA_DIR", tempfile.mkdtemp(prefix="jineng-test-"))
+os.environ.setdefault("JINENG_HTTPS", "0")
+
+from jineng.settings import *  # noqa: E402,F403
+
+# Static files from their finders: the tests do not need a collectstatic run.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise wants it to exist)
