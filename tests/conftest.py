@@ -2,6 +2,23 @@ import pytest
 
 from jineng.core import audit, demo
 from jineng.core.models import Organisation, User
+from tests.live import running_server
+
+
+def pytest_collection_modifyitems(items):
+    # One xdist worker runs every test that needs the live server: one server, one browser.
+    for item in items:
+        if "live_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("live"))
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory):
+    """A real jineng server (gunicorn) with the demo loaded, on its own database."""
+    with running_server(tmp_path_factory.mktemp("live")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
