@@ -33,6 +33,8 @@ run: install
 	JINENG_DEMO=1 $(BIN)/jineng serve --with-worker
 
 test: test-install
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests
 	scripts/ensure-chromium
 	env -u DATABASE_URL $(BIN)/python -m pytest -n 2 --dist loadgroup -q
 	@if scripts/pg-reachable "$(PG_TEST_URL)"; then \
@@ -41,8 +43,8 @@ test: test-install
 	else echo "PostgreSQL not reachable at $(PG_TEST_URL): SQLite only"; fi
 
 lint: test-install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests
 
 clean:
 	rm -rf $(VENV) node_modules var

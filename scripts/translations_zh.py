@@ -87,24 +87,19 @@ ZH = {
     "A user needs at least one role.": "用户至少需要一个角色。",
     "Unknown role: %(role)s": "未知角色：%(role)s",
     "A user must belong to an organisation.": "用户必须属于一个机构。",
-    "The role “%(role)s” does not fit an organisation of kind “%(kind)s”.":
-        "角色“%(role)s”不适用于“%(kind)s”类机构。",
+    "The role “%(role)s” does not fit an organisation of kind “%(kind)s”.": "角色“%(role)s”不适用于“%(kind)s”类机构。",
     "password changed": "已修改密码",
     "Bad request": "请求有误",
-    "The request could not be understood. Please go back and try again.":
-        "无法理解该请求，请返回后重试。",
+    "The request could not be understood. Please go back and try again.": "无法理解该请求，请返回后重试。",
     "Not allowed": "无权访问",
     "Your role does not give access to this page.": "您的角色无权访问此页面。",
     "Form expired": "表单已过期",
     "The form was sent without a valid security token, perhaps because the page was open "
-    "too long. Reload the page and try again.":
-        "表单缺少有效的安全令牌，可能是页面打开时间过长。请刷新页面后重试。",
+    "too long. Reload the page and try again.": "表单缺少有效的安全令牌，可能是页面打开时间过长。请刷新页面后重试。",
     "Not found": "未找到",
-    "This page does not exist, or it is not within what your account may see.":
-        "该页面不存在，或不在您的账户可查看的范围内。",
+    "This page does not exist, or it is not within what your account may see.": "该页面不存在，或不在您的账户可查看的范围内。",
     "Server error": "服务器错误",
-    "Something went wrong on our side. It has been logged; please try again later.":
-        "系统出现错误，已记录，请稍后再试。",
+    "Something went wrong on our side. It has been logged; please try again later.": "系统出现错误，已记录，请稍后再试。",
     "Vocational skills training platform": "职业技能培训管理服务平台",
     "Menu": "菜单",
     "Change password": "修改密码",
@@ -139,8 +134,7 @@ ZH = {
     "Field": "字段",
     "Before": "修改前",
     "After": "修改后",
-    "Every write, login and view of personal data, append-only. Personal data is masked.":
-        "记录每一次写操作、登录和个人信息查看，只可追加不可修改；个人信息已脱敏。",
+    "Every write, login and view of personal data, append-only. Personal data is masked.": "记录每一次写操作、登录和个人信息查看，只可追加不可修改；个人信息已脱敏。",
     "Filter": "筛选",
     "Welcome, %(name)s": "欢迎，%(name)s",
     "Your role is read-only: you can see money, decisions and their reasons, and the audit "
@@ -150,8 +144,7 @@ ZH = {
     "Browse organisations": "浏览机构",
     "Browse users": "浏览用户",
     "My records": "我的记录",
-    "Your registration, vouchers, classes, certificates and subsidies will be listed here.":
-        "您的实名登记、培训券、培训班、证书和补贴将在这里列出。",
+    "Your registration, vouchers, classes, certificates and subsidies will be listed here.": "您的实名登记、培训券、培训班、证书和补贴将在这里列出。",
     "My account": "我的账户",
     "Recent audit entries": "最近的审计记录",
     "Open the audit log": "打开审计日志",
@@ -166,11 +159,9 @@ ZH = {
     "Role": "角色",
     "All roles": "全部角色",
     "Log in": "登录",
-    "Log in with the account your bureau, institution or organisation gave you.":
-        "请使用人社部门、培训机构或评价机构为您开设的账户登录。",
+    "Log in with the account your bureau, institution or organisation gave you.": "请使用人社部门、培训机构或评价机构为您开设的账户登录。",
     "Password": "密码",
     "Your password has been changed.": "密码已修改。",
     "Your role is read-only.": "您的角色为只读。",
-    "Vocational skills training platform: the REST API, version 1.":
-        "职业技能培训平台 REST 接口（第 1 版）。",
+    "Vocational skills training platform: the REST API, version 1.": "职业技能培训平台 REST 接口（第 1 版）。",
 }

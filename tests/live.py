@@ -40,7 +40,8 @@ def running_server(data_dir: Path):
     database_url = os.environ.get("DATABASE_URL", "")
     with contextlib.ExitStack() as stack:
         env = {
-            key: value for key, value in os.environ.items()
+            key: value
+            for key, value in os.environ.items()
             if not key.startswith(("JINENG_", "DJANGO_"))
         }
         env.update(JINENG_DEMO="1", JINENG_DATA_DIR=str(data_dir), JINENG_WEB_WORKERS="2")
@@ -54,7 +55,9 @@ def running_server(data_dir: Path):
         stack.callback(log.close)
         server = subprocess.Popen(
             [*jineng, "serve", "--bind", f"127.0.0.1:{port}"],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         stack.callback(stop, server)
         base_url = f"http://127.0.0.1:{port}"

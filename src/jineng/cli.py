@@ -1,6 +1,6 @@
 """The `jineng` command: Django management with a one-line refusal for bad configuration.
 
-    jineng migrate | serve | worker | demo | createuser | calendar | <any management command>
+jineng migrate | serve | worker | demo | createuser | calendar | <any management command>
 """
 
 import os

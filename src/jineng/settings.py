@@ -77,9 +77,7 @@ TEMPLATES = [
 
 # Databases: SQLite (WAL) in DATA_DIR unless DATABASE_URL names another.
 SQLITE_PATH = DATA_DIR / "jineng.sqlite3"
-DATABASES = {
-    "default": dj_database_url.config(default=f"sqlite:///{SQLITE_PATH}", conn_max_age=60)
-}
+DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{SQLITE_PATH}", conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

@@ -18,7 +18,9 @@ def test_reviewer_logs_in_and_sees_the_home_page(page):
     log_in(page, "city_reviewer")
     expect(page.get_by_role("heading", level=1)).to_contain_text("欢迎")
     expect(page.locator("[data-role]")).to_have_text("人社局审核员")
-    expect(page.get_by_role("navigation").get_by_role("link", name="机构", exact=True)).to_be_visible()
+    expect(
+        page.get_by_role("navigation").get_by_role("link", name="机构", exact=True)
+    ).to_be_visible()
     # The scope card counts Shangqiu's bureau and its 10 county units, not the province.
     expect(page.locator("li", has_text="人社部门")).to_contain_text("11")
     expect(page.locator("li", has_text="行业主管部门")).to_contain_text("28")

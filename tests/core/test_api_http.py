@@ -26,7 +26,9 @@ def call(base, path, *, method="GET", token=None, body=None, headers=None):
 
 def token_for(base, username):
     status, body, _ = call(
-        base, "/api/v1/auth/token/", method="POST",
+        base,
+        "/api/v1/auth/token/",
+        method="POST",
         body={"username": username, "password": DEMO_PASSWORD, "name": "test"},
     )
     assert status == 201, body

@@ -20,8 +20,18 @@ def test_shangqiu_has_the_ten_county_units_of_002_annex_1(orgs):
     """002 附件1 lists ten county-level units under Shangqiu (411400)."""
     counties = Organisation.objects.filter(parent=orgs["city"], kind=OrgKind.BUREAU)
     assert counties.count() == 10
-    assert {"411402", "411403", "411421", "411422", "411423", "411424", "411425", "411426",
-            "411481", "411499"} == set(counties.values_list("code", flat=True))
+    assert {
+        "411402",
+        "411403",
+        "411421",
+        "411422",
+        "411423",
+        "411424",
+        "411425",
+        "411426",
+        "411481",
+        "411499",
+    } == set(counties.values_list("code", flat=True))
 
 
 def test_shangqiu_has_the_28_departments_of_002_annex_2(orgs):
@@ -74,7 +84,9 @@ def test_moving_a_subtree_rewrites_every_path(orgs):
 def test_a_role_must_fit_its_organisation(orgs):
     with audit.audit_context(), pytest.raises(ValidationError, match="不适用|does not fit"):
         services.create_user(
-            username="wrong", password="Xk9#pLm2qR", organisation=orgs["inst_city"],
+            username="wrong",
+            password="Xk9#pLm2qR",
+            organisation=orgs["inst_city"],
             roles=[Role.REVIEWER],
         )
     assert not User.objects.filter(username="wrong").exists()
@@ -85,8 +97,13 @@ def test_personal_data_is_masked_in_logs(caplog):
     from jineng.core.logging import PersonalDataFilter
 
     record = logger.makeRecord(
-        "jineng.test", logging.INFO, __file__, 1, "person %s phone %s",
-        ("41140219900307123X", "13812345678"), None,
+        "jineng.test",
+        logging.INFO,
+        __file__,
+        1,
+        "person %s phone %s",
+        ("41140219900307123X", "13812345678"),
+        None,
     )
     PersonalDataFilter().filter(record)
     assert record.getMessage() == "person 4114**********123X phone 138****5678"
@@ -95,27 +112,48 @@ def test_personal_data_is_masked_in_logs(caplog):
 def test_createuser_command(tmp_path):
     """`jineng createuser` through the real command line, on a database of its own."""
     env = {
-        "PATH": os.environ["PATH"], "JINENG_DEMO": "1", "JINENG_DATA_DIR": str(tmp_path),
+        "PATH": os.environ["PATH"],
+        "JINENG_DEMO": "1",
+        "JINENG_DATA_DIR": str(tmp_path),
         "JINENG_NEW_PASSWORD": "Xk9#pLm2qR",
     }
     jineng = [sys.executable, "-m", "jineng.cli"]
     subprocess.run([*jineng, "migrate", "-v0"], env=env, check=True, timeout=120)
-    subprocess.run([*jineng, "shell", "-c", "from jineng.core import services, audit\n"
-                    "with audit.audit_context():\n"
-                    "    services.create_organisation(kind='bureau', name='商丘', code='411400', "
-                    "parent=None)"], env=env, check=True, timeout=60)
+    subprocess.run(
+        [
+            *jineng,
+            "shell",
+            "-c",
+            "from jineng.core import services, audit\n"
+            "with audit.audit_context():\n"
+            "    services.create_organisation(kind='bureau', name='商丘', code='411400', "
+            "parent=None)",
+        ],
+        env=env,
+        check=True,
+        timeout=60,
+    )
     ok = subprocess.run(
         [*jineng, "createuser", "li", "--org", "411400", "--role", "reviewer", "--name", "李四"],
-        env=env, capture_output=True, text=True, timeout=60,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert ok.returncode == 0, ok.stderr
     weak = subprocess.run(
         [*jineng, "createuser", "wang", "--org", "411400", "--role", "reviewer"],
-        env={**env, "JINENG_NEW_PASSWORD": "password"}, capture_output=True, text=True, timeout=60,
+        env={**env, "JINENG_NEW_PASSWORD": "password"},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert weak.returncode == 1 and "Traceback" not in weak.stderr
     missing = subprocess.run(
         [*jineng, "createuser", "zhao", "--org", "999999", "--role", "reviewer"],
-        env=env, capture_output=True, text=True, timeout=60,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert missing.returncode == 1 and "999999" in missing.stderr

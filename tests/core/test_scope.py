@@ -8,8 +8,17 @@ from jineng.core.roles import OrgKind
 from jineng.core.scope import scope_of
 
 ALL_ORGS = [
-    "province", "city", "liangyuan", "yongcheng", "union", "finance_dept",
-    "inst_city", "inst_liangyuan", "inst_yongcheng", "eval_city", "eval_yongcheng",
+    "province",
+    "city",
+    "liangyuan",
+    "yongcheng",
+    "union",
+    "finance_dept",
+    "inst_city",
+    "inst_liangyuan",
+    "inst_yongcheng",
+    "eval_city",
+    "eval_yongcheng",
 ]
 CITY_SUBTREE = [name for name in ALL_ORGS if name != "province"]
 
@@ -65,7 +74,9 @@ def test_organisation_list_shows_exactly_the_scope(username, login, orgs, users)
 def test_county_reviewer_sees_a_new_institution_of_the_county_but_not_of_another(login, orgs):
     with audit.audit_context():
         inside = services.create_organisation(
-            kind=OrgKind.INSTITUTION, name="梁园区新设培训学校", code="T-IN",
+            kind=OrgKind.INSTITUTION,
+            name="梁园区新设培训学校",
+            code="T-IN",
             parent=orgs["liangyuan"],
         )
         outside = services.create_organisation(
@@ -79,13 +90,35 @@ def test_county_reviewer_sees_a_new_institution_of_the_county_but_not_of_another
 
 # Users: reviewers and finance see users of their region; admin all; others nothing.
 USER_VISIBILITY = {
-    "admin": {"admin", "city_reviewer", "county_reviewer", "finance", "department",
-              "institution", "evaluator", "worker"},
-    "city_reviewer": {"city_reviewer", "county_reviewer", "finance", "department",
-                      "institution", "evaluator", "worker"},
+    "admin": {
+        "admin",
+        "city_reviewer",
+        "county_reviewer",
+        "finance",
+        "department",
+        "institution",
+        "evaluator",
+        "worker",
+    },
+    "city_reviewer": {
+        "city_reviewer",
+        "county_reviewer",
+        "finance",
+        "department",
+        "institution",
+        "evaluator",
+        "worker",
+    },
     "county_reviewer": {"county_reviewer", "worker"},
-    "finance": {"city_reviewer", "county_reviewer", "finance", "department", "institution",
-                "evaluator", "worker"},
+    "finance": {
+        "city_reviewer",
+        "county_reviewer",
+        "finance",
+        "department",
+        "institution",
+        "evaluator",
+        "worker",
+    },
     "department": set(),
     "institution": set(),
     "evaluator": set(),
@@ -133,7 +166,8 @@ def test_every_scoped_model_declares_its_scope():
 
     own = [m for m in apps.get_models() if m.__module__.startswith("jineng.")]
     undeclared = [
-        m.__name__ for m in own
+        m.__name__
+        for m in own
         if not hasattr(m, "scope") and m.__name__ not in {"UserRole", "LoginFailure"}
     ]
     assert undeclared == []

@@ -82,12 +82,14 @@ def test_success_clears_the_account_failures(client):
 def test_api_token_endpoint_obeys_the_lockout(client):
     for n in range(5):
         response = client.post(
-            "/api/v1/auth/token/", {"username": "institution", "password": f"bad{n}"},
+            "/api/v1/auth/token/",
+            {"username": "institution", "password": f"bad{n}"},
             content_type="application/json",
         )
         assert response.status_code in (401, 403)
     response = client.post(
-        "/api/v1/auth/token/", {"username": "institution", "password": DEMO_PASSWORD},
+        "/api/v1/auth/token/",
+        {"username": "institution", "password": DEMO_PASSWORD},
         content_type="application/json",
     )
     assert response.status_code == 403

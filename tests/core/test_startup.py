@@ -56,8 +56,10 @@ def test_demo_generates_and_keeps_its_own_keys(tmp_path):
 
 def test_production_settings_pass_django_deployment_checks(tmp_path):
     result = run(
-        ["check", "--deploy", "--fail-level", "WARNING"], tmp_path,
-        JINENG_SECRET_KEY="k" * 20 + "Zx9#" * 10, JINENG_DATA_KEY=GOOD_DATA_KEY,
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        tmp_path,
+        JINENG_SECRET_KEY="k" * 20 + "Zx9#" * 10,
+        JINENG_DATA_KEY=GOOD_DATA_KEY,
         JINENG_ALLOWED_HOSTS="jineng.example.cn",
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -70,13 +72,19 @@ def test_production_cookies_are_secure(tmp_path, debug):
         "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0)"
     )
     env = {
-        "PATH": os.environ["PATH"], "JINENG_SECRET_KEY": GOOD_SECRET,
-        "JINENG_DATA_KEY": GOOD_DATA_KEY, "JINENG_DEBUG": debug,
-        "DJANGO_SETTINGS_MODULE": "jineng.settings", "JINENG_DATA_DIR": str(tmp_path),
+        "PATH": os.environ["PATH"],
+        "JINENG_SECRET_KEY": GOOD_SECRET,
+        "JINENG_DATA_KEY": GOOD_DATA_KEY,
+        "JINENG_DEBUG": debug,
+        "DJANGO_SETTINGS_MODULE": "jineng.settings",
+        "JINENG_DATA_DIR": str(tmp_path),
     }
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); " + script],
-        env=env, capture_output=True, text=True, timeout=60,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.stdout.split() == ["False", "True", "True", "True"], result.stderr
 

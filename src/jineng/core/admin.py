@@ -22,7 +22,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             created = services.create_organisation(
-                kind=obj.kind, name=obj.name, code=obj.code, parent=obj.parent,
+                kind=obj.kind,
+                name=obj.name,
+                code=obj.code,
+                parent=obj.parent,
                 region_code=obj.region_code,
             )
             obj.pk, obj.path = created.pk, created.path

@@ -60,8 +60,16 @@ class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = [
-            "id", "kind", "kind_label", "name", "code", "region_code", "parent", "path",
-            "depth", "is_active",
+            "id",
+            "kind",
+            "kind_label",
+            "name",
+            "code",
+            "region_code",
+            "parent",
+            "path",
+            "depth",
+            "is_active",
         ]
         read_only_fields = ["path", "depth"]
 
@@ -72,8 +80,16 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "full_name", "organisation", "organisation_name", "roles",
-                  "is_active", "last_login"]
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "organisation",
+            "organisation_name",
+            "roles",
+            "is_active",
+            "last_login",
+        ]
 
     def get_roles(self, user) -> list[str]:
         return sorted(user.role_set)
@@ -92,8 +108,21 @@ class MeSerializer(UserSerializer):
 class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
-        fields = ["id", "at", "actor", "actor_label", "ip", "request_id", "action",
-                  "object_type", "object_id", "object_repr", "before", "after", "message"]
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "actor_label",
+            "ip",
+            "request_id",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "before",
+            "after",
+            "message",
+        ]
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):

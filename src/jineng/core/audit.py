@@ -29,9 +29,8 @@ class AuditContext:
         return user if getattr(user, "is_authenticated", False) else None
 
 
-_context: contextvars.ContextVar[AuditContext] = contextvars.ContextVar(
-    "jineng_audit_context", default=AuditContext()
-)
+_NO_CONTEXT = AuditContext()
+_context: contextvars.ContextVar[AuditContext] = contextvars.ContextVar("jineng_audit_context")
 
 
 def new_request_id() -> str:
@@ -39,7 +38,7 @@ def new_request_id() -> str:
 
 
 def current() -> AuditContext:
-    return _context.get()
+    return _context.get(_NO_CONTEXT)
 
 
 @contextlib.contextmanager

@@ -15,7 +15,7 @@ from jineng.core import services
 from jineng.core.models import Organisation, User
 from jineng.core.roles import OrgKind, Role
 
-DEMO_PASSWORD = "Jineng@2026"  # printed by `jineng demo`; demo only, never in production
+DEMO_PASSWORD = "Jineng@2026"  # noqa: S105 - the demo's published password, never production
 
 PROVINCE = ("410000", "河南省人力资源和社会保障厅")
 CITY = ("411400", "商丘市人力资源和社会保障局")
@@ -37,12 +37,34 @@ COUNTIES = [
 
 # 002 附件2: the 28 city-level units with training targets, in the order of the seed.
 DEPARTMENTS = [
-    "市教育体育局", "市科技局", "市工业和信息化局", "市公安局", "市民政局", "市司法局",
-    "市人力资源社会保障局", "市自然资源和规划局", "市房城乡建设局", "市交通运输局",
-    "市农业农村局", "市商务局", "市文化广电和旅游局", "市卫生健康委", "市退役军人局",
-    "市应急局", "市财政局", "市市场监管局", "市粮食和储备局", "市乡村振兴局",
-    "市政务服务和大数据局", "市通信发展管理办公室", "市邮政管理局", "市供销社", "市总工会",
-    "团委", "市妇联", "市残联",
+    "市教育体育局",
+    "市科技局",
+    "市工业和信息化局",
+    "市公安局",
+    "市民政局",
+    "市司法局",
+    "市人力资源社会保障局",
+    "市自然资源和规划局",
+    "市房城乡建设局",
+    "市交通运输局",
+    "市农业农村局",
+    "市商务局",
+    "市文化广电和旅游局",
+    "市卫生健康委",
+    "市退役军人局",
+    "市应急局",
+    "市财政局",
+    "市市场监管局",
+    "市粮食和储备局",
+    "市乡村振兴局",
+    "市政务服务和大数据局",
+    "市通信发展管理办公室",
+    "市邮政管理局",
+    "市供销社",
+    "市总工会",
+    "团委",
+    "市妇联",
+    "市残联",
 ]
 
 
@@ -111,11 +133,19 @@ def _ensure_org(report: LoadReport, *, kind, name, code, parent, region_code="")
 def load() -> LoadReport:
     report = LoadReport()
     province = _ensure_org(
-        report, kind=OrgKind.BUREAU, name=PROVINCE[1], code=PROVINCE[0], parent=None,
+        report,
+        kind=OrgKind.BUREAU,
+        name=PROVINCE[1],
+        code=PROVINCE[0],
+        parent=None,
         region_code=PROVINCE[0],
     )
     city = _ensure_org(
-        report, kind=OrgKind.BUREAU, name=CITY[1], code=CITY[0], parent=province,
+        report,
+        kind=OrgKind.BUREAU,
+        name=CITY[1],
+        code=CITY[0],
+        parent=province,
         region_code=CITY[0],
     )
     for code, name in COUNTIES:
@@ -124,14 +154,21 @@ def load() -> LoadReport:
         )
     for number, name in enumerate(DEPARTMENTS, start=1):
         _ensure_org(
-            report, kind=OrgKind.DEPARTMENT, name=department_name(name),
+            report,
+            kind=OrgKind.DEPARTMENT,
+            name=department_name(name),
             code=f"DEPT-411400-{number:02d}",
-            parent=city, region_code=CITY[0],
+            parent=city,
+            region_code=CITY[0],
         )
     for org in INSTITUTIONS + EVALUATION_ORGS:
         _ensure_org(
-            report, kind=org.kind, name=org.name, code=demo_uscc(org),
-            parent=Organisation.objects.get(code=org.parent_code), region_code=org.region_code,
+            report,
+            kind=org.kind,
+            name=org.name,
+            code=demo_uscc(org),
+            parent=Organisation.objects.get(code=org.parent_code),
+            region_code=org.region_code,
         )
     defaults = {
         Role.INSTITUTION_STAFF: demo_uscc(INSTITUTIONS[0]),
@@ -142,8 +179,11 @@ def load() -> LoadReport:
             continue
         organisation = Organisation.objects.get(code=org_code or defaults[roles[0]])
         services.create_user(
-            username=username, password=DEMO_PASSWORD, organisation=organisation,
-            roles=list(roles), full_name=full_name,
+            username=username,
+            password=DEMO_PASSWORD,
+            organisation=organisation,
+            roles=list(roles),
+            full_name=full_name,
         )
         report.created_users += 1
     return report

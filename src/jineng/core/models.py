@@ -140,8 +140,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        User, verbose_name=_("actor"), on_delete=models.DO_NOTHING, null=True,
-        db_constraint=False, related_name="+",
+        User,
+        verbose_name=_("actor"),
+        on_delete=models.DO_NOTHING,
+        null=True,
+        db_constraint=False,
+        related_name="+",
     )
     actor_label = models.CharField(_("actor"), max_length=150, blank=True)
     ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
@@ -188,6 +192,9 @@ class LoginFailure(models.Model):
     username_hash = models.CharField(max_length=64, db_index=True)
     ip = models.GenericIPAddressField(null=True, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.ip or ''}"
 
 
 class ApiToken(models.Model):

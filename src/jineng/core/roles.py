@@ -1,4 +1,4 @@
-"""Roles, and what each may do. Which objects a role sees is the data scope's business (scope.py)."""
+"""Roles, and what each may do. Which objects a role sees is decided by the data scope."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

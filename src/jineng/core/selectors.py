@@ -16,9 +16,7 @@ def organisations_for(user, *, search: str = "", kind: str = "") -> QuerySet[Org
 
 
 def users_for(user, *, search: str = "", role: str = "") -> QuerySet[User]:
-    queryset = scoped(
-        user, User.objects.select_related("organisation").prefetch_related("roles")
-    )
+    queryset = scoped(user, User.objects.select_related("organisation").prefetch_related("roles"))
     if search:
         queryset = queryset.filter(Q(username__icontains=search) | Q(full_name__icontains=search))
     if role:

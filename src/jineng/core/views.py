@@ -63,9 +63,7 @@ def home(request):
     roles = user.role_set
     context = {"roles": user.role_labels(), "organisation": user.organisation}
     if has_capability(user, Capability.VIEW_ORGANISATIONS):
-        counts = (
-            selectors.organisations_for(user).values("kind").annotate(n=Count("id")).order_by()
-        )
+        counts = selectors.organisations_for(user).values("kind").annotate(n=Count("id")).order_by()
         by_kind = {row["kind"]: row["n"] for row in counts}
         context["org_counts"] = [(label, by_kind.get(kind, 0)) for kind, label in OrgKind.choices]
     if has_capability(user, Capability.VIEW_USERS):

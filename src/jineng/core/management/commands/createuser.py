@@ -19,7 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--org", required=True, help="the organisation's code (e.g. 411400)")
         parser.add_argument(
-            "--role", action="append", required=True, choices=Role.values, dest="roles",
+            "--role",
+            action="append",
+            required=True,
+            choices=Role.values,
+            dest="roles",
             help="repeat for several roles",
         )
         parser.add_argument("--name", default="", help="full name")
@@ -33,8 +37,12 @@ class Command(BaseCommand):
         try:
             with audit.audit_context(actor=None):
                 user = services.create_user(
-                    username=username, password=password, organisation=organisation,
-                    roles=roles, full_name=name, email=email,
+                    username=username,
+                    password=password,
+                    organisation=organisation,
+                    roles=roles,
+                    full_name=name,
+                    email=email,
                 )
         except ValidationError as problem:
             raise CommandError("; ".join(problem.messages)) from None

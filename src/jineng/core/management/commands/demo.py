@@ -18,7 +18,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"demo data: {report.created_orgs} organisations and "
             f"{report.created_users} users created"
-            + (" (nothing to do: already loaded)" if not (report.created_orgs or report.created_users) else "")
+            + (
+                " (nothing to do: already loaded)"
+                if not (report.created_orgs or report.created_users)
+                else ""
+            )
         )
         self.stdout.write(f"demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for username, roles, organisation in demo.logins():

@@ -1,0 +1,20 @@
+"""Background tasks of the core, run by `jineng worker`."""
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from django_tasks import task
+
+from jineng.core.models import LoginFailure
+
+
+@task()
+def purge_expired_security_records() -> dict[str, int]:
+    """Delete login failures past the lockout period and sessions past their expiry.
+
+    Neither is evidence: failed logins are in the audit log already, with their address.
+    """
+    now = timezone.now()
+    failures, _ = LoginFailure.objects.filter(at__lt=now - settings.LOCKOUT_PERIOD).delete()
+    sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
+    return {"login_failures": failures, "sessions": sessions}
