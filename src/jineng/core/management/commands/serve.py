@@ -5,6 +5,7 @@ Never Django's runserver: the same production server runs in the demo and in pro
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -42,8 +43,21 @@ class Command(BaseCommand):
         children = [web]
         if options["with_worker"]:
             children.append(subprocess.Popen([sys.executable, "-m", "jineng.cli", "worker"]))
-        self.stdout.write(f"jineng is running at http://{options['bind']}/  (Ctrl+C stops it)")
+        if self._wait_for_listener(options["bind"], web):
+            self.stdout.write(f"jineng is running at http://{options['bind']}/  (Ctrl+C stops it)")
         self._supervise(children)
+
+    def _wait_for_listener(self, bind: str, web: subprocess.Popen, timeout: float = 60) -> bool:
+        """True once the address accepts connections; False if gunicorn exits first."""
+        host, _, port = bind.rpartition(":")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and web.poll() is None:
+            try:
+                socket.create_connection((host or "127.0.0.1", int(port)), timeout=1).close()
+                return True
+            except OSError:
+                time.sleep(0.2)
+        return False
 
     def _supervise(self, children: list[subprocess.Popen]) -> None:
         """Wait until a child exits or we are told to stop; then stop them all."""
