@@ -35,26 +35,48 @@ def scratch_postgres(url: str):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+JINENG = [sys.executable, "-m", "jineng.cli"]
+
+
+@contextlib.contextmanager
+def scratch_environment(data_dir: Path):
+    """Environment for a `jineng` process of its own: the demo's keys in `data_dir`, and its
+    own database (SQLite there, or a scratch PostgreSQL database in the PostgreSQL run)."""
+    database_url = os.environ.get("DATABASE_URL", "")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("JINENG_", "DJANGO_")) and key != "DATABASE_URL"
+    }
+    env.update(JINENG_DEMO="1", JINENG_DATA_DIR=str(data_dir))
+    if database_url.startswith("postgres"):
+        with scratch_postgres(database_url) as url:
+            yield {**env, "DATABASE_URL": url}
+    else:
+        yield env
+
+
+def jineng(env: dict, *args: str, check: bool = True, timeout: float = 300):
+    """Run `jineng ARGS` in `env`; raise with its output when it fails and `check` is set."""
+    result = subprocess.run(
+        [*JINENG, *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"jineng {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result
+
+
 @contextlib.contextmanager
 def running_server(data_dir: Path):
-    database_url = os.environ.get("DATABASE_URL", "")
     with contextlib.ExitStack() as stack:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("JINENG_", "DJANGO_"))
-        }
-        env.update(JINENG_DEMO="1", JINENG_DATA_DIR=str(data_dir), JINENG_WEB_WORKERS="2")
-        env.pop("DATABASE_URL", None)
-        if database_url.startswith("postgres"):
-            env["DATABASE_URL"] = stack.enter_context(scratch_postgres(database_url))
-        jineng = [sys.executable, "-m", "jineng.cli"]
-        subprocess.run([*jineng, "demo"], env=env, check=True, capture_output=True, timeout=300)
+        env = stack.enter_context(scratch_environment(data_dir))
+        env["JINENG_WEB_WORKERS"] = "2"
+        jineng(env, "demo")
         port = free_port()
         log = open(data_dir / "server.log", "w")  # noqa: SIM115 - closed by the stack
         stack.callback(log.close)
         server = subprocess.Popen(
-            [*jineng, "serve", "--bind", f"127.0.0.1:{port}"],
+            [*JINENG, "serve", "--bind", f"127.0.0.1:{port}"],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

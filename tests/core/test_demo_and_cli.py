@@ -1,9 +1,6 @@
 """Demo data (002 附件1 and 附件2), its idempotence, the organisation tree and `jineng` commands."""
 
 import logging
-import os
-import subprocess
-import sys
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,6 +9,7 @@ from stdnum.cn import uscc
 from jineng.core import audit, demo, services
 from jineng.core.models import AuditEntry, Organisation, User
 from jineng.core.roles import OrgKind, Role
+from tests.live import jineng, scratch_environment
 
 pytestmark = pytest.mark.django_db
 
@@ -111,49 +109,23 @@ def test_personal_data_is_masked_in_logs(caplog):
 
 def test_createuser_command(tmp_path):
     """`jineng createuser` through the real command line, on a database of its own."""
-    env = {
-        "PATH": os.environ["PATH"],
-        "JINENG_DEMO": "1",
-        "JINENG_DATA_DIR": str(tmp_path),
-        "JINENG_NEW_PASSWORD": "Xk9#pLm2qR",
-    }
-    jineng = [sys.executable, "-m", "jineng.cli"]
-    subprocess.run([*jineng, "migrate", "-v0"], env=env, check=True, timeout=120)
-    subprocess.run(
-        [
-            *jineng,
-            "shell",
-            "-c",
-            "from jineng.core import services, audit\n"
-            "with audit.audit_context():\n"
-            "    services.create_organisation(kind='bureau', name='商丘', code='411400', "
-            "parent=None)",
-        ],
-        env=env,
-        check=True,
-        timeout=60,
+    make_bureau = (
+        "from jineng.core import services, audit\n"
+        "with audit.audit_context():\n"
+        "    services.create_organisation(kind='bureau', name='商丘', code='411400', parent=None)"
     )
-    ok = subprocess.run(
-        [*jineng, "createuser", "li", "--org", "411400", "--role", "reviewer", "--name", "李四"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert ok.returncode == 0, ok.stderr
-    weak = subprocess.run(
-        [*jineng, "createuser", "wang", "--org", "411400", "--role", "reviewer"],
-        env={**env, "JINENG_NEW_PASSWORD": "password"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert weak.returncode == 1 and "Traceback" not in weak.stderr
-    missing = subprocess.run(
-        [*jineng, "createuser", "zhao", "--org", "999999", "--role", "reviewer"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert missing.returncode == 1 and "999999" in missing.stderr
+    with scratch_environment(tmp_path) as env:
+        env["JINENG_NEW_PASSWORD"] = "Xk9#pLm2qR"
+        jineng(env, "migrate", "-v0")
+        jineng(env, "shell", "-c", make_bureau)
+        ok = jineng(env, "createuser", "li", "--org", "411400", "--role", "reviewer", check=False)
+        assert ok.returncode == 0, ok.stderr
+        env["JINENG_NEW_PASSWORD"] = "password"
+        weak = jineng(
+            env, "createuser", "wang", "--org", "411400", "--role", "reviewer", check=False
+        )
+        assert weak.returncode == 1 and "Traceback" not in weak.stderr
+        missing = jineng(
+            env, "createuser", "zhao", "--org", "999999", "--role", "reviewer", check=False
+        )
+        assert missing.returncode == 1 and "999999" in missing.stderr
