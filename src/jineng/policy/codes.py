@@ -1,0 +1,61 @@
+"""Codes shared by the policy packs, the engine and the catalogs (which hold their display names).
+
+Names follow DOMAIN.md and the seeds; a code never changes once data refers to it.
+"""
+
+from enum import StrEnum
+
+
+class PersonCategory(StrEnum):
+    """人员类别. Which of them are "the six categories" is a policy pack's list (004 §二)."""
+
+    POVERTY_MONITORING = "poverty_monitoring"  # 防止返贫监测对象
+    GRADUATE = "graduate"  # 毕业年度高校毕业生
+    SCHOOL_LEAVER = "school_leaver"  # 城乡未继续升学的应届初高中毕业生
+    RURAL_MIGRANT = "rural_migrant"  # 农村转移就业劳动者
+    REGISTERED_UNEMPLOYED = "registered_unemployed"  # 城镇登记失业人员
+    EMPLOYMENT_DIFFICULTY = "employment_difficulty"  # 就业困难人员
+    ENTERPRISE_EMPLOYEE = "enterprise_employee"  # 企业职工
+    VETERAN = "veteran"  # 退役军人
+    DISABLED = "disabled"  # 残疾人
+    LIFTED_FROM_POVERTY = "lifted_from_poverty"  # 脱贫劳动力
+    RELOCATED = "relocated"  # 易地搬迁劳动力
+    FLEXIBLE = "flexible"  # 灵活就业人员
+
+
+class TrainingType(StrEnum):
+    EMPLOYMENT_SKILLS = "employment_skills"  # 就业技能培训
+    JOB_SKILLS_UPGRADE = "job_skills_upgrade"  # 岗位技能提升培训
+    ENTREPRENEURSHIP = "entrepreneurship"  # 创业培训
+    APPRENTICESHIP = "apprenticeship"  # 企业新型学徒制培训
+    PRE_EMPLOYMENT = "pre_employment"  # 劳动预备制培训
+    SPECIAL_ABILITY = "special_ability"  # 专项能力培训
+
+
+class CertificateKind(StrEnum):
+    QUALIFICATION = "qualification"  # 职业资格证书
+    SKILL_LEVEL = "skill_level"  # 职业技能等级证书
+    SPECIAL_ABILITY = "special_ability"  # 专项职业能力证书
+    TRAINING_COMPLETION = "training_completion"  # 培训合格证书
+
+
+class SubsidyType(StrEnum):
+    TRAINING = "training"  # 职业培训补贴
+    EVALUATION = "evaluation"  # 职业技能评价补贴
+    EMPLOYMENT_SME = "employment_sme"  # 中小微企业吸纳持证人员一次性补助
+    EMPLOYMENT_AGENCY = "employment_agency"  # 人力资源服务机构介绍就业补贴
+
+
+# 技能等级 by rank: a larger rank is a higher level. 专项职业能力 has no level ("special").
+LEVEL_RANKS = {
+    "special": 0,  # 专项职业能力 (no level)
+    "apprentice": 1,  # 学徒工 (eight-level ladder)
+    "5": 2,  # 五级/初级工
+    "4": 3,  # 四级/中级工
+    "3": 4,  # 三级/高级工
+    "2": 5,  # 二级/技师
+    "1": 6,  # 一级/高级技师
+    "principal": 7,  # 特级技师
+    "chief": 8,  # 首席技师
+}
+HIGH_SKILL_MIN_RANK = LEVEL_RANKS["3"]  # high-skill means 高级工 and above (DOMAIN.md)
