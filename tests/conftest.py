@@ -1,6 +1,11 @@
+from importlib import import_module
+
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from jineng.core import audit, demo
+from jineng.core.management.commands.demo import DEMO_LOADERS
 from jineng.core.models import Organisation, User
 from tests.live import running_server
 
@@ -23,9 +28,17 @@ def live_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The demo organisations and users, loaded once per test database; tests roll back."""
+    """The demo data of every app, loaded once per test database; tests roll back."""
     with django_db_blocker.unblock(), audit.audit_context(actor=None):
-        demo.load()
+        for name in DEMO_LOADERS:
+            import_module(name).load()
+
+
+@pytest.fixture(autouse=True)
+def chinese_by_default():
+    """Each test starts in the default language, whatever an earlier request activated."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

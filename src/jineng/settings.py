@@ -1,10 +1,13 @@
 """The one settings module. Every value that differs between places comes from the environment.
 
 JINENG_DEBUG, JINENG_DEMO, JINENG_SECRET_KEY, JINENG_DATA_KEY, JINENG_ALLOWED_HOSTS,
-JINENG_DATA_DIR, DATABASE_URL, JINENG_HTTPS, JINENG_LOG_LEVEL. See docs/operations.md.
+JINENG_DATA_DIR, DATABASE_URL, JINENG_HTTPS, JINENG_LOG_LEVEL, JINENG_POLICIES_DIR, ...:
+docs/operations.md lists them all.
 """
 
+import os
 from datetime import timedelta
+from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +41,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "jineng.core",
+    "jineng.catalog",
 ]
 
 MIDDLEWARE = [
@@ -205,7 +209,14 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "jineng": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "jineng": {
+            "handlers": ["console"],
+            "level": os.environ.get("JINENG_LOG_LEVEL", "INFO").upper(),
+            "propagate": False,
+        },
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# Policy packs (policies/*.toml) that `jineng policy load` and the demo load.
+POLICIES_DIR = Path(os.environ.get("JINENG_POLICIES_DIR") or REPO_DIR / "policies")

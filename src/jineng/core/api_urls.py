@@ -1,12 +1,17 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from jineng.catalog import api as catalog_api
 from jineng.core import api
 
 router = DefaultRouter()
 router.register("organisations", api.OrganisationViewSet, basename="organisation")
 router.register("users", api.UserViewSet, basename="user")
 router.register("audit-entries", api.AuditEntryViewSet, basename="auditentry")
+for slug, viewset in catalog_api.CATALOG_VIEWSETS.items():
+    router.register(f"catalogs/{slug}", viewset, basename=f"catalog-{slug}")
+router.register("policy-packs", catalog_api.PolicyPackVersionViewSet, basename="policypack")
+router.register("decisions", catalog_api.DecisionRecordViewSet, basename="decision")
 
 urlpatterns = [
     path("me/", api.me, name="me"),

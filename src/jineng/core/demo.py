@@ -118,6 +118,9 @@ class LoadReport:
     created_orgs: int = 0
     created_users: int = 0
 
+    def __str__(self) -> str:
+        return f"{self.created_orgs} organisations and {self.created_users} users created"
+
 
 def _ensure_org(report: LoadReport, *, kind, name, code, parent, region_code="") -> Organisation:
     existing = Organisation.objects.filter(code=code).first()

@@ -47,6 +47,7 @@ class Capability(models.TextChoices):
     VIEW_USERS = "users.view", _("View users")
     MANAGE_USERS = "users.manage", _("Manage users")
     VIEW_AUDIT = "audit.view", _("View the audit log")
+    MANAGE_CATALOGS = "catalogs.manage", _("Import catalogs and load policy packs")
 
 
 CAPABILITIES: dict[str, set[str]] = {
@@ -62,6 +63,7 @@ CAPABILITIES: dict[str, set[str]] = {
     Capability.VIEW_USERS: {Role.REVIEWER, Role.FINANCE_AUDIT, Role.SYSTEM_ADMIN},
     Capability.MANAGE_USERS: {Role.SYSTEM_ADMIN},
     Capability.VIEW_AUDIT: {Role.FINANCE_AUDIT, Role.SYSTEM_ADMIN},
+    Capability.MANAGE_CATALOGS: {Role.SYSTEM_ADMIN},
 }
 
 

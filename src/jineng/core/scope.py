@@ -6,7 +6,7 @@ A model declares how its rows hang on the organisation tree with a ScopeSpec:
 
 `org_paths` are lookups that reach an Organisation.path (several: a row is visible if any of
 them is inside the viewer's subtrees); `owner` is a lookup to the user who owns the row
-(a worker sees only rows they own).
+(a worker sees only rows they own). `public=True` marks reference data everyone may read.
 
 A viewer's scope is the union over their roles:
 - system admin: everything;
@@ -30,6 +30,7 @@ from django.http import Http404
 class ScopeSpec:
     org_paths: tuple[str, ...] = ()
     owner: str | None = None
+    public: bool = False
 
     def org_path_of(self, obj: Model) -> str:
         """The organisation path of one object (its first org lookup), for audit entries."""
@@ -98,7 +99,7 @@ def scoped(user, queryset: QuerySet) -> QuerySet:
     """Restrict a queryset to the rows the user may see."""
     spec: ScopeSpec = queryset.model.scope
     scope = scope_of(user)
-    if scope.everything:
+    if scope.everything or spec.public:
         return queryset
     condition = scope.q_for(spec)
     if condition is None:

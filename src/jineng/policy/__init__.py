@@ -1,4 +1,73 @@
 """The policy engine: policy packs, working days, and decisions with their reasons.
 
 Pure Python: nothing here imports Django, so the rules can be read, tested and benchmarked alone.
+
+    from jineng.policy import load_packs, select_pack, gbt2260_ancestors
+    from jineng.policy import decide_training_subsidy, decide_training_batch, TrainingLine
+
+See docs/policy-packs.md.
 """
+
+from .batch import TrainingBatch, decide_training_batch
+from .decision import GRANTED, REFUSED, Decision, RuleCheck
+from .engine import (
+    check_attendance,
+    check_evaluation_deadline,
+    decide_employment_batch,
+    decide_employment_subsidy,
+    decide_enrolment,
+    decide_evaluation_subsidy,
+    decide_training_subsidy,
+    decide_voucher_issue,
+    evaluation_due_by,
+    notice_ends_on,
+)
+from .errors import AmbiguousPacks, PackError, PolicyError, RuleMissing
+from .pack import PackRow, PolicyPack, gbt2260_ancestors, load_pack, load_packs, select_pack
+from .records import (
+    EmploymentLine,
+    EnrolmentRequest,
+    EvaluationLine,
+    PriorSubsidy,
+    TrainingLine,
+    VoucherRequest,
+)
+from .workdays import CalendarDataError, UnknownCalendarYear, WorkingCalendar
+
+__all__ = [
+    "GRANTED",
+    "REFUSED",
+    "AmbiguousPacks",
+    "CalendarDataError",
+    "Decision",
+    "EmploymentLine",
+    "EnrolmentRequest",
+    "EvaluationLine",
+    "PackError",
+    "PackRow",
+    "PolicyError",
+    "PolicyPack",
+    "PriorSubsidy",
+    "RuleCheck",
+    "RuleMissing",
+    "TrainingBatch",
+    "TrainingLine",
+    "UnknownCalendarYear",
+    "VoucherRequest",
+    "WorkingCalendar",
+    "check_attendance",
+    "check_evaluation_deadline",
+    "decide_employment_batch",
+    "decide_employment_subsidy",
+    "decide_enrolment",
+    "decide_evaluation_subsidy",
+    "decide_training_batch",
+    "decide_training_subsidy",
+    "decide_voucher_issue",
+    "evaluation_due_by",
+    "gbt2260_ancestors",
+    "load_pack",
+    "load_packs",
+    "notice_ends_on",
+    "select_pack",
+]

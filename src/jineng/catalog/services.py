@@ -1,0 +1,177 @@
+"""Writes to the catalogs, each audited: keyed upserts used by imports, loaders and the demo."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from jineng.catalog.models import Occupation, Region, RegionLevel, SkillLevel
+from jineng.core import writes
+from jineng.core.imports import CREATED, UNCHANGED, UPDATED
+
+REGION_CODE_RE = re.compile(r"^\d{6}$")
+OCCUPATION_CODE_RE = re.compile(r"^\d-\d{2}-\d{2}-\d{2}$")
+TRUE_WORDS = {"是", "yes", "y", "true", "1", "√", "✓"}
+FALSE_WORDS = {"否", "no", "n", "false", "0", ""}
+
+
+def upsert(model: type[models.Model], key: dict, values: dict, m2m: dict | None = None) -> str:
+    """Create the row with this key, or update the fields that differ; audited either way."""
+    obj = model.objects.filter(**key).first()
+    if obj is None:
+        obj = writes.create(model(**key, **values))
+        outcome = CREATED
+    else:
+        changed = {name: value for name, value in values.items() if getattr(obj, name) != value}
+        if changed:
+            writes.update(obj, **changed)
+        outcome = UPDATED if changed else UNCHANGED
+    for name, targets in (m2m or {}).items():
+        manager = getattr(obj, name)
+        if set(manager.all()) != set(targets):
+            manager.set(targets)
+            if outcome == UNCHANGED:
+                outcome = UPDATED
+    return outcome
+
+
+# Parsing of cells typed by people, each raising ValidationError with a message for the report.
+
+
+def parse_bool(text: str, field: str) -> bool:
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValidationError({field: _("Write 是 or 否 (yes or no), not “%(text)s”.") % {"text": text}})
+
+
+def parse_year(text: str, field: str, *, required: bool = True) -> int | None:
+    if not text and not required:
+        return None
+    if not re.fullmatch(r"(19|20)\d\d", text):
+        raise ValidationError({field: _("“%(text)s” is not a year.") % {"text": text}})
+    return int(text)
+
+
+def parse_amount(text: str, field: str) -> Decimal:
+    try:
+        amount = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(
+            {field: _("“%(text)s” is not an amount in yuan (at most 2 decimals, not negative).")
+             % {"text": text}}
+        )  # fmt: skip
+    return amount.quantize(Decimal("0.01"))
+
+
+def region_by_code(code: str, field: str = "region") -> Region:
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise ValidationError({field: _("No region has the code “%(code)s”.") % {"code": code}})
+    return region
+
+
+def occupation_by_code(code: str, field: str = "occupation") -> Occupation:
+    occupation = Occupation.objects.filter(code=code).first()
+    if occupation is None:
+        raise ValidationError({field: _("No occupation has the code “%(code)s”.") % {"code": code}})
+    return occupation
+
+
+def level_by_code(code: str, field: str = "level") -> SkillLevel:
+    level = SkillLevel.objects.filter(code=code).first() or SkillLevel.objects.filter(name=code).first()
+    if level is None:
+        raise ValidationError({field: _("No skill level is called “%(code)s”.") % {"code": code}})
+    return level
+
+
+def region_level_of(code: str) -> str:
+    if code.endswith("0000"):
+        return RegionLevel.PROVINCE
+    if code.endswith("00"):
+        return RegionLevel.CITY
+    return RegionLevel.COUNTY
+
+
+def region_parent_code(code: str) -> str | None:
+    """The GB/T 2260 parent: county 411402 → city 411400 → province 410000. Directly
+    administered counties (e.g. 419001) hang under the province when no city exists."""
+    level = region_level_of(code)
+    if level == RegionLevel.PROVINCE:
+        return None
+    if level == RegionLevel.CITY:
+        return code[:2] + "0000"
+    return code[:4] + "00"
+
+
+def present(**values) -> dict:
+    """The values that were given: an import file without a column leaves that field alone."""
+    return {name: value for name, value in values.items() if value is not KEEP}
+
+
+KEEP = object()  # "this field was not in the file": keep the stored value
+
+
+@transaction.atomic
+def save_region(
+    *, code: str, name: str, valid_from=KEEP, valid_to=KEEP, is_local=KEEP
+) -> str:
+    if not REGION_CODE_RE.match(code):
+        raise ValidationError({"code": _("A region code has six digits, not “%(code)s”.") % {"code": code}})
+    parent = None
+    parent_code = region_parent_code(code)
+    if parent_code:
+        parent = Region.objects.filter(code=parent_code).first() or (
+            Region.objects.filter(code=code[:2] + "0000").first()
+        )
+        if parent is None:
+            raise ValidationError(
+                {"code": _("Load the region %(parent)s before %(code)s.") % {"parent": parent_code, "code": code}}
+            )
+    values = present(
+        name=name, level=region_level_of(code), parent=parent, valid_from=valid_from,
+        valid_to=valid_to, is_local=is_local,
+    )  # fmt: skip
+    return upsert(Region, {"code": code}, values)
+
+
+def parse_levels(text: str, field: str = "levels") -> list[SkillLevel]:
+    """"5-1" (五级 to 一级), "4-1", "5,4,3", or "专项" / "special"; a trailing ? is a doubt
+    of the source, kept in the occupation's `unconfirmed` flag, not here."""
+    text = text.replace("?", "").replace("？", "").strip()
+    if not text:
+        return []
+    typed_as_date = re.fullmatch(r"\d{4}-0?(\d{1,2})-0?(\d{1,2})", text)
+    if typed_as_date:
+        # A spreadsheet turned the typed "5-1" into the 1st of May: read it back as 5-1.
+        text = f"{typed_as_date.group(1)}-{typed_as_date.group(2)}"
+    if text in {"专项", "special"}:
+        return [level_by_code("special", field)]
+    match = re.fullmatch(r"([1-5])\s*-\s*([1-5])", text)
+    if match:
+        low, high = sorted((int(match.group(1)), int(match.group(2))))
+        return [level_by_code(str(n), field) for n in range(high, low - 1, -1)]
+    return [level_by_code(part.strip(), field) for part in re.split(r"[,，、;；\s]+", text) if part]
+
+
+@transaction.atomic
+def save_occupation(
+    *, code: str, name: str, levels=KEEP, is_new=KEEP, new_since=KEEP, is_access=KEEP,
+    former_code=KEEP, unconfirmed=KEEP, note=KEEP,
+) -> str:
+    if not OCCUPATION_CODE_RE.match(code):
+        raise ValidationError(
+            {"code": _("An occupation code looks like 6-18-02-04, not “%(code)s”.") % {"code": code}}
+        )
+    values = present(
+        name=name, is_new=is_new, new_since=new_since, is_access=is_access,
+        former_code=former_code, unconfirmed=unconfirmed, note=note,
+    )  # fmt: skip
+    m2m = {} if levels is KEEP else {"levels": levels}
+    return upsert(Occupation, {"code": code}, values, m2m=m2m)

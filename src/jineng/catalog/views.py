@@ -1,0 +1,139 @@
+"""Catalog pages (one generic set for every catalog), policy packs and the "why" of decisions."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from jineng.catalog import selectors
+from jineng.catalog.packs import decision_of, newest_versions, parsed_pack
+from jineng.catalog.models import DecisionRecord, PolicyPackVersion
+from jineng.catalog.registry import CATALOGS, Catalog
+from jineng.core.imports import ImportFileError, run_import, write_xlsx
+from jineng.core.roles import Capability, has_capability
+from jineng.core.scope import get_scoped_or_404, scoped
+from jineng.core.views import capability_required, page_of, pick_template
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def catalog_or_404(slug: str) -> Catalog:
+    try:
+        return CATALOGS[slug]
+    except KeyError:
+        raise Http404 from None
+
+
+@login_required
+def index(request):
+    entries = [
+        (catalog, scoped(request.user, catalog.model.objects.all()).count())
+        for catalog in CATALOGS.values()
+    ]
+    packs = sorted(newest_versions(), key=lambda version: version.pack_id)  # public data
+    return render(request, "catalog/index.html", {"entries": entries, "packs": packs})
+
+
+@login_required
+def catalog_list(request, slug: str):
+    catalog = catalog_or_404(slug)
+    search = request.GET.get("q", "").strip()
+    page = page_of(request, selectors.catalog_rows_for(request.user, catalog, search))
+    context = {
+        "catalog": catalog,
+        "page": page,
+        "rows": [(obj.pk, catalog.row_of(obj)) for obj in page],
+        "q": search,
+        "can_import": has_capability(request.user, Capability.MANAGE_CATALOGS),
+    }
+    template = pick_template(request, "catalog/list.html", "catalog/_rows.html")
+    return render(request, template, context)
+
+
+@login_required
+def catalog_detail(request, slug: str, pk: int):
+    catalog = catalog_or_404(slug)
+    obj = get_scoped_or_404(request.user, catalog.queryset(), pk=pk)
+    row = catalog.row_of(obj)
+    fields = [(column.label, row.get(column.key, "")) for column in catalog.columns]
+    return render(
+        request, "catalog/detail.html", {"catalog": catalog, "obj": obj, "fields": fields}
+    )
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def catalog_export(request, slug: str):
+    catalog = catalog_or_404(slug)
+    return xlsx_response(write_xlsx(catalog.spec, catalog.spec.export_rows()), f"{slug}.xlsx")
+
+
+@login_required
+def catalog_template(request, slug: str):
+    catalog = catalog_or_404(slug)
+    return xlsx_response(write_xlsx(catalog.spec, [], template=True), f"{slug}-template.xlsx")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("File (.xlsx, .xls, .ods or .csv)"))
+    all_or_nothing = forms.BooleanField(
+        label=gettext_lazy("All or nothing: save no row if any row is rejected"), required=False
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload
+
+
+@capability_required(Capability.MANAGE_CATALOGS)
+@require_http_methods(["GET", "POST"])
+def catalog_import(request, slug: str):
+    catalog = catalog_or_404(slug)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = error = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = run_import(
+                catalog.spec, upload.read(), upload.name,
+                all_or_nothing=form.cleaned_data["all_or_nothing"],
+            )  # fmt: skip
+        except ImportFileError as problem:
+            error = str(problem)
+    context = {"catalog": catalog, "form": form, "report": report, "error": error}
+    return render(request, "catalog/import.html", context)
+
+
+@login_required
+def pack_list(request):
+    versions = scoped(request.user, PolicyPackVersion.objects.all())
+    return render(request, "catalog/pack_list.html", {"versions": versions})
+
+
+@login_required
+def pack_detail(request, pk: int):
+    version = get_scoped_or_404(request.user, PolicyPackVersion.objects.all(), pk=pk)
+    pack = parsed_pack(version)
+    return render(
+        request, "catalog/pack_detail.html", {"version": version, "rows": pack.describe()}
+    )
+
+
+@login_required
+def decision_detail(request, pk: int):
+    record = get_scoped_or_404(request.user, DecisionRecord.objects.select_related("pack"), pk=pk)
+    return render(
+        request, "catalog/decision_detail.html",
+        {"record": record, "decision": decision_of(record)},
+    )  # fmt: skip

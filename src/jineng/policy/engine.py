@@ -1,0 +1,796 @@
+"""Single-case decisions: training, evaluation and employment subsidies, vouchers, enrolment.
+
+Every function takes the pack that applies (select_pack), the case and the person's history, and
+returns a Decision listing every rule it checked with the evidence used. Nothing is guessed: a
+value the pack does not state makes the case fail with a reason saying so. Same inputs give the
+same decision (histories are read order-independently; evidence lists are sorted).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from . import labels
+from .codes import LEVEL_RANKS, CertificateKind, SubsidyType
+from .decision import (
+    EMPLOYMENT_SUBSIDY,
+    ENROLMENT,
+    EVALUATION_SUBSIDY,
+    GRANTED,
+    REFUSED,
+    TRAINING_SUBSIDY,
+    VOUCHER_ISSUE,
+    ZERO,
+    Decision,
+    RuleCheck,
+    yuan,
+)
+from .messages import check, claim_list, names
+from .pack import Limit, PolicyPack
+from .records import (
+    EmploymentLine,
+    EnrolmentRequest,
+    EvaluationLine,
+    PriorSubsidy,
+    TrainingLine,
+    VoucherRequest,
+)
+from .workdays import WorkingCalendar, default_calendar
+
+__all__ = [
+    "EmploymentLine",
+    "EnrolmentRequest",
+    "EvaluationLine",
+    "PriorSubsidy",
+    "TrainingLine",
+    "VoucherRequest",
+    "check_attendance",
+    "check_evaluation_deadline",
+    "decide_employment_batch",
+    "decide_employment_subsidy",
+    "decide_enrolment",
+    "decide_evaluation_subsidy",
+    "decide_training_subsidy",
+    "decide_voucher_issue",
+    "employment_window_end",
+    "evaluation_due_by",
+    "notice_ends_on",
+]
+
+TRAINING = SubsidyType.TRAINING.value
+EVALUATION = SubsidyType.EVALUATION.value
+COMPLETION = CertificateKind.TRAINING_COMPLETION.value
+SPECIAL_ABILITY = CertificateKind.SPECIAL_ABILITY.value
+
+SECTION_NAMES = {
+    "training": ("职业培训补贴", "the training subsidy"),
+    "training.rates": ("按培训效果确定的补贴比例", "training subsidy rates by outcome"),
+    "evaluation": ("职业技能评价补贴", "the evaluation subsidy"),
+    "employment.sme": ("中小微企业吸纳持证人员补助", "the SME hiring subsidy"),
+    "employment.agency": ("人力资源服务机构介绍就业补贴", "the HR agency placement subsidy"),
+}
+
+
+# --- shared helpers --------------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` calendar months later, kept inside the month (1-31 -> 4-30)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def employment_window_end(pack: PolicyPack, training_end: date) -> date:
+    """The last day on which employment still counts as 'employed after training'."""
+    return add_months(training_end, pack.require("training.rates.employment_window_months").value)
+
+
+def cite_evidence(pack: PolicyPack, *keys: str) -> dict[str, Any]:
+    """The cites of the rules used, for a check's evidence (assumptions flagged with notes)."""
+    rules = [pack.rule(key) for key in keys]
+    rules = [rule for rule in rules if rule is not None]
+    parts = (part.strip() for rule in rules if rule.cite for part in rule.cite.split(";"))
+    evidence: dict[str, Any] = {"cite": "; ".join(dict.fromkeys(parts))}
+    assumed = [rule for rule in rules if rule.assumed]
+    if assumed:
+        evidence["assumed"] = True
+        evidence["note"] = " ".join(rule.note or "" for rule in assumed)
+    return evidence
+
+
+def _finish(
+    pack: PolicyPack, kind: str, subject: str, checks: list[RuleCheck], amount: Decimal, **extra
+) -> Decision:
+    granted = all(item.passed for item in checks)
+    return Decision(
+        kind=kind,
+        subject=subject,
+        outcome=GRANTED if granted else REFUSED,
+        amount=yuan(amount) if granted else ZERO,
+        pack_id=pack.id,
+        pack_version=pack.version,
+        pack_hash=pack.content_hash,
+        checks=tuple(checks),
+        **{"rate": None} | extra,
+    )
+
+
+def _period_check(pack: PolicyPack, on_date: date) -> RuleCheck:
+    # A pack applies only within its period: a case dated outside it belongs to another pack.
+    evidence = {
+        "date": on_date.isoformat(),
+        "effective_from": pack.effective_from.isoformat(),
+        "effective_to": pack.effective_to.isoformat(),
+        "pack": pack.id,
+        "cite": f"{pack.id} v{pack.version}",
+    }
+    return check(
+        "pack.period",
+        pack.in_effect(on_date),
+        evidence,
+        date=on_date.isoformat(),
+        pack=pack.id,
+        start=pack.effective_from.isoformat(),
+        end=pack.effective_to.isoformat(),
+    )
+
+
+def _stated_check(pack: PolicyPack, section: str) -> RuleCheck:
+    what_zh, what_en = SECTION_NAMES[section]
+    stated = pack.has_section(section)
+    evidence = {"section": section, "stated": stated, "cite": f"{pack.id} v{pack.version}"}
+    return check(f"{section}.stated", stated, evidence, what_zh=what_zh, what_en=what_en)
+
+
+def _category_check(
+    pack: PolicyPack, subsidy: str, key: str, categories: frozenset[str]
+) -> RuleCheck:
+    eligible = pack.categories(key)
+    mine = sorted(categories)
+    evidence = {
+        "person_categories": mine,
+        "eligible": "any" if eligible is None else sorted(eligible),
+        **cite_evidence(pack, key, "categories.six"),
+    }
+    shown = {
+        "cats_zh": names(labels.CATEGORY, mine, "zh"),
+        "cats_en": names(labels.CATEGORY, mine, "en"),
+        "eligible_zh": labels.category_list(pack.value(key), "zh"),
+        "eligible_en": labels.category_list(pack.value(key), "en"),
+        "subsidy_zh": labels.zh(labels.SUBSIDY_TYPE, subsidy),
+        "subsidy_en": labels.en(labels.SUBSIDY_TYPE, subsidy),
+    }
+    code = f"{subsidy}.category"
+    if eligible is None:
+        return check(code, True, evidence, "any", **shown)
+    return check(code, not eligible.isdisjoint(categories), evidence, **shown)
+
+
+# --- per-person limits (004 §四(五); 002 §四(二)1) -------------------------------------------
+
+
+def _subsidy_names(subsidy: str) -> dict[str, str]:
+    return {
+        "subsidy_zh": labels.zh(labels.SUBSIDY_TYPE, subsidy),
+        "subsidy_en": labels.en(labels.SUBSIDY_TYPE, subsidy),
+    }
+
+
+def _limit_checks(
+    pack: PolicyPack,
+    limit: Limit,
+    history: Sequence[PriorSubsidy],
+    occupation: str,
+    level: str | None,
+    on_date: date,
+) -> list[RuleCheck]:
+    """Count cap, never-twice, and (where the pack says so) higher level blocks lower."""
+    checks = [_count_check(pack, limit, history, on_date)]
+    if level is not None or limit.unique_by == "occupation":
+        checks.append(_unique_check(pack, limit, history, occupation, level))
+    if level is not None and limit.higher_level_blocks_lower:
+        checks.append(_higher_level_check(pack, limit, history, occupation, level))
+    return checks
+
+
+def _count_check(
+    pack: PolicyPack, limit: Limit, history: Sequence[PriorSubsidy], on_date: date
+) -> RuleCheck:
+    base = f"limits.{limit.subsidy_type}"
+    evidence = {
+        "subsidy_types": sorted(limit.counted_types),
+        "cap": "unlimited" if limit.count is None else limit.count,
+        **cite_evidence(pack, f"{base}.count", f"{base}.window", f"{base}.shared_with"),
+    }
+    shown = _subsidy_names(limit.subsidy_type)
+    if limit.count is None:
+        return check("limit.count", True, evidence, "unlimited", **shown)
+    per_year = limit.window == "calendar_year"
+    counted = sorted(
+        prior.claim_id
+        for prior in history
+        if prior.subsidy_type in limit.counted_types
+        and (not per_year or prior.decided_on.year == on_date.year)
+    )
+    evidence |= {"window": limit.window, "counted": len(counted), "prior_claim_ids": counted}
+    if per_year:
+        evidence["year"] = on_date.year
+    window_zh, window_en = labels.WINDOW[limit.window]
+    if per_year:
+        window_zh, window_en = f"{on_date.year}年度内", f"in {on_date.year}"
+    return check(
+        "limit.count",
+        len(counted) < limit.count,
+        evidence,
+        window_zh=window_zh,
+        window_en=window_en,
+        counted=len(counted),
+        cap=limit.count,
+        claims=claim_list(counted),
+        **shown,
+    )
+
+
+def _unique_check(
+    pack: PolicyPack,
+    limit: Limit,
+    history: Sequence[PriorSubsidy],
+    occupation: str,
+    level: str | None,
+) -> RuleCheck:
+    by_level = limit.unique_by == "occupation_level"
+    conflicts = sorted(
+        prior.claim_id
+        for prior in history
+        if prior.subsidy_type == limit.subsidy_type
+        and prior.occupation == occupation
+        and (not by_level or prior.level == level)
+    )
+    evidence = {
+        "unique_by": limit.unique_by,
+        "occupation": occupation,
+        "level": level if by_level else None,
+        "conflicting_claim_ids": conflicts,
+        **cite_evidence(pack, f"limits.{limit.subsidy_type}.unique_by"),
+    }
+    unique_zh, unique_en = labels.UNIQUE_BY[limit.unique_by]
+    what_zh, what_en = occupation, occupation
+    if by_level:
+        what_zh = f"{occupation}，{labels.zh(labels.LEVEL, level)}"
+        what_en = f"{occupation}, {labels.en(labels.LEVEL, level)}"
+    return check(
+        "limit.unique",
+        not conflicts,
+        evidence,
+        unique_zh=unique_zh,
+        unique_en=unique_en,
+        what_zh=what_zh,
+        what_en=what_en,
+        claims=claim_list(conflicts),
+        **_subsidy_names(limit.subsidy_type),
+    )
+
+
+def _higher_level_check(
+    pack: PolicyPack, limit: Limit, history: Sequence[PriorSubsidy], occupation: str, level: str
+) -> RuleCheck:
+    # 专项职业能力 ("special", rank 0) is not on the level ladder: it neither blocks nor is blocked.
+    rank = LEVEL_RANKS[level]
+    higher = sorted(
+        prior.claim_id
+        for prior in history
+        if prior.subsidy_type == limit.subsidy_type
+        and prior.occupation == occupation
+        and rank > 0
+        and LEVEL_RANKS[prior.level] > rank
+    )
+    evidence = {
+        "occupation": occupation,
+        "level": level,
+        "higher_claim_ids": higher,
+        **cite_evidence(pack, f"limits.{limit.subsidy_type}.higher_level_blocks_lower"),
+    }
+    return check(
+        "limit.higher_level",
+        not higher,
+        evidence,
+        occupation=occupation,
+        level_zh=labels.zh(labels.LEVEL, level),
+        level_en=labels.en(labels.LEVEL, level),
+        claims=claim_list(higher),
+        **_subsidy_names(limit.subsidy_type),
+    )
+
+
+# --- training subsidy (004 §四(五)) ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    tier: str | None  # None: no outcome that earns a subsidy
+    rate: Decimal | None
+    window_end: date
+
+
+def training_outcome(pack: PolicyPack, line: TrainingLine) -> Outcome:
+    """Which rate the outcome earns. 004 §四(五): employed within the window -> employed rate;
+    else a certificate (a completion certificate only for a new occupation) -> certificate rate;
+    else a completion certificate -> completion rate; else nothing."""
+    window_end = employment_window_end(pack, line.training_end)
+    start = line.employment_start
+    if start is not None and line.training_end <= start <= window_end:
+        tier = "employed"
+    elif line.certificate in pack.value("training.rates.certificate_kinds") or (
+        line.certificate == COMPLETION
+        and line.is_new_occupation
+        and pack.value("training.rates.completion_counts_for_new_occupation")
+    ):
+        tier = "certificate"
+    elif line.certificate == COMPLETION:
+        tier = "completion_only"
+    else:
+        return Outcome(None, None, window_end)
+    return Outcome(tier, pack.value(f"training.rates.{tier}"), window_end)
+
+
+def decide_training_subsidy(
+    pack: PolicyPack, line: TrainingLine, history: Sequence[PriorSubsidy]
+) -> Decision:
+    """职业培训补贴 for one trainee: the standard times the rate the outcome earns."""
+    checks = [_period_check(pack, line.training_end), _stated_check(pack, "training")]
+    outcome = None
+    if pack.has_section("training"):
+        checks.append(_category_check(pack, TRAINING, "training.eligible", line.categories))
+        checks.append(_stated_check(pack, "training.rates"))
+        if pack.has_section("training.rates"):
+            outcome = training_outcome(pack, line)
+            checks.append(_rate_scope_check(pack, line))
+            checks.append(_outcome_check(pack, line, outcome))
+        limit = pack.limit(TRAINING)
+        checks += _limit_checks(
+            pack, limit, history, line.occupation, line.level, line.training_end
+        )
+    rate = outcome.rate if outcome else None
+    amount = line.standard * rate if rate is not None else ZERO
+    return _finish(
+        pack,
+        TRAINING_SUBSIDY,
+        line.claim_id,
+        checks,
+        amount,
+        rate=rate,
+        tier=outcome.tier if outcome else None,
+    )
+
+
+def _rate_scope_check(pack: PolicyPack, line: TrainingLine) -> RuleCheck:
+    # 004 §四(五): the outcome rates are for 六类人员 in employment-oriented training.
+    scope = pack.categories("training.rates.categories")
+    types = pack.value("training.rates.training_types")
+    in_scope = (scope is None or not scope.isdisjoint(line.categories)) and (
+        line.training_type in types
+    )
+    evidence = {
+        "person_categories": sorted(line.categories),
+        "training_type": line.training_type,
+        "rate_categories": "any" if scope is None else sorted(scope),
+        "rate_training_types": sorted(types),
+        **cite_evidence(pack, "training.rates.categories", "training.rates.training_types"),
+    }
+    return check(
+        "training.rate_scope",
+        in_scope,
+        evidence,
+        type_zh=labels.zh(labels.TRAINING_TYPE, line.training_type),
+        type_en=labels.en(labels.TRAINING_TYPE, line.training_type),
+        cats_zh=names(labels.CATEGORY, sorted(line.categories), "zh"),
+        cats_en=names(labels.CATEGORY, sorted(line.categories), "en"),
+        scope_cats_zh=labels.category_list(pack.value("training.rates.categories"), "zh"),
+        scope_cats_en=labels.category_list(pack.value("training.rates.categories"), "en"),
+        scope_types_zh=names(labels.TRAINING_TYPE, types, "zh"),
+        scope_types_en=names(labels.TRAINING_TYPE, types, "en"),
+    )
+
+
+def _outcome_check(pack: PolicyPack, line: TrainingLine, outcome: Outcome) -> RuleCheck:
+    months = pack.value("training.rates.employment_window_months")
+    start = line.employment_start
+    evidence = {
+        "tier": outcome.tier,
+        "rate": None if outcome.rate is None else str(outcome.rate),
+        "training_end": line.training_end.isoformat(),
+        "employment_start": None if start is None else start.isoformat(),
+        "window_months": months,
+        "window_end": outcome.window_end.isoformat(),
+        "certificate": line.certificate,
+        "is_new_occupation": line.is_new_occupation,
+        **cite_evidence(
+            pack,
+            "training.rates.employment_window_months",
+            f"training.rates.{outcome.tier or 'certificate'}",
+            "training.rates.certificate_kinds",
+            "training.rates.completion_counts_for_new_occupation",
+        ),
+    }
+    return check(
+        "training.outcome",
+        outcome.tier is not None,
+        evidence,
+        outcome.tier or "",
+        rate="" if outcome.rate is None else f"{(outcome.rate * 100).normalize():f}%",
+        months=months,
+        training_end=line.training_end.isoformat(),
+        window_end=outcome.window_end.isoformat(),
+        employment_start="" if start is None else start.isoformat(),
+        cert_zh=labels.zh(labels.CERTIFICATE_KIND, line.certificate or ""),
+        cert_en=labels.en(labels.CERTIFICATE_KIND, line.certificate or ""),
+        **_not_employed_text(line, months, outcome.window_end),
+    )
+
+
+def _not_employed_text(line: TrainingLine, months: int, window_end: date) -> dict[str, str]:
+    start = line.employment_start
+    if start is None:
+        return {"not_employed_zh": "培训后未就业", "not_employed_en": "not employed after training"}
+    return {
+        "not_employed_zh": f"就业日期（{start}）不在培训结束（{line.training_end}）后"
+        f"{months}个月内（至{window_end}）",
+        "not_employed_en": f"employment on {start} is not within {months} months after "
+        f"training ended on {line.training_end} (by {window_end})",
+    }
+
+
+# --- evaluation subsidy (004 §四(五); 002 §四(二)1) ------------------------------------------
+
+
+def decide_evaluation_subsidy(
+    pack: PolicyPack, line: EvaluationLine, history: Sequence[PriorSubsidy]
+) -> Decision:
+    """职业技能评价补贴 for one evaluation, paid as the pack says (e.g. to the evaluation org)."""
+    checks = [_period_check(pack, line.evaluated_on), _stated_check(pack, "evaluation")]
+    amount = ZERO
+    if pack.has_section("evaluation"):
+        checks.append(_category_check(pack, EVALUATION, "evaluation.eligible", line.categories))
+        if pack.value("evaluation.first_evaluation_only"):
+            checks.append(_first_evaluation_check(pack, line))
+        checks.append(_certificate_kind_check(pack, line))
+        if line.certificate is not None:
+            checks.append(_level_matches_check(line))
+        amount_check, amount = _amount_check(pack, line.level)
+        checks.append(amount_check)
+        limit = pack.limit(EVALUATION)
+        checks += _limit_checks(
+            pack, limit, history, line.occupation, line.level, line.evaluated_on
+        )
+    return _finish(
+        pack,
+        EVALUATION_SUBSIDY,
+        line.claim_id,
+        checks,
+        amount,
+        payee=pack.value("evaluation.payee"),
+    )
+
+
+def _first_evaluation_check(pack: PolicyPack, line: EvaluationLine) -> RuleCheck:
+    # 004 §四(五): 通过初次职业技能评价.
+    evidence = {
+        "first_evaluation": line.first_evaluation,
+        **cite_evidence(pack, "evaluation.first_evaluation_only"),
+    }
+    return check("evaluation.first_evaluation", line.first_evaluation, evidence)
+
+
+def _certificate_kind_check(pack: PolicyPack, line: EvaluationLine) -> RuleCheck:
+    # 004 §四(五): 职业资格证书、职业技能等级证书、专项职业能力证书, 不含培训合格证.
+    covered = pack.value("evaluation.certificate_kinds")
+    evidence = {
+        "certificate": line.certificate,
+        "covered": sorted(covered),
+        **cite_evidence(pack, "evaluation.certificate_kinds"),
+    }
+    shown = {
+        "cert_zh": labels.zh(labels.CERTIFICATE_KIND, line.certificate or ""),
+        "cert_en": labels.en(labels.CERTIFICATE_KIND, line.certificate or ""),
+        "covered_zh": names(labels.CERTIFICATE_KIND, covered, "zh"),
+        "covered_en": names(labels.CERTIFICATE_KIND, covered, "en"),
+    }
+    if line.certificate is None:
+        return check("evaluation.certificate_kind", False, evidence, "none", **shown)
+    return check("evaluation.certificate_kind", line.certificate in covered, evidence, **shown)
+
+
+def _level_matches_check(line: EvaluationLine) -> RuleCheck:
+    # 002 §四(二)1 prices 专项职业能力 apart from the levels: the level must match the certificate.
+    special_cert = line.certificate == SPECIAL_ABILITY
+    matches = special_cert == (line.level == "special")
+    evidence = {"certificate": line.certificate, "level": line.level, "cite": "002 §四(二)1"}
+    return check(
+        "evaluation.level_matches_certificate",
+        matches,
+        evidence,
+        cert_zh=labels.zh(labels.CERTIFICATE_KIND, line.certificate),
+        cert_en=labels.en(labels.CERTIFICATE_KIND, line.certificate),
+        level_zh=labels.zh(labels.LEVEL, line.level),
+        level_en=labels.en(labels.LEVEL, line.level),
+    )
+
+
+def _amount_check(pack: PolicyPack, level: str) -> tuple[RuleCheck, Decimal]:
+    # 002 §四(二)1: 专项职业能力100, 初级工200, 中级工240, 高级工280, 技师350, 高级技师380 元.
+    key = f"evaluation.amounts.{level}"
+    amount = pack.value(key)
+    evidence = {
+        "level": level,
+        "amount": None if amount is None else str(amount),
+        **cite_evidence(pack, key),
+    }
+    result = check(
+        "evaluation.amount",
+        amount is not None,
+        evidence,
+        level_zh=labels.zh(labels.LEVEL, level),
+        level_en=labels.en(labels.LEVEL, level),
+        amount="" if amount is None else f"{amount:,.2f}",
+    )
+    return result, amount if amount is not None else ZERO
+
+
+# --- employment subsidies (002 §四(三)1) -----------------------------------------------------
+
+
+def decide_employment_subsidy(
+    pack: PolicyPack, line: EmploymentLine, enterprise_granted_total: Decimal
+) -> Decision:
+    """SME hiring subsidy (capped per enterprise) or HR agency placement subsidy.
+
+    `enterprise_granted_total` is what the enterprise was already granted under this subsidy.
+    """
+    enterprise_granted_total = Decimal(enterprise_granted_total)  # an int total is fine too
+    if enterprise_granted_total < 0:
+        raise ValueError(
+            f"enterprise_granted_total must not be negative: {enterprise_granted_total}"
+        )
+    section = f"employment.{line.kind}"
+    checks = [_period_check(pack, line.hired_on), _stated_check(pack, section)]
+    amount = ZERO
+    if pack.has_section(section):
+        amount = pack.value(f"{section}.amount_per_person")
+        checks.append(_holds_certificate_check(pack, section, line))
+        checks.append(_insured_months_check(pack, section, line))
+        if pack.value(f"{section}.within_province_only"):
+            checks.append(_in_province_check(pack, section, line))
+        if line.kind == "sme":
+            cap_check, amount = _enterprise_cap_check(pack, amount, enterprise_granted_total)
+            checks.append(cap_check)
+    return _finish(
+        pack,
+        EMPLOYMENT_SUBSIDY,
+        line.claim_id,
+        checks,
+        amount,
+        payee="enterprise" if line.kind == "sme" else "agency",
+    )
+
+
+def _holds_certificate_check(pack: PolicyPack, section: str, line: EmploymentLine) -> RuleCheck:
+    key = f"{section}.certificate_required"
+    required = pack.value(key)
+    evidence = {
+        "holds_certificate": line.holds_certificate,
+        "required": required,
+        **cite_evidence(pack, key),
+    }
+    if not required:
+        return check("employment.certificate", True, evidence, "not_required")
+    return check("employment.certificate", line.holds_certificate, evidence)
+
+
+def _insured_months_check(pack: PolicyPack, section: str, line: EmploymentLine) -> RuleCheck:
+    # 002 §四(三)1: SME 稳定就业1年以上; agency 半年以上, with social insurance paid.
+    key = f"{section}.min_insured_months"
+    minimum = pack.value(key)
+    evidence = {
+        "insured_months": line.insured_months,
+        "minimum": minimum,
+        **cite_evidence(pack, key),
+    }
+    return check(
+        "employment.insured_months",
+        line.insured_months >= minimum,
+        evidence,
+        months=line.insured_months,
+        minimum=minimum,
+    )
+
+
+def _in_province_check(pack: PolicyPack, section: str, line: EmploymentLine) -> RuleCheck:
+    key = f"{section}.within_province_only"
+    evidence = {"in_province": line.in_province, **cite_evidence(pack, key)}
+    return check("employment.in_province", line.in_province, evidence)
+
+
+def _enterprise_cap_check(
+    pack: PolicyPack, per_person: Decimal, granted_before: Decimal
+) -> tuple[RuleCheck, Decimal]:
+    # 002 §四(三)1: 累计最高不超过200万元. A hire that would pass the cap gets only the remainder.
+    cap = pack.value("employment.sme.enterprise_cap")
+    remainder = max(ZERO, cap - granted_before)
+    amount = min(per_person, remainder)
+    variant = "pass" if amount == per_person else ("partial" if amount > 0 else "fail")
+    evidence = {
+        "cap": str(cap),
+        "granted_before": str(yuan(granted_before)),
+        "per_person": str(per_person),
+        "granted_now": str(yuan(amount)),
+        **cite_evidence(pack, "employment.sme.enterprise_cap"),
+    }
+    result = check(
+        "employment.enterprise_cap",
+        amount > 0,
+        evidence,
+        variant,
+        before=f"{granted_before:,.2f}",
+        cap=f"{cap:,.2f}",
+        amount=f"{amount:,.2f}",
+    )
+    return result, amount
+
+
+def decide_employment_batch(
+    pack: PolicyPack,
+    lines: Sequence[EmploymentLine],
+    granted_totals: dict[str, Decimal] | None = None,
+) -> list[Decision]:
+    """Employment lines in order, each enterprise's running total carried from line to line."""
+    totals = dict(granted_totals or {})
+    decisions = []
+    for line in lines:
+        decision = decide_employment_subsidy(pack, line, totals.get(line.enterprise_key, ZERO))
+        if decision.granted and line.kind == "sme":
+            totals[line.enterprise_key] = totals.get(line.enterprise_key, ZERO) + decision.amount
+        decisions.append(decision)
+    return decisions
+
+
+# --- vouchers (002 §四(五)3) and enrolment -------------------------------------------------
+
+
+def decide_voucher_issue(
+    pack: PolicyPack, request: VoucherRequest, history: Sequence[PriorSubsidy]
+) -> Decision:
+    """Issue an e-voucher (电子培训券) to a worker who could still earn a training subsidy.
+
+    002 §四(五)3: vouchers go to 符合补贴条件的劳动者, real-name, valid for the pack's period
+    (counted in calendar days from the day of issue, which is day 1).
+    """
+    checks = [_period_check(pack, request.requested_on), _stated_check(pack, "training")]
+    if pack.has_section("training"):
+        checks.append(_category_check(pack, TRAINING, "training.eligible", request.categories))
+        checks += _limit_checks(
+            pack, pack.limit(TRAINING), history, request.occupation, None, request.requested_on
+        )
+    validity_check, valid_until = _validity_check(pack, request.requested_on)
+    checks.append(validity_check)
+    granted = all(item.passed for item in checks)
+    return _finish(
+        pack,
+        VOUCHER_ISSUE,
+        request.person_key,
+        checks,
+        ZERO,
+        valid_until=valid_until if granted else None,
+    )
+
+
+def _validity_check(pack: PolicyPack, issued: date) -> tuple[RuleCheck, date | None]:
+    key = "procedure.voucher_validity_days"
+    days = pack.value(key)
+    valid_until = None if days is None else issued + timedelta(days=days - 1)
+    evidence = {
+        "validity_days": days,
+        "valid_until": None if valid_until is None else valid_until.isoformat(),
+        **cite_evidence(pack, key),
+    }
+    result = check(
+        "voucher.validity",
+        days is not None,
+        evidence,
+        issued=issued.isoformat(),
+        days=days,
+        valid_until="" if valid_until is None else valid_until.isoformat(),
+    )
+    return result, valid_until
+
+
+def decide_enrolment(
+    pack: PolicyPack, request: EnrolmentRequest, history: Sequence[PriorSubsidy]
+) -> Decision:
+    """May this worker enrol in a subsidised class? Eligible, and the training subsidy limits
+    (004 §四(五)) would not already stop the subsidy for this occupation and level."""
+    checks = [_period_check(pack, request.enrol_on), _stated_check(pack, "training")]
+    if pack.has_section("training"):
+        checks.append(_category_check(pack, TRAINING, "training.eligible", request.categories))
+        checks += _limit_checks(
+            pack,
+            pack.limit(TRAINING),
+            history,
+            request.occupation,
+            request.level,
+            request.enrol_on,
+        )
+    return _finish(pack, ENROLMENT, request.person_key, checks, ZERO)
+
+
+# --- procedure helpers (004 §四(四), §四(五)) -----------------------------------------------
+
+
+def evaluation_due_by(pack: PolicyPack, training_end: date) -> date:
+    """004 §四(四): evaluation within N (calendar) days after training ends; the last such day."""
+    return training_end + timedelta(days=pack.require("procedure.evaluation_deadline_days").value)
+
+
+def check_evaluation_deadline(
+    pack: PolicyPack, training_end: date, evaluated_on: date
+) -> RuleCheck:
+    key = "procedure.evaluation_deadline_days"
+    days = pack.require(key).value
+    due = evaluation_due_by(pack, training_end)
+    evidence = {
+        "training_end": training_end.isoformat(),
+        "evaluated_on": evaluated_on.isoformat(),
+        "due": due.isoformat(),
+        "days": days,
+        **cite_evidence(pack, key),
+    }
+    return check(
+        "procedure.evaluation_deadline",
+        evaluated_on <= due,
+        evidence,
+        training_end=training_end.isoformat(),
+        evaluated_on=evaluated_on.isoformat(),
+        due=due.isoformat(),
+        days=days,
+    )
+
+
+def notice_ends_on(
+    pack: PolicyPack, published_on: date, working_calendar: WorkingCalendar | None = None
+) -> date:
+    """004 §四(五): the last day of the public notice (公示), N working days after publication.
+
+    Payment may follow from the next day. Working days follow China's holiday calendar with its
+    adjusted days; a year without calendar data raises UnknownCalendarYear.
+    """
+    days = pack.require("procedure.notice_working_days").value
+    return (working_calendar or default_calendar()).add_workdays(published_on, days)
+
+
+def check_attendance(pack: PolicyPack, attended: int, scheduled: int) -> RuleCheck:
+    """Completion (结业) needs the pack's attendance share; RuleMissing if the pack has none."""
+    if scheduled <= 0 or not 0 <= attended <= scheduled:
+        raise ValueError(f"attended {attended} of {scheduled} sessions is not possible")
+    key = "procedure.attendance_min_ratio"
+    minimum = pack.require(key).value
+    ratio = Decimal(attended) / Decimal(scheduled)
+    evidence = {
+        "attended": attended,
+        "scheduled": scheduled,
+        "minimum": str(minimum),
+        **cite_evidence(pack, key),
+    }
+    return check(
+        "procedure.attendance",
+        ratio >= minimum,
+        evidence,
+        attended=attended,
+        scheduled=scheduled,
+        ratio=f"{ratio:.0%}",
+        minimum=f"{minimum:.0%}",
+    )

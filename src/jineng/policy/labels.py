@@ -1,0 +1,111 @@
+"""Display names (zh-hans, en) of the shared codes, for pack descriptions and decision messages.
+
+The codes themselves live in codes.py; the catalogs hold the names users edit. These are the
+fixed names the policy engine prints when it explains a rule or a decision.
+"""
+
+from __future__ import annotations
+
+from .codes import CertificateKind, PersonCategory, SubsidyType, TrainingType
+
+CATEGORY = {
+    PersonCategory.POVERTY_MONITORING: (
+        "防止返贫监测对象",
+        "monitored against relapse into poverty",
+    ),
+    PersonCategory.GRADUATE: ("毕业年度高校毕业生", "college graduate in the graduation year"),
+    PersonCategory.SCHOOL_LEAVER: (
+        "城乡未继续升学的应届初高中毕业生",
+        "school leaver not continuing studies",
+    ),
+    PersonCategory.RURAL_MIGRANT: ("农村转移就业劳动者", "rural worker moving into employment"),
+    PersonCategory.REGISTERED_UNEMPLOYED: ("城镇登记失业人员", "registered urban unemployed"),
+    PersonCategory.EMPLOYMENT_DIFFICULTY: ("就业困难人员", "person with employment difficulties"),
+    PersonCategory.ENTERPRISE_EMPLOYEE: ("企业职工", "enterprise employee"),
+    PersonCategory.VETERAN: ("退役军人", "veteran"),
+    PersonCategory.DISABLED: ("残疾人", "person with a disability"),
+    PersonCategory.LIFTED_FROM_POVERTY: ("脱贫劳动力", "worker lifted out of poverty"),
+    PersonCategory.RELOCATED: ("易地搬迁劳动力", "relocated worker"),
+    PersonCategory.FLEXIBLE: ("灵活就业人员", "flexibly employed worker"),
+}
+# Group words a pack may use in a category list instead of codes.
+CATEGORY_GROUP = {
+    "six": ("六类人员", "the six categories"),
+    "any": ("符合条件的劳动者（不限人员类别）", "any eligible worker (no category required)"),
+}
+
+TRAINING_TYPE = {
+    TrainingType.EMPLOYMENT_SKILLS: ("就业技能培训", "employment skills training"),
+    TrainingType.JOB_SKILLS_UPGRADE: ("岗位技能提升培训", "on-the-job skills upgrading"),
+    TrainingType.ENTREPRENEURSHIP: ("创业培训", "entrepreneurship training"),
+    TrainingType.APPRENTICESHIP: ("企业新型学徒制培训", "enterprise apprenticeship"),
+    TrainingType.PRE_EMPLOYMENT: ("劳动预备制培训", "pre-employment training"),
+    TrainingType.SPECIAL_ABILITY: ("专项能力培训", "special ability training"),
+}
+
+CERTIFICATE_KIND = {
+    CertificateKind.QUALIFICATION: ("职业资格证书", "vocational qualification certificate"),
+    CertificateKind.SKILL_LEVEL: ("职业技能等级证书", "skill level certificate"),
+    CertificateKind.SPECIAL_ABILITY: ("专项职业能力证书", "special vocational ability certificate"),
+    CertificateKind.TRAINING_COMPLETION: ("培训合格证书", "training completion certificate"),
+}
+
+SUBSIDY_TYPE = {
+    SubsidyType.TRAINING: ("职业培训补贴", "training subsidy"),
+    SubsidyType.EVALUATION: ("职业技能评价补贴", "skill evaluation subsidy"),
+    SubsidyType.EMPLOYMENT_SME: ("中小微企业吸纳持证人员一次性补助", "SME hiring subsidy"),
+    SubsidyType.EMPLOYMENT_AGENCY: ("人力资源服务机构介绍就业补贴", "HR agency placement subsidy"),
+}
+
+LEVEL = {
+    "special": ("专项职业能力", "special vocational ability"),
+    "apprentice": ("学徒工", "apprentice"),
+    "5": ("五级/初级工", "level 5 (junior)"),
+    "4": ("四级/中级工", "level 4 (intermediate)"),
+    "3": ("三级/高级工", "level 3 (senior)"),
+    "2": ("二级/技师", "level 2 (technician)"),
+    "1": ("一级/高级技师", "level 1 (senior technician)"),
+    "principal": ("特级技师", "principal technician"),
+    "chief": ("首席技师", "chief technician"),
+}
+
+WINDOW = {
+    "lifetime": ("每人累计", "per person, over a lifetime"),
+    "calendar_year": ("每人每个自然年度", "per person and calendar year"),
+}
+
+UNIQUE_BY = {
+    "occupation_level": ("同一职业（工种）同一等级", "the same occupation at the same level"),
+    "occupation": ("同一职业（工种）", "the same occupation"),
+}
+
+PAYEE = {
+    "evaluation_org": ("考核评价机构", "the evaluation organisation"),
+    "institution": ("培训机构", "the training institution"),
+    "person": ("劳动者本人", "the worker"),
+}
+
+TIER = {
+    "employed": ("培训后已实现就业", "employed after training"),
+    "certificate": ("取得证书", "certificate obtained"),
+    "completion_only": ("仅取得培训合格证书", "training completion certificate only"),
+}
+
+
+def zh(table: dict, code: str) -> str:
+    return table.get(code, (code, code))[0]
+
+
+def en(table: dict, code: str) -> str:
+    return table.get(code, (code, code))[1]
+
+
+def category_list(codes, lang: str) -> str:
+    """A category list (codes or group words) as display text."""
+    index = 0 if lang == "zh" else 1
+    separator = "、" if lang == "zh" else ", "
+    names = []
+    for code in codes:
+        table = CATEGORY_GROUP if code in CATEGORY_GROUP else CATEGORY
+        names.append(table.get(code, (code, code))[index])
+    return separator.join(names)

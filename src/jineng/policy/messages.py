@@ -1,0 +1,247 @@
+"""The zh-hans and English sentences of rule checks, one template pair per check and variant.
+
+Templates are filled from display values the engine prepares (names, dates, percentages); the
+machine-readable facts stay in the check's evidence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import labels
+from .decision import RuleCheck
+
+# "code:variant" -> (zh, en). {cite_zh}/{cite_en} read "依据 004 §四(五)" / "per 004 §四(五)".
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "pack.period:pass": (
+        "{date}在政策“{pack}”有效期（{start}至{end}）内",
+        "{date} is within the period of pack {pack} ({start} to {end})",
+    ),
+    "pack.period:fail": (
+        "{date}不在政策“{pack}”有效期（{start}至{end}）内，应适用其他政策",
+        "{date} is outside the period of pack {pack} ({start} to {end}): another pack applies",
+    ),
+    "stated:pass": ("本政策规定了{what_zh}", "this pack states {what_en}"),
+    "stated:fail": (
+        "本政策未规定{what_zh}，不予核定",
+        "this pack does not state {what_en}, so this cannot be granted",
+    ),
+    "category:pass": (
+        "人员类别（{cats_zh}）属于{subsidy_zh}对象（{eligible_zh}；{cite_zh}）",
+        "person categories ({cats_en}) are eligible for the {subsidy_en} "
+        "({eligible_en}; {cite_en})",
+    ),
+    "category:any": (
+        "{subsidy_zh}不限人员类别（{cite_zh}）",
+        "the {subsidy_en} requires no person category ({cite_en})",
+    ),
+    "category:fail": (
+        "人员类别（{cats_zh}）不属于{subsidy_zh}对象（{eligible_zh}；{cite_zh}）",
+        "person categories ({cats_en}) are not eligible for the {subsidy_en} "
+        "({eligible_en}; {cite_en})",
+    ),
+    "training.rate_scope:pass": (
+        "{type_zh}适用按培训效果确定的补贴比例（{cite_zh}）",
+        "{type_en} for these categories is subsidised at rates by outcome ({cite_en})",
+    ),
+    "training.rate_scope:fail": (
+        "本政策的补贴比例只适用于{scope_cats_zh}参加{scope_types_zh}；"
+        "本人类别为{cats_zh}，培训类型为{type_zh}（{cite_zh}）",
+        "this pack's rates apply only to {scope_cats_en} in {scope_types_en}; "
+        "this is {cats_en} in {type_en} ({cite_en})",
+    ),
+    "training.outcome:employed": (
+        "培训结束（{training_end}）后{months}个月内（至{window_end}）已就业（{employment_start}），"
+        "按补贴标准的{rate}补贴（{cite_zh}）",
+        "employed on {employment_start}, within {months} months after training ended on "
+        "{training_end} (by {window_end}): {rate} of the standard ({cite_en})",
+    ),
+    "training.outcome:certificate": (
+        "{not_employed_zh}，取得{cert_zh}，按补贴标准的{rate}补贴（{cite_zh}）",
+        "{not_employed_en}; obtained a {cert_en}: {rate} of the standard ({cite_en})",
+    ),
+    "training.outcome:completion_only": (
+        "{not_employed_zh}，仅取得培训合格证书（非人力资源社会保障部发布的新职业），"
+        "按补贴标准的{rate}补贴（{cite_zh}）",
+        "{not_employed_en}; only a training completion certificate, not for a new occupation: "
+        "{rate} of the standard ({cite_en})",
+    ),
+    "training.outcome:fail": (
+        "{not_employed_zh}，且未取得证书，不予补贴（{cite_zh}）",
+        "{not_employed_en} and no certificate was obtained: no subsidy ({cite_en})",
+    ),
+    "limit.count:pass": (
+        "{window_zh}已享受{subsidy_zh}{counted}次，未达上限{cap}次（{cite_zh}）",
+        "{counted} earlier {subsidy_en} counted {window_en}, below the cap of {cap} ({cite_en})",
+    ),
+    "limit.count:unlimited": (
+        "本政策未设{subsidy_zh}次数上限（{cite_zh}）",
+        "this pack sets no count cap on the {subsidy_en} ({cite_en})",
+    ),
+    "limit.count:fail": (
+        "{window_zh}已享受{subsidy_zh}{counted}次（{claims}），已达上限{cap}次（{cite_zh}）",
+        "{counted} earlier {subsidy_en} counted {window_en} ({claims}) reach the cap of {cap} "
+        "({cite_en})",
+    ),
+    "limit.unique:pass": (
+        "此前未就{unique_zh}（{what_zh}）享受过{subsidy_zh}（{cite_zh}）",
+        "no earlier {subsidy_en} for {unique_en} ({what_en}) ({cite_en})",
+    ),
+    "limit.unique:fail": (
+        "已就{unique_zh}（{what_zh}）享受过{subsidy_zh}（{claims}），不得重复享受（{cite_zh}）",
+        "a {subsidy_en} was already granted for {unique_en} ({what_en}; {claims}): "
+        "never twice ({cite_en})",
+    ),
+    "limit.higher_level:pass": (
+        "此前未就{occupation}高于{level_zh}的等级享受过{subsidy_zh}（{cite_zh}）",
+        "no earlier {subsidy_en} for {occupation} above {level_en} ({cite_en})",
+    ),
+    "limit.higher_level:fail": (
+        "已就{occupation}的更高等级享受过{subsidy_zh}（{claims}），不再享受较低等级{level_zh}"
+        "（{cite_zh}）",
+        "a {subsidy_en} was already granted for {occupation} at a higher level ({claims}): "
+        "none for the lower {level_en} ({cite_en})",
+    ),
+    "evaluation.first_evaluation:pass": (
+        "属于初次职业技能评价（{cite_zh}）",
+        "this is the person's first evaluation ({cite_en})",
+    ),
+    "evaluation.first_evaluation:fail": (
+        "不是初次职业技能评价，不予评价补贴（{cite_zh}）",
+        "not the person's first evaluation: no evaluation subsidy ({cite_en})",
+    ),
+    "evaluation.certificate_kind:pass": (
+        "取得{cert_zh}，属于可补贴的证书（{cite_zh}）",
+        "obtained a {cert_en}, which is covered ({cite_en})",
+    ),
+    "evaluation.certificate_kind:none": (
+        "未取得证书，不予评价补贴（{cite_zh}）",
+        "no certificate was obtained: no evaluation subsidy ({cite_en})",
+    ),
+    "evaluation.certificate_kind:fail": (
+        "{cert_zh}不属于可补贴的证书（{covered_zh}；{cite_zh}）",
+        "a {cert_en} is not covered ({covered_en}; {cite_en})",
+    ),
+    "evaluation.level_matches_certificate:pass": (
+        "证书与等级（{level_zh}）相符",
+        "the certificate matches the level ({level_en})",
+    ),
+    "evaluation.level_matches_certificate:fail": (
+        "证书（{cert_zh}）与等级（{level_zh}）不符：专项职业能力证书对应“专项职业能力”，"
+        "其他证书对应技能等级",
+        "the certificate ({cert_en}) does not match the level ({level_en}): a special ability "
+        "certificate goes with 'special', other certificates with a skill level",
+    ),
+    "evaluation.amount:pass": (
+        "{level_zh}的评价补贴标准为{amount}元（{cite_zh}）",
+        "the evaluation subsidy for {level_en} is {amount} yuan ({cite_en})",
+    ),
+    "evaluation.amount:fail": (
+        "本政策未规定{level_zh}的评价补贴标准，不予核定",
+        "this pack states no evaluation subsidy amount for {level_en}",
+    ),
+    "employment.certificate:pass": (
+        "被吸纳人员持有证书（{cite_zh}）",
+        "the hire holds a certificate ({cite_en})",
+    ),
+    "employment.certificate:not_required": (
+        "本政策不要求持证（{cite_zh}）",
+        "this pack requires no certificate ({cite_en})",
+    ),
+    "employment.certificate:fail": (
+        "被吸纳人员未持有证书，不予补贴（{cite_zh}）",
+        "the hire holds no certificate: no subsidy ({cite_en})",
+    ),
+    "employment.insured_months:pass": (
+        "稳定就业并缴纳社会保险{months}个月，不少于{minimum}个月（{cite_zh}）",
+        "{months} months of insured employment, at least {minimum} ({cite_en})",
+    ),
+    "employment.insured_months:fail": (
+        "稳定就业并缴纳社会保险{months}个月，不足{minimum}个月（{cite_zh}）",
+        "{months} months of insured employment, fewer than {minimum} ({cite_en})",
+    ),
+    "employment.in_province:pass": (
+        "在省内就业（{cite_zh}）",
+        "employed in the province ({cite_en})",
+    ),
+    "employment.in_province:fail": (
+        "未在省内就业，不予补贴（{cite_zh}）",
+        "not employed in the province: no subsidy ({cite_en})",
+    ),
+    "employment.enterprise_cap:pass": (
+        "该企业此前已获补助{before}元，加上本次{amount}元未超过累计上限{cap}元（{cite_zh}）",
+        "the enterprise got {before} yuan before; {amount} more stays within its cap of {cap} "
+        "({cite_en})",
+    ),
+    "employment.enterprise_cap:partial": (
+        "该企业此前已获补助{before}元，累计上限{cap}元，本次只补余额{amount}元（{cite_zh}）",
+        "the enterprise got {before} yuan before; its cap is {cap}, so only the remaining "
+        "{amount} yuan is granted ({cite_en})",
+    ),
+    "employment.enterprise_cap:fail": (
+        "该企业已获补助{before}元，已达累计上限{cap}元（{cite_zh}）",
+        "the enterprise already got {before} yuan, its cap of {cap} ({cite_en})",
+    ),
+    "voucher.validity:pass": (
+        "培训券自{issued}起{days}日内有效，至{valid_until}（{cite_zh}）",
+        "the voucher is valid {days} days from {issued}, until {valid_until} ({cite_en})",
+    ),
+    "voucher.validity:fail": (
+        "本政策未规定培训券有效期，不予发券",
+        "this pack states no voucher validity, so no voucher can be issued",
+    ),
+    "procedure.evaluation_deadline:pass": (
+        "培训结束（{training_end}）后{days}日内（至{due}）完成评价（{evaluated_on}）（{cite_zh}）",
+        "evaluated on {evaluated_on}, within {days} days after training ended on {training_end} "
+        "(by {due}) ({cite_en})",
+    ),
+    "procedure.evaluation_deadline:fail": (
+        "评价日期（{evaluated_on}）晚于培训结束（{training_end}）后{days}日（{due}）（{cite_zh}）",
+        "evaluated on {evaluated_on}, later than {days} days after training ended on "
+        "{training_end} ({due}) ({cite_en})",
+    ),
+    "procedure.attendance:pass": (
+        "出勤{attended}/{scheduled}（{ratio}），达到结业要求{minimum}（{cite_zh}）",
+        "attended {attended} of {scheduled} ({ratio}), at least {minimum} ({cite_en})",
+    ),
+    "procedure.attendance:fail": (
+        "出勤{attended}/{scheduled}（{ratio}），未达到结业要求{minimum}（{cite_zh}）",
+        "attended {attended} of {scheduled} ({ratio}), below {minimum} ({cite_en})",
+    ),
+}
+
+
+def cite_fields(evidence: dict[str, Any]) -> dict[str, str]:
+    """'依据 004 §四(五)' / 'per 004 §四(五)', flagged when the value is an assumption."""
+    cite = evidence.get("cite") or ""
+    if evidence.get("assumed"):
+        return {"cite_zh": f"依据 {cite}，假定值", "cite_en": f"per {cite}, assumed"}
+    return {"cite_zh": f"依据 {cite}", "cite_en": f"per {cite}"}
+
+
+def check(code: str, passed: bool, evidence: dict[str, Any], variant: str = "", **shown: Any):
+    """A RuleCheck with its messages: template `code:variant` (pass/fail when no variant)."""
+    key = _template_key(code, passed, variant)
+    zh, en = TEMPLATES[key]
+    values = cite_fields(evidence) | shown
+    return RuleCheck(code, passed, zh.format(**values), en.format(**values), evidence)
+
+
+def _template_key(code: str, passed: bool, variant: str) -> str:
+    family = code
+    if code.endswith(".category"):
+        family = "category"
+    elif code.endswith(".stated"):
+        family = "stated"
+    return f"{family}:{variant or ('pass' if passed else 'fail')}"
+
+
+def names(table: dict, codes, lang: str) -> str:
+    """Display names of codes joined for a sentence."""
+    pick = labels.zh if lang == "zh" else labels.en
+    separator = "、" if lang == "zh" else ", "
+    return separator.join(pick(table, code) for code in codes) or ("无" if lang == "zh" else "none")
+
+
+def claim_list(claim_ids: list[str]) -> str:
+    return ", ".join(claim_ids)

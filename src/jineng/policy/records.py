@@ -1,0 +1,157 @@
+"""The facts a decision is made from: frozen, slotted records the Django side fills in.
+
+They check their own codes on creation, so a decision never meets an unknown category or level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .codes import LEVEL_RANKS, CertificateKind, PersonCategory, SubsidyType, TrainingType
+
+CATEGORY_CODES = frozenset(PersonCategory)
+CERTIFICATE_CODES = frozenset(CertificateKind)
+SUBSIDY_CODES = frozenset(SubsidyType)
+TRAINING_TYPE_CODES = frozenset(TrainingType)
+EMPLOYMENT_KINDS = {"sme": SubsidyType.EMPLOYMENT_SME, "agency": SubsidyType.EMPLOYMENT_AGENCY}
+CENT = Decimal("0.01")
+
+
+def _categories(record: object, value: object) -> None:
+    if type(value) is not frozenset:
+        value = frozenset(value)  # type: ignore[arg-type]
+        object.__setattr__(record, "categories", value)
+    if not value <= CATEGORY_CODES:
+        raise ValueError(f"unknown person category codes: {sorted(value - CATEGORY_CODES)}")
+
+
+def _level(value: str) -> None:
+    if value not in LEVEL_RANKS:
+        raise ValueError(f"unknown skill level {value!r}; known: {list(LEVEL_RANKS)}")
+
+
+def _certificate(value: str | None) -> None:
+    if value is not None and value not in CERTIFICATE_CODES:
+        raise ValueError(f"unknown certificate kind {value!r}")
+
+
+def _money(name: str, value: Decimal) -> None:
+    if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
+        raise ValueError(f"{name} must be a non-negative Decimal, not {value!r}")
+    if value != value.quantize(CENT):
+        raise ValueError(f"{name} has more than 2 decimal places: {value}")
+
+
+@dataclass(frozen=True, slots=True)
+class PriorSubsidy:
+    """A subsidy a person already received (their history)."""
+
+    claim_id: str
+    subsidy_type: str
+    occupation: str
+    level: str
+    decided_on: date
+    amount: Decimal
+
+    def __post_init__(self) -> None:
+        if self.subsidy_type not in SUBSIDY_CODES:
+            raise ValueError(f"unknown subsidy type {self.subsidy_type!r}")
+        _level(self.level)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingLine:
+    """One trainee of a finished class, claimed for the training subsidy (职业培训补贴).
+
+    `standard` is the subsidy standard of the occupation and level (yuan); the outcome rate is
+    applied to it. `employment_start` is the start of insured employment, if any.
+    """
+
+    claim_id: str
+    person_key: str
+    categories: frozenset[str]
+    occupation: str
+    level: str
+    is_new_occupation: bool
+    training_type: str
+    training_end: date
+    certificate: str | None
+    employment_start: date | None
+    standard: Decimal
+
+    def __post_init__(self) -> None:
+        _categories(self, self.categories)
+        _level(self.level)
+        _certificate(self.certificate)
+        if self.training_type not in TRAINING_TYPE_CODES:
+            raise ValueError(f"unknown training type {self.training_type!r}")
+        _money("standard", self.standard)
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationLine:
+    """One evaluation result claimed for the evaluation subsidy (职业技能评价补贴)."""
+
+    claim_id: str
+    person_key: str
+    categories: frozenset[str]
+    occupation: str
+    level: str
+    certificate: str | None  # the certificate obtained; None when the person did not pass
+    first_evaluation: bool
+    evaluated_on: date
+
+    def __post_init__(self) -> None:
+        _categories(self, self.categories)
+        _level(self.level)
+        _certificate(self.certificate)
+
+
+@dataclass(frozen=True, slots=True)
+class EmploymentLine:
+    """A certificate holder hired by an SME, or placed by an HR service agency (002 §四(三)1)."""
+
+    claim_id: str
+    enterprise_key: str
+    person_key: str
+    kind: str  # "sme" | "agency"
+    holds_certificate: bool
+    insured_months: int
+    hired_on: date
+    in_province: bool = True
+
+    def __post_init__(self) -> None:
+        if self.kind not in EMPLOYMENT_KINDS:
+            raise ValueError(f"kind must be 'sme' or 'agency', not {self.kind!r}")
+        if self.insured_months < 0:
+            raise ValueError(f"insured_months must not be negative: {self.insured_months}")
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherRequest:
+    """A worker asks for an e-voucher (电子培训券) for an occupation."""
+
+    person_key: str
+    categories: frozenset[str]
+    occupation: str
+    requested_on: date
+
+    def __post_init__(self) -> None:
+        _categories(self, self.categories)
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolmentRequest:
+    """A worker asks to enrol in a subsidised class."""
+
+    person_key: str
+    categories: frozenset[str]
+    occupation: str
+    level: str
+    enrol_on: date
+
+    def __post_init__(self) -> None:
+        _categories(self, self.categories)
+        _level(self.level)

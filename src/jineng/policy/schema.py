@@ -1,0 +1,442 @@
+"""The schema of a policy pack: every section and key, its type, unit and display names.
+
+One table drives parsing (pack.py), the readable description of a pack (PolicyPack.describe) and
+the documentation check (a test that docs/policy-packs.md names every key listed here).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from . import labels
+from .codes import LEVEL_RANKS, CertificateKind, PersonCategory, SubsidyType, TrainingType
+
+# Units: code -> (zh, en) as printed after a value.
+UNITS = {
+    "": ("", ""),
+    "ratio": ("", ""),  # printed as a percentage
+    "yuan": ("元", "yuan"),
+    "months": ("个月", "months"),
+    "days": ("日（自然日）", "calendar days"),
+    "working_days": ("个工作日", "working days"),
+    "times": ("次", "times"),
+}
+
+MAX_RATE_PLACES = 4  # a rate is a ratio with at most 4 decimal places (0.8, 0.75, 0.3333)
+MAX_MONEY_PLACES = 2  # money is yuan with at most 2 decimal places (fen)
+
+
+class Kind:
+    """How one rule value is read from TOML, checked, and displayed."""
+
+    type_name = "a value"
+
+    def parse(self, raw: Any) -> Any:
+        raise NotImplementedError
+
+    def display(self, value: Any, lang: str) -> str:
+        return str(value)
+
+
+def _is_number(raw: Any) -> bool:
+    return isinstance(raw, int | float) and not isinstance(raw, bool)
+
+
+def _decimal_places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 99
+
+
+class Bool(Kind):
+    type_name = "true or false"
+
+    def parse(self, raw: Any) -> bool:
+        if not isinstance(raw, bool):
+            raise ValueError(f"must be true or false, not {type(raw).__name__} {raw!r}")
+        return raw
+
+    def display(self, value: bool, lang: str) -> str:
+        if lang == "zh":
+            return "是" if value else "否"
+        return "yes" if value else "no"
+
+
+class Int(Kind):
+    def __init__(self, minimum: int, maximum: int) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+        self.type_name = f"a whole number from {minimum} to {maximum}"
+
+    def parse(self, raw: Any) -> int:
+        if not isinstance(raw, int) or isinstance(raw, bool):
+            raise ValueError(f"must be a whole number, not {type(raw).__name__} {raw!r}")
+        if not self.minimum <= raw <= self.maximum:
+            raise ValueError(f"must be from {self.minimum} to {self.maximum}, not {raw}")
+        return raw
+
+
+class CountOrUnlimited(Kind):
+    type_name = 'a whole number from 1 up, or "unlimited"'
+
+    def parse(self, raw: Any) -> int | str:
+        if raw == "unlimited":
+            return raw
+        if not isinstance(raw, int) or isinstance(raw, bool) or raw < 1:
+            raise ValueError(f'must be a whole number from 1 up or "unlimited", not {raw!r}')
+        return raw
+
+    def display(self, value: int | str, lang: str) -> str:
+        if value == "unlimited":
+            return "不限" if lang == "zh" else "unlimited"
+        return str(value)
+
+
+class Ratio(Kind):
+    type_name = "a number from 0 to 1 (0.8 means 80%)"
+
+    def parse(self, raw: Any) -> Decimal:
+        if not _is_number(raw):
+            raise ValueError(f"must be a number from 0 to 1, not {type(raw).__name__} {raw!r}")
+        value = Decimal(str(raw))
+        if not Decimal(0) <= value <= Decimal(1):
+            raise ValueError(f"must be from 0 to 1 (a share, 0.8 means 80%), not {raw}")
+        if _decimal_places(value) > MAX_RATE_PLACES:
+            raise ValueError(f"has more than {MAX_RATE_PLACES} decimal places: {raw}")
+        return value.quantize(Decimal("0.0001"))
+
+    def display(self, value: Decimal, lang: str) -> str:
+        percent = (value * 100).normalize()
+        return f"{percent:f}%"
+
+
+class Money(Kind):
+    type_name = "an amount in yuan, at most 2 decimal places"
+
+    def parse(self, raw: Any) -> Decimal:
+        if not _is_number(raw):
+            raise ValueError(f"must be an amount in yuan, not {type(raw).__name__} {raw!r}")
+        value = Decimal(str(raw))
+        if value < 0:
+            raise ValueError(f"must not be negative: {raw}")
+        if _decimal_places(value) > MAX_MONEY_PLACES:
+            raise ValueError(f"has more than {MAX_MONEY_PLACES} decimal places: {raw}")
+        return value.quantize(Decimal("0.01"))
+
+    def display(self, value: Decimal, lang: str) -> str:
+        text = f"{value:,.2f}"
+        return text[:-3] if text.endswith(".00") else text
+
+
+class Choice(Kind):
+    def __init__(self, table: dict[str, tuple[str, str]]) -> None:
+        self.table = table
+        self.type_name = "one of " + ", ".join(f'"{code}"' for code in table)
+
+    def parse(self, raw: Any) -> str:
+        if raw not in self.table:
+            raise ValueError(f"must be {self.type_name}, not {raw!r}")
+        return str(raw)
+
+    def display(self, value: str, lang: str) -> str:
+        return labels.zh(self.table, value) if lang == "zh" else labels.en(self.table, value)
+
+
+class CodeList(Kind):
+    """A list of codes from a fixed set (kept in the author's order, no repeats)."""
+
+    def __init__(
+        self,
+        table: dict,
+        what: str,
+        *,
+        allow_empty: bool = False,
+        groups: tuple[str, ...] = (),
+    ) -> None:
+        self.table = table
+        self.what = what
+        self.allow_empty = allow_empty
+        self.groups = groups
+        words = f" or the words {', '.join(repr(g) for g in groups)}" if groups else ""
+        self.type_name = f"a list of {what} codes{words}"
+
+    def parse(self, raw: Any) -> tuple[str, ...]:
+        if not isinstance(raw, list):
+            raise ValueError(f"must be a list of {self.what} codes, not {type(raw).__name__}")
+        if not raw and not self.allow_empty:
+            raise ValueError(f"must name at least one {self.what}")
+        known = set(self.table) | set(self.groups)
+        for item in raw:
+            if item not in known:
+                raise ValueError(f"unknown {self.what} code {item!r}; known: {sorted(known)}")
+        if len(set(raw)) != len(raw):
+            raise ValueError(f"names a {self.what} twice: {raw}")
+        if "any" in raw and len(raw) > 1:
+            raise ValueError('"any" already includes everyone: write it alone')
+        return tuple(raw)
+
+    def display(self, value: tuple[str, ...], lang: str) -> str:
+        if not value:
+            return "（无）" if lang == "zh" else "(none)"
+        if self.table is labels.CATEGORY:
+            return labels.category_list(value, lang)
+        pick = labels.zh if lang == "zh" else labels.en
+        return ("、" if lang == "zh" else ", ").join(pick(self.table, code) for code in value)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: Kind
+    unit: str
+    label_zh: str
+    label_en: str
+    required: bool = True  # must be written whenever its section is present
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    path: str
+    label_zh: str
+    label_en: str
+    fields: tuple[FieldSpec, ...]
+    level_keys: bool = False  # the keys are skill-level codes (evaluation.amounts)
+    parent: str | None = None  # a section that must be present too
+    # When absent, describe() shows it as "not stated" (decisions needing it are refused).
+    show_when_absent: bool = True
+
+
+CATEGORIES = CodeList(labels.CATEGORY, "person category", groups=("six", "any"))
+SIX_LIST = CodeList(labels.CATEGORY, "person category")
+CERT_KINDS = CodeList(labels.CERTIFICATE_KIND, "certificate kind")
+LEVEL_AMOUNT = Money()
+
+SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec(
+        "categories",
+        "人员类别",
+        "Person categories",
+        (FieldSpec("six", SIX_LIST, "", "六类人员", "the six categories"),),
+        show_when_absent=False,  # only a name for a list; the lists that use it are shown
+    ),
+    SectionSpec(
+        "training",
+        "职业培训补贴",
+        "Training subsidy",
+        (FieldSpec("eligible", CATEGORIES, "", "补贴对象", "eligible categories"),),
+    ),
+    SectionSpec(
+        "training.rates",
+        "职业培训补贴 · 按培训效果确定的补贴比例",
+        "Training subsidy · rates by outcome",
+        (
+            FieldSpec("categories", CATEGORIES, "", "适用人员", "applies to categories"),
+            FieldSpec(
+                "training_types",
+                CodeList(labels.TRAINING_TYPE, "training type"),
+                "",
+                "适用培训类型",
+                "applies to training types",
+            ),
+            FieldSpec(
+                "employment_window_months",
+                Int(1, 24),
+                "months",
+                "培训后实现就业的期限",
+                "employment window after training",
+            ),
+            FieldSpec("employed", Ratio(), "ratio", "已实现就业的补贴比例", "rate if employed"),
+            FieldSpec(
+                "certificate", Ratio(), "ratio", "未就业、取得证书的补贴比例", "rate if certified"
+            ),
+            FieldSpec(
+                "completion_only",
+                Ratio(),
+                "ratio",
+                "仅取得培训合格证书的补贴比例",
+                "rate with a training completion certificate only",
+            ),
+            FieldSpec(
+                "certificate_kinds",
+                CERT_KINDS,
+                "",
+                "按“取得证书”计的证书",
+                "certificates that count as a certificate",
+            ),
+            FieldSpec(
+                "completion_counts_for_new_occupation",
+                Bool(),
+                "",
+                "新职业（工种）的培训合格证书按“取得证书”计",
+                "a completion certificate counts as a certificate for a new occupation",
+            ),
+        ),
+        parent="training",
+    ),
+    SectionSpec(
+        "evaluation",
+        "职业技能评价补贴",
+        "Skill evaluation subsidy",
+        (
+            FieldSpec("eligible", CATEGORIES, "", "补贴对象", "eligible categories"),
+            FieldSpec("first_evaluation_only", Bool(), "", "仅限初次评价", "first evaluation only"),
+            FieldSpec("certificate_kinds", CERT_KINDS, "", "可补贴的证书", "certificates covered"),
+            FieldSpec("payee", Choice(labels.PAYEE), "", "补贴拨付对象", "paid to"),
+        ),
+    ),
+    SectionSpec(
+        "evaluation.amounts",
+        "职业技能评价补贴 · 补贴标准",
+        "Skill evaluation subsidy · amount per level",
+        tuple(
+            FieldSpec(level, LEVEL_AMOUNT, "yuan", name_zh, name_en, required=False)
+            for level, (name_zh, name_en) in labels.LEVEL.items()
+        ),
+        level_keys=True,
+        parent="evaluation",
+    ),
+    *(
+        SectionSpec(
+            f"limits.{subsidy}",
+            f"享受次数限制 · {labels.zh(labels.SUBSIDY_TYPE, subsidy)}",
+            f"Per-person limits · {labels.en(labels.SUBSIDY_TYPE, subsidy)}",
+            (
+                FieldSpec("count", CountOrUnlimited(), "times", "最多享受次数", "at most"),
+                FieldSpec(
+                    "window", Choice(labels.WINDOW), "", "次数计算期间", "counted", required=False
+                ),
+                FieldSpec(
+                    "shared_with",
+                    CodeList(labels.SUBSIDY_TYPE, "subsidy type", allow_empty=True),
+                    "",
+                    "与之合并计算次数的补贴",
+                    "cap shared with",
+                    required=False,
+                ),
+                FieldSpec(
+                    "unique_by", Choice(labels.UNIQUE_BY), "", "不得重复享受", "never twice for"
+                ),
+                FieldSpec(
+                    "higher_level_blocks_lower",
+                    Bool(),
+                    "",
+                    "已享受同一职业较高等级的，不再享受较低等级",
+                    "a higher level already subsidised blocks a lower one",
+                ),
+            ),
+            show_when_absent=False,
+        )
+        for subsidy in SubsidyType
+    ),
+    SectionSpec(
+        "employment.sme",
+        "中小微企业吸纳持证人员一次性补助",
+        "SME hiring a certificate holder",
+        (
+            FieldSpec("amount_per_person", Money(), "yuan", "每吸纳1人补助", "per person hired"),
+            FieldSpec(
+                "min_insured_months",
+                Int(0, 120),
+                "months",
+                "稳定就业并缴纳社会保险至少",
+                "insured employment of at least",
+            ),
+            FieldSpec(
+                "enterprise_cap", Money(), "yuan", "每户企业累计最高", "at most per enterprise"
+            ),
+            FieldSpec("certificate_required", Bool(), "", "须为持证人员", "certificate required"),
+        ),
+    ),
+    SectionSpec(
+        "employment.agency",
+        "人力资源服务机构介绍就业补贴",
+        "HR agency placing a certificate holder",
+        (
+            FieldSpec("amount_per_person", Money(), "yuan", "每成功介绍1人补贴", "per placement"),
+            FieldSpec(
+                "min_insured_months",
+                Int(0, 120),
+                "months",
+                "稳定就业并缴纳社会保险至少",
+                "insured employment of at least",
+            ),
+            FieldSpec("certificate_required", Bool(), "", "须为持证人员", "certificate required"),
+            FieldSpec(
+                "within_province_only",
+                Bool(),
+                "",
+                "仅限省内就业",
+                "employment in the province only",
+            ),
+        ),
+    ),
+    SectionSpec(
+        "procedure",
+        "办理时限与条件",
+        "Procedure",
+        (
+            FieldSpec(
+                "evaluation_deadline_days",
+                Int(0, 365),
+                "days",
+                "培训结束后完成考核评价的期限",
+                "evaluation deadline after training ends",
+                required=False,
+            ),
+            FieldSpec(
+                "notice_working_days",
+                Int(1, 60),
+                "working_days",
+                "补贴拨付前公示期",
+                "public notice before payment",
+                required=False,
+            ),
+            FieldSpec(
+                "voucher_validity_days",
+                Int(1, 3660),
+                "days",
+                "培训券有效期",
+                "voucher validity",
+                required=False,
+            ),
+            FieldSpec(
+                "attendance_min_ratio",
+                Ratio(),
+                "ratio",
+                "结业所需最低出勤率",
+                "attendance needed for completion",
+                required=False,
+            ),
+        ),
+    ),
+)
+
+SECTION_BY_PATH = {section.path: section for section in SECTIONS}
+# Tables that only hold sections ([limits.training] lives in the table "limits").
+CONTAINERS = ("limits", "employment")
+
+TOP_LEVEL_REQUIRED = {
+    "id": str,
+    "version": int,
+    "title": str,
+    "region": str,
+    "effective_from": date,
+    "effective_to": date,
+    "sources": list,
+}
+TOP_LEVEL_OPTIONAL = {"title_en": str, "example": bool, "period_note": str}
+SOURCE_REQUIRED = {"ref": str, "seed": bool, "title": str}
+SOURCE_OPTIONAL = {"file": str, "doc_no": str, "url": str}
+RULE_KEYS = {"value", "cite", "assumed", "note"}
+
+KNOWN_CATEGORY_CODES = frozenset(PersonCategory)
+KNOWN_LEVELS = frozenset(LEVEL_RANKS)
+TRAINING_COMPLETION = CertificateKind.TRAINING_COMPLETION.value
+TRAINING_TYPES = frozenset(TrainingType)
+
+
+def all_keys() -> list[str]:
+    """Every dotted rule key the schema knows (for the documentation check)."""
+    return [f"{section.path}.{field.name}" for section in SECTIONS for field in section.fields]

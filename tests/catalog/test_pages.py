@@ -1,0 +1,94 @@
+"""Catalog pages, API, export and import through the browser's forms; packs and the why page."""
+
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from jineng.catalog.models import Occupation, PolicyPackVersion
+from jineng.catalog.registry import CATALOGS
+
+pytestmark = pytest.mark.django_db
+DATA = Path(__file__).parent.parent / "data"
+
+
+@pytest.mark.parametrize("slug", sorted(CATALOGS))
+def test_every_catalog_has_list_detail_api_export_and_template(slug, login):
+    client = login("worker")  # reference data: everyone signed in reads it
+    catalog = CATALOGS[slug]
+    listing = client.get(f"/catalogs/{slug}/")
+    assert listing.status_code == 200
+    first = catalog.model.objects.order_by("pk").first()
+    if first is not None:
+        assert client.get(f"/catalogs/{slug}/{first.pk}/").status_code == 200
+        api = client.get(f"/api/v1/catalogs/{slug}/{first.pk}/").json()
+        assert api["id"] == first.pk
+    assert client.get(f"/api/v1/catalogs/{slug}/").status_code == 200
+    for kind in ("export", "template"):
+        response = client.get(f"/catalogs/{slug}/{kind}.xlsx")
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+        header = next(sheet.iter_rows(values_only=True))
+        assert list(header) == [str(column.label) for column in catalog.columns]
+
+
+def test_occupations_include_those_the_seeds_name(login):
+    names = set(Occupation.objects.values_list("name", flat=True))
+    assert {"焊工", "电工", "养老护理员", "家政服务员", "保育师", "健康照护师", "互联网营销师",
+            "全媒体运营师", "电子商务师", "区块链应用操作员", "中式烹调师", "中式面点师", "美容师",
+            "美发师", "汽车维修工", "家用电器产品维修工", "模具工", "保安员"} <= names  # fmt: skip
+    assert Occupation.objects.count() >= 40
+    assert Occupation.objects.get(code="6-18-02-04").is_access  # 焊工: 准入 (001 §五(三))
+    marketer = Occupation.objects.get(name="互联网营销师")
+    assert marketer.is_new and marketer.former_code == "4-01-02-07"
+
+
+def test_abolished_region_codes_are_kept_with_their_years():
+    """An ID issued in 1985 may carry 412301 商丘地区商丘市, abolished 1997 (DOMAIN.md)."""
+    from jineng.catalog.models import Region
+
+    old = Region.objects.get(code="412301")
+    assert old.valid_to == 1996 and not old.is_current
+    assert Region.objects.get(code="411402").parent.code == "411400"
+
+
+def test_search_with_htmx_returns_only_rows(login):
+    client = login("city_reviewer")
+    response = client.get("/catalogs/occupations/?q=焊工", HTTP_HX_REQUEST="true",
+                          HTTP_HX_TARGET="results")  # fmt: skip
+    body = response.content.decode()
+    assert "<html" not in body and "焊工" in body and "电工" not in body
+
+
+def test_import_needs_the_capability(login):
+    client = login("city_reviewer")
+    assert client.get("/catalogs/occupations/import/").status_code == 403
+
+
+def test_import_through_the_page_reports_each_rejected_row(login):
+    client = login("admin")
+    with (DATA / "occupations-import.xlsx").open("rb") as handle:
+        response = client.post("/catalogs/occupations/import/", {"file": handle})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "1 条新增" in body or "1 created" in body
+    assert body.count("<tr><td>") == 3  # three rejected rows, each with row, column, reason
+
+
+def test_a_broken_upload_gets_a_message_not_a_traceback(login):
+    client = login("admin")
+    upload = io.BytesIO(b"this is not a spreadsheet")
+    upload.name = "rows.xlsx"
+    response = client.post("/catalogs/regions/import/", {"file": upload})
+    assert response.status_code == 200
+    assert "alert-danger" in response.content.decode()
+
+
+def test_pack_page_shows_rules_with_cites(login):
+    client = login("worker")
+    version = PolicyPackVersion.objects.get(pack_id="henan-shangqiu-2022")
+    body = client.get(f"/policies/{version.pk}/").content.decode()
+    assert "002 §四(二)1" in body and "280" in body
+    api = client.get(f"/api/v1/policy-packs/{version.pk}/").json()
+    assert any(row["cite"] and "002" in row["cite"] for row in api["rules"])
