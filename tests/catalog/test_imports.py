@@ -54,8 +54,12 @@ def test_importing_the_same_file_twice_changes_nothing():
 def test_standards_with_codes_typed_as_numbers(name):
     report = import_file("standards", name)
     assert report.counts["created"] == 3
-    assert rejected(report) == {(4, "职业代码"), (5, "补贴标准(元)"), (6, "等级代码"),
-                                (7, "行政区划代码")}  # fmt: skip
+    assert rejected(report) == {
+        (4, "职业代码"),
+        (5, "补贴标准(元)"),
+        (6, "等级代码"),
+        (7, "行政区划代码"),
+    }
     welder = SubsidyStandard.objects.get(
         occupation__code="6-18-02-04", level__code="3", region__code="411400", year=2024
     )

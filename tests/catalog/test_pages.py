@@ -35,9 +35,26 @@ def test_every_catalog_has_list_detail_api_export_and_template(slug, login):
 
 def test_occupations_include_those_the_seeds_name(login):
     names = set(Occupation.objects.values_list("name", flat=True))
-    assert {"焊工", "电工", "养老护理员", "家政服务员", "保育师", "健康照护师", "互联网营销师",
-            "全媒体运营师", "电子商务师", "区块链应用操作员", "中式烹调师", "中式面点师", "美容师",
-            "美发师", "汽车维修工", "家用电器产品维修工", "模具工", "保安员"} <= names  # fmt: skip
+    assert {
+        "焊工",
+        "电工",
+        "养老护理员",
+        "家政服务员",
+        "保育师",
+        "健康照护师",
+        "互联网营销师",
+        "全媒体运营师",
+        "电子商务师",
+        "区块链应用操作员",
+        "中式烹调师",
+        "中式面点师",
+        "美容师",
+        "美发师",
+        "汽车维修工",
+        "家用电器产品维修工",
+        "模具工",
+        "保安员",
+    } <= names
     assert Occupation.objects.count() >= 40
     assert Occupation.objects.get(code="6-18-02-04").is_access  # 焊工: 准入 (001 §五(三))
     marketer = Occupation.objects.get(name="互联网营销师")
@@ -55,8 +72,9 @@ def test_abolished_region_codes_are_kept_with_their_years():
 
 def test_search_with_htmx_returns_only_rows(login):
     client = login("city_reviewer")
-    response = client.get("/catalogs/occupations/?q=焊工", HTTP_HX_REQUEST="true",
-                          HTTP_HX_TARGET="results")  # fmt: skip
+    response = client.get(
+        "/catalogs/occupations/?q=焊工", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results"
+    )
     body = response.content.decode()
     assert "<html" not in body and "焊工" in body and "电工" not in body
 

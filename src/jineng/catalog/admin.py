@@ -13,8 +13,14 @@ class CatalogAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             original = type(obj).objects.get(pk=obj.pk)
-            writes.update(original, **{name: getattr(obj, name) for name in form.changed_data
-                                       if name in {f.name for f in obj._meta.concrete_fields}})  # fmt: skip
+            writes.update(
+                original,
+                **{
+                    name: getattr(obj, name)
+                    for name in form.changed_data
+                    if name in {f.name for f in obj._meta.concrete_fields}
+                },
+            )
             obj.pk = original.pk
         else:
             writes.create(obj)

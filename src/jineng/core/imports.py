@@ -232,7 +232,9 @@ def _bold_row(sheet, texts) -> None:
     sheet.append(cells)
 
 
-def write_xlsx(spec: ImportSpec, rows: Iterable[dict[str, Any]], *, template: bool = False) -> bytes:
+def write_xlsx(
+    spec: ImportSpec, rows: Iterable[dict[str, Any]], *, template: bool = False
+) -> bytes:
     """An xlsx file with the spec's columns; the template adds a sheet explaining each column.
     Written in openpyxl's streaming mode, so a large export stays small in memory."""
     from openpyxl import Workbook

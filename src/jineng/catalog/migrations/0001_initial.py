@@ -6,198 +6,401 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CertificateType',
+            name="CertificateType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=300, verbose_name="description"),
+                ),
             ],
             options={
-                'verbose_name': 'certificate type',
-                'verbose_name_plural': 'certificate types',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "certificate type",
+                "verbose_name_plural": "certificate types",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='FundChannel',
+            name="FundChannel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=300, verbose_name="description"),
+                ),
             ],
             options={
-                'verbose_name': 'fund channel',
-                'verbose_name_plural': 'fund channels',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "fund channel",
+                "verbose_name_plural": "fund channels",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PersonCategory',
+            name="PersonCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=300, verbose_name="description"),
+                ),
             ],
             options={
-                'verbose_name': 'person category',
-                'verbose_name_plural': 'person categories',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "person category",
+                "verbose_name_plural": "person categories",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='SkillLevel',
+            name="SkillLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('rank', models.PositiveSmallIntegerField(unique=True, verbose_name='rank')),
-                ('is_high_skill', models.BooleanField(default=False, verbose_name='high-skill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=12, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                ("rank", models.PositiveSmallIntegerField(unique=True, verbose_name="rank")),
+                ("is_high_skill", models.BooleanField(default=False, verbose_name="high-skill")),
             ],
             options={
-                'verbose_name': 'skill level',
-                'verbose_name_plural': 'skill levels',
-                'ordering': ['rank'],
+                "verbose_name": "skill level",
+                "verbose_name_plural": "skill levels",
+                "ordering": ["rank"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingType',
+            name="TrainingType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=300, verbose_name="description"),
+                ),
             ],
             options={
-                'verbose_name': 'training type',
-                'verbose_name_plural': 'training types',
-                'ordering': ['code'],
-                'abstract': False,
+                "verbose_name": "training type",
+                "verbose_name_plural": "training types",
+                "ordering": ["code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PolicyPackVersion',
+            name="PolicyPackVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pack_id', models.CharField(max_length=60, verbose_name='pack')),
-                ('version', models.PositiveIntegerField(verbose_name='version')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('region_code', models.CharField(max_length=6, verbose_name='region code')),
-                ('effective_from', models.DateField(verbose_name='effective from')),
-                ('effective_to', models.DateField(blank=True, null=True, verbose_name='effective until')),
-                ('source_text', models.TextField(verbose_name='source')),
-                ('content_hash', models.CharField(max_length=64, verbose_name='content hash')),
-                ('loaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='loaded at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("pack_id", models.CharField(max_length=60, verbose_name="pack")),
+                ("version", models.PositiveIntegerField(verbose_name="version")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("region_code", models.CharField(max_length=6, verbose_name="region code")),
+                ("effective_from", models.DateField(verbose_name="effective from")),
+                (
+                    "effective_to",
+                    models.DateField(blank=True, null=True, verbose_name="effective until"),
+                ),
+                ("source_text", models.TextField(verbose_name="source")),
+                ("content_hash", models.CharField(max_length=64, verbose_name="content hash")),
+                (
+                    "loaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="loaded at"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'policy pack version',
-                'verbose_name_plural': 'policy pack versions',
-                'ordering': ['pack_id', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('pack_id', 'version'), name='uniq_pack_version')],
+                "verbose_name": "policy pack version",
+                "verbose_name_plural": "policy pack versions",
+                "ordering": ["pack_id", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("pack_id", "version"), name="uniq_pack_version")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=6, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('level', models.CharField(choices=[('province', 'province'), ('city', 'city'), ('county', 'county')], max_length=10, verbose_name='level')),
-                ('valid_from', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='valid from (year)')),
-                ('valid_to', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='valid until (year)')),
-                ('is_local', models.BooleanField(default=False, verbose_name='local code')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalog.region', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=6, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("province", "province"), ("city", "city"), ("county", "county")],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "valid_from",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="valid from (year)"
+                    ),
+                ),
+                (
+                    "valid_to",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="valid until (year)"
+                    ),
+                ),
+                ("is_local", models.BooleanField(default=False, verbose_name="local code")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalog.region",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['code'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Occupation',
+            name="Occupation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('is_new', models.BooleanField(default=False, verbose_name='new occupation (新职业)')),
-                ('new_since', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='new since (year)')),
-                ('is_access', models.BooleanField(default=False, verbose_name='employment-access (就业准入)')),
-                ('former_code', models.CharField(blank=True, max_length=20, verbose_name='code before 2022')),
-                ('unconfirmed', models.BooleanField(default=False, verbose_name='unconfirmed values')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('levels', models.ManyToManyField(blank=True, to='catalog.skilllevel', verbose_name='levels')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "is_new",
+                    models.BooleanField(default=False, verbose_name="new occupation (新职业)"),
+                ),
+                (
+                    "new_since",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="new since (year)"
+                    ),
+                ),
+                (
+                    "is_access",
+                    models.BooleanField(default=False, verbose_name="employment-access (就业准入)"),
+                ),
+                (
+                    "former_code",
+                    models.CharField(blank=True, max_length=20, verbose_name="code before 2022"),
+                ),
+                (
+                    "unconfirmed",
+                    models.BooleanField(default=False, verbose_name="unconfirmed values"),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "levels",
+                    models.ManyToManyField(
+                        blank=True, to="catalog.skilllevel", verbose_name="levels"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'occupation',
-                'verbose_name_plural': 'occupations',
-                'ordering': ['code'],
+                "verbose_name": "occupation",
+                "verbose_name_plural": "occupations",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='DecisionRecord',
+            name="DecisionRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=30, verbose_name='kind')),
-                ('subject_type', models.CharField(blank=True, max_length=100, verbose_name='subject type')),
-                ('subject_id', models.CharField(blank=True, max_length=64, verbose_name='subject id')),
-                ('outcome', models.CharField(max_length=20, verbose_name='outcome')),
-                ('amount', models.DecimalField(decimal_places=2, default=0, max_digits=12, verbose_name='amount (yuan)')),
-                ('detail', models.JSONField(verbose_name='decision')),
-                ('org_path', models.CharField(blank=True, db_index=True, max_length=255)),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='decided at')),
-                ('pack', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.policypackversion', verbose_name='pack')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=30, verbose_name="kind")),
+                (
+                    "subject_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="subject type"),
+                ),
+                (
+                    "subject_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="subject id"),
+                ),
+                ("outcome", models.CharField(max_length=20, verbose_name="outcome")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=12, verbose_name="amount (yuan)"
+                    ),
+                ),
+                ("detail", models.JSONField(verbose_name="decision")),
+                ("org_path", models.CharField(blank=True, db_index=True, max_length=255)),
+                (
+                    "decided_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="decided at"
+                    ),
+                ),
+                (
+                    "pack",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.policypackversion",
+                        verbose_name="pack",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'decision',
-                'verbose_name_plural': 'decisions',
-                'ordering': ['-decided_at', '-id'],
-                'indexes': [models.Index(fields=['subject_type', 'subject_id'], name='catalog_dec_subject_d0af90_idx')],
+                "verbose_name": "decision",
+                "verbose_name_plural": "decisions",
+                "ordering": ["-decided_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["subject_type", "subject_id"], name="catalog_dec_subject_d0af90_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SubsidyStandard',
+            name="SubsidyStandard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='amount (yuan)')),
-                ('level', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.skilllevel', verbose_name='level')),
-                ('occupation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.occupation', verbose_name='occupation')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=10, verbose_name="amount (yuan)"
+                    ),
+                ),
+                (
+                    "level",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.skilllevel",
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.occupation",
+                        verbose_name="occupation",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'subsidy standard',
-                'verbose_name_plural': 'subsidy standards',
-                'ordering': ['region__code', 'year', 'occupation__code', 'level__rank'],
-                'constraints': [models.UniqueConstraint(fields=('occupation', 'level', 'region', 'year'), name='uniq_subsidy_standard'), models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='standard_amount_gte_0')],
+                "verbose_name": "subsidy standard",
+                "verbose_name_plural": "subsidy standards",
+                "ordering": ["region__code", "year", "occupation__code", "level__rank"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("occupation", "level", "region", "year"),
+                        name="uniq_subsidy_standard",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gte", 0)), name="standard_amount_gte_0"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='UrgentOccupation',
+            name="UrgentOccupation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('occupation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.occupation', verbose_name='occupation')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "occupation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.occupation",
+                        verbose_name="occupation",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'urgently needed occupation',
-                'verbose_name_plural': 'urgently needed occupations',
-                'ordering': ['region__code', 'year', 'occupation__code'],
-                'constraints': [models.UniqueConstraint(fields=('occupation', 'region', 'year'), name='uniq_urgent')],
+                "verbose_name": "urgently needed occupation",
+                "verbose_name_plural": "urgently needed occupations",
+                "ordering": ["region__code", "year", "occupation__code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("occupation", "region", "year"), name="uniq_urgent"
+                    )
+                ],
             },
         ),
     ]

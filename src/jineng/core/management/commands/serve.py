@@ -32,14 +32,12 @@ class Command(BaseCommand):
             raise CommandError(
                 "static files are not collected: run `jineng collectstatic --noinput` first"
             )
-        web = subprocess.Popen([
-            sys.executable, "-m", "gunicorn", "jineng.wsgi:application",
-            "--bind", options["bind"],
-            "--workers", str(options["workers"]),
-            "--threads", str(options["threads"]),
-            "--access-logfile", "-",
-            "--forwarded-allow-ips", os.environ.get("JINENG_FORWARDED_ALLOW_IPS", "127.0.0.1"),
-        ])  # fmt: skip
+        command = [sys.executable, "-m", "gunicorn", "jineng.wsgi:application"]
+        command += ["--bind", options["bind"], "--access-logfile", "-"]
+        command += ["--workers", str(options["workers"]), "--threads", str(options["threads"])]
+        proxies = os.environ.get("JINENG_FORWARDED_ALLOW_IPS", "127.0.0.1")
+        command += ["--forwarded-allow-ips", proxies]
+        web = subprocess.Popen(command)
         children = [web]
         if options["with_worker"]:
             children.append(subprocess.Popen([sys.executable, "-m", "jineng.cli", "worker"]))
