@@ -71,6 +71,7 @@ def login(client):
     """Log the test client in as a demo user (through the real login page)."""
 
     def do(username: str):
+        client.logout()  # the login page sends a signed-in user away without logging in
         response = client.post(
             "/accounts/login/", {"username": username, "password": demo.DEMO_PASSWORD}
         )
