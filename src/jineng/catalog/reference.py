@@ -17,62 +17,29 @@ from jineng.catalog.models import (
     SkillLevel,
     TrainingType,
 )
-from jineng.policy.codes import (
-    HIGH_SKILL_MIN_RANK,
-    LEVEL_RANKS,
-    CertificateKind,
-)
-from jineng.policy.codes import (
-    PersonCategory as Category,
-)
-from jineng.policy.codes import (
-    TrainingType as Training,
-)
+from jineng.policy import labels
+from jineng.policy.codes import HIGH_SKILL_MIN_RANK, LEVEL_RANKS
+from jineng.policy.codes import PersonCategory as Category
 
 DATA_DIR = Path(__file__).parent / "data"
 
-LEVEL_NAMES = {
-    "special": "专项职业能力",
-    "apprentice": "学徒工",
-    "5": "五级/初级工",
-    "4": "四级/中级工",
-    "3": "三级/高级工",
-    "2": "二级/技师",
-    "1": "一级/高级技师",
-    "principal": "特级技师",
-    "chief": "首席技师",
-}
+# Names come from jineng.policy.labels, the one table of the shared codes' names; the catalog
+# rows are where a bureau may later rename them.
 
-CERTIFICATE_TYPES = {
-    CertificateKind.QUALIFICATION: "职业资格证书",
-    CertificateKind.SKILL_LEVEL: "职业技能等级证书",
-    CertificateKind.SPECIAL_ABILITY: "专项职业能力证书",
-    CertificateKind.TRAINING_COMPLETION: "培训合格证书",
-}
-
-TRAINING_TYPES = {
-    Training.EMPLOYMENT_SKILLS: "就业技能培训",
-    Training.JOB_SKILLS_UPGRADE: "岗位技能提升培训",
-    Training.ENTREPRENEURSHIP: "创业培训",
-    Training.APPRENTICESHIP: "企业新型学徒制培训",
-    Training.PRE_EMPLOYMENT: "劳动预备制培训",
-    Training.SPECIAL_ABILITY: "专项能力培训",
-}
-
-# 004 §二 names the six categories; 000 and 002 name the others.
-PERSON_CATEGORIES = {
-    Category.POVERTY_MONITORING: ("防止返贫监测对象", "004 §二"),
-    Category.GRADUATE: ("毕业年度高校毕业生", "004 §二; valid in the graduation year only"),
-    Category.SCHOOL_LEAVER: ("城乡未继续升学的应届初高中毕业生", "004 §二"),
-    Category.RURAL_MIGRANT: ("农村转移就业劳动者", "004 §二"),
-    Category.REGISTERED_UNEMPLOYED: ("城镇登记失业人员", "004 §二"),
-    Category.EMPLOYMENT_DIFFICULTY: ("就业困难人员", "004 §二"),
-    Category.ENTERPRISE_EMPLOYEE: ("企业职工", "004 §二"),
-    Category.VETERAN: ("退役军人", "002 §三(二)"),
-    Category.DISABLED: ("残疾人", "002 §三(二)"),
-    Category.LIFTED_FROM_POVERTY: ("脱贫劳动力", "000"),
-    Category.RELOCATED: ("易地搬迁劳动力", "000"),
-    Category.FLEXIBLE: ("灵活就业人员", "000"),
+# Where the seeds name each person category (004 §二 names the six categories).
+CATEGORY_SOURCES = {
+    Category.POVERTY_MONITORING: "004 §二",
+    Category.GRADUATE: "004 §二; valid in the graduation year only",
+    Category.SCHOOL_LEAVER: "004 §二",
+    Category.RURAL_MIGRANT: "004 §二",
+    Category.REGISTERED_UNEMPLOYED: "004 §二",
+    Category.EMPLOYMENT_DIFFICULTY: "004 §二",
+    Category.ENTERPRISE_EMPLOYEE: "004 §二",
+    Category.VETERAN: "002 §三(二)",
+    Category.DISABLED: "002 §三(二)",
+    Category.LIFTED_FROM_POVERTY: "002 §三(四)",
+    Category.RELOCATED: "000 §三(六)",
+    Category.FLEXIBLE: "000 §三(六); 002 §三(五)",
 }
 
 # 004 §四(五): the funds that pay for training.
@@ -98,20 +65,20 @@ class RegionRecord:
 
 def load_basics() -> None:
     for code, rank in LEVEL_RANKS.items():
-        services.upsert(
-            SkillLevel,
-            {"code": code},
-            {"name": LEVEL_NAMES[code], "rank": rank, "is_high_skill": rank >= HIGH_SKILL_MIN_RANK},
-        )
+        high = rank >= HIGH_SKILL_MIN_RANK
+        values = {"name": labels.zh(labels.LEVEL, code), "rank": rank, "is_high_skill": high}
+        services.upsert(SkillLevel, {"code": code}, values)
     for model, names in (
-        (CertificateType, CERTIFICATE_TYPES),
-        (TrainingType, TRAINING_TYPES),
-        (FundChannel, FUND_CHANNELS),
+        (CertificateType, labels.CERTIFICATE_KIND),
+        (TrainingType, labels.TRAINING_TYPE),
     ):
-        for code, name in names.items():
-            services.upsert(model, {"code": str(code)}, {"name": name})
-    for code, (name, source) in PERSON_CATEGORIES.items():
-        services.upsert(PersonCategory, {"code": str(code)}, {"name": name, "description": source})
+        for code in names:
+            services.upsert(model, {"code": str(code)}, {"name": labels.zh(names, code)})
+    for code, name in FUND_CHANNELS.items():
+        services.upsert(FundChannel, {"code": code}, {"name": name})
+    for code, source in CATEGORY_SOURCES.items():
+        values = {"name": labels.zh(labels.CATEGORY, code), "description": source}
+        services.upsert(PersonCategory, {"code": str(code)}, values)
 
 
 def _year(value) -> int | None:
