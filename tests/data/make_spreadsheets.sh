@@ -8,3 +8,7 @@ soffice --headless --infilter=CSV:44,34,76 --convert-to xlsx occupations-import.
 soffice --headless --infilter=CSV:44,34,76 --convert-to xlsx standards-import.csv
 soffice --headless --infilter=CSV:44,34,76 --convert-to ods regions-import.csv
 soffice --headless --infilter=CSV:44,34,76 --convert-to xls standards-import.csv
+# The roster with every kind of bad row: merged cells and a formula need a real spreadsheet file.
+../../.venv/bin/python make_roster.py
+soffice --headless --convert-to xlsx roster-bad.fods
+soffice --headless --convert-to xls roster-bad.fods

@@ -6,3 +6,10 @@ class CatalogConfig(AppConfig):
     name = "jineng.catalog"
     label = "catalog"
     verbose_name = _("Catalogs")
+
+    def ready(self):
+        from jineng.catalog.registry import CATALOGS
+        from jineng.core.imports import register
+
+        for catalog in CATALOGS.values():
+            register(catalog.spec)

@@ -20,7 +20,7 @@ from jineng.catalog.models import (
     TrainingType,
     UrgentOccupation,
 )
-from jineng.core.imports import Column, ImportSpec
+from jineng.core.imports import Column, ImportSpec, row_by_row
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Catalog:
             name=self.slug,
             title=self.title,
             columns=self.columns,
-            apply=self.apply,
+            apply_chunk=row_by_row(self.apply),
             export_rows=lambda: (self.row_of(obj) for obj in self.queryset().iterator(2000)),
         )
 

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from jineng.catalog import api as catalog_api
 from jineng.core import api
+from jineng.people import api as people_api
 
 router = DefaultRouter()
 router.register("organisations", api.OrganisationViewSet, basename="organisation")
@@ -12,6 +13,7 @@ for slug, viewset in catalog_api.CATALOG_VIEWSETS.items():
     router.register(f"catalogs/{slug}", viewset, basename=f"catalog-{slug}")
 router.register("policy-packs", catalog_api.PolicyPackVersionViewSet, basename="policypack")
 router.register("decisions", catalog_api.DecisionRecordViewSet, basename="decision")
+router.register("people", people_api.PersonViewSet, basename="person")
 
 urlpatterns = [
     path("me/", api.me, name="me"),

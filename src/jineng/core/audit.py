@@ -84,16 +84,8 @@ def snapshot(obj: models.Model) -> dict:
     return data
 
 
-def record(
-    action: str,
-    obj: models.Model | None = None,
-    *,
-    before: dict | None = None,
-    after: dict | None = None,
-    message: str = "",
-    org_path: str | None = None,
-):
-    """Append one entry to the audit log."""
+def _entry(action: str, obj, *, before=None, after=None, message="", org_path=None):
+    """An unsaved audit entry for `obj` (or for no object), with who, where and which request."""
     from jineng.core.models import AuditEntry
 
     ctx = current()
@@ -106,7 +98,7 @@ def record(
         if org_path is None:
             spec = getattr(type(obj), "scope", None)
             org_path = spec.org_path_of(obj) if spec else ""
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor_id=user.pk if user else None,
         actor_label=mask_text(user.get_username()) if user else "system",
         ip=ctx.ip,
@@ -120,3 +112,26 @@ def record(
         after=after,
         message=mask_text(message)[:300],
     )
+
+
+def record(
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    message: str = "",
+    org_path: str | None = None,
+):
+    """Append one entry to the audit log."""
+    entry = _entry(action, obj, before=before, after=after, message=message, org_path=org_path)
+    entry.save(force_insert=True)
+    return entry
+
+
+def record_created(objects: list[models.Model], message: str = "") -> None:
+    """One "create" entry per object, inserted in bulk (imports of thousands of rows)."""
+    from jineng.core.models import AuditEntry
+
+    entries = [_entry("create", obj, after=snapshot(obj), message=message) for obj in objects]
+    AuditEntry.objects.bulk_create(entries, batch_size=500)

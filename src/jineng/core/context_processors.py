@@ -8,6 +8,7 @@ NAVIGATION = [
     (_("Home"), "home", None),
     (_("Organisations"), "core:organisation-list", Capability.VIEW_ORGANISATIONS),
     (_("Users"), "core:user-list", Capability.VIEW_USERS),
+    (_("Real-name registry"), "people:list", Capability.VIEW_PEOPLE),
     (_("Catalogs"), "catalog:index", None),
     (_("Audit log"), "core:audit-list", Capability.VIEW_AUDIT),
     (_("API"), "api-docs", None),

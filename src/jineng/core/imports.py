@@ -1,11 +1,17 @@
 """The one import pipeline: spreadsheets and CSV files in, a report naming every rejected row out.
 
-An `ImportSpec` describes the columns of one kind of row and how to apply a row (through the
-services, so every change is audited). `run_import` reads the file in a stream, normalises the
-cells (full-width digits and stray spaces from spreadsheets, Excel's floats for codes), and
-applies each row in a savepoint of its own: a bad row changes nothing and is reported with its
-row number, column and reason. With `all_or_nothing`, one bad row rolls the whole file back.
-Rows are keyed, so importing the same file twice changes nothing the second time.
+An `ImportSpec` describes the columns of one kind of row and how to apply a chunk of rows
+(through the services, so every change is audited). `run_import` reads the file in a stream,
+normalises the cells (full-width digits and stray spaces from spreadsheets, Excel's floats for
+codes), and hands the rows to the spec a chunk at a time, each chunk in a transaction of its own:
+memory stays bounded, progress can be shown, and a run that dies half-way can simply be run
+again (rows are keyed, so what was stored is found "unchanged" and nothing is stored twice).
+A rejected row changes nothing and is reported with its row number, column and reason, and
+kept with its original cells for the downloadable error report. `all_or_nothing` rolls the whole
+file back if any row fails; `dry_run` validates everything and stores nothing.
+
+Specs whose rows are independent and few use `row_by_row(apply)`, one savepoint per row; specs
+for large files (rosters) validate a whole chunk and write it with bulk inserts.
 
 Exports use the same columns, so an exported file imports back unchanged; the template is an
 export with no rows and a sheet that explains each column.
@@ -21,9 +27,20 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-MAX_REPORTED_REJECTIONS = 1000  # a file of garbage should not produce a report of garbage
+MAX_REPORTED_REJECTIONS = 1000  # the page lists this many; the error file holds them all
+CHUNK_ROWS = 1000
+
+
+# Every import of the project by name ("people", "employment", "occupations", ...), filled by the
+# apps' ready(); the `jineng import` command and the import pages look specs up here.
+SPECS: dict[str, "ImportSpec"] = {}
+
+
+def register(spec: "ImportSpec") -> None:
+    SPECS[spec.name] = spec
 
 
 class ImportFileError(Exception):
@@ -31,7 +48,7 @@ class ImportFileError(Exception):
 
 
 class _RollBack(Exception):
-    """Leaves the all-or-nothing transaction when a row was rejected."""
+    """Leaves the outer transaction of a dry run, or of an all-or-nothing run that failed."""
 
 
 @dataclass(frozen=True)
@@ -41,16 +58,33 @@ class Column:
     required: bool = True
     example: str = ""
     help: Any = ""
+    aliases: tuple[str, ...] = ()  # other headers people write (身份证号码 for 公民身份号码)
 
     def headers(self) -> set[str]:
-        """Headers accepted for this column: its label in either language, or its key."""
+        """Headers accepted for this column: its label in either language, its key, aliases."""
         from django.utils import translation
 
-        names = {self.key}
+        names = {self.key, *self.aliases}
         for language in ("zh-hans", "en"):
             with translation.override(language):
                 names.add(str(self.label))
         return {normalise_header(name) for name in names}
+
+
+@dataclass
+class Row:
+    number: int  # as the spreadsheet shows it: the header is row 1
+    values: dict[str, str]  # normalised text of the mapped columns
+    raw: dict[str, Any]  # the cells as the file stored them (floats, dates, ...)
+    cells: list[Any]  # the whole original row, for the error report
+
+
+@dataclass
+class ImportOptions:
+    all_or_nothing: bool = False
+    dry_run: bool = False
+    update: bool = False  # change existing records; without it they are reported, not merged
+    context: dict[str, Any] = field(default_factory=dict)  # e.g. the organisation importing
 
 
 @dataclass(frozen=True)
@@ -58,7 +92,7 @@ class ImportSpec:
     name: str
     title: Any
     columns: tuple[Column, ...]
-    apply: Callable[[dict[str, str]], str]  # returns CREATED, UPDATED or UNCHANGED
+    apply_chunk: Callable[[list[Row], "ImportRun"], None]
     export_rows: Callable[[], Iterable[dict[str, Any]]]
 
 
@@ -74,16 +108,18 @@ class ImportReport:
     counts: dict[str, int] = field(default_factory=lambda: {CREATED: 0, UPDATED: 0, UNCHANGED: 0})
     rejected: list[Rejection] = field(default_factory=list)
     rejected_total: int = 0
+    rejected_rows: list[tuple[list[Any], str]] = field(default_factory=list)  # cells, reason
+    header: list[Any] = field(default_factory=list)
+    rows: int = 0
     rolled_back: bool = False
+    dry_run: bool = False
 
     @property
     def ok(self) -> bool:
         return self.rejected_total == 0
 
-    def reject(self, row: int, column: str, message: str) -> None:
-        self.rejected_total += 1
-        if len(self.rejected) < MAX_REPORTED_REJECTIONS:
-            self.rejected.append(Rejection(row, column, message))
+    def as_dict(self) -> dict[str, int]:
+        return {"rows": self.rows, **self.counts, "rejected": self.rejected_total}
 
     def summary(self) -> str:
         text = _(
@@ -95,9 +131,58 @@ class ImportReport:
             "unchanged": self.counts[UNCHANGED],
             "rejected": self.rejected_total,
         }
-        if self.rolled_back:
+        if self.dry_run:
+            text += "; " + _("a trial run: nothing was saved")
+        elif self.rolled_back:
             text += "; " + _("nothing was saved (all or nothing)")
         return text
+
+
+class ImportRun:
+    """What a spec sees while it applies rows: the options, the report, the column labels."""
+
+    def __init__(self, options: ImportOptions, report: ImportReport, labels: dict[str, str]):
+        self.options = options
+        self.report = report
+        self.labels = labels
+        self.state: dict[str, Any] = {}  # the spec's own memory across chunks (duplicates, ...)
+
+    def count(self, outcome: str) -> None:
+        self.report.counts[outcome] += 1
+
+    def reject(self, row: Row, column: str, message: str) -> None:
+        """Reject a row; `column` is a column key (or "" for the row as a whole)."""
+        report = self.report
+        report.rejected_total += 1
+        label = self.labels.get(column, column)
+        if len(report.rejected) < MAX_REPORTED_REJECTIONS:
+            report.rejected.append(Rejection(row.number, label, str(message)))
+        reason = f"{label}: {message}" if label else str(message)
+        report.rejected_rows.append((row.cells, reason))
+
+    def reject_error(self, row: Row, problem: ValidationError) -> None:
+        if hasattr(problem, "error_dict"):
+            first = next(iter(problem.message_dict.items()))
+            key, messages = first
+            self.reject(row, "" if key == "__all__" else key, messages[0])
+        else:
+            self.reject(row, "", problem.messages[0])
+
+
+def row_by_row(apply: Callable[[dict[str, str]], str]):
+    """A chunk applier for specs whose rows stand alone: each row in its own savepoint."""
+
+    def apply_chunk(rows: list[Row], run: ImportRun) -> None:
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    outcome = apply(row.values)
+            except ValidationError as problem:
+                run.reject_error(row, problem)
+                continue
+            run.count(outcome)
+
+    return apply_chunk
 
 
 def normalise_header(text: str) -> str:
@@ -116,24 +201,97 @@ def normalise_cell(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-def read_rows(data: bytes, filename: str) -> Iterator[list[Any]]:
-    """Rows of the first sheet of an xlsx/xls/ods file, or of a CSV file (UTF-8 or GB18030)."""
+@dataclass
+class Sheet:
+    """The first sheet of a file: rows with their spreadsheet row numbers, and the cells that
+    cannot be trusted as typed values (merged across rows, or computed by a formula)."""
+
+    rows: Iterator[tuple[int, list[Any]]]
+    flagged: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, index) -> why
+
+
+MERGED, FORMULA = "merged", "formula"
+
+
+def read_sheet(data: bytes, filename: str) -> Sheet:
+    """The first sheet of an xlsx/xls/ods file, or a CSV file (UTF-8 or GB18030)."""
     lowered = filename.lower()
     if lowered.endswith(".csv"):
-        yield from _read_csv(data)
-        return
+        return Sheet(enumerate(_read_csv(data), start=1))
     if not lowered.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
         raise ImportFileError(_("Unsupported file type: use .xlsx, .xls, .ods or .csv."))
     from python_calamine import CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
-        yield from sheet.iter_rows()
-    except Exception as problem:  # calamine raises its own error types for broken files
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        first_column = sheet.start[1] if sheet.start else 0
+        flagged = {}
+        for (top, left), (bottom, right) in sheet.merged_cell_ranges or []:
+            for row in range(top, bottom + 1):
+                for column in range(left, right + 1):
+                    flagged[(row + 1, column - first_column)] = MERGED
+        if lowered.endswith((".xlsx", ".xlsm")):
+            for row, column in _xlsx_formula_cells(data):
+                flagged[(row, column - first_column)] = FORMULA
+        rows = enumerate(sheet.iter_rows(), start=1)
+    except ImportFileError:
+        raise
+    except Exception as problem:  # calamine and zipfile raise their own types for broken files
         raise ImportFileError(
             _("The file cannot be read as a spreadsheet: %(reason)s") % {"reason": problem}
         ) from None
+    return Sheet(rows, flagged)
+
+
+def _xlsx_formula_cells(data: bytes) -> Iterator[tuple[int, int]]:
+    """(row number, 0-based column) of each formula cell in the first worksheet, streaming."""
+    import re
+    import zipfile
+
+    from defusedxml.ElementTree import iterparse  # a spreadsheet is untrusted input
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = sorted(
+            n for n in archive.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml$", n)
+        )
+        if not names:
+            return
+        namespace = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+        with archive.open(_first_sheet_path(archive) or names[0]) as handle:
+            for _event, element in iterparse(handle):
+                if element.tag == namespace + "c":
+                    if element.find(namespace + "f") is not None:
+                        yield _cell_position(element.get("r", ""))
+                    element.clear()
+
+
+def _first_sheet_path(archive) -> str | None:
+    """The worksheet that is first in the workbook's order (not necessarily sheet1.xml)."""
+    import re
+
+    try:
+        workbook = archive.read("xl/workbook.xml").decode()
+        relations = archive.read("xl/_rels/workbook.xml.rels").decode()
+    except KeyError:
+        return None
+    first = re.search(r"<sheet\b[^>]*\br:id=\"([^\"]+)\"", workbook)
+    if not first:
+        return None
+    target = re.search(
+        rf'Id="{re.escape(first.group(1))}"[^>]*Target="([^"]+)"', relations
+    ) or re.search(rf'Target="([^"]+)"[^>]*Id="{re.escape(first.group(1))}"', relations)
+    if not target:
+        return None
+    path = target.group(1).lstrip("/")
+    return path if path.startswith("xl/") else "xl/" + path
+
+
+def _cell_position(reference: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in reference if ch.isalpha())
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter.upper()) - 64
+    return int(reference[len(letters) :] or 0), column - 1
 
 
 def _read_csv(data: bytes) -> Iterator[list[str]]:
@@ -153,7 +311,7 @@ def _map_header(spec: ImportSpec, header: list[Any]) -> dict[int, Column]:
     mapping = {}
     for index, cell in enumerate(header):
         column = by_header.get(normalise_header(normalise_cell(cell)))
-        if column is not None:
+        if column is not None and column not in mapping.values():
             mapping[index] = column
     missing = [str(c.label) for c in spec.columns if c.required and c not in mapping.values()]
     if missing:
@@ -165,59 +323,115 @@ def _map_header(spec: ImportSpec, header: list[Any]) -> dict[int, Column]:
 
 
 def run_import(
-    spec: ImportSpec, data: bytes, filename: str, *, all_or_nothing: bool = False
+    spec: ImportSpec,
+    data: bytes,
+    filename: str,
+    *,
+    options: ImportOptions | None = None,
+    progress: Callable[[int], None] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    **flags: bool,
 ) -> ImportReport:
-    """Import a file; never raises for bad rows, only ImportFileError for a bad file."""
-    rows = read_rows(data, filename)
-    header = next((row for row in rows if any(normalise_cell(c) for c in row)), None)
+    """Import a file; never raises for bad rows, only ImportFileError for an unusable file.
+
+    `flags` are shorthands for the options (all_or_nothing=True, dry_run=True, update=True).
+    `progress` is called with the number of rows read after each chunk.
+    """
+    options = options or ImportOptions(**flags)
+    sheet = read_sheet(data, filename)
+    rows = sheet.rows
+    header = next((cells for _n, cells in rows if any(normalise_cell(c) for c in cells)), None)
     if header is None:
         raise ImportFileError(_("The file is empty."))
     mapping = _map_header(spec, header)
-    report = ImportReport()
+    report = ImportReport(header=list(header), dry_run=options.dry_run)
+    run = ImportRun(options, report, {c.key: str(c.label) for c in mapping.values()})
+    whole_file = options.dry_run or options.all_or_nothing
     try:
-        with transaction.atomic():
-            _apply_rows(spec, rows, mapping, report)
-            if all_or_nothing and not report.ok:
+        with transaction.atomic() if whole_file else _no_transaction():
+            for chunk in _chunks(rows, sheet.flagged, mapping, run, chunk_rows):
+                with transaction.atomic():
+                    spec.apply_chunk(chunk, run)
+                if progress:
+                    progress(report.rows)
+            if options.dry_run or (options.all_or_nothing and not report.ok):
                 raise _RollBack
     except _RollBack:
         report.rolled_back = True
-        report.counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
+        if options.all_or_nothing and not options.dry_run:
+            report.counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
     return report
 
 
-def _apply_rows(spec, rows, mapping: dict[int, Column], report: ImportReport) -> None:
-    # Row numbers as the spreadsheet shows them: the header is row 1 (or later if rows
-    # above it were blank; calamine and csv both skip nothing, so count from the header).
-    for number, row in enumerate(rows, start=2):
-        values = {column.key: "" for column in mapping.values()}
-        for index, column in mapping.items():
-            if index < len(row):
-                values[column.key] = normalise_cell(row[index])
-        if not any(values.values()):
+class _no_transaction:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+UNTRUSTED = {
+    MERGED: gettext_lazy("merged cells: unmerge them and fill in every row"),
+    FORMULA: gettext_lazy("a formula: paste the values instead"),
+}
+
+
+def _chunks(rows, flagged, mapping: dict[int, Column], run: ImportRun, size: int):
+    """Rows in chunks of `size`, after rejecting those that cannot be read as typed."""
+    chunk: list[Row] = []
+    for number, cells in rows:
+        row = _row(number, list(cells), mapping)
+        if row is None:
             continue  # blank lines between blocks are common in hand-made sheets
-        missing = [c for c in mapping.values() if c.required and not values[c.key]]
+        run.report.rows += 1
+        doubtful = [(c, flagged[(number, i)]) for i, c in mapping.items() if (number, i) in flagged]
+        if doubtful:
+            column, why = doubtful[0]
+            run.reject(row, column.key, str(UNTRUSTED[why]))
+            continue
+        missing = [c for c in mapping.values() if c.required and not row.values[c.key]]
         if missing:
-            report.reject(number, str(missing[0].label), _("This column is required."))
+            run.reject(row, missing[0].key, _("This column is required."))
             continue
-        try:
-            with transaction.atomic():
-                outcome = spec.apply(values)
-        except ValidationError as problem:
-            for column, message in _messages(problem, mapping):
-                report.reject(number, column, message)
-            continue
-        report.counts[outcome] += 1
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
-def _messages(problem: ValidationError, mapping: dict[int, Column]):
-    labels = {column.key: str(column.label) for column in mapping.values()}
-    if hasattr(problem, "error_dict"):
-        for key, errors in problem.message_dict.items():
-            for message in errors:
-                yield labels.get(key, key if key != "__all__" else ""), message
-    else:
-        for message in problem.messages:
-            yield "", message
+def _row(number: int, cells: list[Any], mapping: dict[int, Column]) -> Row | None:
+    values, raw = {}, {}
+    for index, column in mapping.items():
+        cell = cells[index] if index < len(cells) else None
+        raw[column.key] = cell
+        values[column.key] = normalise_cell(cell)
+    if not any(values.values()):
+        return None
+    return Row(number, values, raw, cells)
+
+
+def write_error_report(report: ImportReport) -> bytes:
+    """The rejected rows as they were in the file, with a column saying why."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Rejected rows"))
+    _bold_row(sheet, [*(normalise_cell(cell) for cell in report.header), _("Reason")])
+    width = len(report.header)
+    for cells, reason in report.rejected_rows:
+        padded = [_plain(cell) for cell in cells[:width]] + [""] * (width - len(cells))
+        sheet.append([*padded, reason])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _plain(cell: Any) -> Any:
+    """A cell as openpyxl can write it back (calamine may hand over dates, times, floats)."""
+    return cell if isinstance(cell, (str, int, float)) or cell is None else str(cell)
 
 
 def _bold_row(sheet, texts) -> None:

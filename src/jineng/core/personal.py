@@ -9,19 +9,28 @@ PHONE_RE = re.compile(r"(?<!\d)(1\d{2})(\d{4})(\d{4})(?!\d)")
 
 
 def mask_id_number(value: str) -> str:
-    """4114**********123X: keep the first 4 and the last 4 characters."""
-    value = (value or "").strip()
-    if len(value) <= 8:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    """4114**********123X: the first 4 and the last 4 characters of an ID number (15 or 18
+    characters, or any of 15 or more). Shorter numbers (passports) keep fewer so that most of
+    the number stays hidden: 2 and 2 for 9-14 characters, nothing for 8 or fewer."""
+    value = "".join((value or "").split())
+    size = len(value)
+    keep = 4 if size >= 15 else 2 if size >= 9 else 0
+    if not keep:
+        return "*" * size
+    return value[:keep] + "*" * (size - 2 * keep) + value[-keep:]
 
 
 def mask_phone(value: str) -> str:
-    """138****5678."""
-    value = (value or "").strip()
-    if len(value) <= 7:
+    """138****5678 for a mobile; 0370-***1234 for a landline (area code and last 4 kept)."""
+    value = "".join((value or "").split())
+    if "-" in value:
+        area, local = value.split("-", 1)
+        return f"{area}-{'*' * max(len(local) - 4, 0)}{local[-4:]}"
+    if len(value) == 11:
+        return value[:3] + "****" + value[-4:]
+    if len(value) <= 4:
         return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    return "*" * (len(value) - 4) + value[-4:]
 
 
 def mask_text(text: str) -> str:

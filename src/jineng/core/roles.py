@@ -48,6 +48,8 @@ class Capability(models.TextChoices):
     MANAGE_USERS = "users.manage", _("Manage users")
     VIEW_AUDIT = "audit.view", _("View the audit log")
     MANAGE_CATALOGS = "catalogs.manage", _("Import catalogs and load policy packs")
+    VIEW_PEOPLE = "people.view", _("Use the real-name registry")
+    IMPORT_PEOPLE = "people.import", _("Import rosters and insurance records")
 
 
 CAPABILITIES: dict[str, set[str]] = {
@@ -64,6 +66,15 @@ CAPABILITIES: dict[str, set[str]] = {
     Capability.MANAGE_USERS: {Role.SYSTEM_ADMIN},
     Capability.VIEW_AUDIT: {Role.FINANCE_AUDIT, Role.SYSTEM_ADMIN},
     Capability.MANAGE_CATALOGS: {Role.SYSTEM_ADMIN},
+    Capability.VIEW_PEOPLE: {
+        Role.INSTITUTION_STAFF,
+        Role.EVALUATION_STAFF,
+        Role.REVIEWER,
+        Role.DEPARTMENT_STAFF,
+        Role.FINANCE_AUDIT,
+        Role.SYSTEM_ADMIN,
+    },
+    Capability.IMPORT_PEOPLE: {Role.REVIEWER, Role.SYSTEM_ADMIN},
 }
 
 

@@ -1,0 +1,49 @@
+"""The registry API: persons in scope, masked; search by whole ID number or phone (POST)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from jineng.people import selectors
+from jineng.people.models import Person
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    categories = serializers.SerializerMethodField()
+    bureau = serializers.CharField(source="organisation.name")
+
+    class Meta:
+        model = Person
+        fields = ["id", "name", "document_kind", "id_number_masked", "sex", "birth_date",
+                  "phone_masked", "bureau", "registered_at", "categories"]  # fmt: skip
+
+    def get_categories(self, person) -> list[dict]:
+        return [
+            {"code": r.category.code, "name": r.category.name, "valid_from": r.valid_from,
+             "valid_to": r.valid_to}
+            for r in person.categories.all()
+        ]  # fmt: skip
+
+
+class SearchSerializer(serializers.Serializer):
+    q = serializers.CharField(help_text="a name, a whole ID number or a phone number")
+
+
+class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+    """Persons in the caller's scope. ID and phone numbers are masked."""
+
+    serializer_class = PersonSerializer
+
+    def get_queryset(self):
+        queryset = selectors.persons_for(self.request.user)
+        return queryset.prefetch_related("categories__category")
+
+    @extend_schema(request=SearchSerializer, responses=PersonSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def search(self, request):
+        """Search by name, whole ID number or phone; POST keeps numbers out of URLs and logs."""
+        data = SearchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        found = selectors.persons_for(request.user, data.validated_data["q"])[:100]
+        return Response(PersonSerializer(found, many=True).data)

@@ -1,0 +1,295 @@
+"""Imports of the registry through the shared pipeline: the people roster (花名册) and the
+employment and social-insurance records (就业参保).
+
+The roster is the large one (100,000 rows), so it validates a whole chunk in memory, looks up the
+chunk's ID hashes in one query and writes new persons, their categories, ledger lines and audit
+entries with bulk inserts. A row already in the registry with the same data is "unchanged",
+which makes a re-run after a crash store every valid row exactly once.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jineng.catalog.models import PersonCategory, Region
+from jineng.core import audit
+from jineng.core.imports import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    Column,
+    ImportRun,
+    ImportSpec,
+    Row,
+    row_by_row,
+)
+from jineng.people import identity, ledger, services
+from jineng.people.models import CategoryRecord, DocumentKind, Person
+
+CATEGORY_SEPARATORS = "、,，;；/ "
+
+ROSTER_COLUMNS = (
+    Column("name", gettext_lazy("Full name"), example="张三", aliases=("学员姓名", "名字")),
+    Column(
+        "id_number", gettext_lazy("ID number"), example="41140219900307123X",
+        aliases=("公民身份号码", "身份证号码", "身份证号", "身份证", "证件号码", "证件号"),
+        help=gettext_lazy("Format the column as text: Excel turns long numbers into 4.11402E+17"),
+    ),
+    Column("document_kind", gettext_lazy("Document"), required=False, example="居民身份证",
+           aliases=("证件类型",)),
+    Column("phone", gettext_lazy("Phone"), required=False, example="13800000000",
+           aliases=("手机号码", "手机号", "手机", "联系电话", "电话")),
+    Column("categories", gettext_lazy("Categories"), required=False, example="农村转移就业劳动者",
+           aliases=("人员类别", "类别"),
+           help=gettext_lazy("Names or codes, separated by 、")),
+    Column("graduation_year", gettext_lazy("Graduation year"), required=False,
+           aliases=("毕业年份", "毕业年度")),
+    Column("birth_date", gettext_lazy("Birth date"), required=False, aliases=("出生日期",),
+           help=gettext_lazy("Checked against the ID number")),
+    Column("sex", gettext_lazy("Sex"), required=False, aliases=("性别",), example="男"),
+)  # fmt: skip
+
+
+def _document_kind(text: str) -> str:
+    if not text:
+        return DocumentKind.ID_CARD
+    for value, label in DocumentKind.choices:
+        if text in {value, str(label)} or text in {"居民身份证", "身份证"} and value == "id_card":
+            return value
+    raise ValidationError({"document_kind": _("Unknown document: %(text)s") % {"text": text}})
+
+
+def _typed_sex(text: str) -> str | None:
+    sexes = {"男": "M", "女": "F", "m": "M", "f": "F", "male": "M", "female": "F"}
+    if not text:
+        return None
+    if text.lower() not in sexes:
+        raise ValidationError({"sex": _("Write 男 or 女, not “%(text)s”.") % {"text": text}})
+    return sexes[text.lower()]
+
+
+def _typed_date(text: str, field: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10].replace("/", "-").replace(".", "-"))
+    except ValueError:
+        raise ValidationError(
+            {field: _("“%(text)s” is not a date (YYYY-MM-DD).") % {"text": text}}
+        ) from None
+
+
+class RosterChunk:
+    """Validation and bulk writing of one chunk of roster rows."""
+
+    def __init__(self, run: ImportRun):
+        self.run = run
+        self.state = run.state
+        if "regions" not in self.state:
+            self.state["regions"] = {r.code: r for r in Region.objects.all()}
+            self.state["categories"] = {
+                key: c for c in PersonCategory.objects.all() for key in (c.code, c.name)
+            }
+            self.state["seen"] = {}  # ID hash -> row number, for duplicates inside the file
+        self.regions = self.state["regions"]
+
+    def parse(self, row: Row):
+        """(document, values) of a valid row, or None after rejecting it."""
+        values = row.values
+        try:
+            identity.check_not_mangled(row.raw["id_number"])
+        except identity.IdentityError as problem:
+            self.run.reject(row, "id_number", problem.message(services.language()))
+            return None
+        try:
+            document = services.check_identity(
+                _document_kind(values.get("document_kind", "")), values["id_number"],
+                birth_date=_typed_date(values.get("birth_date", ""), "birth_date"),
+                sex=_typed_sex(values.get("sex", "")), region_check=self.regions.__contains__,
+            )  # fmt: skip
+            phone = services.check_phone(values["phone"]) if values.get("phone") else ""
+            categories = self._categories(values)
+        except ValidationError as problem:
+            self.run.reject_error(row, problem)
+            return None
+        return document, phone, categories
+
+    def _categories(self, values) -> list[tuple[PersonCategory, int | None]]:
+        text = values.get("categories", "")
+        names = [part for part in _split(text) if part]
+        year_text = values.get("graduation_year", "")
+        year = int(year_text) if year_text.isdigit() else None
+        if year_text and year is None:
+            raise ValidationError(
+                {"graduation_year": _("“%(text)s” is not a year.") % {"text": year_text}}
+            )
+        chosen = []
+        for name in names:
+            category = self.state["categories"].get(name)
+            if category is None:
+                raise ValidationError(
+                    {"categories": _("Unknown person category: %(code)s") % {"code": name}}
+                )
+            services.category_period(
+                category.code, date.today(), None, year
+            )  # graduates need a year
+            chosen.append((category, year))
+        return chosen
+
+
+def _split(text: str) -> list[str]:
+    for separator in CATEGORY_SEPARATORS[1:]:
+        text = text.replace(separator, CATEGORY_SEPARATORS[0])
+    return text.split(CATEGORY_SEPARATORS[0])
+
+
+def apply_roster_chunk(rows: list[Row], run: ImportRun) -> None:
+    chunk = RosterChunk(run)
+    organisation = run.options.context["organisation"]
+    parsed = []
+    for row in rows:
+        result = chunk.parse(row)
+        if result is None:
+            continue
+        document, phone, categories = result
+        key = services.id_hash(document.kind, document.number)
+        first = chunk.state["seen"].get(key)
+        if first is not None:
+            run.reject(
+                row,
+                "id_number",
+                _("The same person is already in row %(row)d of this file.") % {"row": first},
+            )
+            continue
+        chunk.state["seen"][key] = row.number
+        parsed.append((row, key, document, phone, categories))
+    existing = {
+        p.id_number_hash: p
+        for p in Person.objects.filter(id_number_hash__in=[item[1] for item in parsed])
+    }
+    new_persons, new_categories = [], []
+    for row, key, document, phone, categories in parsed:
+        person = existing.get(key)
+        if person is not None:
+            _known_person(run, row, person, phone)
+            continue
+        person = services.new_person(
+            document, name=row.values["name"], organisation=organisation, phone=phone,
+            source=run.options.context.get("source", "import"), regions=chunk.regions,
+        )  # fmt: skip
+        new_persons.append(person)
+        new_categories.append(categories)
+    _store(new_persons, new_categories, run)
+
+
+def _known_person(run: ImportRun, row: Row, person: Person, phone: str) -> None:
+    name = " ".join(row.values["name"].split())
+    changes = {}
+    if person.name != name:
+        changes["name"] = name
+    if phone and person.phone_hash != services.phone_hash(phone):
+        changes["phone"] = phone
+    if not changes:
+        run.count(UNCHANGED)
+        return
+    if not run.options.update:
+        run.reject(
+            row,
+            "id_number",
+            _("Already registered with other data; import with “update” to change it."),
+        )
+        return
+    services.update_person(person, **changes)
+    run.count(UPDATED)
+
+
+def _store(persons: list[Person], categories: list, run: ImportRun) -> None:
+    if not persons:
+        return
+    Person.objects.bulk_create(persons, batch_size=500)
+    today = timezone.localdate()
+    records, events = [], []
+    for person, chosen in zip(persons, categories, strict=True):
+        events.append(ledger.event(person, ledger.Kind.REGISTERED, _("Registered by real name"),
+                                   detail={"source": person.source}))  # fmt: skip
+        for category, year in chosen:
+            start, end = services.category_period(category.code, today, None, year)
+            records.append(CategoryRecord(person=person, category=category, valid_from=start,
+                                          valid_to=end, source=person.source))  # fmt: skip
+            events.append(ledger.event(person, ledger.Kind.CATEGORY, category.name))
+    CategoryRecord.objects.bulk_create(records, batch_size=500)
+    type(events[0]).objects.bulk_create(events, batch_size=500)
+    audit.record_created(persons, message=_("roster import"))
+    for _person in persons:
+        run.count(CREATED)
+
+
+ROSTER = ImportSpec(
+    name="people",
+    title=gettext_lazy("People roster"),
+    columns=ROSTER_COLUMNS,
+    apply_chunk=apply_roster_chunk,
+    export_rows=lambda: iter(()),  # the roster is never exported whole: ID numbers stay inside
+)
+
+
+def _apply_employment(values: dict[str, str]) -> str:
+    person = services.find_by_id_number(values["id_number"])
+    if person is None:
+        raise ValidationError({"id_number": _("This person is not in the registry.")})
+    months = values.get("insured_months", "") or "0"
+    if not months.isdigit():
+        raise ValidationError({"insured_months": _("The insured months are a whole number.")})
+    start = _typed_date(values["start"], "start")
+    _record, outcome = services.add_employment(
+        person,
+        employer_uscc=values["employer_uscc"],
+        employer_name=values.get("employer_name", ""),
+        start=start,
+        end=_typed_date(values.get("end", ""), "end"),
+        insured_months=int(months),
+        source="import",
+    )
+    return outcome
+
+
+EMPLOYMENT = ImportSpec(
+    name="employment",
+    title=gettext_lazy("Employment and social insurance"),
+    columns=(
+        ROSTER_COLUMNS[1],
+        Column(
+            "employer_uscc",
+            gettext_lazy("Employer's unified social credit code"),
+            example="91411400MA00000000",
+            aliases=("统一社会信用代码", "单位统一社会信用代码"),
+        ),
+        Column(
+            "employer_name",
+            gettext_lazy("Employer"),
+            required=False,
+            aliases=("单位名称", "用人单位"),
+        ),
+        Column(
+            "start",
+            gettext_lazy("Start"),
+            example="2026-03-01",
+            aliases=("参保开始日期", "起始日期", "开始日期", "入职日期"),
+        ),
+        Column("end", gettext_lazy("End"), required=False, aliases=("终止日期", "结束日期")),
+        Column(
+            "insured_months",
+            gettext_lazy("Insured months"),
+            required=False,
+            example="6",
+            aliases=("缴费月数", "参保月数"),
+        ),
+    ),  # fmt: skip
+    apply_chunk=row_by_row(_apply_employment),
+    export_rows=lambda: iter(()),
+)
+
+IMPORTS = {spec.name: spec for spec in (ROSTER, EMPLOYMENT)}

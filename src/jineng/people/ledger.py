@@ -1,0 +1,40 @@
+"""The one interface through which every app writes a person's ledger (动态跟踪台帐, 000 §三(六)).
+
+    ledger.add(person, "class", "入学：焊工 四级 第3期", obj=enrollment, decision=record)
+
+Events are appended, never edited: the ledger is the person's history as it happened.
+"""
+
+from django.db import models
+
+from jineng.people.models import LedgerEvent, Person
+
+
+class Kind(models.TextChoices):
+    REGISTERED = "registered", "registered"
+    CATEGORY = "category", "category"
+    EMPLOYMENT = "employment", "employment"
+    VOUCHER = "voucher", "voucher"
+    CLASS = "class", "class"
+    ATTENDANCE = "attendance", "attendance"
+    EVALUATION = "evaluation", "evaluation"
+    CERTIFICATE = "certificate", "certificate"
+    SUBSIDY = "subsidy", "subsidy"
+
+
+def event(person: Person, kind: str, title: str, *, at=None, obj=None, detail=None, decision=None):
+    """An unsaved event (for bulk inserts); `add` saves one."""
+    values = {"person": person, "kind": kind, "title": title[:200], "detail": detail or {}}
+    if at is not None:
+        values["at"] = at
+    if obj is not None:
+        values["object_type"], values["object_id"] = obj._meta.label_lower, str(obj.pk)
+    if decision is not None:
+        values["decision"] = decision
+    return LedgerEvent(**values)
+
+
+def add(person: Person, kind: str, title: str, **options) -> LedgerEvent:
+    entry = event(person, kind, title, **options)
+    entry.save(force_insert=True)
+    return entry

@@ -1,0 +1,178 @@
+"""The real-name registry (实名制): persons, their categories, employment and insurance records,
+and each person's ledger (动态跟踪台帐, 000 §三(六)).
+
+ID and phone numbers are stored encrypted (core.crypto) with a keyed hash beside them for exact
+look-up and de-duplication, and a masked copy for lists; the clear number exists only in
+memory, for a viewer whose role needs it, and each such view is audited.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jineng.core.scope import ScopeSpec
+
+
+class DocumentKind(models.TextChoices):
+    ID_CARD = "id_card", _("Resident identity card")
+    HK_MACAO_RESIDENCE = (
+        "hk_macao_residence",
+        _("Residence permit for Hong Kong and Macao residents"),
+    )
+    TAIWAN_RESIDENCE = "taiwan_residence", _("Residence permit for Taiwan residents")
+    FOREIGN_PERMANENT = "foreign_permanent", _("Foreign permanent residence ID card")
+    PASSPORT = "passport", _("Passport")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("male")
+    FEMALE = "F", _("female")
+
+
+PERSON_SCOPE = ScopeSpec(org_paths=("person__organisation__path",), owner="person__user")
+
+
+class Person(models.Model):
+    name = models.CharField(_("name"), max_length=60)
+    document_kind = models.CharField(
+        _("document"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.ID_CARD
+    )
+    id_number_cipher = models.BinaryField(editable=False)
+    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=40)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    # The region of the number's first six digits, current or abolished (GB/T 2260).
+    region = models.ForeignKey(
+        "catalog.Region",
+        verbose_name=_("region of the ID number"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    phone_cipher = models.BinaryField(null=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_masked = models.CharField(_("phone"), max_length=20, blank=True)
+    # The bureau that serves the person (residence or registration county): the data scope.
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        verbose_name=_("bureau"),
+        on_delete=models.PROTECT,
+        related_name="persons",
+    )
+    user = models.OneToOneField(
+        "core.User",
+        verbose_name=_("login"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+
+    scope = ScopeSpec(org_paths=("organisation__path",), owner="user")
+    audit_exclude = frozenset({"id_number_cipher", "id_number_hash", "phone_cipher", "phone_hash"})
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["-registered_at", "-id"]
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["organisation", "name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id_number_masked})"
+
+
+class CategoryRecord(models.Model):
+    """A person's category (人员类别) with its evidence, source and validity."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="categories")
+    category = models.ForeignKey(
+        "catalog.PersonCategory", verbose_name=_("category"), on_delete=models.PROTECT
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    evidence = models.CharField(_("evidence"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+
+    scope = PERSON_SCOPE
+
+    class Meta:
+        verbose_name = _("person category")
+        verbose_name_plural = _("person categories")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "category", "valid_from"], name="uniq_person_category_from"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="category_valid_to_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.valid_from}–{self.valid_to or ''}"
+
+    def is_valid_on(self, day) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class EmploymentRecord(models.Model):
+    """就业参保: employment with social insurance, from the insurance system's export."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employment")
+    employer_uscc = models.CharField(_("employer's unified social credit code"), max_length=18)
+    employer_name = models.CharField(_("employer"), max_length=200, blank=True)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True)
+    insured_months = models.PositiveSmallIntegerField(_("insured months"), default=0)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+
+    scope = PERSON_SCOPE
+
+    class Meta:
+        verbose_name = _("employment record")
+        verbose_name_plural = _("employment records")
+        ordering = ["-start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "employer_uscc", "start"], name="uniq_employment_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="employment_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer_name or self.employer_uscc} {self.start}–{self.end or ''}"
+
+
+class LedgerEvent(models.Model):
+    """One line of a person's ledger. Every app adds its events through people.ledger.add()."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ledger")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    kind = models.CharField(_("kind"), max_length=30)
+    title = models.CharField(_("event"), max_length=200)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    decision = models.ForeignKey(
+        "catalog.DecisionRecord", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    scope = PERSON_SCOPE
+
+    class Meta:
+        verbose_name = _("ledger event")
+        verbose_name_plural = _("ledger events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["person", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.title}"

@@ -1,0 +1,29 @@
+"""Reads of the registry, always through the data scope. Searching by a whole ID or phone
+number goes through the keyed hash: the clear number is never compared, stored or logged."""
+
+import re
+
+from django.db.models import QuerySet
+
+from jineng.core.scope import scoped
+from jineng.people import identity, services
+from jineng.people.models import DocumentKind, Person
+
+PHONE_RE = re.compile(r"^\+?\d[\d -]{6,}$")
+
+
+def persons_for(user, search: str = "") -> QuerySet[Person]:
+    queryset = scoped(user, Person.objects.select_related("organisation", "region"))
+    search = search.strip()
+    if not search:
+        return queryset
+    number = identity.normalise(search)
+    if len(number) >= 15 and any(ch.isdigit() for ch in number):
+        hashes = [services.id_hash(kind, number) for kind in DocumentKind.values]
+        return queryset.filter(id_number_hash__in=hashes)
+    if PHONE_RE.match(search):
+        try:
+            return queryset.filter(phone_hash=services.phone_hash(identity.check_phone(search)))
+        except identity.IdentityError:
+            return queryset.none()
+    return queryset.filter(name__icontains=search)

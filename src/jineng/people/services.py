@@ -1,0 +1,269 @@
+"""Writes to the registry: registering persons, their categories and employment, and the
+audited full view of an ID number. Validation comes from people.identity (pure Python)."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from jineng.catalog.models import PersonCategory, Region
+from jineng.core import audit, crypto, writes
+from jineng.core.models import AuditAction, Organisation
+from jineng.core.roles import Role
+from jineng.people import identity, ledger
+from jineng.people.models import CategoryRecord, DocumentKind, EmploymentRecord, Person
+from jineng.policy.codes import PersonCategory as Category
+from jineng.policy.engine import add_months
+
+# Roles whose work needs a person's whole ID number (checking documents, paying money).
+FULL_VIEW_ROLES = {Role.REVIEWER, Role.SYSTEM_ADMIN}
+
+
+def language() -> str:
+    return "en" if (get_language() or "").startswith("en") else "zh"
+
+
+def invalid(field: str, problem: identity.IdentityError) -> ValidationError:
+    return ValidationError({field: problem.message(language())})
+
+
+def id_hash(kind: str, number: str) -> str:
+    """The look-up hash of a document number; a 15-digit ID number hashes as its 18-digit form,
+    so one person entered both ways is one person."""
+    if kind == DocumentKind.ID_CARD and len(number) == 15 and number.isdigit():
+        number = identity.upgrade_15_to_18(number)
+    return crypto.lookup_hash(f"{kind}:{number.upper()}", "id_number")
+
+
+def phone_hash(phone: str) -> str:
+    return crypto.lookup_hash(phone, "phone")
+
+
+def region_exists(code: str) -> bool:
+    return Region.objects.filter(code=code).exists()
+
+
+def check_identity(
+    kind: str,
+    text: str,
+    *,
+    birth_date: date | None = None,
+    sex: str | None = None,
+    region_check=region_exists,
+) -> identity.Document:
+    """Validate a document number and what was typed beside it; ValidationError names the field."""
+    try:
+        document = identity.check_document(
+            kind, text, today=timezone.localdate(), region_exists=region_check
+        )
+    except identity.IdentityError as problem:
+        raise invalid("id_number", problem) from None
+    mismatches = identity.check_against_typed(document, birth_date=birth_date, sex=sex)
+    if mismatches:
+        field = "birth_date" if mismatches[0].code.startswith("birth") else "sex"
+        raise invalid(field, mismatches[0])
+    return document
+
+
+def check_phone(text: str) -> str:
+    try:
+        return identity.check_phone(text)
+    except identity.IdentityError as problem:
+        raise invalid("phone", problem) from None
+
+
+def new_person(
+    document: identity.Document,
+    *,
+    name: str,
+    organisation: Organisation,
+    phone: str = "",
+    source: str = "",
+    regions: dict[str, Region] | None = None,
+) -> Person:
+    """An unsaved Person with its numbers encrypted, hashed and masked."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("The name is empty.")})
+    region = None
+    if document.region_code:
+        region = (regions or {}).get(document.region_code) or Region.objects.filter(
+            code=document.region_code
+        ).first()
+    person = Person(
+        name=name,
+        document_kind=document.kind,
+        id_number_cipher=crypto.encrypt(document.number, "id_number"),
+        id_number_hash=id_hash(document.kind, document.number),
+        id_number_masked=identity.mask_id(document.number),
+        birth_date=document.birth_date,
+        sex=document.sex or "",
+        region=region,
+        organisation=organisation,
+        source=source,
+    )
+    if phone:
+        person.phone_cipher = crypto.encrypt(phone, "phone")
+        person.phone_hash = phone_hash(phone)
+        person.phone_masked = identity.mask_phone(phone)
+    return person
+
+
+@transaction.atomic
+def register_person(
+    *,
+    name: str,
+    id_number: str,
+    organisation: Organisation,
+    document_kind: str = DocumentKind.ID_CARD,
+    phone: str = "",
+    birth_date: date | None = None,
+    sex: str | None = None,
+    source: str = "",
+) -> Person:
+    document = check_identity(document_kind, id_number, birth_date=birth_date, sex=sex)
+    phone = check_phone(phone) if phone else ""
+    if Person.objects.filter(id_number_hash=id_hash(document.kind, document.number)).exists():
+        raise ValidationError({"id_number": _("This person is already registered.")})
+    person = writes.create(
+        new_person(document, name=name, organisation=organisation, phone=phone, source=source)
+    )
+    ledger.add(
+        person, ledger.Kind.REGISTERED, _("Registered by real name"), detail={"source": source}
+    )
+    return person
+
+
+@transaction.atomic
+def update_person(person: Person, *, name: str | None = None, phone: str | None = None) -> Person:
+    """Change what a later roster or the person's bureau corrects; the ID number never changes."""
+    changes = {}
+    if name is not None:
+        changes["name"] = " ".join(name.split())
+    if phone is not None:
+        phone = check_phone(phone)
+        changes.update(
+            phone_cipher=crypto.encrypt(phone, "phone"), phone_hash=phone_hash(phone),
+            phone_masked=identity.mask_phone(phone),
+        )  # fmt: skip
+    return writes.update(person, **changes)
+
+
+def find_by_id_number(text: str) -> Person | None:
+    """Exact look-up through the keyed hash: the number is never stored or searched in clear."""
+    number = identity.normalise(text)
+    hashes = [id_hash(kind, number) for kind in DocumentKind.values]
+    return Person.objects.filter(id_number_hash__in=hashes).first()
+
+
+def reveal_id_number(viewer, person: Person) -> str:
+    """The whole number, for a role that needs it; every such view goes to the audit log."""
+    if not (viewer.role_set & FULL_VIEW_ROLES):
+        raise PermissionDenied(_("Your role does not show whole ID numbers."))
+    audit.record(AuditAction.VIEW_PERSONAL, person, message="id_number")
+    return crypto.decrypt(person.id_number_cipher, "id_number")
+
+
+def category_period(
+    code: str, valid_from: date, valid_to: date | None, graduation_year: int | None
+):
+    """毕业年度高校毕业生 counts only in the graduation year (004 §二)."""
+    if code != Category.GRADUATE:
+        return valid_from, valid_to
+    if graduation_year is None:
+        raise ValidationError({"graduation_year": _("A graduate needs the graduation year.")})
+    return date(graduation_year, 1, 1), date(graduation_year, 12, 31)
+
+
+@transaction.atomic
+def add_category(
+    person: Person,
+    code: str,
+    *,
+    valid_from: date,
+    valid_to: date | None = None,
+    evidence: str = "",
+    source: str = "",
+    graduation_year: int | None = None,
+) -> CategoryRecord:
+    category = (
+        PersonCategory.objects.filter(code=code).first()
+        or PersonCategory.objects.filter(name=code).first()
+    )
+    if category is None:
+        raise ValidationError(
+            {"categories": _("Unknown person category: %(code)s") % {"code": code}}
+        )
+    start, end = category_period(category.code, valid_from, valid_to, graduation_year)
+    record = writes.create(
+        CategoryRecord(
+            person=person,
+            category=category,
+            valid_from=start,
+            valid_to=end,
+            evidence=evidence,
+            source=source,
+        )
+    )
+    ledger.add(
+        person,
+        ledger.Kind.CATEGORY,
+        category.name,
+        obj=record,
+        detail={"from": start.isoformat(), "to": end.isoformat() if end else None},
+    )
+    return record
+
+
+@transaction.atomic
+def add_employment(
+    person: Person,
+    *,
+    employer_uscc: str,
+    start: date,
+    end: date | None = None,
+    insured_months: int = 0,
+    employer_name: str = "",
+    source: str = "",
+) -> tuple[EmploymentRecord, str]:
+    try:
+        uscc = identity.check_uscc(employer_uscc)
+    except identity.IdentityError as problem:
+        raise invalid("employer_uscc", problem) from None
+    if end is not None and end < start:
+        raise ValidationError({"end": _("The end is before the start.")})
+    existing = EmploymentRecord.objects.filter(
+        person=person, employer_uscc=uscc, start=start
+    ).first()
+    values = {"end": end, "insured_months": insured_months, "employer_name": employer_name}
+    if existing is not None:
+        changed = {k: v for k, v in values.items() if getattr(existing, k) != v}
+        if changed:
+            writes.update(existing, **changed)
+        return existing, "updated" if changed else "unchanged"
+    record = writes.create(
+        EmploymentRecord(person=person, employer_uscc=uscc, start=start, source=source, **values)
+    )
+    ledger.add(
+        person,
+        ledger.Kind.EMPLOYMENT,
+        employer_name or uscc,
+        obj=record,
+        at=timezone.make_aware(timezone.datetime.combine(start, timezone.datetime.min.time())),
+        detail={"insured_months": insured_months},
+    )
+    return record, "created"
+
+
+def employed_within(person: Person, after: date, months: int) -> EmploymentRecord | None:
+    """The first insured employment that started within `months` after `after` (e.g. the end
+    of training: 004 §四(五) 3 months), or None."""
+    limit = add_months(after, months)
+    return (
+        EmploymentRecord.objects.filter(person=person, start__gte=after, start__lte=limit)
+        .order_by("start")
+        .first()
+    )

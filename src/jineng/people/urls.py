@@ -1,0 +1,11 @@
+from django.urls import path
+
+from jineng.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("people/", views.person_list, name="list"),
+    path("people/<int:pk>/", views.person_detail, name="detail"),
+    path("people/<int:pk>/id-number/", views.reveal_id_number, name="reveal"),
+]

@@ -1,0 +1,110 @@
+"""The roster import (花名册) on files written by LibreOffice, openpyxl and as GB18030 CSV, each
+holding every kind of bad row: each is reported with its reason, none is stored, the valid rows
+are; the same file twice creates nothing; a dry run stores nothing."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from jineng.core import audit
+from jineng.core.imports import ImportOptions, run_import, write_error_report
+from jineng.core.models import Organisation
+from jineng.people import services
+from jineng.people.imports import ROSTER
+from jineng.people.models import Person
+from tests.data import make_roster
+from tests.live import jineng, scratch_environment
+
+pytestmark = pytest.mark.django_db
+DATA = Path(__file__).parents[1] / "data"
+
+# Row number → the column its rejection names (000/004 aside: these are data-quality rules).
+EXPECTED_REJECTIONS = {
+    4: "公民身份号码",  # wrong check character (GB 11643)
+    5: "公民身份号码",  # 30 February
+    6: "公民身份号码",  # region 999999 does not exist
+    7: "公民身份号码",  # the same person as row 3
+    8: "姓名",  # empty name
+    9: "手机号码",  # 10-digit phone
+    10: "姓名",  # merged cells
+    11: "姓名",  # merged cells
+    12: "公民身份号码",  # a formula
+    13: "公民身份号码",  # Excel's float 4.11402E+17
+}
+
+
+def roster(name: str, **options):
+    organisation = Organisation.objects.get(code="411402")
+    with audit.audit_context():
+        return run_import(
+            ROSTER, (DATA / name).read_bytes(), name,
+            options=ImportOptions(
+                context={"organisation": organisation, "source": name}, **options
+            ),
+        )  # fmt: skip
+
+
+def stored(numbers) -> set[str]:
+    return {n.upper() for n in numbers if services.find_by_id_number(n) is not None}
+
+
+@pytest.mark.parametrize("name", ["roster-bad.xlsx", "roster-openpyxl.xlsx"])
+def test_every_bad_row_is_reported_and_only_valid_rows_stored(name):
+    report = roster(name)
+    rejected = {r.row: r.column for r in report.rejected}
+    assert rejected == EXPECTED_REJECTIONS, report.rejected
+    assert report.counts["created"] == 3
+    candidates = [row[1] for row in make_roster.ROWS]
+    assert stored(candidates) == make_roster.EXPECTED_CREATED
+
+
+def test_the_same_file_twice_creates_nothing():
+    roster("roster-bad.xlsx")
+    again = roster("roster-bad.xlsx")
+    assert again.counts["created"] == 0 and again.counts["unchanged"] == 3
+
+
+def test_a_dry_run_stores_nothing():
+    before = Person.objects.count()
+    report = roster("roster-bad.xlsx", dry_run=True)
+    assert report.counts["created"] == 3 and report.dry_run
+    assert Person.objects.count() == before
+
+
+def test_gb18030_csv():
+    report = roster("roster-gb18030.csv")
+    assert report.counts["created"] == 3
+
+
+def test_error_report_has_the_original_rows_and_a_reason():
+    report = roster("roster-bad.xlsx")
+    sheet = load_workbook(io.BytesIO(write_error_report(report)), read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][-1] in ("原因", "Reason")
+    assert len(rows) == 1 + len(EXPECTED_REJECTIONS)
+    assert all(row[-1] for row in rows[1:])
+
+
+def test_messages_never_carry_the_whole_number():
+    report = roster("roster-bad.xlsx")
+    for rejection in report.rejected:
+        assert make_roster.WRONG_CHECK not in rejection.message
+        assert make_roster.FEB_30 not in rejection.message
+
+
+def test_sqlite_file_holds_no_id_number_or_phone_in_clear(tmp_path):
+    """Personal data is encrypted at rest: read the raw database file of a real server."""
+    with scratch_environment(tmp_path) as env:
+        if "DATABASE_URL" in env:
+            pytest.skip("this check reads the SQLite file")
+        jineng(env, "demo")
+        result = jineng(env, "import", "people", str(DATA / "roster-bad.xlsx"), "--org", "411402")
+        summary = json.loads(result.stdout.strip().splitlines()[-1])
+        assert summary == {"rows": 13, "created": 3, "updated": 0, "unchanged": 0, "rejected": 10}
+    raw = b"".join(path.read_bytes() for path in tmp_path.glob("jineng.sqlite3*"))
+    for number in make_roster.EXPECTED_CREATED:
+        assert number.encode() not in raw
+    assert b"13800000001" not in raw
