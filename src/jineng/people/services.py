@@ -159,12 +159,17 @@ def find_by_id_number(text: str) -> Person | None:
     return Person.objects.filter(id_number_hash__in=hashes).first()
 
 
+def decrypt_id_number(person: Person) -> str:
+    """For the system's own work (matching, exports to payment); never shown unaudited."""
+    return crypto.decrypt(person.id_number_cipher, "id_number")
+
+
 def reveal_id_number(viewer, person: Person) -> str:
     """The whole number, for a role that needs it; every such view goes to the audit log."""
     if not (viewer.role_set & FULL_VIEW_ROLES):
         raise PermissionDenied(_("Your role does not show whole ID numbers."))
     audit.record(AuditAction.VIEW_PERSONAL, person, message="id_number")
-    return crypto.decrypt(person.id_number_cipher, "id_number")
+    return decrypt_id_number(person)
 
 
 def category_period(
