@@ -76,7 +76,7 @@ def running_server(data_dir: Path):
         log = open(data_dir / "server.log", "w")  # noqa: SIM115 - closed by the stack
         stack.callback(log.close)
         server = subprocess.Popen(
-            [*JINENG, "serve", "--bind", f"127.0.0.1:{port}"],
+            [*JINENG, "serve", "--bind", f"127.0.0.1:{port}", "--with-worker"],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

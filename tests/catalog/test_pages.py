@@ -81,26 +81,39 @@ def test_search_with_htmx_returns_only_rows(login):
 
 def test_import_needs_the_capability(login):
     client = login("city_reviewer")
-    assert client.get("/catalogs/occupations/import/").status_code == 403
+    assert client.get("/imports/new/occupations/").status_code == 403
 
 
-def test_import_through_the_page_reports_each_rejected_row(login):
+def upload(client, kind, name, content, capture, **options):
+    upload = io.BytesIO(content)
+    upload.name = name
+    with capture(execute=True):  # the job is queued when the upload's transaction commits
+        response = client.post(f"/imports/new/{kind}/", {"file": upload, **options})
+    assert response.status_code == 302, response.content[:300]
+    return client.get(response["Location"])
+
+
+def test_import_through_the_page_reports_each_rejected_row(
+    login, django_capture_on_commit_callbacks
+):
     client = login("admin")
-    with (DATA / "occupations-import.xlsx").open("rb") as handle:
-        response = client.post("/catalogs/occupations/import/", {"file": handle})
-    body = response.content.decode()
-    assert response.status_code == 200
+    page = upload(client, "occupations", "occupations-import.xlsx",
+                  (DATA / "occupations-import.xlsx").read_bytes(),
+                  django_capture_on_commit_callbacks)  # fmt: skip
+    body = page.content.decode()
     assert "1 条新增" in body or "1 created" in body
     assert body.count("<tr><td>") == 3  # three rejected rows, each with row, column, reason
+    errors = client.get(page.request["PATH_INFO"] + "errors.xlsx")
+    sheet = load_workbook(io.BytesIO(errors.content), read_only=True).worksheets[0]
+    assert len(list(sheet.iter_rows())) == 4
 
 
-def test_a_broken_upload_gets_a_message_not_a_traceback(login):
+def test_a_broken_upload_gets_a_message_not_a_traceback(login, django_capture_on_commit_callbacks):
     client = login("admin")
-    upload = io.BytesIO(b"this is not a spreadsheet")
-    upload.name = "rows.xlsx"
-    response = client.post("/catalogs/regions/import/", {"file": upload})
-    assert response.status_code == 200
-    assert "alert-danger" in response.content.decode()
+    page = upload(client, "regions", "rows.xlsx", b"this is not a spreadsheet",
+                  django_capture_on_commit_callbacks)  # fmt: skip
+    assert page.status_code == 200
+    assert "alert-danger" in page.content.decode()
 
 
 def test_pack_page_shows_rules_with_cites(login):

@@ -10,7 +10,6 @@ urlpatterns = [
     path("catalogs/<slug:slug>/<int:pk>/", views.catalog_detail, name="detail"),
     path("catalogs/<slug:slug>/export.xlsx", views.catalog_export, name="export"),
     path("catalogs/<slug:slug>/template.xlsx", views.catalog_template, name="template"),
-    path("catalogs/<slug:slug>/import/", views.catalog_import, name="import"),
     path("policies/", views.pack_list, name="pack-list"),
     path("policies/<int:pk>/", views.pack_detail, name="pack-detail"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision-detail"),

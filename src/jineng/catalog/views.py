@@ -1,23 +1,18 @@
 """Catalog pages (one generic set for every catalog), policy packs and the "why" of decisions."""
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
 
 from jineng.catalog import selectors
 from jineng.catalog.models import DecisionRecord, PolicyPackVersion
 from jineng.catalog.packs import decision_of, newest_versions, parsed_pack
 from jineng.catalog.registry import CATALOGS, Catalog
-from jineng.core.imports import ImportFileError, run_import, write_xlsx
+from jineng.core.imports import write_xlsx
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404, scoped
-from jineng.core.views import capability_required, page_of, pick_template
+from jineng.core.views import page_of, pick_template
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -81,40 +76,6 @@ def catalog_export(request, slug: str):
 def catalog_template(request, slug: str):
     catalog = catalog_or_404(slug)
     return xlsx_response(write_xlsx(catalog.spec, [], template=True), f"{slug}-template.xlsx")
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("File (.xlsx, .xls, .ods or .csv)"))
-    all_or_nothing = forms.BooleanField(
-        label=gettext_lazy("All or nothing: save no row if any row is rejected"), required=False
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        return upload
-
-
-@capability_required(Capability.MANAGE_CATALOGS)
-@require_http_methods(["GET", "POST"])
-def catalog_import(request, slug: str):
-    catalog = catalog_or_404(slug)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = error = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = run_import(
-                catalog.spec,
-                upload.read(),
-                upload.name,
-                all_or_nothing=form.cleaned_data["all_or_nothing"],
-            )
-        except ImportFileError as problem:
-            error = str(problem)
-    context = {"catalog": catalog, "form": form, "report": report, "error": error}
-    return render(request, "catalog/import.html", context)
 
 
 @login_required

@@ -5,18 +5,24 @@ import logging
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers, status, viewsets
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from jineng.core import selectors, services
+from jineng.core import jobs, selectors, services
 from jineng.core.filters import AuditEntryFilter
+from jineng.core.import_views import XLSX
+from jineng.core.imports import SPECS
 from jineng.core.middleware import client_ip
-from jineng.core.models import AuditEntry, Organisation, User
+from jineng.core.models import AuditEntry, ImportJob, Organisation, User
 from jineng.core.roles import CAPABILITIES, Capability, has_capability
+from jineng.core.scope import scoped
 from jineng.core.security import LockedOut, is_locked
 
 logger = logging.getLogger("jineng.api")
@@ -198,3 +204,51 @@ def obtain_token(request):
     request._request.user = user  # the token's audit entry names its owner as the actor
     token, key = services.issue_api_token(user, data.validated_data["name"])
     return Response({"token": key, "expires_at": token.expires_at}, status=201)
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ImportJob
+        fields = ["id", "kind", "filename", "options", "status", "rows_read", "report",
+                  "message", "created_at", "finished_at"]  # fmt: skip
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=sorted(SPECS))
+    file = serializers.FileField()
+    dry_run = serializers.BooleanField(default=False)
+    all_or_nothing = serializers.BooleanField(default=False)
+    update = serializers.BooleanField(default=False)
+
+
+class ImportJobViewSet(viewsets.ReadOnlyModelViewSet):
+    """Imports: upload a file (it is queued for the worker), poll the job, fetch the rejected
+    rows as xlsx."""
+
+    serializer_class = ImportJobSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return scoped(self.request.user, ImportJob.objects.all())
+
+    @extend_schema(request=ImportUploadSerializer, responses={202: ImportJobSerializer})
+    def create(self, request):
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        data = upload.validated_data
+        options = {name: data[name] for name in jobs.OPTION_NAMES}
+        job = jobs.start_import(
+            request.user, data["kind"], data["file"].read(), data["file"].name, **options
+        )
+        return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def errors(self, request, pk=None):
+        """The rejected rows as they were in the file, with a reason column (xlsx)."""
+        job = self.get_object()
+        if not job.error_report:
+            raise exceptions.NotFound()
+        response = HttpResponse(jobs.error_report_of(job), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="rejected-{job.pk}.xlsx"'
+        return response

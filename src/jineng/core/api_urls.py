@@ -14,6 +14,7 @@ for slug, viewset in catalog_api.CATALOG_VIEWSETS.items():
 router.register("policy-packs", catalog_api.PolicyPackVersionViewSet, basename="policypack")
 router.register("decisions", catalog_api.DecisionRecordViewSet, basename="decision")
 router.register("people", people_api.PersonViewSet, basename="person")
+router.register("imports", api.ImportJobViewSet, basename="import")
 
 urlpatterns = [
     path("me/", api.me, name="me"),

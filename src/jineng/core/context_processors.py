@@ -10,6 +10,7 @@ NAVIGATION = [
     (_("Users"), "core:user-list", Capability.VIEW_USERS),
     (_("Real-name registry"), "people:list", Capability.VIEW_PEOPLE),
     (_("Catalogs"), "catalog:index", None),
+    (_("Imports"), "core:import-list", Capability.IMPORT_PEOPLE),
     (_("Audit log"), "core:audit-list", Capability.VIEW_AUDIT),
     (_("API"), "api-docs", None),
 ]

@@ -31,19 +31,27 @@ def _keys(data_key: bytes) -> tuple[AESGCM, bytes]:
     return AESGCM(derive(b"jineng field encryption v1")), derive(b"jineng lookup hash v1")
 
 
-def encrypt(value: str, field: str) -> bytes:
+def encrypt_bytes(value: bytes, field: str) -> bytes:
     cipher, _ = _keys(settings.DATA_KEY)
     nonce = os.urandom(NONCE_BYTES)
-    return FORMAT_VERSION + nonce + cipher.encrypt(nonce, value.encode(), field.encode())
+    return FORMAT_VERSION + nonce + cipher.encrypt(nonce, value, field.encode())
 
 
-def decrypt(token: bytes, field: str) -> str:
+def decrypt_bytes(token: bytes, field: str) -> bytes:
     token = bytes(token)
     if token[:1] != FORMAT_VERSION:
         raise ValueError("unknown encryption format")
     cipher, _ = _keys(settings.DATA_KEY)
     nonce, body = token[1 : 1 + NONCE_BYTES], token[1 + NONCE_BYTES :]
-    return cipher.decrypt(nonce, body, field.encode()).decode()
+    return cipher.decrypt(nonce, body, field.encode())
+
+
+def encrypt(value: str, field: str) -> bytes:
+    return encrypt_bytes(value.encode(), field)
+
+
+def decrypt(token: bytes, field: str) -> str:
+    return decrypt_bytes(token, field).decode()
 
 
 def lookup_hash(value: str, field: str) -> str:

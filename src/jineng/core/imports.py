@@ -94,6 +94,7 @@ class ImportSpec:
     columns: tuple[Column, ...]
     apply_chunk: Callable[[list[Row], "ImportRun"], None]
     export_rows: Callable[[], Iterable[dict[str, Any]]]
+    capability: str = "catalogs.manage"  # who may import it (jineng.core.roles.Capability)
 
 
 @dataclass

@@ -217,3 +217,54 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class ImportJob(models.Model):
+    """One file import run by the task worker, with its progress and report.
+
+    The uploaded file and the error report hold personal data (ID numbers), so both are kept
+    encrypted in the database, never as files on disk.
+    """
+
+    kind = models.CharField(_("kind"), max_length=40)
+    filename = models.CharField(_("file"), max_length=200)
+    content = models.BinaryField(editable=False)  # the upload, encrypted
+    options = models.JSONField(default=dict)  # dry_run, all_or_nothing, update
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        User, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    request_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    report = models.JSONField(_("report"), null=True, blank=True)
+    error_report = models.BinaryField(null=True, editable=False)  # xlsx, encrypted
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    scope = ScopeSpec(org_paths=("organisation__path",), owner="created_by")
+    audit_exclude = frozenset({"content", "error_report", "report"})
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.filename}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {ImportStatus.DONE, ImportStatus.FAILED}

@@ -18,3 +18,13 @@ def purge_expired_security_records() -> dict[str, int]:
     failures, _ = LoginFailure.objects.filter(at__lt=now - settings.LOCKOUT_PERIOD).delete()
     sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
     return {"login_failures": failures, "sessions": sessions}
+
+
+@task()
+def run_import_job(job_id: int) -> dict:
+    """Run one queued import (core.jobs); its report is kept on the job."""
+    from jineng.core.jobs import run_job
+    from jineng.core.models import ImportJob
+
+    job = run_job(ImportJob.objects.select_related("organisation", "created_by").get(pk=job_id))
+    return {"status": job.status, "rows": job.rows_read}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jineng.core import views
+from jineng.core import import_views, views
 
 app_name = "core"
 
@@ -12,4 +12,9 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit-list"),
     path("audit/<int:pk>/", views.audit_detail, name="audit-detail"),
     path("account/password/", views.password_change, name="password-change"),
+    path("imports/", import_views.job_list, name="import-list"),
+    path("imports/new/<slug:kind>/", import_views.job_new, name="import-new"),
+    path("imports/template/<slug:kind>.xlsx", import_views.template, name="import-template"),
+    path("imports/<int:pk>/", import_views.job_detail, name="import-detail"),
+    path("imports/<int:pk>/errors.xlsx", import_views.job_errors, name="import-errors"),
 ]

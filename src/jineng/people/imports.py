@@ -26,6 +26,7 @@ from jineng.core.imports import (
     Row,
     row_by_row,
 )
+from jineng.core.roles import Capability
 from jineng.people import identity, ledger, services
 from jineng.people.models import CategoryRecord, DocumentKind, Person
 
@@ -233,6 +234,7 @@ ROSTER = ImportSpec(
     columns=ROSTER_COLUMNS,
     apply_chunk=apply_roster_chunk,
     export_rows=lambda: iter(()),  # the roster is never exported whole: ID numbers stay inside
+    capability=Capability.IMPORT_PEOPLE,
 )
 
 
@@ -290,6 +292,7 @@ EMPLOYMENT = ImportSpec(
     ),  # fmt: skip
     apply_chunk=row_by_row(_apply_employment),
     export_rows=lambda: iter(()),
+    capability=Capability.IMPORT_PEOPLE,
 )
 
 IMPORTS = {spec.name: spec for spec in (ROSTER, EMPLOYMENT)}

@@ -1,0 +1,90 @@
+"""Import pages for every kind of file: upload, follow the progress, read the report."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from jineng.core import jobs
+from jineng.core.imports import SPECS, write_xlsx
+from jineng.core.models import ImportJob
+from jineng.core.roles import has_capability
+from jineng.core.scope import get_scoped_or_404, scoped
+from jineng.core.views import page_of
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("File (.xlsx, .xls, .ods or .csv)"))
+    dry_run = forms.BooleanField(label=gettext_lazy("Trial run: check only, save nothing"),
+                                 required=False)  # fmt: skip
+    all_or_nothing = forms.BooleanField(
+        label=gettext_lazy("All or nothing: save no row if any row is rejected"), required=False
+    )
+    update = forms.BooleanField(label=gettext_lazy("Update records that already exist"),
+                                required=False)  # fmt: skip
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        return upload
+
+
+def spec_or_404(kind: str):
+    if kind not in SPECS:
+        raise Http404
+    return SPECS[kind]
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def job_list(request):
+    kinds = [spec for spec in SPECS.values() if has_capability(request.user, spec.capability)]
+    jobs_page = page_of(request, scoped(request.user, ImportJob.objects.all()))
+    return render(request, "core/import_list.html", {"page": jobs_page, "kinds": kinds})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def job_new(request, kind: str):
+    spec = spec_or_404(kind)
+    jobs.check_may_import(request.user, kind)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        options = {name: form.cleaned_data[name] for name in jobs.OPTION_NAMES}
+        job = jobs.start_import(request.user, kind, upload.read(), upload.name, **options)
+        return redirect("core:import-detail", pk=job.pk)
+    return render(request, "core/import_new.html", {"spec": spec, "form": form})
+
+
+@login_required
+def job_detail(request, pk: int):
+    job = get_scoped_or_404(request.user, ImportJob.objects.all(), pk=pk)
+    template = "core/_import_status.html" if request.htmx else "core/import_detail.html"
+    return render(request, template, {"job": job, "spec": SPECS.get(job.kind)})
+
+
+@login_required
+def job_errors(request, pk: int):
+    job = get_scoped_or_404(request.user, ImportJob.objects.all(), pk=pk)
+    if not job.error_report:
+        raise Http404
+    return xlsx_response(jobs.error_report_of(job), f"rejected-{job.pk}.xlsx")
+
+
+@login_required
+def template(request, kind: str):
+    spec = spec_or_404(kind)
+    return xlsx_response(write_xlsx(spec, [], template=True), f"{kind}-template.xlsx")

@@ -1,0 +1,92 @@
+"""Imports as background jobs: the upload is stored encrypted, the task worker runs it through
+the one pipeline, the page and the API follow its progress and fetch its report.
+
+A job whose worker died half-way can simply be run again: rows are keyed, so what was stored
+is found unchanged and every valid row ends up stored exactly once.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jineng.core import audit, crypto, writes
+from jineng.core.imports import (
+    SPECS,
+    ImportFileError,
+    ImportOptions,
+    run_import,
+    write_error_report,
+)
+from jineng.core.models import ImportJob, ImportStatus
+from jineng.core.roles import has_capability
+
+OPTION_NAMES = ("dry_run", "all_or_nothing", "update")
+
+
+def check_may_import(user, kind: str) -> None:
+    spec = SPECS.get(kind)
+    if spec is None or not has_capability(user, spec.capability):
+        raise PermissionDenied(_("Your role cannot import this kind of file."))
+
+
+@transaction.atomic
+def start_import(user, kind: str, data: bytes, filename: str, **options: bool) -> ImportJob:
+    """Store the upload (encrypted) and queue it for the worker once the transaction commits."""
+    check_may_import(user, kind)
+    organisation = user.organisation.nearest_bureau() or user.organisation
+    job = writes.create(
+        ImportJob(
+            kind=kind, filename=filename[:200], content=crypto.encrypt_bytes(data, "import"),
+            options={name: bool(options.get(name)) for name in OPTION_NAMES},
+            organisation=organisation, created_by=user, request_id=audit.current().request_id,
+        ),
+        validate=False,
+    )  # fmt: skip
+    transaction.on_commit(lambda: enqueue(job))
+    return job
+
+
+def enqueue(job: ImportJob) -> None:
+    from jineng.core.tasks import run_import_job
+
+    run_import_job.enqueue(job.pk)
+
+
+def run_job(job: ImportJob) -> ImportJob:
+    """Run (or run again) a job: progress is saved after every chunk the pipeline commits."""
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, rows_read=0)
+    options = ImportOptions(
+        **job.options,
+        context={"organisation": job.organisation, "source": f"import:{job.filename}"},
+    )
+
+    def progress(rows: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(rows_read=rows)
+
+    data = crypto.decrypt_bytes(job.content, "import")
+    with audit.audit_context(actor=job.created_by, request_id=job.request_id or None):
+        try:
+            report = run_import(
+                SPECS[job.kind], data, job.filename, options=options, progress=progress
+            )
+        except ImportFileError as problem:
+            return _finish(job, ImportStatus.FAILED, message=str(problem))
+    errors = crypto.encrypt_bytes(write_error_report(report), "import-errors")
+    summary = {
+        **report.as_dict(),
+        "summary": report.summary(),
+        "rejected_rows": [[r.row, r.column, r.message] for r in report.rejected],
+    }
+    return _finish(job, ImportStatus.DONE, report=summary, error_report=errors,
+                   rows_read=report.rows)  # fmt: skip
+
+
+def _finish(job: ImportJob, status: str, **values) -> ImportJob:
+    ImportJob.objects.filter(pk=job.pk).update(status=status, finished_at=timezone.now(), **values)
+    job.refresh_from_db()
+    return job
+
+
+def error_report_of(job: ImportJob) -> bytes:
+    return crypto.decrypt_bytes(job.error_report, "import-errors") if job.error_report else b""
