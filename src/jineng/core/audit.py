@@ -131,7 +131,8 @@ def record(
 
 def record_created(objects: list[models.Model], message: str = "") -> None:
     """One "create" entry per object, inserted in bulk (imports of thousands of rows)."""
+    from jineng.core import bulk
     from jineng.core.models import AuditEntry
 
     entries = [_entry("create", obj, after=snapshot(obj), message=message) for obj in objects]
-    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    bulk.insert(AuditEntry, entries)

@@ -258,12 +258,27 @@ def _xlsx_formula_cells(data: bytes) -> Iterator[tuple[int, int]]:
         if not names:
             return
         namespace = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-        with archive.open(_first_sheet_path(archive) or names[0]) as handle:
+        sheet_path = _first_sheet_path(archive) or names[0]
+        if not _contains_formula(archive, sheet_path):
+            return  # most rosters have none: skip parsing the whole sheet's XML
+        with archive.open(sheet_path) as handle:
             for _event, element in iterparse(handle):
                 if element.tag == namespace + "c":
                     if element.find(namespace + "f") is not None:
                         yield _cell_position(element.get("r", ""))
                     element.clear()
+
+
+def _contains_formula(archive, path: str) -> bool:
+    """A quick byte scan for a formula element (<f> or <f ...>), chunk by chunk."""
+    tail = b""
+    with archive.open(path) as handle:
+        while chunk := handle.read(1 << 20):
+            window = tail + chunk
+            if b"<f>" in window or b"<f " in window or b"<x:f" in window:
+                return True
+            tail = window[-8:]
+    return False
 
 
 def _first_sheet_path(archive) -> str | None:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jineng.catalog.models import PersonCategory, Region
-from jineng.core import audit
+from jineng.core import audit, bulk
 from jineng.core.imports import (
     CREATED,
     UNCHANGED,
@@ -28,7 +28,7 @@ from jineng.core.imports import (
 )
 from jineng.core.roles import Capability
 from jineng.people import identity, ledger, services
-from jineng.people.models import CategoryRecord, DocumentKind, Person
+from jineng.people.models import CategoryRecord, DocumentKind, LedgerEvent, Person
 
 CATEGORY_SEPARATORS = "、,，;；/ "
 
@@ -210,10 +210,16 @@ def _known_person(run: ImportRun, row: Row, person: Person, phone: str) -> None:
 def _store(persons: list[Person], categories: list, run: ImportRun) -> None:
     if not persons:
         return
-    Person.objects.bulk_create(persons, batch_size=500)
+    bulk.insert(Person, persons)
+    ids = dict(
+        Person.objects.filter(id_number_hash__in=[p.id_number_hash for p in persons]).values_list(
+            "id_number_hash", "id"
+        )
+    )
     today = timezone.localdate()
     records, events = [], []
     for person, chosen in zip(persons, categories, strict=True):
+        person.pk = ids[person.id_number_hash]
         events.append(ledger.event(person, ledger.Kind.REGISTERED, _("Registered by real name"),
                                    detail={"source": person.source}))  # fmt: skip
         for category, year in chosen:
@@ -221,11 +227,10 @@ def _store(persons: list[Person], categories: list, run: ImportRun) -> None:
             records.append(CategoryRecord(person=person, category=category, valid_from=start,
                                           valid_to=end, source=person.source))  # fmt: skip
             events.append(ledger.event(person, ledger.Kind.CATEGORY, category.name))
-    CategoryRecord.objects.bulk_create(records, batch_size=500)
-    type(events[0]).objects.bulk_create(events, batch_size=500)
+    bulk.insert(CategoryRecord, records)
+    bulk.insert(LedgerEvent, events)
     audit.record_created(persons, message=_("roster import"))
-    for _person in persons:
-        run.count(CREATED)
+    run.report.counts[CREATED] += len(persons)
 
 
 ROSTER = ImportSpec(
