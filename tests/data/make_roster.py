@@ -30,7 +30,7 @@ A = valid("41140219900307123")
 B = with_x("41140319851120")
 WRONG_CHECK = A[:-1] + ("0" if A[-1] != "0" else "1")
 FEB_30 = valid("41140219900230123")
-NO_REGION = valid("99999919900307123")
+NO_REGION = valid("41999819900307123")  # Henan, but no such county
 C, D, E, F = (valid(f"411421198801{n:02d}123") for n in range(1, 5))
 FORMULA_VALUE = valid("41142219920505321")
 OLD_REGION = valid("41230119650101231")  # 412301 商丘地区商丘市, abolished 1997

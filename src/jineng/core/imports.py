@@ -109,7 +109,7 @@ class ImportReport:
     counts: dict[str, int] = field(default_factory=lambda: {CREATED: 0, UPDATED: 0, UNCHANGED: 0})
     rejected: list[Rejection] = field(default_factory=list)
     rejected_total: int = 0
-    rejected_rows: list[tuple[list[Any], str]] = field(default_factory=list)  # cells, reason
+    rejected_rows: list[tuple[int, list[Any], str]] = field(default_factory=list)  # row, cells, why
     header: list[Any] = field(default_factory=list)
     rows: int = 0
     rolled_back: bool = False
@@ -159,7 +159,7 @@ class ImportRun:
         if len(report.rejected) < MAX_REPORTED_REJECTIONS:
             report.rejected.append(Rejection(row.number, label, str(message)))
         reason = f"{label}: {message}" if label else str(message)
-        report.rejected_rows.append((row.cells, reason))
+        report.rejected_rows.append((row.number, row.cells, reason))
 
     def reject_error(self, row: Row, problem: ValidationError) -> None:
         if hasattr(problem, "error_dict"):
@@ -376,6 +376,9 @@ def run_import(
         report.rolled_back = True
         if options.all_or_nothing and not options.dry_run:
             report.counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
+    # Rows rejected before a chunk was applied were noted first: report in the file's order.
+    report.rejected.sort(key=lambda rejection: rejection.row)
+    report.rejected_rows.sort(key=lambda rejected: rejected[0])
     return report
 
 
@@ -437,7 +440,7 @@ def write_error_report(report: ImportReport) -> bytes:
     sheet = workbook.create_sheet(_("Rejected rows"))
     _bold_row(sheet, [*(normalise_cell(cell) for cell in report.header), _("Reason")])
     width = len(report.header)
-    for cells, reason in report.rejected_rows:
+    for _number, cells, reason in report.rejected_rows:
         padded = [_plain(cell) for cell in cells[:width]] + [""] * (width - len(cells))
         sheet.append([*padded, reason])
     buffer = io.BytesIO()
