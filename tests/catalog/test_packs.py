@@ -49,10 +49,15 @@ def shangqiu_evaluation(history=()):
     """002 §四(二)1: 高级工 evaluation subsidy 280 yuan; same occupation and level never twice."""
     version, pack = packs.pack_for("411402", date(2026, 5, 1))
     line = EvaluationLine(
-        claim_id="E-2", person_key="p-1", categories=frozenset({"rural_migrant"}),
-        occupation="6-18-02-04", level="3", certificate="skill_level", first_evaluation=True,
+        claim_id="E-2",
+        person_key="p-1",
+        categories=frozenset({"rural_migrant"}),
+        occupation="6-18-02-04",
+        level="3",
+        certificate="skill_level",
+        first_evaluation=True,
         evaluated_on=date(2026, 5, 1),
-    )  # fmt: skip
+    )
     return version, decide_evaluation_subsidy(pack, line, list(history))
 
 
@@ -72,9 +77,13 @@ def test_why_page_explains_a_stored_decision(login, orgs):
 
 def test_a_refusal_lists_the_earlier_claim(login, orgs):
     earlier = PriorSubsidy(
-        claim_id="E-1", subsidy_type="evaluation", occupation="6-18-02-04", level="3",
-        decided_on=date(2025, 6, 1), amount=Decimal("280"),
-    )  # fmt: skip
+        claim_id="E-1",
+        subsidy_type="evaluation",
+        occupation="6-18-02-04",
+        level="3",
+        decided_on=date(2025, 6, 1),
+        amount=Decimal("280"),
+    )
     version, decision = shangqiu_evaluation([earlier])
     with audit.audit_context():
         record = packs.record_decision(decision, version, org_path=orgs["liangyuan"].path)
@@ -120,8 +129,10 @@ def test_regions_load_from_a_code_list_file(tmp_path):
     from jineng.catalog.models import Region
 
     code_list = tmp_path / "codes.csv"
-    code_list.write_text("code,name,valid_from,valid_to\n130000,河北省,,\n130100,石家庄市,,\n"
-                         "130102,长安区,,\n", encoding="utf-8")  # fmt: skip
+    code_list.write_text(
+        "code,name,valid_from,valid_to\n130000,河北省,,\n130100,石家庄市,,\n130102,长安区,,\n",
+        encoding="utf-8",
+    )
     with audit.audit_context():
         counts = reference.load_regions(reference.regions_from_csv(code_list))
     assert counts == {"created": 3}

@@ -97,9 +97,13 @@ def test_import_through_the_page_reports_each_rejected_row(
     login, django_capture_on_commit_callbacks
 ):
     client = login("admin")
-    page = upload(client, "occupations", "occupations-import.xlsx",
-                  (DATA / "occupations-import.xlsx").read_bytes(),
-                  django_capture_on_commit_callbacks)  # fmt: skip
+    page = upload(
+        client,
+        "occupations",
+        "occupations-import.xlsx",
+        (DATA / "occupations-import.xlsx").read_bytes(),
+        django_capture_on_commit_callbacks,
+    )
     body = page.content.decode()
     assert "1 条新增" in body or "1 created" in body
     assert body.count("<tr><td>") == 3  # three rejected rows, each with row, column, reason
@@ -110,8 +114,13 @@ def test_import_through_the_page_reports_each_rejected_row(
 
 def test_a_broken_upload_gets_a_message_not_a_traceback(login, django_capture_on_commit_callbacks):
     client = login("admin")
-    page = upload(client, "regions", "rows.xlsx", b"this is not a spreadsheet",
-                  django_capture_on_commit_callbacks)  # fmt: skip
+    page = upload(
+        client,
+        "regions",
+        "rows.xlsx",
+        b"this is not a spreadsheet",
+        django_capture_on_commit_callbacks,
+    )
     assert page.status_code == 200
     assert "alert-danger" in page.content.decode()
 

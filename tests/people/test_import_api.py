@@ -18,8 +18,10 @@ def multipart(fields: dict[str, str], file_name: str, content: bytes) -> tuple[b
     boundary = uuid.uuid4().hex
     parts = []
     for name, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                     f"{value}\r\n".encode())  # fmt: skip
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            f"{value}\r\n".encode()
+        )
     parts.append(
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{file_name}"\r\n'
         "Content-Type: application/octet-stream\r\n\r\n".encode()
@@ -34,8 +36,9 @@ def test_upload_poll_and_fetch_the_error_report(live_url):
     import urllib.request
 
     token = token_for(live_url, "county_reviewer")
-    body, content_type = multipart({"kind": "people"}, "roster-bad.xlsx",
-                                   (DATA / "roster-bad.xlsx").read_bytes())  # fmt: skip
+    body, content_type = multipart(
+        {"kind": "people"}, "roster-bad.xlsx", (DATA / "roster-bad.xlsx").read_bytes()
+    )
     request = urllib.request.Request(  # noqa: S310 - loopback
         live_url + "/api/v1/imports/", data=body, method="POST"
     )
@@ -52,9 +55,11 @@ def test_upload_poll_and_fetch_the_error_report(live_url):
     assert job["status"] == "done", job
     assert job["report"]["created"] == 3 and job["report"]["rejected"] == 10
     status, content, _ = call(
-        live_url, f"/api/v1/imports/{job['id']}/errors/", token=token,
+        live_url,
+        f"/api/v1/imports/{job['id']}/errors/",
+        token=token,
         headers={"Accept": "*/*"},
-    )  # fmt: skip
+    )
     assert status == 200
     rows = list(load_workbook(io.BytesIO(content), read_only=True).worksheets[0].iter_rows())
     assert len(rows) == 11

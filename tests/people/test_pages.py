@@ -53,11 +53,13 @@ def test_search_by_whole_id_number_uses_the_hash_and_a_post(login):
     person = a_person("411402")
     number = services.decrypt_id_number(person)
     client = login("county_reviewer")
-    found = client.post("/people/", {"q": number.lower()}, HTTP_HX_REQUEST="true",
-                        HTTP_HX_TARGET="results").content.decode()  # fmt: skip
+    found = client.post(
+        "/people/", {"q": number.lower()}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results"
+    ).content.decode()
     assert person.name in found and number not in found
     api = client.post("/api/v1/people/search/", {"q": number}, content_type="application/json")
     assert [row["id"] for row in api.json()] == [person.pk]
-    elsewhere = login("department").post("/api/v1/people/search/", {"q": number},
-                                        content_type="application/json")  # fmt: skip
+    elsewhere = login("department").post(
+        "/api/v1/people/search/", {"q": number}, content_type="application/json"
+    )
     assert elsewhere.json() == []  # outside the scope, the person does not exist

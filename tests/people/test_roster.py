@@ -40,11 +40,13 @@ def roster(name: str, **options):
     organisation = Organisation.objects.get(code="411402")
     with audit.audit_context():
         return run_import(
-            ROSTER, (DATA / name).read_bytes(), name,
+            ROSTER,
+            (DATA / name).read_bytes(),
+            name,
             options=ImportOptions(
                 context={"organisation": organisation, "source": name}, **options
             ),
-        )  # fmt: skip
+        )
 
 
 def stored(numbers) -> set[str]:

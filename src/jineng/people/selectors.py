@@ -27,3 +27,18 @@ def persons_for(user, search: str = "") -> QuerySet[Person]:
         except identity.IdentityError:
             return queryset.none()
     return queryset.filter(name__icontains=search)
+
+
+def categories_on(person: Person, day) -> set[str]:
+    """The codes of the person's categories valid on a day."""
+    return {
+        record.category.code
+        for record in person.categories.select_related("category")
+        if record.is_valid_on(day)
+    }
+
+
+def six_categories_on(person: Person, pack, day) -> set[str]:
+    """Which of the person's categories are "six categories" under the pack (004 §二): the
+    pack's list decides, never code."""
+    return categories_on(person, day) & set(pack.value("categories.six", ()))
