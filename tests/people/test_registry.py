@@ -97,3 +97,19 @@ def test_a_15_digit_number_is_the_same_person_as_its_18_digit_form(person):
     number = services.decrypt_id_number(person)
     fifteen = number[:6] + number[8:17]
     assert services.find_by_id_number(fifteen) == person
+
+
+def test_employment_import_reaches_only_the_bureaus_own_people():
+    elsewhere = Person.objects.filter(source="demo", organisation__code="411481").first()
+    number = services.decrypt_id_number(elsewhere)
+    data = (
+        f"身份证号码,统一社会信用代码,开始日期\n{number},91411400MA0000001R,2024-09-20\n".encode()
+    )
+    from jineng.people.imports import EMPLOYMENT
+
+    liangyuan = Organisation.objects.get(code="411402")
+    with audit.audit_context():
+        report = run_import(
+            EMPLOYMENT, data, "e.csv", options=ImportOptions(context={"organisation": liangyuan})
+        )
+    assert report.rejected_total == 1 and not elsewhere.employment.filter(start=date(2024, 9, 20))

@@ -230,6 +230,9 @@ def _store(persons: list[Person], categories: list, run: ImportRun) -> None:
     bulk.insert(CategoryRecord, records)
     bulk.insert(LedgerEvent, events)
     audit.record_created(persons, message=_("roster import"))
+    if records:  # the persons are new, so every category record of theirs is one just made
+        stored = CategoryRecord.objects.filter(person__in=persons).select_related("person")
+        audit.record_created(list(stored), message=_("roster import"))
     run.report.counts[CREATED] += len(persons)
 
 
@@ -243,9 +246,10 @@ ROSTER = ImportSpec(
 )
 
 
-def _apply_employment(values: dict[str, str]) -> str:
+def _apply_employment(values: dict[str, str], organisation) -> str:
     person = services.find_by_id_number(values["id_number"])
-    if person is None:
+    # A bureau records employment of its own people; elsewhere the person does not exist for it.
+    if person is None or not person.organisation.path.startswith(organisation.path):
         raise ValidationError({"id_number": _("This person is not in the registry.")})
     months = values.get("insured_months", "") or "0"
     if not months.isdigit():
@@ -261,6 +265,11 @@ def _apply_employment(values: dict[str, str]) -> str:
         source="import",
     )
     return outcome
+
+
+def _apply_employment_chunk(rows: list[Row], run: ImportRun) -> None:
+    organisation = run.options.context["organisation"]
+    row_by_row(lambda values: _apply_employment(values, organisation))(rows, run)
 
 
 EMPLOYMENT = ImportSpec(
@@ -295,7 +304,7 @@ EMPLOYMENT = ImportSpec(
             aliases=("缴费月数", "参保月数"),
         ),
     ),  # fmt: skip
-    apply_chunk=row_by_row(_apply_employment),
+    apply_chunk=_apply_employment_chunk,
     export_rows=lambda: iter(()),
     capability=Capability.IMPORT_PEOPLE,
 )
