@@ -11,6 +11,20 @@ from django.db import connections, router
 from django.db.models import Model
 
 BATCH_ROWS = 1000
+# Fields whose Python value is already what the database driver takes (str, int, bool, None):
+# they skip the per-value preparation, which dominated the time of large imports.
+PLAIN_TYPES = {
+    "CharField", "TextField", "BooleanField", "IntegerField", "BigIntegerField",
+    "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField", "ForeignKey",
+    "OneToOneField",
+}  # fmt: skip
+
+
+def _preparer(field, connection):
+    if field.get_internal_type() in PLAIN_TYPES:
+        attname = field.attname
+        return lambda obj: getattr(obj, attname)
+    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
 
 
 def insert(model: type[Model], objects: list[Model]) -> None:
@@ -25,10 +39,11 @@ def insert(model: type[Model], objects: list[Model]) -> None:
         ", ".join(quote(field.column) for field in fields),
         ", ".join(["%s"] * len(fields)),
     )
+    preparers = [_preparer(field, connection) for field in fields]
     with connection.cursor() as cursor:
         for start in range(0, len(objects), BATCH_ROWS):
             rows = [
-                [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+                [prepare(obj) for prepare in preparers]
                 for obj in objects[start : start + BATCH_ROWS]
             ]
             cursor.executemany(sql, rows)

@@ -200,7 +200,8 @@ def normalise(text: str | None) -> str:
     if not isinstance(text, str):
         raise TypeError(f"normalise() takes text, not {type(text).__name__}")
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if not ch.isspace() and ch not in ZERO_WIDTH)
+    if not text.isascii() or not text.isalnum():  # the common case, a clean number, skips this
+        text = "".join(ch for ch in text if not ch.isspace() and ch not in ZERO_WIDTH)
     # Once more: a removed space (NFKC turns U+00B8 into space + combining cedilla) can leave
     # characters that compose; composing adds no whitespace, so the result is stable.
     text = unicodedata.normalize("NFKC", text)
