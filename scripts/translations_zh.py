@@ -415,4 +415,7 @@ ZH = {
     "Rows": "行数",
     "Created at": "创建时间",
     "No imports yet.": "暂无导入记录。",
+    "run again": "重新运行",
+    "If the import stopped (the worker was restarted), run it again: rows already stored are not stored twice.": "如导入中断（如后台任务重启），可重新运行：已保存的行不会重复保存。",
+    "Run again": "重新运行",
 }

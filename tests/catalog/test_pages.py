@@ -132,3 +132,23 @@ def test_pack_page_shows_rules_with_cites(login):
     assert "002 §四(二)1" in body and "280" in body
     api = client.get(f"/api/v1/policy-packs/{version.pk}/").json()
     assert any(row["cite"] and "002" in row["cite"] for row in api["rules"])
+
+
+def test_a_failed_import_can_be_run_again(login, django_capture_on_commit_callbacks):
+    client = login("admin")
+    page = upload(
+        client,
+        "regions",
+        "regions-import.ods",
+        (DATA / "regions-import.ods").read_bytes(),
+        django_capture_on_commit_callbacks,
+    )
+    from jineng.core.models import ImportJob
+
+    job = ImportJob.objects.latest("id")
+    ImportJob.objects.filter(pk=job.pk).update(status="running")  # as if its worker died
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(f"/imports/{job.pk}/rerun/")
+    assert again.status_code == 302 and page.status_code == 200
+    job.refresh_from_db()
+    assert job.status == "done" and job.report["rejected"] == 1

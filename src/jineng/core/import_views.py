@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jineng.core import jobs
 from jineng.core.imports import SPECS, write_xlsx
@@ -74,6 +74,16 @@ def job_detail(request, pk: int):
     job = get_scoped_or_404(request.user, ImportJob.objects.all(), pk=pk)
     template = "core/_import_status.html" if request.htmx else "core/import_detail.html"
     return render(request, template, {"job": job, "spec": SPECS.get(job.kind)})
+
+
+@login_required
+@require_POST
+def job_rerun(request, pk: int):
+    """Run a job again, e.g. after its worker died: rows are keyed, so nothing is stored twice."""
+    job = get_scoped_or_404(request.user, ImportJob.objects.all(), pk=pk)
+    jobs.check_may_import(request.user, job.kind)
+    jobs.rerun(job)
+    return redirect("core:import-detail", pk=job.pk)
 
 
 @login_required

@@ -47,6 +47,12 @@ def start_import(user, kind: str, data: bytes, filename: str, **options: bool) -
     return job
 
 
+@transaction.atomic
+def rerun(job: ImportJob) -> None:
+    writes.update(job, status=ImportStatus.QUEUED, message=_("run again"), validate=False)
+    transaction.on_commit(lambda: enqueue(job))
+
+
 def enqueue(job: ImportJob) -> None:
     from jineng.core.tasks import run_import_job
 

@@ -17,4 +17,5 @@ urlpatterns = [
     path("imports/template/<slug:kind>.xlsx", import_views.template, name="import-template"),
     path("imports/<int:pk>/", import_views.job_detail, name="import-detail"),
     path("imports/<int:pk>/errors.xlsx", import_views.job_errors, name="import-errors"),
+    path("imports/<int:pk>/rerun/", import_views.job_rerun, name="import-rerun"),
 ]
