@@ -418,4 +418,7 @@ ZH = {
     "run again": "重新运行",
     "If the import stopped (the worker was restarted), run it again: rows already stored are not stored twice.": "如导入中断（如后台任务重启），可重新运行：已保存的行不会重复保存。",
     "Run again": "重新运行",
+    "My registration and ledger": "我的实名登记和台帐",
+    "Your bureau has not linked your account to your real-name registration yet.": "人社部门尚未将您的账户与实名登记信息关联。",
+    "This login already belongs to another person.": "该账户已关联到其他人员。",
 }

@@ -63,3 +63,14 @@ def test_search_by_whole_id_number_uses_the_hash_and_a_post(login):
         "/api/v1/people/search/", {"q": number}, content_type="application/json"
     )
     assert elsewhere.json() == []  # outside the scope, the person does not exist
+
+
+def test_a_worker_sees_their_own_record_and_nobody_else(login):
+    client = login("worker")
+    own = Person.objects.get(user__username="worker")
+    home = client.get("/").content.decode()
+    assert f"/people/{own.pk}/" in home and own.id_number_masked in home
+    assert client.get(f"/people/{own.pk}/").status_code == 200
+    other = Person.objects.filter(source="demo").exclude(pk=own.pk).first()
+    assert client.get(f"/people/{other.pk}/").status_code == 404
+    assert client.post(f"/people/{own.pk}/id-number/").status_code == 403

@@ -72,6 +72,8 @@ def home(request):
         context["recent_audit"] = selectors.audit_entries_for(user)[:8]
     context["scope_everything"] = scope_of(user).everything
     context["is_worker"] = Role.WORKER in roles
+    # A worker's own registry record (people.Person.user), when their bureau has linked it.
+    context["own_person"] = getattr(user, "person", None) if context["is_worker"] else None
     context["is_read_only"] = roles == {Role.FINANCE_AUDIT}
     return render(request, "core/home.html", context)
 

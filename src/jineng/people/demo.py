@@ -70,7 +70,18 @@ def load() -> dict:
         )  # fmt: skip
         for key, value in report.as_dict().items():
             totals[key] = totals.get(key, 0) + value
+    _link_demo_worker(next(row for row in rows if row["身份证号码"].startswith("411402")))
     return {"people": totals, "employment": _employment(rows)}
+
+
+def _link_demo_worker(row: dict) -> None:
+    """The demo's worker login (of 梁园区) is the roster's first person from 梁园区."""
+    from jineng.core.models import User
+
+    worker = User.objects.get(username="worker")
+    person = services.find_by_id_number(row["身份证号码"])
+    if person.user_id != worker.pk:
+        services.link_user(person, worker)
 
 
 def _bureau_code(number: str) -> str:

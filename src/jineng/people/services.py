@@ -152,6 +152,14 @@ def update_person(person: Person, *, name: str | None = None, phone: str | None 
     return writes.update(person, **changes)
 
 
+@transaction.atomic
+def link_user(person: Person, user) -> Person:
+    """Give a worker's login its registry record: from then on they see their own records."""
+    if Person.objects.filter(user=user).exclude(pk=person.pk).exists():
+        raise ValidationError({"user": _("This login already belongs to another person.")})
+    return writes.update(person, user=user)
+
+
 def find_by_id_number(text: str) -> Person | None:
     """Exact look-up through the keyed hash: the number is never stored or searched in clear."""
     number = identity.normalise(text)
