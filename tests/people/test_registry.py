@@ -113,3 +113,28 @@ def test_employment_import_reaches_only_the_bureaus_own_people():
             EMPLOYMENT, data, "e.csv", options=ImportOptions(context={"organisation": liangyuan})
         )
     assert report.rejected_total == 1 and not elsewhere.employment.filter(start=date(2024, 9, 20))
+
+
+def test_typed_birth_date_and_sex_are_checked_and_documents_named_in_either_language():
+    """The birth date and sex typed beside a number must agree with the number (GB 11643)."""
+    number = "41140219900307123"
+    number += services.identity.gb11643_check_character(number)
+    rows = (
+        "姓名,身份证号码,出生日期,性别,证件类型\n"
+        f"甲,{number},1990/3/8,男,居民身份证\n"  # the number says 1990-03-07
+        f"乙,{number},1990-03-07,女,居民身份证\n"  # sequence 123: odd, male
+        f"丙,{number},1990年3月7日,男,Resident identity card\n"
+        "丁,E12345678,,,护照\n"
+    ).encode()
+    with audit.audit_context():
+        report = run_import(
+            ROSTER,
+            rows,
+            "r.csv",
+            options=ImportOptions(
+                context={"organisation": Organisation.objects.get(code="411402")}
+            ),
+        )
+    assert {(r.row, r.column) for r in report.rejected} == {(2, "出生日期"), (3, "性别")}
+    assert report.counts["created"] == 2
+    assert Person.objects.get(name="丁").document_kind == "passport"

@@ -10,7 +10,7 @@ which makes a re-run after a crash store every valid row exactly once.
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -55,21 +55,17 @@ ROSTER_COLUMNS = (
 
 
 def _document_kind(text: str) -> str:
+    """A document kind by its code or its name in either language (居民身份证, Passport, ...)."""
     if not text:
         return DocumentKind.ID_CARD
-    for value, label in DocumentKind.choices:
-        if text in {value, str(label)} or text in {"居民身份证", "身份证"} and value == "id_card":
-            return value
-    raise ValidationError({"document_kind": _("Unknown document: %(text)s") % {"text": text}})
-
-
-def _typed_sex(text: str) -> str | None:
-    sexes = {"男": "M", "女": "F", "m": "M", "f": "F", "male": "M", "female": "F"}
-    if not text:
-        return None
-    if text.lower() not in sexes:
-        raise ValidationError({"sex": _("Write 男 or 女, not “%(text)s”.") % {"text": text}})
-    return sexes[text.lower()]
+    names = {"身份证": DocumentKind.ID_CARD}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            names.update({str(label): value for value, label in DocumentKind.choices})
+    kind = text if text in DocumentKind.values else names.get(text)
+    if kind is None:
+        raise ValidationError({"document_kind": _("Unknown document: %(text)s") % {"text": text}})
+    return kind
 
 
 def _typed_date(text: str, field: str) -> date | None:
@@ -108,8 +104,9 @@ class RosterChunk:
         try:
             document = services.check_identity(
                 _document_kind(values.get("document_kind", "")), values["id_number"],
-                birth_date=_typed_date(values.get("birth_date", ""), "birth_date"),
-                sex=_typed_sex(values.get("sex", "")), region_check=self.regions.__contains__,
+                # identity reads typed dates and sexes as people write them (1990/1/31, 男)
+                birth_date=values.get("birth_date") or None, sex=values.get("sex") or None,
+                region_check=self.regions.__contains__,
             )  # fmt: skip
             phone = services.check_phone(values["phone"]) if values.get("phone") else ""
             categories = self._categories(values)

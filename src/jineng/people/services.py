@@ -1,7 +1,7 @@
 """Writes to the registry: registering persons, their categories and employment, and the
 audited full view of an ID number. Validation comes from people.identity (pure Python)."""
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -265,7 +265,7 @@ def add_employment(
         ledger.Kind.EMPLOYMENT,
         employer_name or uscc,
         obj=record,
-        at=timezone.make_aware(timezone.datetime.combine(start, timezone.datetime.min.time())),
+        at=timezone.make_aware(datetime.combine(start, time.min)),
         detail={"insured_months": insured_months},
     )
     return record, "created"
