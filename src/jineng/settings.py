@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "jineng.core",
     "jineng.catalog",
     "jineng.people",
+    "jineng.institutions",
 ]
 
 MIDDLEWARE = [

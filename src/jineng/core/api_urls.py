@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from jineng.catalog import api as catalog_api
 from jineng.core import api
+from jineng.institutions import api as institutions_api
 from jineng.people import api as people_api
 
 router = DefaultRouter()
@@ -15,6 +16,7 @@ router.register("policy-packs", catalog_api.PolicyPackVersionViewSet, basename="
 router.register("decisions", catalog_api.DecisionRecordViewSet, basename="decision")
 router.register("people", people_api.PersonViewSet, basename="person")
 router.register("imports", api.ImportJobViewSet, basename="import")
+router.register("institutions", institutions_api.InstitutionViewSet, basename="institution")
 
 urlpatterns = [
     path("me/", api.me, name="me"),

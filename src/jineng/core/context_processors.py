@@ -8,6 +8,7 @@ NAVIGATION = [
     (_("Home"), "home", None),
     (_("Organisations"), "core:organisation-list", Capability.VIEW_ORGANISATIONS),
     (_("Users"), "core:user-list", Capability.VIEW_USERS),
+    (_("Training institutions"), "institutions:list", Capability.VIEW_ORGANISATIONS),
     (_("Real-name registry"), "people:list", Capability.VIEW_PEOPLE),
     (_("Catalogs"), "catalog:index", None),
     (_("Imports"), "core:import-list", Capability.IMPORT_PEOPLE),

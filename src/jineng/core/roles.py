@@ -50,6 +50,7 @@ class Capability(models.TextChoices):
     MANAGE_CATALOGS = "catalogs.manage", _("Import catalogs and load policy packs")
     VIEW_PEOPLE = "people.view", _("Use the real-name registry")
     IMPORT_PEOPLE = "people.import", _("Import rosters and insurance records")
+    DESIGNATE_INSTITUTIONS = "institutions.designate", _("Designate and supervise institutions")
 
 
 CAPABILITIES: dict[str, set[str]] = {
@@ -75,6 +76,7 @@ CAPABILITIES: dict[str, set[str]] = {
         Role.SYSTEM_ADMIN,
     },
     Capability.IMPORT_PEOPLE: {Role.REVIEWER, Role.SYSTEM_ADMIN},
+    Capability.DESIGNATE_INSTITUTIONS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
 }
 
 

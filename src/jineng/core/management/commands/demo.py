@@ -8,7 +8,12 @@ from jineng.core import audit, demo
 
 # Each app that has demo data offers a `load()` in its demo module; they run in this order,
 # later ones standing on earlier ones. Every load is idempotent.
-DEMO_LOADERS = ["jineng.core.demo", "jineng.catalog.demo", "jineng.people.demo"]
+DEMO_LOADERS = [
+    "jineng.core.demo",
+    "jineng.catalog.demo",
+    "jineng.people.demo",
+    "jineng.institutions.demo",
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,63 @@
+"""Demo institutions: a profile for each demo training institution, three designated for
+occupations of the demo, one still waiting for review."""
+
+from datetime import date
+
+from django.utils import timezone
+
+from jineng.catalog import services as catalog
+from jineng.core.models import Organisation
+from jineng.core.roles import OrgKind
+from jineng.institutions import services
+from jineng.institutions.models import Institution, InstitutionState, InstitutionType
+
+# Organisation name → (type, capacity, designations as (occupation code, level code)).
+PROFILES = {
+    "商丘市鸿鹄职业技能培训学校": (
+        InstitutionType.PRIVATE_SCHOOL,
+        300,
+        [("6-18-02-04", "5"), ("6-18-02-04", "4"), ("6-31-01-03", "5")],
+    ),
+    "梁园区启航职业培训学校": (
+        InstitutionType.PRIVATE_SCHOOL,
+        120,
+        [("4-10-01-05", "5"), ("4-10-01-06", "5")],
+    ),
+    "永城市技工学校": (
+        InstitutionType.TECHNICAL_SCHOOL,
+        800,
+        [("6-18-02-04", "4"), ("6-18-02-04", "3"), ("4-12-01-01", "4")],
+    ),
+    "民权县巧手家政职业培训学校": (InstitutionType.PRIVATE_SCHOOL, 80, []),  # still applied
+}
+
+
+def load() -> dict[str, int]:
+    year = timezone.localdate().year  # designated for the current year, whenever the demo runs
+    period = (date(year, 1, 1), date(year, 12, 31))
+    created = 0
+    for organisation in Organisation.objects.filter(kind=OrgKind.INSTITUTION):
+        if (
+            organisation.name not in PROFILES
+            or Institution.objects.filter(organisation=organisation).exists()
+        ):
+            continue
+        kind, capacity, designations = PROFILES[organisation.name]
+        institution = services.register_institution(organisation, type=kind, capacity=capacity)
+        created += 1
+        if designations:
+            services.change_state(
+                institution,
+                InstitutionState.DESIGNATED,
+                reason="2026年度定点培训机构",
+                document="商人社〔2026〕8号",
+            )
+            for occupation, level in designations:
+                services.designate(
+                    institution,
+                    catalog.occupation_by_code(occupation),
+                    catalog.level_by_code(level),
+                    valid_from=period[0],
+                    valid_to=period[1],
+                )
+    return {"institutions": created}

@@ -1,0 +1,140 @@
+"""Training institutions (培训机构): their profile, designation (定点) for occupations and levels,
+and the history of every change of state, each with its reason and reviewer.
+
+An institution is an Organisation of kind "institution" (so users, scope and audit apply to it as
+to every organisation); this app adds what the bureau designates and supervises.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jineng.core.scope import ScopeSpec
+
+
+class InstitutionType(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    TECHNICAL_SCHOOL = "technical_school", _("Technical school (技工院校)")
+    VOCATIONAL_COLLEGE = "vocational_college", _("Vocational college (职业院校)")
+    PRIVATE_SCHOOL = "private_school", _("Private vocational training school")
+    PUBLIC_CENTRE = "public_centre", _("Public training base")
+    HIGH_SKILL_BASE = "high_skill_base", _("High-skill talent training base")
+    MASTER_STUDIO = "master_studio", _("Skill master studio")
+    INDUSTRY_ORGANISATION = "industry_organisation", _("Industry organisation")
+
+
+class InstitutionState(models.TextChoices):
+    APPLIED = "applied", _("applied")
+    DESIGNATED = "designated", _("designated")
+    SUSPENDED = "suspended", _("suspended")
+    REMOVED = "removed", _("removed")
+
+
+# The one place that says which changes of state exist (services refuse any other).
+TRANSITIONS = {
+    InstitutionState.APPLIED: {InstitutionState.DESIGNATED, InstitutionState.REMOVED},
+    InstitutionState.DESIGNATED: {InstitutionState.SUSPENDED, InstitutionState.REMOVED},
+    InstitutionState.SUSPENDED: {InstitutionState.DESIGNATED, InstitutionState.REMOVED},
+    InstitutionState.REMOVED: set(),
+}
+
+INSTITUTION_SCOPE = ScopeSpec(org_paths=("institution__organisation__path",))
+
+
+class Institution(models.Model):
+    organisation = models.OneToOneField(
+        "core.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="institution",
+    )
+    type = models.CharField(_("type"), max_length=30, choices=InstitutionType.choices)
+    licence = models.CharField(_("licence"), max_length=100, blank=True)
+    address = models.CharField(_("premises"), max_length=200, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity (trainees)"), default=0)
+    state = models.CharField(
+        _("state"),
+        max_length=12,
+        choices=InstitutionState.choices,
+        default=InstitutionState.APPLIED,
+    )
+
+    scope = ScopeSpec(org_paths=("organisation__path",))
+
+    class Meta:
+        verbose_name = _("training institution")
+        verbose_name_plural = _("training institutions")
+        ordering = ["organisation__path"]
+
+    def __str__(self) -> str:
+        return self.organisation.name
+
+
+class Designation(models.Model):
+    """定点: an occupation and level the institution may train for subsidy, for a period."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="designations"
+    )
+    occupation = models.ForeignKey(
+        "catalog.Occupation", verbose_name=_("occupation"), on_delete=models.PROTECT
+    )
+    level = models.ForeignKey(
+        "catalog.SkillLevel", verbose_name=_("level"), on_delete=models.PROTECT
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"))
+
+    scope = INSTITUTION_SCOPE
+
+    class Meta:
+        verbose_name = _("designation")
+        verbose_name_plural = _("designations")
+        ordering = ["occupation__code", "-level__rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "occupation", "level", "valid_from"],
+                name="uniq_designation_from",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gte=models.F("valid_from")),
+                name="designation_to_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation.name} {self.level.name} {self.valid_from}–{self.valid_to}"
+
+    def is_valid_on(self, day) -> bool:
+        return self.valid_from <= day <= self.valid_to
+
+
+class StateChange(models.Model):
+    """One change of an institution's state, with its reason and supporting document."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="changes")
+    from_state = models.CharField(
+        _("from"), max_length=12, choices=InstitutionState.choices, blank=True
+    )
+    to_state = models.CharField(_("to"), max_length=12, choices=InstitutionState.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    document = models.CharField(_("document"), max_length=200, blank=True)
+    by = models.ForeignKey(
+        "core.User",
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    scope = INSTITUTION_SCOPE
+
+    class Meta:
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_state or '—'} → {self.to_state}"

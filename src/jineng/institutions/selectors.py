@@ -1,0 +1,37 @@
+"""Reads of institutions: in the user's scope, and the public directory (no login)."""
+
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from jineng.core.scope import scoped
+from jineng.institutions.models import Designation, Institution, InstitutionState
+
+
+def institutions_for(user, search: str = "") -> QuerySet[Institution]:
+    queryset = scoped(user, Institution.objects.select_related("organisation"))
+    if search:
+        queryset = queryset.filter(organisation__name__icontains=search)
+    return queryset
+
+
+def public_directory(on: date, *, search: str = "", region: str = "") -> QuerySet[Institution]:
+    """Designated institutions with the designations valid on the day: public data only."""
+    current = Designation.objects.filter(valid_from__lte=on, valid_to__gte=on).select_related(
+        "occupation", "level"
+    )
+    queryset = (
+        Institution.objects.filter(state=InstitutionState.DESIGNATED)
+        .filter(designations__valid_from__lte=on, designations__valid_to__gte=on)
+        .select_related("organisation")
+        .prefetch_related(Prefetch("designations", queryset=current, to_attr="current"))
+        .distinct()
+    )
+    if search:
+        queryset = queryset.filter(
+            Q(organisation__name__icontains=search)
+            | Q(designations__occupation__name__icontains=search)
+        )
+    if region:
+        queryset = queryset.filter(organisation__region_code__startswith=region.rstrip("0"))
+    return queryset

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from jineng.institutions import views
+
+app_name = "institutions"
+
+urlpatterns = [
+    path("institutions/", views.institution_list, name="list"),
+    path("institutions/<int:pk>/", views.institution_detail, name="detail"),
+    path("institutions/<int:pk>/state/", views.change_state, name="change-state"),
+    path("institutions/<int:pk>/designations/", views.designate, name="designate"),
+    path("directory/", views.directory, name="directory"),
+]

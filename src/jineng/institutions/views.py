@@ -1,0 +1,114 @@
+"""Institution pages for the bureau and the institutions, and the public directory."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jineng.catalog.models import Occupation, SkillLevel
+from jineng.core.roles import Capability, has_capability
+from jineng.core.scope import get_scoped_or_404
+from jineng.core.views import capability_required, page_of
+from jineng.institutions import selectors, services
+from jineng.institutions.models import TRANSITIONS, Institution, InstitutionState
+
+
+@capability_required(Capability.VIEW_ORGANISATIONS)
+def institution_list(request):
+    search = request.GET.get("q", "").strip()
+    page = page_of(request, selectors.institutions_for(request.user, search))
+    return render(request, "institutions/list.html", {"page": page, "q": search})
+
+
+@capability_required(Capability.VIEW_ORGANISATIONS, missing_is_404=True)
+def institution_detail(request, pk: int):
+    institution = get_scoped_or_404(
+        request.user, Institution.objects.select_related("organisation"), pk=pk
+    )
+    reviewer = has_capability(request.user, Capability.DESIGNATE_INSTITUTIONS)
+    context = {
+        "institution": institution,
+        "designations": institution.designations.select_related("occupation", "level"),
+        "changes": institution.changes.select_related("by"),
+        "reviewer": reviewer,
+        "next_states": [
+            (s, InstitutionState(s).label)
+            for s in sorted(TRANSITIONS[InstitutionState(institution.state)])
+        ],
+        "occupations": Occupation.objects.order_by("code") if reviewer else [],
+        "levels": SkillLevel.objects.order_by("-rank") if reviewer else [],
+        "today": timezone.localdate(),
+    }
+    return render(request, "institutions/detail.html", context)
+
+
+def _after(request, institution, action) -> None:
+    """Run a service; its refusal becomes a message on the page, never a traceback."""
+    try:
+        action()
+        messages.success(request, _("Saved."))
+    except ValidationError as problem:
+        for message in problem.messages:
+            messages.error(request, message)
+
+
+@capability_required(Capability.DESIGNATE_INSTITUTIONS, missing_is_404=True)
+@require_POST
+def change_state(request, pk: int):
+    institution = get_scoped_or_404(request.user, Institution.objects.all(), pk=pk)
+    target = request.POST.get("state", "")
+    if target not in InstitutionState.values:
+        messages.error(request, _("Choose the new state."))
+    else:
+        _after(
+            request,
+            institution,
+            lambda: services.change_state(
+                institution,
+                target,
+                reason=request.POST.get("reason", ""),
+                document=request.POST.get("document", ""),
+            ),
+        )
+    return redirect("institutions:detail", pk=pk)
+
+
+@capability_required(Capability.DESIGNATE_INSTITUTIONS, missing_is_404=True)
+@require_POST
+def designate(request, pk: int):
+    institution = get_scoped_or_404(request.user, Institution.objects.all(), pk=pk)
+    occupation = Occupation.objects.filter(pk=request.POST.get("occupation") or 0).first()
+    level = SkillLevel.objects.filter(pk=request.POST.get("level") or 0).first()
+    try:
+        start = date.fromisoformat(request.POST.get("valid_from", ""))
+        end = date.fromisoformat(request.POST.get("valid_to", ""))
+    except ValueError:
+        start = end = None
+    if occupation is None or level is None or start is None:
+        messages.error(request, _("Choose an occupation, a level and both dates."))
+    else:
+        _after(
+            request,
+            institution,
+            lambda: services.designate(
+                institution, occupation, level, valid_from=start, valid_to=end
+            ),
+        )
+    return redirect("institutions:detail", pk=pk)
+
+
+def directory(request):
+    """Public, no login: designated institutions and what they may train for today."""
+    search = request.GET.get("q", "").strip()
+    region = request.GET.get("region", "").strip()
+    today = timezone.localdate()
+    found = selectors.public_directory(today, search=search, region=region)
+    return render(
+        request,
+        "institutions/directory.html",
+        {"page": page_of(request, found), "q": search, "region": region, "today": today},
+    )
