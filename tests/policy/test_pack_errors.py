@@ -6,6 +6,8 @@ attributes of PackError and in its message.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 from jineng.policy.errors import PackError
@@ -29,6 +31,11 @@ title = "河北省2024年职业技能培训工作通知"
 ref = "outside"
 seed = false
 title = "a document that is not a seed"
+
+[[sources]]
+ref = "000"
+seed = true
+title = "XX市推动职业技能培训高质量发展工作方案"
 
 [categories]
 six = { value = ["graduate", "rural_migrant"], cite = "004 §二" }
@@ -77,6 +84,16 @@ certificate_required = { value = true, cite = "004 §四(五)" }
 
 [procedure]
 notice_working_days = { value = 3, cite = "004 §四(五)" }
+
+[teachers]
+min_full_time_share = { value = "1/3", cite = "000 §三(七)" }
+full_time_share_applies_to = { value = ["private_school"], cite = "000 §三(七)" }
+part_time_max_institutions = { value = 3, cite = "000 §三(七)" }
+part_time_window = { value = "calendar_year", cite = "000 §三(七)" }
+
+[colleges]
+min_training_ratio = { value = 0.5, cite = "000 §二(二)" }
+college_types = { value = ["vocational_college", "technical_school"], cite = "000 §二(二)" }
 """
 
 
@@ -99,6 +116,7 @@ def test_the_valid_pack_loads(tmp_path):
     pack = load_pack(write(tmp_path, VALID))
     assert pack.id == "test-pack"
     assert pack.value("training.rates.employed") == 1
+    assert pack.value("teachers.min_full_time_share") == Fraction(1, 3)
 
 
 # (case id, text of the pack, expected key, words expected in the reason)
@@ -355,6 +373,151 @@ CASES = [
         .replace("version = 1\n", "version = 1\nprocedure = 3\n"),
         "procedure",
         "must be a table",
+    ),
+    # 000 §三(七) and 000 §二(二): the teacher and college rules.
+    (
+        "teacher-share-above-one",
+        changed('min_full_time_share = { value = "1/3"', 'min_full_time_share = { value = "4/3"'),
+        "teachers.min_full_time_share",
+        "from 0 to 1",
+    ),
+    (
+        "teacher-share-negative",
+        changed('min_full_time_share = { value = "1/3"', "min_full_time_share = { value = -0.1"),
+        "teachers.min_full_time_share",
+        "from 0 to 1",
+    ),
+    (
+        "teacher-share-as-a-percentage",
+        changed('min_full_time_share = { value = "1/3"', "min_full_time_share = { value = 33"),
+        "teachers.min_full_time_share",
+        "from 0 to 1",
+    ),
+    (
+        "teacher-share-rounded-decimal",
+        changed('min_full_time_share = { value = "1/3"', "min_full_time_share = { value = 0.33333"),
+        "teachers.min_full_time_share",
+        "decimal places",
+    ),
+    (
+        "teacher-share-zero-denominator",
+        changed('min_full_time_share = { value = "1/3"', 'min_full_time_share = { value = "1/0"'),
+        "teachers.min_full_time_share",
+        "zero denominator",
+    ),
+    (
+        "teacher-share-not-a-fraction",
+        changed(
+            'min_full_time_share = { value = "1/3"', 'min_full_time_share = { value = "one third"'
+        ),
+        "teachers.min_full_time_share",
+        'a fraction such as "1/3"',
+    ),
+    (
+        "teacher-share-true",
+        changed('min_full_time_share = { value = "1/3"', "min_full_time_share = { value = true"),
+        "teachers.min_full_time_share",
+        "not bool",
+    ),
+    (
+        "teacher-share-without-cite-table",
+        changed(
+            'min_full_time_share = { value = "1/3", cite = "000 §三(七)" }',
+            'min_full_time_share = "1/3"',
+        ),
+        "teachers.min_full_time_share",
+        "every rule value carries its cite",
+    ),
+    (
+        "part-time-max-zero",
+        changed(
+            "part_time_max_institutions = { value = 3,", "part_time_max_institutions = { value = 0,"
+        ),
+        "teachers.part_time_max_institutions",
+        "from 1 to 100, not 0",
+    ),
+    (
+        "part-time-max-not-a-number",
+        changed(
+            "part_time_max_institutions = { value = 3,",
+            'part_time_max_institutions = { value = "3",',
+        ),
+        "teachers.part_time_max_institutions",
+        "whole number",
+    ),
+    (
+        "part-time-window-unknown",
+        changed('value = "calendar_year", cite = "000', 'value = "rolling_year", cite = "000'),
+        "teachers.part_time_window",
+        'one of "calendar_year"',
+    ),
+    (
+        "teachers-key-missing",
+        changed('part_time_window = { value = "calendar_year", cite = "000 §三(七)" }\n', ""),
+        "teachers.part_time_window",
+        "required key is missing",
+    ),
+    (
+        "teachers-unknown-key",
+        changed("[teachers]\n", '[teachers]\nmax_share = { value = 1, cite = "000 §三(七)" }\n'),
+        "teachers.max_share",
+        "unknown key",
+    ),
+    (
+        "teacher-share-unknown-institution-type",
+        changed('value = ["private_school"]', 'value = ["private_school", "charity"]'),
+        "teachers.full_time_share_applies_to",
+        "unknown institution type code 'charity'",
+    ),
+    (
+        "teacher-share-type-twice",
+        changed('value = ["private_school"]', 'value = ["private_school", "private_school"]'),
+        "teachers.full_time_share_applies_to",
+        "twice",
+    ),
+    (
+        "teachers-cite-without-section",
+        changed(
+            'part_time_max_institutions = { value = 3, cite = "000 §三(七)" }',
+            'part_time_max_institutions = { value = 3, cite = "000" }',
+        ),
+        "teachers.part_time_max_institutions.cite",
+        "name the section",
+    ),
+    (
+        "college-ratio-negative",
+        changed("min_training_ratio = { value = 0.5,", "min_training_ratio = { value = -0.5,"),
+        "colleges.min_training_ratio",
+        "from 0 to 10",
+    ),
+    (
+        "college-ratio-absurd",
+        changed("min_training_ratio = { value = 0.5,", "min_training_ratio = { value = 50,"),
+        "colleges.min_training_ratio",
+        "from 0 to 10",
+    ),
+    (
+        "college-unknown-institution-type",
+        changed(
+            '["vocational_college", "technical_school"]', '["vocational_college", "university"]'
+        ),
+        "colleges.college_types",
+        "unknown institution type code 'university'",
+    ),
+    (
+        "college-types-empty",
+        changed('["vocational_college", "technical_school"]', "[]"),
+        "colleges.college_types",
+        "at least one institution type",
+    ),
+    (
+        "college-ratio-missing-cite",
+        changed(
+            'min_training_ratio = { value = 0.5, cite = "000 §二(二)" }',
+            "min_training_ratio = { value = 0.5 }",
+        ),
+        "colleges.min_training_ratio.cite",
+        "needs a cite",
     ),
     (
         "no-sources",

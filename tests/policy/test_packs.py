@@ -44,7 +44,7 @@ def test_hebei_pack_header(hebei):
         date(2024, 1, 1),
         date(2024, 12, 31),
     )
-    assert [s.ref for s in hebei.sources] == ["004"]
+    assert [s.ref for s in hebei.sources] == ["004", "000"]  # 000: [teachers], [colleges]
     assert not hebei.example
 
 

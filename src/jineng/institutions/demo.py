@@ -10,6 +10,7 @@ from jineng.core.models import Organisation
 from jineng.core.roles import OrgKind
 from jineng.institutions import services
 from jineng.institutions.models import Institution, InstitutionState, InstitutionType
+from jineng.people.models import Person
 
 # Organisation name → (type, capacity, designations as (occupation code, level code)).
 PROFILES = {
@@ -60,4 +61,38 @@ def load() -> dict[str, int]:
                     valid_from=period[0],
                     valid_to=period[1],
                 )
+    _teachers(year)
     return {"institutions": created}
+
+
+# Teachers of the current year, by institution: (how many full-time, how many part-time).
+# 启航 breaks 000 §三(七): 1 full-time of 4 in a private school. One part-time teacher is
+# shared by the first three institutions, as many as the rule allows.
+STAFF = {
+    "商丘市鸿鹄职业技能培训学校": (2, 1),
+    "梁园区启航职业培训学校": (1, 3),
+    "永城市技工学校": (0, 3),
+    "民权县巧手家政职业培训学校": (1, 1),
+}
+
+
+def _teachers(year: int) -> None:
+    people = list(Person.objects.filter(source="demo").order_by("id")[:40])
+    shared = services.add_teacher(people[0], qualifications="职业技能等级证书（焊工 三级）")
+    cursor = 1
+    for number, (name, (full_time, part_time)) in enumerate(STAFF.items()):
+        institution = Institution.objects.filter(organisation__name=name).first()
+        if institution is None:
+            continue
+        own_part_time = part_time
+        if number < 3:
+            services.engage(shared, institution, year=year, full_time=False)
+            own_part_time -= 1
+        for index in range(full_time + own_part_time):
+            teacher = services.add_teacher(people[cursor], qualifications="教师资格证")
+            cursor += 1
+            services.engage(teacher, institution, year=year, full_time=index < full_time)
+        if institution.type == InstitutionType.TECHNICAL_SCHOOL:
+            services.record_year(
+                institution, year=year, enrolled_students=1000, training_person_times=620
+            )

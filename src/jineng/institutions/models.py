@@ -138,3 +138,107 @@ class StateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state or '—'} → {self.to_state}"
+
+
+class Teacher(models.Model):
+    """师资库: a person of the registry who teaches, with the occupations they teach."""
+
+    person = models.OneToOneField(
+        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="teacher"
+    )
+    occupations = models.ManyToManyField(
+        "catalog.Occupation", verbose_name=_("occupations taught"), blank=True
+    )
+    qualifications = models.CharField(_("qualification certificates"), max_length=300, blank=True)
+
+    # A teacher is seen by the institutions (and bureaus above them) that engage them.
+    scope = ScopeSpec(org_paths=("engagements__institution__organisation__path",))
+
+    class Meta:
+        verbose_name = _("teacher")
+        verbose_name_plural = _("teachers")
+        ordering = ["person__name"]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class Engagement(models.Model):
+    """A teacher at an institution in a year, full-time or part-time (000 §三(七))."""
+
+    teacher = models.ForeignKey(Teacher, on_delete=models.CASCADE, related_name="engagements")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="engagements"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    full_time = models.BooleanField(_("full-time"))
+
+    scope = INSTITUTION_SCOPE
+
+    class Meta:
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+        ordering = ["-year", "teacher__person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["teacher", "institution", "year"], name="uniq_engagement_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} @ {self.institution} {self.year}"
+
+
+class InspectionResult(models.TextChoices):
+    PASSED = "passed", _("passed")
+    RECTIFY = "rectify", _("to be rectified")
+    FAILED = "failed", _("failed")
+
+
+class Inspection(models.Model):
+    """年检: the annual inspection of an institution and its result."""
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="inspections"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    inspected_on = models.DateField(_("inspected on"))
+    result = models.CharField(_("result"), max_length=10, choices=InspectionResult.choices)
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+
+    scope = INSTITUTION_SCOPE
+
+    class Meta:
+        verbose_name = _("annual inspection")
+        verbose_name_plural = _("annual inspections")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "year"], name="uniq_inspection_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.year}: {self.get_result_display()}"
+
+
+class YearRecord(models.Model):
+    """One year of an institution: enrolled students (colleges, 000 §二(二)), training
+    person-times, and the performance figures a later statistics issue fills in."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("year"))
+    enrolled_students = models.PositiveIntegerField(_("enrolled students"), default=0)
+    training_person_times = models.PositiveIntegerField(_("training person-times"), default=0)
+    performance = models.JSONField(_("performance"), default=dict, blank=True)
+
+    scope = INSTITUTION_SCOPE
+
+    class Meta:
+        verbose_name = _("year record")
+        verbose_name_plural = _("year records")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "year"], name="uniq_institution_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.year}"

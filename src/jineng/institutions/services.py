@@ -4,19 +4,27 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jineng.catalog.models import Occupation, SkillLevel
 from jineng.core import audit, writes
+from jineng.core.i18n import language
 from jineng.core.models import Organisation
 from jineng.core.roles import Capability, OrgKind, has_capability
 from jineng.institutions.models import (
     TRANSITIONS,
     Designation,
+    Engagement,
+    Inspection,
     Institution,
     InstitutionState,
     StateChange,
+    Teacher,
+    YearRecord,
 )
+from jineng.policy import TeacherAssignment, check_college_training, check_teacher_rules
 
 
 def _require_reviewer() -> None:
@@ -109,6 +117,17 @@ def designate(
         )
     if valid_to < valid_from:
         raise ValidationError({"valid_to": _("The end is before the start.")})
+    renewal = institution.designations.filter(occupation=occupation, level=level).exists()
+    if renewal:  # renewing needs the teacher rules to hold now (000 §三(七))
+        decision = teacher_rules(institution, timezone.localdate().year)
+        if decision is not None and decision.outcome != "granted":
+            failed = "; ".join(
+                getattr(c, f"message_{language()}") for c in decision.checks if not c.passed
+            )
+            raise ValidationError(
+                _("The designation cannot be renewed while the teacher rules are broken: %(why)s")
+                % {"why": failed}
+            )
     overlapping = institution.designations.filter(
         occupation=occupation, level=level, valid_from__lte=valid_to, valid_to__gte=valid_from
     )
@@ -122,4 +141,114 @@ def designate(
             valid_from=valid_from,
             valid_to=valid_to,
         )
+    )
+
+
+# Teachers, inspections and yearly figures -------------------------------------------------
+
+
+@transaction.atomic
+def add_teacher(person, *, occupations=(), qualifications: str = "") -> Teacher:
+    teacher = Teacher.objects.filter(person=person).first()
+    if teacher is None:
+        teacher = writes.create(Teacher(person=person, qualifications=qualifications))
+    elif qualifications and teacher.qualifications != qualifications:
+        writes.update(teacher, qualifications=qualifications)
+    if occupations:
+        teacher.occupations.add(*occupations)
+    return teacher
+
+
+@transaction.atomic
+def engage(teacher: Teacher, institution: Institution, *, year: int, full_time: bool) -> Engagement:
+    """Record that a teacher teaches at an institution in a year (full-time or part-time).
+    Teachers do not touch the designation, so the institution keeps them itself."""
+    existing = Engagement.objects.filter(
+        teacher=teacher, institution=institution, year=year
+    ).first()
+    if existing is not None:
+        return writes.update(existing, full_time=full_time)
+    if full_time and Engagement.objects.filter(teacher=teacher, year=year, full_time=True).exists():
+        raise ValidationError(_("A teacher is full-time at one institution at most in a year."))
+    return writes.create(
+        Engagement(teacher=teacher, institution=institution, year=year, full_time=full_time)
+    )
+
+
+@transaction.atomic
+def record_inspection(
+    institution: Institution, *, year: int, inspected_on: date, result: str, notes: str = ""
+) -> Inspection:
+    _require_reviewer()
+    if Inspection.objects.filter(institution=institution, year=year).exists():
+        raise ValidationError(_("The inspection of this year is already recorded."))
+    return writes.create(
+        Inspection(
+            institution=institution,
+            year=year,
+            inspected_on=inspected_on,
+            result=result,
+            notes=notes,
+        )
+    )
+
+
+@transaction.atomic
+def record_year(
+    institution: Institution, *, year: int, enrolled_students: int, training_person_times: int
+) -> YearRecord:
+    record = YearRecord.objects.filter(institution=institution, year=year).first()
+    values = {
+        "enrolled_students": enrolled_students,
+        "training_person_times": training_person_times,
+    }
+    if record is None:
+        return writes.create(YearRecord(institution=institution, year=year, **values))
+    return writes.update(record, **values)
+
+
+def pack_for_institution(institution: Institution, year: int):
+    """The policy pack that governs the institution in that year (mid-year), or None."""
+    from jineng.catalog.packs import pack_for
+
+    region = institution.organisation.region_code
+    return pack_for(region, date(year, 7, 1)) if region else None
+
+
+def teacher_rules(institution: Institution, year: int):
+    """The decision on 000 §三(七) for an institution's teachers in a year, or None when no
+    pack governs it. Part-time counts look across all institutions: the rule is about the
+    teacher, wherever they teach."""
+    found = pack_for_institution(institution, year)
+    if found is None:
+        return None
+    _version, pack = found
+    engagements = list(institution.engagements.filter(year=year))
+    part_timers = [e.teacher_id for e in engagements if not e.full_time]
+    counts = dict(
+        Engagement.objects.filter(year=year, full_time=False, teacher_id__in=part_timers)
+        .values("teacher_id")
+        .annotate(n=Count("institution", distinct=True))
+        .values_list("teacher_id", "n")
+    )
+    return check_teacher_rules(
+        pack,
+        institution_type=institution.type,
+        year=year,
+        assignments=[TeacherAssignment(f"T{e.teacher_id}", e.full_time) for e in engagements],
+        part_time_counts={f"T{key}": value for key, value in counts.items()},
+    )
+
+
+def college_status(institution: Institution, year: int):
+    """The decision on 000 §二(二) (training person-times ≥ 50% of enrolled students)."""
+    found = pack_for_institution(institution, year)
+    record = institution.years.filter(year=year).first()
+    if found is None or record is None:
+        return None
+    return check_college_training(
+        found[1],
+        institution_type=institution.type,
+        enrolled=record.enrolled_students,
+        training_person_times=record.training_person_times,
     )

@@ -43,6 +43,14 @@ def institution_detail(request, pk: int):
         "levels": SkillLevel.objects.order_by("-rank") if reviewer else [],
         "today": timezone.localdate(),
     }
+    year = context["today"].year
+    context.update(
+        year=year,
+        engagements=institution.engagements.filter(year=year).select_related("teacher__person"),
+        teacher_rules=services.teacher_rules(institution, year),
+        college=services.college_status(institution, year),
+        inspections=institution.inspections.all(),
+    )
     return render(request, "institutions/detail.html", context)
 
 

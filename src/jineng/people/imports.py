@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from jineng.catalog.models import PersonCategory, Region
 from jineng.core import audit, bulk
+from jineng.core.i18n import language
 from jineng.core.imports import (
     CREATED,
     UNCHANGED,
@@ -59,8 +60,8 @@ def _document_kind(text: str) -> str:
     if not text:
         return DocumentKind.ID_CARD
     names = {"身份证": DocumentKind.ID_CARD}
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
+    for code in ("zh-hans", "en"):
+        with translation.override(code):
             names.update({str(label): value for value, label in DocumentKind.choices})
     kind = text if text in DocumentKind.values else names.get(text)
     if kind is None:
@@ -99,7 +100,7 @@ class RosterChunk:
         try:
             identity.check_not_mangled(row.raw["id_number"])
         except identity.IdentityError as problem:
-            self.run.reject(row, "id_number", problem.message(services.language()))
+            self.run.reject(row, "id_number", problem.message(language()))
             return None
         try:
             document = services.check_identity(

@@ -6,11 +6,11 @@ from datetime import date, datetime, time
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jineng.catalog.models import PersonCategory, Region
 from jineng.core import audit, crypto, writes
+from jineng.core.i18n import language
 from jineng.core.models import AuditAction, Organisation
 from jineng.core.roles import Role
 from jineng.people import identity, ledger
@@ -20,10 +20,6 @@ from jineng.policy.engine import add_months
 
 # Roles whose work needs a person's whole ID number (checking documents, paying money).
 FULL_VIEW_ROLES = {Role.REVIEWER, Role.SYSTEM_ADMIN}
-
-
-def language() -> str:
-    return "en" if (get_language() or "").startswith("en") else "zh"
 
 
 def invalid(field: str, problem: identity.IdentityError) -> ValidationError:

@@ -4,6 +4,7 @@ Pure Python: nothing here imports Django, so the rules can be read, tested and b
 
     from jineng.policy import load_packs, select_pack, gbt2260_ancestors
     from jineng.policy import decide_training_subsidy, decide_training_batch, TrainingLine
+    from jineng.policy import check_teacher_rules, check_college_training, TeacherAssignment
 
 See docs/policy-packs.md.
 """
@@ -12,7 +13,9 @@ from .batch import TrainingBatch, decide_training_batch
 from .decision import GRANTED, REFUSED, Decision, RuleCheck
 from .engine import (
     check_attendance,
+    check_college_training,
     check_evaluation_deadline,
+    check_teacher_rules,
     decide_employment_batch,
     decide_employment_subsidy,
     decide_enrolment,
@@ -29,6 +32,7 @@ from .records import (
     EnrolmentRequest,
     EvaluationLine,
     PriorSubsidy,
+    TeacherAssignment,
     TrainingLine,
     VoucherRequest,
 )
@@ -50,13 +54,16 @@ __all__ = [
     "PriorSubsidy",
     "RuleCheck",
     "RuleMissing",
+    "TeacherAssignment",
     "TrainingBatch",
     "TrainingLine",
     "UnknownCalendarYear",
     "VoucherRequest",
     "WorkingCalendar",
     "check_attendance",
+    "check_college_training",
     "check_evaluation_deadline",
+    "check_teacher_rules",
     "decide_employment_batch",
     "decide_employment_subsidy",
     "decide_enrolment",

@@ -46,6 +46,19 @@ class SubsidyType(StrEnum):
     EMPLOYMENT_AGENCY = "employment_agency"  # 人力资源服务机构介绍就业补贴
 
 
+class InstitutionType(StrEnum):
+    """培训机构类型: the institution type codes the Django side uses (institutions app)."""
+
+    ENTERPRISE = "enterprise"  # 企业
+    TECHNICAL_SCHOOL = "technical_school"  # 技工院校
+    VOCATIONAL_COLLEGE = "vocational_college"  # 职业院校
+    PRIVATE_SCHOOL = "private_school"  # 民办职业培训学校
+    PUBLIC_CENTRE = "public_centre"  # 公共实训基地
+    HIGH_SKILL_BASE = "high_skill_base"  # 高技能人才培训基地
+    MASTER_STUDIO = "master_studio"  # 技能大师工作室
+    INDUSTRY_ORGANISATION = "industry_organisation"  # 行业组织
+
+
 # 技能等级 by rank: a larger rank is a higher level. 专项职业能力 has no level ("special").
 LEVEL_RANKS = {
     "special": 0,  # 专项职业能力 (no level)

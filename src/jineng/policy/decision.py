@@ -22,6 +22,8 @@ EVALUATION_SUBSIDY = "evaluation_subsidy"
 EMPLOYMENT_SUBSIDY = "employment_subsidy"
 VOUCHER_ISSUE = "voucher_issue"
 ENROLMENT = "enrolment"
+TEACHER_RULES = "teacher_rules"  # 000 §三(七)
+COLLEGE_TRAINING = "college_training"  # 000 §二(二)
 
 
 def yuan(amount: Decimal) -> Decimal:

@@ -9,20 +9,24 @@ same decision (histories are read order-independently; evidence lists are sorted
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from . import labels
 from .codes import LEVEL_RANKS, CertificateKind, SubsidyType
 from .decision import (
+    COLLEGE_TRAINING,
     EMPLOYMENT_SUBSIDY,
     ENROLMENT,
     EVALUATION_SUBSIDY,
     GRANTED,
     REFUSED,
+    TEACHER_RULES,
     TRAINING_SUBSIDY,
     VOUCHER_ISSUE,
     ZERO,
@@ -37,9 +41,12 @@ from .records import (
     EnrolmentRequest,
     EvaluationLine,
     PriorSubsidy,
+    TeacherAssignment,
     TrainingLine,
     VoucherRequest,
+    institution_type_code,
 )
+from .schema import share_text
 from .workdays import WorkingCalendar, default_calendar
 
 __all__ = [
@@ -47,10 +54,13 @@ __all__ = [
     "EnrolmentRequest",
     "EvaluationLine",
     "PriorSubsidy",
+    "TeacherAssignment",
     "TrainingLine",
     "VoucherRequest",
     "check_attendance",
+    "check_college_training",
     "check_evaluation_deadline",
+    "check_teacher_rules",
     "decide_employment_batch",
     "decide_employment_subsidy",
     "decide_enrolment",
@@ -794,3 +804,208 @@ def check_attendance(pack: PolicyPack, attended: int, scheduled: int) -> RuleChe
         ratio=f"{ratio:.0%}",
         minimum=f"{minimum:.0%}",
     )
+
+
+# --- institutions: teachers (000 §三(七)) and colleges (000 §二(二)) -----------------------
+
+
+def check_teacher_rules(
+    pack: PolicyPack,
+    *,
+    institution_type: str,
+    year: int,
+    assignments: Sequence[TeacherAssignment],
+    part_time_counts: Mapping[str, int],
+    institution_key: str = "",
+) -> Decision:
+    """000 §三(七): 民办培训机构专职教师不得少于教师总数的1/3, 兼职教师1年内任职不得超过3家培训机构.
+
+    `assignments` are the institution's teachers in `year` (each person once);
+    `part_time_counts` maps a person key to the number of institutions that person teaches at
+    part-time in that year, this one included. Every part-time teacher of `assignments` needs a
+    count; other keys are ignored (a region-wide map may be passed). The full-time share applies
+    only to the pack's `teachers.full_time_share_applies_to` types; the part-time limit to every
+    institution. Raises RuleMissing when the pack does not state [teachers]; the decision's
+    subject is `institution_key`.
+    """
+    institution_type_code(institution_type)
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise ValueError(f"year must be a whole number, not {year!r}")
+    teachers = _distinct_teachers(assignments)
+    part_time = sorted(item.person_key for item in teachers if not item.full_time)
+    counts = _part_time_counts(part_time, part_time_counts)
+    checks = [
+        _year_check(pack, year),
+        _full_time_share_check(pack, institution_type, teachers),
+        _part_time_check(pack, year, counts),
+    ]
+    return _finish(pack, TEACHER_RULES, institution_key, checks, ZERO)
+
+
+def _distinct_teachers(assignments: Sequence[TeacherAssignment]) -> list[TeacherAssignment]:
+    seen: set[str] = set()
+    for item in assignments:
+        if not isinstance(item, TeacherAssignment):
+            raise ValueError(f"assignments must be TeacherAssignment records, not {item!r}")
+        if item.person_key in seen:
+            raise ValueError(f"teacher {item.person_key!r} is listed twice")
+        seen.add(item.person_key)
+    return list(assignments)
+
+
+def _part_time_counts(part_time: list[str], counts: Mapping[str, int]) -> dict[str, int]:
+    result = {}
+    for key in part_time:
+        if key not in counts:
+            raise ValueError(f"no institution count for part-time teacher {key!r}")
+        count = counts[key]
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise ValueError(
+                f"the institution count of {key!r} includes this institution, so it is a "
+                f"whole number of at least 1, not {count!r}"
+            )
+        result[key] = count
+    return result
+
+
+def _year_check(pack: PolicyPack, year: int) -> RuleCheck:
+    # A pack applies to a year when it is in effect on at least one of its days.
+    in_effect = pack.effective_from.year <= year <= pack.effective_to.year
+    evidence = {
+        "year": year,
+        "effective_from": pack.effective_from.isoformat(),
+        "effective_to": pack.effective_to.isoformat(),
+        "pack": pack.id,
+        "cite": f"{pack.id} v{pack.version}",
+    }
+    return check(
+        "pack.period",
+        in_effect,
+        evidence,
+        "year" if in_effect else "year_fail",
+        year=year,
+        pack=pack.id,
+        start=pack.effective_from.isoformat(),
+        end=pack.effective_to.isoformat(),
+    )
+
+
+def _type_names(institution_type: str, types: Sequence[str]) -> dict[str, str]:
+    return {
+        "type_zh": labels.zh(labels.INSTITUTION_TYPE, institution_type),
+        "type_en": labels.en(labels.INSTITUTION_TYPE, institution_type),
+        "types_zh": names(labels.INSTITUTION_TYPE, types, "zh"),
+        "types_en": names(labels.INSTITUTION_TYPE, types, "en"),
+    }
+
+
+def _full_time_share_check(
+    pack: PolicyPack, institution_type: str, teachers: list[TeacherAssignment]
+) -> RuleCheck:
+    # 000 §三(七): 民办培训机构专职教师不得少于教师总数的1/3 (compared exactly, as fractions).
+    share_key, types_key = "teachers.min_full_time_share", "teachers.full_time_share_applies_to"
+    minimum: Fraction = pack.require(share_key).value
+    types = pack.require(types_key).value
+    full_time = sum(1 for item in teachers if item.full_time)
+    total = len(teachers)
+    share = Fraction(full_time, total) if total else None
+    evidence = {
+        "institution_type": institution_type,
+        "applies_to": sorted(types),
+        "full_time": full_time,
+        "total": total,
+        "share": None if share is None else str(share),
+        "minimum": str(minimum),
+        **cite_evidence(pack, share_key, types_key),
+    }
+    shown = {
+        "full_time": full_time,
+        "total": total,
+        "minimum_zh": share_text(minimum, "zh"),
+        "minimum_en": share_text(minimum, "en"),
+        "share_zh": "" if share is None else share_text(share, "zh"),
+        "share_en": "" if share is None else share_text(share, "en"),
+        **_type_names(institution_type, types),
+    }
+    code = "teachers.full_time_share"
+    if institution_type not in types:
+        return check(code, True, evidence, "not_applicable", **shown)
+    if share is None:
+        return check(code, False, evidence, "no_teachers", **shown)
+    return check(code, share >= minimum, evidence, **shown)
+
+
+def _part_time_check(pack: PolicyPack, year: int, counts: dict[str, int]) -> RuleCheck:
+    # 000 §三(七): 兼职教师1年内任职不得超过3家培训机构.
+    max_key, window_key = "teachers.part_time_max_institutions", "teachers.part_time_window"
+    maximum = pack.require(max_key).value
+    window = pack.require(window_key).value
+    over = sorted((key, count) for key, count in counts.items() if count > maximum)
+    evidence = {
+        "year": year,
+        "window": window,
+        "max_institutions": maximum,
+        "part_time_teachers": len(counts),
+        "over_limit": [{"person_key": key, "institutions": count} for key, count in over],
+        **cite_evidence(pack, max_key, window_key),
+    }
+    shown = {
+        "year": year,
+        "count": len(counts),
+        "max": maximum,
+        "over_zh": "、".join(f"{key}（{count}家）" for key, count in over),
+        "over_en": ", ".join(f"{key} ({count} institutions)" for key, count in over),
+    }
+    code = "teachers.part_time_limit"
+    if not counts:
+        return check(code, True, evidence, "none", **shown)
+    return check(code, not over, evidence, **shown)
+
+
+def check_college_training(
+    pack: PolicyPack,
+    *,
+    institution_type: str,
+    enrolled: int,
+    training_person_times: int,
+    institution_key: str = "",
+) -> Decision:
+    """000 §二(二): 各职业院校(含技工教育)每年开展职业技能培训人次数不得少于在校生人数的50%.
+
+    Passes when training_person_times ≥ ratio × enrolled, compared exactly. Institutions whose
+    type the pack does not count as a college pass with "does not apply"; a college reporting no
+    enrolment fails. Raises RuleMissing when the pack does not state [colleges].
+    """
+    institution_type_code(institution_type)
+    for name, number in (("enrolled", enrolled), ("training_person_times", training_person_times)):
+        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+            raise ValueError(f"{name} must be a whole number of at least 0, not {number!r}")
+    ratio_key, types_key = "colleges.min_training_ratio", "colleges.college_types"
+    ratio: Fraction = pack.require(ratio_key).value
+    types = pack.require(types_key).value
+    required = math.ceil(ratio * enrolled) if enrolled else None
+    evidence = {
+        "institution_type": institution_type,
+        "college_types": sorted(types),
+        "enrolled": enrolled,
+        "training_person_times": training_person_times,
+        "min_ratio": str(ratio),
+        "required_person_times": required,
+        **cite_evidence(pack, ratio_key, types_key),
+    }
+    shown = {
+        "enrolled": enrolled,
+        "person_times": training_person_times,
+        "required": "" if required is None else required,
+        "ratio_zh": share_text(ratio, "zh"),
+        "ratio_en": share_text(ratio, "en"),
+        **_type_names(institution_type, types),
+    }
+    code = "colleges.training_ratio"
+    if institution_type not in types:
+        result = check(code, True, evidence, "not_applicable", **shown)
+    elif enrolled == 0:
+        result = check(code, False, evidence, "no_enrolment", **shown)
+    else:
+        result = check(code, training_person_times >= ratio * enrolled, evidence, **shown)
+    return _finish(pack, COLLEGE_TRAINING, institution_key, [result], ZERO)

@@ -6,7 +6,7 @@ fixed names the policy engine prints when it explains a rule or a decision.
 
 from __future__ import annotations
 
-from .codes import CertificateKind, PersonCategory, SubsidyType, TrainingType
+from .codes import CertificateKind, InstitutionType, PersonCategory, SubsidyType, TrainingType
 
 CATEGORY = {
     PersonCategory.POVERTY_MONITORING: (
@@ -83,6 +83,21 @@ PAYEE = {
     "evaluation_org": ("考核评价机构", "the evaluation organisation"),
     "institution": ("培训机构", "the training institution"),
     "person": ("劳动者本人", "the worker"),
+}
+
+INSTITUTION_TYPE = {
+    InstitutionType.ENTERPRISE: ("企业", "enterprise"),
+    InstitutionType.TECHNICAL_SCHOOL: ("技工院校", "technical school"),
+    InstitutionType.VOCATIONAL_COLLEGE: ("职业院校", "vocational college"),
+    InstitutionType.PRIVATE_SCHOOL: ("民办职业培训学校", "private vocational training school"),
+    InstitutionType.PUBLIC_CENTRE: ("公共实训基地", "public training base"),
+    InstitutionType.HIGH_SKILL_BASE: ("高技能人才培训基地", "high-skill talent training base"),
+    InstitutionType.MASTER_STUDIO: ("技能大师工作室", "skill master studio"),
+    InstitutionType.INDUSTRY_ORGANISATION: ("行业组织", "industry organisation"),
+}
+
+TEACHER_WINDOW = {
+    "calendar_year": ("每个自然年度", "per calendar year"),
 }
 
 TIER = {

@@ -21,6 +21,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{date}不在政策“{pack}”有效期（{start}至{end}）内，应适用其他政策",
         "{date} is outside the period of pack {pack} ({start} to {end}): another pack applies",
     ),
+    "pack.period:year": (
+        "{year}年在政策“{pack}”有效期（{start}至{end}）内",
+        "{year} falls within the period of pack {pack} ({start} to {end})",
+    ),
+    "pack.period:year_fail": (
+        "{year}年不在政策“{pack}”有效期（{start}至{end}）内，应适用其他政策",
+        "{year} is outside the period of pack {pack} ({start} to {end}): another pack applies",
+    ),
     "stated:pass": ("本政策规定了{what_zh}", "this pack states {what_en}"),
     "stated:fail": (
         "本政策未规定{what_zh}，不予核定",
@@ -207,6 +215,61 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "procedure.attendance:fail": (
         "出勤{attended}/{scheduled}（{ratio}），未达到结业要求{minimum}（{cite_zh}）",
         "attended {attended} of {scheduled} ({ratio}), below {minimum} ({cite_en})",
+    ),
+    "teachers.full_time_share:pass": (
+        "专职教师{full_time}人，占教师总数{total}人的{share_zh}，不低于{minimum_zh}（{cite_zh}）",
+        "{full_time} of {total} teachers are full-time ({share_en}), at least {minimum_en} "
+        "({cite_en})",
+    ),
+    "teachers.full_time_share:fail": (
+        "专职教师{full_time}人，占教师总数{total}人的{share_zh}，低于{minimum_zh}（{cite_zh}）",
+        "{full_time} of {total} teachers are full-time ({share_en}), below the minimum of "
+        "{minimum_en} ({cite_en})",
+    ),
+    "teachers.full_time_share:no_teachers": (
+        "未报告任何教师，不满足专职教师不少于教师总数{minimum_zh}的要求（{cite_zh}）",
+        "no teachers reported: the full-time share of at least {minimum_en} is not met ({cite_en})",
+    ),
+    "teachers.full_time_share:not_applicable": (
+        "专职教师比例要求适用于{types_zh}，{type_zh}不适用（{cite_zh}）",
+        "the full-time share rule does not apply to this institution type ({type_en}; it "
+        "applies to: {types_en}) ({cite_en})",
+    ),
+    "teachers.part_time_limit:pass": (
+        "{year}年度本机构{count}名兼职教师任职培训机构均不超过{max}家（{cite_zh}）",
+        "in {year}, none of the {count} part-time teachers teaches at more than {max} "
+        "institutions ({cite_en})",
+    ),
+    "teachers.part_time_limit:none": (
+        "{year}年度本机构无兼职教师（{cite_zh}）",
+        "no part-time teachers in {year} ({cite_en})",
+    ),
+    "teachers.part_time_limit:fail": (
+        "{year}年度兼职教师任职超过{max}家培训机构：{over_zh}（{cite_zh}）",
+        "in {year}, part-time teachers teach at more than {max} institutions: {over_en} "
+        "({cite_en})",
+    ),
+    "colleges.training_ratio:pass": (
+        "年度职业技能培训{person_times}人次，不少于在校生{enrolled}人的{ratio_zh}"
+        "（{required}人次）（{cite_zh}）",
+        "{person_times} training person-times in the year, at least {ratio_en} of {enrolled} "
+        "enrolled students ({required}) ({cite_en})",
+    ),
+    "colleges.training_ratio:fail": (
+        "年度职业技能培训{person_times}人次，少于在校生{enrolled}人的{ratio_zh}"
+        "（应不少于{required}人次）（{cite_zh}）",
+        "{person_times} training person-times in the year, fewer than {ratio_en} of {enrolled} "
+        "enrolled students ({required} needed) ({cite_en})",
+    ),
+    "colleges.training_ratio:no_enrolment": (
+        "未报告在校生人数，无法核对年度职业技能培训人次是否不少于在校生人数的{ratio_zh}（{cite_zh}）",
+        "no enrolment reported: cannot check that yearly training person-times reach "
+        "{ratio_en} of enrolled students ({cite_en})",
+    ),
+    "colleges.training_ratio:not_applicable": (
+        "{type_zh}不属于职业院校（{types_zh}），不适用培训人次要求（{cite_zh}）",
+        "the person-times rule does not apply: {type_en} is not counted as a vocational college "
+        "({types_en}) ({cite_en})",
     ),
 }
 

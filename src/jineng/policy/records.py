@@ -9,12 +9,20 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from .codes import LEVEL_RANKS, CertificateKind, PersonCategory, SubsidyType, TrainingType
+from .codes import (
+    LEVEL_RANKS,
+    CertificateKind,
+    InstitutionType,
+    PersonCategory,
+    SubsidyType,
+    TrainingType,
+)
 
 CATEGORY_CODES = frozenset(PersonCategory)
 CERTIFICATE_CODES = frozenset(CertificateKind)
 SUBSIDY_CODES = frozenset(SubsidyType)
 TRAINING_TYPE_CODES = frozenset(TrainingType)
+INSTITUTION_TYPE_CODES = frozenset(InstitutionType)
 EMPLOYMENT_KINDS = {"sme": SubsidyType.EMPLOYMENT_SME, "agency": SubsidyType.EMPLOYMENT_AGENCY}
 CENT = Decimal("0.01")
 
@@ -155,3 +163,28 @@ class EnrolmentRequest:
     def __post_init__(self) -> None:
         _categories(self, self.categories)
         _level(self.level)
+
+
+def institution_type_code(value: str) -> None:
+    if value not in INSTITUTION_TYPE_CODES:
+        raise ValueError(
+            f"unknown institution type {value!r}; known: {sorted(INSTITUTION_TYPE_CODES)}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TeacherAssignment:
+    """One teacher of an institution in a year (000 §三(七)): full-time (专职) or part-time (兼职).
+
+    `person_key` is the platform's key of the teacher, never a name or an ID number: it is what
+    a decision's evidence names.
+    """
+
+    person_key: str
+    full_time: bool
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.person_key, str) or not self.person_key.strip():
+            raise ValueError(f"person_key must be a non-empty text, not {self.person_key!r}")
+        if not isinstance(self.full_time, bool):
+            raise ValueError(f"full_time must be True or False, not {self.full_time!r}")

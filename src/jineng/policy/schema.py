@@ -6,9 +6,11 @@ the documentation check (a test that docs/policy-packs.md names every key listed
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from . import labels
@@ -23,6 +25,7 @@ UNITS = {
     "days": ("日（自然日）", "calendar days"),
     "working_days": ("个工作日", "working days"),
     "times": ("次", "times"),
+    "institutions": ("家", "institutions"),
 }
 
 MAX_RATE_PLACES = 4  # a rate is a ratio with at most 4 decimal places (0.8, 0.75, 0.3333)
@@ -110,6 +113,61 @@ class Ratio(Kind):
     def display(self, value: Decimal, lang: str) -> str:
         percent = (value * 100).normalize()
         return f"{percent:f}%"
+
+
+FRACTION_TEXT = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+
+
+def share_text(value: Fraction, lang: str) -> str:
+    """An exact share for people: 50% when a percentage with 4 decimals holds it exactly,
+    else the fraction with an approximate percentage (1/3 -> "1/3（约33.33%）")."""
+    percent = Decimal(value.numerator) * 100 / Decimal(value.denominator)
+    if (value * 10_000).denominator == 1:
+        return f"{percent.normalize():f}%"
+    approx = percent.quantize(Decimal("0.01"))
+    if lang == "zh":
+        return f"{value.numerator}/{value.denominator}（约{approx}%）"
+    return f"{value.numerator}/{value.denominator} (about {approx}%)"
+
+
+class ExactShare(Kind):
+    """A share or ratio kept exact as a Fraction: written as a fraction in quotes ("1/3") or as
+    a number with at most 4 decimal places (0.5). 1/3 never becomes 0.33 or 0.3333."""
+
+    def __init__(self, maximum: int = 1) -> None:
+        self.maximum = maximum
+        self.type_name = (
+            f'a fraction in quotes such as "1/3", or a number from 0 to {maximum} '
+            f"with at most {MAX_RATE_PLACES} decimal places"
+        )
+
+    def parse(self, raw: Any) -> Fraction:
+        if isinstance(raw, str):
+            match = FRACTION_TEXT.match(raw)
+            if not match:
+                raise ValueError(f'must be a fraction such as "1/3" or a number, not {raw!r}')
+            numerator, denominator = int(match[1]), int(match[2])
+            if denominator == 0:
+                raise ValueError(f"has a zero denominator: {raw!r}")
+            value = Fraction(numerator, denominator)
+        elif _is_number(raw):
+            number = Decimal(str(raw))
+            if not number.is_finite():
+                raise ValueError(f"must be a finite number, not {raw!r}")
+            if _decimal_places(number) > MAX_RATE_PLACES:
+                raise ValueError(
+                    f"has more than {MAX_RATE_PLACES} decimal places: {raw} (write a fraction "
+                    'in quotes, e.g. "1/3", for a share no decimal holds exactly)'
+                )
+            value = Fraction(number)
+        else:
+            raise ValueError(f"must be {self.type_name}, not {type(raw).__name__} {raw!r}")
+        if not 0 <= value <= self.maximum:
+            raise ValueError(f"must be from 0 to {self.maximum}, not {raw}")
+        return value
+
+    def display(self, value: Fraction, lang: str) -> str:
+        return share_text(value, lang)
 
 
 class Money(Kind):
@@ -209,6 +267,8 @@ class SectionSpec:
 
 
 CATEGORIES = CodeList(labels.CATEGORY, "person category", groups=("six", "any"))
+# An empty list says the rule applies to no institution type (the document sets no such rule).
+INSTITUTION_TYPES = CodeList(labels.INSTITUTION_TYPE, "institution type", allow_empty=True)
 SIX_LIST = CodeList(labels.CATEGORY, "person category")
 CERT_KINDS = CodeList(labels.CERTIFICATE_KIND, "certificate kind")
 LEVEL_AMOUNT = Money()
@@ -369,6 +429,62 @@ SECTIONS: tuple[SectionSpec, ...] = (
                 "",
                 "仅限省内就业",
                 "employment in the province only",
+            ),
+        ),
+    ),
+    SectionSpec(
+        "teachers",
+        "培训机构师资",
+        "Teachers of training institutions",
+        (
+            FieldSpec(
+                "min_full_time_share",
+                ExactShare(maximum=1),
+                "",
+                "专职教师占教师总数的最低比例",
+                "minimum share of full-time teachers",
+            ),
+            FieldSpec(
+                "full_time_share_applies_to",
+                INSTITUTION_TYPES,
+                "",
+                "专职教师比例要求适用的机构类型",
+                "the full-time share applies to institution types",
+            ),
+            FieldSpec(
+                "part_time_max_institutions",
+                Int(1, 100),
+                "institutions",
+                "兼职教师任职培训机构最多",
+                "a part-time teacher teaches at most at",
+            ),
+            FieldSpec(
+                "part_time_window",
+                Choice(labels.TEACHER_WINDOW),
+                "",
+                "兼职教师任职机构数计算期间",
+                "institutions counted",
+            ),
+        ),
+    ),
+    SectionSpec(
+        "colleges",
+        "职业院校（含技工院校）开展职业技能培训",
+        "Vocational colleges (technical schools included) running skills training",
+        (
+            FieldSpec(
+                "min_training_ratio",
+                ExactShare(maximum=10),
+                "",
+                "每年职业技能培训人次不少于在校生人数的",
+                "yearly training person-times at least this share of enrolled students",
+            ),
+            FieldSpec(
+                "college_types",
+                CodeList(labels.INSTITUTION_TYPE, "institution type"),
+                "",
+                "按职业院校计的机构类型",
+                "institution types counted as colleges",
             ),
         ),
     ),

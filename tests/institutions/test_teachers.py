@@ -1,0 +1,112 @@
+"""Teachers (师资库) and the rules of 000 §三(七), vocational colleges and 000 §二(二),
+annual inspections; a breach shows on the institution's page and blocks renewing the
+designation; one institution never sees another's teachers."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from jineng.core import audit
+from jineng.institutions import services
+from jineng.institutions.models import Institution, Teacher
+from jineng.people.models import Person
+
+pytestmark = pytest.mark.django_db
+YEAR = timezone.localdate().year
+
+
+def institution(name: str) -> Institution:
+    return Institution.objects.get(organisation__name=name)
+
+
+def failed_codes(decision) -> set[str]:
+    return {check.code for check in decision.checks if not check.passed}
+
+
+def test_demo_has_one_institution_in_breach():
+    """000 §三(七): full-time teachers at least 1/3 of a private institution's teachers."""
+    breach = services.teacher_rules(institution("梁园区启航职业培训学校"), YEAR)
+    assert breach.outcome == "refused" and failed_codes(breach)
+    for name in ("商丘市鸿鹄职业技能培训学校", "永城市技工学校"):
+        assert services.teacher_rules(institution(name), YEAR).outcome == "granted", name
+
+
+def test_a_part_time_teacher_at_a_fourth_institution_breaks_the_rule(users):
+    """000 §三(七): a part-time teacher teaches at no more than 3 institutions in a year."""
+    shared = Teacher.objects.filter(engagements__year=YEAR).order_by("pk").first()
+    fourth = institution("民权县巧手家政职业培训学校")
+    with audit.audit_context(actor=users["city_reviewer"]):
+        services.engage(shared, fourth, year=YEAR, full_time=False)
+    decision = services.teacher_rules(fourth, YEAR)
+    assert decision.outcome == "refused"
+    evidence = " ".join(str(c.evidence) for c in decision.checks if not c.passed)
+    assert f"T{shared.pk}" in evidence  # the teacher's key, never a name or ID number
+
+
+def renew_for_next_year(school: Institution, reviewer):
+    held = school.designations.first()
+    with audit.audit_context(actor=reviewer):
+        return services.designate(
+            school,
+            held.occupation,
+            held.level,
+            valid_from=date(YEAR + 1, 1, 1),
+            valid_to=date(YEAR + 1, 12, 31),
+        )
+
+
+def test_a_breach_blocks_renewing_the_designation(users):
+    with pytest.raises(ValidationError, match="师资|teacher"):
+        renew_for_next_year(institution("梁园区启航职业培训学校"), users["county_reviewer"])
+    renewed = renew_for_next_year(institution("商丘市鸿鹄职业技能培训学校"), users["city_reviewer"])
+    assert renewed.valid_from.year == YEAR + 1
+
+
+def test_the_breach_shows_on_the_institutions_page(login):
+    school = institution("梁园区启航职业培训学校")
+    body = login("county_reviewer").get(f"/institutions/{school.pk}/").content.decode()
+    assert 'id="teacher-rules"' in body and "list-group-item-danger" in body
+
+
+def test_a_teacher_is_full_time_at_one_institution_only(users):
+    teacher = Teacher.objects.filter(engagements__full_time=True, engagements__year=YEAR).first()
+    other = institution("民权县巧手家政职业培训学校")
+    with audit.audit_context(actor=users["city_reviewer"]), pytest.raises(ValidationError):
+        services.engage(teacher, other, year=YEAR, full_time=True)
+
+
+def test_college_training_status():
+    """000 §二(二): training person-times at least 50% of enrolled students."""
+    college = institution("永城市技工学校")
+    assert services.college_status(college, YEAR).outcome == "granted"
+    with audit.audit_context():
+        services.record_year(college, year=YEAR, enrolled_students=1000, training_person_times=499)
+    assert services.college_status(college, YEAR).outcome == "refused"
+
+
+def test_annual_inspection_once_a_year(users):
+    school = institution("永城市技工学校")
+    with audit.audit_context(actor=users["city_reviewer"]):
+        services.record_inspection(
+            school, year=YEAR - 1, inspected_on=date(YEAR - 1, 11, 1), result="passed"
+        )
+        with pytest.raises(ValidationError):
+            services.record_inspection(
+                school, year=YEAR - 1, inspected_on=date(YEAR - 1, 11, 2), result="failed"
+            )
+
+
+def test_one_institution_never_sees_anothers_teachers(login):
+    mine = institution("商丘市鸿鹄职业技能培训学校")
+    theirs = institution("梁园区启航职业培训学校")
+    client = login("institution")
+    page = client.get(f"/institutions/{mine.pk}/").content.decode()
+    only_theirs = Person.objects.filter(teacher__engagements__institution=theirs).exclude(
+        teacher__engagements__institution=mine
+    )
+    assert only_theirs.exists()
+    for person in only_theirs:
+        assert person.id_number_masked not in page
+    assert client.get(f"/institutions/{theirs.pk}/").status_code == 404
