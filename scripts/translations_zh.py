@@ -507,4 +507,12 @@ ZH = {
     "Engagement": "聘用方式",
     "part-time": "兼职",
     "Annual inspections": "年检记录",
+    "Import teachers": "导入师资",
+    "No institution in your scope has the code “%(code)s”.": "您管辖范围内没有统一社会信用代码为“%(code)s”的机构。",
+    "Write 专职 or 兼职, not “%(text)s”.": "请填写“专职”或“兼职”，而不是“%(text)s”。",
+    "Teachers": "师资",
+    "Institution's unified social credit code": "机构统一社会信用代码",
+    "专职 or 兼职": "填写“专职”或“兼职”",
+    "Occupations taught": "任教职业代码",
+    "Qualification certificates": "资格证书",
 }

@@ -110,3 +110,13 @@ def test_one_institution_never_sees_anothers_teachers(login):
     for person in only_theirs:
         assert person.id_number_masked not in page
     assert client.get(f"/institutions/{theirs.pk}/").status_code == 404
+
+
+def test_the_teachers_api_follows_the_scope(login):
+    mine = institution("商丘市鸿鹄职业技能培训学校")
+    client = login("institution")
+    rows = client.get("/api/v1/teachers/?limit=200").json()["results"]
+    assert rows and {row["institution"] for row in rows} == {mine.organisation.name}
+    theirs = institution("梁园区启航职业培训学校").engagements.first()
+    assert client.get(f"/api/v1/teachers/{theirs.pk}/").status_code == 404
+    assert login("county_reviewer").get(f"/api/v1/teachers/{theirs.pk}/").status_code == 200

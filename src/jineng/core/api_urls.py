@@ -17,6 +17,7 @@ router.register("decisions", catalog_api.DecisionRecordViewSet, basename="decisi
 router.register("people", people_api.PersonViewSet, basename="person")
 router.register("imports", api.ImportJobViewSet, basename="import")
 router.register("institutions", institutions_api.InstitutionViewSet, basename="institution")
+router.register("teachers", institutions_api.EngagementViewSet, basename="teacher")
 
 urlpatterns = [
     path("me/", api.me, name="me"),

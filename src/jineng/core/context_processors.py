@@ -11,7 +11,7 @@ NAVIGATION = [
     (_("Training institutions"), "institutions:list", Capability.VIEW_ORGANISATIONS),
     (_("Real-name registry"), "people:list", Capability.VIEW_PEOPLE),
     (_("Catalogs"), "catalog:index", None),
-    (_("Imports"), "core:import-list", Capability.IMPORT_PEOPLE),
+    (_("Imports"), "core:import-list", Capability.IMPORT_TEACHERS),
     (_("Audit log"), "core:audit-list", Capability.VIEW_AUDIT),
     (_("API"), "api-docs", None),
 ]

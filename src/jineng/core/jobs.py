@@ -64,7 +64,11 @@ def run_job(job: ImportJob) -> ImportJob:
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, rows_read=0)
     options = ImportOptions(
         **job.options,
-        context={"organisation": job.organisation, "source": f"import:{job.filename}"},
+        context={
+            "organisation": job.organisation,
+            "user": job.created_by,
+            "source": f"import:{job.filename}",
+        },
     )
 
     def progress(rows: int) -> None:

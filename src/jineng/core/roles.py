@@ -51,6 +51,7 @@ class Capability(models.TextChoices):
     VIEW_PEOPLE = "people.view", _("Use the real-name registry")
     IMPORT_PEOPLE = "people.import", _("Import rosters and insurance records")
     DESIGNATE_INSTITUTIONS = "institutions.designate", _("Designate and supervise institutions")
+    IMPORT_TEACHERS = "teachers.import", _("Import teachers")
 
 
 CAPABILITIES: dict[str, set[str]] = {
@@ -77,6 +78,7 @@ CAPABILITIES: dict[str, set[str]] = {
     },
     Capability.IMPORT_PEOPLE: {Role.REVIEWER, Role.SYSTEM_ADMIN},
     Capability.DESIGNATE_INSTITUTIONS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
+    Capability.IMPORT_TEACHERS: {Role.INSTITUTION_STAFF, Role.REVIEWER, Role.SYSTEM_ADMIN},
 }
 
 

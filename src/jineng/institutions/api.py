@@ -2,8 +2,9 @@
 
 from rest_framework import serializers, viewsets
 
+from jineng.core.scope import scoped
 from jineng.institutions import selectors
-from jineng.institutions.models import Designation, Institution
+from jineng.institutions.models import Designation, Engagement, Institution
 
 
 class DesignationSerializer(serializers.ModelSerializer):
@@ -32,4 +33,35 @@ class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.institutions_for(self.request.user).prefetch_related(
             "designations__occupation", "designations__level"
+        )
+
+
+class EngagementSerializer(serializers.ModelSerializer):
+    institution = serializers.CharField(source="institution.organisation.name")
+    teacher_name = serializers.CharField(source="teacher.person.name")
+    id_number_masked = serializers.CharField(source="teacher.person.id_number_masked")
+
+    class Meta:
+        model = Engagement
+        fields = [
+            "id",
+            "institution",
+            "teacher",
+            "teacher_name",
+            "id_number_masked",
+            "year",
+            "full_time",
+        ]
+
+
+class EngagementViewSet(viewsets.ReadOnlyModelViewSet):
+    """Teachers at the institutions in the caller's scope, a row per institution and year."""
+
+    serializer_class = EngagementSerializer
+    filterset_fields = ["year", "full_time", "institution"]
+
+    def get_queryset(self):
+        return scoped(
+            self.request.user,
+            Engagement.objects.select_related("institution__organisation", "teacher__person"),
         )

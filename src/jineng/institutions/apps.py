@@ -6,3 +6,9 @@ class InstitutionsConfig(AppConfig):
     name = "jineng.institutions"
     label = "institutions"
     verbose_name = _("Institutions")
+
+    def ready(self):
+        from jineng.core.imports import register
+        from jineng.institutions.imports import TEACHERS
+
+        register(TEACHERS)
