@@ -9,7 +9,13 @@ from jineng.catalog import services as catalog
 from jineng.core.models import Organisation
 from jineng.core.roles import OrgKind
 from jineng.institutions import services
-from jineng.institutions.models import Institution, InstitutionState, InstitutionType
+from jineng.institutions.models import (
+    EvaluationOrg,
+    EvaluationOrgType,
+    Institution,
+    InstitutionState,
+    InstitutionType,
+)
 from jineng.people.models import Person
 
 # Organisation name → (type, capacity, designations as (occupation code, level code)).
@@ -62,7 +68,45 @@ def load() -> dict[str, int]:
                     valid_to=period[1],
                 )
     _teachers(year)
+    _evaluation_orgs(year)
     return {"institutions": created}
+
+
+# Evaluation organisations: type and filed (occupation, level); both on this year's list.
+EVALUATION_ORGS = {
+    "商丘市职业技能等级认定评价中心": (
+        EvaluationOrgType.SOCIAL,
+        [("6-18-02-04", "5"), ("6-18-02-04", "4"), ("4-10-01-05", "5")],
+    ),
+    "永城市煤化工企业技能评价站": (EvaluationOrgType.EMPLOYER, [("6-18-02-04", "3")]),
+}
+
+
+def _evaluation_orgs(year: int) -> None:
+    people = list(Person.objects.filter(source="demo").order_by("-id")[:4])
+    for number, (name, (kind, filings)) in enumerate(EVALUATION_ORGS.items()):
+        organisation = Organisation.objects.get(name=name)
+        org = EvaluationOrg.objects.filter(organisation=organisation).first()
+        if org is None:
+            org = services.register_evaluation_org(organisation, type=kind)
+        for occupation, level in filings:
+            services.file_occupation(
+                org, catalog.occupation_by_code(occupation), catalog.level_by_code(level)
+            )
+        services.list_for_year(org, year=year, published_on=date(year, 5, 20))
+        examiner = services.add_examiner(
+            org, people[2 * number], role="examiner", certificate=f"KPY{year}{number:04d}"
+        )
+        services.add_examiner(
+            org, people[2 * number + 1], role="supervisor", certificate=f"ZLDD{year}{number:04d}"
+        )
+        if number == 1 and not examiner.credit_file.exists():
+            services.add_credit_event(
+                examiner,
+                kind="warning",
+                at=date(year, 6, 3),
+                description="考评记录填写不完整，已责令整改",
+            )
 
 
 # Teachers of the current year, by institution: (how many full-time, how many part-time).

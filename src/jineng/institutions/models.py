@@ -242,3 +242,145 @@ class YearRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution} {self.year}"
+
+
+class EvaluationOrgType(models.TextChoices):
+    EMPLOYER = "employer", _("Employer (用人单位)")
+    SOCIAL = "social", _("Social training-evaluation organisation")
+    COLLEGE = "college", _("College")
+
+
+class EvaluationOrg(models.Model):
+    """评价机构: the occupations and levels it has filed, its yearly listing, its examiners."""
+
+    organisation = models.OneToOneField(
+        "core.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="evaluation_org",
+    )
+    type = models.CharField(_("type"), max_length=20, choices=EvaluationOrgType.choices)
+
+    scope = ScopeSpec(org_paths=("organisation__path",))
+
+    class Meta:
+        verbose_name = _("evaluation organisation")
+        verbose_name_plural = _("evaluation organisations")
+        ordering = ["organisation__path"]
+
+    def __str__(self) -> str:
+        return self.organisation.name
+
+
+EVALUATION_ORG_SCOPE = ScopeSpec(org_paths=("evaluation_org__organisation__path",))
+
+
+class Filing(models.Model):
+    """An occupation and level the organisation has filed (备案) to evaluate."""
+
+    evaluation_org = models.ForeignKey(
+        EvaluationOrg, on_delete=models.CASCADE, related_name="filings"
+    )
+    occupation = models.ForeignKey(
+        "catalog.Occupation", verbose_name=_("occupation"), on_delete=models.PROTECT
+    )
+    level = models.ForeignKey(
+        "catalog.SkillLevel", verbose_name=_("level"), on_delete=models.PROTECT
+    )
+
+    scope = EVALUATION_ORG_SCOPE
+
+    class Meta:
+        verbose_name = _("filing")
+        verbose_name_plural = _("filings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation_org", "occupation", "level"], name="uniq_filing"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation.name} {self.level.name}"
+
+
+class Listing(models.Model):
+    """The yearly public list of evaluation organisations (004 §四(四): published by 25 May)."""
+
+    evaluation_org = models.ForeignKey(
+        EvaluationOrg, on_delete=models.CASCADE, related_name="listings"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    published_on = models.DateField(_("published on"))
+
+    scope = EVALUATION_ORG_SCOPE
+
+    class Meta:
+        verbose_name = _("listing")
+        verbose_name_plural = _("listings")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation_org", "year"], name="uniq_listing_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_org} {self.year}"
+
+
+class ExaminerRole(models.TextChoices):
+    EXAMINER = "examiner", _("Examiner (考评员)")
+    SUPERVISOR = "supervisor", _("Quality supervisor (质量督导员)")
+
+
+class Examiner(models.Model):
+    """考评员 or 质量督导员 of an evaluation organisation, with their certification."""
+
+    evaluation_org = models.ForeignKey(
+        EvaluationOrg, on_delete=models.CASCADE, related_name="examiners"
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="examiner_roles",
+    )
+    role = models.CharField(_("role"), max_length=12, choices=ExaminerRole.choices)
+    certificate = models.CharField(_("certificate"), max_length=60)
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+
+    scope = EVALUATION_ORG_SCOPE
+
+    class Meta:
+        verbose_name = _("examiner")
+        verbose_name_plural = _("examiners")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation_org", "person", "role"], name="uniq_examiner_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} ({self.get_role_display()})"
+
+
+class CreditEventKind(models.TextChoices):
+    COMMENDATION = "commendation", _("commendation")
+    WARNING = "warning", _("warning")
+    VIOLATION = "violation", _("violation")
+
+
+class CreditEvent(models.Model):
+    """One line of an examiner's credit file (诚信档案, 003 §五16). Appended, never edited."""
+
+    examiner = models.ForeignKey(Examiner, on_delete=models.CASCADE, related_name="credit_file")
+    kind = models.CharField(_("kind"), max_length=14, choices=CreditEventKind.choices)
+    description = models.CharField(_("description"), max_length=300)
+    at = models.DateField(_("date"))
+
+    scope = ScopeSpec(org_paths=("examiner__evaluation_org__organisation__path",))
+
+    class Meta:
+        verbose_name = _("credit event")
+        verbose_name_plural = _("credit events")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at} {self.get_kind_display()}"

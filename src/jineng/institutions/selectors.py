@@ -5,7 +5,7 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet
 
 from jineng.core.scope import scoped
-from jineng.institutions.models import Designation, Institution, InstitutionState
+from jineng.institutions.models import Designation, EvaluationOrg, Institution, InstitutionState
 
 
 def institutions_for(user, search: str = "") -> QuerySet[Institution]:
@@ -31,6 +31,23 @@ def public_directory(on: date, *, search: str = "", region: str = "") -> QuerySe
         queryset = queryset.filter(
             Q(organisation__name__icontains=search)
             | Q(designations__occupation__name__icontains=search)
+        )
+    if region:
+        queryset = queryset.filter(organisation__region_code__startswith=region.rstrip("0"))
+    return queryset
+
+
+def listed_evaluation_orgs(year: int, *, search: str = "", region: str = "") -> QuerySet:
+    """The year's public list of evaluation organisations, with what each has filed."""
+    queryset = (
+        EvaluationOrg.objects.filter(listings__year=year)
+        .select_related("organisation")
+        .prefetch_related("filings__occupation", "filings__level")
+        .distinct()
+    )
+    if search:
+        queryset = queryset.filter(
+            Q(organisation__name__icontains=search) | Q(filings__occupation__name__icontains=search)
         )
     if region:
         queryset = queryset.filter(organisation__region_code__startswith=region.rstrip("0"))

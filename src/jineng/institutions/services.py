@@ -15,11 +15,16 @@ from jineng.core.models import Organisation
 from jineng.core.roles import Capability, OrgKind, has_capability
 from jineng.institutions.models import (
     TRANSITIONS,
+    CreditEvent,
     Designation,
     Engagement,
+    EvaluationOrg,
+    Examiner,
+    Filing,
     Inspection,
     Institution,
     InstitutionState,
+    Listing,
     StateChange,
     Teacher,
     YearRecord,
@@ -251,4 +256,78 @@ def college_status(institution: Institution, year: int):
         institution_type=institution.type,
         enrolled=record.enrolled_students,
         training_person_times=record.training_person_times,
+    )
+
+
+# Evaluation organisations --------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_evaluation_org(organisation: Organisation, *, type: str) -> EvaluationOrg:
+    if organisation.kind != OrgKind.EVALUATION_ORG:
+        raise ValidationError(_("Only an evaluation organisation can be registered as one."))
+    return writes.create(EvaluationOrg(organisation=organisation, type=type))
+
+
+@transaction.atomic
+def file_occupation(evaluation_org: EvaluationOrg, occupation: Occupation, level: SkillLevel):
+    """备案: the organisation may evaluate this occupation at this level."""
+    if not occupation.levels.filter(pk=level.pk).exists():
+        raise ValidationError(
+            {
+                "level": _("%(occupation)s is not evaluated at the level %(level)s.")
+                % {"occupation": occupation.name, "level": level.name}
+            }
+        )
+    existing = Filing.objects.filter(
+        evaluation_org=evaluation_org, occupation=occupation, level=level
+    ).first()
+    return existing or writes.create(
+        Filing(evaluation_org=evaluation_org, occupation=occupation, level=level)
+    )
+
+
+@transaction.atomic
+def list_for_year(evaluation_org: EvaluationOrg, *, year: int, published_on: date) -> Listing:
+    """Put the organisation on the year's public list (004 §四(四): published by 25 May)."""
+    _require_reviewer()
+    if not evaluation_org.filings.exists():
+        raise ValidationError(_("An organisation with no filed occupation cannot be listed."))
+    existing = Listing.objects.filter(evaluation_org=evaluation_org, year=year).first()
+    return existing or writes.create(
+        Listing(evaluation_org=evaluation_org, year=year, published_on=published_on)
+    )
+
+
+@transaction.atomic
+def add_examiner(
+    evaluation_org: EvaluationOrg,
+    person,
+    *,
+    role: str,
+    certificate: str,
+    valid_to: date | None = None,
+) -> Examiner:
+    existing = Examiner.objects.filter(evaluation_org=evaluation_org, person=person, role=role)
+    if existing.exists():
+        return existing.get()
+    return writes.create(
+        Examiner(
+            evaluation_org=evaluation_org,
+            person=person,
+            role=role,
+            certificate=certificate,
+            valid_to=valid_to,
+        )
+    )
+
+
+@transaction.atomic
+def add_credit_event(examiner: Examiner, *, kind: str, description: str, at: date) -> CreditEvent:
+    """Append to an examiner's credit file (诚信档案, 003 §五16); lines are never edited."""
+    _require_reviewer()
+    if not description.strip():
+        raise ValidationError({"description": _("Describe the event.")})
+    return writes.create(
+        CreditEvent(examiner=examiner, kind=kind, description=description.strip(), at=at)
     )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("institutions/<int:pk>/state/", views.change_state, name="change-state"),
     path("institutions/<int:pk>/designations/", views.designate, name="designate"),
     path("directory/", views.directory, name="directory"),
+    path("evaluation-orgs/<int:pk>/", views.evaluation_org_detail, name="evaluation-org"),
 ]

@@ -14,7 +14,7 @@ from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404
 from jineng.core.views import capability_required, page_of
 from jineng.institutions import selectors, services
-from jineng.institutions.models import TRANSITIONS, Institution, InstitutionState
+from jineng.institutions.models import TRANSITIONS, EvaluationOrg, Institution, InstitutionState
 
 
 @capability_required(Capability.VIEW_ORGANISATIONS)
@@ -115,8 +115,31 @@ def directory(request):
     region = request.GET.get("region", "").strip()
     today = timezone.localdate()
     found = selectors.public_directory(today, search=search, region=region)
+    listed = selectors.listed_evaluation_orgs(today.year, search=search, region=region)
     return render(
         request,
         "institutions/directory.html",
-        {"page": page_of(request, found), "q": search, "region": region, "today": today},
+        {
+            "page": page_of(request, found),
+            "listed": listed,
+            "q": search,
+            "region": region,
+            "today": today,
+        },
     )
+
+
+@capability_required(Capability.VIEW_ORGANISATIONS, missing_is_404=True)
+def evaluation_org_detail(request, pk: int):
+    evaluation_org = get_scoped_or_404(
+        request.user, EvaluationOrg.objects.select_related("organisation"), pk=pk
+    )
+    context = {
+        "org": evaluation_org,
+        "filings": evaluation_org.filings.select_related("occupation", "level"),
+        "listings": evaluation_org.listings.order_by("-year"),
+        "examiners": evaluation_org.examiners.select_related("person").prefetch_related(
+            "credit_file"
+        ),
+    }
+    return render(request, "institutions/evaluation_org.html", context)
