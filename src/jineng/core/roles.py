@@ -52,6 +52,7 @@ class Capability(models.TextChoices):
     IMPORT_PEOPLE = "people.import", _("Import rosters and insurance records")
     DESIGNATE_INSTITUTIONS = "institutions.designate", _("Designate and supervise institutions")
     IMPORT_TEACHERS = "teachers.import", _("Import teachers")
+    KEEP_INSTITUTION = "institutions.keep", _("Keep an institution's profile and requests")
 
 
 CAPABILITIES: dict[str, set[str]] = {
@@ -79,6 +80,7 @@ CAPABILITIES: dict[str, set[str]] = {
     Capability.IMPORT_PEOPLE: {Role.REVIEWER, Role.SYSTEM_ADMIN},
     Capability.DESIGNATE_INSTITUTIONS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
     Capability.IMPORT_TEACHERS: {Role.INSTITUTION_STAFF, Role.REVIEWER, Role.SYSTEM_ADMIN},
+    Capability.KEEP_INSTITUTION: {Role.INSTITUTION_STAFF, Role.SYSTEM_ADMIN},
 }
 
 

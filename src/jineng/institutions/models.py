@@ -384,3 +384,37 @@ class CreditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at} {self.get_kind_display()}"
+
+
+class RequestState(models.TextChoices):
+    PENDING = "pending", _("pending")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+
+
+class DesignationRequest(models.Model):
+    """An institution asks to be designated for an occupation and level: the change touches its
+    designation, so it waits for a reviewer."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="requests")
+    occupation = models.ForeignKey(
+        "catalog.Occupation", verbose_name=_("occupation"), on_delete=models.PROTECT
+    )
+    level = models.ForeignKey(
+        "catalog.SkillLevel", verbose_name=_("level"), on_delete=models.PROTECT
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=RequestState.choices, default=RequestState.PENDING
+    )
+    answer = models.CharField(_("answer"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    scope = INSTITUTION_SCOPE
+
+    class Meta:
+        verbose_name = _("designation request")
+        verbose_name_plural = _("designation requests")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.institution}: {self.occupation.name} {self.level.name}"

@@ -17,6 +17,7 @@ from jineng.institutions.models import (
     TRANSITIONS,
     CreditEvent,
     Designation,
+    DesignationRequest,
     Engagement,
     EvaluationOrg,
     Examiner,
@@ -25,6 +26,7 @@ from jineng.institutions.models import (
     Institution,
     InstitutionState,
     Listing,
+    RequestState,
     StateChange,
     Teacher,
     YearRecord,
@@ -331,3 +333,62 @@ def add_credit_event(examiner: Examiner, *, kind: str, description: str, at: dat
     return writes.create(
         CreditEvent(examiner=examiner, kind=kind, description=description.strip(), at=at)
     )
+
+
+# What the institution keeps itself, and what waits for the bureau -----------------------------
+
+
+@transaction.atomic
+def update_profile(institution: Institution, *, licence: str, address: str, capacity: int):
+    """Licence, premises and capacity: the institution's own data, saved at once (audited)."""
+    if capacity < 0:
+        raise ValidationError({"capacity": _("The capacity cannot be negative.")})
+    return writes.update(
+        institution, licence=licence.strip(), address=address.strip(), capacity=capacity
+    )
+
+
+@transaction.atomic
+def request_designation(institution: Institution, occupation: Occupation, level: SkillLevel):
+    if not occupation.levels.filter(pk=level.pk).exists():
+        raise ValidationError(
+            {
+                "level": _("%(occupation)s is not evaluated at the level %(level)s.")
+                % {"occupation": occupation.name, "level": level.name}
+            }
+        )
+    pending = institution.requests.filter(occupation=occupation, level=level, state="pending")
+    if pending.exists():
+        raise ValidationError(_("The same request is already waiting for the bureau."))
+    return writes.create(
+        DesignationRequest(institution=institution, occupation=occupation, level=level)
+    )
+
+
+@transaction.atomic
+def answer_request(
+    request: DesignationRequest,
+    *,
+    approve: bool,
+    answer: str = "",
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+):
+    """The reviewer approves (which designates, with every rule of designate()) or rejects."""
+    _require_reviewer()
+    if request.state != RequestState.PENDING:
+        raise ValidationError(_("This request has already been answered."))
+    if approve:
+        if valid_from is None or valid_to is None:
+            raise ValidationError(_("Choose an occupation, a level and both dates."))
+        designate(
+            request.institution,
+            request.occupation,
+            request.level,
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
+    elif not answer.strip():
+        raise ValidationError({"answer": _("Give the reason for the change.")})
+    state = RequestState.APPROVED if approve else RequestState.REJECTED
+    return writes.update(request, state=state, answer=answer.strip())

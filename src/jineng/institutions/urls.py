@@ -9,6 +9,9 @@ urlpatterns = [
     path("institutions/<int:pk>/", views.institution_detail, name="detail"),
     path("institutions/<int:pk>/state/", views.change_state, name="change-state"),
     path("institutions/<int:pk>/designations/", views.designate, name="designate"),
+    path("institutions/<int:pk>/profile/", views.update_profile, name="update-profile"),
+    path("institutions/<int:pk>/requests/", views.request_designation, name="request"),
+    path("institutions/<int:pk>/requests/<int:request_pk>/", views.answer_request, name="answer"),
     path("directory/", views.directory, name="directory"),
     path("evaluation-orgs/<int:pk>/", views.evaluation_org_detail, name="evaluation-org"),
 ]

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -43,6 +43,13 @@ def institution_detail(request, pk: int):
         "levels": SkillLevel.objects.order_by("-rank") if reviewer else [],
         "today": timezone.localdate(),
     }
+    context["keeper"] = has_capability(request.user, Capability.KEEP_INSTITUTION)
+    context["pending"] = institution.requests.filter(state="pending").select_related(
+        "occupation", "level"
+    )
+    if context["keeper"] and not context["occupations"]:
+        context["occupations"] = Occupation.objects.order_by("code")
+        context["levels"] = SkillLevel.objects.order_by("-rank")
     year = context["today"].year
     context.update(
         year=year,
@@ -143,3 +150,70 @@ def evaluation_org_detail(request, pk: int):
         ),
     }
     return render(request, "institutions/evaluation_org.html", context)
+
+
+def _dates(post) -> tuple[date | None, date | None]:
+    try:
+        return date.fromisoformat(post.get("valid_from", "")), date.fromisoformat(
+            post.get("valid_to", "")
+        )
+    except ValueError:
+        return None, None
+
+
+@capability_required(Capability.KEEP_INSTITUTION, missing_is_404=True)
+@require_POST
+def update_profile(request, pk: int):
+    institution = get_scoped_or_404(request.user, Institution.objects.all(), pk=pk)
+    capacity = request.POST.get("capacity", "")
+    if not capacity.isdigit():
+        messages.error(request, _("The capacity is a whole number."))
+    else:
+        _after(
+            request,
+            institution,
+            lambda: services.update_profile(
+                institution,
+                licence=request.POST.get("licence", ""),
+                address=request.POST.get("address", ""),
+                capacity=int(capacity),
+            ),
+        )
+    return redirect("institutions:detail", pk=pk)
+
+
+@capability_required(Capability.KEEP_INSTITUTION, missing_is_404=True)
+@require_POST
+def request_designation(request, pk: int):
+    institution = get_scoped_or_404(request.user, Institution.objects.all(), pk=pk)
+    occupation = Occupation.objects.filter(pk=request.POST.get("occupation") or 0).first()
+    level = SkillLevel.objects.filter(pk=request.POST.get("level") or 0).first()
+    if occupation is None or level is None:
+        messages.error(request, _("Choose an occupation, a level and both dates."))
+    else:
+        _after(
+            request,
+            institution,
+            lambda: services.request_designation(institution, occupation, level),
+        )
+    return redirect("institutions:detail", pk=pk)
+
+
+@capability_required(Capability.DESIGNATE_INSTITUTIONS, missing_is_404=True)
+@require_POST
+def answer_request(request, pk: int, request_pk: int):
+    institution = get_scoped_or_404(request.user, Institution.objects.all(), pk=pk)
+    asked = get_object_or_404(institution.requests, pk=request_pk)
+    start, end = _dates(request.POST)
+    _after(
+        request,
+        institution,
+        lambda: services.answer_request(
+            asked,
+            approve=request.POST.get("decision") == "approve",
+            answer=request.POST.get("answer", ""),
+            valid_from=start,
+            valid_to=end,
+        ),
+    )
+    return redirect("institutions:detail", pk=pk)
