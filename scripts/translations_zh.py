@@ -564,4 +564,7 @@ ZH = {
     "Ask to be designated for an occupation": "申请新增定点职业（工种）",
     "Send to the bureau": "提交人社部门审核",
     "The capacity is a whole number.": "培训规模须为整数。",
+    "Unknown institution type: %(text)s": "未知机构类型：%(text)s",
+    "No bureau in your scope has the region code “%(code)s”.": "您管辖范围内没有行政区划代码为“%(code)s”的人社部门。",
+    "The bureau that supervises it": "负责监管的人社部门",
 }

@@ -46,3 +46,32 @@ def test_an_institution_imports_its_teachers(users):
             TEACHERS, rows, "t.csv", options=ImportOptions(context={"user": users["institution"]})
         )
     assert again.counts["created"] == 0 and again.counts["unchanged"] == 1
+
+
+def test_the_bureau_imports_institutions(users):
+    from stdnum.cn import uscc
+
+    from jineng.institutions.imports import INSTITUTIONS
+
+    body = "52411402MJ9999999"
+    code = body + uscc.calc_check_digit(body)
+    rows = (
+        "机构名称,统一社会信用代码,机构类型,行政区划代码,培训规模\n"
+        f"梁园区新光职业培训学校,{code},民办职业培训学校,411402,60\n"
+        f"坏代码学校,52411402MJ9999990X,民办职业培训学校,411402,60\n"
+        f"越界学校,{body[:-1]}8{uscc.calc_check_digit(body[:-1] + '8')},企业,411481,10\n"
+    ).encode()
+    with audit.audit_context(actor=users["county_reviewer"]):
+        report = run_import(
+            INSTITUTIONS,
+            rows,
+            "i.csv",
+            options=ImportOptions(context={"user": users["county_reviewer"]}),
+        )
+    assert report.counts["created"] == 1
+    assert {(r.row, r.column) for r in report.rejected} == {
+        (3, "统一社会信用代码"),
+        (4, "行政区划代码"),
+    }
+    new = Institution.objects.get(organisation__code=code)
+    assert new.state == "applied" and new.organisation.parent.code == "411402"

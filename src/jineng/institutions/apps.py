@@ -9,6 +9,7 @@ class InstitutionsConfig(AppConfig):
 
     def ready(self):
         from jineng.core.imports import register
-        from jineng.institutions.imports import TEACHERS
+        from jineng.institutions.imports import INSTITUTIONS, TEACHERS
 
         register(TEACHERS)
+        register(INSTITUTIONS)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from jineng.catalog import services as catalog
 from jineng.catalog.services import parse_year
+from jineng.core.i18n import language
 from jineng.core.imports import Column, ImportRun, ImportSpec, Row, row_by_row
 from jineng.core.roles import Capability
 from jineng.core.scope import scoped
@@ -115,4 +116,106 @@ TEACHERS = ImportSpec(
     apply_chunk=_apply_teacher_chunk,
     export_rows=lambda: iter(()),
     capability=Capability.IMPORT_TEACHERS,
+)
+
+
+# Institutions ------------------------------------------------------------------------------
+
+TYPE_NAMES = {
+    "民办职业培训学校": "private_school",
+    "技工院校": "technical_school",
+    "职业院校": "vocational_college",
+    "企业": "enterprise",
+    "公共实训基地": "public_centre",
+    "高技能人才培训基地": "high_skill_base",
+    "技能大师工作室": "master_studio",
+    "行业组织": "industry_organisation",
+}
+
+
+def _apply_institution(values: dict[str, str], user) -> str:
+    from jineng.core import services as core
+    from jineng.core.models import Organisation
+    from jineng.core.roles import OrgKind
+    from jineng.institutions.models import InstitutionType
+    from jineng.people import identity
+
+    try:
+        code = identity.check_uscc(values["code"])
+    except identity.IdentityError as problem:
+        raise ValidationError({"code": problem.message(language())}) from None
+    kind = TYPE_NAMES.get(values["type"], values["type"])
+    if kind not in InstitutionType.values:
+        raise ValidationError(
+            {"type": _("Unknown institution type: %(text)s") % {"text": values["type"]}}
+        )
+    capacity = values.get("capacity", "") or "0"
+    if not capacity.isdigit():
+        raise ValidationError({"capacity": _("The capacity is a whole number.")})
+    bureaus = Organisation.objects.filter(kind=OrgKind.BUREAU, code=values["region"])
+    bureau = (scoped(user, bureaus) if user is not None else bureaus).first()
+    if bureau is None:
+        raise ValidationError(
+            {
+                "region": _("No bureau in your scope has the region code “%(code)s”.")
+                % {"code": values["region"]}
+            }
+        )
+    existing = Institution.objects.filter(organisation__code=code).first()
+    if existing is not None:
+        changed = (existing.licence, existing.address, existing.capacity) != (
+            values.get("licence", ""),
+            values.get("address", ""),
+            int(capacity),
+        )
+        if changed:
+            services.update_profile(
+                existing,
+                licence=values.get("licence", ""),
+                address=values.get("address", ""),
+                capacity=int(capacity),
+            )
+        return "updated" if changed else "unchanged"
+    organisation = core.create_organisation(
+        kind=OrgKind.INSTITUTION,
+        name=values["name"],
+        code=code,
+        parent=bureau,
+        region_code=bureau.code,
+    )
+    services.register_institution(
+        organisation,
+        type=kind,
+        licence=values.get("licence", ""),
+        address=values.get("address", ""),
+        capacity=int(capacity),
+    )
+    return "created"
+
+
+def _apply_institution_chunk(rows: list[Row], run: ImportRun) -> None:
+    user = run.options.context.get("user")
+    row_by_row(lambda values: _apply_institution(values, user))(rows, run)
+
+
+INSTITUTIONS = ImportSpec(
+    name="institutions",
+    title=gettext_lazy("Training institutions"),
+    columns=(
+        Column("name", gettext_lazy("Name"), aliases=("机构名称",)),
+        Column("code", gettext_lazy("Unified social credit code"), aliases=("统一社会信用代码",)),
+        Column("type", gettext_lazy("Type"), example="民办职业培训学校", aliases=("机构类型",)),
+        Column(
+            "region",
+            gettext_lazy("Region code"),
+            example="411402",
+            help=gettext_lazy("The bureau that supervises it"),
+        ),
+        Column("licence", gettext_lazy("Licence"), required=False, aliases=("办学许可证号",)),
+        Column("address", gettext_lazy("Premises"), required=False, aliases=("地址", "培训场地")),
+        Column("capacity", gettext_lazy("Capacity"), required=False, aliases=("培训规模",)),
+    ),
+    apply_chunk=_apply_institution_chunk,
+    export_rows=lambda: iter(()),
+    capability=Capability.DESIGNATE_INSTITUTIONS,
 )
