@@ -77,3 +77,32 @@ def test_a_rejection_needs_a_reason(login, school):
     )
     asked.refresh_from_db()
     assert asked.state == "rejected" and asked.answer == "师资不足"
+
+
+def test_admin_records_an_inspection_audited_and_cannot_rewrite_history(login, school):
+    from jineng.core.models import AuditEntry
+    from jineng.institutions.models import Inspection
+
+    client = login("admin")
+    response = client.post(
+        "/admin/institutions/inspection/add/",
+        {
+            "institution": school.pk,
+            "year": YEAR - 1,
+            "inspected_on": f"{YEAR - 1}-11-03",
+            "result": "passed",
+            "notes": "合格",
+        },
+    )
+    assert response.status_code == 302, response.content[:400]
+    inspection = Inspection.objects.get(institution=school, year=YEAR - 1)
+    assert AuditEntry.objects.filter(
+        object_type="institutions.inspection", object_id=str(inspection.pk), action="create"
+    ).exists()
+    change = school.changes.first()
+    assert (
+        client.post(
+            f"/admin/institutions/statechange/{change.pk}/change/", {"reason": "改写"}
+        ).status_code
+        == 403
+    )

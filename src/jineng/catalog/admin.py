@@ -5,36 +5,14 @@ from django.contrib import admin
 
 from jineng.catalog.models import DecisionRecord, PolicyPackVersion
 from jineng.catalog.registry import CATALOGS
-from jineng.core import writes
-from jineng.core.admin import ReadOnlyAdmin
-
-
-class CatalogAdmin(admin.ModelAdmin):
-    def save_model(self, request, obj, form, change):
-        if change:
-            original = type(obj).objects.get(pk=obj.pk)
-            writes.update(
-                original,
-                **{
-                    name: getattr(obj, name)
-                    for name in form.changed_data
-                    if name in {f.name for f in obj._meta.concrete_fields}
-                },
-            )
-            obj.pk = original.pk
-        else:
-            writes.create(obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # decisions and claims refer to catalog rows: correct them instead
-
+from jineng.core.admin import AuditedAdmin, ReadOnlyAdmin
 
 for catalog in CATALOGS.values():
     admin.site.register(
         catalog.model,
         type(
             f"{catalog.model.__name__}Admin",
-            (CatalogAdmin,),
+            (AuditedAdmin,),
             {"search_fields": catalog.search_fields, "list_display": ["__str__"]},
         ),
     )

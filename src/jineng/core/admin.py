@@ -62,6 +62,23 @@ class UserAdmin(admin.ModelAdmin):
         writes.update(original, **{name: getattr(obj, name) for name in form.changed_data})
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """Admin edits go through the audited writes, like every other change."""
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            writes.create(obj)
+            return
+        original = type(obj).objects.get(pk=obj.pk)
+        concrete = {field.name for field in obj._meta.concrete_fields}
+        writes.update(
+            original, **{name: getattr(obj, name) for name in form.changed_data if name in concrete}
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # history and decisions refer to these rows: correct them instead
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
