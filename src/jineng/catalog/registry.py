@@ -256,11 +256,7 @@ def _apply_standard(row: dict) -> str:
         "occupation": services.occupation_by_code(row["occupation"]),
         "level": services.level_by_code(row["level"]),
     }
-    if not key["occupation"].levels.filter(pk=key["level"].pk).exists():
-        names = {"occupation": key["occupation"].name, "level": key["level"].name}
-        raise ValidationError(
-            {"level": _("%(occupation)s is not evaluated at the level %(level)s.") % names}
-        )
+    services.check_evaluated_at(key["occupation"], key["level"])
     amount = services.parse_amount(row["amount"], "amount")
     return services.upsert(SubsidyStandard, key, {"amount": amount})
 

@@ -102,6 +102,15 @@ def level_by_code(code: str, field: str = "level") -> SkillLevel:
     return level
 
 
+def check_evaluated_at(occupation: Occupation, level: SkillLevel) -> None:
+    """An occupation is trained, designated and evaluated only at the levels it has."""
+    if not occupation.levels.filter(pk=level.pk).exists():
+        names = {"occupation": occupation.name, "level": level.name}
+        raise ValidationError(
+            {"level": _("%(occupation)s is not evaluated at the level %(level)s.") % names}
+        )
+
+
 def region_level_of(code: str) -> str:
     if code.endswith("0000"):
         return RegionLevel.PROVINCE

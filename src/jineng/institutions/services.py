@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jineng.catalog.models import Occupation, SkillLevel
+from jineng.catalog.services import check_evaluated_at
 from jineng.core import audit, writes
 from jineng.core.i18n import language
 from jineng.core.models import Organisation
@@ -115,13 +116,7 @@ def designate(
             _("A %(state)s institution cannot be designated for anything.")
             % {"state": institution.get_state_display()}
         )
-    if not occupation.levels.filter(pk=level.pk).exists():
-        raise ValidationError(
-            {
-                "level": _("%(occupation)s is not evaluated at the level %(level)s.")
-                % {"occupation": occupation.name, "level": level.name}
-            }
-        )
+    check_evaluated_at(occupation, level)
     if valid_to < valid_from:
         raise ValidationError({"valid_to": _("The end is before the start.")})
     renewal = institution.designations.filter(occupation=occupation, level=level).exists()
@@ -274,13 +269,7 @@ def register_evaluation_org(organisation: Organisation, *, type: str) -> Evaluat
 @transaction.atomic
 def file_occupation(evaluation_org: EvaluationOrg, occupation: Occupation, level: SkillLevel):
     """备案: the organisation may evaluate this occupation at this level."""
-    if not occupation.levels.filter(pk=level.pk).exists():
-        raise ValidationError(
-            {
-                "level": _("%(occupation)s is not evaluated at the level %(level)s.")
-                % {"occupation": occupation.name, "level": level.name}
-            }
-        )
+    check_evaluated_at(occupation, level)
     existing = Filing.objects.filter(
         evaluation_org=evaluation_org, occupation=occupation, level=level
     ).first()
@@ -350,13 +339,7 @@ def update_profile(institution: Institution, *, licence: str, address: str, capa
 
 @transaction.atomic
 def request_designation(institution: Institution, occupation: Occupation, level: SkillLevel):
-    if not occupation.levels.filter(pk=level.pk).exists():
-        raise ValidationError(
-            {
-                "level": _("%(occupation)s is not evaluated at the level %(level)s.")
-                % {"occupation": occupation.name, "level": level.name}
-            }
-        )
+    check_evaluated_at(occupation, level)
     pending = institution.requests.filter(occupation=occupation, level=level, state="pending")
     if pending.exists():
         raise ValidationError(_("The same request is already waiting for the bureau."))
