@@ -567,4 +567,5 @@ ZH = {
     "Unknown institution type: %(text)s": "未知机构类型：%(text)s",
     "No bureau in your scope has the region code “%(code)s”.": "您管辖范围内没有行政区划代码为“%(code)s”的人社部门。",
     "The bureau that supervises it": "负责监管的人社部门",
+    "“%(code)s” is not a valid unified social credit code.": "“%(code)s”不是有效的统一社会信用代码。",
 }

@@ -20,7 +20,10 @@ def test_service_write_records_actor_address_before_and_after(users, orgs):
     admin = users["admin"]
     with audit.audit_context(actor=admin, ip="10.1.2.3", request_id="req-0001-abcd"):
         org = services.create_organisation(
-            kind=OrgKind.INSTITUTION, name="测试培训学校", code="T-001", parent=orgs["city"]
+            kind=OrgKind.INSTITUTION,
+            name="测试培训学校",
+            code="52411400MJ0009001C",
+            parent=orgs["city"],
         )
         writes.update(org, name="测试职业培训学校")
     created, updated = entries_for(org).order_by("id")

@@ -129,3 +129,13 @@ def test_createuser_command(tmp_path):
             env, "createuser", "zhao", "--org", "999999", "--role", "reviewer", check=False
         )
         assert missing.returncode == 1 and "999999" in missing.stderr
+
+
+def test_an_institution_needs_a_valid_credit_code(orgs):
+    with audit.audit_context(), pytest.raises(ValidationError, match="code"):
+        services.create_organisation(
+            kind=OrgKind.INSTITUTION,
+            name="无码学校",
+            code="52411400MJ0000000X",
+            parent=orgs["city"],
+        )

@@ -76,11 +76,14 @@ def test_county_reviewer_sees_a_new_institution_of_the_county_but_not_of_another
         inside = services.create_organisation(
             kind=OrgKind.INSTITUTION,
             name="梁园区新设培训学校",
-            code="T-IN",
+            code="52411400MJ0009002F",
             parent=orgs["liangyuan"],
         )
         outside = services.create_organisation(
-            kind=OrgKind.INSTITUTION, name="睢阳区新设培训学校", code="T-OUT", parent=orgs["city"]
+            kind=OrgKind.INSTITUTION,
+            name="睢阳区新设培训学校",
+            code="52411400MJ0009003J",
+            parent=orgs["city"],
         )
     client = login("county_reviewer")
     assert client.get(f"/organisations/{inside.pk}/").status_code == 200

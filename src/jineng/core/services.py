@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from stdnum.cn import uscc
 
 from jineng.core import audit, writes
 from jineng.core.models import ApiToken, AuditAction, Organisation, User, UserRole
@@ -21,6 +22,11 @@ def create_organisation(
 ) -> Organisation:
     if kind != OrgKind.BUREAU and parent is None:
         raise ValidationError(_("Only a bureau can be at the top of the tree."))
+    if kind in {OrgKind.INSTITUTION, OrgKind.EVALUATION_ORG} and not uscc.is_valid(code):
+        # Institutions and evaluation organisations are known by their 统一社会信用代码.
+        raise ValidationError(
+            {"code": _("“%(code)s” is not a valid unified social credit code.") % {"code": code}}
+        )
     writes.ensure_can_write()
     org = Organisation(kind=kind, name=name, code=code, parent=parent, region_code=region_code)
     # The path needs the primary key: save once with a unique placeholder, then set it.
