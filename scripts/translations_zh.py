@@ -568,4 +568,8 @@ ZH = {
     "No bureau in your scope has the region code “%(code)s”.": "您管辖范围内没有行政区划代码为“%(code)s”的人社部门。",
     "The bureau that supervises it": "负责监管的人社部门",
     "“%(code)s” is not a valid unified social credit code.": "“%(code)s”不是有效的统一社会信用代码。",
+    "Inspected on": "检查日期",
+    "Result": "结果",
+    "Record the inspection": "登记年检",
+    "Choose the date and the result of the inspection.": "请选择年检日期和结果。",
 }

@@ -106,3 +106,27 @@ def test_admin_records_an_inspection_audited_and_cannot_rewrite_history(login, s
         ).status_code
         == 403
     )
+
+
+def test_a_reviewer_records_an_inspection_on_the_page(login, school):
+    reviewer = login("city_reviewer")
+    reviewer.post(
+        f"/institutions/{school.pk}/inspections/",
+        {"inspected_on": f"{YEAR}-10-20", "result": "rectify", "notes": "台账不全"},
+    )
+    inspection = school.inspections.get(year=YEAR)
+    assert (inspection.result, inspection.notes) == ("rectify", "台账不全")
+    again = reviewer.post(
+        f"/institutions/{school.pk}/inspections/",
+        {"inspected_on": f"{YEAR}-10-21", "result": "passed"},
+        follow=True,
+    )
+    assert "alert-danger" in again.content.decode()
+    staff = login("institution")
+    assert (
+        staff.post(
+            f"/institutions/{school.pk}/inspections/",
+            {"inspected_on": f"{YEAR}-10-22", "result": "passed"},
+        ).status_code
+        == 404
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("institutions/<int:pk>/profile/", views.update_profile, name="update-profile"),
     path("institutions/<int:pk>/requests/", views.request_designation, name="request"),
     path("institutions/<int:pk>/requests/<int:request_pk>/", views.answer_request, name="answer"),
+    path("institutions/<int:pk>/inspections/", views.record_inspection, name="inspect"),
     path("directory/", views.directory, name="directory"),
     path("evaluation-orgs/<int:pk>/", views.evaluation_org_detail, name="evaluation-org"),
 ]

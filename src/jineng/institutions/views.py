@@ -14,7 +14,13 @@ from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404
 from jineng.core.views import capability_required, page_of
 from jineng.institutions import selectors, services
-from jineng.institutions.models import TRANSITIONS, EvaluationOrg, Institution, InstitutionState
+from jineng.institutions.models import (
+    TRANSITIONS,
+    EvaluationOrg,
+    InspectionResult,
+    Institution,
+    InstitutionState,
+)
 
 
 @capability_required(Capability.VIEW_ORGANISATIONS)
@@ -57,6 +63,7 @@ def institution_detail(request, pk: int):
         teacher_rules=services.teacher_rules(institution, year),
         college=services.college_status(institution, year),
         inspections=institution.inspections.all(),
+        inspection_results=InspectionResult.choices,
     )
     return render(request, "institutions/detail.html", context)
 
@@ -216,4 +223,30 @@ def answer_request(request, pk: int, request_pk: int):
             valid_to=end,
         ),
     )
+    return redirect("institutions:detail", pk=pk)
+
+
+@capability_required(Capability.DESIGNATE_INSTITUTIONS, missing_is_404=True)
+@require_POST
+def record_inspection(request, pk: int):
+    institution = get_scoped_or_404(request.user, Institution.objects.all(), pk=pk)
+    try:
+        inspected_on = date.fromisoformat(request.POST.get("inspected_on", ""))
+    except ValueError:
+        inspected_on = None
+    result = request.POST.get("result", "")
+    if inspected_on is None or result not in InspectionResult.values:
+        messages.error(request, _("Choose the date and the result of the inspection."))
+    else:
+        _after(
+            request,
+            institution,
+            lambda: services.record_inspection(
+                institution,
+                year=inspected_on.year,
+                inspected_on=inspected_on,
+                result=result,
+                notes=request.POST.get("notes", ""),
+            ),
+        )
     return redirect("institutions:detail", pk=pk)
