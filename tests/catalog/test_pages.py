@@ -152,3 +152,22 @@ def test_a_failed_import_can_be_run_again(login, django_capture_on_commit_callba
     assert again.status_code == 302 and page.status_code == 200
     job.refresh_from_db()
     assert job.status == "done" and job.report["rejected"] == 1
+
+
+def test_the_end_of_an_import_job_is_audited(login, django_capture_on_commit_callbacks):
+    from jineng.core.models import AuditEntry, ImportJob
+
+    client = login("admin")
+    upload(
+        client,
+        "regions",
+        "regions-import.ods",
+        (DATA / "regions-import.ods").read_bytes(),
+        django_capture_on_commit_callbacks,
+    )
+    job = ImportJob.objects.latest("id")
+    entry = AuditEntry.objects.filter(
+        object_type="core.importjob", object_id=str(job.pk), action="update"
+    ).latest("id")
+    assert entry.after["status"] == "done" and entry.after["rejected"] == 1
+    assert entry.actor_label == "admin"

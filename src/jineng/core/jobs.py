@@ -18,7 +18,7 @@ from jineng.core.imports import (
     run_import,
     write_error_report,
 )
-from jineng.core.models import ImportJob, ImportStatus
+from jineng.core.models import AuditAction, ImportJob, ImportStatus
 from jineng.core.roles import has_capability
 
 OPTION_NAMES = ("dry_run", "all_or_nothing", "update")
@@ -82,19 +82,25 @@ def run_job(job: ImportJob) -> ImportJob:
             )
         except ImportFileError as problem:
             return _finish(job, ImportStatus.FAILED, message=str(problem))
-    errors = crypto.encrypt_bytes(write_error_report(report), "import-errors")
-    summary = {
-        **report.as_dict(),
-        "summary": report.summary(),
-        "rejected_rows": [[r.row, r.column, r.message] for r in report.rejected],
-    }
-    return _finish(job, ImportStatus.DONE, report=summary, error_report=errors,
-                   rows_read=report.rows)  # fmt: skip
+        errors = crypto.encrypt_bytes(write_error_report(report), "import-errors")
+        summary = {
+            **report.as_dict(),
+            "summary": report.summary(),
+            "rejected_rows": [[r.row, r.column, r.message] for r in report.rejected],
+        }
+        return _finish(
+            job, ImportStatus.DONE, report=summary, error_report=errors, rows_read=report.rows
+        )
 
 
 def _finish(job: ImportJob, status: str, **values) -> ImportJob:
+    """Progress updates are bookkeeping; the end of a job is a fact, and goes to the audit log."""
     ImportJob.objects.filter(pk=job.pk).update(status=status, finished_at=timezone.now(), **values)
     job.refresh_from_db()
+    counts = job.report and {k: job.report[k] for k in ("rows", "created", "updated", "rejected")}
+    audit.record(
+        AuditAction.UPDATE, job, after={"status": status, **(counts or {})}, message=job.message
+    )
     return job
 
 
