@@ -14,8 +14,10 @@ from .decision import GRANTED, REFUSED, Decision, RuleCheck
 from .engine import (
     check_attendance,
     check_college_training,
+    check_commitment_allowed,
     check_evaluation_deadline,
     check_teacher_rules,
+    decide_completion,
     decide_employment_batch,
     decide_employment_subsidy,
     decide_enrolment,
@@ -28,6 +30,7 @@ from .engine import (
 from .errors import AmbiguousPacks, PackError, PolicyError, RuleMissing
 from .pack import PackRow, PolicyPack, gbt2260_ancestors, load_pack, load_packs, select_pack
 from .records import (
+    CompletionCase,
     EmploymentLine,
     EnrolmentRequest,
     EvaluationLine,
@@ -42,6 +45,7 @@ __all__ = [
     "GRANTED",
     "REFUSED",
     "AmbiguousPacks",
+    "CompletionCase",
     "CalendarDataError",
     "Decision",
     "EmploymentLine",
@@ -61,11 +65,13 @@ __all__ = [
     "VoucherRequest",
     "WorkingCalendar",
     "check_attendance",
+    "check_commitment_allowed",
     "check_college_training",
     "check_evaluation_deadline",
     "check_teacher_rules",
     "decide_employment_batch",
     "decide_employment_subsidy",
+    "decide_completion",
     "decide_enrolment",
     "decide_evaluation_subsidy",
     "decide_training_batch",

@@ -39,6 +39,14 @@ class CertificateKind(StrEnum):
     TRAINING_COMPLETION = "training_completion"  # 培训合格证书
 
 
+class CommitmentReason(StrEnum):
+    """Kinds of training that may run under the commitment regime (承诺制, 004 §五(二))."""
+
+    LARGE_ENTERPRISE = "large_enterprise"  # 大型企业培训
+    PRE_JOB = "pre_job"  # 岗前培训
+    CROSS_PROVINCE = "cross_province"  # 跨省开展的劳务输出培训
+
+
 class SubsidyType(StrEnum):
     TRAINING = "training"  # 职业培训补贴
     EVALUATION = "evaluation"  # 职业技能评价补贴

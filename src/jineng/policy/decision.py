@@ -24,6 +24,7 @@ VOUCHER_ISSUE = "voucher_issue"
 ENROLMENT = "enrolment"
 TEACHER_RULES = "teacher_rules"  # 000 §三(七)
 COLLEGE_TRAINING = "college_training"  # 000 §二(二)
+CLASS_COMPLETION = "completion"  # 结业
 
 
 def yuan(amount: Decimal) -> Decimal:

@@ -20,6 +20,7 @@ from typing import Any
 from . import labels
 from .codes import LEVEL_RANKS, CertificateKind, SubsidyType
 from .decision import (
+    CLASS_COMPLETION,
     COLLEGE_TRAINING,
     EMPLOYMENT_SUBSIDY,
     ENROLMENT,
@@ -37,6 +38,7 @@ from .decision import (
 from .messages import check, claim_list, names
 from .pack import Limit, PolicyPack
 from .records import (
+    CompletionCase,
     EmploymentLine,
     EnrolmentRequest,
     EvaluationLine,
@@ -782,19 +784,27 @@ def notice_ends_on(
     return (working_calendar or default_calendar()).add_workdays(published_on, days)
 
 
-def check_attendance(pack: PolicyPack, attended: int, scheduled: int) -> RuleCheck:
-    """Completion (结业) needs the pack's attendance share; RuleMissing if the pack has none."""
-    if scheduled <= 0 or not 0 <= attended <= scheduled:
+def check_attendance(
+    pack: PolicyPack, attended: int, scheduled: int, *, commitment: bool = False
+) -> RuleCheck:
+    """Completion (结业) needs the pack's attendance share: under commitment (承诺制, 004 §五(二))
+    the share the pack sets for such classes. A pack that states none refuses, with that reason."""
+    if not 0 <= attended <= scheduled:
         raise ValueError(f"attended {attended} of {scheduled} sessions is not possible")
-    key = "procedure.attendance_min_ratio"
-    minimum = pack.require(key).value
-    ratio = Decimal(attended) / Decimal(scheduled)
-    evidence = {
+    key = "commitment.attendance_min_ratio" if commitment else "procedure.attendance_min_ratio"
+    minimum = pack.value(key)
+    evidence: dict[str, Any] = {
         "attended": attended,
         "scheduled": scheduled,
-        "minimum": str(minimum),
+        "rule": key,
+        "minimum": None if minimum is None else str(minimum),
         **cite_evidence(pack, key),
     }
+    if minimum is None:
+        return check("procedure.attendance", False, evidence, "not_stated")
+    if scheduled == 0:
+        return check("procedure.attendance", False, evidence, "no_sessions")
+    ratio = Decimal(attended) / Decimal(scheduled)
     return check(
         "procedure.attendance",
         ratio >= minimum,
@@ -804,6 +814,45 @@ def check_attendance(pack: PolicyPack, attended: int, scheduled: int) -> RuleChe
         ratio=f"{ratio:.0%}",
         minimum=f"{minimum:.0%}",
     )
+
+
+def check_commitment_allowed(pack: PolicyPack, reason: str) -> RuleCheck:
+    """004 §五(二): large-enterprise, pre-job and cross-province training may run under
+    commitment (承诺制), as the local bureau rules; the pack lists which."""
+    key = "commitment.allowed_for"
+    allowed = pack.value(key, ())
+    evidence = {"reason": reason, "allowed_for": list(allowed), **cite_evidence(pack, key)}
+    reason_zh, reason_en = labels.COMMITMENT_REASON.get(reason, (reason, reason))
+    return check(
+        "commitment.allowed",
+        reason in allowed,
+        evidence,
+        reason_zh=reason_zh,
+        reason_en=reason_en,
+    )
+
+
+def decide_completion(pack: PolicyPack, case: CompletionCase) -> Decision:
+    """结业: attendance at least the pack's share and the assessment passed; a class under
+    commitment also needs the commitment allowed and signed (004 §五(二))."""
+    checks = [
+        check_attendance(
+            pack, case.attended, case.scheduled, commitment=case.commitment_reason is not None
+        ),
+        _assessment_check(case.assessment_passed),
+    ]
+    if case.commitment_reason is not None:
+        checks.append(check_commitment_allowed(pack, case.commitment_reason))
+        signed = case.commitment_signed
+        checks.append(check("commitment.signed", signed, {"signed": signed}))
+    return _finish(pack, CLASS_COMPLETION, case.person_key, checks, ZERO)
+
+
+def _assessment_check(passed: bool | None) -> RuleCheck:
+    evidence = {"assessment_passed": passed}
+    if passed is None:
+        return check("completion.assessment", False, evidence, "missing")
+    return check("completion.assessment", passed, evidence)
 
 
 # --- institutions: teachers (000 §三(七)) and colleges (000 §二(二)) -----------------------

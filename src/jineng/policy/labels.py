@@ -6,7 +6,14 @@ fixed names the policy engine prints when it explains a rule or a decision.
 
 from __future__ import annotations
 
-from .codes import CertificateKind, InstitutionType, PersonCategory, SubsidyType, TrainingType
+from .codes import (
+    CertificateKind,
+    CommitmentReason,
+    InstitutionType,
+    PersonCategory,
+    SubsidyType,
+    TrainingType,
+)
 
 CATEGORY = {
     PersonCategory.POVERTY_MONITORING: (
@@ -41,6 +48,15 @@ TRAINING_TYPE = {
     TrainingType.APPRENTICESHIP: ("企业新型学徒制培训", "enterprise apprenticeship"),
     TrainingType.PRE_EMPLOYMENT: ("劳动预备制培训", "pre-employment training"),
     TrainingType.SPECIAL_ABILITY: ("专项能力培训", "special ability training"),
+}
+
+COMMITMENT_REASON = {
+    CommitmentReason.LARGE_ENTERPRISE: ("大型企业培训", "training by a large enterprise"),
+    CommitmentReason.PRE_JOB: ("岗前培训", "pre-job training"),
+    CommitmentReason.CROSS_PROVINCE: (
+        "跨省劳务输出培训",
+        "training for cross-province labour export",
+    ),
 }
 
 CERTIFICATE_KIND = {

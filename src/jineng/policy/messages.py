@@ -271,6 +271,27 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "the person-times rule does not apply: {type_en} is not counted as a vocational college "
         "({types_en}) ({cite_en})",
     ),
+    "procedure.attendance:not_stated": (
+        "本政策未规定结业所需出勤率，无法认定结业",
+        "this pack states no attendance needed for completion, so completion cannot be decided",
+    ),
+    "procedure.attendance:no_sessions": (
+        "培训班没有课次，无法计算出勤率",
+        "the class has no sessions, so attendance cannot be counted",
+    ),
+    "completion.assessment:pass": ("结业考核合格", "passed the final assessment"),
+    "completion.assessment:fail": ("结业考核不合格", "failed the final assessment"),
+    "completion.assessment:missing": ("尚未登记结业考核结果", "no assessment result recorded"),
+    "commitment.allowed:pass": (
+        "{reason_zh}可实行承诺制（{cite_zh}）",
+        "{reason_en} may run under commitment ({cite_en})",
+    ),
+    "commitment.allowed:fail": (
+        "本政策未允许{reason_zh}实行承诺制（{cite_zh}）",
+        "this pack does not allow {reason_en} to run under commitment ({cite_en})",
+    ),
+    "commitment.signed:pass": ("已上传签署的承诺书", "the signed commitment is on file"),
+    "commitment.signed:fail": ("未上传签署的承诺书", "no signed commitment is on file"),
 }
 
 

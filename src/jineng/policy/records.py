@@ -165,6 +165,20 @@ class EnrolmentRequest:
         _level(self.level)
 
 
+@dataclass(frozen=True, slots=True)
+class CompletionCase:
+    """One trainee at the end of a class (结业): sessions attended of those scheduled, the
+    assessment result (None while not recorded) and, for a class under commitment (承诺制),
+    its reason and whether the signed commitment is on file."""
+
+    person_key: str
+    attended: int
+    scheduled: int
+    assessment_passed: bool | None
+    commitment_reason: str | None = None
+    commitment_signed: bool = False
+
+
 def institution_type_code(value: str) -> None:
     if value not in INSTITUTION_TYPE_CODES:
         raise ValueError(

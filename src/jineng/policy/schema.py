@@ -527,6 +527,28 @@ SECTIONS: tuple[SectionSpec, ...] = (
             ),
         ),
     ),
+    SectionSpec(
+        "commitment",
+        "承诺制培训",
+        "Training under commitment (承诺制)",
+        (
+            FieldSpec(
+                "allowed_for",
+                CodeList(labels.COMMITMENT_REASON, "commitment reason"),
+                "",
+                "可实行承诺制的培训",
+                "training that may run under commitment",
+            ),
+            FieldSpec(
+                "attendance_min_ratio",
+                Ratio(),
+                "ratio",
+                "承诺制培训结业所需最低出勤率",
+                "attendance needed for completion under commitment",
+                required=False,
+            ),
+        ),
+    ),
 )
 
 SECTION_BY_PATH = {section.path: section for section in SECTIONS}
