@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "jineng.catalog",
     "jineng.people",
     "jineng.institutions",
+    "jineng.training",
 ]
 
 MIDDLEWARE = [

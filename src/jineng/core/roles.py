@@ -53,6 +53,9 @@ class Capability(models.TextChoices):
     DESIGNATE_INSTITUTIONS = "institutions.designate", _("Designate and supervise institutions")
     IMPORT_TEACHERS = "teachers.import", _("Import teachers")
     KEEP_INSTITUTION = "institutions.keep", _("Keep an institution's profile and requests")
+    VIEW_CLASSES = "classes.view", _("View training classes")
+    RUN_CLASSES = "classes.run", _("Open and run training classes")
+    REVIEW_CLASSES = "classes.review", _("Review training classes")
 
 
 CAPABILITIES: dict[str, set[str]] = {
@@ -81,6 +84,14 @@ CAPABILITIES: dict[str, set[str]] = {
     Capability.DESIGNATE_INSTITUTIONS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
     Capability.IMPORT_TEACHERS: {Role.INSTITUTION_STAFF, Role.REVIEWER, Role.SYSTEM_ADMIN},
     Capability.KEEP_INSTITUTION: {Role.INSTITUTION_STAFF, Role.SYSTEM_ADMIN},
+    Capability.VIEW_CLASSES: {
+        Role.INSTITUTION_STAFF,
+        Role.REVIEWER,
+        Role.FINANCE_AUDIT,
+        Role.SYSTEM_ADMIN,
+    },
+    Capability.RUN_CLASSES: {Role.INSTITUTION_STAFF, Role.SYSTEM_ADMIN},
+    Capability.REVIEW_CLASSES: {Role.REVIEWER, Role.SYSTEM_ADMIN},
 }
 
 

@@ -1,0 +1,374 @@
+"""Training classes (培训班): the opening application (开班申请, 004 §四(三)) with its timetable,
+teachers and roster, the bureau's review, enrolment, sessions, attendance (考勤) and completion
+(结业). States change only through training.services, which follows TRANSITIONS.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jineng.core.scope import ScopeSpec
+
+
+class ClassState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+    IN_PROGRESS = "in_progress", _("in progress")
+    COMPLETED = "completed", _("completed")
+    CLOSED = "closed", _("closed")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+# The one place that says which changes of state exist; services refuse any other.
+TRANSITIONS: dict[str, set[str]] = {
+    ClassState.DRAFT: {ClassState.SUBMITTED, ClassState.WITHDRAWN},
+    ClassState.SUBMITTED: {ClassState.APPROVED, ClassState.REJECTED, ClassState.WITHDRAWN},
+    ClassState.REJECTED: {ClassState.DRAFT, ClassState.WITHDRAWN},  # revised, then resubmitted
+    ClassState.APPROVED: {ClassState.IN_PROGRESS, ClassState.WITHDRAWN, ClassState.CANCELLED},
+    ClassState.IN_PROGRESS: {ClassState.COMPLETED, ClassState.CANCELLED},
+    ClassState.COMPLETED: {ClassState.CLOSED},
+    ClassState.CLOSED: set(),
+    ClassState.WITHDRAWN: set(),
+    ClassState.CANCELLED: set(),
+}
+# Who makes each change: the institution runs its class, the bureau reviews and closes it.
+BUREAU_STATES = {ClassState.APPROVED, ClassState.REJECTED, ClassState.CANCELLED, ClassState.CLOSED}
+# States in which the class and its roster may still be edited by the institution.
+EDITABLE_STATES = {ClassState.DRAFT, ClassState.REJECTED}
+# States of a class that is (or will be) running: its trainees are taken for that time.
+ACTIVE_STATES = {
+    ClassState.DRAFT,
+    ClassState.SUBMITTED,
+    ClassState.REJECTED,
+    ClassState.APPROVED,
+    ClassState.IN_PROGRESS,
+}
+
+CLASS_SCOPE = ScopeSpec(org_paths=("training_class__institution__organisation__path",))
+
+
+class CommitmentReason(models.TextChoices):
+    """承诺制 (004 §五(二)); the codes are jineng.policy.codes.CommitmentReason."""
+
+    LARGE_ENTERPRISE = "large_enterprise", _("Large-enterprise training")
+    PRE_JOB = "pre_job", _("Pre-job training")
+    CROSS_PROVINCE = "cross_province", _("Cross-province labour export training")
+
+
+class TrainingClass(models.Model):
+    institution = models.ForeignKey(
+        "institutions.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="classes",
+    )
+    code = models.CharField(_("class number"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    occupation = models.ForeignKey(
+        "catalog.Occupation", verbose_name=_("occupation"), on_delete=models.PROTECT
+    )
+    level = models.ForeignKey(
+        "catalog.SkillLevel", verbose_name=_("level"), on_delete=models.PROTECT
+    )
+    training_type = models.ForeignKey(
+        "catalog.TrainingType", verbose_name=_("training type"), on_delete=models.PROTECT
+    )
+    fund_channel = models.ForeignKey(
+        "catalog.FundChannel", verbose_name=_("fund channel"), on_delete=models.PROTECT
+    )
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    venue = models.CharField(_("venue"), max_length=200)
+    capacity = models.PositiveIntegerField(_("capacity"))
+    assessment_plan = models.TextField(_("assessment plan"), blank=True)
+    teachers = models.ManyToManyField(
+        "institutions.Teacher", verbose_name=_("teachers"), blank=True, related_name="classes"
+    )
+    commitment_reason = models.CharField(
+        _("under commitment (承诺制)"),
+        max_length=20,
+        choices=CommitmentReason.choices,
+        blank=True,
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=ClassState.choices, default=ClassState.DRAFT
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    scope = ScopeSpec(org_paths=("institution__organisation__path",))
+
+    class Meta:
+        verbose_name = _("training class")
+        verbose_name_plural = _("training classes")
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["state", "start_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="class_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class ClassStateChange(models.Model):
+    """The history of a class: every change of state, who made it, when and why."""
+
+    training_class = models.ForeignKey(
+        TrainingClass, on_delete=models.CASCADE, related_name="changes"
+    )
+    from_state = models.CharField(_("from"), max_length=12, choices=ClassState.choices)
+    to_state = models.CharField(_("to"), max_length=12, choices=ClassState.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    scope = CLASS_SCOPE
+
+    class Meta:
+        verbose_name = _("class state change")
+        verbose_name_plural = _("class state changes")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
+
+
+class Commitment(models.Model):
+    """The signed commitment (承诺书) of a class under commitment, kept as uploaded."""
+
+    training_class = models.OneToOneField(
+        TrainingClass, on_delete=models.CASCADE, related_name="commitment"
+    )
+    filename = models.CharField(_("file"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    content = models.BinaryField(editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    scope = CLASS_SCOPE
+    audit_exclude = frozenset({"content"})
+
+    class Meta:
+        verbose_name = _("signed commitment")
+        verbose_name_plural = _("signed commitments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Session(models.Model):
+    """课次: one scheduled session of a class, with its teacher."""
+
+    training_class = models.ForeignKey(
+        TrainingClass, on_delete=models.CASCADE, related_name="sessions"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    topic = models.CharField(_("topic"), max_length=200)
+    teacher = models.ForeignKey(
+        "institutions.Teacher",
+        verbose_name=_("teacher"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+
+    scope = CLASS_SCOPE
+
+    # Check-in opens this long before a session starts, check-out closes this long after it ends.
+    GRACE = timedelta(minutes=30)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["starts_at", "ends_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M} {self.topic}"
+
+    def window(self, direction: str):
+        """The times in which a check-in (or check-out) counts for this session."""
+        if direction == Direction.IN:
+            return self.starts_at - self.GRACE, self.ends_at
+        return self.starts_at, self.ends_at + self.GRACE
+
+
+class EnrollmentState(models.TextChoices):
+    ENROLLED = "enrolled", _("enrolled")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    COMPLETED = "completed", _("completed")
+    NOT_COMPLETED = "not_completed", _("not completed")
+
+
+class Enrollment(models.Model):
+    """学员: a person in a class, with the eligibility decided at enrolment and the outcome."""
+
+    training_class = models.ForeignKey(
+        TrainingClass, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=14,
+        choices=EnrollmentState.choices,
+        default=EnrollmentState.ENROLLED,
+    )
+    eligible = models.BooleanField(_("eligible for subsidy"))
+    eligibility = models.ForeignKey(
+        "catalog.DecisionRecord",
+        verbose_name=_("eligibility decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assessment_passed = models.BooleanField(_("assessment passed"), null=True, blank=True)
+    completion = models.ForeignKey(
+        "catalog.DecisionRecord",
+        verbose_name=_("completion decision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    enrolled_at = models.DateTimeField(_("enrolled at"), default=timezone.now)
+    # The electronic voucher redeemed at enrolment (电子培训券, 002 §四(五)3) lands with the
+    # voucher issue; services.enrol takes it through its `voucher` hook.
+
+    scope = ScopeSpec(
+        org_paths=("training_class__institution__organisation__path",), owner="person__user"
+    )
+
+    class Meta:
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        ordering = ["person__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training_class", "person"], name="uniq_enrollment_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.training_class.code}"
+
+
+class Device(models.Model):
+    """An attendance terminal of an institution, authenticated by its own token."""
+
+    institution = models.ForeignKey(
+        "institutions.Institution", on_delete=models.CASCADE, related_name="devices"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hint = models.CharField(_("token"), max_length=12, editable=False)  # first characters
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+
+    scope = ScopeSpec(org_paths=("institution__organisation__path",))
+    audit_exclude = frozenset({"token_hash", "last_seen_at"})
+
+    class Meta:
+        verbose_name = _("attendance device")
+        verbose_name_plural = _("attendance devices")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Direction(models.TextChoices):
+    IN = "in", _("check-in")
+    OUT = "out", _("check-out")
+
+
+class Flag(models.TextChoices):
+    NONE = "", _("none")
+    OUTSIDE_WINDOW = "outside_window", _("outside the session's time")
+    DEVICE_CLOCK = "device_clock", _("device clock ahead of the server")
+
+
+class Verification(models.TextChoices):
+    """Face verification (人脸识别考勤, 000 §三(八)) plugs in later; until then its honest value."""
+
+    NOT_CONFIGURED = "not_configured", _("not configured")
+    PASSED = "passed", _("passed")
+    FAILED = "failed", _("failed")
+
+
+class CheckIn(models.Model):
+    """考勤: one check-in or check-out event, as the device (or a person on the page) sent it.
+
+    Events are kept as they came: an event outside the session's window is stored and flagged,
+    never dropped; the device's clock and the server's are both kept. (device, event_id) makes a
+    resent event a no-op.
+    """
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="checkins")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    is_teacher = models.BooleanField(_("teacher"), default=False)
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    device = models.ForeignKey(
+        Device, on_delete=models.PROTECT, null=True, blank=True, related_name="checkins"
+    )
+    event_id = models.CharField(_("event id"), max_length=64)
+    device_time = models.DateTimeField(_("device time"))
+    server_time = models.DateTimeField(_("server time"), default=timezone.now)
+    in_window = models.BooleanField(_("within the session's time"))
+    flag = models.CharField(_("flag"), max_length=16, choices=Flag.choices, blank=True)
+    photo_ref = models.CharField(_("photo"), max_length=200, blank=True)
+    verification = models.CharField(
+        _("face verification"),
+        max_length=16,
+        choices=Verification.choices,
+        default=Verification.NOT_CONFIGURED,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    scope = ScopeSpec(org_paths=("session__training_class__institution__organisation__path",))
+
+    class Meta:
+        verbose_name = _("attendance event")
+        verbose_name_plural = _("attendance events")
+        ordering = ["session", "device_time", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["device", "event_id"], name="uniq_device_event")
+        ]
+        indexes = [models.Index(fields=["session", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.direction} {self.device_time:%Y-%m-%d %H:%M}"

@@ -1,0 +1,721 @@
+"""Training classes: every change through here, checked, audited, on the trainees' ledgers.
+
+The opening application (开班申请, 004 §四(三)) is drafted by a designated institution, submitted,
+and approved or rejected by the bureau; the class then runs, records attendance and completes
+(结业) when its end date has passed and every trainee is decided by the policy pack.
+"""
+
+import hashlib
+import secrets
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jineng.catalog.packs import pack_for, record_decision
+from jineng.core import audit, writes
+from jineng.core.i18n import language
+from jineng.core.roles import Capability, has_capability
+from jineng.institutions.models import Engagement, Institution, InstitutionState, Teacher
+from jineng.people import ledger
+from jineng.people.models import Person
+from jineng.people.selectors import categories_on
+from jineng.policy import (
+    CompletionCase,
+    EnrolmentRequest,
+    check_commitment_allowed,
+    decide_completion,
+    decide_enrolment,
+)
+from jineng.training.models import (
+    ACTIVE_STATES,
+    BUREAU_STATES,
+    EDITABLE_STATES,
+    TRANSITIONS,
+    CheckIn,
+    ClassState,
+    ClassStateChange,
+    Commitment,
+    Device,
+    Direction,
+    Enrollment,
+    EnrollmentState,
+    Flag,
+    Session,
+    TrainingClass,
+)
+
+MAX_COMMITMENT_BYTES = 10 * 1024 * 1024
+# A device clock this far ahead of the server is flagged (offline batches come later, never early).
+CLOCK_TOLERANCE = timedelta(minutes=5)
+# Changes that need a reason, shown to the institution or written in the history.
+REASON_NEEDED = {ClassState.REJECTED, ClassState.WITHDRAWN, ClassState.CANCELLED}
+
+
+def _actor():
+    return audit.current().acting_user()
+
+
+def _require(capability: str, message: str) -> None:
+    user = _actor()
+    if user is not None and not has_capability(user, capability):
+        raise PermissionDenied(message)
+
+
+def _reasons(decision) -> str:
+    return "; ".join(decision.reasons("zh" if language() == "zh" else "en"))
+
+
+# --- the class and its application ----------------------------------------------------------
+
+CLASS_FIELDS = (
+    "name", "occupation", "level", "training_type", "fund_channel", "start_date", "end_date",
+    "venue", "capacity", "assessment_plan", "commitment_reason",
+)  # fmt: skip
+
+
+def _next_code(institution: Institution, year: int) -> str:
+    """Class numbers: year, institution, running number (2026-0012-003)."""
+    prefix = f"{year}-{institution.pk:04d}-"
+    taken = TrainingClass.objects.filter(code__startswith=prefix).count()
+    return f"{prefix}{taken + 1:03d}"
+
+
+@transaction.atomic
+def create_class(institution: Institution, **values) -> TrainingClass:
+    """A draft opening application; it is checked in full when submitted."""
+    _require(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
+    _check_fields(values)
+    Institution.objects.select_for_update().get(pk=institution.pk)  # one number at a time
+    start = values.get("start_date") or timezone.localdate()
+    training_class = TrainingClass(
+        institution=institution, code=_next_code(institution, start.year), **values
+    )
+    _check_dates(training_class)
+    return writes.create(training_class)
+
+
+@transaction.atomic
+def update_class(training_class: TrainingClass, **values) -> TrainingClass:
+    _require(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
+    training_class = _locked(training_class)
+    _check_editable(training_class)
+    _check_fields(values)
+    for name, value in values.items():
+        setattr(training_class, name, value)
+    _check_dates(training_class)
+    return writes.update(training_class, **values)
+
+
+def _check_fields(values: dict) -> None:
+    unknown = sorted(set(values) - set(CLASS_FIELDS))
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(names)s") % {"names": ", ".join(unknown)})
+
+
+def _locked(training_class: TrainingClass) -> TrainingClass:
+    return TrainingClass.objects.select_for_update().get(pk=training_class.pk)
+
+
+def _check_editable(training_class: TrainingClass) -> None:
+    if training_class.state not in EDITABLE_STATES:
+        raise ValidationError(
+            _("A class that is “%(state)s” can no longer be changed.")
+            % {"state": training_class.get_state_display()}
+        )
+
+
+def _check_dates(training_class: TrainingClass) -> None:
+    start, end = training_class.start_date, training_class.end_date
+    if start and end and end < start:
+        raise ValidationError({"end_date": _("The end is before the start.")})
+
+
+def check_designated(training_class: TrainingClass) -> None:
+    """A class only for an occupation and level the institution is designated for (定点),
+    over its whole period, while the institution is designated."""
+    institution = training_class.institution
+    if institution.state != InstitutionState.DESIGNATED:
+        raise ValidationError(
+            _("The institution is “%(state)s”: only a designated institution opens classes.")
+            % {"state": institution.get_state_display()}
+        )
+    covering = institution.designations.filter(
+        occupation=training_class.occupation_id,
+        level=training_class.level_id,
+        valid_from__lte=training_class.start_date,
+        valid_to__gte=training_class.end_date,
+    )
+    if not covering.exists():
+        raise ValidationError(
+            _("The institution is not designated for %(occupation)s at %(level)s from %(start)s "
+              "to %(end)s.")
+            % {
+                "occupation": training_class.occupation.name,
+                "level": training_class.level.name,
+                "start": training_class.start_date,
+                "end": training_class.end_date,
+            }
+        )  # fmt: skip
+
+
+def _pack(training_class: TrainingClass, on_date: date):
+    region = training_class.institution.organisation.region_code
+    found = pack_for(region, on_date) if region else None
+    if found is None:
+        raise ValidationError(
+            _("No policy pack covers region %(region)s on %(date)s.")
+            % {"region": region or "—", "date": on_date}
+        )
+    return found
+
+
+def check_application(training_class: TrainingClass) -> None:
+    """Everything an opening application needs before the bureau sees it (004 §四(三))."""
+    check_designated(training_class)
+    problems = []
+    if not training_class.sessions.exists():
+        problems.append(_("The timetable has no session."))
+    if not training_class.teachers.exists():
+        problems.append(_("The class has no teacher."))
+    if not training_class.assessment_plan.strip():
+        problems.append(_("The assessment plan is empty."))
+    enrolled = training_class.enrollments.filter(state=EnrollmentState.ENROLLED).count()
+    if enrolled == 0:
+        problems.append(_("The roster is empty."))
+    if enrolled > training_class.capacity:
+        problems.append(_("The roster is larger than the capacity."))
+    outside = training_class.sessions.filter(
+        Q(starts_at__date__lt=training_class.start_date)
+        | Q(ends_at__date__gt=training_class.end_date)
+    )
+    if outside.exists():
+        problems.append(_("A session lies outside the class's dates."))
+    if training_class.commitment_reason:
+        problems += _commitment_problems(training_class)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _commitment_problems(training_class: TrainingClass) -> list[str]:
+    """承诺制 (004 §五(二)): allowed by the pack for this kind of training, commitment signed."""
+    _version, pack = _pack(training_class, training_class.start_date)
+    allowed = check_commitment_allowed(pack, training_class.commitment_reason)
+    problems = [] if allowed.passed else [getattr(allowed, f"message_{language()}")]
+    if not Commitment.objects.filter(training_class=training_class).exists():
+        problems.append(_("Upload the signed commitment (承诺书)."))
+    return problems
+
+
+@transaction.atomic
+def attach_commitment(training_class: TrainingClass, *, filename: str, content: bytes,
+                      content_type: str) -> Commitment:  # fmt: skip
+    """Store the signed commitment (承诺书) of a class under commitment, replacing a draft's."""
+    _require(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
+    training_class = _locked(training_class)
+    _check_editable(training_class)
+    if not training_class.commitment_reason:
+        raise ValidationError(_("This class is not under commitment."))
+    if not content or len(content) > MAX_COMMITMENT_BYTES:
+        raise ValidationError(_("The commitment must be a file of at most 10 MB."))
+    existing = Commitment.objects.filter(training_class=training_class).first()
+    if existing is not None:
+        writes.delete(existing)
+    return writes.create(
+        Commitment(
+            training_class=training_class, filename=filename[:200],
+            content_type=content_type[:100] or "application/octet-stream", content=content,
+            sha256=hashlib.sha256(content).hexdigest(), uploaded_by=_actor(),
+        ),
+        validate=False,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def set_teachers(training_class: TrainingClass, teachers: list[Teacher]) -> None:
+    """Teachers come from the institution's pool: engaged by it in the class's year."""
+    _require(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
+    training_class = _locked(training_class)
+    _check_editable(training_class)
+    year = training_class.start_date.year
+    engaged = set(
+        Engagement.objects.filter(
+            institution=training_class.institution, year=year, teacher__in=teachers
+        ).values_list("teacher_id", flat=True)
+    )
+    strangers = [str(t) for t in teachers if t.pk not in engaged]
+    if strangers:
+        raise ValidationError(
+            _("Not a teacher of the institution in %(year)s: %(names)s")
+            % {"year": year, "names": "、".join(strangers)}
+        )
+    before = sorted(training_class.teachers.values_list("pk", flat=True))
+    training_class.teachers.set(teachers)
+    after = sorted(t.pk for t in teachers)
+    if before != after:
+        audit.record("update", training_class, before={"teachers": before},
+                     after={"teachers": after})  # fmt: skip
+
+
+# --- state changes ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def change_state(training_class: TrainingClass, to_state: str, *, reason: str = ""):
+    """Move a class along TRANSITIONS: the bureau approves, rejects, cancels and closes; the
+    institution submits, withdraws, revises and starts. Completion goes through complete()."""
+    training_class = _locked(training_class)
+    current = ClassState(training_class.state)
+    if to_state not in TRANSITIONS[current] or to_state == ClassState.COMPLETED:
+        raise ValidationError(
+            _("A class that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": current.label, "to": ClassState(to_state).label}
+        )
+    if to_state in BUREAU_STATES:
+        _require(
+            Capability.REVIEW_CLASSES, _("Only the bureau reviews, cancels or closes classes.")
+        )
+    else:
+        _require(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
+    if to_state in REASON_NEEDED and not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the change.")})
+    _check_preconditions(training_class, to_state)
+    return _move(training_class, to_state, reason)
+
+
+def _check_preconditions(training_class: TrainingClass, to_state: str) -> None:
+    if to_state in {ClassState.SUBMITTED, ClassState.APPROVED}:
+        check_application(training_class)
+    if to_state == ClassState.IN_PROGRESS and timezone.localdate() < training_class.start_date:
+        raise ValidationError(
+            _("The class starts on %(date)s.") % {"date": training_class.start_date}
+        )
+
+
+def _move(training_class: TrainingClass, to_state: str, reason: str = "") -> ClassStateChange:
+    change = writes.create(
+        ClassStateChange(
+            training_class=training_class,
+            from_state=training_class.state,
+            to_state=to_state,
+            reason=reason.strip(),
+            by=_actor(),
+        )
+    )
+    writes.update(training_class, state=to_state)
+    return change
+
+
+def submit(training_class, reason: str = ""):
+    return change_state(training_class, ClassState.SUBMITTED, reason=reason)
+
+
+def approve(training_class, reason: str = ""):
+    return change_state(training_class, ClassState.APPROVED, reason=reason)
+
+
+def reject(training_class, reason: str):
+    return change_state(training_class, ClassState.REJECTED, reason=reason)
+
+
+def review_many(classes, *, approve_them: bool, reason: str = "") -> dict[str, list]:
+    """Bulk review from the queue: each class on its own, so one refusal stops no other."""
+    done, refused = [], []
+    target = ClassState.APPROVED if approve_them else ClassState.REJECTED
+    for training_class in classes:
+        try:
+            change_state(training_class, target, reason=reason)
+            done.append(training_class)
+        except ValidationError as problem:
+            refused.append((training_class, "; ".join(problem.messages)))
+    return {"done": done, "refused": refused}
+
+
+def start_if_due(training_class: TrainingClass) -> None:
+    """An approved class whose first session begins is in progress (attendance starts it)."""
+    due = timezone.localdate() >= training_class.start_date
+    if training_class.state == ClassState.APPROVED and due:
+        _move(_locked(training_class), ClassState.IN_PROGRESS, _("first attendance"))
+        training_class.state = ClassState.IN_PROGRESS
+
+
+# --- timetable --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_session(
+    training_class: TrainingClass,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    topic: str,
+    teacher: Teacher | None = None,
+) -> Session:
+    _require(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
+    training_class = _locked(training_class)
+    _check_editable(training_class)
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("A session ends after it starts.")})
+    day_start, day_end = (timezone.localtime(t).date() for t in (starts_at, ends_at))
+    if day_start < training_class.start_date or day_end > training_class.end_date:
+        raise ValidationError(_("A session lies outside the class's dates."))
+    if not topic.strip():
+        raise ValidationError({"topic": _("Give the session's topic.")})
+    if teacher is not None and not training_class.teachers.filter(pk=teacher.pk).exists():
+        raise ValidationError({"teacher": _("This teacher does not teach the class.")})
+    if training_class.sessions.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
+        raise ValidationError(_("The session overlaps another session of the class."))
+    session = Session(training_class=training_class, starts_at=starts_at, ends_at=ends_at,
+                      topic=topic.strip(), teacher=teacher)  # fmt: skip
+    people = list(
+        training_class.enrollments.filter(state=EnrollmentState.ENROLLED).values_list(
+            "person_id", flat=True
+        )
+    )
+    _refuse_overlaps(people, [(starts_at, ends_at)], training_class)
+    return writes.create(session)
+
+
+@transaction.atomic
+def remove_session(session: Session) -> None:
+    _require(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
+    _check_editable(_locked(session.training_class))
+    writes.delete(session)
+
+
+def _refuse_overlaps(person_ids, periods, training_class: TrainingClass) -> None:
+    """The same person in another class whose sessions overlap these periods is refused."""
+    clash = overlapping_classes(person_ids, periods, exclude=training_class.pk)
+    if clash:
+        names = "、".join(f"{person.name}（{other.code}）" for person, other in clash[:5])
+        raise ValidationError(
+            _("Already in a class whose sessions overlap: %(names)s") % {"names": names}
+        )
+
+
+def overlapping_classes(person_ids, periods, *, exclude: int | None = None):
+    """[(person, other class)] for people enrolled in another active class with a session
+    overlapping one of the periods [(start, end)]."""
+    if not person_ids or not periods:
+        return []
+    overlap = Q()
+    for start, end in periods:
+        overlap |= Q(training_class__sessions__starts_at__lt=end,
+                     training_class__sessions__ends_at__gt=start)  # fmt: skip
+    found = (
+        Enrollment.objects.filter(
+            overlap,
+            person_id__in=person_ids,
+            state=EnrollmentState.ENROLLED,
+            training_class__state__in=ACTIVE_STATES,
+        )
+        .exclude(training_class_id=exclude)
+        .select_related("person", "training_class")
+        .distinct()
+    )
+    return [(enrollment.person, enrollment.training_class) for enrollment in found]
+
+
+# --- enrolment --------------------------------------------------------------------------------
+
+
+def prior_training_subsidies(person: Person) -> list:
+    """The person's earlier training subsidies (PriorSubsidy), for the limits of 004 §四(五).
+    Subsidy claims are not built yet: until they are, there is no such history to count."""
+    return []
+
+
+@transaction.atomic
+def enrol(training_class: TrainingClass, person: Person, *, voucher=None) -> Enrollment:
+    """Put a registered person on the roster, with the eligibility the pack decides now.
+
+    Refused: a full class, a person already on it, a person in another class whose sessions
+    overlap, a person in another running class of the same occupation and level. `voucher` is
+    the hook for electronic training vouchers (redeemed here once they exist).
+    """
+    _require(Capability.RUN_CLASSES, _("Only the institution enrols its trainees."))
+    training_class = _locked(training_class)
+    if training_class.state not in EDITABLE_STATES | {ClassState.APPROVED}:
+        raise ValidationError(
+            _("A class that is “%(state)s” takes no more trainees.")
+            % {"state": training_class.get_state_display()}
+        )
+    existing = training_class.enrollments.filter(person=person).first()
+    if existing is not None and existing.state == EnrollmentState.ENROLLED:
+        raise ValidationError(_("%(name)s is already on the roster.") % {"name": person.name})
+    enrolled = training_class.enrollments.filter(state=EnrollmentState.ENROLLED).count()
+    if enrolled >= training_class.capacity:
+        raise ValidationError(
+            _("The class is full (%(capacity)d places).") % {"capacity": training_class.capacity}
+        )
+    _refuse_same_training(training_class, person)
+    periods = list(training_class.sessions.values_list("starts_at", "ends_at"))
+    _refuse_overlaps([person.pk], periods, training_class)
+    version, pack = _pack(training_class, timezone.localdate())
+    decision = decide_enrolment(
+        pack,
+        EnrolmentRequest(
+            person_key=f"P{person.pk}",
+            categories=frozenset(categories_on(person, timezone.localdate())),
+            occupation=training_class.occupation.code,
+            level=training_class.level.code,
+            enrol_on=timezone.localdate(),
+        ),
+        prior_training_subsidies(person),
+    )
+    if existing is None:
+        enrollment = writes.create(
+            Enrollment(training_class=training_class, person=person, eligible=decision.granted)
+        )
+    else:  # back after withdrawing: the same row, decided again
+        enrollment = writes.update(existing, state=EnrollmentState.ENROLLED, reason="",
+                                   eligible=decision.granted)  # fmt: skip
+    path = training_class.institution.organisation.path
+    record = record_decision(decision, version, subject=enrollment, org_path=path)
+    writes.update(enrollment, eligibility=record, validate=False)
+    title = _("Enrolled in %(code)s %(name)s") % {"code": training_class.code,
+                                                   "name": training_class.name}  # fmt: skip
+    ledger.add(person, ledger.Kind.CLASS, title, obj=enrollment, decision=record)
+    return enrollment
+
+
+def _refuse_same_training(training_class: TrainingClass, person: Person) -> None:
+    """004 §四(五): the same occupation at the same level is subsidised once; a second running
+    class of it for the same person is refused at enrolment rather than at the claim."""
+    other = (
+        Enrollment.objects.filter(
+            person=person,
+            state__in=[EnrollmentState.ENROLLED, EnrollmentState.COMPLETED],
+            training_class__occupation=training_class.occupation_id,
+            training_class__level=training_class.level_id,
+        )
+        .exclude(training_class=training_class)
+        .exclude(training_class__state__in=[ClassState.WITHDRAWN, ClassState.CANCELLED])
+        .select_related("training_class")
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            _("%(name)s is already trained for this occupation and level in class %(code)s.")
+            % {"name": person.name, "code": other.training_class.code}
+        )
+
+
+@transaction.atomic
+def withdraw_enrollment(enrollment: Enrollment, reason: str) -> Enrollment:
+    _require(Capability.RUN_CLASSES, _("Only the institution enrols its trainees."))
+    if enrollment.state != EnrollmentState.ENROLLED:
+        raise ValidationError(_("This trainee is no longer enrolled."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the change.")})
+    writes.update(enrollment, state=EnrollmentState.WITHDRAWN, reason=reason.strip())
+    ledger.add(enrollment.person, ledger.Kind.CLASS,
+               _("Left class %(code)s: %(reason)s") % {"code": enrollment.training_class.code,
+                                                       "reason": reason.strip()},
+               obj=enrollment)  # fmt: skip
+    return enrollment
+
+
+# --- attendance -------------------------------------------------------------------------------
+
+
+def window_flag(session: Session, direction: str, device_time: datetime, server_time: datetime):
+    """(in_window, flag) of an event: outside the session's window, or a device clock ahead."""
+    opens, closes = session.window(direction)
+    in_window = opens <= device_time <= closes
+    if device_time > server_time + CLOCK_TOLERANCE:
+        return in_window, Flag.DEVICE_CLOCK
+    return in_window, "" if in_window else Flag.OUTSIDE_WINDOW
+
+
+def attendee(session: Session, person: Person) -> bool | None:
+    """True for a teacher of the class, False for an enrolled trainee, None for anyone else."""
+    training_class = session.training_class
+    if training_class.teachers.filter(person=person).exists():
+        return True
+    if training_class.enrollments.filter(person=person, state=EnrollmentState.ENROLLED).exists():
+        return False
+    return None
+
+
+@transaction.atomic
+def record_attendance(
+    session: Session,
+    person: Person,
+    direction: str,
+    *,
+    event_id: str,
+    device_time: datetime,
+    device: Device | None = None,
+    photo_ref: str = "",
+) -> tuple[CheckIn, bool]:
+    """Store one event once: (event, created). A repeated (device, event id) returns the first."""
+    if device is not None:
+        known = CheckIn.objects.filter(device=device, event_id=event_id).first()
+    else:
+        known = CheckIn.objects.filter(device=None, event_id=event_id).first()
+    if known is not None:
+        return known, False
+    training_class = session.training_class
+    if training_class.state not in {ClassState.APPROVED, ClassState.IN_PROGRESS}:
+        raise ValidationError(
+            _("A class that is “%(state)s” records no attendance.")
+            % {"state": training_class.get_state_display()}
+        )
+    role = attendee(session, person)
+    if role is None:
+        raise ValidationError(_("This person is neither a trainee nor a teacher of the class."))
+    if direction not in Direction.values:
+        raise ValidationError({"direction": _("The direction is “in” or “out”.")})
+    start_if_due(training_class)
+    now = timezone.now()
+    in_window, flag = window_flag(session, direction, device_time, now)
+    event = CheckIn(
+        session=session, person=person, is_teacher=role, direction=direction, device=device,
+        event_id=event_id, device_time=device_time, server_time=now, in_window=in_window,
+        flag=flag, photo_ref=photo_ref[:200], recorded_by=None if device else _actor(),
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            event.save(force_insert=True)
+    except IntegrityError:  # the same event arrived twice at once: the first one stands
+        return CheckIn.objects.get(device=device, event_id=event_id), False
+    return event, True
+
+
+def mark_present(session: Session, person: Person) -> None:
+    """Attendance entered on the page (补录): a check-in and a check-out at the session's times,
+    kept as entered by the user (recorded_by) and audited; entering it twice changes nothing."""
+    _require(Capability.RUN_CLASSES, _("Only the institution records attendance."))
+    with transaction.atomic():
+        for direction, at in ((Direction.IN, session.starts_at), (Direction.OUT, session.ends_at)):
+            event, created = record_attendance(
+                session, person, direction, event_id=f"page:{session.pk}:{person.pk}:{direction}",
+                device_time=at,
+            )  # fmt: skip
+            if created:
+                audit.record("create", event, after=audit.snapshot(event),
+                             message=_("attendance entered on the page"))  # fmt: skip
+
+
+def attended_sessions(training_class: TrainingClass) -> dict[int, set[int]]:
+    """{person id: ids of sessions attended}: a check-in and a check-out, both in the window."""
+    rows = (
+        CheckIn.objects.filter(session__training_class=training_class, in_window=True)
+        .values("person_id", "session_id")
+        .annotate(directions=Count("direction", distinct=True))
+        .filter(directions=2)
+    )
+    attended: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        attended[row["person_id"]].add(row["session_id"])
+    return attended
+
+
+# --- devices ----------------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def register_device(institution: Institution, name: str) -> tuple[Device, str]:
+    """A new attendance terminal and its token, shown once (only its hash is kept)."""
+    _require(Capability.RUN_CLASSES, _("Only the institution registers its devices."))
+    if not name.strip():
+        raise ValidationError({"name": _("Name the device.")})
+    token = secrets.token_urlsafe(32)
+    device = writes.create(
+        Device(institution=institution, name=name.strip(), token_hash=token_hash(token),
+               token_hint=token[:6]),
+        validate=False,
+    )  # fmt: skip
+    return device, token
+
+
+def device_for_token(token: str) -> Device | None:
+    if not token:
+        return None
+    return (
+        Device.objects.select_related("institution")
+        .filter(token_hash=token_hash(token), active=True)
+        .first()
+    )
+
+
+# --- completion (结业) ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_assessment(enrollment: Enrollment, passed: bool) -> Enrollment:
+    _require(Capability.RUN_CLASSES, _("Only the institution records the assessment."))
+    if enrollment.training_class.state != ClassState.IN_PROGRESS:
+        raise ValidationError(_("Assessment results are recorded while the class runs."))
+    if enrollment.state != EnrollmentState.ENROLLED:
+        raise ValidationError(_("This trainee is no longer enrolled."))
+    return writes.update(enrollment, assessment_passed=passed)
+
+
+@transaction.atomic
+def complete(training_class: TrainingClass) -> dict[str, int]:
+    """结业: once the end date has passed and every trainee's assessment is recorded, decide
+    each trainee by the pack (attendance share, assessment, commitment) and complete the class."""
+    _require(Capability.RUN_CLASSES, _("Only the institution completes its classes."))
+    training_class = _locked(training_class)
+    if training_class.state != ClassState.IN_PROGRESS:
+        raise ValidationError(
+            _("A class that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": training_class.get_state_display(), "to": ClassState.COMPLETED.label}
+        )
+    if timezone.localdate() <= training_class.end_date:
+        raise ValidationError(
+            _("The class ends on %(date)s: it completes after that day.")
+            % {"date": training_class.end_date}
+        )
+    enrollments = list(
+        training_class.enrollments.filter(state=EnrollmentState.ENROLLED).select_related("person")
+    )
+    undecided = [e.person.name for e in enrollments if e.assessment_passed is None]
+    if undecided:
+        raise ValidationError(
+            _("Record the assessment of: %(names)s") % {"names": "、".join(undecided[:10])}
+        )
+    version, pack = _pack(training_class, training_class.end_date)
+    scheduled = training_class.sessions.count()
+    attended = attended_sessions(training_class)
+    signed = Commitment.objects.filter(training_class=training_class).exists()
+    counts = {"completed": 0, "not_completed": 0}
+    path = training_class.institution.organisation.path
+    for enrollment in enrollments:
+        decision = decide_completion(
+            pack,
+            CompletionCase(
+                person_key=f"P{enrollment.person_id}",
+                attended=len(attended.get(enrollment.person_id, ())),
+                scheduled=scheduled,
+                assessment_passed=enrollment.assessment_passed,
+                commitment_reason=training_class.commitment_reason or None,
+                commitment_signed=signed,
+            ),
+        )
+        _decide_one(enrollment, decision, version, path)
+        counts["completed" if decision.granted else "not_completed"] += 1
+    _move(training_class, ClassState.COMPLETED)
+    return counts
+
+
+def _decide_one(enrollment: Enrollment, decision, version, path: str) -> None:
+    record = record_decision(decision, version, subject=enrollment, org_path=path)
+    state = EnrollmentState.COMPLETED if decision.granted else EnrollmentState.NOT_COMPLETED
+    writes.update(enrollment, state=state, completion=record, reason=_reasons(decision)[:300],
+                  validate=False)  # fmt: skip
+    code = enrollment.training_class.code
+    title = (
+        _("Completed class %(code)s") if decision.granted else _("Did not complete class %(code)s")
+    ) % {"code": code}
+    ledger.add(enrollment.person, ledger.Kind.CLASS, title, obj=enrollment, decision=record)
