@@ -54,8 +54,10 @@ def make_class(act, institution, trainees):
             services.set_teachers(training_class, [e.teacher for e in teachers[:2]])
             for offset in range(days):
                 day = start + timedelta(days=offset)
-                services.add_session(training_class, starts_at=at(day, 9), ends_at=at(day, 12),
-                                     topic=f"第{offset + 1}课", teacher=teachers[0].teacher)  # fmt: skip
+                services.add_session(
+                    training_class, starts_at=at(day, 9), ends_at=at(day, 12),
+                    topic=f"第{offset + 1}课", teacher=teachers[0].teacher,
+                )  # fmt: skip
             for person in trainees[:people]:
                 services.enrol(training_class, person)
             if state in {"submitted", "approved", "in_progress"}:

@@ -7,176 +7,534 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('institutions', '0004_designationrequest'),
-        ('people', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("institutions", "0004_designationrequest"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Device',
+            name="Device",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('token_hint', models.CharField(editable=False, max_length=12, verbose_name='token')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('last_seen_at', models.DateTimeField(blank=True, null=True, verbose_name='last seen')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='devices', to='institutions.institution')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "token_hint",
+                    models.CharField(editable=False, max_length=12, verbose_name="token"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "last_seen_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last seen"),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="devices",
+                        to="institutions.institution",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attendance device',
-                'verbose_name_plural': 'attendance devices',
-                'ordering': ['name'],
+                "verbose_name": "attendance device",
+                "verbose_name_plural": "attendance devices",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingClass',
+            name="TrainingClass",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, verbose_name='class number')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('start_date', models.DateField(verbose_name='start')),
-                ('end_date', models.DateField(verbose_name='end')),
-                ('venue', models.CharField(max_length=200, verbose_name='venue')),
-                ('capacity', models.PositiveIntegerField(verbose_name='capacity')),
-                ('assessment_plan', models.TextField(blank=True, verbose_name='assessment plan')),
-                ('commitment_reason', models.CharField(blank=True, choices=[('large_enterprise', 'Large-enterprise training'), ('pre_job', 'Pre-job training'), ('cross_province', 'Cross-province labour export training')], max_length=20, verbose_name='under commitment (承诺制)')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('approved', 'approved'), ('rejected', 'rejected'), ('in_progress', 'in progress'), ('completed', 'completed'), ('closed', 'closed'), ('withdrawn', 'withdrawn'), ('cancelled', 'cancelled')], default='draft', max_length=12, verbose_name='state')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('fund_channel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.fundchannel', verbose_name='fund channel')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='classes', to='institutions.institution', verbose_name='institution')),
-                ('level', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.skilllevel', verbose_name='level')),
-                ('occupation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.occupation', verbose_name='occupation')),
-                ('teachers', models.ManyToManyField(blank=True, related_name='classes', to='institutions.teacher', verbose_name='teachers')),
-                ('training_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.trainingtype', verbose_name='training type')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True, verbose_name="class number")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("start_date", models.DateField(verbose_name="start")),
+                ("end_date", models.DateField(verbose_name="end")),
+                ("venue", models.CharField(max_length=200, verbose_name="venue")),
+                ("capacity", models.PositiveIntegerField(verbose_name="capacity")),
+                ("assessment_plan", models.TextField(blank=True, verbose_name="assessment plan")),
+                (
+                    "commitment_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("large_enterprise", "Large-enterprise training"),
+                            ("pre_job", "Pre-job training"),
+                            ("cross_province", "Cross-province labour export training"),
+                        ],
+                        max_length=20,
+                        verbose_name="under commitment (承诺制)",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("submitted", "submitted"),
+                            ("approved", "approved"),
+                            ("rejected", "rejected"),
+                            ("in_progress", "in progress"),
+                            ("completed", "completed"),
+                            ("closed", "closed"),
+                            ("withdrawn", "withdrawn"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "fund_channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.fundchannel",
+                        verbose_name="fund channel",
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="classes",
+                        to="institutions.institution",
+                        verbose_name="institution",
+                    ),
+                ),
+                (
+                    "level",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.skilllevel",
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "occupation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.occupation",
+                        verbose_name="occupation",
+                    ),
+                ),
+                (
+                    "teachers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="classes",
+                        to="institutions.teacher",
+                        verbose_name="teachers",
+                    ),
+                ),
+                (
+                    "training_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.trainingtype",
+                        verbose_name="training type",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'training class',
-                'verbose_name_plural': 'training classes',
-                'ordering': ['-start_date', '-id'],
+                "verbose_name": "training class",
+                "verbose_name_plural": "training classes",
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('topic', models.CharField(max_length=200, verbose_name='topic')),
-                ('teacher', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='institutions.teacher', verbose_name='teacher')),
-                ('training_class', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='training.trainingclass')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                ("topic", models.CharField(max_length=200, verbose_name="topic")),
+                (
+                    "teacher",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="institutions.teacher",
+                        verbose_name="teacher",
+                    ),
+                ),
+                (
+                    "training_class",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="training.trainingclass",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'session',
-                'verbose_name_plural': 'sessions',
-                'ordering': ['starts_at', 'id'],
+                "verbose_name": "session",
+                "verbose_name_plural": "sessions",
+                "ordering": ["starts_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Enrollment',
+            name="Enrollment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('enrolled', 'enrolled'), ('withdrawn', 'withdrawn'), ('completed', 'completed'), ('not_completed', 'not completed')], default='enrolled', max_length=14, verbose_name='state')),
-                ('eligible', models.BooleanField(verbose_name='eligible for subsidy')),
-                ('assessment_passed', models.BooleanField(blank=True, null=True, verbose_name='assessment passed')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
-                ('enrolled_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='enrolled at')),
-                ('completion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.decisionrecord', verbose_name='completion decision')),
-                ('eligibility', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.decisionrecord', verbose_name='eligibility decision')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrollments', to='people.person', verbose_name='person')),
-                ('training_class', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrollments', to='training.trainingclass')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("enrolled", "enrolled"),
+                            ("withdrawn", "withdrawn"),
+                            ("completed", "completed"),
+                            ("not_completed", "not completed"),
+                        ],
+                        default="enrolled",
+                        max_length=14,
+                        verbose_name="state",
+                    ),
+                ),
+                ("eligible", models.BooleanField(verbose_name="eligible for subsidy")),
+                (
+                    "assessment_passed",
+                    models.BooleanField(blank=True, null=True, verbose_name="assessment passed"),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="reason")),
+                (
+                    "enrolled_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="enrolled at"
+                    ),
+                ),
+                (
+                    "completion",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.decisionrecord",
+                        verbose_name="completion decision",
+                    ),
+                ),
+                (
+                    "eligibility",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.decisionrecord",
+                        verbose_name="eligibility decision",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrollments",
+                        to="people.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "training_class",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrollments",
+                        to="training.trainingclass",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enrollment',
-                'verbose_name_plural': 'enrollments',
-                'ordering': ['person__name', 'id'],
+                "verbose_name": "enrollment",
+                "verbose_name_plural": "enrollments",
+                "ordering": ["person__name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Commitment',
+            name="Commitment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=200, verbose_name='file')),
-                ('content_type', models.CharField(max_length=100)),
-                ('content', models.BinaryField()),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded at')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('training_class', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='commitment', to='training.trainingclass')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(max_length=200, verbose_name="file")),
+                ("content_type", models.CharField(max_length=100)),
+                ("content", models.BinaryField()),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="uploaded at"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "training_class",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="commitment",
+                        to="training.trainingclass",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signed commitment',
-                'verbose_name_plural': 'signed commitments',
+                "verbose_name": "signed commitment",
+                "verbose_name_plural": "signed commitments",
             },
         ),
         migrations.CreateModel(
-            name='ClassStateChange',
+            name="ClassStateChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('approved', 'approved'), ('rejected', 'rejected'), ('in_progress', 'in progress'), ('completed', 'completed'), ('closed', 'closed'), ('withdrawn', 'withdrawn'), ('cancelled', 'cancelled')], max_length=12, verbose_name='from')),
-                ('to_state', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('approved', 'approved'), ('rejected', 'rejected'), ('in_progress', 'in progress'), ('completed', 'completed'), ('closed', 'closed'), ('withdrawn', 'withdrawn'), ('cancelled', 'cancelled')], max_length=12, verbose_name='to')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('training_class', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='training.trainingclass')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("submitted", "submitted"),
+                            ("approved", "approved"),
+                            ("rejected", "rejected"),
+                            ("in_progress", "in progress"),
+                            ("completed", "completed"),
+                            ("closed", "closed"),
+                            ("withdrawn", "withdrawn"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        max_length=12,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("submitted", "submitted"),
+                            ("approved", "approved"),
+                            ("rejected", "rejected"),
+                            ("in_progress", "in progress"),
+                            ("completed", "completed"),
+                            ("closed", "closed"),
+                            ("withdrawn", "withdrawn"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        max_length=12,
+                        verbose_name="to",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="reason")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="at")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "training_class",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="training.trainingclass",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'class state change',
-                'verbose_name_plural': 'class state changes',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "class state change",
+                "verbose_name_plural": "class state changes",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CheckIn',
+            name="CheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_teacher', models.BooleanField(default=False, verbose_name='teacher')),
-                ('direction', models.CharField(choices=[('in', 'check-in'), ('out', 'check-out')], max_length=3, verbose_name='direction')),
-                ('event_id', models.CharField(max_length=64, verbose_name='event id')),
-                ('device_time', models.DateTimeField(verbose_name='device time')),
-                ('server_time', models.DateTimeField(default=django.utils.timezone.now, verbose_name='server time')),
-                ('in_window', models.BooleanField(verbose_name="within the session's time")),
-                ('flag', models.CharField(blank=True, choices=[('', 'none'), ('outside_window', "outside the session's time"), ('device_clock', 'device clock ahead of the server')], max_length=16, verbose_name='flag')),
-                ('photo_ref', models.CharField(blank=True, max_length=200, verbose_name='photo')),
-                ('verification', models.CharField(choices=[('not_configured', 'not configured'), ('passed', 'passed'), ('failed', 'failed')], default='not_configured', max_length=16, verbose_name='face verification')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('device', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='checkins', to='training.device')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='checkins', to='training.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_teacher", models.BooleanField(default=False, verbose_name="teacher")),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("in", "check-in"), ("out", "check-out")],
+                        max_length=3,
+                        verbose_name="direction",
+                    ),
+                ),
+                ("event_id", models.CharField(max_length=64, verbose_name="event id")),
+                ("device_time", models.DateTimeField(verbose_name="device time")),
+                (
+                    "server_time",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="server time"
+                    ),
+                ),
+                ("in_window", models.BooleanField(verbose_name="within the session's time")),
+                (
+                    "flag",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "none"),
+                            ("outside_window", "outside the session's time"),
+                            ("device_clock", "device clock ahead of the server"),
+                        ],
+                        max_length=16,
+                        verbose_name="flag",
+                    ),
+                ),
+                ("photo_ref", models.CharField(blank=True, max_length=200, verbose_name="photo")),
+                (
+                    "verification",
+                    models.CharField(
+                        choices=[
+                            ("not_configured", "not configured"),
+                            ("passed", "passed"),
+                            ("failed", "failed"),
+                        ],
+                        default="not_configured",
+                        max_length=16,
+                        verbose_name="face verification",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "device",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="checkins",
+                        to="training.device",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checkins",
+                        to="training.session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attendance event',
-                'verbose_name_plural': 'attendance events',
-                'ordering': ['session', 'device_time', 'id'],
-                'indexes': [models.Index(fields=['session', 'person'], name='training_ch_session_5daa33_idx')],
-                'constraints': [models.UniqueConstraint(fields=('device', 'event_id'), name='uniq_device_event')],
+                "verbose_name": "attendance event",
+                "verbose_name_plural": "attendance events",
+                "ordering": ["session", "device_time", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["session", "person"], name="training_ch_session_5daa33_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("device", "event_id"), name="uniq_device_event")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='trainingclass',
-            index=models.Index(fields=['state', 'start_date'], name='training_tr_state_8f01a0_idx'),
+            model_name="trainingclass",
+            index=models.Index(fields=["state", "start_date"], name="training_tr_state_8f01a0_idx"),
         ),
         migrations.AddConstraint(
-            model_name='trainingclass',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='class_end_after_start'),
+            model_name="trainingclass",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_date__gte", models.F("start_date"))),
+                name="class_end_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['starts_at', 'ends_at'], name='training_se_starts__1e7298_idx'),
+            model_name="session",
+            index=models.Index(
+                fields=["starts_at", "ends_at"], name="training_se_starts__1e7298_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='session_ends_after'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="session_ends_after",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrollment',
-            constraint=models.UniqueConstraint(fields=('training_class', 'person'), name='uniq_enrollment_person'),
+            model_name="enrollment",
+            constraint=models.UniqueConstraint(
+                fields=("training_class", "person"), name="uniq_enrollment_person"
+            ),
         ),
     ]
