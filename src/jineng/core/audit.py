@@ -84,10 +84,8 @@ def snapshot(obj: models.Model) -> dict:
     return data
 
 
-def _entry(action: str, obj, *, before=None, after=None, message="", org_path=None):
-    """An unsaved audit entry for `obj` (or for no object), with who, where and which request."""
-    from jineng.core.models import AuditEntry
-
+def _entry(action: str, obj, *, before=None, after=None, message="", org_path=None) -> dict:
+    """The values of an audit entry for `obj` (or for no object): who, where, which request."""
     ctx = current()
     user = ctx.acting_user()
     object_type = object_id = object_repr = ""
@@ -98,20 +96,20 @@ def _entry(action: str, obj, *, before=None, after=None, message="", org_path=No
         if org_path is None:
             spec = getattr(type(obj), "scope", None)
             org_path = spec.org_path_of(obj) if spec else ""
-    return AuditEntry(
-        actor_id=user.pk if user else None,
-        actor_label=mask_text(user.get_username()) if user else "system",
-        ip=ctx.ip,
-        request_id=ctx.request_id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
-        org_path=org_path or "",
-        before=before,
-        after=after,
-        message=mask_text(message)[:300],
-    )
+    return {
+        "actor_id": user.pk if user else None,
+        "actor_label": mask_text(user.get_username()) if user else "system",
+        "ip": ctx.ip,
+        "request_id": ctx.request_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr,
+        "org_path": org_path or "",
+        "before": before,
+        "after": after,
+        "message": mask_text(message)[:300],
+    }
 
 
 def record(
@@ -124,7 +122,11 @@ def record(
     org_path: str | None = None,
 ):
     """Append one entry to the audit log."""
-    entry = _entry(action, obj, before=before, after=after, message=message, org_path=org_path)
+    from jineng.core.models import AuditEntry
+
+    entry = AuditEntry(
+        **_entry(action, obj, before=before, after=after, message=message, org_path=org_path)
+    )
     entry.save(force_insert=True)
     return entry
 

@@ -23,18 +23,18 @@ class Kind(models.TextChoices):
 
 
 def event(person: Person, kind: str, title: str, *, at=None, obj=None, detail=None, decision=None):
-    """An unsaved event (for bulk inserts); `add` saves one."""
-    values = {"person": person, "kind": kind, "title": title[:200], "detail": detail or {}}
+    """The values of an event, {attname: value}, as bulk inserts take them; `add` saves one."""
+    values = {"person_id": person.pk, "kind": kind, "title": title[:200], "detail": detail or {}}
     if at is not None:
         values["at"] = at
     if obj is not None:
         values["object_type"], values["object_id"] = obj._meta.label_lower, str(obj.pk)
     if decision is not None:
-        values["decision"] = decision
-    return LedgerEvent(**values)
+        values["decision_id"] = decision.pk
+    return values
 
 
 def add(person: Person, kind: str, title: str, **options) -> LedgerEvent:
-    entry = event(person, kind, title, **options)
+    entry = LedgerEvent(**event(person, kind, title, **options))
     entry.save(force_insert=True)
     return entry
