@@ -5,6 +5,8 @@ from jineng.catalog import api as catalog_api
 from jineng.core import api
 from jineng.institutions import api as institutions_api
 from jineng.people import api as people_api
+from jineng.training import api as training_api
+from jineng.training import bench as training_bench
 
 router = DefaultRouter()
 router.register("organisations", api.OrganisationViewSet, basename="organisation")
@@ -18,9 +20,18 @@ router.register("people", people_api.PersonViewSet, basename="person")
 router.register("imports", api.ImportJobViewSet, basename="import")
 router.register("institutions", institutions_api.InstitutionViewSet, basename="institution")
 router.register("teachers", institutions_api.EngagementViewSet, basename="teacher")
+router.register("classes", training_api.TrainingClassViewSet, basename="trainingclass")
+router.register("devices", training_api.DeviceViewSet, basename="device")
 
 urlpatterns = [
     path("me/", api.me, name="me"),
     path("auth/token/", api.obtain_token, name="obtain-token"),
+    path(
+        "attendance/events/",
+        training_api.AttendanceEventsView.as_view(),
+        name="attendance-events",
+    ),
     path("", include(router.urls)),
 ]
+if training_bench.enabled():  # bench/checkin_load.py only: the demo with JINENG_BENCH_ANCHOR=1
+    urlpatterns.append(path("bench/anchor/", training_bench.anchor, name="bench-anchor"))

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -105,9 +105,13 @@ def update_class(training_class: TrainingClass, **values) -> TrainingClass:
     training_class = _locked(training_class)
     _check_editable(training_class)
     _check_fields(values)
-    for name, value in values.items():
-        setattr(training_class, name, value)
-    _check_dates(training_class)
+    # Checked on a stand-in: writes.update must see the old values to save and log the change.
+    _check_dates(
+        TrainingClass(
+            start_date=values.get("start_date", training_class.start_date),
+            end_date=values.get("end_date", training_class.end_date),
+        )
+    )
     return writes.update(training_class, **values)
 
 
@@ -302,9 +306,10 @@ def _move(training_class: TrainingClass, to_state: str, reason: str = "") -> Cla
             training_class=training_class,
             from_state=training_class.state,
             to_state=to_state,
-            reason=reason.strip(),
+            reason=reason.strip()[:300],
             by=_actor(),
-        )
+        ),
+        validate=False,  # `by` is empty when a device's first event starts the class
     )
     writes.update(training_class, state=to_state)
     return change
@@ -542,7 +547,75 @@ def attendee(session: Session, person: Person) -> bool | None:
     return None
 
 
-@transaction.atomic
+class AttendanceLookups:
+    """What record_attendance looks up for each event, loaded at once for all the events of a
+    device's request: who attends which of the classes (as attendee() says: a teacher of the
+    class, else an enrolled trainee), found by person id or by ID-number hash, and for a batch
+    (`event_ids`) the device's events already stored among those coming.
+
+    Without `event_ids` a new event is inserted at once and a repeat found by the unique (device,
+    event id), a query fewer for the live terminal's one event. The roles come from one SQL query
+    (a UNION of roster and teachers) rather than the ORM, whose compiling costs more than the
+    query itself on the check-in path (bench/checkin_load.py)."""
+
+    def __init__(self, device: Device, class_ids, *, person_ids=(), id_hashes=(),
+                 event_ids=None):  # fmt: skip
+        self.roles: dict[tuple[int, int], bool] = {}
+        self.by_hash: dict[str, int] = {}  # ID-number hash → id, of the classes' attendees
+        self.known: dict[str, CheckIn] | None = None
+        if event_ids is not None:
+            stored = CheckIn.objects.filter(device=device, event_id__in=set(event_ids))
+            self.known = {event.event_id: event for event in stored} if event_ids else {}
+        class_ids, person_ids, id_hashes = set(class_ids), set(person_ids), set(id_hashes)
+        if class_ids and (person_ids or id_hashes):
+            self._load_roles(sorted(class_ids), sorted(person_ids), sorted(id_hashes))
+
+    def _load_roles(self, class_ids: list[int], person_ids: list[int], id_hashes: list[str]):
+        def listed(values) -> str:
+            return ", ".join(["%s"] * len(values))
+
+        who = " OR ".join(
+            condition for condition, values in (
+                (f"p.id IN ({listed(person_ids)})", person_ids),
+                (f"p.id_number_hash IN ({listed(id_hashes)})", id_hashes),
+            ) if values
+        )  # fmt: skip
+        tables = {
+            "enrollment": Enrollment._meta.db_table,
+            "teaching": TrainingClass.teachers.through._meta.db_table,
+            "teacher": Teacher._meta.db_table,
+            "person": Person._meta.db_table,
+        }
+        sql = """
+            SELECT e.training_class_id, p.id, p.id_number_hash, 0
+            FROM {enrollment} e JOIN {person} p ON p.id = e.person_id
+            WHERE e.training_class_id IN ({classes}) AND e.state = %s AND ({who})
+            UNION ALL
+            SELECT ct.trainingclass_id, p.id, p.id_number_hash, 1
+            FROM {teaching} ct JOIN {teacher} t ON t.id = ct.teacher_id
+                JOIN {person} p ON p.id = t.person_id
+            WHERE ct.trainingclass_id IN ({classes}) AND ({who})
+        """.format(classes=listed(class_ids), who=who, **tables)  # noqa: S608 - names, %s only
+        params = [*class_ids, EnrollmentState.ENROLLED, *person_ids, *id_hashes]
+        params += [*class_ids, *person_ids, *id_hashes]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        for class_id, person_id, id_hash, teaches in sorted(rows, key=lambda row: row[3]):
+            self.roles[(class_id, person_id)] = bool(teaches)  # a teacher's role wins
+            self.by_hash[id_hash] = person_id
+
+    def person(self, id_hashes) -> Person | None:
+        """The attendee with one of these hashes, known by id only (other fields load on use)."""
+        for id_hash in id_hashes:
+            if id_hash in self.by_hash:
+                return Person.from_db(connection.alias, ["id"], [self.by_hash[id_hash]])
+        return None
+
+    def role(self, session: Session, person: Person) -> bool | None:
+        return self.roles.get((session.training_class_id, person.pk))
+
+
 def record_attendance(
     session: Session,
     person: Person,
@@ -552,26 +625,31 @@ def record_attendance(
     device_time: datetime,
     device: Device | None = None,
     photo_ref: str = "",
+    lookups: AttendanceLookups | None = None,
 ) -> tuple[CheckIn, bool]:
-    """Store one event once: (event, created). A repeated (device, event id) returns the first."""
-    if device is not None:
-        known = CheckIn.objects.filter(device=device, event_id=event_id).first()
-    else:
-        known = CheckIn.objects.filter(device=None, event_id=event_id).first()
+    """Store one event once: (event, created). A repeated (device, event id) returns the first,
+    whatever has changed since it was stored.
+
+    `lookups` answers the per-event look-ups for a device's request. Outside a transaction the
+    event is one INSERT; inside one it has its own savepoint, so the caller's transaction
+    survives a repeat or a refusal.
+    """
+    # Only a device's events are unique in the database; the page's are checked beforehand.
+    at_once = device is not None and lookups is not None and lookups.known is None
+    known = None if at_once else _stored_event(device, event_id, lookups)
     if known is not None:
         return known, False
+    try:
+        role = _admissible(session, person, direction, lookups)
+    except ValidationError:
+        known = _stored_event(device, event_id, None) if at_once else None
+        if known is not None:
+            return known, False
+        raise
     training_class = session.training_class
-    if training_class.state not in {ClassState.APPROVED, ClassState.IN_PROGRESS}:
-        raise ValidationError(
-            _("A class that is “%(state)s” records no attendance.")
-            % {"state": training_class.get_state_display()}
-        )
-    role = attendee(session, person)
-    if role is None:
-        raise ValidationError(_("This person is neither a trainee nor a teacher of the class."))
-    if direction not in Direction.values:
-        raise ValidationError({"direction": _("The direction is “in” or “out”.")})
-    start_if_due(training_class)
+    if training_class.state == ClassState.APPROVED:
+        with transaction.atomic():
+            start_if_due(training_class)
     now = timezone.now()
     in_window, flag = window_flag(session, direction, device_time, now)
     event = CheckIn(
@@ -580,11 +658,38 @@ def record_attendance(
         flag=flag, photo_ref=photo_ref[:200], recorded_by=None if device else _actor(),
     )  # fmt: skip
     try:
-        with transaction.atomic():
-            event.save(force_insert=True)
+        if transaction.get_connection().in_atomic_block:
+            with transaction.atomic():  # a savepoint, for the IntegrityError of a repeat
+                event.save(force_insert=True)
+        else:
+            event.save(force_insert=True)  # autocommit: one statement, no transaction to open
     except IntegrityError:  # the same event arrived twice at once: the first one stands
         return CheckIn.objects.get(device=device, event_id=event_id), False
+    if lookups is not None and lookups.known is not None:
+        lookups.known[event_id] = event
     return event, True
+
+
+def _stored_event(device: Device | None, event_id: str, lookups) -> CheckIn | None:
+    if lookups is not None and lookups.known is not None:
+        return lookups.known.get(event_id)
+    return CheckIn.objects.filter(device=device, event_id=event_id).first()
+
+
+def _admissible(session: Session, person: Person, direction: str, lookups) -> bool:
+    """The person's role (True: a teacher) when the event may be recorded; else refused."""
+    training_class = session.training_class
+    if training_class.state not in {ClassState.APPROVED, ClassState.IN_PROGRESS}:
+        raise ValidationError(
+            _("A class that is “%(state)s” records no attendance.")
+            % {"state": training_class.get_state_display()}
+        )
+    role = lookups.role(session, person) if lookups is not None else attendee(session, person)
+    if role is None:
+        raise ValidationError(_("This person is neither a trainee nor a teacher of the class."))
+    if direction not in Direction.values:
+        raise ValidationError({"direction": _("The direction is “in” or “out”.")})
+    return role
 
 
 def mark_present(session: Session, person: Person) -> None:
@@ -638,14 +743,19 @@ def register_device(institution: Institution, name: str) -> tuple[Device, str]:
     return device, token
 
 
+@transaction.atomic
+def deactivate_device(device: Device) -> Device:
+    """A lost or retired terminal: its token stops working; its events stay as they came."""
+    _require(Capability.RUN_CLASSES, _("Only the institution registers its devices."))
+    return writes.update(device, active=False, validate=False)
+
+
 def device_for_token(token: str) -> Device | None:
+    """The active device of a token; on every check-in request, so one lean query."""
     if not token:
         return None
-    return (
-        Device.objects.select_related("institution")
-        .filter(token_hash=token_hash(token), active=True)
-        .first()
-    )
+    found = Device.objects.filter(token_hash=token_hash(token), active=True).order_by()[:1]
+    return next(iter(found), None)
 
 
 # --- completion (结业) ------------------------------------------------------------------------

@@ -1,0 +1,799 @@
+"""The training API: classes with their timetable, teachers and roster, attendance devices, and
+the check-in endpoint the devices post to (authenticated by the device's own token).
+
+Institutions' own systems push classes, rosters and attendance here instead of typing them
+twice. Every write goes through training.services; the data scope filters every read.
+"""
+
+from contextlib import nullcontext
+from datetime import timedelta
+
+import django_filters
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import authentication, exceptions, mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
+from jineng.core.api import CapabilityPermission
+from jineng.core.personal import mask_id_number
+from jineng.core.roles import Capability, has_capability
+from jineng.core.scope import scoped
+from jineng.institutions.models import Institution, Teacher
+from jineng.people import identity
+from jineng.people.models import DocumentKind, Person
+from jineng.people.services import find_by_id_number, id_hash
+from jineng.training import services
+from jineng.training.models import (
+    ClassState,
+    CommitmentReason,
+    Device,
+    Direction,
+    Enrollment,
+    EnrollmentState,
+    Session,
+    TrainingClass,
+)
+
+# Who may write: the services check it again; this answers before any work, and clearly.
+REFUSALS = {
+    Capability.RUN_CLASSES: gettext_lazy("Only the institution opens its classes."),
+    Capability.REVIEW_CLASSES: gettext_lazy("Only the bureau reviews, cancels or closes classes."),
+}
+MAX_ROSTER_BATCH = 500
+MAX_EVENT_BATCH = 500
+# A device's last_seen_at is written at most this often (not for each event).
+LAST_SEEN_EVERY = timedelta(seconds=60)
+
+
+def _need(request, capability: str) -> None:
+    if not has_capability(request.user, capability):
+        raise exceptions.PermissionDenied(str(REFUSALS[capability]))
+
+
+def _institution_for(request, chosen: Institution | None) -> Institution:
+    """Institution staff act for their own institution; an administrator names one in scope."""
+    organisation = request.user.organisation
+    try:
+        own = organisation.institution if organisation is not None else None
+    except ObjectDoesNotExist:
+        own = None
+    if own is not None:
+        if chosen is not None and chosen.pk != own.pk:
+            raise exceptions.ValidationError(
+                {"institution": [_("You act for your own institution only.")]}
+            )
+        return own
+    visible = scoped(request.user, Institution.objects.all())
+    if chosen is None or not visible.filter(pk=chosen.pk).exists():
+        raise exceptions.ValidationError({"institution": [_("Name the institution.")]})
+    return chosen
+
+
+def _messages(problem: ValidationError) -> str:
+    return "; ".join(problem.messages)
+
+
+def _serializer_errors(errors) -> str:
+    """DRF's field errors as one line: `field: message; …`."""
+    if isinstance(errors, list):
+        return "; ".join(_serializer_errors(error) for error in errors)
+    if isinstance(errors, dict):
+        parts = []
+        for field, value in errors.items():
+            text = _serializer_errors(value)
+            parts.append(text if field in ("non_field_errors", "detail") else f"{field}: {text}")
+        return "; ".join(parts)
+    return str(errors)
+
+
+# --- classes ----------------------------------------------------------------------------------
+
+
+class TeacherRefSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.name", read_only=True)
+    id_number_masked = serializers.CharField(source="person.id_number_masked", read_only=True)
+
+    class Meta:
+        model = Teacher
+        fields = ["id", "name", "id_number_masked"]
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    teacher = serializers.PrimaryKeyRelatedField(
+        queryset=Teacher.objects.all(), allow_null=True, required=False,
+        help_text="a teacher of the class (its id under /teachers/ is the engagement's `teacher`)",
+    )  # fmt: skip
+    teacher_name = serializers.CharField(source="teacher.person.name", default="", read_only=True)
+
+    class Meta:
+        model = Session
+        fields = ["id", "starts_at", "ends_at", "topic", "teacher", "teacher_name"]
+
+
+class EnrollmentCountsSerializer(serializers.Serializer):
+    enrolled = serializers.IntegerField()
+    withdrawn = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    not_completed = serializers.IntegerField()
+
+
+COUNTS = {
+    f"n_{state}": Count("enrollments", filter=Q(enrollments__state=state), distinct=True)
+    for state in EnrollmentState.values
+}
+
+
+class TrainingClassSerializer(serializers.ModelSerializer):
+    institution_name = serializers.CharField(source="institution.organisation.name")
+    occupation = serializers.CharField(source="occupation.code")
+    occupation_name = serializers.CharField(source="occupation.name")
+    level = serializers.CharField(source="level.code")
+    training_type = serializers.CharField(source="training_type.code")
+    fund_channel = serializers.CharField(source="fund_channel.code")
+    state_label = serializers.CharField(source="get_state_display")
+    teachers = TeacherRefSerializer(many=True)
+    sessions = SessionSerializer(many=True)
+    enrollment_counts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TrainingClass
+        fields = ["id", "code", "name", "institution", "institution_name", "occupation",
+                  "occupation_name", "level", "training_type", "fund_channel", "start_date",
+                  "end_date", "venue", "capacity", "assessment_plan", "commitment_reason",
+                  "state", "state_label", "created_at", "teachers", "sessions",
+                  "enrollment_counts"]  # fmt: skip
+
+    @extend_schema_field(EnrollmentCountsSerializer)
+    def get_enrollment_counts(self, training_class) -> dict:
+        return {state: getattr(training_class, f"n_{state}", 0) for state in EnrollmentState.values}
+
+
+class TrainingClassWriteSerializer(serializers.ModelSerializer):
+    """A class as an institution's system sends it; catalogs are named by their codes."""
+
+    institution = serializers.PrimaryKeyRelatedField(
+        queryset=Institution.objects.all(), required=False,
+        help_text="on creation, for an administrator only: staff open classes of their own",
+    )  # fmt: skip
+    occupation = serializers.SlugRelatedField(slug_field="code", queryset=Occupation.objects)
+    level = serializers.SlugRelatedField(slug_field="code", queryset=SkillLevel.objects)
+    training_type = serializers.SlugRelatedField(slug_field="code", queryset=TrainingType.objects)
+    fund_channel = serializers.SlugRelatedField(slug_field="code", queryset=FundChannel.objects)
+    commitment_reason = serializers.ChoiceField(
+        choices=CommitmentReason.choices, allow_blank=True, required=False
+    )
+
+    class Meta:
+        model = TrainingClass
+        fields = ["institution", "name", "occupation", "level", "training_type", "fund_channel",
+                  "start_date", "end_date", "venue", "capacity", "assessment_plan",
+                  "commitment_reason"]  # fmt: skip
+        extra_kwargs = {"capacity": {"min_value": 1}}
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class TeacherIdsSerializer(serializers.Serializer):
+    teachers = serializers.PrimaryKeyRelatedField(
+        queryset=Teacher.objects.select_related("person"), many=True
+    )
+
+
+class EnrollmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.name")
+    id_number_masked = serializers.CharField(source="person.id_number_masked")
+    state_label = serializers.CharField(source="get_state_display")
+
+    class Meta:
+        model = Enrollment
+        fields = ["id", "person", "name", "id_number_masked", "state", "state_label", "eligible",
+                  "assessment_passed", "reason", "enrolled_at"]  # fmt: skip
+
+
+class EnrolRequestSerializer(serializers.Serializer):
+    id_number = serializers.CharField(
+        max_length=40, help_text="the whole ID number of a registered person (never echoed back)"
+    )
+
+
+class EnrolResultSerializer(serializers.Serializer):
+    id_number_masked = serializers.CharField()
+    status = serializers.ChoiceField(choices=["enrolled", "rejected"])
+    enrollment = serializers.IntegerField(allow_null=True)
+    eligible = serializers.BooleanField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
+
+
+class AssessmentSerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+
+
+class ClassFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=ClassState.choices)
+    occupation = django_filters.CharFilter(
+        field_name="occupation__code", label="occupation code (e.g. 6-18-02-04)"
+    )
+
+    class Meta:
+        model = TrainingClass
+        fields = ["state", "occupation"]
+
+
+ENROLLMENT_ID = OpenApiParameter("enrollment_id", int, OpenApiParameter.PATH)
+RUN, REVIEW = Capability.RUN_CLASSES, Capability.REVIEW_CLASSES
+
+
+def _transition(name: str, to_state: str, capability: str, doc: str):
+    """A POST action moving the class to `to_state` (with `reason` where one is needed)."""
+
+    def change(self, request, pk=None):
+        _need(request, capability)
+        training_class = self.get_object()
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.change_state(training_class, to_state, reason=body.validated_data["reason"])
+        return Response(self._read(training_class.pk))
+
+    change.__name__ = name
+    change.__doc__ = doc
+    return extend_schema(request=ReasonSerializer, responses=TrainingClassSerializer)(
+        action(detail=True, methods=["post"])(change)
+    )
+
+
+class TrainingClassViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Training classes in the caller's scope with their sessions, teachers and enrolment
+    counts. Institution staff open and run their classes; the bureau reviews them."""
+
+    serializer_class = TrainingClassSerializer
+    permission_classes = [permissions.IsAuthenticated, CapabilityPermission]
+    capability = Capability.VIEW_CLASSES
+    filterset_class = ClassFilter
+
+    def get_queryset(self):
+        queryset = (
+            TrainingClass.objects.select_related(
+                "institution__organisation", "occupation", "level", "training_type",
+                "fund_channel",
+            )
+            .prefetch_related("teachers__person", "sessions__teacher__person")
+            .annotate(**COUNTS)
+        )  # fmt: skip
+        return scoped(self.request.user, queryset)
+
+    def _read(self, pk: int) -> dict:
+        return TrainingClassSerializer(self.get_queryset().get(pk=pk)).data
+
+    @extend_schema(request=TrainingClassWriteSerializer, responses={201: TrainingClassSerializer})
+    def create(self, request):
+        """Open a class (a draft opening application) for the caller's institution."""
+        _need(request, Capability.RUN_CLASSES)
+        body = TrainingClassWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        institution = _institution_for(request, values.pop("institution", None))
+        training_class = services.create_class(institution, **values)
+        return Response(self._read(training_class.pk), status=201)
+
+    @extend_schema(request=TrainingClassWriteSerializer, responses=TrainingClassSerializer)
+    def update(self, request, pk=None):
+        """Change a draft (or rejected) class; `institution` cannot change."""
+        return self._update(request, partial=False)
+
+    @extend_schema(request=TrainingClassWriteSerializer, responses=TrainingClassSerializer)
+    def partial_update(self, request, pk=None):
+        return self._update(request, partial=True)
+
+    def _update(self, request, *, partial: bool):
+        _need(request, Capability.RUN_CLASSES)
+        training_class = self.get_object()
+        body = TrainingClassWriteSerializer(data=request.data, partial=partial)
+        body.is_valid(raise_exception=True)
+        values = dict(body.validated_data)
+        values.pop("institution", None)
+        services.update_class(training_class, **values)
+        return Response(self._read(training_class.pk))
+
+    submit = _transition("submit", ClassState.SUBMITTED, RUN, "Submit the application.")
+    withdraw = _transition("withdraw", ClassState.WITHDRAWN, RUN, "Withdraw it (with a reason).")
+    revise = _transition("revise", ClassState.DRAFT, RUN, "A rejected application back to draft.")
+    start = _transition("start", ClassState.IN_PROGRESS, RUN, "Start an approved class.")
+    approve = _transition("approve", ClassState.APPROVED, REVIEW, "Approve (the bureau).")
+    reject = _transition("reject", ClassState.REJECTED, REVIEW, "Reject (with a reason).")
+    cancel = _transition("cancel", ClassState.CANCELLED, REVIEW, "Cancel (with a reason).")
+    close = _transition("close", ClassState.CLOSED, REVIEW, "Close a completed class.")
+
+    @extend_schema(request=None, responses=TrainingClassSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """结业: decide every trainee by the policy pack once the class has ended."""
+        _need(request, Capability.RUN_CLASSES)
+        training_class = self.get_object()
+        services.complete(training_class)
+        return Response(self._read(training_class.pk))
+
+    @extend_schema(
+        request=SessionSerializer(many=True), responses={201: SessionSerializer(many=True)}
+    )
+    @action(detail=True, methods=["post"])
+    def sessions(self, request, pk=None):
+        """Add sessions to the timetable: a list (or one) of {starts_at, ends_at, topic,
+        teacher}. All or none: the first refused session refuses the request."""
+        _need(request, Capability.RUN_CLASSES)
+        training_class = self.get_object()
+        items = request.data if isinstance(request.data, list) else [request.data]
+        body = SessionSerializer(data=items, many=True, allow_empty=False)
+        body.is_valid(raise_exception=True)
+        created = []
+        with transaction.atomic():
+            for number, values in enumerate(body.validated_data, start=1):
+                try:
+                    created.append(services.add_session(training_class, **values))
+                except ValidationError as problem:
+                    raise ValidationError(
+                        _("Session %(number)d: %(problem)s")
+                        % {"number": number, "problem": _messages(problem)}
+                    ) from None
+        return Response(SessionSerializer(created, many=True).data, status=201)
+
+    @extend_schema(request=TeacherIdsSerializer, responses=TrainingClassSerializer)
+    @action(detail=True, methods=["put"])
+    def teachers(self, request, pk=None):
+        """Set the class's teachers: {"teachers": [teacher ids]} (or the bare list)."""
+        _need(request, Capability.RUN_CLASSES)
+        training_class = self.get_object()
+        data = {"teachers": request.data} if isinstance(request.data, list) else request.data
+        body = TeacherIdsSerializer(data=data)
+        body.is_valid(raise_exception=True)
+        services.set_teachers(training_class, body.validated_data["teachers"])
+        return Response(self._read(training_class.pk))
+
+    @extend_schema(methods=["GET"], responses=EnrollmentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=PolymorphicProxySerializer(
+            component_name="EnrolRequestOneOrMany",
+            serializers=[EnrolRequestSerializer, EnrolRequestSerializer(many=True)],
+            resource_type_field_name=None,
+            many=False,
+        ),
+        responses={
+            201: EnrolResultSerializer,
+            200: OpenApiResponse(EnrolResultSerializer(many=True), description="for a list"),
+            400: OpenApiResponse(EnrolResultSerializer, description="one person, refused"),
+        },
+    )
+    @action(detail=True, methods=["get", "post"])
+    def enrollments(self, request, pk=None):
+        """GET: the roster (ID numbers masked). POST {"id_number"} or a list of them: enrol
+        registered persons, each on its own; the answer says for each whether it was done."""
+        training_class = self.get_object()
+        if request.method == "GET":
+            roster = training_class.enrollments.select_related("person")
+            return Response(EnrollmentSerializer(roster, many=True).data)
+        _need(request, Capability.RUN_CLASSES)
+        many = isinstance(request.data, list)
+        items = request.data if many else [request.data]
+        if len(items) > MAX_ROSTER_BATCH:
+            raise exceptions.ValidationError(
+                _("At most %(count)d persons in one request.") % {"count": MAX_ROSTER_BATCH}
+            )
+        body = EnrolRequestSerializer(data=items, many=True, allow_empty=False)
+        body.is_valid(raise_exception=True)
+        results = [_enrol_one(training_class, item["id_number"]) for item in body.validated_data]
+        if many:
+            return Response(results)
+        return Response(results[0], status=201 if results[0]["status"] == "enrolled" else 400)
+
+    def _enrollment(self, enrollment_id) -> Enrollment:
+        training_class = self.get_object()
+        return get_object_or_404(
+            training_class.enrollments.select_related("person", "training_class"),
+            pk=enrollment_id,
+        )
+
+    @extend_schema(
+        request=AssessmentSerializer, responses=EnrollmentSerializer, parameters=[ENROLLMENT_ID]
+    )
+    @action(
+        detail=True, methods=["post"], url_path=r"enrollments/(?P<enrollment_id>[0-9]+)/assessment"
+    )
+    def assessment(self, request, pk=None, enrollment_id=None):
+        """Record a trainee's assessment result: {"passed": true|false}."""
+        _need(request, Capability.RUN_CLASSES)
+        enrollment = self._enrollment(enrollment_id)
+        body = AssessmentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.set_assessment(enrollment, body.validated_data["passed"])
+        return Response(EnrollmentSerializer(enrollment).data)
+
+    @extend_schema(
+        request=ReasonSerializer, responses=EnrollmentSerializer, parameters=[ENROLLMENT_ID]
+    )
+    @action(
+        detail=True, methods=["post"], url_path=r"enrollments/(?P<enrollment_id>[0-9]+)/withdraw"
+    )
+    def withdraw_enrollment(self, request, pk=None, enrollment_id=None):
+        """Take a trainee off the roster: {"reason"} is needed."""
+        _need(request, Capability.RUN_CLASSES)
+        enrollment = self._enrollment(enrollment_id)
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.withdraw_enrollment(enrollment, body.validated_data["reason"])
+        return Response(EnrollmentSerializer(enrollment).data)
+
+
+# The device's sessions and their classes, on every check-in request: two plain queries, as
+# compiling the ORM's join costs more than running it (bench/checkin_load.py). Only table names
+# enter the SQL; the values are parameters.
+SESSION, CLASS = Session._meta.db_table, TrainingClass._meta.db_table
+SESSIONS_SQL = f"SELECT s.* FROM {SESSION} s JOIN {CLASS} c ON c.id = s.training_class_id"  # noqa: S608
+
+
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _sessions_of(institution_id: int, ids: set[int]) -> list[Session]:
+    if not ids:
+        return []
+    sql = f"{SESSIONS_SQL} WHERE c.institution_id = %s AND s.id IN ({_placeholders(ids)})"
+    return list(Session.objects.raw(sql, [institution_id, *sorted(ids)]))
+
+
+def _classes(ids: set[int]) -> dict[int, TrainingClass]:
+    if not ids:
+        return {}
+    sql = f"SELECT * FROM {CLASS} WHERE id IN ({_placeholders(ids)})"  # noqa: S608
+    return {found.pk: found for found in TrainingClass.objects.raw(sql, sorted(ids))}
+
+
+def _id_hashes(number: str) -> tuple[str, ...]:
+    clean = identity.normalise(number)
+    return tuple(id_hash(kind, clean) for kind in DocumentKind.values)
+
+
+def _enrol_one(training_class: TrainingClass, number: str) -> dict:
+    person = find_by_id_number(number)
+    masked = person.id_number_masked if person else mask_id_number(identity.normalise(number))
+    result = {"id_number_masked": masked, "status": "rejected", "enrollment": None,
+              "eligible": None, "error": ""}  # fmt: skip
+    if person is None:
+        return {**result, "error": _("No one is registered with this ID number.")}
+    try:
+        enrollment = services.enrol(training_class, person)
+    except ValidationError as problem:
+        return {**result, "error": _messages(problem)}
+    return {**result, "status": "enrolled", "enrollment": enrollment.pk,
+            "eligible": enrollment.eligible}  # fmt: skip
+
+
+# --- devices ----------------------------------------------------------------------------------
+
+
+class DeviceSerializer(serializers.ModelSerializer):
+    institution_name = serializers.CharField(source="institution.organisation.name")
+
+    class Meta:
+        model = Device
+        fields = ["id", "institution", "institution_name", "name", "token_hint", "active",
+                  "created_at", "last_seen_at"]  # fmt: skip
+
+
+class DeviceCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    institution = serializers.PrimaryKeyRelatedField(
+        queryset=Institution.objects.all(), required=False,
+        help_text="for an administrator only: staff register devices of their own institution",
+    )  # fmt: skip
+
+
+class DeviceWithTokenSerializer(DeviceSerializer):
+    token = serializers.CharField(help_text="shown this once: only its hash is kept")
+
+    class Meta(DeviceSerializer.Meta):
+        fields = [*DeviceSerializer.Meta.fields, "token"]
+
+
+class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Attendance devices of the institutions in scope. Registering one returns its token once;
+    the device sends it as `Authorization: Device <token>` to /attendance/events/."""
+
+    serializer_class = DeviceSerializer
+    permission_classes = [permissions.IsAuthenticated, CapabilityPermission]
+    capability = Capability.VIEW_CLASSES
+    filterset_fields = ["active"]
+
+    def get_queryset(self):
+        queryset = Device.objects.select_related("institution__organisation")
+        return scoped(self.request.user, queryset)
+
+    @extend_schema(request=DeviceCreateSerializer, responses={201: DeviceWithTokenSerializer})
+    def create(self, request):
+        _need(request, Capability.RUN_CLASSES)
+        body = DeviceCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        institution = _institution_for(request, body.validated_data.get("institution"))
+        device, token = services.register_device(institution, body.validated_data["name"])
+        device = self.get_queryset().get(pk=device.pk)
+        return Response({**DeviceSerializer(device).data, "token": token}, status=201)
+
+    @extend_schema(request=None, responses=DeviceSerializer)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        """Stop accepting the device's token (a lost or replaced terminal); kept for history."""
+        _need(request, Capability.RUN_CLASSES)
+        device = services.deactivate_device(self.get_object())
+        return Response(DeviceSerializer(device).data)
+
+
+# --- the check-in endpoint for devices ---------------------------------------------------------
+
+
+class DeviceAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Device <token>`: the request is the device's, acting for no user."""
+
+    keyword = "device"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        try:
+            token = header[1].decode()
+        except UnicodeError:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        device = services.device_for_token(token)
+        if device is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        now = timezone.now()
+        if device.last_seen_at is None or now - device.last_seen_at > LAST_SEEN_EVERY:
+            Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+            device.last_seen_at = now
+        return AnonymousUser(), device
+
+    def authenticate_header(self, request):
+        return 'Device realm="api"'
+
+
+class DeviceAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = DeviceAuthentication
+    name = "deviceToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Device <token>`: the token returned once by POST /api/v1/devices/",
+        }
+
+
+class IsDevice(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return isinstance(request.auth, Device)
+
+
+class OffsetDateTimeField(serializers.DateTimeField):
+    """ISO 8601 with its UTC offset: a device's local time without one is ambiguous."""
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or (parsed := parse_datetime(value)) is None:
+            self.fail("invalid", format="YYYY-MM-DDThh:mm:ss+08:00")
+        if parsed.tzinfo is None:
+            raise serializers.ValidationError(_("Give the time with its UTC offset (+08:00)."))
+        return parsed
+
+
+class CheckInEventSerializer(serializers.Serializer):
+    event_id = serializers.CharField(
+        max_length=64, help_text="the device's own id of the event: resending it stores nothing"
+    )
+    session = serializers.IntegerField(
+        min_value=1, help_text="a session of the device's institution"
+    )
+    id_number = serializers.CharField(
+        max_length=40, required=False, help_text="the person (trainee or teacher), or `enrollment`"
+    )
+    enrollment = serializers.IntegerField(min_value=1, required=False)
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    device_time = OffsetDateTimeField(help_text="when the device saw it, ISO 8601 with offset")
+    photo_ref = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate(self, data):
+        if ("id_number" in data) == ("enrollment" in data):
+            raise serializers.ValidationError(_("Give either id_number or enrollment."))
+        return data
+
+
+class CheckInBatchSerializer(serializers.Serializer):
+    events = CheckInEventSerializer(many=True, help_text=f"at most {MAX_EVENT_BATCH} events")
+
+
+class CheckInResultSerializer(serializers.Serializer):
+    event_id = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=["stored", "duplicate", "rejected"])
+    flag = serializers.CharField(allow_blank=True, help_text="outside_window, device_clock or ''")
+    in_window = serializers.BooleanField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
+
+
+class CheckInBatchResultSerializer(serializers.Serializer):
+    stored = serializers.IntegerField()
+    duplicate = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    results = CheckInResultSerializer(many=True)
+
+
+class DeviceEvents:
+    """Record one request's events for a device: the sessions with their classes, the
+    enrolments, who attends which class and (for a batch) the events already stored are looked
+    up once for the whole request; then each event goes through record_attendance."""
+
+    def __init__(self, device: Device):
+        self.device = device
+
+    def record(self, raw_events: list) -> list[dict]:
+        checked = []
+        for raw in raw_events:
+            event = CheckInEventSerializer(data=raw)
+            if event.is_valid():
+                checked.append((event.validated_data, ""))
+            else:
+                checked.append((raw, _serializer_errors(event.errors)))
+        batch = len(checked) > 1
+        self._load([data for data, error in checked if not error], batch=batch)
+        # A batch commits once, each event in its savepoint; one event is one INSERT.
+        with transaction.atomic() if batch else nullcontext():
+            return [self._one(data) if not error else self._rejected(data, error)
+                    for data, error in checked]  # fmt: skip
+
+    def _load(self, events: list[dict], *, batch: bool) -> None:
+        institution = self.device.institution_id
+        sessions = _sessions_of(institution, {event["session"] for event in events})
+        classes = _classes({session.training_class_id for session in sessions})
+        for session in sessions:  # one object per class: a class started here is started
+            session.training_class = classes[session.training_class_id]
+        self.sessions = {session.pk: session for session in sessions}
+        wanted = {event["enrollment"] for event in events if "enrollment" in event}
+        self.enrollments = {
+            enrollment.pk: enrollment
+            for enrollment in Enrollment.objects.select_related("person").filter(
+                pk__in=wanted, training_class__institution_id=institution
+            )
+        } if wanted else {}  # fmt: skip
+        # ID numbers go by their keyed hashes (as find_by_id_number), never in clear.
+        self.hashes = {
+            event["id_number"]: _id_hashes(event["id_number"])
+            for event in events
+            if "id_number" in event
+        }
+        self.registered: dict[str, Person | None] | None = None
+        self.lookups = services.AttendanceLookups(
+            self.device, classes,
+            person_ids={enrollment.person_id for enrollment in self.enrollments.values()},
+            id_hashes={value for hashes in self.hashes.values() for value in hashes},
+            event_ids={event["event_id"] for event in events} if batch else None,
+        )  # fmt: skip
+
+    def _person(self, number: str) -> Person | None:
+        """The attendee with this ID number; else the registry's person (whose event is refused,
+        or answered as a repeat), looked up for all such numbers of the request at once."""
+        person = self.lookups.person(self.hashes[number])
+        if person is not None:
+            return person
+        if self.registered is None:
+            unknown = {h: n for n, hashes in self.hashes.items() for h in hashes
+                       if self.lookups.person(hashes) is None}  # fmt: skip
+            found = Person.objects.filter(id_number_hash__in=unknown).only("id", "id_number_hash")
+            self.registered = {unknown[person.id_number_hash]: person for person in found}
+        return self.registered.get(number)
+
+    def _one(self, data: dict) -> dict:
+        session = self.sessions.get(data["session"])
+        if session is None:
+            return self._rejected(data, _("The device's institution has no such session."))
+        if "enrollment" in data:
+            enrollment = self.enrollments.get(data["enrollment"])
+            if enrollment is None or enrollment.training_class_id != session.training_class_id:
+                return self._rejected(data, _("This enrolment is not in the session's class."))
+            person = enrollment.person
+        else:
+            person = self._person(data["id_number"])
+            if person is None:  # the same words as for a stranger: the registry is not probed
+                return self._rejected(
+                    data, _("This person is neither a trainee nor a teacher of the class.")
+                )
+        try:
+            event, created = services.record_attendance(
+                session, person, data["direction"], event_id=data["event_id"],
+                device_time=data["device_time"], device=self.device, photo_ref=data["photo_ref"],
+                lookups=self.lookups,
+            )  # fmt: skip
+        except ValidationError as problem:
+            return self._rejected(data, _messages(problem))
+        return {"event_id": data["event_id"], "status": "stored" if created else "duplicate",
+                "flag": event.flag, "in_window": event.in_window, "error": ""}  # fmt: skip
+
+    @staticmethod
+    def _rejected(data, error: str) -> dict:
+        event_id = data.get("event_id") if isinstance(data, dict) else None
+        return {"event_id": event_id if isinstance(event_id, str) else None,
+                "status": "rejected", "flag": "", "in_window": None, "error": error}  # fmt: skip
+
+
+class AttendanceEventsView(APIView):
+    """Check-in and check-out events from an attendance device, one or an offline batch
+    ({"events": [...]}, at most 500). Authenticated only by `Authorization: Device <token>`.
+
+    Each event is stored once per (device, event_id): resending answers "duplicate" and stores
+    nothing. Events outside the session's time are stored and flagged, never dropped. One event:
+    201 stored, 200 duplicate, 400 rejected. A batch: 200 with a result per event."""
+
+    authentication_classes = [DeviceAuthentication]
+    permission_classes = [IsDevice]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=PolymorphicProxySerializer(
+            component_name="CheckInEvents",
+            serializers=[CheckInEventSerializer, CheckInBatchSerializer],
+            resource_type_field_name=None,
+        ),
+        responses={
+            201: OpenApiResponse(CheckInResultSerializer, description="one event, stored"),
+            200: PolymorphicProxySerializer(
+                component_name="CheckInResponse",
+                serializers=[CheckInResultSerializer, CheckInBatchResultSerializer],
+                resource_type_field_name=None,
+            ),
+            400: OpenApiResponse(
+                CheckInResultSerializer, description="one event refused, or a malformed body"
+            ),
+            401: OpenApiResponse(description="no device token, or not a valid one"),
+        },
+        tags=["attendance"],
+    )
+    def post(self, request):
+        body = request.data
+        if not isinstance(body, dict):
+            raise exceptions.ParseError(_('Send one event or {"events": [...]}.'))
+        if "events" not in body:
+            result = DeviceEvents(request.auth).record([body])[0]
+            code = {"stored": 201, "duplicate": 200}.get(result["status"], 400)
+            return Response(result, status=code)
+        events = body["events"]
+        if not isinstance(events, list) or not events or len(events) > MAX_EVENT_BATCH:
+            raise exceptions.ParseError(
+                _("“events” is a list of 1 to %(count)d events.") % {"count": MAX_EVENT_BATCH}
+            )
+        results = DeviceEvents(request.auth).record(events)
+        counts = {status: 0 for status in ("stored", "duplicate", "rejected")}
+        for result in results:
+            counts[result["status"]] += 1
+        return Response({**counts, "results": results})
