@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("jineng.catalog.urls")),
     path("", include("jineng.people.urls")),
     path("", include("jineng.institutions.urls")),
+    path("", include("jineng.training.urls")),
     path("api/v1/", include(("jineng.core.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

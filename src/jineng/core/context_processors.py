@@ -10,6 +10,8 @@ NAVIGATION = [
     (_("Users"), "core:user-list", Capability.VIEW_USERS),
     (_("Training institutions"), "institutions:list", Capability.VIEW_ORGANISATIONS),
     (_("Real-name registry"), "people:list", Capability.VIEW_PEOPLE),
+    (_("Classes"), "training:list", Capability.VIEW_CLASSES),
+    (_("Class review"), "training:review", Capability.REVIEW_CLASSES),
     (_("Catalogs"), "catalog:index", None),
     (_("Imports"), "core:import-list", Capability.IMPORT_TEACHERS),
     (_("Audit log"), "core:audit-list", Capability.VIEW_AUDIT),

@@ -1,0 +1,765 @@
+"""Training class pages: the list, the opening application, a class's page (timetable, teachers,
+roster, attendance grid, history), the bureau's review queue and the institution's devices.
+
+Every write goes through training.services, as the signed-in user (the request middleware sets
+the audit context); a refusal becomes a message on the page, never a traceback. Inline actions
+on a class's page are htmx requests answered with the page's sections swapped out of band.
+"""
+
+from collections import defaultdict
+from datetime import date, datetime, time
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
+from jineng.catalog.packs import decision_of
+from jineng.core.i18n import language
+from jineng.core.roles import Capability, has_capability
+from jineng.core.scope import get_scoped_or_404, scoped
+from jineng.core.views import capability_required, page_of, pick_template
+from jineng.institutions.models import Engagement, Institution
+from jineng.people.models import Person
+from jineng.people.services import find_by_id_number
+from jineng.training import services
+from jineng.training.models import (
+    ACTIVE_STATES,
+    BUREAU_STATES,
+    EDITABLE_STATES,
+    TRANSITIONS,
+    CheckIn,
+    ClassState,
+    Commitment,
+    CommitmentReason,
+    Device,
+    EnrollmentState,
+    TrainingClass,
+)
+
+# The buttons of the class page, in the order they are shown, and what each one says.
+ACTIONS = [
+    (ClassState.SUBMITTED, gettext_lazy("Submit for review"), "btn-primary"),
+    (ClassState.APPROVED, gettext_lazy("Approve"), "btn-success"),
+    (ClassState.IN_PROGRESS, gettext_lazy("Start the class"), "btn-primary"),
+    (ClassState.DRAFT, gettext_lazy("Revise the application"), "btn-outline-primary"),
+    (ClassState.REJECTED, gettext_lazy("Reject"), "btn-outline-danger"),
+    (ClassState.WITHDRAWN, gettext_lazy("Withdraw the application"), "btn-outline-danger"),
+    (ClassState.CANCELLED, gettext_lazy("Cancel the class"), "btn-outline-danger"),
+    (ClassState.CLOSED, gettext_lazy("Close the class"), "btn-outline-secondary"),
+]
+STATE_BADGES = {
+    ClassState.DRAFT: "text-bg-secondary",
+    ClassState.SUBMITTED: "text-bg-info",
+    ClassState.APPROVED: "text-bg-primary",
+    ClassState.REJECTED: "text-bg-warning",
+    ClassState.IN_PROGRESS: "text-bg-primary",
+    ClassState.COMPLETED: "text-bg-success",
+    ClassState.CLOSED: "text-bg-dark",
+    ClassState.WITHDRAWN: "text-bg-light",
+    ClassState.CANCELLED: "text-bg-danger",
+}
+# Attendance cells: attended (check-in and check-out in the window), flagged (an event outside
+# the window or from a clock ahead), partial (events, not both), empty.
+CELL_LABELS = {
+    "attended": gettext_lazy("attended"),
+    "partial": gettext_lazy("partial"),
+    "flagged": gettext_lazy("flagged"),
+    "empty": gettext_lazy("no record"),
+}
+MARKABLE = {"empty", "partial"}
+# Trainees counted against the places: all but those who left.
+ON_ROSTER = [EnrollmentState.ENROLLED, EnrollmentState.COMPLETED, EnrollmentState.NOT_COMPLETED]
+RUNNING = {ClassState.APPROVED, ClassState.IN_PROGRESS}
+
+
+def _own_institution(user) -> Institution | None:
+    """The institution an institution user works for (None for bureau users and admins)."""
+    organisation = getattr(user, "organisation", None)
+    return getattr(organisation, "institution", None) if organisation is not None else None
+
+
+def _classes(user):
+    return scoped(
+        user,
+        TrainingClass.objects.select_related(
+            "institution__organisation", "occupation", "level", "training_type", "fund_channel"
+        ),
+    )
+
+
+def _class_or_404(request, pk: int) -> TrainingClass:
+    return get_scoped_or_404(request.user, _classes(request.user), pk=pk)
+
+
+SAVED = gettext_lazy("Saved.")
+
+
+def _after(request, action, success=SAVED) -> bool:
+    """Run a service; its refusal becomes messages on the page, never a traceback."""
+    try:
+        action()
+    except ValidationError as problem:
+        for message in problem.messages:
+            messages.error(request, message)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+
+@capability_required(Capability.VIEW_CLASSES)
+def class_list(request):
+    search = request.GET.get("q", "").strip()
+    state = request.GET.get("state", "")
+    occupation = request.GET.get("occupation", "")
+    visible = _classes(request.user)
+    queryset = visible.annotate(
+        enrolled=Count("enrollments", filter=Q(enrollments__state__in=ON_ROSTER))
+    ).order_by("-start_date", "-id")
+    if search:
+        queryset = queryset.filter(Q(code__icontains=search) | Q(name__icontains=search))
+    if state in ClassState.values:
+        queryset = queryset.filter(state=state)
+    if occupation.isdigit():
+        queryset = queryset.filter(occupation_id=int(occupation))
+    context = {
+        "page": page_of(request, queryset),
+        "q": search,
+        "state": state,
+        "occupation": occupation,
+        "states": ClassState.choices,
+        "occupations": Occupation.objects.filter(pk__in=visible.values("occupation")),
+        "badges": STATE_BADGES,
+        "can_run": has_capability(request.user, Capability.RUN_CLASSES),
+    }
+    template = pick_template(request, "training/list.html", "training/_rows.html")
+    return render(request, template, context)
+
+
+# --- the opening application ------------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ClassForm(forms.Form):
+    """The opening application (开班申请): only occupations and levels the institution is
+    designated for; the designation over the dates is checked here and again on submission."""
+
+    name = forms.CharField(label=gettext_lazy("Class name"), max_length=120)
+    occupation = forms.ModelChoiceField(
+        label=gettext_lazy("Occupation"), queryset=Occupation.objects.none()
+    )
+    level = forms.ModelChoiceField(label=gettext_lazy("Level"), queryset=SkillLevel.objects.none())
+    training_type = forms.ModelChoiceField(
+        label=gettext_lazy("Training type"), queryset=TrainingType.objects.all()
+    )
+    fund_channel = forms.ModelChoiceField(
+        label=gettext_lazy("Fund channel"), queryset=FundChannel.objects.all()
+    )
+    start_date = forms.DateField(label=gettext_lazy("First day"), widget=DateInput)
+    end_date = forms.DateField(label=gettext_lazy("Last day"), widget=DateInput)
+    venue = forms.CharField(label=gettext_lazy("Venue"), max_length=200)
+    capacity = forms.IntegerField(label=gettext_lazy("Places"), min_value=1, max_value=10000)
+    assessment_plan = forms.CharField(
+        label=gettext_lazy("Assessment plan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    commitment_reason = forms.ChoiceField(
+        label=gettext_lazy("Under commitment (承诺制)"),
+        required=False,
+        choices=[("", gettext_lazy("No"))] + CommitmentReason.choices,
+        help_text=gettext_lazy("The signed commitment (承诺书) is uploaded on the class's page."),
+    )
+
+    def __init__(self, *args, institution: Institution, current: TrainingClass | None = None,
+                 **kwargs):  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.institution = institution
+        designated = institution.designations.filter(valid_to__gte=timezone.localdate())
+        keep_occupation = Q(pk=current.occupation_id) if current else Q(pk__in=[])
+        keep_level = Q(pk=current.level_id) if current else Q(pk__in=[])
+        self.fields["occupation"].queryset = Occupation.objects.filter(
+            Q(pk__in=designated.values("occupation")) | keep_occupation
+        ).order_by("code")
+        self.fields["level"].queryset = SkillLevel.objects.filter(
+            Q(pk__in=designated.values("level")) | keep_level
+        ).order_by("rank")
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = css
+
+    def clean(self):
+        values = super().clean()
+        start, end = values.get("start_date"), values.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end is before the start."))
+        elif values.get("occupation") and values.get("level") and start and end:
+            trial = TrainingClass(
+                institution=self.institution,
+                occupation=values["occupation"],
+                level=values["level"],
+                start_date=start,
+                end_date=end,
+            )
+            try:
+                services.check_designated(trial)
+            except ValidationError as problem:
+                self.add_error(None, problem.messages)
+        return values
+
+
+def _form_errors(form, problem: ValidationError) -> None:
+    if hasattr(problem, "error_dict"):
+        for field, errors in problem.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, problem.messages)
+
+
+@capability_required(Capability.RUN_CLASSES)
+@require_http_methods(["GET", "POST"])
+def class_create(request):
+    institution = _own_institution(request.user)
+    if institution is None:
+        messages.error(request, _("Your account belongs to no training institution."))
+        return redirect("training:list")
+    form = ClassForm(request.POST or None, institution=institution)
+    if request.method == "POST" and form.is_valid():
+        try:
+            training_class = services.create_class(institution, **form.cleaned_data)
+        except ValidationError as problem:
+            _form_errors(form, problem)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("training:detail", pk=training_class.pk)
+    context = {"form": form, "institution": institution, "training_class": None}
+    return render(request, "training/form.html", context)
+
+
+@capability_required(Capability.RUN_CLASSES, missing_is_404=True)
+@require_http_methods(["GET", "POST"])
+def class_edit(request, pk: int):
+    training_class = _class_or_404(request, pk)
+    if training_class.state not in EDITABLE_STATES:
+        messages.error(
+            request,
+            _("A class that is “%(state)s” can no longer be changed.")
+            % {"state": training_class.get_state_display()},
+        )
+        return redirect("training:detail", pk=pk)
+    initial = {name: getattr(training_class, name) for name in services.CLASS_FIELDS}
+    form = ClassForm(
+        request.POST or None,
+        initial=initial,
+        institution=training_class.institution,
+        current=training_class,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_class(training_class, **form.cleaned_data)
+        except ValidationError as problem:
+            _form_errors(form, problem)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("training:detail", pk=pk)
+    context = {
+        "form": form,
+        "institution": training_class.institution,
+        "training_class": training_class,
+    }
+    return render(request, "training/form.html", context)
+
+
+# --- a class's page ---------------------------------------------------------------------------
+
+
+def _actions(user, training_class: TrainingClass) -> list[dict]:
+    """The changes of state this viewer may ask for now (the service checks them again)."""
+    can_run = has_capability(user, Capability.RUN_CLASSES)
+    can_review = has_capability(user, Capability.REVIEW_CLASSES)
+    allowed = TRANSITIONS[ClassState(training_class.state)]
+    found = []
+    for to_state, label, style in ACTIONS:
+        if to_state not in allowed:
+            continue
+        if not (can_review if to_state in BUREAU_STATES else can_run):
+            continue
+        needs_reason = to_state in services.REASON_NEEDED
+        found.append({"to": to_state, "label": label, "style": style, "reason": needs_reason})
+    return found
+
+
+def _cell_status(events) -> str:
+    if not events:
+        return "empty"
+    in_window = {event["direction"] for event in events if event["in_window"]}
+    if {"in", "out"} <= in_window:
+        return "attended"
+    if any(event["flag"] or not event["in_window"] for event in events):
+        return "flagged"
+    return "partial"
+
+
+def _cell(session, person, events, can_mark: bool) -> dict:
+    status = _cell_status(events)
+    return {
+        "session": session,
+        "person": person,
+        "status": status,
+        "label": CELL_LABELS[status],
+        "markable": can_mark and status in MARKABLE,
+    }
+
+
+def _grid(training_class: TrainingClass, sessions, enrollments, can_mark: bool) -> list[dict]:
+    """Rows of the attendance grid: the trainees, then the teachers; a cell per session."""
+    events = defaultdict(list)
+    for event in CheckIn.objects.filter(session__training_class=training_class).values(
+        "person_id", "session_id", "direction", "in_window", "flag"
+    ):
+        events[event["person_id"], event["session_id"]].append(event)
+    people = [(e.person, False) for e in enrollments if e.state != EnrollmentState.WITHDRAWN]
+    teachers = training_class.teachers.select_related("person").order_by("person__name")
+    people += [(teacher.person, True) for teacher in teachers]
+    return [
+        {
+            "person": person,
+            "is_teacher": is_teacher,
+            "cells": [
+                _cell(session, person, events[person.pk, session.pk], can_mark)
+                for session in sessions
+            ],
+        }
+        for person, is_teacher in people
+    ]
+
+
+def _context(request, training_class: TrainingClass) -> dict:
+    user = request.user
+    can_run = has_capability(user, Capability.RUN_CLASSES)
+    state = training_class.state
+    editable = can_run and state in EDITABLE_STATES
+    can_mark = can_run and state in RUNNING
+    sessions = list(training_class.sessions.select_related("teacher__person"))
+    enrollments = list(
+        training_class.enrollments.select_related("person", "eligibility", "completion")
+    )
+    attended = services.attended_sessions(training_class)
+    lang = language()
+    roster = []
+    for enrollment in enrollments:
+        record = enrollment.eligibility
+        reasons = decision_of(record).reasons(lang) if record and not enrollment.eligible else []
+        roster.append(
+            {
+                "enrollment": enrollment,
+                "reasons": reasons,
+                "attended": len(attended.get(enrollment.person_id, ())),
+                "enrolled": enrollment.state == EnrollmentState.ENROLLED,
+            }
+        )
+    teachers = list(training_class.teachers.select_related("person").order_by("person__name"))
+    engaged = []
+    if editable:
+        engaged = [
+            engagement.teacher
+            for engagement in Engagement.objects.filter(
+                institution=training_class.institution, year=training_class.start_date.year
+            ).select_related("teacher__person")
+        ]
+    commitment = None
+    if training_class.commitment_reason:
+        commitment = Commitment.objects.filter(training_class=training_class).first()
+    return {
+        "training_class": training_class,
+        "badge": STATE_BADGES.get(state, "text-bg-secondary"),
+        "actions": _actions(user, training_class),
+        "can_run": can_run,
+        "can_complete": can_run and state == ClassState.IN_PROGRESS,
+        "editable": editable,
+        "can_enrol": can_run and state in EDITABLE_STATES | {ClassState.APPROVED},
+        "can_withdraw": can_run and state in ACTIVE_STATES,
+        "can_assess": can_run and state == ClassState.IN_PROGRESS,
+        "can_mark": can_mark,
+        "sessions": sessions,
+        "roster": roster,
+        "enrolled_count": sum(1 for e in enrollments if e.state in ON_ROSTER),
+        "teachers": teachers,
+        "teacher_ids": {teacher.pk for teacher in teachers},
+        "engaged": engaged,
+        "commitment": commitment,
+        "changes": training_class.changes.select_related("by"),
+        "grid": _grid(training_class, sessions, enrollments, can_mark),
+        "max_upload_mb": services.MAX_COMMITMENT_BYTES // (1024 * 1024),
+    }
+
+
+@capability_required(Capability.VIEW_CLASSES, missing_is_404=True)
+def class_detail(request, pk: int):
+    training_class = _class_or_404(request, pk)
+    return render(request, "training/detail.html", _context(request, training_class))
+
+
+def _done(request, training_class: TrainingClass, anchor: str = "", **extra):
+    """The answer to an action on the class page: its sections swapped in place for htmx,
+    else back to the page."""
+    if request.htmx:
+        training_class.refresh_from_db()
+        context = {**_context(request, training_class), **extra}
+        return render(request, "training/_sections.html", context)
+    url = reverse("training:detail", args=[training_class.pk])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+@capability_required(Capability.VIEW_CLASSES, missing_is_404=True)
+@require_POST
+def change_state(request, pk: int):
+    training_class = _class_or_404(request, pk)
+    target = request.POST.get("state", "")
+    if target not in ClassState.values or target == ClassState.COMPLETED:
+        messages.error(request, _("Choose the new state."))
+        return redirect("training:detail", pk=pk)
+    needed = Capability.REVIEW_CLASSES if target in BUREAU_STATES else Capability.RUN_CLASSES
+    if not has_capability(request.user, needed):
+        raise PermissionDenied
+    reason = request.POST.get("reason", "")
+    _after(request, lambda: services.change_state(training_class, target, reason=reason))
+    return redirect("training:detail", pk=pk)
+
+
+@capability_required(Capability.RUN_CLASSES, missing_is_404=True)
+@require_POST
+def complete(request, pk: int):
+    training_class = _class_or_404(request, pk)
+    try:
+        counts = services.complete(training_class)
+    except ValidationError as problem:
+        for message in problem.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The class is completed: %(completed)d trainees completed it, %(not_completed)d did "
+              "not.") % counts,
+        )  # fmt: skip
+    return redirect("training:detail", pk=pk)
+
+
+@capability_required(Capability.RUN_CLASSES, missing_is_404=True)
+@require_POST
+def set_teachers(request, pk: int):
+    training_class = _class_or_404(request, pk)
+    wanted = [int(value) for value in request.POST.getlist("teachers") if value.isdigit()]
+    engaged = Engagement.objects.filter(
+        institution=training_class.institution, year=training_class.start_date.year
+    )
+    teachers = [
+        engagement.teacher
+        for engagement in engaged.filter(teacher_id__in=wanted).select_related("teacher")
+    ]
+    _after(request, lambda: services.set_teachers(training_class, teachers))
+    return _done(request, training_class, "teachers")
+
+
+def _session_times(post) -> tuple[datetime, datetime] | None:
+    try:
+        day = date.fromisoformat(post.get("day", ""))
+        starts, ends = (
+            time.fromisoformat(post.get("starts", "")),
+            time.fromisoformat(post.get("ends", "")),
+        )
+    except ValueError:
+        return None
+    return (
+        timezone.make_aware(datetime.combine(day, starts)),
+        timezone.make_aware(datetime.combine(day, ends)),
+    )
+
+
+@capability_required(Capability.RUN_CLASSES, missing_is_404=True)
+@require_POST
+def add_session(request, pk: int):
+    training_class = _class_or_404(request, pk)
+    times = _session_times(request.POST)
+    teacher_id = request.POST.get("teacher", "")
+    teacher = None
+    if teacher_id.isdigit():
+        teacher = training_class.teachers.filter(pk=int(teacher_id)).first()
+    if times is None:
+        messages.error(request, _("Give the date and the times of the session."))
+    elif teacher_id and teacher is None:
+        messages.error(request, _("This teacher does not teach the class."))
+    else:
+        _after(
+            request,
+            lambda: services.add_session(
+                training_class, starts_at=times[0], ends_at=times[1],
+                topic=request.POST.get("topic", ""), teacher=teacher,
+            ),
+        )  # fmt: skip
+    return _done(request, training_class, "timetable")
+
+
+@capability_required(Capability.RUN_CLASSES, missing_is_404=True)
+@require_POST
+def remove_session(request, pk: int, session_pk: int):
+    training_class = _class_or_404(request, pk)
+    session = get_object_or_404(training_class.sessions, pk=session_pk)
+    _after(request, lambda: services.remove_session(session))
+    return _done(request, training_class, "timetable")
+
+
+@capability_required(Capability.RUN_CLASSES, missing_is_404=True)
+@require_POST
+def enrol(request, pk: int):
+    training_class = _class_or_404(request, pk)
+    number = request.POST.get("id_number", "").strip()
+    person = find_by_id_number(number) if number else None
+    enrolled = False
+    if person is None:
+        messages.error(
+            request,
+            _("No one is registered with this ID number: register the person in the real-name "
+              "registry first."),
+        )  # fmt: skip
+    else:
+        enrolled = _after(
+            request,
+            lambda: services.enrol(training_class, person),
+            success=_("%(name)s is on the roster.") % {"name": person.name},
+        )
+    # A refused number stays in the field, to be corrected rather than typed again.
+    return _done(request, training_class, "roster", enrol_number="" if enrolled else number)
+
+
+@capability_required(Capability.RUN_CLASSES, missing_is_404=True)
+@require_POST
+def withdraw_enrollment(request, pk: int, enrollment_pk: int):
+    training_class = _class_or_404(request, pk)
+    enrollment = get_object_or_404(
+        training_class.enrollments.select_related("person", "training_class"), pk=enrollment_pk
+    )
+    reason = request.POST.get("reason", "")
+    _after(request, lambda: services.withdraw_enrollment(enrollment, reason))
+    return _done(request, training_class, "roster")
+
+
+@capability_required(Capability.RUN_CLASSES, missing_is_404=True)
+@require_POST
+def set_assessment(request, pk: int, enrollment_pk: int):
+    training_class = _class_or_404(request, pk)
+    enrollment = get_object_or_404(
+        training_class.enrollments.select_related("training_class"), pk=enrollment_pk
+    )
+    passed = request.POST.get("passed", "")
+    if passed not in {"1", "0"}:
+        messages.error(request, _("Choose passed or failed."))
+    else:
+        _after(request, lambda: services.set_assessment(enrollment, passed == "1"), success=None)
+    return _done(request, training_class, "roster")
+
+
+def _attendee_or_404(training_class: TrainingClass, person_pk: int) -> Person:
+    """A trainee or a teacher of the class; anyone else is not on its grid."""
+    person = (
+        Person.objects.filter(pk=person_pk)
+        .filter(Q(enrollments__training_class=training_class) | Q(teacher__classes=training_class))
+        .distinct()
+        .first()
+    )
+    if person is None:
+        raise Http404
+    return person
+
+
+@capability_required(Capability.RUN_CLASSES, missing_is_404=True)
+@require_POST
+def mark_present(request, pk: int, session_pk: int, person_pk: int):
+    """htmx: mark one cell of the grid present (补录) and answer with the cell re-rendered."""
+    training_class = _class_or_404(request, pk)
+    session = get_object_or_404(training_class.sessions, pk=session_pk)
+    person = _attendee_or_404(training_class, person_pk)
+    before = training_class.state
+    _after(request, lambda: services.mark_present(session, person), success=None)
+    if not request.htmx:
+        return redirect(reverse("training:detail", args=[pk]) + "#attendance")
+    training_class.refresh_from_db()
+    context = _context(request, training_class)
+    events = list(
+        CheckIn.objects.filter(session=session, person=person).values(
+            "direction", "in_window", "flag"
+        )
+    )
+    context["cell"] = _cell(session, person, events, context["can_mark"])
+    context["state_changed"] = training_class.state != before
+    return render(request, "training/_marked.html", context)
+
+
+@capability_required(Capability.RUN_CLASSES, missing_is_404=True)
+@require_POST
+def upload_commitment(request, pk: int):
+    training_class = _class_or_404(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose the file of the signed commitment."))
+    elif upload.size > services.MAX_COMMITMENT_BYTES:
+        messages.error(request, _("The commitment must be a file of at most 10 MB."))
+    else:
+        _after(
+            request,
+            lambda: services.attach_commitment(
+                training_class, filename=upload.name, content=upload.read(),
+                content_type=upload.content_type or "",
+            ),
+        )  # fmt: skip
+    return redirect(reverse("training:detail", args=[pk]) + "#commitment")
+
+
+@capability_required(Capability.VIEW_CLASSES, missing_is_404=True)
+def download_commitment(request, pk: int):
+    training_class = _class_or_404(request, pk)
+    commitment = get_object_or_404(Commitment, training_class=training_class)
+    response = HttpResponse(
+        bytes(commitment.content), content_type=commitment.content_type or "application/pdf"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, commitment.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- the bureau's review queue ----------------------------------------------------------------
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+@capability_required(Capability.REVIEW_CLASSES)
+def review_queue(request):
+    waiting = _classes(request.user).filter(state=ClassState.SUBMITTED)
+    filters = {
+        "institution": request.GET.get("institution", ""),
+        "occupation": request.GET.get("occupation", ""),
+        "start_from": request.GET.get("start_from", ""),
+        "start_to": request.GET.get("start_to", ""),
+    }
+    queryset = waiting.annotate(
+        enrolled=Count(
+            "enrollments",
+            filter=Q(enrollments__state__in=ON_ROSTER),
+            distinct=True,
+        ),
+        sessions_count=Count("sessions", distinct=True),
+    ).order_by("start_date", "id")
+    if filters["institution"].isdigit():
+        queryset = queryset.filter(institution_id=int(filters["institution"]))
+    if filters["occupation"].isdigit():
+        queryset = queryset.filter(occupation_id=int(filters["occupation"]))
+    if start_from := _day(filters["start_from"]):
+        queryset = queryset.filter(start_date__gte=start_from)
+    if start_to := _day(filters["start_to"]):
+        queryset = queryset.filter(start_date__lte=start_to)
+    context = {
+        "page": page_of(request, queryset),
+        "filters": filters,
+        "institutions": Institution.objects.filter(
+            pk__in=waiting.values("institution")
+        ).select_related("organisation"),
+        "occupations": Occupation.objects.filter(pk__in=waiting.values("occupation")),
+        "query": request.GET.urlencode(),
+    }
+    template = pick_template(request, "training/review.html", "training/_queue.html")
+    return render(request, template, context)
+
+
+@capability_required(Capability.REVIEW_CLASSES)
+@require_POST
+def review_bulk(request):
+    ids = [int(value) for value in request.POST.getlist("classes") if value.isdigit()]
+    decision = request.POST.get("decision", "")
+    reason = request.POST.get("reason", "").strip()
+    query = request.POST.get("query", "")
+    back = reverse("training:review") + (f"?{query}" if query else "")
+    classes = list(_classes(request.user).filter(pk__in=ids).order_by("code"))
+    if not classes:
+        messages.error(request, _("Choose at least one class."))
+        return redirect(back)
+    if decision not in {"approve", "reject"}:
+        messages.error(request, _("Choose the new state."))
+        return redirect(back)
+    if decision == "reject" and not reason:
+        messages.error(request, _("Give the reason for the rejection: nothing was changed."))
+        return redirect(back)
+    result = services.review_many(classes, approve_them=decision == "approve", reason=reason)
+    if result["done"]:
+        done = "、".join(training_class.code for training_class in result["done"])
+        if decision == "approve":
+            messages.success(request, _("Approved: %(codes)s") % {"codes": done})
+        else:
+            messages.success(request, _("Rejected: %(codes)s") % {"codes": done})
+    for training_class, problem in result["refused"]:
+        messages.error(
+            request,
+            _("%(code)s was not changed: %(reason)s")
+            % {"code": training_class.code, "reason": problem},
+        )
+    return redirect(back)
+
+
+# --- attendance devices -----------------------------------------------------------------------
+
+
+@capability_required(Capability.RUN_CLASSES)
+@require_http_methods(["GET", "POST"])
+def devices(request):
+    """The institution's attendance terminals; a new one's token is shown once, on this answer."""
+    institution = _own_institution(request.user)
+    token = new_device = None
+    if request.method == "POST":
+        if institution is None:
+            raise Http404
+        try:
+            new_device, token = services.register_device(institution, request.POST.get("name", ""))
+        except ValidationError as problem:
+            for message in problem.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Saved."))
+    context = {
+        "devices": scoped(request.user, Device.objects.select_related("institution__organisation")),
+        "institution": institution,
+        "token": token,
+        "new_device": new_device,
+    }
+    return render(request, "training/devices.html", context)
+
+
+@capability_required(Capability.RUN_CLASSES, missing_is_404=True)
+@require_POST
+def deactivate_device(request, pk: int):
+    device = get_scoped_or_404(request.user, Device.objects.all(), pk=pk)
+    _after(request, lambda: services.deactivate_device(device))
+    return redirect("training:devices")
