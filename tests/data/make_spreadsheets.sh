@@ -12,3 +12,8 @@ soffice --headless --infilter=CSV:44,34,76 --convert-to xls standards-import.csv
 ../../.venv/bin/python make_roster.py
 soffice --headless --convert-to xlsx roster-bad.fods
 soffice --headless --convert-to xls roster-bad.fods
+# A class's timetable and roster (tests/training/test_imports.py): dates read year first, times
+# as typed (time cells), the topic, teacher, ID and phone columns formatted as text.
+../../.venv/bin/python make_class_files.py
+soffice --headless --infilter=CSV:44,34,76,1,1/5/2/1/3/1/4/2/5/2 --convert-to xlsx class-sessions.csv
+soffice --headless --infilter=CSV:44,34,76,1,1/2/2/2/3/2/4/2 --convert-to xlsx class-roster.csv

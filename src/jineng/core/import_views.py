@@ -64,9 +64,18 @@ def job_new(request, kind: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         options = {name: form.cleaned_data[name] for name in jobs.OPTION_NAMES}
-        job = jobs.start_import(request.user, kind, upload.read(), upload.name, **options)
+        job = jobs.start_import(
+            request.user, kind, upload.read(), upload.name, target=_target(request), **options
+        )
         return redirect("core:import-detail", pk=job.pk)
     return render(request, "core/import_new.html", {"spec": spec, "form": form})
+
+
+def _target(request) -> int | None:
+    """?target=<id>: the record a kind imports into (a class for its timetable or roster).
+    The form posts back to the same address, so the target travels in the query string."""
+    text = request.GET.get("target", "")
+    return int(text) if text.isdigit() else None
 
 
 @login_required

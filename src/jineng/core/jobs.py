@@ -31,14 +31,21 @@ def check_may_import(user, kind: str) -> None:
 
 
 @transaction.atomic
-def start_import(user, kind: str, data: bytes, filename: str, **options: bool) -> ImportJob:
-    """Store the upload (encrypted) and queue it for the worker once the transaction commits."""
+def start_import(
+    user, kind: str, data: bytes, filename: str, *, target: int | None = None, **options: bool
+) -> ImportJob:
+    """Store the upload (encrypted) and queue it for the worker once the transaction commits.
+    `target` is the record the rows go into, for kinds that import into one (a class's
+    timetable or roster); the spec checks it against the user's scope when the job runs."""
     check_may_import(user, kind)
     organisation = user.organisation.nearest_bureau() or user.organisation
+    stored = {name: bool(options.get(name)) for name in OPTION_NAMES}
+    if target is not None:
+        stored["target"] = int(target)
     job = writes.create(
         ImportJob(
             kind=kind, filename=filename[:200], content=crypto.encrypt_bytes(data, "import"),
-            options={name: bool(options.get(name)) for name in OPTION_NAMES},
+            options=stored,
             organisation=organisation, created_by=user, request_id=audit.current().request_id,
         ),
         validate=False,
@@ -62,12 +69,14 @@ def enqueue(job: ImportJob) -> None:
 def run_job(job: ImportJob) -> ImportJob:
     """Run (or run again) a job: progress is saved after every chunk the pipeline commits."""
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, rows_read=0)
+    flags = {name: job.options[name] for name in OPTION_NAMES if name in job.options}
     options = ImportOptions(
-        **job.options,
+        **flags,
         context={
             "organisation": job.organisation,
             "user": job.created_by,
             "source": f"import:{job.filename}",
+            "target": job.options.get("target"),
         },
     )
 

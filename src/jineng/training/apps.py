@@ -6,3 +6,10 @@ class TrainingConfig(AppConfig):
     name = "jineng.training"
     label = "training"
     verbose_name = _("Training classes")
+
+    def ready(self):
+        from jineng.core.imports import register
+        from jineng.training.imports import IMPORTS
+
+        for spec in IMPORTS.values():
+            register(spec)

@@ -13,6 +13,7 @@ DEMO_LOADERS = [
     "jineng.catalog.demo",
     "jineng.people.demo",
     "jineng.institutions.demo",
+    "jineng.training.demo",
 ]
 
 

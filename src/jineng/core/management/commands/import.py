@@ -1,4 +1,5 @@
 """`jineng import KIND FILE`: the one command for every import (people, employment, catalogs).
+Kinds that import into one record take it with `--target ID` (sessions and enrollments: the class).
 
 Ends by printing one JSON line: {"rows", "created", "updated", "unchanged", "rejected"}.
 Exit 0 when it ran, whatever was rejected; exit 2 with a one-line reason when the input is
@@ -34,15 +35,19 @@ class Command(BaseCommand):
         parser.add_argument("--errors", type=Path, help="write the rejected rows to this .xlsx")
         parser.add_argument("--org", default="", help="the bureau's code, for people (default: "
                             "the only bureau at the top of the tree)")  # fmt: skip
+        parser.add_argument("--target", type=int, default=None, metavar="ID",
+                            help="the record to import into, e.g. the class for sessions and "
+                            "enrollments")  # fmt: skip
 
-    def handle(self, *args, kind, file, errors, org, **options):
+    def handle(self, *args, kind, file, errors, org, target, **options):
         organisation = self._organisation(org)
         if not file.is_file():
             self.fail(f"cannot read {file}")
         run_options = ImportOptions(
             all_or_nothing=options["all_or_nothing"], dry_run=options["dry_run"],
             update=options["update"],
-            context={"organisation": organisation, "source": f"import:{file.name}"},
+            context={"organisation": organisation, "source": f"import:{file.name}",
+                     "target": target},
         )  # fmt: skip
         with audit.audit_context(actor=None):
             try:
