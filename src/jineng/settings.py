@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "jineng.people",
     "jineng.institutions",
     "jineng.training",
+    "jineng.certificates",
 ]
 
 MIDDLEWARE = [

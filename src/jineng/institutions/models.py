@@ -5,6 +5,7 @@ An institution is an Organisation of kind "institution" (so users, scope and aud
 to every organisation); this app adds what the bureau designates and supervises.
 """
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -260,6 +261,19 @@ class EvaluationOrg(models.Model):
         related_name="evaluation_org",
     )
     type = models.CharField(_("type"), max_length=20, choices=EvaluationOrgType.choices)
+    # The codes the national skill-level register assigned (needed to number 职业技能等级证书).
+    register_code = models.CharField(
+        _("register code (4 digits)"),
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}$", _("Four digits."))],
+    )
+    station_code = models.CharField(
+        _("station code (6 digits)"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^\d{6}$", _("Six digits."))],
+    )
 
     scope = ScopeSpec(org_paths=("organisation__path",))
 

@@ -1,0 +1,98 @@
+"""Certificates (证书): those issued here after an evaluation, signed so that anyone can verify
+them offline, and those obtained elsewhere, recorded as such (not issued here, not signed)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jineng.core.scope import ScopeSpec
+
+
+class CertificateKind(models.TextChoices):
+    """The codes are jineng.policy.codes.CertificateKind."""
+
+    QUALIFICATION = "qualification", _("Vocational qualification certificate (职业资格证书)")
+    SKILL_LEVEL = "skill_level", _("Skill level certificate (职业技能等级证书)")
+    SPECIAL_ABILITY = (
+        "special_ability",
+        _("Special vocational ability certificate (专项职业能力证书)"),
+    )
+    TRAINING_COMPLETION = "training_completion", _("Training certificate (培训合格证书)")
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("valid")
+    REVOKED = "revoked", _("revoked")
+
+
+class Certificate(models.Model):
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("holder"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=CertificateKind.choices)
+    number = models.CharField(_("certificate number"), max_length=40, unique=True)
+    occupation = models.ForeignKey(
+        "catalog.Occupation", verbose_name=_("occupation"), on_delete=models.PROTECT
+    )
+    level = models.ForeignKey(
+        "catalog.SkillLevel",
+        verbose_name=_("level"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    issued_on = models.DateField(_("issued on"))
+    # Who issued it: an evaluation organisation here, or the issuer named on a recorded one.
+    evaluation_org = models.ForeignKey(
+        "institutions.EvaluationOrg",
+        verbose_name=_("evaluation organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+    )
+    issuer_name = models.CharField(_("issuer"), max_length=200, blank=True)
+    issued_here = models.BooleanField(_("issued on this platform"), default=True)
+    # The class it follows, when issued after training here (for subsidies and indicators).
+    training_class = models.ForeignKey(
+        "training.TrainingClass",
+        verbose_name=_("class"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+    )
+    # The compact JWS the QR code carries (empty for certificates not issued here).
+    signed_payload = models.TextField(_("signed payload"), blank=True)
+    key_id = models.CharField(_("signing key"), max_length=32, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=CertificateStatus.choices,
+        default=CertificateStatus.VALID,
+    )
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    # The holder's bureau and the issuing organisation both see it; the holder sees their own.
+    scope = ScopeSpec(
+        org_paths=("person__organisation__path", "evaluation_org__organisation__path"),
+        owner="person__user",
+    )
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_on", "-id"]
+        indexes = [models.Index(fields=["person", "occupation"])]
+
+    def __str__(self) -> str:
+        return self.number
