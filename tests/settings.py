@@ -7,6 +7,10 @@ os.environ.setdefault("JINENG_SECRET_KEY", "test-secret-key-that-is-long-enough-
 os.environ.setdefault("JINENG_DATA_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
 os.environ.setdefault("JINENG_DATA_DIR", tempfile.mkdtemp(prefix="jineng-test-"))
 os.environ.setdefault("JINENG_HTTPS", "0")
+# The certificate signing key of the tests (jineng.certificates; a seed anyone may know).
+os.environ.setdefault(
+    "JINENG_CERT_SIGNING_KEY", "test-1:amluZW5nLXRlc3QtY2VydGlmaWNhdGUta2V5LTAwMDE"
+)
 
 from jineng.settings import *  # noqa: E402,F403
 

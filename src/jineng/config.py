@@ -6,6 +6,7 @@ with a one-line reason instead of a traceback.
 
 import base64
 import binascii
+import fcntl
 import json
 import os
 import secrets
@@ -36,19 +37,41 @@ def data_dir() -> Path:
     return Path(os.environ.get("JINENG_DATA_DIR") or REPO_DIR / "var").resolve()
 
 
-def _demo_keys(directory: Path) -> dict[str, str]:
-    """Keys of the embedded demo: generated once, kept in the data directory (mode 0600)."""
-    path = directory / "demo-keys.json"
-    if path.exists():
-        return json.loads(path.read_text())
-    directory.mkdir(parents=True, exist_ok=True)
-    keys = {
+DEMO_KEY_NAMES = ("secret_key", "data_key", "cert_signing_key")
+
+
+def _new_demo_keys() -> dict[str, str]:
+    from jineng.certificates.signing import new_signing_key
+
+    return {
         "secret_key": secrets.token_urlsafe(50),
         "data_key": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "cert_signing_key": new_signing_key("demo-1"),
     }
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(keys, handle)
+
+
+def _demo_keys(directory: Path) -> dict[str, str]:
+    """Keys of the embedded demo: generated once, kept in the data directory (mode 0600).
+    A file written before a key existed (the certificate signing key) gets it added, under a
+    lock so that two processes starting together agree on one key."""
+    path = directory / "demo-keys.json"
+    if path.exists():
+        keys = json.loads(path.read_text())
+        if all(name in keys for name in DEMO_KEY_NAMES):
+            return keys
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".demo-keys.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        keys = json.loads(path.read_text()) if path.exists() else {}
+        missing = {name: value for name, value in _new_demo_keys().items() if name not in keys}
+        if missing:
+            keys.update(missing)
+            temporary = path.with_name(f".{path.name}.{os.getpid()}")
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                json.dump(keys, handle)
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, path)
     return keys
 
 
@@ -85,3 +108,28 @@ def secret_keys(debug: bool, demo: bool) -> tuple[str, bytes]:
     if not data_key:
         raise ImproperlyConfigured("JINENG_DATA_KEY is not set: personal data cannot be encrypted")
     return secret, decode_data_key(data_key)
+
+
+def cert_keys(debug: bool, demo: bool) -> tuple[str, str]:
+    """(JINENG_CERT_SIGNING_KEY, JINENG_CERT_RETIRED_KEYS), checked; one line when malformed.
+
+    The signing key is "kid:seed" (32 bytes, base64url); the retired keys "kid:public,...".
+    Without a signing key the platform verifies but cannot issue certificates; the embedded demo
+    generates one into its key file."""
+    from jineng.certificates.signing import KeyConfigError, KeySet
+
+    signing = os.environ.get("JINENG_CERT_SIGNING_KEY", "").strip()
+    retired = os.environ.get("JINENG_CERT_RETIRED_KEYS", "").strip()
+    if not signing and (demo or debug):
+        signing = _demo_keys(data_dir())["cert_signing_key"]
+    for name, arguments in (
+        ("JINENG_CERT_SIGNING_KEY", {"signing": signing}),
+        ("JINENG_CERT_RETIRED_KEYS", {"signing": signing, "retired": retired}),
+    ):
+        try:
+            KeySet.parse(**arguments)
+        except (KeyConfigError, ValueError) as problem:
+            raise ImproperlyConfigured(
+                f"{name} is malformed: {problem} (make a key with: jineng cert keygen KID)"
+            ) from None
+    return signing, retired

@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from jineng.config import REPO_DIR, data_dir, env_bool, env_list, secret_keys
+from jineng.config import REPO_DIR, cert_keys, data_dir, env_bool, env_list, secret_keys
 
 BASE_DIR = REPO_DIR
 DATA_DIR = data_dir()
@@ -21,6 +21,11 @@ DEBUG = env_bool("JINENG_DEBUG", False)
 # The embedded demo (make run): local keys in DATA_DIR, plain http on 127.0.0.1.
 DEMO = env_bool("JINENG_DEMO", False)
 SECRET_KEY, DATA_KEY = secret_keys(debug=DEBUG, demo=DEMO)
+# Certificates (jineng.certificates): the Ed25519 key that signs ("kid:seed") and the public keys
+# of earlier ones that still verify ("kid:public,..."); how many public verifications an address
+# may ask for (DRF's rate syntax; empty: no limit).
+CERT_SIGNING_KEY, CERT_RETIRED_KEYS = cert_keys(debug=DEBUG, demo=DEMO)
+CERT_VERIFY_RATE = os.environ.get("JINENG_CERT_VERIFY_RATE", "60/minute").strip()
 
 ALLOWED_HOSTS = env_list("JINENG_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("JINENG_CSRF_TRUSTED_ORIGINS", [])
@@ -46,6 +51,8 @@ INSTALLED_APPS = [
     "jineng.institutions",
     "jineng.training",
     "jineng.certificates",
+    "jineng.evaluation",
+    "jineng.vouchers",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +202,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets used by several components, named once.
+    "ENUM_NAME_OVERRIDES": {
+        "EvaluationBookingStateEnum": "jineng.evaluation.models.BookingState.choices",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

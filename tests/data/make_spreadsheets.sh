@@ -17,3 +17,7 @@ soffice --headless --convert-to xls roster-bad.fods
 ../../.venv/bin/python make_class_files.py
 soffice --headless --infilter=CSV:44,34,76,1,1/5/2/1/3/1/4/2/5/2 --convert-to xlsx class-sessions.csv
 soffice --headless --infilter=CSV:44,34,76,1,1/2/2/2/3/2/4/2 --convert-to xlsx class-roster.csv
+# An evaluation booking's results (tests/evaluation/test_imports.py): the ID, name, result and
+# certificate columns formatted as text, the scores as typed (numbers become number cells).
+../../.venv/bin/python make_evaluation_files.py
+soffice --headless --infilter=CSV:44,34,76,1,1/2/2/2/5/2/6/2/7/2 --convert-to xlsx evaluation-results.csv

@@ -6,3 +6,9 @@ class CertificatesConfig(AppConfig):
     name = "jineng.certificates"
     label = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self):
+        from jineng.certificates.imports import CERTIFICATES
+        from jineng.core.imports import register
+
+        register(CERTIFICATES)

@@ -82,9 +82,14 @@ class Certificate(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
-    # The holder's bureau and the issuing organisation both see it; the holder sees their own.
+    # The holder's bureau, the issuing organisation and the institution of the class it follows
+    # all see it; the holder sees their own.
     scope = ScopeSpec(
-        org_paths=("person__organisation__path", "evaluation_org__organisation__path"),
+        org_paths=(
+            "person__organisation__path",
+            "evaluation_org__organisation__path",
+            "training_class__institution__organisation__path",
+        ),
         owner="person__user",
     )
 
@@ -96,3 +101,22 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class NumberSequence(models.Model):
+    """The last serial given under one number prefix (for 职业技能等级证书: the organisation,
+    station, year and level; for the others: the kind and year). Allocated by an UPDATE that
+    holds the row's lock until the issuing transaction ends, so two issues never get the same
+    serial."""
+
+    prefix = models.CharField(max_length=24, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    scope = ScopeSpec()  # internal: no page or API lists it
+
+    class Meta:
+        verbose_name = _("certificate number sequence")
+        verbose_name_plural = _("certificate number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.last}"

@@ -138,28 +138,50 @@ class Verified:
     claims: dict[str, Any] = field(default_factory=dict)
 
 
-def verify(public: dict[str, Ed25519PublicKey], token: str) -> Verified:
-    """Check a compact JWS against the published keys; never raises on bad input."""
-    token = token.strip()
+@dataclass(frozen=True)
+class Parsed:
+    """A compact JWS taken apart (its signature not yet checked)."""
+
+    kid: str
+    claims: dict[str, Any]
+    signing_input: bytes
+    signature: bytes
+
+
+def parse(token: str) -> Parsed | None:
+    """The parts of a well-formed token of ours, or None; never raises on bad input."""
+    token = (token or "").strip()
     parts = token.split(".")
     if len(token) > MAX_TOKEN or len(parts) != 3:
-        return Verified(False, MALFORMED)
+        return None
     try:
         header = json.loads(unb64url(parts[0]))
         claims = json.loads(unb64url(parts[1]))
         signature = unb64url(parts[2])
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        return Verified(False, MALFORMED)
+        return None
     if not isinstance(header, dict) or not isinstance(claims, dict):
-        return Verified(False, MALFORMED)
+        return None
     if header.get("alg") != "EdDSA" or header.get("typ") != TYPE:
+        return None
+    signing_input = f"{parts[0]}.{parts[1]}".encode()
+    return Parsed(str(header.get("kid", "")), claims, signing_input, signature)
+
+
+def check(public: dict[str, Ed25519PublicKey], parsed: Parsed | None) -> Verified:
+    """The signature of a parsed token against the published keys."""
+    if parsed is None:
         return Verified(False, MALFORMED)
-    kid = str(header.get("kid", ""))
-    key = public.get(kid)
+    key = public.get(parsed.kid)
     if key is None:
-        return Verified(False, UNKNOWN_KEY, kid, claims)
+        return Verified(False, UNKNOWN_KEY, parsed.kid, parsed.claims)
     try:
-        key.verify(signature, f"{parts[0]}.{parts[1]}".encode())
+        key.verify(parsed.signature, parsed.signing_input)
     except InvalidSignature:
-        return Verified(False, BAD_SIGNATURE, kid, claims)
-    return Verified(True, "", kid, claims)
+        return Verified(False, BAD_SIGNATURE, parsed.kid, parsed.claims)
+    return Verified(True, "", parsed.kid, parsed.claims)
+
+
+def verify(public: dict[str, Ed25519PublicKey], token: str) -> Verified:
+    """Check a compact JWS against the published keys; never raises on bad input."""
+    return check(public, parse(token))

@@ -2,11 +2,14 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from jineng.catalog import api as catalog_api
+from jineng.certificates import api as certificates_api
 from jineng.core import api
+from jineng.evaluation import api as evaluation_api
 from jineng.institutions import api as institutions_api
 from jineng.people import api as people_api
 from jineng.training import api as training_api
 from jineng.training import bench as training_bench
+from jineng.vouchers import api as vouchers_api
 
 router = DefaultRouter()
 router.register("organisations", api.OrganisationViewSet, basename="organisation")
@@ -22,6 +25,9 @@ router.register("institutions", institutions_api.InstitutionViewSet, basename="i
 router.register("teachers", institutions_api.EngagementViewSet, basename="teacher")
 router.register("classes", training_api.TrainingClassViewSet, basename="trainingclass")
 router.register("devices", training_api.DeviceViewSet, basename="device")
+router.register("vouchers", vouchers_api.VoucherViewSet, basename="voucher")
+router.register("evaluations", evaluation_api.EvaluationBookingViewSet, basename="evaluation")
+router.register("certificates", certificates_api.CertificateViewSet, basename="certificate")
 
 urlpatterns = [
     path("me/", api.me, name="me"),

@@ -56,6 +56,18 @@ class Capability(models.TextChoices):
     VIEW_CLASSES = "classes.view", _("View training classes")
     RUN_CLASSES = "classes.run", _("Open and run training classes")
     REVIEW_CLASSES = "classes.review", _("Review training classes")
+    VIEW_EVALUATIONS = "evaluations.view", _("View evaluation bookings and results")
+    BOOK_EVALUATIONS = "evaluations.book", _("Book evaluations of completed classes")
+    RUN_EVALUATIONS = "evaluations.run", _("Accept bookings and record evaluation results")
+    REVIEW_EVALUATIONS = "evaluations.review", _("Grant exceptions to the evaluation deadline")
+    VIEW_CERTIFICATES = "certificates.view", _("View certificates")
+    DOWNLOAD_CERTIFICATES = "certificates.download", _("Download certificates (PDF)")
+    MANAGE_CERTIFICATES = "certificates.manage", _("Revoke and record certificates")
+    VIEW_VOUCHERS = "vouchers.view", _("View training vouchers")
+    ISSUE_VOUCHERS = "vouchers.issue", _("Issue, void and bulk-issue training vouchers")
+    CLAIM_VOUCHERS = "vouchers.claim", _("Claim one's own training vouchers")
+    REDEEM_VOUCHERS = "vouchers.redeem", _("Redeem training vouchers at enrolment")
+    SETTLE_VOUCHERS = "vouchers.settle", _("Settle training vouchers against certificates")
 
 
 CAPABILITIES: dict[str, set[str]] = {
@@ -92,6 +104,45 @@ CAPABILITIES: dict[str, set[str]] = {
     },
     Capability.RUN_CLASSES: {Role.INSTITUTION_STAFF, Role.SYSTEM_ADMIN},
     Capability.REVIEW_CLASSES: {Role.REVIEWER, Role.SYSTEM_ADMIN},
+    Capability.VIEW_EVALUATIONS: {
+        Role.INSTITUTION_STAFF,
+        Role.EVALUATION_STAFF,
+        Role.REVIEWER,
+        Role.FINANCE_AUDIT,
+        Role.SYSTEM_ADMIN,
+    },
+    Capability.BOOK_EVALUATIONS: {Role.INSTITUTION_STAFF, Role.SYSTEM_ADMIN},
+    Capability.RUN_EVALUATIONS: {Role.EVALUATION_STAFF, Role.SYSTEM_ADMIN},
+    Capability.REVIEW_EVALUATIONS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
+    # Which certificates: the holder's own, the issuing organisation's, the institution's
+    # trainees', the region's (Certificate.scope).
+    Capability.VIEW_CERTIFICATES: {
+        Role.WORKER,
+        Role.INSTITUTION_STAFF,
+        Role.EVALUATION_STAFF,
+        Role.REVIEWER,
+        Role.FINANCE_AUDIT,
+        Role.SYSTEM_ADMIN,
+    },
+    Capability.DOWNLOAD_CERTIFICATES: {
+        Role.WORKER,
+        Role.EVALUATION_STAFF,
+        Role.REVIEWER,
+        Role.SYSTEM_ADMIN,
+    },
+    Capability.MANAGE_CERTIFICATES: {Role.REVIEWER, Role.SYSTEM_ADMIN},
+    # Training vouchers (002 §四(五)3): the bureau issues and settles, the worker claims their own,
+    # the institution redeems at enrolment; which vouchers each sees is Voucher.scope.
+    Capability.VIEW_VOUCHERS: {
+        Role.INSTITUTION_STAFF,
+        Role.REVIEWER,
+        Role.FINANCE_AUDIT,
+        Role.SYSTEM_ADMIN,
+    },
+    Capability.ISSUE_VOUCHERS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
+    Capability.CLAIM_VOUCHERS: {Role.WORKER},
+    Capability.REDEEM_VOUCHERS: {Role.INSTITUTION_STAFF, Role.SYSTEM_ADMIN},
+    Capability.SETTLE_VOUCHERS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
 }
 
 

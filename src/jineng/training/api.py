@@ -52,6 +52,7 @@ from jineng.training.models import (
     Session,
     TrainingClass,
 )
+from jineng.vouchers.services import find as find_voucher
 
 # Who may write: the services check it again; this answers before any work, and clearly.
 REFUSALS = {
@@ -215,6 +216,10 @@ class EnrolRequestSerializer(serializers.Serializer):
     id_number = serializers.CharField(
         max_length=40, help_text="the whole ID number of a registered person (never echoed back)"
     )
+    voucher = serializers.CharField(
+        max_length=24, required=False, allow_blank=True,
+        help_text="the number of the claimed training voucher the person shows (redeemed with it)",
+    )  # fmt: skip
 
 
 class EnrolResultSerializer(serializers.Serializer):
@@ -403,7 +408,10 @@ class TrainingClassViewSet(
             )
         body = EnrolRequestSerializer(data=items, many=True, allow_empty=False)
         body.is_valid(raise_exception=True)
-        results = [_enrol_one(training_class, item["id_number"]) for item in body.validated_data]
+        results = [
+            _enrol_one(training_class, item["id_number"], item.get("voucher", ""))
+            for item in body.validated_data
+        ]
         if many:
             return Response(results)
         return Response(results[0], status=201 if results[0]["status"] == "enrolled" else 400)
@@ -476,15 +484,18 @@ def _id_hashes(number: str) -> tuple[str, ...]:
     return tuple(id_hash(kind, clean) for kind in DocumentKind.values)
 
 
-def _enrol_one(training_class: TrainingClass, number: str) -> dict:
+def _enrol_one(training_class: TrainingClass, number: str, voucher_number: str = "") -> dict:
     person = find_by_id_number(number)
     masked = person.id_number_masked if person else mask_id_number(identity.normalise(number))
     result = {"id_number_masked": masked, "status": "rejected", "enrollment": None,
               "eligible": None, "error": ""}  # fmt: skip
     if person is None:
         return {**result, "error": _("No one is registered with this ID number.")}
+    voucher = find_voucher(voucher_number) if voucher_number.strip() else None
+    if voucher_number.strip() and voucher is None:
+        return {**result, "error": _("No voucher has this number.")}
     try:
-        enrollment = services.enrol(training_class, person)
+        enrollment = services.enrol(training_class, person, voucher=voucher)
     except ValidationError as problem:
         return {**result, "error": _messages(problem)}
     return {**result, "status": "enrolled", "enrollment": enrollment.pk,

@@ -439,8 +439,9 @@ def enrol(training_class: TrainingClass, person: Person, *, voucher=None) -> Enr
     """Put a registered person on the roster, with the eligibility the pack decides now.
 
     Refused: a full class, a person already on it, a person in another class whose sessions
-    overlap, a person in another running class of the same occupation and level. `voucher` is
-    the hook for electronic training vouchers (redeemed here once they exist).
+    overlap, a person in another running class of the same occupation and level. A `voucher`
+    (电子培训券, 002 §四(五)3) is checked first and redeemed with the enrolment: the holder is the
+    person, claimed, valid, for the class's occupation (jineng.vouchers.services.redeem).
     """
     _require(Capability.RUN_CLASSES, _("Only the institution enrols its trainees."))
     training_class = _locked(training_class)
@@ -460,6 +461,10 @@ def enrol(training_class: TrainingClass, person: Person, *, voucher=None) -> Enr
     _refuse_same_training(training_class, person)
     periods = list(training_class.sessions.values_list("starts_at", "ends_at"))
     _refuse_overlaps([person.pk], periods, training_class)
+    if voucher is not None:
+        from jineng.vouchers import services as vouchers
+
+        vouchers.check_redeemable(voucher, person, training_class)
     version, pack = _pack(training_class, timezone.localdate())
     decision = decide_enrolment(
         pack,
@@ -485,6 +490,8 @@ def enrol(training_class: TrainingClass, person: Person, *, voucher=None) -> Enr
     title = _("Enrolled in %(code)s %(name)s") % {"code": training_class.code,
                                                    "name": training_class.name}  # fmt: skip
     ledger.add(person, ledger.Kind.CLASS, title, obj=enrollment, decision=record)
+    if voucher is not None:
+        vouchers.redeem(voucher, enrollment)
     return enrollment
 
 

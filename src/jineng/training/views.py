@@ -45,6 +45,7 @@ from jineng.training.models import (
     EnrollmentState,
     TrainingClass,
 )
+from jineng.vouchers.services import find as find_voucher
 
 # The buttons of the class page, in the order they are shown, and what each one says.
 ACTIONS = [
@@ -535,6 +536,9 @@ def enrol(request, pk: int):
     training_class = _class_or_404(request, pk)
     number = request.POST.get("id_number", "").strip()
     person = find_by_id_number(number) if number else None
+    # An electronic training voucher the trainee shows (002 §四(五)3), redeemed with the enrolment.
+    voucher_number = request.POST.get("voucher", "").strip()
+    voucher = find_voucher(voucher_number) if voucher_number else None
     enrolled = False
     if person is None:
         messages.error(
@@ -542,10 +546,12 @@ def enrol(request, pk: int):
             _("No one is registered with this ID number: register the person in the real-name "
               "registry first."),
         )  # fmt: skip
+    elif voucher_number and voucher is None:
+        messages.error(request, _("No voucher has this number."))
     else:
         enrolled = _after(
             request,
-            lambda: services.enrol(training_class, person),
+            lambda: services.enrol(training_class, person, voucher=voucher),
             success=_("%(name)s is on the roster.") % {"name": person.name},
         )
     # A refused number stays in the field, to be corrected rather than typed again.

@@ -14,6 +14,9 @@ DEMO_LOADERS = [
     "jineng.people.demo",
     "jineng.institutions.demo",
     "jineng.training.demo",
+    "jineng.certificates.demo",
+    "jineng.evaluation.demo",
+    "jineng.vouchers.demo",  # last: vouchers settle against the certificates of the demos before
 ]
 
 

@@ -1,0 +1,237 @@
+"""Evaluation (评价): the institution's booking (预约评价) of a completed class with an evaluation
+organisation on the year's public list, and the result of each trainee who completed it.
+
+004 §四(四): 考核评价机构要在培训结束后7日内完成考核评价工作 - the evaluation falls within the
+pack's deadline after the class's last day (`procedure.evaluation_deadline_days`); a later date
+needs a reviewer's exception with its reason. A pass issues a certificate
+(jineng.certificates.services.issue). States change only through evaluation.services, which
+follows TRANSITIONS.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jineng.core.scope import ScopeSpec
+
+
+class BookingState(models.TextChoices):
+    REQUESTED = "requested", _("requested")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    DONE = "done", _("done")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+# The one place that says which changes of state exist; services refuse any other.
+TRANSITIONS: dict[str, set[str]] = {
+    BookingState.REQUESTED: {BookingState.ACCEPTED, BookingState.DECLINED, BookingState.CANCELLED},
+    BookingState.ACCEPTED: {BookingState.DONE, BookingState.CANCELLED},
+    BookingState.DECLINED: set(),
+    BookingState.DONE: set(),
+    BookingState.CANCELLED: set(),
+}
+# A class has at most one booking in these states; after a decline or a cancellation it books
+# again.
+ACTIVE_STATES = (BookingState.REQUESTED, BookingState.ACCEPTED, BookingState.DONE)
+# Bookings still waiting for the evaluation or its results.
+OPEN_STATES = (BookingState.REQUESTED, BookingState.ACCEPTED)
+
+BOOKING_PATHS = (
+    "training_class__institution__organisation__path",
+    "evaluation_org__organisation__path",
+)
+
+
+class EvaluationBooking(models.Model):
+    """预约评价: a completed class, an evaluation organisation, a date; the organisation accepts
+    or declines it. The pack's last day is kept as `due_on` when the booking is made."""
+
+    training_class = models.ForeignKey(
+        "training.TrainingClass",
+        verbose_name=_("class"),
+        on_delete=models.PROTECT,
+        related_name="evaluation_bookings",
+    )
+    evaluation_org = models.ForeignKey(
+        "institutions.EvaluationOrg",
+        verbose_name=_("evaluation organisation"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+    )
+    planned_date = models.DateField(_("evaluation date"))
+    due_on = models.DateField(_("evaluation due by"))
+    pack = models.ForeignKey(
+        "catalog.PolicyPackVersion",
+        verbose_name=_("policy pack"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=BookingState.choices, default=BookingState.REQUESTED
+    )
+    # A date after the deadline: the institution says why, a reviewer may grant an exception.
+    late_reason = models.CharField(_("why the date is late"), max_length=300, blank=True)
+    exception_reason = models.CharField(_("exception granted because"), max_length=300, blank=True)
+    exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("exception granted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    exception_at = models.DateTimeField(_("exception granted at"), null=True, blank=True)
+    # Why the organisation declined, or why the booking was cancelled.
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("booked at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    # The class's institution and the evaluation organisation both see it; reviewers by region.
+    scope = ScopeSpec(org_paths=BOOKING_PATHS)
+
+    class Meta:
+        verbose_name = _("evaluation booking")
+        verbose_name_plural = _("evaluation bookings")
+        ordering = ["-planned_date", "-id"]
+        indexes = [models.Index(fields=["state", "planned_date"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training_class"],
+                condition=models.Q(state__in=[str(state) for state in ACTIVE_STATES]),
+                name="uniq_active_evaluation_booking",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.training_class.code} @ {self.evaluation_org} {self.planned_date}"
+
+    @property
+    def late(self) -> bool:
+        """The date is after the pack's deadline (004 §四(四))."""
+        return self.planned_date > self.due_on
+
+    @property
+    def exception_granted(self) -> bool:
+        return self.exception_at is not None
+
+    @property
+    def needs_exception(self) -> bool:
+        return self.late and not self.exception_granted
+
+    @property
+    def deadline(self) -> date:
+        """The last day for the evaluation: the pack's, or the excepted date."""
+        return self.planned_date if self.late and self.exception_granted else self.due_on
+
+
+SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def shown(score: Decimal) -> str:
+    """A score as people write it: 85, 85.5, 92.25."""
+    text = f"{score:.2f}"
+    return text.rstrip("0").rstrip(".")
+
+
+class EvaluationResult(models.Model):
+    """One trainee's evaluation: theory and practical scores, pass or fail, the examiners (考评员)
+    and the quality supervisor (质量督导员) who were there, and the certificate a pass issued."""
+
+    booking = models.ForeignKey(
+        EvaluationBooking,
+        verbose_name=_("evaluation booking"),
+        on_delete=models.PROTECT,
+        related_name="results",
+    )
+    enrollment = models.OneToOneField(
+        "training.Enrollment",
+        verbose_name=_("trainee"),
+        on_delete=models.PROTECT,
+        related_name="evaluation_result",
+    )
+    theory_score = models.DecimalField(
+        _("theory score"), max_digits=5, decimal_places=2, validators=SCORE_VALIDATORS
+    )
+    practical_score = models.DecimalField(
+        _("practical score"), max_digits=5, decimal_places=2, validators=SCORE_VALIDATORS
+    )
+    passed = models.BooleanField(_("passed"))
+    examiners = models.ManyToManyField(
+        "institutions.Examiner", verbose_name=_("examiners"), related_name="evaluated"
+    )
+    supervisor = models.ForeignKey(
+        "institutions.Examiner",
+        verbose_name=_("quality supervisor"),
+        on_delete=models.PROTECT,
+        related_name="supervised",
+    )
+    certificate = models.ForeignKey(
+        "certificates.Certificate",
+        verbose_name=_("certificate"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+
+    scope = ScopeSpec(
+        org_paths=tuple(f"booking__{path}" for path in BOOKING_PATHS),
+        owner="enrollment__person__user",
+    )
+
+    class Meta:
+        verbose_name = _("evaluation result")
+        verbose_name_plural = _("evaluation results")
+        ordering = ["booking", "enrollment__person__name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(theory_score__gte=0, theory_score__lte=100)
+                & models.Q(practical_score__gte=0, practical_score__lte=100),
+                name="evaluation_scores_0_100",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}: {'pass' if self.passed else 'fail'}"
+
+    @property
+    def theory_shown(self) -> str:
+        return shown(self.theory_score)
+
+    @property
+    def practical_shown(self) -> str:
+        return shown(self.practical_score)

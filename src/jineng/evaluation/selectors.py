@@ -1,0 +1,93 @@
+"""Reads of evaluations, always in the viewer's scope: bookings, the classes still waiting for a
+booking, and the overdue queue (004 §四(四): evaluation within the pack's deadline after the end
+of training)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from jineng.core.scope import scoped
+from jineng.training.models import EnrollmentState, TrainingClass
+
+from .models import ACTIVE_STATES, OPEN_STATES, EvaluationBooking
+from .services import BOOKABLE_CLASS_STATES, deadline_for
+
+
+def bookings_for(user) -> QuerySet[EvaluationBooking]:
+    queryset = EvaluationBooking.objects.select_related(
+        "training_class__institution__organisation",
+        "training_class__occupation",
+        "training_class__level",
+        "evaluation_org__organisation",
+    ).annotate(
+        n_results=Count("results", distinct=True),
+        n_completed=Count(
+            "training_class__enrollments",
+            filter=Q(training_class__enrollments__state=EnrollmentState.COMPLETED),
+            distinct=True,
+        ),
+    )
+    return scoped(user, queryset)
+
+
+def overdue_bookings(user, today: date | None = None) -> QuerySet[EvaluationBooking]:
+    """Requested or accepted bookings whose last day has passed without every result: the
+    pack's due date, or the excepted date when a reviewer granted an exception."""
+    today = today or timezone.localdate()
+    past_due = Q(exception_at__isnull=True, due_on__lt=today) | Q(
+        exception_at__isnull=False, planned_date__lt=today
+    )
+    return (
+        bookings_for(user)
+        .filter(state__in=OPEN_STATES)
+        .filter(past_due)
+        .filter(n_results__lt=F("n_completed"))
+        .order_by("due_on", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A completed class with no booking, and the last day for its evaluation."""
+
+    training_class: TrainingClass
+    due: date | None  # None: no policy pack covers the class's region and end
+
+    def overdue(self, today: date) -> bool:
+        return self.due is not None and self.due < today
+
+
+def classes_waiting(user, today: date | None = None, *, overdue_only: bool = False) -> list:
+    """Completed (or closed) classes in scope with trainees who completed them and no booking
+    (requested, accepted or done), with their due dates, the most urgent first."""
+    today = today or timezone.localdate()
+    classes = (
+        scoped(
+            user,
+            TrainingClass.objects.select_related(
+                "institution__organisation", "occupation", "level"
+            ),
+        )
+        .filter(state__in=BOOKABLE_CLASS_STATES)
+        .filter(enrollments__state=EnrollmentState.COMPLETED)
+        .exclude(evaluation_bookings__state__in=ACTIVE_STATES)
+        .distinct()
+        .order_by("end_date", "id")
+    )
+    if overdue_only:
+        classes = classes.filter(end_date__lt=today)
+    found, cache = [], {}
+    for training_class in classes:
+        key = (training_class.institution.organisation.region_code, training_class.end_date)
+        if key not in cache:
+            try:
+                cache[key] = deadline_for(training_class).due
+            except ValidationError:
+                cache[key] = None
+        waiting = Waiting(training_class, cache[key])
+        if not overdue_only or waiting.overdue(today):
+            found.append(waiting)
+    return sorted(found, key=lambda w: (w.due or date.max, w.training_class.pk))

@@ -1,0 +1,569 @@
+"""Evaluation (评价): every change through here, checked, audited, on the trainees' ledgers.
+
+The institution books an evaluation of a completed class with an organisation on the year's
+public list that has filed the class's occupation and level; the organisation accepts or declines
+it. 004 §四(四): 考核评价机构要在培训结束后7日内完成考核评价工作 - the date falls within the pack's
+deadline after the class's last day (`procedure.evaluation_deadline_days`); a later date is
+refused unless the institution gives its reason and a reviewer grants an exception. Results are
+recorded per trainee who completed the class, with the examiners (考评员) and the quality
+supervisor (质量督导员); a pass issues a certificate (jineng.certificates.services.issue).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jineng.catalog.models import PolicyPackVersion, SkillLevel
+from jineng.catalog.packs import pack_for
+from jineng.certificates.models import Certificate, CertificateKind
+from jineng.core import audit, writes
+from jineng.core.imports import CREATED, UNCHANGED
+from jineng.core.roles import Capability, has_capability
+from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
+from jineng.people import ledger
+from jineng.policy import check_evaluation_deadline, evaluation_due_by
+from jineng.training.models import ClassState, Enrollment, EnrollmentState, TrainingClass
+
+from .models import (
+    ACTIVE_STATES,
+    TRANSITIONS,
+    BookingState,
+    EvaluationBooking,
+    EvaluationResult,
+    shown,
+)
+
+# A class is booked once it has completed (结业); a closed class may still be evaluated.
+BOOKABLE_CLASS_STATES = {ClassState.COMPLETED, ClassState.CLOSED}
+# SkillLevel codes: 五级 … 一级 lead to 职业技能等级证书, 专项职业能力 to 专项职业能力证书.
+SKILL_LEVEL_CODES = {"5", "4", "3", "2", "1"}
+SPECIAL_LEVEL_CODE = "special"
+DEADLINE_KEY = "procedure.evaluation_deadline_days"
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+ONLY_INSTITUTION = gettext_lazy(
+    "Only the training institution books the evaluation of its classes."
+)
+ONLY_ORGANISATION = gettext_lazy(
+    "Only the evaluation organisation accepts, declines and records results."
+)
+
+
+def _actor():
+    return audit.current().acting_user()
+
+
+def _require(capability: str, message) -> None:
+    user = _actor()
+    if user is not None and not has_capability(user, capability):
+        raise PermissionDenied(str(message))
+
+
+def _reason(text: str, field: str = "reason") -> str:
+    reason = " ".join((text or "").split())
+    if not reason:
+        raise ValidationError({field: _("Give the reason.")})
+    return reason[:300]
+
+
+# --- the deadline (004 §四(四)) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The last day for a class's evaluation, from the pack that covers its region and end."""
+
+    due: date
+    days: int
+    version: PolicyPackVersion
+    pack: object  # jineng.policy.PolicyPack
+
+    def check(self, training_end: date, evaluated_on: date):
+        """The engine's rule check (with its citation) for a date."""
+        return check_evaluation_deadline(self.pack, training_end, evaluated_on)
+
+
+def deadline_for(training_class: TrainingClass) -> Deadline:
+    region = training_class.institution.organisation.region_code
+    found = pack_for(region, training_class.end_date) if region else None
+    if found is None:
+        raise ValidationError(
+            _("No policy pack covers region %(region)s on %(date)s.")
+            % {"region": region or "—", "date": training_class.end_date}
+        )
+    version, pack = found
+    return Deadline(
+        due=evaluation_due_by(pack, training_class.end_date),
+        days=pack.require(DEADLINE_KEY).value,
+        version=version,
+        pack=pack,
+    )
+
+
+# --- who may evaluate ---------------------------------------------------------------------------
+
+
+def check_listed(evaluation_org: EvaluationOrg, training_class: TrainingClass, on: date) -> None:
+    """The organisation is on the public list of the evaluation's year (004 §四(四): 从全省公布的
+    考核评价机构中筛选确定) and has filed (备案) the class's occupation and level."""
+    name = evaluation_org.organisation.name
+    if not evaluation_org.listings.filter(year=on.year).exists():
+        raise ValidationError(
+            {
+                "evaluation_org": _(
+                    "%(org)s is not on the %(year)d list of evaluation organisations."
+                )
+                % {"org": name, "year": on.year}
+            }
+        )
+    filed = evaluation_org.filings.filter(
+        occupation=training_class.occupation_id, level=training_class.level_id
+    )
+    if not filed.exists():
+        raise ValidationError(
+            {
+                "evaluation_org": _("%(org)s has not filed %(occupation)s at %(level)s.")
+                % {
+                    "org": name,
+                    "occupation": training_class.occupation.name,
+                    "level": training_class.level.name,
+                }
+            }
+        )
+
+
+def certificate_kind(level: SkillLevel) -> str:
+    """The certificate a pass leads to: 职业技能等级证书 for 五级 to 一级, 专项职业能力证书 for
+    专项职业能力; other levels (学徒工, 特级技师, 首席技师) are not certified here yet."""
+    if level.code in SKILL_LEVEL_CODES:
+        return CertificateKind.SKILL_LEVEL
+    if level.code == SPECIAL_LEVEL_CODE:
+        return CertificateKind.SPECIAL_ABILITY
+    raise ValidationError(
+        _("No certificate is issued here for the level %(level)s.") % {"level": level.name}
+    )
+
+
+def check_numbering_codes(evaluation_org: EvaluationOrg, level: SkillLevel) -> None:
+    """A skill level certificate's number carries the organisation's register and station codes."""
+    if certificate_kind(level) != CertificateKind.SKILL_LEVEL:
+        return
+    if not (evaluation_org.register_code and evaluation_org.station_code):
+        raise ValidationError(
+            _("%(org)s has no register and station codes: it cannot issue skill level "
+              "certificates until the bureau records them.")
+            % {"org": evaluation_org.organisation.name}
+        )  # fmt: skip
+
+
+# --- bookings -----------------------------------------------------------------------------------
+
+
+def _locked(booking: EvaluationBooking) -> EvaluationBooking:
+    return (
+        EvaluationBooking.objects.select_for_update(of=("self",))
+        .select_related(
+            "training_class__institution__organisation",
+            "training_class__occupation",
+            "training_class__level",
+            "evaluation_org__organisation",
+        )
+        .get(pk=booking.pk)
+    )
+
+
+def _check_move(booking: EvaluationBooking, to_state: str) -> None:
+    current = BookingState(booking.state)
+    if to_state not in TRANSITIONS[current]:
+        raise ValidationError(
+            _("A booking that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": current.label, "to": BookingState(to_state).label}
+        )
+
+
+def completed_trainees(training_class: TrainingClass):
+    """The trainees to evaluate: those who completed the class (结业)."""
+    return training_class.enrollments.filter(state=EnrollmentState.COMPLETED)
+
+
+@transaction.atomic
+def book(
+    training_class: TrainingClass,
+    evaluation_org: EvaluationOrg,
+    planned_date: date,
+    *,
+    late_reason: str = "",
+) -> EvaluationBooking:
+    """预约评价: the institution books a completed class with a listed organisation.
+
+    The date comes after the class's last day and within the pack's deadline (004 §四(四)); a
+    later date is refused unless `late_reason` says why, and then waits for a reviewer's
+    exception (grant_exception) before the organisation may accept it."""
+    _require(Capability.BOOK_EVALUATIONS, ONLY_INSTITUTION)
+    training_class = (
+        TrainingClass.objects.select_for_update(of=("self",))
+        .select_related("institution__organisation", "occupation", "level")
+        .get(pk=training_class.pk)
+    )
+    if training_class.state not in BOOKABLE_CLASS_STATES:
+        raise ValidationError(
+            _("A class that is “%(state)s” cannot be booked for evaluation: it must be completed.")
+            % {"state": training_class.get_state_display()}
+        )
+    if not completed_trainees(training_class).exists():
+        raise ValidationError(_("No trainee completed the class: there is nobody to evaluate."))
+    active = training_class.evaluation_bookings.filter(state__in=ACTIVE_STATES).first()
+    if active is not None:
+        raise ValidationError(
+            _("The class is already booked: %(org)s on %(date)s (%(state)s).")
+            % {
+                "org": active.evaluation_org,
+                "date": active.planned_date,
+                "state": active.get_state_display(),
+            }
+        )
+    if planned_date <= training_class.end_date:
+        raise ValidationError(
+            {
+                "planned_date": _("The evaluation comes after the class's last day (%(end)s).")
+                % {"end": training_class.end_date}
+            }
+        )
+    check_listed(evaluation_org, training_class, planned_date)
+    deadline = deadline_for(training_class)
+    late = planned_date > deadline.due
+    if late and not " ".join(late_reason.split()):
+        raise ValidationError(
+            {
+                "planned_date": _(
+                    "The evaluation is due within %(days)d days of the end of training (004 "
+                    "§四(四)), by %(due)s. A later date needs the bureau's exception: give the "
+                    "reason."
+                )
+                % {"days": deadline.days, "due": deadline.due}
+            }
+        )
+    return writes.create(
+        EvaluationBooking(
+            training_class=training_class,
+            evaluation_org=evaluation_org,
+            planned_date=planned_date,
+            due_on=deadline.due,
+            pack=deadline.version,
+            late_reason=_reason(late_reason, "late_reason") if late else "",
+            created_by=_actor(),
+        ),
+        validate=False,  # checked above; the actor is empty when the system books
+    )
+
+
+@transaction.atomic
+def grant_exception(booking: EvaluationBooking, reason: str) -> EvaluationBooking:
+    """A reviewer allows an evaluation date after the deadline, with the reason."""
+    _require(Capability.REVIEW_EVALUATIONS, _("Only the bureau grants exceptions to the deadline."))
+    booking = _locked(booking)
+    if booking.state not in (BookingState.REQUESTED, BookingState.ACCEPTED):
+        raise ValidationError(
+            _("A booking that is “%(state)s” needs no exception.")
+            % {"state": booking.get_state_display()}
+        )
+    if not booking.late:
+        raise ValidationError(
+            _("The date is within the deadline (%(due)s): no exception is needed.")
+            % {"due": booking.due_on}
+        )
+    if booking.exception_granted:
+        raise ValidationError(_("The exception was already granted."))
+    return writes.update(
+        booking,
+        message="deadline exception",
+        exception_reason=_reason(reason),
+        exception_by=_actor(),
+        exception_at=timezone.now(),
+        validate=False,
+    )
+
+
+@transaction.atomic
+def accept(booking: EvaluationBooking) -> EvaluationBooking:
+    _require(Capability.RUN_EVALUATIONS, ONLY_ORGANISATION)
+    booking = _locked(booking)
+    _check_move(booking, BookingState.ACCEPTED)
+    if booking.needs_exception:
+        raise ValidationError(
+            _("The date is after the deadline (%(due)s): the bureau must grant an exception "
+              "before the booking is accepted.")
+            % {"due": booking.due_on}
+        )  # fmt: skip
+    check_listed(booking.evaluation_org, booking.training_class, booking.planned_date)
+    return writes.update(
+        booking,
+        message="accept",
+        state=BookingState.ACCEPTED,
+        decided_by=_actor(),
+        decided_at=timezone.now(),
+        validate=False,
+    )
+
+
+@transaction.atomic
+def decline(booking: EvaluationBooking, reason: str) -> EvaluationBooking:
+    _require(Capability.RUN_EVALUATIONS, ONLY_ORGANISATION)
+    booking = _locked(booking)
+    _check_move(booking, BookingState.DECLINED)
+    return writes.update(
+        booking,
+        message="decline",
+        state=BookingState.DECLINED,
+        reason=_reason(reason),
+        decided_by=_actor(),
+        decided_at=timezone.now(),
+        validate=False,
+    )
+
+
+@transaction.atomic
+def cancel(booking: EvaluationBooking, reason: str) -> EvaluationBooking:
+    """The institution withdraws a booking that has no result yet (to book another date or
+    organisation)."""
+    _require(Capability.BOOK_EVALUATIONS, ONLY_INSTITUTION)
+    booking = _locked(booking)
+    _check_move(booking, BookingState.CANCELLED)
+    if booking.results.exists():
+        raise ValidationError(_("Results are recorded: the booking can no longer be cancelled."))
+    return writes.update(
+        booking,
+        message="cancel",
+        state=BookingState.CANCELLED,
+        reason=_reason(reason),
+        validate=False,
+    )
+
+
+@transaction.atomic
+def finish(booking: EvaluationBooking) -> EvaluationBooking:
+    """Done once every trainee who completed the class has a result."""
+    _require(Capability.RUN_EVALUATIONS, ONLY_ORGANISATION)
+    booking = _locked(booking)
+    _check_move(booking, BookingState.DONE)
+    missing = completed_trainees(booking.training_class).exclude(
+        pk__in=booking.results.values("enrollment")
+    )
+    names = list(missing.values_list("person__name", flat=True)[:10])
+    if names:
+        raise ValidationError(_("Record the results of: %(names)s") % {"names": "、".join(names)})
+    return writes.update(
+        booking,
+        message="finish",
+        state=BookingState.DONE,
+        finished_at=timezone.now(),
+        validate=False,
+    )
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+def score(value, field: str) -> Decimal:
+    """A score from 0 to 100, with at most two decimals (85, 85.5, "92.25")."""
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        number = None
+    if number is None or not number.is_finite() or not 0 <= number <= HUNDRED:
+        raise ValidationError({field: _("A score is a number from 0 to 100.")})
+    if number != number.quantize(CENT):
+        raise ValidationError({field: _("A score has at most two decimals.")})
+    return number.quantize(CENT)
+
+
+def _check_panel(booking: EvaluationBooking, examiners, supervisor) -> list[Examiner]:
+    """The examiners (考评员, at least one) and the quality supervisor (质量督导员): of the
+    booking's organisation, in those roles, certified on the evaluation date; the supervisor
+    watches, so they are not also an examiner of the evaluation."""
+    examiners = list(dict.fromkeys(examiners or ()))
+    org_id, day = booking.evaluation_org_id, booking.planned_date
+    if not examiners:
+        raise ValidationError({"examiners": _("Name at least one examiner.")})
+    for examiner in examiners:
+        if examiner.evaluation_org_id != org_id or examiner.role != ExaminerRole.EXAMINER:
+            raise ValidationError(
+                {"examiners": _("%(name)s is not an examiner of %(org)s.")
+                 % {"name": examiner.person.name, "org": booking.evaluation_org}}
+            )  # fmt: skip
+        if examiner.valid_to is not None and examiner.valid_to < day:
+            raise ValidationError(
+                {"examiners": _("The certification of %(name)s ended on %(date)s.")
+                 % {"name": examiner.person.name, "date": examiner.valid_to}}
+            )  # fmt: skip
+    if supervisor is None:
+        raise ValidationError({"supervisor": _("Name the quality supervisor.")})
+    if supervisor.evaluation_org_id != org_id or supervisor.role != ExaminerRole.SUPERVISOR:
+        raise ValidationError(
+            {"supervisor": _("%(name)s is not a quality supervisor of %(org)s.")
+             % {"name": supervisor.person.name, "org": booking.evaluation_org}}
+        )  # fmt: skip
+    if supervisor.valid_to is not None and supervisor.valid_to < day:
+        raise ValidationError(
+            {"supervisor": _("The certification of %(name)s ended on %(date)s.")
+             % {"name": supervisor.person.name, "date": supervisor.valid_to}}
+        )  # fmt: skip
+    if supervisor.person_id in {examiner.person_id for examiner in examiners}:
+        raise ValidationError(
+            {"supervisor": _("The quality supervisor cannot also examine the same evaluation.")}
+        )
+    return examiners
+
+
+def _check_enrollment(booking: EvaluationBooking, enrollment: Enrollment) -> None:
+    if enrollment.training_class_id != booking.training_class_id:
+        raise ValidationError(_("This person is not a trainee of the booked class."))
+    if enrollment.state != EnrollmentState.COMPLETED:
+        raise ValidationError(
+            _("%(name)s did not complete the class: only those who completed it are evaluated.")
+            % {"name": enrollment.person.name}
+        )
+
+
+def _check_recordable(booking: EvaluationBooking) -> None:
+    if booking.state != BookingState.ACCEPTED:
+        raise ValidationError(
+            _("Results are recorded for an accepted booking; this one is “%(state)s”.")
+            % {"state": booking.get_state_display()}
+        )
+    if timezone.localdate() < booking.planned_date:
+        raise ValidationError(
+            _("The evaluation is on %(date)s: results are recorded from that day.")
+            % {"date": booking.planned_date}
+        )
+
+
+def same_result(result: EvaluationResult, theory, practical, passed: bool, examiners,
+                supervisor) -> bool:  # fmt: skip
+    """Whether a stored result says what is sent again (for idempotent imports and API calls)."""
+    return (
+        result.theory_score == score(theory, "theory_score")
+        and result.practical_score == score(practical, "practical_score")
+        and result.passed == passed
+        and result.supervisor_id == getattr(supervisor, "pk", None)
+        and {e.pk for e in result.examiners.all()} == {e.pk for e in examiners}
+    )
+
+
+@transaction.atomic
+def record_result(
+    booking: EvaluationBooking,
+    enrollment: Enrollment,
+    *,
+    theory,
+    practical,
+    passed: bool,
+    examiners,
+    supervisor: Examiner | None,
+) -> EvaluationResult:
+    """One trainee's result, once: scores from 0 to 100, pass or fail, the examiners and the
+    quality supervisor. A pass issues the certificate of the level (职业技能等级证书 for 五级 to
+    一级, 专项职业能力证书 for 专项职业能力) through the certificates service."""
+    _require(Capability.RUN_EVALUATIONS, ONLY_ORGANISATION)
+    booking = _locked(booking)  # one result at a time per booking
+    _check_recordable(booking)
+    enrollment = Enrollment.objects.select_related("person").get(pk=enrollment.pk)
+    _check_enrollment(booking, enrollment)
+    existing = EvaluationResult.objects.filter(enrollment=enrollment).first()
+    if existing is not None:
+        raise ValidationError(
+            _("A result is already recorded for %(name)s.") % {"name": enrollment.person.name}
+        )
+    theory_score = score(theory, "theory_score")
+    practical_score = score(practical, "practical_score")
+    examiners = _check_panel(booking, examiners, supervisor)
+    passed = bool(passed)
+    certificate = _issue(booking, enrollment) if passed else None
+    result = writes.create(
+        EvaluationResult(
+            booking=booking,
+            enrollment=enrollment,
+            theory_score=theory_score,
+            practical_score=practical_score,
+            passed=passed,
+            supervisor=supervisor,
+            certificate=certificate,
+            entered_by=_actor(),
+        ),
+        validate=False,  # checked above; the unique enrollment is the database's too
+    )
+    result.examiners.set(examiners)
+    audit.record("update", result, after={"examiners": sorted(e.pk for e in examiners)})
+    training_class = booking.training_class
+    values = {
+        "code": training_class.code,
+        "occupation": training_class.occupation.name,
+        "level": training_class.level.name,
+        "theory": shown(theory_score),
+        "practical": shown(practical_score),
+    }
+    title = (
+        _("Evaluated (class %(code)s, %(occupation)s %(level)s): passed, theory %(theory)s, "
+          "practical %(practical)s")
+        if passed
+        else _("Evaluated (class %(code)s, %(occupation)s %(level)s): failed, theory %(theory)s, "
+               "practical %(practical)s")
+    ) % values  # fmt: skip
+    ledger.add(
+        enrollment.person,
+        ledger.Kind.EVALUATION,
+        title,
+        obj=result,
+        detail={
+            "booking": booking.pk,
+            "evaluation_org": booking.evaluation_org.organisation.name,
+            "evaluated_on": booking.planned_date.isoformat(),
+            "theory": str(theory_score),
+            "practical": str(practical_score),
+            "passed": passed,
+            "certificate": certificate.number if certificate else "",
+        },
+    )
+    return result
+
+
+def _issue(booking: EvaluationBooking, enrollment: Enrollment) -> Certificate:
+    from jineng.certificates import services as certificates
+
+    training_class = booking.training_class
+    level = training_class.level
+    kind = certificate_kind(level)
+    check_numbering_codes(booking.evaluation_org, level)
+    return certificates.issue(
+        enrollment.person,
+        kind=kind,
+        occupation=training_class.occupation,
+        level=level,
+        evaluation_org=booking.evaluation_org,
+        issued_on=timezone.localdate(),
+        training_class=training_class,
+    )
+
+
+def record_or_same(booking: EvaluationBooking, enrollment: Enrollment, **values) -> str:
+    """record_result for imports and API calls sent again: CREATED, or UNCHANGED when the same
+    result is stored; a different stored result is refused (results are not changed here)."""
+    existing = (
+        EvaluationResult.objects.filter(enrollment=enrollment).prefetch_related("examiners").first()
+    )
+    if existing is None:
+        record_result(booking, enrollment, **values)
+        return CREATED
+    if existing.booking_id == booking.pk and same_result(existing, **values):
+        return UNCHANGED
+    raise ValidationError(
+        _("A different result is already recorded for %(name)s: results are not changed.")
+        % {"name": enrollment.person.name}
+    )

@@ -1,0 +1,443 @@
+"""Evaluation pages: the list of bookings (with the classes still waiting for one and the overdue
+queue), the booking form for a completed class, and a booking's page with the organisation's
+accept/decline, the institution's cancellation, the reviewer's exception to the deadline, and the
+results grid (htmx) with its import.
+
+Every write goes through evaluation.services as the signed-in user; a refusal becomes a message
+on the page, never a traceback. Rows outside the viewer's scope do not exist (404).
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jineng.core.roles import Capability, has_capability
+from jineng.core.scope import get_scoped_or_404
+from jineng.core.views import capability_required, page_of, pick_template
+from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
+from jineng.training.models import TrainingClass
+
+from . import selectors, services
+from .models import OPEN_STATES, BookingState, EvaluationResult
+
+STATE_BADGES = {
+    BookingState.REQUESTED: "text-bg-info",
+    BookingState.ACCEPTED: "text-bg-primary",
+    BookingState.DECLINED: "text-bg-warning",
+    BookingState.DONE: "text-bg-success",
+    BookingState.CANCELLED: "text-bg-secondary",
+}
+TABS = {
+    "bookings": gettext_lazy("Bookings"),
+    "waiting": gettext_lazy("Classes waiting for a booking"),
+    "overdue": gettext_lazy("Overdue"),
+}
+
+
+SAVED = gettext_lazy("Saved.")
+
+
+def _after(request, action, success=SAVED) -> bool:
+    """Run a service; its refusal becomes messages on the page."""
+    try:
+        action()
+    except ValidationError as problem:
+        for message in problem.messages:
+            messages.error(request, message)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
+
+
+def _booking_or_404(request, pk: int):
+    return get_scoped_or_404(request.user, selectors.bookings_for(request.user), pk=pk)
+
+
+def _need(request, capability: str) -> None:
+    if not has_capability(request.user, capability):
+        raise PermissionDenied
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+
+@capability_required(Capability.VIEW_EVALUATIONS)
+def booking_list(request):
+    tab = request.GET.get("tab", "bookings")
+    tab = tab if tab in TABS else "bookings"
+    user = request.user
+    today = timezone.localdate()
+    context = {
+        "tab": tab,
+        "tabs": TABS.items(),
+        "badges": STATE_BADGES,
+        "today": today,
+        "can_book": has_capability(user, Capability.BOOK_EVALUATIONS),
+    }
+    if tab == "bookings":
+        search = request.GET.get("q", "").strip()
+        state = request.GET.get("state", "")
+        org = request.GET.get("org", "")
+        visible = selectors.bookings_for(user)
+        queryset = visible.order_by("-planned_date", "-id")
+        if search:
+            queryset = queryset.filter(
+                Q(training_class__code__icontains=search)
+                | Q(training_class__name__icontains=search)
+                | Q(training_class__institution__organisation__name__icontains=search)
+            )
+        if state in BookingState.values:
+            queryset = queryset.filter(state=state)
+        if org.isdigit():
+            queryset = queryset.filter(evaluation_org_id=int(org))
+        context.update(
+            page=page_of(request, queryset),
+            q=search,
+            state=state,
+            org=org,
+            states=BookingState.choices,
+            orgs=EvaluationOrg.objects.filter(pk__in=visible.values("evaluation_org"))
+            .select_related("organisation")
+            .order_by("organisation__name"),
+        )
+        template = pick_template(request, "evaluation/list.html", "evaluation/_bookings.html")
+        return render(request, template, context)
+    if tab == "waiting":
+        context["waiting"] = selectors.classes_waiting(user, today)
+    else:
+        context["overdue"] = selectors.overdue_bookings(user, today)
+        context["waiting"] = selectors.classes_waiting(user, today, overdue_only=True)
+    return render(request, "evaluation/list.html", context)
+
+
+# --- booking ----------------------------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class BookingForm(forms.Form):
+    """预约评价: organisations on the list with a filing for the class's occupation and level; the
+    service checks the list of the evaluation's year, the date and the deadline again."""
+
+    evaluation_org = forms.ModelChoiceField(
+        label=gettext_lazy("Evaluation organisation"), queryset=EvaluationOrg.objects.none()
+    )
+    planned_date = forms.DateField(label=gettext_lazy("Evaluation date"), widget=DateInput)
+    late_reason = forms.CharField(
+        label=gettext_lazy("Why the date is after the deadline"),
+        required=False,
+        max_length=300,
+        help_text=gettext_lazy("Only for a date after the deadline: the bureau decides."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, training_class: TrainingClass, years: set[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluation_org"].queryset = (
+            EvaluationOrg.objects.filter(
+                listings__year__in=years,
+                filings__occupation=training_class.occupation_id,
+                filings__level=training_class.level_id,
+            )
+            .select_related("organisation")
+            .distinct()
+            .order_by("organisation__name")
+        )
+        for field in self.fields.values():
+            widget = field.widget
+            widget.attrs["class"] = (
+                "form-select" if isinstance(widget, forms.Select) else "form-control"
+            )
+
+
+def _form_errors(form, problem: ValidationError) -> None:
+    if hasattr(problem, "error_dict"):
+        for field, errors in problem.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, problem.messages)
+
+
+@capability_required(Capability.BOOK_EVALUATIONS, missing_is_404=True)
+@require_http_methods(["GET", "POST"])
+def book(request, class_pk: int):
+    training_class = get_scoped_or_404(
+        request.user,
+        TrainingClass.objects.select_related("institution__organisation", "occupation", "level"),
+        pk=class_pk,
+    )
+    try:
+        deadline = services.deadline_for(training_class)
+    except ValidationError as problem:
+        deadline = None
+        messages.error(request, " ".join(problem.messages))
+    today = timezone.localdate()
+    earliest = max(training_class.end_date + timedelta(days=1), today)
+    years = {today.year, earliest.year} | ({deadline.due.year} if deadline else set())
+    form = BookingForm(
+        request.POST or None,
+        training_class=training_class,
+        years=years,
+        initial={"planned_date": min(earliest, deadline.due) if deadline else earliest},
+    )
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            booking = services.book(
+                training_class,
+                values["evaluation_org"],
+                values["planned_date"],
+                late_reason=values["late_reason"],
+            )
+        except ValidationError as problem:
+            _form_errors(form, problem)
+        else:
+            messages.success(request, _("The evaluation is booked."))
+            return redirect("evaluation:detail", pk=booking.pk)
+    context = {"form": form, "training_class": training_class, "deadline": deadline}
+    return render(request, "evaluation/book.html", context)
+
+
+# --- a booking's page -------------------------------------------------------------------------
+
+
+def _panel(booking):
+    examiners = Examiner.objects.filter(evaluation_org=booking.evaluation_org_id).select_related(
+        "person"
+    )
+    day = booking.planned_date
+    current = [e for e in examiners if e.valid_to is None or e.valid_to >= day]
+    return (
+        [e for e in current if e.role == ExaminerRole.EXAMINER],
+        [e for e in current if e.role == ExaminerRole.SUPERVISOR],
+    )
+
+
+def _results_context(request, booking, typed=None, panel_chosen=None) -> dict:
+    user = request.user
+    training_class = booking.training_class
+    results = {
+        result.enrollment_id: result
+        for result in EvaluationResult.objects.filter(booking=booking)
+        .select_related("supervisor__person", "certificate")
+        .prefetch_related("examiners__person")
+    }
+    trainees = services.completed_trainees(training_class).select_related("person")
+    today = timezone.localdate()
+    can_record = (
+        has_capability(user, Capability.RUN_EVALUATIONS)
+        and booking.state == BookingState.ACCEPTED
+        and today >= booking.planned_date
+    )
+    typed = typed or {}
+    rows = [
+        {
+            "enrollment": enrollment,
+            "result": results.get(enrollment.pk),
+            "typed": typed.get(enrollment.pk, {}),
+        }
+        for enrollment in trainees
+    ]
+    examiners, supervisors = _panel(booking) if can_record else ([], [])
+    chosen = panel_chosen or {}
+    return {
+        "booking": booking,
+        "rows": rows,
+        "recorded": len(results),
+        "can_record": can_record,
+        "examiners": examiners,
+        "supervisors": supervisors,
+        "chosen_examiners": set(chosen.get("examiners", ())),
+        "chosen_supervisor": chosen.get("supervisor"),
+        "import_url": reverse("core:import-new", args=["evaluation_results"])
+        + f"?target={booking.pk}",
+    }
+
+
+def _context(request, booking, typed=None, chosen=None) -> dict:
+    user = request.user
+    state = booking.state
+    can_run = has_capability(user, Capability.RUN_EVALUATIONS)
+    can_book = has_capability(user, Capability.BOOK_EVALUATIONS)
+    codes_missing = False
+    try:
+        services.check_numbering_codes(booking.evaluation_org, booking.training_class.level)
+    except ValidationError:
+        codes_missing = True
+    return {
+        **_results_context(request, booking, typed, chosen),
+        "badge": STATE_BADGES[state],
+        "can_accept": can_run and state == BookingState.REQUESTED and not booking.needs_exception,
+        "can_decline": can_run and state == BookingState.REQUESTED,
+        "can_finish": can_run and state == BookingState.ACCEPTED,
+        "can_cancel": can_book and state in OPEN_STATES and not booking.results.exists(),
+        "can_except": has_capability(user, Capability.REVIEW_EVALUATIONS)
+        and state in OPEN_STATES
+        and booking.needs_exception,
+        "codes_missing": codes_missing and state in OPEN_STATES,
+        "deadline_days": (booking.due_on - booking.training_class.end_date).days,
+        "overdue": state in OPEN_STATES and booking.deadline < timezone.localdate(),
+    }
+
+
+@capability_required(Capability.VIEW_EVALUATIONS, missing_is_404=True)
+def booking_detail(request, pk: int):
+    booking = _booking_or_404(request, pk)
+    return render(request, "evaluation/detail.html", _context(request, booking))
+
+
+def _act(request, pk: int, capability: str, action, success):
+    booking = _booking_or_404(request, pk)
+    _need(request, capability)
+    _after(request, lambda: action(booking), success=success)
+    return redirect("evaluation:detail", pk=pk)
+
+
+@capability_required(Capability.VIEW_EVALUATIONS, missing_is_404=True)
+@require_POST
+def accept(request, pk: int):
+    return _act(
+        request, pk, Capability.RUN_EVALUATIONS, services.accept, _("The booking is accepted.")
+    )
+
+
+@capability_required(Capability.VIEW_EVALUATIONS, missing_is_404=True)
+@require_POST
+def decline(request, pk: int):
+    reason = request.POST.get("reason", "")
+    return _act(
+        request,
+        pk,
+        Capability.RUN_EVALUATIONS,
+        lambda booking: services.decline(booking, reason),
+        _("The booking is declined."),
+    )
+
+
+@capability_required(Capability.VIEW_EVALUATIONS, missing_is_404=True)
+@require_POST
+def cancel(request, pk: int):
+    reason = request.POST.get("reason", "")
+    return _act(
+        request,
+        pk,
+        Capability.BOOK_EVALUATIONS,
+        lambda booking: services.cancel(booking, reason),
+        _("The booking is cancelled."),
+    )
+
+
+@capability_required(Capability.VIEW_EVALUATIONS, missing_is_404=True)
+@require_POST
+def grant_exception(request, pk: int):
+    reason = request.POST.get("reason", "")
+    return _act(
+        request,
+        pk,
+        Capability.REVIEW_EVALUATIONS,
+        lambda booking: services.grant_exception(booking, reason),
+        _("The exception is granted."),
+    )
+
+
+@capability_required(Capability.VIEW_EVALUATIONS, missing_is_404=True)
+@require_POST
+def finish(request, pk: int):
+    return _act(
+        request, pk, Capability.RUN_EVALUATIONS, services.finish, _("The evaluation is done.")
+    )
+
+
+# --- results (htmx grid) ----------------------------------------------------------------------
+
+
+def _typed(post, enrollment_pk: int) -> dict:
+    return {
+        "theory": post.get(f"theory-{enrollment_pk}", "").strip(),
+        "practical": post.get(f"practical-{enrollment_pk}", "").strip(),
+        "passed": post.get(f"passed-{enrollment_pk}", ""),
+    }
+
+
+@capability_required(Capability.RUN_EVALUATIONS, missing_is_404=True)
+@require_POST
+def record_results(request, pk: int):
+    """Record one trainee's result (the row's button) or every row filled in ("all"), with the
+    examiners and the quality supervisor chosen above the grid. Rows that fail keep what was
+    typed, with the reason in a message."""
+    booking = _booking_or_404(request, pk)
+    post = request.POST
+    panel = Examiner.objects.filter(evaluation_org=booking.evaluation_org_id).select_related(
+        "person"
+    )
+    examiner_ids = [int(v) for v in post.getlist("examiners") if v.isdigit()]
+    supervisor_id = post.get("supervisor", "")
+    examiners = list(panel.filter(pk__in=examiner_ids, role=ExaminerRole.EXAMINER))
+    supervisor = (
+        panel.filter(pk=int(supervisor_id), role=ExaminerRole.SUPERVISOR).first()
+        if supervisor_id.isdigit()
+        else None
+    )
+    pending = services.completed_trainees(booking.training_class).exclude(
+        pk__in=booking.results.values("enrollment")
+    )
+    wanted = post.get("enrollment", "")
+    if wanted.isdigit():
+        targets = list(pending.filter(pk=int(wanted)).select_related("person"))
+    else:
+        targets = [
+            enrollment
+            for enrollment in pending.select_related("person")
+            if any(_typed(post, enrollment.pk).values())
+        ]
+    if not targets:
+        messages.error(request, _("Fill in the scores and the result of a trainee."))
+    # What was typed stays in the rows not saved (this row's button saves this row only).
+    typed = {pk: _typed(post, pk) for pk in pending.values_list("pk", flat=True)}
+    saved = 0
+    for enrollment in targets:
+        values = typed[enrollment.pk]
+        try:
+            if values["passed"] not in {"1", "0"}:
+                raise ValidationError(_("Choose pass or fail."))
+            services.record_result(
+                booking,
+                enrollment,
+                theory=values["theory"],
+                practical=values["practical"],
+                passed=values["passed"] == "1",
+                examiners=examiners,
+                supervisor=supervisor,
+            )
+            saved += 1
+            del typed[enrollment.pk]
+        except ValidationError as problem:
+            messages.error(
+                request,
+                _("%(name)s: %(problem)s")
+                % {"name": enrollment.person.name, "problem": "; ".join(problem.messages)},
+            )
+    if saved:
+        recorded = ngettext("%(count)d result recorded.", "%(count)d results recorded.", saved)
+        messages.success(request, recorded % {"count": saved})
+    if not request.htmx:
+        return redirect(reverse("evaluation:detail", args=[pk]) + "#results")
+    booking = _booking_or_404(request, pk)
+    chosen = {"examiners": [e.pk for e in examiners], "supervisor": getattr(supervisor, "pk", None)}
+    context = _context(request, booking, typed, chosen)
+    return render(request, "evaluation/_results_answer.html", context)

@@ -1,0 +1,30 @@
+"""`jineng vouchers expire`: expire every issued or claimed voucher past its validity (run it
+daily from cron, or enqueue jineng.vouchers.tasks.expire_vouchers); prints one JSON line."""
+
+import json
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from jineng.core import audit
+from jineng.vouchers import services
+
+
+class Command(BaseCommand):
+    help = "Training vouchers (电子培训券): expire those past their validity."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        expire = sub.add_parser("expire", help="expire issued or claimed vouchers past validity")
+        expire.add_argument("--today", help="the day to count from (YYYY-MM-DD); default today")
+
+    def handle(self, *args, action, **options):
+        today = None
+        if options.get("today"):
+            try:
+                today = date.fromisoformat(options["today"])
+            except ValueError:
+                raise CommandError("--today takes a date as YYYY-MM-DD") from None
+        with audit.audit_context(actor=None):
+            expired = services.expire_due(today)
+        self.stdout.write(json.dumps({"expired": expired}))
