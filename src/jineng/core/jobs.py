@@ -38,7 +38,6 @@ def start_import(
     `target` is the record the rows go into, for kinds that import into one (a class's
     timetable or roster); the spec checks it against the user's scope when the job runs."""
     check_may_import(user, kind)
-    organisation = user.organisation.nearest_bureau() or user.organisation
     stored = {name: bool(options.get(name)) for name in OPTION_NAMES}
     if target is not None:
         stored["target"] = int(target)
@@ -46,7 +45,7 @@ def start_import(
         ImportJob(
             kind=kind, filename=filename[:200], content=crypto.encrypt_bytes(data, "import"),
             options=stored,
-            organisation=organisation, created_by=user, request_id=audit.current().request_id,
+            organisation=user.organisation, created_by=user, request_id=audit.current().request_id,
         ),
         validate=False,
     )  # fmt: skip
@@ -73,7 +72,10 @@ def run_job(job: ImportJob) -> ImportJob:
     options = ImportOptions(
         **flags,
         context={
-            "organisation": job.organisation,
+            # The bureau whose registry rows go into: the importer's own, or the nearest above
+            # their institution or evaluation organisation. The job itself stays filed under the
+            # importer's organisation, so they can follow it.
+            "organisation": job.organisation.nearest_bureau() or job.organisation,
             "user": job.created_by,
             "source": f"import:{job.filename}",
             "target": job.options.get("target"),
