@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "jineng.certificates",
     "jineng.evaluation",
     "jineng.vouchers",
+    "jineng.claims",
 ]
 
 MIDDLEWARE = [

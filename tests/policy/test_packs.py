@@ -161,10 +161,13 @@ def test_employment_subsidies_002_section_4_3_1(shangqiu):
 
 
 def test_shangqiu_marks_what_002_does_not_state(shangqiu):
-    """002 states no training rates, no training cap and no voucher validity: the rates are
-    absent, the national cap and the voucher validity are present but marked assumed."""
-    assert not shangqiu.has_section("training.rates")
+    """002 states no training rates, no notice period, no training cap and no voucher validity:
+    each is present but marked assumed, with a note."""
     for key in (
+        "training.rates.employed",
+        "training.rates.certificate",
+        "training.rates.completion_only",
+        "procedure.notice_working_days",
         "limits.training.count",
         "limits.training.window",
         "procedure.voucher_validity_days",

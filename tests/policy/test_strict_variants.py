@@ -89,10 +89,16 @@ def test_five_working_days_of_notice_against_hebeis_three(strict, hebei):
     assert notice_ends_on(strict, published) == date(2024, 10, 10)
 
 
-def test_notice_period_needs_the_pack_to_state_it(shangqiu):
-    """002 states no notice period: asking for it raises, it is never guessed."""
+def test_notice_period_needs_the_pack_to_state_it(shangqiu_v3):
+    """002 states no notice period: a pack that leaves it out raises, it is never guessed."""
     with pytest.raises(RuleMissing, match="procedure.notice_working_days"):
-        notice_ends_on(shangqiu, date(2023, 5, 5))
+        notice_ends_on(shangqiu_v3, date(2023, 5, 5))
+
+
+def test_shangqiu_assumes_hebeis_three_working_days_of_notice(shangqiu, hebei):
+    """004 §四(五): 经3个工作日公示; Shangqiu's pack (version 4) assumes it, marked as such."""
+    assert shangqiu.rule("procedure.notice_working_days").assumed
+    assert notice_ends_on(shangqiu, date(2023, 5, 5)) == notice_ends_on(hebei, date(2023, 5, 5))
 
 
 def test_evaluation_within_7_days_of_training_end(hebei):

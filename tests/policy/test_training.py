@@ -206,14 +206,24 @@ def test_decision_round_trips_through_json(hebei):
     assert Decision.from_dict(json.loads(json.dumps(granted.to_dict()))) == granted
 
 
-def test_shangqiu_states_no_training_rates_so_training_is_refused(shangqiu):
-    """002 states no training subsidy rates: refused with a reason, never a guessed rate."""
+def test_a_pack_without_training_rates_refuses_training(shangqiu_v3):
+    """002 states no training subsidy rates: a pack that leaves them out refuses with a reason,
+    never a guessed rate."""
     line = training_line(training_end=date(2023, 6, 30), categories={"veteran"})
-    decision = decide_training_subsidy(shangqiu, line, [])
+    decision = decide_training_subsidy(shangqiu_v3, line, [])
     assert decision.outcome == "refused"
     assert decision.failed_codes == ("training.rates.stated",)
     assert "未规定按培训效果确定的补贴比例" in decision.check("training.rates.stated").message_zh
     assert decision.check("training.category").passed  # 002 §三(二): 退役军人 are trained
+
+
+def test_shangqiu_assumes_hebeis_rates_for_five_of_the_six_categories(shangqiu):
+    """Version 4 assumes 004 §四(五)'s rates; 就业困难人员 is not eligible under 002, so unrated."""
+    line = training_line(training_end=date(2023, 6, 30), categories={"rural_migrant"})
+    decision = decide_training_subsidy(shangqiu, line, [])
+    assert decision.granted and decision.check("training.outcome").evidence["assumed"] is True
+    veteran = training_line(training_end=date(2023, 6, 30), categories={"veteran"})
+    assert decide_training_subsidy(shangqiu, veteran, []).failed_codes == ("training.rate_scope",)
 
 
 def test_shangqiu_training_cap_is_per_calendar_year_and_marked_assumed(shangqiu):
