@@ -68,6 +68,11 @@ class Capability(models.TextChoices):
     CLAIM_VOUCHERS = "vouchers.claim", _("Claim one's own training vouchers")
     REDEEM_VOUCHERS = "vouchers.redeem", _("Redeem training vouchers at enrolment")
     SETTLE_VOUCHERS = "vouchers.settle", _("Settle training vouchers against certificates")
+    VIEW_CLAIMS = "claims.view", _("View subsidy claims")
+    MAKE_CLAIMS = "claims.make", _("Make subsidy claims for one's own classes and evaluations")
+    TAKE_CLAIMS = "claims.take", _("Take in employment subsidy claims of enterprises and agencies")
+    REVIEW_CLAIMS = "claims.review", _("Review claims, publish notices and resolve objections")
+    PAY_CLAIMS = "claims.pay", _("Make payment batches, record payments and recoveries")
 
 
 CAPABILITIES: dict[str, set[str]] = {
@@ -143,6 +148,20 @@ CAPABILITIES: dict[str, set[str]] = {
     Capability.CLAIM_VOUCHERS: {Role.WORKER},
     Capability.REDEEM_VOUCHERS: {Role.INSTITUTION_STAFF, Role.SYSTEM_ADMIN},
     Capability.SETTLE_VOUCHERS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
+    # Subsidy claims (004 §四(五); 002 §四(二)1, §四(三)1): institutions and evaluation
+    # organisations claim for their own work, the bureau takes in enterprises' employment claims,
+    # reviews, notices and pays; finance and audit read. Which claims: Claim.scope.
+    Capability.VIEW_CLAIMS: {
+        Role.INSTITUTION_STAFF,
+        Role.EVALUATION_STAFF,
+        Role.REVIEWER,
+        Role.FINANCE_AUDIT,
+        Role.SYSTEM_ADMIN,
+    },
+    Capability.MAKE_CLAIMS: {Role.INSTITUTION_STAFF, Role.EVALUATION_STAFF, Role.SYSTEM_ADMIN},
+    Capability.TAKE_CLAIMS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
+    Capability.REVIEW_CLAIMS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
+    Capability.PAY_CLAIMS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
 }
 
 
