@@ -572,4 +572,5 @@ ZH = {
     "Result": "结果",
     "Record the inspection": "登记年检",
     "Choose the date and the result of the inspection.": "请选择年检日期和结果。",
+    "Directory": "机构名录",
 }

@@ -182,3 +182,10 @@ def test_pages_list_detail_and_revoke_form(login, issue):
 def test_navigation_shows_certificates(login, db):
     assert "/certificates/" in login("worker").get("/").content.decode()
     assert 'href="/certificates/"' not in login("department").get("/").content.decode()
+
+
+def test_anyone_finds_the_verification_page_from_the_public_pages(client, db):
+    """Without an account, the public pages link the certificate verification and the directory."""
+    for url in ("/directory/", "/verify/", "/accounts/login/"):
+        html = client.get(url).content.decode()
+        assert 'href="/verify/"' in html and 'href="/directory/"' in html, url

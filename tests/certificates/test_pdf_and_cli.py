@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from jineng.certificates import pdf, services, signing
 
@@ -106,3 +106,26 @@ def test_jineng_cert_verify_as_a_process(tmp_path):
     keygen = subprocess.run([*jineng, "cert", "keygen", "k-2"], env=env,
                             capture_output=True, text=True, timeout=120)  # fmt: skip
     assert keygen.returncode == 0 and keygen.stdout.startswith("JINENG_CERT_SIGNING_KEY=k-2:")
+
+
+def test_cli_verifies_offline_with_the_saved_keys(issue, client, tmp_path):
+    """--keys: the signature against a saved copy of the keys endpoint, with no status look-up;
+    a forged payload, a key that is not in the file and a bad key file are each reported."""
+    certificate = issue()
+    saved = tmp_path / "keys.json"
+    saved.write_bytes(client.get("/.well-known/jineng-cert-keys.json").content)
+    out = io.StringIO()
+    call_command("cert", "verify", "--keys", str(saved), certificate.signed_payload, stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["valid"] and result["claims"]["no"] == certificate.number
+    assert "not checked offline" in result["status"]
+
+    stranger = signing.KeySet.parse(signing=signing.new_signing_key("other"))
+    foreign = signing.sign(stranger, result["claims"])
+    with pytest.raises(SystemExit) as stop:
+        call_command("cert", "verify", "--keys", str(saved), foreign, stdout=io.StringIO())
+    assert stop.value.code == 1
+
+    saved.write_text('{"keys": []}', encoding="utf-8")
+    with pytest.raises(CommandError, match="no Ed25519 key"):
+        call_command("cert", "verify", "--keys", str(saved), certificate.signed_payload)

@@ -130,6 +130,7 @@ def test_the_results_grid(login, booked, examiner, supervisor):
     assert answer.status_code == 200 and html.startswith('<section id="results"')
     result = EvaluationResult.objects.get(enrollment=first)
     assert result.certificate.number in html
+    assert reverse("certificates:detail", args=[result.certificate.pk]) in html  # a link
     assert 'value="150"' in html  # the second row was not saved: its typed values stay
 
     answer = client.post(
@@ -161,3 +162,16 @@ def test_the_overdue_tab(login, completed_class, trainees):
     old = completed_class(timezone.localdate() - timedelta(days=10), persons=trainees[:1])
     page = login("city_reviewer").get("/evaluations/?tab=overdue").content.decode()
     assert old.code in page
+
+
+def test_the_class_page_offers_a_booking_then_links_it(login, act, completed_class, centre):
+    """A completed class's page offers the institution a booking (评价 within 7 days, 004 §四(四));
+    once booked, the class page links the booking."""
+    training_class = completed_class()
+    class_url = reverse("training:detail", args=[training_class.pk])
+    page = login("institution").get(class_url).content.decode()
+    assert reverse("evaluation:book", args=[training_class.pk]) in page
+    with act("institution"):
+        booking = services.book(training_class, centre, training_class.end_date + timedelta(days=1))
+    page = login("institution").get(class_url).content.decode()
+    assert reverse("evaluation:detail", args=[booking.pk]) in page

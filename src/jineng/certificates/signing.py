@@ -86,6 +86,26 @@ class KeySet:
         }  # fmt: skip
 
 
+def public_keys_from_jwks(document: Any) -> dict[str, Ed25519PublicKey]:
+    """The Ed25519 keys of a JWK Set as the keys endpoint publishes it (for offline checks).
+    Raises KeyConfigError, with the reason, on anything else."""
+    entries = document.get("keys") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise KeyConfigError('not a JWK Set: it needs a "keys" list')
+    public: dict[str, Ed25519PublicKey] = {}
+    for entry in entries:
+        if not isinstance(entry, dict) or (entry.get("kty"), entry.get("crv")) != (
+            "OKP",
+            "Ed25519",
+        ):
+            continue  # a key of another kind verifies none of our certificates
+        kid, raw = _pair(f"{entry.get('kid', '')}:{entry.get('x', '')}", "public key")
+        public[kid] = Ed25519PublicKey.from_public_bytes(raw)
+    if not public:
+        raise KeyConfigError("the JWK Set holds no Ed25519 key")
+    return public
+
+
 def _pair(text: str, what: str) -> tuple[str, bytes]:
     kid, _, encoded = text.strip().partition(":")
     if not KID_RE.match(kid):
