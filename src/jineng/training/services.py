@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jineng.catalog.packs import pack_for, record_decision
+from jineng.claims.history import history_of
 from jineng.core import audit, writes
 from jineng.core.i18n import language
 from jineng.core.roles import Capability, has_capability
@@ -429,9 +430,9 @@ def overlapping_classes(person_ids, periods, *, exclude: int | None = None):
 
 
 def prior_training_subsidies(person: Person) -> list:
-    """The person's earlier training subsidies (PriorSubsidy), for the limits of 004 §四(五).
-    Subsidy claims are not built yet: until they are, there is no such history to count."""
-    return []
+    """The person's earlier subsidies (PriorSubsidy, from their claim lines), for the limits of
+    004 §四(五); the engine counts the types each limit names."""
+    return history_of([person.pk])[person.pk]
 
 
 @transaction.atomic
