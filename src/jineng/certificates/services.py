@@ -281,6 +281,9 @@ def revoke(certificate: Certificate, reason: str, *, on: date | None = None) -> 
         obj=certificate,
         detail={"number": certificate.number, "reason": reason, "on": on.isoformat()},
     )
+    from jineng.claims.recovery import recover_for_revoked_certificate  # claims rest on it
+
+    recover_for_revoked_certificate(certificate)  # its paid subsidies are to be recovered
     return certificate
 
 

@@ -1,0 +1,382 @@
+"""Payment (拨付) of payable claims in batches, one fund channel a batch (004 §四(五): 经3个工作日
+公示后, 按程序及时拨付资金, from 就业补助资金、职业技能提升专账资金、失业保险基金; 004 §五(四):
+培训开班时要明确资金支出渠道, 培训结束后要严格资金拨付程序).
+
+The bureau's payer (PAY_CLAIMS) makes a batch of the payable lines of one fund channel in its
+region, exports it for the finance system (xlsx or CSV, each amount in figures and in Chinese
+capitals, capitals.py), and records back what finance did with every line: paid, or failed with
+the reason. A failed line is payable again and goes into a later batch as a new Payment, so every
+attempt stays on record. A claim whose approved lines are all paid becomes PAID.
+"""
+
+import csv
+import io
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from jineng.certificates.models import CertificateStatus
+from jineng.claims import states
+from jineng.claims.capitals import amount_in_capitals
+from jineng.claims.models import (
+    BatchState,
+    Claim,
+    ClaimLine,
+    ClaimState,
+    LineState,
+    Payment,
+    PaymentBatch,
+    PaymentOutcome,
+)
+from jineng.claims.numbers import next_number
+from jineng.claims.recovery import recover_for_revoked_certificate
+from jineng.core import audit, bulk, writes
+from jineng.core.models import Organisation
+from jineng.core.roles import Capability, OrgKind
+from jineng.core.scope import scoped
+from jineng.people import ledger
+from jineng.people.models import LedgerEvent
+
+BATCH_PREFIX = "BF"  # 拨付
+# Lines a batch takes: approved ones, and those whose payment failed (paid again).
+PAYABLE_LINE_STATES = (LineState.APPROVED, LineState.FAILED)
+# A payment that is still on its way or done: the line is in no other batch meanwhile.
+LIVE_OUTCOMES = (PaymentOutcome.PENDING, PaymentOutcome.PAID)
+# Characters that make a spreadsheet read a cell as a formula (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = ("xlsx", "csv")
+
+
+# --- who may pay ------------------------------------------------------------------------------
+
+
+def _require_payer() -> None:
+    states.require(Capability.PAY_CLAIMS, _("Only the bureau's payers make and record payments."))
+
+
+def _require_in_scope(queryset: QuerySet, message: str) -> None:
+    user = states.actor()
+    if user is not None and not scoped(user, queryset).exists():
+        raise PermissionDenied(message)
+
+
+def _check_bureau(bureau: Organisation, fund_channel) -> None:
+    _require_payer()
+    _require_in_scope(
+        Organisation.objects.filter(pk=bureau.pk), _("This bureau is outside your region.")
+    )
+    if bureau.kind != OrgKind.BUREAU:
+        raise ValidationError(_("Payments are made by a bureau, not by “%(org)s”.") % {
+            "org": bureau.name})  # fmt: skip
+    if fund_channel is None:
+        raise ValidationError({"fund_channel": _("Choose the fund channel of the batch.")})
+
+
+def _locked_batch(batch: PaymentBatch) -> PaymentBatch:
+    _require_payer()
+    found = PaymentBatch.objects.filter(pk=batch.pk)
+    _require_in_scope(found, _("This payment batch is outside your region."))
+    return found.select_for_update(of=("self",)).select_related("bureau", "fund_channel").get()
+
+
+def line_label(line: ClaimLine) -> str:
+    """A line as messages name it: the claim's number and the person's masked ID number."""
+    return f"{line.claim.number} · {line.person.id_number_masked}"
+
+
+# --- payable lines and batches ----------------------------------------------------------------
+
+
+def payable_lines(bureau: Organisation, fund_channel) -> QuerySet[ClaimLine]:
+    """Lines the bureau may pay from the channel: approved (or failed before) lines with an
+    amount, of PAYABLE claims of that channel in the bureau's region, in no live payment. A line
+    whose certificate was revoked is not paid (it is recovered once paid: recovery.py)."""
+    _check_bureau(bureau, fund_channel)
+    return (
+        ClaimLine.objects.filter(
+            claim__state=ClaimState.PAYABLE,
+            claim__fund_channel=fund_channel,
+            claim__bureau__path__startswith=bureau.path,
+            state__in=PAYABLE_LINE_STATES,
+            amount__gt=0,
+        )
+        .filter(Q(certificate__isnull=True) | ~Q(certificate__status=CertificateStatus.REVOKED))
+        .exclude(payments__outcome__in=LIVE_OUTCOMES)
+        .select_related("claim", "person")
+        .order_by("claim__number", "id")
+    )
+
+
+def _chosen(candidates: QuerySet[ClaimLine], lines) -> list[ClaimLine]:
+    """The candidates, locked; all of them, or the chosen ones (each of which must be one)."""
+    wanted = None if lines is None else {getattr(line, "pk", line) for line in lines}
+    if wanted is not None:
+        candidates = candidates.filter(pk__in=wanted)
+    ids = list(candidates.select_for_update(of=("self",)).values_list("pk", flat=True))
+    # Read again after the lock: a batch made meanwhile has taken some of them.
+    found = list(candidates.filter(pk__in=ids))
+    missing = (wanted or set()) - {line.pk for line in found}
+    if missing:
+        labels = [line_label(line) for line in ClaimLine.objects.filter(pk__in=missing)
+                  .select_related("claim", "person")]  # fmt: skip
+        raise ValidationError(
+            _("Not payable in this batch: %(lines)s.")
+            % {"lines": "、".join(labels) or _("unknown lines")}
+        )
+    if not found:
+        raise ValidationError(_("No line of this fund channel is payable."))
+    return found
+
+
+def _next_number() -> str:
+    """BF, the year, a serial: "BF2026-000012"."""
+    return next_number(f"{BATCH_PREFIX}{timezone.localdate().year}")
+
+
+@transaction.atomic
+def create_batch(bureau: Organisation, fund_channel, lines=None) -> PaymentBatch:
+    """A batch of the channel's payable lines (all of them, or the ones given), a Payment of
+    each line's amount, and the total."""
+    chosen = _chosen(payable_lines(bureau, fund_channel), lines)
+    batch = writes.create(
+        PaymentBatch(
+            number=_next_number(),
+            bureau=bureau,
+            fund_channel=fund_channel,
+            total=sum((line.amount for line in chosen), Decimal("0.00")),
+            created_by=states.actor(),
+        ),
+        validate=False,  # created_by is empty for the system's own batches
+    )
+    payments = [Payment(batch=batch, line=line, amount=line.amount) for line in chosen]
+    try:
+        with transaction.atomic():
+            Payment.objects.bulk_create(payments)
+    except IntegrityError:
+        raise ValidationError(
+            _("Some of these lines were put in another batch just now.")
+        ) from None
+    audit.record_created(payments)
+    return batch
+
+
+# --- the export for the finance system --------------------------------------------------------
+
+
+def payee_of(claim: Claim) -> tuple[str, str]:
+    """(name, unified social credit code) of whom the claim is paid to: the enterprise or agency
+    an employment claim names, otherwise the claiming institution or evaluation organisation."""
+    if claim.payee_name:
+        return claim.payee_name, claim.payee_uscc
+    return claim.organisation.name, claim.organisation.code
+
+
+def _header() -> list[str]:
+    return [
+        _("Payment batch number"),
+        _("Subsidy claim number"),
+        _("Paid to"),
+        _("Payee's unified social credit code"),
+        _("Name of the person"),
+        _("ID number of the person"),
+        _("Amount in figures (yuan)"),
+        _("Amount in capitals (RMB)"),
+        _("Fund channel"),
+    ]
+
+
+def export_rows(batch: PaymentBatch) -> list[list]:
+    """One row a payment (amounts as Decimals), then the total."""
+    payments = batch.payments.select_related("line__claim__organisation", "line__person")
+    rows = []
+    for payment in payments.order_by("line__claim__number", "line_id"):
+        line = payment.line
+        name, uscc = payee_of(line.claim)
+        rows.append([
+            batch.number, line.claim.number, name, uscc, line.person.name,
+            line.person.id_number_masked, payment.amount, amount_in_capitals(payment.amount),
+            batch.fund_channel.name,
+        ])  # fmt: skip
+    total = sum((row[6] for row in rows), Decimal("0.00"))
+    rows.append([_("Batch total"), "", "", "", "", "", total, amount_in_capitals(total), ""])
+    return rows
+
+
+def _safe(value):
+    """A text cell a spreadsheet will not run as a formula; amounts stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv(rows: list[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([f"{v:.2f}" if isinstance(v, Decimal) else _safe(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")  # the BOM tells Excel it is UTF-8
+
+
+def _xlsx(title: str, rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    for row in rows:
+        sheet.append([_safe(value) for value in row])
+        sheet.cell(sheet.max_row, 7).number_format = "#,##0.00"
+    for column, width in zip("ABCDEFGHI", (16, 16, 30, 22, 10, 22, 14, 36, 20), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@transaction.atomic
+def export_batch(batch: PaymentBatch, fmt: str) -> bytes:
+    """The batch as a file for the finance system ("xlsx" or "csv"); an open batch is marked
+    sent to finance (EXPORTED). Exporting again gives the same lines."""
+    if fmt not in FORMATS:
+        raise ValidationError(_("Export as xlsx or csv."))
+    batch = _locked_batch(batch)
+    rows = [_header(), *export_rows(batch)]
+    data = _xlsx(batch.number, rows) if fmt == "xlsx" else _csv(rows)
+    if batch.state == BatchState.OPEN:
+        writes.update(batch, state=BatchState.EXPORTED, exported_at=timezone.now())
+    return data
+
+
+# --- outcomes ---------------------------------------------------------------------------------
+
+
+def _pending_payments(batch: PaymentBatch, outcomes: dict) -> dict[int, Payment]:
+    """The batch's payments of the lines named, each still waiting for its outcome."""
+    if batch.state != BatchState.EXPORTED:
+        raise ValidationError(
+            _("Outcomes are recorded for a batch sent to finance; batch %(number)s is “%(state)s”.")
+            % {"number": batch.number, "state": BatchState(batch.state).label}
+        )
+    if not outcomes:
+        raise ValidationError(_("Give the outcome of at least one line."))
+    found = batch.payments.select_for_update(of=("self",)).filter(line_id__in=list(outcomes))
+    found = found.select_related("line__claim", "line__person", "line__certificate")
+    payments = {payment.line_id: payment for payment in found}
+    unknown = sorted(set(outcomes) - set(payments))
+    if unknown:
+        raise ValidationError(_("Lines %(ids)s are not in batch %(number)s.") % {
+            "ids": ", ".join(map(str, unknown)), "number": batch.number})  # fmt: skip
+    done = [line_label(p.line) for p in payments.values() if p.outcome != PaymentOutcome.PENDING]
+    if done:
+        raise ValidationError(
+            _("The outcome was already recorded for %(lines)s.") % {"lines": "、".join(done)}
+        )
+    return payments
+
+
+def _checked_outcomes(outcomes: dict, payments: dict[int, Payment]) -> dict[int, tuple]:
+    """{line id: (paid, reason)}; a failed payment needs its reason."""
+    checked = {}
+    for line_id, (paid, reason) in outcomes.items():
+        reason = " ".join((reason or "").split())
+        if not paid and not reason:
+            raise ValidationError(
+                _("Give the reason why the payment of %(line)s failed.")
+                % {"line": line_label(payments[line_id].line)}
+            )
+        checked[line_id] = (bool(paid), reason[:300])
+    return checked
+
+
+def _ledger_event(payment: Payment, batch: PaymentBatch, paid: bool, reason: str) -> dict:
+    line = payment.line
+    values = {"amount": f"{payment.amount:.2f}", "claim": line.claim.number,
+              "batch": batch.number, "reason": reason}  # fmt: skip
+    if paid:
+        title = _("Subsidy paid: %(amount)s yuan, claim %(claim)s, batch %(batch)s") % values
+    else:
+        title = _("Subsidy payment failed: claim %(claim)s, batch %(batch)s (%(reason)s)") % values
+    return ledger.event(
+        line.person, ledger.Kind.SUBSIDY, title, obj=payment, decision=line.decision,
+        detail={**values, "outcome": "paid" if paid else "failed"},
+    )  # fmt: skip
+
+
+def _record(payment: Payment, paid: bool, reason: str, now) -> None:
+    if paid:
+        writes.update(payment, outcome=PaymentOutcome.PAID, recorded_at=now, validate=False)
+        writes.update(payment.line, state=LineState.PAID, paid_at=now, validate=False)
+    else:
+        writes.update(payment, outcome=PaymentOutcome.FAILED, failure_reason=reason,
+                      recorded_at=now, validate=False)  # fmt: skip
+        writes.update(payment.line, state=LineState.FAILED, validate=False)
+
+
+def _settle_claims(claim_ids: set[int]) -> None:
+    """Claims none of whose approved lines is left to pay become PAID."""
+    for claim in Claim.objects.filter(pk__in=claim_ids).order_by("pk"):
+        claim = states.locked(claim)
+        unpaid = claim.lines.filter(state__in=PAYABLE_LINE_STATES, amount__gt=0)
+        if claim.state == ClaimState.PAYABLE and not unpaid.exists():
+            states.move(claim, ClaimState.PAID, _("Every approved line is paid."))
+
+
+def _recover_revoked(paid_lines: list[ClaimLine]) -> None:
+    """A certificate revoked while its line was with finance: the money went out anyway, so
+    it is recovered at once, as revocation does for lines paid before (recovery.py)."""
+    for certificate in {line.certificate for line in paid_lines if line.certificate_id}:
+        if certificate.status == CertificateStatus.REVOKED:
+            recover_for_revoked_certificate(certificate)
+
+
+@transaction.atomic
+def record_outcomes(batch: PaymentBatch, outcomes: dict[int, tuple[bool, str]]) -> PaymentBatch:
+    """What finance did with the lines: {line id: (paid, reason when it failed)}. Paid lines
+    are PAID; failed lines are payable again in a later batch. Nothing is written when one
+    outcome is refused."""
+    batch = _locked_batch(batch)
+    payments = _pending_payments(batch, outcomes)
+    checked = _checked_outcomes(outcomes, payments)
+    now = timezone.now()
+    events = []
+    for line_id, (paid, reason) in checked.items():
+        _record(payments[line_id], paid, reason, now)
+        events.append(_ledger_event(payments[line_id], batch, paid, reason))
+    bulk.insert(LedgerEvent, events)
+    _recover_revoked([payments[i].line for i, (paid, _reason) in checked.items() if paid])
+    _settle_claims({payment.line.claim_id for payment in payments.values()})
+    return batch
+
+
+@transaction.atomic
+def close_batch(batch: PaymentBatch) -> PaymentBatch:
+    """Close a batch sent to finance once every line of it has its outcome."""
+    batch = _locked_batch(batch)
+    if batch.state != BatchState.EXPORTED:
+        raise ValidationError(
+            _("Only a batch sent to finance is closed; batch %(number)s is “%(state)s”.")
+            % {"number": batch.number, "state": BatchState(batch.state).label}
+        )
+    waiting = batch.payments.filter(outcome=PaymentOutcome.PENDING).count()
+    if waiting:
+        raise ValidationError(
+            ngettext(
+                "%(count)s line of batch %(number)s has no outcome yet.",
+                "%(count)s lines of batch %(number)s have no outcome yet.",
+                waiting,
+            )
+            % {"count": waiting, "number": batch.number}
+        )
+    return writes.update(batch, state=BatchState.CLOSED, closed_at=timezone.now())
+
+
+def batch_totals(batch: PaymentBatch) -> dict[str, Decimal]:
+    """The batch's amounts by outcome (pending, paid, failed)."""
+    sums = dict(batch.payments.values_list("outcome").annotate(s=Sum("amount")).order_by())
+    return {outcome: sums.get(outcome) or Decimal("0.00") for outcome in PaymentOutcome.values}
