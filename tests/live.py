@@ -36,6 +36,9 @@ def scratch_postgres(url: str):
 
 
 JINENG = [sys.executable, "-m", "jineng.cli"]
+# The environment of each running server by its URL, for a test that runs a `jineng` command on
+# the server's own database (tests/browser/test_claims.py moves a notice's dates into the past).
+ENVIRONMENTS: dict[str, dict] = {}
 
 
 @contextlib.contextmanager
@@ -84,6 +87,8 @@ def running_server(data_dir: Path):
         stack.callback(stop, server)
         base_url = f"http://127.0.0.1:{port}"
         wait_until_up(base_url + "/healthz", server, data_dir / "server.log")
+        ENVIRONMENTS[base_url] = env
+        stack.callback(ENVIRONMENTS.pop, base_url, None)
         yield base_url
 
 

@@ -26,6 +26,8 @@ SECRET_KEY, DATA_KEY = secret_keys(debug=DEBUG, demo=DEMO)
 # may ask for (DRF's rate syntax; empty: no limit).
 CERT_SIGNING_KEY, CERT_RETIRED_KEYS = cert_keys(debug=DEBUG, demo=DEMO)
 CERT_VERIFY_RATE = os.environ.get("JINENG_CERT_VERIFY_RATE", "60/minute").strip()
+# Objections to public notices (jineng.claims, no login) an address may lodge (the same syntax).
+CLAIMS_OBJECTION_RATE = os.environ.get("JINENG_CLAIMS_OBJECTION_RATE", "20/hour").strip()
 
 ALLOWED_HOSTS = env_list("JINENG_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("JINENG_CSRF_TRUSTED_ORIGINS", [])

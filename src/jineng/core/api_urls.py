@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from jineng.catalog import api as catalog_api
 from jineng.certificates import api as certificates_api
+from jineng.claims import api as claims_api
 from jineng.core import api
 from jineng.evaluation import api as evaluation_api
 from jineng.institutions import api as institutions_api
@@ -28,6 +29,8 @@ router.register("devices", training_api.DeviceViewSet, basename="device")
 router.register("vouchers", vouchers_api.VoucherViewSet, basename="voucher")
 router.register("evaluations", evaluation_api.EvaluationBookingViewSet, basename="evaluation")
 router.register("certificates", certificates_api.CertificateViewSet, basename="certificate")
+router.register("claims/batches", claims_api.PaymentBatchViewSet, basename="paymentbatch")
+router.register("claims", claims_api.ClaimViewSet, basename="claim")
 
 urlpatterns = [
     path("me/", api.me, name="me"),

@@ -16,7 +16,8 @@ DEMO_LOADERS = [
     "jineng.training.demo",
     "jineng.certificates.demo",
     "jineng.evaluation.demo",
-    "jineng.vouchers.demo",  # last: vouchers settle against the certificates of the demos before
+    "jineng.vouchers.demo",  # vouchers settle against the certificates of the demos before
+    "jineng.claims.demo",  # last: claims for the classes, evaluations and people of all the rest
 ]
 
 

@@ -1,0 +1,248 @@
+"""Forms of the claim pages: the employment claim the bureau takes in, the evaluation claim's
+agreement, the public's objection, an objection's resolution, a recovery."""
+
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jineng.catalog.models import FundChannel
+from jineng.claims.models import ClaimKind, EvaluationAgreement
+from jineng.core.i18n import language
+from jineng.core.models import Organisation
+from jineng.core.roles import OrgKind
+from jineng.core.scope import scoped
+from jineng.institutions.models import EvaluationOrg
+from jineng.people import identity
+from jineng.people.models import Person
+from jineng.people.services import find_by_id_number
+
+EMPLOYMENT_KINDS = [
+    (ClaimKind.EMPLOYMENT_SME, ClaimKind.EMPLOYMENT_SME.label),
+    (ClaimKind.EMPLOYMENT_AGENCY, ClaimKind.EMPLOYMENT_AGENCY.label),
+]
+MAX_HIRES = 500
+
+
+def styled(form: forms.Form) -> forms.Form:
+    """Bootstrap classes on every widget."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+            continue
+        select = isinstance(widget, forms.Select)
+        widget.attrs["class"] = "form-select" if select else "form-control"
+    return form
+
+
+def form_errors(form: forms.Form, problem: ValidationError) -> None:
+    """A service's refusal on the form: by field where it names one, else on the whole form."""
+    if hasattr(problem, "error_dict"):
+        for name, errors in problem.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, problem.messages)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def parse_hires(text: str, viewer) -> list[tuple[Person, date]]:
+    """One hire a line, "ID number, hire date" (a comma, a tab or spaces between them). Every
+    bad line is named by its number, never by the ID number it holds."""
+    hires, problems, seen = [], [], set()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        parts = raw.replace("，", ",").replace("\t", ",").replace(",", " ").split()
+        if len(parts) != 2:
+            problems.append(_("Line %(n)d: give the ID number and the hire date.") % {"n": number})
+            continue
+        person = find_by_id_number(parts[0])
+        if person is None or not scoped(viewer, Person.objects.filter(pk=person.pk)).exists():
+            problems.append(
+                _("Line %(n)d: no one is registered with this ID number in your region.")
+                % {"n": number}
+            )
+            continue
+        try:
+            hired_on = date.fromisoformat(parts[1])
+        except ValueError:
+            problems.append(
+                _("Line %(n)d: the hire date is not a date (YYYY-MM-DD).") % {"n": number}
+            )
+            continue
+        if person.pk in seen:
+            problems.append(_("Line %(n)d: this person is already listed.") % {"n": number})
+            continue
+        seen.add(person.pk)
+        hires.append((person, hired_on))
+    if problems:
+        raise ValidationError(problems)
+    return hires
+
+
+class EmploymentClaimForm(forms.Form):
+    """An SME's hiring claim or an HR agency's placement claim, taken in by the bureau
+    (002 §四(三)1)."""
+
+    kind = forms.ChoiceField(label=gettext_lazy("Subsidy"), choices=EMPLOYMENT_KINDS)
+    bureau = forms.ModelChoiceField(
+        label=gettext_lazy("Bureau"), queryset=Organisation.objects.none()
+    )
+    payee_name = forms.CharField(label=gettext_lazy("Enterprise or agency"), max_length=200)
+    payee_uscc = forms.CharField(
+        label=gettext_lazy("Unified social credit code"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "mono"}),
+    )
+    fund_channel = forms.ModelChoiceField(
+        label=gettext_lazy("Fund channel"),
+        queryset=FundChannel.objects.order_by("code"),
+        help_text=gettext_lazy("The fund the subsidy is paid from (就业补助资金, ...)."),
+    )
+    hires = forms.CharField(
+        label=gettext_lazy("Persons hired"),
+        widget=forms.Textarea(attrs={"rows": 6, "class": "mono", "autocomplete": "off"}),
+        help_text=gettext_lazy(
+            "One person a line: the ID number and the first day of work, e.g. "
+            "411402199001011234, 2025-03-01."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["bureau"].queryset = scoped(
+            user, Organisation.objects.filter(kind=OrgKind.BUREAU)
+        ).order_by("path")
+        organisation = getattr(user, "organisation", None)
+        if organisation is not None:
+            self.fields["bureau"].initial = organisation.nearest_bureau()
+        styled(self)
+
+    def clean_payee_uscc(self) -> str:
+        try:
+            return identity.check_uscc(self.cleaned_data["payee_uscc"])
+        except identity.IdentityError as problem:
+            raise ValidationError(problem.message(language())) from None
+
+    def clean_hires(self) -> list[tuple[Person, date]]:
+        if len(self.cleaned_data["hires"].splitlines()) > MAX_HIRES:
+            raise ValidationError(_("At most %(n)d persons a claim.") % {"n": MAX_HIRES})
+        hires = parse_hires(self.cleaned_data["hires"], self.user)
+        if not hires:
+            raise ValidationError(_("List at least one person."))
+        return hires
+
+
+class AgreementChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(number)s, in force %(start)s – %(end)s") % {
+            "number": obj.number,
+            "start": obj.valid_from.isoformat(),
+            "end": obj.valid_to.isoformat(),
+        }
+
+
+class EvaluationClaimForm(forms.Form):
+    """The free-evaluation agreement (免费技能评价协议) an evaluation claim is made under: one
+    of the organisation's agreements in force on the evaluation date."""
+
+    agreement = AgreementChoice(
+        label=gettext_lazy("Free-evaluation agreement"), queryset=EvaluationAgreement.objects.none()
+    )
+
+    def __init__(self, *args, booking, **kwargs):
+        kwargs.setdefault("prefix", f"booking{booking.pk}")
+        super().__init__(*args, **kwargs)
+        on = booking.planned_date
+        self.fields["agreement"].queryset = EvaluationAgreement.objects.filter(
+            evaluation_org=booking.evaluation_org_id, valid_from__lte=on, valid_to__gte=on
+        ).order_by("-signed_on", "-id")
+        self.fields["agreement"].empty_label = None
+        styled(self)
+
+
+class ObjectionForm(forms.Form):
+    """An objection (异议) anyone lodges during a notice, about one line or the whole list."""
+
+    line = forms.TypedChoiceField(
+        label=gettext_lazy("About"), coerce=int, required=False, empty_value=None
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Your objection"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    contact_name = forms.CharField(label=gettext_lazy("Your name"), max_length=60, required=False)
+    phone = forms.CharField(
+        label=gettext_lazy("Your phone"),
+        max_length=20,
+        required=False,
+        help_text=gettext_lazy("So that the bureau can answer you; never shown."),
+    )
+
+    def __init__(self, *args, notice, **kwargs):
+        """`notice`: the notice as the public page shows it (claims.notice.PublicNotice)."""
+        kwargs.setdefault("auto_id", f"notice{notice.id}-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["line"].choices = [("", _("The whole list"))] + [
+            (line.id, f"{line.name} {line.id_number}") for line in notice.lines
+        ]
+        styled(self)
+
+
+class ResolveForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[("0", gettext_lazy("Dismiss")), ("1", gettext_lazy("Uphold"))],
+        coerce=lambda value: value == "1",
+    )
+    resolution = forms.CharField(label=gettext_lazy("Resolution"), max_length=500)
+
+
+class RecoveredForm(forms.Form):
+    amount = forms.DecimalField(
+        label=gettext_lazy("Amount recovered (yuan)"), min_value=0, max_digits=12, decimal_places=2
+    )
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
+
+
+class AgreementForm(forms.Form):
+    """A free-evaluation agreement (免费技能评价协议) signed by a bureau and an evaluation
+    organisation, both in the recorder's scope."""
+
+    evaluation_org = forms.ModelChoiceField(
+        label=gettext_lazy("Evaluation organisation"), queryset=EvaluationOrg.objects.none()
+    )
+    bureau = forms.ModelChoiceField(
+        label=gettext_lazy("Bureau"), queryset=Organisation.objects.none()
+    )
+    number = forms.CharField(label=gettext_lazy("Agreement number"), max_length=60)
+    signed_on = forms.DateField(label=gettext_lazy("Signed on"), widget=DateInput)
+    valid_from = forms.DateField(label=gettext_lazy("Valid from"), widget=DateInput)
+    valid_to = forms.DateField(label=gettext_lazy("Valid until"), widget=DateInput)
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluation_org"].queryset = scoped(
+            user, EvaluationOrg.objects.select_related("organisation")
+        ).order_by("organisation__name")
+        # The bureau the agreement is signed with: any bureau at or above the recorder's
+        # organisation (an evaluation organisation signs with its city's bureau).
+        organisation = getattr(user, "organisation", None)
+        paths = organisation.ancestor_paths() if organisation is not None else []
+        self.fields["bureau"].queryset = Organisation.objects.filter(
+            Q(path__in=paths) | Q(pk__in=scoped(user, Organisation.objects.all()).values("pk")),
+            kind=OrgKind.BUREAU,
+        ).order_by("path")
+        styled(self)

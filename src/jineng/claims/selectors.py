@@ -1,0 +1,160 @@
+"""Reads of subsidy claims, always through the data scope: claims and their lines with the "why"
+of every amount, what an institution or evaluation organisation may still claim for, the running
+public notices (公示, 004 §四(五)) as the public sees them, payment batches and recoveries."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from jineng.catalog.packs import decision_of
+from jineng.claims.models import (
+    Claim,
+    ClaimLine,
+    ClaimState,
+    EvaluationAgreement,
+    LineState,
+    Objection,
+    Payment,
+    PaymentBatch,
+    Recovery,
+)
+from jineng.core.scope import scoped
+from jineng.evaluation.models import BookingState, EvaluationBooking
+from jineng.training.models import ClassState, TrainingClass
+
+ZERO = Decimal("0.00")
+# Claims that still stand for what they claim: a class or booking with one of these is claimed.
+STANDING = [state for state in ClaimState if state not in {ClaimState.WITHDRAWN,
+                                                          ClaimState.REJECTED}]  # fmt: skip
+CLAIMABLE_CLASS_STATES = (ClassState.COMPLETED,)  # a closed class is claimed no more
+
+
+def claims_for(user) -> QuerySet[Claim]:
+    return scoped(
+        user,
+        Claim.objects.select_related(
+            "organisation", "bureau", "region", "fund_channel", "training_class__occupation",
+            "training_class__level", "booking__evaluation_org__organisation", "agreement",
+            "top_up_of", "notice",
+        ).annotate(n_lines=Count("lines", distinct=True)),
+    )  # fmt: skip
+
+
+def lines_of(claim: Claim) -> QuerySet[ClaimLine]:
+    return (
+        claim.lines.select_related(
+            "person",
+            "occupation",
+            "level",
+            "decision__pack",
+            "certificate",
+            "tops_up__claim",
+            "recovery",
+        )
+        .prefetch_related(
+            Prefetch("payments", queryset=Payment.objects.select_related("batch").order_by("id"))
+        )
+        .order_by("id")
+    )
+
+
+def checks_of(line: ClaimLine, lang: str) -> list[dict]:
+    """Every rule its decision checked, passed or not, in the reader's language: the "why"."""
+    decision = decision_of(line.decision)
+    return [
+        {
+            "code": check.code,
+            "passed": check.passed,
+            "message": check.message_en if lang == "en" else check.message_zh,
+            "evidence": check.evidence,
+        }
+        for check in decision.checks
+    ]
+
+
+def rate_of(line: ClaimLine):
+    return decision_of(line.decision).rate
+
+
+def percent(rate) -> str:
+    """0.8000 → "80%": the share of the standard a training line pays."""
+    return "" if rate is None else f"{(rate * 100).normalize():f}%"
+
+
+def line_counts(claim: Claim) -> dict[str, int]:
+    counts = dict(claim.lines.values_list("state").annotate(n=Count("id")).order_by())
+    return {state: counts.get(state, 0) for state in LineState.values}
+
+
+def claimable_classes(user) -> QuerySet[TrainingClass]:
+    """Completed classes in the viewer's scope that no standing claim covers yet."""
+    claimed = Claim.objects.filter(
+        training_class__isnull=False, top_up_of__isnull=True, state__in=STANDING
+    ).values("training_class")
+    return (
+        scoped(user, TrainingClass.objects.all())
+        .filter(state__in=CLAIMABLE_CLASS_STATES)
+        .exclude(pk__in=claimed)
+        .select_related("institution__organisation", "occupation", "level", "fund_channel")
+        .order_by("-end_date", "code")
+    )
+
+
+def claimable_bookings(user) -> QuerySet[EvaluationBooking]:
+    """Finished evaluation bookings of the viewer's organisation that no standing claim covers."""
+    claimed = Claim.objects.filter(
+        booking__isnull=False, top_up_of__isnull=True, state__in=STANDING
+    ).values("booking")
+    return (
+        scoped(user, EvaluationBooking.objects.all())
+        .filter(state=BookingState.DONE)
+        .exclude(pk__in=claimed)
+        .select_related(
+            "evaluation_org__organisation", "training_class__occupation", "training_class__level"
+        )
+        .order_by("-planned_date", "id")
+    )
+
+
+def objections_of(claim: Claim) -> QuerySet[Objection]:
+    return Objection.objects.filter(notice__claim=claim).select_related(
+        "line__person", "resolved_by"
+    )
+
+
+# --- payment and recovery ---------------------------------------------------------------------
+
+
+def batches_for(user) -> QuerySet[PaymentBatch]:
+    return scoped(
+        user,
+        PaymentBatch.objects.select_related("bureau", "fund_channel", "created_by").annotate(
+            n_payments=Count("payments", distinct=True)
+        ),
+    )
+
+
+def payments_of(batch: PaymentBatch) -> QuerySet[Payment]:
+    return batch.payments.select_related(
+        "line__person", "line__claim__organisation", "line__occupation", "line__level"
+    ).order_by("id")
+
+
+def recoveries_for(user) -> QuerySet[Recovery]:
+    return scoped(
+        user,
+        Recovery.objects.select_related(
+            "line__person", "line__claim__organisation", "line__certificate", "opened_by"
+        ),
+    )
+
+
+def money(value) -> Decimal:
+    """Yuan with 2 places, whatever the database's sum returns (SQLite drops them)."""
+    return Decimal(value or 0).quantize(ZERO)
+
+
+def agreements_for(user) -> QuerySet[EvaluationAgreement]:
+    return scoped(
+        user, EvaluationAgreement.objects.select_related("evaluation_org__organisation", "bureau")
+    ).order_by("-signed_on", "-id")

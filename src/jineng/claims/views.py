@@ -1,0 +1,786 @@
+"""Subsidy claim pages (补贴申领, 004 §四(五); 002 §四(二)1, §四(三)1): the list, new claims for a
+completed class, an evaluation booking or an enterprise's hires, a claim's page (lines with the
+"why" of every amount, review, notice, objections), the public notice (公示, no login) with its
+objection form, payments in batches with their export, and recoveries.
+
+Every write goes through the claims services as the signed-in user (the request middleware sets
+the audit context); a refusal becomes a message on the page, never a traceback. Claims outside
+the viewer's scope do not exist (404). Actions on a claim's page are htmx requests answered with
+the page's sections swapped out of band.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework import throttling
+
+from jineng.catalog.models import FundChannel
+from jineng.claims import (
+    agreements,
+    employment,
+    notice,
+    payment,
+    recovery,
+    review,
+    selectors,
+    services,
+)
+from jineng.claims.capitals import amount_in_capitals
+from jineng.claims.forms import (
+    AgreementForm,
+    EmploymentClaimForm,
+    EvaluationClaimForm,
+    ObjectionForm,
+    form_errors,
+)
+from jineng.claims.models import (
+    BatchState,
+    Claim,
+    ClaimKind,
+    ClaimLine,
+    ClaimState,
+    LineState,
+    Notice,
+    Objection,
+    ObjectionState,
+    PaymentBatch,
+    PaymentOutcome,
+    Recovery,
+    RecoveryCause,
+    RecoveryState,
+)
+from jineng.core.i18n import language
+from jineng.core.middleware import client_ip
+from jineng.core.models import Organisation
+from jineng.core.roles import Capability, OrgKind, has_capability
+from jineng.core.scope import get_scoped_or_404, scope_of, scoped
+from jineng.core.views import capability_required, page_of, pick_template
+from jineng.evaluation.models import EvaluationBooking
+from jineng.training.models import TrainingClass
+
+STATE_BADGES = {
+    ClaimState.DRAFT: "text-bg-secondary",
+    ClaimState.SUBMITTED: "text-bg-info",
+    ClaimState.REVIEWED: "text-bg-primary",
+    ClaimState.IN_NOTICE: "text-bg-warning",
+    ClaimState.PAYABLE: "text-bg-primary",
+    ClaimState.PAID: "text-bg-success",
+    ClaimState.CLOSED: "text-bg-dark",
+    ClaimState.WITHDRAWN: "text-bg-light",
+    ClaimState.REJECTED: "text-bg-danger",
+}
+LINE_BADGES = {
+    LineState.PENDING: "text-bg-secondary",
+    LineState.APPROVED: "text-bg-primary",
+    LineState.REJECTED: "text-bg-danger",
+    LineState.PAID: "text-bg-success",
+    LineState.FAILED: "text-bg-warning",
+}
+OUTCOME_BADGES = {
+    PaymentOutcome.PENDING: "text-bg-secondary",
+    PaymentOutcome.PAID: "text-bg-success",
+    PaymentOutcome.FAILED: "text-bg-danger",
+}
+# Outcomes of a payment as the pages name them (the model's labels are shared words).
+OUTCOME_LABELS = {
+    PaymentOutcome.PENDING: gettext_lazy("waiting for finance"),
+    PaymentOutcome.PAID: gettext_lazy("paid"),
+    PaymentOutcome.FAILED: gettext_lazy("payment failed"),
+}
+BATCH_BADGES = {
+    BatchState.OPEN: "text-bg-secondary",
+    BatchState.EXPORTED: "text-bg-primary",
+    BatchState.CLOSED: "text-bg-success",
+}
+RECOVERY_BADGES = {
+    RecoveryState.OPEN: "text-bg-warning",
+    RecoveryState.RECOVERED: "text-bg-success",
+    RecoveryState.WAIVED: "text-bg-secondary",
+}
+OBJECTION_BADGES = {
+    ObjectionState.OPEN: "text-bg-warning",
+    ObjectionState.UPHELD: "text-bg-danger",
+    ObjectionState.DISMISSED: "text-bg-secondary",
+}
+EMPLOYMENT = {ClaimKind.EMPLOYMENT_SME, ClaimKind.EMPLOYMENT_AGENCY}
+TOPPABLE = {ClaimState.REVIEWED, ClaimState.IN_NOTICE, ClaimState.PAYABLE, ClaimState.PAID,
+            ClaimState.CLOSED}  # fmt: skip
+EXPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+SAVED = gettext_lazy("Saved.")
+
+
+def _after(request, action, success=SAVED) -> bool:
+    """Run a service; its refusal becomes messages on the page, never a traceback."""
+    try:
+        action()
+    except ValidationError as problem:
+        for message in problem.messages:
+            messages.error(request, message)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
+
+
+def _claim_or_404(request, pk: int) -> Claim:
+    return get_scoped_or_404(request.user, selectors.claims_for(request.user), pk=pk)
+
+
+def _bureaus(user):
+    return scoped(user, Organisation.objects.filter(kind=OrgKind.BUREAU)).order_by("path")
+
+
+def _need(request, capability: str) -> None:
+    if not has_capability(request.user, capability):
+        raise PermissionDenied
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+
+def _filtered(request, queryset):
+    filters = {
+        "q": request.GET.get("q", "").strip(),
+        "kind": request.GET.get("kind", ""),
+        "state": request.GET.get("state", ""),
+        "region": request.GET.get("region", ""),
+    }
+    if filters["q"]:
+        queryset = queryset.filter(
+            Q(number__icontains=filters["q"])
+            | Q(organisation__name__icontains=filters["q"])
+            | Q(payee_name__icontains=filters["q"])
+        )
+    if filters["kind"] in ClaimKind.values:
+        queryset = queryset.filter(kind=filters["kind"])
+    if filters["state"] in ClaimState.values:
+        queryset = queryset.filter(state=filters["state"])
+    if filters["region"].isdigit():
+        region = _bureaus(request.user).filter(pk=int(filters["region"])).first()
+        queryset = (
+            queryset.filter(bureau__path__startswith=region.path) if region else queryset.none()
+        )
+    return queryset, filters
+
+
+@capability_required(Capability.VIEW_CLAIMS)
+def claim_list(request):
+    user = request.user
+    queryset, filters = _filtered(request, selectors.claims_for(user))
+    context = {
+        "page": page_of(request, queryset.order_by("-created_at", "-id")),
+        "filters": filters,
+        "kinds": ClaimKind.choices,
+        "states": ClaimState.choices,
+        "regions": _bureaus(user),
+        "badges": STATE_BADGES,
+        "can_make": has_capability(user, Capability.MAKE_CLAIMS),
+        "can_take": has_capability(user, Capability.TAKE_CLAIMS),
+        "can_pay": has_capability(user, Capability.PAY_CLAIMS),
+    }
+    template = pick_template(request, "claims/list.html", "claims/_rows.html")
+    return render(request, template, context)
+
+
+# --- new claims -------------------------------------------------------------------------------
+
+
+def _org_kind(user) -> str | None:
+    organisation = getattr(user, "organisation", None)
+    return organisation.kind if organisation is not None else None
+
+
+def _booking_choices(user) -> list[dict]:
+    return [
+        {"booking": booking, "form": EvaluationClaimForm(booking=booking)}
+        for booking in selectors.claimable_bookings(user)
+    ]
+
+
+@capability_required(Capability.MAKE_CLAIMS)
+def claim_new(request):
+    """What the institution (completed classes) or the evaluation organisation (finished
+    evaluations) may claim for, each not claimed yet."""
+    user = request.user
+    kind = _org_kind(user)
+    everything = scope_of(user).everything
+    show_classes = everything or kind == OrgKind.INSTITUTION
+    show_bookings = everything or kind == OrgKind.EVALUATION_ORG
+    context = {
+        "show_classes": show_classes,
+        "show_bookings": show_bookings,
+        "classes": selectors.claimable_classes(user) if show_classes else [],
+        "bookings": _booking_choices(user) if show_bookings else [],
+    }
+    return render(request, "claims/new.html", context)
+
+
+def _created(request, make):
+    """Run a create service: to the new claim's page, or back with the refusal."""
+    try:
+        claim = make()
+    except ValidationError as problem:
+        for message in problem.messages:
+            messages.error(request, message)
+        return None
+    messages.success(
+        request,
+        _("Claim %(number)s is drafted: check its lines, then submit it.")
+        % {"number": claim.number},
+    )
+    return claim
+
+
+@capability_required(Capability.MAKE_CLAIMS, missing_is_404=True)
+@require_POST
+def claim_class(request, pk: int):
+    training_class = get_scoped_or_404(request.user, TrainingClass.objects.all(), pk=pk)
+    claim = _created(request, lambda: services.create_training_claim(training_class))
+    return redirect("claims:detail", pk=claim.pk) if claim else redirect("claims:new")
+
+
+@capability_required(Capability.MAKE_CLAIMS, missing_is_404=True)
+@require_POST
+def claim_booking(request, pk: int):
+    booking = get_scoped_or_404(request.user, EvaluationBooking.objects.all(), pk=pk)
+    form = EvaluationClaimForm(request.POST, booking=booking)
+    if not form.is_valid():
+        messages.error(request, _("Choose a free-evaluation agreement in force on the evaluation "
+                                  "date."))  # fmt: skip
+        return redirect("claims:new")
+    agreement = form.cleaned_data["agreement"]
+    claim = _created(request, lambda: services.create_evaluation_claim(booking, agreement))
+    return redirect("claims:detail", pk=claim.pk) if claim else redirect("claims:new")
+
+
+@capability_required(Capability.TAKE_CLAIMS)
+@require_http_methods(["GET", "POST"])
+def claim_employment(request):
+    """The bureau takes in an SME's or an HR agency's claim (002 §四(三)1)."""
+    form = EmploymentClaimForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            claim = employment.create_employment_claim(
+                values["kind"], bureau=values["bureau"], payee_name=values["payee_name"],
+                payee_uscc=values["payee_uscc"], hires=values["hires"],
+                fund_channel=values["fund_channel"],
+            )  # fmt: skip
+        except ValidationError as problem:
+            form_errors(form, problem)
+        else:
+            messages.success(
+                request,
+                _("Claim %(number)s is drafted: check its lines, then submit it.")
+                % {"number": claim.number},
+            )
+            return redirect("claims:detail", pk=claim.pk)
+    return render(request, "claims/employment.html", {"form": form})
+
+
+# --- free-evaluation agreements ---------------------------------------------------------------
+
+
+@capability_required(Capability.VIEW_CLAIMS)
+@require_http_methods(["GET", "POST"])
+def agreement_list(request):
+    """Free-evaluation agreements (免费技能评价协议) in scope; the organisation or its bureau
+    records a new one."""
+    user = request.user
+    can_record = has_capability(user, Capability.MAKE_CLAIMS) or has_capability(
+        user, Capability.REVIEW_CLAIMS
+    )
+    form = AgreementForm(request.POST or None, user=user) if can_record else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                values = dict(form.cleaned_data)
+                agreements.record_agreement(values.pop("evaluation_org"), **values)
+            except ValidationError as problem:
+                form_errors(form, problem)
+            else:
+                messages.success(request, SAVED)
+                return redirect("claims:agreements")
+    context = {"agreements": selectors.agreements_for(user), "form": form}
+    return render(request, "claims/agreements.html", context)
+
+
+# --- a claim's page ---------------------------------------------------------------------------
+
+
+def _owner_capability(claim: Claim) -> str:
+    """Who acts for the claimant: the bureau for the employment claims it takes in."""
+    return Capability.TAKE_CLAIMS if claim.kind in EMPLOYMENT else Capability.MAKE_CLAIMS
+
+
+def _flags(user, claim: Claim) -> dict:
+    """What this viewer may ask for now (the services check it all again)."""
+    state = claim.state
+    owner = has_capability(user, _owner_capability(claim))
+    reviewer = has_capability(user, Capability.REVIEW_CLAIMS)
+    return {
+        "can_submit": owner and state == ClaimState.DRAFT,
+        "can_refresh": owner and state == ClaimState.DRAFT,
+        "can_withdraw": owner and state in {ClaimState.DRAFT, ClaimState.SUBMITTED},
+        "can_top_up": owner and claim.kind == ClaimKind.TRAINING
+        and claim.top_up_of_id is None and state in TOPPABLE,
+        "can_review": reviewer and state == ClaimState.SUBMITTED,
+        "can_publish": reviewer and state == ClaimState.REVIEWED,
+        "can_end": reviewer and state == ClaimState.IN_NOTICE,
+        "can_resolve": reviewer and state == ClaimState.IN_NOTICE,
+        "can_recover": has_capability(user, Capability.PAY_CLAIMS),
+    }  # fmt: skip
+
+
+def _rows(claim: Claim, lang: str) -> list[dict]:
+    return [
+        {
+            "line": line,
+            "checks": selectors.checks_of(line, lang),
+            "rate": selectors.percent(selectors.rate_of(line)),
+            "badge": LINE_BADGES[line.state],
+            "payments": list(line.payments.all()),
+            "recovery": getattr(line, "recovery", None),
+        }
+        for line in selectors.lines_of(claim)
+    ]
+
+
+def _context(request, claim: Claim) -> dict:
+    rows = _rows(claim, language())
+    counts = selectors.line_counts(claim)
+    packs = {row["line"].decision.pack_id: row["line"].decision.pack for row in rows}
+    return {
+        "claim": claim,
+        "badge": STATE_BADGES[claim.state],
+        "rows": rows,
+        "count_items": [(state.label, counts[state]) for state in LineState if counts[state]],
+        "packs": list(packs.values()),
+        "changes": claim.changes.select_related("by"),
+        "notice": Notice.objects.filter(claim=claim).select_related("published_by").first(),
+        "objections": selectors.objections_of(claim),
+        "objection_badges": OBJECTION_BADGES,
+        "outcome_labels": {str(key): value for key, value in OUTCOME_LABELS.items()},
+        "approved_lines": [row["line"] for row in rows if row["line"].state == LineState.APPROVED],
+        "top_ups": claim.top_ups.order_by("id"),
+        **_flags(request.user, claim),
+    }
+
+
+@capability_required(Capability.VIEW_CLAIMS, missing_is_404=True)
+def claim_detail(request, pk: int):
+    claim = _claim_or_404(request, pk)
+    return render(request, "claims/detail.html", _context(request, claim))
+
+
+def _done(request, claim: Claim, anchor: str = ""):
+    """The answer to an action on the claim's page: its sections swapped in place for htmx,
+    else back to the page."""
+    if request.htmx:
+        claim = _claim_or_404(request, claim.pk)
+        return render(request, "claims/_sections.html", _context(request, claim))
+    url = reverse("claims:detail", args=[claim.pk])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _claim_action(capability: str, run, success, anchor: str = ""):
+    """A POST on a claim's page that runs one service: `run(request, claim)`."""
+
+    @capability_required(capability, missing_is_404=True)
+    @require_POST
+    def view(request, pk: int):
+        claim = _claim_or_404(request, pk)
+        _after(request, lambda: run(request, claim), success)
+        return _done(request, claim, anchor)
+
+    return view
+
+
+def _reason(request) -> str:
+    return request.POST.get("reason", "")
+
+
+def _submit(request, claim: Claim):
+    _need(request, _owner_capability(claim))
+    services.submit(claim)
+
+
+def _withdraw(request, claim: Claim):
+    _need(request, _owner_capability(claim))
+    services.withdraw(claim, _reason(request))
+
+
+def _refresh(request, claim: Claim):
+    _need(request, _owner_capability(claim))
+    services.refresh(claim)
+
+
+submit = _claim_action(Capability.VIEW_CLAIMS, _submit, gettext_lazy("The claim is submitted."))
+withdraw = _claim_action(Capability.VIEW_CLAIMS, _withdraw, gettext_lazy("The claim is withdrawn."))
+refresh = _claim_action(
+    Capability.VIEW_CLAIMS, _refresh, gettext_lazy("Every line was decided again.")
+)
+finish_review = _claim_action(
+    Capability.REVIEW_CLAIMS,
+    lambda request, claim: review.finish_review(claim),
+    gettext_lazy("The review is finished."),
+)
+approve_claim = _claim_action(
+    Capability.REVIEW_CLAIMS,
+    lambda request, claim: review.approve_claim(claim, _reason(request)),
+    gettext_lazy("Every line the rules granted is approved; the review is finished."),
+)
+reject_claim = _claim_action(
+    Capability.REVIEW_CLAIMS,
+    lambda request, claim: review.reject_claim(claim, _reason(request)),
+    gettext_lazy("The claim is rejected."),
+)
+publish_notice = _claim_action(
+    Capability.REVIEW_CLAIMS,
+    lambda request, claim: notice.publish_notice(claim),
+    gettext_lazy("The public notice is published."),
+    "notice",
+)
+end_notice = _claim_action(
+    Capability.REVIEW_CLAIMS,
+    lambda request, claim: notice.end_notice(claim),
+    gettext_lazy("The notice has ended: the claim is payable."),
+    "notice",
+)
+
+
+@capability_required(Capability.VIEW_CLAIMS, missing_is_404=True)
+@require_POST
+def top_up(request, pk: int):
+    claim = _claim_or_404(request, pk)
+    _need(request, _owner_capability(claim))
+    made = []
+    if _after(request, lambda: made.append(services.create_top_up(claim)), success=None):
+        if made[0] is None:
+            messages.info(request, _("No line can be raised: there is nothing to top up."))
+        else:
+            messages.success(
+                request,
+                _("Top-up claim %(number)s is drafted.") % {"number": made[0].number},
+            )
+            return redirect("claims:detail", pk=made[0].pk)
+    return redirect("claims:detail", pk=pk)
+
+
+def _line_review(request) -> tuple[list[int], str, str]:
+    """(line ids, "approve" or "reject", reason): one line's own button, or the chosen ones."""
+    for decision in ("approve", "reject"):
+        one = request.POST.get(f"{decision}_one", "")
+        if one.isdigit():
+            return [int(one)], decision, request.POST.get(f"reason-{one}", "")
+    ids = [int(value) for value in request.POST.getlist("lines") if value.isdigit()]
+    return ids, request.POST.get("decision", ""), request.POST.get("reason", "")
+
+
+@capability_required(Capability.REVIEW_CLAIMS, missing_is_404=True)
+@require_POST
+def review_lines(request, pk: int):
+    """Approve or reject lines, one by one or the chosen ones (htmx)."""
+    claim = _claim_or_404(request, pk)
+    ids, decision, reason = _line_review(request)
+    if not ids:
+        messages.error(request, _("Choose at least one line."))
+    elif decision == "approve":
+        _after(request, lambda: review.approve_lines(claim, ids, reason),
+               _("Lines approved: %(n)d.") % {"n": len(ids)})  # fmt: skip
+    elif decision == "reject":
+        _after(request, lambda: review.reject_lines(claim, ids, reason),
+               _("Lines rejected: %(n)d.") % {"n": len(ids)})  # fmt: skip
+    else:
+        messages.error(request, _("Choose approve or reject."))
+    return _done(request, claim, "lines")
+
+
+@capability_required(Capability.REVIEW_CLAIMS, missing_is_404=True)
+@require_POST
+def resolve_objection(request, pk: int):
+    objection = get_scoped_or_404(request.user, Objection.objects.select_related("notice"), pk=pk)
+    claim = _claim_or_404(request, objection.notice.claim_id)
+    upheld = request.POST.get("upheld") == "1"
+    chosen = [int(value) for value in request.POST.getlist("lines") if value.isdigit()]
+    lines = chosen if upheld and objection.line_id is None else None
+    _after(
+        request,
+        lambda: notice.resolve_objection(
+            objection, upheld=upheld, resolution=request.POST.get("resolution", ""), lines=lines
+        ),
+        _("The objection is upheld.") if upheld else _("The objection is dismissed."),
+    )
+    return _done(request, claim, "notice")
+
+
+@capability_required(Capability.PAY_CLAIMS, missing_is_404=True)
+@require_POST
+def open_recovery(request, pk: int):
+    """Fraud confirmed on a paid line: its amount becomes an amount to recover (追回)."""
+    line = get_scoped_or_404(request.user, ClaimLine.objects.select_related("claim"), pk=pk)
+    _after(
+        request,
+        lambda: recovery.open_recovery(line, cause=RecoveryCause.FRAUD, reason=_reason(request)),
+        _("The amount is to be recovered."),
+    )
+    return redirect(reverse("claims:detail", args=[line.claim_id]) + f"#line-{line.pk}")
+
+
+# --- the public notice ------------------------------------------------------------------------
+
+
+class ObjectionThrottle(throttling.SimpleRateThrottle):
+    """Objections per address (JINENG_CLAIMS_OBJECTION_RATE; empty: no limit), as certificate
+    verification limits its public endpoint."""
+
+    scope = "claims_objection"
+
+    def get_rate(self):
+        return settings.CLAIMS_OBJECTION_RATE or None
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or "-"}
+
+
+def _public() -> list:
+    return notice.public_notices()
+
+
+def notice_list(request):
+    """公示, open to everyone: the approved lines of each notice, every person masked."""
+    items = [
+        {"notice": shown, "form": ObjectionForm(notice=shown) if shown.running else None}
+        for shown in _public()
+    ]
+    return render(request, "claims/notices.html", {"items": items})
+
+
+@require_POST
+def lodge_objection(request, pk: int):
+    """An objection to a running notice, by anyone (htmx: the form answers in place)."""
+    shown = next((item for item in _public() if item.id == pk and item.running), None)
+    if shown is None:
+        raise Http404
+    form = ObjectionForm(request.POST, notice=shown)
+    context = {"notice": shown, "form": form}
+    throttle = ObjectionThrottle()
+    if not throttle.allow_request(request, None):
+        context["refused"] = _("Too many objections from your address: try again later.")
+        return _objection_answer(request, context, status=429)
+    if form.is_valid():
+        context["lodged"] = _lodge(form, get_object_or_404(Notice, pk=pk))
+    return _objection_answer(request, context)
+
+
+def _lodge(form: ObjectionForm, target: Notice) -> bool:
+    values = form.cleaned_data
+    try:
+        notice.lodge_objection(
+            target, text=values["text"], contact_name=values["contact_name"],
+            phone=values["phone"], line=values["line"],
+        )  # fmt: skip
+    except ValidationError as problem:
+        form_errors(form, problem)
+        return False
+    return True
+
+
+def _objection_answer(request, context: dict, status: int = 200):
+    """htmx: the form in place; otherwise the whole page, the message on top."""
+    if request.htmx:
+        return render(request, "claims/_objection_form.html", context, status=status)
+    if context.get("lodged"):
+        messages.success(
+            request, _("Your objection is recorded. The bureau will look into it before paying.")
+        )
+        return redirect("claims:notices")
+    if context.get("refused"):
+        messages.error(request, context["refused"])
+    items = [{"notice": shown, "form": _form_for(shown, context)} for shown in _public()]
+    return render(request, "claims/notices.html", {"items": items}, status=status)
+
+
+def _form_for(shown, context: dict) -> ObjectionForm | None:
+    """The objection form of a notice on the page: the one just posted keeps what was typed."""
+    if shown.id == context["notice"].id:
+        return context["form"]
+    return ObjectionForm(notice=shown) if shown.running else None
+
+
+# --- payments ---------------------------------------------------------------------------------
+
+
+def _paying_bureau(user) -> Organisation | None:
+    """The bureau a payer pays for: theirs, whose region holds every claim they see."""
+    organisation = getattr(user, "organisation", None)
+    return organisation.nearest_bureau() if organisation is not None else None
+
+
+def _payable(user, bureau: Organisation | None) -> list[dict]:
+    """Per fund channel, what a batch of the bureau would pay now (payment.payable_lines)."""
+    if bureau is None:
+        return []
+    channels = FundChannel.objects.filter(
+        pk__in=selectors.claims_for(user).filter(state=ClaimState.PAYABLE).values("fund_channel")
+    ).order_by("code")
+    rows = []
+    for channel in channels:
+        found = payment.payable_lines(bureau, channel).aggregate(n=Count("id"), total=Sum("amount"))
+        if found["n"]:
+            rows.append({"channel": channel, "count": found["n"],
+                         "total": selectors.money(found["total"])})  # fmt: skip
+    return rows
+
+
+@capability_required(Capability.PAY_CLAIMS)
+def payments(request):
+    user = request.user
+    batches = selectors.batches_for(user).order_by("-created_at", "-id")
+    bureau = _paying_bureau(user)
+    context = {
+        "bureau": bureau,
+        "payable": _payable(user, bureau),
+        "page": page_of(request, batches),
+        "badges": BATCH_BADGES,
+    }
+    template = pick_template(request, "claims/payments.html", "claims/_batch_rows.html")
+    return render(request, template, context)
+
+
+@capability_required(Capability.PAY_CLAIMS)
+@require_POST
+def new_batch(request):
+    bureau = _paying_bureau(request.user)
+    if bureau is None:
+        raise PermissionDenied
+    channel = FundChannel.objects.filter(pk=request.POST.get("fund_channel") or 0).first()
+    made = []
+    if _after(request, lambda: made.append(payment.create_batch(bureau, channel)), None):
+        messages.success(request, _("Payment batch %(number)s is made.") % {
+            "number": made[0].number})  # fmt: skip
+        return redirect("claims:batch", pk=made[0].pk)
+    return redirect("claims:payments")
+
+
+def _batch_or_404(request, pk: int) -> PaymentBatch:
+    return get_scoped_or_404(request.user, selectors.batches_for(request.user), pk=pk)
+
+
+@capability_required(Capability.PAY_CLAIMS, missing_is_404=True)
+def batch_detail(request, pk: int):
+    batch = _batch_or_404(request, pk)
+    context = {
+        "batch": batch,
+        "badge": BATCH_BADGES[batch.state],
+        "capitals": amount_in_capitals(batch.total),
+        "payments": selectors.payments_of(batch),
+        "outcome_badges": OUTCOME_BADGES,
+        "outcome_labels": {str(key): value for key, value in OUTCOME_LABELS.items()},
+        "totals": payment.batch_totals(batch),
+        "can_record": batch.state == BatchState.EXPORTED,
+        "can_close": batch.state == BatchState.EXPORTED
+        and not batch.payments.filter(outcome=PaymentOutcome.PENDING).exists(),
+    }
+    return render(request, "claims/batch.html", context)
+
+
+@capability_required(Capability.PAY_CLAIMS, missing_is_404=True)
+@require_POST
+def export(request, pk: int, fmt: str):
+    """The batch for the finance system; an open batch is then marked sent to finance."""
+    batch = _batch_or_404(request, pk)
+    if fmt not in EXPORT_TYPES:
+        raise Http404
+    try:
+        data = payment.export_batch(batch, fmt)
+    except ValidationError as problem:
+        for message in problem.messages:
+            messages.error(request, message)
+        return redirect("claims:batch", pk=pk)
+    response = HttpResponse(data, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, f"{batch.number}.{fmt}")
+    return response
+
+
+def _outcomes(post) -> dict[int, tuple[bool, str]]:
+    """{line id: (paid, reason)} of the lines given an outcome on the form."""
+    outcomes = {}
+    for key, value in post.items():
+        if key.startswith("outcome-") and key[8:].isdigit() and value in {"paid", "failed"}:
+            line_id = int(key[8:])
+            outcomes[line_id] = (value == "paid", post.get(f"reason-{line_id}", ""))
+    return outcomes
+
+
+@capability_required(Capability.PAY_CLAIMS, missing_is_404=True)
+@require_POST
+def record_outcomes(request, pk: int):
+    batch = _batch_or_404(request, pk)
+    outcomes = _outcomes(request.POST)
+    _after(request, lambda: payment.record_outcomes(batch, outcomes),
+           _("Outcomes recorded: %(n)d.") % {"n": len(outcomes)})  # fmt: skip
+    return redirect("claims:batch", pk=pk)
+
+
+@capability_required(Capability.PAY_CLAIMS, missing_is_404=True)
+@require_POST
+def close_batch(request, pk: int):
+    batch = _batch_or_404(request, pk)
+    _after(request, lambda: payment.close_batch(batch), _("The batch is closed."))
+    return redirect("claims:batch", pk=pk)
+
+
+# --- recoveries -------------------------------------------------------------------------------
+
+
+@capability_required(Capability.VIEW_CLAIMS)
+def recovery_list(request):
+    state = request.GET.get("state", "")
+    queryset = selectors.recoveries_for(request.user).order_by("-opened_at", "-id")
+    if state in RecoveryState.values:
+        queryset = queryset.filter(state=state)
+    context = {
+        "page": page_of(request, queryset),
+        "state": state,
+        "states": RecoveryState.choices,
+        "badges": RECOVERY_BADGES,
+        "can_pay": has_capability(request.user, Capability.PAY_CLAIMS),
+    }
+    template = pick_template(request, "claims/recoveries.html", "claims/_recovery_rows.html")
+    return render(request, template, context)
+
+
+def _recovery_or_404(request, pk: int) -> Recovery:
+    return get_scoped_or_404(request.user, selectors.recoveries_for(request.user), pk=pk)
+
+
+@capability_required(Capability.PAY_CLAIMS, missing_is_404=True)
+@require_POST
+def recovered(request, pk: int):
+    found = _recovery_or_404(request, pk)
+    amount, note = request.POST.get("amount", ""), request.POST.get("note", "")
+    _after(request, lambda: recovery.record_recovered(found, amount, note))
+    return redirect(reverse("claims:recoveries") + f"#recovery-{pk}")
+
+
+@capability_required(Capability.PAY_CLAIMS, missing_is_404=True)
+@require_POST
+def waive(request, pk: int):
+    found = _recovery_or_404(request, pk)
+    _after(request, lambda: recovery.waive(found, request.POST.get("note", "")),
+           _("The rest is written off."))  # fmt: skip
+    return redirect(reverse("claims:recoveries") + f"#recovery-{pk}")
