@@ -75,13 +75,16 @@ def load() -> dict:
 
 
 def _link_demo_worker(row: dict) -> None:
-    """The demo's worker login (of 梁园区) is the roster's first person from 梁园区."""
+    """The demo's worker login (of 梁园区) is the roster's first person from 梁园区, and bears
+    that person's name, so that histories name one person."""
+    from jineng.core import writes
     from jineng.core.models import User
 
     worker = User.objects.get(username="worker")
     person = services.find_by_id_number(row["身份证号码"])
     if person.user_id != worker.pk:
         services.link_user(person, worker)
+    writes.update(worker, full_name=person.name)
 
 
 def _bureau_code(number: str) -> str:

@@ -1,7 +1,7 @@
 """Demo vouchers (电子培训券, 002 §四(五)3): one in every state of 发券—培训—评价—持证—兑现.
 
 - issued: to a person of 宁陵县 for 焊工 (五级), not yet claimed;
-- claimed: by the demo `worker` (张三's login) for 养老护理员 or 家政服务员;
+- claimed: by the demo `worker` (the login linked to a 梁园区 person) for 养老护理员 or 家政服务员;
 - redeemed: at enrolment in the demo's approved class 电工（五级）岗前培训班（承诺制） at 鸿鹄;
 - settled: redeemed at enrolment in a welding class of its own that ran, completed and was
   followed by a skill level certificate (issued by the evaluation centre through
@@ -142,7 +142,7 @@ def _voided(person: Person) -> int:
 
 
 def _claimed_by_worker(users, today: date) -> int:
-    """The worker (张三) is a 农村转移就业劳动者 and claims a voucher with their own login."""
+    """The demo worker's person, a 农村转移就业劳动者, claims a voucher with their own login."""
     worker = Person.objects.filter(user=users["worker"]).first()
     occupations = _occupations(CARER, HOUSEKEEPER)
     if worker is None or services.active_holding(worker, occupations):
