@@ -1,0 +1,50 @@
+"""zh-hans translations of the review (审核), public notice (公示) and objections (异议) of subsidy
+claims (004 §四(五)): jineng.claims.review and jineng.claims.notice; applied to the .po file by
+`scripts/i18n`. Messages already translated elsewhere are not repeated."""
+
+ZH = {
+    # review
+    "Only the bureau reviews claims, publishes notices and resolves objections.": "只有人社部门可以审核补贴申请、发布公示和处理异议。",
+    "This claim is outside your region.": "该补贴申请不在您的管辖范围内。",
+    "Only a submitted claim is reviewed; this one is “%(state)s”.": "只能审核已提交的补贴申请，该申请为“%(state)s”。",
+    "The reason has at most %(max)d characters.": "理由最多%(max)d个字。",
+    "Choose lines of the claim.": "请选择该申请的明细。",
+    "Choose at least one line.": "请至少选择一条明细。",
+    "Some chosen lines are not lines of claim %(number)s that can be chosen.": "所选明细中有不属于补贴申请%(number)s或当前不可选择的明细。",
+    "Subsidy approved in claim %(number)s: %(amount)s yuan": "补贴申请%(number)s审核通过：%(amount)s元",
+    "Subsidy rejected in claim %(number)s: %(reason)s": "补贴申请%(number)s审核未通过：%(reason)s",
+    "The rules granted no subsidy to %(names)s: such a line cannot be approved.": "按政策规定%(names)s不享受补贴，该明细不能审核通过。",
+    "%(count)d line is not decided yet.": ["还有%(count)d条明细未审核。"],
+    "Review finished.": "审核完成。",
+    "No line was approved.": "没有审核通过的明细。",
+    "The rules give this line no amount.": "按政策规定该明细补贴金额为零。",
+    "Not granted by the rules: %(reasons)s": "政策规定不予补贴：%(reasons)s",
+    # public notice
+    "The claim has no approved line to notice.": "该申请没有审核通过的明细，无需公示。",
+    "Policy pack %(pack)s states no public notice period (procedure.notice_working_days): add it to the pack before publishing.": "政策包%(pack)s未规定公示期（procedure.notice_working_days），请先在政策包中补充后再发布公示。",
+    "There is no working-day calendar for %(year)s yet, so the end of the notice cannot be computed: add that year's holiday schedule first.": "尚无%(year)s年的工作日历，无法计算公示截止日期，请先补充该年度的节假日安排。",
+    "A notice cannot start before the claim was reviewed (%(date)s).": "公示开始日期不能早于审核日期（%(date)s）。",
+    "Public notice from %(start)s to %(end)s.": "公示期为%(start)s至%(end)s。",
+    "In public notice from %(start)s to %(end)s, claim %(number)s: %(amount)s yuan": "补贴申请%(number)s公示中（%(start)s至%(end)s）：%(amount)s元",
+    "Public notice ended.": "公示期满。",
+    "Public notice of claim %(number)s ended: %(amount)s yuan to pay": "补贴申请%(number)s公示期满，待拨付%(amount)s元",
+    "The notice runs until %(end)s: it can end from %(next)s.": "公示期至%(end)s，%(next)s起方可结束公示。",
+    "A notice is ended on the day itself, not ahead of time.": "只能在当天结束公示，不能提前。",
+    "%(count)d objection is still open: resolve it before the notice ends.": ["还有%(count)d条异议未处理，请处理后再结束公示。"],
+    "Upheld objections left nothing approved.": "异议成立后已无审核通过的明细。",
+    # objections
+    "Write your objection.": "请填写异议内容。",
+    "An objection has at most %(max)d characters.": "异议内容最多%(max)d个字。",
+    "A name has at most %(max)d characters.": "姓名最多%(max)d个字。",
+    "This notice has ended: objections are no longer taken.": "公示已结束，不再受理异议。",
+    "The notice runs from %(start)s to %(end)s: objections are taken then.": "公示期为%(start)s至%(end)s，请在公示期内提出异议。",
+    "The notice ended on %(end)s: objections were taken until then.": "公示已于%(end)s截止，异议受理截至当日。",
+    "This line is not on the notice.": "该明细不在公示名单中。",
+    "Say how the objection was resolved.": "请填写异议处理结果。",
+    "A resolution has at most %(max)d characters.": "处理结果最多%(max)d个字。",
+    "This objection is about the whole list: choose the lines that upholding it rejects (all of them to reject the whole list).": "该异议针对整个公示名单：请选择异议成立后不予补贴的明细（全部选择即整单不予补贴）。",
+    "This objection is already resolved.": "该异议已处理。",
+    "Objections are resolved while the claim is in public notice.": "只能在公示期间处理异议。",
+    "A dismissed objection rejects no line.": "异议不成立时不能驳回明细。",
+    "Objection upheld: %(resolution)s": "异议成立：%(resolution)s",
+}
