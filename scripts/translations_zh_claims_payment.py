@@ -54,4 +54,6 @@ ZH = {
     "Subsidy recovered: %(amount)s yuan (%(total)s of %(whole)s), claim %(claim)s": "补贴已追回%(amount)s元（累计%(total)s元，应追回%(whole)s元），补贴申请%(claim)s",
     "Give the reason for writing the recovery off.": "请填写核销理由。",
     "Subsidy recovery written off: %(left)s yuan, claim %(claim)s (%(note)s)": "补贴追回已核销：%(left)s元，补贴申请%(claim)s（%(note)s）",
+    "Subsidy line refused, claim %(claim)s: %(reason)s": "补贴明细不予发放，申领%(claim)s：%(reason)s",
+    "No approved line is left to pay.": "已无待拨付的核定明细。",
 }

@@ -87,15 +87,37 @@ def test_a_revocation_anywhere_catches_lines_of_claims_in_any_region(paid, act):
     assert Recovery.objects.get(line=line).opened_by.username == "county_reviewer"
 
 
-def test_a_revoked_certificate_before_payment_stops_the_payment(payable, act, orgs, fund):
+def test_a_revoked_certificate_before_payment_refuses_the_line(payable, act, orgs, fund):
+    """以证换券、无证无价 (002 §四(五)3): a line whose certificate is revoked before payment is
+    refused, with the reason, and not paid; its claim, with nothing left to pay, is closed."""
     claim = payable(["800"], certificates=True)
     line = claim.lines.select_related("certificate").get()
     revoke(act, line.certificate)
     assert not Recovery.objects.filter(line=line).exists(), "nothing was paid"
+    line.refresh_from_db()
+    claim.refresh_from_db()
+    assert line.state == LineState.REJECTED and line.certificate.number in line.review_reason
+    assert (claim.state, claim.approved_total) == (ClaimState.CLOSED, 0)
     with act("city_reviewer"):
         assert line.pk not in {x.pk for x in payment.payable_lines(orgs["city"], fund)}
         with pytest.raises(ValidationError, match=claim.number):
             payment.create_batch(orgs["city"], fund, lines=[line])
+
+
+def test_a_claim_whose_other_lines_are_paid_is_paid_once_the_revoked_line_is_refused(
+    payable, act, orgs, fund
+):
+    """Two lines: one paid, then the other's certificate revoked: that line is refused and the
+    claim, nothing left to pay, is paid (not left payable for ever)."""
+    claim = payable(["800", "600"], certificates=True)
+    first, second = claim.lines.select_related("certificate").order_by("pk")
+    with act("city_reviewer"):
+        batch = payment.create_batch(orgs["city"], fund, lines=[first])
+        payment.export_batch(batch, "csv")
+        payment.record_outcomes(batch, {first.pk: (True, "")})
+    revoke(act, second.certificate)
+    claim.refresh_from_db()
+    assert claim.state == ClaimState.PAID and claim.approved_total == Decimal("800.00")
 
 
 def test_a_certificate_revoked_while_the_batch_is_with_finance_is_recovered_once_paid(

@@ -38,13 +38,14 @@ class ClaimState(models.TextChoices):
 
 
 # The one place that says which changes of state exist; services refuse any other.
-# reviewed → closed: nothing was approved, so there is nothing to notice or pay.
+# reviewed → closed: nothing was approved, so there is nothing to notice or pay; payable → closed:
+# every line left to pay was refused afterwards (its certificate revoked) and none was paid.
 TRANSITIONS: dict[str, set[str]] = {
     ClaimState.DRAFT: {ClaimState.SUBMITTED, ClaimState.WITHDRAWN},
     ClaimState.SUBMITTED: {ClaimState.REVIEWED, ClaimState.REJECTED, ClaimState.WITHDRAWN},
     ClaimState.REVIEWED: {ClaimState.IN_NOTICE, ClaimState.CLOSED},
     ClaimState.IN_NOTICE: {ClaimState.PAYABLE, ClaimState.CLOSED},
-    ClaimState.PAYABLE: {ClaimState.PAID},
+    ClaimState.PAYABLE: {ClaimState.PAID, ClaimState.CLOSED},
     ClaimState.PAID: set(),
     ClaimState.CLOSED: set(),
     ClaimState.WITHDRAWN: set(),

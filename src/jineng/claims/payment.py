@@ -318,19 +318,24 @@ def _record(payment: Payment, paid: bool, reason: str, now) -> None:
         writes.update(payment.line, state=LineState.FAILED, validate=False)
 
 
-def _settle_claims(claim_ids: set[int]) -> None:
-    """Claims none of whose approved lines is left to pay become PAID."""
+def settle_claims(claim_ids: set[int]) -> None:
+    """Payable claims with no approved line left to pay become PAID, or CLOSED when none of
+    their lines was paid (every one refused after the notice: its certificate revoked)."""
     for claim in Claim.objects.filter(pk__in=claim_ids).order_by("pk"):
         claim = states.locked(claim)
         unpaid = claim.lines.filter(state__in=PAYABLE_LINE_STATES, amount__gt=0)
-        if claim.state == ClaimState.PAYABLE and not unpaid.exists():
+        if claim.state != ClaimState.PAYABLE or unpaid.exists():
+            continue
+        if claim.lines.filter(state=LineState.PAID).exists():
             states.move(claim, ClaimState.PAID, _("Every approved line is paid."))
+        else:
+            states.move(claim, ClaimState.CLOSED, _("No approved line is left to pay."))
 
 
-def _recover_revoked(paid_lines: list[ClaimLine]) -> None:
-    """A certificate revoked while its line was with finance: the money went out anyway, so
-    it is recovered at once, as revocation does for lines paid before (recovery.py)."""
-    for certificate in {line.certificate for line in paid_lines if line.certificate_id}:
+def _recover_revoked(lines: list[ClaimLine]) -> None:
+    """A certificate revoked while its line was with finance: a paid line is recovered at once,
+    a failed one refused, as revocation does for the lines it finds (recovery.py)."""
+    for certificate in {line.certificate for line in lines if line.certificate_id}:
         if certificate.status == CertificateStatus.REVOKED:
             recover_for_revoked_certificate(certificate)
 
@@ -349,8 +354,8 @@ def record_outcomes(batch: PaymentBatch, outcomes: dict[int, tuple[bool, str]]) 
         _record(payments[line_id], paid, reason, now)
         events.append(_ledger_event(payments[line_id], batch, paid, reason))
     bulk.insert(LedgerEvent, events)
-    _recover_revoked([payments[i].line for i, (paid, _reason) in checked.items() if paid])
-    _settle_claims({payment.line.claim_id for payment in payments.values()})
+    _recover_revoked([payments[line_id].line for line_id in checked])
+    settle_claims({payment.line.claim_id for payment in payments.values()})
     return batch
 
 

@@ -11,18 +11,28 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jineng.certificates.models import Certificate
 from jineng.claims import states
-from jineng.claims.models import ClaimLine, LineState, Recovery, RecoveryCause, RecoveryState
+from jineng.claims.models import (
+    ClaimLine,
+    LineState,
+    PaymentOutcome,
+    Recovery,
+    RecoveryCause,
+    RecoveryState,
+)
 from jineng.core import writes
 from jineng.core.roles import Capability
 from jineng.core.scope import scoped
 from jineng.people import ledger
 
 CENT = Decimal("0.01")
+# Lines on a revoked certificate that are refused rather than recovered: not paid yet.
+UNPAID_LINE_STATES = (LineState.PENDING, LineState.APPROVED, LineState.FAILED)
 
 
 def _require_payer(queryset, message: str) -> None:
@@ -93,19 +103,49 @@ def open_recovery(line: ClaimLine, *, cause: str, reason: str) -> Recovery:
 
 @transaction.atomic
 def recover_for_revoked_certificate(certificate: Certificate) -> list[Recovery]:
-    """Recoveries of every paid line resting on the certificate that has none yet. Called by
-    certificates.services.revoke inside its transaction: the revocation is the bureau's act, so
-    no other permission is asked, and lines in any region are caught."""
-    lines = (
-        ClaimLine.objects.filter(certificate=certificate, state=LineState.PAID)
-        .filter(recovery__isnull=True)
+    """Recoveries of every paid line resting on the certificate that has none yet, and the
+    refusal of its lines not paid yet (无证无价: no subsidy without a valid certificate). Called
+    by certificates.services.revoke inside its transaction: the revocation is the bureau's act,
+    so no other permission is asked, and lines in any region are caught."""
+    reason = _("Certificate %(number)s revoked: %(reason)s") % {
+        "number": certificate.number, "reason": certificate.revoked_reason or "—"}  # fmt: skip
+    _refuse_unpaid(certificate, reason)
+    lines = _lines_resting_on(certificate, (LineState.PAID,)).filter(recovery__isnull=True)
+    return [_open(line, RecoveryCause.CERTIFICATE_REVOKED, reason) for line in lines]
+
+
+def _lines_resting_on(certificate: Certificate, line_states) -> QuerySet[ClaimLine]:
+    return (
+        ClaimLine.objects.filter(certificate=certificate, state__in=line_states)
         .select_for_update(of=("self",))
         .select_related("claim", "person")
         .order_by("pk")
     )
-    reason = _("Certificate %(number)s revoked: %(reason)s") % {
-        "number": certificate.number, "reason": certificate.revoked_reason or "—"}  # fmt: skip
-    return [_open(line, RecoveryCause.CERTIFICATE_REVOKED, reason) for line in lines]
+
+
+def _refuse_unpaid(certificate: Certificate, reason: str) -> None:
+    """Reject the lines on the certificate that are not paid and not with finance right now (a
+    line with finance is settled by its outcome: recovered if paid, refused if failed); a claim
+    left with nothing to pay is settled (payment.settle_claims)."""
+    from jineng.claims.payment import settle_claims  # payment imports this module
+
+    lines = _lines_resting_on(certificate, UNPAID_LINE_STATES).exclude(
+        payments__outcome=PaymentOutcome.PENDING
+    )
+    claim_ids = set()
+    for line in lines:
+        if line.state != LineState.PENDING:  # approved (or failed): counted in the total
+            claim = states.locked(line.claim)
+            writes.update(claim, approved_total=claim.approved_total - line.amount)
+        writes.update(line, state=LineState.REJECTED, review_reason=reason[:300], validate=False)
+        ledger.add(
+            line.person, ledger.Kind.SUBSIDY,
+            _("Subsidy line refused, claim %(claim)s: %(reason)s")
+            % {"claim": line.claim.number, "reason": reason},
+            obj=line.claim, detail={"claim": line.claim.number, "reason": reason},
+        )  # fmt: skip
+        claim_ids.add(line.claim_id)
+    settle_claims(claim_ids)
 
 
 def _locked_open(recovery: Recovery) -> Recovery:
