@@ -574,4 +574,5 @@ ZH = {
     "Record the inspection": "登记年检",
     "Choose the date and the result of the inspection.": "请选择年检日期和结果。",
     "Directory": "机构名录",
+    "Certificate numbering": "证书编号",
 }

@@ -5,6 +5,7 @@ from django.core.cache import cache
 
 from jineng.certificates import services, signing
 from jineng.certificates.models import Certificate
+from jineng.institutions.models import EvaluationOrg
 
 
 @pytest.fixture(autouse=True)
@@ -189,3 +190,26 @@ def test_anyone_finds_the_verification_page_from_the_public_pages(client, db):
     for url in ("/directory/", "/verify/", "/accounts/login/"):
         html = client.get(url).content.decode()
         assert 'href="/verify/"' in html and 'href="/directory/"' in html, url
+
+
+def test_the_reviewer_records_the_numbering_codes_on_the_organisation_page(login, orgs):
+    """The register and station codes number 职业技能等级证书: the bureau records them on the
+    organisation's page; bad codes are refused with a reason and change nothing."""
+    org = EvaluationOrg.objects.get(organisation=orgs["eval_yongcheng"])
+    url = f"/evaluation-orgs/{org.pk}/"
+    client = login("city_reviewer")
+    assert 'id="codes-form"' in client.get(url).content.decode()
+    page = client.post(f"{url}codes/", {"register_code": "12a", "station_code": "411481"},
+                       follow=True).content.decode()  # fmt: skip
+    assert "应为4位数字" in page
+    assert org.register_code == EvaluationOrg.objects.get(pk=org.pk).register_code
+    client.post(f"{url}codes/", {"register_code": "0777", "station_code": "411481"})
+    org.refresh_from_db()
+    assert (org.register_code, org.station_code) == ("0777", "411481")
+    assert login("evaluator").post(f"{url}codes/", {"register_code": "0001"}).status_code == 404
+    own_page = login("evaluator").get(f"/evaluation-orgs/{orgs_eval_city(orgs).pk}/")
+    assert own_page.status_code == 200 and 'id="codes-form"' not in own_page.content.decode()
+
+
+def orgs_eval_city(orgs):
+    return EvaluationOrg.objects.get(organisation=orgs["eval_city"])

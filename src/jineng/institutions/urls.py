@@ -15,4 +15,5 @@ urlpatterns = [
     path("institutions/<int:pk>/inspections/", views.record_inspection, name="inspect"),
     path("directory/", views.directory, name="directory"),
     path("evaluation-orgs/<int:pk>/", views.evaluation_org_detail, name="evaluation-org"),
+    path("evaluation-orgs/<int:pk>/codes/", views.set_numbering_codes, name="set-codes"),
 ]

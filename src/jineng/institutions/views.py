@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jineng.catalog.models import Occupation, SkillLevel
+from jineng.certificates import services as certificates
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404
 from jineng.core.views import capability_required, page_of
@@ -155,8 +156,27 @@ def evaluation_org_detail(request, pk: int):
         "examiners": evaluation_org.examiners.select_related("person").prefetch_related(
             "credit_file"
         ),
+        "can_set_codes": has_capability(request.user, Capability.MANAGE_CERTIFICATES),
     }
     return render(request, "institutions/evaluation_org.html", context)
+
+
+@capability_required(Capability.MANAGE_CERTIFICATES, missing_is_404=True)
+@require_POST
+def set_numbering_codes(request, pk: int):
+    """The bureau records the register and station codes that number the organisation's
+    职业技能等级证书 (the national format: Y/S, register code, province, station, ...)."""
+    evaluation_org = get_scoped_or_404(request.user, EvaluationOrg.objects.all(), pk=pk)
+    _after(
+        request,
+        evaluation_org,
+        lambda: certificates.set_numbering_codes(
+            evaluation_org,
+            register_code=request.POST.get("register_code", ""),
+            station_code=request.POST.get("station_code", ""),
+        ),
+    )
+    return redirect("institutions:evaluation-org", pk=pk)
 
 
 def _dates(post) -> tuple[date | None, date | None]:
