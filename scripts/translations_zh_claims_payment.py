@@ -56,4 +56,8 @@ ZH = {
     "Subsidy recovery written off: %(left)s yuan, claim %(claim)s (%(note)s)": "补贴追回已核销：%(left)s元，补贴申请%(claim)s（%(note)s）",
     "Subsidy line refused, claim %(claim)s: %(reason)s": "补贴明细不予发放，申领%(claim)s：%(reason)s",
     "No approved line is left to pay.": "已无待拨付的核定明细。",
+    "Give the reason for withdrawing the batch.": "请填写撤销批次的理由。",
+    "Only a batch not yet sent to finance is withdrawn; batch %(number)s is “%(state)s”.": "只有尚未报送财务的批次可以撤销；批次%(number)s为“%(state)s”。",
+    "The batch is withdrawn.": "批次已撤销。",
+    "Withdraw the batch": "撤销批次",
 }

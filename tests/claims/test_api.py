@@ -192,8 +192,15 @@ def test_from_submission_to_payment(api):
 
 
 def _pay(api, claim: Claim, lines: list[int]) -> None:
-    status, body = api("city_reviewer", "POST", BATCHES,
-                       {"fund_channel": claim.fund_channel.code, "lines": lines})  # fmt: skip
+    new_batch = {"fund_channel": claim.fund_channel.code, "lines": lines}
+    status, body = api("city_reviewer", "POST", BATCHES, new_batch)
+    assert status == 201, body
+    # A batch made by mistake is withdrawn before it goes to finance; its lines are free again.
+    assert api("city_reviewer", "POST", f"{BATCHES}{body['id']}/cancel/", {})[0] == 400
+    status, body = api("city_reviewer", "POST", f"{BATCHES}{body['id']}/cancel/",
+                       {"reason": "重复制作"})  # fmt: skip
+    assert status == 200 and body["state"] == BatchState.CLOSED
+    status, body = api("city_reviewer", "POST", BATCHES, new_batch)
     assert status == 201, body
     batch = body["id"]
     assert {row["line"] for row in body["payments"]} == set(lines)

@@ -385,6 +385,28 @@ def test_a_batch_closes_when_every_line_has_its_outcome(payable, act, orgs, fund
     }
 
 
+def test_a_batch_made_by_mistake_is_withdrawn_before_it_goes_to_finance(payable, act, orgs, fund):
+    """Withdrawn with a reason while open: its attempts stay on record as not made, its lines are
+    payable again; once sent to finance it can no longer be withdrawn."""
+    claim = payable(["100", "200"])
+    one, two = claim.lines.order_by("id")
+    with act("city_reviewer"):
+        mistake = payment.create_batch(orgs["city"], fund, lines=[one, two])
+        with pytest.raises(ValidationError):
+            payment.cancel_batch(mistake, "  ")
+        payment.cancel_batch(mistake, "选错了资金渠道")
+        assert {one.pk, two.pk} <= {x.pk for x in payment.payable_lines(orgs["city"], fund)}
+        batch = payment.create_batch(orgs["city"], fund, lines=[one, two])
+        payment.export_batch(batch, "csv")
+        with pytest.raises(ValidationError, match=batch.number):
+            payment.cancel_batch(batch, "太晚了")
+    mistake.refresh_from_db()
+    assert mistake.state == BatchState.CLOSED
+    assert set(mistake.payments.values_list("outcome", "failure_reason")) == {
+        (PaymentOutcome.FAILED, "选错了资金渠道")
+    }
+
+
 @pytest.mark.parametrize("who", ["county_reviewer", "institution", "finance"])
 def test_only_payers_of_the_region_export_and_record(exported, act, who):
     batch, *_claims = exported

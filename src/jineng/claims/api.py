@@ -491,3 +491,12 @@ class PaymentBatchViewSet(
         """Close a batch sent to finance once every line has its outcome."""
         payment.close_batch(self.get_object())
         return Response(self._read(pk))
+
+    @extend_schema(request=ClaimReasonSerializer, responses=PaymentBatchSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Withdraw a batch not yet sent to finance, {"reason"}: its lines are payable again."""
+        body = ClaimReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        payment.cancel_batch(self.get_object(), body.validated_data["reason"])
+        return Response(self._read(pk))

@@ -381,6 +381,27 @@ def close_batch(batch: PaymentBatch) -> PaymentBatch:
     return writes.update(batch, state=BatchState.CLOSED, closed_at=timezone.now())
 
 
+@transaction.atomic
+def cancel_batch(batch: PaymentBatch, reason: str) -> PaymentBatch:
+    """Withdraw a batch made by mistake, before it goes to finance: its payments are recorded
+    as not made (failed, with the reason), which puts their lines back among the payable ones,
+    and the batch is closed. Every attempt stays on record."""
+    batch = _locked_batch(batch)
+    reason = " ".join((reason or "").split())[:300]
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for withdrawing the batch.")})
+    if batch.state != BatchState.OPEN:
+        raise ValidationError(
+            _("Only a batch not yet sent to finance is withdrawn; batch %(number)s is “%(state)s”.")
+            % {"number": batch.number, "state": BatchState(batch.state).label}
+        )
+    now = timezone.now()
+    for attempt in batch.payments.filter(outcome=PaymentOutcome.PENDING).order_by("pk"):
+        writes.update(attempt, outcome=PaymentOutcome.FAILED, failure_reason=reason,
+                      recorded_at=now)  # fmt: skip
+    return writes.update(batch, state=BatchState.CLOSED, closed_at=now, message=reason)
+
+
 def batch_totals(batch: PaymentBatch) -> dict[str, Decimal]:
     """The batch's amounts by outcome (pending, paid, failed)."""
     sums = dict(batch.payments.values_list("outcome").annotate(s=Sum("amount")).order_by())

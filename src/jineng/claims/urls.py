@@ -32,6 +32,7 @@ urlpatterns = [
     path("claims/batches/<int:pk>/export.<str:fmt>", views.export, name="export"),
     path("claims/batches/<int:pk>/outcomes/", views.record_outcomes, name="outcomes"),
     path("claims/batches/<int:pk>/close/", views.close_batch, name="close-batch"),
+    path("claims/batches/<int:pk>/cancel/", views.cancel_batch, name="cancel-batch"),
     path("claims/recoveries/", views.recovery_list, name="recoveries"),
     path("claims/recoveries/<int:pk>/recovered/", views.recovered, name="recovered"),
     path("claims/recoveries/<int:pk>/waive/", views.waive, name="waive"),

@@ -694,6 +694,7 @@ def batch_detail(request, pk: int):
         "can_record": batch.state == BatchState.EXPORTED,
         "can_close": batch.state == BatchState.EXPORTED
         and not batch.payments.filter(outcome=PaymentOutcome.PENDING).exists(),
+        "can_cancel": batch.state == BatchState.OPEN,
     }
     return render(request, "claims/batch.html", context)
 
@@ -741,6 +742,15 @@ def record_outcomes(request, pk: int):
 def close_batch(request, pk: int):
     batch = _batch_or_404(request, pk)
     _after(request, lambda: payment.close_batch(batch), _("The batch is closed."))
+    return redirect("claims:batch", pk=pk)
+
+
+@capability_required(Capability.PAY_CLAIMS, missing_is_404=True)
+@require_POST
+def cancel_batch(request, pk: int):
+    batch = _batch_or_404(request, pk)
+    reason = request.POST.get("reason", "")
+    _after(request, lambda: payment.cancel_batch(batch, reason), _("The batch is withdrawn."))
     return redirect("claims:batch", pk=pk)
 
 
