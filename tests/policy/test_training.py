@@ -252,3 +252,18 @@ def test_records_reject_unknown_codes():
         training_line(standard=Decimal("1.005"))
     with pytest.raises(ValueError, match="unknown training type"):
         training_line(training_type="yoga")
+
+
+def test_memoised_checks_never_leak_between_people(hebei):
+    """The checks shared by many trainees are memoised (engine.CHECK_CACHE); a person with a
+    history (004 §四(五): 同一职业同一等级不可重复享受) is still refused, and the next person
+    without one is still granted, with an equal trace."""
+    first = decide_training_subsidy(hebei, training_line(claim_id="A"), [])
+    refused = decide_training_subsidy(
+        hebei, training_line(claim_id="B"), [prior("T1", occupation="4-10-01-02", level="4")]
+    )
+    again = decide_training_subsidy(hebei, training_line(claim_id="C"), [])
+    assert first.granted and again.granted and not refused.granted
+    assert "limit.unique" in refused.failed_codes
+    assert [c.to_dict() for c in first.checks] == [c.to_dict() for c in again.checks]
+    assert first.subject == "A" and again.subject == "C"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from . import labels
@@ -133,6 +134,14 @@ def _finish(
     )
 
 
+# The checks below depend on the pack and a few facts shared by many people (a class's end date,
+# a set of categories): a claim of a hundred trainees asks the same questions a hundred times, so
+# their answers are memoised. A RuleCheck is frozen and its evidence is never changed once made,
+# so sharing one between decisions is safe.
+CHECK_CACHE = 4096
+
+
+@lru_cache(maxsize=CHECK_CACHE)
 def _period_check(pack: PolicyPack, on_date: date) -> RuleCheck:
     # A pack applies only within its period: a case dated outside it belongs to another pack.
     evidence = {
@@ -153,6 +162,7 @@ def _period_check(pack: PolicyPack, on_date: date) -> RuleCheck:
     )
 
 
+@lru_cache(maxsize=CHECK_CACHE)
 def _stated_check(pack: PolicyPack, section: str) -> RuleCheck:
     what_zh, what_en = SECTION_NAMES[section]
     stated = pack.has_section(section)
@@ -160,6 +170,7 @@ def _stated_check(pack: PolicyPack, section: str) -> RuleCheck:
     return check(f"{section}.stated", stated, evidence, what_zh=what_zh, what_en=what_en)
 
 
+@lru_cache(maxsize=CHECK_CACHE)
 def _category_check(
     pack: PolicyPack, subsidy: str, key: str, categories: frozenset[str]
 ) -> RuleCheck:
@@ -203,6 +214,26 @@ def _limit_checks(
     on_date: date,
 ) -> list[RuleCheck]:
     """Count cap, never-twice, and (where the pack says so) higher level blocks lower."""
+    if not history:  # most people: the same answers for everyone of the occupation and date
+        return list(_first_subsidy_checks(pack, limit, occupation, level, on_date))
+    return _limit_checks_of(pack, limit, history, occupation, level, on_date)
+
+
+@lru_cache(maxsize=CHECK_CACHE)
+def _first_subsidy_checks(
+    pack: PolicyPack, limit: Limit, occupation: str, level: str | None, on_date: date
+) -> tuple[RuleCheck, ...]:
+    return tuple(_limit_checks_of(pack, limit, (), occupation, level, on_date))
+
+
+def _limit_checks_of(
+    pack: PolicyPack,
+    limit: Limit,
+    history: Sequence[PriorSubsidy],
+    occupation: str,
+    level: str | None,
+    on_date: date,
+) -> list[RuleCheck]:
     checks = [_count_check(pack, limit, history, on_date)]
     if level is not None or limit.unique_by == "occupation":
         checks.append(_unique_check(pack, limit, history, occupation, level))
@@ -362,7 +393,7 @@ def decide_training_subsidy(
         checks.append(_stated_check(pack, "training.rates"))
         if pack.has_section("training.rates"):
             outcome = training_outcome(pack, line)
-            checks.append(_rate_scope_check(pack, line))
+            checks.append(_rate_scope_check(pack, line.categories, line.training_type))
             checks.append(_outcome_check(pack, line, outcome))
         limit = pack.limit(TRAINING)
         checks += _limit_checks(
@@ -381,16 +412,17 @@ def decide_training_subsidy(
     )
 
 
-def _rate_scope_check(pack: PolicyPack, line: TrainingLine) -> RuleCheck:
+@lru_cache(maxsize=CHECK_CACHE)
+def _rate_scope_check(
+    pack: PolicyPack, categories: frozenset[str], training_type: str
+) -> RuleCheck:
     # 004 §四(五): the outcome rates are for 六类人员 in employment-oriented training.
     scope = pack.categories("training.rates.categories")
     types = pack.value("training.rates.training_types")
-    in_scope = (scope is None or not scope.isdisjoint(line.categories)) and (
-        line.training_type in types
-    )
+    in_scope = (scope is None or not scope.isdisjoint(categories)) and (training_type in types)
     evidence = {
-        "person_categories": sorted(line.categories),
-        "training_type": line.training_type,
+        "person_categories": sorted(categories),
+        "training_type": training_type,
         "rate_categories": "any" if scope is None else sorted(scope),
         "rate_training_types": sorted(types),
         **cite_evidence(pack, "training.rates.categories", "training.rates.training_types"),
@@ -399,10 +431,10 @@ def _rate_scope_check(pack: PolicyPack, line: TrainingLine) -> RuleCheck:
         "training.rate_scope",
         in_scope,
         evidence,
-        type_zh=labels.zh(labels.TRAINING_TYPE, line.training_type),
-        type_en=labels.en(labels.TRAINING_TYPE, line.training_type),
-        cats_zh=names(labels.CATEGORY, sorted(line.categories), "zh"),
-        cats_en=names(labels.CATEGORY, sorted(line.categories), "en"),
+        type_zh=labels.zh(labels.TRAINING_TYPE, training_type),
+        type_en=labels.en(labels.TRAINING_TYPE, training_type),
+        cats_zh=names(labels.CATEGORY, sorted(categories), "zh"),
+        cats_en=names(labels.CATEGORY, sorted(categories), "en"),
         scope_cats_zh=labels.category_list(pack.value("training.rates.categories"), "zh"),
         scope_cats_en=labels.category_list(pack.value("training.rates.categories"), "en"),
         scope_types_zh=names(labels.TRAINING_TYPE, types, "zh"),

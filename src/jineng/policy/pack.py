@@ -107,6 +107,11 @@ class PolicyPack:
     def __lt__(self, other: PolicyPack) -> bool:
         return self.sort_key < other.sort_key
 
+    def __hash__(self) -> int:
+        # The id, version and file hash name the content: hashing every rule on each look-up
+        # would make the engine's memoised checks cost more than they save.
+        return hash((self.id, self.version, self.content_hash))
+
     @property
     def sort_key(self) -> tuple:
         return (self.region, self.effective_from, self.id, self.version, self.content_hash)
