@@ -575,4 +575,8 @@ ZH = {
     "Choose the date and the result of the inspection.": "请选择年检日期和结果。",
     "Directory": "机构名录",
     "Certificate numbering": "证书编号",
+    "Registry": "机构与人员",
+    "Training": "培训评价",
+    "Funds": "资金补贴",
+    "System": "系统",
 }

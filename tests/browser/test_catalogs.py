@@ -2,12 +2,12 @@
 
 from playwright.sync_api import expect
 
-from tests.browser.test_login import log_in
+from tests.browser.test_login import log_in, open_menu
 
 
 def test_find_an_occupation_and_read_a_pack(page):
     log_in(page, "institution")
-    page.get_by_role("navigation").get_by_role("link", name="目录").click()
+    open_menu(page, "系统", "目录")
     page.get_by_role("link", name="职业（工种）").first.click()
     page.get_by_placeholder("查询").fill("养老")
     rows = page.locator("#results tbody tr")

@@ -4,14 +4,14 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.test_login import log_in
+from tests.browser.test_login import log_in, open_menu
 
 DATA = Path(__file__).parents[1] / "data"
 
 
 def test_reviewer_imports_a_roster_and_reads_the_rejections(page):
     log_in(page, "county_reviewer")
-    page.get_by_role("navigation").get_by_role("link", name="导入").click()
+    open_menu(page, "系统", "导入")
     page.get_by_role("link", name="人员花名册").click()
     page.get_by_label("文件（.xlsx、.xls、.ods 或 .csv）").set_input_files(DATA / "roster-bad.xlsx")
     page.get_by_label("试导入：只检查，不保存").check()

@@ -5,14 +5,14 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.browser.test_login import log_in
+from tests.browser.test_login import log_in, open_menu
 
 NAME = "民权县巧手家政职业培训学校"
 
 
 def test_designate_then_remove_and_watch_the_public_directory(page, browser, live_url):
     log_in(page, "city_reviewer")
-    page.get_by_role("navigation").get_by_role("link", name="培训机构").click()
+    open_menu(page, "机构与人员", "培训机构")
     page.get_by_role("link", name=NAME).click()
     page.get_by_label("新状态").select_option(label="已定点")
     page.get_by_label("原因").fill("2026年度遴选")

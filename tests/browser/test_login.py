@@ -14,13 +14,20 @@ def log_in(page, username):
     page.get_by_role("button", name="登录").click()
 
 
+def open_menu(page, menu: str, entry: str) -> None:
+    """Open an entry of a navigation menu (the entries are grouped: 机构与人员, 培训评价, ...)."""
+    navigation = page.get_by_role("navigation")
+    navigation.get_by_role("button", name=menu).click()
+    navigation.get_by_role("link", name=entry, exact=True).click()
+
+
 def test_reviewer_logs_in_and_sees_the_home_page(page):
     log_in(page, "city_reviewer")
     expect(page.get_by_role("heading", level=1)).to_contain_text("欢迎")
     expect(page.locator("[data-role]")).to_have_text("人社局审核员")
-    expect(
-        page.get_by_role("navigation").get_by_role("link", name="机构", exact=True)
-    ).to_be_visible()
+    navigation = page.get_by_role("navigation")
+    navigation.get_by_role("button", name="机构与人员").click()
+    expect(navigation.get_by_role("link", name="机构", exact=True)).to_be_visible()
     # The scope card counts Shangqiu's bureau and its 10 county units, not the province.
     expect(page.locator("li", has_text="人社部门")).to_contain_text("11")
     expect(page.locator("li", has_text="行业主管部门")).to_contain_text("28")
