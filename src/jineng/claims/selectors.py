@@ -5,6 +5,9 @@ public notices (公示, 004 §四(五)) as the public sees them, payment batches
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jineng.catalog.packs import decision_of
 from jineng.claims.models import (
@@ -14,11 +17,14 @@ from jineng.claims.models import (
     EvaluationAgreement,
     LineState,
     Objection,
+    ObjectionState,
     Payment,
     PaymentBatch,
     Recovery,
 )
+from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
+from jineng.core.todo import Item
 from jineng.evaluation.models import BookingState, EvaluationBooking
 from jineng.training.models import ClassState, TrainingClass
 
@@ -158,3 +164,30 @@ def agreements_for(user) -> QuerySet[EvaluationAgreement]:
     return scoped(
         user, EvaluationAgreement.objects.select_related("evaluation_org__organisation", "bureau")
     ).order_by("-signed_on", "-id")
+
+
+def todo(user) -> list[Item]:
+    """Claims to make, to review, notices to end, claims to pay (004 §四(五): 审核、公示、拨付)."""
+    claims = claims_for(user)
+    base = reverse("claims:list")
+    items = []
+    if has_capability(user, Capability.MAKE_CLAIMS):
+        unclaimed = claimable_classes(user).count() + claimable_bookings(user).count()
+        items.append(Item(_("Finished work to claim subsidies for"), unclaimed,
+                          reverse("claims:new")))  # fmt: skip
+    if has_capability(user, Capability.REVIEW_CLAIMS):
+        submitted = claims.filter(state=ClaimState.SUBMITTED).count()
+        items.append(Item(_("Claims to review"), submitted, f"{base}?state={ClaimState.SUBMITTED}"))
+        in_notice = f"{base}?state={ClaimState.IN_NOTICE}"
+        ended = claims.filter(
+            state=ClaimState.IN_NOTICE, notice__ends_on__lt=timezone.localdate()
+        ).count()
+        items.append(Item(_("Notices ended, to close"), ended, in_notice))
+        objections = Objection.objects.filter(
+            notice__claim__in=claims, state=ObjectionState.OPEN
+        ).count()
+        items.append(Item(_("Objections to resolve"), objections, in_notice))
+    if has_capability(user, Capability.PAY_CLAIMS):
+        payable = claims.filter(state=ClaimState.PAYABLE).count()
+        items.append(Item(_("Claims ready to pay"), payable, reverse("claims:payments")))
+    return items

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from jineng.core import selectors
+from jineng.core import selectors, todo
 from jineng.core.filters import AuditEntryFilter
 from jineng.core.forms import LoginForm, PasswordChangeForm
 from jineng.core.models import Organisation, User
@@ -75,6 +75,7 @@ def home(request):
     # A worker's own registry record (people.Person.user), when their bureau has linked it.
     context["own_person"] = getattr(user, "person", None) if context["is_worker"] else None
     context["is_read_only"] = roles == {Role.FINANCE_AUDIT}
+    context["todo"] = todo.items_for(user)
     return render(request, "core/home.html", context)
 
 

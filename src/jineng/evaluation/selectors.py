@@ -7,12 +7,16 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
+from jineng.core.todo import Item
 from jineng.training.models import EnrollmentState, TrainingClass
 
-from .models import ACTIVE_STATES, OPEN_STATES, EvaluationBooking
+from .models import ACTIVE_STATES, OPEN_STATES, BookingState, EvaluationBooking
 from .services import BOOKABLE_CLASS_STATES, deadline_for
 
 
@@ -91,3 +95,22 @@ def classes_waiting(user, today: date | None = None, *, overdue_only: bool = Fal
         if not overdue_only or waiting.overdue(today):
             found.append(waiting)
     return sorted(found, key=lambda w: (w.due or date.max, w.training_class.pk))
+
+
+def todo(user) -> list[Item]:
+    """Bookings waiting for the organisation's answer, completed classes waiting for a booking,
+    and bookings past their last day (004 §四(四))."""
+    items = []
+    base = reverse("evaluation:list")
+    if has_capability(user, Capability.RUN_EVALUATIONS):
+        asked = bookings_for(user).filter(state=BookingState.REQUESTED).count()
+        url = f"{base}?state={BookingState.REQUESTED}"
+        items.append(Item(_("Evaluation bookings to answer"), asked, url))
+    if has_capability(user, Capability.BOOK_EVALUATIONS):
+        waiting = len(classes_waiting(user))
+        items.append(Item(_("Completed classes to book an evaluation for"), waiting,
+                          f"{base}?tab=waiting"))  # fmt: skip
+    if has_capability(user, Capability.VIEW_EVALUATIONS):
+        late = overdue_bookings(user).count()
+        items.append(Item(_("Evaluations past their deadline"), late, f"{base}?tab=overdue"))
+    return items

@@ -4,8 +4,12 @@
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
+from jineng.core.todo import Item
 from jineng.vouchers.models import Voucher, VoucherRule, VoucherState
 
 ZERO = Decimal("0.00")
@@ -86,3 +90,11 @@ def dashboard(user, queryset: QuerySet[Voucher] | None = None) -> dict:
         .order_by("occupations__code")
     ]
     return {"total": total, "by_region": by_region, "by_occupation": by_occupation}
+
+
+def todo(user) -> list[Item]:
+    """The worker's vouchers issued to them and not yet claimed (个人领取, 002 §四(五)3)."""
+    if not has_capability(user, Capability.CLAIM_VOUCHERS):
+        return []
+    waiting = vouchers_for(user).filter(person__user=user, state=VoucherState.ISSUED).count()
+    return [Item(_("Training vouchers to claim"), waiting, reverse("vouchers:mine"))]
