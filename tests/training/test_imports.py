@@ -397,6 +397,25 @@ def test_the_import_page_passes_the_class_as_target(login, file_class):
     assert job.kind == "sessions" and job.options["target"] == file_class.pk
 
 
+def test_the_api_takes_the_target(login, file_class, django_capture_on_commit_callbacks):
+    """POST /api/v1/imports/ with "target": the institution's own system sends a timetable into
+    its class; the job, run by the worker, follows it; its importer can poll it."""
+    client = login("institution")
+    upload = io.BytesIO((DATA / "class-sessions.xlsx").read_bytes())
+    upload.name = "class-sessions.xlsx"
+    body = {"kind": "sessions", "file": upload, "target": file_class.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/imports/", body)
+    assert response.status_code == 202, response.content
+    job = client.get(f"/api/v1/imports/{response.json()['id']}/").json()
+    assert job["options"]["target"] == file_class.pk and job["status"] == "done"
+    assert Session.objects.filter(training_class=file_class).count() == files.SESSIONS_CREATED
+    bad = io.BytesIO(b"x")
+    bad.name = "x.csv"
+    refused = client.post("/api/v1/imports/", {"kind": "sessions", "file": bad, "target": "x"})
+    assert refused.status_code == 400 and "target" in refused.json()
+
+
 def test_the_command_takes_the_target(file_class):
     out, err = io.StringIO(), io.StringIO()
     path = str(DATA / "class-sessions.xlsx")

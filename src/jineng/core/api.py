@@ -219,6 +219,11 @@ class ImportUploadSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(default=False)
     all_or_nothing = serializers.BooleanField(default=False)
     update = serializers.BooleanField(default=False)
+    target = serializers.IntegerField(
+        required=False, min_value=1,
+        help_text="the record the rows go into, for kinds that import into one: a class's id for "
+        "sessions and enrollments, an evaluation booking's id for evaluation_results",
+    )  # fmt: skip
 
 
 class ImportJobViewSet(viewsets.ReadOnlyModelViewSet):
@@ -238,8 +243,9 @@ class ImportJobViewSet(viewsets.ReadOnlyModelViewSet):
         data = upload.validated_data
         options = {name: data[name] for name in jobs.OPTION_NAMES}
         job = jobs.start_import(
-            request.user, data["kind"], data["file"].read(), data["file"].name, **options
-        )
+            request.user, data["kind"], data["file"].read(), data["file"].name,
+            target=data.get("target"), **options,
+        )  # fmt: skip
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
