@@ -156,11 +156,15 @@ def link_user(person: Person, user) -> Person:
     return writes.update(person, user=user)
 
 
+def id_number_hashes(text: str) -> tuple[str, ...]:
+    """The keyed hashes a typed number may be stored under (one per document kind)."""
+    number = identity.normalise(text)
+    return tuple(id_hash(kind, number) for kind in DocumentKind.values)
+
+
 def find_by_id_number(text: str) -> Person | None:
     """Exact look-up through the keyed hash: the number is never stored or searched in clear."""
-    number = identity.normalise(text)
-    hashes = [id_hash(kind, number) for kind in DocumentKind.values]
-    return Person.objects.filter(id_number_hash__in=hashes).first()
+    return Person.objects.filter(id_number_hash__in=id_number_hashes(text)).first()
 
 
 def decrypt_id_number(person: Person) -> str:

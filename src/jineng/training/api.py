@@ -39,8 +39,8 @@ from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
 from jineng.institutions.models import Institution, Teacher
 from jineng.people import identity
-from jineng.people.models import DocumentKind, Person
-from jineng.people.services import find_by_id_number, id_hash
+from jineng.people.models import Person
+from jineng.people.services import find_by_id_number, id_number_hashes
 from jineng.training import services
 from jineng.training.models import (
     ClassState,
@@ -479,11 +479,6 @@ def _classes(ids: set[int]) -> dict[int, TrainingClass]:
     return {found.pk: found for found in TrainingClass.objects.raw(sql, sorted(ids))}
 
 
-def _id_hashes(number: str) -> tuple[str, ...]:
-    clean = identity.normalise(number)
-    return tuple(id_hash(kind, clean) for kind in DocumentKind.values)
-
-
 def _enrol_one(training_class: TrainingClass, number: str, voucher_number: str = "") -> dict:
     person = find_by_id_number(number)
     masked = person.id_number_masked if person else mask_id_number(identity.normalise(number))
@@ -700,7 +695,7 @@ class DeviceEvents:
         } if wanted else {}  # fmt: skip
         # ID numbers go by their keyed hashes (as find_by_id_number), never in clear.
         self.hashes = {
-            event["id_number"]: _id_hashes(event["id_number"])
+            event["id_number"]: id_number_hashes(event["id_number"])
             for event in events
             if "id_number" in event
         }
