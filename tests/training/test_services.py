@@ -936,3 +936,15 @@ def test_the_admin_shows_classes_with_their_state_read_only(login, class_in, dev
     assert venue.status_code in {200, 302}
     training_class.refresh_from_db()
     assert training_class.state == S.IN_PROGRESS
+
+
+def test_two_first_events_at_once_start_the_class_once(act, make_class):
+    """The first attendance starts an approved class; a second event that read the class before
+    it started (a concurrent request) waits for the lock and records no second change."""
+    training_class = make_class(state="approved")
+    stale = TrainingClass.objects.get(pk=training_class.pk)  # read before the first event
+    with act("institution"):
+        services.start_if_due(training_class)
+        services.start_if_due(stale)
+    changes = ClassStateChange.objects.filter(training_class=training_class, to_state="in_progress")
+    assert changes.count() == 1 and stale.state == "in_progress"

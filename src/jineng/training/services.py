@@ -344,9 +344,13 @@ def review_many(classes, *, approve_them: bool, reason: str = "") -> dict[str, l
 def start_if_due(training_class: TrainingClass) -> None:
     """An approved class whose first session begins is in progress (attendance starts it)."""
     due = timezone.localdate() >= training_class.start_date
-    if training_class.state == ClassState.APPROVED and due:
-        _move(_locked(training_class), ClassState.IN_PROGRESS, _("first attendance"))
-        training_class.state = ClassState.IN_PROGRESS
+    if training_class.state != ClassState.APPROVED or not due:
+        return
+    locked = _locked(training_class)
+    # Two first events at once: the second waits for the lock and finds the class started.
+    if locked.state == ClassState.APPROVED:
+        _move(locked, ClassState.IN_PROGRESS, _("first attendance"))
+    training_class.state = ClassState.IN_PROGRESS
 
 
 # --- timetable --------------------------------------------------------------------------------
