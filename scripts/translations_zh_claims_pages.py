@@ -281,4 +281,13 @@ ZH = {
     "Take in employment subsidy claims of enterprises and agencies": "受理企业和服务机构的就业补贴申领",
     "Review claims, publish notices and resolve objections": "审核申领、发布公示、处理异议",
     "Make payment batches, record payments and recoveries": "制作拨付批次，登记拨付和追回",
+    "Claim review": "补贴审核",
+    "Claims submitted in your region, the oldest first. Approving the chosen claims approves every line the policy pack granted and rejects the others with the pack's reasons; to decide line by line, open the claim. Each claim is decided on its own.": "本辖区已提交的补贴申领，按提交先后排列。批量通过时，政策包判定符合的明细予以核定，不符合的明细按政策包的理由驳回；如需逐条审核，请打开申领。每份申领单独处理。",
+    "Submitted": "提交时间",
+    "No claim is waiting.": "暂无待审核的申领。",
+    "Approve the chosen as the rules decided": "按规则判定通过所选申领",
+    "Choose at least one claim.": "请至少选择一份申领。",
+    "Reviewed: %(numbers)s": "已审核：%(numbers)s",
+    "Rejected: %(numbers)s": "已驳回：%(numbers)s",
+    "%(number)s was not changed: %(reason)s": "%(number)s 未作变更：%(reason)s",
 }

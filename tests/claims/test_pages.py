@@ -538,3 +538,39 @@ def test_fraud_on_a_paid_line_opens_a_recovery(login):
     assert not Recovery.objects.filter(line=line).exists()
     client.post(f"/claims/lines/{line.pk}/recovery/", {"reason": "冒名顶替参训"})
     assert Recovery.objects.get(line=line).amount == line.amount
+
+
+# --- the review queue -------------------------------------------------------------------------
+
+
+def test_the_review_queue_lists_the_submitted_claims_of_the_region(login):
+    """004 §四(五) 审核: the reviewer's queue holds the claims waiting for review, nothing else."""
+    waiting = Claim.objects.filter(state=ClaimState.SUBMITTED)
+    html = login("city_reviewer").get("/claims/review/").content.decode()
+    assert all(claim.number in html for claim in waiting)
+    assert demo_claim(ClaimState.PAYABLE).number not in html
+    assert "/claims/review/" in login("city_reviewer").get("/").content.decode()  # the to-do card
+    assert login("institution").get("/claims/review/").status_code == 403
+
+
+def test_bulk_approval_takes_each_line_as_the_rules_decided(login):
+    """Approving from the queue: lines the pack granted are approved, the others rejected with
+    the pack's reasons, and the claim is reviewed; a rejection needs a reason."""
+    claim = demo_claim(ClaimState.SUBMITTED)
+    client = login("city_reviewer")
+    refused = client.post("/claims/review/bulk/", {"claims": [claim.pk], "decision": "reject"},
+                          follow=True)  # fmt: skip
+    assert says(refused, "Give the reason for the rejection: nothing was changed.")
+    assert Claim.objects.get(pk=claim.pk).state == ClaimState.SUBMITTED
+    response = client.post(
+        "/claims/review/bulk/", {"claims": [claim.pk], "decision": "approve"}, follow=True
+    )
+    assert claim.number in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.state in (ClaimState.REVIEWED, ClaimState.CLOSED)
+    for line in claim.lines.all():
+        approvable = line.granted and line.amount > 0
+        assert line.state == (LineState.APPROVED if approvable else LineState.REJECTED)
+    assert claim.approved_total == sum(
+        line.amount for line in claim.lines.filter(state=LineState.APPROVED)
+    )

@@ -177,7 +177,7 @@ def todo(user) -> list[Item]:
                           reverse("claims:new")))  # fmt: skip
     if has_capability(user, Capability.REVIEW_CLAIMS):
         submitted = claims.filter(state=ClaimState.SUBMITTED).count()
-        items.append(Item(_("Claims to review"), submitted, f"{base}?state={ClaimState.SUBMITTED}"))
+        items.append(Item(_("Claims to review"), submitted, reverse("claims:review")))
         in_notice = f"{base}?state={ClaimState.IN_NOTICE}"
         ended = claims.filter(
             state=ClaimState.IN_NOTICE, notice__ends_on__lt=timezone.localdate()

@@ -6,6 +6,8 @@ app_name = "claims"
 
 urlpatterns = [
     path("claims/", views.claim_list, name="list"),
+    path("claims/review/", views.review_queue, name="review"),
+    path("claims/review/bulk/", views.review_bulk, name="review-bulk"),
     path("claims/new/", views.claim_new, name="new"),
     path("claims/new/class/<int:pk>/", views.claim_class, name="new-class"),
     path("claims/new/booking/<int:pk>/", views.claim_booking, name="new-booking"),

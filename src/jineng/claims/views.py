@@ -193,6 +193,61 @@ def claim_list(request):
     return render(request, template, context)
 
 
+# --- the review queue -------------------------------------------------------------------------
+
+
+def _waiting_for_review(user):
+    return selectors.claims_for(user).filter(state=ClaimState.SUBMITTED)
+
+
+@capability_required(Capability.REVIEW_CLAIMS)
+def review_queue(request):
+    """Submitted claims of the reviewer's region, to decide one by one (the claim page) or
+    several at once: approving takes each line as the rules decided it (004 §四(五) 审核)."""
+    queryset, filters = _filtered(request, _waiting_for_review(request.user))
+    context = {
+        "page": page_of(request, queryset.order_by("submitted_at", "id")),
+        "filters": filters,
+        "kinds": ClaimKind.choices,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "claims/review.html", context)
+
+
+@capability_required(Capability.REVIEW_CLAIMS)
+@require_POST
+def review_bulk(request):
+    ids = [int(value) for value in request.POST.getlist("claims") if value.isdigit()]
+    decision = request.POST.get("decision", "")
+    reason = request.POST.get("reason", "").strip()
+    query = request.POST.get("query", "")
+    back = reverse("claims:review") + (f"?{query}" if query else "")
+    claims = list(_waiting_for_review(request.user).filter(pk__in=ids).order_by("number"))
+    if not claims:
+        messages.error(request, _("Choose at least one claim."))
+    elif decision not in {"approve", "reject"}:
+        messages.error(request, _("Choose approve or reject."))
+    elif decision == "reject" and not reason:
+        messages.error(request, _("Give the reason for the rejection: nothing was changed."))
+    else:
+        _report_bulk(request, review.review_many(claims, approve=decision == "approve",
+                                                 reason=reason), decision)  # fmt: skip
+    return redirect(back)
+
+
+def _report_bulk(request, result: dict, decision: str) -> None:
+    if result["done"]:
+        numbers = "、".join(claim.number for claim in result["done"])
+        done = _("Reviewed: %(numbers)s") if decision == "approve" else _("Rejected: %(numbers)s")
+        messages.success(request, done % {"numbers": numbers})
+    for claim, problem in result["refused"]:
+        messages.error(
+            request,
+            _("%(number)s was not changed: %(reason)s")
+            % {"number": claim.number, "reason": problem},
+        )
+
+
 # --- new claims -------------------------------------------------------------------------------
 
 

@@ -32,6 +32,7 @@ NAVIGATION = [
             (_("Vouchers"), "vouchers:list", Capability.VIEW_VOUCHERS),
             (_("My vouchers"), "vouchers:mine", Capability.CLAIM_VOUCHERS),
             (_("Subsidy claims"), "claims:list", Capability.VIEW_CLAIMS),
+            (_("Claim review"), "claims:review", Capability.REVIEW_CLAIMS),
             (_("Payments"), "claims:payments", Capability.PAY_CLAIMS),
             (_("Public notices"), "claims:notices", None),
         ],
