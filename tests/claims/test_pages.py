@@ -479,6 +479,10 @@ def test_pay_a_claim_in_a_batch_and_read_the_export(login):
     page = client.get("/claims/payments/").content.decode()
     code = claim.fund_channel.code
     assert f'id="payable-{code}"' in page
+    before = PaymentBatch.objects.count()
+    for chosen in ("zz", "", "999999"):  # a tampered form makes nothing and says why
+        refused = client.post("/claims/payments/new/", {"fund_channel": chosen}, follow=True)
+        assert refused.status_code == 200 and PaymentBatch.objects.count() == before
     response = client.post("/claims/payments/new/", {"fund_channel": claim.fund_channel_id})
     batch = PaymentBatch.objects.order_by("-id").first()
     assert response.url == f"/claims/batches/{batch.pk}/"

@@ -222,7 +222,7 @@ def test_partial_amounts_add_up_until_the_whole_is_back(opened, act):
     assert sum("已追回" in title for title in titles) == 2
 
 
-@pytest.mark.parametrize("amount", ["0", "-5", "1.001", "abc", "NaN", ""])
+@pytest.mark.parametrize("amount", ["0", "-5", "1.001", "abc", "NaN", "", "1e999", "Infinity"])
 def test_a_recovered_amount_is_a_positive_sum_of_yuan_and_fen(opened, act, amount):
     found = opened("100")
     with act("city_reviewer"), pytest.raises(ValidationError, match="追回金额"):

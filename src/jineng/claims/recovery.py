@@ -164,9 +164,11 @@ def _locked_open(recovery: Recovery) -> Recovery:
 def _amount(value, outstanding: Decimal) -> Decimal:
     try:
         amount = Decimal(str(value).strip())
+        # quantize refuses (InvalidOperation) a number too large for the context, e.g. 1e999.
+        whole_cents = amount.is_finite() and amount == amount.quantize(CENT)
     except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
+        whole_cents = False
+    if not whole_cents or amount <= 0:
         raise ValidationError({"amount": _("Give the amount recovered in yuan, e.g. 300.00.")})
     if amount > outstanding:
         raise ValidationError(

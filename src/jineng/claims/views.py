@@ -722,7 +722,8 @@ def new_batch(request):
     bureau = _paying_bureau(request.user)
     if bureau is None:
         raise PermissionDenied
-    channel = FundChannel.objects.filter(pk=request.POST.get("fund_channel") or 0).first()
+    chosen = request.POST.get("fund_channel", "")
+    channel = FundChannel.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
     made = []
     if _after(request, lambda: made.append(payment.create_batch(bureau, channel)), None):
         messages.success(request, _("Payment batch %(number)s is made.") % {
