@@ -35,6 +35,18 @@ def test_a_designation_request_waits_for_the_reviewer(login, school):
     cook = Occupation.objects.get(code="4-03-02-01")
     level = SkillLevel.objects.get(code="5")
     staff = login("institution")
+    tampered = {"occupation": "abc", "level": level.pk}  # a message, never a server error
+    assert staff.post(f"/institutions/{school.pk}/requests/", tampered).status_code == 302
+    assert not school.requests.exists()
+    reviewer = login("city_reviewer")
+    designate = {
+        "occupation": "x",
+        "level": "y",
+        "valid_from": "2026-01-01",
+        "valid_to": "2026-12-31",
+    }
+    assert reviewer.post(f"/institutions/{school.pk}/designations/", designate).status_code == 302
+    staff = login("institution")
     staff.post(f"/institutions/{school.pk}/requests/", {"occupation": cook.pk, "level": level.pk})
     asked = DesignationRequest.objects.get(institution=school, occupation=cook)
     assert asked.state == "pending"

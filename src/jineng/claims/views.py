@@ -62,7 +62,7 @@ from jineng.core.middleware import client_ip
 from jineng.core.models import Organisation
 from jineng.core.roles import Capability, OrgKind, has_capability
 from jineng.core.scope import get_scoped_or_404, scope_of, scoped
-from jineng.core.views import capability_required, page_of, pick_template
+from jineng.core.views import capability_required, chosen, page_of, pick_template
 from jineng.evaluation.models import EvaluationBooking
 from jineng.training.models import TrainingClass
 
@@ -570,8 +570,8 @@ def resolve_objection(request, pk: int):
     objection = get_scoped_or_404(request.user, Objection.objects.select_related("notice"), pk=pk)
     claim = _claim_or_404(request, objection.notice.claim_id)
     upheld = request.POST.get("upheld") == "1"
-    chosen = [int(value) for value in request.POST.getlist("lines") if value.isdigit()]
-    lines = chosen if upheld and objection.line_id is None else None
+    picked = [int(value) for value in request.POST.getlist("lines") if value.isdigit()]
+    lines = picked if upheld and objection.line_id is None else None
     _after(
         request,
         lambda: notice.resolve_objection(
@@ -722,8 +722,7 @@ def new_batch(request):
     bureau = _paying_bureau(request.user)
     if bureau is None:
         raise PermissionDenied
-    chosen = request.POST.get("fund_channel", "")
-    channel = FundChannel.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    channel = chosen(FundChannel.objects.all(), request.POST.get("fund_channel"))
     made = []
     if _after(request, lambda: made.append(payment.create_batch(bureau, channel)), None):
         messages.success(request, _("Payment batch %(number)s is made.") % {

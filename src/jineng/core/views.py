@@ -44,6 +44,13 @@ def page_of(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def chosen(queryset, value: str | None):
+    """The row a form's select names by its id, or None for a missing or tampered value (never
+    a server error on "abc")."""
+    value = (value or "").strip()
+    return queryset.filter(pk=int(value)).first() if value.isdigit() else None
+
+
 def pick_template(request, full: str, partial: str) -> str:
     """htmx requests that target the results get the results only."""
     return partial if request.htmx and request.htmx.target == "results" else full

@@ -13,7 +13,7 @@ from jineng.catalog.models import Occupation, SkillLevel
 from jineng.certificates import services as certificates
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404
-from jineng.core.views import capability_required, page_of
+from jineng.core.views import capability_required, chosen, page_of
 from jineng.institutions import selectors, services
 from jineng.institutions.models import (
     TRANSITIONS,
@@ -104,8 +104,8 @@ def change_state(request, pk: int):
 @require_POST
 def designate(request, pk: int):
     institution = get_scoped_or_404(request.user, Institution.objects.all(), pk=pk)
-    occupation = Occupation.objects.filter(pk=request.POST.get("occupation") or 0).first()
-    level = SkillLevel.objects.filter(pk=request.POST.get("level") or 0).first()
+    occupation = chosen(Occupation.objects.all(), request.POST.get("occupation"))
+    level = chosen(SkillLevel.objects.all(), request.POST.get("level"))
     try:
         start = date.fromisoformat(request.POST.get("valid_from", ""))
         end = date.fromisoformat(request.POST.get("valid_to", ""))
@@ -213,8 +213,8 @@ def update_profile(request, pk: int):
 @require_POST
 def request_designation(request, pk: int):
     institution = get_scoped_or_404(request.user, Institution.objects.all(), pk=pk)
-    occupation = Occupation.objects.filter(pk=request.POST.get("occupation") or 0).first()
-    level = SkillLevel.objects.filter(pk=request.POST.get("level") or 0).first()
+    occupation = chosen(Occupation.objects.all(), request.POST.get("occupation"))
+    level = chosen(SkillLevel.objects.all(), request.POST.get("level"))
     if occupation is None or level is None:
         messages.error(request, _("Choose an occupation, a level and both dates."))
     else:
