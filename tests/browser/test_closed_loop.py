@@ -21,7 +21,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from jineng.certificates.services import mask_name
+from jineng.core.personal import mask_name
 from jineng.people.demo import roster_rows
 from tests.browser.test_login import log_in
 

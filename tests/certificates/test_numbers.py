@@ -61,7 +61,9 @@ def test_an_organisation_without_codes_cannot_number_skill_level_certificates(ce
     centre.station_code = ""
     with pytest.raises(ValidationError) as refused:
         numbers.skill_level_prefix(centre, SkillLevel.objects.get(code="4"), 2026)
-    assert "register code and station code" in str(refused.value) or "站" in str(refused.value)
+    assert refused.value.message_dict["evaluation_org"] == [
+        f"{centre} 尚无备案代码和站点代码：由人社部门登记后方可颁发职业技能等级证书。"
+    ]
 
 
 @pytest.mark.parametrize("code", ["special", "apprentice", "principal", "chief"])

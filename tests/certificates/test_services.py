@@ -12,6 +12,7 @@ from jineng.catalog.models import Occupation, SkillLevel
 from jineng.certificates import numbers, services, signing
 from jineng.certificates.models import Certificate, CertificateKind, CertificateStatus
 from jineng.core.models import AuditEntry
+from jineng.core.personal import mask_name
 from jineng.people.models import LedgerEvent
 from jineng.people.services import decrypt_id_number
 
@@ -26,7 +27,7 @@ def test_issue_numbers_signs_and_records(issue, yongcheng_person, centre):
     assert claims["no"] == certificate.number and claims["occ"] == "6-18-02-04"
     assert claims["occ_name"] == "焊工" and claims["level"] == "4"
     assert claims["issuer"] == centre.organisation.name
-    assert claims["holder"] == services.mask_name(yongcheng_person.name)
+    assert claims["holder"] == mask_name(yongcheng_person.name)
     assert claims["holder"] != yongcheng_person.name
     assert claims["holder_id"] == yongcheng_person.id_number_masked
     assert decrypt_id_number(yongcheng_person) not in certificate.signed_payload
@@ -39,10 +40,10 @@ def test_issue_numbers_signs_and_records(issue, yongcheng_person, centre):
 
 
 def test_masked_names():
-    assert services.mask_name("张小三") == "张*三"
-    assert services.mask_name("李四") == "李*"
-    assert services.mask_name("欧阳小锋") == "欧**锋"
-    assert services.mask_name("王") == "*"
+    assert mask_name("张小三") == "张*三"
+    assert mask_name("李四") == "李*"
+    assert mask_name("欧阳小锋") == "欧**锋"
+    assert mask_name("王") == "*"
 
 
 def test_each_issue_gets_the_next_serial(issue, yongcheng_person, db):
@@ -105,7 +106,7 @@ def test_round_trip_valid(issue, yongcheng_person):
     assert result["occupation"] == {"code": "6-18-02-04", "name": "焊工"}
     assert result["level"]["code"] == "4"
     assert result["issued_on"] == certificate.issued_on.isoformat()
-    assert result["holder"] == services.mask_name(yongcheng_person.name)
+    assert result["holder"] == mask_name(yongcheng_person.name)
     assert result["issuer"] == "商丘市职业技能等级认定评价中心"
     assert services.verify_number(certificate.number)["valid"] is True
     assert services.verify(certificate.number.lower())["valid"] is True

@@ -578,3 +578,15 @@ def test_bulk_approval_takes_each_line_as_the_rules_decided(login):
     assert claim.approved_total == sum(
         line.amount for line in claim.lines.filter(state=LineState.APPROVED)
     )
+
+
+def test_digits_that_are_not_decimal_are_refused_quietly(login):
+    """ "²".isdigit() is true but int("²") fails: filters and chosen lines read decimals only."""
+    client = login("city_reviewer")
+    assert client.get("/claims/", {"region": "²"}).status_code == 200
+    queue = {"institution": "²", "occupation": "²"}
+    assert client.get("/classes/review/", queue).status_code == 200
+    claim = demo_claim(S.SUBMITTED)
+    chosen = {"lines": "²", "decision": "approve"}
+    response = client.post(f"/claims/{claim.pk}/lines/review/", chosen)
+    assert response.status_code in (200, 302)

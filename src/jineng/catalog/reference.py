@@ -154,7 +154,7 @@ def load_occupations(path: Path = DATA_DIR / "occupations-2022.csv") -> dict[str
                 name=row["name"].strip(),
                 levels=services.parse_levels(row["levels"]),
                 is_new=new.startswith("yes"),
-                new_since=int(since) if since.isdigit() else None,
+                new_since=int(since) if since.isdecimal() else None,
                 is_access=row["qualification_catalog"].replace("?", "").strip() == "准入",
                 former_code=FORMER_CODES.get(row["code"].strip(), ""),
                 unconfirmed=doubtful,

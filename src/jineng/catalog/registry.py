@@ -184,7 +184,7 @@ OCCUPATIONS = Catalog(
 
 
 def _apply_level(row: dict) -> str:
-    if not row["rank"].isdigit():
+    if not row["rank"].isdecimal():
         raise ValidationError({"rank": _("The rank is a whole number.")})
     values = services.present(
         name=row["name"],

@@ -175,7 +175,7 @@ def skill_level_prefix(evaluation_org, level, year: int) -> str:
     return f"{org_letter(evaluation_org)}{register}{province}{station}{year % 100:02d}{digit}"
 
 
-def _next_serial(prefix: str) -> int:
+def next_serial(prefix: str) -> int:
     """The next serial under a prefix. Call inside the transaction that stores the certificate:
     the row's lock is held until it ends."""
     if not transaction.get_connection().in_atomic_block:
@@ -195,7 +195,7 @@ def allocate(kind: str, *, evaluation_org=None, level=None, issued_on: date) -> 
     """A new number for a certificate of `kind` issued on `issued_on`."""
     if kind == CertificateKind.SKILL_LEVEL:
         prefix = skill_level_prefix(evaluation_org, level, issued_on.year)
-        serial = _next_serial(prefix)
+        serial = next_serial(prefix)
         if serial > SKILL_SERIAL_MAX:
             raise ValidationError(
                 _("The serials of %(prefix)s are used up for this year.") % {"prefix": prefix}
@@ -204,7 +204,7 @@ def allocate(kind: str, *, evaluation_org=None, level=None, issued_on: date) -> 
     if kind not in OWN_PREFIXES:
         raise ValidationError({"kind": _("Unknown certificate kind: %(kind)s") % {"kind": kind}})
     prefix = f"{OWN_PREFIXES[kind]}{issued_on.year:04d}"
-    serial = _next_serial(prefix)
+    serial = next_serial(prefix)
     if serial > OWN_SERIAL_MAX:
         raise ValidationError(
             _("The serials of %(prefix)s are used up for this year.") % {"prefix": prefix}

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,8 @@ from jineng.catalog.services import check_evaluated_at
 from jineng.certificates import numbers, signing
 from jineng.certificates.models import Certificate, CertificateKind, CertificateStatus
 from jineng.core import audit, writes
-from jineng.core.roles import Capability, has_capability
+from jineng.core.personal import mask_name
+from jineng.core.roles import Capability, require_capability
 from jineng.people import ledger
 
 CLAIMS_VERSION = 1
@@ -61,17 +62,6 @@ def jwks() -> dict[str, Any]:
 
 
 # Issuing ---------------------------------------------------------------------------------------
-
-
-def mask_name(name: str) -> str:
-    """张*三, 李*, 欧**锋: the first and the last character, the middle hidden; a two-character
-    name keeps its first."""
-    name = "".join((name or "").split())
-    if len(name) <= 1:
-        return "*" * len(name)
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def issuer_of(evaluation_org, training_class) -> str:
@@ -241,9 +231,7 @@ def record_external(
 
 
 def _require_reviewer() -> None:
-    user = audit.current().acting_user()
-    if user is not None and not has_capability(user, Capability.MANAGE_CERTIFICATES):
-        raise PermissionDenied(_("Only the bureau revokes certificates."))
+    require_capability(Capability.MANAGE_CERTIFICATES, _("Only the bureau revokes certificates."))
 
 
 @transaction.atomic
@@ -480,25 +468,10 @@ def verify_number(text: str) -> dict[str, Any]:
         result["number"] = number
         return result
     if not certificate.issued_here:
-        result = _result(NOT_ISSUED_HERE, _claims_for_display(certificate))
+        result = _result(NOT_ISSUED_HERE, claims_of(certificate))
         result["issued_here"] = False
         return result
     return verify_payload(certificate.signed_payload)
-
-
-def _claims_for_display(certificate: Certificate) -> dict[str, Any]:
-    level = certificate.level
-    return {
-        "no": certificate.number,
-        "kind": certificate.kind,
-        "occ": certificate.occupation.code,
-        "occ_name": certificate.occupation.name,
-        "level": level.code if level else "",
-        "level_name": level.name if level else "",
-        "date": certificate.issued_on.isoformat(),
-        "issuer": certificate.issuer_name,
-        "holder": mask_name(certificate.person.name),
-    }
 
 
 def looks_like_payload(text: str) -> bool:

@@ -10,10 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jineng.claims.models import EvaluationAgreement
-from jineng.claims.states import actor
 from jineng.core import writes
 from jineng.core.models import Organisation
-from jineng.core.roles import Capability, OrgKind, has_capability
+from jineng.core.roles import Capability, OrgKind, acting_user, has_capability
 from jineng.core.scope import scoped
 from jineng.institutions.models import EvaluationOrg
 
@@ -21,7 +20,7 @@ from jineng.institutions.models import EvaluationOrg
 def _check_recorder(evaluation_org: EvaluationOrg) -> None:
     """The organisation itself (its staff make claims) or the bureau (its reviewers), each
     within their scope."""
-    user = actor()
+    user = acting_user()
     if user is None:
         return
     allowed = has_capability(user, Capability.MAKE_CLAIMS) or has_capability(
@@ -73,7 +72,7 @@ def record_agreement(
             valid_from=valid_from,
             valid_to=valid_to,
             note=note.strip(),
-            created_by=actor(),
+            created_by=acting_user(),
         )
     )
 

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from jineng.catalog.models import FundChannel
 from jineng.claims import notice, payment, review, selectors, services
 from jineng.claims.models import (
+    EMPLOYMENT_KINDS,
     BatchState,
     Claim,
     ClaimKind,
@@ -54,7 +55,6 @@ REFUSALS = {
     ),
     Capability.PAY_CLAIMS: gettext_lazy("Only the bureau's payers make and record payments."),
 }
-EMPLOYMENT = {ClaimKind.EMPLOYMENT_SME, ClaimKind.EMPLOYMENT_AGENCY}
 EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
@@ -67,7 +67,7 @@ def _need(request, capability: str) -> None:
 
 
 def _owner_capability(claim: Claim) -> str:
-    return Capability.TAKE_CLAIMS if claim.kind in EMPLOYMENT else Capability.MAKE_CLAIMS
+    return Capability.TAKE_CLAIMS if claim.kind in EMPLOYMENT_KINDS else Capability.MAKE_CLAIMS
 
 
 def _help(choices) -> str:

@@ -52,11 +52,11 @@ from jineng.claims.models import (
     ClaimState,
 )
 from jineng.claims.numbers import next_number
-from jineng.claims.states import actor, require
+from jineng.claims.services import person_key
 from jineng.core import writes
 from jineng.core.i18n import language
 from jineng.core.models import Organisation
-from jineng.core.roles import Capability, OrgKind
+from jineng.core.roles import Capability, OrgKind, acting_user, require_capability
 from jineng.core.scope import scoped
 from jineng.people import identity
 from jineng.people.models import EmploymentRecord, Person
@@ -103,7 +103,9 @@ def create_employment_claim(
     one line per person, each decided by the bureau's pack (a line that fails a rule has amount
     0 and its reasons). Refused with a clear message for a bad credit code, an empty payee
     name, no hires, a person listed twice or claimed before by this payee, a date to come."""
-    require(Capability.TAKE_CLAIMS, _("Only the bureau takes in employment subsidy claims."))
+    require_capability(
+        Capability.TAKE_CLAIMS, _("Only the bureau takes in employment subsidy claims.")
+    )
     kind = _checked_kind(kind)
     _check_bureau(bureau)
     uscc = _checked_uscc(payee_uscc)
@@ -117,7 +119,7 @@ def create_employment_claim(
             Claim(
                 number=_next_number(), kind=kind, organisation=bureau, bureau=bureau,
                 region=_region_of(bureau), fund_channel=fund_channel, payee_name=payee_name,
-                payee_uscc=uscc, created_by=actor(),
+                payee_uscc=uscc, created_by=acting_user(),
             )
         )  # fmt: skip
         decided = _decide(claim, hires, version, pack)
@@ -135,7 +137,7 @@ def _checked_kind(kind: str) -> str:
 def _check_bureau(bureau: Organisation) -> None:
     if bureau.kind != OrgKind.BUREAU:
         raise ValidationError({"bureau": _("Employment claims are taken in by a bureau.")})
-    user = actor()
+    user = acting_user()
     if user is not None and not scoped(user, Organisation.objects.filter(pk=bureau.pk)).exists():
         raise PermissionDenied(_("This bureau is outside your region."))
 
@@ -179,7 +181,7 @@ def _checked_hires(hires) -> list[tuple[Person, date]]:
 
 
 def _check_persons_in_scope(person_ids: list[int]) -> None:
-    user = actor()
+    user = acting_user()
     if user is None:
         return
     visible = scoped(user, Person.objects.filter(pk__in=person_ids)).count()
@@ -238,7 +240,8 @@ def _decide(claim: Claim, hires, version, pack) -> list[tuple[HireFacts, object]
     facts = hire_facts(claim.kind, claim.payee_uscc, claim.bureau.region_code, hires)
     lines = [
         EmploymentLine(
-            claim_id=claim.number, enterprise_key=claim.payee_uscc, person_key=f"P{person.pk}",
+            claim_id=claim.number, enterprise_key=claim.payee_uscc,
+            person_key=person_key(person.pk),
             kind=ENGINE_KINDS[claim.kind], holds_certificate=fact.certificate is not None,
             insured_months=fact.insured_months, hired_on=hired_on, in_province=fact.in_province,
         )

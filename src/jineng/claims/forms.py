@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jineng.catalog.models import FundChannel
-from jineng.claims.models import ClaimKind, EvaluationAgreement
+from jineng.claims.models import EMPLOYMENT_KINDS, ClaimKind, EvaluationAgreement
 from jineng.core.i18n import language
 from jineng.core.models import Organisation
 from jineng.core.roles import OrgKind
@@ -20,10 +20,8 @@ from jineng.people import identity
 from jineng.people.models import Person
 from jineng.people.services import find_by_id_number
 
-EMPLOYMENT_KINDS = [
-    (ClaimKind.EMPLOYMENT_SME, ClaimKind.EMPLOYMENT_SME.label),
-    (ClaimKind.EMPLOYMENT_AGENCY, ClaimKind.EMPLOYMENT_AGENCY.label),
-]
+# The choices in the order ClaimKind lists them.
+EMPLOYMENT_CHOICES = [(kind, kind.label) for kind in ClaimKind if kind in EMPLOYMENT_KINDS]
 MAX_HIRES = 500
 
 
@@ -93,7 +91,7 @@ class EmploymentClaimForm(forms.Form):
     """An SME's hiring claim or an HR agency's placement claim, taken in by the bureau
     (002 §四(三)1)."""
 
-    kind = forms.ChoiceField(label=gettext_lazy("Subsidy"), choices=EMPLOYMENT_KINDS)
+    kind = forms.ChoiceField(label=gettext_lazy("Subsidy"), choices=EMPLOYMENT_CHOICES)
     bureau = forms.ModelChoiceField(
         label=gettext_lazy("Bureau"), queryset=Organisation.objects.none()
     )

@@ -25,6 +25,10 @@ class ClaimKind(models.TextChoices):
     EMPLOYMENT_AGENCY = "employment_agency", _("HR agency placement subsidy")
 
 
+# Claims the bureau takes in for an enterprise or an HR service agency (002 §四(三)1).
+EMPLOYMENT_KINDS = frozenset({ClaimKind.EMPLOYMENT_SME, ClaimKind.EMPLOYMENT_AGENCY})
+
+
 class ClaimState(models.TextChoices):
     DRAFT = "draft", _("draft")
     SUBMITTED = "submitted", _("submitted")

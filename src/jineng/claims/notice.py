@@ -29,7 +29,6 @@ from django.utils.translation import ngettext
 
 from jineng.catalog.models import PolicyPackVersion
 from jineng.catalog.packs import parsed_pack
-from jineng.certificates.services import mask_name
 from jineng.claims import states
 from jineng.claims.models import (
     Claim,
@@ -42,7 +41,8 @@ from jineng.claims.models import (
 )
 from jineng.claims.review import approved_total, check_reviewer, decide_line, lines_of
 from jineng.core import crypto, writes
-from jineng.core.personal import mask_phone, mask_text
+from jineng.core.personal import mask_name, mask_phone, mask_text
+from jineng.core.roles import acting_user
 from jineng.people import ledger
 from jineng.people.services import check_phone
 from jineng.policy import notice_ends_on
@@ -118,7 +118,7 @@ def publish_notice(claim: Claim, *, starts_on: date | None = None) -> Notice:
     notice = writes.create(
         Notice(
             claim=claim, starts_on=starts_on, ends_on=ends_on,
-            working_days=pack.value(NOTICE_DAYS), pack=version, published_by=states.actor(),
+            working_days=pack.value(NOTICE_DAYS), pack=version, published_by=acting_user(),
         )
     )  # fmt: skip
     period = {"start": starts_on, "end": ends_on}
@@ -265,7 +265,7 @@ def resolve_objection(
     rejected = _upheld_lines(claim, objection, lines) if upheld else []
     writes.update(
         objection, state=ObjectionState.UPHELD if upheld else ObjectionState.DISMISSED,
-        resolution=resolution, resolved_by=states.actor(), resolved_at=timezone.now(),
+        resolution=resolution, resolved_by=acting_user(), resolved_at=timezone.now(),
     )  # fmt: skip
     reason = (_("Objection upheld: %(resolution)s") % {"resolution": resolution})[:300]
     for line in rejected:

@@ -9,30 +9,15 @@ has.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jineng.certificates.models import NumberSequence
+from jineng.certificates.numbers import next_serial
 
 CLAIM_PREFIX = "BT"  # 补贴申请 (subsidy claim)
 NAMESPACE = "#"
 MAX_PREFIX = 23  # NumberSequence.prefix holds 24 characters, the namespace takes one
-
-
-def _serial(key: str) -> int:
-    """Raise the sequence of `key` by one and read it back, inside the caller's transaction."""
-    sequences = NumberSequence.objects.filter(prefix=key)
-    if sequences.update(last=F("last") + 1):
-        return sequences.values_list("last", flat=True).get()
-    try:
-        with transaction.atomic():  # a savepoint: a concurrent first use may win the insert
-            NumberSequence.objects.create(prefix=key, last=1)
-            return 1
-    except IntegrityError:  # the other transaction created the row: take the next serial
-        sequences.update(last=F("last") + 1)
-        return sequences.values_list("last", flat=True).get()
 
 
 def next_number(prefix: str) -> str:
@@ -41,7 +26,7 @@ def next_number(prefix: str) -> str:
     if not prefix or len(prefix) > MAX_PREFIX or not prefix.isascii() or "-" in prefix:
         raise ValidationError(_("“%(prefix)s” cannot prefix a number.") % {"prefix": prefix})
     with transaction.atomic():  # outside a transaction, the update and the read stay together
-        serial = _serial(NAMESPACE + prefix)
+        serial = next_serial(NAMESPACE + prefix)
     return f"{prefix}-{serial:06d}"
 
 

@@ -37,7 +37,7 @@ from jineng.claims.numbers import next_number
 from jineng.claims.recovery import recover_for_revoked_certificate
 from jineng.core import audit, bulk, writes
 from jineng.core.models import Organisation
-from jineng.core.roles import Capability, OrgKind
+from jineng.core.roles import Capability, OrgKind, acting_user, require_capability
 from jineng.core.scope import scoped
 from jineng.people import ledger
 from jineng.people.models import LedgerEvent
@@ -56,11 +56,13 @@ FORMATS = ("xlsx", "csv")
 
 
 def _require_payer() -> None:
-    states.require(Capability.PAY_CLAIMS, _("Only the bureau's payers make and record payments."))
+    require_capability(
+        Capability.PAY_CLAIMS, _("Only the bureau's payers make and record payments.")
+    )
 
 
 def _require_in_scope(queryset: QuerySet, message: str) -> None:
-    user = states.actor()
+    user = acting_user()
     if user is not None and not scoped(user, queryset).exists():
         raise PermissionDenied(message)
 
@@ -149,7 +151,7 @@ def create_batch(bureau: Organisation, fund_channel, lines=None) -> PaymentBatch
             bureau=bureau,
             fund_channel=fund_channel,
             total=sum((line.amount for line in chosen), Decimal("0.00")),
-            created_by=states.actor(),
+            created_by=acting_user(),
         ),
         validate=False,  # created_by is empty for the system's own batches
     )

@@ -26,7 +26,7 @@ from jineng.claims.models import (
     RecoveryState,
 )
 from jineng.core import writes
-from jineng.core.roles import Capability
+from jineng.core.roles import Capability, acting_user, require_capability
 from jineng.core.scope import scoped
 from jineng.people import ledger
 
@@ -36,8 +36,8 @@ UNPAID_LINE_STATES = (LineState.PENDING, LineState.APPROVED, LineState.FAILED)
 
 
 def _require_payer(queryset, message: str) -> None:
-    states.require(Capability.PAY_CLAIMS, _("Only the bureau's payers record recoveries."))
-    user = states.actor()
+    require_capability(Capability.PAY_CLAIMS, _("Only the bureau's payers record recoveries."))
+    user = acting_user()
     if user is not None and not scoped(user, queryset).exists():
         raise PermissionDenied(message)
 
@@ -54,7 +54,7 @@ def _open(line: ClaimLine, cause: str, reason: str) -> Recovery:
     """Open the recovery of a (locked) paid line; the checks are the caller's."""
     recovery = writes.create(
         Recovery(line=line, amount=line.amount, cause=cause, reason=reason[:300],
-                 opened_by=states.actor()),
+                 opened_by=acting_user()),
         validate=False,  # opened_by is empty when the system opens it
     )  # fmt: skip
     values = {"amount": f"{line.amount:.2f}", "claim": line.claim.number,

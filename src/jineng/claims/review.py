@@ -18,13 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from jineng.catalog.packs import decision_of
 from jineng.claims import states
 from jineng.claims.models import Claim, ClaimLine, ClaimState, LineState
+from jineng.claims.services import line_reasons
 from jineng.core import writes
-from jineng.core.i18n import language
 from jineng.core.models import Organisation
-from jineng.core.roles import Capability
+from jineng.core.roles import Capability, acting_user, require_capability
 from jineng.core.scope import scoped
 from jineng.people import ledger
 
@@ -39,11 +38,11 @@ NAMES_SHOWN = 10  # persons named in one message
 def check_reviewer(claim: Claim) -> None:
     """REVIEW_CLAIMS, and the claim's bureau inside the reviewer's region: a county's reviewer
     sees and reviews only its own county's claims (the data scope of jineng.core.scope)."""
-    states.require(
+    require_capability(
         Capability.REVIEW_CLAIMS,
         _("Only the bureau reviews claims, publishes notices and resolves objections."),
     )
-    user = states.actor()
+    user = acting_user()
     bureau = Organisation.objects.filter(pk=claim.bureau_id)
     if user is not None and not scoped(user, bureau).exists():
         raise PermissionDenied(_("This claim is outside your region."))
@@ -118,7 +117,7 @@ def decide_line(claim: Claim, line: ClaimLine, state: str, reason: str) -> None:
     if line.state == state and line.review_reason == reason:
         return
     writes.update(
-        line, state=state, review_reason=reason, reviewed_by=states.actor(),
+        line, state=state, review_reason=reason, reviewed_by=acting_user(),
         reviewed_at=timezone.now(), validate=False,
     )  # fmt: skip
     if state == LineState.APPROVED:
@@ -188,7 +187,7 @@ def finish_review(claim: Claim) -> Claim:
     total = approved_total(claim)
     states.move(
         claim, ClaimState.REVIEWED, _("Review finished."), approved_total=total,
-        reviewed_at=timezone.now(), reviewed_by=states.actor(),
+        reviewed_at=timezone.now(), reviewed_by=acting_user(),
     )  # fmt: skip
     if not claim.lines.filter(state=LineState.APPROVED).exists():
         states.move(claim, ClaimState.CLOSED, _("No line was approved."))
@@ -205,7 +204,7 @@ def reject_claim(claim: Claim, reason: str) -> Claim:
         decide_line(claim, line, LineState.REJECTED, reason)
     return states.move(
         claim, ClaimState.REJECTED, reason, approved_total=ZERO, reviewed_at=timezone.now(),
-        reviewed_by=states.actor(),
+        reviewed_by=acting_user(),
     )  # fmt: skip
 
 
@@ -214,7 +213,7 @@ def reject_claim(claim: Claim, reason: str) -> Claim:
 
 def rules_reason(line: ClaimLine) -> str:
     """Why the rules gave a line nothing, in the user's language (the decision's failed checks)."""
-    reasons = decision_of(line.decision).reasons(language())
+    reasons = line_reasons(line)
     if not reasons:
         return _("The rules give this line no amount.")[:REASON_MAX]
     return (_("Not granted by the rules: %(reasons)s") % {"reasons": "; ".join(reasons)})[

@@ -39,6 +39,7 @@ from jineng.certificates.models import Certificate, CertificateStatus
 from jineng.claims.history import NOT_COUNTING_CLAIM_STATES, history_of
 from jineng.claims.models import (
     COUNTING_LINE_STATES,
+    EMPLOYMENT_KINDS,
     Claim,
     ClaimKind,
     ClaimLine,
@@ -46,12 +47,12 @@ from jineng.claims.models import (
     EvaluationAgreement,
 )
 from jineng.claims.numbers import claim_number
-from jineng.claims.states import actor, check_move, locked, move
+from jineng.claims.states import check_move, locked, move
 from jineng.core import writes
 from jineng.core.i18n import language
 from jineng.core.models import Organisation
-from jineng.core.roles import Capability, has_capability
-from jineng.core.scope import scope_of
+from jineng.core.roles import Capability, acting_user, has_capability
+from jineng.core.scope import scoped
 from jineng.evaluation.models import BookingState, EvaluationBooking, EvaluationResult
 from jineng.people import ledger
 from jineng.people.models import CategoryRecord, EmploymentRecord, Person
@@ -72,7 +73,6 @@ from jineng.policy.decision import ZERO, yuan
 from jineng.policy.records import CATEGORY_CODES, CERTIFICATE_CODES
 from jineng.training.models import ClassState, Enrollment, EnrollmentState, TrainingClass
 
-EMPLOYMENT_KINDS = {ClaimKind.EMPLOYMENT_SME, ClaimKind.EMPLOYMENT_AGENCY}
 # Claims a class or a booking may have only one of at a time (a top-up is not one of them).
 CLOSED_CLAIM_STATES = (ClaimState.WITHDRAWN, ClaimState.REJECTED)
 # A trainee's line: completed or not completed (a withdrawn trainee gets none).
@@ -170,14 +170,13 @@ def line_reasons(line: ClaimLine) -> list[str]:
 
 
 def _covers(user, organisation: Organisation) -> bool:
-    scope = scope_of(user)
-    return scope.everything or any(organisation.path.startswith(p) for p in scope.org_prefixes)
+    return scoped(user, Organisation.objects.filter(pk=organisation.pk)).exists()
 
 
 def check_claimant(organisation: Organisation, kind: str = ClaimKind.TRAINING) -> None:
     """Institutions and evaluation organisations claim for their own work; the bureau takes in
     the employment claims of enterprises and agencies."""
-    user = actor()
+    user = acting_user()
     if user is None:
         return
     capability = Capability.TAKE_CLAIMS if kind in EMPLOYMENT_KINDS else Capability.MAKE_CLAIMS
@@ -237,7 +236,7 @@ def _new_claim(kind: str, *, organisation, bureau, region, **values) -> Claim:
             organisation=organisation,
             bureau=bureau,
             region=region,
-            created_by=actor(),
+            created_by=acting_user(),
             **values,
         )
     )

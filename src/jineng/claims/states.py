@@ -1,23 +1,12 @@
 """The one way a claim changes state: checked against TRANSITIONS, written in its history
 (ClaimStateChange) and the audit log. Every claims service that moves a claim calls `move`."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from jineng.claims.models import TRANSITIONS, Claim, ClaimState, ClaimStateChange
-from jineng.core import audit, writes
-from jineng.core.roles import has_capability
-
-
-def actor():
-    """The user acting now (None for the worker and the CLI's system actions)."""
-    return audit.current().acting_user()
-
-
-def require(capability: str, message: str) -> None:
-    user = actor()
-    if user is not None and not has_capability(user, capability):
-        raise PermissionDenied(message)
+from jineng.core import writes
+from jineng.core.roles import acting_user
 
 
 def locked(claim: Claim) -> Claim:
@@ -44,7 +33,7 @@ def move(claim: Claim, to_state: str, reason: str = "", **fields) -> Claim:
             from_state=claim.state,
             to_state=to_state,
             reason=reason.strip()[:300],
-            by=actor(),
+            by=acting_user(),
         ),
         validate=False,  # `by` is empty for the system's own moves (a task, the CLI)
     )

@@ -42,6 +42,7 @@ from jineng.claims.forms import (
     form_errors,
 )
 from jineng.claims.models import (
+    EMPLOYMENT_KINDS,
     BatchState,
     Claim,
     ClaimKind,
@@ -62,7 +63,14 @@ from jineng.core.middleware import client_ip
 from jineng.core.models import Organisation
 from jineng.core.roles import Capability, OrgKind, has_capability
 from jineng.core.scope import get_scoped_or_404, scope_of, scoped
-from jineng.core.views import capability_required, chosen, page_of, pick_template
+from jineng.core.views import (
+    SAVED,
+    capability_required,
+    chosen,
+    page_of,
+    pick_template,
+    run_service,
+)
 from jineng.evaluation.models import EvaluationBooking
 from jineng.training.models import TrainingClass
 
@@ -110,27 +118,12 @@ OBJECTION_BADGES = {
     ObjectionState.UPHELD: "text-bg-danger",
     ObjectionState.DISMISSED: "text-bg-secondary",
 }
-EMPLOYMENT = {ClaimKind.EMPLOYMENT_SME, ClaimKind.EMPLOYMENT_AGENCY}
 TOPPABLE = {ClaimState.REVIEWED, ClaimState.IN_NOTICE, ClaimState.PAYABLE, ClaimState.PAID,
             ClaimState.CLOSED}  # fmt: skip
 EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
-SAVED = gettext_lazy("Saved.")
-
-
-def _after(request, action, success=SAVED) -> bool:
-    """Run a service; its refusal becomes messages on the page, never a traceback."""
-    try:
-        action()
-    except ValidationError as problem:
-        for message in problem.messages:
-            messages.error(request, message)
-        return False
-    if success:
-        messages.success(request, success)
-    return True
 
 
 def _claim_or_404(request, pk: int) -> Claim:
@@ -166,7 +159,7 @@ def _filtered(request, queryset):
         queryset = queryset.filter(kind=filters["kind"])
     if filters["state"] in ClaimState.values:
         queryset = queryset.filter(state=filters["state"])
-    if filters["region"].isdigit():
+    if filters["region"].isdecimal():
         region = _bureaus(request.user).filter(pk=int(filters["region"])).first()
         queryset = (
             queryset.filter(bureau__path__startswith=region.path) if region else queryset.none()
@@ -217,7 +210,7 @@ def review_queue(request):
 @capability_required(Capability.REVIEW_CLAIMS)
 @require_POST
 def review_bulk(request):
-    ids = [int(value) for value in request.POST.getlist("claims") if value.isdigit()]
+    ids = [int(value) for value in request.POST.getlist("claims") if value.isdecimal()]
     decision = request.POST.get("decision", "")
     reason = request.POST.get("reason", "").strip()
     query = request.POST.get("query", "")
@@ -378,7 +371,7 @@ def agreement_list(request):
 
 def _owner_capability(claim: Claim) -> str:
     """Who acts for the claimant: the bureau for the employment claims it takes in."""
-    return Capability.TAKE_CLAIMS if claim.kind in EMPLOYMENT else Capability.MAKE_CLAIMS
+    return Capability.TAKE_CLAIMS if claim.kind in EMPLOYMENT_KINDS else Capability.MAKE_CLAIMS
 
 
 def _flags(user, claim: Claim) -> dict:
@@ -458,7 +451,7 @@ def _claim_action(capability: str, run, success, anchor: str = ""):
     @require_POST
     def view(request, pk: int):
         claim = _claim_or_404(request, pk)
-        _after(request, lambda: run(request, claim), success)
+        run_service(request, lambda: run(request, claim), success)
         return _done(request, claim, anchor)
 
     return view
@@ -523,7 +516,7 @@ def top_up(request, pk: int):
     claim = _claim_or_404(request, pk)
     _need(request, _owner_capability(claim))
     made = []
-    if _after(request, lambda: made.append(services.create_top_up(claim)), success=None):
+    if run_service(request, lambda: made.append(services.create_top_up(claim)), success=None):
         if made[0] is None:
             messages.info(request, _("No line can be raised: there is nothing to top up."))
         else:
@@ -539,9 +532,9 @@ def _line_review(request) -> tuple[list[int], str, str]:
     """(line ids, "approve" or "reject", reason): one line's own button, or the chosen ones."""
     for decision in ("approve", "reject"):
         one = request.POST.get(f"{decision}_one", "")
-        if one.isdigit():
+        if one.isdecimal():
             return [int(one)], decision, request.POST.get(f"reason-{one}", "")
-    ids = [int(value) for value in request.POST.getlist("lines") if value.isdigit()]
+    ids = [int(value) for value in request.POST.getlist("lines") if value.isdecimal()]
     return ids, request.POST.get("decision", ""), request.POST.get("reason", "")
 
 
@@ -554,11 +547,11 @@ def review_lines(request, pk: int):
     if not ids:
         messages.error(request, _("Choose at least one line."))
     elif decision == "approve":
-        _after(request, lambda: review.approve_lines(claim, ids, reason),
-               _("Lines approved: %(n)d.") % {"n": len(ids)})  # fmt: skip
+        run_service(request, lambda: review.approve_lines(claim, ids, reason),
+                    _("Lines approved: %(n)d.") % {"n": len(ids)})  # fmt: skip
     elif decision == "reject":
-        _after(request, lambda: review.reject_lines(claim, ids, reason),
-               _("Lines rejected: %(n)d.") % {"n": len(ids)})  # fmt: skip
+        run_service(request, lambda: review.reject_lines(claim, ids, reason),
+                    _("Lines rejected: %(n)d.") % {"n": len(ids)})  # fmt: skip
     else:
         messages.error(request, _("Choose approve or reject."))
     return _done(request, claim, "lines")
@@ -570,9 +563,9 @@ def resolve_objection(request, pk: int):
     objection = get_scoped_or_404(request.user, Objection.objects.select_related("notice"), pk=pk)
     claim = _claim_or_404(request, objection.notice.claim_id)
     upheld = request.POST.get("upheld") == "1"
-    picked = [int(value) for value in request.POST.getlist("lines") if value.isdigit()]
+    picked = [int(value) for value in request.POST.getlist("lines") if value.isdecimal()]
     lines = picked if upheld and objection.line_id is None else None
-    _after(
+    run_service(
         request,
         lambda: notice.resolve_objection(
             objection, upheld=upheld, resolution=request.POST.get("resolution", ""), lines=lines
@@ -587,7 +580,7 @@ def resolve_objection(request, pk: int):
 def open_recovery(request, pk: int):
     """Fraud confirmed on a paid line: its amount becomes an amount to recover (追回)."""
     line = get_scoped_or_404(request.user, ClaimLine.objects.select_related("claim"), pk=pk)
-    _after(
+    run_service(
         request,
         lambda: recovery.open_recovery(line, cause=RecoveryCause.FRAUD, reason=_reason(request)),
         _("The amount is to be recovered."),
@@ -724,7 +717,7 @@ def new_batch(request):
         raise PermissionDenied
     channel = chosen(FundChannel.objects.all(), request.POST.get("fund_channel"))
     made = []
-    if _after(request, lambda: made.append(payment.create_batch(bureau, channel)), None):
+    if run_service(request, lambda: made.append(payment.create_batch(bureau, channel)), None):
         messages.success(request, _("Payment batch %(number)s is made.") % {
             "number": made[0].number})  # fmt: skip
         return redirect("claims:batch", pk=made[0].pk)
@@ -776,7 +769,7 @@ def _outcomes(post) -> dict[int, tuple[bool, str]]:
     """{line id: (paid, reason)} of the lines given an outcome on the form."""
     outcomes = {}
     for key, value in post.items():
-        if key.startswith("outcome-") and key[8:].isdigit() and value in {"paid", "failed"}:
+        if key.startswith("outcome-") and key[8:].isdecimal() and value in {"paid", "failed"}:
             line_id = int(key[8:])
             outcomes[line_id] = (value == "paid", post.get(f"reason-{line_id}", ""))
     return outcomes
@@ -787,8 +780,8 @@ def _outcomes(post) -> dict[int, tuple[bool, str]]:
 def record_outcomes(request, pk: int):
     batch = _batch_or_404(request, pk)
     outcomes = _outcomes(request.POST)
-    _after(request, lambda: payment.record_outcomes(batch, outcomes),
-           _("Outcomes recorded: %(n)d.") % {"n": len(outcomes)})  # fmt: skip
+    run_service(request, lambda: payment.record_outcomes(batch, outcomes),
+                _("Outcomes recorded: %(n)d.") % {"n": len(outcomes)})  # fmt: skip
     return redirect("claims:batch", pk=pk)
 
 
@@ -796,7 +789,7 @@ def record_outcomes(request, pk: int):
 @require_POST
 def close_batch(request, pk: int):
     batch = _batch_or_404(request, pk)
-    _after(request, lambda: payment.close_batch(batch), _("The batch is closed."))
+    run_service(request, lambda: payment.close_batch(batch), _("The batch is closed."))
     return redirect("claims:batch", pk=pk)
 
 
@@ -805,7 +798,7 @@ def close_batch(request, pk: int):
 def cancel_batch(request, pk: int):
     batch = _batch_or_404(request, pk)
     reason = request.POST.get("reason", "")
-    _after(request, lambda: payment.cancel_batch(batch, reason), _("The batch is withdrawn."))
+    run_service(request, lambda: payment.cancel_batch(batch, reason), _("The batch is withdrawn."))
     return redirect("claims:batch", pk=pk)
 
 
@@ -838,7 +831,7 @@ def _recovery_or_404(request, pk: int) -> Recovery:
 def recovered(request, pk: int):
     found = _recovery_or_404(request, pk)
     amount, note = request.POST.get("amount", ""), request.POST.get("note", "")
-    _after(request, lambda: recovery.record_recovered(found, amount, note))
+    run_service(request, lambda: recovery.record_recovered(found, amount, note))
     return redirect(reverse("claims:recoveries") + f"#recovery-{pk}")
 
 
@@ -846,6 +839,6 @@ def recovered(request, pk: int):
 @require_POST
 def waive(request, pk: int):
     found = _recovery_or_404(request, pk)
-    _after(request, lambda: recovery.waive(found, request.POST.get("note", "")),
-           _("The rest is written off."))  # fmt: skip
+    run_service(request, lambda: recovery.waive(found, request.POST.get("note", "")),
+                _("The rest is written off."))  # fmt: skip
     return redirect(reverse("claims:recoveries") + f"#recovery-{pk}")

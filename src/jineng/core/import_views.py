@@ -75,7 +75,7 @@ def _target(request) -> int | None:
     """?target=<id>: the record a kind imports into (a class for its timetable or roster).
     The form posts back to the same address, so the target travels in the query string."""
     text = request.GET.get("target", "")
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdecimal() else None
 
 
 @login_required

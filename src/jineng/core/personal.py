@@ -33,6 +33,17 @@ def mask_phone(value: str) -> str:
     return "*" * (len(value) - 4) + value[-4:]
 
 
+def mask_name(name: str) -> str:
+    """张*三, 李*, 欧**锋: the first and the last character, the middle hidden; a two-character
+    name keeps its first."""
+    name = "".join((name or "").split())
+    if len(name) <= 1:
+        return "*" * len(name)
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
 def mask_text(text: str) -> str:
     """Mask every ID number and phone number found inside free text (log lines, usernames)."""
     text = ID_NUMBER_RE.sub(lambda m: mask_id_number(m.group(0)), text)

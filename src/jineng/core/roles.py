@@ -1,7 +1,10 @@
 """Roles, and what each may do. Which objects a role sees is decided by the data scope."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from jineng.core import audit
 
 
 class Role(models.TextChoices):
@@ -169,3 +172,16 @@ def has_capability(user, capability: str) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return bool(user.role_set & CAPABILITIES[capability])
+
+
+def acting_user():
+    """The user the current request or command acts as (None for the system's own work)."""
+    return audit.current().acting_user()
+
+
+def require_capability(capability: str, message) -> None:
+    """Services call this first: the acting user must hold the capability. The system's own
+    work (no acting user: tasks, the demo) is not refused."""
+    user = acting_user()
+    if user is not None and not has_capability(user, capability):
+        raise PermissionDenied(str(message))

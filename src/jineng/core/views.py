@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from jineng.core import selectors, todo
@@ -44,11 +45,28 @@ def page_of(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+SAVED = gettext_lazy("Saved.")
+
+
+def run_service(request, action, success=SAVED) -> bool:
+    """Run a service call; its refusal becomes messages on the page, never a traceback.
+    `success` is said when it went through (None: say nothing)."""
+    try:
+        action()
+    except ValidationError as problem:
+        for message in problem.messages:
+            messages.error(request, message)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
+
+
 def chosen(queryset, value: str | None):
     """The row a form's select names by its id, or None for a missing or tampered value (never
     a server error on "abc")."""
     value = (value or "").strip()
-    return queryset.filter(pk=int(value)).first() if value.isdigit() else None
+    return queryset.filter(pk=int(value)).first() if value.isdecimal() else None
 
 
 def pick_template(request, full: str, partial: str) -> str:

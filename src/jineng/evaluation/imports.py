@@ -42,7 +42,7 @@ def target_booking(run: ImportRun) -> EvaluationBooking:
         return found
     context = run.options.context
     target = str(context.get("target") or "")
-    if not target.isdigit():
+    if not target.isdecimal():
         raise ImportFileError(_("Choose the evaluation booking to import into."))
     bookings = EvaluationBooking.objects.select_related(
         "training_class", "evaluation_org__organisation"

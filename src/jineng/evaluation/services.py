@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,9 +22,10 @@ from django.utils.translation import gettext_lazy
 from jineng.catalog.models import PolicyPackVersion, SkillLevel
 from jineng.catalog.packs import pack_for
 from jineng.certificates.models import Certificate, CertificateKind
+from jineng.certificates.numbers import LEVEL_DIGITS
 from jineng.core import audit, writes
 from jineng.core.imports import CREATED, UNCHANGED
-from jineng.core.roles import Capability, has_capability
+from jineng.core.roles import Capability, acting_user, require_capability
 from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
 from jineng.people import ledger
 from jineng.policy import check_evaluation_deadline, evaluation_due_by
@@ -42,7 +43,6 @@ from .models import (
 # A class is booked once it has completed (结业); a closed class may still be evaluated.
 BOOKABLE_CLASS_STATES = {ClassState.COMPLETED, ClassState.CLOSED}
 # SkillLevel codes: 五级 … 一级 lead to 职业技能等级证书, 专项职业能力 to 专项职业能力证书.
-SKILL_LEVEL_CODES = {"5", "4", "3", "2", "1"}
 SPECIAL_LEVEL_CODE = "special"
 DEADLINE_KEY = "procedure.evaluation_deadline_days"
 HUNDRED = Decimal(100)
@@ -54,16 +54,6 @@ ONLY_INSTITUTION = gettext_lazy(
 ONLY_ORGANISATION = gettext_lazy(
     "Only the evaluation organisation accepts, declines and records results."
 )
-
-
-def _actor():
-    return audit.current().acting_user()
-
-
-def _require(capability: str, message) -> None:
-    user = _actor()
-    if user is not None and not has_capability(user, capability):
-        raise PermissionDenied(str(message))
 
 
 def _reason(text: str, field: str = "reason") -> str:
@@ -142,7 +132,7 @@ def check_listed(evaluation_org: EvaluationOrg, training_class: TrainingClass, o
 def certificate_kind(level: SkillLevel) -> str:
     """The certificate a pass leads to: 职业技能等级证书 for 五级 to 一级, 专项职业能力证书 for
     专项职业能力; other levels (学徒工, 特级技师, 首席技师) are not certified here yet."""
-    if level.code in SKILL_LEVEL_CODES:
+    if level.code in LEVEL_DIGITS:
         return CertificateKind.SKILL_LEVEL
     if level.code == SPECIAL_LEVEL_CODE:
         return CertificateKind.SPECIAL_ABILITY
@@ -206,7 +196,7 @@ def book(
     The date comes after the class's last day and within the pack's deadline (004 §四(四)); a
     later date is refused unless `late_reason` says why, and then waits for a reviewer's
     exception (grant_exception) before the organisation may accept it."""
-    _require(Capability.BOOK_EVALUATIONS, ONLY_INSTITUTION)
+    require_capability(Capability.BOOK_EVALUATIONS, ONLY_INSTITUTION)
     training_class = (
         TrainingClass.objects.select_for_update(of=("self",))
         .select_related("institution__organisation", "occupation", "level")
@@ -258,7 +248,7 @@ def book(
             due_on=deadline.due,
             pack=deadline.version,
             late_reason=_reason(late_reason, "late_reason") if late else "",
-            created_by=_actor(),
+            created_by=acting_user(),
         ),
         validate=False,  # checked above; the actor is empty when the system books
     )
@@ -267,7 +257,9 @@ def book(
 @transaction.atomic
 def grant_exception(booking: EvaluationBooking, reason: str) -> EvaluationBooking:
     """A reviewer allows an evaluation date after the deadline, with the reason."""
-    _require(Capability.REVIEW_EVALUATIONS, _("Only the bureau grants exceptions to the deadline."))
+    require_capability(
+        Capability.REVIEW_EVALUATIONS, _("Only the bureau grants exceptions to the deadline.")
+    )
     booking = _locked(booking)
     if booking.state not in (BookingState.REQUESTED, BookingState.ACCEPTED):
         raise ValidationError(
@@ -285,7 +277,7 @@ def grant_exception(booking: EvaluationBooking, reason: str) -> EvaluationBookin
         booking,
         message="deadline exception",
         exception_reason=_reason(reason),
-        exception_by=_actor(),
+        exception_by=acting_user(),
         exception_at=timezone.now(),
         validate=False,
     )
@@ -293,7 +285,7 @@ def grant_exception(booking: EvaluationBooking, reason: str) -> EvaluationBookin
 
 @transaction.atomic
 def accept(booking: EvaluationBooking) -> EvaluationBooking:
-    _require(Capability.RUN_EVALUATIONS, ONLY_ORGANISATION)
+    require_capability(Capability.RUN_EVALUATIONS, ONLY_ORGANISATION)
     booking = _locked(booking)
     _check_move(booking, BookingState.ACCEPTED)
     if booking.needs_exception:
@@ -307,7 +299,7 @@ def accept(booking: EvaluationBooking) -> EvaluationBooking:
         booking,
         message="accept",
         state=BookingState.ACCEPTED,
-        decided_by=_actor(),
+        decided_by=acting_user(),
         decided_at=timezone.now(),
         validate=False,
     )
@@ -315,7 +307,7 @@ def accept(booking: EvaluationBooking) -> EvaluationBooking:
 
 @transaction.atomic
 def decline(booking: EvaluationBooking, reason: str) -> EvaluationBooking:
-    _require(Capability.RUN_EVALUATIONS, ONLY_ORGANISATION)
+    require_capability(Capability.RUN_EVALUATIONS, ONLY_ORGANISATION)
     booking = _locked(booking)
     _check_move(booking, BookingState.DECLINED)
     return writes.update(
@@ -323,7 +315,7 @@ def decline(booking: EvaluationBooking, reason: str) -> EvaluationBooking:
         message="decline",
         state=BookingState.DECLINED,
         reason=_reason(reason),
-        decided_by=_actor(),
+        decided_by=acting_user(),
         decided_at=timezone.now(),
         validate=False,
     )
@@ -333,7 +325,7 @@ def decline(booking: EvaluationBooking, reason: str) -> EvaluationBooking:
 def cancel(booking: EvaluationBooking, reason: str) -> EvaluationBooking:
     """The institution withdraws a booking that has no result yet (to book another date or
     organisation)."""
-    _require(Capability.BOOK_EVALUATIONS, ONLY_INSTITUTION)
+    require_capability(Capability.BOOK_EVALUATIONS, ONLY_INSTITUTION)
     booking = _locked(booking)
     _check_move(booking, BookingState.CANCELLED)
     if booking.results.exists():
@@ -350,7 +342,7 @@ def cancel(booking: EvaluationBooking, reason: str) -> EvaluationBooking:
 @transaction.atomic
 def finish(booking: EvaluationBooking) -> EvaluationBooking:
     """Done once every trainee who completed the class has a result."""
-    _require(Capability.RUN_EVALUATIONS, ONLY_ORGANISATION)
+    require_capability(Capability.RUN_EVALUATIONS, ONLY_ORGANISATION)
     booking = _locked(booking)
     _check_move(booking, BookingState.DONE)
     missing = completed_trainees(booking.training_class).exclude(
@@ -471,7 +463,7 @@ def record_result(
     """One trainee's result, once: scores from 0 to 100, pass or fail, the examiners and the
     quality supervisor. A pass issues the certificate of the level (职业技能等级证书 for 五级 to
     一级, 专项职业能力证书 for 专项职业能力) through the certificates service."""
-    _require(Capability.RUN_EVALUATIONS, ONLY_ORGANISATION)
+    require_capability(Capability.RUN_EVALUATIONS, ONLY_ORGANISATION)
     booking = _locked(booking)  # one result at a time per booking
     _check_recordable(booking)
     enrollment = Enrollment.objects.select_related("person").get(pk=enrollment.pk)
@@ -495,7 +487,7 @@ def record_result(
             passed=passed,
             supervisor=supervisor,
             certificate=certificate,
-            entered_by=_actor(),
+            entered_by=acting_user(),
         ),
         validate=False,  # checked above; the unique enrollment is the database's too
     )

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404
-from jineng.core.views import capability_required, page_of, pick_template
+from jineng.core.views import capability_required, page_of, pick_template, run_service
 from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
 from jineng.training.models import TrainingClass
 
@@ -41,22 +41,6 @@ TABS = {
     "waiting": gettext_lazy("Classes waiting for a booking"),
     "overdue": gettext_lazy("Overdue"),
 }
-
-
-SAVED = gettext_lazy("Saved.")
-
-
-def _after(request, action, success=SAVED) -> bool:
-    """Run a service; its refusal becomes messages on the page."""
-    try:
-        action()
-    except ValidationError as problem:
-        for message in problem.messages:
-            messages.error(request, message)
-        return False
-    if success:
-        messages.success(request, success)
-    return True
 
 
 def _booking_or_404(request, pk: int):
@@ -98,7 +82,7 @@ def booking_list(request):
             )
         if state in BookingState.values:
             queryset = queryset.filter(state=state)
-        if org.isdigit():
+        if org.isdecimal():
             queryset = queryset.filter(evaluation_org_id=int(org))
         context.update(
             page=page_of(request, queryset),
@@ -304,7 +288,7 @@ def booking_detail(request, pk: int):
 def _act(request, pk: int, capability: str, action, success):
     booking = _booking_or_404(request, pk)
     _need(request, capability)
-    _after(request, lambda: action(booking), success=success)
+    run_service(request, lambda: action(booking), success=success)
     return redirect("evaluation:detail", pk=pk)
 
 
@@ -385,19 +369,19 @@ def record_results(request, pk: int):
     panel = Examiner.objects.filter(evaluation_org=booking.evaluation_org_id).select_related(
         "person"
     )
-    examiner_ids = [int(v) for v in post.getlist("examiners") if v.isdigit()]
+    examiner_ids = [int(v) for v in post.getlist("examiners") if v.isdecimal()]
     supervisor_id = post.get("supervisor", "")
     examiners = list(panel.filter(pk__in=examiner_ids, role=ExaminerRole.EXAMINER))
     supervisor = (
         panel.filter(pk=int(supervisor_id), role=ExaminerRole.SUPERVISOR).first()
-        if supervisor_id.isdigit()
+        if supervisor_id.isdecimal()
         else None
     )
     pending = services.completed_trainees(booking.training_class).exclude(
         pk__in=booking.results.values("enrollment")
     )
     wanted = post.get("enrollment", "")
-    if wanted.isdigit():
+    if wanted.isdecimal():
         targets = list(pending.filter(pk=int(wanted)).select_related("person"))
     else:
         targets = [

@@ -150,7 +150,7 @@ def _apply_institution(values: dict[str, str], user) -> str:
             {"type": _("Unknown institution type: %(text)s") % {"text": values["type"]}}
         )
     capacity = values.get("capacity", "") or "0"
-    if not capacity.isdigit():
+    if not capacity.isdecimal():
         raise ValidationError({"capacity": _("The capacity is a whole number.")})
     bureaus = Organisation.objects.filter(kind=OrgKind.BUREAU, code=values["region"])
     bureau = (scoped(user, bureaus) if user is not None else bureaus).first()

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -13,7 +13,7 @@ from jineng.catalog.services import check_evaluated_at
 from jineng.core import audit, writes
 from jineng.core.i18n import language
 from jineng.core.models import Organisation
-from jineng.core.roles import Capability, OrgKind, has_capability
+from jineng.core.roles import Capability, OrgKind, require_capability
 from jineng.institutions.models import (
     TRANSITIONS,
     CreditEvent,
@@ -36,9 +36,10 @@ from jineng.policy import TeacherAssignment, check_college_training, check_teach
 
 
 def _require_reviewer() -> None:
-    user = audit.current().acting_user()
-    if user is not None and not has_capability(user, Capability.DESIGNATE_INSTITUTIONS):
-        raise PermissionDenied(_("Only the bureau designates, suspends or removes institutions."))
+    require_capability(
+        Capability.DESIGNATE_INSTITUTIONS,
+        _("Only the bureau designates, suspends or removes institutions."),
+    )
 
 
 @transaction.atomic

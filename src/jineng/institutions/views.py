@@ -3,7 +3,6 @@
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from jineng.catalog.models import Occupation, SkillLevel
 from jineng.certificates import services as certificates
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404
-from jineng.core.views import capability_required, chosen, page_of
+from jineng.core.views import capability_required, chosen, page_of, run_service
 from jineng.institutions import selectors, services
 from jineng.institutions.models import (
     TRANSITIONS,
@@ -69,16 +68,6 @@ def institution_detail(request, pk: int):
     return render(request, "institutions/detail.html", context)
 
 
-def _after(request, institution, action) -> None:
-    """Run a service; its refusal becomes a message on the page, never a traceback."""
-    try:
-        action()
-        messages.success(request, _("Saved."))
-    except ValidationError as problem:
-        for message in problem.messages:
-            messages.error(request, message)
-
-
 @capability_required(Capability.DESIGNATE_INSTITUTIONS, missing_is_404=True)
 @require_POST
 def change_state(request, pk: int):
@@ -87,9 +76,8 @@ def change_state(request, pk: int):
     if target not in InstitutionState.values:
         messages.error(request, _("Choose the new state."))
     else:
-        _after(
+        run_service(
             request,
-            institution,
             lambda: services.change_state(
                 institution,
                 target,
@@ -114,9 +102,8 @@ def designate(request, pk: int):
     if occupation is None or level is None or start is None:
         messages.error(request, _("Choose an occupation, a level and both dates."))
     else:
-        _after(
+        run_service(
             request,
-            institution,
             lambda: services.designate(
                 institution, occupation, level, valid_from=start, valid_to=end
             ),
@@ -167,9 +154,8 @@ def set_numbering_codes(request, pk: int):
     """The bureau records the register and station codes that number the organisation's
     职业技能等级证书 (the national format: Y/S, register code, province, station, ...)."""
     evaluation_org = get_scoped_or_404(request.user, EvaluationOrg.objects.all(), pk=pk)
-    _after(
+    run_service(
         request,
-        evaluation_org,
         lambda: certificates.set_numbering_codes(
             evaluation_org,
             register_code=request.POST.get("register_code", ""),
@@ -193,12 +179,11 @@ def _dates(post) -> tuple[date | None, date | None]:
 def update_profile(request, pk: int):
     institution = get_scoped_or_404(request.user, Institution.objects.all(), pk=pk)
     capacity = request.POST.get("capacity", "")
-    if not capacity.isdigit():
+    if not capacity.isdecimal():
         messages.error(request, _("The capacity is a whole number."))
     else:
-        _after(
+        run_service(
             request,
-            institution,
             lambda: services.update_profile(
                 institution,
                 licence=request.POST.get("licence", ""),
@@ -218,9 +203,8 @@ def request_designation(request, pk: int):
     if occupation is None or level is None:
         messages.error(request, _("Choose an occupation, a level and both dates."))
     else:
-        _after(
+        run_service(
             request,
-            institution,
             lambda: services.request_designation(institution, occupation, level),
         )
     return redirect("institutions:detail", pk=pk)
@@ -232,9 +216,8 @@ def answer_request(request, pk: int, request_pk: int):
     institution = get_scoped_or_404(request.user, Institution.objects.all(), pk=pk)
     asked = get_object_or_404(institution.requests, pk=request_pk)
     start, end = _dates(request.POST)
-    _after(
+    run_service(
         request,
-        institution,
         lambda: services.answer_request(
             asked,
             approve=request.POST.get("decision") == "approve",
@@ -258,9 +241,8 @@ def record_inspection(request, pk: int):
     if inspected_on is None or result not in InspectionResult.values:
         messages.error(request, _("Choose the date and the result of the inspection."))
     else:
-        _after(
+        run_service(
             request,
-            institution,
             lambda: services.record_inspection(
                 institution,
                 year=inspected_on.year,

@@ -120,7 +120,7 @@ class RosterChunk:
         text = values.get("categories", "")
         names = [part for part in _split(text) if part]
         year_text = values.get("graduation_year", "")
-        year = int(year_text) if year_text.isdigit() else None
+        year = int(year_text) if year_text.isdecimal() else None
         if year_text and year is None:
             raise ValidationError(
                 {"graduation_year": _("“%(text)s” is not a year.") % {"text": year_text}}
@@ -250,7 +250,7 @@ def _apply_employment(values: dict[str, str], organisation) -> str:
     if person is None or not person.organisation.path.startswith(organisation.path):
         raise ValidationError({"id_number": _("This person is not in the registry.")})
     months = values.get("insured_months", "") or "0"
-    if not months.isdigit():
+    if not months.isdecimal():
         raise ValidationError({"insured_months": _("The insured months are a whole number.")})
     start = _typed_date(values["start"], "start")
     _record, outcome = services.add_employment(

@@ -18,7 +18,7 @@ def persons_for(user, search: str = "") -> QuerySet[Person]:
     if not search:
         return queryset
     number = identity.normalise(search)
-    if len(number) >= 15 and any(ch.isdigit() for ch in number):
+    if len(number) >= 15 and any(ch.isdecimal() for ch in number):
         hashes = [services.id_hash(kind, number) for kind in DocumentKind.values]
         return queryset.filter(id_number_hash__in=hashes)
     if PHONE_RE.match(search):

@@ -29,7 +29,7 @@ def invalid(field: str, problem: identity.IdentityError) -> ValidationError:
 def id_hash(kind: str, number: str) -> str:
     """The look-up hash of a document number; a 15-digit ID number hashes as its 18-digit form,
     so one person entered both ways is one person."""
-    if kind == DocumentKind.ID_CARD and len(number) == 15 and number.isdigit():
+    if kind == DocumentKind.ID_CARD and len(number) == 15 and number.isdecimal():
         number = identity.upgrade_15_to_18(number)
     return crypto.lookup_hash(f"{kind}:{number.upper()}", "id_number")
 

@@ -69,7 +69,7 @@ def target_class(run: ImportRun, states: set[str], refusal: str) -> TrainingClas
         return found
     context = run.options.context
     target = str(context.get("target") or "")
-    if not target.isdigit():
+    if not target.isdecimal():
         raise ImportFileError(_("Choose the class to import into."))
     classes = TrainingClass.objects.select_related("institution__organisation")
     user = context.get("user")
@@ -287,7 +287,7 @@ def _register(training_class: TrainingClass, values: dict[str, str], source: str
     organisation = training_class.institution.organisation
     categories = _categories(values.get("categories", ""))
     year_text = values.get("graduation_year", "")
-    if year_text and not year_text.isdigit():
+    if year_text and not year_text.isdecimal():
         raise ValidationError(
             {"graduation_year": _("“%(text)s” is not a year.") % {"text": year_text}}
         )

@@ -10,7 +10,7 @@ import secrets
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -20,7 +20,7 @@ from jineng.catalog.packs import pack_for, record_decision
 from jineng.claims.history import history_of
 from jineng.core import audit, writes
 from jineng.core.i18n import language
-from jineng.core.roles import Capability, has_capability
+from jineng.core.roles import Capability, acting_user, require_capability
 from jineng.institutions.models import Engagement, Institution, InstitutionState, Teacher
 from jineng.people import ledger
 from jineng.people.models import Person
@@ -57,16 +57,6 @@ CLOCK_TOLERANCE = timedelta(minutes=5)
 REASON_NEEDED = {ClassState.REJECTED, ClassState.WITHDRAWN, ClassState.CANCELLED}
 
 
-def _actor():
-    return audit.current().acting_user()
-
-
-def _require(capability: str, message: str) -> None:
-    user = _actor()
-    if user is not None and not has_capability(user, capability):
-        raise PermissionDenied(message)
-
-
 def _reasons(decision) -> str:
     return "; ".join(decision.reasons("zh" if language() == "zh" else "en"))
 
@@ -89,7 +79,7 @@ def _next_code(institution: Institution, year: int) -> str:
 @transaction.atomic
 def create_class(institution: Institution, **values) -> TrainingClass:
     """A draft opening application; it is checked in full when submitted."""
-    _require(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
+    require_capability(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
     _check_fields(values)
     Institution.objects.select_for_update().get(pk=institution.pk)  # one number at a time
     start = values.get("start_date") or timezone.localdate()
@@ -102,7 +92,7 @@ def create_class(institution: Institution, **values) -> TrainingClass:
 
 @transaction.atomic
 def update_class(training_class: TrainingClass, **values) -> TrainingClass:
-    _require(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
+    require_capability(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
     training_class = _locked(training_class)
     _check_editable(training_class)
     _check_fields(values)
@@ -220,7 +210,7 @@ def _commitment_problems(training_class: TrainingClass) -> list[str]:
 def attach_commitment(training_class: TrainingClass, *, filename: str, content: bytes,
                       content_type: str) -> Commitment:  # fmt: skip
     """Store the signed commitment (承诺书) of a class under commitment, replacing a draft's."""
-    _require(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
+    require_capability(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
     training_class = _locked(training_class)
     _check_editable(training_class)
     if not training_class.commitment_reason:
@@ -234,7 +224,7 @@ def attach_commitment(training_class: TrainingClass, *, filename: str, content: 
         Commitment(
             training_class=training_class, filename=filename[:200],
             content_type=content_type[:100] or "application/octet-stream", content=content,
-            sha256=hashlib.sha256(content).hexdigest(), uploaded_by=_actor(),
+            sha256=hashlib.sha256(content).hexdigest(), uploaded_by=acting_user(),
         ),
         validate=False,
     )  # fmt: skip
@@ -243,7 +233,7 @@ def attach_commitment(training_class: TrainingClass, *, filename: str, content: 
 @transaction.atomic
 def set_teachers(training_class: TrainingClass, teachers: list[Teacher]) -> None:
     """Teachers come from the institution's pool: engaged by it in the class's year."""
-    _require(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
+    require_capability(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
     training_class = _locked(training_class)
     _check_editable(training_class)
     year = training_class.start_date.year
@@ -281,11 +271,11 @@ def change_state(training_class: TrainingClass, to_state: str, *, reason: str = 
             % {"from": current.label, "to": ClassState(to_state).label}
         )
     if to_state in BUREAU_STATES:
-        _require(
+        require_capability(
             Capability.REVIEW_CLASSES, _("Only the bureau reviews, cancels or closes classes.")
         )
     else:
-        _require(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
+        require_capability(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
     if to_state in REASON_NEEDED and not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the change.")})
     _check_preconditions(training_class, to_state)
@@ -308,7 +298,7 @@ def _move(training_class: TrainingClass, to_state: str, reason: str = "") -> Cla
             from_state=training_class.state,
             to_state=to_state,
             reason=reason.strip()[:300],
-            by=_actor(),
+            by=acting_user(),
         ),
         validate=False,  # `by` is empty when a device's first event starts the class
     )
@@ -365,7 +355,7 @@ def add_session(
     topic: str,
     teacher: Teacher | None = None,
 ) -> Session:
-    _require(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
+    require_capability(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
     training_class = _locked(training_class)
     _check_editable(training_class)
     if ends_at <= starts_at:
@@ -392,7 +382,7 @@ def add_session(
 
 @transaction.atomic
 def remove_session(session: Session) -> None:
-    _require(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
+    require_capability(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
     _check_editable(_locked(session.training_class))
     writes.delete(session)
 
@@ -448,7 +438,7 @@ def enrol(training_class: TrainingClass, person: Person, *, voucher=None) -> Enr
     (电子培训券, 002 §四(五)3) is checked first and redeemed with the enrolment: the holder is the
     person, claimed, valid, for the class's occupation (jineng.vouchers.services.redeem).
     """
-    _require(Capability.RUN_CLASSES, _("Only the institution enrols its trainees."))
+    require_capability(Capability.RUN_CLASSES, _("Only the institution enrols its trainees."))
     training_class = _locked(training_class)
     if training_class.state not in EDITABLE_STATES | {ClassState.APPROVED}:
         raise ValidationError(
@@ -524,7 +514,7 @@ def _refuse_same_training(training_class: TrainingClass, person: Person) -> None
 
 @transaction.atomic
 def withdraw_enrollment(enrollment: Enrollment, reason: str) -> Enrollment:
-    _require(Capability.RUN_CLASSES, _("Only the institution enrols its trainees."))
+    require_capability(Capability.RUN_CLASSES, _("Only the institution enrols its trainees."))
     if enrollment.state != EnrollmentState.ENROLLED:
         raise ValidationError(_("This trainee is no longer enrolled."))
     if not reason.strip():
@@ -667,7 +657,7 @@ def record_attendance(
     event = CheckIn(
         session=session, person=person, is_teacher=role, direction=direction, device=device,
         event_id=event_id, device_time=device_time, server_time=now, in_window=in_window,
-        flag=flag, photo_ref=photo_ref[:200], recorded_by=None if device else _actor(),
+        flag=flag, photo_ref=photo_ref[:200], recorded_by=None if device else acting_user(),
     )  # fmt: skip
     try:
         if transaction.get_connection().in_atomic_block:
@@ -707,7 +697,7 @@ def _admissible(session: Session, person: Person, direction: str, lookups) -> bo
 def mark_present(session: Session, person: Person) -> None:
     """Attendance entered on the page (补录): a check-in and a check-out at the session's times,
     kept as entered by the user (recorded_by) and audited; entering it twice changes nothing."""
-    _require(Capability.RUN_CLASSES, _("Only the institution records attendance."))
+    require_capability(Capability.RUN_CLASSES, _("Only the institution records attendance."))
     with transaction.atomic():
         for direction, at in ((Direction.IN, session.starts_at), (Direction.OUT, session.ends_at)):
             event, created = record_attendance(
@@ -743,7 +733,7 @@ def token_hash(token: str) -> str:
 @transaction.atomic
 def register_device(institution: Institution, name: str) -> tuple[Device, str]:
     """A new attendance terminal and its token, shown once (only its hash is kept)."""
-    _require(Capability.RUN_CLASSES, _("Only the institution registers its devices."))
+    require_capability(Capability.RUN_CLASSES, _("Only the institution registers its devices."))
     if not name.strip():
         raise ValidationError({"name": _("Name the device.")})
     token = secrets.token_urlsafe(32)
@@ -758,7 +748,7 @@ def register_device(institution: Institution, name: str) -> tuple[Device, str]:
 @transaction.atomic
 def deactivate_device(device: Device) -> Device:
     """A lost or retired terminal: its token stops working; its events stay as they came."""
-    _require(Capability.RUN_CLASSES, _("Only the institution registers its devices."))
+    require_capability(Capability.RUN_CLASSES, _("Only the institution registers its devices."))
     return writes.update(device, active=False, validate=False)
 
 
@@ -775,7 +765,7 @@ def device_for_token(token: str) -> Device | None:
 
 @transaction.atomic
 def set_assessment(enrollment: Enrollment, passed: bool) -> Enrollment:
-    _require(Capability.RUN_CLASSES, _("Only the institution records the assessment."))
+    require_capability(Capability.RUN_CLASSES, _("Only the institution records the assessment."))
     if enrollment.training_class.state != ClassState.IN_PROGRESS:
         raise ValidationError(_("Assessment results are recorded while the class runs."))
     if enrollment.state != EnrollmentState.ENROLLED:
@@ -787,7 +777,7 @@ def set_assessment(enrollment: Enrollment, passed: bool) -> Enrollment:
 def complete(training_class: TrainingClass) -> dict[str, int]:
     """结业: once the end date has passed and every trainee's assessment is recorded, decide
     each trainee by the pack (attendance share, assessment, commitment) and complete the class."""
-    _require(Capability.RUN_CLASSES, _("Only the institution completes its classes."))
+    require_capability(Capability.RUN_CLASSES, _("Only the institution completes its classes."))
     training_class = _locked(training_class)
     if training_class.state != ClassState.IN_PROGRESS:
         raise ValidationError(

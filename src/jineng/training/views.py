@@ -27,7 +27,7 @@ from jineng.catalog.packs import decision_of
 from jineng.core.i18n import language
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404, scoped
-from jineng.core.views import capability_required, page_of, pick_template
+from jineng.core.views import capability_required, page_of, pick_template, run_service
 from jineng.evaluation.models import EvaluationBooking
 from jineng.evaluation.services import BOOKABLE_CLASS_STATES
 from jineng.institutions.models import Engagement, Institution
@@ -104,22 +104,6 @@ def _class_or_404(request, pk: int) -> TrainingClass:
     return get_scoped_or_404(request.user, _classes(request.user), pk=pk)
 
 
-SAVED = gettext_lazy("Saved.")
-
-
-def _after(request, action, success=SAVED) -> bool:
-    """Run a service; its refusal becomes messages on the page, never a traceback."""
-    try:
-        action()
-    except ValidationError as problem:
-        for message in problem.messages:
-            messages.error(request, message)
-        return False
-    if success:
-        messages.success(request, success)
-    return True
-
-
 # --- the list ---------------------------------------------------------------------------------
 
 
@@ -136,7 +120,7 @@ def class_list(request):
         queryset = queryset.filter(Q(code__icontains=search) | Q(name__icontains=search))
     if state in ClassState.values:
         queryset = queryset.filter(state=state)
-    if occupation.isdigit():
+    if occupation.isdecimal():
         queryset = queryset.filter(occupation_id=int(occupation))
     context = {
         "page": page_of(request, queryset),
@@ -458,7 +442,7 @@ def change_state(request, pk: int):
     if not has_capability(request.user, needed):
         raise PermissionDenied
     reason = request.POST.get("reason", "")
-    _after(request, lambda: services.change_state(training_class, target, reason=reason))
+    run_service(request, lambda: services.change_state(training_class, target, reason=reason))
     return redirect("training:detail", pk=pk)
 
 
@@ -484,7 +468,7 @@ def complete(request, pk: int):
 @require_POST
 def set_teachers(request, pk: int):
     training_class = _class_or_404(request, pk)
-    wanted = [int(value) for value in request.POST.getlist("teachers") if value.isdigit()]
+    wanted = [int(value) for value in request.POST.getlist("teachers") if value.isdecimal()]
     engaged = Engagement.objects.filter(
         institution=training_class.institution, year=training_class.start_date.year
     )
@@ -492,7 +476,7 @@ def set_teachers(request, pk: int):
         engagement.teacher
         for engagement in engaged.filter(teacher_id__in=wanted).select_related("teacher")
     ]
-    _after(request, lambda: services.set_teachers(training_class, teachers))
+    run_service(request, lambda: services.set_teachers(training_class, teachers))
     return _done(request, training_class, "teachers")
 
 
@@ -518,14 +502,14 @@ def add_session(request, pk: int):
     times = _session_times(request.POST)
     teacher_id = request.POST.get("teacher", "")
     teacher = None
-    if teacher_id.isdigit():
+    if teacher_id.isdecimal():
         teacher = training_class.teachers.filter(pk=int(teacher_id)).first()
     if times is None:
         messages.error(request, _("Give the date and the times of the session."))
     elif teacher_id and teacher is None:
         messages.error(request, _("This teacher does not teach the class."))
     else:
-        _after(
+        run_service(
             request,
             lambda: services.add_session(
                 training_class, starts_at=times[0], ends_at=times[1],
@@ -540,7 +524,7 @@ def add_session(request, pk: int):
 def remove_session(request, pk: int, session_pk: int):
     training_class = _class_or_404(request, pk)
     session = get_object_or_404(training_class.sessions, pk=session_pk)
-    _after(request, lambda: services.remove_session(session))
+    run_service(request, lambda: services.remove_session(session))
     return _done(request, training_class, "timetable")
 
 
@@ -563,7 +547,7 @@ def enrol(request, pk: int):
     elif voucher_number and voucher is None:
         messages.error(request, _("No voucher has this number."))
     else:
-        enrolled = _after(
+        enrolled = run_service(
             request,
             lambda: services.enrol(training_class, person, voucher=voucher),
             success=_("%(name)s is on the roster.") % {"name": person.name},
@@ -580,7 +564,7 @@ def withdraw_enrollment(request, pk: int, enrollment_pk: int):
         training_class.enrollments.select_related("person", "training_class"), pk=enrollment_pk
     )
     reason = request.POST.get("reason", "")
-    _after(request, lambda: services.withdraw_enrollment(enrollment, reason))
+    run_service(request, lambda: services.withdraw_enrollment(enrollment, reason))
     return _done(request, training_class, "roster")
 
 
@@ -595,7 +579,9 @@ def set_assessment(request, pk: int, enrollment_pk: int):
     if passed not in {"1", "0"}:
         messages.error(request, _("Choose passed or failed."))
     else:
-        _after(request, lambda: services.set_assessment(enrollment, passed == "1"), success=None)
+        run_service(
+            request, lambda: services.set_assessment(enrollment, passed == "1"), success=None
+        )
     return _done(request, training_class, "roster")
 
 
@@ -620,7 +606,7 @@ def mark_present(request, pk: int, session_pk: int, person_pk: int):
     session = get_object_or_404(training_class.sessions, pk=session_pk)
     person = _attendee_or_404(training_class, person_pk)
     before = training_class.state
-    _after(request, lambda: services.mark_present(session, person), success=None)
+    run_service(request, lambda: services.mark_present(session, person), success=None)
     if not request.htmx:
         return redirect(reverse("training:detail", args=[pk]) + "#attendance")
     training_class.refresh_from_db()
@@ -645,7 +631,7 @@ def upload_commitment(request, pk: int):
     elif upload.size > services.MAX_COMMITMENT_BYTES:
         messages.error(request, _("The commitment must be a file of at most 10 MB."))
     else:
-        _after(
+        run_service(
             request,
             lambda: services.attach_commitment(
                 training_class, filename=upload.name, content=upload.read(),
@@ -694,9 +680,9 @@ def review_queue(request):
         ),
         sessions_count=Count("sessions", distinct=True),
     ).order_by("start_date", "id")
-    if filters["institution"].isdigit():
+    if filters["institution"].isdecimal():
         queryset = queryset.filter(institution_id=int(filters["institution"]))
-    if filters["occupation"].isdigit():
+    if filters["occupation"].isdecimal():
         queryset = queryset.filter(occupation_id=int(filters["occupation"]))
     if start_from := _day(filters["start_from"]):
         queryset = queryset.filter(start_date__gte=start_from)
@@ -718,7 +704,7 @@ def review_queue(request):
 @capability_required(Capability.REVIEW_CLASSES)
 @require_POST
 def review_bulk(request):
-    ids = [int(value) for value in request.POST.getlist("classes") if value.isdigit()]
+    ids = [int(value) for value in request.POST.getlist("classes") if value.isdecimal()]
     decision = request.POST.get("decision", "")
     reason = request.POST.get("reason", "").strip()
     query = request.POST.get("query", "")
@@ -781,5 +767,5 @@ def devices(request):
 @require_POST
 def deactivate_device(request, pk: int):
     device = get_scoped_or_404(request.user, Device.objects.all(), pk=pk)
-    _after(request, lambda: services.deactivate_device(device))
+    run_service(request, lambda: services.deactivate_device(device))
     return redirect("training:devices")

@@ -28,7 +28,7 @@ from jineng.certificates.models import Certificate, CertificateStatus
 from jineng.core import audit, writes
 from jineng.core.i18n import language
 from jineng.core.models import Organisation
-from jineng.core.roles import Capability, OrgKind, has_capability
+from jineng.core.roles import Capability, OrgKind, acting_user, has_capability, require_capability
 from jineng.core.scope import scoped
 from jineng.people import ledger
 from jineng.people.models import Person
@@ -55,16 +55,6 @@ REDEEMABLE_CLASS_STATES = {
     ClassState.APPROVED,
     ClassState.IN_PROGRESS,
 }
-
-
-def _actor():
-    return audit.current().acting_user()
-
-
-def _require(capability: str, message: str) -> None:
-    user = _actor()
-    if user is not None and not has_capability(user, capability):
-        raise PermissionDenied(message)
 
 
 def _reasons(decision) -> str:
@@ -117,7 +107,7 @@ def _move(voucher: Voucher, to_state: str, *, note: str = "", title: str = "", *
             from_state=voucher.state,
             to_state=to_state,
             reason=note.strip()[:300],
-            by=_actor(),
+            by=acting_user(),
         ),
         validate=False,
     )
@@ -259,13 +249,13 @@ class Numbers:
 
 def _issuing_bureau(person: Person) -> Organisation:
     """The bureau of the acting reviewer; with no one acting (a task, the demo), the holder's."""
-    user = _actor()
+    user = acting_user()
     bureau = _bureau_of(getattr(user, "organisation", None)) if user is not None else None
     return bureau or _bureau_of(person.organisation) or person.organisation
 
 
 def _check_in_scope(person: Person) -> None:
-    user = _actor()
+    user = acting_user()
     if user is not None and not scoped(user, Person.objects.filter(pk=person.pk)).exists():
         raise PermissionDenied(_("This person is outside your region."))
 
@@ -289,7 +279,7 @@ def issue(
     `valid_until` may be given, never a longer one. The value is given or comes from the subsidy
     standard. A person holds one active voucher for an occupation at a time. `on` is the day of
     issue (today; tests and the demo give another)."""
-    _require(Capability.ISSUE_VOUCHERS, _("Only the bureau issues vouchers."))
+    require_capability(Capability.ISSUE_VOUCHERS, _("Only the bureau issues vouchers."))
     _check_in_scope(person)
     on = on or timezone.localdate()
     occupations = _check_occupations(occupations)
@@ -328,7 +318,7 @@ def issue(
         Voucher(
             number=numbers.next(), person=person, level=level, value=value, issued_on=on,
             valid_until=valid_until or decision.valid_until, organisation=organisation,
-            issued_by=_actor(), rule=rule,
+            issued_by=acting_user(), rule=rule,
         ),
         validate=False,
     )  # fmt: skip
@@ -338,7 +328,7 @@ def issue(
                              org_path=person.organisation.path)  # fmt: skip
     writes.update(voucher, decision=record, validate=False)
     writes.create(
-        VoucherStateChange(voucher=voucher, to_state=VoucherState.ISSUED, by=_actor(),
+        VoucherStateChange(voucher=voucher, to_state=VoucherState.ISSUED, by=acting_user(),
                            reason=rule.name[:300] if rule else ""),
         validate=False,
     )  # fmt: skip
@@ -370,8 +360,8 @@ def create_rule(
     value: Decimal | None = None,
     validity_days: int | None = None,
 ) -> VoucherRule:
-    _require(Capability.ISSUE_VOUCHERS, _("Only the bureau issues vouchers."))
-    user = _actor()
+    require_capability(Capability.ISSUE_VOUCHERS, _("Only the bureau issues vouchers."))
+    user = acting_user()
     if organisation.kind != OrgKind.BUREAU:
         raise ValidationError({"organisation": _("A rule covers the region of a bureau.")})
     if (
@@ -449,7 +439,7 @@ def issue_by_rule(rule: VoucherRule, *, preview: bool = True, on: date | None = 
     each in its own transaction, so a long run holds no lock for long and a second run issues
     only what the first did not. `keep` bounds the candidates returned (the counts are whole)."""
     if not preview:
-        _require(Capability.ISSUE_VOUCHERS, _("Only the bureau issues vouchers."))
+        require_capability(Capability.ISSUE_VOUCHERS, _("Only the bureau issues vouchers."))
     on = on or timezone.localdate()
     occupations = list(rule.occupations.all())
     run = RuleRun()
@@ -588,7 +578,9 @@ def check_redeemable(voucher: Voucher, person: Person, training_class: TrainingC
 def redeem(voucher: Voucher, enrollment: Enrollment) -> Voucher:
     """验证: the institution uses the voucher for an enrolment of its class (training.services.
     enrol calls this when a voucher comes with the enrolment)."""
-    _require(Capability.REDEEM_VOUCHERS, _("Only the training institution redeems vouchers."))
+    require_capability(
+        Capability.REDEEM_VOUCHERS, _("Only the training institution redeems vouchers.")
+    )
     training_class = enrollment.training_class
     check_redeemable(voucher, enrollment.person, training_class)
     if enrollment.state != EnrollmentState.ENROLLED:
@@ -676,7 +668,7 @@ def settled_amount(voucher: Voucher, certificate: Certificate) -> Decimal:
 def settle(voucher: Voucher, certificate: Certificate | None = None) -> Voucher:
     """兑现: once the holder holds a valid certificate for the occupation trained (以证换券、
     无证无价, 002 §四(五)3). A voucher is settled once; a certificate settles one voucher."""
-    _require(Capability.SETTLE_VOUCHERS, _("Only the bureau settles vouchers."))
+    require_capability(Capability.SETTLE_VOUCHERS, _("Only the bureau settles vouchers."))
     if voucher.state == VoucherState.SETTLED:
         raise ValidationError(
             _("Voucher %(number)s was settled on %(date)s against certificate %(certificate)s: "
@@ -748,7 +740,7 @@ def expire_due(today: date | None = None, *, chunk: int = CHUNK) -> int:
 @_on_a_locked_copy
 def void(voucher: Voucher, reason: str) -> Voucher:
     """作废: the bureau cancels a voucher not yet settled, with a reason."""
-    _require(Capability.ISSUE_VOUCHERS, _("Only the bureau voids vouchers."))
+    require_capability(Capability.ISSUE_VOUCHERS, _("Only the bureau voids vouchers."))
     check_transition(voucher, VoucherState.VOIDED)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for voiding the voucher.")})

@@ -24,7 +24,7 @@ from jineng.certificates.models import Certificate, CertificateStatus
 from jineng.core.models import Organisation
 from jineng.core.roles import Capability, OrgKind, has_capability
 from jineng.core.scope import get_scoped_or_404, scoped
-from jineng.core.views import capability_required, page_of, pick_template
+from jineng.core.views import capability_required, page_of, pick_template, run_service
 from jineng.people.models import Person
 from jineng.people.services import find_by_id_number
 from jineng.training.models import Enrollment, EnrollmentState
@@ -40,19 +40,6 @@ STATE_BADGES = {
     VoucherState.VOIDED: "text-bg-danger",
 }
 PREVIEW_ROWS = 200
-
-
-def _after(request, action, success) -> bool:
-    """Run a service; its refusal becomes messages on the page, never a traceback."""
-    try:
-        action()
-    except ValidationError as problem:
-        for message in problem.messages:
-            messages.error(request, message)
-        return False
-    if success:
-        messages.success(request, success)
-    return True
 
 
 def _style(form: forms.Form) -> forms.Form:
@@ -138,9 +125,9 @@ def voucher_list(request):
         )
     if filters["state"] in VoucherState.values:
         queryset = queryset.filter(state=filters["state"])
-    if filters["occupation"].isdigit():
+    if filters["occupation"].isdecimal():
         queryset = queryset.filter(occupations=int(filters["occupation"]))
-    if filters["region"].isdigit():
+    if filters["region"].isdecimal():
         region = Organisation.objects.filter(pk=int(filters["region"])).first()
         queryset = queryset.filter(person__organisation__path__startswith=region.path) if region \
             else queryset.none()  # fmt: skip
@@ -224,7 +211,7 @@ def claim(request, pk: int):
     ):
         raise Http404
     voucher = _voucher_or_404(request, pk)
-    _after(
+    run_service(
         request,
         lambda: services.claim(voucher, user),
         _("Voucher %(number)s is claimed: show its number to the training institution when you "
@@ -240,7 +227,7 @@ def claim(request, pk: int):
 def void(request, pk: int):
     voucher = _voucher_or_404(request, pk)
     reason = request.POST.get("reason", "")
-    _after(request, lambda: services.void(voucher, reason), _("The voucher is void."))
+    run_service(request, lambda: services.void(voucher, reason), _("The voucher is void."))
     return redirect("vouchers:detail", pk=pk)
 
 
@@ -250,11 +237,11 @@ def settle(request, pk: int):
     voucher = _voucher_or_404(request, pk)
     chosen = request.POST.get("certificate", "")
     certificate = None
-    if chosen.isdigit():
+    if chosen.isdecimal():
         certificate = Certificate.objects.filter(pk=int(chosen), person=voucher.person).first()
         if certificate is None:
             raise Http404
-    _after(
+    run_service(
         request,
         lambda: services.settle(voucher, certificate),
         _("The voucher is settled."),
