@@ -7,6 +7,7 @@ from django.utils import translation
 from jineng.core import audit, demo
 from jineng.core.management.commands.demo import DEMO_LOADERS
 from jineng.core.models import Organisation, User
+from tests import actors
 from tests.live import running_server
 
 
@@ -29,7 +30,7 @@ def live_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The demo data of every app, loaded once per test database; tests roll back."""
-    with django_db_blocker.unblock(), audit.audit_context(actor=None):
+    with django_db_blocker.unblock(), audit.system_context("test: demo data"):
         for name in DEMO_LOADERS:
             import_module(name).load()
 
@@ -39,6 +40,12 @@ def chinese_by_default():
     """Each test starts in the default language, whatever an earlier request activated."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture
+def act(db):
+    """Run services as someone: `with act("city_reviewer"):`, `act(user)`, `act(None)` (system)."""
+    return actors.act
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ DATA = Path(__file__).parent.parent / "data"
 
 
 def import_file(slug, name, **options):
-    with audit.audit_context():
+    with audit.system_context("test"):
         return run_import(CATALOGS[slug].spec, (DATA / name).read_bytes(), name, **options)
 
 
@@ -99,7 +99,7 @@ def test_gb18030_csv_from_an_old_excel():
 
 
 def import_file_bytes(slug, data, name):
-    with audit.audit_context():
+    with audit.system_context("test"):
         return run_import(CATALOGS[slug].spec, data, name)
 
 

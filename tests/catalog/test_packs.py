@@ -32,7 +32,7 @@ def test_the_three_packs_are_loaded_with_their_versions():
 
 
 def test_loading_again_changes_nothing():
-    with audit.audit_context():
+    with audit.system_context("test"):
         outcomes = packs.load_pack_directory(POLICIES)
     assert set(outcomes.values()) == {"unchanged"}
 
@@ -41,7 +41,7 @@ def test_a_changed_pack_under_the_same_version_is_refused(tmp_path):
     text = (POLICIES / "hebei-2024.toml").read_text(encoding="utf-8")
     changed = tmp_path / "hebei-2024.toml"
     changed.write_text(text.replace("title_en =", "# edited\ntitle_en ="), encoding="utf-8")
-    with audit.audit_context(), pytest.raises(PackError, match="bump the version"):
+    with audit.system_context("test"), pytest.raises(PackError, match="bump the version"):
         packs.load_pack_directory(tmp_path)
     assert PolicyPackVersion.objects.filter(pack_id="hebei-2024").count() == 1
 
@@ -71,7 +71,7 @@ def shangqiu_evaluation(history=()):
 
 def test_why_page_explains_a_stored_decision(login, orgs):
     version, decision = shangqiu_evaluation()
-    with audit.audit_context():
+    with audit.system_context("test"):
         record = packs.record_decision(decision, version, org_path=orgs["liangyuan"].path)
     assert record.amount == Decimal("280.00")
     client = login("county_reviewer")
@@ -94,7 +94,7 @@ def test_a_refusal_lists_the_earlier_claim(login, orgs):
         amount=Decimal("280"),
     )
     version, decision = shangqiu_evaluation([earlier])
-    with audit.audit_context():
+    with audit.system_context("test"):
         record = packs.record_decision(decision, version, org_path=orgs["liangyuan"].path)
     body = login("county_reviewer").get(f"/decisions/{record.pk}/").content.decode()
     assert "E-1" in body and record.outcome == "refused"
@@ -102,7 +102,7 @@ def test_a_refusal_lists_the_earlier_claim(login, orgs):
 
 def test_decisions_follow_the_data_scope(login, orgs):
     version, decision = shangqiu_evaluation()
-    with audit.audit_context():
+    with audit.system_context("test"):
         record = packs.record_decision(decision, version, org_path=orgs["yongcheng"].path)
     assert login("county_reviewer").get(f"/decisions/{record.pk}/").status_code == 404
     assert login("city_reviewer").get(f"/decisions/{record.pk}/").status_code == 200
@@ -142,7 +142,7 @@ def test_regions_load_from_a_code_list_file(tmp_path):
         "code,name,valid_from,valid_to\n130000,河北省,,\n130100,石家庄市,,\n130102,长安区,,\n",
         encoding="utf-8",
     )
-    with audit.audit_context():
+    with audit.system_context("test"):
         counts = reference.load_regions(reference.regions_from_csv(code_list))
     assert counts == {"created": 3}
     assert Region.objects.get(code="130102").ancestor_codes() == ["130102", "130100", "130000"]

@@ -8,15 +8,8 @@ from django.utils import timezone
 from jineng.catalog.models import Occupation, SkillLevel
 from jineng.certificates import services
 from jineng.certificates.models import CertificateKind
-from jineng.core import audit
 from jineng.institutions.models import EvaluationOrg
 from jineng.people.models import Person
-
-
-@pytest.fixture
-def act(users):
-    """Run services as a demo user: `with act("city_reviewer"): ...`."""
-    return lambda username: audit.audit_context(actor=users[username])
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from jineng.catalog import services as catalog
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, SubsidyStandard, TrainingType
 from jineng.certificates.models import Certificate
 from jineng.claims.agreements import record_agreement
-from jineng.core import audit, demo
+from jineng.core import demo
 from jineng.core import services as core
 from jineng.core.models import Organisation
 from jineng.core.roles import OrgKind, Role
@@ -34,6 +34,7 @@ from jineng.institutions.models import (
 from jineng.people import services as people
 from jineng.people.models import Person
 from jineng.training.models import ClassState, Enrollment, EnrollmentState, TrainingClass
+from tests.actors import act
 
 WELDER = "6-18-02-04"  # 焊工
 ELECTRICIAN = "6-31-01-03"  # 电工
@@ -49,12 +50,6 @@ HEBEI_STANDARDS = [  # (occupation, level, yuan) in 石家庄市, 2024: illustra
     (HEALTH_CARER, "5", "800"),
 ]
 _serial = count(1)
-
-
-def act(username: str | None):
-    """Run services as a user (None: the system)."""
-    user = None if username is None else get_user_model().objects.get(username=username)
-    return audit.audit_context(actor=user)
 
 
 @dataclass

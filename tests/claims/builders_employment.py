@@ -22,6 +22,7 @@ from jineng.core.models import Organisation
 from jineng.people import services as people
 from jineng.people.models import Person
 from jineng.policy import EmploymentLine, decide_employment_subsidy
+from tests.actors import act
 
 TODAY = timezone.localdate()
 HIRED = TODAY - timedelta(days=400)  # hired over a year ago: 12 insured months are possible
@@ -35,17 +36,6 @@ def enterprise_uscc(serial: int, region: str = "411400", authority: str = "91") 
     keeps it apart from the demo's employers (MA00000…)."""
     body = f"{authority}{region}MA9{serial:06d}"
     return body + stdnum_uscc.calc_check_digit(body)
-
-
-@pytest.fixture
-def emp_act(users):
-    """Run services as a demo user (or as the system): `with emp_act("city_reviewer"): ...`."""
-
-    def as_user(who):
-        user = users[who] if isinstance(who, str) else who
-        return audit.audit_context(actor=user)
-
-    return as_user
 
 
 @pytest.fixture
@@ -86,7 +76,7 @@ def certify(person: Person, *, issued_on: date = HIRED - timedelta(days=30), **v
 
 def insure(person: Person, employer_uscc: str, *, start: date = HIRED, months: int = 13):
     """An insured employment record, through the people service (as an insurance import)."""
-    with audit.audit_context(actor=None):
+    with audit.system_context("test"):
         record, _outcome = people.add_employment(
             person, employer_uscc=employer_uscc, start=start, insured_months=months,
             employer_name="测试用人单位", source="test",
@@ -130,7 +120,8 @@ def scratch_history(
         number=f"TEST-JY-{next(_serial):06d}", kind=kind, state=claim_state, organisation=bureau,
         bureau=bureau, region_id=_region_id(bureau), payee_name="测试企业", payee_uscc=payee_uscc,
     )  # fmt: skip
-    record = record_decision(decision, version, subject=claim, org_path=bureau.path)
+    with act(None):
+        record = record_decision(decision, version, subject=claim, org_path=bureau.path)
     ClaimLine.objects.bulk_create(
         ClaimLine(
             claim=claim, person=persons[i % len(persons)], subsidy_type=kind, decided_on=HIRED,

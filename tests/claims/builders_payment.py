@@ -95,7 +95,7 @@ def make_payable_claim(amounts, *, bureau, organisation, fund_channel, people=No
     """A claim of `organisation` to `bureau`, one approved line per amount (yuan); an SME
     hiring claim (kind EMPLOYMENT_SME, with payee_name and payee_uscc) pays 1000 a line."""
     people = people or demo_people(len(amounts))
-    with audit.audit_context(actor=None):
+    with audit.system_context("test"):
         claim = Claim.objects.create(
             number=f"PAYTEST-{next(_serial):06d}", kind=kind, state=state,
             organisation=organisation, bureau=bureau, region=Region.objects.get(code="411400"),
@@ -107,16 +107,6 @@ def make_payable_claim(amounts, *, bureau, organisation, fund_channel, people=No
         Claim.objects.filter(pk=claim.pk).update(requested_total=total, approved_total=total)
     claim.refresh_from_db()
     return claim
-
-
-@pytest.fixture
-def act(users):
-    """Run services as a demo user, or as the system: `with act("city_reviewer"): ...`."""
-
-    def as_user(who):
-        return audit.audit_context(actor=users[who] if isinstance(who, str) else who)
-
-    return as_user
 
 
 @pytest.fixture

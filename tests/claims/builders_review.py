@@ -75,7 +75,7 @@ def make_submitted_claim(outcomes, *, bureau, organisation, people=None, found=N
     class that ended 10 days ago; `found` = (version, pack) to decide under another pack."""
     people = people or demo_people(len(outcomes))
     training_end = timezone.localdate() - timedelta(days=10)
-    with audit.audit_context(actor=None):
+    with audit.system_context("test"):
         claim = Claim.objects.create(
             number=f"REVIEWTEST-{next(_serial):06d}", kind=ClaimKind.TRAINING,
             state=ClaimState.SUBMITTED, organisation=organisation, bureau=bureau,
@@ -109,16 +109,6 @@ def pack_without_notice() -> tuple[PolicyPackVersion, object]:
         effective_to=version.effective_to, source_text=text, content_hash=pack.content_hash,
     )  # fmt: skip
     return stored, parsed_pack(stored)
-
-
-@pytest.fixture
-def act(users):
-    """Run services as a demo user, or as nobody (the public): `with act("city_reviewer"):`."""
-
-    def as_user(who):
-        return audit.audit_context(actor=users[who] if isinstance(who, str) else who)
-
-    return as_user
 
 
 @pytest.fixture

@@ -41,7 +41,7 @@ def reference_data() -> None:
     from jineng.catalog import demo as catalog_demo
     from jineng.core import demo as core_demo
 
-    with audit.audit_context(actor=None):
+    with audit.system_context("test"):
         if not Organisation.objects.filter(code="411421").exists():
             core_demo.load()
         if not PolicyPackVersion.objects.filter(pack_id="hebei-2024").exists():

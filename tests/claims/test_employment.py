@@ -44,14 +44,14 @@ HEBEI_EMPLOYER = enterprise_uscc(4, region="130100")  # 石家庄: outside Henan
 
 
 @pytest.fixture
-def take(emp_act, emp_bureau):
+def take(act, emp_bureau):
     """take(kind, hires, by="city_reviewer", **options): a claim through the service."""
 
     def make(kind, hires, *, by="city_reviewer", uscc=None, **options):
         options.setdefault("bureau", emp_bureau)
         options.setdefault("payee_name", "商丘市测试机械制造有限公司")
         default = ENTERPRISE if kind == SME else AGENCY_USCC
-        with emp_act(by):
+        with act(by):
             return employment.create_employment_claim(
                 kind, payee_uscc=default if uscc is None else uscc, hires=hires, **options
             )
@@ -327,9 +327,7 @@ def test_hebei_credit_codes_are_accepted_as_payees(take, persons):
 # --- re-deciding at submission, under the payee's lock -----------------------------------------
 
 
-def test_submit_decides_again_against_what_was_granted_meanwhile(
-    take, emp_act, persons, emp_bureau
-):
+def test_submit_decides_again_against_what_was_granted_meanwhile(take, act, persons, emp_bureau):
     """002 §四(三)1: 累计最高不超过200万元 — two drafts of one enterprise each see room under the
     cap; at submission (services.submit → employment.redecide) each is decided again against
     the total granted at that moment, so the second one submitted gets only the remainder. New
@@ -339,7 +337,7 @@ def test_submit_decides_again_against_what_was_granted_meanwhile(
     second = take(SME, [hire(persons[1], ENTERPRISE)])
     assert [lines_of(c)[0].amount for c in (first, second)] == [Decimal("1000.00")] * 2
     old_decision = lines_of(second)[0].decision_id
-    with emp_act("city_reviewer"):
+    with act("city_reviewer"):
         services.submit(first)
         second = services.submit(second)
     (line,) = lines_of(second)
@@ -351,7 +349,7 @@ def test_submit_decides_again_against_what_was_granted_meanwhile(
     assert employment.granted_total(SME, ENTERPRISE) == CAP
 
 
-def test_redecide_reads_the_registry_again(persons, emp_bureau):
+def test_redecide_reads_the_registry_again(act, persons, emp_bureau):
     """002 §四(三)1: 持证…稳定就业 — a certificate revoked or insured months added since the draft
     change the decision at submission."""
     revoked_later, insured_later = persons[:2]
@@ -361,17 +359,19 @@ def test_redecide_reads_the_registry_again(persons, emp_bureau):
     record = insure(insured_later, ENTERPRISE, months=10)
     claim = draft_claim(SME, ENTERPRISE, [(revoked_later, HIRED), (insured_later, HIRED)],
                         bureau=emp_bureau)  # fmt: skip
-    employment.redecide(claim)
+    with act(None):
+        employment.redecide(claim)
     assert [line.amount for line in lines_of(claim)] == [Decimal("1000.00"), 0]
     revoked_later.certificates.update(status=CertificateStatus.REVOKED, revoked_on=TODAY)
     insure(insured_later, ENTERPRISE, start=record.start, months=12)  # the import updates it
-    employment.redecide(claim)
+    with act(None):
+        employment.redecide(claim)
     assert [line.amount for line in lines_of(claim)] == [0, Decimal("1000.00")]
     assert lines_of(claim)[0].certificate is None
 
 
 def test_redecide_refuses_a_claim_already_reviewed_and_a_person_claimed_meanwhile(
-    persons, emp_bureau
+    act, persons, emp_bureau
 ):
     """002 §四(三)1: 一次性补助 — a person claimed by the enterprise in another claim submitted in
     the meantime makes the submission fail; a reviewed claim's lines are never decided again."""
@@ -379,16 +379,16 @@ def test_redecide_refuses_a_claim_already_reviewed_and_a_person_claimed_meanwhil
     claim = draft_claim(SME, ENTERPRISE, [(person, on)], bureau=emp_bureau)
     scratch_history(SME, ENTERPRISE, [Decimal(1000)], [person], bureau=emp_bureau,
                     claim_state=ClaimState.SUBMITTED, line_state=LineState.PENDING)  # fmt: skip
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused, act(None):
         employment.redecide(claim)
     assert person.name in messages(refused)
     Claim.objects.filter(pk=claim.pk).update(state=ClaimState.REVIEWED)
     claim.refresh_from_db()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError), act(None):
         employment.redecide(claim)
 
 
-def test_the_payee_lock_lives_until_the_transaction_ends(persons, emp_bureau):
+def test_the_payee_lock_lives_until_the_transaction_ends(act, persons, emp_bureau):
     """002 §四(三)1 cap: two submissions for one enterprise must not both pass. On PostgreSQL
     redecide holds an advisory lock on the payee's credit code until commit, so another
     connection cannot take it (another enterprise's is free); on SQLite every transaction is
@@ -397,7 +397,8 @@ def test_the_payee_lock_lives_until_the_transaction_ends(persons, emp_bureau):
     if connection.vendor == "sqlite":
         assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
         return
-    employment.redecide(claim)  # inside the test's transaction: the lock is still held
+    with act(None):
+        employment.redecide(claim)  # inside the test's transaction: the lock is still held
     taken = {}
 
     def other_connection():

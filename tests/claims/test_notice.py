@@ -26,7 +26,7 @@ from tests.claims import builders_review
 from tests.claims.builders_review import STANDARD, pack_without_notice, travel
 
 pytestmark = pytest.mark.django_db
-act, submitted = builders_review.act, builders_review.submitted  # fixtures, used by name
+submitted = builders_review.submitted  # a fixture, used by name
 PHONE = "13800138000"
 # (published on, last day of the notice): 3 working days after publication (004 §四(五)).
 END_DATES = [

@@ -94,7 +94,7 @@ def test_navigation(login, client):
 
 def test_loading_the_claims_demo_again_changes_nothing():
     counts = (Claim.objects.count(), ClaimLine.objects.count(), AuditEntry.objects.count())
-    with audit.audit_context(actor=None):
+    with audit.system_context("test"):
         report = claims_demo.load()
     assert (report["classes"], report["claims"]) == (0, 0)
     after = (Claim.objects.count(), ClaimLine.objects.count(), AuditEntry.objects.count())

@@ -15,7 +15,7 @@ from tests.claims import builders_review
 from tests.claims.builders_review import STANDARD
 
 pytestmark = pytest.mark.django_db
-act, submitted = builders_review.act, builders_review.submitted  # fixtures, used by name
+submitted = builders_review.submitted  # a fixture, used by name
 NOT_SUBMITTED = [state for state in ClaimState if state != ClaimState.SUBMITTED]
 
 

@@ -41,7 +41,7 @@ def test_service_write_records_actor_address_before_and_after(users, orgs):
 
 def test_an_update_that_changes_nothing_is_not_logged(orgs):
     before = AuditEntry.objects.count()
-    with audit.audit_context():
+    with audit.system_context("test"):
         writes.update(orgs["city"], name=orgs["city"].name)
     assert AuditEntry.objects.count() == before
 
@@ -72,7 +72,7 @@ def test_passwords_and_token_hashes_never_enter_the_log(users):
 
 
 def test_orm_cannot_change_or_delete_an_entry():
-    with audit.audit_context():
+    with audit.system_context("test"):
         entry = audit.record("update", message="original")
     entry.message = "tampered"
     with pytest.raises(PermissionError):
@@ -94,7 +94,7 @@ def test_orm_cannot_change_or_delete_an_entry():
     ],
 )
 def test_database_refuses_update_and_delete(statement):
-    with audit.audit_context():
+    with audit.system_context("test"):
         entry = audit.record("update", message="original")
     refused = pytest.raises(DatabaseError, match="append-only")
     with refused, transaction.atomic(), connection.cursor() as cursor:

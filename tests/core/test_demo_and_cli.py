@@ -53,7 +53,7 @@ def test_one_user_per_role():
 
 def test_loading_the_demo_again_changes_nothing():
     counts = (Organisation.objects.count(), User.objects.count(), AuditEntry.objects.count())
-    with audit.audit_context():
+    with audit.system_context("test"):
         report = demo.load()
     assert (report.created_orgs, report.created_users) == (0, 0)
     after = (Organisation.objects.count(), User.objects.count(), AuditEntry.objects.count())
@@ -70,17 +70,17 @@ def test_paths_form_a_tree(orgs):
 
 def test_moving_a_subtree_rewrites_every_path(orgs):
     inst = orgs["inst_liangyuan"]
-    with audit.audit_context():
+    with audit.system_context("test"):
         services.move_organisation(orgs["liangyuan"], orgs["province"])
     inst.refresh_from_db()
     assert inst.path.startswith(orgs["province"].path)
     assert inst.depth == 2
-    with audit.audit_context(), pytest.raises(ValidationError):
+    with audit.system_context("test"), pytest.raises(ValidationError):
         services.move_organisation(orgs["city"], orgs["yongcheng"])
 
 
 def test_a_role_must_fit_its_organisation(orgs):
-    with audit.audit_context(), pytest.raises(ValidationError, match="不适用|does not fit"):
+    with audit.system_context("test"), pytest.raises(ValidationError, match="不适用|does not fit"):
         services.create_user(
             username="wrong",
             password="Xk9#pLm2qR",
@@ -111,7 +111,7 @@ def test_createuser_command(tmp_path):
     """`jineng createuser` through the real command line, on a database of its own."""
     make_bureau = (
         "from jineng.core import services, audit\n"
-        "with audit.audit_context():\n"
+        "with audit.system_context('test'):\n"
         "    services.create_organisation(kind='bureau', name='商丘', code='411400', parent=None)"
     )
     with scratch_environment(tmp_path) as env:
@@ -132,7 +132,7 @@ def test_createuser_command(tmp_path):
 
 
 def test_an_institution_needs_a_valid_credit_code(orgs):
-    with audit.audit_context(), pytest.raises(ValidationError, match="code"):
+    with audit.system_context("test"), pytest.raises(ValidationError, match="code"):
         services.create_organisation(
             kind=OrgKind.INSTITUTION,
             name="无码学校",

@@ -72,7 +72,7 @@ def test_organisation_list_shows_exactly_the_scope(username, login, orgs, users)
 
 
 def test_county_reviewer_sees_a_new_institution_of_the_county_but_not_of_another(login, orgs):
-    with audit.audit_context():
+    with audit.system_context("test"):
         inside = services.create_organisation(
             kind=OrgKind.INSTITUTION,
             name="梁园区新设培训学校",
@@ -154,7 +154,7 @@ AUDIT_VIEWERS = {"admin", "finance"}
 
 @pytest.mark.parametrize("username", sorted(ORG_VISIBILITY))
 def test_audit_entries_follow_scope(username, login, orgs):
-    with audit.audit_context():
+    with audit.system_context("test"):
         province_entry = audit.record("update", orgs["province"], message="province change")
         county_entry = audit.record("update", orgs["yongcheng"], message="county change")
     client = login(username)

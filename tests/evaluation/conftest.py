@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
-from jineng.core import audit
 from jineng.core import services as core_services
 from jineng.core.demo import DEMO_PASSWORD
 from jineng.evaluation import services
@@ -19,12 +18,6 @@ from jineng.training import services as training
 
 def at(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour)))
-
-
-@pytest.fixture
-def act(users):
-    """Run services as a demo user: `with act("institution"): ...`."""
-    return lambda username: audit.audit_context(actor=users[username])
 
 
 @pytest.fixture
@@ -133,13 +126,14 @@ def booked(act, completed_class, centre):
 
 
 @pytest.fixture
-def make_user(db):
+def make_user(act):
     """A user of another organisation: make_user("inst_yongcheng", Role.INSTITUTION_STAFF)."""
 
     def make(org, role: str, username: str):
-        return core_services.create_user(
-            username=username, password=DEMO_PASSWORD, organisation=org, roles=[role],
-            full_name=username,
-        )  # fmt: skip
+        with act(None):
+            return core_services.create_user(
+                username=username, password=DEMO_PASSWORD, organisation=org, roles=[role],
+                full_name=username,
+            )  # fmt: skip
 
     return make

@@ -27,7 +27,7 @@ def test_listed_organisations_appear_in_the_public_directory(client):
 
 def test_a_filing_needs_a_level_the_occupation_has():
     centre = org("商丘市职业技能等级认定评价中心")
-    with audit.audit_context(), pytest.raises(ValidationError):
+    with audit.system_context("test"), pytest.raises(ValidationError):
         services.file_occupation(
             centre, Occupation.objects.get(code="4-10-01-06"), SkillLevel.objects.get(code="1")
         )

@@ -81,7 +81,7 @@ def test_college_training_status():
     """000 §二(二): training person-times at least 50% of enrolled students."""
     college = institution("永城市技工学校")
     assert services.college_status(college, YEAR).outcome == "granted"
-    with audit.audit_context():
+    with audit.system_context("test"):
         services.record_year(college, year=YEAR, enrolled_students=1000, training_person_times=499)
     assert services.college_status(college, YEAR).outcome == "refused"
 

@@ -28,7 +28,7 @@ def person():
 def test_six_categories_are_the_packs_list(person):
     """004 §二: 六类人员 is the pack's list; 企业职工 is eligible but not one of the six."""
     hebei = load_pack(POLICIES / "hebei-2024.toml")
-    with audit.audit_context():
+    with audit.system_context("test"):
         services.add_category(person, "rural_migrant", valid_from=date(2024, 1, 1))
         services.add_category(person, "enterprise_employee", valid_from=date(2024, 1, 1))
     on = date(2024, 6, 1)
@@ -39,7 +39,7 @@ def test_six_categories_are_the_packs_list(person):
 
 def test_a_graduate_counts_only_in_the_graduation_year(person):
     """004 §二: 毕业年度高校毕业生."""
-    with audit.audit_context():
+    with audit.system_context("test"):
         record = services.add_category(
             person, "graduate", valid_from=date(2020, 3, 1), graduation_year=2025
         )
@@ -51,7 +51,7 @@ def test_a_graduate_counts_only_in_the_graduation_year(person):
 
 def test_employment_within_three_months_after_training(person):
     """004 §四(五): employed within 3 months after training raises the rate."""
-    with audit.audit_context():
+    with audit.system_context("test"):
         services.add_employment(
             person,
             employer_uscc="91411400MA0000001R",
@@ -64,7 +64,7 @@ def test_employment_within_three_months_after_training(person):
 
 
 def test_a_bad_employer_code_is_refused(person):
-    with audit.audit_context(), pytest.raises(ValidationError) as refused:
+    with audit.system_context("test"), pytest.raises(ValidationError) as refused:
         services.add_employment(person, employer_uscc="91411400MA0000001X", start=date(2024, 1, 1))
     assert "employer_uscc" in refused.value.message_dict
 
@@ -77,7 +77,7 @@ def test_updating_an_existing_person_is_explicit(person):
     number = services.decrypt_id_number(person)
     data = roster_csv([("新名字", number, "13912345678")])
     organisation = Organisation.objects.get(code="411402")
-    with audit.audit_context():
+    with audit.system_context("test"):
         refused = run_import(
             ROSTER, data, "r.csv", options=ImportOptions(context={"organisation": organisation})
         )
@@ -108,7 +108,7 @@ def test_employment_import_reaches_only_the_bureaus_own_people():
     from jineng.people.imports import EMPLOYMENT
 
     liangyuan = Organisation.objects.get(code="411402")
-    with audit.audit_context():
+    with audit.system_context("test"):
         report = run_import(
             EMPLOYMENT, data, "e.csv", options=ImportOptions(context={"organisation": liangyuan})
         )
@@ -126,7 +126,7 @@ def test_typed_birth_date_and_sex_are_checked_and_documents_named_in_either_lang
         f"丙,{number},1990年3月7日,男,Resident identity card\n"
         "丁,E12345678,,,护照\n"
     ).encode()
-    with audit.audit_context():
+    with audit.system_context("test"):
         report = run_import(
             ROSTER,
             rows,

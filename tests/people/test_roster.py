@@ -38,7 +38,7 @@ EXPECTED_REJECTIONS = {
 
 def roster(name: str, **options):
     organisation = Organisation.objects.get(code="411402")
-    with audit.audit_context():
+    with audit.system_context("test"):
         return run_import(
             ROSTER,
             (DATA / name).read_bytes(),

@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
-from jineng.core import audit
 from jineng.institutions.models import Institution
 from jineng.people.models import Person
 from jineng.training import services
@@ -14,12 +13,6 @@ from jineng.training import services
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
-
-
-@pytest.fixture
-def act(users):
-    """Run services as a demo user: `with act("institution"): ...`."""
-    return lambda username: audit.audit_context(actor=users[username])
 
 
 @pytest.fixture

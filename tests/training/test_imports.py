@@ -359,11 +359,12 @@ def test_a_dry_run_stores_nothing(act, users, file_class):
 # --- jobs, the import page and the command ---------------------------------------------------
 
 
-def test_a_job_keeps_its_target_and_runs_into_the_class(users, file_class):
+def test_a_job_keeps_its_target_and_runs_into_the_class(act, users, file_class):
     data = (DATA / "class-sessions.xlsx").read_bytes()
-    job = jobs.start_import(
-        users["institution"], "sessions", data, "课表.xlsx", target=file_class.pk, dry_run=False
-    )
+    with act("institution"):
+        job = jobs.start_import(
+            users["institution"], "sessions", data, "课表.xlsx", target=file_class.pk, dry_run=False
+        )
     assert job.options == {
         "dry_run": False,
         "all_or_nothing": False,

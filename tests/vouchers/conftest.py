@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
 from jineng.certificates.models import Certificate, CertificateKind
-from jineng.core import audit
 from jineng.core import services as core_services
 from jineng.core.roles import Role
 from jineng.institutions.models import Institution
@@ -26,17 +25,6 @@ _serial = count(1)
 
 def occupations(*codes: str) -> list[Occupation]:
     return list(Occupation.objects.filter(code__in=codes).order_by("code"))
-
-
-@pytest.fixture
-def act(users):
-    """Run services as a demo user (or as the system): `with act("city_reviewer"): ...`."""
-
-    def as_user(who):
-        user = users[who] if isinstance(who, str) else who
-        return audit.audit_context(actor=user)
-
-    return as_user
 
 
 @pytest.fixture

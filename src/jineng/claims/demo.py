@@ -51,7 +51,7 @@ from jineng.claims.models import (
     RecoveryCause,
 )
 from jineng.core import writes
-from jineng.core.audit import audit_context
+from jineng.core.audit import audit_context, system_context
 from jineng.core.models import Organisation, User
 from jineng.evaluation.models import BookingState, EvaluationBooking
 from jineng.institutions.models import EvaluationOrg, Institution
@@ -286,7 +286,9 @@ def _claims(spec: DemoClass, training_class: TrainingClass, users, today: date) 
 
 
 def _as(user, action, *args, **kwargs):
-    with audit_context(actor=user):
+    """Run a service as a demo user, or (None) as the public does: the system's public page."""
+    context = audit_context(actor=user) if user else system_context("public:objection")
+    with context:
         return action(*args, **kwargs)
 
 

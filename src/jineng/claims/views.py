@@ -58,6 +58,7 @@ from jineng.claims.models import (
     RecoveryCause,
     RecoveryState,
 )
+from jineng.core import audit
 from jineng.core.i18n import language
 from jineng.core.middleware import client_ip
 from jineng.core.models import Organisation
@@ -637,10 +638,12 @@ def lodge_objection(request, pk: int):
 def _lodge(form: ObjectionForm, target: Notice) -> bool:
     values = form.cleaned_data
     try:
-        notice.lodge_objection(
-            target, text=values["text"], contact_name=values["contact_name"],
-            phone=values["phone"], line=values["line"],
-        )  # fmt: skip
+        # Anyone may object without signing in (004 §四(五)): the public page says so.
+        with audit.system_context("public:objection"):
+            notice.lodge_objection(
+                target, text=values["text"], contact_name=values["contact_name"],
+                phone=values["phone"], line=values["line"],
+            )  # fmt: skip
     except ValidationError as problem:
         form_errors(form, problem)
         return False

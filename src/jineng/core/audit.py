@@ -1,12 +1,13 @@
 """The one audit-log writer.
 
-Services call `record()` for every write; the request middleware (or `audit_context()` in the
+Services call `record()` for every write; the request middleware (or `system_context()` in the
 CLI and tasks) supplies who, from which address, and the request id that ties bulk changes
 together. Personal fields are masked in the before/after snapshots.
 """
 
 import contextlib
 import contextvars
+import dataclasses
 import datetime
 import decimal
 import uuid
@@ -19,14 +20,24 @@ from jineng.core.personal import mask_id_number, mask_phone, mask_text
 
 @dataclass(frozen=True)
 class AuditContext:
-    actor: object = None  # a user, or None for the system
+    actor: object = None  # a user
     ip: str | None = None
     request_id: str = ""
     request: object = None  # the HttpRequest, whose user API authentication may set later
+    # The named work of the system itself (a task, a command, the demo, a public page) when no
+    # user acts. Services fail closed: with neither a user nor this name, they refuse.
+    system: str = ""
 
     def acting_user(self):
         user = getattr(self.request, "user", None) if self.request is not None else self.actor
         return user if getattr(user, "is_authenticated", False) else None
+
+    def label(self) -> str:
+        """Who acts, as the audit log shows it: a username, `system:<work>`, or `anonymous`."""
+        user = self.acting_user()
+        if user is not None:
+            return mask_text(user.get_username())
+        return f"system:{self.system}" if self.system else "anonymous"
 
 
 _NO_CONTEXT = AuditContext()
@@ -42,16 +53,48 @@ def current() -> AuditContext:
 
 
 @contextlib.contextmanager
-def audit_context(actor=None, ip: str | None = None, request_id: str | None = None, request=None):
-    """Set who is acting for the duration of a block (CLI commands, tasks, requests)."""
+def audit_context(
+    actor=None, ip: str | None = None, request_id: str | None = None, request=None, system=""
+):
+    """Set who is acting for the duration of a block (requests, or a user's work in a task)."""
     ctx = AuditContext(
-        actor=actor, ip=ip, request_id=request_id or new_request_id(), request=request
+        actor=actor,
+        ip=ip,
+        request_id=request_id or new_request_id(),
+        request=request,
+        system=system,
     )
     token = _context.set(ctx)
     try:
         yield ctx
     finally:
         _context.reset(token)
+
+
+@contextlib.contextmanager
+def system_context(work: str):
+    """Act as the system itself, saying which work (`task:expire_vouchers`, `command:setup`,
+    `device:12`, `public:objection`): the only way a service runs without a signed-in user,
+    written into the log. Inside a request, its address and request id are kept."""
+    if not work:
+        raise ValueError("system work needs a name")
+    outer = _context.get(None)
+    ctx = (
+        dataclasses.replace(outer, system=work)
+        if outer is not None
+        else AuditContext(request_id=new_request_id(), system=work)
+    )
+    token = _context.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _context.reset(token)
+
+
+def acts_as_system() -> bool:
+    """True inside `system_context()` when no user acts."""
+    ctx = current()
+    return ctx.acting_user() is None and bool(ctx.system)
 
 
 def _json_value(value):
@@ -98,7 +141,7 @@ def _entry(action: str, obj, *, before=None, after=None, message="", org_path=No
             org_path = spec.org_path_of(obj) if spec else ""
     return {
         "actor_id": user.pk if user else None,
-        "actor_label": mask_text(user.get_username()) if user else "system",
+        "actor_label": ctx.label(),
         "ip": ctx.ip,
         "request_id": ctx.request_id,
         "action": action,

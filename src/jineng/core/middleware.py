@@ -1,8 +1,11 @@
 import re
 
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from rest_framework.views import APIView
 
 from jineng.core import audit
+from jineng.core.public import PUBLIC_URL_NAMES
 
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -52,3 +55,17 @@ class SecurityHeadersMiddleware:
             # Pages with personal data must not stay in shared caches or the back button.
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class LoginRequiredMiddleware(DjangoLoginRequired):
+    """Fail closed for pages: every view needs a signed-in user unless its name is on the one
+    public list (`core.public`), whatever decorators it has or forgot. API views are left to
+    DRF, which authenticates tokens itself and whose default permission is IsAuthenticated."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.resolver_match and request.resolver_match.view_name in PUBLIC_URL_NAMES:
+            return None
+        view_class = getattr(view_func, "cls", None)
+        if isinstance(view_class, type) and issubclass(view_class, APIView):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

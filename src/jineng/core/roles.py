@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jineng.core import audit
 
+NOT_SIGNED_IN = _("Sign in first: this needs a signed-in user.")
+
 
 class Role(models.TextChoices):
     WORKER = "worker", _("Worker")
@@ -175,13 +177,21 @@ def has_capability(user, capability: str) -> bool:
 
 
 def acting_user():
-    """The user the current request or command acts as (None for the system's own work)."""
+    """The user the current request or task acts as (None: nobody signed in, or the system)."""
     return audit.current().acting_user()
 
 
+def require_actor() -> None:
+    """Fail closed: refuse unless a signed-in user acts or the caller named its system work
+    (`audit.system_context`). An anonymous request never writes through a service."""
+    if acting_user() is None and not audit.acts_as_system():
+        raise PermissionDenied(str(NOT_SIGNED_IN))
+
+
 def require_capability(capability: str, message) -> None:
-    """Services call this first: the acting user must hold the capability. The system's own
-    work (no acting user: tasks, the demo) is not refused."""
+    """Services call this first: the acting user must hold the capability. Only the system's
+    own named work (`audit.system_context`) acts without a user."""
+    require_actor()
     user = acting_user()
     if user is not None and not has_capability(user, capability):
         raise PermissionDenied(str(message))

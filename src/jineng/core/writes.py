@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 
 from jineng.core import audit
 from jineng.core.models import AuditAction
-from jineng.core.roles import READ_ONLY_ROLES
+from jineng.core.roles import READ_ONLY_ROLES, require_actor
 
 
 def ensure_can_write() -> None:
-    """Finance and audit users read; they never write, whatever the page or API lets through."""
+    """Nobody writes anonymously (the system names its work), and finance and audit users read;
+    they never write, whatever the page or API lets through."""
+    require_actor()
     user = audit.current().acting_user()
     if user is not None and user.role_set and user.role_set <= READ_ONLY_ROLES:
         raise PermissionDenied(_("Your role is read-only."))

@@ -33,6 +33,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
+from jineng.core import audit
 from jineng.core.api import CapabilityPermission
 from jineng.core.personal import mask_id_number
 from jineng.core.roles import Capability, has_capability
@@ -789,8 +790,13 @@ class AttendanceEventsView(APIView):
         body = request.data
         if not isinstance(body, dict):
             raise exceptions.ParseError(_('Send one event or {"events": [...]}.'))
+        # A device acts for no user: its events are the system's work, named by the device.
+        with audit.system_context(f"device:{request.auth.pk}"):
+            return self._record(body, request.auth)
+
+    def _record(self, body: dict, device):
         if "events" not in body:
-            result = DeviceEvents(request.auth).record([body])[0]
+            result = DeviceEvents(device).record([body])[0]
             code = {"stored": 201, "duplicate": 200}.get(result["status"], 400)
             return Response(result, status=code)
         events = body["events"]
@@ -798,7 +804,7 @@ class AttendanceEventsView(APIView):
             raise exceptions.ParseError(
                 _("“events” is a list of 1 to %(count)d events.") % {"count": MAX_EVENT_BATCH}
             )
-        results = DeviceEvents(request.auth).record(events)
+        results = DeviceEvents(device).record(events)
         counts = {status: 0 for status in ("stored", "duplicate", "rejected")}
         for result in results:
             counts[result["status"]] += 1

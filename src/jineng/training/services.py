@@ -20,7 +20,7 @@ from jineng.catalog.packs import pack_for, record_decision
 from jineng.claims.history import history_of
 from jineng.core import audit, writes
 from jineng.core.i18n import language
-from jineng.core.roles import Capability, acting_user, require_capability
+from jineng.core.roles import Capability, acting_user, require_actor, require_capability
 from jineng.institutions.models import Engagement, Institution, InstitutionState, Teacher
 from jineng.people import ledger
 from jineng.people.models import Person
@@ -263,6 +263,7 @@ def set_teachers(training_class: TrainingClass, teachers: list[Teacher]) -> None
 def change_state(training_class: TrainingClass, to_state: str, *, reason: str = ""):
     """Move a class along TRANSITIONS: the bureau approves, rejects, cancels and closes; the
     institution submits, withdraws, revises and starts. Completion goes through complete()."""
+    require_actor()  # before the lock: an anonymous caller reads nothing
     training_class = _locked(training_class)
     current = ClassState(training_class.state)
     if to_state not in TRANSITIONS[current] or to_state == ClassState.COMPLETED:

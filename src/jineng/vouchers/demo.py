@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jineng.catalog.models import FundChannel, Occupation, PersonCategory, SkillLevel, TrainingType
-from jineng.core.audit import audit_context
+from jineng.core.audit import audit_context, system_context
 from jineng.core.models import Organisation, User
 from jineng.institutions.models import EvaluationOrg, Institution
 from jineng.people import services as people
@@ -128,7 +128,7 @@ def _expired(person: Person, today: date) -> int:
         on=today - timedelta(days=200),
     )  # fmt: skip
     if voucher.valid_until < today:
-        with audit_context(actor=None):
+        with system_context("demo"):
             services.expire_due(today)
     return 1
 

@@ -28,7 +28,14 @@ from jineng.certificates.models import Certificate, CertificateStatus
 from jineng.core import audit, writes
 from jineng.core.i18n import language
 from jineng.core.models import Organisation
-from jineng.core.roles import Capability, OrgKind, acting_user, has_capability, require_capability
+from jineng.core.roles import (
+    Capability,
+    OrgKind,
+    acting_user,
+    has_capability,
+    require_actor,
+    require_capability,
+)
 from jineng.core.scope import scoped
 from jineng.people import ledger
 from jineng.people.models import Person
@@ -79,6 +86,7 @@ def _on_a_locked_copy(service):
 
     @functools.wraps(service)
     def wrapped(voucher: Voucher, *args, **kwargs) -> Voucher:
+        require_actor()  # before the lock: an anonymous caller reads nothing
         with transaction.atomic():
             service(_locked(voucher), *args, **kwargs)
         voucher.refresh_from_db()
@@ -438,8 +446,8 @@ def issue_by_rule(rule: VoucherRule, *, preview: bool = True, on: date | None = 
     holding an active voucher for one of the occupations are skipped. The run goes in chunks,
     each in its own transaction, so a long run holds no lock for long and a second run issues
     only what the first did not. `keep` bounds the candidates returned (the counts are whole)."""
-    if not preview:
-        require_capability(Capability.ISSUE_VOUCHERS, _("Only the bureau issues vouchers."))
+    # The preview lists people of the region: as much the bureau's as the issue itself.
+    require_capability(Capability.ISSUE_VOUCHERS, _("Only the bureau issues vouchers."))
     on = on or timezone.localdate()
     occupations = list(rule.occupations.all())
     run = RuleRun()

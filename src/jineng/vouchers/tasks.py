@@ -13,6 +13,6 @@ def expire_vouchers(today: str | None = None) -> dict[str, int]:
     docs/operations.md). `today` (ISO date) is for catching up a missed day."""
     from jineng.vouchers import services
 
-    with audit.audit_context(actor=None):
+    with audit.system_context("task:expire_vouchers"):
         expired = services.expire_due(date.fromisoformat(today) if today else None)
     return {"expired": expired}

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         template.add_argument("file", type=Path)
 
     def handle(self, *args, action, **options):
-        with audit.audit_context(actor=None):
+        with audit.system_context("command:catalog"):
             getattr(self, action.replace("-", "_"))(**options)
 
     def load_reference(self, **options):

@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory=None, **options):
         try:
-            with audit.audit_context(actor=None):
+            with audit.system_context("command:policy"):
                 outcomes = packs.load_pack_directory(directory)
         except PackError as problem:
             self.stderr.write(f"jineng policy: {problem}")

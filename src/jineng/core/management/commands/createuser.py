@@ -35,7 +35,7 @@ class Command(BaseCommand):
             raise CommandError(f"no organisation has the code {org!r}")
         password = os.environ.get("JINENG_NEW_PASSWORD") or getpass.getpass("Password: ")
         try:
-            with audit.audit_context(actor=None):
+            with audit.system_context("command:createuser"):
                 user = services.create_user(
                     username=username,
                     password=password,

@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        with audit.audit_context(actor=None), transaction.atomic():
+        with audit.system_context("demo"), transaction.atomic():
             for name in DEMO_LOADERS:
                 result = import_module(name).load()
                 self.stdout.write(f"{name.split('.')[1]}: {result}")

@@ -49,7 +49,7 @@ class Command(BaseCommand):
             context={"organisation": organisation, "source": f"import:{file.name}",
                      "target": target},
         )  # fmt: skip
-        with audit.audit_context(actor=None):
+        with audit.system_context("command:import"):
             try:
                 report = run_import(
                     SPECS[kind], file.read_bytes(), file.name, options=run_options,

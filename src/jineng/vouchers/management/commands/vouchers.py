@@ -25,6 +25,6 @@ class Command(BaseCommand):
                 today = date.fromisoformat(options["today"])
             except ValueError:
                 raise CommandError("--today takes a date as YYYY-MM-DD") from None
-        with audit.audit_context(actor=None):
+        with audit.system_context("command:vouchers expire"):
             expired = services.expire_due(today)
         self.stdout.write(json.dumps({"expired": expired}))

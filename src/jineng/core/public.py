@@ -1,0 +1,30 @@
+"""The one list of addresses anyone may open without signing in. Every other page and API
+address needs a login: `LoginRequiredMiddleware` sends an anonymous visitor of a page to the
+login page, and DRF answers 401 on the API (its default permission is IsAuthenticated).
+tests/core/test_fail_closed.py walks every URL pattern to hold both to this list."""
+
+PUBLIC_URL_NAMES: frozenset[str] = frozenset(
+    {
+        # Signing in and out, the language, the load balancer's probe, the landing page.
+        "home",
+        "login",
+        "logout",
+        "healthz",
+        "set_language",
+        "admin:login",
+        "admin:logout",
+        # What the public is entitled to see: designated institutions (000 §三(四)), public
+        # notices of claims and objections to them (004 §四(五)), certificates verified by anyone.
+        "institutions:directory",
+        "certificates:verify",
+        "certificates:keys",
+        "claims:notices",
+        "claims:object",
+        "api:certificate-keys",
+        "api:certificate-verify",
+        # The API's own entrance: a token for a username and password, its schema and docs.
+        "api:obtain-token",
+        "api-schema",
+        "api-docs",
+    }
+)
