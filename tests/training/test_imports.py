@@ -375,7 +375,9 @@ def test_a_job_keeps_its_target_and_runs_into_the_class(act, users, file_class):
     assert job.status == ImportStatus.DONE, job.message
     assert job.report["created"] == files.SESSIONS_CREATED
     assert Session.objects.filter(training_class=file_class).count() == files.SESSIONS_CREATED
-    untargeted = jobs.run_job(jobs.start_import(users["institution"], "sessions", data, "x.xlsx"))
+    with act("institution"):
+        untargeted = jobs.start_import(users["institution"], "sessions", data, "x.xlsx")
+    untargeted = jobs.run_job(untargeted)
     assert untargeted.status == ImportStatus.FAILED
     assert untargeted.message == _("Choose the class to import into.")
 
