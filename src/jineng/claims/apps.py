@@ -6,3 +6,10 @@ class ClaimsConfig(AppConfig):
     name = "jineng.claims"
     label = "claims"
     verbose_name = _("Subsidy claims")
+
+    def ready(self):
+        # Imported here, not at the top: models may be imported only once the registry is ready.
+        from jineng.certificates.signals import certificate_revoked
+        from jineng.claims import recovery
+
+        certificate_revoked.connect(recovery.on_certificate_revoked, dispatch_uid="claims.recovery")
