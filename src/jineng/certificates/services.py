@@ -274,19 +274,6 @@ def revoke(certificate: Certificate, reason: str, *, on: date | None = None) -> 
     return certificate
 
 
-@transaction.atomic
-def set_numbering_codes(evaluation_org, *, register_code: str, station_code: str):
-    """Record the register and station codes of an evaluation organisation (needed to number its
-    skill level certificates): the bureau does it."""
-    _require_reviewer()
-    return writes.update(
-        evaluation_org,
-        message="numbering codes",
-        register_code=(register_code or "").strip(),
-        station_code=(station_code or "").strip(),
-    )
-
-
 # Verifying -------------------------------------------------------------------------------------
 
 _STATUS_COLUMNS = "status, revoked_on, revoked_reason, issued_here"

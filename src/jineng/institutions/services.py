@@ -292,6 +292,19 @@ def list_for_year(evaluation_org: EvaluationOrg, *, year: int, published_on: dat
 
 
 @transaction.atomic
+def set_numbering_codes(evaluation_org: EvaluationOrg, *, register_code: str, station_code: str):
+    """Record the register and station codes of an evaluation organisation (needed to number its
+    skill level certificates): the bureau does it, as the keeper of certificates."""
+    require_capability(Capability.MANAGE_CERTIFICATES, _("Only the bureau revokes certificates."))
+    return writes.update(
+        evaluation_org,
+        message="numbering codes",
+        register_code=(register_code or "").strip(),
+        station_code=(station_code or "").strip(),
+    )
+
+
+@transaction.atomic
 def add_examiner(
     evaluation_org: EvaluationOrg,
     person,
