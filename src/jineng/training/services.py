@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jineng.catalog.packs import pack_for, record_decision
-from jineng.claims.history import history_of
 from jineng.core import audit, writes
 from jineng.core.i18n import language
 from jineng.core.roles import Capability, acting_user, require_capability
@@ -32,6 +31,7 @@ from jineng.policy import (
     decide_completion,
     decide_enrolment,
 )
+from jineng.training import hooks
 from jineng.training.models import (
     ACTIVE_STATES,
     BUREAU_STATES,
@@ -425,8 +425,8 @@ def overlapping_classes(person_ids, periods, *, exclude: int | None = None):
 
 def prior_training_subsidies(person: Person) -> list:
     """The person's earlier subsidies (PriorSubsidy, from their claim lines), for the limits of
-    004 §四(五); the engine counts the types each limit names."""
-    return history_of([person.pk])[person.pk]
+    004 §四(五); the engine counts the types each limit names. Claims provides them."""
+    return hooks.subsidy_history([person.pk])[person.pk]
 
 
 @transaction.atomic
