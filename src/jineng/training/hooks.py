@@ -34,3 +34,9 @@ class Slot:
 
 # (person ids) -> {person id: [PriorSubsidy, ...]}
 subsidy_history = Slot("the subsidy history", "jineng.claims")
+# (number) -> the voucher of that number, or None
+find_voucher = Slot("finding vouchers", "jineng.vouchers")
+# (voucher, person, training class) -> None; a ValidationError when it may not pay for the place
+check_voucher = Slot("checking vouchers", "jineng.vouchers")
+# (voucher, enrollment) -> None; redeemed in the enrolment's transaction
+redeem_voucher = Slot("redeeming vouchers", "jineng.vouchers")

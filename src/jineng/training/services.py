@@ -436,7 +436,7 @@ def enrol(training_class: TrainingClass, person: Person, *, voucher=None) -> Enr
     Refused: a full class, a person already on it, a person in another class whose sessions
     overlap, a person in another running class of the same occupation and level. A `voucher`
     (电子培训券, 002 §四(五)3) is checked first and redeemed with the enrolment: the holder is the
-    person, claimed, valid, for the class's occupation (jineng.vouchers.services.redeem).
+    person, claimed, valid, for the class's occupation (the vouchers app, through training.hooks).
     """
     require_capability(Capability.RUN_CLASSES, _("Only the institution enrols its trainees."))
     training_class = _locked(training_class)
@@ -457,9 +457,7 @@ def enrol(training_class: TrainingClass, person: Person, *, voucher=None) -> Enr
     periods = list(training_class.sessions.values_list("starts_at", "ends_at"))
     _refuse_overlaps([person.pk], periods, training_class)
     if voucher is not None:
-        from jineng.vouchers import services as vouchers
-
-        vouchers.check_redeemable(voucher, person, training_class)
+        hooks.check_voucher(voucher, person, training_class)
     version, pack = _pack(training_class, timezone.localdate())
     decision = decide_enrolment(
         pack,
@@ -486,7 +484,7 @@ def enrol(training_class: TrainingClass, person: Person, *, voucher=None) -> Enr
                                                    "name": training_class.name}  # fmt: skip
     ledger.add(person, ledger.Kind.CLASS, title, obj=enrollment, decision=record)
     if voucher is not None:
-        vouchers.redeem(voucher, enrollment)
+        hooks.redeem_voucher(voucher, enrollment)
     return enrollment
 
 

@@ -34,6 +34,7 @@ from jineng.institutions.models import Engagement, Institution
 from jineng.people.models import Person
 from jineng.people.services import find_by_id_number
 from jineng.training import services
+from jineng.training.hooks import find_voucher
 from jineng.training.models import (
     ACTIVE_STATES,
     BUREAU_STATES,
@@ -47,7 +48,6 @@ from jineng.training.models import (
     EnrollmentState,
     TrainingClass,
 )
-from jineng.vouchers.services import find as find_voucher
 
 # The buttons of the class page, in the order they are shown, and what each one says.
 ACTIONS = [
