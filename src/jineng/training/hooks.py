@@ -40,3 +40,11 @@ find_voucher = Slot("finding vouchers", "jineng.vouchers")
 check_voucher = Slot("checking vouchers", "jineng.vouchers")
 # (voucher, enrollment) -> None; redeemed in the enrolment's transaction
 redeem_voucher = Slot("redeeming vouchers", "jineng.vouchers")
+
+# (user, training class) -> more context for the class page; each app above may add one part.
+class_page_parts: list[Callable[..., dict]] = []
+
+
+def add_class_page_part(part: Callable[..., dict]) -> None:
+    if part not in class_page_parts:
+        class_page_parts.append(part)
