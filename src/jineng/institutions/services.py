@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jineng.catalog.models import Occupation, SkillLevel
+from jineng.catalog.packs import pack_for
 from jineng.catalog.services import check_evaluated_at
 from jineng.core import audit, writes
 from jineng.core.i18n import language
@@ -212,8 +213,6 @@ def record_year(
 
 def pack_for_institution(institution: Institution, year: int):
     """The policy pack that governs the institution in that year (mid-year), or None."""
-    from jineng.catalog.packs import pack_for
-
     region = institution.organisation.region_code
     return pack_for(region, date(year, 7, 1)) if region else None
 
