@@ -35,6 +35,7 @@ run: install
 test: test-install
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests
+	$(BIN)/lint-imports
 	scripts/ensure-chromium
 	env -u DATABASE_URL $(BIN)/python -m pytest -n 2 --dist loadgroup -q
 	@if scripts/pg-reachable "$(PG_TEST_URL)"; then \
@@ -45,6 +46,7 @@ test: test-install
 lint: test-install
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -1,11 +1,9 @@
-from importlib import import_module
-
 import pytest
 from django.conf import settings
 from django.utils import translation
 
 from jineng.core import audit, demo
-from jineng.core.management.commands.demo import DEMO_LOADERS
+from jineng.core.management.commands.demo import demo_loaders
 from jineng.core.models import Organisation, User
 from tests import actors
 from tests.live import running_server
@@ -31,8 +29,8 @@ def live_url(tmp_path_factory):
 def django_db_setup(django_db_setup, django_db_blocker):
     """The demo data of every app, loaded once per test database; tests roll back."""
     with django_db_blocker.unblock(), audit.system_context("test: demo data"):
-        for name in DEMO_LOADERS:
-            import_module(name).load()
+        for module in demo_loaders():
+            module.load()
 
 
 @pytest.fixture(autouse=True)

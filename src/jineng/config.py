@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from jineng.certificates.signing import KeyConfigError, KeySet, new_signing_key
+
 # The repository root when installed editable (the supported set-up); front-end assets live here.
 REPO_DIR = Path(__file__).resolve().parents[2]
 
@@ -41,8 +43,6 @@ DEMO_KEY_NAMES = ("secret_key", "data_key", "cert_signing_key")
 
 
 def _new_demo_keys() -> dict[str, str]:
-    from jineng.certificates.signing import new_signing_key
-
     return {
         "secret_key": secrets.token_urlsafe(50),
         "data_key": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
@@ -116,8 +116,6 @@ def cert_keys(debug: bool, demo: bool) -> tuple[str, str]:
     The signing key is "kid:seed" (32 bytes, base64url); the retired keys "kid:public,...".
     Without a signing key the platform verifies but cannot issue certificates; the embedded demo
     generates one into its key file."""
-    from jineng.certificates.signing import KeyConfigError, KeySet
-
     signing = os.environ.get("JINENG_CERT_SIGNING_KEY", "").strip()
     retired = os.environ.get("JINENG_CERT_RETIRED_KEYS", "").strip()
     if not signing and (demo or debug):

@@ -25,7 +25,7 @@ urlpatterns = [
     path("", include("jineng.evaluation.urls")),
     path("", include("jineng.certificates.urls")),
     path("", include("jineng.claims.urls")),
-    path("api/v1/", include(("jineng.core.api_urls", "api"), namespace="api")),
+    path("api/v1/", include(("jineng.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

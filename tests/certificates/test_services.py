@@ -13,6 +13,7 @@ from jineng.certificates import numbers, services, signing
 from jineng.certificates.models import Certificate, CertificateKind, CertificateStatus
 from jineng.core.models import AuditEntry
 from jineng.core.personal import mask_name
+from jineng.institutions import services as institutions
 from jineng.people.models import LedgerEvent
 from jineng.people.services import decrypt_id_number
 
@@ -63,14 +64,12 @@ def test_a_second_valid_certificate_of_the_same_kind_is_refused(issue):
 
 
 def test_skill_level_certificates_need_the_codes_and_a_level(issue, centre, act):
-    from jineng.certificates.services import set_numbering_codes
-
     with act("city_reviewer"):
-        set_numbering_codes(centre, register_code="", station_code="")
+        institutions.set_numbering_codes(centre, register_code="", station_code="")
     with pytest.raises(ValidationError, match="尚无备案代码和站点代码"):
         issue()
     with act("city_reviewer"):
-        set_numbering_codes(centre, register_code="0231", station_code="411001")
+        institutions.set_numbering_codes(centre, register_code="0231", station_code="411001")
     with pytest.raises(ValidationError):
         issue(level="special")
     with pytest.raises(ValidationError):
@@ -79,7 +78,7 @@ def test_skill_level_certificates_need_the_codes_and_a_level(issue, centre, act)
 
 def test_only_the_bureau_records_numbering_codes(centre, act):
     with act("evaluator"), pytest.raises(PermissionDenied):
-        services.set_numbering_codes(centre, register_code="0001", station_code="000001")
+        institutions.set_numbering_codes(centre, register_code="0001", station_code="000001")
 
 
 def test_other_kinds_have_their_own_numbers(issue):

@@ -33,6 +33,19 @@ def test_the_list_and_its_navigation(login, booked):
     assert login("worker").get("/evaluations/").status_code == 403
 
 
+def test_the_class_page_links_its_bookings(login, booked):
+    """Evaluation's part of the training class page, added through training.hooks: the class's
+    bookings, and the booking button for the institution of a completed class only."""
+    booking = booked()
+    class_url = reverse("training:detail", args=[booking.training_class.pk])
+    page = login("institution").get(class_url).content.decode()
+    assert reverse("evaluation:detail", args=[booking.pk]) in page
+    assert 'id="book-evaluation"' in page
+    reviewer_page = login("city_reviewer").get(class_url).content.decode()
+    assert reverse("evaluation:detail", args=[booking.pk]) in reviewer_page
+    assert 'id="book-evaluation"' not in reviewer_page
+
+
 def test_a_completed_class_waits_for_a_booking_and_is_booked_on_its_form(
     login, completed_class, centre
 ):

@@ -8,6 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalogs")
 
     def ready(self):
+        # Imported here, not at the top: models may be imported only once the registry is ready.
         from jineng.catalog.registry import CATALOGS
         from jineng.core.imports import register
 

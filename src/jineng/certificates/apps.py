@@ -8,6 +8,7 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self):
+        # Imported here, not at the top: models may be imported only once the registry is ready.
         from jineng.certificates.imports import CERTIFICATES
         from jineng.core.imports import register
 

@@ -17,6 +17,7 @@ from jineng.certificates import services
 from jineng.certificates.models import Certificate, CertificateKind, CertificateStatus
 from jineng.core.audit import audit_context
 from jineng.core.models import User
+from jineng.institutions import services as institutions
 from jineng.institutions.models import EvaluationOrg
 from jineng.people.models import Person
 
@@ -40,7 +41,7 @@ def load() -> dict[str, int]:
         for name, (register, station) in CODES.items():
             org = EvaluationOrg.objects.select_related("organisation").get(organisation__name=name)
             if not (org.register_code and org.station_code):
-                services.set_numbering_codes(org, register_code=register, station_code=station)
+                institutions.set_numbering_codes(org, register_code=register, station_code=station)
                 created["codes"] += 1
     centre = EvaluationOrg.objects.select_related("organisation").get(organisation__name=CENTRE)
     today = timezone.localdate()

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from jineng.catalog.services import check_evaluated_at
 from jineng.certificates import numbers, signing
 from jineng.certificates.models import Certificate, CertificateKind, CertificateStatus
+from jineng.certificates.signals import certificate_revoked
 from jineng.core import audit, writes
 from jineng.core.personal import mask_name
 from jineng.core.roles import Capability, require_capability
@@ -269,23 +270,8 @@ def revoke(certificate: Certificate, reason: str, *, on: date | None = None) -> 
         obj=certificate,
         detail={"number": certificate.number, "reason": reason, "on": on.isoformat()},
     )
-    from jineng.claims.recovery import recover_for_revoked_certificate  # claims rest on it
-
-    recover_for_revoked_certificate(certificate)  # its paid subsidies are to be recovered
+    certificate_revoked.send(Certificate, certificate=certificate)  # claims recover its subsidies
     return certificate
-
-
-@transaction.atomic
-def set_numbering_codes(evaluation_org, *, register_code: str, station_code: str):
-    """Record the register and station codes of an evaluation organisation (needed to number its
-    skill level certificates): the bureau does it."""
-    _require_reviewer()
-    return writes.update(
-        evaluation_org,
-        message="numbering codes",
-        register_code=(register_code or "").strip(),
-        station_code=(station_code or "").strip(),
-    )
 
 
 # Verifying -------------------------------------------------------------------------------------

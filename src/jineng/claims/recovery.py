@@ -104,14 +104,20 @@ def open_recovery(line: ClaimLine, *, cause: str, reason: str) -> Recovery:
 @transaction.atomic
 def recover_for_revoked_certificate(certificate: Certificate) -> list[Recovery]:
     """Recoveries of every paid line resting on the certificate that has none yet, and the
-    refusal of its lines not paid yet (无证无价: no subsidy without a valid certificate). Called
-    by certificates.services.revoke inside its transaction: the revocation is the bureau's act,
-    so no other permission is asked, and lines in any region are caught."""
+    refusal of its lines not paid yet (无证无价: no subsidy without a valid certificate). Run on
+    certificates' `certificate_revoked` signal, inside the revocation's transaction: the
+    revocation is the bureau's act, so no other permission is asked, and lines in any region are
+    caught."""
     reason = _("Certificate %(number)s revoked: %(reason)s") % {
         "number": certificate.number, "reason": certificate.revoked_reason or "—"}  # fmt: skip
     _refuse_unpaid(certificate, reason)
     lines = _lines_resting_on(certificate, (LineState.PAID,)).filter(recovery__isnull=True)
     return [_open(line, RecoveryCause.CERTIFICATE_REVOKED, reason) for line in lines]
+
+
+def on_certificate_revoked(sender, certificate: Certificate, **kwargs) -> None:
+    """The receiver of certificates.signals.certificate_revoked (connected in ClaimsConfig)."""
+    recover_for_revoked_certificate(certificate)
 
 
 def _lines_resting_on(certificate: Certificate, line_states) -> QuerySet[ClaimLine]:

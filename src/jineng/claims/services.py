@@ -783,7 +783,7 @@ def lock_persons(claim: Claim) -> list[int]:
 
 
 def _redecide_employment(claim: Claim) -> None:
-    from jineng.claims import employment  # the enterprise cap, under its own lock
+    from jineng.claims import employment  # here, not at the top: employment imports this module
 
     employment.redecide(claim)
 

@@ -1,16 +1,12 @@
 """The home page's to-do card: what waits for the signed-in user, each app answering for its own
-work (a `todo(user)` function in its selectors), always inside the user's data scope."""
+work (a `todo(user)` function in its selectors), always inside the user's data scope.
 
+Core sits below every app, so it does not import them: each app with work waiting registers its
+`todo` here at start-up (its AppConfig.ready), and the card lists them in that order, the order
+of INSTALLED_APPS."""
+
+from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
-
-# The apps that have work waiting for someone, in the order the card lists it.
-PROVIDERS = (
-    "jineng.training.selectors",
-    "jineng.evaluation.selectors",
-    "jineng.claims.selectors",
-    "jineng.vouchers.selectors",
-)
 
 
 @dataclass(frozen=True)
@@ -20,9 +16,18 @@ class Item:
     url: str
 
 
+# (user) -> [Item, ...]: the providers registered at start-up.
+_providers: list[Callable[..., list[Item]]] = []
+
+
+def register(provider: Callable[..., list[Item]]) -> None:
+    if provider not in _providers:
+        _providers.append(provider)
+
+
 def items_for(user) -> list[Item]:
     """Every waiting item of the user's capabilities with something in it."""
     found = []
-    for name in PROVIDERS:
-        found += [item for item in import_module(name).todo(user) if item.count]
+    for provider in _providers:
+        found += [item for item in provider(user) if item.count]
     return found

@@ -97,6 +97,18 @@ def classes_waiting(user, today: date | None = None, *, overdue_only: bool = Fal
     return sorted(found, key=lambda w: (w.due or date.max, w.training_class.pk))
 
 
+def class_page_part(user, training_class: TrainingClass) -> dict:
+    """The class's evaluation bookings the viewer may open, and whether they may book one
+    (评价 follows the completed class: 004 §四(四)): a part of the training class page, added
+    through training.hooks."""
+    bookings = scoped(user, EvaluationBooking.objects.filter(training_class=training_class))
+    return {
+        "bookings": list(bookings.select_related("evaluation_org__organisation")),
+        "can_book": training_class.state in BOOKABLE_CLASS_STATES
+        and has_capability(user, Capability.BOOK_EVALUATIONS),
+    }
+
+
 def todo(user) -> list[Item]:
     """Bookings waiting for the organisation's answer, completed classes waiting for a booking,
     and bookings past their last day (004 §四(四))."""

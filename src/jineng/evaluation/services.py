@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from jineng.catalog.models import PolicyPackVersion, SkillLevel
 from jineng.catalog.packs import pack_for
+from jineng.certificates import services as certificates
 from jineng.certificates.models import Certificate, CertificateKind
 from jineng.certificates.numbers import LEVEL_DIGITS
 from jineng.core import audit, writes
@@ -527,8 +528,6 @@ def record_result(
 
 
 def _issue(booking: EvaluationBooking, enrollment: Enrollment) -> Certificate:
-    from jineng.certificates import services as certificates
-
     training_class = booking.training_class
     level = training_class.level
     kind = certificate_kind(level)

@@ -8,6 +8,7 @@ class InstitutionsConfig(AppConfig):
     verbose_name = _("Institutions")
 
     def ready(self):
+        # Imported here, not at the top: models may be imported only once the registry is ready.
         from jineng.core.imports import register
         from jineng.institutions.imports import INSTITUTIONS, TEACHERS
 

@@ -11,12 +11,15 @@ from django.utils.translation import gettext_lazy
 
 from jineng.catalog import services as catalog
 from jineng.catalog.services import parse_year
+from jineng.core import services as core
 from jineng.core.i18n import language
 from jineng.core.imports import Column, ImportRun, ImportSpec, Row, row_by_row
-from jineng.core.roles import Capability
+from jineng.core.models import Organisation
+from jineng.core.roles import Capability, OrgKind
 from jineng.core.scope import scoped
 from jineng.institutions import services
-from jineng.institutions.models import Institution
+from jineng.institutions.models import Institution, InstitutionType
+from jineng.people import identity
 from jineng.people import services as people
 from jineng.people.imports import ROSTER_COLUMNS
 
@@ -134,12 +137,6 @@ TYPE_NAMES = {
 
 
 def _apply_institution(values: dict[str, str], user) -> str:
-    from jineng.core import services as core
-    from jineng.core.models import Organisation
-    from jineng.core.roles import OrgKind
-    from jineng.institutions.models import InstitutionType
-    from jineng.people import identity
-
     try:
         code = identity.check_uscc(values["code"])
     except identity.IdentityError as problem:

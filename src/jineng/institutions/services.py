@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jineng.catalog.models import Occupation, SkillLevel
+from jineng.catalog.packs import pack_for
 from jineng.catalog.services import check_evaluated_at
 from jineng.core import audit, writes
 from jineng.core.i18n import language
@@ -212,8 +213,6 @@ def record_year(
 
 def pack_for_institution(institution: Institution, year: int):
     """The policy pack that governs the institution in that year (mid-year), or None."""
-    from jineng.catalog.packs import pack_for
-
     region = institution.organisation.region_code
     return pack_for(region, date(year, 7, 1)) if region else None
 
@@ -288,6 +287,19 @@ def list_for_year(evaluation_org: EvaluationOrg, *, year: int, published_on: dat
     existing = Listing.objects.filter(evaluation_org=evaluation_org, year=year).first()
     return existing or writes.create(
         Listing(evaluation_org=evaluation_org, year=year, published_on=published_on)
+    )
+
+
+@transaction.atomic
+def set_numbering_codes(evaluation_org: EvaluationOrg, *, register_code: str, station_code: str):
+    """Record the register and station codes of an evaluation organisation (needed to number its
+    skill level certificates): the bureau does it, as the keeper of certificates."""
+    require_capability(Capability.MANAGE_CERTIFICATES, _("Only the bureau revokes certificates."))
+    return writes.update(
+        evaluation_org,
+        message="numbering codes",
+        register_code=(register_code or "").strip(),
+        station_code=(station_code or "").strip(),
     )
 
 

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jineng.catalog.models import Occupation, SkillLevel
-from jineng.certificates import services as certificates
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404
 from jineng.core.views import capability_required, chosen, page_of, run_service
@@ -156,7 +155,7 @@ def set_numbering_codes(request, pk: int):
     evaluation_org = get_scoped_or_404(request.user, EvaluationOrg.objects.all(), pk=pk)
     run_service(
         request,
-        lambda: certificates.set_numbering_codes(
+        lambda: services.set_numbering_codes(
             evaluation_org,
             register_code=request.POST.get("register_code", ""),
             station_code=request.POST.get("station_code", ""),

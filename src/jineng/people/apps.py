@@ -8,6 +8,7 @@ class PeopleConfig(AppConfig):
     verbose_name = _("Real-name registry")
 
     def ready(self):
+        # Imported here, not at the top: models may be imported only once the registry is ready.
         from jineng.core.imports import register
         from jineng.people.imports import IMPORTS
 

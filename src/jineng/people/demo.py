@@ -9,8 +9,9 @@ from datetime import date, timedelta
 
 from stdnum.cn import ric, uscc
 
+from jineng.core import writes
 from jineng.core.imports import ImportOptions, run_import
-from jineng.core.models import Organisation
+from jineng.core.models import Organisation, User
 from jineng.people import services
 from jineng.people.imports import ROSTER
 
@@ -77,9 +78,6 @@ def load() -> dict:
 def _link_demo_worker(row: dict) -> None:
     """The demo's worker login (of 梁园区) is the roster's first person from 梁园区, and bears
     that person's name, so that histories name one person."""
-    from jineng.core import writes
-    from jineng.core.models import User
-
     worker = User.objects.get(username="worker")
     person = services.find_by_id_number(row["身份证号码"])
     if person.user_id != worker.pk:

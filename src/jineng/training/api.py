@@ -43,6 +43,7 @@ from jineng.people import identity
 from jineng.people.models import Person
 from jineng.people.services import find_by_id_number, id_number_hashes
 from jineng.training import services
+from jineng.training.hooks import find_voucher
 from jineng.training.models import (
     ClassState,
     CommitmentReason,
@@ -53,7 +54,6 @@ from jineng.training.models import (
     Session,
     TrainingClass,
 )
-from jineng.vouchers.services import find as find_voucher
 
 # Who may write: the services check it again; this answers before any work, and clearly.
 REFUSALS = {

@@ -8,8 +8,12 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training classes")
 
     def ready(self):
+        # Imported here, not at the top: models may be imported only once the registry is ready.
+        from jineng.core import todo
         from jineng.core.imports import register
+        from jineng.training import selectors
         from jineng.training.imports import IMPORTS
 
         for spec in IMPORTS.values():
             register(spec)
+        todo.register(selectors.todo)

@@ -1,6 +1,6 @@
 """The anchor of bench/checkin_load.py: the least a request that stores something can cost on
 this server (the same middleware, one INSERT through a raw cursor). Routed only when the server
-runs the demo with JINENG_BENCH_ANCHOR=1 (jineng.core.api_urls), never in production. Its table
+runs the demo with JINENG_BENCH_ANCHOR=1 (jineng.api_urls), never in production. Its table
 is made by the benchmark's setup, not by a migration."""
 
 import json

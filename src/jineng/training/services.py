@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jineng.catalog.packs import pack_for, record_decision
-from jineng.claims.history import history_of
 from jineng.core import audit, writes
 from jineng.core.i18n import language
 from jineng.core.roles import Capability, acting_user, require_actor, require_capability
@@ -32,6 +31,7 @@ from jineng.policy import (
     decide_completion,
     decide_enrolment,
 )
+from jineng.training import hooks
 from jineng.training.models import (
     ACTIVE_STATES,
     BUREAU_STATES,
@@ -426,8 +426,8 @@ def overlapping_classes(person_ids, periods, *, exclude: int | None = None):
 
 def prior_training_subsidies(person: Person) -> list:
     """The person's earlier subsidies (PriorSubsidy, from their claim lines), for the limits of
-    004 §四(五); the engine counts the types each limit names."""
-    return history_of([person.pk])[person.pk]
+    004 §四(五); the engine counts the types each limit names. Claims provides them."""
+    return hooks.subsidy_history([person.pk])[person.pk]
 
 
 @transaction.atomic
@@ -437,7 +437,7 @@ def enrol(training_class: TrainingClass, person: Person, *, voucher=None) -> Enr
     Refused: a full class, a person already on it, a person in another class whose sessions
     overlap, a person in another running class of the same occupation and level. A `voucher`
     (电子培训券, 002 §四(五)3) is checked first and redeemed with the enrolment: the holder is the
-    person, claimed, valid, for the class's occupation (jineng.vouchers.services.redeem).
+    person, claimed, valid, for the class's occupation (the vouchers app, through training.hooks).
     """
     require_capability(Capability.RUN_CLASSES, _("Only the institution enrols its trainees."))
     training_class = _locked(training_class)
@@ -458,9 +458,7 @@ def enrol(training_class: TrainingClass, person: Person, *, voucher=None) -> Enr
     periods = list(training_class.sessions.values_list("starts_at", "ends_at"))
     _refuse_overlaps([person.pk], periods, training_class)
     if voucher is not None:
-        from jineng.vouchers import services as vouchers
-
-        vouchers.check_redeemable(voucher, person, training_class)
+        hooks.check_voucher(voucher, person, training_class)
     version, pack = _pack(training_class, timezone.localdate())
     decision = decide_enrolment(
         pack,
@@ -487,7 +485,7 @@ def enrol(training_class: TrainingClass, person: Person, *, voucher=None) -> Enr
                                                    "name": training_class.name}  # fmt: skip
     ledger.add(person, ledger.Kind.CLASS, title, obj=enrollment, decision=record)
     if voucher is not None:
-        vouchers.redeem(voucher, enrollment)
+        hooks.redeem_voucher(voucher, enrollment)
     return enrollment
 
 

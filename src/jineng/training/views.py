@@ -28,12 +28,11 @@ from jineng.core.i18n import language
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404, scoped
 from jineng.core.views import capability_required, page_of, pick_template, run_service
-from jineng.evaluation.models import EvaluationBooking
-from jineng.evaluation.services import BOOKABLE_CLASS_STATES
 from jineng.institutions.models import Engagement, Institution
 from jineng.people.models import Person
 from jineng.people.services import find_by_id_number
-from jineng.training import services
+from jineng.training import hooks, services
+from jineng.training.hooks import find_voucher
 from jineng.training.models import (
     ACTIVE_STATES,
     BUREAU_STATES,
@@ -47,7 +46,6 @@ from jineng.training.models import (
     EnrollmentState,
     TrainingClass,
 )
-from jineng.vouchers.services import find as find_voucher
 
 # The buttons of the class page, in the order they are shown, and what each one says.
 ACTIONS = [
@@ -398,19 +396,17 @@ def _context(request, training_class: TrainingClass) -> dict:
         "changes": training_class.changes.select_related("by"),
         "grid": _grid(training_class, sessions, enrollments, can_mark),
         "max_upload_mb": services.MAX_COMMITMENT_BYTES // (1024 * 1024),
-        **_evaluation_links(user, training_class),
+        **_parts_from_above(user, training_class),
     }
 
 
-def _evaluation_links(user, training_class: TrainingClass) -> dict:
-    """The class's evaluation bookings the viewer may open, and whether they may book one
-    (评价 follows the completed class: 004 §四(四))."""
-    bookings = scoped(user, EvaluationBooking.objects.filter(training_class=training_class))
-    return {
-        "bookings": list(bookings.select_related("evaluation_org__organisation")),
-        "can_book": training_class.state in BOOKABLE_CLASS_STATES
-        and has_capability(user, Capability.BOOK_EVALUATIONS),
-    }
+def _parts_from_above(user, training_class: TrainingClass) -> dict:
+    """What the apps above training add to the class page (training.hooks): the evaluation
+    bookings of the class and whether one may be booked."""
+    context = {}
+    for part in hooks.class_page_parts:
+        context.update(part(user, training_class))
+    return context
 
 
 @capability_required(Capability.VIEW_CLASSES, missing_is_404=True)

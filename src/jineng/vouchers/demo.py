@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jineng.catalog.models import FundChannel, Occupation, PersonCategory, SkillLevel, TrainingType
+from jineng.certificates import services as certificates
 from jineng.core.audit import audit_context, system_context
 from jineng.core.models import Organisation, User
 from jineng.institutions.models import EvaluationOrg, Institution
@@ -237,8 +238,6 @@ def _run_settled(person, institution, start: date, end: date, users) -> None:
         enrollment.refresh_from_db()
         training.set_assessment(enrollment, True)
         training.complete(training_class)
-    from jineng.certificates import services as certificates
-
     centre = EvaluationOrg.objects.get(organisation__name=CENTRE)
     with audit_context(actor=users["evaluator"]):
         certificate = certificates.issue(

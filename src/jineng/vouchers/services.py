@@ -41,6 +41,7 @@ from jineng.people import ledger
 from jineng.people.models import Person
 from jineng.policy import VoucherRequest, decide_voucher_issue
 from jineng.training.models import ClassState, Enrollment, EnrollmentState, TrainingClass
+from jineng.training.services import prior_training_subsidies
 from jineng.vouchers.models import (
     ACTIVE_STATES,
     EXPIRING_STATES,
@@ -210,8 +211,6 @@ def decide(person: Person, occupations, on: date):
     """(pack version, decision) of the engine for each occupation, the first refusal winning:
     002 §四(五)3 — vouchers go to 符合补贴条件的劳动者 (the pack's training.eligible and limits)."""
     version, pack = _pack(person, on)
-    from jineng.training.services import prior_training_subsidies
-
     history = prior_training_subsidies(person)
     categories = _categories(person, on)
     chosen = None

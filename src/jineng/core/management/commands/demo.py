@@ -1,24 +1,26 @@
 from importlib import import_module
+from types import ModuleType
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
 from jineng.core import audit, demo
 
-# Each app that has demo data offers a `load()` in its demo module; they run in this order,
-# later ones standing on earlier ones. Every load is idempotent.
-DEMO_LOADERS = [
-    "jineng.core.demo",
-    "jineng.catalog.demo",
-    "jineng.people.demo",
-    "jineng.institutions.demo",
-    "jineng.training.demo",
-    "jineng.certificates.demo",
-    "jineng.evaluation.demo",
-    "jineng.vouchers.demo",  # vouchers settle against the certificates of the demos before
-    "jineng.claims.demo",  # last: claims for the classes, evaluations and people of all the rest
-]
+
+def demo_loaders() -> list[ModuleType]:
+    """The demo module of each installed jineng app that has one (it offers an idempotent
+    `load()`), found as Django's admin finds admin modules. They run in the order of
+    INSTALLED_APPS, which is the order of the layers (docs/architecture.md): each app's demo
+    stands on those below it (vouchers settle against the certificates of the evaluation demo,
+    claims come last). Core names no app above it: the settings, at the top, wire them."""
+    return [
+        import_module(f"{config.name}.demo")
+        for config in apps.get_app_configs()
+        if config.name.startswith("jineng.") and module_has_submodule(config.module, "demo")
+    ]
 
 
 class Command(BaseCommand):
@@ -31,9 +33,9 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         with audit.system_context("demo"), transaction.atomic():
-            for name in DEMO_LOADERS:
-                result = import_module(name).load()
-                self.stdout.write(f"{name.split('.')[1]}: {result}")
+            for module in demo_loaders():
+                result = module.load()
+                self.stdout.write(f"{module.__name__.split('.')[1]}: {result}")
         self.stdout.write(f"demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for username, roles, organisation in demo.logins():
             self.stdout.write(f"  {username:<16} {roles}  ·  {organisation}")

@@ -1,3 +1,6 @@
+"""The routes of /api/v1/: every app's viewsets on one router. Top-level wiring, like urls.py:
+it may import every app and no app imports it (docs/architecture.md, "Layers")."""
+
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
