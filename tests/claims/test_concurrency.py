@@ -42,10 +42,10 @@ def reference_data() -> None:
     from jineng.core import demo as core_demo
 
     with audit.audit_context(actor=None):
-        if not Organisation.objects.filter(code="411421").exists():
-            core_demo.load()
         if not PolicyPackVersion.objects.filter(pack_id="hebei-2024").exists():
-            catalog_demo.load()
+            catalog_demo.load()  # first: the catalogs and the bureau tree (jineng setup)
+        if not Organisation.objects.filter(code="DEPT-411400-01").exists():
+            core_demo.load()
 
 
 def draft_for(place, trainee, start: date, end: date) -> Claim:

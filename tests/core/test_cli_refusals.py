@@ -35,6 +35,7 @@ def test_on_a_database_not_yet_migrated(tmp_path, files):
         ("catalog", "load-regions", "--prefix", "41"),
         ("serve", "--bind", "127.0.0.1:1"),
         ("worker", "--batch"),
+        ("setup", "--region", "411400"),
     ]
     with scratch_environment(tmp_path / "data") as env:
         for command in commands:
@@ -60,6 +61,10 @@ def test_bad_input_on_a_migrated_database(tmp_path, files):
         (("policy", "load", str(files["dir"] / "nowhere")), "nowhere"),
         (("catalog", "export", "regions", missing_dir), "nowhere"),
         (("catalog", "load-regions", "--file", files["missing"]), files["missing"]),
+        (("setup", "--region", "999999"), "999999"),
+        (("setup", "--region", "41"), "41"),
+        (("setup", "--region", "412301"), "412301"),  # abolished in 1997
+        (("setup", "--admin", "root"), "JINENG_ADMIN_PASSWORD"),  # no password, no terminal
         (("no-such-command",), "jineng help"),
     ]
     with scratch_environment(tmp_path / "data") as env:

@@ -9,8 +9,8 @@ from jineng.core import audit, demo
 # Each app that has demo data offers a `load()` in its demo module; they run in this order,
 # later ones standing on earlier ones. Every load is idempotent.
 DEMO_LOADERS = [
+    "jineng.catalog.demo",  # first: `jineng setup --region 411400` (catalogs, regions, bureaus)
     "jineng.core.demo",
-    "jineng.catalog.demo",
     "jineng.people.demo",
     "jineng.institutions.demo",
     "jineng.training.demo",
