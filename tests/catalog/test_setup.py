@@ -82,11 +82,12 @@ def postgres_server() -> str | None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         url = os.environ.get("PG_TEST_URL", "postgres://postgres@127.0.0.1:5432/test")
-    try:
-        psycopg.connect(url, connect_timeout=3).close()
+    server = url.rsplit("/", 1)[0]
+    try:  # the maintenance database: the one named in the URL may not exist yet
+        psycopg.connect(f"{server}/postgres", connect_timeout=3).close()
     except psycopg.Error:
         return None
-    return url.rsplit("/", 1)[0]
+    return server
 
 
 @contextlib.contextmanager
