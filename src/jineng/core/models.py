@@ -3,12 +3,14 @@
 Models hold data and constraints only; every write with a rule goes through services.py.
 """
 
+from datetime import timedelta
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from jineng.core.roles import OrgKind, Role
 from jineng.core.scope import ScopeSpec
@@ -226,6 +228,12 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+# A running job's worker saves a heartbeat when it starts and after every chunk it commits
+# (1,000 rows, a few seconds); none for this long means the worker died.
+HEARTBEAT_STALE_AFTER = timedelta(minutes=1)
+INTERRUPTED = "interrupted"  # shown, never stored: a running job whose heartbeat stopped
+
+
 class ImportJob(models.Model):
     """One file import run by the task worker, with its progress and report.
 
@@ -253,6 +261,7 @@ class ImportJob(models.Model):
     message = models.CharField(_("message"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     scope = ScopeSpec(org_paths=("organisation__path",), owner="created_by")
     audit_exclude = frozenset({"content", "error_report", "report"})
@@ -268,3 +277,23 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {ImportStatus.DONE, ImportStatus.FAILED}
+
+    @property
+    def interrupted(self) -> bool:
+        """Running, but its worker has given no sign of life for a minute: it died."""
+        last_sign = self.heartbeat_at or self.created_at
+        return (
+            self.status == ImportStatus.RUNNING
+            and last_sign < timezone.now() - HEARTBEAT_STALE_AFTER
+        )
+
+    @property
+    def state(self) -> str:
+        """The status as pages and the API show it: "interrupted" for a dead running job."""
+        return INTERRUPTED if self.interrupted else self.status
+
+    @property
+    def state_label(self) -> str:
+        if self.interrupted:
+            return pgettext("import job", "interrupted")
+        return self.get_status_display()

@@ -22,6 +22,7 @@ from jineng.core.imports import (
     UNCHANGED,
     UPDATED,
     Column,
+    ImportFileError,
     ImportRun,
     ImportSpec,
     Row,
@@ -145,9 +146,25 @@ def _split(text: str) -> list[str]:
     return text.split(CATEGORY_SEPARATORS[0])
 
 
+def bureau_finder(run: ImportRun):
+    """Where the chunk's persons register: the organisation the import was given, or else the
+    bureau of each person's region (`services.BureauOfRegion`), found once per file."""
+    given = run.options.context.get("organisation")
+    if given is not None:
+        return lambda region_code: given
+    if "bureaus" not in run.state:
+        run.state["bureaus"] = services.BureauOfRegion()
+        if not run.state["bureaus"]:
+            raise ImportFileError(
+                _("No bureau exists yet to register these people with: set up the bureaus first "
+                  "(jineng setup --region CODE).")
+            )  # fmt: skip
+    return run.state["bureaus"]
+
+
 def apply_roster_chunk(rows: list[Row], run: ImportRun) -> None:
     chunk = RosterChunk(run)
-    organisation = run.options.context["organisation"]
+    bureau_of = bureau_finder(run)
     parsed = []
     for row in rows:
         result = chunk.parse(row)
@@ -174,6 +191,11 @@ def apply_roster_chunk(rows: list[Row], run: ImportRun) -> None:
         person = existing.get(key)
         if person is not None:
             _known_person(run, row, person, phone)
+            continue
+        organisation = bureau_of(document.region_code)
+        if organisation is None:
+            message = _("No bureau covers the region %(code)s of this number: import with --org.")
+            run.reject(row, "id_number", message % {"code": document.region_code or "-"})
             continue
         person = services.new_person(
             document, name=row.values["name"], organisation=organisation, phone=phone,
@@ -247,7 +269,10 @@ ROSTER = ImportSpec(
 def _apply_employment(values: dict[str, str], organisation) -> str:
     person = services.find_by_id_number(values["id_number"])
     # A bureau records employment of its own people; elsewhere the person does not exist for it.
-    if person is None or not person.organisation.path.startswith(organisation.path):
+    # Without an organisation (`jineng import employment FILE`) the system records anyone's.
+    if person is None or (
+        organisation is not None and not person.organisation.path.startswith(organisation.path)
+    ):
         raise ValidationError({"id_number": _("This person is not in the registry.")})
     months = values.get("insured_months", "") or "0"
     if not months.isdecimal():
@@ -266,7 +291,7 @@ def _apply_employment(values: dict[str, str], organisation) -> str:
 
 
 def _apply_employment_chunk(rows: list[Row], run: ImportRun) -> None:
-    organisation = run.options.context["organisation"]
+    organisation = run.options.context.get("organisation")
     row_by_row(lambda values: _apply_employment(values, organisation))(rows, run)
 
 

@@ -12,7 +12,7 @@ from jineng.catalog.models import PersonCategory, Region
 from jineng.core import audit, crypto, writes
 from jineng.core.i18n import language
 from jineng.core.models import AuditAction, Organisation
-from jineng.core.roles import Role
+from jineng.core.roles import OrgKind, Role
 from jineng.people import identity, ledger
 from jineng.people.models import CategoryRecord, DocumentKind, EmploymentRecord, Person
 from jineng.policy.codes import PersonCategory as Category
@@ -69,6 +69,37 @@ def check_phone(text: str) -> str:
         return identity.check_phone(text)
     except identity.IdentityError as problem:
         raise invalid("phone", problem) from None
+
+
+class BureauOfRegion:
+    """The bureau a person registers with when a roster comes without one (`jineng import
+    people FILE` without --org): the nearest bureau whose region covers the region of the ID
+    number (梁园区's bureau for 411402…, 商丘's for 4114…, 河南's for 41…), else the bureau at
+    the top of the tree when there is only one (a person from another province registers with
+    the installation's own bureau). None when neither exists."""
+
+    def __init__(self):
+        bureaus = Organisation.objects.filter(kind=OrgKind.BUREAU).exclude(region_code="")
+        self.by_prefix = {region_prefix(b.region_code): b for b in bureaus.order_by("-path")}
+        tops = list(Organisation.objects.filter(kind=OrgKind.BUREAU, parent=None)[:2])
+        self.top = tops[0] if len(tops) == 1 else None
+
+    def __bool__(self) -> bool:
+        return bool(self.by_prefix) or self.top is not None
+
+    def __call__(self, region_code: str) -> Organisation | None:
+        for size in (6, 4, 2):
+            found = self.by_prefix.get(region_code[:size]) if region_code else None
+            if found is not None:
+                return found
+        return self.top
+
+
+def region_prefix(code: str) -> str:
+    """What a GB/T 2260 code covers: 410000 → 41, 411400 → 4114, 411402 → 411402."""
+    while code.endswith("00") and len(code) > 2:
+        code = code[:-2]
+    return code
 
 
 def new_person(

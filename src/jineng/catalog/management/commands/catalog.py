@@ -3,7 +3,7 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from jineng.catalog import reference
 from jineng.catalog.registry import CATALOGS
@@ -37,6 +37,8 @@ class Command(BaseCommand):
         self.stdout.write(f"reference data loaded; occupations: {counts}")
 
     def load_regions(self, prefix, file, **options):
+        if file and not file.is_file():
+            raise CommandError(f"cannot read {file}")
         records = (
             reference.regions_from_csv(file)
             if file
@@ -45,10 +47,18 @@ class Command(BaseCommand):
         self.stdout.write(f"regions: {reference.load_regions(records)}")
 
     def export(self, catalog, file, **options):
+        writable(file)
         spec = CATALOGS[catalog].spec
         file.write_bytes(write_xlsx(spec, spec.export_rows()))
         self.stdout.write(f"wrote {file}")
 
     def template(self, catalog, file, **options):
+        writable(file)
         file.write_bytes(write_xlsx(CATALOGS[catalog].spec, [], template=True))
         self.stdout.write(f"wrote {file}")
+
+
+def writable(path: Path) -> None:
+    """Checked before the export is built, so a wrong path costs nothing and says so."""
+    if not path.parent.is_dir():
+        raise CommandError(f"cannot write {path}: the directory {path.parent} does not exist")

@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from jineng.catalog import packs
@@ -21,6 +22,13 @@ class Command(BaseCommand):
         load.add_argument("directory", nargs="?", type=Path)
 
     def handle(self, *args, directory=None, **options):
+        directory = Path(directory or settings.POLICIES_DIR)
+        if not directory.is_dir():
+            self.stderr.write(
+                f"jineng policy: {directory} is not a directory of policy packs "
+                "(give one, or set JINENG_POLICIES_DIR)"
+            )
+            sys.exit(2)
         try:
             with audit.system_context("command:policy"):
                 outcomes = packs.load_pack_directory(directory)

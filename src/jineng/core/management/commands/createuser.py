@@ -1,10 +1,8 @@
-import getpass
-import os
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from jineng.core import audit, services
+from jineng.core.management.prerequisites import password_from
 from jineng.core.models import Organisation
 from jineng.core.roles import Role
 
@@ -32,8 +30,11 @@ class Command(BaseCommand):
     def handle(self, *args, username, org, roles, name, email, **options):
         organisation = Organisation.objects.filter(code=org).first()
         if organisation is None:
-            raise CommandError(f"no organisation has the code {org!r}")
-        password = os.environ.get("JINENG_NEW_PASSWORD") or getpass.getpass("Password: ")
+            raise CommandError(
+                f"no organisation has the code {org!r} (`jineng setup --region CODE` creates "
+                "the bureaus)"
+            )
+        password = password_from("JINENG_NEW_PASSWORD")
         try:
             with audit.system_context("command:createuser"):
                 user = services.create_user(

@@ -11,16 +11,18 @@ from jineng.core import audit, demo
 
 
 def demo_loaders() -> list[ModuleType]:
-    """The demo module of each installed jineng app that has one (it offers an idempotent
-    `load()`), found as Django's admin finds admin modules. They run in the order of
+    """The demo module of each installed jineng app that offers an idempotent `load()`, found
+    as Django's admin finds admin modules (core's demo organisations stand on the bureau tree
+    of `jineng setup`, so the catalog demo loads them). They run in the order of
     INSTALLED_APPS, which is the order of the layers (docs/architecture.md): each app's demo
     stands on those below it (vouchers settle against the certificates of the evaluation demo,
     claims come last). Core names no app above it: the settings, at the top, wire them."""
-    return [
+    modules = [
         import_module(f"{config.name}.demo")
         for config in apps.get_app_configs()
         if config.name.startswith("jineng.") and module_has_submodule(config.module, "demo")
     ]
+    return [module for module in modules if hasattr(module, "load")]
 
 
 class Command(BaseCommand):

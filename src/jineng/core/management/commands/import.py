@@ -3,7 +3,9 @@ Kinds that import into one record take it with `--target ID` (sessions and enrol
 
 Ends by printing one JSON line: {"rows", "created", "updated", "unchanged", "rejected"}.
 Exit 0 when it ran, whatever was rejected; exit 2 with a one-line reason when the input is
-unusable (unknown format, required columns missing, unreadable file).
+unusable (unknown format, required columns missing, unreadable file, no bureau to register
+people with). Without --org a roster registers each person with the bureau of the region of
+their ID number (people.services.BureauOfRegion).
 """
 
 import json
@@ -34,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--update", action="store_true", help="change existing records")
         parser.add_argument("--errors", type=Path, help="write the rejected rows to this .xlsx")
         parser.add_argument("--org", default="", help="the bureau's code, for people (default: "
-                            "the only bureau at the top of the tree)")  # fmt: skip
+                            "each person's bureau by the region of the ID number)")  # fmt: skip
         parser.add_argument("--target", type=int, default=None, metavar="ID",
                             help="the record to import into, e.g. the class for sessions and "
                             "enrollments")  # fmt: skip
@@ -65,12 +67,14 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(report.as_dict()))
 
     def _organisation(self, code: str) -> Organisation | None:
-        if code:
-            found = Organisation.objects.filter(code=code).first()
-            if found is None:
-                self.fail(f"no organisation has the code {code!r}")
-            return found
-        return Organisation.objects.filter(parent=None).order_by("path").first()
+        """The organisation given by --org; None lets the roster find each person's bureau."""
+        if not code:
+            return None
+        found = Organisation.objects.filter(code=code).first()
+        if found is None:
+            self.fail(f"no organisation has the code {code!r} (`jineng setup --region CODE` "
+                      "creates the bureaus)")  # fmt: skip
+        return found
 
     def fail(self, reason: str):
         self.stderr.write(f"jineng import: {reason}")

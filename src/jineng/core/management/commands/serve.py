@@ -13,6 +13,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from jineng.core.management.prerequisites import require_migrated
+
 
 class Command(BaseCommand):
     help = "Run the production web server (gunicorn), and with --with-worker a task worker too."
@@ -28,6 +30,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        require_migrated()
         if not (settings.STATIC_ROOT / "staticfiles.json").exists():
             raise CommandError(
                 "static files are not collected: run `jineng collectstatic --noinput` first"

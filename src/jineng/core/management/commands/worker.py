@@ -1,6 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from jineng.core.management.prerequisites import require_migrated
+
 
 class Command(BaseCommand):
     help = "Run the background task worker (django-tasks, database backend)."
@@ -11,6 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="exit when the queue is empty")
 
     def handle(self, *args, **options):
+        require_migrated()
         arguments = ["--queue-name", options["queue_name"], "--interval", str(options["interval"])]
         if options["batch"]:
             arguments.append("--batch")
