@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jineng.core.roles import OrgKind, Role
 from jineng.core.scope import ScopeSpec
@@ -221,9 +222,10 @@ class ApiToken(models.Model):
 
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
-    RUNNING = "running", _("running")
+    # "running" and "failed" name other things elsewhere (a public notice, a policy check).
+    RUNNING = "running", pgettext_lazy("import job", "running")
     DONE = "done", _("done")
-    FAILED = "failed", _("failed")
+    FAILED = "failed", pgettext_lazy("import job", "failed")
 
 
 class ImportJob(models.Model):
