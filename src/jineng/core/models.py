@@ -5,6 +5,7 @@ Models hold data and constraints only; every write with a rule goes through serv
 
 from functools import cached_property
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
@@ -180,6 +181,15 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("the audit log is append-only")
+
+    @property
+    def object_type_name(self) -> str:
+        """The object's kind as a reader names it (the model's verbose name, e.g. 用户 for
+        core.user); the stored label where the model no longer exists."""
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type
 
     def changed_fields(self) -> list[tuple[str, object, object]]:
         before, after = self.before or {}, self.after or {}
