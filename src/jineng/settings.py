@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
+    "jineng.core.tasks_app.TasksConfig",  # django_tasks_db, with a translated name
     "jineng.core",
     "jineng.catalog",
     "jineng.people",

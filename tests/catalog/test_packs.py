@@ -98,6 +98,7 @@ def test_a_refusal_lists_the_earlier_claim(login, orgs):
         record = packs.record_decision(decision, version, org_path=orgs["liangyuan"].path)
     body = login("county_reviewer").get(f"/decisions/{record.pk}/").content.decode()
     assert "E-1" in body and record.outcome == "refused"
+    assert 'data-outcome="refused">不予发放</span>' in body  # the outcome in the user's language
 
 
 def test_decisions_follow_the_data_scope(login, orgs):

@@ -466,3 +466,12 @@ def test_the_public_list_holds_running_and_recent_notices(noticed, reviewed, act
     assert shown.get(running.number) is True
     assert shown.get(recent.number) is False
     assert old.number not in shown and planned.number not in shown
+
+
+def test_a_running_notice_reads_in_public_notice_on_its_page(noticed, client):
+    """The notice's own word for "running" is 公示中, not an import job's 运行中 (pgettext)."""
+    claim, _ = noticed(date(2026, 3, 2))
+    with travel(date(2026, 3, 3)):
+        page = client.get("/notices/").content.decode()
+    section = page.split('data-running="1"')[1].split("</section>")[0]
+    assert claim.number in section and "公示中" in section and "运行中" not in page

@@ -8,6 +8,7 @@ Catalog rows are public reference data: everyone signed in may read them (scope:
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jineng.core.scope import ScopeSpec
 
@@ -210,7 +211,7 @@ class PolicyPackVersion(models.Model):
     region_code = models.CharField(_("region code"), max_length=6)
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective until"), null=True, blank=True)
-    source_text = models.TextField(_("source"))
+    source_text = models.TextField(pgettext_lazy("policy pack", "source"))
     content_hash = models.CharField(_("content hash"), max_length=64)
     loaded_at = models.DateTimeField(_("loaded at"), default=timezone.now)
 

@@ -31,7 +31,7 @@ DATA_DIR = Path(__file__).parent / "data"
 # Where the seeds name each person category (004 §二 names the six categories).
 CATEGORY_SOURCES = {
     Category.POVERTY_MONITORING: "004 §二",
-    Category.GRADUATE: "004 §二; valid in the graduation year only",
+    Category.GRADUATE: "004 §二; 仅毕业年度内有效",
     Category.SCHOOL_LEAVER: "004 §二",
     Category.RURAL_MIGRANT: "004 §二",
     Category.REGISTERED_UNEMPLOYED: "004 §二",

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jineng.core.scope import ScopeSpec
 
@@ -476,9 +477,9 @@ class PaymentBatch(models.Model):
 
 
 class PaymentOutcome(models.TextChoices):
-    PENDING = "pending", _("pending")
+    PENDING = "pending", pgettext_lazy("payment outcome", "pending")
     PAID = "paid", _("paid")
-    FAILED = "failed", _("failed")
+    FAILED = "failed", pgettext_lazy("payment outcome", "failed")
 
 
 class Payment(models.Model):

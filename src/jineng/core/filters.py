@@ -2,6 +2,7 @@
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jineng.core.models import AuditAction, AuditEntry
 
@@ -16,7 +17,9 @@ class AuditEntryFilter(django_filters.FilterSet):
     request_id = django_filters.CharFilter(label=_("request id"))
     ip = django_filters.CharFilter(label=_("address"))
     # Calendar days in the bureau's time zone (Asia/Shanghai), both ends included.
-    since = django_filters.DateFilter(label=_("from"), field_name="at", lookup_expr="date__gte")
+    since = django_filters.DateFilter(
+        label=pgettext_lazy("date range", "from"), field_name="at", lookup_expr="date__gte"
+    )
     until = django_filters.DateFilter(label=_("until"), field_name="at", lookup_expr="date__lte")
 
     class Meta:

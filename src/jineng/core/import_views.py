@@ -52,7 +52,10 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 def job_list(request):
     kinds = [spec for spec in SPECS.values() if has_capability(request.user, spec.capability)]
     jobs_page = page_of(request, scoped(request.user, ImportJob.objects.all()))
-    return render(request, "core/import_list.html", {"page": jobs_page, "kinds": kinds})
+    titles = {spec.name: spec.title for spec in SPECS.values()}  # a job's kind is a slug
+    return render(
+        request, "core/import_list.html", {"page": jobs_page, "kinds": kinds, "titles": titles}
+    )
 
 
 @login_required

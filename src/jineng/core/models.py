@@ -6,11 +6,12 @@ Models hold data and constraints only; every write with a rule goes through serv
 from datetime import timedelta
 from functools import cached_property
 
+from django.apps import apps
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from jineng.core.roles import OrgKind, Role
 from jineng.core.scope import ScopeSpec
@@ -182,6 +183,15 @@ class AuditEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("the audit log is append-only")
 
+    @property
+    def object_type_name(self) -> str:
+        """The object's kind as a reader names it (the model's verbose name, e.g. 用户 for
+        core.user); the stored label where the model no longer exists."""
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type
+
     def changed_fields(self) -> list[tuple[str, object, object]]:
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
@@ -223,9 +233,10 @@ class ApiToken(models.Model):
 
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
-    RUNNING = "running", _("running")
+    # "running" and "failed" name other things elsewhere (a public notice, a policy check).
+    RUNNING = "running", pgettext_lazy("import job", "running")
     DONE = "done", _("done")
-    FAILED = "failed", _("failed")
+    FAILED = "failed", pgettext_lazy("import job", "failed")
 
 
 # A running job's worker saves a heartbeat when it starts and after every chunk it commits

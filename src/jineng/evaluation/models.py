@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jineng.core.scope import ScopeSpec
 
@@ -180,7 +181,7 @@ class EvaluationResult(models.Model):
     practical_score = models.DecimalField(
         _("practical score"), max_digits=5, decimal_places=2, validators=SCORE_VALIDATORS
     )
-    passed = models.BooleanField(_("passed"))
+    passed = models.BooleanField(pgettext_lazy("evaluation result", "passed"))
     examiners = models.ManyToManyField(
         "institutions.Examiner", verbose_name=_("examiners"), related_name="evaluated"
     )

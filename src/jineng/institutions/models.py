@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jineng.core.scope import ScopeSpec
 
@@ -191,9 +192,9 @@ class Engagement(models.Model):
 
 
 class InspectionResult(models.TextChoices):
-    PASSED = "passed", _("passed")
+    PASSED = "passed", pgettext_lazy("inspection", "passed")
     RECTIFY = "rectify", _("to be rectified")
-    FAILED = "failed", _("failed")
+    FAILED = "failed", pgettext_lazy("inspection", "failed")
 
 
 class Inspection(models.Model):

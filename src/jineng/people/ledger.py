@@ -6,20 +6,24 @@ Events are appended, never edited: the ledger is the person's history as it happ
 """
 
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 from jineng.people.models import LedgerEvent, Person
 
 
 class Kind(models.TextChoices):
-    REGISTERED = "registered", "registered"
-    CATEGORY = "category", "category"
-    EMPLOYMENT = "employment", "employment"
-    VOUCHER = "voucher", "voucher"
-    CLASS = "class", "class"
-    ATTENDANCE = "attendance", "attendance"
-    EVALUATION = "evaluation", "evaluation"
-    CERTIFICATE = "certificate", "certificate"
-    SUBSIDY = "subsidy", "subsidy"
+    """The kind of an event, shown as a badge on the person's page (in a "ledger" context: the
+    same English words name other things elsewhere)."""
+
+    REGISTERED = "registered", pgettext_lazy("ledger", "registered")
+    CATEGORY = "category", pgettext_lazy("ledger", "category")
+    EMPLOYMENT = "employment", pgettext_lazy("ledger", "employment")
+    VOUCHER = "voucher", pgettext_lazy("ledger", "voucher")
+    CLASS = "class", pgettext_lazy("ledger", "class")
+    ATTENDANCE = "attendance", pgettext_lazy("ledger", "attendance")
+    EVALUATION = "evaluation", pgettext_lazy("ledger", "evaluation")
+    CERTIFICATE = "certificate", pgettext_lazy("ledger", "certificate")
+    SUBSIDY = "subsidy", pgettext_lazy("ledger", "subsidy")
 
 
 def event(person: Person, kind: str, title: str, *, at=None, obj=None, detail=None, decision=None):

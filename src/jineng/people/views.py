@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jineng.core.scope import get_scoped_or_404
 from jineng.core.views import page_of, pick_template
-from jineng.people import selectors, services
+from jineng.people import ledger, selectors, services
 from jineng.people.models import Person
 
 SEARCH_LIMIT = 100
@@ -37,6 +37,7 @@ def person_detail(request, pk: int):
         "categories": person.categories.select_related("category"),
         "employment": person.employment.all(),
         "ledger": person.ledger.select_related("decision")[:200],
+        "ledger_kinds": dict(ledger.Kind.choices),
         "can_reveal": bool(request.user.role_set & services.FULL_VIEW_ROLES),
     }
     return render(request, "people/person_detail.html", context)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jineng.core.scope import ScopeSpec
 
@@ -324,8 +325,8 @@ class Verification(models.TextChoices):
     """Face verification (人脸识别考勤, 000 §三(八)) plugs in later; until then its honest value."""
 
     NOT_CONFIGURED = "not_configured", _("not configured")
-    PASSED = "passed", _("passed")
-    FAILED = "failed", _("failed")
+    PASSED = "passed", pgettext_lazy("face verification", "passed")
+    FAILED = "failed", pgettext_lazy("face verification", "failed")
 
 
 class CheckIn(models.Model):
