@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from jineng.catalog.models import FundChannel
 from jineng.claims.models import EMPLOYMENT_KINDS, ClaimKind, EvaluationAgreement
+from jineng.core.forms import DateInput, styled
 from jineng.core.i18n import language
 from jineng.core.models import Organisation
 from jineng.core.roles import OrgKind
@@ -23,33 +24,6 @@ from jineng.people.services import find_by_id_number
 # The choices in the order ClaimKind lists them.
 EMPLOYMENT_CHOICES = [(kind, kind.label) for kind in ClaimKind if kind in EMPLOYMENT_KINDS]
 MAX_HIRES = 500
-
-
-def styled(form: forms.Form) -> forms.Form:
-    """Bootstrap classes on every widget."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-            continue
-        select = isinstance(widget, forms.Select)
-        widget.attrs["class"] = "form-select" if select else "form-control"
-    return form
-
-
-def form_errors(form: forms.Form, problem: ValidationError) -> None:
-    """A service's refusal on the form: by field where it names one, else on the whole form."""
-    if hasattr(problem, "error_dict"):
-        for name, errors in problem.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, problem.messages)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def parse_hires(text: str, viewer) -> list[tuple[Person, date]]:

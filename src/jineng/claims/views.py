@@ -39,7 +39,6 @@ from jineng.claims.forms import (
     EmploymentClaimForm,
     EvaluationClaimForm,
     ObjectionForm,
-    form_errors,
 )
 from jineng.claims.models import (
     EMPLOYMENT_KINDS,
@@ -58,6 +57,7 @@ from jineng.claims.models import (
     RecoveryCause,
     RecoveryState,
 )
+from jineng.core.forms import form_errors
 from jineng.core.i18n import language
 from jineng.core.middleware import client_ip
 from jineng.core.models import Organisation

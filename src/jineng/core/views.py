@@ -69,6 +69,20 @@ def chosen(queryset, value: str | None):
     return queryset.filter(pk=int(value)).first() if value.isdecimal() else None
 
 
+def valid(request, form) -> bool:
+    """Whether a posted form is valid; if not, its errors become messages on the page (the pages
+    whose small forms post and go back), each led by its field's label where it has one."""
+    if form.is_valid():
+        return True
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = field.label if field is not None else None
+        for error in errors:
+            text = _("%(field)s: %(error)s") % {"field": label, "error": error} if label else error
+            messages.error(request, text)
+    return False
+
+
 def pick_template(request, full: str, partial: str) -> str:
     """htmx requests that target the results get the results only."""
     return partial if request.htmx and request.htmx.target == "results" else full
