@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jineng.core import services
 from jineng.core.middleware import client_ip
@@ -40,6 +41,27 @@ class RowsChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+def error_messages(form: forms.Form) -> list[str]:
+    """A bound form's errors as sentences, each led by its field's label where it has one."""
+    said = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = field.label if field is not None else None
+        for error in errors:
+            said.append(
+                _("%(field)s: %(error)s") % {"field": label, "error": error} if label else error
+            )
+    return said
+
+
+def cleaned(form: forms.Form) -> dict:
+    """A bound form's cleaned data, or its errors raised as a ValidationError (for input read
+    inside a service call that run_service makes)."""
+    if not form.is_valid():
+        raise ValidationError(error_messages(form))
+    return form.cleaned_data
+
+
 def form_errors(form: forms.Form, problem: ValidationError) -> None:
     """A service's refusal on the form: by field where it names one, else on the whole form."""
     if hasattr(problem, "error_dict"):
@@ -61,7 +83,7 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": _("Wrong username or password."),
+        "invalid_login": gettext_lazy("Wrong username or password."),
     }
 
     def clean(self):
@@ -78,7 +100,7 @@ class LoginForm(AuthenticationForm):
 
 class PasswordChangeForm(SetPasswordForm):
     old_password = forms.CharField(
-        label=_("Current password"),
+        label=gettext_lazy("Current password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
