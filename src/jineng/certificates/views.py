@@ -12,10 +12,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from jineng.certificates import pdf, services
+from jineng.certificates.forms import ReasonForm, VerifyForm
 from jineng.certificates.models import Certificate, CertificateKind, CertificateStatus
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404, scoped
-from jineng.core.views import capability_required, page_of, pick_template
+from jineng.core.views import capability_required, page_of, pick_template, valid
 
 # How each reason reads to a person (the codes are those of services).
 REASONS = {
@@ -50,8 +51,11 @@ def describe_result(result: dict) -> dict:
 
 def verify_page(request):
     """Public, no login: a certificate by its number or by the signed payload of its QR code."""
-    text = (request.POST.get("q") if request.method == "POST" else request.GET.get("q")) or ""
-    text = text.strip()
+    if request.method == "POST":
+        form = VerifyForm(request.POST)
+        text = form.cleaned_data["q"] if valid(request, form) else ""
+    else:
+        text = (request.GET.get("q") or "").strip()
     result = describe_result(services.verify(text)) if text else None
     return render(
         request,
@@ -146,8 +150,11 @@ def certificate_pdf(request, pk: int):
 @require_POST
 def revoke(request, pk: int):
     certificate = get_scoped_or_404(request.user, Certificate.objects.all(), pk=pk)
+    form = ReasonForm(request.POST)
+    if not valid(request, form):
+        return redirect("certificates:detail", pk=pk)
     try:
-        services.revoke(certificate, request.POST.get("reason", ""))
+        services.revoke(certificate, form.cleaned_data["reason"])
         messages.success(request, _("The certificate is revoked."))
     except (ValidationError, PermissionDenied) as problem:
         for message in getattr(problem, "messages", [str(problem)]):

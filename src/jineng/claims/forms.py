@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jineng.catalog.models import FundChannel
-from jineng.claims.models import EMPLOYMENT_KINDS, ClaimKind, EvaluationAgreement
+from jineng.claims.models import (
+    EMPLOYMENT_KINDS,
+    Claim,
+    ClaimKind,
+    ClaimLine,
+    EvaluationAgreement,
+)
+from jineng.core.forms import DateInput, RowsChoiceField, styled
 from jineng.core.i18n import language
 from jineng.core.models import Organisation
 from jineng.core.roles import OrgKind
@@ -23,33 +30,6 @@ from jineng.people.services import find_by_id_number
 # The choices in the order ClaimKind lists them.
 EMPLOYMENT_CHOICES = [(kind, kind.label) for kind in ClaimKind if kind in EMPLOYMENT_KINDS]
 MAX_HIRES = 500
-
-
-def styled(form: forms.Form) -> forms.Form:
-    """Bootstrap classes on every widget."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-            continue
-        select = isinstance(widget, forms.Select)
-        widget.attrs["class"] = "form-select" if select else "form-control"
-    return form
-
-
-def form_errors(form: forms.Form, problem: ValidationError) -> None:
-    """A service's refusal on the form: by field where it names one, else on the whole form."""
-    if hasattr(problem, "error_dict"):
-        for name, errors in problem.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, problem.messages)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def parse_hires(text: str, viewer) -> list[tuple[Person, date]]:
@@ -199,12 +179,136 @@ class ObjectionForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
+    """An objection dismissed or upheld; upholding an objection about the whole list rejects
+    the lines chosen, lines of the claim."""
+
     upheld = forms.TypedChoiceField(
         label=gettext_lazy("Decision"),
         choices=[("0", gettext_lazy("Dismiss")), ("1", gettext_lazy("Uphold"))],
         coerce=lambda value: value == "1",
     )
-    resolution = forms.CharField(label=gettext_lazy("Resolution"), max_length=500)
+    resolution = forms.CharField(label=gettext_lazy("Resolution"), max_length=500, required=False)
+    lines = RowsChoiceField(
+        label=gettext_lazy("Lines that upholding rejects"),
+        queryset=ClaimLine.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lines"].queryset = claim.lines.all()
+
+
+REASON_LENGTH = 300  # claims, lines, batches and recoveries keep reasons of this length
+CHOOSE_DECISION = gettext_lazy("Choose approve or reject.")
+
+
+class ReasonForm(forms.Form):
+    """The reason of a decision on a claim (the service says where one is needed)."""
+
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=REASON_LENGTH, required=False)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=REASON_LENGTH, required=False)
+
+
+class ReviewForm(forms.Form):
+    """The review queue's bulk decision on claims still waiting in the reviewer's region."""
+
+    claims = RowsChoiceField(
+        queryset=Claim.objects.none(),
+        error_messages={"required": gettext_lazy("Choose at least one claim.")},
+    )
+    decision = forms.ChoiceField(
+        choices=[("approve", "approve"), ("reject", "reject")],
+        error_messages={"required": CHOOSE_DECISION, "invalid_choice": CHOOSE_DECISION},
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=REASON_LENGTH, required=False)
+    # The queue's filters, to go back to the same list.
+    query = forms.CharField(max_length=2000, required=False)
+
+    def __init__(self, *args, claims, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claims"].queryset = claims
+
+    def clean(self):
+        values = super().clean()
+        if values.get("decision") == "reject" and not values.get("reason"):
+            raise ValidationError(_("Give the reason for the rejection: nothing was changed."))
+        return values
+
+
+class LineReviewForm(forms.Form):
+    """Lines of the claim approved or rejected: one line by its own button (with the reason
+    typed on its row, `reason-<id>`), or the lines ticked with the decision and reason below."""
+
+    approve_one = forms.ModelChoiceField(queryset=ClaimLine.objects.none(), required=False)
+    reject_one = forms.ModelChoiceField(queryset=ClaimLine.objects.none(), required=False)
+    lines = RowsChoiceField(queryset=ClaimLine.objects.none(), required=False)
+    decision = forms.ChoiceField(
+        choices=[("approve", "approve"), ("reject", "reject")],
+        required=False,
+        error_messages={"invalid_choice": CHOOSE_DECISION},
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=REASON_LENGTH, required=False)
+
+    def __init__(self, *args, claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("approve_one", "reject_one", "lines"):
+            self.fields[name].queryset = claim.lines.all()
+        for line_id in claim.lines.order_by("pk").values_list("pk", flat=True):
+            self.fields[f"reason-{line_id}"] = forms.CharField(
+                label=gettext_lazy("Reason"), max_length=REASON_LENGTH, required=False
+            )
+
+    def clean(self):
+        """{"lines": [...], "decision": ..., "reason": ...}, whichever way they were given."""
+        values = super().clean()
+        for decision in ("approve", "reject"):
+            line = values.get(f"{decision}_one")
+            if line is not None:
+                reason = values.get(f"reason-{line.pk}", "")
+                return {"lines": [line], "decision": decision, "reason": reason}
+        if self.errors:
+            return values
+        if not values.get("lines"):
+            raise ValidationError(_("Choose at least one line."))
+        if not values.get("decision"):
+            raise ValidationError(CHOOSE_DECISION)
+        return values
+
+
+class OutcomesForm(forms.Form):
+    """What finance did with each payment of a batch still waiting for its outcome: a field
+    `outcome-<line id>` (paid, failed or left empty) and `reason-<line id>` per payment."""
+
+    OUTCOMES = [("", "—"), ("paid", gettext_lazy("paid")), ("failed", gettext_lazy("failed"))]
+
+    def __init__(self, *args, batch, **kwargs):
+        super().__init__(*args, **kwargs)
+        for line_id in batch.payments.order_by("line_id").values_list("line_id", flat=True):
+            self.fields[f"outcome-{line_id}"] = forms.ChoiceField(
+                choices=self.OUTCOMES, required=False
+            )
+            self.fields[f"reason-{line_id}"] = forms.CharField(
+                max_length=REASON_LENGTH, required=False
+            )
+
+    def outcomes(self) -> dict[int, tuple[bool, str]]:
+        """{line id: (paid, reason)} of the lines given an outcome."""
+        values = self.cleaned_data
+        return {
+            int(name.removeprefix("outcome-")): (outcome == "paid", values[f"reason-{name[8:]}"])
+            for name, outcome in values.items()
+            if name.startswith("outcome-") and outcome
+        }
+
+
+class FundChannelForm(forms.Form):
+    fund_channel = forms.ModelChoiceField(
+        label=gettext_lazy("Fund channel"), queryset=FundChannel.objects.all()
+    )
 
 
 class RecoveredForm(forms.Form):

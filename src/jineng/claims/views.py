@@ -38,8 +38,15 @@ from jineng.claims.forms import (
     AgreementForm,
     EmploymentClaimForm,
     EvaluationClaimForm,
+    FundChannelForm,
+    LineReviewForm,
+    NoteForm,
     ObjectionForm,
-    form_errors,
+    OutcomesForm,
+    ReasonForm,
+    RecoveredForm,
+    ResolveForm,
+    ReviewForm,
 )
 from jineng.claims.models import (
     EMPLOYMENT_KINDS,
@@ -59,6 +66,7 @@ from jineng.claims.models import (
     RecoveryState,
 )
 from jineng.core import audit
+from jineng.core.forms import cleaned, form_errors
 from jineng.core.i18n import language
 from jineng.core.middleware import client_ip
 from jineng.core.models import Organisation
@@ -67,10 +75,10 @@ from jineng.core.scope import get_scoped_or_404, scope_of, scoped
 from jineng.core.views import (
     SAVED,
     capability_required,
-    chosen,
     page_of,
     pick_template,
     run_service,
+    valid,
 )
 from jineng.evaluation.models import EvaluationBooking
 from jineng.training.models import TrainingClass
@@ -211,22 +219,14 @@ def review_queue(request):
 @capability_required(Capability.REVIEW_CLAIMS)
 @require_POST
 def review_bulk(request):
-    ids = [int(value) for value in request.POST.getlist("claims") if value.isdecimal()]
-    decision = request.POST.get("decision", "")
-    reason = request.POST.get("reason", "").strip()
-    query = request.POST.get("query", "")
-    back = reverse("claims:review") + (f"?{query}" if query else "")
-    claims = list(_waiting_for_review(request.user).filter(pk__in=ids).order_by("number"))
-    if not claims:
-        messages.error(request, _("Choose at least one claim."))
-    elif decision not in {"approve", "reject"}:
-        messages.error(request, _("Choose approve or reject."))
-    elif decision == "reject" and not reason:
-        messages.error(request, _("Give the reason for the rejection: nothing was changed."))
-    else:
+    form = ReviewForm(request.POST, claims=_waiting_for_review(request.user))
+    if valid(request, form):
+        decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
+        claims = sorted(form.cleaned_data["claims"], key=lambda claim: claim.number)
         _report_bulk(request, review.review_many(claims, approve=decision == "approve",
                                                  reason=reason), decision)  # fmt: skip
-    return redirect(back)
+    query = form.cleaned_data.get("query", "")
+    return redirect(reverse("claims:review") + (f"?{query}" if query else ""))
 
 
 def _report_bulk(request, result: dict, decision: str) -> None:
@@ -459,7 +459,9 @@ def _claim_action(capability: str, run, success, anchor: str = ""):
 
 
 def _reason(request) -> str:
-    return request.POST.get("reason", "")
+    """The reason posted with an action; run inside run_service, whose messages say why a
+    reason is refused."""
+    return cleaned(ReasonForm(request.POST))["reason"]
 
 
 def _submit(request, claim: Claim):
@@ -529,32 +531,20 @@ def top_up(request, pk: int):
     return redirect("claims:detail", pk=pk)
 
 
-def _line_review(request) -> tuple[list[int], str, str]:
-    """(line ids, "approve" or "reject", reason): one line's own button, or the chosen ones."""
-    for decision in ("approve", "reject"):
-        one = request.POST.get(f"{decision}_one", "")
-        if one.isdecimal():
-            return [int(one)], decision, request.POST.get(f"reason-{one}", "")
-    ids = [int(value) for value in request.POST.getlist("lines") if value.isdecimal()]
-    return ids, request.POST.get("decision", ""), request.POST.get("reason", "")
-
-
 @capability_required(Capability.REVIEW_CLAIMS, missing_is_404=True)
 @require_POST
 def review_lines(request, pk: int):
     """Approve or reject lines, one by one or the chosen ones (htmx)."""
     claim = _claim_or_404(request, pk)
-    ids, decision, reason = _line_review(request)
-    if not ids:
-        messages.error(request, _("Choose at least one line."))
-    elif decision == "approve":
-        run_service(request, lambda: review.approve_lines(claim, ids, reason),
-                    _("Lines approved: %(n)d.") % {"n": len(ids)})  # fmt: skip
-    elif decision == "reject":
-        run_service(request, lambda: review.reject_lines(claim, ids, reason),
-                    _("Lines rejected: %(n)d.") % {"n": len(ids)})  # fmt: skip
-    else:
-        messages.error(request, _("Choose approve or reject."))
+    form = LineReviewForm(request.POST, claim=claim)
+    if valid(request, form):
+        lines, reason = form.cleaned_data["lines"], form.cleaned_data["reason"]
+        if form.cleaned_data["decision"] == "approve":
+            run_service(request, lambda: review.approve_lines(claim, lines, reason),
+                        _("Lines approved: %(n)d.") % {"n": len(lines)})  # fmt: skip
+        else:
+            run_service(request, lambda: review.reject_lines(claim, lines, reason),
+                        _("Lines rejected: %(n)d.") % {"n": len(lines)})  # fmt: skip
     return _done(request, claim, "lines")
 
 
@@ -563,16 +553,17 @@ def review_lines(request, pk: int):
 def resolve_objection(request, pk: int):
     objection = get_scoped_or_404(request.user, Objection.objects.select_related("notice"), pk=pk)
     claim = _claim_or_404(request, objection.notice.claim_id)
-    upheld = request.POST.get("upheld") == "1"
-    picked = [int(value) for value in request.POST.getlist("lines") if value.isdecimal()]
-    lines = picked if upheld and objection.line_id is None else None
-    run_service(
-        request,
-        lambda: notice.resolve_objection(
-            objection, upheld=upheld, resolution=request.POST.get("resolution", ""), lines=lines
-        ),
-        _("The objection is upheld.") if upheld else _("The objection is dismissed."),
-    )
+    form = ResolveForm(request.POST, claim=claim)
+    if valid(request, form):
+        upheld, resolution = form.cleaned_data["upheld"], form.cleaned_data["resolution"]
+        lines = form.cleaned_data["lines"] if upheld and objection.line_id is None else None
+        run_service(
+            request,
+            lambda: notice.resolve_objection(
+                objection, upheld=upheld, resolution=resolution, lines=lines
+            ),
+            _("The objection is upheld.") if upheld else _("The objection is dismissed."),
+        )
     return _done(request, claim, "notice")
 
 
@@ -718,7 +709,10 @@ def new_batch(request):
     bureau = _paying_bureau(request.user)
     if bureau is None:
         raise PermissionDenied
-    channel = chosen(FundChannel.objects.all(), request.POST.get("fund_channel"))
+    form = FundChannelForm(request.POST)
+    if not valid(request, form):
+        return redirect("claims:payments")
+    channel = form.cleaned_data["fund_channel"]
     made = []
     if run_service(request, lambda: made.append(payment.create_batch(bureau, channel)), None):
         messages.success(request, _("Payment batch %(number)s is made.") % {
@@ -768,23 +762,15 @@ def export(request, pk: int, fmt: str):
     return response
 
 
-def _outcomes(post) -> dict[int, tuple[bool, str]]:
-    """{line id: (paid, reason)} of the lines given an outcome on the form."""
-    outcomes = {}
-    for key, value in post.items():
-        if key.startswith("outcome-") and key[8:].isdecimal() and value in {"paid", "failed"}:
-            line_id = int(key[8:])
-            outcomes[line_id] = (value == "paid", post.get(f"reason-{line_id}", ""))
-    return outcomes
-
-
 @capability_required(Capability.PAY_CLAIMS, missing_is_404=True)
 @require_POST
 def record_outcomes(request, pk: int):
     batch = _batch_or_404(request, pk)
-    outcomes = _outcomes(request.POST)
-    run_service(request, lambda: payment.record_outcomes(batch, outcomes),
-                _("Outcomes recorded: %(n)d.") % {"n": len(outcomes)})  # fmt: skip
+    form = OutcomesForm(request.POST, batch=batch)
+    if valid(request, form):
+        outcomes = form.outcomes()
+        run_service(request, lambda: payment.record_outcomes(batch, outcomes),
+                    _("Outcomes recorded: %(n)d.") % {"n": len(outcomes)})  # fmt: skip
     return redirect("claims:batch", pk=pk)
 
 
@@ -800,8 +786,12 @@ def close_batch(request, pk: int):
 @require_POST
 def cancel_batch(request, pk: int):
     batch = _batch_or_404(request, pk)
-    reason = request.POST.get("reason", "")
-    run_service(request, lambda: payment.cancel_batch(batch, reason), _("The batch is withdrawn."))
+    form = ReasonForm(request.POST)
+    if valid(request, form):
+        reason = form.cleaned_data["reason"]
+        run_service(
+            request, lambda: payment.cancel_batch(batch, reason), _("The batch is withdrawn.")
+        )
     return redirect("claims:batch", pk=pk)
 
 
@@ -833,8 +823,12 @@ def _recovery_or_404(request, pk: int) -> Recovery:
 @require_POST
 def recovered(request, pk: int):
     found = _recovery_or_404(request, pk)
-    amount, note = request.POST.get("amount", ""), request.POST.get("note", "")
-    run_service(request, lambda: recovery.record_recovered(found, amount, note))
+    form = RecoveredForm(request.POST)
+    if valid(request, form):
+        values = form.cleaned_data
+        run_service(
+            request, lambda: recovery.record_recovered(found, values["amount"], values["note"])
+        )
     return redirect(reverse("claims:recoveries") + f"#recovery-{pk}")
 
 
@@ -842,6 +836,8 @@ def recovered(request, pk: int):
 @require_POST
 def waive(request, pk: int):
     found = _recovery_or_404(request, pk)
-    run_service(request, lambda: recovery.waive(found, request.POST.get("note", "")),
-                _("The rest is written off."))  # fmt: skip
+    form = NoteForm(request.POST)
+    if valid(request, form):
+        note = form.cleaned_data["note"]
+        run_service(request, lambda: recovery.waive(found, note), _("The rest is written off."))
     return redirect(reverse("claims:recoveries") + f"#recovery-{pk}")

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from jineng.core import selectors, todo
 from jineng.core.filters import AuditEntryFilter
-from jineng.core.forms import LoginForm, PasswordChangeForm
+from jineng.core.forms import LoginForm, PasswordChangeForm, error_messages
 from jineng.core.models import Organisation, User
 from jineng.core.roles import Capability, OrgKind, Role, has_capability
 from jineng.core.scope import get_scoped_or_404, scope_of
@@ -62,11 +62,14 @@ def run_service(request, action, success=SAVED) -> bool:
     return True
 
 
-def chosen(queryset, value: str | None):
-    """The row a form's select names by its id, or None for a missing or tampered value (never
-    a server error on "abc")."""
-    value = (value or "").strip()
-    return queryset.filter(pk=int(value)).first() if value.isdecimal() else None
+def valid(request, form) -> bool:
+    """Whether a posted form is valid; if not, its errors become messages on the page (the pages
+    whose small forms post and go back)."""
+    if form.is_valid():
+        return True
+    for message in error_messages(form):
+        messages.error(request, message)
+    return False
 
 
 def pick_template(request, full: str, partial: str) -> str:

@@ -9,7 +9,6 @@ on the page, never a traceback. Rows outside the viewer's scope do not exist (40
 
 from datetime import timedelta
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -20,13 +19,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jineng.core.forms import cleaned, form_errors
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404
-from jineng.core.views import capability_required, page_of, pick_template, run_service
+from jineng.core.views import capability_required, page_of, pick_template, run_service, valid
 from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
 from jineng.training.models import TrainingClass
 
 from . import selectors, services
+from .forms import BookingForm, ReasonForm, ResultsForm
 from .models import OPEN_STATES, BookingState, EvaluationResult
 
 STATE_BADGES = {
@@ -107,56 +108,6 @@ def booking_list(request):
 # --- booking ----------------------------------------------------------------------------------
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class BookingForm(forms.Form):
-    """预约评价: organisations on the list with a filing for the class's occupation and level; the
-    service checks the list of the evaluation's year, the date and the deadline again."""
-
-    evaluation_org = forms.ModelChoiceField(
-        label=gettext_lazy("Evaluation organisation"), queryset=EvaluationOrg.objects.none()
-    )
-    planned_date = forms.DateField(label=gettext_lazy("Evaluation date"), widget=DateInput)
-    late_reason = forms.CharField(
-        label=gettext_lazy("Why the date is after the deadline"),
-        required=False,
-        max_length=300,
-        help_text=gettext_lazy("Only for a date after the deadline: the bureau decides."),
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    def __init__(self, *args, training_class: TrainingClass, years: set[int], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["evaluation_org"].queryset = (
-            EvaluationOrg.objects.filter(
-                listings__year__in=years,
-                filings__occupation=training_class.occupation_id,
-                filings__level=training_class.level_id,
-            )
-            .select_related("organisation")
-            .distinct()
-            .order_by("organisation__name")
-        )
-        for field in self.fields.values():
-            widget = field.widget
-            widget.attrs["class"] = (
-                "form-select" if isinstance(widget, forms.Select) else "form-control"
-            )
-
-
-def _form_errors(form, problem: ValidationError) -> None:
-    if hasattr(problem, "error_dict"):
-        for field, errors in problem.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, problem.messages)
-
-
 @capability_required(Capability.BOOK_EVALUATIONS, missing_is_404=True)
 @require_http_methods(["GET", "POST"])
 def book(request, class_pk: int):
@@ -189,7 +140,7 @@ def book(request, class_pk: int):
                 late_reason=values["late_reason"],
             )
         except ValidationError as problem:
-            _form_errors(form, problem)
+            form_errors(form, problem)
         else:
             messages.success(request, _("The evaluation is booked."))
             return redirect("evaluation:detail", pk=booking.pk)
@@ -285,6 +236,12 @@ def booking_detail(request, pk: int):
     return render(request, "evaluation/detail.html", _context(request, booking))
 
 
+def _reason(request) -> str:
+    """The reason posted with an action; read inside run_service, whose messages say why a
+    reason is refused."""
+    return cleaned(ReasonForm(request.POST))["reason"]
+
+
 def _act(request, pk: int, capability: str, action, success):
     booking = _booking_or_404(request, pk)
     _need(request, capability)
@@ -303,12 +260,11 @@ def accept(request, pk: int):
 @capability_required(Capability.VIEW_EVALUATIONS, missing_is_404=True)
 @require_POST
 def decline(request, pk: int):
-    reason = request.POST.get("reason", "")
     return _act(
         request,
         pk,
         Capability.RUN_EVALUATIONS,
-        lambda booking: services.decline(booking, reason),
+        lambda booking: services.decline(booking, _reason(request)),
         _("The booking is declined."),
     )
 
@@ -316,12 +272,11 @@ def decline(request, pk: int):
 @capability_required(Capability.VIEW_EVALUATIONS, missing_is_404=True)
 @require_POST
 def cancel(request, pk: int):
-    reason = request.POST.get("reason", "")
     return _act(
         request,
         pk,
         Capability.BOOK_EVALUATIONS,
-        lambda booking: services.cancel(booking, reason),
+        lambda booking: services.cancel(booking, _reason(request)),
         _("The booking is cancelled."),
     )
 
@@ -329,12 +284,11 @@ def cancel(request, pk: int):
 @capability_required(Capability.VIEW_EVALUATIONS, missing_is_404=True)
 @require_POST
 def grant_exception(request, pk: int):
-    reason = request.POST.get("reason", "")
     return _act(
         request,
         pk,
         Capability.REVIEW_EVALUATIONS,
-        lambda booking: services.grant_exception(booking, reason),
+        lambda booking: services.grant_exception(booking, _reason(request)),
         _("The exception is granted."),
     )
 
@@ -350,14 +304,6 @@ def finish(request, pk: int):
 # --- results (htmx grid) ----------------------------------------------------------------------
 
 
-def _typed(post, enrollment_pk: int) -> dict:
-    return {
-        "theory": post.get(f"theory-{enrollment_pk}", "").strip(),
-        "practical": post.get(f"practical-{enrollment_pk}", "").strip(),
-        "passed": post.get(f"passed-{enrollment_pk}", ""),
-    }
-
-
 @capability_required(Capability.RUN_EVALUATIONS, missing_is_404=True)
 @require_POST
 def record_results(request, pk: int):
@@ -365,34 +311,18 @@ def record_results(request, pk: int):
     examiners and the quality supervisor chosen above the grid. Rows that fail keep what was
     typed, with the reason in a message."""
     booking = _booking_or_404(request, pk)
-    post = request.POST
-    panel = Examiner.objects.filter(evaluation_org=booking.evaluation_org_id).select_related(
-        "person"
-    )
-    examiner_ids = [int(v) for v in post.getlist("examiners") if v.isdecimal()]
-    supervisor_id = post.get("supervisor", "")
-    examiners = list(panel.filter(pk__in=examiner_ids, role=ExaminerRole.EXAMINER))
-    supervisor = (
-        panel.filter(pk=int(supervisor_id), role=ExaminerRole.SUPERVISOR).first()
-        if supervisor_id.isdecimal()
-        else None
-    )
     pending = services.completed_trainees(booking.training_class).exclude(
         pk__in=booking.results.values("enrollment")
     )
-    wanted = post.get("enrollment", "")
-    if wanted.isdecimal():
-        targets = list(pending.filter(pk=int(wanted)).select_related("person"))
-    else:
-        targets = [
-            enrollment
-            for enrollment in pending.select_related("person")
-            if any(_typed(post, enrollment.pk).values())
-        ]
-    if not targets:
+    form = ResultsForm(request.POST, booking=booking, pending=pending.select_related("person"))
+    ok = valid(request, form)
+    targets = form.targets() if ok else []
+    if ok and not targets:
         messages.error(request, _("Fill in the scores and the result of a trainee."))
     # What was typed stays in the rows not saved (this row's button saves this row only).
-    typed = {pk: _typed(post, pk) for pk in pending.values_list("pk", flat=True)}
+    typed = form.typed()
+    examiners = form.cleaned_data.get("examiners") or []
+    supervisor = form.cleaned_data.get("supervisor")
     saved = 0
     for enrollment in targets:
         values = typed[enrollment.pk]
@@ -405,7 +335,7 @@ def record_results(request, pk: int):
                 theory=values["theory"],
                 practical=values["practical"],
                 passed=values["passed"] == "1",
-                examiners=examiners,
+                examiners=list(examiners),
                 supervisor=supervisor,
             )
             saved += 1

@@ -1,18 +1,23 @@
 """Institution pages for the bureau and the institutions, and the public directory."""
 
-from datetime import date
-
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jineng.catalog.models import Occupation, SkillLevel
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404
-from jineng.core.views import capability_required, chosen, page_of, run_service
+from jineng.core.views import capability_required, page_of, run_service, valid
 from jineng.institutions import selectors, services
+from jineng.institutions.forms import (
+    AnswerForm,
+    DesignationForm,
+    InspectionForm,
+    NumberingCodesForm,
+    ProfileForm,
+    RequestForm,
+    StateForm,
+)
 from jineng.institutions.models import (
     TRANSITIONS,
     EvaluationOrg,
@@ -71,17 +76,13 @@ def institution_detail(request, pk: int):
 @require_POST
 def change_state(request, pk: int):
     institution = get_scoped_or_404(request.user, Institution.objects.all(), pk=pk)
-    target = request.POST.get("state", "")
-    if target not in InstitutionState.values:
-        messages.error(request, _("Choose the new state."))
-    else:
+    form = StateForm(request.POST)
+    if valid(request, form):
+        values = form.cleaned_data
         run_service(
             request,
             lambda: services.change_state(
-                institution,
-                target,
-                reason=request.POST.get("reason", ""),
-                document=request.POST.get("document", ""),
+                institution, values["state"], reason=values["reason"], document=values["document"]
             ),
         )
     return redirect("institutions:detail", pk=pk)
@@ -91,22 +92,16 @@ def change_state(request, pk: int):
 @require_POST
 def designate(request, pk: int):
     institution = get_scoped_or_404(request.user, Institution.objects.all(), pk=pk)
-    occupation = chosen(Occupation.objects.all(), request.POST.get("occupation"))
-    level = chosen(SkillLevel.objects.all(), request.POST.get("level"))
-    try:
-        start = date.fromisoformat(request.POST.get("valid_from", ""))
-        end = date.fromisoformat(request.POST.get("valid_to", ""))
-    except ValueError:
-        start = end = None
-    if occupation is None or level is None or start is None:
-        messages.error(request, _("Choose an occupation, a level and both dates."))
-    else:
+    form = DesignationForm(request.POST)
+    if valid(request, form):
+        values = form.cleaned_data
         run_service(
             request,
             lambda: services.designate(
-                institution, occupation, level, valid_from=start, valid_to=end
+                institution, values["occupation"], values["level"],
+                valid_from=values["valid_from"], valid_to=values["valid_to"],
             ),
-        )
+        )  # fmt: skip
     return redirect("institutions:detail", pk=pk)
 
 
@@ -153,43 +148,21 @@ def set_numbering_codes(request, pk: int):
     """The bureau records the register and station codes that number the organisation's
     职业技能等级证书 (the national format: Y/S, register code, province, station, ...)."""
     evaluation_org = get_scoped_or_404(request.user, EvaluationOrg.objects.all(), pk=pk)
-    run_service(
-        request,
-        lambda: services.set_numbering_codes(
-            evaluation_org,
-            register_code=request.POST.get("register_code", ""),
-            station_code=request.POST.get("station_code", ""),
-        ),
-    )
-    return redirect("institutions:evaluation-org", pk=pk)
-
-
-def _dates(post) -> tuple[date | None, date | None]:
-    try:
-        return date.fromisoformat(post.get("valid_from", "")), date.fromisoformat(
-            post.get("valid_to", "")
+    form = NumberingCodesForm(request.POST)
+    if valid(request, form):
+        run_service(
+            request, lambda: services.set_numbering_codes(evaluation_org, **form.cleaned_data)
         )
-    except ValueError:
-        return None, None
+    return redirect("institutions:evaluation-org", pk=pk)
 
 
 @capability_required(Capability.KEEP_INSTITUTION, missing_is_404=True)
 @require_POST
 def update_profile(request, pk: int):
     institution = get_scoped_or_404(request.user, Institution.objects.all(), pk=pk)
-    capacity = request.POST.get("capacity", "")
-    if not capacity.isdecimal():
-        messages.error(request, _("The capacity is a whole number."))
-    else:
-        run_service(
-            request,
-            lambda: services.update_profile(
-                institution,
-                licence=request.POST.get("licence", ""),
-                address=request.POST.get("address", ""),
-                capacity=int(capacity),
-            ),
-        )
+    form = ProfileForm(request.POST)
+    if valid(request, form):
+        run_service(request, lambda: services.update_profile(institution, **form.cleaned_data))
     return redirect("institutions:detail", pk=pk)
 
 
@@ -197,15 +170,9 @@ def update_profile(request, pk: int):
 @require_POST
 def request_designation(request, pk: int):
     institution = get_scoped_or_404(request.user, Institution.objects.all(), pk=pk)
-    occupation = chosen(Occupation.objects.all(), request.POST.get("occupation"))
-    level = chosen(SkillLevel.objects.all(), request.POST.get("level"))
-    if occupation is None or level is None:
-        messages.error(request, _("Choose an occupation, a level and both dates."))
-    else:
-        run_service(
-            request,
-            lambda: services.request_designation(institution, occupation, level),
-        )
+    form = RequestForm(request.POST)
+    if valid(request, form):
+        run_service(request, lambda: services.request_designation(institution, **form.cleaned_data))
     return redirect("institutions:detail", pk=pk)
 
 
@@ -214,17 +181,16 @@ def request_designation(request, pk: int):
 def answer_request(request, pk: int, request_pk: int):
     institution = get_scoped_or_404(request.user, Institution.objects.all(), pk=pk)
     asked = get_object_or_404(institution.requests, pk=request_pk)
-    start, end = _dates(request.POST)
-    run_service(
-        request,
-        lambda: services.answer_request(
-            asked,
-            approve=request.POST.get("decision") == "approve",
-            answer=request.POST.get("answer", ""),
-            valid_from=start,
-            valid_to=end,
-        ),
-    )
+    form = AnswerForm(request.POST)
+    if valid(request, form):
+        values = form.cleaned_data
+        run_service(
+            request,
+            lambda: services.answer_request(
+                asked, approve=values["decision"] == "approve", answer=values["answer"],
+                valid_from=values["valid_from"], valid_to=values["valid_to"],
+            ),
+        )  # fmt: skip
     return redirect("institutions:detail", pk=pk)
 
 
@@ -232,22 +198,13 @@ def answer_request(request, pk: int, request_pk: int):
 @require_POST
 def record_inspection(request, pk: int):
     institution = get_scoped_or_404(request.user, Institution.objects.all(), pk=pk)
-    try:
-        inspected_on = date.fromisoformat(request.POST.get("inspected_on", ""))
-    except ValueError:
-        inspected_on = None
-    result = request.POST.get("result", "")
-    if inspected_on is None or result not in InspectionResult.values:
-        messages.error(request, _("Choose the date and the result of the inspection."))
-    else:
+    form = InspectionForm(request.POST)
+    if valid(request, form):
+        values = form.cleaned_data
         run_service(
             request,
             lambda: services.record_inspection(
-                institution,
-                year=inspected_on.year,
-                inspected_on=inspected_on,
-                result=result,
-                notes=request.POST.get("notes", ""),
+                institution, year=values["inspected_on"].year, **values
             ),
         )
     return redirect("institutions:detail", pk=pk)

@@ -7,8 +7,9 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jineng.core.scope import get_scoped_or_404
-from jineng.core.views import page_of, pick_template
+from jineng.core.views import page_of, pick_template, valid
 from jineng.people import ledger, selectors, services
+from jineng.people.forms import SearchForm
 from jineng.people.models import Person
 
 SEARCH_LIMIT = 100
@@ -19,7 +20,8 @@ SEARCH_LIMIT = 100
 def person_list(request):
     """The list pages with GET; a search is POSTed, so that an ID or phone number typed into it
     never lands in a URL, a browser history or an access log."""
-    search = request.POST.get("q", "") if request.method == "POST" else ""
+    form = SearchForm(request.POST) if request.method == "POST" else None
+    search = form.cleaned_data["q"] if form is not None and valid(request, form) else ""
     persons = selectors.persons_for(request.user, search)
     if search:
         context = {"page": persons[:SEARCH_LIMIT], "searched": True, "limit": SEARCH_LIMIT}

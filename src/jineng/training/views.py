@@ -9,7 +9,6 @@ on a class's page are htmx requests answered with the page's sections swapped ou
 from collections import defaultdict
 from datetime import date, datetime, time
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -22,17 +21,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
+from jineng.catalog.models import Occupation
 from jineng.catalog.packs import decision_of
+from jineng.core.forms import form_errors
 from jineng.core.i18n import language
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404, scoped
-from jineng.core.views import capability_required, page_of, pick_template, run_service
+from jineng.core.views import capability_required, page_of, pick_template, run_service, valid
 from jineng.institutions.models import Engagement, Institution
 from jineng.people.models import Person
-from jineng.people.services import find_by_id_number
 from jineng.training import hooks, services
-from jineng.training.hooks import find_voucher
+from jineng.training.forms import (
+    AssessmentForm,
+    ClassForm,
+    CommitmentForm,
+    DeviceForm,
+    EnrolForm,
+    ReasonForm,
+    ReviewForm,
+    SessionForm,
+    StateForm,
+    TeachersForm,
+)
 from jineng.training.models import (
     ACTIVE_STATES,
     BUREAU_STATES,
@@ -41,7 +51,6 @@ from jineng.training.models import (
     CheckIn,
     ClassState,
     Commitment,
-    CommitmentReason,
     Device,
     EnrollmentState,
     TrainingClass,
@@ -137,90 +146,6 @@ def class_list(request):
 # --- the opening application ------------------------------------------------------------------
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class ClassForm(forms.Form):
-    """The opening application (开班申请): only occupations and levels the institution is
-    designated for; the designation over the dates is checked here and again on submission."""
-
-    name = forms.CharField(label=gettext_lazy("Class name"), max_length=120)
-    occupation = forms.ModelChoiceField(
-        label=gettext_lazy("Occupation"), queryset=Occupation.objects.none()
-    )
-    level = forms.ModelChoiceField(label=gettext_lazy("Level"), queryset=SkillLevel.objects.none())
-    training_type = forms.ModelChoiceField(
-        label=gettext_lazy("Training type"), queryset=TrainingType.objects.all()
-    )
-    fund_channel = forms.ModelChoiceField(
-        label=gettext_lazy("Fund channel"), queryset=FundChannel.objects.all()
-    )
-    start_date = forms.DateField(label=gettext_lazy("First day"), widget=DateInput)
-    end_date = forms.DateField(label=gettext_lazy("Last day"), widget=DateInput)
-    venue = forms.CharField(label=gettext_lazy("Venue"), max_length=200)
-    capacity = forms.IntegerField(label=gettext_lazy("Places"), min_value=1, max_value=10000)
-    assessment_plan = forms.CharField(
-        label=gettext_lazy("Assessment plan"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    commitment_reason = forms.ChoiceField(
-        label=gettext_lazy("Under commitment (承诺制)"),
-        required=False,
-        choices=[("", gettext_lazy("No"))] + CommitmentReason.choices,
-        help_text=gettext_lazy("The signed commitment (承诺书) is uploaded on the class's page."),
-    )
-
-    def __init__(self, *args, institution: Institution, current: TrainingClass | None = None,
-                 **kwargs):  # fmt: skip
-        super().__init__(*args, **kwargs)
-        self.institution = institution
-        designated = institution.designations.filter(valid_to__gte=timezone.localdate())
-        keep_occupation = Q(pk=current.occupation_id) if current else Q(pk__in=[])
-        keep_level = Q(pk=current.level_id) if current else Q(pk__in=[])
-        self.fields["occupation"].queryset = Occupation.objects.filter(
-            Q(pk__in=designated.values("occupation")) | keep_occupation
-        ).order_by("code")
-        self.fields["level"].queryset = SkillLevel.objects.filter(
-            Q(pk__in=designated.values("level")) | keep_level
-        ).order_by("rank")
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs["class"] = css
-
-    def clean(self):
-        values = super().clean()
-        start, end = values.get("start_date"), values.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end is before the start."))
-        elif values.get("occupation") and values.get("level") and start and end:
-            trial = TrainingClass(
-                institution=self.institution,
-                occupation=values["occupation"],
-                level=values["level"],
-                start_date=start,
-                end_date=end,
-            )
-            try:
-                services.check_designated(trial)
-            except ValidationError as problem:
-                self.add_error(None, problem.messages)
-        return values
-
-
-def _form_errors(form, problem: ValidationError) -> None:
-    if hasattr(problem, "error_dict"):
-        for field, errors in problem.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, problem.messages)
-
-
 @capability_required(Capability.RUN_CLASSES)
 @require_http_methods(["GET", "POST"])
 def class_create(request):
@@ -233,7 +158,7 @@ def class_create(request):
         try:
             training_class = services.create_class(institution, **form.cleaned_data)
         except ValidationError as problem:
-            _form_errors(form, problem)
+            form_errors(form, problem)
         else:
             messages.success(request, _("Saved."))
             return redirect("training:detail", pk=training_class.pk)
@@ -263,7 +188,7 @@ def class_edit(request, pk: int):
         try:
             services.update_class(training_class, **form.cleaned_data)
         except ValidationError as problem:
-            _form_errors(form, problem)
+            form_errors(form, problem)
         else:
             messages.success(request, _("Saved."))
             return redirect("training:detail", pk=pk)
@@ -430,14 +355,13 @@ def _done(request, training_class: TrainingClass, anchor: str = "", **extra):
 @require_POST
 def change_state(request, pk: int):
     training_class = _class_or_404(request, pk)
-    target = request.POST.get("state", "")
-    if target not in ClassState.values or target == ClassState.COMPLETED:
-        messages.error(request, _("Choose the new state."))
+    form = StateForm(request.POST)
+    if not valid(request, form):
         return redirect("training:detail", pk=pk)
+    target, reason = form.cleaned_data["state"], form.cleaned_data["reason"]
     needed = Capability.REVIEW_CLASSES if target in BUREAU_STATES else Capability.RUN_CLASSES
     if not has_capability(request.user, needed):
         raise PermissionDenied
-    reason = request.POST.get("reason", "")
     run_service(request, lambda: services.change_state(training_class, target, reason=reason))
     return redirect("training:detail", pk=pk)
 
@@ -464,52 +388,29 @@ def complete(request, pk: int):
 @require_POST
 def set_teachers(request, pk: int):
     training_class = _class_or_404(request, pk)
-    wanted = [int(value) for value in request.POST.getlist("teachers") if value.isdecimal()]
-    engaged = Engagement.objects.filter(
-        institution=training_class.institution, year=training_class.start_date.year
-    )
-    teachers = [
-        engagement.teacher
-        for engagement in engaged.filter(teacher_id__in=wanted).select_related("teacher")
-    ]
-    run_service(request, lambda: services.set_teachers(training_class, teachers))
+    form = TeachersForm(request.POST, training_class=training_class)
+    if valid(request, form):
+        teachers = list(form.cleaned_data["teachers"])
+        run_service(request, lambda: services.set_teachers(training_class, teachers))
     return _done(request, training_class, "teachers")
-
-
-def _session_times(post) -> tuple[datetime, datetime] | None:
-    try:
-        day = date.fromisoformat(post.get("day", ""))
-        starts, ends = (
-            time.fromisoformat(post.get("starts", "")),
-            time.fromisoformat(post.get("ends", "")),
-        )
-    except ValueError:
-        return None
-    return (
-        timezone.make_aware(datetime.combine(day, starts)),
-        timezone.make_aware(datetime.combine(day, ends)),
-    )
 
 
 @capability_required(Capability.RUN_CLASSES, missing_is_404=True)
 @require_POST
 def add_session(request, pk: int):
     training_class = _class_or_404(request, pk)
-    times = _session_times(request.POST)
-    teacher_id = request.POST.get("teacher", "")
-    teacher = None
-    if teacher_id.isdecimal():
-        teacher = training_class.teachers.filter(pk=int(teacher_id)).first()
-    if times is None:
-        messages.error(request, _("Give the date and the times of the session."))
-    elif teacher_id and teacher is None:
-        messages.error(request, _("This teacher does not teach the class."))
-    else:
+    form = SessionForm(request.POST, training_class=training_class)
+    if valid(request, form):
+        values = form.cleaned_data
+
+        def at(moment: time) -> datetime:
+            return timezone.make_aware(datetime.combine(values["day"], moment))
+
         run_service(
             request,
             lambda: services.add_session(
-                training_class, starts_at=times[0], ends_at=times[1],
-                topic=request.POST.get("topic", ""), teacher=teacher,
+                training_class, starts_at=at(values["starts"]), ends_at=at(values["ends"]),
+                topic=values["topic"], teacher=values["teacher"],
             ),
         )  # fmt: skip
     return _done(request, training_class, "timetable")
@@ -528,28 +429,19 @@ def remove_session(request, pk: int, session_pk: int):
 @require_POST
 def enrol(request, pk: int):
     training_class = _class_or_404(request, pk)
-    number = request.POST.get("id_number", "").strip()
-    person = find_by_id_number(number) if number else None
-    # An electronic training voucher the trainee shows (002 §四(五)3), redeemed with the enrolment.
-    voucher_number = request.POST.get("voucher", "").strip()
-    voucher = find_voucher(voucher_number) if voucher_number else None
+    form = EnrolForm(request.POST)
     enrolled = False
-    if person is None:
-        messages.error(
-            request,
-            _("No one is registered with this ID number: register the person in the real-name "
-              "registry first."),
-        )  # fmt: skip
-    elif voucher_number and voucher is None:
-        messages.error(request, _("No voucher has this number."))
-    else:
+    if valid(request, form):
+        # An electronic training voucher the trainee shows is redeemed with the enrolment.
+        person, voucher = form.cleaned_data["id_number"], form.cleaned_data["voucher"]
         enrolled = run_service(
             request,
             lambda: services.enrol(training_class, person, voucher=voucher),
             success=_("%(name)s is on the roster.") % {"name": person.name},
         )
     # A refused number stays in the field, to be corrected rather than typed again.
-    return _done(request, training_class, "roster", enrol_number="" if enrolled else number)
+    number = "" if enrolled else (form["id_number"].value() or "").strip()
+    return _done(request, training_class, "roster", enrol_number=number)
 
 
 @capability_required(Capability.RUN_CLASSES, missing_is_404=True)
@@ -559,8 +451,10 @@ def withdraw_enrollment(request, pk: int, enrollment_pk: int):
     enrollment = get_object_or_404(
         training_class.enrollments.select_related("person", "training_class"), pk=enrollment_pk
     )
-    reason = request.POST.get("reason", "")
-    run_service(request, lambda: services.withdraw_enrollment(enrollment, reason))
+    form = ReasonForm(request.POST)
+    if valid(request, form):
+        reason = form.cleaned_data["reason"]
+        run_service(request, lambda: services.withdraw_enrollment(enrollment, reason))
     return _done(request, training_class, "roster")
 
 
@@ -571,13 +465,10 @@ def set_assessment(request, pk: int, enrollment_pk: int):
     enrollment = get_object_or_404(
         training_class.enrollments.select_related("training_class"), pk=enrollment_pk
     )
-    passed = request.POST.get("passed", "")
-    if passed not in {"1", "0"}:
-        messages.error(request, _("Choose passed or failed."))
-    else:
-        run_service(
-            request, lambda: services.set_assessment(enrollment, passed == "1"), success=None
-        )
+    form = AssessmentForm(request.POST)
+    if valid(request, form):
+        passed = form.cleaned_data["passed"]
+        run_service(request, lambda: services.set_assessment(enrollment, passed), success=None)
     return _done(request, training_class, "roster")
 
 
@@ -621,12 +512,9 @@ def mark_present(request, pk: int, session_pk: int, person_pk: int):
 @require_POST
 def upload_commitment(request, pk: int):
     training_class = _class_or_404(request, pk)
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, _("Choose the file of the signed commitment."))
-    elif upload.size > services.MAX_COMMITMENT_BYTES:
-        messages.error(request, _("The commitment must be a file of at most 10 MB."))
-    else:
+    form = CommitmentForm(request.POST, request.FILES)
+    if valid(request, form):
+        upload = form.cleaned_data["file"]
         run_service(
             request,
             lambda: services.attach_commitment(
@@ -700,21 +588,14 @@ def review_queue(request):
 @capability_required(Capability.REVIEW_CLASSES)
 @require_POST
 def review_bulk(request):
-    ids = [int(value) for value in request.POST.getlist("classes") if value.isdecimal()]
-    decision = request.POST.get("decision", "")
-    reason = request.POST.get("reason", "").strip()
-    query = request.POST.get("query", "")
+    form = ReviewForm(request.POST, classes=_classes(request.user))
+    ok = valid(request, form)
+    query = form.cleaned_data.get("query", "")
     back = reverse("training:review") + (f"?{query}" if query else "")
-    classes = list(_classes(request.user).filter(pk__in=ids).order_by("code"))
-    if not classes:
-        messages.error(request, _("Choose at least one class."))
+    if not ok:
         return redirect(back)
-    if decision not in {"approve", "reject"}:
-        messages.error(request, _("Choose the new state."))
-        return redirect(back)
-    if decision == "reject" and not reason:
-        messages.error(request, _("Give the reason for the rejection: nothing was changed."))
-        return redirect(back)
+    decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
+    classes = sorted(form.cleaned_data["classes"], key=lambda c: c.code)
     result = services.review_many(classes, approve_them=decision == "approve", reason=reason)
     if result["done"]:
         done = "、".join(training_class.code for training_class in result["done"])
@@ -743,13 +624,15 @@ def devices(request):
     if request.method == "POST":
         if institution is None:
             raise Http404
-        try:
-            new_device, token = services.register_device(institution, request.POST.get("name", ""))
-        except ValidationError as problem:
-            for message in problem.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Saved."))
+        form = DeviceForm(request.POST)
+        if valid(request, form):
+            name = form.cleaned_data["name"]
+
+            def register():
+                nonlocal new_device, token
+                new_device, token = services.register_device(institution, name)
+
+            run_service(request, register)
     context = {
         "devices": scoped(request.user, Device.objects.select_related("institution__organisation")),
         "institution": institution,

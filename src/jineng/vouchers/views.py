@@ -8,7 +8,6 @@ the page. Vouchers outside the viewer's scope do not exist (404).
 
 from datetime import date
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,19 +15,26 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jineng.catalog.models import Occupation, PersonCategory, SkillLevel
+from jineng.catalog.models import Occupation
 from jineng.certificates.models import Certificate, CertificateStatus
+from jineng.core.forms import form_errors, styled
 from jineng.core.models import Organisation
 from jineng.core.roles import Capability, OrgKind, has_capability
 from jineng.core.scope import get_scoped_or_404, scoped
-from jineng.core.views import capability_required, page_of, pick_template, run_service
+from jineng.core.views import capability_required, page_of, pick_template, run_service, valid
 from jineng.people.models import Person
 from jineng.people.services import find_by_id_number
-from jineng.training.models import Enrollment, EnrollmentState
 from jineng.vouchers import selectors, services
+from jineng.vouchers.forms import (
+    ClaimForm,
+    IssueForm,
+    ReasonForm,
+    RedeemForm,
+    RuleForm,
+    SettleForm,
+)
 from jineng.vouchers.models import TRANSITIONS, Voucher, VoucherState
 
 STATE_BADGES = {
@@ -42,65 +48,11 @@ STATE_BADGES = {
 PREVIEW_ROWS = 200
 
 
-def _style(form: forms.Form) -> forms.Form:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs["class"] = css
-    return form
-
-
-def _form_errors(form, problem: ValidationError) -> None:
-    if hasattr(problem, "error_dict"):
-        for name, errors in problem.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, problem.messages)
-
-
 def _day(text: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
         return None
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def _occupation_field():
-    return forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Occupations"),
-        queryset=Occupation.objects.order_by("code"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=gettext_lazy("One, or several (hold Ctrl to choose more)."),
-    )
-
-
-def _level_field():
-    return forms.ModelChoiceField(
-        label=gettext_lazy("Level"),
-        queryset=SkillLevel.objects.order_by("rank"),
-        required=False,
-        empty_label=gettext_lazy("Any level"),
-    )
-
-
-def _value_field(help_text):
-    return forms.DecimalField(
-        label=gettext_lazy("Value (yuan)"),
-        required=False,
-        min_value=0,
-        max_digits=10,
-        decimal_places=2,
-        help_text=help_text,
-    )
 
 
 # --- the list and a voucher's page ------------------------------------------------------------
@@ -211,13 +163,15 @@ def claim(request, pk: int):
     ):
         raise Http404
     voucher = _voucher_or_404(request, pk)
-    run_service(
-        request,
-        lambda: services.claim(voucher, user),
-        _("Voucher %(number)s is claimed: show its number to the training institution when you "
-          "enrol.") % {"number": voucher.number},
-    )  # fmt: skip
-    if request.POST.get("next") == "mine":
+    form = ClaimForm(request.POST)
+    if valid(request, form):
+        run_service(
+            request,
+            lambda: services.claim(voucher, user),
+            _("Voucher %(number)s is claimed: show its number to the training institution when "
+              "you enrol.") % {"number": voucher.number},
+        )  # fmt: skip
+    if form.cleaned_data.get("next") == "mine":
         return redirect("vouchers:mine")
     return redirect("vouchers:detail", pk=pk)
 
@@ -226,8 +180,10 @@ def claim(request, pk: int):
 @require_POST
 def void(request, pk: int):
     voucher = _voucher_or_404(request, pk)
-    reason = request.POST.get("reason", "")
-    run_service(request, lambda: services.void(voucher, reason), _("The voucher is void."))
+    form = ReasonForm(request.POST)
+    if valid(request, form):
+        reason = form.cleaned_data["reason"]
+        run_service(request, lambda: services.void(voucher, reason), _("The voucher is void."))
     return redirect("vouchers:detail", pk=pk)
 
 
@@ -235,45 +191,22 @@ def void(request, pk: int):
 @require_POST
 def settle(request, pk: int):
     voucher = _voucher_or_404(request, pk)
-    chosen = request.POST.get("certificate", "")
-    certificate = None
-    if chosen.isdecimal():
-        certificate = Certificate.objects.filter(pk=int(chosen), person=voucher.person).first()
-        if certificate is None:
-            raise Http404
-    run_service(
-        request,
-        lambda: services.settle(voucher, certificate),
-        _("The voucher is settled."),
-    )
+    form = SettleForm(request.POST, voucher=voucher)
+    if valid(request, form):
+        certificate = form.cleaned_data["certificate"]
+        run_service(
+            request, lambda: services.settle(voucher, certificate), _("The voucher is settled.")
+        )
     return redirect("vouchers:detail", pk=pk)
 
 
 # --- issuing -----------------------------------------------------------------------------------
 
 
-class IssueForm(forms.Form):
-    id_number = forms.CharField(
-        label=gettext_lazy("ID number of the holder"),
-        max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        help_text=gettext_lazy("A person registered in the real-name registry of your region."),
-    )
-    occupations = _occupation_field()
-    level = _level_field()
-    value = _value_field(gettext_lazy("Empty: the subsidy standard of the occupation and level."))
-    valid_until = forms.DateField(
-        label=gettext_lazy("Valid until"),
-        required=False,
-        widget=DateInput,
-        help_text=gettext_lazy("Empty: the policy pack's validity; never later than it."),
-    )
-
-
 @capability_required(Capability.ISSUE_VOUCHERS)
 @require_http_methods(["GET", "POST"])
 def issue(request):
-    form = _style(IssueForm(request.POST or None))
+    form = styled(IssueForm(request.POST or None))
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
         person = find_by_id_number(values["id_number"])
@@ -294,7 +227,7 @@ def issue(request):
                     value=values["value"], valid_until=values["valid_until"],
                 )  # fmt: skip
             except ValidationError as problem:
-                _form_errors(form, problem)
+                form_errors(form, problem)
             else:
                 messages.success(
                     request,
@@ -323,49 +256,12 @@ def mine(request):
 # --- redeeming at enrolment --------------------------------------------------------------------
 
 
-def _redeemable_enrollments(user):
-    return (
-        scoped(user, Enrollment.objects.all())
-        .filter(
-            state=EnrollmentState.ENROLLED,
-            training_class__state__in=services.REDEEMABLE_CLASS_STATES,
-            voucher__isnull=True,
-        )
-        .select_related("person", "training_class__occupation", "training_class__level")
-        .order_by("-training_class__start_date", "training_class__code", "person__name")
-    )
-
-
-class EnrollmentChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        training_class = obj.training_class
-        return (
-            f"{training_class.code} {training_class.occupation.name} · "
-            f"{obj.person.name} ({obj.person.id_number_masked})"
-        )
-
-
-class RedeemForm(forms.Form):
-    number = forms.CharField(
-        label=gettext_lazy("Voucher number"),
-        max_length=24,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "mono"}),
-    )
-    enrollment = EnrollmentChoice(
-        label=gettext_lazy("Enrolment"), queryset=Enrollment.objects.none()
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["enrollment"].queryset = _redeemable_enrollments(user)
-
-
 @capability_required(Capability.REDEEM_VOUCHERS)
 @require_http_methods(["GET", "POST"])
 def redeem(request):
     """培训机构登记验证: the institution types the number the holder shows and chooses the
     holder's enrolment; the service checks the holder, the claim, the validity, the occupation."""
-    form = _style(RedeemForm(request.POST or None, user=request.user))
+    form = styled(RedeemForm(request.POST or None, user=request.user))
     if request.method == "POST" and form.is_valid():
         voucher = services.find(form.cleaned_data["number"])
         enrollment = form.cleaned_data["enrollment"]
@@ -375,7 +271,7 @@ def redeem(request):
             try:
                 services.redeem(voucher, enrollment)
             except ValidationError as problem:
-                _form_errors(form, problem)
+                form_errors(form, problem)
             else:
                 messages.success(
                     request,
@@ -410,43 +306,15 @@ def dashboard(request):
 # --- rules (批量发券) ---------------------------------------------------------------------------
 
 
-class RuleForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
-    organisation = forms.ModelChoiceField(
-        label=gettext_lazy("Region (bureau)"), queryset=Organisation.objects.none()
-    )
-    categories = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Person categories"),
-        queryset=PersonCategory.objects.order_by("code"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=gettext_lazy("A person with any of them, valid today."),
-    )
-    occupations = _occupation_field()
-    level = _level_field()
-    value = _value_field(gettext_lazy("Empty: the subsidy standard of the occupation and level."))
-    validity_days = forms.IntegerField(
-        label=gettext_lazy("Validity (days)"),
-        required=False,
-        min_value=1,
-        help_text=gettext_lazy("Empty: the policy pack's validity; never longer than it."),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = scoped(
-            user, Organisation.objects.filter(kind=OrgKind.BUREAU)
-        ).order_by("path")
-
-
 @capability_required(Capability.ISSUE_VOUCHERS)
 @require_http_methods(["GET", "POST"])
 def rules(request):
-    form = _style(RuleForm(request.POST or None, user=request.user))
+    form = styled(RuleForm(request.POST or None, user=request.user))
     if request.method == "POST" and form.is_valid():
         try:
             rule = services.create_rule(**form.cleaned_data)
         except ValidationError as problem:
-            _form_errors(form, problem)
+            form_errors(form, problem)
         else:
             messages.success(request, _("Saved."))
             return redirect("vouchers:rule", pk=rule.pk)

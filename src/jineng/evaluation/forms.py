@@ -1,0 +1,105 @@
+"""Forms of the evaluation pages: the booking, a reason for a decision on it, and the results
+grid."""
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from jineng.core.forms import DateInput, RowsChoiceField, styled
+from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
+from jineng.training.models import TrainingClass
+
+
+class BookingForm(forms.Form):
+    """预约评价: organisations on the list with a filing for the class's occupation and level; the
+    service checks the list of the evaluation's year, the date and the deadline again."""
+
+    evaluation_org = forms.ModelChoiceField(
+        label=gettext_lazy("Evaluation organisation"), queryset=EvaluationOrg.objects.none()
+    )
+    planned_date = forms.DateField(label=gettext_lazy("Evaluation date"), widget=DateInput)
+    late_reason = forms.CharField(
+        label=gettext_lazy("Why the date is after the deadline"),
+        required=False,
+        max_length=300,
+        help_text=gettext_lazy("Only for a date after the deadline: the bureau decides."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, training_class: TrainingClass, years: set[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluation_org"].queryset = (
+            EvaluationOrg.objects.filter(
+                listings__year__in=years,
+                filings__occupation=training_class.occupation_id,
+                filings__level=training_class.level_id,
+            )
+            .select_related("organisation")
+            .distinct()
+            .order_by("organisation__name")
+        )
+        styled(self)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300, required=False)
+
+
+class ResultsForm(forms.Form):
+    """The results grid: the examiners and the quality supervisor chosen above it, of the
+    booking's organisation in those roles; per trainee still without a result the scores (text,
+    which the service reads) and pass or fail; `enrollment` when a row's own button saves that
+    row only, "all" when the button under the grid saves every row filled in."""
+
+    examiners = RowsChoiceField(
+        label=gettext_lazy("Examiners"), queryset=Examiner.objects.none(), required=False
+    )
+    supervisor = forms.ModelChoiceField(
+        label=gettext_lazy("Quality supervisor (质量督导员)"),
+        queryset=Examiner.objects.none(),
+        required=False,
+    )
+    enrollment = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, booking, pending, **kwargs):
+        super().__init__(*args, **kwargs)
+        panel = Examiner.objects.filter(evaluation_org=booking.evaluation_org_id)
+        self.fields["examiners"].queryset = panel.filter(role=ExaminerRole.EXAMINER)
+        self.fields["supervisor"].queryset = panel.filter(role=ExaminerRole.SUPERVISOR)
+        self.pending = list(pending)
+        self.fields["enrollment"].choices = [("", ""), ("all", "all")] + [
+            (str(enrollment.pk), enrollment.person.name) for enrollment in self.pending
+        ]
+        for enrollment in self.pending:
+            name = enrollment.person.name
+            self.fields[f"theory-{enrollment.pk}"] = forms.CharField(
+                label=name, max_length=20, required=False
+            )
+            self.fields[f"practical-{enrollment.pk}"] = forms.CharField(
+                label=name, max_length=20, required=False
+            )
+            self.fields[f"passed-{enrollment.pk}"] = forms.ChoiceField(
+                label=name, choices=[("", ""), ("1", "1"), ("0", "0")], required=False
+            )
+
+    def typed(self) -> dict[int, dict]:
+        """{enrollment id: {"theory", "practical", "passed"}}: cleaned when the form is valid,
+        else as typed, to be shown again."""
+        values = self.cleaned_data if self.is_valid() else {}
+
+        def value(name: str) -> str:
+            return values[name] if name in values else (self[name].value() or "").strip()
+
+        return {
+            enrollment.pk: {
+                part: value(f"{part}-{enrollment.pk}") for part in ("theory", "practical", "passed")
+            }
+            for enrollment in self.pending
+        }
+
+    def targets(self) -> list:
+        """The rows to save: the row whose button was pressed, else every row filled in."""
+        chosen = self.cleaned_data["enrollment"]
+        if chosen not in ("", "all"):
+            return [enrollment for enrollment in self.pending if str(enrollment.pk) == chosen]
+        typed = self.typed()
+        return [enrollment for enrollment in self.pending if any(typed[enrollment.pk].values())]

@@ -1,0 +1,235 @@
+"""Forms of the class pages: the opening application, and the small forms of a class's page and
+of the review queue. A chosen row is a ModelChoiceField over the rows the user may choose, so a
+tampered or foreign id is "not a valid choice", said on the page."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
+from jineng.core.forms import DateInput, RowsChoiceField, styled
+from jineng.institutions.models import Institution, Teacher
+from jineng.people.models import Person
+from jineng.people.services import find_by_id_number
+from jineng.training import services
+from jineng.training.hooks import find_voucher
+from jineng.training.models import ClassState, CommitmentReason, TrainingClass
+
+REASON_LENGTH = 300  # TrainingClass history and Enrollment keep reasons of this length
+
+
+class ClassForm(forms.Form):
+    """The opening application (开班申请): only occupations and levels the institution is
+    designated for; the designation over the dates is checked here and again on submission."""
+
+    name = forms.CharField(label=gettext_lazy("Class name"), max_length=120)
+    occupation = forms.ModelChoiceField(
+        label=gettext_lazy("Occupation"), queryset=Occupation.objects.none()
+    )
+    level = forms.ModelChoiceField(label=gettext_lazy("Level"), queryset=SkillLevel.objects.none())
+    training_type = forms.ModelChoiceField(
+        label=gettext_lazy("Training type"), queryset=TrainingType.objects.all()
+    )
+    fund_channel = forms.ModelChoiceField(
+        label=gettext_lazy("Fund channel"), queryset=FundChannel.objects.all()
+    )
+    start_date = forms.DateField(label=gettext_lazy("First day"), widget=DateInput)
+    end_date = forms.DateField(label=gettext_lazy("Last day"), widget=DateInput)
+    venue = forms.CharField(label=gettext_lazy("Venue"), max_length=200)
+    capacity = forms.IntegerField(label=gettext_lazy("Places"), min_value=1, max_value=10000)
+    assessment_plan = forms.CharField(
+        label=gettext_lazy("Assessment plan"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    commitment_reason = forms.ChoiceField(
+        label=gettext_lazy("Under commitment (承诺制)"),
+        required=False,
+        choices=[("", gettext_lazy("No"))] + CommitmentReason.choices,
+        help_text=gettext_lazy("The signed commitment (承诺书) is uploaded on the class's page."),
+    )
+
+    def __init__(self, *args, institution: Institution, current: TrainingClass | None = None,
+                 **kwargs):  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.institution = institution
+        designated = institution.designations.filter(valid_to__gte=timezone.localdate())
+        keep_occupation = Q(pk=current.occupation_id) if current else Q(pk__in=[])
+        keep_level = Q(pk=current.level_id) if current else Q(pk__in=[])
+        self.fields["occupation"].queryset = Occupation.objects.filter(
+            Q(pk__in=designated.values("occupation")) | keep_occupation
+        ).order_by("code")
+        self.fields["level"].queryset = SkillLevel.objects.filter(
+            Q(pk__in=designated.values("level")) | keep_level
+        ).order_by("rank")
+        styled(self)
+
+    def clean(self):
+        values = super().clean()
+        start, end = values.get("start_date"), values.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end is before the start."))
+        elif values.get("occupation") and values.get("level") and start and end:
+            trial = TrainingClass(
+                institution=self.institution,
+                occupation=values["occupation"],
+                level=values["level"],
+                start_date=start,
+                end_date=end,
+            )
+            try:
+                services.check_designated(trial)
+            except ValidationError as problem:
+                self.add_error(None, problem.messages)
+        return values
+
+
+CHOOSE_STATE = gettext_lazy("Choose the new state.")
+
+
+class StateForm(forms.Form):
+    """A button of the class page: the state asked for, with a reason where one is needed (the
+    service says when)."""
+
+    state = forms.ChoiceField(
+        choices=[(s, s) for s in ClassState.values if s != ClassState.COMPLETED],
+        error_messages={"required": CHOOSE_STATE, "invalid_choice": CHOOSE_STATE},
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=REASON_LENGTH, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=REASON_LENGTH, required=False)
+
+
+class TeachersForm(forms.Form):
+    """The class's teachers, from the institution's pool of the class's year."""
+
+    teachers = RowsChoiceField(
+        label=gettext_lazy("Teachers"), queryset=Teacher.objects.none(), required=False
+    )
+
+    def __init__(self, *args, training_class: TrainingClass, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teachers"].queryset = Teacher.objects.filter(
+            engagements__institution=training_class.institution_id,
+            engagements__year=training_class.start_date.year,
+        ).distinct()
+
+
+GIVE_TIMES = gettext_lazy("Give the date and the times of the session.")
+
+
+class SessionForm(forms.Form):
+    """A session of the timetable: its day, its times, its topic and, if given, one of the
+    class's teachers."""
+
+    day = forms.DateField(error_messages={"required": GIVE_TIMES, "invalid": GIVE_TIMES})
+    starts = forms.TimeField(error_messages={"required": GIVE_TIMES, "invalid": GIVE_TIMES})
+    ends = forms.TimeField(error_messages={"required": GIVE_TIMES, "invalid": GIVE_TIMES})
+    topic = forms.CharField(label=gettext_lazy("Topic"), max_length=200, required=False)
+    teacher = forms.ModelChoiceField(
+        queryset=Teacher.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("This teacher does not teach the class.")},
+    )
+
+    def __init__(self, *args, training_class: TrainingClass, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teacher"].queryset = training_class.teachers.all()
+
+
+class EnrolForm(forms.Form):
+    """A registered person by their ID number, and the training voucher they show, if any
+    (002 §四(五)3)."""
+
+    id_number = forms.CharField(
+        max_length=40,
+        error_messages={
+            "required": gettext_lazy(
+                "No one is registered with this ID number: register the person in the "
+                "real-name registry first."
+            )
+        },
+    )
+    voucher = forms.CharField(max_length=40, required=False)
+
+    def clean_id_number(self) -> Person:
+        person = find_by_id_number(self.cleaned_data["id_number"])
+        if person is None:
+            raise ValidationError(self.fields["id_number"].error_messages["required"])
+        return person
+
+    def clean_voucher(self):
+        number = self.cleaned_data["voucher"]
+        if not number:
+            return None
+        voucher = find_voucher(number)
+        if voucher is None:
+            raise ValidationError(_("No voucher has this number."))
+        return voucher
+
+
+class AssessmentForm(forms.Form):
+    passed = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")],
+        coerce=lambda value: value == "1",
+        error_messages={
+            "required": gettext_lazy("Choose passed or failed."),
+            "invalid_choice": gettext_lazy("Choose passed or failed."),
+        },
+    )
+
+
+class CommitmentForm(forms.Form):
+    """The scanned, signed commitment (承诺书) of a class under commitment."""
+
+    file = forms.FileField(
+        error_messages={
+            "required": gettext_lazy("Choose the file of the signed commitment."),
+            "invalid": gettext_lazy("Choose the file of the signed commitment."),
+            "empty": gettext_lazy("Choose the file of the signed commitment."),
+        }
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > services.MAX_COMMITMENT_BYTES:
+            raise ValidationError(_("The commitment must be a file of at most 10 MB."))
+        return upload
+
+
+class ReviewForm(forms.Form):
+    """The review queue's bulk decision: classes the reviewer sees, approve or reject (with a
+    reason). A class no longer waiting is refused by the service, one message a class."""
+
+    classes = RowsChoiceField(
+        queryset=TrainingClass.objects.none(),
+        error_messages={"required": gettext_lazy("Choose at least one class.")},
+    )
+    decision = forms.ChoiceField(
+        choices=[("approve", "approve"), ("reject", "reject")],
+        error_messages={"required": CHOOSE_STATE, "invalid_choice": CHOOSE_STATE},
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=REASON_LENGTH, required=False)
+    # The queue's filters, to go back to the same list.
+    query = forms.CharField(max_length=2000, required=False)
+
+    def __init__(self, *args, classes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["classes"].queryset = classes
+
+    def clean(self):
+        values = super().clean()
+        if values.get("decision") == "reject" and not values.get("reason"):
+            raise ValidationError(_("Give the reason for the rejection: nothing was changed."))
+        return values
+
+
+class DeviceForm(forms.Form):
+    name = forms.CharField(
+        max_length=100, error_messages={"required": gettext_lazy("Name the device.")}
+    )
