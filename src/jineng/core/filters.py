@@ -1,9 +1,44 @@
-"""Filters shared by the audit-log page and its API."""
+"""FilterSets and the one way to run them.
+
+Every list that has a page and an API has one selector (`<app>.selectors.<thing>_list(user,
+filters)`) that runs the app's FilterSet over the user's scoped rows (HackSoft's styleguide:
+a selector that runs a FilterSet). The page hands it `request.GET` and shows the FilterSet's form,
+the API hands it the query string: same parameter names, same rows, same order.
+"""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jineng.core.models import AuditAction, AuditEntry
+
+# The largest id a database column holds (SQLite and PostgreSQL bigint): a larger number in a
+# query string is a form error, not an overflow in the database driver.
+MAX_ID = 2**63 - 1
+
+
+def run(filterset_class, queryset: QuerySet, filters) -> QuerySet:
+    """The rows of `queryset` that `filters` (a query string or a dict) select.
+
+    Parameters that do not validate raise ValidationError by parameter name: the API answers 400
+    with the messages, a page shows them on its filter form (core.views.filtered)."""
+    filterset = filterset_class(filters or {}, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
+    return filterset.qs
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row's id: a whole number within the database's range ("abc", "1.5", "²" are refused)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class AuditEntryFilter(django_filters.FilterSet):

@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
+from jineng.core.filters import AuditEntryFilter, run
 from jineng.core.models import AuditEntry, Organisation, User
 from jineng.core.scope import scoped
 
@@ -26,3 +27,8 @@ def users_for(user, *, search: str = "", role: str = "") -> QuerySet[User]:
 
 def audit_entries_for(user) -> QuerySet[AuditEntry]:
     return scoped(user, AuditEntry.objects.all())
+
+
+def audit_entry_list(user, filters=None) -> QuerySet[AuditEntry]:
+    """The audit log's page and API list: newest first."""
+    return run(AuditEntryFilter, audit_entries_for(user), filters).order_by("-at", "-id")

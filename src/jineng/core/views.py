@@ -42,7 +42,19 @@ def capability_required(capability: str, *, missing_is_404: bool = False):
 
 
 def page_of(request, queryset):
+    # The page number is read by hand: Paginator.get_page takes any text and falls back to the
+    # first or the last page, so a form would add nothing.
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def filtered(request, filterset_class, selector):
+    """A list page's filter form (the FilterSet's form, bound to the query string) and its rows
+    from the app's selector, the same rows as its API list. Parameters that do not validate give
+    the form's errors and no rows, never a server error."""
+    form = filterset_class(request.GET).form
+    if not form.is_valid():
+        return form, filterset_class._meta.model.objects.none()
+    return form, selector(request.user, request.GET)
 
 
 SAVED = gettext_lazy("Saved.")
@@ -152,9 +164,8 @@ def user_detail(request, pk: int):
 
 @capability_required(Capability.VIEW_AUDIT)
 def audit_list(request):
-    filterset = AuditEntryFilter(request.GET, queryset=selectors.audit_entries_for(request.user))
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    context = {"filter": filterset, "page": page_of(request, queryset)}
+    form, queryset = filtered(request, AuditEntryFilter, selectors.audit_entry_list)
+    context = {"form": form, "page": page_of(request, queryset)}
     template = pick_template(request, "core/audit_list.html", "core/_audit_rows.html")
     return render(request, template, context)
 
