@@ -7,12 +7,13 @@ the API hands it the query string: same parameter names, same rows, same order.
 """
 
 import django_filters
+import django_filters.constants
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from jineng.core.models import AuditAction, AuditEntry
+from jineng.core.models import AuditAction, AuditEntry, Organisation
 
 # The largest id a database column holds (SQLite and PostgreSQL bigint): a larger number in a
 # query string is a form error, not an overflow in the database driver.
@@ -39,6 +40,20 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class RegionFilter(IdFilter):
+    """An organisation's id (a bureau's: its region): the rows whose `field_name` path lies under
+    it in the tree; an unknown id leaves no row. The rows are already scoped, so an id outside
+    the user's scope can only narrow what they see."""
+
+    def filter(self, queryset, value):
+        if value in django_filters.constants.EMPTY_VALUES:
+            return queryset
+        region = Organisation.objects.filter(pk=value).first()
+        if region is None:
+            return queryset.none()
+        return queryset.filter(**{f"{self.field_name}__startswith": region.path})
 
 
 class AuditEntryFilter(django_filters.FilterSet):
