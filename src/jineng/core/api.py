@@ -17,13 +17,12 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from jineng.core import jobs, selectors, services
-from jineng.core.filters import AuditEntryFilter
+from jineng.core.filters import AuditEntryFilter, ImportJobFilter
 from jineng.core.import_views import XLSX
 from jineng.core.imports import SPECS
 from jineng.core.middleware import client_ip
 from jineng.core.models import AuditEntry, ImportJob, Organisation, User
 from jineng.core.roles import CAPABILITIES, Capability, has_capability
-from jineng.core.scope import scoped
 from jineng.core.security import LockedOut, is_locked
 
 logger = logging.getLogger("jineng.api")
@@ -245,9 +244,13 @@ class ImportJobViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ImportJobSerializer
     parser_classes = [MultiPartParser, FormParser]
+    filterset_class = ImportJobFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        return scoped(self.request.user, ImportJob.objects.all())
+        if self.action == "list":
+            return selectors.import_job_list(self.request.user, self.request.query_params)
+        return selectors.import_jobs_for(self.request.user)
 
     @extend_schema(request=ImportUploadSerializer, responses={202: ImportJobSerializer})
     def create(self, request):

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from jineng.core.models import AuditAction, AuditEntry, Organisation
+from jineng.core.models import AuditAction, AuditEntry, ImportJob, ImportStatus, Organisation
 
 # The largest id a database column holds (SQLite and PostgreSQL bigint): a larger number in a
 # query string is a form error, not an overflow in the database driver.
@@ -54,6 +54,15 @@ class RegionFilter(IdFilter):
         if region is None:
             return queryset.none()
         return queryset.filter(**{f"{self.field_name}__startswith": region.path})
+
+
+class ImportJobFilter(django_filters.FilterSet):
+    kind = django_filters.CharFilter(label=_("Kind"), help_text="e.g. people, enrollments")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ImportStatus.choices)
+
+    class Meta:
+        model = ImportJob
+        fields = ["kind", "status"]
 
 
 class AuditEntryFilter(django_filters.FilterSet):

@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jineng.core import jobs
+from jineng.core import jobs, selectors
+from jineng.core.filters import ImportJobFilter
 from jineng.core.imports import SPECS, write_xlsx
-from jineng.core.models import ImportJob
+from jineng.core.models import ImportJob, ImportStatus
 from jineng.core.roles import has_capability
-from jineng.core.scope import get_scoped_or_404, scoped
-from jineng.core.views import page_of
+from jineng.core.scope import get_scoped_or_404
+from jineng.core.views import filtered, page_of
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,8 +52,10 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def job_list(request):
     kinds = [spec for spec in SPECS.values() if has_capability(request.user, spec.capability)]
-    jobs_page = page_of(request, scoped(request.user, ImportJob.objects.all()))
-    return render(request, "core/import_list.html", {"page": jobs_page, "kinds": kinds})
+    form, jobs_listed = filtered(request, ImportJobFilter, selectors.import_job_list)
+    context = {"page": page_of(request, jobs_listed), "kinds": kinds, "form": form}
+    context["statuses"] = ImportStatus.choices
+    return render(request, "core/import_list.html", context)
 
 
 @login_required

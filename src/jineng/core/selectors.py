@@ -2,8 +2,8 @@
 
 from django.db.models import Q, QuerySet
 
-from jineng.core.filters import AuditEntryFilter, run
-from jineng.core.models import AuditEntry, Organisation, User
+from jineng.core.filters import AuditEntryFilter, ImportJobFilter, run
+from jineng.core.models import AuditEntry, ImportJob, Organisation, User
 from jineng.core.scope import scoped
 
 
@@ -32,3 +32,12 @@ def audit_entries_for(user) -> QuerySet[AuditEntry]:
 def audit_entry_list(user, filters=None) -> QuerySet[AuditEntry]:
     """The audit log's page and API list: newest first."""
     return run(AuditEntryFilter, audit_entries_for(user), filters).order_by("-at", "-id")
+
+
+def import_jobs_for(user) -> QuerySet[ImportJob]:
+    return scoped(user, ImportJob.objects.all())
+
+
+def import_job_list(user, filters=None) -> QuerySet[ImportJob]:
+    """The imports page and the API's list: newest first."""
+    return run(ImportJobFilter, import_jobs_for(user), filters).order_by("-created_at", "-id")

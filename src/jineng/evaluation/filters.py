@@ -11,7 +11,7 @@ from jineng.evaluation.models import BookingState, EvaluationBooking
 class BookingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Class number, name or institution"), method="search")
     state = django_filters.ChoiceFilter(label=_("State"), choices=BookingState.choices)
-    training_class = IdFilter(label=_("Training class"))
+    training_class = IdFilter(label=_("training class"))
     evaluation_org = IdFilter(label=_("Evaluation organisation"))
 
     class Meta:
