@@ -44,3 +44,45 @@ def test_import_page_and_api_list_the_same_jobs(login, users, username):
 
 def test_import_list_malformed_filter_is_refused_cleanly(login):
     assert_refused_cleanly(login, "admin", IMPORT_PAGE, IMPORT_API, {"status": "nonsense"})
+
+
+ORG_PAGE, ORG_API = "/organisations/", "/api/v1/organisations/"
+USER_PAGE, USER_API = "/users/", "/api/v1/users/"
+
+
+@pytest.mark.parametrize("username", ["admin", "city_reviewer", "county_reviewer", "institution"])
+def test_organisation_page_and_api_list_the_same_organisations(login, orgs, username):
+    cases = [
+        {},
+        {"kind": "bureau"},
+        {"kind": "institution", "q": "培训"},
+        {"code": "411402"},
+        {"parent": orgs["city"].pk},
+        {"q": "4114"},
+    ]
+    assert assert_same_rows(login, username, ORG_PAGE, ORG_API, cases) >= 2
+
+
+@pytest.mark.parametrize("username", ["admin", "city_reviewer", "finance"])
+def test_user_page_and_api_list_the_same_users(login, orgs, username):
+    cases = [
+        {},
+        {"role": "reviewer"},
+        {"q": "reviewer"},
+        {"organisation": orgs["city"].pk},
+        {"is_active": "true", "role": "worker"},
+    ]
+    assert assert_same_rows(login, username, USER_PAGE, USER_API, cases) >= 2
+
+
+@pytest.mark.parametrize(
+    ("page", "api", "params"),
+    [
+        (ORG_PAGE, ORG_API, {"kind": "nonsense"}),
+        (ORG_PAGE, ORG_API, {"parent": "abc"}),
+        (USER_PAGE, USER_API, {"role": "nonsense"}),
+        (USER_PAGE, USER_API, {"organisation": "99999999999999999999"}),
+    ],
+)
+def test_organisation_and_user_malformed_filter_is_refused_cleanly(login, page, api, params):
+    assert_refused_cleanly(login, "admin", page, api, params)

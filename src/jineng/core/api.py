@@ -17,7 +17,12 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from jineng.core import jobs, selectors, services
-from jineng.core.filters import AuditEntryFilter, ImportJobFilter
+from jineng.core.filters import (
+    AuditEntryFilter,
+    ImportJobFilter,
+    OrganisationFilter,
+    UserFilter,
+)
 from jineng.core.import_views import XLSX
 from jineng.core.imports import SPECS
 from jineng.core.middleware import client_ip
@@ -146,9 +151,12 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganisationSerializer
     permission_classes = [permissions.IsAuthenticated, CapabilityPermission]
     capability = Capability.VIEW_ORGANISATIONS
-    filterset_fields = ["kind", "code", "parent"]
+    filterset_class = OrganisationFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.organisation_list(self.request.user, self.request.query_params)
         return selectors.organisations_for(self.request.user)
 
 
@@ -156,9 +164,12 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = UserSerializer
     permission_classes = [permissions.IsAuthenticated, CapabilityPermission]
     capability = Capability.VIEW_USERS
-    filterset_fields = ["organisation", "is_active"]
+    filterset_class = UserFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.user_list(self.request.user, self.request.query_params)
         return selectors.users_for(self.request.user)
 
 

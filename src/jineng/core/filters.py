@@ -10,10 +10,18 @@ import django_filters
 import django_filters.constants
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from jineng.core.models import AuditAction, AuditEntry, ImportJob, ImportStatus, Organisation
+from jineng.core.models import (
+    AuditAction,
+    AuditEntry,
+    ImportJob,
+    ImportStatus,
+    Organisation,
+    User,
+)
+from jineng.core.roles import OrgKind, Role
 
 # The largest id a database column holds (SQLite and PostgreSQL bigint): a larger number in a
 # query string is a form error, not an overflow in the database driver.
@@ -54,6 +62,42 @@ class RegionFilter(IdFilter):
         if region is None:
             return queryset.none()
         return queryset.filter(**{f"{self.field_name}__startswith": region.path})
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or code"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrgKind.choices)
+    code = django_filters.CharFilter(label=_("Code"))
+    parent = IdFilter(label=_("Parent"), field_name="parent_id")
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind", "code", "parent"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+
+class UserFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Username or name"), method="search")
+    role = django_filters.ChoiceFilter(
+        label=_("Role"), field_name="roles__role", choices=Role.choices, distinct=True
+    )
+    organisation = IdFilter(label=_("Organisation"), field_name="organisation_id")
+    is_active = django_filters.BooleanFilter()
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "organisation", "is_active"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(username__icontains=value) | Q(full_name__icontains=value))
 
 
 class ImportJobFilter(django_filters.FilterSet):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from jineng.core import selectors, todo
-from jineng.core.filters import AuditEntryFilter
+from jineng.core.filters import AuditEntryFilter, OrganisationFilter, UserFilter
 from jineng.core.forms import LoginForm, PasswordChangeForm
 from jineng.core.models import Organisation, User
 from jineng.core.roles import Capability, OrgKind, Role, has_capability
@@ -118,15 +118,8 @@ def home(request):
 
 @capability_required(Capability.VIEW_ORGANISATIONS)
 def organisation_list(request):
-    search = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    queryset = selectors.organisations_for(request.user, search=search, kind=kind)
-    context = {
-        "page": page_of(request, queryset),
-        "q": search,
-        "kind": kind,
-        "kinds": OrgKind.choices,
-    }
+    form, queryset = filtered(request, OrganisationFilter, selectors.organisation_list)
+    context = {"page": page_of(request, queryset), "form": form, "kinds": OrgKind.choices}
     template = pick_template(request, "core/organisation_list.html", "core/_organisation_rows.html")
     return render(request, template, context)
 
@@ -148,10 +141,8 @@ def organisation_detail(request, pk: int):
 
 @capability_required(Capability.VIEW_USERS)
 def user_list(request):
-    search = request.GET.get("q", "").strip()
-    role = request.GET.get("role", "")
-    queryset = selectors.users_for(request.user, search=search, role=role)
-    context = {"page": page_of(request, queryset), "q": search, "role": role, "roles": Role.choices}
+    form, queryset = filtered(request, UserFilter, selectors.user_list)
+    context = {"page": page_of(request, queryset), "form": form, "roles": Role.choices}
     template = pick_template(request, "core/user_list.html", "core/_user_rows.html")
     return render(request, template, context)
 
