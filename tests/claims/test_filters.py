@@ -58,3 +58,13 @@ def test_batch_list_malformed_filter_is_refused_cleanly(login):
     assert_refused_cleanly(
         login, "city_reviewer", "/claims/payments/", "/api/v1/claims/batches/", params
     )
+
+
+def test_recovery_list_filters_by_state_and_refuses_a_malformed_one(login):
+    """The recoveries have a page only: their FilterSet still turns a bad state into the form's
+    error, not a server error."""
+    client = login("city_reviewer")
+    assert client.get("/claims/recoveries/", {"state": "open"}).status_code == 200
+    bad = client.get("/claims/recoveries/", {"state": "nonsense"})
+    assert bad.status_code == 200
+    assert "filter-errors" in bad.content.decode()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jineng.core import jobs, selectors
-from jineng.core.filters import ImportJobFilter
+from jineng.core.filters import MAX_ID, ImportJobFilter
 from jineng.core.imports import SPECS, write_xlsx
 from jineng.core.models import ImportJob, ImportStatus
 from jineng.core.roles import has_capability
@@ -74,11 +74,16 @@ def job_new(request, kind: str):
     return render(request, "core/import_new.html", {"spec": spec, "form": form})
 
 
+class TargetForm(forms.Form):
+    target = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+
 def _target(request) -> int | None:
     """?target=<id>: the record a kind imports into (a class for its timetable or roster).
-    The form posts back to the same address, so the target travels in the query string."""
-    text = request.GET.get("target", "")
-    return int(text) if text.isdecimal() else None
+    The form posts back to the same address, so the target travels in the query string; a
+    malformed one is no target (the kind that needs one then refuses the job)."""
+    form = TargetForm(request.GET)
+    return form.cleaned_data["target"] if form.is_valid() else None
 
 
 @login_required
