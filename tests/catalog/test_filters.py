@@ -3,6 +3,7 @@ catalog.filters): `q` gives the same rows in the same order on both."""
 
 import pytest
 
+from jineng.catalog.models import PolicyPackVersion
 from tests.filters import assert_refused_cleanly, assert_same_rows
 
 pytestmark = pytest.mark.django_db
@@ -27,3 +28,16 @@ def test_catalog_malformed_search_is_refused_cleanly(login):
     assert_refused_cleanly(
         login, "admin", "/catalogs/regions/", "/api/v1/catalogs/regions/", params
     )
+
+
+@pytest.mark.parametrize("username", ["admin", "county_reviewer", "institution"])
+def test_pack_page_and_api_list_the_same_versions(login, username):
+    some = PolicyPackVersion.objects.order_by("id").first()
+    cases = [{}, {"pack_id": some.pack_id}, {"region_code": some.region_code}, {"pack_id": "x"}]
+    with_rows = assert_same_rows(login, username, "/policies/", "/api/v1/policy-packs/", cases)
+    assert with_rows >= 2
+
+
+def test_pack_list_malformed_filter_is_refused_cleanly(login):
+    params = {"region_code": "41\x00"}
+    assert_refused_cleanly(login, "admin", "/policies/", "/api/v1/policy-packs/", params)

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 
 from jineng.catalog import selectors
-from jineng.catalog.filters import FILTERS
+from jineng.catalog.filters import FILTERS, PackVersionFilter
 from jineng.catalog.models import DecisionRecord, PolicyPackVersion
 from jineng.catalog.packs import parsed_pack
 from jineng.catalog.registry import CATALOGS, Catalog
@@ -68,9 +68,12 @@ class PolicyPackVersionViewSet(viewsets.ReadOnlyModelViewSet):
     """Every loaded version of every policy pack, with its rules and their citations."""
 
     serializer_class = PolicyPackVersionSerializer
-    filterset_fields = ["pack_id", "region_code"]
+    filterset_class = PackVersionFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.pack_version_list(self.request.user, self.request.query_params)
         return scoped(self.request.user, PolicyPackVersion.objects.all())
 
 

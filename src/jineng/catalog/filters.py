@@ -1,10 +1,12 @@
 """The filter of every catalog's list (its page and its API): `q` searches the catalog's
-search fields. One FilterSet class per catalog, made from its description in the registry."""
+search fields. One FilterSet class per catalog, made from its description in the registry.
+And the filter of the policy pack versions (their page and API)."""
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jineng.catalog.models import PolicyPackVersion
 from jineng.catalog.registry import CATALOGS, Catalog
 
 
@@ -31,3 +33,12 @@ def _filter_of(catalog: Catalog) -> type[CatalogFilter]:
 FILTERS: dict[str, type[CatalogFilter]] = {
     slug: _filter_of(catalog) for slug, catalog in CATALOGS.items()
 }
+
+
+class PackVersionFilter(django_filters.FilterSet):
+    pack_id = django_filters.CharFilter(label=_("Pack"))
+    region_code = django_filters.CharFilter(label=_("Region code"))
+
+    class Meta:
+        model = PolicyPackVersion
+        fields = ["pack_id", "region_code"]

@@ -2,8 +2,8 @@
 
 from django.db.models import QuerySet
 
-from jineng.catalog.filters import FILTERS
-from jineng.catalog.models import DecisionRecord
+from jineng.catalog.filters import FILTERS, PackVersionFilter
+from jineng.catalog.models import DecisionRecord, PolicyPackVersion
 from jineng.catalog.registry import Catalog
 from jineng.core.filters import run
 from jineng.core.scope import scoped
@@ -17,6 +17,12 @@ def catalog_row_list(user, catalog: Catalog, filters=None) -> QuerySet:
     """A catalog's list on its page and in the API: in the catalog's order, then by id."""
     queryset = run(FILTERS[catalog.slug], catalog_rows_for(user, catalog), filters)
     return queryset.order_by(*catalog.model._meta.ordering, "pk")
+
+
+def pack_version_list(user, filters=None) -> QuerySet[PolicyPackVersion]:
+    """The loaded policy pack versions on their page and in the API: by pack, newest first."""
+    versions = scoped(user, PolicyPackVersion.objects.all())
+    return run(PackVersionFilter, versions, filters).order_by("pack_id", "-version", "id")
 
 
 def decisions_for(user) -> QuerySet[DecisionRecord]:

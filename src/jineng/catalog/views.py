@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from jineng.catalog import selectors
-from jineng.catalog.filters import FILTERS
+from jineng.catalog.filters import FILTERS, PackVersionFilter
 from jineng.catalog.models import DecisionRecord, PolicyPackVersion
 from jineng.catalog.packs import decision_of, newest_versions, parsed_pack
 from jineng.catalog.registry import CATALOGS, Catalog
@@ -85,8 +85,8 @@ def catalog_template(request, slug: str):
 
 @login_required
 def pack_list(request):
-    versions = scoped(request.user, PolicyPackVersion.objects.all())
-    return render(request, "catalog/pack_list.html", {"versions": versions})
+    form, versions = filtered(request, PackVersionFilter, selectors.pack_version_list)
+    return render(request, "catalog/pack_list.html", {"versions": versions, "form": form})
 
 
 @login_required
