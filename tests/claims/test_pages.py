@@ -151,7 +151,7 @@ def test_filters(login):
     for claim in Claim.objects.all():
         assert (f">{claim.number}<" in evaluation) == (claim.kind == ClaimKind.EVALUATION)
     county = Organisation.objects.get(code="411402")
-    in_county = client.get(f"/claims/?region={county.pk}").content.decode()
+    in_county = client.get(f"/claims/?bureau={county.pk}").content.decode()
     assert not any(claim.number in in_county for claim in Claim.objects.all())
 
 

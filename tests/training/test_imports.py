@@ -400,6 +400,18 @@ def test_the_import_page_passes_the_class_as_target(login, file_class):
     assert job.kind == "sessions" and job.options["target"] == file_class.pk
 
 
+@pytest.mark.parametrize("target", ["99999999999999999999", "²", "abc"])
+def test_a_malformed_target_is_no_target(login, target):
+    """A tampered ?target= is no target: the job is stored without one, never a server error."""
+    client = login("institution")
+    url = reverse("core:import-new", args=["sessions"]) + f"?target={target}"
+    assert client.get(url).status_code == 200
+    upload = io.BytesIO((DATA / "class-sessions.xlsx").read_bytes())
+    upload.name = "class-sessions.xlsx"
+    assert client.post(url, {"file": upload}).status_code == 302
+    assert "target" not in ImportJob.objects.latest("id").options
+
+
 def test_the_api_takes_the_target(login, file_class, django_capture_on_commit_callbacks):
     """POST /api/v1/imports/ with "target": the institution's own system sends a timetable into
     its class; the job, run by the worker, follows it; its importer can poll it."""

@@ -86,7 +86,7 @@ def test_list_filters_by_state_occupation_and_search(login, make_class):
     content = client.get("/classes/", {"q": draft.code}).content.decode()
     assert draft.code in content and submitted.code not in content
     welding = Occupation.objects.get(code="6-18-02-04")
-    partial = client.get("/classes/", {"occupation": welding.pk}, headers={
+    partial = client.get("/classes/", {"occupation": welding.code}, headers={
         **HTMX, "HX-Target": "results"
     })  # fmt: skip
     assert "<html" not in partial.content.decode()
@@ -424,7 +424,7 @@ def test_the_queue_lists_the_submitted_classes_of_the_region(login, submitted, m
     assert all(c.code in content for c in submitted) and draft.code not in content
     assert "<td>3 / 30</td>" in content  # three trainees, thirty places
     welding = Occupation.objects.get(code="6-18-02-04")
-    content = client.get("/classes/review/", {"occupation": welding.pk}).content.decode()
+    content = client.get("/classes/review/", {"occupation": welding.code}).content.decode()
     assert submitted[0].code in content and submitted[2].code not in content
     since = (TODAY - timedelta(days=15)).isoformat()
     content = client.get("/classes/review/", {"start_from": since}).content.decode()

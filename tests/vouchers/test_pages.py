@@ -65,7 +65,7 @@ def test_the_list_shows_the_scope_and_filters(login, users):
     for voucher in Voucher.objects.all():
         assert (voucher.number in body) == (voucher.state == S.EXPIRED)
     welder = Occupation.objects.get(code=WELDER)
-    by_occupation = city.get(f"/vouchers/?occupation={welder.pk}").content.decode()
+    by_occupation = city.get(f"/vouchers/?occupation={welder.code}").content.decode()
     for voucher in Voucher.objects.prefetch_related("occupations"):
         assert (voucher.number in by_occupation) == (welder in voucher.occupations.all())
 

@@ -5,9 +5,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 
 from jineng.catalog import selectors
+from jineng.catalog.filters import FILTERS, PackVersionFilter
 from jineng.catalog.models import DecisionRecord, PolicyPackVersion
 from jineng.catalog.packs import parsed_pack
 from jineng.catalog.registry import CATALOGS, Catalog
+from jineng.core.api import SelectorFilterBackend
 from jineng.core.scope import scoped
 
 
@@ -22,10 +24,14 @@ def catalog_viewset(catalog: Catalog) -> type[viewsets.ReadOnlyModelViewSet]:
 
     class CatalogViewSet(viewsets.ReadOnlyModelViewSet):
         serializer_class = RowSerializer
+        filterset_class = FILTERS[catalog.slug]
+        filter_backends = [SelectorFilterBackend]
 
         def get_queryset(self):
-            search = self.request.query_params.get("q", "").strip()
-            return selectors.catalog_rows_for(self.request.user, catalog, search)
+            user = self.request.user
+            if self.action == "list":
+                return selectors.catalog_row_list(user, catalog, self.request.query_params)
+            return selectors.catalog_rows_for(user, catalog)
 
     CatalogViewSet.__name__ = f"{catalog.model.__name__}ViewSet"
     CatalogViewSet.__doc__ = f"{catalog.model._meta.verbose_name_plural} (read-only; ?q= searches)."
@@ -62,9 +68,12 @@ class PolicyPackVersionViewSet(viewsets.ReadOnlyModelViewSet):
     """Every loaded version of every policy pack, with its rules and their citations."""
 
     serializer_class = PolicyPackVersionSerializer
-    filterset_fields = ["pack_id", "region_code"]
+    filterset_class = PackVersionFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.pack_version_list(self.request.user, self.request.query_params)
         return scoped(self.request.user, PolicyPackVersion.objects.all())
 
 

@@ -5,13 +5,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from jineng.catalog import selectors
+from jineng.catalog.filters import FILTERS, PackVersionFilter
 from jineng.catalog.models import DecisionRecord, PolicyPackVersion
 from jineng.catalog.packs import decision_of, newest_versions, parsed_pack
 from jineng.catalog.registry import CATALOGS, Catalog
 from jineng.core.imports import write_xlsx
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404, scoped
-from jineng.core.views import page_of, pick_template
+from jineng.core.views import filtered, page_of, pick_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,13 +37,17 @@ def index(request):
 @login_required
 def catalog_list(request, slug: str):
     catalog = catalog_or_404(slug)
-    search = request.GET.get("q", "").strip()
-    page = page_of(request, selectors.catalog_rows_for(request.user, catalog, search))
+    form, queryset = filtered(
+        request,
+        FILTERS[slug],
+        lambda user, filters: selectors.catalog_row_list(user, catalog, filters),
+    )
+    page = page_of(request, queryset)
     context = {
         "catalog": catalog,
         "page": page,
         "rows": [(obj.pk, catalog.row_of(obj)) for obj in page],
-        "q": search,
+        "form": form,
         "can_import": has_capability(request.user, Capability.MANAGE_CATALOGS),
     }
     template = pick_template(request, "catalog/list.html", "catalog/_rows.html")
@@ -80,8 +85,8 @@ def catalog_template(request, slug: str):
 
 @login_required
 def pack_list(request):
-    versions = scoped(request.user, PolicyPackVersion.objects.all())
-    return render(request, "catalog/pack_list.html", {"versions": versions})
+    form, versions = filtered(request, PackVersionFilter, selectors.pack_version_list)
+    return render(request, "catalog/pack_list.html", {"versions": versions, "form": form})
 
 
 @login_required

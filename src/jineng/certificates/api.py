@@ -10,10 +10,11 @@ from rest_framework import exceptions, permissions, serializers, throttling, vie
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jineng.certificates import services
+from jineng.certificates import selectors, services
+from jineng.certificates.filters import CertificateFilter
 from jineng.certificates.models import Certificate
-from jineng.certificates.views import certificates_for, describe_result, pdf_response
-from jineng.core.api import CapabilityPermission
+from jineng.certificates.views import describe_result, pdf_response
+from jineng.core.api import CapabilityPermission, SelectorFilterBackend
 from jineng.core.middleware import client_ip
 from jineng.core.roles import Capability, has_capability
 
@@ -110,10 +111,15 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CertificateSerializer
     permission_classes = [permissions.IsAuthenticated, CapabilityPermission]
     capability = Capability.VIEW_CERTIFICATES
-    filterset_fields = ["kind", "status", "issued_here", "number"]
+    filterset_class = CertificateFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        return certificates_for(self.request.user).select_related("training_class")
+        if self.action == "list":
+            queryset = selectors.certificate_list(self.request.user, self.request.query_params)
+        else:
+            queryset = selectors.certificates_for(self.request.user)
+        return queryset.select_related("training_class")
 
     @extend_schema(request=RevokeSerializer, responses=CertificateSerializer)
     @action(detail=True, methods=["post"])

@@ -3,7 +3,6 @@ PDF and revocation for signed-in users within their scope."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,12 +10,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
-from jineng.certificates import pdf, services
+from jineng.certificates import pdf, selectors, services
+from jineng.certificates.filters import CertificateFilter
 from jineng.certificates.forms import ReasonForm, VerifyForm
 from jineng.certificates.models import Certificate, CertificateKind, CertificateStatus
+from jineng.certificates.selectors import certificates_for
 from jineng.core.roles import Capability, has_capability
-from jineng.core.scope import get_scoped_or_404, scoped
-from jineng.core.views import capability_required, page_of, pick_template, valid
+from jineng.core.scope import get_scoped_or_404
+from jineng.core.views import capability_required, filtered, page_of, pick_template, valid
 
 # How each reason reads to a person (the codes are those of services).
 REASONS = {
@@ -73,40 +74,15 @@ def keys(request):
     return response
 
 
-def certificates_for(user, search: str = "", status: str = "", kind: str = ""):
-    found = scoped(
-        user,
-        Certificate.objects.select_related(
-            "person", "occupation", "level", "evaluation_org__organisation"
-        ),
-    )
-    if search:
-        found = found.filter(
-            Q(number__icontains=search.replace(" ", ""))
-            | Q(person__name__contains=search)
-            | Q(occupation__name__contains=search)
-        )
-    if status in CertificateStatus.values:
-        found = found.filter(status=status)
-    if kind in CertificateKind.values:
-        found = found.filter(kind=kind)
-    return found
-
-
 @capability_required(Capability.VIEW_CERTIFICATES)
 def certificate_list(request):
-    search = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "")
-    kind = request.GET.get("kind", "")
-    page = page_of(request, certificates_for(request.user, search, status, kind))
+    form, queryset = filtered(request, CertificateFilter, selectors.certificate_list)
     return render(
         request,
         pick_template(request, "certificates/list.html", "certificates/_rows.html"),
         {
-            "page": page,
-            "q": search,
-            "status": status,
-            "kind": kind,
+            "page": page_of(request, queryset),
+            "form": form,
             "statuses": CertificateStatus.choices,
             "kinds": CertificateKind.choices,
         },

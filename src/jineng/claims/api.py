@@ -8,7 +8,6 @@ Every write goes through the claims services; a refusal answers 400 with its rea
 without the capability 403, a claim or batch outside the scope 404.
 """
 
-import django_filters
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -22,6 +21,7 @@ from rest_framework.response import Response
 
 from jineng.catalog.models import FundChannel
 from jineng.claims import notice, payment, review, selectors, services
+from jineng.claims.filters import BatchFilter, ClaimFilter
 from jineng.claims.models import (
     EMPLOYMENT_KINDS,
     BatchState,
@@ -37,9 +37,8 @@ from jineng.claims.models import (
     PaymentBatch,
     PaymentOutcome,
 )
-from jineng.core.api import CapabilityPermission
+from jineng.core.api import CapabilityPermission, SelectorFilterBackend
 from jineng.core.i18n import language
-from jineng.core.models import Organisation
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
 from jineng.evaluation.models import EvaluationBooking
@@ -216,23 +215,6 @@ class NoticePublishSerializer(serializers.Serializer):
     )
 
 
-class ClaimFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=ClaimKind.choices)
-    state = django_filters.ChoiceFilter(choices=ClaimState.choices)
-    number = django_filters.CharFilter(field_name="number", lookup_expr="iexact")
-    bureau = django_filters.NumberFilter(
-        field_name="bureau__path", method="in_region", label="bureau id: its region"
-    )
-
-    class Meta:
-        model = Claim
-        fields = ["kind", "state", "number", "bureau"]
-
-    def in_region(self, queryset, name, value):
-        region = scoped(self.request.user, Organisation.objects.all()).filter(pk=value).first()
-        return queryset.filter(bureau__path__startswith=region.path) if region else queryset.none()
-
-
 # --- claims -----------------------------------------------------------------------------------
 
 
@@ -243,8 +225,11 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     permission_classes = [permissions.IsAuthenticated, CapabilityPermission]
     capability = Capability.VIEW_CLAIMS
     filterset_class = ClaimFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.claim_list(self.request.user, self.request.query_params)
         return selectors.claims_for(self.request.user).order_by("-created_at", "-id")
 
     def get_serializer_class(self):
@@ -417,9 +402,12 @@ class PaymentBatchViewSet(
     serializer_class = PaymentBatchSerializer
     permission_classes = [permissions.IsAuthenticated, CapabilityPermission]
     capability = Capability.PAY_CLAIMS
-    filterset_fields = ["state"]
+    filterset_class = BatchFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.batch_list(self.request.user, self.request.query_params)
         return selectors.batches_for(self.request.user).order_by("-created_at", "-id")
 
     def _read(self, pk: int) -> dict:

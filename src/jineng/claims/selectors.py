@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jineng.catalog.packs import decision_of
+from jineng.claims.filters import BatchFilter, ClaimFilter, RecoveryFilter
 from jineng.claims.models import (
     Claim,
     ClaimLine,
@@ -22,6 +23,7 @@ from jineng.claims.models import (
     PaymentBatch,
     Recovery,
 )
+from jineng.core.filters import run
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
 from jineng.core.todo import Item
@@ -44,6 +46,17 @@ def claims_for(user) -> QuerySet[Claim]:
             "top_up_of", "notice",
         ).annotate(n_lines=Count("lines", distinct=True)),
     )  # fmt: skip
+
+
+def claim_list(user, filters=None) -> QuerySet[Claim]:
+    """The claim list of the page and the API: newest first."""
+    return run(ClaimFilter, claims_for(user), filters).order_by("-created_at", "-id")
+
+
+def review_queue(user, filters=None) -> QuerySet[Claim]:
+    """Submitted claims waiting for the reviewer, the longest waiting first."""
+    waiting = claims_for(user).filter(state=ClaimState.SUBMITTED)
+    return run(ClaimFilter, waiting, filters).order_by("submitted_at", "id")
 
 
 def lines_of(claim: Claim) -> QuerySet[ClaimLine]:
@@ -140,6 +153,11 @@ def batches_for(user) -> QuerySet[PaymentBatch]:
     )
 
 
+def batch_list(user, filters=None) -> QuerySet[PaymentBatch]:
+    """The payment batches of the payments page and the API: newest first."""
+    return run(BatchFilter, batches_for(user), filters).order_by("-created_at", "-id")
+
+
 def payments_of(batch: PaymentBatch) -> QuerySet[Payment]:
     return batch.payments.select_related(
         "line__person", "line__claim__organisation", "line__occupation", "line__level"
@@ -153,6 +171,10 @@ def recoveries_for(user) -> QuerySet[Recovery]:
             "line__person", "line__claim__organisation", "line__certificate", "opened_by"
         ),
     )
+
+
+def recovery_list(user, filters=None) -> QuerySet[Recovery]:
+    return run(RecoveryFilter, recoveries_for(user), filters).order_by("-opened_at", "-id")
 
 
 def money(value) -> Decimal:

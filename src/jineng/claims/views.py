@@ -12,7 +12,7 @@ the page's sections swapped out of band.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,6 +34,7 @@ from jineng.claims import (
     services,
 )
 from jineng.claims.capitals import amount_in_capitals
+from jineng.claims.filters import BatchFilter, ClaimFilter, RecoveryFilter
 from jineng.claims.forms import (
     AgreementForm,
     EmploymentClaimForm,
@@ -75,6 +76,7 @@ from jineng.core.scope import get_scoped_or_404, scope_of, scoped
 from jineng.core.views import (
     SAVED,
     capability_required,
+    filtered,
     page_of,
     pick_template,
     run_service,
@@ -151,38 +153,13 @@ def _need(request, capability: str) -> None:
 # --- the list ---------------------------------------------------------------------------------
 
 
-def _filtered(request, queryset):
-    filters = {
-        "q": request.GET.get("q", "").strip(),
-        "kind": request.GET.get("kind", ""),
-        "state": request.GET.get("state", ""),
-        "region": request.GET.get("region", ""),
-    }
-    if filters["q"]:
-        queryset = queryset.filter(
-            Q(number__icontains=filters["q"])
-            | Q(organisation__name__icontains=filters["q"])
-            | Q(payee_name__icontains=filters["q"])
-        )
-    if filters["kind"] in ClaimKind.values:
-        queryset = queryset.filter(kind=filters["kind"])
-    if filters["state"] in ClaimState.values:
-        queryset = queryset.filter(state=filters["state"])
-    if filters["region"].isdecimal():
-        region = _bureaus(request.user).filter(pk=int(filters["region"])).first()
-        queryset = (
-            queryset.filter(bureau__path__startswith=region.path) if region else queryset.none()
-        )
-    return queryset, filters
-
-
 @capability_required(Capability.VIEW_CLAIMS)
 def claim_list(request):
     user = request.user
-    queryset, filters = _filtered(request, selectors.claims_for(user))
+    form, queryset = filtered(request, ClaimFilter, selectors.claim_list)
     context = {
-        "page": page_of(request, queryset.order_by("-created_at", "-id")),
-        "filters": filters,
+        "page": page_of(request, queryset),
+        "form": form,
         "kinds": ClaimKind.choices,
         "states": ClaimState.choices,
         "regions": _bureaus(user),
@@ -206,10 +183,10 @@ def _waiting_for_review(user):
 def review_queue(request):
     """Submitted claims of the reviewer's region, to decide one by one (the claim page) or
     several at once: approving takes each line as the rules decided it (004 §四(五) 审核)."""
-    queryset, filters = _filtered(request, _waiting_for_review(request.user))
+    form, queryset = filtered(request, ClaimFilter, selectors.review_queue)
     context = {
-        "page": page_of(request, queryset.order_by("submitted_at", "id")),
-        "filters": filters,
+        "page": page_of(request, queryset),
+        "form": form,
         "kinds": ClaimKind.choices,
         "query": request.GET.urlencode(),
     }
@@ -691,12 +668,13 @@ def _payable(user, bureau: Organisation | None) -> list[dict]:
 @capability_required(Capability.PAY_CLAIMS)
 def payments(request):
     user = request.user
-    batches = selectors.batches_for(user).order_by("-created_at", "-id")
+    form, batches = filtered(request, BatchFilter, selectors.batch_list)
     bureau = _paying_bureau(user)
     context = {
         "bureau": bureau,
         "payable": _payable(user, bureau),
         "page": page_of(request, batches),
+        "form": form,
         "badges": BATCH_BADGES,
     }
     template = pick_template(request, "claims/payments.html", "claims/_batch_rows.html")
@@ -800,13 +778,10 @@ def cancel_batch(request, pk: int):
 
 @capability_required(Capability.VIEW_CLAIMS)
 def recovery_list(request):
-    state = request.GET.get("state", "")
-    queryset = selectors.recoveries_for(request.user).order_by("-opened_at", "-id")
-    if state in RecoveryState.values:
-        queryset = queryset.filter(state=state)
+    form, queryset = filtered(request, RecoveryFilter, selectors.recovery_list)
     context = {
         "page": page_of(request, queryset),
-        "state": state,
+        "form": form,
         "states": RecoveryState.choices,
         "badges": RECOVERY_BADGES,
         "can_pay": has_capability(request.user, Capability.PAY_CLAIMS),

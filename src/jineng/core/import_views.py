@@ -8,12 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jineng.core import jobs
+from jineng.core import jobs, selectors
+from jineng.core.filters import MAX_ID, ImportJobFilter
 from jineng.core.imports import SPECS, write_xlsx
-from jineng.core.models import ImportJob
+from jineng.core.models import ImportJob, ImportStatus
 from jineng.core.roles import has_capability
-from jineng.core.scope import get_scoped_or_404, scoped
-from jineng.core.views import page_of, run_service
+from jineng.core.scope import get_scoped_or_404
+from jineng.core.views import filtered, page_of, run_service
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,11 +52,11 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def job_list(request):
     kinds = [spec for spec in SPECS.values() if has_capability(request.user, spec.capability)]
-    jobs_page = page_of(request, scoped(request.user, ImportJob.objects.all()))
-    titles = {spec.name: spec.title for spec in SPECS.values()}  # a job's kind is a slug
-    return render(
-        request, "core/import_list.html", {"page": jobs_page, "kinds": kinds, "titles": titles}
-    )
+    form, jobs_listed = filtered(request, ImportJobFilter, selectors.import_job_list)
+    context = {"page": page_of(request, jobs_listed), "kinds": kinds, "form": form}
+    context["statuses"] = ImportStatus.choices
+    context["titles"] = {spec.name: spec.title for spec in SPECS.values()}  # a kind is a slug
+    return render(request, "core/import_list.html", context)
 
 
 @login_required
@@ -74,11 +75,16 @@ def job_new(request, kind: str):
     return render(request, "core/import_new.html", {"spec": spec, "form": form})
 
 
+class TargetForm(forms.Form):
+    target = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+
 def _target(request) -> int | None:
     """?target=<id>: the record a kind imports into (a class for its timetable or roster).
-    The form posts back to the same address, so the target travels in the query string."""
-    text = request.GET.get("target", "")
-    return int(text) if text.isdecimal() else None
+    The form posts back to the same address, so the target travels in the query string; a
+    malformed one is no target (the kind that needs one then refuses the job)."""
+    form = TargetForm(request.GET)
+    return form.cleaned_data["target"] if form.is_valid() else None
 
 
 @login_required

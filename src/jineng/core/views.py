@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from jineng.core import selectors, todo
-from jineng.core.filters import AuditEntryFilter
+from jineng.core.filters import AuditEntryFilter, OrganisationFilter, UserFilter
 from jineng.core.forms import LoginForm, PasswordChangeForm, error_messages
 from jineng.core.models import Organisation, User
 from jineng.core.roles import Capability, OrgKind, Role, has_capability
@@ -42,7 +42,19 @@ def capability_required(capability: str, *, missing_is_404: bool = False):
 
 
 def page_of(request, queryset):
+    # The page number is read by hand: Paginator.get_page takes any text and falls back to the
+    # first or the last page, so a form would add nothing.
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def filtered(request, filterset_class, selector):
+    """A list page's filter form (the FilterSet's form, bound to the query string) and its rows
+    from the app's selector, the same rows as its API list. Parameters that do not validate give
+    the form's errors and no rows, never a server error."""
+    form = filterset_class(request.GET).form
+    if not form.is_valid():
+        return form, filterset_class._meta.model.objects.none()
+    return form, selector(request.user, request.GET)
 
 
 SAVED = gettext_lazy("Saved.")
@@ -109,15 +121,8 @@ def home(request):
 
 @capability_required(Capability.VIEW_ORGANISATIONS)
 def organisation_list(request):
-    search = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    queryset = selectors.organisations_for(request.user, search=search, kind=kind)
-    context = {
-        "page": page_of(request, queryset),
-        "q": search,
-        "kind": kind,
-        "kinds": OrgKind.choices,
-    }
+    form, queryset = filtered(request, OrganisationFilter, selectors.organisation_list)
+    context = {"page": page_of(request, queryset), "form": form, "kinds": OrgKind.choices}
     template = pick_template(request, "core/organisation_list.html", "core/_organisation_rows.html")
     return render(request, template, context)
 
@@ -139,10 +144,8 @@ def organisation_detail(request, pk: int):
 
 @capability_required(Capability.VIEW_USERS)
 def user_list(request):
-    search = request.GET.get("q", "").strip()
-    role = request.GET.get("role", "")
-    queryset = selectors.users_for(request.user, search=search, role=role)
-    context = {"page": page_of(request, queryset), "q": search, "role": role, "roles": Role.choices}
+    form, queryset = filtered(request, UserFilter, selectors.user_list)
+    context = {"page": page_of(request, queryset), "form": form, "roles": Role.choices}
     template = pick_template(request, "core/user_list.html", "core/_user_rows.html")
     return render(request, template, context)
 
@@ -155,9 +158,8 @@ def user_detail(request, pk: int):
 
 @capability_required(Capability.VIEW_AUDIT)
 def audit_list(request):
-    filterset = AuditEntryFilter(request.GET, queryset=selectors.audit_entries_for(request.user))
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    context = {"filter": filterset, "page": page_of(request, queryset)}
+    form, queryset = filtered(request, AuditEntryFilter, selectors.audit_entry_list)
+    context = {"form": form, "page": page_of(request, queryset)}
     template = pick_template(request, "core/audit_list.html", "core/_audit_rows.html")
     return render(request, template, context)
 

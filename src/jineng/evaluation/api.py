@@ -3,7 +3,6 @@ accepted or declined by evaluation organisations' systems, excepted from the dea
 bureau, and results posted in batches (each item on its own; the same item sent again is
 "unchanged"). Every write goes through evaluation.services; the data scope filters every read."""
 
-import django_filters
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,16 +11,17 @@ from rest_framework import exceptions, mixins, permissions, serializers, viewset
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jineng.core.api import CapabilityPermission
+from jineng.core.api import CapabilityPermission, SelectorFilterBackend
 from jineng.core.imports import CREATED
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
+from jineng.evaluation.filters import BookingFilter
 from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
 from jineng.people.services import find_by_id_number
 from jineng.training.models import TrainingClass
 
 from . import selectors, services
-from .models import BookingState, EvaluationBooking, EvaluationResult
+from .models import EvaluationBooking, EvaluationResult
 
 REFUSALS = {
     Capability.BOOK_EVALUATIONS: services.ONLY_INSTITUTION,
@@ -129,16 +129,6 @@ class ResultOutcomeSerializer(serializers.Serializer):
     error = serializers.CharField(allow_blank=True)
 
 
-class BookingFilter(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(choices=BookingState.choices)
-    training_class = django_filters.NumberFilter()
-    evaluation_org = django_filters.NumberFilter()
-
-    class Meta:
-        model = EvaluationBooking
-        fields = ["state", "training_class", "evaluation_org"]
-
-
 class EvaluationBookingViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -149,8 +139,11 @@ class EvaluationBookingViewSet(
     permission_classes = [permissions.IsAuthenticated, CapabilityPermission]
     capability = Capability.VIEW_EVALUATIONS
     filterset_class = BookingFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.booking_list(self.request.user, self.request.query_params)
         queryset = selectors.bookings_for(self.request.user).order_by("-planned_date", "-id")
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(

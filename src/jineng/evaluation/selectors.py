@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jineng.core.filters import run
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
 from jineng.core.todo import Item
 from jineng.training.models import EnrollmentState, TrainingClass
 
+from .filters import BookingFilter
 from .models import ACTIVE_STATES, OPEN_STATES, BookingState, EvaluationBooking
 from .services import BOOKABLE_CLASS_STATES, deadline_for
 
@@ -35,6 +37,11 @@ def bookings_for(user) -> QuerySet[EvaluationBooking]:
         ),
     )
     return scoped(user, queryset)
+
+
+def booking_list(user, filters=None) -> QuerySet[EvaluationBooking]:
+    """The booking list of the page and the API: latest planned first."""
+    return run(BookingFilter, bookings_for(user), filters).order_by("-planned_date", "-id")
 
 
 def overdue_bookings(user, today: date | None = None) -> QuerySet[EvaluationBooking]:

@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +21,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jineng.core.forms import cleaned, form_errors
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404
-from jineng.core.views import capability_required, page_of, pick_template, run_service, valid
+from jineng.core.views import (
+    capability_required,
+    filtered,
+    page_of,
+    pick_template,
+    run_service,
+    valid,
+)
+from jineng.evaluation.filters import BookingFilter
 from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
 from jineng.training.models import TrainingClass
 
@@ -58,6 +65,7 @@ def _need(request, capability: str) -> None:
 
 @capability_required(Capability.VIEW_EVALUATIONS)
 def booking_list(request):
+    # The tab is one of three fixed views, not a filter: anything else shows the first.
     tab = request.GET.get("tab", "bookings")
     tab = tab if tab in TABS else "bookings"
     user = request.user
@@ -70,26 +78,11 @@ def booking_list(request):
         "can_book": has_capability(user, Capability.BOOK_EVALUATIONS),
     }
     if tab == "bookings":
-        search = request.GET.get("q", "").strip()
-        state = request.GET.get("state", "")
-        org = request.GET.get("org", "")
+        form, queryset = filtered(request, BookingFilter, selectors.booking_list)
         visible = selectors.bookings_for(user)
-        queryset = visible.order_by("-planned_date", "-id")
-        if search:
-            queryset = queryset.filter(
-                Q(training_class__code__icontains=search)
-                | Q(training_class__name__icontains=search)
-                | Q(training_class__institution__organisation__name__icontains=search)
-            )
-        if state in BookingState.values:
-            queryset = queryset.filter(state=state)
-        if org.isdecimal():
-            queryset = queryset.filter(evaluation_org_id=int(org))
         context.update(
             page=page_of(request, queryset),
-            q=search,
-            state=state,
-            org=org,
+            form=form,
             states=BookingState.choices,
             orgs=EvaluationOrg.objects.filter(pk__in=visible.values("evaluation_org"))
             .select_related("organisation")

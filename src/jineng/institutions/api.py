@@ -2,8 +2,10 @@
 
 from rest_framework import serializers, viewsets
 
+from jineng.core.api import SelectorFilterBackend
 from jineng.core.scope import scoped
 from jineng.institutions import selectors
+from jineng.institutions.filters import InstitutionFilter
 from jineng.institutions.models import Designation, Engagement, Institution
 
 
@@ -29,11 +31,15 @@ class InstitutionSerializer(serializers.ModelSerializer):
 
 class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = InstitutionSerializer
+    filterset_class = InstitutionFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        return selectors.institutions_for(self.request.user).prefetch_related(
-            "designations__occupation", "designations__level"
-        )
+        if self.action == "list":
+            queryset = selectors.institution_list(self.request.user, self.request.query_params)
+        else:
+            queryset = selectors.institutions_for(self.request.user)
+        return queryset.prefetch_related("designations__occupation", "designations__level")
 
 
 class EngagementSerializer(serializers.ModelSerializer):

@@ -4,15 +4,20 @@ from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from jineng.core.filters import run
 from jineng.core.scope import scoped
+from jineng.institutions.filters import InstitutionFilter
 from jineng.institutions.models import Designation, EvaluationOrg, Institution, InstitutionState
 
 
-def institutions_for(user, search: str = "") -> QuerySet[Institution]:
-    queryset = scoped(user, Institution.objects.select_related("organisation"))
-    if search:
-        queryset = queryset.filter(organisation__name__icontains=search)
-    return queryset
+def institutions_for(user) -> QuerySet[Institution]:
+    return scoped(user, Institution.objects.select_related("organisation"))
+
+
+def institution_list(user, filters=None) -> QuerySet[Institution]:
+    """The institution list of the page and the API: in tree order."""
+    queryset = run(InstitutionFilter, institutions_for(user), filters)
+    return queryset.order_by("organisation__path", "id")
 
 
 def public_directory(on: date, *, search: str = "", region: str = "") -> QuerySet[Institution]:

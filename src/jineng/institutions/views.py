@@ -7,8 +7,9 @@ from django.views.decorators.http import require_POST
 from jineng.catalog.models import Occupation, SkillLevel
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404
-from jineng.core.views import capability_required, page_of, run_service, valid
+from jineng.core.views import capability_required, filtered, page_of, run_service, valid
 from jineng.institutions import selectors, services
+from jineng.institutions.filters import DirectorySearch, InstitutionFilter
 from jineng.institutions.forms import (
     AnswerForm,
     DesignationForm,
@@ -29,9 +30,9 @@ from jineng.institutions.models import (
 
 @capability_required(Capability.VIEW_ORGANISATIONS)
 def institution_list(request):
-    search = request.GET.get("q", "").strip()
-    page = page_of(request, selectors.institutions_for(request.user, search))
-    return render(request, "institutions/list.html", {"page": page, "q": search})
+    form, queryset = filtered(request, InstitutionFilter, selectors.institution_list)
+    context = {"page": page_of(request, queryset), "form": form}
+    return render(request, "institutions/list.html", context)
 
 
 @capability_required(Capability.VIEW_ORGANISATIONS, missing_is_404=True)
@@ -107,21 +108,18 @@ def designate(request, pk: int):
 
 def directory(request):
     """Public, no login: designated institutions and what they may train for today."""
-    search = request.GET.get("q", "").strip()
-    region = request.GET.get("region", "").strip()
+    form = DirectorySearch(request.GET)
     today = timezone.localdate()
-    found = selectors.public_directory(today, search=search, region=region)
-    listed = selectors.listed_evaluation_orgs(today.year, search=search, region=region)
+    if form.is_valid():
+        terms = {"search": form.cleaned_data["q"], "region": form.cleaned_data["region"]}
+        found = selectors.public_directory(today, **terms)
+        listed = selectors.listed_evaluation_orgs(today.year, **terms)
+    else:  # a malformed region code: the form's error and no rows
+        found, listed = Institution.objects.none(), EvaluationOrg.objects.none()
     return render(
         request,
         "institutions/directory.html",
-        {
-            "page": page_of(request, found),
-            "listed": listed,
-            "q": search,
-            "region": region,
-            "today": today,
-        },
+        {"page": page_of(request, found), "listed": listed, "form": form, "today": today},
     )
 
 

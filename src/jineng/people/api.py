@@ -5,7 +5,9 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from jineng.core.api import SelectorFilterBackend
 from jineng.people import selectors
+from jineng.people.filters import PersonFilter
 from jineng.people.models import Person
 
 
@@ -34,9 +36,14 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     """Persons in the caller's scope. ID and phone numbers are masked."""
 
     serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        queryset = selectors.persons_for(self.request.user)
+        if self.action == "list":
+            queryset = selectors.person_list(self.request.user, self.request.query_params)
+        else:
+            queryset = selectors.persons_for(self.request.user)
         return queryset.prefetch_related("categories__category")
 
     @extend_schema(request=SearchSerializer, responses=PersonSerializer(many=True))

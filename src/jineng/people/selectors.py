@@ -5,8 +5,10 @@ import re
 
 from django.db.models import QuerySet
 
+from jineng.core.filters import run
 from jineng.core.scope import scoped
 from jineng.people import identity, services
+from jineng.people.filters import PersonFilter
 from jineng.people.models import DocumentKind, Person
 
 PHONE_RE = re.compile(r"^\+?\d[\d -]{6,}$")
@@ -27,6 +29,11 @@ def persons_for(user, search: str = "") -> QuerySet[Person]:
         except identity.IdentityError:
             return queryset.none()
     return queryset.filter(name__icontains=search)
+
+
+def person_list(user, filters=None) -> QuerySet[Person]:
+    """The registry's list on its page and in the API: latest registered first."""
+    return run(PersonFilter, persons_for(user), filters).order_by("-registered_at", "-id")
 
 
 def categories_on(person: Person, day) -> set[str]:

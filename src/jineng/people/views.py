@@ -7,8 +7,9 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jineng.core.scope import get_scoped_or_404
-from jineng.core.views import page_of, pick_template, valid
+from jineng.core.views import filtered, page_of, pick_template, valid
 from jineng.people import ledger, selectors, services
+from jineng.people.filters import PersonFilter
 from jineng.people.forms import SearchForm
 from jineng.people.models import Person
 
@@ -26,7 +27,8 @@ def person_list(request):
     if search:
         context = {"page": persons[:SEARCH_LIMIT], "searched": True, "limit": SEARCH_LIMIT}
     else:
-        context = {"page": page_of(request, persons)}
+        form, listed = filtered(request, PersonFilter, selectors.person_list)
+        context = {"page": page_of(request, listed), "form": form}
     template = pick_template(request, "people/person_list.html", "people/_person_rows.html")
     return render(request, template, context)
 

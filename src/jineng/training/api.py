@@ -8,7 +8,6 @@ twice. Every write goes through training.services; the data scope filters every 
 from contextlib import nullcontext
 from datetime import timedelta
 
-import django_filters
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
@@ -34,7 +33,7 @@ from rest_framework.views import APIView
 
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
 from jineng.core import audit
-from jineng.core.api import CapabilityPermission
+from jineng.core.api import CapabilityPermission, SelectorFilterBackend
 from jineng.core.personal import mask_id_number
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
@@ -42,7 +41,8 @@ from jineng.institutions.models import Institution, Teacher
 from jineng.people import identity
 from jineng.people.models import Person
 from jineng.people.services import find_by_id_number, id_number_hashes
-from jineng.training import services
+from jineng.training import selectors, services
+from jineng.training.filters import ClassFilter
 from jineng.training.hooks import find_voucher
 from jineng.training.models import (
     ClassState,
@@ -235,17 +235,6 @@ class AssessmentSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
 
 
-class ClassFilter(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(choices=ClassState.choices)
-    occupation = django_filters.CharFilter(
-        field_name="occupation__code", label="occupation code (e.g. 6-18-02-04)"
-    )
-
-    class Meta:
-        model = TrainingClass
-        fields = ["state", "occupation"]
-
-
 ENROLLMENT_ID = OpenApiParameter("enrollment_id", int, OpenApiParameter.PATH)
 RUN, REVIEW = Capability.RUN_CLASSES, Capability.REVIEW_CLASSES
 
@@ -278,17 +267,17 @@ class TrainingClassViewSet(
     permission_classes = [permissions.IsAuthenticated, CapabilityPermission]
     capability = Capability.VIEW_CLASSES
     filterset_class = ClassFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        queryset = (
-            TrainingClass.objects.select_related(
-                "institution__organisation", "occupation", "level", "training_type",
-                "fund_channel",
-            )
-            .prefetch_related("teachers__person", "sessions__teacher__person")
-            .annotate(**COUNTS)
-        )  # fmt: skip
-        return scoped(self.request.user, queryset)
+        user = self.request.user
+        if self.action == "list":
+            queryset = selectors.class_list(user, self.request.query_params)
+        else:
+            queryset = selectors.classes_for(user)
+        return queryset.prefetch_related("teachers__person", "sessions__teacher__person").annotate(
+            **COUNTS
+        )
 
     def _read(self, pk: int) -> dict:
         return TrainingClassSerializer(self.get_queryset().get(pk=pk)).data

@@ -7,7 +7,7 @@ on a class's page are htmx requests answered with the page's sections swapped ou
 """
 
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,10 +27,18 @@ from jineng.core.forms import form_errors
 from jineng.core.i18n import language
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404, scoped
-from jineng.core.views import capability_required, page_of, pick_template, run_service, valid
+from jineng.core.views import (
+    capability_required,
+    filtered,
+    page_of,
+    pick_template,
+    run_service,
+    valid,
+)
 from jineng.institutions.models import Engagement, Institution
 from jineng.people.models import Person
-from jineng.training import hooks, services
+from jineng.training import hooks, selectors, services
+from jineng.training.filters import ClassFilter
 from jineng.training.forms import (
     AssessmentForm,
     ClassForm,
@@ -99,12 +107,7 @@ def _own_institution(user) -> Institution | None:
 
 
 def _classes(user):
-    return scoped(
-        user,
-        TrainingClass.objects.select_related(
-            "institution__organisation", "occupation", "level", "training_type", "fund_channel"
-        ),
-    )
+    return selectors.classes_for(user)
 
 
 def _class_or_404(request, pk: int) -> TrainingClass:
@@ -116,24 +119,14 @@ def _class_or_404(request, pk: int) -> TrainingClass:
 
 @capability_required(Capability.VIEW_CLASSES)
 def class_list(request):
-    search = request.GET.get("q", "").strip()
-    state = request.GET.get("state", "")
-    occupation = request.GET.get("occupation", "")
-    visible = _classes(request.user)
-    queryset = visible.annotate(
+    form, queryset = filtered(request, ClassFilter, selectors.class_list)
+    queryset = queryset.annotate(
         enrolled=Count("enrollments", filter=Q(enrollments__state__in=ON_ROSTER))
-    ).order_by("-start_date", "-id")
-    if search:
-        queryset = queryset.filter(Q(code__icontains=search) | Q(name__icontains=search))
-    if state in ClassState.values:
-        queryset = queryset.filter(state=state)
-    if occupation.isdecimal():
-        queryset = queryset.filter(occupation_id=int(occupation))
+    )
+    visible = _classes(request.user)
     context = {
         "page": page_of(request, queryset),
-        "q": search,
-        "state": state,
-        "occupation": occupation,
+        "form": form,
         "states": ClassState.choices,
         "occupations": Occupation.objects.filter(pk__in=visible.values("occupation")),
         "badges": STATE_BADGES,
@@ -540,41 +533,21 @@ def download_commitment(request, pk: int):
 # --- the bureau's review queue ----------------------------------------------------------------
 
 
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 @capability_required(Capability.REVIEW_CLASSES)
 def review_queue(request):
-    waiting = _classes(request.user).filter(state=ClassState.SUBMITTED)
-    filters = {
-        "institution": request.GET.get("institution", ""),
-        "occupation": request.GET.get("occupation", ""),
-        "start_from": request.GET.get("start_from", ""),
-        "start_to": request.GET.get("start_to", ""),
-    }
-    queryset = waiting.annotate(
+    form, queryset = filtered(request, ClassFilter, selectors.review_queue)
+    queryset = queryset.annotate(
         enrolled=Count(
             "enrollments",
             filter=Q(enrollments__state__in=ON_ROSTER),
             distinct=True,
         ),
         sessions_count=Count("sessions", distinct=True),
-    ).order_by("start_date", "id")
-    if filters["institution"].isdecimal():
-        queryset = queryset.filter(institution_id=int(filters["institution"]))
-    if filters["occupation"].isdecimal():
-        queryset = queryset.filter(occupation_id=int(filters["occupation"]))
-    if start_from := _day(filters["start_from"]):
-        queryset = queryset.filter(start_date__gte=start_from)
-    if start_to := _day(filters["start_to"]):
-        queryset = queryset.filter(start_date__lte=start_to)
+    )
+    waiting = _classes(request.user).filter(state=ClassState.SUBMITTED)
     context = {
         "page": page_of(request, queryset),
-        "filters": filters,
+        "form": form,
         "institutions": Institution.objects.filter(
             pk__in=waiting.values("institution")
         ).select_related("organisation"),

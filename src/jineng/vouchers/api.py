@@ -5,7 +5,6 @@ number the holder shows; the dashboard's counts and money.
 Every write goes through vouchers.services; a refusal answers 400 with its reasons.
 """
 
-import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,12 +15,14 @@ from rest_framework.response import Response
 
 from jineng.catalog.models import Occupation, SkillLevel
 from jineng.certificates.models import Certificate
+from jineng.core.api import SelectorFilterBackend
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
 from jineng.people.models import Person
 from jineng.people.services import find_by_id_number
 from jineng.training.models import Enrollment
 from jineng.vouchers import selectors, services
+from jineng.vouchers.filters import VoucherFilter
 from jineng.vouchers.models import Voucher, VoucherState, VoucherStateChange
 
 REFUSALS = {
@@ -131,18 +132,6 @@ class VoidSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-class VoucherFilter(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(choices=VoucherState.choices)
-    occupation = django_filters.CharFilter(
-        field_name="occupations__code", label="occupation code (e.g. 6-18-02-04)", distinct=True
-    )
-    number = django_filters.CharFilter(field_name="number", lookup_expr="iexact")
-
-    class Meta:
-        model = Voucher
-        fields = ["state", "occupation", "number"]
-
-
 CELL = inline_serializer("VoucherCell", {"count": serializers.IntegerField(),
                                          "value": serializers.DecimalField(12, 2)})  # fmt: skip
 
@@ -179,9 +168,15 @@ class VoucherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     serializer_class = VoucherSerializer
     permission_classes = [permissions.IsAuthenticated, VoucherPermission]
     filterset_class = VoucherFilter
+    filter_backends = [SelectorFilterBackend]
 
     def get_queryset(self):
-        return selectors.vouchers_for(self.request.user).prefetch_related("changes__by")
+        user = self.request.user
+        if self.action == "list":
+            queryset = selectors.voucher_list(user, self.request.query_params)
+        else:
+            queryset = selectors.vouchers_for(user)
+        return queryset.prefetch_related("changes__by")
 
     def _read(self, pk: int) -> dict:
         return VoucherSerializer(self.get_queryset().get(pk=pk)).data

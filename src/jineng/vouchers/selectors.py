@@ -7,9 +7,11 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jineng.core.filters import run
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
 from jineng.core.todo import Item
+from jineng.vouchers.filters import VoucherFilter
 from jineng.vouchers.models import Voucher, VoucherRule, VoucherState
 
 ZERO = Decimal("0.00")
@@ -25,6 +27,13 @@ def vouchers_for(user) -> QuerySet[Voucher]:
             "enrollment__training_class", "certificate",
         ).prefetch_related("occupations"),
     )  # fmt: skip
+
+
+def voucher_list(user, filters=None) -> QuerySet[Voucher]:
+    """The voucher list of the page and the API: latest issued first (distinct: a voucher for
+    several occupations matches an occupation once)."""
+    queryset = run(VoucherFilter, vouchers_for(user), filters)
+    return queryset.distinct().order_by("-issued_on", "-id")
 
 
 def rules_for(user) -> QuerySet[VoucherRule]:

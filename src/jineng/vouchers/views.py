@@ -6,12 +6,9 @@ Every write goes through vouchers.services as the signed-in user; a refusal beco
 the page. Vouchers outside the viewer's scope do not exist (404).
 """
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,10 +20,18 @@ from jineng.core.forms import form_errors, styled
 from jineng.core.models import Organisation
 from jineng.core.roles import Capability, OrgKind, has_capability
 from jineng.core.scope import get_scoped_or_404, scoped
-from jineng.core.views import capability_required, page_of, pick_template, run_service, valid
+from jineng.core.views import (
+    capability_required,
+    filtered,
+    page_of,
+    pick_template,
+    run_service,
+    valid,
+)
 from jineng.people.models import Person
 from jineng.people.services import find_by_id_number
 from jineng.vouchers import selectors, services
+from jineng.vouchers.filters import VoucherFilter
 from jineng.vouchers.forms import (
     ClaimForm,
     IssueForm,
@@ -48,13 +53,6 @@ STATE_BADGES = {
 PREVIEW_ROWS = 200
 
 
-def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 # --- the list and a voucher's page ------------------------------------------------------------
 
 
@@ -62,34 +60,10 @@ def _day(text: str) -> date | None:
 def voucher_list(request):
     user = request.user
     visible = selectors.vouchers_for(user)
-    filters = {
-        "q": request.GET.get("q", "").strip(),
-        "state": request.GET.get("state", ""),
-        "occupation": request.GET.get("occupation", ""),
-        "region": request.GET.get("region", ""),
-        "issued_from": request.GET.get("issued_from", ""),
-        "issued_to": request.GET.get("issued_to", ""),
-    }
-    queryset = visible
-    if filters["q"]:
-        queryset = queryset.filter(
-            Q(number__icontains=filters["q"]) | Q(person__name__icontains=filters["q"])
-        )
-    if filters["state"] in VoucherState.values:
-        queryset = queryset.filter(state=filters["state"])
-    if filters["occupation"].isdecimal():
-        queryset = queryset.filter(occupations=int(filters["occupation"]))
-    if filters["region"].isdecimal():
-        region = Organisation.objects.filter(pk=int(filters["region"])).first()
-        queryset = queryset.filter(person__organisation__path__startswith=region.path) if region \
-            else queryset.none()  # fmt: skip
-    if issued_from := _day(filters["issued_from"]):
-        queryset = queryset.filter(issued_on__gte=issued_from)
-    if issued_to := _day(filters["issued_to"]):
-        queryset = queryset.filter(issued_on__lte=issued_to)
+    form, queryset = filtered(request, VoucherFilter, selectors.voucher_list)
     context = {
-        "page": page_of(request, queryset.distinct().order_by("-issued_on", "-id")),
-        "filters": filters,
+        "page": page_of(request, queryset),
+        "form": form,
         "states": VoucherState.choices,
         "occupations": Occupation.objects.filter(
             pk__in=Voucher.occupations.through.objects.filter(
