@@ -61,6 +61,7 @@ def _one_line_usage_error(parser, message: str):
 
 def known_problem(problem: Exception) -> str | None:
     """A one-line reason for the problems any command can meet, or None for a real bug."""
+    from django.core.exceptions import PermissionDenied
     from django.db import DatabaseError
 
     from jineng.core.management.prerequisites import NOT_MIGRATED
@@ -76,6 +77,8 @@ def known_problem(problem: Exception) -> str | None:
         return f"cannot use {problem.filename}: {problem.strerror or text}"
     if isinstance(problem, EOFError):
         return "no input to read: give it on stdin or run the command in a terminal"
+    if isinstance(problem, PermissionDenied):
+        return f"refused: {text}"
     return None
 
 

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from jineng.catalog.models import DecisionRecord
 from jineng.certificates.models import Certificate, CertificateKind, CertificateStatus
 from jineng.claims import employment, services
-from jineng.claims.models import Claim, ClaimLine, ClaimState, ClaimStateChange, LineState
+from jineng.claims.models import Claim, ClaimLine, ClaimState, LineState
 from jineng.core import audit
-from jineng.core.models import Organisation
+from jineng.core.models import Organisation, StateChange
 from jineng.people.models import EmploymentRecord, LedgerEvent, Person
 from jineng.policy.decision import Decision
 from tests.claims.builders_employment import *  # noqa: F403  (the emp_ fixtures)
@@ -453,7 +453,7 @@ def remove_committed(claim_ids: list[int], person_ids: list[int]) -> None:
         subject_type="claims.claim", subject_id__in=[str(pk) for pk in claim_ids]
     )
     LedgerEvent.objects.filter(decision__in=records).delete()
-    ClaimStateChange.objects.filter(claim_id__in=claim_ids).delete()
+    StateChange.objects.filter(claim__in=claim_ids).delete()
     ClaimLine.objects.filter(claim_id__in=claim_ids).delete()
     Claim.objects.filter(pk__in=claim_ids).delete()
     records.delete()

@@ -17,13 +17,12 @@ from jineng.claims import payment
 from jineng.claims.models import (
     BatchState,
     ClaimState,
-    ClaimStateChange,
     LineState,
     Payment,
     PaymentBatch,
     PaymentOutcome,
 )
-from jineng.core.models import AuditEntry
+from jineng.core.models import AuditEntry, StateChange
 from jineng.people.models import LedgerEvent
 from tests.claims.builders_payment import *  # noqa: F403
 
@@ -299,7 +298,7 @@ def test_paid_and_failed_then_the_failed_line_is_paid_in_a_later_batch(
     assert [p.outcome for p in bad.payments.order_by("id")] == ["failed", "paid"]
     assert [p.batch for p in bad.payments.order_by("id")] == [first, second]
     assert claim.state == ClaimState.PAID
-    change = ClaimStateChange.objects.get(claim=claim, to_state=ClaimState.PAID)
+    change = StateChange.objects.get(claim=claim, to_state=ClaimState.PAID)
     assert change.from_state == ClaimState.PAYABLE and change.by.username == "city_reviewer"
 
 

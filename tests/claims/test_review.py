@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from jineng.claims import review
-from jineng.claims.models import Claim, ClaimLine, ClaimState, ClaimStateChange, LineState
-from jineng.core.models import AuditEntry
+from jineng.claims.models import Claim, ClaimLine, ClaimState, LineState
+from jineng.core.models import AuditEntry, StateChange
 from jineng.people.models import LedgerEvent
 from tests.claims import builders_review
 from tests.claims.builders_review import STANDARD
@@ -64,7 +64,7 @@ def test_line_by_line_review_then_finish(submitted, act, users):
     refused.refresh_from_db()
     assert refused.review_reason == "非六类人员，不予补贴"
     assert refused.reviewed_by == users["county_reviewer"]
-    change = ClaimStateChange.objects.get(claim=claim)
+    change = StateChange.objects.get(claim=claim)
     assert (change.from_state, change.to_state) == (ClaimState.SUBMITTED, ClaimState.REVIEWED)
     assert change.by == users["county_reviewer"]
 

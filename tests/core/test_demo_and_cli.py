@@ -54,7 +54,7 @@ def test_one_user_per_role():
 def test_loading_the_demo_again_changes_nothing():
     counts = (Organisation.objects.count(), User.objects.count(), AuditEntry.objects.count())
     with audit.system_context("test"):
-        report = demo.load()
+        report = demo.load_organisations_and_users()
     assert (report.created_orgs, report.created_users) == (0, 0)
     after = (Organisation.objects.count(), User.objects.count(), AuditEntry.objects.count())
     assert after == counts

@@ -23,8 +23,8 @@ from jineng.training.models import ClassState, TrainingClass
 
 
 def guarded_services():
-    """Every function of jineng whose body asks for a capability, found by reading the code, so
-    that a service added later is covered without being listed here."""
+    """Every function of jineng whose body asks for a capability or an actor, found by reading
+    the code, so that a service added later is covered without being listed here."""
     found = []
     for module_info in pkgutil.walk_packages(jineng.__path__, "jineng."):
         name = module_info.name
@@ -35,7 +35,8 @@ def guarded_services():
             if not inspect.isfunction(value) or value.__module__ != name:
                 continue
             source = inspect.getsource(value)
-            if "require_capability(" in source and not attr.startswith("require_"):
+            guarded = "require_capability(" in source or "require_actor(" in source
+            if guarded and not attr.startswith("require_"):
                 found.append(value)
     return sorted(found, key=lambda f: (f.__module__, f.__name__))
 

@@ -47,7 +47,7 @@ def test_every_change_of_state_is_recorded_with_its_reason(applied, users):
         ("suspended", "designated"),
         ("designated", "removed"),
     ]
-    assert applied.changes.first().by == users["city_reviewer"]
+    assert applied.changes.last().by == users["city_reviewer"]
 
 
 @pytest.mark.parametrize(

@@ -111,7 +111,7 @@ def test_admin_records_an_inspection_audited_and_cannot_rewrite_history(login, s
     assert AuditEntry.objects.filter(
         object_type="institutions.inspection", object_id=str(inspection.pk), action="create"
     ).exists()
-    change = school.changes.first()
+    change = school.changes.last()
     assert (
         client.post(
             f"/admin/institutions/statechange/{change.pk}/change/", {"reason": "改写"}

@@ -454,7 +454,7 @@ def test_bulk_rejection_needs_a_reason(login, submitted):
     assert [state_of(c) for c in submitted[:2]] == ["submitted", "submitted"]
     client.post("/classes/review/decide/", {**chosen, "reason": "场地证明缺失"})
     assert [state_of(c) for c in submitted[:2]] == ["rejected", "rejected"]
-    assert submitted[0].changes.first().reason == "场地证明缺失"
+    assert submitted[0].changes.last().reason == "场地证明缺失"
 
 
 def test_bulk_review_outside_the_scope_changes_nothing(login, submitted):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from jineng.catalog.models import DecisionRecord, PersonCategory, SkillLevel
 from jineng.certificates.models import CertificateStatus
-from jineng.core.models import AuditEntry, Organisation
+from jineng.core.models import AuditEntry, Organisation, StateChange
 from jineng.core.scope import scoped
 from jineng.people import services as people
 from jineng.people.models import LedgerEvent, Person
@@ -28,7 +28,6 @@ from jineng.vouchers.models import (
     Voucher,
     VoucherRule,
     VoucherState,
-    VoucherStateChange,
 )
 from tests.vouchers.conftest import CARER, ELECTRICIAN, TODAY, WELDER, occupations
 
@@ -99,19 +98,19 @@ def test_each_change_of_state_is_allowed_exactly_when_transitions_lists_it(
     """The state machine is written once (models.TRANSITIONS); every service follows it and
     refuses anything else with a message naming both states."""
     voucher, enrollment, cert = reach(from_state)
-    changes = VoucherStateChange.objects.filter(voucher=voucher).count()
+    changes = StateChange.objects.filter(voucher=voucher).count()
     if to_state in TRANSITIONS[from_state]:
         attempt(to_state, voucher, enrollment, cert, act)
         voucher.refresh_from_db()
         assert voucher.state == to_state
-        last = VoucherStateChange.objects.filter(voucher=voucher).latest("id")
+        last = StateChange.objects.filter(voucher=voucher).latest("id")
         assert (last.from_state, last.to_state) == (from_state, to_state)
         return
     with pytest.raises(ValidationError) as refused:
         attempt(to_state, voucher, enrollment, cert, act)
     voucher.refresh_from_db()
     assert voucher.state == from_state
-    assert VoucherStateChange.objects.filter(voucher=voucher).count() == changes
+    assert StateChange.objects.filter(voucher=voucher).count() == changes
     if from_state == S.SETTLED and to_state == S.SETTLED:
         assert "only once" in messages(refused) or "只能兑现一次" in messages(refused)
     elif from_state == S.ISSUED and to_state == S.REDEEMED:
@@ -556,8 +555,8 @@ def test_scope_of_vouchers(redeemed, users, issue, holder):
     assert not sees("department", voucher) and not sees("evaluator", voucher)
     assert not sees("worker", voucher)
     assert scoped(voucher.person.user, Voucher.objects.all()).get() == voucher
-    history = scoped(voucher.person.user, VoucherStateChange.objects.all())
-    assert set(history.values_list("voucher_id", flat=True)) == {voucher.pk}
+    history = scoped(voucher.person.user, StateChange.objects.all())
+    assert set(history.values_list("voucher", flat=True)) == {voucher.pk}
 
 
 def test_a_county_reviewer_sees_the_vouchers_of_the_county_whoever_issued_them(users):

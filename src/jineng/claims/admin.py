@@ -24,11 +24,6 @@ class ClaimLineAdmin(ReadOnlyAdmin):
     search_fields = ["claim__number", "person__name"]
 
 
-@admin.register(models.ClaimStateChange)
-class ClaimStateChangeAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "claim", "by", "at"]
-
-
 @admin.register(models.EvaluationAgreement)
 class EvaluationAgreementAdmin(ReadOnlyAdmin):
     list_display = ["number", "evaluation_org", "bureau", "valid_from", "valid_to"]

@@ -29,7 +29,6 @@ from jineng.claims.models import (
     ClaimKind,
     ClaimLine,
     ClaimState,
-    ClaimStateChange,
     EvaluationAgreement,
     LineState,
     Notice,
@@ -37,7 +36,7 @@ from jineng.claims.models import (
     PaymentBatch,
     PaymentOutcome,
 )
-from jineng.core.api import CapabilityPermission, SelectorFilterBackend
+from jineng.core.api import CapabilityPermission, SelectorFilterBackend, StateChangeSerializer
 from jineng.core.i18n import language
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
@@ -115,16 +114,6 @@ class ClaimLineSerializer(serializers.ModelSerializer):
         return selectors.checks_of(line, language())
 
 
-class ClaimHistorySerializer(serializers.ModelSerializer):
-    from_state = serializers.CharField(help_text=_help(ClaimState))
-    to_state = serializers.CharField(help_text=_help(ClaimState))
-    by = serializers.CharField(source="by.username", default="", read_only=True)
-
-    class Meta:
-        model = ClaimStateChange
-        fields = ["from_state", "to_state", "reason", "by", "at"]
-
-
 class ClaimNoticeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notice
@@ -163,7 +152,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 class ClaimDetailSerializer(ClaimSerializer):
     lines = ClaimLineSerializer(many=True, source="lines_in_order")
-    history = ClaimHistorySerializer(source="changes", many=True)
+    history = StateChangeSerializer(source="changes", many=True)
 
     class Meta(ClaimSerializer.Meta):
         fields = [*ClaimSerializer.Meta.fields, "lines", "history"]

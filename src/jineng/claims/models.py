@@ -4,18 +4,21 @@ per fund channel, and recovery (追回) of paid amounts.
 
 A claim moves draft → submitted → reviewed → in notice → payable → paid (or closed), and
 may be withdrawn before review or rejected as a whole. States change only through
-claims.services, which follows TRANSITIONS; a line's decision is never edited: a later fact
+core.states.move, which follows WORKFLOW; a line's decision is never edited: a later fact
 (employment found within the window) raises a new line in a top-up claim (补差) that points at
 the line it tops up.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
+from jineng.core.states import Step, Workflow
 
 
 class ClaimKind(models.TextChoices):
@@ -42,20 +45,30 @@ class ClaimState(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
-# The one place that says which changes of state exist; services refuse any other.
+C = ClaimState
+_CLAIMANTS = (Capability.MAKE_CLAIMS, Capability.TAKE_CLAIMS)
+_REVIEW, _PAY = Capability.REVIEW_CLAIMS, Capability.PAY_CLAIMS
+# The one place that says which changes of state exist, who makes them and which need a reason.
 # reviewed → closed: nothing was approved, so there is nothing to notice or pay; payable → closed:
 # every line left to pay was refused afterwards (its certificate revoked) and none was paid.
-TRANSITIONS: dict[str, set[str]] = {
-    ClaimState.DRAFT: {ClaimState.SUBMITTED, ClaimState.WITHDRAWN},
-    ClaimState.SUBMITTED: {ClaimState.REVIEWED, ClaimState.REJECTED, ClaimState.WITHDRAWN},
-    ClaimState.REVIEWED: {ClaimState.IN_NOTICE, ClaimState.CLOSED},
-    ClaimState.IN_NOTICE: {ClaimState.PAYABLE, ClaimState.CLOSED},
-    ClaimState.PAYABLE: {ClaimState.PAID, ClaimState.CLOSED},
-    ClaimState.PAID: set(),
-    ClaimState.CLOSED: set(),
-    ClaimState.WITHDRAWN: set(),
-    ClaimState.REJECTED: set(),
-}
+WORKFLOW = Workflow(
+    ClaimState,
+    [
+        Step(C.DRAFT, C.SUBMITTED, *_CLAIMANTS),
+        Step(C.DRAFT, C.WITHDRAWN, *_CLAIMANTS, reason=True),
+        Step(C.SUBMITTED, C.REVIEWED, _REVIEW),
+        Step(C.SUBMITTED, C.REJECTED, _REVIEW, reason=True),
+        Step(C.SUBMITTED, C.WITHDRAWN, *_CLAIMANTS, reason=True),
+        Step(C.REVIEWED, C.IN_NOTICE, _REVIEW),
+        Step(C.REVIEWED, C.CLOSED, _REVIEW),
+        Step(C.IN_NOTICE, C.PAYABLE, _REVIEW),
+        Step(C.IN_NOTICE, C.CLOSED, _REVIEW),
+        Step(C.PAYABLE, C.PAID, _PAY),
+        Step(C.PAYABLE, C.CLOSED, _PAY, _REVIEW, Capability.MANAGE_CERTIFICATES),
+    ],
+    refusal=_("A claim that is “%(from)s” cannot become “%(to)s”."),
+)
+TRANSITIONS: dict[str, set[str]] = WORKFLOW.transitions()
 
 
 class LineState(models.TextChoices):
@@ -220,6 +233,14 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
+    changes = GenericRelation(
+        "core.StateChange",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="claim",
+    )
+
+    workflow = WORKFLOW
     scope = ScopeSpec(org_paths=CLAIM_SCOPE_PATHS)
 
     class Meta:
@@ -230,29 +251,6 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-
-class ClaimStateChange(models.Model):
-    """Every change of a claim's state, with who made it and why (the claim's history)."""
-
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="changes")
-    from_state = models.CharField(_("from"), max_length=10, choices=ClaimState.choices)
-    to_state = models.CharField(_("to"), max_length=10, choices=ClaimState.choices)
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-
-    scope = ScopeSpec(org_paths=tuple(f"claim__{path}" for path in CLAIM_SCOPE_PATHS))
-
-    class Meta:
-        verbose_name = _("claim state change")
-        verbose_name_plural = _("claim state changes")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_state} → {self.to_state}"
 
 
 class ClaimLine(models.Model):

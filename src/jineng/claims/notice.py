@@ -29,7 +29,7 @@ from django.utils.translation import ngettext
 
 from jineng.catalog.models import PolicyPackVersion
 from jineng.catalog.packs import parsed_pack
-from jineng.claims import states
+from jineng.claims.locks import locked
 from jineng.claims.models import (
     Claim,
     ClaimLine,
@@ -40,7 +40,7 @@ from jineng.claims.models import (
     ObjectionState,
 )
 from jineng.claims.review import approved_total, check_reviewer, decide_line, lines_of
-from jineng.core import crypto, writes
+from jineng.core import crypto, states, writes
 from jineng.core.personal import mask_name, mask_phone, mask_text
 from jineng.core.roles import acting_user
 from jineng.people import ledger
@@ -110,8 +110,8 @@ def publish_notice(claim: Claim, *, starts_on: date | None = None) -> Notice:
     """Publish the public notice of a reviewed claim (004 §四(五): 经3个工作日公示后拨付): its end
     computed in working days from the pack version its lines were decided with, kept with it."""
     check_reviewer(claim)
-    claim = states.locked(claim)
-    states.check_move(claim, ClaimState.IN_NOTICE)
+    claim = locked(claim)
+    states.check(claim, ClaimState.IN_NOTICE)
     starts_on = _start(claim, starts_on)
     version, pack = notice_pack(claim)
     ends_on = notice_end(pack, starts_on)
@@ -122,7 +122,8 @@ def publish_notice(claim: Claim, *, starts_on: date | None = None) -> Notice:
         )
     )  # fmt: skip
     period = {"start": starts_on, "end": ends_on}
-    states.move(claim, ClaimState.IN_NOTICE, _("Public notice from %(start)s to %(end)s.") % period)
+    reason = _("Public notice from %(start)s to %(end)s.") % period
+    states.move(claim, ClaimState.IN_NOTICE, reason=reason)
     title = _("In public notice from %(start)s to %(end)s, claim %(number)s: %(amount)s yuan")
     _write_ledgers(claim, title, period)
     return notice
@@ -195,7 +196,7 @@ def lodge_objection(
     like every phone, is stored encrypted and shown masked; it is never logged."""
     text, contact_name = _clean_text(text), _clean_name(contact_name)
     phone = check_phone(phone) if (phone or "").strip() else ""
-    claim = states.locked(notice.claim)  # one at a time with end_notice's count of open ones
+    claim = locked(notice.claim)  # one at a time with end_notice's count of open ones
     notice = Notice.objects.get(pk=notice.pk)
     _check_running(claim, notice, timezone.localdate())
     objection = Objection(
@@ -254,7 +255,7 @@ def resolve_objection(
     resolution = _clean_resolution(resolution)
     claim = Claim.objects.get(notice__objections=objection)
     check_reviewer(claim)
-    claim = states.locked(claim)
+    claim = locked(claim)
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.state != ObjectionState.OPEN:
         raise ValidationError(_("This objection is already resolved."))
@@ -291,8 +292,8 @@ def end_notice(claim: Claim, *, today: date | None = None) -> Claim:
     last day, with every objection resolved. The claim becomes payable, or is closed when upheld
     objections left nothing approved."""
     check_reviewer(claim)
-    claim = states.locked(claim)
-    states.check_move(claim, ClaimState.PAYABLE)
+    claim = locked(claim)
+    states.check(claim, ClaimState.PAYABLE)
     notice = Notice.objects.get(claim=claim)
     today = _today(today)
     if today <= notice.ends_on:
@@ -304,8 +305,10 @@ def end_notice(claim: Claim, *, today: date | None = None) -> Claim:
     writes.update(notice, ended_at=timezone.now())
     total = approved_total(claim)
     if not claim.lines.filter(state=LineState.APPROVED).exists():
-        return states.move(claim, ClaimState.CLOSED, _("Upheld objections left nothing approved."))
-    states.move(claim, ClaimState.PAYABLE, _("Public notice ended."), approved_total=total)
+        states.move(claim, ClaimState.CLOSED, reason=_("Upheld objections left nothing approved."))
+        return claim
+    ended = _("Public notice ended.")
+    states.move(claim, ClaimState.PAYABLE, reason=ended, values={"approved_total": total})
     _write_ledgers(claim, _("Public notice of claim %(number)s ended: %(amount)s yuan to pay"), {})
     return claim
 

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from jineng.certificates.models import CertificateStatus
-from jineng.claims import states
 from jineng.claims.capitals import amount_in_capitals
+from jineng.claims.locks import locked
 from jineng.claims.models import (
     BatchState,
     Claim,
@@ -35,7 +35,7 @@ from jineng.claims.models import (
 )
 from jineng.claims.numbers import next_number
 from jineng.claims.recovery import recover_for_revoked_certificate
-from jineng.core import audit, bulk, writes
+from jineng.core import audit, bulk, states, writes
 from jineng.core.models import Organisation
 from jineng.core.roles import Capability, OrgKind, acting_user, require_capability
 from jineng.core.scope import scoped
@@ -324,14 +324,14 @@ def settle_claims(claim_ids: set[int]) -> None:
     """Payable claims with no approved line left to pay become PAID, or CLOSED when none of
     their lines was paid (every one refused after the notice: its certificate revoked)."""
     for claim in Claim.objects.filter(pk__in=claim_ids).order_by("pk"):
-        claim = states.locked(claim)
+        claim = locked(claim)
         unpaid = claim.lines.filter(state__in=PAYABLE_LINE_STATES, amount__gt=0)
         if claim.state != ClaimState.PAYABLE or unpaid.exists():
             continue
         if claim.lines.filter(state=LineState.PAID).exists():
-            states.move(claim, ClaimState.PAID, _("Every approved line is paid."))
+            states.move(claim, ClaimState.PAID, reason=_("Every approved line is paid."))
         else:
-            states.move(claim, ClaimState.CLOSED, _("No approved line is left to pay."))
+            states.move(claim, ClaimState.CLOSED, reason=_("No approved line is left to pay."))
 
 
 def _recover_revoked(lines: list[ClaimLine]) -> None:

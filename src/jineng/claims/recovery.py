@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jineng.certificates.models import Certificate
-from jineng.claims import states
+from jineng.claims.locks import locked
 from jineng.claims.models import (
     ClaimLine,
     LineState,
@@ -141,7 +141,7 @@ def _refuse_unpaid(certificate: Certificate, reason: str) -> None:
     claim_ids = set()
     for line in lines:
         if line.state != LineState.PENDING:  # approved (or failed): counted in the total
-            claim = states.locked(line.claim)
+            claim = locked(line.claim)
             writes.update(claim, approved_total=claim.approved_total - line.amount)
         writes.update(line, state=LineState.REJECTED, review_reason=reason[:300], validate=False)
         ledger.add(

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from jineng.claims import states
+from jineng.claims.locks import locked
 from jineng.claims.models import Claim, ClaimLine, ClaimState, LineState
 from jineng.claims.services import line_reasons
-from jineng.core import writes
+from jineng.core import states, writes
 from jineng.core.models import Organisation
 from jineng.core.roles import Capability, acting_user, require_capability
 from jineng.core.scope import scoped
@@ -50,7 +50,7 @@ def check_reviewer(claim: Claim) -> None:
 
 def _under_review(claim: Claim) -> Claim:
     check_reviewer(claim)
-    claim = states.locked(claim)
+    claim = locked(claim)
     if claim.state != ClaimState.SUBMITTED:
         raise ValidationError(
             _("Only a submitted claim is reviewed; this one is “%(state)s”.")
@@ -185,12 +185,13 @@ def finish_review(claim: Claim) -> Claim:
             % {"count": pending}
         )
     total = approved_total(claim)
+    reviewed = {"reviewed_at": timezone.now(), "reviewed_by": acting_user()}
     states.move(
-        claim, ClaimState.REVIEWED, _("Review finished."), approved_total=total,
-        reviewed_at=timezone.now(), reviewed_by=acting_user(),
+        claim, ClaimState.REVIEWED, reason=_("Review finished."),
+        values={"approved_total": total, **reviewed},
     )  # fmt: skip
     if not claim.lines.filter(state=LineState.APPROVED).exists():
-        states.move(claim, ClaimState.CLOSED, _("No line was approved."))
+        states.move(claim, ClaimState.CLOSED, reason=_("No line was approved."))
     return claim
 
 
@@ -202,10 +203,11 @@ def reject_claim(claim: Claim, reason: str) -> Claim:
     reason = clean_reason(reason, required=True)
     for line in claim.lines.exclude(state=LineState.REJECTED).select_related("person", "decision"):
         decide_line(claim, line, LineState.REJECTED, reason)
-    return states.move(
-        claim, ClaimState.REJECTED, reason, approved_total=ZERO, reviewed_at=timezone.now(),
-        reviewed_by=acting_user(),
-    )  # fmt: skip
+    reviewed = {"reviewed_at": timezone.now(), "reviewed_by": acting_user()}
+    states.move(
+        claim, ClaimState.REJECTED, reason=reason, values={"approved_total": ZERO, **reviewed}
+    )
+    return claim
 
 
 # --- bulk review ------------------------------------------------------------------------------

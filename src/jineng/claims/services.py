@@ -37,6 +37,7 @@ from jineng.catalog.models import DecisionRecord, Region, SubsidyStandard
 from jineng.catalog.packs import decision_of, pack_for, record_decision
 from jineng.certificates.models import Certificate, CertificateStatus
 from jineng.claims.history import NOT_COUNTING_CLAIM_STATES, history_of
+from jineng.claims.locks import locked
 from jineng.claims.models import (
     COUNTING_LINE_STATES,
     EMPLOYMENT_KINDS,
@@ -47,8 +48,7 @@ from jineng.claims.models import (
     EvaluationAgreement,
 )
 from jineng.claims.numbers import claim_number
-from jineng.claims.states import check_move, locked, move
-from jineng.core import writes
+from jineng.core import states, writes
 from jineng.core.i18n import language
 from jineng.core.models import Organisation
 from jineng.core.roles import Capability, acting_user, has_capability
@@ -794,7 +794,7 @@ def submit(claim: Claim) -> Claim:
     (the caps and the uniqueness rule hold across claims submitted at the same moment), store the
     decisions, total the amounts, and write the claim on each person's ledger."""
     claim = _locked_claim(claim)
-    check_move(claim, ClaimState.SUBMITTED)
+    states.check(claim, ClaimState.SUBMITTED)
     if not claim.lines.exists():
         raise ValidationError(_("A claim without lines cannot be submitted."))
     lock_persons(claim)
@@ -802,7 +802,8 @@ def submit(claim: Claim) -> Claim:
         _redecide_employment(claim)
     else:
         _redecide(claim)
-    move(claim, ClaimState.SUBMITTED, requested_total=_total(claim), submitted_at=timezone.now())
+    submitted = {"requested_total": _total(claim), "submitted_at": timezone.now()}
+    states.move(claim, ClaimState.SUBMITTED, values=submitted)
     _write_ledgers(claim, _("Subsidy claim %(number)s submitted: %(amount)s yuan"))
     return claim
 
@@ -815,8 +816,7 @@ def withdraw(claim: Claim, reason: str) -> Claim:
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the withdrawal.")})
     was_submitted = claim.state == ClaimState.SUBMITTED
-    move(claim, ClaimState.WITHDRAWN, reason)
-    writes.update(claim, validate=False, reason=reason[:300])  # `move` takes `reason` for itself
+    states.move(claim, ClaimState.WITHDRAWN, reason=reason, values={"reason": reason[:300]})
     if was_submitted:
         _write_ledgers(claim, _("Subsidy claim %(number)s withdrawn"))
     return claim

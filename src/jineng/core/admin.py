@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from jineng.core import services, writes
-from jineng.core.models import ApiToken, AuditEntry, Organisation, User
+from jineng.core.models import ApiToken, AuditEntry, Organisation, StateChange, User
 
 admin.site.site_header = _("jineng administration")
 admin.site.site_title = _("jineng")
@@ -111,6 +111,14 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     @admin.display(description=_("object type"), ordering="object_type")
     def object_kind(self, entry):
         return entry.object_type_name
+
+
+@admin.register(StateChange)
+class StateChangeAdmin(ReadOnlyAdmin):
+    """Every object's history in one place: written only by core.states."""
+
+    list_display = ["at", "subject_type", "subject_id", "__str__", "reason", "by"]
+    list_filter = ["subject_type"]
 
 
 @admin.register(ApiToken)

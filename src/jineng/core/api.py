@@ -26,7 +26,15 @@ from jineng.core.filters import (
 from jineng.core.import_views import XLSX
 from jineng.core.imports import SPECS
 from jineng.core.middleware import client_ip
-from jineng.core.models import INTERRUPTED, AuditEntry, ImportJob, ImportStatus, Organisation, User
+from jineng.core.models import (
+    INTERRUPTED,
+    AuditEntry,
+    ImportJob,
+    ImportStatus,
+    Organisation,
+    StateChange,
+    User,
+)
 from jineng.core.roles import CAPABILITIES, Capability, has_capability
 from jineng.core.security import LockedOut, is_locked
 
@@ -143,6 +151,17 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "after",
             "message",
         ]
+
+
+class StateChangeSerializer(serializers.ModelSerializer):
+    """One step of an object's history (core.states), as every API that shows a history has it."""
+
+    from_state = serializers.CharField(help_text="empty for the first state, when created")
+    by = serializers.CharField(source="by.username", default="", read_only=True)
+
+    class Meta:
+        model = StateChange
+        fields = ["from_state", "to_state", "reason", "by", "at"]
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):

@@ -75,12 +75,13 @@ def audit_context(
 def system_context(work: str):
     """Act as the system itself, saying which work (`task:expire_vouchers`, `command:setup`,
     `device:12`, `public:objection`): the only way a service runs without a signed-in user,
-    written into the log. Inside a request, its address and request id are kept."""
+    written into the log. No user acts inside it; inside a request, its address and request id
+    are kept."""
     if not work:
         raise ValueError("system work needs a name")
     outer = _context.get(None)
     ctx = (
-        dataclasses.replace(outer, system=work)
+        dataclasses.replace(outer, system=work, actor=None, request=None)
         if outer is not None
         else AuditContext(request_id=new_request_id(), system=work)
     )

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from django.apps import apps
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -308,3 +309,54 @@ class ImportJob(models.Model):
         if self.interrupted:
             return pgettext("import job", "interrupted")
         return self.get_status_display()
+
+
+class StateChange(models.Model):
+    """One step of any stateful object (a class, a claim, a voucher, an institution, a booking):
+    from which state to which, why, by whom and when. Written only by `core.states`."""
+
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    from_state = models.CharField(_("from"), max_length=20, blank=True)  # "": created
+    to_state = models.CharField(_("to"), max_length=20)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    document = models.CharField(_("document"), max_length=200, blank=True)
+    by = models.ForeignKey(
+        "core.User",
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    # The subject's organisation and owner (a voucher's holder) when the step was taken, so that
+    # the history has the data scope of its subject.
+    org_path = models.CharField(max_length=255, blank=True, db_index=True)
+    owner = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    scope = ScopeSpec(org_paths=("org_path",), owner="owner")
+
+    class Meta:
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+        ordering = ["at", "id"]  # a history reads in order (pages may show the newest first)
+        indexes = [models.Index(fields=["subject_type", "subject_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_state_display() or '—'} → {self.get_to_state_display()}"
+
+    def _label(self, state: str) -> str:
+        workflow = getattr(self.subject_type.model_class(), "workflow", None)
+        return workflow.label(state) if workflow and state else state
+
+    def get_from_state_display(self) -> str:
+        return self._label(self.from_state)
+
+    def get_to_state_display(self) -> str:
+        return self._label(self.to_state)

@@ -35,14 +35,23 @@ class ScopeSpec:
     def org_path_of(self, obj: Model) -> str:
         """The organisation path of one object (its first org lookup), for audit entries."""
         for lookup in self.org_paths:
-            value = obj
-            for part in lookup.split("__"):
-                value = getattr(value, part, None)
-                if value is None:
-                    break
+            value = _follow(obj, lookup)
             if value:
                 return str(value)
         return ""
+
+    def owner_of(self, obj: Model):
+        """The user who owns one object (a worker's own rows), or None."""
+        return _follow(obj, self.owner) if self.owner and self.owner != "pk" else None
+
+
+def _follow(obj: Model, lookup: str):
+    value = obj
+    for part in lookup.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
 
 
 @dataclass(frozen=True)

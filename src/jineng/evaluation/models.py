@@ -5,20 +5,23 @@ organisation on the year's public list, and the result of each trainee who compl
 pack's deadline after the class's last day (`procedure.evaluation_deadline_days`); a later date
 needs a reviewer's exception with its reason. A pass issues a certificate
 (jineng.certificates.services.issue). States change only through evaluation.services, which
-follows TRANSITIONS.
+follows WORKFLOW (core.states.move).
 """
 
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
+from jineng.core.states import Step, Workflow
 
 
 class BookingState(models.TextChoices):
@@ -29,14 +32,24 @@ class BookingState(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-# The one place that says which changes of state exist; services refuse any other.
-TRANSITIONS: dict[str, set[str]] = {
-    BookingState.REQUESTED: {BookingState.ACCEPTED, BookingState.DECLINED, BookingState.CANCELLED},
-    BookingState.ACCEPTED: {BookingState.DONE, BookingState.CANCELLED},
-    BookingState.DECLINED: set(),
-    BookingState.DONE: set(),
-    BookingState.CANCELLED: set(),
-}
+B = BookingState
+_RUN, _BOOK = Capability.RUN_EVALUATIONS, Capability.BOOK_EVALUATIONS
+ONLY_INSTITUTION = _("Only the training institution books the evaluation of its classes.")
+ONLY_ORGANISATION = _("Only the evaluation organisation accepts, declines and records results.")
+# The one place that says which changes of state exist, who makes them and which need a reason:
+# the organisation accepts, declines and finishes; the institution cancels.
+WORKFLOW = Workflow(
+    BookingState,
+    [
+        Step(B.REQUESTED, B.ACCEPTED, _RUN, refusal=ONLY_ORGANISATION),
+        Step(B.REQUESTED, B.DECLINED, _RUN, reason=True, refusal=ONLY_ORGANISATION),
+        Step(B.REQUESTED, B.CANCELLED, _BOOK, reason=True, refusal=ONLY_INSTITUTION),
+        Step(B.ACCEPTED, B.DONE, _RUN, refusal=ONLY_ORGANISATION),
+        Step(B.ACCEPTED, B.CANCELLED, _BOOK, reason=True, refusal=ONLY_INSTITUTION),
+    ],
+    refusal=_("A booking that is “%(from)s” cannot become “%(to)s”."),
+)
+TRANSITIONS: dict[str, set[str]] = WORKFLOW.transitions()
 # A class has at most one booking in these states; after a decline or a cancellation it books
 # again.
 ACTIVE_STATES = (BookingState.REQUESTED, BookingState.ACCEPTED, BookingState.DONE)
@@ -113,6 +126,14 @@ class EvaluationBooking(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     # The class's institution and the evaluation organisation both see it; reviewers by region.
+    changes = GenericRelation(
+        "core.StateChange",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="booking",
+    )
+
+    workflow = WORKFLOW
     scope = ScopeSpec(org_paths=BOOKING_PATHS)
 
     class Meta:

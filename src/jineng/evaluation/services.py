@@ -17,14 +17,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from jineng.catalog.models import PolicyPackVersion, SkillLevel
 from jineng.catalog.packs import pack_for
 from jineng.certificates import services as certificates
 from jineng.certificates.models import Certificate, CertificateKind
 from jineng.certificates.numbers import LEVEL_DIGITS
-from jineng.core import audit, writes
+from jineng.core import audit, states, writes
 from jineng.core.imports import CREATED, UNCHANGED
 from jineng.core.roles import Capability, acting_user, require_capability
 from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
@@ -34,7 +33,8 @@ from jineng.training.models import ClassState, Enrollment, EnrollmentState, Trai
 
 from .models import (
     ACTIVE_STATES,
-    TRANSITIONS,
+    ONLY_INSTITUTION,
+    ONLY_ORGANISATION,
     BookingState,
     EvaluationBooking,
     EvaluationResult,
@@ -48,13 +48,6 @@ SPECIAL_LEVEL_CODE = "special"
 DEADLINE_KEY = "procedure.evaluation_deadline_days"
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
-
-ONLY_INSTITUTION = gettext_lazy(
-    "Only the training institution books the evaluation of its classes."
-)
-ONLY_ORGANISATION = gettext_lazy(
-    "Only the evaluation organisation accepts, declines and records results."
-)
 
 
 def _reason(text: str, field: str = "reason") -> str:
@@ -170,15 +163,6 @@ def _locked(booking: EvaluationBooking) -> EvaluationBooking:
     )
 
 
-def _check_move(booking: EvaluationBooking, to_state: str) -> None:
-    current = BookingState(booking.state)
-    if to_state not in TRANSITIONS[current]:
-        raise ValidationError(
-            _("A booking that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": current.label, "to": BookingState(to_state).label}
-        )
-
-
 def completed_trainees(training_class: TrainingClass):
     """The trainees to evaluate: those who completed the class (结业)."""
     return training_class.enrollments.filter(state=EnrollmentState.COMPLETED)
@@ -241,7 +225,7 @@ def book(
                 % {"days": deadline.days, "due": deadline.due}
             }
         )
-    return writes.create(
+    booking = writes.create(
         EvaluationBooking(
             training_class=training_class,
             evaluation_org=evaluation_org,
@@ -253,6 +237,8 @@ def book(
         ),
         validate=False,  # checked above; the actor is empty when the system books
     )
+    states.record_start(booking, reason=booking.late_reason)
+    return booking
 
 
 @transaction.atomic
@@ -288,7 +274,7 @@ def grant_exception(booking: EvaluationBooking, reason: str) -> EvaluationBookin
 def accept(booking: EvaluationBooking) -> EvaluationBooking:
     require_capability(Capability.RUN_EVALUATIONS, ONLY_ORGANISATION)
     booking = _locked(booking)
-    _check_move(booking, BookingState.ACCEPTED)
+    states.check(booking, BookingState.ACCEPTED)
     if booking.needs_exception:
         raise ValidationError(
             _("The date is after the deadline (%(due)s): the bureau must grant an exception "
@@ -296,30 +282,20 @@ def accept(booking: EvaluationBooking) -> EvaluationBooking:
             % {"due": booking.due_on}
         )  # fmt: skip
     check_listed(booking.evaluation_org, booking.training_class, booking.planned_date)
-    return writes.update(
-        booking,
-        message="accept",
-        state=BookingState.ACCEPTED,
-        decided_by=acting_user(),
-        decided_at=timezone.now(),
-        validate=False,
-    )
+    decided = {"decided_by": acting_user(), "decided_at": timezone.now()}
+    states.move(booking, BookingState.ACCEPTED, values=decided, validate=False)
+    return booking
 
 
 @transaction.atomic
 def decline(booking: EvaluationBooking, reason: str) -> EvaluationBooking:
     require_capability(Capability.RUN_EVALUATIONS, ONLY_ORGANISATION)
     booking = _locked(booking)
-    _check_move(booking, BookingState.DECLINED)
-    return writes.update(
-        booking,
-        message="decline",
-        state=BookingState.DECLINED,
-        reason=_reason(reason),
-        decided_by=acting_user(),
-        decided_at=timezone.now(),
-        validate=False,
-    )
+    states.check(booking, BookingState.DECLINED)
+    reason = _reason(reason)
+    decided = {"decided_by": acting_user(), "decided_at": timezone.now(), "reason": reason}
+    states.move(booking, BookingState.DECLINED, reason=reason, values=decided, validate=False)
+    return booking
 
 
 @transaction.atomic
@@ -328,16 +304,14 @@ def cancel(booking: EvaluationBooking, reason: str) -> EvaluationBooking:
     organisation)."""
     require_capability(Capability.BOOK_EVALUATIONS, ONLY_INSTITUTION)
     booking = _locked(booking)
-    _check_move(booking, BookingState.CANCELLED)
+    states.check(booking, BookingState.CANCELLED)
     if booking.results.exists():
         raise ValidationError(_("Results are recorded: the booking can no longer be cancelled."))
-    return writes.update(
-        booking,
-        message="cancel",
-        state=BookingState.CANCELLED,
-        reason=_reason(reason),
-        validate=False,
+    reason = _reason(reason)
+    states.move(
+        booking, BookingState.CANCELLED, reason=reason, values={"reason": reason}, validate=False
     )
+    return booking
 
 
 @transaction.atomic
@@ -345,20 +319,16 @@ def finish(booking: EvaluationBooking) -> EvaluationBooking:
     """Done once every trainee who completed the class has a result."""
     require_capability(Capability.RUN_EVALUATIONS, ONLY_ORGANISATION)
     booking = _locked(booking)
-    _check_move(booking, BookingState.DONE)
+    states.check(booking, BookingState.DONE)
     missing = completed_trainees(booking.training_class).exclude(
         pk__in=booking.results.values("enrollment")
     )
     names = list(missing.values_list("person__name", flat=True)[:10])
     if names:
         raise ValidationError(_("Record the results of: %(names)s") % {"names": "、".join(names)})
-    return writes.update(
-        booking,
-        message="finish",
-        state=BookingState.DONE,
-        finished_at=timezone.now(),
-        validate=False,
-    )
+    finished = {"finished_at": timezone.now()}
+    states.move(booking, BookingState.DONE, values=finished, validate=False)
+    return booking
 
 
 # --- results ------------------------------------------------------------------------------------

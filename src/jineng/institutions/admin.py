@@ -26,7 +26,6 @@ for model in (
     models.Institution,
     models.EvaluationOrg,
     models.Designation,
-    models.StateChange,
     models.DesignationRequest,
 )
 class EvidenceAdmin(ReadOnlyAdmin):

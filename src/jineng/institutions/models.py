@@ -5,13 +5,16 @@ An institution is an Organisation of kind "institution" (so users, scope and aud
 to every organisation); this app adds what the bureau designates and supervises.
 """
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
+from jineng.core.states import Step, Workflow
 
 
 class InstitutionType(models.TextChoices):
@@ -32,13 +35,30 @@ class InstitutionState(models.TextChoices):
     REMOVED = "removed", _("removed")
 
 
-# The one place that says which changes of state exist (services refuse any other).
-TRANSITIONS = {
-    InstitutionState.APPLIED: {InstitutionState.DESIGNATED, InstitutionState.REMOVED},
-    InstitutionState.DESIGNATED: {InstitutionState.SUSPENDED, InstitutionState.REMOVED},
-    InstitutionState.SUSPENDED: {InstitutionState.DESIGNATED, InstitutionState.REMOVED},
-    InstitutionState.REMOVED: set(),
-}
+ST = InstitutionState
+_ONLY_BUREAU = _("Only the bureau designates, suspends or removes institutions.")
+
+
+def _bureau(source, target):
+    return Step(
+        source, target, Capability.DESIGNATE_INSTITUTIONS, reason=True, refusal=_ONLY_BUREAU
+    )
+
+
+# The one place that says which changes of state exist: each is the bureau's, with a reason.
+WORKFLOW = Workflow(
+    InstitutionState,
+    [
+        _bureau(ST.APPLIED, ST.DESIGNATED),
+        _bureau(ST.APPLIED, ST.REMOVED),
+        _bureau(ST.DESIGNATED, ST.SUSPENDED),
+        _bureau(ST.DESIGNATED, ST.REMOVED),
+        _bureau(ST.SUSPENDED, ST.DESIGNATED),
+        _bureau(ST.SUSPENDED, ST.REMOVED),
+    ],
+    refusal=_("An institution that is “%(from)s” cannot become “%(to)s”."),
+)
+TRANSITIONS: dict[str, set[str]] = WORKFLOW.transitions()
 
 INSTITUTION_SCOPE = ScopeSpec(org_paths=("institution__organisation__path",))
 
@@ -61,6 +81,14 @@ class Institution(models.Model):
         default=InstitutionState.APPLIED,
     )
 
+    changes = GenericRelation(
+        "core.StateChange",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="institution",
+    )
+
+    workflow = WORKFLOW
     scope = ScopeSpec(org_paths=("organisation__path",))
 
     class Meta:
@@ -109,37 +137,6 @@ class Designation(models.Model):
 
     def is_valid_on(self, day) -> bool:
         return self.valid_from <= day <= self.valid_to
-
-
-class StateChange(models.Model):
-    """One change of an institution's state, with its reason and supporting document."""
-
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="changes")
-    from_state = models.CharField(
-        _("from"), max_length=12, choices=InstitutionState.choices, blank=True
-    )
-    to_state = models.CharField(_("to"), max_length=12, choices=InstitutionState.choices)
-    reason = models.CharField(_("reason"), max_length=300)
-    document = models.CharField(_("document"), max_length=200, blank=True)
-    by = models.ForeignKey(
-        "core.User",
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-
-    scope = INSTITUTION_SCOPE
-
-    class Meta:
-        verbose_name = _("state change")
-        verbose_name_plural = _("state changes")
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_state or '—'} → {self.to_state}"
 
 
 class Teacher(models.Model):

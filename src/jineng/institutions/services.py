@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 from jineng.catalog.models import Occupation, SkillLevel
 from jineng.catalog.packs import pack_for
 from jineng.catalog.services import check_evaluated_at
-from jineng.core import audit, writes
+from jineng.core import states, writes
 from jineng.core.i18n import language
 from jineng.core.models import Organisation
 from jineng.core.roles import Capability, OrgKind, require_capability
 from jineng.institutions.models import (
-    TRANSITIONS,
     CreditEvent,
     Designation,
     DesignationRequest,
@@ -29,7 +28,6 @@ from jineng.institutions.models import (
     InstitutionState,
     Listing,
     RequestState,
-    StateChange,
     Teacher,
     YearRecord,
 )
@@ -64,41 +62,16 @@ def register_institution(
             capacity=capacity,
         )
     )
-    writes.create(
-        StateChange(
-            institution=institution,
-            to_state=InstitutionState.APPLIED,
-            reason=_("application"),
-            by=audit.current().acting_user(),
-        )
-    )
+    states.record_start(institution, reason=_("application"))
     return institution
 
 
 @transaction.atomic
 def change_state(institution: Institution, to_state: str, *, reason: str, document: str = ""):
-    """Designate, suspend, reinstate or remove, as TRANSITIONS allows, with a reason."""
+    """Designate, suspend, reinstate or remove, as the WORKFLOW allows, with a reason."""
     _require_reviewer()
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
-    if to_state not in TRANSITIONS[InstitutionState(institution.state)]:
-        raise ValidationError(
-            _("An institution that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": institution.get_state_display(), "to": InstitutionState(to_state).label}
-        )
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the change.")})
-    change = writes.create(
-        StateChange(
-            institution=institution,
-            from_state=institution.state,
-            to_state=to_state,
-            reason=reason.strip(),
-            document=document.strip(),
-            by=audit.current().acting_user(),
-        )
-    )
-    writes.update(institution, state=to_state)
-    return change
+    return states.move(institution, to_state, reason=reason, document=document)
 
 
 @transaction.atomic

@@ -44,7 +44,7 @@ def institution_detail(request, pk: int):
     context = {
         "institution": institution,
         "designations": institution.designations.select_related("occupation", "level"),
-        "changes": institution.changes.select_related("by"),
+        "changes": institution.changes.select_related("by").order_by("-at", "-id"),
         "reviewer": reviewer,
         "next_states": [
             (s, InstitutionState(s).label)

@@ -56,7 +56,7 @@ class DeviceAdmin(AuditedAdmin):
         return False  # a device's token is made and shown once by services.register_device
 
 
-@admin.register(models.ClassStateChange, models.Commitment)
+@admin.register(models.Commitment)
 class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "training_class"]
 

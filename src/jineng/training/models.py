@@ -1,17 +1,20 @@
 """Training classes (培训班): the opening application (开班申请, 004 §四(三)) with its timetable,
 teachers and roster, the bureau's review, enrolment, sessions, attendance (考勤) and completion
-(结业). States change only through training.services, which follows TRANSITIONS.
+(结业). States change only through core.states.move, which follows WORKFLOW.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
+from jineng.core.states import Step, Workflow
 
 
 class ClassState(models.TextChoices):
@@ -26,20 +29,42 @@ class ClassState(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-# The one place that says which changes of state exist; services refuse any other.
-TRANSITIONS: dict[str, set[str]] = {
-    ClassState.DRAFT: {ClassState.SUBMITTED, ClassState.WITHDRAWN},
-    ClassState.SUBMITTED: {ClassState.APPROVED, ClassState.REJECTED, ClassState.WITHDRAWN},
-    ClassState.REJECTED: {ClassState.DRAFT, ClassState.WITHDRAWN},  # revised, then resubmitted
-    ClassState.APPROVED: {ClassState.IN_PROGRESS, ClassState.WITHDRAWN, ClassState.CANCELLED},
-    ClassState.IN_PROGRESS: {ClassState.COMPLETED, ClassState.CANCELLED},
-    ClassState.COMPLETED: {ClassState.CLOSED},
-    ClassState.CLOSED: set(),
-    ClassState.WITHDRAWN: set(),
-    ClassState.CANCELLED: set(),
-}
 # Who makes each change: the institution runs its class, the bureau reviews and closes it.
-BUREAU_STATES = {ClassState.APPROVED, ClassState.REJECTED, ClassState.CANCELLED, ClassState.CLOSED}
+_RUN, _REVIEW = Capability.RUN_CLASSES, Capability.REVIEW_CLASSES
+_ONLY_INSTITUTION = _("Only the institution opens its classes.")
+_ONLY_BUREAU = _("Only the bureau reviews, cancels or closes classes.")
+
+
+def _run(source, target, reason=False):
+    return Step(source, target, _RUN, reason=reason, refusal=_ONLY_INSTITUTION)
+
+
+def _review(source, target, reason=False):
+    return Step(source, target, _REVIEW, reason=reason, refusal=_ONLY_BUREAU)
+
+
+S = ClassState
+# The one place that says which changes of state exist, who makes them and which need a reason.
+WORKFLOW = Workflow(
+    ClassState,
+    [
+        _run(S.DRAFT, S.SUBMITTED),
+        _run(S.DRAFT, S.WITHDRAWN, reason=True),
+        _review(S.SUBMITTED, S.APPROVED),
+        _review(S.SUBMITTED, S.REJECTED, reason=True),
+        _run(S.SUBMITTED, S.WITHDRAWN, reason=True),
+        _run(S.REJECTED, S.DRAFT),  # revised, then submitted again
+        _run(S.REJECTED, S.WITHDRAWN, reason=True),
+        _run(S.APPROVED, S.IN_PROGRESS),  # or the first attendance event of a device
+        _run(S.APPROVED, S.WITHDRAWN, reason=True),
+        _review(S.APPROVED, S.CANCELLED, reason=True),
+        _run(S.IN_PROGRESS, S.COMPLETED),  # through training.services.complete
+        _review(S.IN_PROGRESS, S.CANCELLED, reason=True),
+        _review(S.COMPLETED, S.CLOSED),
+    ],
+    refusal=_("A class that is “%(from)s” cannot become “%(to)s”."),
+)
+TRANSITIONS: dict[str, set[str]] = WORKFLOW.transitions()
 # States in which the class and its roster may still be edited by the institution.
 EDITABLE_STATES = {ClassState.DRAFT, ClassState.REJECTED}
 # States of a class that is (or will be) running: its trainees are taken for that time.
@@ -102,6 +127,14 @@ class TrainingClass(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
+    changes = GenericRelation(
+        "core.StateChange",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="training_class",
+    )
+
+    workflow = WORKFLOW
     scope = ScopeSpec(org_paths=("institution__organisation__path",))
 
     class Meta:
@@ -118,35 +151,6 @@ class TrainingClass(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
-
-
-class ClassStateChange(models.Model):
-    """The history of a class: every change of state, who made it, when and why."""
-
-    training_class = models.ForeignKey(
-        TrainingClass, on_delete=models.CASCADE, related_name="changes"
-    )
-    from_state = models.CharField(_("from"), max_length=12, choices=ClassState.choices)
-    to_state = models.CharField(_("to"), max_length=12, choices=ClassState.choices)
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-
-    scope = CLASS_SCOPE
-
-    class Meta:
-        verbose_name = _("class state change")
-        verbose_name_plural = _("class state changes")
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_state} → {self.to_state}"
 
 
 class Commitment(models.Model):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jineng.catalog.packs import pack_for, record_decision
-from jineng.core import audit, writes
+from jineng.core import audit, states, writes
 from jineng.core.i18n import language
 from jineng.core.roles import Capability, acting_user, require_actor, require_capability
 from jineng.institutions.models import Engagement, Institution, InstitutionState, Teacher
@@ -34,12 +34,10 @@ from jineng.policy import (
 from jineng.training import hooks
 from jineng.training.models import (
     ACTIVE_STATES,
-    BUREAU_STATES,
     EDITABLE_STATES,
-    TRANSITIONS,
+    WORKFLOW,
     CheckIn,
     ClassState,
-    ClassStateChange,
     Commitment,
     Device,
     Direction,
@@ -54,7 +52,6 @@ MAX_COMMITMENT_BYTES = 10 * 1024 * 1024
 # A device clock this far ahead of the server is flagged (offline batches come later, never early).
 CLOCK_TOLERANCE = timedelta(minutes=5)
 # Changes that need a reason, shown to the institution or written in the history.
-REASON_NEEDED = {ClassState.REJECTED, ClassState.WITHDRAWN, ClassState.CANCELLED}
 
 
 def _reasons(decision) -> str:
@@ -261,26 +258,15 @@ def set_teachers(training_class: TrainingClass, teachers: list[Teacher]) -> None
 
 @transaction.atomic
 def change_state(training_class: TrainingClass, to_state: str, *, reason: str = ""):
-    """Move a class along TRANSITIONS: the bureau approves, rejects, cancels and closes; the
-    institution submits, withdraws, revises and starts. Completion goes through complete()."""
+    """Take a step of the class's WORKFLOW: the bureau approves, rejects, cancels and closes;
+    the institution submits, withdraws, revises and starts. Completion goes through complete()."""
     require_actor()  # before the lock: an anonymous caller reads nothing
     training_class = _locked(training_class)
-    current = ClassState(training_class.state)
-    if to_state not in TRANSITIONS[current] or to_state == ClassState.COMPLETED:
-        raise ValidationError(
-            _("A class that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": current.label, "to": ClassState(to_state).label}
-        )
-    if to_state in BUREAU_STATES:
-        require_capability(
-            Capability.REVIEW_CLASSES, _("Only the bureau reviews, cancels or closes classes.")
-        )
-    else:
-        require_capability(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
-    if to_state in REASON_NEEDED and not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the change.")})
+    if to_state == ClassState.COMPLETED:  # only complete() takes it, deciding every trainee
+        raise WORKFLOW.refused(training_class.state, to_state)
+    states.check(training_class, to_state)
     _check_preconditions(training_class, to_state)
-    return _move(training_class, to_state, reason)
+    return states.move(training_class, to_state, reason=reason)
 
 
 def _check_preconditions(training_class: TrainingClass, to_state: str) -> None:
@@ -290,21 +276,6 @@ def _check_preconditions(training_class: TrainingClass, to_state: str) -> None:
         raise ValidationError(
             _("The class starts on %(date)s.") % {"date": training_class.start_date}
         )
-
-
-def _move(training_class: TrainingClass, to_state: str, reason: str = "") -> ClassStateChange:
-    change = writes.create(
-        ClassStateChange(
-            training_class=training_class,
-            from_state=training_class.state,
-            to_state=to_state,
-            reason=reason.strip()[:300],
-            by=acting_user(),
-        ),
-        validate=False,  # `by` is empty when a device's first event starts the class
-    )
-    writes.update(training_class, state=to_state)
-    return change
 
 
 def submit(training_class, reason: str = ""):
@@ -340,7 +311,7 @@ def start_if_due(training_class: TrainingClass) -> None:
     locked = _locked(training_class)
     # Two first events at once: the second waits for the lock and finds the class started.
     if locked.state == ClassState.APPROVED:
-        _move(locked, ClassState.IN_PROGRESS, _("first attendance"))
+        states.move(locked, ClassState.IN_PROGRESS, reason=_("first attendance"))
     training_class.state = ClassState.IN_PROGRESS
 
 
@@ -816,7 +787,7 @@ def complete(training_class: TrainingClass) -> dict[str, int]:
         )
         _decide_one(enrollment, decision, version, path)
         counts["completed" if decision.granted else "not_completed"] += 1
-    _move(training_class, ClassState.COMPLETED)
+    states.move(training_class, ClassState.COMPLETED)
     return counts
 
 

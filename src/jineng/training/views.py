@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import datetime, time
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jineng.catalog.models import Occupation
 from jineng.catalog.packs import decision_of
+from jineng.core import states
 from jineng.core.forms import form_errors
 from jineng.core.i18n import language
 from jineng.core.roles import Capability, has_capability
@@ -53,9 +54,8 @@ from jineng.training.forms import (
 )
 from jineng.training.models import (
     ACTIVE_STATES,
-    BUREAU_STATES,
     EDITABLE_STATES,
-    TRANSITIONS,
+    WORKFLOW,
     CheckIn,
     ClassState,
     Commitment,
@@ -198,17 +198,12 @@ def class_edit(request, pk: int):
 
 def _actions(user, training_class: TrainingClass) -> list[dict]:
     """The changes of state this viewer may ask for now (the service checks them again)."""
-    can_run = has_capability(user, Capability.RUN_CLASSES)
-    can_review = has_capability(user, Capability.REVIEW_CLASSES)
-    allowed = TRANSITIONS[ClassState(training_class.state)]
     found = []
     for to_state, label, style in ACTIONS:
-        if to_state not in allowed:
+        step = WORKFLOW.steps.get((training_class.state, to_state))
+        if step is None or not states.may_take(user, training_class, to_state):
             continue
-        if not (can_review if to_state in BUREAU_STATES else can_run):
-            continue
-        needs_reason = to_state in services.REASON_NEEDED
-        found.append({"to": to_state, "label": label, "style": style, "reason": needs_reason})
+        found.append({"to": to_state, "label": label, "style": style, "reason": step.needs_reason})
     return found
 
 
@@ -311,7 +306,7 @@ def _context(request, training_class: TrainingClass) -> dict:
         "teacher_ids": {teacher.pk for teacher in teachers},
         "engaged": engaged,
         "commitment": commitment,
-        "changes": training_class.changes.select_related("by"),
+        "changes": training_class.changes.select_related("by").order_by("-at", "-id"),
         "grid": _grid(training_class, sessions, enrollments, can_mark),
         "max_upload_mb": services.MAX_COMMITMENT_BYTES // (1024 * 1024),
         **_parts_from_above(user, training_class),
@@ -352,9 +347,6 @@ def change_state(request, pk: int):
     if not valid(request, form):
         return redirect("training:detail", pk=pk)
     target, reason = form.cleaned_data["state"], form.cleaned_data["reason"]
-    needed = Capability.REVIEW_CLASSES if target in BUREAU_STATES else Capability.RUN_CLASSES
-    if not has_capability(request.user, needed):
-        raise PermissionDenied
     run_service(request, lambda: services.change_state(training_class, target, reason=reason))
     return redirect("training:detail", pk=pk)
 

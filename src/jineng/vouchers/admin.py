@@ -19,8 +19,3 @@ class VoucherAdmin(ReadOnlyAdmin):
 @admin.register(models.VoucherRule)
 class VoucherRuleAdmin(ReadOnlyAdmin):
     list_display = ["name", "organisation", "value", "validity_days", "last_run_at"]
-
-
-@admin.register(models.VoucherStateChange)
-class VoucherStateChangeAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "voucher", "by", "at"]

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from jineng.catalog.models import Occupation, SkillLevel
 from jineng.certificates.models import Certificate
-from jineng.core.api import SelectorFilterBackend
+from jineng.core.api import SelectorFilterBackend, StateChangeSerializer
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
 from jineng.people.models import Person
@@ -23,7 +23,7 @@ from jineng.people.services import find_by_id_number
 from jineng.training.models import Enrollment
 from jineng.vouchers import selectors, services
 from jineng.vouchers.filters import VoucherFilter
-from jineng.vouchers.models import Voucher, VoucherState, VoucherStateChange
+from jineng.vouchers.models import Voucher, VoucherState
 
 REFUSALS = {
     Capability.ISSUE_VOUCHERS: gettext_lazy("Only the bureau issues and voids vouchers."),
@@ -59,16 +59,6 @@ class OccupationRefSerializer(serializers.ModelSerializer):
 
 
 STATES_HELP = " | ".join(VoucherState.values)
-
-
-class StateChangeSerializer(serializers.ModelSerializer):
-    from_state = serializers.CharField(help_text=f"empty for the issue, else {STATES_HELP}")
-    to_state = serializers.CharField(help_text=STATES_HELP)
-    by = serializers.CharField(source="by.username", default="", read_only=True)
-
-    class Meta:
-        model = VoucherStateChange
-        fields = ["from_state", "to_state", "reason", "by", "at"]
 
 
 class VoucherSerializer(serializers.ModelSerializer):

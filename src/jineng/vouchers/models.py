@@ -5,15 +5,18 @@ A voucher is issued to one registered person (real-name, never transferable) for
 a list of them, valid for the policy pack's period; the worker claims it (个人领取), the
 institution redeems it at enrolment after checking the holder (培训机构登记验证), and the bureau
 settles it only against a valid certificate of the holder (以证换券、无证无价). States change
-only through vouchers.services, which follows TRANSITIONS and writes each change in the history.
+only through core.states.move, which follows WORKFLOW and writes each change in the history.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
+from jineng.core.states import Step, Workflow
 
 
 class VoucherState(models.TextChoices):
@@ -25,15 +28,26 @@ class VoucherState(models.TextChoices):
     VOIDED = "voided", _("voided")
 
 
-# The one place that says which changes of state exist; services refuse any other.
-TRANSITIONS: dict[str, set[str]] = {
-    VoucherState.ISSUED: {VoucherState.CLAIMED, VoucherState.EXPIRED, VoucherState.VOIDED},
-    VoucherState.CLAIMED: {VoucherState.REDEEMED, VoucherState.EXPIRED, VoucherState.VOIDED},
-    VoucherState.REDEEMED: {VoucherState.SETTLED, VoucherState.VOIDED},
-    VoucherState.SETTLED: set(),
-    VoucherState.EXPIRED: set(),
-    VoucherState.VOIDED: set(),
-}
+V = VoucherState
+_ISSUE, _CLAIM = Capability.ISSUE_VOUCHERS, Capability.CLAIM_VOUCHERS
+# The one place that says which changes of state exist, who makes them and which need a reason.
+# The worker claims their own voucher, or the bureau records the claim at its counter; expiry is
+# the system's daily work (`jineng vouchers expire`), so no user's capability takes it.
+WORKFLOW = Workflow(
+    VoucherState,
+    [
+        Step(V.ISSUED, V.CLAIMED, _CLAIM, _ISSUE),
+        Step(V.ISSUED, V.EXPIRED),
+        Step(V.ISSUED, V.VOIDED, _ISSUE, reason=True),
+        Step(V.CLAIMED, V.REDEEMED, Capability.REDEEM_VOUCHERS),
+        Step(V.CLAIMED, V.EXPIRED),
+        Step(V.CLAIMED, V.VOIDED, _ISSUE, reason=True),
+        Step(V.REDEEMED, V.SETTLED, Capability.SETTLE_VOUCHERS),
+        Step(V.REDEEMED, V.VOIDED, _ISSUE, reason=True),
+    ],
+    refusal=_("Voucher %(subject)s is “%(from)s”: it cannot become “%(to)s”."),
+)
+TRANSITIONS: dict[str, set[str]] = WORKFLOW.transitions()
 # A voucher in these states still stands for a training: a person holds at most one such voucher
 # for an occupation, and a bulk rule skips them.
 ACTIVE_STATES = (VoucherState.ISSUED, VoucherState.CLAIMED, VoucherState.REDEEMED)
@@ -198,6 +212,14 @@ class Voucher(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
+    changes = GenericRelation(
+        "core.StateChange",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="voucher",
+    )
+
+    workflow = WORKFLOW
     scope = ScopeSpec(org_paths=VOUCHER_SCOPE_PATHS, owner="person__user")
 
     class Meta:
@@ -231,36 +253,3 @@ class Voucher(models.Model):
 
     def covers(self, occupation_id: int) -> bool:
         return self.occupations.filter(pk=occupation_id).exists()
-
-
-class VoucherStateChange(models.Model):
-    """The history of a voucher: every change of state, who made it, when and why."""
-
-    voucher = models.ForeignKey(Voucher, on_delete=models.CASCADE, related_name="changes")
-    from_state = models.CharField(
-        _("from state"), max_length=10, choices=VoucherState.choices, blank=True
-    )
-    to_state = models.CharField(_("to state"), max_length=10, choices=VoucherState.choices)
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-
-    scope = ScopeSpec(
-        org_paths=tuple(f"voucher__{path}" for path in VOUCHER_SCOPE_PATHS),
-        owner="voucher__person__user",
-    )
-
-    class Meta:
-        verbose_name = _("voucher state change")
-        verbose_name_plural = _("voucher state changes")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.from_state or '—'} → {self.to_state}"

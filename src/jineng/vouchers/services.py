@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from jineng.catalog.models import Occupation, Region, SkillLevel, SubsidyStandard
 from jineng.catalog.packs import pack_for, record_decision
 from jineng.certificates.models import Certificate, CertificateStatus
-from jineng.core import audit, writes
+from jineng.core import audit, states, writes
 from jineng.core.i18n import language
 from jineng.core.models import Organisation
 from jineng.core.roles import (
@@ -45,11 +45,9 @@ from jineng.training.services import prior_training_subsidies
 from jineng.vouchers.models import (
     ACTIVE_STATES,
     EXPIRING_STATES,
-    TRANSITIONS,
     Voucher,
     VoucherRule,
     VoucherState,
-    VoucherStateChange,
 )
 
 # Rows a bulk issue (a rule's run, the expiry) handles in one transaction.
@@ -96,38 +94,18 @@ def _on_a_locked_copy(service):
     return wrapped
 
 
-def check_transition(voucher: Voucher, to_state: str) -> None:
-    """The one check of TRANSITIONS: any change it does not list is refused, with its states."""
-    if to_state not in TRANSITIONS[VoucherState(voucher.state)]:
-        raise ValidationError(
-            _("Voucher %(number)s is “%(from)s”: it cannot become “%(to)s”.")
-            % {"number": voucher.number, "from": _label(voucher.state), "to": _label(to_state)}
-        )
-
-
 def _move(voucher: Voucher, to_state: str, *, note: str = "", title: str = "", **values):
-    """Change the state (checked against TRANSITIONS once more), write the history row (with
-    `note`, its reason), the audited update of the voucher (with `values`) and the holder's
-    ledger line."""
-    check_transition(voucher, to_state)
-    change = writes.create(
-        VoucherStateChange(
-            voucher=voucher,
-            from_state=voucher.state,
-            to_state=to_state,
-            reason=note.strip()[:300],
-            by=acting_user(),
-        ),
-        validate=False,
-    )
-    writes.update(voucher, state=to_state, validate=False, **values)
+    """Take the step (core.states: checked, in the history with `note` as its reason, the
+    voucher updated with `values`) and write the holder's ledger line."""
+    from_state = voucher.state
+    change = states.move(voucher, to_state, reason=note, values=values, validate=False)
     ledger.add(
         voucher.person,
         ledger.Kind.VOUCHER,
         title or _("Voucher %(number)s %(state)s") % {"number": voucher.number,
                                                        "state": _label(to_state)},
         obj=voucher,
-        detail={"number": voucher.number, "from": change.from_state, "to": to_state,
+        detail={"number": voucher.number, "from": from_state, "to": to_state,
                 "reason": change.reason},
     )  # fmt: skip
     return change
@@ -334,11 +312,7 @@ def issue(
     record = record_decision(decision, version, subject=voucher,
                              org_path=person.organisation.path)  # fmt: skip
     writes.update(voucher, decision=record, validate=False)
-    writes.create(
-        VoucherStateChange(voucher=voucher, to_state=VoucherState.ISSUED, by=acting_user(),
-                           reason=rule.name[:300] if rule else ""),
-        validate=False,
-    )  # fmt: skip
+    states.record_start(voucher, reason=rule.name if rule else "")
     ledger.add(
         person,
         ledger.Kind.VOUCHER,
@@ -519,7 +493,7 @@ def claim(voucher: Voucher, user) -> Voucher:
     """领取: the holder claims the voucher with their own login (个人领取使用). A bureau reviewer
     may record a claim at the counter (窗口代领) for a holder present in person; the history says
     so. Nobody else claims it: a voucher is real-name and not transferable."""
-    check_transition(voucher, VoucherState.CLAIMED)
+    states.check(voucher, VoucherState.CLAIMED)
     own = user is not None and voucher.person.user_id == user.pk
     at_counter = (
         not own
@@ -565,7 +539,7 @@ def check_redeemable(voucher: Voucher, person: Person, training_class: TrainingC
             _("Voucher %(number)s has not been claimed by its holder yet.")
             % {"number": voucher.number}
         )
-    check_transition(voucher, VoucherState.REDEEMED)
+    states.check(voucher, VoucherState.REDEEMED)
     _check_valid_on(voucher, timezone.localdate())
     if not voucher.covers(training_class.occupation_id):
         raise ValidationError(
@@ -683,7 +657,7 @@ def settle(voucher: Voucher, certificate: Certificate | None = None) -> Voucher:
             % {"number": voucher.number, "date": timezone.localdate(voucher.settled_at),
                "certificate": voucher.certificate.number}
         )  # fmt: skip
-    check_transition(voucher, VoucherState.SETTLED)
+    states.check(voucher, VoucherState.SETTLED)
     if certificate is None:
         certificate = settling_certificate(voucher)
     if certificate is None:
@@ -714,7 +688,7 @@ def settle(voucher: Voucher, certificate: Certificate | None = None) -> Voucher:
 def expire(voucher: Voucher, *, today: date | None = None) -> Voucher:
     """A voucher past its validity, not yet used, expires."""
     today = today or timezone.localdate()
-    check_transition(voucher, VoucherState.EXPIRED)
+    states.check(voucher, VoucherState.EXPIRED)
     if today <= voucher.valid_until:
         raise ValidationError(
             _("Voucher %(number)s is valid until %(date)s.")
@@ -748,7 +722,7 @@ def expire_due(today: date | None = None, *, chunk: int = CHUNK) -> int:
 def void(voucher: Voucher, reason: str) -> Voucher:
     """作废: the bureau cancels a voucher not yet settled, with a reason."""
     require_capability(Capability.ISSUE_VOUCHERS, _("Only the bureau voids vouchers."))
-    check_transition(voucher, VoucherState.VOIDED)
+    states.check(voucher, VoucherState.VOIDED)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for voiding the voucher.")})
     reason = reason.strip()[:300]

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         if admin:
             account = setup.Admin(admin.strip(), password_from("JINENG_ADMIN_PASSWORD"))
         try:
-            with audit.audit_context(actor=None):
+            with audit.system_context("command:setup"):
                 summary = setup.run(region=region or None, admin=account)
         except ValidationError as problem:
             raise CommandError(" ".join(problem.messages)) from None
