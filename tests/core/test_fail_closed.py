@@ -36,7 +36,7 @@ def guarded_services():
                 continue
             source = inspect.getsource(value)
             guarded = "require_capability(" in source or "require_actor(" in source
-            if guarded and not attr.startswith("require_"):
+            if guarded and not attr.startswith(("require_", "_")):  # services, not helpers
                 found.append(value)
     return sorted(found, key=lambda f: (f.__module__, f.__name__))
 

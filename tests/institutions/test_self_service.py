@@ -113,9 +113,7 @@ def test_admin_records_an_inspection_audited_and_cannot_rewrite_history(login, s
     ).exists()
     change = school.changes.last()
     assert (
-        client.post(
-            f"/admin/institutions/statechange/{change.pk}/change/", {"reason": "改写"}
-        ).status_code
+        client.post(f"/admin/core/statechange/{change.pk}/change/", {"reason": "改写"}).status_code
         == 403
     )
 

@@ -119,8 +119,8 @@ def test_each_change_of_state_is_allowed_exactly_when_transitions_lists_it(
         ) % {"number": voucher.number}
     else:
         assert messages(refused) == _(
-            "Voucher %(number)s is “%(from)s”: it cannot become “%(to)s”."
-        ) % {"number": voucher.number, "from": from_state.label, "to": to_state.label}
+            "Voucher %(subject)s is “%(from)s”: it cannot become “%(to)s”."
+        ) % {"subject": voucher.number, "from": from_state.label, "to": to_state.label}
 
 
 def test_the_whole_loop_issue_claim_redeem_settle(holder, issue, claim, make_class, enrol,

@@ -99,6 +99,15 @@ def may_take(user, obj, to_state: str) -> bool:
     return step is not None and any(has_capability(user, c) for c in step.capabilities)
 
 
+def may_reach(user, workflow: Workflow, to_state: str) -> bool:
+    """Whether some step into `to_state` is `user`'s to take (a page refuses the others' buttons
+    with 403 before asking the service)."""
+    return any(
+        step.target == str(to_state) and any(has_capability(user, c) for c in step.capabilities)
+        for step in workflow.steps.values()
+    )
+
+
 def _require_step(step: Step, workflow: Workflow) -> None:
     require_actor()
     user = acting_user()

@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import datetime, time
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -347,6 +347,8 @@ def change_state(request, pk: int):
     if not valid(request, form):
         return redirect("training:detail", pk=pk)
     target, reason = form.cleaned_data["state"], form.cleaned_data["reason"]
+    if not states.may_reach(request.user, WORKFLOW, target):
+        raise PermissionDenied  # the bureau's changes are not the institution's, and back
     run_service(request, lambda: services.change_state(training_class, target, reason=reason))
     return redirect("training:detail", pk=pk)
 
