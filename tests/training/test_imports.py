@@ -384,7 +384,7 @@ def test_a_job_keeps_its_target_and_runs_into_the_class(act, users, file_class):
 
 def test_only_the_institution_imports_into_classes(users):
     for username in ("finance", "city_reviewer"):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="您的角色不能导入此类文件"):
             jobs.start_import(users[username], "enrollments", b"x", "r.csv", target=1)
 
 
