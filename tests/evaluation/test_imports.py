@@ -155,7 +155,7 @@ def test_an_import_job_from_the_page_fills_the_booking(
 
 
 def test_only_evaluation_staff_import_results(users, file_booking):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您的角色不能导入此类文件"):
         jobs.check_may_import(users["institution"], "evaluation_results")
     jobs.check_may_import(users["evaluator"], "evaluation_results")
 
