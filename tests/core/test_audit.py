@@ -165,7 +165,10 @@ def test_logins_and_logouts_are_logged(client, login):
 
 
 def test_read_only_role_cannot_write(users, orgs):
-    with audit.audit_context(actor=users["finance"]), pytest.raises(PermissionDenied):
+    with (
+        audit.audit_context(actor=users["finance"]),
+        pytest.raises(PermissionDenied, match="您的角色为只读"),
+    ):
         writes.update(orgs["city"], name="x")
     assert Organisation.objects.get(pk=orgs["city"].pk).name != "x"
 
