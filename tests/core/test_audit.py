@@ -75,13 +75,13 @@ def test_orm_cannot_change_or_delete_an_entry():
     with audit.system_context("test"):
         entry = audit.record("update", message="original")
     entry.message = "tampered"
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="append-only"):
         entry.save()
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="append-only"):
         entry.delete()
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="append-only"):
         AuditEntry.objects.filter(pk=entry.pk).update(message="tampered")
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="append-only"):
         AuditEntry.objects.filter(pk=entry.pk).delete()
     assert AuditEntry.objects.get(pk=entry.pk).message == "original"
 

@@ -1,7 +1,8 @@
 """Rules for the tests themselves (issue 13, item 6).
 
-A test of a refusal says WHICH refusal: `pytest.raises(ValidationError)` alone accepts any
-refusal, so a test could pass because of a different rule than the one it names. Each one gives
+A test of a refusal says WHICH refusal: `pytest.raises(ValidationError)` alone (or
+`PermissionDenied`, `ImportFileError`) accepts any refusal, so a test could pass because of a
+different rule than the one it names. Each one gives
 `match=` (a distinctive part of the message in the default language) or keeps the exception
 (`as refused`) and checks its message, field or code afterwards.
 """
@@ -10,7 +11,7 @@ import re
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parents[1]
-REFUSALS = r"(?:ValidationError|PermissionDenied)"
+REFUSALS = r"(?:ValidationError|PermissionDenied|ImportFileError)"
 # pytest.raises(ValidationError) or pytest.raises((ValidationError, PermissionDenied)): nothing
 # but the exception type(s) between the parentheses, so no match=.
 BARE = re.compile(rf"pytest\.raises\(\s*(?:{REFUSALS}|\([^()]*{REFUSALS}[^()]*\))\s*,?\s*\)")

@@ -314,7 +314,7 @@ def test_the_class_is_chosen_looked_up_in_scope_and_must_take_the_rows(
     with act("institution"):
         with pytest.raises(ImportFileError, match=_("Choose the class to import into.")):
             run(ENROLLMENTS, data, "r.xlsx", user, None)
-        with pytest.raises(ImportFileError):
+        with pytest.raises(ImportFileError, match="您的数据范围内没有编号为999999的培训班"):
             run(ENROLLMENTS, data, "r.xlsx", user, 999_999)
     # Another institution's class is out of the institution's scope: it does not exist for it.
     qihang = Institution.objects.get(organisation=orgs["inst_liangyuan"])
