@@ -26,22 +26,25 @@ def test_full_width_and_lower_case_are_folded():
     assert numbers.parse("ZG202600000007").kind == CertificateKind.QUALIFICATION
 
 
+NOT_OURS = "不是本平台的证书编号"
+
+
 @pytest.mark.parametrize(
-    "text",
+    ("text", "refusal"),
     [
-        "",
-        "X023141411001264000123",  # neither Y nor S
-        "S02314141100126400012",  # 21 characters
-        "S023199411001264000123",  # 99 is no province
-        "S023141411001266000123",  # level digit 6
-        "S023141411001264000000",  # serial 0
-        "ZX20260000001",  # 7-digit serial
-        "AB202600000001",
-        "S023141411001264000123'; DROP TABLE x",
+        ("", NOT_OURS),
+        ("X023141411001264000123", NOT_OURS),  # neither Y nor S
+        ("S02314141100126400012", NOT_OURS),  # 21 characters
+        ("S023199411001264000123", "省份代码无效（“99”）"),  # 99 is no province
+        ("S023141411001266000123", NOT_OURS),  # level digit 6
+        ("S023141411001264000000", "流水号不能为 000000"),  # serial 0
+        ("ZX20260000001", NOT_OURS),  # 7-digit serial
+        ("AB202600000001", NOT_OURS),
+        ("S023141411001264000123'; DROP TABLE x", NOT_OURS),
     ],
 )
-def test_malformed_numbers_are_refused(text):
-    with pytest.raises(ValidationError):
+def test_malformed_numbers_are_refused(text, refusal):
+    with pytest.raises(ValidationError, match=refusal):
         numbers.parse(text)
     assert not numbers.is_wellformed(text)
 
@@ -70,8 +73,10 @@ def test_an_organisation_without_codes_cannot_number_skill_level_certificates(ce
 def test_levels_without_a_digit_are_refused(centre, code, db):
     from jineng.catalog.models import SkillLevel
 
-    with pytest.raises(ValidationError):
-        numbers.skill_level_prefix(centre, SkillLevel.objects.get(code=code), 2026)
+    level = SkillLevel.objects.get(code=code)
+    with pytest.raises(ValidationError, match="仅颁发五级至一级") as refused:
+        numbers.skill_level_prefix(centre, level, 2026)
+    assert "level" in refused.value.message_dict
 
 
 def test_serials_count_per_prefix_and_never_repeat(centre, db):

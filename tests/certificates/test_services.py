@@ -70,14 +70,19 @@ def test_skill_level_certificates_need_the_codes_and_a_level(issue, centre, act)
         issue()
     with act("city_reviewer"):
         institutions.set_numbering_codes(centre, register_code="0231", station_code="411001")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="没有 专项职业能力 这一评价等级") as refused:
         issue(level="special")
-    with pytest.raises(ValidationError):
+    assert "level" in refused.value.message_dict
+    with pytest.raises(ValidationError, match="职业技能等级证书须注明等级") as refused:
         issue(level=None)
+    assert "level" in refused.value.message_dict
 
 
 def test_only_the_bureau_records_numbering_codes(centre, act):
-    with act("evaluator"), pytest.raises(PermissionDenied):
+    with (
+        act("evaluator"),
+        pytest.raises(PermissionDenied, match="只有人社部门可以登记评价机构的备案代码和站点代码"),
+    ):
         institutions.set_numbering_codes(centre, register_code="0001", station_code="000001")
 
 
@@ -90,8 +95,9 @@ def test_other_kinds_have_their_own_numbers(issue):
 
 
 def test_no_certificate_is_issued_in_the_future(issue):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="发证日期不能晚于今天") as refused:
         issue(days_ago=-1)
+    assert "issued_on" in refused.value.message_dict
 
 
 # Verification ---------------------------------------------------------------------------------
@@ -157,13 +163,14 @@ def test_a_revoked_certificate_is_reported_with_reason_and_date(issue, act):
 def test_only_reviewers_revoke(issue, act):
     certificate = issue()
     for username in ("evaluator", "institution", "worker", "department"):
-        with act(username), pytest.raises(PermissionDenied):
+        with act(username), pytest.raises(PermissionDenied, match="只有人社部门可以撤销证书"):
             services.revoke(certificate, "no")
-    with act("finance"), pytest.raises(PermissionDenied):
+    with act("finance"), pytest.raises(PermissionDenied, match="只有人社部门可以撤销证书"):
         services.revoke(certificate, "read-only")
     with act("city_reviewer"):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match="请填写撤销原因") as refused:
             services.revoke(certificate, "   ")
+        assert "revoked_reason" in refused.value.message_dict
         services.revoke(certificate, "错误发证")
         with pytest.raises(ValidationError, match="已于 .* 撤销"):
             services.revoke(certificate, "again")
@@ -244,12 +251,16 @@ def test_external_certificates_are_recorded_unsigned(yongcheng_person, act):
     result = services.verify_number("1941140003009999")
     assert result["valid"] is False and result["reason"] == "not_issued_here"
     assert result["issuer"] == "河南省职业技能鉴定指导中心" and result["issued_here"] is False
-    with act("city_reviewer"), pytest.raises(ValidationError):
+    with (
+        act("city_reviewer"),
+        pytest.raises(ValidationError, match="该编号的证书已登记") as refused,
+    ):
         services.record_external(
             yongcheng_person, kind=CertificateKind.QUALIFICATION, number="1941140003009999",
             occupation=Occupation.objects.get(code="6-31-01-03"), level=None,
             issued_on=date(2018, 5, 4), issuer_name="x",
         )  # fmt: skip
+    assert "number" in refused.value.message_dict
 
 
 def test_the_demo_has_a_revoked_an_external_and_a_downloadable_certificate(db):

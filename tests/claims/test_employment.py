@@ -268,11 +268,11 @@ def test_only_a_bureau_reviewer_takes_claims_in_within_its_region(take, emp_peop
     yongcheng_person = emp_people["411481"][0]
     liangyuan_person = Person.objects.filter(organisation=liangyuan).order_by("id").first()
     hires = [hire(liangyuan_person, ENTERPRISE)]
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只有人社部门可以受理就业补贴申请"):
         take(SME, hires, by="institution")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="该人社部门不在您的管辖区域内"):
         take(SME, hires, by="county_reviewer")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="名单中有人员不在您的管辖区域内"):
         take(SME, [*hires, hire(yongcheng_person, ENTERPRISE)], by="county_reviewer",
              bureau=liangyuan)  # fmt: skip
     with pytest.raises(ValidationError) as refused:
@@ -384,7 +384,10 @@ def test_redecide_refuses_a_claim_already_reviewed_and_a_person_claimed_meanwhil
     assert person.name in messages(refused)
     Claim.objects.filter(pk=claim.pk).update(state=ClaimState.REVIEWED)
     claim.refresh_from_db()
-    with pytest.raises(ValidationError), act(None):
+    with (
+        pytest.raises(ValidationError, match="申请处于“已审核”状态，其明细不再重新核定"),
+        act(None),
+    ):
         employment.redecide(claim)
 
 

@@ -244,15 +244,24 @@ def test_an_institution_cannot_claim_for_another_institutions_class(hebei):
     """Claims are made by the institution that ran the class (004 §四(五): 谁组织、谁审核):
     another institution's staff and a reviewer are refused."""
     training_class = completed_class(hebei, [person("rural_migrant")])
-    for username in ("institution", "city_reviewer"):
-        with act(username), pytest.raises(PermissionDenied):
+    refusals = {
+        "institution": "只有石家庄市燕赵职业培训学校可以为本单位的工作申报补贴",
+        "city_reviewer": "您的角色不能申报补贴",
+    }
+    for username, refusal in refusals.items():
+        with act(username), pytest.raises(PermissionDenied, match=refusal):
             services.create_training_claim(training_class)
     assert not Claim.objects.filter(training_class=training_class).exists()
     with act("hebei_staff"):
         claim = services.create_training_claim(training_class)
-    with act("institution"), pytest.raises(PermissionDenied):
+    with (
+        act("institution"),
+        pytest.raises(
+            PermissionDenied, match="只有石家庄市燕赵职业培训学校可以为本单位的工作申报补贴"
+        ),
+    ):
         services.submit(claim)
-    with act("finance"), pytest.raises(PermissionDenied):
+    with act("finance"), pytest.raises(PermissionDenied, match="您的角色不能申报补贴"):
         services.withdraw(claim, "不是本单位的")
 
 
@@ -297,7 +306,7 @@ def test_states_out_of_order_are_refused_with_clear_messages(hebei):
             services.refresh(claim)
         assert claim.number in messages(late)
         services.withdraw(claim, "重报")
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match="“已撤回”的申领不能变为“已撤回”"):
             services.withdraw(claim, "再撤一次")
     assert Claim.objects.get(pk=claim.pk).state == ClaimState.WITHDRAWN
 
@@ -452,7 +461,12 @@ def test_only_a_done_evaluation_is_claimed_by_its_organisation_only():
     waiting for results be claimed."""
     booking = evaluated_booking(shangqiu(), [(person(), True)])
     signed = agreement()
-    with act("institution"), pytest.raises(PermissionDenied):
+    with (
+        act("institution"),
+        pytest.raises(
+            PermissionDenied, match="只有商丘市职业技能等级认定评价中心可以为本单位的工作申报补贴"
+        ),
+    ):
         services.create_evaluation_claim(booking, signed)
     booking.state = "accepted"
     booking.save()
@@ -472,7 +486,12 @@ def test_an_agreement_is_recorded_once_with_sane_dates():
         agreement("XY-2", start=date(2025, 6, 1), end=date(2025, 5, 1))
     assert "valid_to" in backwards.value.message_dict
     city = Organisation.objects.get(code="411400")
-    with act("institution"), pytest.raises(PermissionDenied):
+    with (
+        act("institution"),
+        pytest.raises(
+            PermissionDenied, match="只有评价机构本身或其所属人社部门可以登记免费技能评价协议"
+        ),
+    ):
         record_agreement(
             builders_core.centre(), bureau=city, number="XY-3", signed_on=date(2025, 1, 1),
             valid_from=date(2025, 1, 1), valid_to=date(2025, 12, 31),
@@ -484,7 +503,7 @@ def test_an_agreement_is_recorded_once_with_sane_dates():
 
 def test_numbers_run_per_prefix_without_gaps():
     """Claim and batch numbers: the prefix, a dash, a serial of six digits per prefix."""
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="不能用作编号前缀"):
         next_number("")
     first = next_number("ZZ2030")
     assert first == "ZZ2030-000001"

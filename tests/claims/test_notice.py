@@ -163,13 +163,16 @@ def test_a_notice_starts_no_earlier_than_the_review(reviewed, act):
 @pytest.mark.parametrize("who", ["institution", "finance"])
 def test_only_the_bureau_publishes(reviewed, act, who):
     claim = reviewed()
-    with act(who), pytest.raises(PermissionDenied):
+    with act(who), pytest.raises(PermissionDenied, match="只有人社部门可以审核补贴申请、发布公示"):
         notices.publish_notice(claim)
 
 
 def test_a_reviewer_of_another_county_cannot_publish(reviewed, act):
     claim = reviewed(bureau="yongcheng", org="inst_yongcheng", who="city_reviewer")
-    with act("county_reviewer"), pytest.raises(PermissionDenied):
+    with (
+        act("county_reviewer"),
+        pytest.raises(PermissionDenied, match="该补贴申请不在您的管辖范围内"),
+    ):
         notices.publish_notice(claim)
 
 
@@ -232,7 +235,11 @@ def test_an_upheld_objection_rejects_its_line_and_lowers_the_total(noticed, act)
     assert (
         event.title == f"补贴申请{claim.number}审核未通过：异议成立：经核实为在校学生，取消补贴。"
     )
-    with travel(date(2025, 10, 10)), act("county_reviewer"), pytest.raises(ValidationError):
+    with (
+        travel(date(2025, 10, 10)),
+        act("county_reviewer"),
+        pytest.raises(ValidationError, match="方可结束公示"),
+    ):
         notices.end_notice(claim)  # the notice's last day
     with travel(date(2025, 10, 11)), act("county_reviewer"):
         notices.end_notice(claim)
@@ -383,7 +390,12 @@ def test_only_the_bureau_resolves_objections(noticed, act, who):
     with travel(date(2026, 3, 3)):
         with act(None):
             objection = notices.lodge_objection(notice, text="异议")
-        with act(who), pytest.raises(PermissionDenied):
+        with (
+            act(who),
+            pytest.raises(
+                PermissionDenied, match="只有人社部门可以审核补贴申请、发布公示和处理异议"
+            ),
+        ):
             notices.resolve_objection(objection, upheld=False, resolution="不成立")
     objection.refresh_from_db()
     assert objection.state == ObjectionState.OPEN
@@ -396,9 +408,9 @@ def test_a_reviewer_of_another_county_cannot_resolve_or_end(noticed, act):
     with travel(date(2026, 3, 3)), act(None):
         objection = notices.lodge_objection(notice, text="异议")
     with travel(date(2026, 3, 9)), act("county_reviewer"):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="该补贴申请不在您的管辖范围内"):
             notices.resolve_objection(objection, upheld=False, resolution="不成立")
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="该补贴申请不在您的管辖范围内"):
             notices.end_notice(claim)
 
 
@@ -407,7 +419,11 @@ def test_a_reviewer_of_another_county_cannot_resolve_or_end(noticed, act):
 
 def test_a_notice_is_not_ended_as_of_a_future_day(noticed, act):
     claim, _notice = noticed(date(2026, 3, 2))
-    with travel(date(2026, 3, 4)), act("county_reviewer"), pytest.raises(ValidationError):
+    with (
+        travel(date(2026, 3, 4)),
+        act("county_reviewer"),
+        pytest.raises(ValidationError, match="只能在当天结束公示，不能提前"),
+    ):
         notices.end_notice(claim, today=date(2026, 3, 9))
     claim.refresh_from_db()
     assert claim.state == ClaimState.IN_NOTICE
@@ -418,7 +434,11 @@ def test_only_a_claim_in_notice_ends_its_notice(noticed, act, state):
     claim, notice = noticed(date(2026, 3, 2))
     Claim.objects.filter(pk=claim.pk).update(state=state)
     changes = claim.changes.count()
-    with travel(date(2026, 3, 9)), act("county_reviewer"), pytest.raises(ValidationError):
+    with (
+        travel(date(2026, 3, 9)),
+        act("county_reviewer"),
+        pytest.raises(ValidationError, match=f"“{state.label}”的申领不能变为“待拨付”"),
+    ):
         notices.end_notice(claim)
     assert claim.changes.count() == changes
     notice.refresh_from_db()
@@ -430,7 +450,11 @@ def test_objections_are_resolved_only_while_the_claim_is_in_notice(noticed, act)
     with travel(date(2026, 3, 3)), act(None):
         objection = notices.lodge_objection(notice, text="异议")
     Claim.objects.filter(pk=claim.pk).update(state=ClaimState.PAYABLE)
-    with travel(date(2026, 3, 9)), act("county_reviewer"), pytest.raises(ValidationError):
+    with (
+        travel(date(2026, 3, 9)),
+        act("county_reviewer"),
+        pytest.raises(ValidationError, match="只能在公示期间处理异议"),
+    ):
         notices.resolve_objection(objection, upheld=False, resolution="不成立")
 
 

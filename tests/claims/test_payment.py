@@ -135,9 +135,9 @@ def test_the_bureau_pays_claims_of_its_region_only(payable, act, orgs, fund):
     city_claim = payable(["600"])
     with act("county_reviewer"):
         found = ids(payment.payable_lines(orgs["liangyuan"], fund))
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="该人社部门不在您的管辖区域内"):
             payment.create_batch(orgs["city"], fund)
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="该人社部门不在您的管辖区域内"):
             payment.payable_lines(orgs["yongcheng"], fund)
     assert ids(county_claim.lines.all()) <= found
     assert not found & ids(city_claim.lines.all())
@@ -148,15 +148,19 @@ def test_the_bureau_pays_claims_of_its_region_only(payable, act, orgs, fund):
 @pytest.mark.parametrize("who", ["institution", "finance", "department", "worker"])
 def test_only_payers_make_batches(payable, act, orgs, fund, who):
     payable(["100"])
-    with act(who), pytest.raises(PermissionDenied):
+    with (
+        act(who),
+        pytest.raises(PermissionDenied, match="只有人社部门的拨付人员可以制作和登记拨付"),
+    ):
         payment.create_batch(orgs["city"], fund)
 
 
 def test_a_batch_is_made_by_a_bureau_for_a_channel(act, orgs, fund):
     with act("admin"), pytest.raises(ValidationError, match="鸿鹄"):
         payment.create_batch(orgs["inst_city"], fund)
-    with act("admin"), pytest.raises(ValidationError):
+    with act("admin"), pytest.raises(ValidationError, match="请选择本批次的资金渠道") as refused:
         payment.create_batch(orgs["city"], None)
+    assert "fund_channel" in refused.value.message_dict
 
 
 @pytest.fixture
@@ -350,7 +354,7 @@ def test_outcomes_are_refused_before_export_twice_and_for_other_lines(payable, a
         payment.export_batch(batch, "csv")
         with pytest.raises(ValidationError, match=str(outsider.pk)):
             payment.record_outcomes(batch, {outsider.pk: (True, "")})
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match="请至少登记一条明细的拨付结果"):
             payment.record_outcomes(batch, {})
         payment.record_outcomes(batch, {line.pk: (True, "")})
         with pytest.raises(ValidationError) as problem:
@@ -364,7 +368,7 @@ def test_a_batch_closes_when_every_line_has_its_outcome(payable, act, orgs, fund
     one, two = claim.lines.order_by("id")
     with act("city_reviewer"):
         batch = payment.create_batch(orgs["city"], fund, lines=[one, two])
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match="只能关闭已报送财务的批次"):
             payment.close_batch(batch)  # never sent to finance
         payment.export_batch(batch, "csv")
         payment.record_outcomes(batch, {one.pk: (True, "")})
@@ -373,7 +377,7 @@ def test_a_batch_closes_when_every_line_has_its_outcome(payable, act, orgs, fund
         assert messages(problem) == f"批次 {batch.number} 有 1 条明细尚无结果。"
         payment.record_outcomes(batch, {two.pk: (False, "账号错误")})
         payment.close_batch(batch)
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match="只能为已报送财务的批次登记拨付结果"):
             payment.record_outcomes(batch, {two.pk: (True, "")})
     batch.refresh_from_db()
     assert batch.state == BatchState.CLOSED and batch.closed_at is not None
@@ -391,8 +395,9 @@ def test_a_batch_made_by_mistake_is_withdrawn_before_it_goes_to_finance(payable,
     one, two = claim.lines.order_by("id")
     with act("city_reviewer"):
         mistake = payment.create_batch(orgs["city"], fund, lines=[one, two])
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match="请填写撤销批次的理由") as refused:
             payment.cancel_batch(mistake, "  ")
+        assert "reason" in refused.value.message_dict
         payment.cancel_batch(mistake, "选错了资金渠道")
         assert {one.pk, two.pk} <= {x.pk for x in payment.payable_lines(orgs["city"], fund)}
         batch = payment.create_batch(orgs["city"], fund, lines=[one, two])
@@ -409,12 +414,16 @@ def test_a_batch_made_by_mistake_is_withdrawn_before_it_goes_to_finance(payable,
 @pytest.mark.parametrize("who", ["county_reviewer", "institution", "finance"])
 def test_only_payers_of_the_region_export_and_record(exported, act, who):
     batch, *_claims = exported
+    # the county's reviewer pays, but not the city's batch; the others do not pay at all
+    refusal = (
+        "该拨付批次不在您的管辖范围内" if who == "county_reviewer" else "只有人社部门的拨付人员"
+    )
     with act(who):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match=refusal):
             payment.export_batch(batch, "csv")
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match=refusal):
             payment.record_outcomes(batch, {1: (True, "")})
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match=refusal):
             payment.close_batch(batch)
     batch.refresh_from_db()
     assert batch.state == BatchState.OPEN

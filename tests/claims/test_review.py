@@ -117,8 +117,9 @@ def test_rejecting_needs_a_reason_of_at_most_300_characters(submitted, act, reas
 @pytest.mark.parametrize("chosen", [[], ["x"], [None]], ids=["none", "not-a-number", "None"])
 def test_choosing_no_line_or_nonsense_is_refused(submitted, act, chosen):
     claim = submitted()
-    with act("county_reviewer"), pytest.raises(ValidationError):
+    with act("county_reviewer"), pytest.raises(ValidationError) as refused:
         review.approve_lines(claim, chosen)
+    assert "lines" in refused.value.message_dict
 
 
 def test_a_line_of_another_claim_is_refused(submitted, act):
@@ -170,8 +171,9 @@ def test_rejecting_the_whole_claim_rejects_every_line_with_the_reason(submitted,
 
 def test_rejecting_the_whole_claim_needs_a_reason(submitted, act):
     claim = submitted()
-    with act("county_reviewer"), pytest.raises(ValidationError):
+    with act("county_reviewer"), pytest.raises(ValidationError, match="请填写理由") as refused:
         review.reject_claim(claim, " ")
+    assert "reason" in refused.value.message_dict
     claim.refresh_from_db()
     assert claim.state == ClaimState.SUBMITTED
 
@@ -207,6 +209,12 @@ def test_only_a_submitted_claim_is_reviewed(submitted, act, state):
 )
 def test_a_reviewer_outside_the_claims_region_cannot_review(submitted, act, who, bureau):
     claim = submitted(bureau=bureau, org="inst_yongcheng" if bureau == "yongcheng" else "inst_city")
+    # a county's reviewer reviews, but not this claim; the others do not review at all
+    refusal = (
+        "该补贴申请不在您的管辖范围内"
+        if who == "county_reviewer"
+        else "只有人社部门可以审核补贴申请"
+    )
     with act(who):
         for step in (
             lambda: review.approve_lines(claim, lines(claim)[:1]),
@@ -214,7 +222,7 @@ def test_a_reviewer_outside_the_claims_region_cannot_review(submitted, act, who,
             lambda: review.finish_review(claim),
             lambda: review.reject_claim(claim, "原因"),
         ):
-            with pytest.raises(PermissionDenied):
+            with pytest.raises(PermissionDenied, match=refusal):
                 step()
     assert set(claim.lines.values_list("state", flat=True)) == {LineState.PENDING}
 

@@ -75,13 +75,13 @@ def test_orm_cannot_change_or_delete_an_entry():
     with audit.system_context("test"):
         entry = audit.record("update", message="original")
     entry.message = "tampered"
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="append-only"):
         entry.save()
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="append-only"):
         entry.delete()
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="append-only"):
         AuditEntry.objects.filter(pk=entry.pk).update(message="tampered")
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="append-only"):
         AuditEntry.objects.filter(pk=entry.pk).delete()
     assert AuditEntry.objects.get(pk=entry.pk).message == "original"
 
@@ -165,7 +165,10 @@ def test_logins_and_logouts_are_logged(client, login):
 
 
 def test_read_only_role_cannot_write(users, orgs):
-    with audit.audit_context(actor=users["finance"]), pytest.raises(PermissionDenied):
+    with (
+        audit.audit_context(actor=users["finance"]),
+        pytest.raises(PermissionDenied, match="您的角色为只读"),
+    ):
         writes.update(orgs["city"], name="x")
     assert Organisation.objects.get(pk=orgs["city"].pk).name != "x"
 

@@ -74,7 +74,10 @@ def test_a_step_writes_the_history_and_the_audit_log(act, users):
 def test_the_system_takes_a_step_that_no_user_role_may(act):
     """Expiry is the system's daily work: no user's capability takes it, the named task does."""
     voucher = Voucher.objects.filter(state="issued").order_by("id").first()
-    with act("city_reviewer"), pytest.raises(PermissionDenied):
+    with (
+        act("city_reviewer"),
+        pytest.raises(PermissionDenied, match="您的角色不能将“已发放”变为“已过期”"),
+    ):
         states.move(voucher, "expired", validate=False)
     with act(None):
         change = states.move(voucher, "expired", validate=False)

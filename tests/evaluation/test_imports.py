@@ -123,10 +123,10 @@ def test_the_target_booking_is_checked_before_any_row(
 ):
     """No booking chosen, one outside the importer's scope, one not accepted, one whose
     evaluation date has not come: the whole file is refused with one line."""
-    with act("evaluator"), pytest.raises(ImportFileError):
+    with act("evaluator"), pytest.raises(ImportFileError, match="请选择要导入的预约评价"):
         run(LIBREOFFICE, users["evaluator"], None)
     outsider = make_user(orgs["eval_yongcheng"], Role.EVALUATION_STAFF, "station_staff")
-    with act("evaluator"), pytest.raises(ImportFileError):
+    with act("evaluator"), pytest.raises(ImportFileError, match="您的权限范围内没有编号为"):
         run(LIBREOFFICE, outsider, file_booking.pk)
     requested = booked(accept=False, persons=trainees[:1])
     with act("evaluator"), pytest.raises(ImportFileError) as refused:
@@ -155,7 +155,7 @@ def test_an_import_job_from_the_page_fills_the_booking(
 
 
 def test_only_evaluation_staff_import_results(users, file_booking):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="您的角色不能导入此类文件"):
         jobs.check_may_import(users["institution"], "evaluation_results")
     jobs.check_may_import(users["evaluator"], "evaluation_results")
 

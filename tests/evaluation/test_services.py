@@ -90,16 +90,23 @@ def test_a_late_date_waits_for_a_reviewers_exception_with_a_reason(
     with act("evaluator"), pytest.raises(ValidationError) as refused:
         services.accept(booking)
     assert "exception" in messages_of(refused)
-    with act("institution"), pytest.raises(PermissionDenied):
+    with (
+        act("institution"),
+        pytest.raises(PermissionDenied, match="Only the bureau grants exceptions to the deadline"),
+    ):
         services.grant_exception(booking, "同意")
-    with act("city_reviewer"), pytest.raises(ValidationError):
+    with act("city_reviewer"), pytest.raises(ValidationError, match="Give the reason") as refused:
         services.grant_exception(booking, "  ")
+    assert "reason" in refused.value.message_dict
     with act("city_reviewer"):
         services.grant_exception(booking, "企业生产任务集中，同意延期评价。")
     booking.refresh_from_db()
     assert booking.exception_granted and booking.exception_by.username == "city_reviewer"
     assert booking.deadline == late_day
-    with act("city_reviewer"), pytest.raises(ValidationError):
+    with (
+        act("city_reviewer"),
+        pytest.raises(ValidationError, match="The exception was already granted"),
+    ):
         services.grant_exception(booking, "again")
     with act("evaluator"):
         services.accept(booking)
@@ -109,7 +116,7 @@ def test_a_late_date_waits_for_a_reviewers_exception_with_a_reason(
 
 def test_no_exception_for_a_date_within_the_deadline(act, booked):
     booking = booked(accept=False)
-    with act("city_reviewer"), pytest.raises(ValidationError):
+    with act("city_reviewer"), pytest.raises(ValidationError, match="无需批准例外"):
         services.grant_exception(booking, "不需要")
 
 
@@ -122,7 +129,10 @@ def test_only_a_completed_class_is_booked_after_its_last_day(act, completed_clas
     with act("institution"), pytest.raises(ValidationError) as refused:
         services.book(training_class, centre, training_class.end_date)
     assert "planned_date" in refused.value.message_dict
-    with act("evaluator"), pytest.raises(PermissionDenied):
+    with (
+        act("evaluator"),
+        pytest.raises(PermissionDenied, match="Only the training institution books the evaluation"),
+    ):
         services.book(training_class, centre, training_class.end_date + timedelta(days=1))
     running = institution.classes.filter(state="in_progress").first()
     with act("institution"), pytest.raises(ValidationError) as refused:
@@ -149,17 +159,21 @@ def test_the_organisation_must_be_listed_for_the_year_and_have_filed_the_occupat
 def test_one_active_booking_per_class_and_a_declined_class_books_again(act, booked, centre):
     booking = booked(accept=False)
     training_class = booking.training_class
-    with act("institution"), pytest.raises(ValidationError):
+    with act("institution"), pytest.raises(ValidationError, match="本班已预约评价"):
         services.book(training_class, centre, booking.planned_date)
-    with act("evaluator"), pytest.raises(ValidationError):
+    with act("evaluator"), pytest.raises(ValidationError, match="请填写理由") as refused:
         services.decline(booking, "")
-    with act("institution"), pytest.raises(PermissionDenied):
+    assert "reason" in refused.value.message_dict
+    with (
+        act("institution"),
+        pytest.raises(PermissionDenied, match="只有评价机构可以受理、拒绝预约"),
+    ):
         services.decline(booking, "不接")
     with act("evaluator"):
         services.decline(booking, "考评员当日另有评价任务，请改约。")
     booking.refresh_from_db()
     assert booking.state == BookingState.DECLINED and booking.reason.startswith("考评员")
-    with act("evaluator"), pytest.raises(ValidationError):
+    with act("evaluator"), pytest.raises(ValidationError, match="“已拒绝”的预约不能变为“已受理”"):
         services.accept(booking)
     with act("institution"):
         again = services.book(training_class, centre, booking.planned_date + timedelta(days=1))
@@ -177,7 +191,7 @@ def test_the_institution_cancels_a_booking_without_results(act, booked, examiner
     enrollment = other.training_class.enrollments.first()
     with act("evaluator"):
         record(other, enrollment, examiner, supervisor)
-    with act("institution"), pytest.raises(ValidationError):
+    with act("institution"), pytest.raises(ValidationError, match="已录入评价结果，不能再取消预约"):
         services.cancel(other, "不评了")
 
 
@@ -234,7 +248,10 @@ def test_results_wait_for_acceptance_and_the_evaluation_date(act, booked, examin
                                                              trainees):  # fmt: skip
     waiting = booked(accept=False, persons=trainees[:2])
     enrollment = waiting.training_class.enrollments.first()
-    with act("evaluator"), pytest.raises(ValidationError):
+    with (
+        act("evaluator"),
+        pytest.raises(ValidationError, match="只能录入已受理的预约；本预约为“已预约”"),
+    ):
         record(waiting, enrollment, examiner, supervisor)
     today = timezone.localdate()
     future = booked(
@@ -248,7 +265,7 @@ def test_results_wait_for_acceptance_and_the_evaluation_date(act, booked, examin
 def test_only_trainees_who_completed_are_evaluated(act, booked, examiner, supervisor):
     booking = booked(people=3, missing=1)
     missed = booking.training_class.enrollments.get(state=EnrollmentState.NOT_COMPLETED)
-    with act("evaluator"), pytest.raises(ValidationError):
+    with act("evaluator"), pytest.raises(ValidationError, match="未结业：只有结业学员参加评价"):
         record(booking, missed, examiner, supervisor)
 
 
@@ -326,7 +343,7 @@ def test_the_certificate_kind_follows_the_level():
     assert services.certificate_kind(kinds["4"]) == CertificateKind.SKILL_LEVEL
     assert services.certificate_kind(kinds["1"]) == CertificateKind.SKILL_LEVEL
     assert services.certificate_kind(kinds["special"]) == CertificateKind.SPECIAL_ABILITY
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="不颁发学徒工等级的证书"):
         services.certificate_kind(kinds["apprentice"])
 
 
@@ -342,11 +359,14 @@ def test_finish_once_every_completed_trainee_has_a_result(act, booked, examiner,
         services.finish(booking)
     booking.refresh_from_db()
     assert booking.state == BookingState.DONE and booking.finished_at is not None
-    with act("evaluator"), pytest.raises(ValidationError):
+    with (
+        act("evaluator"),
+        pytest.raises(ValidationError, match="只能录入已受理的预约；本预约为“已完成”"),
+    ):
         record(booking, _missed, examiner, supervisor)
 
 
 def test_finance_reads_and_never_writes(act, booked):
     booking = booked(accept=False)
-    with act("finance"), pytest.raises(PermissionDenied):
+    with act("finance"), pytest.raises(PermissionDenied, match="只有评价机构可以受理、拒绝预约"):
         services.accept(booking)

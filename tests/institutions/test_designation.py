@@ -60,26 +60,38 @@ def test_other_changes_are_refused_with_a_clear_error(applied, users, path, refu
             services.change_state(applied, state, reason="x")
         applied.refresh_from_db()
         before = applied.state
-        with pytest.raises(ValidationError, match="cannot become|不能变为"):
+        with pytest.raises(ValidationError, match="的机构不能变为"):
             services.change_state(applied, refused, reason="x")
     applied.refresh_from_db()
     assert applied.state == before
 
 
 def test_a_change_needs_a_reason(applied, users):
-    with audit.audit_context(actor=users["city_reviewer"]), pytest.raises(ValidationError):
+    with (
+        audit.audit_context(actor=users["city_reviewer"]),
+        pytest.raises(ValidationError, match="请填写变更原因") as refused,
+    ):
         services.change_state(applied, "designated", reason="  ")
+    assert "reason" in refused.value.message_dict
 
 
 def test_only_the_bureau_designates(applied, users):
-    with audit.audit_context(actor=users["institution"]), pytest.raises(PermissionDenied):
+    with (
+        audit.audit_context(actor=users["institution"]),
+        pytest.raises(PermissionDenied, match="只有人社部门可以认定、暂停或取消培训机构"),
+    ):
         services.change_state(applied, "designated", reason="我们自己定")
 
 
 def test_a_designation_needs_a_level_the_occupation_has(users):
     school = institution("商丘市鸿鹄职业技能培训学校")
     care = Occupation.objects.get(code="4-10-01-06")  # 家政服务员: levels 5 to 2
-    with audit.audit_context(actor=users["city_reviewer"]), pytest.raises(ValidationError):
+    with (
+        audit.audit_context(actor=users["city_reviewer"]),
+        pytest.raises(
+            ValidationError, match="家政服务员 没有 一级/高级技师 这一评价等级"
+        ) as refused,
+    ):
         services.designate(
             school,
             care,
@@ -87,12 +99,16 @@ def test_a_designation_needs_a_level_the_occupation_has(users):
             valid_from=date(2026, 1, 1),
             valid_to=date(2026, 12, 31),
         )
+    assert "level" in refused.value.message_dict
 
 
 def test_overlapping_designations_are_refused(users):
     school = institution("商丘市鸿鹄职业技能培训学校")
     existing = school.designations.first()
-    with audit.audit_context(actor=users["city_reviewer"]), pytest.raises(ValidationError):
+    with (
+        audit.audit_context(actor=users["city_reviewer"]),
+        pytest.raises(ValidationError, match="该定点与机构已有的定点期间重叠"),
+    ):
         services.designate(
             school,
             existing.occupation,
@@ -106,7 +122,7 @@ def test_a_suspended_institution_cannot_be_designated_for_more(users):
     school = institution("梁园区启航职业培训学校")
     with audit.audit_context(actor=users["county_reviewer"]):
         services.change_state(school, "suspended", reason="年检不合格")
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match="状态为“已暂停”的机构不能新增定点"):
             services.designate(
                 school,
                 Occupation.objects.get(code=WELDER),

@@ -27,19 +27,29 @@ def test_listed_organisations_appear_in_the_public_directory(client):
 
 def test_a_filing_needs_a_level_the_occupation_has():
     centre = org("商丘市职业技能等级认定评价中心")
-    with audit.system_context("test"), pytest.raises(ValidationError):
+    with (
+        audit.system_context("test"),
+        pytest.raises(
+            ValidationError, match="家政服务员 没有 一级/高级技师 这一评价等级"
+        ) as refused,
+    ):
         services.file_occupation(
             centre, Occupation.objects.get(code="4-10-01-06"), SkillLevel.objects.get(code="1")
         )
+    assert "level" in refused.value.message_dict
 
 
 def test_only_the_bureau_lists_and_writes_credit_files(users):
     centre = org("商丘市职业技能等级认定评价中心")
     examiner = centre.examiners.first()
     with audit.audit_context(actor=users["evaluator"]):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(
+            PermissionDenied, match="只有人社部门可以公布评价机构名单、记录考评员诚信档案"
+        ):
             services.list_for_year(centre, year=YEAR + 1, published_on=date(YEAR + 1, 5, 20))
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(
+            PermissionDenied, match="只有人社部门可以公布评价机构名单、记录考评员诚信档案"
+        ):
             services.add_credit_event(
                 examiner, kind="commendation", description="x", at=date(YEAR, 1, 1)
             )

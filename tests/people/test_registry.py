@@ -43,8 +43,9 @@ def test_a_graduate_counts_only_in_the_graduation_year(person):
         record = services.add_category(
             person, "graduate", valid_from=date(2020, 3, 1), graduation_year=2025
         )
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match="高校毕业生须填写毕业年份") as refused:
             services.add_category(person, "graduate", valid_from=date(2025, 1, 1))
+        assert "graduation_year" in refused.value.message_dict
     assert (record.valid_from, record.valid_to) == (date(2025, 1, 1), date(2025, 12, 31))
     assert record.is_valid_on(date(2025, 7, 1)) and not record.is_valid_on(date(2026, 1, 1))
 

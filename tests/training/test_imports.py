@@ -314,7 +314,7 @@ def test_the_class_is_chosen_looked_up_in_scope_and_must_take_the_rows(
     with act("institution"):
         with pytest.raises(ImportFileError, match=_("Choose the class to import into.")):
             run(ENROLLMENTS, data, "r.xlsx", user, None)
-        with pytest.raises(ImportFileError):
+        with pytest.raises(ImportFileError, match="您的数据范围内没有编号为999999的培训班"):
             run(ENROLLMENTS, data, "r.xlsx", user, 999_999)
     # Another institution's class is out of the institution's scope: it does not exist for it.
     qihang = Institution.objects.get(organisation=orgs["inst_liangyuan"])
@@ -384,7 +384,7 @@ def test_a_job_keeps_its_target_and_runs_into_the_class(act, users, file_class):
 
 def test_only_the_institution_imports_into_classes(users):
     for username in ("finance", "city_reviewer"):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="您的角色不能导入此类文件"):
             jobs.start_import(users[username], "enrollments", b"x", "r.csv", target=1)
 
 

@@ -269,7 +269,10 @@ def test_the_bureau_reviews_many_classes_each_on_its_own(class_in, act):
 def test_the_institution_does_not_review_its_own_application(class_in, act, to_state):
     """004 §四(三): the bureau reviews the opening application, not the institution."""
     training_class = class_in(S.SUBMITTED)
-    with act("institution"), pytest.raises(PermissionDenied):
+    with (
+        act("institution"),
+        pytest.raises(PermissionDenied, match="只有人社部门可以审核、取消或关闭培训班"),
+    ):
         services.change_state(training_class, to_state, reason="自己批准")
     training_class.refresh_from_db()
     assert training_class.state == S.SUBMITTED
@@ -279,7 +282,10 @@ def test_the_institution_does_not_review_its_own_application(class_in, act, to_s
 def test_only_the_bureau_cancels_or_closes(class_in, act, to_state):
     """004 §四(三): the bureau supervises the class it approved."""
     training_class = class_in(S.APPROVED if to_state == S.CANCELLED else S.COMPLETED)
-    with act("institution"), pytest.raises(PermissionDenied):
+    with (
+        act("institution"),
+        pytest.raises(PermissionDenied, match="只有人社部门可以审核、取消或关闭培训班"),
+    ):
         services.change_state(training_class, to_state, reason="机构自行处理")
 
 
@@ -306,7 +312,7 @@ def test_only_the_institution_runs_its_classes(class_in, act, institution, train
     ]
     with act(username):
         for attempt in attempts:
-            with pytest.raises(PermissionDenied):
+            with pytest.raises(PermissionDenied, match="^只有培训机构可以"):
                 attempt()
     assert not CheckIn.objects.filter(session=session).exists()
     draft.refresh_from_db()
@@ -317,7 +323,10 @@ def test_only_the_institution_runs_its_classes(class_in, act, institution, train
 def test_only_the_bureau_reviews(class_in, act, username):
     """Finance and audit read everything in their region and write nothing."""
     training_class = class_in(S.SUBMITTED)
-    with act(username), pytest.raises(PermissionDenied):
+    with (
+        act(username),
+        pytest.raises(PermissionDenied, match="只有人社部门可以审核、取消或关闭培训班"),
+    ):
         services.approve(training_class)
 
 
@@ -691,7 +700,7 @@ def test_a_teacher_checks_in_and_a_stranger_is_refused(class_in, device, trainee
 def test_a_class_not_yet_approved_records_no_attendance(class_in, device):
     training_class = class_in(S.SUBMITTED)
     session, person = training_class.sessions.first(), training_class.enrollments.first().person
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="“已提交”的培训班不登记考勤"):
         services.record_attendance(
             session, person, "in", event_id="x", device=device, device_time=session.starts_at
         )

@@ -34,11 +34,17 @@ from jineng.institutions.models import (
 from jineng.policy import TeacherAssignment, check_college_training, check_teacher_rules
 
 
-def _require_reviewer() -> None:
+def _require_reviewer(message=None) -> None:
     require_capability(
         Capability.DESIGNATE_INSTITUTIONS,
-        _("Only the bureau designates, suspends or removes institutions."),
+        message or _("Only the bureau designates, suspends or removes institutions."),
     )
+
+
+# The refusal names what was asked: the list and the credit files, not the designation.
+ONLY_BUREAU_LISTS = _(
+    "Only the bureau lists evaluation organisations and keeps their examiners' credit files."
+)
 
 
 @transaction.atomic
@@ -254,7 +260,7 @@ def file_occupation(evaluation_org: EvaluationOrg, occupation: Occupation, level
 @transaction.atomic
 def list_for_year(evaluation_org: EvaluationOrg, *, year: int, published_on: date) -> Listing:
     """Put the organisation on the year's public list (004 §四(四): published by 25 May)."""
-    _require_reviewer()
+    _require_reviewer(ONLY_BUREAU_LISTS)
     if not evaluation_org.filings.exists():
         raise ValidationError(_("An organisation with no filed occupation cannot be listed."))
     existing = Listing.objects.filter(evaluation_org=evaluation_org, year=year).first()
@@ -267,7 +273,10 @@ def list_for_year(evaluation_org: EvaluationOrg, *, year: int, published_on: dat
 def set_numbering_codes(evaluation_org: EvaluationOrg, *, register_code: str, station_code: str):
     """Record the register and station codes of an evaluation organisation (needed to number its
     skill level certificates): the bureau does it, as the keeper of certificates."""
-    require_capability(Capability.MANAGE_CERTIFICATES, _("Only the bureau revokes certificates."))
+    require_capability(
+        Capability.MANAGE_CERTIFICATES,
+        _("Only the bureau records the register and station codes of an evaluation organisation."),
+    )
     return writes.update(
         evaluation_org,
         message="numbering codes",
@@ -302,7 +311,7 @@ def add_examiner(
 @transaction.atomic
 def add_credit_event(examiner: Examiner, *, kind: str, description: str, at: date) -> CreditEvent:
     """Append to an examiner's credit file (诚信档案, 003 §五16); lines are never edited."""
-    _require_reviewer()
+    _require_reviewer(ONLY_BUREAU_LISTS)
     if not description.strip():
         raise ValidationError({"description": _("Describe the event.")})
     return writes.create(
