@@ -66,3 +66,15 @@ def test_an_organisation_sees_only_itself(login):
     client = login("evaluator")  # staff of the centre
     assert client.get(f"/evaluation-orgs/{centre.pk}/").status_code == 200
     assert client.get(f"/evaluation-orgs/{station.pk}/").status_code == 404
+
+
+def test_only_the_bureau_registers_organisations_and_their_filings(users):
+    """备案 is the bureau's: the organisation itself does not file its own occupations."""
+    centre = org("商丘市职业技能等级认定评价中心")
+    with (
+        audit.audit_context(actor=users["evaluator"]),
+        pytest.raises(PermissionDenied, match="只有人社部门可以登记评价机构"),
+    ):
+        services.file_occupation(
+            centre, Occupation.objects.get(code="6-18-02-04"), SkillLevel.objects.get(code="5")
+        )

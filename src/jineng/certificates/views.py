@@ -52,11 +52,9 @@ def describe_result(result: dict) -> dict:
 
 def verify_page(request):
     """Public, no login: a certificate by its number or by the signed payload of its QR code."""
-    if request.method == "POST":
-        form = VerifyForm(request.POST)
-        text = form.cleaned_data["q"] if valid(request, form) else ""
-    else:
-        text = (request.GET.get("q") or "").strip()
+    # A number typed in is posted; a QR code's link carries its payload as ?q=.
+    form = VerifyForm(request.POST if request.method == "POST" else request.GET)
+    text = form.cleaned_data["q"].strip() if valid(request, form) else ""
     result = describe_result(services.verify(text)) if text else None
     return render(
         request,

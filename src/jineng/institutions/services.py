@@ -42,6 +42,9 @@ def _require_reviewer(message=None) -> None:
 
 
 # The refusal names what was asked: the list and the credit files, not the designation.
+ONLY_BUREAU_REGISTERS = _(
+    "Only the bureau registers evaluation organisations and the occupations they file."
+)
 ONLY_BUREAU_LISTS = _(
     "Only the bureau lists evaluation organisations and keeps their examiners' credit files."
 )
@@ -240,6 +243,7 @@ def college_status(institution: Institution, year: int):
 
 @transaction.atomic
 def register_evaluation_org(organisation: Organisation, *, type: str) -> EvaluationOrg:
+    _require_reviewer(ONLY_BUREAU_REGISTERS)
     if organisation.kind != OrgKind.EVALUATION_ORG:
         raise ValidationError(_("Only an evaluation organisation can be registered as one."))
     return writes.create(EvaluationOrg(organisation=organisation, type=type))
@@ -248,6 +252,7 @@ def register_evaluation_org(organisation: Organisation, *, type: str) -> Evaluat
 @transaction.atomic
 def file_occupation(evaluation_org: EvaluationOrg, occupation: Occupation, level: SkillLevel):
     """备案: the organisation may evaluate this occupation at this level."""
+    _require_reviewer(ONLY_BUREAU_REGISTERS)
     check_evaluated_at(occupation, level)
     existing = Filing.objects.filter(
         evaluation_org=evaluation_org, occupation=occupation, level=level
