@@ -10,7 +10,6 @@ the line it tops up.
 """
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
-from jineng.core.states import Step, Workflow
+from jineng.core.states import Step, Workflow, history
 
 
 class ClaimKind(models.TextChoices):
@@ -233,12 +232,7 @@ class Claim(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
-    changes = GenericRelation(
-        "core.StateChange",
-        content_type_field="subject_type",
-        object_id_field="subject_id",
-        related_query_name="claim",
-    )
+    changes = history("claim")
 
     workflow = WORKFLOW
     scope = ScopeSpec(org_paths=CLAIM_SCOPE_PATHS)

@@ -19,6 +19,7 @@ roster, a date come) and holds the row lock.
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,17 @@ class Workflow:
     def refused(self, from_state: str, to_state: str, subject=None) -> ValidationError:
         values = {"from": self.label(from_state), "to": self.label(to_state)}
         return ValidationError(self.refusal % {**values, "subject": str(subject or "")})
+
+
+def history(query_name: str) -> GenericRelation:
+    """A stateful model's `changes`: its steps in the shared history, newest last; the history
+    filters by `query_name` (`StateChange.objects.filter(claim=…)`)."""
+    return GenericRelation(
+        "core.StateChange",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name=query_name,
+    )
 
 
 def workflow_of(obj_or_model) -> Workflow:

@@ -12,7 +12,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -21,7 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
-from jineng.core.states import Step, Workflow
+from jineng.core.states import Step, Workflow, history
 
 
 class BookingState(models.TextChoices):
@@ -126,12 +125,7 @@ class EvaluationBooking(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     # The class's institution and the evaluation organisation both see it; reviewers by region.
-    changes = GenericRelation(
-        "core.StateChange",
-        content_type_field="subject_type",
-        object_id_field="subject_id",
-        related_query_name="booking",
-    )
+    changes = history("booking")
 
     workflow = WORKFLOW
     scope = ScopeSpec(org_paths=BOOKING_PATHS)

@@ -5,7 +5,6 @@ An institution is an Organisation of kind "institution" (so users, scope and aud
 to every organisation); this app adds what the bureau designates and supervises.
 """
 
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
-from jineng.core.states import Step, Workflow
+from jineng.core.states import Step, Workflow, history
 
 
 class InstitutionType(models.TextChoices):
@@ -81,12 +80,7 @@ class Institution(models.Model):
         default=InstitutionState.APPLIED,
     )
 
-    changes = GenericRelation(
-        "core.StateChange",
-        content_type_field="subject_type",
-        object_id_field="subject_id",
-        related_query_name="institution",
-    )
+    changes = history("institution")
 
     workflow = WORKFLOW
     scope = ScopeSpec(org_paths=("organisation__path",))

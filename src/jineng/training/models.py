@@ -6,7 +6,6 @@ teachers and roster, the bureau's review, enrolment, sessions, attendance (è€ƒå‹
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
-from jineng.core.states import Step, Workflow
+from jineng.core.states import Step, Workflow, history
 
 
 class ClassState(models.TextChoices):
@@ -127,12 +126,7 @@ class TrainingClass(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
-    changes = GenericRelation(
-        "core.StateChange",
-        content_type_field="subject_type",
-        object_id_field="subject_id",
-        related_query_name="training_class",
-    )
+    changes = history("training_class")
 
     workflow = WORKFLOW
     scope = ScopeSpec(org_paths=("institution__organisation__path",))

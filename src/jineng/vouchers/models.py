@@ -9,14 +9,13 @@ only through core.states.move, which follows WORKFLOW and writes each change in 
 """
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
-from jineng.core.states import Step, Workflow
+from jineng.core.states import Step, Workflow, history
 
 
 class VoucherState(models.TextChoices):
@@ -212,12 +211,7 @@ class Voucher(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
-    changes = GenericRelation(
-        "core.StateChange",
-        content_type_field="subject_type",
-        object_id_field="subject_id",
-        related_query_name="voucher",
-    )
+    changes = history("voucher")
 
     workflow = WORKFLOW
     scope = ScopeSpec(org_paths=VOUCHER_SCOPE_PATHS, owner="person__user")
