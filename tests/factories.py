@@ -29,9 +29,9 @@ FIRST_BIRTH_DATE = date(2006, 1, 1)  # after every demo person's (1966 + 40 year
 CHINESE_DIGITS = "〇一二三四五六七八九"
 
 
-def id_number(region: str, n: int) -> str:
+def id_number(region: str, n: int, born: date | None = None) -> str:
     """A valid GB 11643 number, the n-th of the factories: a thousand people per birth day."""
-    born = FIRST_BIRTH_DATE + timedelta(days=n // 1000)
+    born = born or FIRST_BIRTH_DATE + timedelta(days=n // 1000)
     body = f"{region}{born:%Y%m%d}{n % 1000:03d}"
     return body + gb11643_check_character(body)
 
@@ -67,10 +67,11 @@ class PersonFactory(ServiceFactory):
 
     class Params:
         bureau = "411402"
+        born = None  # a birth date before 1966 (no demo person's) when the test needs one
 
     organisation = factory.LazyAttribute(lambda o: bureau(o.bureau))
     id_number = factory.LazyAttributeSequence(
-        lambda o, n: id_number(o.bureau if len(o.bureau) == 6 else "411400", n)
+        lambda o, n: id_number(o.bureau if len(o.bureau) == 6 else "411400", n, o.born)
     )
     name = factory.Sequence(lambda n: "测试" + "".join(CHINESE_DIGITS[int(d)] for d in str(n)))
     phone = factory.Sequence(lambda n: f"199{n:08d}")
