@@ -9,7 +9,7 @@ from jineng.catalog.models import Occupation, SkillLevel
 from jineng.certificates import services
 from jineng.certificates.models import CertificateKind
 from jineng.institutions.models import EvaluationOrg
-from jineng.people.models import Person
+from tests.factories import PersonFactory
 
 
 @pytest.fixture
@@ -28,13 +28,8 @@ def station(orgs):
 
 @pytest.fixture
 def yongcheng_person(db):
-    """A demo person of 永城市 in no class: outside 梁园区's scope."""
-    return (
-        Person.objects.filter(source="demo", organisation__code="411481", user__isnull=True)
-        .filter(enrollments__isnull=True, certificates__isnull=True)
-        .order_by("-id")
-        .first()
-    )
+    """A person of 永城市 registered for the test: outside 梁园区's scope."""
+    return PersonFactory(bureau="411481")
 
 
 @pytest.fixture

@@ -12,13 +12,13 @@ from jineng.certificates.models import Certificate
 from jineng.core import audit
 from jineng.core.imports import SPECS, ImportOptions, run_import
 from jineng.people.services import decrypt_id_number
+from tests.factories import PersonFactory
 
 
 def test_the_bureau_imports_certificates_obtained_elsewhere(users, yongcheng_person):
-    from jineng.people.models import Person
 
     number = decrypt_id_number(yongcheng_person)
-    liangyuan = Person.objects.filter(source="demo", organisation__code="411402").first()
+    liangyuan = PersonFactory(bureau="411402")
     rows = (
         "姓名,身份证号码,证书类型,证书编号,职业代码,等级,发证日期,发证机构\n"
         f"{yongcheng_person.name},{number},职业资格证书,1941140003001111,6-31-01-03,四级,"

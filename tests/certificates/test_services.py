@@ -16,6 +16,7 @@ from jineng.core.personal import mask_name
 from jineng.institutions import services as institutions
 from jineng.people.models import LedgerEvent
 from jineng.people.services import decrypt_id_number
+from tests.factories import PersonFactory
 
 
 def test_issue_numbers_signs_and_records(issue, yongcheng_person, centre):
@@ -48,11 +49,8 @@ def test_masked_names():
 
 
 def test_each_issue_gets_the_next_serial(issue, yongcheng_person, db):
-    from jineng.people.models import Person
 
-    others = Person.objects.filter(source="demo", certificates__isnull=True).exclude(
-        pk=yongcheng_person.pk
-    )[:2]
+    others = PersonFactory.create_batch(2)
     serials = [numbers.parse(issue(person).number).serial for person in [yongcheng_person, *others]]
     assert serials == [serials[0], serials[0] + 1, serials[0] + 2]
 

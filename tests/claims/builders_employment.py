@@ -23,6 +23,7 @@ from jineng.people import services as people
 from jineng.people.models import Person
 from jineng.policy import EmploymentLine, decide_employment_subsidy
 from tests.actors import act
+from tests.factories import PersonFactory
 
 TODAY = timezone.localdate()
 HIRED = TODAY - timedelta(days=400)  # hired over a year ago: 12 insured months are possible
@@ -45,13 +46,9 @@ def emp_bureau(db):
 
 @pytest.fixture
 def emp_people(db):
-    """Demo people of 商丘 with no certificate and no employment record, by region code:
-    {"411402": [...], "411481": [...], ...}; and "any" for all of them in order."""
-    found = list(
-        Person.objects.filter(source="demo", certificates__isnull=True, employment__isnull=True)
-        .select_related("organisation")
-        .order_by("id")
-    )
+    """People registered for the test (no certificate, no employment record), by region code:
+    {"411402": [...], "411481": [...]}; and "any" for all of them in order."""
+    found = [PersonFactory(bureau=code) for code in ["411402", "411481"] * 4]
     by_region: dict[str, list[Person]] = {"any": found}
     for person in found:
         by_region.setdefault(person.organisation.code, []).append(person)

@@ -22,6 +22,7 @@ from jineng.policy import (
     decide_employment_subsidy,
     decide_training_subsidy,
 )
+from tests.factories import PersonFactory
 
 TODAY = timezone.localdate()
 WELDER = "6-18-02-04"
@@ -71,8 +72,8 @@ def certificate_of(person: Person) -> Certificate:
     )
 
 
-def demo_people(n: int, skip: int = 0) -> list[Person]:
-    return list(Person.objects.filter(source="demo").order_by("id")[skip : skip + n])
+def new_people(n: int) -> list[Person]:
+    return PersonFactory.create_batch(n)
 
 
 def _line(claim: Claim, person: Person, amount, with_certificate: bool) -> ClaimLine:
@@ -94,7 +95,7 @@ def make_payable_claim(amounts, *, bureau, organisation, fund_channel, people=No
                        **values) -> Claim:  # fmt: skip
     """A claim of `organisation` to `bureau`, one approved line per amount (yuan); an SME
     hiring claim (kind EMPLOYMENT_SME, with payee_name and payee_uscc) pays 1000 a line."""
-    people = people or demo_people(len(amounts))
+    people = people or new_people(len(amounts))
     with audit.system_context("test"):
         claim = Claim.objects.create(
             number=f"PAYTEST-{next(_serial):06d}", kind=kind, state=state,

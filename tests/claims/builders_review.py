@@ -22,6 +22,7 @@ from jineng.core import audit
 from jineng.people.models import Person
 from jineng.policy import TrainingLine, decide_training_subsidy
 from jineng.policy.pack import parse_pack
+from tests.factories import PersonFactory
 
 WELDER = "6-18-02-04"
 STANDARD = Decimal("1500.00")  # the subsidy standard of the occupation and level (yuan)
@@ -41,8 +42,8 @@ def travel(day: date, hour: int = 10):
     return time_machine.travel(datetime.combine(day, time(hour), tzinfo=SHANGHAI), tick=False)
 
 
-def demo_people(n: int, skip: int = 0) -> list[Person]:
-    return list(Person.objects.filter(source="demo").order_by("-id")[skip : skip + n])
+def new_people(n: int) -> list[Person]:
+    return PersonFactory.create_batch(n)
 
 
 def training_decision(person: Person, outcome: str, training_end: date, found=None):
@@ -73,7 +74,7 @@ def _line(claim: Claim, person: Person, outcome: str, training_end: date, found)
 def make_submitted_claim(outcomes, *, bureau, organisation, people=None, found=None) -> Claim:
     """A submitted claim of `organisation` to `bureau`, one line per outcome (OUTCOMES), for a
     class that ended 10 days ago; `found` = (version, pack) to decide under another pack."""
-    people = people or demo_people(len(outcomes))
+    people = people or new_people(len(outcomes))
     training_end = timezone.localdate() - timedelta(days=10)
     with audit.system_context("test"):
         claim = Claim.objects.create(

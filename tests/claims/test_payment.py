@@ -174,7 +174,7 @@ def exported(payable, act, orgs, fund):
         org="city",
         payee_name="=HYPERLINK(1)商丘市测试食品有限公司",
         payee_uscc="91411400MA9XXXXX0X",
-        people=demo_people(1, skip=5),  # noqa: F405
+        people=new_people(1),  # noqa: F405
     )
     with act("city_reviewer"):
         batch = payment.create_batch(

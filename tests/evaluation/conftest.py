@@ -12,8 +12,8 @@ from jineng.core import services as core_services
 from jineng.core.demo import DEMO_PASSWORD
 from jineng.evaluation import services
 from jineng.institutions.models import EvaluationOrg, ExaminerRole, Institution
-from jineng.people.models import Person
 from jineng.training import services as training
+from tests.factories import PersonFactory
 
 
 def at(day: date, hour: int) -> datetime:
@@ -48,8 +48,8 @@ def supervisor(centre):
 
 @pytest.fixture
 def trainees(db):
-    """Demo persons in no demo class (the training tests use others)."""
-    return list(Person.objects.filter(source="demo").order_by("-id")[20:26])
+    """Six people registered for the test (rural migrant workers, eligible for subsidies)."""
+    return PersonFactory.create_batch(6, categories=["rural_migrant"])
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ from jineng.evaluation.imports import RESULTS
 from jineng.evaluation.models import EvaluationResult
 from jineng.institutions import services as institutions
 from jineng.people import services as people
-from jineng.people.models import Person
 from tests.data import make_evaluation_files as files
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).parents[1] / "data"
@@ -57,7 +57,7 @@ def file_people(act, institution):
 @pytest.fixture
 def panel(act, centre):
     """The examiners and the supervisor the file names, of the centre."""
-    persons = list(Person.objects.filter(source="demo").order_by("-id")[30:33])
+    persons = PersonFactory.create_batch(3)
     roles = [("examiner", files.EXAMINER_1), ("examiner", files.EXAMINER_2),
              ("supervisor", files.SUPERVISOR)]  # fmt: skip
     with act("admin"):

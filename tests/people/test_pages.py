@@ -7,12 +7,14 @@ from jineng.core.models import AuditEntry
 from jineng.core.personal import mask_id_number
 from jineng.people import services
 from jineng.people.models import Person
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def a_person(county: str) -> Person:
-    return Person.objects.filter(organisation__code=county, source="demo").first()
+    """A person registered for the test with the bureau of `county`."""
+    return PersonFactory(bureau=county)
 
 
 def test_demo_holds_a_few_hundred_people_with_categories_and_employment():
@@ -71,6 +73,6 @@ def test_a_worker_sees_their_own_record_and_nobody_else(login):
     home = client.get("/").content.decode()
     assert f"/people/{own.pk}/" in home and own.id_number_masked in home
     assert client.get(f"/people/{own.pk}/").status_code == 200
-    other = Person.objects.filter(source="demo").exclude(pk=own.pk).first()
+    other = PersonFactory()
     assert client.get(f"/people/{other.pk}/").status_code == 404
     assert client.post(f"/people/{own.pk}/id-number/").status_code == 403

@@ -15,6 +15,7 @@ from jineng.people import selectors, services
 from jineng.people.imports import ROSTER
 from jineng.people.models import Person
 from jineng.policy.pack import load_pack
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 POLICIES = Path(__file__).parents[2] / "policies"
@@ -22,7 +23,8 @@ POLICIES = Path(__file__).parents[2] / "policies"
 
 @pytest.fixture
 def person():
-    return Person.objects.filter(source="demo", organisation__code="411402").first()
+    """Born before 2000, so that the number has a 15-digit form (GB 11643-1989)."""
+    return PersonFactory(bureau="411402", born=date(1965, 5, 4))
 
 
 def test_six_categories_are_the_packs_list(person):
@@ -101,7 +103,7 @@ def test_a_15_digit_number_is_the_same_person_as_its_18_digit_form(person):
 
 
 def test_employment_import_reaches_only_the_bureaus_own_people():
-    elsewhere = Person.objects.filter(source="demo", organisation__code="411481").first()
+    elsewhere = PersonFactory(bureau="411481")
     number = services.decrypt_id_number(elsewhere)
     data = (
         f"身份证号码,统一社会信用代码,开始日期\n{number},91411400MA0000001R,2024-09-20\n".encode()

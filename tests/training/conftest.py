@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
 from jineng.institutions.models import Institution
-from jineng.people.models import Person
 from jineng.training import services
+from tests.factories import PersonFactory
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -22,7 +22,8 @@ def institution(orgs):
 
 @pytest.fixture
 def trainees(db):
-    return list(Person.objects.filter(source="demo").order_by("-id")[10:16])
+    """Six people registered for the test (rural migrant workers, eligible for subsidies)."""
+    return PersonFactory.create_batch(6, categories=["rural_migrant"])
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from jineng.training import services
 from jineng.training.imports import ENROLLMENTS, SESSIONS, cell_date, cell_time
 from jineng.training.models import ClassState, Session
 from tests.data import make_class_files as files
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).parents[1] / "data"
@@ -278,7 +279,7 @@ def test_a_roster_written_by_openpyxl(act, users, institution):
     training_class = new_class(
         act, institution, start, start, [], capacity=2, occupation="6-31-01-03"
     )
-    known = Person.objects.filter(source="demo").order_by("id")[200]
+    known = PersonFactory()
     newcomer = files.valid("41142519910303123")
     workbook = Workbook()
     sheet = workbook.active

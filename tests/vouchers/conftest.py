@@ -16,6 +16,7 @@ from jineng.people import services as people
 from jineng.people.models import Person
 from jineng.training import services as training
 from jineng.vouchers import services
+from tests.factories import PersonFactory
 
 TODAY = timezone.localdate()
 WELDER, ELECTRICIAN, CARER = "6-18-02-04", "6-31-01-03", "4-10-01-05"
@@ -29,19 +30,9 @@ def occupations(*codes: str) -> list[Occupation]:
 
 @pytest.fixture
 def free_people(db):
-    """Demo people of 虞城县, 夏邑县 and 永城市 with no voucher, no class and no login."""
-    return list(
-        Person.objects.filter(
-            source="demo",
-            organisation__code__in=["411425", "411426", "411481"],
-            vouchers__isnull=True,
-            enrollments__isnull=True,
-            user__isnull=True,
-            teacher__isnull=True,
-        )
-        .select_related("organisation")
-        .order_by("id")[:40]
-    )
+    """Six people registered for the test, of no category: no voucher, no class, no login; the
+    first four of 虞城县 (one region for the dashboard's sums), then 夏邑县 and 永城市."""
+    return [PersonFactory(bureau=code) for code in ["411425"] * 4 + ["411426", "411481"]]
 
 
 @pytest.fixture
