@@ -14,6 +14,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "live_url" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group("live"))
+        elif "full_demo" in getattr(item, "fixturenames", ()):
+            # One worker loads the whole demo (see `full_demo`) and runs every test that needs it.
+            item.add_marker(pytest.mark.xdist_group("demo"))
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
 
@@ -25,12 +28,32 @@ def live_url(tmp_path_factory):
         yield url
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The demo data of every app, loaded once per test database; tests roll back."""
+# The base every database test stands on: the reference data, the bureau tree of 411400 with
+# the demo organisations and users (the catalog demo), and the demo institutions and evaluation
+# organisations, whose teachers and examiners are demo people. Everything else a test needs it
+# builds (tests/factories.py); the rest of the demo is `full_demo`.
+BASE_DEMOS = ("jineng.catalog.demo", "jineng.people.demo", "jineng.institutions.demo")
+
+
+def load_demos(django_db_blocker, base: bool) -> None:
     with django_db_blocker.unblock(), audit.system_context("test: demo data"):
         for module in demo_loaders():
-            module.load()
+            if (module.__name__ in BASE_DEMOS) == base:
+                module.load()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The base data, loaded once per test database; tests roll back."""
+    load_demos(django_db_blocker, base=True)
+
+
+@pytest.fixture(scope="session")
+def full_demo(django_db_setup, django_db_blocker):
+    """The rest of the demo (classes, certificates, evaluations, vouchers, claims), loaded once
+    per worker, for the tests of the demo itself and those that still read its rows. Such tests
+    run on one xdist worker (`pytest_collection_modifyitems`), so only that one pays for it."""
+    load_demos(django_db_blocker, base=False)
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,9 @@ from jineng.certificates.models import Certificate
 from jineng.core.personal import mask_name
 from jineng.institutions.models import EvaluationOrg
 
+# Reads the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("full_demo")
+
 
 @pytest.fixture(autouse=True)
 def fresh_throttle():

@@ -18,6 +18,9 @@ from jineng.people.models import LedgerEvent
 from jineng.people.services import decrypt_id_number
 from tests.factories import PersonFactory
 
+# Reads the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("full_demo")
+
 
 def test_issue_numbers_signs_and_records(issue, yongcheng_person, centre):
     certificate = issue()

@@ -35,7 +35,8 @@ from jineng.people.services import decrypt_id_number
 from jineng.policy import notice_ends_on
 from jineng.training.models import ClassState, TrainingClass
 
-pytestmark = pytest.mark.django_db
+# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
 S = ClaimState
 BASE = "/api/v1/claims/"
 BATCHES = "/api/v1/claims/batches/"

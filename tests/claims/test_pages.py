@@ -39,7 +39,8 @@ from jineng.core.scope import scoped
 from jineng.people.services import decrypt_id_number
 from jineng.training.models import ClassState, TrainingClass
 
-pytestmark = pytest.mark.django_db
+# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
 S = ClaimState
 TODAY = timezone.localdate()
 PAYEE = "91411403MA0CLM003" + uscc.calc_check_digit("91411403MA0CLM003")

@@ -17,7 +17,8 @@ from jineng.claims.models import (
 )
 from tests.tampered import ABSURD, refused
 
-pytestmark = pytest.mark.django_db
+# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
 HTMX = {"HX-Request": "true"}
 
 

@@ -72,6 +72,7 @@ def submitted_class() -> TrainingClass:
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("full_demo")
 def test_an_anonymous_approval_is_refused_and_changes_nothing():
     training_class = submitted_class()
     with pytest.raises(PermissionDenied, match="Sign in first|请先登录"):
@@ -81,6 +82,7 @@ def test_an_anonymous_approval_is_refused_and_changes_nothing():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("full_demo")
 def test_without_the_check_an_anonymous_approval_would_go_through(monkeypatch):
     """The refusal above is the fail-closed check's doing: take it away and the same anonymous
     call approves the class (so the tests above would fail)."""
@@ -95,6 +97,7 @@ def test_without_the_check_an_anonymous_approval_would_go_through(monkeypatch):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("full_demo")
 def test_the_system_acts_only_under_its_name_and_the_log_says_so():
     training_class = submitted_class()
     with audit.system_context("test:fail-closed"):

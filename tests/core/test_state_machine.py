@@ -32,6 +32,7 @@ def submitted_class() -> TrainingClass:
     return TrainingClass.objects.filter(state=ClassState.SUBMITTED).order_by("id").first()
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_a_step_not_declared_is_refused_naming_both_states(act):
     training_class = submitted_class()
     with act("city_reviewer"), pytest.raises(ValidationError, match="不能变为“已关闭”"):
@@ -39,6 +40,7 @@ def test_a_step_not_declared_is_refused_naming_both_states(act):
     assert TrainingClass.objects.get(pk=training_class.pk).state == ClassState.SUBMITTED
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_a_step_is_taken_only_by_a_role_that_may(act):
     training_class = submitted_class()
     with act("institution"), pytest.raises(PermissionDenied, match="只有人社部门"):
@@ -46,6 +48,7 @@ def test_a_step_is_taken_only_by_a_role_that_may(act):
     assert not training_class.changes.filter(to_state=ClassState.APPROVED).exists()
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_a_step_that_needs_a_reason_is_refused_without_one(act):
     training_class = submitted_class()
     with act("city_reviewer"), pytest.raises(ValidationError) as refused:
@@ -53,6 +56,7 @@ def test_a_step_that_needs_a_reason_is_refused_without_one(act):
     assert "reason" in refused.value.message_dict
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_a_step_writes_the_history_and_the_audit_log(act, users):
     training_class = submitted_class()
     entries = AuditEntry.objects.count()
@@ -71,6 +75,7 @@ def test_a_step_writes_the_history_and_the_audit_log(act, users):
     }
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_system_takes_a_step_that_no_user_role_may(act):
     """Expiry is the system's daily work: no user's capability takes it, the named task does."""
     voucher = Voucher.objects.filter(state="issued").order_by("id").first()

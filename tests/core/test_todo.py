@@ -20,6 +20,7 @@ def todo_of(client) -> dict[str, int]:
     return {label: int(count) for label, count in rows}
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_city_reviewer_sees_what_waits_for_the_bureau(login):
     """004 §四(三) 开班审核 and §四(五) 审核、公示、拨付: the reviewer's queues and counts."""
     todo = todo_of(login("city_reviewer"))
@@ -36,6 +37,7 @@ def test_the_county_reviewer_counts_only_its_county(login):
     assert "待审核的补贴申领" not in todo and "待拨付的补贴申领" not in todo
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_institution_and_the_worker_see_their_own_work_only(login):
     institution = todo_of(login("institution"))
     assert "待审核的开班申请" not in institution and "待拨付的补贴申领" not in institution

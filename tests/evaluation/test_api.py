@@ -13,7 +13,8 @@ from jineng.certificates.models import Certificate
 from jineng.people.services import decrypt_id_number
 from jineng.training.models import TrainingClass
 
-pytestmark = pytest.mark.django_db
+# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
 API = "/api/v1/evaluations/"
 
 

@@ -11,7 +11,8 @@ from jineng.core import audit
 from jineng.evaluation import demo, selectors
 from jineng.evaluation.models import BookingState, EvaluationBooking, EvaluationResult
 
-pytestmark = pytest.mark.django_db
+# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
 
 
 def test_the_demo_evaluations(users):

@@ -6,7 +6,8 @@ import pytest
 from jineng.evaluation.models import EvaluationBooking
 from tests.filters import assert_refused_cleanly, assert_same_rows
 
-pytestmark = pytest.mark.django_db
+# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
 
 PAGE, API = "/evaluations/", "/api/v1/evaluations/"
 

@@ -13,7 +13,8 @@ from jineng.certificates.models import Certificate
 from jineng.evaluation import services
 from jineng.evaluation.models import BookingState, EvaluationBooking, EvaluationResult
 
-pytestmark = pytest.mark.django_db
+# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results"}
 
 

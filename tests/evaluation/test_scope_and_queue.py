@@ -12,7 +12,8 @@ from django.utils import timezone
 from jineng.core.roles import Role
 from jineng.evaluation import selectors, services
 
-pytestmark = pytest.mark.django_db
+# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
 
 
 @pytest.fixture

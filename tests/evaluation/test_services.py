@@ -21,7 +21,8 @@ from jineng.institutions.models import Examiner, ExaminerRole, Listing
 from jineng.people.models import LedgerEvent
 from jineng.training.models import EnrollmentState
 
-pytestmark = pytest.mark.django_db
+# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
 
 
 def messages_of(problem) -> str:

@@ -5,7 +5,8 @@ import pytest
 
 from tests.filters import api_ids, assert_refused_cleanly, assert_same_rows, page_ids
 
-pytestmark = pytest.mark.django_db
+# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
 
 PAGE, API = "/classes/", "/api/v1/classes/"
 CASES = [

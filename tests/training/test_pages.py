@@ -24,7 +24,8 @@ from jineng.training.models import (
     TrainingClass,
 )
 
-pytestmark = pytest.mark.django_db
+# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
 HTMX = {"HX-Request": "true"}
 TODAY = timezone.localdate()
 

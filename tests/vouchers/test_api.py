@@ -14,7 +14,8 @@ from jineng.people.services import decrypt_id_number
 from jineng.vouchers.models import Voucher, VoucherState
 from tests.vouchers.conftest import ELECTRICIAN, WELDER
 
-pytestmark = pytest.mark.django_db
+# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
 S = VoucherState
 BASE = "/api/v1/vouchers/"
 

@@ -19,7 +19,8 @@ from jineng.vouchers import selectors
 from jineng.vouchers.models import Voucher, VoucherRule, VoucherState
 from tests.vouchers.conftest import PASSWORD, WELDER
 
-pytestmark = pytest.mark.django_db
+# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
 S = VoucherState
 
 

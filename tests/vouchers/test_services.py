@@ -31,7 +31,8 @@ from jineng.vouchers.models import (
 )
 from tests.vouchers.conftest import CARER, ELECTRICIAN, TODAY, WELDER, occupations
 
-pytestmark = pytest.mark.django_db
+# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
 S = VoucherState
 # The changes a service can ask for (nothing ever goes back to "issued").
 TARGETS = [S.CLAIMED, S.REDEEMED, S.SETTLED, S.EXPIRED, S.VOIDED]
