@@ -203,3 +203,8 @@ def test_the_class_page_links_registration_and_its_own_roster_import(login, user
     assert f"文件将导入到培训班 {training_class.code}" in chosen
     assert "请打开该培训班页面" in client.get("/imports/new/enrollments/").content.decode()
     assert "请打开该培训班页面" in client.get(f"{link}0000").content.decode()  # not in scope
+
+
+def test_the_voucher_page_that_says_register_first_links_the_page(login):
+    page = login("county_reviewer").get("/vouchers/issue/").content.decode()
+    assert f'href="{URL}"' in page
