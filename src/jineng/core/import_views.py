@@ -65,14 +65,19 @@ def job_new(request, kind: str):
     spec = spec_or_404(kind)
     jobs.check_may_import(request.user, kind)
     form = ImportForm(request.POST or None, request.FILES or None)
+    target = _target(request)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         options = {name: form.cleaned_data[name] for name in jobs.OPTION_NAMES}
         job = jobs.start_import(
-            request.user, kind, upload.read(), upload.name, target=_target(request), **options
+            request.user, kind, upload.read(), upload.name, target=target, **options
         )
         return redirect("core:import-detail", pk=job.pk)
-    return render(request, "core/import_new.html", {"spec": spec, "form": form})
+    context = {"spec": spec, "form": form}
+    if spec.target_label is not None:  # say which record the file goes into, before it is sent
+        context["needs_target"] = True
+        context["target"] = spec.target_label(request.user, target) if target else None
+    return render(request, "core/import_new.html", context)
 
 
 class TargetForm(forms.Form):

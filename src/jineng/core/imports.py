@@ -95,6 +95,9 @@ class ImportSpec:
     apply_chunk: Callable[[list[Row], "ImportRun"], None]
     export_rows: Callable[[], Iterable[dict[str, Any]]]
     capability: str = "catalogs.manage"  # who may import it (jineng.core.roles.Capability)
+    # For a kind that imports into one record (?target=<id>): that record as the user reads it
+    # on the import page, or None when it is not in their scope.
+    target_label: Callable[[Any, int], str | None] | None = None
 
 
 @dataclass

@@ -55,6 +55,7 @@ class Capability(models.TextChoices):
     MANAGE_CATALOGS = "catalogs.manage", _("Import catalogs and load policy packs")
     VIEW_PEOPLE = "people.view", _("Use the real-name registry")
     IMPORT_PEOPLE = "people.import", _("Import rosters and insurance records")
+    REGISTER_PEOPLE = "people.register", _("Register a person in the real-name registry")
     DESIGNATE_INSTITUTIONS = "institutions.designate", _("Designate and supervise institutions")
     IMPORT_TEACHERS = "teachers.import", _("Import teachers")
     KEEP_INSTITUTION = "institutions.keep", _("Keep an institution's profile and requests")
@@ -103,6 +104,8 @@ CAPABILITIES: dict[str, set[str]] = {
         Role.SYSTEM_ADMIN,
     },
     Capability.IMPORT_PEOPLE: {Role.REVIEWER, Role.SYSTEM_ADMIN},
+    # One person at a time: the bureau's counter and an institution for its own trainees.
+    Capability.REGISTER_PEOPLE: {Role.INSTITUTION_STAFF, Role.REVIEWER, Role.SYSTEM_ADMIN},
     Capability.DESIGNATE_INSTITUTIONS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
     Capability.IMPORT_TEACHERS: {Role.INSTITUTION_STAFF, Role.REVIEWER, Role.SYSTEM_ADMIN},
     Capability.KEEP_INSTITUTION: {Role.INSTITUTION_STAFF, Role.SYSTEM_ADMIN},

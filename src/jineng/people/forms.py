@@ -1,7 +1,15 @@
 """Forms of the registry pages."""
 
 from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from jineng.catalog.models import PersonCategory
+from jineng.core.forms import DateInput
+from jineng.core.models import Organisation
+from jineng.people.models import DocumentKind
+from jineng.people.services import registering_bureaus
 
 
 class SearchForm(forms.Form):
@@ -10,3 +18,75 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label=gettext_lazy("Name, whole ID number or phone"), max_length=100, required=False
     )
+
+
+class RegisterForm(forms.Form):
+    """One person at the counter. The ID number and the phone are checked by the service, with
+    the roster import's checks and messages."""
+
+    bureau = forms.ModelChoiceField(
+        label=gettext_lazy("Bureau"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        help_text=gettext_lazy("The bureau that serves the person: their residence or household."),
+    )
+    name = forms.CharField(label=gettext_lazy("Full name"), max_length=60)
+    document_kind = forms.ChoiceField(
+        label=gettext_lazy("Document"), choices=DocumentKind.choices, initial=DocumentKind.ID_CARD
+    )
+    id_number = forms.CharField(
+        label=gettext_lazy("ID number"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "mono"}),
+    )
+    phone = forms.CharField(
+        label=gettext_lazy("Phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        bureaus = registering_bureaus(user).order_by("path")
+        self.fields["bureau"].queryset = bureaus
+        self.fields["bureau"].initial = bureaus.first()
+
+
+class CategoryForm(forms.Form):
+    """A person category with its evidence, as people.services.add_category takes it; a row
+    left empty is no category."""
+
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Person category"),
+        queryset=PersonCategory.objects.order_by("code"),
+        required=False,
+    )
+    evidence = forms.CharField(
+        label=gettext_lazy("Evidence"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("The document shown, e.g. its name and number."),
+    )
+    valid_from = forms.DateField(
+        label=gettext_lazy("Valid from"),
+        required=False,
+        widget=DateInput,
+        help_text=gettext_lazy("The date of the evidence; empty: today."),
+    )
+    valid_to = forms.DateField(label=gettext_lazy("Valid until"), required=False, widget=DateInput)
+    graduation_year = forms.IntegerField(
+        label=gettext_lazy("Graduation year"), required=False, min_value=1950, max_value=2100
+    )
+
+    def clean(self):
+        values = super().clean()
+        start, end = values.get("valid_from"), values.get("valid_to")
+        if start is not None and start > timezone.localdate():
+            self.add_error("valid_from", _("The evidence date is in the future."))
+        if start is not None and end is not None and end < start:
+            self.add_error("valid_to", _("The end is before the start."))
+        return values
+
+
+CategoryFormSet = forms.formset_factory(CategoryForm, extra=2, max_num=10, validate_max=True)

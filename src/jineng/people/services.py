@@ -12,7 +12,7 @@ from jineng.catalog.models import PersonCategory, Region
 from jineng.core import audit, crypto, writes
 from jineng.core.i18n import language
 from jineng.core.models import AuditAction, Organisation
-from jineng.core.roles import OrgKind, Role
+from jineng.core.roles import Capability, OrgKind, Role, require_capability
 from jineng.people import identity, ledger
 from jineng.people.models import CategoryRecord, DocumentKind, EmploymentRecord, Person
 from jineng.policy.codes import PersonCategory as Category
@@ -151,10 +151,24 @@ def register_person(
     sex: str | None = None,
     source: str = "",
 ) -> Person:
+    require_capability(Capability.REGISTER_PEOPLE, _("Your role cannot register people."))
     document = check_identity(document_kind, id_number, birth_date=birth_date, sex=sex)
     phone = check_phone(phone) if phone else ""
-    if Person.objects.filter(id_number_hash=id_hash(document.kind, document.number)).exists():
-        raise ValidationError({"id_number": _("This person is already registered.")})
+    existing = (
+        Person.objects.filter(id_number_hash=id_hash(document.kind, document.number))
+        .select_related("organisation")
+        .first()
+    )
+    if existing is not None:
+        raise ValidationError(
+            {
+                "id_number": ValidationError(
+                    _("This ID number is already registered with %(bureau)s (%(masked)s).")
+                    % {"bureau": existing.organisation.name, "masked": existing.id_number_masked},
+                    code="registered",
+                )
+            }
+        )
     person = writes.create(
         new_person(document, name=name, organisation=organisation, phone=phone, source=source)
     )
@@ -162,6 +176,29 @@ def register_person(
         person, ledger.Kind.REGISTERED, _("Registered by real name"), detail={"source": source}
     )
     return person
+
+
+@transaction.atomic
+def register_with_categories(*, categories: list[dict], **person) -> Person:
+    """A person and their categories (add_category's arguments, one dict each), all or nothing:
+    the registration page's one write."""
+    registered = register_person(**person)
+    for values in categories:
+        add_category(registered, values.pop("code"), **values)
+    return registered
+
+
+def registering_bureaus(user):
+    """The bureaus a user may register a person with: the bureau at or above their organisation
+    (for an institution's staff the bureau above the institution, as the class roster import
+    picks it) and, for a bureau's own staff, the bureaus of the region below it."""
+    organisation = user.organisation
+    bureau = organisation.nearest_bureau() if organisation is not None else None
+    if bureau is None:
+        return Organisation.objects.none()
+    if organisation.kind == OrgKind.BUREAU:
+        return Organisation.objects.filter(kind=OrgKind.BUREAU, path__startswith=bureau.path)
+    return Organisation.objects.filter(pk=bureau.pk)
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ app_name = "people"
 
 urlpatterns = [
     path("people/", views.person_list, name="list"),
+    path("people/register/", views.register, name="register"),
     path("people/<int:pk>/", views.person_detail, name="detail"),
     path("people/<int:pk>/id-number/", views.reveal_id_number, name="reveal"),
 ]

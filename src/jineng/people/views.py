@@ -1,16 +1,22 @@
 """Registry pages: search, a person's page with their ledger, the audited full ID number."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jineng.core.scope import get_scoped_or_404
-from jineng.core.views import filtered, page_of, pick_template, valid
+from jineng.core.forms import form_errors, styled
+from jineng.core.roles import Capability, has_capability
+from jineng.core.scope import get_scoped_or_404, scoped
+from jineng.core.views import capability_required, filtered, page_of, pick_template, valid
 from jineng.people import ledger, selectors, services
 from jineng.people.filters import PersonFilter
-from jineng.people.forms import SearchForm
+from jineng.people.forms import CategoryFormSet, RegisterForm, SearchForm
 from jineng.people.models import Person
 
 SEARCH_LIMIT = 100
@@ -29,6 +35,7 @@ def person_list(request):
     else:
         form, listed = filtered(request, PersonFilter, selectors.person_list)
         context = {"page": page_of(request, listed), "form": form}
+    context["can_register"] = has_capability(request.user, Capability.REGISTER_PEOPLE)
     template = pick_template(request, "people/person_list.html", "people/_person_rows.html")
     return render(request, template, context)
 
@@ -54,3 +61,70 @@ def reveal_id_number(request, pk: int):
     person = get_scoped_or_404(request.user, Person.objects.all(), pk=pk)
     number = services.reveal_id_number(request.user, person)  # PermissionDenied: 403
     return HttpResponse(format_html('<span class="mono" id="id-number">{}</span>', number))
+
+
+@capability_required(Capability.REGISTER_PEOPLE)
+@require_http_methods(["GET", "POST"])
+def register(request):
+    """One person at the counter: the roster import's checks, its duplicate check, and the
+    person's categories with their evidence, all saved or none."""
+    form = styled(RegisterForm(request.POST or None, user=request.user))
+    categories = CategoryFormSet(request.POST or None, prefix="categories")
+    for category_form in categories:
+        styled(category_form)
+    existing = None
+    if request.method == "POST" and all([form.is_valid(), categories.is_valid()]):
+        values = form.cleaned_data
+        try:
+            person = services.register_with_categories(
+                name=values["name"], id_number=values["id_number"], phone=values["phone"],
+                document_kind=values["document_kind"], organisation=values["bureau"],
+                source="registration page", categories=_categories(categories),
+            )  # fmt: skip
+        except ValidationError as problem:
+            existing = _visible_duplicate(request.user, values["id_number"])
+            form_errors(form, problem)
+        else:
+            return _registered(request, person)
+    context = {"form": form, "categories": categories, "existing": existing}
+    return render(request, "people/register.html", context)
+
+
+def _categories(formset) -> list[dict]:
+    """The filled rows of the category formset as add_category's arguments."""
+    today = timezone.localdate()
+    return [
+        {
+            "code": row["category"].code,
+            "valid_from": row["valid_from"] or today,
+            "valid_to": row["valid_to"],
+            "evidence": row["evidence"],
+            "graduation_year": row["graduation_year"],
+            "source": "registration page",
+        }
+        for row in formset.cleaned_data
+        if row.get("category") is not None
+    ]
+
+
+def _visible_duplicate(user, id_number: str) -> Person | None:
+    """The person already registered with this number, when the user may open their page."""
+    found = services.find_by_id_number(id_number)
+    if found is None:
+        return None
+    return scoped(user, Person.objects.filter(pk=found.pk)).first()
+
+
+def _registered(request, person: Person):
+    """Say what happened and what comes next; open the person's ledger where the user sees it
+    (an institution's staff see the registry's people only once they are on a class roster)."""
+    messages.success(
+        request,
+        _("%(name)s (%(masked)s) is registered with %(bureau)s. Next: enrol them on a class's "
+          "page by their ID number, or register the next person.")
+        % {"name": person.name, "masked": person.id_number_masked,
+           "bureau": person.organisation.name},
+    )  # fmt: skip
+    if scoped(request.user, Person.objects.filter(pk=person.pk)).exists():
+        return redirect("people:detail", pk=person.pk)
+    return redirect("people:register")

@@ -86,6 +86,12 @@ def target_class(run: ImportRun, states: set[str], refusal: str) -> TrainingClas
     return found
 
 
+def class_label(user, pk: int) -> str | None:
+    """The class a file goes into, as the import page names it (None: not in the user's scope)."""
+    found = scoped(user, TrainingClass.objects.filter(pk=pk)).first()
+    return f"{found.code} {found.name}" if found is not None else None
+
+
 def each_row(apply: Callable[[Row], str]):
     """Like imports.row_by_row, but the applier sees the whole Row: the cells as the file stored
     them (times and dates as numbers, times or dates) as well as their text."""
@@ -257,6 +263,7 @@ SESSIONS = ImportSpec(
     apply_chunk=apply_session_chunk,
     export_rows=lambda: iter(()),
     capability=Capability.RUN_CLASSES,
+    target_label=class_label,
 )
 
 
@@ -342,6 +349,7 @@ ENROLLMENTS = ImportSpec(
     apply_chunk=apply_enrollment_chunk,
     export_rows=lambda: iter(()),  # rosters hold ID numbers: never exported whole
     capability=Capability.RUN_CLASSES,
+    target_label=class_label,
 )
 
 IMPORTS = {spec.name: spec for spec in (SESSIONS, ENROLLMENTS)}

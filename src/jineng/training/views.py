@@ -296,6 +296,8 @@ def _context(request, training_class: TrainingClass) -> dict:
         "can_complete": can_run and state == ClassState.IN_PROGRESS,
         "editable": editable,
         "can_enrol": can_run and state in EDITABLE_STATES | {ClassState.APPROVED},
+        # "register first" must lead somewhere: the registry's page for one person
+        "can_register": has_capability(user, Capability.REGISTER_PEOPLE),
         "can_withdraw": can_run and state in ACTIVE_STATES,
         "can_assess": can_run and state == ClassState.IN_PROGRESS,
         "can_mark": can_mark,

@@ -209,7 +209,8 @@ def issue(request):
                     % {"number": voucher.number, "name": person.name},
                 )
                 return redirect("vouchers:detail", pk=voucher.pk)
-    return render(request, "vouchers/issue.html", {"form": form})
+    can_register = has_capability(request.user, Capability.REGISTER_PEOPLE)
+    return render(request, "vouchers/issue.html", {"form": form, "can_register": can_register})
 
 
 # --- the worker's own vouchers -----------------------------------------------------------------
