@@ -28,6 +28,11 @@ CERT_SIGNING_KEY, CERT_RETIRED_KEYS = cert_keys(debug=DEBUG, demo=DEMO)
 CERT_VERIFY_RATE = os.environ.get("JINENG_CERT_VERIFY_RATE", "60/minute").strip()
 # Objections to public notices (jineng.claims, no login) an address may lodge (the same syntax).
 CLAIMS_OBJECTION_RATE = os.environ.get("JINENG_CLAIMS_OBJECTION_RATE", "20/hour").strip()
+# Checks of a certificate's holder (an ID number or a name typed on /verify/ or sent to the API)
+# an address may make: each answers "matches" or not, so it is kept low against guessing.
+CERT_HOLDER_CHECK_RATE = os.environ.get("JINENG_CERT_HOLDER_CHECK_RATE", "10/hour").strip()
+# The address the public reaches the platform at, printed on certificates to verify them.
+PUBLIC_URL = os.environ.get("JINENG_PUBLIC_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
 
 ALLOWED_HOSTS = env_list("JINENG_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("JINENG_CSRF_TRUSTED_ORIGINS", [])

@@ -1,34 +1,21 @@
 """The certificates API: certificates in the caller's scope (with revoke and PDF), and for anyone,
 without login, verification by number or payload and the public keys."""
 
-from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import exceptions, permissions, serializers, throttling, viewsets
+from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from jineng.certificates import selectors, services
 from jineng.certificates.filters import CertificateFilter
 from jineng.certificates.models import Certificate
-from jineng.certificates.views import describe_result, pdf_response
+from jineng.certificates.throttles import HolderCheckThrottle, VerifyThrottle
+from jineng.certificates.views import HOLDER_CHECKABLE, describe_result, pdf_response
 from jineng.core.api import CapabilityPermission, SelectorFilterBackend
-from jineng.core.middleware import client_ip
 from jineng.core.roles import Capability, has_capability
-
-
-class VerifyThrottle(throttling.SimpleRateThrottle):
-    """Public verifications per address (JINENG_CERT_VERIFY_RATE; empty: no limit)."""
-
-    scope = "certificate_verify"
-
-    def get_rate(self):
-        return getattr(settings, "CERT_VERIFY_RATE", "") or None
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or "-"}
 
 
 class CertificateSerializer(serializers.ModelSerializer):
@@ -60,6 +47,13 @@ class RevokeSerializer(serializers.Serializer):
 class VerifySerializer(serializers.Serializer):
     number = serializers.CharField(max_length=60, required=False, allow_blank=True)
     payload = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    holder = serializers.CharField(
+        max_length=60,
+        required=False,
+        allow_blank=True,
+        help_text="optional: the holder's ID number or full name, to check whether the "
+        "certificate is theirs (answered in holder_matches; never echoed)",
+    )
 
     def validate(self, attrs):
         if not (attrs.get("number") or "").strip() and not (attrs.get("payload") or "").strip():
@@ -96,6 +90,11 @@ class VerificationSerializer(serializers.Serializer):
     revoked_on = serializers.CharField()
     revoked_reason = serializers.CharField()
     key_id = serializers.CharField()
+    holder_matches = serializers.BooleanField(
+        allow_null=True,
+        help_text="whether `holder` is the holder's ID number or name; null when not asked or "
+        "when the certificate is not recorded here",
+    )
 
 
 JWKS = inline_serializer(
@@ -156,7 +155,9 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def verify(self, request):
         """Verify by number or by signed payload, without login: signature, status (revoked,
-        with reason and date), occupation, level, date and the holder's masked name."""
+        with reason and date), occupation, level, date and the holder's masked name. With
+        `holder` (an ID number or full name), also whether the certificate is theirs, and only
+        that (JINENG_CERT_HOLDER_CHECK_RATE per address)."""
         body = VerifySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         payload = (body.validated_data.get("payload") or "").strip()
@@ -164,7 +165,15 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
             result = services.verify_payload(payload)
         else:
             result = services.verify_number(body.validated_data["number"])
-        return Response(describe_result(result))
+        answer = describe_result(result)
+        holder = (body.validated_data.get("holder") or "").strip()
+        answer["holder_matches"] = None
+        if holder and result["reason"] in HOLDER_CHECKABLE:
+            throttle = HolderCheckThrottle()
+            if not throttle.allow_request(request, self):
+                raise exceptions.Throttled(throttle.wait())
+            answer["holder_matches"] = services.holder_matches(result["number"], holder)
+        return Response(answer)
 
     @extend_schema(responses=JWKS)
     @action(

@@ -1,12 +1,15 @@
 """The certificate as a PDF (A4 landscape) with a QR code whose text is the signed payload.
 
 Anyone can scan the code and check it offline with the published public keys
-(/.well-known/jineng-cert-keys.json), or paste it into the public page /verify/. Chinese text
+(/.well-known/jineng-cert-keys.json), or type its number into the public page /verify/, whose
+absolute address (JINENG_PUBLIC_URL) is printed under the code. Chinese text
 uses Adobe's STSong-Light CID font, which every PDF reader has: no font file ships.
 """
 
 import io
 
+from django.conf import settings
+from django.urls import reverse
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -42,6 +45,12 @@ def qr_drawing(payload: str, size: float = QR_SIZE) -> Drawing:
     drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
     drawing.add(widget)
     return drawing
+
+
+def verify_address() -> str:
+    """The public verification page, absolute (JINENG_PUBLIC_URL): a reader of paper has no
+    page to resolve a relative address against."""
+    return settings.PUBLIC_URL + reverse("certificates:verify")
 
 
 def render(certificate: Certificate) -> bytes:
@@ -96,10 +105,11 @@ def render(certificate: Certificate) -> bytes:
     renderPDF.draw(qr, pdf, qr_x, qr_y)
     pdf.setFont(font, 9)
     pdf.setFillColor(colors.HexColor("#555555"))
-    pdf.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 5 * mm, "扫码离线核验（Ed25519 签名）")
-    pdf.drawCentredString(
-        qr_x + QR_SIZE / 2, qr_y - 10 * mm, f"签名密钥 {certificate.key_id} · 在线核验 /verify/"
-    )
+    # Plain words, and only characters STSong-Light draws: its Unicode map (UniGB-UCS2-H) has
+    # no U+00B7 middle dot, which readers show as a missing-glyph box.
+    pdf.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 5 * mm, "二维码内含证书防伪签名，可扫码核验")
+    pdf.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 10 * mm, f"在线核验：{verify_address()}")
+    pdf.drawCentredString(qr_x + QR_SIZE / 2, qr_y - 15 * mm, f"签名密钥 {certificate.key_id}")
     if certificate.status == "revoked":
         pdf.setFillColor(colors.HexColor("#b02a37"))
         pdf.setFont(font, 20)

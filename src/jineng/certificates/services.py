@@ -30,6 +30,7 @@ from jineng.core import audit, writes
 from jineng.core.personal import mask_name
 from jineng.core.roles import Capability, require_capability
 from jineng.people import ledger
+from jineng.people.services import is_person
 
 CLAIMS_VERSION = 1
 
@@ -458,6 +459,18 @@ def verify_number(text: str) -> dict[str, Any]:
         result["issued_here"] = False
         return result
     return verify_payload(certificate.signed_payload)
+
+
+def holder_matches(number: str, typed: str) -> bool | None:
+    """Whether the certificate with this number belongs to the person whose ID number or name
+    was typed: True or False, nothing else about them; None when no certificate has the number
+    or nothing was typed. The typed text is compared through the keyed hash and is never kept."""
+    if not (typed or "").strip() or not number:
+        return None
+    certificate = Certificate.objects.select_related("person").filter(number=number).first()
+    if certificate is None:
+        return None
+    return is_person(certificate.person, typed)
 
 
 def looks_like_payload(text: str) -> bool:

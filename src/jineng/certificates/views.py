@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from jineng.certificates import pdf, selectors, services
@@ -15,6 +16,7 @@ from jineng.certificates.filters import CertificateFilter
 from jineng.certificates.forms import ReasonForm, VerifyForm
 from jineng.certificates.models import Certificate, CertificateKind, CertificateStatus
 from jineng.certificates.selectors import certificates_for
+from jineng.certificates.throttles import HolderCheckThrottle
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404
 from jineng.core.views import capability_required, filtered, page_of, pick_template, valid
@@ -39,6 +41,10 @@ REASONS = {
 }
 
 
+# The results that name a certificate recorded here: its holder can be checked.
+HOLDER_CHECKABLE = {services.VALID, services.REVOKED, services.NOT_ISSUED_HERE}
+
+
 def describe_result(result: dict) -> dict:
     """The verification result with the words a person reads (in the active language)."""
     described = dict(result)
@@ -50,17 +56,37 @@ def describe_result(result: dict) -> dict:
     return described
 
 
+@sensitive_post_parameters("holder")
 def verify_page(request):
-    """Public, no login: a certificate by its number or by the signed payload of its QR code."""
+    """Public, no login: a certificate by its number or by the signed payload of its QR code;
+    then, posted with the holder's ID number or name, whether it is theirs (matches or not)."""
     # A number typed in is posted; a QR code's link carries its payload as ?q=.
-    form = VerifyForm(request.POST if request.method == "POST" else request.GET)
-    text = form.cleaned_data["q"].strip() if valid(request, form) else ""
+    posted = request.method == "POST"
+    form = VerifyForm(request.POST if posted else request.GET)
+    values = form.cleaned_data if valid(request, form) else {}
+    text = (values.get("q") or "").strip()
     result = describe_result(services.verify(text)) if text else None
+    holder = (values.get("holder") or "").strip() if posted and result else ""
+    check = _holder_check(request, result, holder) if holder else {}
     return render(
         request,
         "certificates/verify.html",
-        {"q": text, "result": result, "keys_url": "/.well-known/jineng-cert-keys.json"},
+        {
+            "q": text,
+            "result": result,
+            "checkable": bool(result) and result["reason"] in HOLDER_CHECKABLE,
+            "keys_url": "/.well-known/jineng-cert-keys.json",
+            **check,
+        },
+        status=429 if check.get("refused") else 200,
     )
+
+
+def _holder_check(request, result: dict, holder: str) -> dict:
+    """{"holder_matches": True/False} or {"refused": message}: never the typed text itself."""
+    if not HolderCheckThrottle().allow_request(request, None):
+        return {"refused": _("Too many holder checks from your address: try again later.")}
+    return {"holder_matches": services.holder_matches(result["number"], holder)}
 
 
 @require_GET

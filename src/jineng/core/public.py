@@ -5,11 +5,12 @@ tests/core/test_fail_closed.py walks every URL pattern to hold both to this list
 
 PUBLIC_URL_NAMES: frozenset[str] = frozenset(
     {
-        # Signing in and out, the language, the load balancer's probe, the landing page.
+        # Signing in and out, the language, the load balancer's probe, the landing page, the icon.
         "home",
         "login",
         "logout",
         "healthz",
+        "favicon",
         "set_language",
         "admin:login",
         "admin:logout",

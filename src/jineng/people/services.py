@@ -235,6 +235,17 @@ def find_by_id_number(text: str) -> Person | None:
     return Person.objects.filter(id_number_hash__in=id_number_hashes(text)).first()
 
 
+def is_person(person: Person, text: str) -> bool:
+    """Whether what someone typed is this person's whole ID document number (through the keyed
+    hash, never decrypted) or their whole name (spaces ignored)."""
+    typed = identity.normalise(text)
+    if not typed:
+        return False
+    if person.id_number_hash in id_number_hashes(typed):
+        return True
+    return typed == identity.normalise(person.name)
+
+
 def decrypt_id_number(person: Person) -> str:
     """For the system's own work (matching, exports to payment); never shown unaudited."""
     return crypto.decrypt(person.id_number_cipher, "id_number")
