@@ -64,6 +64,18 @@ def persons(emp_people):
     return emp_people["any"]
 
 
+@pytest.fixture
+def committed_persons(db):
+    """People other connections can see: the base's demo people (committed before the tests)
+    with no certificate and no employment record. Factory people live in the test's own
+    transaction, which a second connection does not see."""
+    return list(
+        Person.objects.filter(source="demo", certificates__isnull=True, employment__isnull=True)
+        .select_related("organisation")
+        .order_by("id")[:4]
+    )
+
+
 def lines_of(claim: Claim) -> list[ClaimLine]:
     return list(claim.lines.select_related("decision").order_by("id"))
 
@@ -464,13 +476,16 @@ def remove_committed(claim_ids: list[int], person_ids: list[int]) -> None:
     EmploymentRecord.objects.filter(person_id__in=person_ids, source="test").delete()
 
 
-def test_two_submissions_at_the_same_moment_do_not_both_pass_the_cap(users, persons, emp_bureau):
+def test_two_submissions_at_the_same_moment_do_not_both_pass_the_cap(
+    users, committed_persons, emp_bureau
+):
     """002 §四(三)1: 累计最高不超过200万元. With 1,999,500 yuan granted, two claims of the
     enterprise (one hire each, different persons) are submitted by two connections at once:
     the payee's lock makes the second wait for the first to commit and read its line, so
     together they are granted 500 yuan, never 1000."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one write transaction at a time (IMMEDIATE): no race to test")
+    persons = committed_persons
     reviewer, hired, claim_ids = users["city_reviewer"], persons[:2], []
 
     def prepare():
