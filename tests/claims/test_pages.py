@@ -76,10 +76,10 @@ def test_who_sees_the_list(login, username, status):
 
 @pytest.mark.parametrize(
     ("username", "status"),
-    [("city_reviewer", 200), ("admin", 200), ("finance", 403), ("institution", 403),
+    [("city_reviewer", 200), ("admin", 200), ("finance", 200), ("institution", 403),
      ("evaluator", 403), ("worker", 403)],
 )  # fmt: skip
-def test_only_payers_see_the_payments(login, username, status):
+def test_payers_and_finance_see_the_payments(login, username, status):
     assert login(username).get("/claims/payments/").status_code == status
 
 

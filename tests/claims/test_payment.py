@@ -411,8 +411,9 @@ def test_a_batch_made_by_mistake_is_withdrawn_before_it_goes_to_finance(payable,
     }
 
 
-@pytest.mark.parametrize("who", ["county_reviewer", "institution", "finance"])
+@pytest.mark.parametrize("who", ["county_reviewer", "institution"])
 def test_only_payers_of_the_region_export_and_record(exported, act, who):
+    """The finance bureau's part is tests/claims/test_finance_role.py."""
     batch, *_claims = exported
     # the county's reviewer pays, but not the city's batch; the others do not pay at all
     refusal = (

@@ -386,11 +386,13 @@ class PaymentOutcomesSerializer(serializers.Serializer):
 class PaymentBatchViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """Payment batches (拨付批次) of the caller's region, one fund channel each."""
+    """Payment batches (拨付批次) of the caller's region, one fund channel each. The bureau's
+    payers and the finance bureau read, export and record outcomes; making, closing and
+    withdrawing a batch is the payers' (the services refuse anyone else)."""
 
     serializer_class = PaymentBatchSerializer
     permission_classes = [permissions.IsAuthenticated, CapabilityPermission]
-    capability = Capability.PAY_CLAIMS
+    capability = Capability.RECORD_PAYMENTS
     filterset_class = BatchFilter
     filter_backends = [SelectorFilterBackend]
 

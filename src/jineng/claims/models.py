@@ -62,8 +62,17 @@ WORKFLOW = Workflow(
         Step(C.REVIEWED, C.CLOSED, _REVIEW),
         Step(C.IN_NOTICE, C.PAYABLE, _REVIEW),
         Step(C.IN_NOTICE, C.CLOSED, _REVIEW),
-        Step(C.PAYABLE, C.PAID, _PAY),
-        Step(C.PAYABLE, C.CLOSED, _PAY, _REVIEW, Capability.MANAGE_CERTIFICATES),
+        # Taken when the last outcome is recorded (payment.settle_claims), by the bureau's
+        # payers or by the finance bureau.
+        Step(C.PAYABLE, C.PAID, _PAY, Capability.RECORD_PAYMENTS),
+        Step(
+            C.PAYABLE,
+            C.CLOSED,
+            _PAY,
+            _REVIEW,
+            Capability.MANAGE_CERTIFICATES,
+            Capability.RECORD_PAYMENTS,
+        ),  # fmt: skip
     ],
     refusal=_("A claim that is “%(from)s” cannot become “%(to)s”."),
 )

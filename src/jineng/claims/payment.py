@@ -7,6 +7,10 @@ region, exports it for the finance system (xlsx or CSV, each amount in figures a
 capitals, capitals.py), and records back what finance did with every line: paid, or failed with
 the reason. A failed line is payable again and goes into a later batch as a new Payment, so every
 attempt stays on record. A claim whose approved lines are all paid becomes PAID.
+
+The finance bureau of the region (finance/audit role, read-only otherwise) sees the batches,
+exports those sent to it and records their outcomes (RECORD_PAYMENTS): the one write of a
+read-only role, opened by writes.read_only_exception in record_outcomes alone.
 """
 
 import csv
@@ -37,7 +41,13 @@ from jineng.claims.numbers import next_number
 from jineng.claims.recovery import recover_for_revoked_certificate
 from jineng.core import audit, bulk, states, writes
 from jineng.core.models import Organisation
-from jineng.core.roles import Capability, OrgKind, acting_user, require_capability
+from jineng.core.roles import (
+    Capability,
+    OrgKind,
+    acting_user,
+    has_capability,
+    require_capability,
+)
 from jineng.core.scope import scoped
 from jineng.people import ledger
 from jineng.people.models import LedgerEvent
@@ -79,8 +89,15 @@ def _check_bureau(bureau: Organisation, fund_channel) -> None:
         raise ValidationError({"fund_channel": _("Choose the fund channel of the batch.")})
 
 
-def _locked_batch(batch: PaymentBatch) -> PaymentBatch:
-    _require_payer()
+def _require_recorder() -> None:
+    require_capability(
+        Capability.RECORD_PAYMENTS,
+        _("Only the bureau's payers and the finance bureau record payments."),
+    )
+
+
+def _locked_batch(batch: PaymentBatch, require=_require_payer) -> PaymentBatch:
+    require()
     found = PaymentBatch.objects.filter(pk=batch.pk)
     _require_in_scope(found, _("This payment batch is outside your region."))
     return found.select_for_update(of=("self",)).select_related("bureau", "fund_channel").get()
@@ -247,12 +264,25 @@ def export_batch(batch: PaymentBatch, fmt: str) -> bytes:
     sent to finance (EXPORTED). Exporting again gives the same lines."""
     if fmt not in FORMATS:
         raise ValidationError(_("Export as xlsx or csv."))
-    batch = _locked_batch(batch)
+    batch = _locked_batch(batch, _require_recorder)
+    if batch.state == BatchState.OPEN:
+        _require_sender(batch)
     rows = [_header(), *export_rows(batch)]
     data = _xlsx(batch.number, rows) if fmt == "xlsx" else _csv(rows)
     if batch.state == BatchState.OPEN:
         writes.update(batch, state=BatchState.EXPORTED, exported_at=timezone.now())
     return data
+
+
+def _require_sender(batch: PaymentBatch) -> None:
+    """Only the bureau's payers send a batch to finance (its first export); finance reads the
+    batches sent to it."""
+    user = acting_user()
+    if user is not None and not has_capability(user, Capability.PAY_CLAIMS):
+        raise ValidationError(
+            _("Batch %(number)s is not sent to finance yet: the bureau's payers send it.")
+            % {"number": batch.number}
+        )
 
 
 # --- outcomes ---------------------------------------------------------------------------------
@@ -346,8 +376,14 @@ def _recover_revoked(lines: list[ClaimLine]) -> None:
 def record_outcomes(batch: PaymentBatch, outcomes: dict[int, tuple[bool, str]]) -> PaymentBatch:
     """What finance did with the lines: {line id: (paid, reason when it failed)}. Paid lines
     are PAID; failed lines are payable again in a later batch. Nothing is written when one
-    outcome is refused."""
-    batch = _locked_batch(batch)
+    outcome is refused. The finance bureau records them too: the one write of its read-only
+    role (writes.read_only_exception), on a batch of its region sent to it."""
+    batch = _locked_batch(batch, _require_recorder)
+    with writes.read_only_exception(Capability.RECORD_PAYMENTS):
+        return _record_outcomes(batch, outcomes)
+
+
+def _record_outcomes(batch: PaymentBatch, outcomes: dict[int, tuple[bool, str]]) -> PaymentBatch:
     payments = _pending_payments(batch, outcomes)
     checked = _checked_outcomes(outcomes, payments)
     now = timezone.now()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from jineng.catalog.packs import decision_of
 from jineng.claims.filters import BatchFilter, ClaimFilter, RecoveryFilter
 from jineng.claims.models import (
+    BatchState,
     Claim,
     ClaimLine,
     ClaimState,
@@ -21,6 +22,7 @@ from jineng.claims.models import (
     ObjectionState,
     Payment,
     PaymentBatch,
+    PaymentOutcome,
     Recovery,
 )
 from jineng.core.filters import run
@@ -212,4 +214,17 @@ def todo(user) -> list[Item]:
     if has_capability(user, Capability.PAY_CLAIMS):
         payable = claims.filter(state=ClaimState.PAYABLE).count()
         items.append(Item(_("Claims ready to pay"), payable, reverse("claims:payments")))
+    if has_capability(user, Capability.RECORD_PAYMENTS):
+        sent = f"{reverse('claims:payments')}?state={BatchState.EXPORTED}"
+        items.append(Item(_("Payment batches waiting for their outcomes"),
+                          batches_waiting(user).count(), sent))  # fmt: skip
     return items
+
+
+def batches_waiting(user) -> QuerySet[PaymentBatch]:
+    """Batches sent to finance with a line whose outcome is not recorded yet."""
+    return (
+        scoped(user, PaymentBatch.objects.filter(state=BatchState.EXPORTED))
+        .filter(payments__outcome=PaymentOutcome.PENDING)
+        .distinct()
+    )

@@ -665,14 +665,18 @@ def _payable(user, bureau: Organisation | None) -> list[dict]:
     return rows
 
 
-@capability_required(Capability.PAY_CLAIMS)
+@capability_required(Capability.RECORD_PAYMENTS)
 def payments(request):
+    """The region's batches; the bureau's payers also see what is payable and make batches,
+    the finance bureau records the outcomes of the batches sent to it."""
     user = request.user
     form, batches = filtered(request, BatchFilter, selectors.batch_list)
     bureau = _paying_bureau(user)
+    can_pay = has_capability(user, Capability.PAY_CLAIMS)
     context = {
         "bureau": bureau,
-        "payable": _payable(user, bureau),
+        "can_pay": can_pay,
+        "payable": _payable(user, bureau) if can_pay else [],
         "page": page_of(request, batches),
         "form": form,
         "badges": BATCH_BADGES,
@@ -703,9 +707,10 @@ def _batch_or_404(request, pk: int) -> PaymentBatch:
     return get_scoped_or_404(request.user, selectors.batches_for(request.user), pk=pk)
 
 
-@capability_required(Capability.PAY_CLAIMS, missing_is_404=True)
+@capability_required(Capability.RECORD_PAYMENTS, missing_is_404=True)
 def batch_detail(request, pk: int):
     batch = _batch_or_404(request, pk)
+    can_pay = has_capability(request.user, Capability.PAY_CLAIMS)
     context = {
         "batch": batch,
         "badge": BATCH_BADGES[batch.state],
@@ -715,14 +720,17 @@ def batch_detail(request, pk: int):
         "outcome_labels": {str(key): value for key, value in OUTCOME_LABELS.items()},
         "totals": payment.batch_totals(batch),
         "can_record": batch.state == BatchState.EXPORTED,
-        "can_close": batch.state == BatchState.EXPORTED
+        # Only the bureau's payers send a batch (its first export), close or withdraw it.
+        "can_export": can_pay or batch.state != BatchState.OPEN,
+        "can_close": can_pay
+        and batch.state == BatchState.EXPORTED
         and not batch.payments.filter(outcome=PaymentOutcome.PENDING).exists(),
-        "can_cancel": batch.state == BatchState.OPEN,
+        "can_cancel": can_pay and batch.state == BatchState.OPEN,
     }
     return render(request, "claims/batch.html", context)
 
 
-@capability_required(Capability.PAY_CLAIMS, missing_is_404=True)
+@capability_required(Capability.RECORD_PAYMENTS, missing_is_404=True)
 @require_POST
 def export(request, pk: int, fmt: str):
     """The batch for the finance system; an open batch is then marked sent to finance."""
@@ -740,7 +748,7 @@ def export(request, pk: int, fmt: str):
     return response
 
 
-@capability_required(Capability.PAY_CLAIMS, missing_is_404=True)
+@capability_required(Capability.RECORD_PAYMENTS, missing_is_404=True)
 @require_POST
 def record_outcomes(request, pk: int):
     batch = _batch_or_404(request, pk)

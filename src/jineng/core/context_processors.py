@@ -33,7 +33,7 @@ NAVIGATION = [
             (_("My vouchers"), "vouchers:mine", Capability.CLAIM_VOUCHERS),
             (_("Subsidy claims"), "claims:list", Capability.VIEW_CLAIMS),
             (_("Claim review"), "claims:review", Capability.REVIEW_CLAIMS),
-            (_("Payments"), "claims:payments", Capability.PAY_CLAIMS),
+            (_("Payments"), "claims:payments", Capability.RECORD_PAYMENTS),
             (_("Public notices"), "claims:notices", None),
         ],
     ),

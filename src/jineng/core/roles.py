@@ -42,7 +42,7 @@ ROLE_ORG_KINDS = {
 REGIONAL_ROLES = {Role.REVIEWER, Role.FINANCE_AUDIT}
 # Roles whose scope is their own organisation and its sub-units.
 ORGANISATION_ROLES = {Role.INSTITUTION_STAFF, Role.EVALUATION_STAFF, Role.DEPARTMENT_STAFF}
-# Roles that only write nothing: refused by every write service.
+# Roles that write nothing: refused by every write service, with the exceptions below.
 READ_ONLY_ROLES = {Role.FINANCE_AUDIT}
 
 
@@ -79,6 +79,10 @@ class Capability(models.TextChoices):
     TAKE_CLAIMS = "claims.take", _("Take in employment subsidy claims of enterprises and agencies")
     REVIEW_CLAIMS = "claims.review", _("Review claims, publish notices and resolve objections")
     PAY_CLAIMS = "claims.pay", _("Make payment batches, record payments and recoveries")
+    RECORD_PAYMENTS = (
+        "claims.record_payment",
+        _("See payment batches, export them and record each line paid or failed"),
+    )
 
 
 CAPABILITIES: dict[str, set[str]] = {
@@ -170,7 +174,14 @@ CAPABILITIES: dict[str, set[str]] = {
     Capability.TAKE_CLAIMS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
     Capability.REVIEW_CLAIMS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
     Capability.PAY_CLAIMS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
+    # The finance bureau pays what the HRSS bureau sends it and says what it did with each line
+    # (004 §四(五) 拨付); the bureau's payers may record the same outcomes themselves.
+    Capability.RECORD_PAYMENTS: {Role.REVIEWER, Role.FINANCE_AUDIT, Role.SYSTEM_ADMIN},
 }
+
+# The writes a read-only role makes, each only inside the service that opens it
+# (core.writes.read_only_exception): finance records the outcome of the payments sent to it.
+READ_ONLY_EXCEPTIONS = frozenset({Capability.RECORD_PAYMENTS})
 
 
 def has_capability(user, capability: str) -> bool:

@@ -4,22 +4,50 @@ Each validates the object, saves it inside the caller's transaction and appends 
 with the before and after values, so no service can forget the log.
 """
 
-from django.core.exceptions import PermissionDenied
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
 
 from jineng.core import audit
 from jineng.core.models import AuditAction
-from jineng.core.roles import READ_ONLY_ROLES, require_actor
+from jineng.core.roles import (
+    READ_ONLY_EXCEPTIONS,
+    READ_ONLY_ROLES,
+    has_capability,
+    require_actor,
+)
+
+# The capability whose service is running and lets a read-only role write (None: no exception).
+_exception: ContextVar[str | None] = ContextVar("read_only_exception", default=None)
+
+
+@contextmanager
+def read_only_exception(capability: str):
+    """Inside this block a read-only user who holds `capability` writes: the one service that
+    opens it (payment.record_outcomes) has checked the capability, the scope and the state
+    first. Only the capabilities of roles.READ_ONLY_EXCEPTIONS open one."""
+    if capability not in READ_ONLY_EXCEPTIONS:
+        raise ImproperlyConfigured(f"{capability} is not a write of a read-only role")
+    token = _exception.set(capability)
+    try:
+        yield
+    finally:
+        _exception.reset(token)
 
 
 def ensure_can_write() -> None:
     """Nobody writes anonymously (the system names its work), and finance and audit users read;
-    they never write, whatever the page or API lets through."""
+    they never write, whatever the page or API lets through, except inside the one narrow
+    service that opens a read-only exception for a capability they hold."""
     require_actor()
     user = audit.current().acting_user()
     if user is not None and user.role_set and user.role_set <= READ_ONLY_ROLES:
-        raise PermissionDenied(_("Your role is read-only."))
+        allowed = _exception.get()
+        if allowed is None or not has_capability(user, allowed):
+            raise PermissionDenied(_("Your role is read-only."))
 
 
 def create(obj: models.Model, *, message: str = "", validate: bool = True) -> models.Model:

@@ -129,7 +129,10 @@ def todo(user) -> list[Item]:
         waiting = len(classes_waiting(user))
         items.append(Item(_("Completed classes to book an evaluation for"), waiting,
                           f"{base}?tab=waiting"))  # fmt: skip
-    if has_capability(user, Capability.VIEW_EVALUATIONS):
+    # Those who can act on a late booking: who books, who evaluates, who grants an exception.
+    acting = (Capability.BOOK_EVALUATIONS, Capability.RUN_EVALUATIONS,
+              Capability.REVIEW_EVALUATIONS)  # fmt: skip
+    if any(has_capability(user, capability) for capability in acting):
         late = overdue_bookings(user).count()
         items.append(Item(_("Evaluations past their deadline"), late, f"{base}?tab=overdue"))
     return items
