@@ -1,11 +1,11 @@
 """The filters of the booking list, shared by its page and the API."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from jineng.core.filters import IdFilter
-from jineng.evaluation.models import BookingState, EvaluationBooking
+from jineng.evaluation.models import OPEN_STATES, BookingState, EvaluationBooking
 
 
 class BookingFilter(django_filters.FilterSet):
@@ -13,10 +13,14 @@ class BookingFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("State"), choices=BookingState.choices)
     training_class = IdFilter(label=_("training class"))
     evaluation_org = IdFilter(label=_("Evaluation organisation"))
+    # The reviewer's queue: open bookings after the deadline with no exception yet.
+    needs_exception = django_filters.BooleanFilter(
+        label=_("Waiting for an exception"), method="waiting_for_exception"
+    )
 
     class Meta:
         model = EvaluationBooking
-        fields = ["q", "state", "training_class", "evaluation_org"]
+        fields = ["q", "state", "training_class", "evaluation_org", "needs_exception"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -27,3 +31,16 @@ class BookingFilter(django_filters.FilterSet):
             | Q(training_class__name__icontains=value)
             | Q(training_class__institution__organisation__name__icontains=value)
         )
+
+    def waiting_for_exception(self, queryset, name, value):
+        if value is None:
+            return queryset
+        waiting = waiting_for_exception(queryset)
+        return waiting if value else queryset.exclude(pk__in=waiting.values("pk"))
+
+
+def waiting_for_exception(queryset):
+    """Open bookings dated after the deadline that no reviewer has excepted yet (004 §四(四))."""
+    return queryset.filter(
+        state__in=OPEN_STATES, planned_date__gt=F("due_on"), exception_at__isnull=True
+    )

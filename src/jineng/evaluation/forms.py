@@ -1,5 +1,5 @@
-"""Forms of the evaluation pages: the booking, a reason for a decision on it, and the results
-grid."""
+"""Forms of the evaluation pages: the booking, a new date for it, a reason for a decision on it,
+and the results grid."""
 
 from django import forms
 from django.utils.translation import gettext_lazy
@@ -38,6 +38,16 @@ class BookingForm(forms.Form):
             .order_by("organisation__name")
         )
         styled(self)
+
+
+class MoveDateForm(forms.Form):
+    """A new evaluation date for an open booking; the reason only for a date after the deadline
+    (the service checks the date, the deadline and who moves it)."""
+
+    planned_date = forms.DateField(label=gettext_lazy("New evaluation date"), widget=DateInput)
+    reason = forms.CharField(
+        label=gettext_lazy("Why the date is after the deadline"), max_length=300, required=False
+    )
 
 
 class ReasonForm(forms.Form):

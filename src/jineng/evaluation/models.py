@@ -35,6 +35,12 @@ B = BookingState
 _RUN, _BOOK = Capability.RUN_EVALUATIONS, Capability.BOOK_EVALUATIONS
 ONLY_INSTITUTION = _("Only the training institution books the evaluation of its classes.")
 ONLY_ORGANISATION = _("Only the evaluation organisation accepts, declines and records results.")
+ONLY_INSTITUTION_MOVES = _(
+    "The institution moves the date of a booking the organisation has not answered yet."
+)
+ONLY_ORGANISATION_MOVES = _(
+    "The evaluation organisation moves the date of a booking it accepted: ask it, or cancel."
+)
 # The one place that says which changes of state exist, who makes them and which need a reason:
 # the organisation accepts, declines and finishes; the institution cancels.
 WORKFLOW = Workflow(

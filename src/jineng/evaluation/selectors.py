@@ -12,14 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jineng.core.filters import run
+from jineng.core.models import AuditEntry
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
 from jineng.core.todo import Item
 from jineng.training.models import EnrollmentState, TrainingClass
 
-from .filters import BookingFilter
+from .filters import BookingFilter, waiting_for_exception
 from .models import ACTIVE_STATES, OPEN_STATES, BookingState, EvaluationBooking
-from .services import BOOKABLE_CLASS_STATES, deadline_for
+from .services import BOOKABLE_CLASS_STATES, DATE_MOVED, deadline_for
 
 
 def bookings_for(user) -> QuerySet[EvaluationBooking]:
@@ -116,9 +117,41 @@ def class_page_part(user, training_class: TrainingClass) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class DateMove:
+    """One move of a booking's date, read from its audit entry."""
+
+    at: object
+    by: str
+    before: str
+    after: str
+    late_reason: str
+
+
+def date_moves(booking: EvaluationBooking) -> list[DateMove]:
+    """The booking's date moves, oldest first (the page shows them with its history; the viewer
+    already sees the booking)."""
+    entries = AuditEntry.objects.filter(
+        object_type=EvaluationBooking._meta.label_lower,
+        object_id=str(booking.pk),
+        message=DATE_MOVED,
+    ).select_related("actor")
+    return [
+        DateMove(
+            at=entry.at,
+            by=str(entry.actor) if entry.actor else entry.actor_label,
+            before=entry.before["planned_date"],
+            after=entry.after["planned_date"],
+            late_reason=entry.after.get("late_reason", ""),
+        )
+        for entry in entries.order_by("at", "id")
+    ]
+
+
 def todo(user) -> list[Item]:
     """Bookings waiting for the organisation's answer, completed classes waiting for a booking,
-    and bookings past their last day (004 §四(四))."""
+    dates after the deadline waiting for the reviewer's exception, and bookings past their last
+    day (004 §四(四))."""
     items = []
     base = reverse("evaluation:list")
     if has_capability(user, Capability.RUN_EVALUATIONS):
@@ -129,6 +162,10 @@ def todo(user) -> list[Item]:
         waiting = len(classes_waiting(user))
         items.append(Item(_("Completed classes to book an evaluation for"), waiting,
                           f"{base}?tab=waiting"))  # fmt: skip
+    if has_capability(user, Capability.REVIEW_EVALUATIONS):
+        asked = waiting_for_exception(bookings_for(user)).count()
+        url = f"{base}?needs_exception=true"
+        items.append(Item(_("Evaluation date exceptions to grant"), asked, url))
     # Those who can act on a late booking: who books, who evaluates, who grants an exception.
     acting = (Capability.BOOK_EVALUATIONS, Capability.RUN_EVALUATIONS,
               Capability.REVIEW_EVALUATIONS)  # fmt: skip

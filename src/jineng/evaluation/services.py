@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,8 @@ from jineng.certificates.models import Certificate, CertificateKind
 from jineng.certificates.numbers import LEVEL_DIGITS
 from jineng.core import audit, states, writes
 from jineng.core.imports import CREATED, UNCHANGED
-from jineng.core.roles import Capability, acting_user, require_capability
+from jineng.core.roles import Capability, acting_user, require_actor, require_capability
+from jineng.core.scope import scoped
 from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
 from jineng.people import ledger
 from jineng.policy import check_evaluation_deadline, evaluation_due_by
@@ -34,7 +35,9 @@ from jineng.training.models import ClassState, Enrollment, EnrollmentState, Trai
 from .models import (
     ACTIVE_STATES,
     ONLY_INSTITUTION,
+    ONLY_INSTITUTION_MOVES,
     ONLY_ORGANISATION,
+    ONLY_ORGANISATION_MOVES,
     BookingState,
     EvaluationBooking,
     EvaluationResult,
@@ -89,6 +92,13 @@ def deadline_for(training_class: TrainingClass) -> Deadline:
         version=version,
         pack=pack,
     )
+
+
+def late_refusal(days: int, due: date) -> str:
+    return _(
+        "The evaluation is due within %(days)d days of the end of training (004 §四(四)), by "
+        "%(due)s. A later date needs the bureau's exception: give the reason."
+    ) % {"days": days, "due": due}
 
 
 # --- who may evaluate ---------------------------------------------------------------------------
@@ -215,16 +225,7 @@ def book(
     deadline = deadline_for(training_class)
     late = planned_date > deadline.due
     if late and not " ".join(late_reason.split()):
-        raise ValidationError(
-            {
-                "planned_date": _(
-                    "The evaluation is due within %(days)d days of the end of training (004 "
-                    "§四(四)), by %(due)s. A later date needs the bureau's exception: give the "
-                    "reason."
-                )
-                % {"days": deadline.days, "due": deadline.due}
-            }
-        )
+        raise ValidationError({"planned_date": late_refusal(deadline.days, deadline.due)})
     booking = writes.create(
         EvaluationBooking(
             training_class=training_class,
@@ -267,6 +268,81 @@ def grant_exception(booking: EvaluationBooking, reason: str) -> EvaluationBookin
         exception_by=acting_user(),
         exception_at=timezone.now(),
         validate=False,
+    )
+
+
+# Who moves the date of an open booking: the institution while the organisation has not
+# answered (it then answers the new date); the organisation once it accepted, since its examiners
+# and supervisor must be there (the institution asks it, or cancels and books again).
+DATE_MOVERS = {
+    BookingState.REQUESTED: (Capability.BOOK_EVALUATIONS, ONLY_INSTITUTION_MOVES),
+    BookingState.ACCEPTED: (Capability.RUN_EVALUATIONS, ONLY_ORGANISATION_MOVES),
+}
+DATE_MOVED = "evaluation date moved"  # the audit entry's message; the page reads its before/after
+NO_EXCEPTION = {"exception_reason": "", "exception_by": None, "exception_at": None}
+
+
+def _check_new_date(booking: EvaluationBooking, planned_date: date) -> None:
+    training_class = booking.training_class
+    if planned_date == booking.planned_date:
+        raise ValidationError(
+            {"planned_date": _("The evaluation is already on %(date)s.") % {"date": planned_date}}
+        )
+    if planned_date < timezone.localdate():
+        raise ValidationError({"planned_date": _("The new evaluation date cannot be in the past.")})
+    if planned_date <= training_class.end_date:
+        raise ValidationError(
+            {
+                "planned_date": _("The evaluation comes after the class's last day (%(end)s).")
+                % {"end": training_class.end_date}
+            }
+        )
+    check_listed(booking.evaluation_org, training_class, planned_date)
+
+
+def _date_changes(booking: EvaluationBooking, planned_date: date, reason: str) -> dict:
+    """The fields a move changes besides the date. Within the deadline: no reason, no exception.
+    Later: the reason, and the exception again - but an exception granted for a late date still
+    covers an earlier one."""
+    if planned_date <= booking.due_on:
+        return {"late_reason": "", **NO_EXCEPTION}
+    if booking.exception_granted and booking.late and planned_date < booking.planned_date:
+        return {}
+    if not " ".join((reason or "").split()):
+        days = (booking.due_on - booking.training_class.end_date).days
+        raise ValidationError({"planned_date": late_refusal(days, booking.due_on)})
+    return {"late_reason": _reason(reason), **NO_EXCEPTION}
+
+
+@transaction.atomic
+def move_date(booking: EvaluationBooking, planned_date: date, *, reason: str = ""):
+    """Move an open booking's evaluation date without cancelling it; its state does not change.
+
+    The new date is today or later and after the class's last day, with the organisation on
+    that year's list. Within the deadline kept since the booking (`due_on`, 004 §四(四)) nothing
+    more is needed; a later date needs the reason and waits for a reviewer's exception again
+    (grant_exception), before which the organisation neither accepts nor records results. The
+    move is audited with the dates before and after (a date is not a state: no StateChange)."""
+    require_actor()  # before reading the booking: who may move it depends on its state
+    booking = _locked(booking)
+    if booking.state not in DATE_MOVERS:
+        raise ValidationError(
+            _("A booking that is “%(state)s” keeps its date.")
+            % {"state": booking.get_state_display()}
+        )
+    require_capability(*DATE_MOVERS[booking.state])
+    user = acting_user()
+    if (
+        user is not None
+        and not scoped(user, EvaluationBooking.objects.filter(pk=booking.pk)).exists()
+    ):
+        raise PermissionDenied(_("This booking is not in your scope."))
+    if booking.results.exists():
+        raise ValidationError(_("Results are recorded: the evaluation date no longer moves."))
+    _check_new_date(booking, planned_date)
+    changes = _date_changes(booking, planned_date, reason)
+    return writes.update(
+        booking, message=DATE_MOVED, validate=False, planned_date=planned_date, **changes
     )
 
 
@@ -400,6 +476,11 @@ def _check_recordable(booking: EvaluationBooking) -> None:
         raise ValidationError(
             _("Results are recorded for an accepted booking; this one is “%(state)s”.")
             % {"state": booking.get_state_display()}
+        )
+    if booking.needs_exception:  # the date moved after the deadline since it was accepted
+        raise ValidationError(
+            _("The date is after the deadline (%(due)s): results wait for the bureau's exception.")
+            % {"due": booking.due_on}
         )
     if timezone.localdate() < booking.planned_date:
         raise ValidationError(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("evaluations/<int:pk>/accept/", views.accept, name="accept"),
     path("evaluations/<int:pk>/decline/", views.decline, name="decline"),
     path("evaluations/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("evaluations/<int:pk>/date/", views.move_date, name="move-date"),
     path("evaluations/<int:pk>/exception/", views.grant_exception, name="exception"),
     path("evaluations/<int:pk>/finish/", views.finish, name="finish"),
     path("evaluations/<int:pk>/results/", views.record_results, name="results"),

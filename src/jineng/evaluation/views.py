@@ -1,7 +1,7 @@
 """Evaluation pages: the list of bookings (with the classes still waiting for one and the overdue
 queue), the booking form for a completed class, and a booking's page with the organisation's
-accept/decline, the institution's cancellation, the reviewer's exception to the deadline, and the
-results grid (htmx) with its import.
+accept/decline, the institution's cancellation, the move of its date, the reviewer's exception
+to the deadline, and the results grid (htmx) with its import.
 
 Every write goes through evaluation.services as the signed-in user; a refusal becomes a message
 on the page, never a traceback. Rows outside the viewer's scope do not exist (404).
@@ -34,7 +34,7 @@ from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
 from jineng.training.models import TrainingClass
 
 from . import selectors, services
-from .forms import BookingForm, ReasonForm, ResultsForm
+from .forms import BookingForm, MoveDateForm, ReasonForm, ResultsForm
 from .models import OPEN_STATES, BookingState, EvaluationResult
 
 STATE_BADGES = {
@@ -197,6 +197,13 @@ def _results_context(request, booking, typed=None, panel_chosen=None) -> dict:
     }
 
 
+def _may_move(user, booking) -> bool:
+    """Who moves the date: the institution while requested, the organisation once accepted
+    (services.DATE_MOVERS); never once results are recorded."""
+    mover = services.DATE_MOVERS.get(booking.state)
+    return mover is not None and has_capability(user, mover[0]) and not booking.results.exists()
+
+
 def _context(request, booking, typed=None, chosen=None) -> dict:
     user = request.user
     state = booking.state
@@ -217,6 +224,9 @@ def _context(request, booking, typed=None, chosen=None) -> dict:
         "can_except": has_capability(user, Capability.REVIEW_EVALUATIONS)
         and state in OPEN_STATES
         and booking.needs_exception,
+        "can_move": _may_move(user, booking),
+        "date_moves": selectors.date_moves(booking),
+        "today": timezone.localdate(),
         "codes_missing": codes_missing and state in OPEN_STATES,
         "deadline_days": (booking.due_on - booking.training_class.end_date).days,
         "overdue": state in OPEN_STATES and booking.deadline < timezone.localdate(),
@@ -284,6 +294,22 @@ def grant_exception(request, pk: int):
         lambda booking: services.grant_exception(booking, _reason(request)),
         _("The exception is granted."),
     )
+
+
+@capability_required(Capability.VIEW_EVALUATIONS, missing_is_404=True)
+@require_POST
+def move_date(request, pk: int):
+    """The booking's new date, from the form on its page (no cancelling and booking again)."""
+    booking = _booking_or_404(request, pk)
+    if not _may_move(request.user, booking):
+        raise PermissionDenied
+
+    def move():
+        values = cleaned(MoveDateForm(request.POST))
+        services.move_date(booking, values["planned_date"], reason=values["reason"])
+
+    run_service(request, move, success=_("The evaluation date is moved."))
+    return redirect("evaluation:detail", pk=pk)
 
 
 @capability_required(Capability.VIEW_EVALUATIONS, missing_is_404=True)
