@@ -377,7 +377,7 @@ def test_attendance_cannot_be_marked_outside_the_class(login, make_class, act):
 def test_assessment_and_completion_on_the_page(login, make_class):
     training_class = make_class(state="in_progress")
     client = login("institution")
-    enrollments = list(training_class.enrollments.all())
+    enrollments = list(training_class.enrollments.order_by("pk"))
     for session in training_class.sessions.all():
         for enrollment in enrollments:
             url = f"{detail(training_class)}attendance/{session.pk}/{enrollment.person_id}/"
