@@ -1,23 +1,6 @@
-"""How often one address may use the public verification (no login): DRF's rate throttles,
-keyed by the client's address, their rates from settings (empty: no limit). The API applies them
-as throttle classes; the page asks them directly, as the public notice's objections do."""
+"""How often one address may use the public verification (no login); see core.throttles."""
 
-from django.conf import settings
-from rest_framework import throttling
-
-from jineng.core.middleware import client_ip
-
-
-class AddressThrottle(throttling.SimpleRateThrottle):
-    """A rate per client address; `setting` names the rate in settings."""
-
-    setting = ""
-
-    def get_rate(self):
-        return getattr(settings, self.setting, "") or None
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or "-"}
+from jineng.core.throttles import AddressThrottle
 
 
 class VerifyThrottle(AddressThrottle):

@@ -9,7 +9,6 @@ the viewer's scope do not exist (404). Actions on a claim's page are htmx reques
 the page's sections swapped out of band.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum
@@ -20,7 +19,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework import throttling
 
 from jineng.catalog.models import FundChannel
 from jineng.claims import (
@@ -69,10 +67,10 @@ from jineng.claims.models import (
 from jineng.core import audit
 from jineng.core.forms import cleaned, form_errors
 from jineng.core.i18n import language
-from jineng.core.middleware import client_ip
 from jineng.core.models import Organisation
 from jineng.core.roles import Capability, OrgKind, has_capability
 from jineng.core.scope import get_scoped_or_404, scope_of, scoped
+from jineng.core.throttles import AddressThrottle
 from jineng.core.views import (
     SAVED,
     capability_required,
@@ -560,17 +558,11 @@ def open_recovery(request, pk: int):
 # --- the public notice ------------------------------------------------------------------------
 
 
-class ObjectionThrottle(throttling.SimpleRateThrottle):
-    """Objections per address (JINENG_CLAIMS_OBJECTION_RATE; empty: no limit), as certificate
-    verification limits its public endpoint."""
+class ObjectionThrottle(AddressThrottle):
+    """Objections per address (JINENG_CLAIMS_OBJECTION_RATE; empty: no limit)."""
 
     scope = "claims_objection"
-
-    def get_rate(self):
-        return settings.CLAIMS_OBJECTION_RATE or None
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or "-"}
+    setting = "CLAIMS_OBJECTION_RATE"
 
 
 def _public() -> list:
