@@ -172,3 +172,20 @@ def test_the_api_as_the_pages(client, users, sent, province_batch):
     assert client.post(f"{BATCHES}{batch.pk}/close/").status_code == 403
     made = client.post(BATCHES, {"fund_channel": "employment_fund"})
     assert made.status_code == 403
+
+
+def test_finance_records_only_batches_of_its_region_that_were_sent_to_it(
+    payable, act, orgs, fund, province_batch
+):
+    """The service checks it too, not only the pages: a batch above the city, or one the
+    bureau has not sent yet, is refused and nothing is recorded."""
+    line_id = province_batch.payments.first().line_id
+    with act("finance"), pytest.raises(PermissionDenied, match="该拨付批次不在您的"):
+        payment.record_outcomes(province_batch, {line_id: (True, "")})
+    claim = payable(["300"])
+    with act("city_reviewer"):
+        open_batch = payment.create_batch(orgs["city"], fund, lines=list(claim.lines.all()))
+    with act("finance"), pytest.raises(ValidationError, match="尚未报送财务"):
+        payment.record_outcomes(open_batch, {line.pk: (True, "") for line in claim.lines.all()})
+    claim.refresh_from_db()
+    assert claim.state == ClaimState.PAYABLE

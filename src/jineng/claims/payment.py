@@ -379,8 +379,19 @@ def record_outcomes(batch: PaymentBatch, outcomes: dict[int, tuple[bool, str]]) 
     outcome is refused. The finance bureau records them too: the one write of its read-only
     role (writes.read_only_exception), on a batch of its region sent to it."""
     batch = _locked_batch(batch, _require_recorder)
+    _require_batch_in_scope(batch)
+    if batch.state == BatchState.OPEN:
+        _require_sender(batch)  # finance records only what the bureau sent it
     with writes.read_only_exception(Capability.RECORD_PAYMENTS):
         return _record_outcomes(batch, outcomes)
+
+
+def _require_batch_in_scope(batch: PaymentBatch) -> None:
+    """The recorder's region holds the batch (the pages and the API find no other; a service
+    called directly checks it too)."""
+    user = acting_user()
+    if user is not None and not scoped(user, PaymentBatch.objects.filter(pk=batch.pk)).exists():
+        raise PermissionDenied(_("This payment batch is not in your region."))
 
 
 def _record_outcomes(batch: PaymentBatch, outcomes: dict[int, tuple[bool, str]]) -> PaymentBatch:
