@@ -1,3 +1,7 @@
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.utils import translation
@@ -6,7 +10,22 @@ from jineng.core import audit, demo
 from jineng.core.management.commands.demo import demo_loaders
 from jineng.core.models import Organisation, User
 from tests import actors
-from tests.live import running_server
+from tests.live import TEMPLATES_VARIABLE, drop_stages, running_server
+
+
+def pytest_configure(config):
+    # The run's first process names the directory of the prepared stages (tests/live.py); the
+    # xdist workers it starts inherit the variable, so each stage is built once per run.
+    if not hasattr(config, "workerinput") and TEMPLATES_VARIABLE not in os.environ:
+        os.environ[TEMPLATES_VARIABLE] = tempfile.mkdtemp(prefix="jineng-stages-")
+        config.jineng_stages = Path(os.environ[TEMPLATES_VARIABLE])
+
+
+def pytest_unconfigure(config):
+    stages = getattr(config, "jineng_stages", None)
+    if stages is not None:
+        drop_stages(stages)
+        del os.environ[TEMPLATES_VARIABLE]
 
 
 def pytest_collection_modifyitems(items):

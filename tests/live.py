@@ -1,9 +1,16 @@
 """A real jineng server for browser and HTTP tests: `jineng demo` then `jineng serve` (gunicorn),
 in a temporary data directory, on SQLite or on a fresh PostgreSQL database when DATABASE_URL
-names a PostgreSQL server. Built once per test session."""
+names a PostgreSQL server. Built once per test session.
+
+Tests that run `jineng` as a process start from a copy of a prepared stage (`prepared_environment`):
+`jineng migrate` costs seconds of CPU and `jineng demo` tens of seconds, so each stage is built
+once per test run, by the first worker that needs it, and copied (a SQLite file and the keys, or
+a PostgreSQL database cloned from a template) for each test."""
 
 import contextlib
+import fcntl
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -21,18 +28,37 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _server_url(url: str, database: str) -> str:
+    return url.rsplit("/", 1)[0] + "/" + database
+
+
+def create_database(url: str, name: str, template: str = "") -> None:
+    """CREATE DATABASE on the server of `url`, empty or as a copy of `template`."""
+    copy = f' TEMPLATE "{template}"' if template else ""
+    for attempt in range(20):
+        try:
+            with psycopg.connect(_server_url(url, "postgres"), autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{name}"{copy}')
+            return
+        except psycopg.errors.ObjectInUse:  # another worker is cloning the same template
+            time.sleep(0.2 * (attempt + 1))
+    raise RuntimeError(f"template database {template} stayed busy")
+
+
+def drop_database(url: str, name: str) -> None:
+    with psycopg.connect(_server_url(url, "postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @contextlib.contextmanager
-def scratch_postgres(url: str):
-    """A new, empty database on the server of `url`, dropped afterwards."""
+def scratch_postgres(url: str, template: str = ""):
+    """A new database on the server of `url`, empty or a copy of `template`; dropped after."""
     name = f"jineng_live_{uuid.uuid4().hex[:12]}"
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    create_database(url, name, template)
     try:
-        yield url.rsplit("/", 1)[0] + "/" + name
+        yield _server_url(url, name)
     finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(url, name)
 
 
 JINENG = [sys.executable, "-m", "jineng.cli"]
@@ -41,22 +67,88 @@ JINENG = [sys.executable, "-m", "jineng.cli"]
 ENVIRONMENTS: dict[str, dict] = {}
 
 
-@contextlib.contextmanager
-def scratch_environment(data_dir: Path):
-    """Environment for a `jineng` process of its own: the demo's keys in `data_dir`, and its
-    own database (SQLite there, or a scratch PostgreSQL database in the PostgreSQL run)."""
-    database_url = os.environ.get("DATABASE_URL", "")
+def _process_environment(data_dir: Path) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("JINENG_", "DJANGO_")) and key != "DATABASE_URL"
     }
-    env.update(JINENG_DEMO="1", JINENG_DATA_DIR=str(data_dir))
-    if database_url.startswith("postgres"):
-        with scratch_postgres(database_url) as url:
+    return {**env, "JINENG_DEMO": "1", "JINENG_DATA_DIR": str(data_dir)}
+
+
+def postgres_url() -> str:
+    """The PostgreSQL server of the PostgreSQL run, or "" in the SQLite run."""
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgres") else ""
+
+
+@contextlib.contextmanager
+def scratch_environment(data_dir: Path, *, template_database: str = ""):
+    """Environment for a `jineng` process of its own: the demo's keys in `data_dir`, and its
+    own database (SQLite there, or a scratch PostgreSQL database in the PostgreSQL run, empty
+    or cloned from `template_database`)."""
+    env = _process_environment(data_dir)
+    if postgres_url():
+        with scratch_postgres(postgres_url(), template_database) as url:
             yield {**env, "DATABASE_URL": url}
     else:
         yield env
+
+
+# What each prepared stage runs, in a data directory and database of its own.
+STAGES = {
+    "migrated": [("migrate", "-v0")],
+    "setup": [("migrate", "-v0"), ("setup", "--region", "411400")],
+    "demo": [("demo",)],
+}
+# Set by the test run's first process (tests/conftest.py) and inherited by the xdist workers.
+TEMPLATES_VARIABLE = "JINENG_TEST_TEMPLATES"
+
+
+def _stage(stage: str) -> Path:
+    """The directory of a built stage: `data/` and, in the PostgreSQL run, `database` (the
+    template's name). The first process to ask builds it; the others wait on the lock."""
+    root = Path(os.environ[TEMPLATES_VARIABLE])
+    built = root / stage
+    with open(root / f"{stage}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (built / "ready").exists():
+            _build_stage(stage, built)
+    return built
+
+
+def _build_stage(stage: str, built: Path) -> None:
+    shutil.rmtree(built, ignore_errors=True)
+    (built / "data").mkdir(parents=True)
+    env = _process_environment(built / "data")
+    if postgres_url():
+        name = f"jineng_template_{built.parent.name}_{stage}".lower()[:63]
+        drop_database(postgres_url(), name)
+        create_database(postgres_url(), name)
+        (built / "database").write_text(name)
+        env["DATABASE_URL"] = _server_url(postgres_url(), name)
+    for command in STAGES[stage]:
+        jineng(env, *command, timeout=900)
+    (built / "ready").touch()
+
+
+@contextlib.contextmanager
+def prepared_environment(data_dir: Path, stage: str):
+    """Like scratch_environment, with the commands of STAGES[stage] already run: a copy of the
+    stage's data directory (SQLite file, keys, media) and of its database."""
+    built = _stage(stage)
+    shutil.copytree(built / "data", data_dir, dirs_exist_ok=True)
+    database = built / "database"
+    template = database.read_text() if database.exists() else ""
+    with scratch_environment(data_dir, template_database=template) as env:
+        yield env
+
+
+def drop_stages(root: Path) -> None:
+    """At the end of the run: the stages' directories and template databases."""
+    for database in root.glob("*/database"):
+        drop_database(postgres_url(), database.read_text())
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def jineng(env: dict, *args: str, check: bool = True, timeout: float = 300):
@@ -73,9 +165,8 @@ def jineng(env: dict, *args: str, check: bool = True, timeout: float = 300):
 @contextlib.contextmanager
 def running_server(data_dir: Path):
     with contextlib.ExitStack() as stack:
-        env = stack.enter_context(scratch_environment(data_dir))
+        env = stack.enter_context(prepared_environment(data_dir, "demo"))
         env["JINENG_WEB_WORKERS"] = "2"
-        jineng(env, "demo")
         port = free_port()
         log = open(data_dir / "server.log", "w")  # noqa: SIM115 - closed by the stack
         stack.callback(log.close)

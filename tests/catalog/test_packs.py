@@ -14,7 +14,7 @@ from jineng.policy.engine import decide_evaluation_subsidy
 from jineng.policy.errors import PackError
 from jineng.policy.pack import load_packs
 from jineng.policy.records import EvaluationLine, PriorSubsidy
-from tests.live import jineng, scratch_environment
+from tests.live import jineng, prepared_environment, scratch_environment
 
 pytestmark = pytest.mark.django_db
 POLICIES = Path(__file__).parents[2] / "policies"
@@ -126,8 +126,7 @@ def test_policy_load_refuses_a_malformed_pack_in_one_line(tmp_path):
     broken.mkdir()
     text = (POLICIES / "hebei-2024.toml").read_text(encoding="utf-8")
     (broken / "hebei-2024.toml").write_text(re.sub(r"(?m)^version = \d+", 'version = "one"', text))
-    with scratch_environment(tmp_path / "data") as env:
-        jineng(env, "migrate", "-v0")
+    with prepared_environment(tmp_path / "data", "migrated") as env:
         result = jineng(env, "policy", "load", str(broken), check=False)
     assert result.returncode == 2
     line = result.stderr.strip()

@@ -16,7 +16,7 @@ from jineng.catalog import setup
 from jineng.core import audit
 from jineng.core.models import Organisation
 from jineng.people.identity import gb11643_check_character
-from tests.live import jineng, scratch_environment
+from tests.live import jineng, prepared_environment, scratch_environment
 
 # Region of the ID number → the bureau it registers with after `jineng setup --region 411400`
 # (people.services.BureauOfRegion: the nearest bureau covering the region, else the top one).
@@ -62,8 +62,7 @@ def last_json(result) -> dict:
 def test_setup_then_a_national_roster_on_an_empty_database(tmp_path):
     """Done-when of issue 13 item 7, as processes on an empty (SQLite) database."""
     numbers = write_roster(tmp_path / "roster.csv")
-    with scratch_environment(tmp_path / "data") as env:
-        jineng(env, "migrate", "-v0", timeout=SLOW)
+    with prepared_environment(tmp_path / "data", "migrated") as env:  # an empty database
         env["JINENG_ADMIN_PASSWORD"] = "Setup#Walk2026"
         first = last_json(jineng(env, "setup", "--region", "411400", "--admin", "root"))
         assert first["bureaus"] == {"created": 11, "existing": 0}  # 河南, 商丘 and its 9 counties

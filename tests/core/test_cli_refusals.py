@@ -3,7 +3,7 @@ that says what to do, and a non-zero exit status; never a traceback. Each runs a
 
 import pytest
 
-from tests.live import jineng, scratch_environment
+from tests.live import jineng, prepared_environment, scratch_environment
 
 ROSTER = "姓名,身份证号码\n张三,11010119900307002X\n"
 
@@ -67,8 +67,7 @@ def test_bad_input_on_a_migrated_database(tmp_path, files):
         (("setup", "--admin", "root"), "JINENG_ADMIN_PASSWORD"),  # no password, no terminal
         (("no-such-command",), "jineng help"),
     ]
-    with scratch_environment(tmp_path / "data") as env:
-        jineng(env, "migrate", "-v0")
+    with prepared_environment(tmp_path / "data", "migrated") as env:
         for command, words in cases:
             result = jineng(env, *command, check=False)
             assert_one_line_refusal(result, words)

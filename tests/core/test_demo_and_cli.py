@@ -9,7 +9,7 @@ from stdnum.cn import uscc
 from jineng.core import audit, demo, services
 from jineng.core.models import AuditEntry, Organisation, User
 from jineng.core.roles import OrgKind, Role
-from tests.live import jineng, scratch_environment
+from tests.live import jineng, prepared_environment
 
 pytestmark = pytest.mark.django_db
 
@@ -120,9 +120,8 @@ def test_createuser_command(tmp_path):
         "with audit.system_context('test'):\n"
         "    services.create_organisation(kind='bureau', name='商丘', code='411400', parent=None)"
     )
-    with scratch_environment(tmp_path) as env:
+    with prepared_environment(tmp_path, "migrated") as env:
         env["JINENG_NEW_PASSWORD"] = "Xk9#pLm2qR"
-        jineng(env, "migrate", "-v0")
         jineng(env, "shell", "-c", make_bureau)
         ok = jineng(env, "createuser", "li", "--org", "411400", "--role", "reviewer", check=False)
         assert ok.returncode == 0, ok.stderr

@@ -14,7 +14,7 @@ from jineng.evaluation.models import EvaluationBooking
 from jineng.institutions.models import Institution
 from jineng.training.models import ClassState, TrainingClass
 from jineng.vouchers.models import Voucher
-from tests.live import jineng, scratch_environment
+from tests.live import jineng, prepared_environment
 
 STATEFUL = [TrainingClass, Voucher, Claim, Institution, EvaluationBooking]
 
@@ -133,8 +133,7 @@ def shared_counts(env) -> dict[str, int]:
 def test_the_histories_move_into_the_shared_one_and_back_with_nothing_lost(tmp_path):
     """The data migrations run on the demo's histories as processes: back to the four tables
     of before, then forward into core.StateChange again, the rows counted at each stage."""
-    with scratch_environment(tmp_path) as env:
-        jineng(env, "demo", timeout=900)
+    with prepared_environment(tmp_path, "demo") as env:
         shared = shared_counts(env)
         moved = {label: shared[label] for label in SUBJECTS.split()}
         assert all(moved.values()), shared  # the demo has a history of each kind

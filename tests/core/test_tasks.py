@@ -3,7 +3,7 @@ its own, as in production."""
 
 import json
 
-from tests.live import jineng, scratch_environment
+from tests.live import jineng, prepared_environment
 
 SEED_AND_ENQUEUE = """
 from datetime import timedelta
@@ -27,8 +27,7 @@ print(json.dumps({"status": str(result.status), "value": result.return_value,
 
 
 def test_worker_runs_a_queued_task(tmp_path):
-    with scratch_environment(tmp_path) as env:
-        jineng(env, "migrate", "-v0")
+    with prepared_environment(tmp_path, "migrated") as env:
         task_id = jineng(env, "shell", "-v0", "-c", SEED_AND_ENQUEUE).stdout.strip()
         jineng(env, "worker", "--batch", "--interval", "0")
         script = READ_RESULT.replace("sys.argv[-1]", repr(task_id))

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from stdnum.cn import ric
 
-from tests.live import JINENG, jineng, scratch_environment
+from tests.live import JINENG, jineng, prepared_environment
 
 ROWS = 12_000
 
@@ -35,8 +35,7 @@ def count_people(env, source: str) -> int:
 def test_a_killed_import_run_again_stores_every_row_once(tmp_path):
     roster = tmp_path / "big.csv"
     big_roster(roster)
-    with scratch_environment(tmp_path / "data") as env:
-        jineng(env, "demo")
+    with prepared_environment(tmp_path / "data", "setup") as env:  # the bureau of 411402
         command = [*JINENG, "import", "people", str(roster), "--org", "411402"]
         first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         seen = b""
@@ -56,8 +55,7 @@ def test_a_killed_import_run_again_stores_every_row_once(tmp_path):
 def test_unusable_input_exits_2_with_one_line(tmp_path):
     bad = tmp_path / "people.csv"
     bad.write_text("名字,备注\n张三,x\n", encoding="utf-8")
-    with scratch_environment(tmp_path / "data") as env:
-        jineng(env, "migrate", "-v0")
+    with prepared_environment(tmp_path / "data", "migrated") as env:
         missing_columns = jineng(env, "import", "people", str(bad), check=False)
         unknown_format = jineng(env, "import", "people", str(tmp_path / "x.pdf"), check=False)
     for result in (missing_columns, unknown_format):

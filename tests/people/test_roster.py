@@ -16,7 +16,7 @@ from jineng.people import services
 from jineng.people.imports import ROSTER
 from jineng.people.models import Person
 from tests.data import make_roster
-from tests.live import jineng, scratch_environment
+from tests.live import jineng, prepared_environment
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).parents[1] / "data"
@@ -99,10 +99,9 @@ def test_messages_never_carry_the_whole_number():
 
 def test_sqlite_file_holds_no_id_number_or_phone_in_clear(tmp_path):
     """Personal data is encrypted at rest: read the raw database file of a real server."""
-    with scratch_environment(tmp_path) as env:
+    with prepared_environment(tmp_path, "setup") as env:  # the bureau of 411402
         if "DATABASE_URL" in env:
             pytest.skip("this check reads the SQLite file")
-        jineng(env, "demo")
         result = jineng(env, "import", "people", str(DATA / "roster-bad.xlsx"), "--org", "411402")
         summary = json.loads(result.stdout.strip().splitlines()[-1])
         assert summary == {"rows": 13, "created": 3, "updated": 0, "unchanged": 0, "rejected": 10}
