@@ -165,7 +165,7 @@ def test_without_a_subsidy_standard_the_line_is_refused_with_the_reason(hebei):
     employ(trainee, date(2024, 6, 10))
     line = claim_for(hebei, [trainee], level="2").lines.get()  # no 焊工 二级 standard in Hebei
     assert (line.granted, line.amount) == (False, Decimal("0.00"))
-    assert "130100未设定焊工二级/技师2024年的补贴标准" in reasons(line)
+    assert "石家庄市未设定焊工二级/技师2024年的补贴标准" in reasons(line)  # the region by name
     assert "No subsidy standard is set for" in reasons(line, "en")
     assert decision_of(line.decision).tier == "employed"  # the rate alone would have been 100%
 

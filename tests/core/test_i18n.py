@@ -95,8 +95,8 @@ def test_catalog_notes_read_in_chinese(login):
 
 @pytest.mark.django_db
 def test_the_teacher_rule_box_of_an_institution_reads_in_chinese(login, orgs):
-    """The rule's message states its facts in Chinese; the engine's English evidence (keys, the
-    pack's notes) shows only in English."""
+    """The rule's message states its facts in Chinese under the rule's plain name; the engine's
+    evidence (keys, the pack's English notes) shows in neither language (issue 14)."""
     institution = orgs["inst_liangyuan"].institution
     client = login("admin")
     page = client.get(f"/institutions/{institution.pk}/").content.decode()
@@ -105,7 +105,9 @@ def test_the_teacher_rule_box_of_an_institution_reads_in_chinese(login, orgs):
     assert "From seed" not in box and "institution_type" not in box
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     english = client.get(f"/institutions/{institution.pk}/").content.decode()
-    assert "From seed" in english.split('id="teacher-rules"')[1].split("</ul>")[0]
+    box = english.split('id="teacher-rules"')[1].split("</ul>")[0]
+    assert "Share of full-time teachers" in box
+    assert "From seed" not in box and "applies_to" not in box
 
 
 @pytest.mark.django_db

@@ -330,11 +330,16 @@ def subsidy_standard(training_class: TrainingClass, region: Region) -> Standard:
     return Standard(best[2], best[0], best[1])
 
 
+def _region_name(code: str) -> str:
+    return Region.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
 def _standard_check(training_class: TrainingClass, standard: Standard) -> RuleCheck:
     values = {
         "occupation": training_class.occupation.name,
         "level": training_class.level.name,
-        "region": standard.region_code,
+        # The region by its name (商丘市), as readers know it; its code stays in the evidence.
+        "region": _region_name(standard.region_code),
         "year": standard.year,
         "amount": money(standard.amount or ZERO),
     }

@@ -141,6 +141,11 @@ def _finish(
 CHECK_CACHE = 4096
 
 
+def _pack_names(pack: PolicyPack) -> dict[str, str]:
+    """The pack as sentences name it: its title, never its file id."""
+    return {"pack_zh": pack.title, "pack_en": pack.title_en or pack.title}
+
+
 @lru_cache(maxsize=CHECK_CACHE)
 def _period_check(pack: PolicyPack, on_date: date) -> RuleCheck:
     # A pack applies only within its period: a case dated outside it belongs to another pack.
@@ -156,7 +161,7 @@ def _period_check(pack: PolicyPack, on_date: date) -> RuleCheck:
         pack.in_effect(on_date),
         evidence,
         date=on_date.isoformat(),
-        pack=pack.id,
+        **_pack_names(pack),
         start=pack.effective_from.isoformat(),
         end=pack.effective_to.isoformat(),
     )
@@ -965,7 +970,7 @@ def _year_check(pack: PolicyPack, year: int) -> RuleCheck:
         evidence,
         "year" if in_effect else "year_fail",
         year=year,
-        pack=pack.id,
+        **_pack_names(pack),
         start=pack.effective_from.isoformat(),
         end=pack.effective_to.isoformat(),
     )

@@ -14,20 +14,20 @@ from .decision import RuleCheck
 # "code:variant" -> (zh, en). {cite_zh}/{cite_en} read "依据 004 §四(五)" / "per 004 §四(五)".
 TEMPLATES: dict[str, tuple[str, str]] = {
     "pack.period:pass": (
-        "{date}在政策“{pack}”有效期（{start}至{end}）内",
-        "{date} is within the period of pack {pack} ({start} to {end})",
+        "{date}在“{pack_zh}”有效期（{start}至{end}）内",
+        "{date} is within the period of “{pack_en}” ({start} to {end})",
     ),
     "pack.period:fail": (
-        "{date}不在政策“{pack}”有效期（{start}至{end}）内，应适用其他政策",
-        "{date} is outside the period of pack {pack} ({start} to {end}): another pack applies",
+        "{date}不在“{pack_zh}”有效期（{start}至{end}）内，应适用其他政策",
+        "{date} is outside the period of “{pack_en}” ({start} to {end}): another pack applies",
     ),
     "pack.period:year": (
-        "{year}年在政策“{pack}”有效期（{start}至{end}）内",
-        "{year} falls within the period of pack {pack} ({start} to {end})",
+        "{year}年在“{pack_zh}”有效期（{start}至{end}）内",
+        "{year} falls within the period of “{pack_en}” ({start} to {end})",
     ),
     "pack.period:year_fail": (
-        "{year}年不在政策“{pack}”有效期（{start}至{end}）内，应适用其他政策",
-        "{year} is outside the period of pack {pack} ({start} to {end}): another pack applies",
+        "{year}年不在“{pack_zh}”有效期（{start}至{end}）内，应适用其他政策",
+        "{year} is outside the period of “{pack_en}” ({start} to {end}): another pack applies",
     ),
     "stated:pass": ("本政策规定了{what_zh}", "this pack states {what_en}"),
     "stated:fail": (

@@ -44,7 +44,8 @@ class Rule:
     value: Any
     cite: str | None
     assumed: bool = False
-    note: str | None = None
+    note: str | None = None  # the author's note, often English
+    note_zh: str | None = None  # the note for zh-hans readers (pages show no English note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,7 @@ class PackRow:
     cite: str
     assumed: bool
     note: str
+    note_zh: str  # "" when the pack gives no zh-hans note: zh-hans pages then show none
     stated: bool  # False: the pack does not state it (decisions needing it are refused)
 
     def as_dict(self) -> dict[str, Any]:
@@ -192,7 +194,8 @@ def _row(section: schema.SectionSpec | None, key: str, **values: Any) -> PackRow
         section_zh=section.label_zh if section else "政策基本信息",
         section_en=section.label_en if section else "About this pack",
         key=key,
-        **{"unit": "", "unit_en": "", "cite": "", "assumed": False, "note": "", "stated": True}
+        **{"unit": "", "unit_en": "", "cite": "", "assumed": False, "note": "", "note_zh": ""}
+        | {"stated": True}
         | values,
     )
 
@@ -211,8 +214,9 @@ def _meta_rows(pack: PolicyPack) -> list[PackRow]:
     if pack.example:
         example = ("示例，不得用于实际审核", "an example, not for real decisions")
         meta.append(("example", "性质", "status", *example, ""))
+    # period_note is written in zh-hans, like the title.
     return [
-        _row(None, key, label_zh=lz, label_en=le, value=vz, value_en=ve, note=note)
+        _row(None, key, label_zh=lz, label_en=le, value=vz, value_en=ve, note=note, note_zh=note)
         for key, lz, le, vz, ve, note in meta
     ]
 
@@ -255,6 +259,7 @@ def _section_rows(pack: PolicyPack, section: schema.SectionSpec) -> list[PackRow
                 cite=rule.cite or "",
                 assumed=rule.assumed,
                 note=rule.note or "",
+                note_zh=rule.note_zh or "",
             )
         )
     return rows
@@ -527,10 +532,13 @@ class _PackReader:
         for name, item, expected in (("cite", cite, str), ("assumed", assumed, bool)):
             if item is not None and not _has_type(item, expected):
                 raise self.fail(f"{key}.{name}", f"must be {_type_words(expected)}")
-        if note is not None and (not isinstance(note, str) or not note.strip()):
-            raise self.fail(key + ".note", "must be a non-empty text")
+        for name in ("note", "note_zh"):
+            text = raw.get(name)
+            if text is not None and (not isinstance(text, str) or not text.strip()):
+                raise self.fail(f"{key}.{name}", "must be a non-empty text")
         self._check_citation(key, cite, assumed, note)
-        return Rule(key=key, value=value, cite=cite, assumed=assumed, note=note)
+        note_zh = raw.get("note_zh")
+        return Rule(key=key, value=value, cite=cite, assumed=assumed, note=note, note_zh=note_zh)
 
     def _check_citation(self, key: str, cite: str | None, assumed: bool, note: str | None) -> None:
         if assumed and not note:

@@ -567,7 +567,7 @@ TOP_LEVEL_REQUIRED = {
 TOP_LEVEL_OPTIONAL = {"title_en": str, "example": bool, "period_note": str}
 SOURCE_REQUIRED = {"ref": str, "seed": bool, "title": str}
 SOURCE_OPTIONAL = {"file": str, "doc_no": str, "url": str}
-RULE_KEYS = {"value", "cite", "assumed", "note"}
+RULE_KEYS = {"value", "cite", "assumed", "note", "note_zh"}
 
 KNOWN_CATEGORY_CODES = frozenset(PersonCategory)
 KNOWN_LEVELS = frozenset(LEVEL_RANKS)
