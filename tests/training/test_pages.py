@@ -4,12 +4,13 @@ review queue's bulk decisions, attendance entered through the grid (htmx), devic
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext
 
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
-from jineng.institutions.models import Institution
+from jineng.institutions.models import Engagement, Institution
 from jineng.people.models import Person
 from jineng.people.services import decrypt_id_number
 from jineng.training import services
@@ -161,6 +162,48 @@ def test_the_institution_opens_a_class_with_the_form(login, orgs):
     assert client.get(detail(training_class)).status_code == 200
 
 
+def test_the_teachers_are_saved_with_the_opening_application(login, institution):
+    """Issue 14: the teacher list is part of the application's form, saved by the same POST."""
+    engaged = [e.teacher for e in institution.engagements.filter(year=TODAY.year)][:2]
+    client = login("institution")
+    page = client.get("/classes/new/").content.decode()
+    assert f'value="{engaged[0].pk}"' in page and 'name="teachers"' in page
+    response = client.post("/classes/new/", application(teachers=[t.pk for t in engaged]))
+    assert response.status_code == 302
+    training_class = TrainingClass.objects.get(name="焊工（初级）培训班")
+    assert set(training_class.teachers.all()) == set(engaged)
+    # The edit form shows them chosen; unticking one there removes it.
+    page = client.get(f"{detail(training_class)}edit/").content.decode()
+    assert f'value="{engaged[1].pk}" id="id_teachers_1" checked' in page or "checked" in page
+    response = client.post(
+        f"{detail(training_class)}edit/", edit_values(training_class, teachers=[engaged[0].pk])
+    )
+    assert response.status_code == 302
+    assert list(training_class.teachers.all()) == [engaged[0]]
+
+
+def test_a_teacher_not_of_the_institution_keeps_the_whole_application_unsaved(
+    act, institution
+):
+    """The service checks the teachers against the class's year and institution; a refusal
+    saves nothing, not even the class (one transaction)."""
+    foreign = (
+        Engagement.objects.exclude(institution=institution)
+        .exclude(teacher__engagements__institution=institution)[0]
+        .teacher
+    )
+    values = {
+        "name": "焊工（初级）培训班", "occupation": Occupation.objects.get(code="6-18-02-04"),
+        "level": SkillLevel.objects.get(code="5"),
+        "training_type": TrainingType.objects.get(code="employment_skills"),
+        "fund_channel": FundChannel.objects.order_by("code").first(), "start_date": TODAY,
+        "end_date": TODAY, "venue": "实训楼201", "capacity": 30,
+    }  # fmt: skip
+    with act("institution"), pytest.raises(ValidationError, match="不是本机构"):
+        services.create_class(institution, teachers=[foreign], **values)
+    assert not TrainingClass.objects.filter(name="焊工（初级）培训班").exists()
+
+
 def test_the_form_refuses_what_the_institution_is_not_designated_for(login):
     client = login("institution")
     nursery = Occupation.objects.get(code="4-10-01-05")
@@ -243,18 +286,29 @@ def test_the_class_moves_through_its_page(login, make_class):
     assert 'id="action-in_progress"' in page
 
 
+def edit_values(training_class, **changes) -> dict:
+    """The opening application's form as the class stands, with changes."""
+    return application(
+        name=training_class.name, level=training_class.level_id,
+        start_date=training_class.start_date.isoformat(),
+        end_date=training_class.end_date.isoformat(), venue=training_class.venue, **changes,
+    )  # fmt: skip
+
+
 def test_teachers_and_sessions_are_set_on_the_page(login, make_class, institution):
     training_class = make_class(people=0)
     client = login("institution")
     engaged = [
         e.teacher for e in institution.engagements.filter(year=training_class.start_date.year)
     ]
+    # The teachers are saved with the application's form, not on the class's page.
     response = client.post(
-        f"{detail(training_class)}teachers/", {"teachers": [engaged[-1].pk]}, headers=HTMX
+        f"{detail(training_class)}edit/", edit_values(training_class, teachers=[engaged[-1].pk])
     )
-    assert response.status_code == 200
-    assert 'hx-swap-oob="true"' in response.content.decode()
+    assert response.status_code == 302
     assert list(training_class.teachers.all()) == [engaged[-1]]
+    page = client.get(detail(training_class)).content.decode()
+    assert 'id="edit-teachers"' in page and 'id="save-teachers"' not in page
     before = training_class.sessions.count()
     response = client.post(
         f"{detail(training_class)}sessions/",

@@ -36,7 +36,7 @@ from jineng.core.views import (
     run_service,
     valid,
 )
-from jineng.institutions.models import Engagement, Institution
+from jineng.institutions.models import Institution
 from jineng.people.models import Person
 from jineng.training import hooks, selectors, services
 from jineng.training.filters import ClassFilter
@@ -50,7 +50,6 @@ from jineng.training.forms import (
     ReviewForm,
     SessionForm,
     StateForm,
-    TeachersForm,
 )
 from jineng.training.models import (
     ACTIVE_STATES,
@@ -171,6 +170,7 @@ def class_edit(request, pk: int):
         )
         return redirect("training:detail", pk=pk)
     initial = {name: getattr(training_class, name) for name in services.CLASS_FIELDS}
+    initial["teachers"] = list(training_class.teachers.all())
     form = ClassForm(
         request.POST or None,
         initial=initial,
@@ -277,14 +277,6 @@ def _context(request, training_class: TrainingClass) -> dict:
             }
         )
     teachers = list(training_class.teachers.select_related("person").order_by("person__name"))
-    engaged = []
-    if editable:
-        engaged = [
-            engagement.teacher
-            for engagement in Engagement.objects.filter(
-                institution=training_class.institution, year=training_class.start_date.year
-            ).select_related("teacher__person")
-        ]
     commitment = None
     if training_class.commitment_reason:
         commitment = Commitment.objects.filter(training_class=training_class).first()
@@ -305,8 +297,6 @@ def _context(request, training_class: TrainingClass) -> dict:
         "roster": roster,
         "enrolled_count": sum(1 for e in enrollments if e.state in ON_ROSTER),
         "teachers": teachers,
-        "teacher_ids": {teacher.pk for teacher in teachers},
-        "engaged": engaged,
         "commitment": commitment,
         "changes": training_class.changes.select_related("by").order_by("-at", "-id"),
         "grid": _grid(training_class, sessions, enrollments, can_mark),
@@ -371,17 +361,6 @@ def complete(request, pk: int):
               "not.") % counts,
         )  # fmt: skip
     return redirect("training:detail", pk=pk)
-
-
-@capability_required(Capability.RUN_CLASSES, missing_is_404=True)
-@require_POST
-def set_teachers(request, pk: int):
-    training_class = _class_or_404(request, pk)
-    form = TeachersForm(request.POST, training_class=training_class)
-    if valid(request, form):
-        teachers = list(form.cleaned_data["teachers"])
-        run_service(request, lambda: services.set_teachers(training_class, teachers))
-    return _done(request, training_class, "teachers")
 
 
 @capability_required(Capability.RUN_CLASSES, missing_is_404=True)
