@@ -355,6 +355,7 @@ def _flags(user, claim: Claim) -> dict:
     state = claim.state
     owner = has_capability(user, _owner_capability(claim))
     reviewer = has_capability(user, Capability.REVIEW_CLAIMS)
+    can_end = reviewer and state == ClaimState.IN_NOTICE
     return {
         "can_submit": owner and state == ClaimState.DRAFT,
         "can_refresh": owner and state == ClaimState.DRAFT,
@@ -363,7 +364,9 @@ def _flags(user, claim: Claim) -> dict:
         and claim.top_up_of_id is None and state in TOPPABLE,
         "can_review": reviewer and state == ClaimState.SUBMITTED,
         "can_publish": reviewer and state == ClaimState.REVIEWED,
-        "can_end": reviewer and state == ClaimState.IN_NOTICE,
+        "can_end": can_end,
+        # the same rule the service checks: the button is disabled with the reason until then
+        "end_ready": notice.end_readiness(claim.notice) if can_end else None,
         "can_resolve": reviewer and state == ClaimState.IN_NOTICE,
         "can_recover": has_capability(user, Capability.PAY_CLAIMS),
     }  # fmt: skip
