@@ -1,6 +1,7 @@
 """The class pages: who sees what, the opening application form, the class page's actions, the
 review queue's bulk decisions, attendance entered through the grid (htmx), devices."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -564,3 +565,26 @@ def test_devices_are_registered_with_a_token_shown_once(login, institution):
     assert login("city_reviewer").post(f"/classes/devices/{device.pk}/deactivate/").status_code == (
         404
     )
+
+
+def complete_button(page: str) -> str:
+    return re.search(r'<button[^>]*id="action-complete"[^>]*>', page).group(0)
+
+
+def test_completion_is_disabled_with_its_reason_until_the_class_has_ended(login, make_class):
+    """Issue 14: before the end date 结业 shows disabled with the day (the rule complete()
+    checks); the POST is still refused; after the end, the missing assessments are the reason."""
+    running = make_class(TODAY, days=3, state="in_progress")
+    client = login("institution")
+    page = client.get(detail(running)).content.decode()
+    reason = f"培训班于{running.end_date}结束，须在该日之后办理结业。"
+    assert 'disabled aria-disabled="true"' in complete_button(page)
+    assert f'title="{reason}"' in complete_button(page)
+    assert f'id="action-complete-why">{reason}</small>' in page
+    response = client.post(f"{detail(running)}complete/", follow=True)
+    assert reason in response.content.decode()
+    assert state_of(running) == ClassState.IN_PROGRESS
+    ended = make_class(state="in_progress", level="4")  # ended, no assessment recorded yet
+    page = client.get(detail(ended)).content.decode()
+    assert "disabled" in complete_button(page)
+    assert "请登记以下学员的考核结果" in page

@@ -20,6 +20,7 @@ from jineng.catalog.packs import pack_for, record_decision
 from jineng.core import audit, states, writes
 from jineng.core.i18n import language
 from jineng.core.models import Organisation
+from jineng.core.readiness import Ready
 from jineng.core.roles import (
     Capability,
     OrgKind,
@@ -779,30 +780,40 @@ def set_assessment(enrollment: Enrollment, passed: bool) -> Enrollment:
     return writes.update(enrollment, assessment_passed=passed)
 
 
+def completion_readiness(training_class: TrainingClass) -> Ready:
+    """Whether the class may be completed (结业) now, and if not why: running, its end date
+    passed, every trainee's assessment recorded. complete() and the class page's button ask
+    this one rule."""
+    if training_class.state != ClassState.IN_PROGRESS:
+        return Ready.no(
+            _("A class that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": training_class.get_state_display(), "to": ClassState.COMPLETED.label}
+        )
+    if timezone.localdate() <= training_class.end_date:
+        return Ready.no(
+            _("The class ends on %(date)s: it completes after that day.")
+            % {"date": training_class.end_date}
+        )
+    undecided = list(
+        training_class.enrollments.filter(
+            state=EnrollmentState.ENROLLED, assessment_passed__isnull=True
+        ).values_list("person__name", flat=True)[:10]
+    )
+    if undecided:
+        return Ready.no(_("Record the assessment of: %(names)s") % {"names": "、".join(undecided)})
+    return Ready()
+
+
 @transaction.atomic
 def complete(training_class: TrainingClass) -> dict[str, int]:
     """结业: once the end date has passed and every trainee's assessment is recorded, decide
     each trainee by the pack (attendance share, assessment, commitment) and complete the class."""
     require_capability(Capability.RUN_CLASSES, _("Only the institution completes its classes."))
     training_class = _locked(training_class)
-    if training_class.state != ClassState.IN_PROGRESS:
-        raise ValidationError(
-            _("A class that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": training_class.get_state_display(), "to": ClassState.COMPLETED.label}
-        )
-    if timezone.localdate() <= training_class.end_date:
-        raise ValidationError(
-            _("The class ends on %(date)s: it completes after that day.")
-            % {"date": training_class.end_date}
-        )
+    completion_readiness(training_class).check()
     enrollments = list(
         training_class.enrollments.filter(state=EnrollmentState.ENROLLED).select_related("person")
     )
-    undecided = [e.person.name for e in enrollments if e.assessment_passed is None]
-    if undecided:
-        raise ValidationError(
-            _("Record the assessment of: %(names)s") % {"names": "、".join(undecided[:10])}
-        )
     version, pack = _pack(training_class, training_class.end_date)
     scheduled = training_class.sessions.count()
     attended = attended_sessions(training_class)

@@ -286,6 +286,8 @@ def _context(request, training_class: TrainingClass) -> dict:
         "actions": _actions(user, training_class),
         "can_run": can_run,
         "can_complete": can_run and state == ClassState.IN_PROGRESS,
+        # the rule complete() checks: until then the button is disabled with the reason
+        "complete_ready": services.completion_readiness(training_class),
         "editable": editable,
         "can_enrol": can_run and state in EDITABLE_STATES | {ClassState.APPROVED},
         # "register first" must lead somewhere: the registry's page for one person
