@@ -503,9 +503,7 @@ def test_a_running_notice_reads_in_public_notice_on_its_page(noticed, client):
     assert claim.number in section and "公示中" in section and "运行中" not in page
 
 
-def test_the_end_button_is_disabled_with_its_date_until_the_notice_period_is_over(
-    noticed, login
-):
+def test_the_end_button_is_disabled_with_its_date_until_the_notice_period_is_over(noticed, login):
     """004 §四(五) 经3个工作日公示后拨付, issue 14: before the notice's last day has passed the
     claim's page shows 结束公示 disabled with the date it may end from (the rule the service
     checks); a POST is still refused by the service; after the period the button works."""
@@ -526,6 +524,7 @@ def test_the_end_button_is_disabled_with_its_date_until_the_notice_period_is_ove
         page = client.get(f"/claims/{claim.pk}/").content.decode()
         button = re.search(r'<button[^>]*id="action-end-notice"[^>]*>', page).group(0)
         assert "disabled" not in button and 'type="submit"' in button
-        client.post(f"/claims/{claim.pk}/notice/end/")
+        response = client.post(f"/claims/{claim.pk}/notice/end/", follow=True)
     claim.refresh_from_db()
     assert claim.state == ClaimState.PAYABLE
+    assert "公示已结束，申请转为待拨付，下一步：编入拨付批次。" in response.content.decode()

@@ -5,7 +5,6 @@ make_class, since the department's card is training's."""
 import re
 
 import pytest
-
 from django.core.exceptions import ValidationError
 
 from jineng.core.roles import OrgKind
@@ -30,9 +29,7 @@ def card(html: str, key: str) -> str:
 
 
 @pytest.mark.parametrize("username", ["evaluator", "department", "institution", "finance"])
-def test_organisations_of_the_region_are_not_on_the_home_of_who_does_not_supervise(
-    login, username
-):
+def test_organisations_of_the_region_are_not_on_the_home_of_who_does_not_supervise(login, username):
     page = home(login, username)
     assert ORG_CARD not in page and "浏览机构" not in page
 
@@ -74,9 +71,7 @@ def test_the_department_home_lists_the_classes_it_funds_with_their_trainees(
     """004 §五(一) 行业主管部门补贴性培训: the class funded by 市总工会 shows on its home with
     its trainee count; another department's class and an unfunded one do not."""
     ours = make_class(people=3, funding_department=orgs["union"])
-    theirs = make_class(
-        people=0, start=ours.end_date, funding_department=orgs["finance_dept"]
-    )
+    theirs = make_class(people=0, start=ours.end_date, funding_department=orgs["finance_dept"])
     funded = card(home(login, "department"), "funded-classes")
     assert ours.code in funded and theirs.code not in funded
     row = re.search(rf"<tr><td>{re.escape(ours.code)}.*?</tr>", funded, re.S).group(0)
@@ -85,9 +80,7 @@ def test_the_department_home_lists_the_classes_it_funds_with_their_trainees(
     assert ORG_CARD not in home(login, "department")
 
 
-def test_a_department_below_the_institutions_bureau_cannot_fund_its_class(
-    make_class, act, orgs
-):
+def test_a_department_below_the_institutions_bureau_cannot_fund_its_class(make_class, act, orgs):
     """The choice is among the departments of the bureaus at or above the institution: a
     county's department does not fund a city institution's class (the service refuses)."""
     training_class = make_class(people=0)

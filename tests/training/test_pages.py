@@ -183,9 +183,7 @@ def test_the_teachers_are_saved_with_the_opening_application(login, institution)
     assert list(training_class.teachers.all()) == [engaged[0]]
 
 
-def test_a_teacher_not_of_the_institution_keeps_the_whole_application_unsaved(
-    act, institution
-):
+def test_a_teacher_not_of_the_institution_keeps_the_whole_application_unsaved(act, institution):
     """The service checks the teachers against the class's year and institution; a refusal
     saves nothing, not even the class (one transaction)."""
     foreign = (
@@ -588,3 +586,23 @@ def test_completion_is_disabled_with_its_reason_until_the_class_has_ended(login,
     page = client.get(detail(ended)).content.decode()
     assert "disabled" in complete_button(page)
     assert "请登记以下学员的考核结果" in page
+
+
+def test_the_messages_after_each_step_say_what_comes_next_and_who_acts(login, make_class):
+    """Issue 14: not just 已保存: submitted names the reviewing bureau, approved says the
+    institution can run the training, a new application says what to add and to whom it goes."""
+    client = login("institution")
+    response = client.post("/classes/new/", application(), follow=True)
+    created = TrainingClass.objects.get(name="焊工（初级）培训班")
+    assert f"开班申请{created.code}已保存为草稿" in response.content.decode()
+    assert "提交商丘市人力资源和社会保障局审核" in response.content.decode()
+    training_class = make_class(TODAY + timedelta(days=20), level="4")
+    response = client.post(f"{detail(training_class)}state/", {"state": "submitted"}, follow=True)
+    assert state_of(training_class) == ClassState.SUBMITTED
+    assert "已提交，等待商丘市人力资源和社会保障局审核。" in response.content.decode()
+    response = login("city_reviewer").post(
+        f"{detail(training_class)}state/", {"state": "approved"}, follow=True
+    )
+    assert state_of(training_class) == ClassState.APPROVED
+    start = training_class.start_date.isoformat()
+    assert f"已审核通过，培训机构可自{start}起按课表开展培训。" in response.content.decode()

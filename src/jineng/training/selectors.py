@@ -65,9 +65,7 @@ def funded_classes(user) -> QuerySet[TrainingClass]:
         .select_related("institution__organisation", "occupation", "level")
         .annotate(
             trainees=Count("enrollments", filter=Q(enrollments__state__in=ON_ROSTER)),
-            completed=Count(
-                "enrollments", filter=Q(enrollments__state=EnrollmentState.COMPLETED)
-            ),
+            completed=Count("enrollments", filter=Q(enrollments__state=EnrollmentState.COMPLETED)),
         )
         .order_by("-start_date", "-id")
     )
@@ -92,8 +90,14 @@ def funded_card(user) -> Card | None:
     return Card(
         key="funded-classes",
         title=_("Training your department organises or funds"),
-        columns=[_("Class"), _("Institution"), _("Dates"), _("State"), _("Trainees"),
-                 _("Completed")],  # fmt: skip
+        columns=[
+            _("Class"),
+            _("Institution"),
+            _("Dates"),
+            _("State"),
+            _("Trainees"),
+            _("Completed"),
+        ],  # fmt: skip
         rows=rows,
         empty=_(
             "No class organised or funded by your department yet: when a training institution "

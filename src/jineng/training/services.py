@@ -85,9 +85,10 @@ def funding_departments(institution: Institution) -> QuerySet[Organisation]:
 
 def _check_funding_department(institution: Institution, values: dict) -> None:
     department = values.get("funding_department")
-    if department is not None and not funding_departments(institution).filter(
-        pk=department.pk
-    ).exists():
+    if (
+        department is not None
+        and not funding_departments(institution).filter(pk=department.pk).exists()
+    ):
         raise ValidationError(
             {"funding_department": _("%(name)s cannot fund this institution's classes.")
              % {"name": department}}

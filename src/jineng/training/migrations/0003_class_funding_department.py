@@ -5,16 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_statechange'),
-        ('training', '0002_histories_into_core'),
+        ("core", "0005_statechange"),
+        ("training", "0002_histories_into_core"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='trainingclass',
-            name='funding_department',
-            field=models.ForeignKey(blank=True, limit_choices_to={'kind': 'department'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='funded_classes', to='core.organisation', verbose_name='funding department'),
+            model_name="trainingclass",
+            name="funding_department",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"kind": "department"},
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="funded_classes",
+                to="core.organisation",
+                verbose_name="funding department",
+            ),
         ),
     ]
