@@ -44,16 +44,17 @@ def test_a_class_from_application_to_completion(page, browser, live_url):
     page.locator("#id_venue").fill("商丘市鸿鹄职业技能培训学校实训楼201")
     page.locator("#id_capacity").fill("20")
     page.locator("#id_assessment_plan").fill("理论考试＋实操考核")
+    # Two teachers, chosen in the application's form and saved with it.
+    teachers = page.locator("#teachers input[type=checkbox]")
+    teachers.nth(0).check()
+    teachers.nth(1).check()
     page.locator("#save-class").click()
     expect(page.locator("#state")).to_have_attribute("data-state", "draft")
     class_url = page.url
     code = page.locator("#class-header h1 .mono").inner_text()
 
-    # Two teachers, one session on the first day (htmx: the sections are swapped in place).
-    teachers = page.locator("#teachers input[type=checkbox]")
-    teachers.nth(0).check()
-    teachers.nth(1).check()
-    page.locator("#save-teachers").click()
+    # One session on the first day (htmx: the sections are swapped in place).
+    expect(page.locator("#teacher-list li")).to_have_count(2)
     expect(page.locator("#session-teacher option")).to_have_count(3)
     page.locator("#session-day").fill(start.isoformat())
     page.locator("#session-starts").fill("09:00")

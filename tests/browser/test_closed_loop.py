@@ -93,6 +93,7 @@ def test_voucher_issued_claimed_redeemed_certified_settled_and_verified(page, br
     institution.locator("#id_venue").fill("商丘市鸿鹄职业技能培训学校实训楼305")
     institution.locator("#id_capacity").fill("20")
     institution.locator("#id_assessment_plan").fill("理论考试＋实操考核")
+    institution.locator("#teachers input[type=checkbox]").nth(0).check()  # saved with the form
     institution.locator("#save-class").click()
     expect(institution.locator("#state")).to_have_attribute("data-state", "draft")
     class_url = institution.url
@@ -100,9 +101,6 @@ def test_voucher_issued_claimed_redeemed_certified_settled_and_verified(page, br
 
     # ... with a teacher and one afternoon session on its last day (not the hours other tests
     # give the same teachers) ...
-    teachers = institution.locator("#teachers input[type=checkbox]")
-    teachers.nth(0).check()
-    institution.locator("#save-teachers").click()
     expect(institution.locator("#session-teacher option")).to_have_count(2)
     institution.locator("#session-day").fill(end.isoformat())
     institution.locator("#session-starts").fill("14:00")

@@ -5,10 +5,12 @@ with no period or a year with no calendar refused; objections by anyone while th
 their phone encrypted and masked, resolved by the bureau; an open objection blocking the end of
 the notice and so the payment; the public list with masked names and ID numbers."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from jineng.claims import notice as notices
 from jineng.claims import review
@@ -499,3 +501,30 @@ def test_a_running_notice_reads_in_public_notice_on_its_page(noticed, client):
         page = client.get("/notices/").content.decode()
     section = page.split('data-running="1"')[1].split("</section>")[0]
     assert claim.number in section and "公示中" in section and "运行中" not in page
+
+
+def test_the_end_button_is_disabled_with_its_date_until_the_notice_period_is_over(noticed, login):
+    """004 §四(五) 经3个工作日公示后拨付, issue 14: before the notice's last day has passed the
+    claim's page shows 结束公示 disabled with the date it may end from (the rule the service
+    checks); a POST is still refused by the service; after the period the button works."""
+    claim, notice = noticed(timezone.localdate())
+    client = login("county_reviewer")
+    page = client.get(f"/claims/{claim.pk}/").content.decode()
+    button = re.search(r'<button[^>]*id="action-end-notice"[^>]*>', page).group(0)
+    assert "disabled" in button and 'aria-disabled="true"' in button
+    reason = f"公示期至{notice.ends_on}，{notice.ends_on + timedelta(days=1)}起方可结束公示。"
+    assert f'title="{reason}"' in button
+    assert f'<small class="text-muted" id="action-end-notice-why">{reason}</small>' in page
+    response = client.post(f"/claims/{claim.pk}/notice/end/", follow=True)
+    assert reason in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.state == ClaimState.IN_NOTICE
+    with travel(notice.ends_on + timedelta(days=1)):
+        client = login("county_reviewer")  # a new session: the old one has timed out
+        page = client.get(f"/claims/{claim.pk}/").content.decode()
+        button = re.search(r'<button[^>]*id="action-end-notice"[^>]*>', page).group(0)
+        assert "disabled" not in button and 'type="submit"' in button
+        response = client.post(f"/claims/{claim.pk}/notice/end/", follow=True)
+    claim.refresh_from_db()
+    assert claim.state == ClaimState.PAYABLE
+    assert "公示已结束，申请转为待拨付，下一步：编入拨付批次。" in response.content.decode()

@@ -1,15 +1,17 @@
 """The class pages: who sees what, the opening application form, the class page's actions, the
 review queue's bulk decisions, attendance entered through the grid (htmx), devices."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext
 
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
-from jineng.institutions.models import Institution
+from jineng.institutions.models import Engagement, Institution
 from jineng.people.models import Person
 from jineng.people.services import decrypt_id_number
 from jineng.training import services
@@ -161,6 +163,46 @@ def test_the_institution_opens_a_class_with_the_form(login, orgs):
     assert client.get(detail(training_class)).status_code == 200
 
 
+def test_the_teachers_are_saved_with_the_opening_application(login, institution):
+    """Issue 14: the teacher list is part of the application's form, saved by the same POST."""
+    engaged = [e.teacher for e in institution.engagements.filter(year=TODAY.year)][:2]
+    client = login("institution")
+    page = client.get("/classes/new/").content.decode()
+    assert f'value="{engaged[0].pk}"' in page and 'name="teachers"' in page
+    response = client.post("/classes/new/", application(teachers=[t.pk for t in engaged]))
+    assert response.status_code == 302
+    training_class = TrainingClass.objects.get(name="焊工（初级）培训班")
+    assert set(training_class.teachers.all()) == set(engaged)
+    # The edit form shows them chosen; unticking one there removes it.
+    page = client.get(f"{detail(training_class)}edit/").content.decode()
+    assert f'value="{engaged[1].pk}" id="id_teachers_1" checked' in page or "checked" in page
+    response = client.post(
+        f"{detail(training_class)}edit/", edit_values(training_class, teachers=[engaged[0].pk])
+    )
+    assert response.status_code == 302
+    assert list(training_class.teachers.all()) == [engaged[0]]
+
+
+def test_a_teacher_not_of_the_institution_keeps_the_whole_application_unsaved(act, institution):
+    """The service checks the teachers against the class's year and institution; a refusal
+    saves nothing, not even the class (one transaction)."""
+    foreign = (
+        Engagement.objects.exclude(institution=institution)
+        .exclude(teacher__engagements__institution=institution)[0]
+        .teacher
+    )
+    values = {
+        "name": "焊工（初级）培训班", "occupation": Occupation.objects.get(code="6-18-02-04"),
+        "level": SkillLevel.objects.get(code="5"),
+        "training_type": TrainingType.objects.get(code="employment_skills"),
+        "fund_channel": FundChannel.objects.order_by("code").first(), "start_date": TODAY,
+        "end_date": TODAY, "venue": "实训楼201", "capacity": 30,
+    }  # fmt: skip
+    with act("institution"), pytest.raises(ValidationError, match="不是本机构"):
+        services.create_class(institution, teachers=[foreign], **values)
+    assert not TrainingClass.objects.filter(name="焊工（初级）培训班").exists()
+
+
 def test_the_form_refuses_what_the_institution_is_not_designated_for(login):
     client = login("institution")
     nursery = Occupation.objects.get(code="4-10-01-05")
@@ -243,18 +285,29 @@ def test_the_class_moves_through_its_page(login, make_class):
     assert 'id="action-in_progress"' in page
 
 
+def edit_values(training_class, **changes) -> dict:
+    """The opening application's form as the class stands, with changes."""
+    return application(
+        name=training_class.name, level=training_class.level_id,
+        start_date=training_class.start_date.isoformat(),
+        end_date=training_class.end_date.isoformat(), venue=training_class.venue, **changes,
+    )  # fmt: skip
+
+
 def test_teachers_and_sessions_are_set_on_the_page(login, make_class, institution):
     training_class = make_class(people=0)
     client = login("institution")
     engaged = [
         e.teacher for e in institution.engagements.filter(year=training_class.start_date.year)
     ]
+    # The teachers are saved with the application's form, not on the class's page.
     response = client.post(
-        f"{detail(training_class)}teachers/", {"teachers": [engaged[-1].pk]}, headers=HTMX
+        f"{detail(training_class)}edit/", edit_values(training_class, teachers=[engaged[-1].pk])
     )
-    assert response.status_code == 200
-    assert 'hx-swap-oob="true"' in response.content.decode()
+    assert response.status_code == 302
     assert list(training_class.teachers.all()) == [engaged[-1]]
+    page = client.get(detail(training_class)).content.decode()
+    assert 'id="edit-teachers"' in page and 'id="save-teachers"' not in page
     before = training_class.sessions.count()
     response = client.post(
         f"{detail(training_class)}sessions/",
@@ -510,3 +563,46 @@ def test_devices_are_registered_with_a_token_shown_once(login, institution):
     assert login("city_reviewer").post(f"/classes/devices/{device.pk}/deactivate/").status_code == (
         404
     )
+
+
+def complete_button(page: str) -> str:
+    return re.search(r'<button[^>]*id="action-complete"[^>]*>', page).group(0)
+
+
+def test_completion_is_disabled_with_its_reason_until_the_class_has_ended(login, make_class):
+    """Issue 14: before the end date 结业 shows disabled with the day (the rule complete()
+    checks); the POST is still refused; after the end, the missing assessments are the reason."""
+    running = make_class(TODAY, days=3, state="in_progress")
+    client = login("institution")
+    page = client.get(detail(running)).content.decode()
+    reason = f"培训班于{running.end_date}结束，须在该日之后办理结业。"
+    assert 'disabled aria-disabled="true"' in complete_button(page)
+    assert f'title="{reason}"' in complete_button(page)
+    assert f'id="action-complete-why">{reason}</small>' in page
+    response = client.post(f"{detail(running)}complete/", follow=True)
+    assert reason in response.content.decode()
+    assert state_of(running) == ClassState.IN_PROGRESS
+    ended = make_class(state="in_progress", level="4")  # ended, no assessment recorded yet
+    page = client.get(detail(ended)).content.decode()
+    assert "disabled" in complete_button(page)
+    assert "请登记以下学员的考核结果" in page
+
+
+def test_the_messages_after_each_step_say_what_comes_next_and_who_acts(login, make_class):
+    """Issue 14: not just 已保存: submitted names the reviewing bureau, approved says the
+    institution can run the training, a new application says what to add and to whom it goes."""
+    client = login("institution")
+    response = client.post("/classes/new/", application(), follow=True)
+    created = TrainingClass.objects.get(name="焊工（初级）培训班")
+    assert f"开班申请{created.code}已保存为草稿" in response.content.decode()
+    assert "提交商丘市人力资源和社会保障局审核" in response.content.decode()
+    training_class = make_class(TODAY + timedelta(days=20), level="4")
+    response = client.post(f"{detail(training_class)}state/", {"state": "submitted"}, follow=True)
+    assert state_of(training_class) == ClassState.SUBMITTED
+    assert "已提交，等待商丘市人力资源和社会保障局审核。" in response.content.decode()
+    response = login("city_reviewer").post(
+        f"{detail(training_class)}state/", {"state": "approved"}, follow=True
+    )
+    assert state_of(training_class) == ClassState.APPROVED
+    start = training_class.start_date.isoformat()
+    assert f"已审核通过，培训机构可自{start}起按课表开展培训。" in response.content.decode()

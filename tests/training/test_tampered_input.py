@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from jineng.institutions.models import Engagement
 from jineng.training.models import Commitment, Device, TrainingClass
 from tests.tampered import ABSURD, refused
+from tests.training.test_pages import edit_values
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -41,7 +42,7 @@ def test_teachers_outside_the_institutions_pool_are_refused(login, make_class, i
     client = login("institution")
     for value in [*ABSURD[:5], foreign.pk]:
         response = client.post(
-            url(training_class, "teachers/"), {"teachers": [value]}, headers=HTMX
+            url(training_class, "edit/"), edit_values(training_class, teachers=[value])
         )
         refused(response)
         assert set(training_class.teachers.all()) == before, value

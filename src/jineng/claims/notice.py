@@ -42,6 +42,7 @@ from jineng.claims.models import (
 from jineng.claims.review import approved_total, check_reviewer, decide_line, lines_of
 from jineng.core import crypto, states, writes
 from jineng.core.personal import mask_name, mask_phone, mask_text
+from jineng.core.readiness import Ready
 from jineng.core.roles import acting_user
 from jineng.people import ledger
 from jineng.people.services import check_phone
@@ -295,13 +296,7 @@ def end_notice(claim: Claim, *, today: date | None = None) -> Claim:
     claim = locked(claim)
     states.check(claim, ClaimState.PAYABLE)
     notice = Notice.objects.get(claim=claim)
-    today = _today(today)
-    if today <= notice.ends_on:
-        raise ValidationError(
-            _("The notice runs until %(end)s: it can end from %(next)s.")
-            % {"end": notice.ends_on, "next": notice.ends_on + timedelta(days=1)}
-        )
-    _check_no_open_objection(notice)
+    end_readiness(notice, _today(today)).check()
     writes.update(notice, ended_at=timezone.now())
     total = approved_total(claim)
     if not claim.lines.filter(state=LineState.APPROVED).exists():
@@ -313,10 +308,19 @@ def end_notice(claim: Claim, *, today: date | None = None) -> Claim:
     return claim
 
 
-def _check_no_open_objection(notice: Notice) -> None:
+def end_readiness(notice: Notice, today: date | None = None) -> Ready:
+    """Whether the notice may end now, and if not why: from the day after its last day (004
+    §四(五) 经3个工作日公示), with every objection resolved. The service and the claim's page
+    (the button disabled with the reason) both ask this."""
+    today = today or timezone.localdate()
+    if today <= notice.ends_on:
+        return Ready.no(
+            _("The notice runs until %(end)s: it can end from %(next)s.")
+            % {"end": notice.ends_on, "next": notice.ends_on + timedelta(days=1)}
+        )
     count = notice.objections.filter(state=ObjectionState.OPEN).count()
     if count:
-        raise ValidationError(
+        return Ready.no(
             ngettext(
                 "%(count)d objection is still open: resolve it before the notice ends.",
                 "%(count)d objections are still open: resolve them before the notice ends.",
@@ -324,6 +328,7 @@ def _check_no_open_objection(notice: Notice) -> None:
             )
             % {"count": count}
         )
+    return Ready()
 
 
 # --- the public page --------------------------------------------------------------------------

@@ -9,6 +9,8 @@ the viewer's scope do not exist (404). Actions on a claim's page are htmx reques
 the page's sections swapped out of band.
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum
@@ -355,6 +357,7 @@ def _flags(user, claim: Claim) -> dict:
     state = claim.state
     owner = has_capability(user, _owner_capability(claim))
     reviewer = has_capability(user, Capability.REVIEW_CLAIMS)
+    can_end = reviewer and state == ClaimState.IN_NOTICE
     return {
         "can_submit": owner and state == ClaimState.DRAFT,
         "can_refresh": owner and state == ClaimState.DRAFT,
@@ -363,7 +366,9 @@ def _flags(user, claim: Claim) -> dict:
         and claim.top_up_of_id is None and state in TOPPABLE,
         "can_review": reviewer and state == ClaimState.SUBMITTED,
         "can_publish": reviewer and state == ClaimState.REVIEWED,
-        "can_end": reviewer and state == ClaimState.IN_NOTICE,
+        "can_end": can_end,
+        # the same rule the service checks: the button is disabled with the reason until then
+        "end_ready": notice.end_readiness(claim.notice) if can_end else None,
         "can_resolve": reviewer and state == ClaimState.IN_NOTICE,
         "can_recover": has_capability(user, Capability.PAY_CLAIMS),
     }  # fmt: skip
@@ -427,7 +432,9 @@ def _claim_action(capability: str, run, success, anchor: str = ""):
     @require_POST
     def view(request, pk: int):
         claim = _claim_or_404(request, pk)
-        run_service(request, lambda: run(request, claim), success)
+        if run_service(request, lambda: run(request, claim), None):
+            claim.refresh_from_db()
+            messages.success(request, success(claim) if callable(success) else success)
         return _done(request, claim, anchor)
 
     return view
@@ -454,7 +461,13 @@ def _refresh(request, claim: Claim):
     services.refresh(claim)
 
 
-submit = _claim_action(Capability.VIEW_CLAIMS, _submit, gettext_lazy("The claim is submitted."))
+submit = _claim_action(
+    Capability.VIEW_CLAIMS,
+    _submit,
+    lambda claim: (
+        _("The claim is submitted: waiting for %(bureau)s to review it.") % {"bureau": claim.bureau}
+    ),
+)
 withdraw = _claim_action(Capability.VIEW_CLAIMS, _withdraw, gettext_lazy("The claim is withdrawn."))
 refresh = _claim_action(
     Capability.VIEW_CLAIMS, _refresh, gettext_lazy("Every line was decided again.")
@@ -462,28 +475,37 @@ refresh = _claim_action(
 finish_review = _claim_action(
     Capability.REVIEW_CLAIMS,
     lambda request, claim: review.finish_review(claim),
-    gettext_lazy("The review is finished."),
+    gettext_lazy("The review is finished: publish the public notice (公示) next."),
 )
 approve_claim = _claim_action(
     Capability.REVIEW_CLAIMS,
     lambda request, claim: review.approve_claim(claim, _reason(request)),
-    gettext_lazy("Every line the rules granted is approved; the review is finished."),
+    gettext_lazy(
+        "Every line the rules granted is approved; the review is finished: publish the public "
+        "notice (公示) next."
+    ),
 )
 reject_claim = _claim_action(
     Capability.REVIEW_CLAIMS,
     lambda request, claim: review.reject_claim(claim, _reason(request)),
-    gettext_lazy("The claim is rejected."),
+    gettext_lazy("The claim is rejected: the claimant sees the reason on the claim."),
 )
 publish_notice = _claim_action(
     Capability.REVIEW_CLAIMS,
     lambda request, claim: notice.publish_notice(claim),
-    gettext_lazy("The public notice is published."),
+    lambda claim: (
+        _(
+            "The public notice is published until %(end)s: end it from %(next)s to make the claim "
+            "payable, once every objection is resolved."
+        )
+        % {"end": claim.notice.ends_on, "next": claim.notice.ends_on + timedelta(days=1)}
+    ),
     "notice",
 )
 end_notice = _claim_action(
     Capability.REVIEW_CLAIMS,
     lambda request, claim: notice.end_notice(claim),
-    gettext_lazy("The notice has ended: the claim is payable."),
+    gettext_lazy("The notice has ended: the claim is payable; put it in a payment batch next."),
     "notice",
 )
 

@@ -27,7 +27,12 @@ def register(provider: Callable[..., list[Item]]) -> None:
 
 def items_for(user) -> list[Item]:
     """Every waiting item of the user's capabilities with something in it."""
+    return [item for item in all_items_for(user) if item.count]
+
+
+def all_items_for(user) -> list[Item]:
+    """Every item of the user's capabilities, empty ones too: the kinds of work the role does."""
     found = []
     for provider in _providers:
-        found += [item for item in provider(user) if item.count]
+        found += provider(user)
     return found

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from jineng.core import home as home_cards
 from jineng.core import selectors, todo
 from jineng.core.filters import AuditEntryFilter, OrganisationFilter, UserFilter
 from jineng.core.forms import LoginForm, PasswordChangeForm, error_messages
@@ -23,6 +24,8 @@ from jineng.core.roles import Capability, OrgKind, Role, has_capability
 from jineng.core.scope import get_scoped_or_404, scope_of
 
 PAGE_SIZE = 50
+# Who supervises the organisations of a region: the home page counts them for these only.
+SUPERVISING = (Capability.DESIGNATE_INSTITUTIONS, Capability.MANAGE_ORGANISATIONS)
 
 
 def capability_required(capability: str, *, missing_is_404: bool = False):
@@ -96,13 +99,17 @@ class LoginView(auth_views.LoginView):
 
 
 def home(request):
-    """The login page for visitors; a home page fitted to the roles of a signed-in user."""
+    """The login page for visitors; a home page fitted to the roles of a signed-in user: only
+    what the role acts on or looks after (issue 14)."""
     if not request.user.is_authenticated:
         return LoginView.as_view()(request)
     user = request.user
     roles = user.role_set
     context = {"roles": user.role_labels(), "organisation": user.organisation}
-    if has_capability(user, Capability.VIEW_ORGANISATIONS):
+    # The organisations of the region are the business of those who supervise them (the
+    # bureau's reviewers, the administrator), not of an institution, an evaluation
+    # organisation, a department or finance, whose scope holds their own organisation only.
+    if any(has_capability(user, c) for c in SUPERVISING):
         counts = selectors.organisations_for(user).values("kind").annotate(n=Count("id")).order_by()
         by_kind = {row["kind"]: row["n"] for row in counts}
         context["org_counts"] = [(label, by_kind.get(kind, 0)) for kind, label in OrgKind.choices]
@@ -115,7 +122,10 @@ def home(request):
     # A worker's own registry record (people.Person.user), when their bureau has linked it.
     context["own_person"] = getattr(user, "person", None) if context["is_worker"] else None
     context["is_read_only"] = roles == {Role.FINANCE_AUDIT}
-    context["todo"] = todo.items_for(user)
+    work = todo.all_items_for(user)
+    context["has_work"] = bool(work)  # the role has kinds of work, even if none waits now
+    context["todo"] = [item for item in work if item.count]
+    context["cards"] = home_cards.cards_for(user)
     return render(request, "core/home.html", context)
 
 

@@ -25,6 +25,7 @@ from jineng.certificates.models import Certificate, CertificateKind
 from jineng.certificates.numbers import LEVEL_DIGITS
 from jineng.core import audit, states, writes
 from jineng.core.imports import CREATED, UNCHANGED
+from jineng.core.readiness import Ready
 from jineng.core.roles import Capability, acting_user, require_actor, require_capability
 from jineng.core.scope import scoped
 from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
@@ -471,22 +472,29 @@ def _check_enrollment(booking: EvaluationBooking, enrollment: Enrollment) -> Non
         )
 
 
-def _check_recordable(booking: EvaluationBooking) -> None:
+def recording_readiness(booking: EvaluationBooking) -> Ready:
+    """Whether results may be recorded now, and if not why; the service and the booking's page
+    (which shows the reason instead of the entry rows) ask this one rule."""
     if booking.state != BookingState.ACCEPTED:
-        raise ValidationError(
+        return Ready.no(
             _("Results are recorded for an accepted booking; this one is “%(state)s”.")
             % {"state": booking.get_state_display()}
         )
     if booking.needs_exception:  # the date moved after the deadline since it was accepted
-        raise ValidationError(
+        return Ready.no(
             _("The date is after the deadline (%(due)s): results wait for the bureau's exception.")
             % {"due": booking.due_on}
         )
     if timezone.localdate() < booking.planned_date:
-        raise ValidationError(
+        return Ready.no(
             _("The evaluation is on %(date)s: results are recorded from that day.")
             % {"date": booking.planned_date}
         )
+    return Ready()
+
+
+def _check_recordable(booking: EvaluationBooking) -> None:
+    recording_readiness(booking).check()
 
 
 def same_result(result: EvaluationResult, theory, practical, passed: bool, examiners,

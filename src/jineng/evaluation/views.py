@@ -135,7 +135,11 @@ def book(request, class_pk: int):
         except ValidationError as problem:
             form_errors(form, problem)
         else:
-            messages.success(request, _("The evaluation is booked."))
+            messages.success(
+                request,
+                _("The evaluation is booked for %(date)s: waiting for %(org)s to accept it.")
+                % {"date": booking.planned_date, "org": booking.evaluation_org},
+            )
             return redirect("evaluation:detail", pk=booking.pk)
     context = {"form": form, "training_class": training_class, "deadline": deadline}
     return render(request, "evaluation/book.html", context)
@@ -166,12 +170,9 @@ def _results_context(request, booking, typed=None, panel_chosen=None) -> dict:
         .prefetch_related("examiners__person")
     }
     trainees = services.completed_trainees(training_class).select_related("person")
-    today = timezone.localdate()
-    can_record = (
-        has_capability(user, Capability.RUN_EVALUATIONS)
-        and booking.state == BookingState.ACCEPTED
-        and today >= booking.planned_date
-    )
+    runs = has_capability(user, Capability.RUN_EVALUATIONS)
+    record_ready = services.recording_readiness(booking)  # the rule the service checks
+    can_record = runs and bool(record_ready)
     typed = typed or {}
     rows = [
         {
@@ -188,6 +189,7 @@ def _results_context(request, booking, typed=None, panel_chosen=None) -> dict:
         "rows": rows,
         "recorded": len(results),
         "can_record": can_record,
+        "record_blocked": record_ready.reason if booking.state == BookingState.ACCEPTED else "",
         "examiners": examiners,
         "supervisors": supervisors,
         "chosen_examiners": set(chosen.get("examiners", ())),
@@ -256,7 +258,11 @@ def _act(request, pk: int, capability: str, action, success):
 @require_POST
 def accept(request, pk: int):
     return _act(
-        request, pk, Capability.RUN_EVALUATIONS, services.accept, _("The booking is accepted.")
+        request,
+        pk,
+        Capability.RUN_EVALUATIONS,
+        services.accept,
+        _("The booking is accepted: results are recorded here from the evaluation day."),
     )
 
 
@@ -268,7 +274,7 @@ def decline(request, pk: int):
         pk,
         Capability.RUN_EVALUATIONS,
         lambda booking: services.decline(booking, _reason(request)),
-        _("The booking is declined."),
+        _("The booking is declined: the institution can book another organisation or date."),
     )
 
 
@@ -280,7 +286,7 @@ def cancel(request, pk: int):
         pk,
         Capability.BOOK_EVALUATIONS,
         lambda booking: services.cancel(booking, _reason(request)),
-        _("The booking is cancelled."),
+        _("The booking is cancelled: the class can be booked again."),
     )
 
 
@@ -292,7 +298,7 @@ def grant_exception(request, pk: int):
         pk,
         Capability.REVIEW_EVALUATIONS,
         lambda booking: services.grant_exception(booking, _reason(request)),
-        _("The exception is granted."),
+        _("The exception is granted: the evaluation organisation can go on with the booking."),
     )
 
 

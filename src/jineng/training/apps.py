@@ -9,7 +9,7 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: models may be imported only once the registry is ready.
-        from jineng.core import todo
+        from jineng.core import home, todo
         from jineng.core.imports import register
         from jineng.training import selectors
         from jineng.training.imports import IMPORTS
@@ -17,3 +17,4 @@ class TrainingConfig(AppConfig):
         for spec in IMPORTS.values():
             register(spec)
         todo.register(selectors.todo)
+        home.register(selectors.funded_card)

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
 from jineng.core.audit import audit_context
-from jineng.core.models import User
+from jineng.core.models import Organisation, User
 from jineng.institutions.models import Institution
 from jineng.people.models import Person
 from jineng.training import services
@@ -66,6 +66,10 @@ class DemoClass:
     training_type: str = "employment_skills"
     commitment: str = ""
     reason: str = ""  # of a rejection, withdrawal or cancellation
+    funder: str = ""  # the code of the department that funds it (004 §五(一)), if any
+
+
+UNION = "DEPT-411400-25"  # 商丘市总工会, the demo's department login
 
 
 CLASSES = [
@@ -79,7 +83,7 @@ CLASSES = [
               "future", 10, 2, "job_skills_upgrade",
               reason="课表缺少实操课次，请补充实操训练安排后重新提交。"),
     DemoClass(HONGHU, "焊工（五级）培训班（第3期）", "6-18-02-04", "5", ClassState.IN_PROGRESS,
-              "now", 2, 4),
+              "now", 2, 4, funder=UNION),
     DemoClass(YONGCHENG, "焊工（四级）企业职工培训班", "6-18-02-04", "4", ClassState.COMPLETED,
               "past", 20, 4, "job_skills_upgrade"),
     DemoClass(HONGHU, "电工（五级）培训班（第1期）", "6-31-01-03", "5", ClassState.CLOSED,
@@ -170,6 +174,7 @@ def _build(spec: DemoClass, institution, dates, trainees, users, device, created
             start_date=start, end_date=end, venue=f"{spec.institution}实训楼",
             capacity=30, assessment_plan="理论考试（闭卷，60分合格）＋实操考核（现场评分）",
             commitment_reason=spec.commitment,
+            funding_department=Organisation.objects.filter(code=spec.funder).first(),
         )  # fmt: skip
         teachers = [e.teacher for e in institution.engagements.filter(year=start.year)]
         services.set_teachers(training_class, teachers[:2])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
 from jineng.core.forms import DateInput, RowsChoiceField, styled
+from jineng.core.models import Organisation
 from jineng.institutions.models import Institution, Teacher
 from jineng.people.models import Person
 from jineng.people.services import find_by_id_number
@@ -36,6 +37,16 @@ class ClassForm(forms.Form):
     fund_channel = forms.ModelChoiceField(
         label=gettext_lazy("Fund channel"), queryset=FundChannel.objects.all()
     )
+    funding_department = forms.ModelChoiceField(
+        label=gettext_lazy("Funding department"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("None (the bureau's own subsidised training)"),
+        help_text=gettext_lazy(
+            "An industry department that runs or pays for this training (行业主管部门补贴性培训): "
+            "the class and its trainees show on that department's home page."
+        ),
+    )
     start_date = forms.DateField(label=gettext_lazy("First day"), widget=DateInput)
     end_date = forms.DateField(label=gettext_lazy("Last day"), widget=DateInput)
     venue = forms.CharField(label=gettext_lazy("Venue"), max_length=200)
@@ -51,6 +62,16 @@ class ClassForm(forms.Form):
         choices=[("", gettext_lazy("No"))] + CommitmentReason.choices,
         help_text=gettext_lazy("The signed commitment (承诺书) is uploaded on the class's page."),
     )
+    teachers = RowsChoiceField(
+        label=gettext_lazy("Teachers"),
+        queryset=Teacher.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy(
+            "Teachers the institution engages in the year the class starts; saved with the "
+            "application."
+        ),
+    )
 
     def __init__(self, *args, institution: Institution, current: TrainingClass | None = None,
                  **kwargs):  # fmt: skip
@@ -65,6 +86,17 @@ class ClassForm(forms.Form):
         self.fields["level"].queryset = SkillLevel.objects.filter(
             Q(pk__in=designated.values("level")) | keep_level
         ).order_by("rank")
+        self.fields["funding_department"].queryset = services.funding_departments(institution)
+        # The institution's pool from last year on (the service checks the class's own year),
+        # and the class's teachers already chosen.
+        keep_teachers = Q(pk__in=current.teachers.values("pk")) if current else Q(pk__in=[])
+        self.fields["teachers"].queryset = (
+            Teacher.objects.filter(
+                Q(engagements__institution=institution,
+                  engagements__year__gte=timezone.localdate().year - 1) | keep_teachers
+            ).select_related("person").distinct().order_by("person__name")
+        )  # fmt: skip
+        self.fields["teachers"].label_from_instance = _teacher_label
         styled(self)
 
     def clean(self):
@@ -87,6 +119,10 @@ class ClassForm(forms.Form):
         return values
 
 
+def _teacher_label(teacher: Teacher) -> str:
+    return f"{teacher.person.name} {teacher.person.id_number_masked}"
+
+
 CHOOSE_STATE = gettext_lazy("Choose the new state.")
 
 
@@ -103,21 +139,6 @@ class StateForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=REASON_LENGTH, required=False)
-
-
-class TeachersForm(forms.Form):
-    """The class's teachers, from the institution's pool of the class's year."""
-
-    teachers = RowsChoiceField(
-        label=gettext_lazy("Teachers"), queryset=Teacher.objects.none(), required=False
-    )
-
-    def __init__(self, *args, training_class: TrainingClass, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["teachers"].queryset = Teacher.objects.filter(
-            engagements__institution=training_class.institution_id,
-            engagements__year=training_class.start_date.year,
-        ).distinct()
 
 
 GIVE_TIMES = gettext_lazy("Give the date and the times of the session.")

@@ -107,6 +107,18 @@ class TrainingClass(models.Model):
     fund_channel = models.ForeignKey(
         "catalog.FundChannel", verbose_name=_("fund channel"), on_delete=models.PROTECT
     )
+    # 004 §五(一): training an industry department runs or pays for (行业主管部门补贴性培训) is
+    # counted in the statistics; the institution names the department in its application, and
+    # the department sees the class and its trainees on its home page.
+    funding_department = models.ForeignKey(
+        "core.Organisation",
+        verbose_name=_("funding department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funded_classes",
+        limit_choices_to={"kind": "department"},
+    )
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
     venue = models.CharField(_("venue"), max_length=200)

@@ -1,16 +1,22 @@
 """Reads of training classes: the list of the page and the API, and the home page's to-do card."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jineng.core.filters import run
-from jineng.core.roles import Capability, has_capability
-from jineng.core.scope import scoped
+from jineng.core.home import Card
+from jineng.core.roles import Capability, Role, has_capability
+from jineng.core.scope import ScopeSpec, scope_of, scoped
 from jineng.core.todo import Item
 from jineng.training.filters import ClassFilter
-from jineng.training.models import ClassState, TrainingClass
+from jineng.training.models import ClassState, EnrollmentState, TrainingClass
+
+# A class as its funding department sees it (004 §五(一)): hung on the department's path.
+FUNDED_SCOPE = ScopeSpec(org_paths=("funding_department__path",))
+# Trainees on the roster: all but those who withdrew.
+ON_ROSTER = [EnrollmentState.ENROLLED, EnrollmentState.COMPLETED, EnrollmentState.NOT_COMPLETED]
 
 
 def classes_for(user) -> QuerySet[TrainingClass]:
@@ -46,3 +52,57 @@ def todo(user) -> list[Item]:
         url = reverse("training:list") + f"?state={ClassState.IN_PROGRESS}"
         items.append(Item(_("Classes ended, to complete (结业)"), ended.count(), url))
     return items
+
+
+def funded_classes(user) -> QuerySet[TrainingClass]:
+    """The classes a department runs or funds (行业主管部门补贴性培训, 004 §五(一)), with their
+    trainees counted: those whose funding department is in the user's organisation subtree."""
+    condition = scope_of(user).q_for(FUNDED_SCOPE)
+    if Role.DEPARTMENT_STAFF not in user.role_set or condition is None:
+        return TrainingClass.objects.none()
+    return (
+        TrainingClass.objects.filter(condition)
+        .select_related("institution__organisation", "occupation", "level")
+        .annotate(
+            trainees=Count("enrollments", filter=Q(enrollments__state__in=ON_ROSTER)),
+            completed=Count("enrollments", filter=Q(enrollments__state=EnrollmentState.COMPLETED)),
+        )
+        .order_by("-start_date", "-id")
+    )
+
+
+def funded_card(user) -> Card | None:
+    """The department's home: the classes it runs or funds and their trainees."""
+    if Role.DEPARTMENT_STAFF not in user.role_set:
+        return None
+    classes = funded_classes(user)[:50]
+    rows = [
+        [
+            f"{c.code} {c.name}",
+            str(c.institution),
+            f"{c.start_date:%Y-%m-%d} – {c.end_date:%Y-%m-%d}",
+            c.get_state_display(),
+            c.trainees,
+            c.completed,
+        ]
+        for c in classes
+    ]
+    return Card(
+        key="funded-classes",
+        title=_("Training your department organises or funds"),
+        columns=[
+            _("Class"),
+            _("Institution"),
+            _("Dates"),
+            _("State"),
+            _("Trainees"),
+            _("Completed"),
+        ],  # fmt: skip
+        rows=rows,
+        empty=_(
+            "No class organised or funded by your department yet: when a training institution "
+            "names your department as the funding department in its opening application, the "
+            "class shows here."
+        ),
+        note=_("Counted in the training statistics (004 §五(一))."),
+    )

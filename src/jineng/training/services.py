@@ -12,14 +12,22 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jineng.catalog.packs import pack_for, record_decision
 from jineng.core import audit, states, writes
 from jineng.core.i18n import language
-from jineng.core.roles import Capability, acting_user, require_actor, require_capability
+from jineng.core.models import Organisation
+from jineng.core.readiness import Ready
+from jineng.core.roles import (
+    Capability,
+    OrgKind,
+    acting_user,
+    require_actor,
+    require_capability,
+)
 from jineng.institutions.models import Engagement, Institution, InstitutionState, Teacher
 from jineng.people import ledger
 from jineng.people.models import Person
@@ -61,9 +69,30 @@ def _reasons(decision) -> str:
 # --- the class and its application ----------------------------------------------------------
 
 CLASS_FIELDS = (
-    "name", "occupation", "level", "training_type", "fund_channel", "start_date", "end_date",
-    "venue", "capacity", "assessment_plan", "commitment_reason",
+    "name", "occupation", "level", "training_type", "fund_channel", "funding_department",
+    "start_date", "end_date", "venue", "capacity", "assessment_plan", "commitment_reason",
 )  # fmt: skip
+
+
+def funding_departments(institution: Institution) -> QuerySet[Organisation]:
+    """The departments that may fund a class of the institution (004 §五(一)): those of the
+    bureaus at or above it (the city's 市总工会 for a county institution too)."""
+    bureaus = [int(pk) for pk in institution.organisation.path.strip("/").split("/")]
+    return Organisation.objects.filter(
+        kind=OrgKind.DEPARTMENT, parent_id__in=bureaus, is_active=True
+    ).order_by("path")
+
+
+def _check_funding_department(institution: Institution, values: dict) -> None:
+    department = values.get("funding_department")
+    if (
+        department is not None
+        and not funding_departments(institution).filter(pk=department.pk).exists()
+    ):
+        raise ValidationError(
+            {"funding_department": _("%(name)s cannot fund this institution's classes.")
+             % {"name": department}}
+        )  # fmt: skip
 
 
 def _next_code(institution: Institution, year: int) -> str:
@@ -74,25 +103,31 @@ def _next_code(institution: Institution, year: int) -> str:
 
 
 @transaction.atomic
-def create_class(institution: Institution, **values) -> TrainingClass:
-    """A draft opening application; it is checked in full when submitted."""
+def create_class(institution: Institution, *, teachers=None, **values) -> TrainingClass:
+    """A draft opening application; it is checked in full when submitted. `teachers`, when
+    given, are set with it (the application's form), in the same transaction."""
     require_capability(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
     _check_fields(values)
+    _check_funding_department(institution, values)
     Institution.objects.select_for_update().get(pk=institution.pk)  # one number at a time
     start = values.get("start_date") or timezone.localdate()
     training_class = TrainingClass(
         institution=institution, code=_next_code(institution, start.year), **values
     )
     _check_dates(training_class)
-    return writes.create(training_class)
+    training_class = writes.create(training_class)
+    if teachers is not None:
+        set_teachers(training_class, list(teachers))
+    return training_class
 
 
 @transaction.atomic
-def update_class(training_class: TrainingClass, **values) -> TrainingClass:
+def update_class(training_class: TrainingClass, *, teachers=None, **values) -> TrainingClass:
     require_capability(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
     training_class = _locked(training_class)
     _check_editable(training_class)
     _check_fields(values)
+    _check_funding_department(training_class.institution, values)
     # Checked on a stand-in: writes.update must see the old values to save and log the change.
     _check_dates(
         TrainingClass(
@@ -100,7 +135,10 @@ def update_class(training_class: TrainingClass, **values) -> TrainingClass:
             end_date=values.get("end_date", training_class.end_date),
         )
     )
-    return writes.update(training_class, **values)
+    training_class = writes.update(training_class, **values)
+    if teachers is not None:  # checked against the year of the (new) start date
+        set_teachers(training_class, list(teachers))
+    return training_class
 
 
 def _check_fields(values: dict) -> None:
@@ -743,30 +781,40 @@ def set_assessment(enrollment: Enrollment, passed: bool) -> Enrollment:
     return writes.update(enrollment, assessment_passed=passed)
 
 
+def completion_readiness(training_class: TrainingClass) -> Ready:
+    """Whether the class may be completed (结业) now, and if not why: running, its end date
+    passed, every trainee's assessment recorded. complete() and the class page's button ask
+    this one rule."""
+    if training_class.state != ClassState.IN_PROGRESS:
+        return Ready.no(
+            _("A class that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": training_class.get_state_display(), "to": ClassState.COMPLETED.label}
+        )
+    if timezone.localdate() <= training_class.end_date:
+        return Ready.no(
+            _("The class ends on %(date)s: it completes after that day.")
+            % {"date": training_class.end_date}
+        )
+    undecided = list(
+        training_class.enrollments.filter(
+            state=EnrollmentState.ENROLLED, assessment_passed__isnull=True
+        ).values_list("person__name", flat=True)[:10]
+    )
+    if undecided:
+        return Ready.no(_("Record the assessment of: %(names)s") % {"names": "、".join(undecided)})
+    return Ready()
+
+
 @transaction.atomic
 def complete(training_class: TrainingClass) -> dict[str, int]:
     """结业: once the end date has passed and every trainee's assessment is recorded, decide
     each trainee by the pack (attendance share, assessment, commitment) and complete the class."""
     require_capability(Capability.RUN_CLASSES, _("Only the institution completes its classes."))
     training_class = _locked(training_class)
-    if training_class.state != ClassState.IN_PROGRESS:
-        raise ValidationError(
-            _("A class that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": training_class.get_state_display(), "to": ClassState.COMPLETED.label}
-        )
-    if timezone.localdate() <= training_class.end_date:
-        raise ValidationError(
-            _("The class ends on %(date)s: it completes after that day.")
-            % {"date": training_class.end_date}
-        )
+    completion_readiness(training_class).check()
     enrollments = list(
         training_class.enrollments.filter(state=EnrollmentState.ENROLLED).select_related("person")
     )
-    undecided = [e.person.name for e in enrollments if e.assessment_passed is None]
-    if undecided:
-        raise ValidationError(
-            _("Record the assessment of: %(names)s") % {"names": "、".join(undecided[:10])}
-        )
     version, pack = _pack(training_class, training_class.end_date)
     scheduled = training_class.sessions.count()
     attended = attended_sessions(training_class)

@@ -19,7 +19,6 @@ urlpatterns = [
     path("classes/<int:pk>/edit/", views.class_edit, name="edit"),
     path("classes/<int:pk>/state/", views.change_state, name="change-state"),
     path("classes/<int:pk>/complete/", views.complete, name="complete"),
-    path("classes/<int:pk>/teachers/", views.set_teachers, name="teachers"),
     path("classes/<int:pk>/sessions/", views.add_session, name="add-session"),
     path(
         "classes/<int:pk>/sessions/<int:session_pk>/remove/",

@@ -36,7 +36,7 @@ from jineng.core.views import (
     run_service,
     valid,
 )
-from jineng.institutions.models import Engagement, Institution
+from jineng.institutions.models import Institution
 from jineng.people.models import Person
 from jineng.training import hooks, selectors, services
 from jineng.training.filters import ClassFilter
@@ -50,7 +50,6 @@ from jineng.training.forms import (
     ReviewForm,
     SessionForm,
     StateForm,
-    TeachersForm,
 )
 from jineng.training.models import (
     ACTIVE_STATES,
@@ -153,7 +152,7 @@ def class_create(request):
         except ValidationError as problem:
             form_errors(form, problem)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, _saved_message(training_class))
             return redirect("training:detail", pk=training_class.pk)
     context = {"form": form, "institution": institution, "training_class": None}
     return render(request, "training/form.html", context)
@@ -171,6 +170,7 @@ def class_edit(request, pk: int):
         )
         return redirect("training:detail", pk=pk)
     initial = {name: getattr(training_class, name) for name in services.CLASS_FIELDS}
+    initial["teachers"] = list(training_class.teachers.all())
     form = ClassForm(
         request.POST or None,
         initial=initial,
@@ -183,7 +183,7 @@ def class_edit(request, pk: int):
         except ValidationError as problem:
             form_errors(form, problem)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, _saved_message(training_class))
             return redirect("training:detail", pk=pk)
     context = {
         "form": form,
@@ -191,6 +191,46 @@ def class_edit(request, pk: int):
         "training_class": training_class,
     }
     return render(request, "training/form.html", context)
+
+
+# --- what happened, and what comes next (issue 14) ------------------------------------------
+
+
+def _bureau_of(training_class: TrainingClass) -> str:
+    """The bureau that reviews the institution's classes (the nearest above it)."""
+    bureau = training_class.institution.organisation.nearest_bureau()
+    return str(bureau) if bureau is not None else _("the bureau")
+
+
+def _saved_message(training_class: TrainingClass) -> str:
+    return _(
+        "The opening application %(code)s is saved as a draft. Add the timetable and the "
+        "roster on its page, then submit it to %(bureau)s for review."
+    ) % {"code": training_class.code, "bureau": _bureau_of(training_class)}
+
+
+def _state_message(training_class: TrainingClass, target: str) -> str:
+    """The message after a change of state: what happened and who acts next."""
+    values = {"bureau": _bureau_of(training_class), "end": training_class.end_date,
+              "start": training_class.start_date}  # fmt: skip
+    said = {
+        ClassState.SUBMITTED: _("Submitted: waiting for %(bureau)s to review it."),
+        ClassState.APPROVED: _(
+            "Approved: the institution can run the training by the timetable from %(start)s."
+        ),
+        ClassState.REJECTED: _(
+            "Rejected: the institution sees the reason and can revise the application."
+        ),
+        ClassState.IN_PROGRESS: _(
+            "The class has started: record the attendance of each session; it completes "
+            "after %(end)s."
+        ),
+        ClassState.DRAFT: _("The application is back in draft: change it, then submit it again."),
+        ClassState.WITHDRAWN: _("The application is withdrawn: %(bureau)s will not review it."),
+        ClassState.CANCELLED: _("The class is cancelled: its trainees are free for other classes."),
+        ClassState.CLOSED: _("The class is closed."),
+    }.get(target, _("Saved."))
+    return said % values
 
 
 # --- a class's page ---------------------------------------------------------------------------
@@ -277,14 +317,6 @@ def _context(request, training_class: TrainingClass) -> dict:
             }
         )
     teachers = list(training_class.teachers.select_related("person").order_by("person__name"))
-    engaged = []
-    if editable:
-        engaged = [
-            engagement.teacher
-            for engagement in Engagement.objects.filter(
-                institution=training_class.institution, year=training_class.start_date.year
-            ).select_related("teacher__person")
-        ]
     commitment = None
     if training_class.commitment_reason:
         commitment = Commitment.objects.filter(training_class=training_class).first()
@@ -294,6 +326,8 @@ def _context(request, training_class: TrainingClass) -> dict:
         "actions": _actions(user, training_class),
         "can_run": can_run,
         "can_complete": can_run and state == ClassState.IN_PROGRESS,
+        # the rule complete() checks: until then the button is disabled with the reason
+        "complete_ready": services.completion_readiness(training_class),
         "editable": editable,
         "can_enrol": can_run and state in EDITABLE_STATES | {ClassState.APPROVED},
         # "register first" must lead somewhere: the registry's page for one person
@@ -305,8 +339,6 @@ def _context(request, training_class: TrainingClass) -> dict:
         "roster": roster,
         "enrolled_count": sum(1 for e in enrollments if e.state in ON_ROSTER),
         "teachers": teachers,
-        "teacher_ids": {teacher.pk for teacher in teachers},
-        "engaged": engaged,
         "commitment": commitment,
         "changes": training_class.changes.select_related("by").order_by("-at", "-id"),
         "grid": _grid(training_class, sessions, enrollments, can_mark),
@@ -351,7 +383,11 @@ def change_state(request, pk: int):
     target, reason = form.cleaned_data["state"], form.cleaned_data["reason"]
     if not states.may_reach(request.user, WORKFLOW, target):
         raise PermissionDenied  # the bureau's changes are not the institution's, and back
-    run_service(request, lambda: services.change_state(training_class, target, reason=reason))
+    run_service(
+        request,
+        lambda: services.change_state(training_class, target, reason=reason),
+        success=_state_message(training_class, target),
+    )
     return redirect("training:detail", pk=pk)
 
 
@@ -368,20 +404,9 @@ def complete(request, pk: int):
         messages.success(
             request,
             _("The class is completed: %(completed)d trainees completed it, %(not_completed)d did "
-              "not.") % counts,
+              "not. Next: book the evaluation of those who completed it.") % counts,
         )  # fmt: skip
     return redirect("training:detail", pk=pk)
-
-
-@capability_required(Capability.RUN_CLASSES, missing_is_404=True)
-@require_POST
-def set_teachers(request, pk: int):
-    training_class = _class_or_404(request, pk)
-    form = TeachersForm(request.POST, training_class=training_class)
-    if valid(request, form):
-        teachers = list(form.cleaned_data["teachers"])
-        run_service(request, lambda: services.set_teachers(training_class, teachers))
-    return _done(request, training_class, "teachers")
 
 
 @capability_required(Capability.RUN_CLASSES, missing_is_404=True)
@@ -569,9 +594,17 @@ def review_bulk(request):
     if result["done"]:
         done = "、".join(training_class.code for training_class in result["done"])
         if decision == "approve":
-            messages.success(request, _("Approved: %(codes)s") % {"codes": done})
+            messages.success(
+                request,
+                _("Approved: %(codes)s. The institutions can run the training by the timetable.")
+                % {"codes": done},
+            )
         else:
-            messages.success(request, _("Rejected: %(codes)s") % {"codes": done})
+            messages.success(
+                request,
+                _("Rejected: %(codes)s. The institutions see the reason and can revise the "
+                  "applications.") % {"codes": done},
+            )  # fmt: skip
     for training_class, problem in result["refused"]:
         messages.error(
             request,
