@@ -625,7 +625,8 @@ def test_attendance_entered_twice_by_hand_is_refused_the_second_time(class_in, a
     mark again is refused rather than stored twice."""
     training_class = class_in(S.IN_PROGRESS)
     session, person = training_class.sessions.first(), training_class.enrollments.first().person
-    mark_on_the_day(session, [person])
+    with act("institution"):
+        mark_on_the_day(session, [person])
     with act("institution"), pytest.raises(ValidationError, match="已记为到课"):
         mark_on_the_day(session, [person])
     assert not CheckIn.objects.filter(session=session, person=person).exists()
