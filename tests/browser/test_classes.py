@@ -93,7 +93,7 @@ def test_a_class_from_application_to_completion(page, browser, live_url):
     expect(page.locator("#state")).to_have_attribute("data-state", "in_progress")
     # The session was days ago: the hand entries wait for the bureau's approval (003 §三10).
     for trainee in (0, 1):
-        enter_by_hand(page, session=0, person=trainee, reason="考勤机未安装，手工补录（浏览器测试）")
+        enter_by_hand(page, session=0, person=trainee, reason="考勤机未安装，手工补录")
         expect(page.locator(".alert-info")).to_be_visible()
     reviewer = browser.new_context(base_url=live_url, locale="zh-CN").new_page()
     log_in(reviewer, "city_reviewer")
