@@ -13,6 +13,7 @@ from jineng.core.demo import DEMO_PASSWORD
 from jineng.evaluation import services
 from jineng.institutions.models import EvaluationOrg, ExaminerRole, Institution
 from jineng.training import services as training
+from jineng.training.demo import mark_on_the_day
 from tests.factories import PersonFactory
 
 
@@ -96,7 +97,7 @@ def completed_class(act, institution, trainees):
             for number, enrollment in enumerate(enrollments):
                 if number < len(enrollments) - missing:
                     for session in sessions:
-                        training.mark_present(session, enrollment.person)
+                        mark_on_the_day(session, [enrollment.person])
                 training.set_assessment(enrollment, True)
             training.complete(training_class)
         training_class.refresh_from_db()

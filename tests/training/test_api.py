@@ -16,6 +16,7 @@ from jineng.institutions.models import Institution
 from jineng.people.models import Person
 from jineng.people.services import decrypt_id_number
 from jineng.training import services
+from jineng.training.demo import mark_on_the_day
 from jineng.training.models import CheckIn, ClassState, Device, Enrollment, Flag
 from tests.core.test_api_http import call, token_for
 from tests.factories import PersonFactory
@@ -174,8 +175,7 @@ def test_the_trainee_side_assessment_withdrawal_and_completion(api, make_class, 
     enrollments = list(training_class.enrollments.all())
     with act("institution"):
         for session in training_class.sessions.all():
-            for enrollment in enrollments:
-                services.mark_present(session, enrollment.person)
+            mark_on_the_day(session, [enrollment.person for enrollment in enrollments])
     first, *others = enrollments
     status, body = api("institution", "POST", url + f"enrollments/{first.pk}/withdraw/",
                        {"reason": "本人申请退出"})  # fmt: skip

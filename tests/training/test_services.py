@@ -16,6 +16,7 @@ from jineng.institutions.models import Institution
 from jineng.people import services as people
 from jineng.people.models import LedgerEvent, Person
 from jineng.training import services
+from jineng.training.demo import mark_on_the_day
 from jineng.training.models import (
     TRANSITIONS,
     CheckIn,
@@ -61,7 +62,7 @@ def finish(act):
             for number, enrollment in enumerate(enrolled.order_by("id")):
                 count = len(sessions) if attended is None else attended[number]
                 for session in sessions[:count]:
-                    services.mark_present(session, enrollment.person)
+                    mark_on_the_day(session, [enrollment.person])
                 ok = True if passed is None else passed[number]
                 services.set_assessment(enrollment, ok)
             return services.complete(training_class)
@@ -304,7 +305,7 @@ def test_only_the_institution_runs_its_classes(class_in, act, institution, train
         ),
         lambda: services.enrol(draft, trainees[4]),
         lambda: services.submit(draft),
-        lambda: services.mark_present(session, enrollment.person),
+        lambda: services.mark_by_hand(session, enrollment.person, reason="x"),
         lambda: services.set_assessment(enrollment, True),
         lambda: services.complete(running),
         lambda: services.register_device(institution, "考勤机"),
@@ -619,14 +620,16 @@ def test_the_same_event_id_from_another_device_is_another_event(class_in, act, i
     assert CheckIn.objects.filter(event_id="7").count() == 2
 
 
-def test_attendance_entered_twice_on_the_page_changes_nothing(class_in, act):
+def test_attendance_entered_twice_by_hand_is_refused_the_second_time(class_in, act):
+    """003 §三10: a hand mark is a record with its reason, entered on the session's day; the same
+    mark again is refused rather than stored twice."""
     training_class = class_in(S.IN_PROGRESS)
     session, person = training_class.sessions.first(), training_class.enrollments.first().person
     with act("institution"):
-        services.mark_present(session, person)
-        services.mark_present(session, person)
-    events = CheckIn.objects.filter(session=session, person=person)
-    assert sorted(events.values_list("direction", flat=True)) == ["in", "out"]
+        mark_on_the_day(session, [person])
+    with act("institution"), pytest.raises(ValidationError, match="已记为到课"):
+        mark_on_the_day(session, [person])
+    assert not CheckIn.objects.filter(session=session, person=person).exists()
     assert services.attended_sessions(training_class)[person.pk] == {session.pk}
 
 

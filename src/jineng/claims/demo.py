@@ -58,6 +58,7 @@ from jineng.institutions.models import EvaluationOrg, Institution
 from jineng.people import services as people
 from jineng.people.models import Person
 from jineng.training import services as training
+from jineng.training.demo import mark_on_the_day
 from jineng.training.models import TrainingClass
 
 HONGHU = "商丘市鸿鹄职业技能培训学校"
@@ -226,8 +227,7 @@ def _completed_class(spec: DemoClass, institution, dates, trainees, users) -> Tr
         training.change_state(training_class, "in_progress")
         training_class.refresh_from_db()  # the services change a locked copy
         for session in training_class.sessions.all():
-            for person in trainees:
-                training.mark_present(session, person)
+            mark_on_the_day(session, trainees)
         for enrollment in training_class.enrollments.select_related("training_class"):
             training.set_assessment(enrollment, True)
         training.complete(training_class)

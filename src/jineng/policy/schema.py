@@ -528,6 +528,20 @@ SECTIONS: tuple[SectionSpec, ...] = (
         ),
     ),
     SectionSpec(
+        "attendance",
+        "考勤",
+        "Attendance",
+        (
+            FieldSpec(
+                "manual_entry_days",
+                Int(0, 60),
+                "days",
+                "课后可手工补录考勤的天数（0为课次当天）",
+                "days after a session in which attendance may be entered by hand (0: that day)",
+            ),
+        ),
+    ),
+    SectionSpec(
         "commitment",
         "承诺制培训",
         "Training under commitment (承诺制)",

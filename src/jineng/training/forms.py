@@ -17,9 +17,13 @@ from jineng.people.models import Person
 from jineng.people.services import find_by_id_number
 from jineng.training import services
 from jineng.training.hooks import find_voucher
-from jineng.training.models import ClassState, CommitmentReason, TrainingClass
+from jineng.training.models import ClassState, CommitmentReason, Session, TrainingClass
 
 REASON_LENGTH = 300  # TrainingClass history and Enrollment keep reasons of this length
+CHOOSE_SESSION = gettext_lazy("Choose a session of the class.")
+CHOOSE_PERSON = gettext_lazy("Choose a trainee or a teacher of the class.")
+CHOOSE_PRESENCE = gettext_lazy("Choose present or absent.")
+CHOOSE_DECISION = gettext_lazy("Choose approve or refuse.")
 
 
 class ClassForm(forms.Form):
@@ -253,4 +257,55 @@ class ReviewForm(forms.Form):
 class DeviceForm(forms.Form):
     name = forms.CharField(
         max_length=100, error_messages={"required": gettext_lazy("Name the device.")}
+    )
+
+
+PRESENCE = [("1", gettext_lazy("present")), ("0", gettext_lazy("absent (remove a wrong mark)"))]
+
+
+class HandMarkForm(forms.Form):
+    """Attendance entered or corrected by hand (手工补录/更正): a session of the class, one of its
+    trainees or teachers, present or absent, and why (required: the reason is kept with it)."""
+
+    session = forms.ModelChoiceField(
+        label=gettext_lazy("Session"),
+        queryset=Session.objects.none(),
+        error_messages={"required": CHOOSE_SESSION, "invalid_choice": CHOOSE_SESSION},
+    )
+    person = forms.ModelChoiceField(
+        label=gettext_lazy("Person"),
+        queryset=Person.objects.none(),
+        error_messages={"required": CHOOSE_PERSON, "invalid_choice": CHOOSE_PERSON},
+    )
+    present = forms.TypedChoiceField(
+        label=gettext_lazy("Attendance"),
+        choices=PRESENCE,
+        coerce=lambda value: value == "1",
+        error_messages={"required": CHOOSE_PRESENCE, "invalid_choice": CHOOSE_PRESENCE},
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=REASON_LENGTH,
+        error_messages={"required": gettext_lazy("Give the reason for entering it by hand.")},
+    )
+
+    def __init__(self, *args, training_class: TrainingClass, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = training_class.sessions.all()
+        self.fields["person"].queryset = Person.objects.filter(
+            Q(enrollments__training_class=training_class) | Q(teacher__classes=training_class)
+        ).distinct()
+
+
+class LateMarkDecisionForm(forms.Form):
+    """The reviewer's answer to a late hand mark: approve or refuse, with a reason."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", "approve"), ("refuse", "refuse")],
+        error_messages={"required": CHOOSE_DECISION, "invalid_choice": CHOOSE_DECISION},
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=REASON_LENGTH,
+        error_messages={"required": gettext_lazy("Give the reason for the decision.")},
     )

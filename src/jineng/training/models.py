@@ -383,3 +383,107 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.direction} {self.device_time:%Y-%m-%d %H:%M}"
+
+
+# --- attendance entered by hand (手工补录) ----------------------------------------------------
+#
+# A hand mark is its own record, not a CheckIn: a CheckIn is an event as a device sent it (its
+# clock, its photo, its window), while a hand mark is a person's statement about a whole session
+# ("present" or "absent") with who made it and why. The page used to fake two device-like events
+# at the session's times; keeping marks apart says what they are, lets a correction state
+# "absent" (which no event can), and lets a correction point at the mark it replaces
+# (`supersedes`) so that both stay on record (过程留痕, 003 §三10) while only the newest counts.
+
+
+class ManualMark(models.Model):
+    """One hand entry of a person's attendance of a session, with its reason. A later entry for
+    the same cell supersedes it; a superseded mark is kept and shown, never counted."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="manual_marks")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    present = models.BooleanField(_("present"))
+    reason = models.CharField(_("reason"), max_length=300)
+    # Entered where a record already stood: a hand mark it supersedes or device events it
+    # overrides (更正), as opposed to a first entry (补录).
+    correction = models.BooleanField(_("correction"), default=False)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("supersedes"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+    )
+    # A late entry stands on the bureau's approval of the institution's request.
+    approval = models.OneToOneField(
+        "training.LateMarkRequest",
+        verbose_name=_("approved request"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mark",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    scope = ScopeSpec(org_paths=("session__training_class__institution__organisation__path",))
+
+    class Meta:
+        verbose_name = _("attendance entered by hand")
+        verbose_name_plural = _("attendance entered by hand")
+        ordering = ["recorded_at", "id"]
+        indexes = [models.Index(fields=["session", "person"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {'✓' if self.present else '✗'} {self.session_id}"
+
+
+class LateMarkState(models.TextChoices):
+    REQUESTED = "requested", _("waiting for approval")
+    APPROVED = "approved", pgettext_lazy("late attendance entry", "approved")
+    REFUSED = "refused", pgettext_lazy("late attendance entry", "refused")
+
+
+_ONLY_BUREAU_APPROVES = _("Only the bureau approves a late attendance entry.")
+LATE_MARK_WORKFLOW = Workflow(
+    LateMarkState,
+    [
+        Step(LateMarkState.REQUESTED, LateMarkState.APPROVED, _REVIEW, reason=True,
+             refusal=_ONLY_BUREAU_APPROVES),
+        Step(LateMarkState.REQUESTED, LateMarkState.REFUSED, _REVIEW, reason=True,
+             refusal=_ONLY_BUREAU_APPROVES),
+    ],
+    refusal=_("A late attendance entry that is “%(from)s” cannot become “%(to)s”."),
+)  # fmt: skip
+
+
+class LateMarkRequest(models.Model):
+    """A hand entry asked for after the pack's window (attendance.manual_entry_days): it becomes
+    a ManualMark only when a reviewer of the bureau approves it, with a reason."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="late_requests")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    present = models.BooleanField(_("present"))
+    reason = models.CharField(_("reason"), max_length=300)
+    state = models.CharField(
+        _("state"), max_length=10, choices=LateMarkState.choices, default=LateMarkState.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+
+    changes = history("late_mark_request")
+
+    workflow = LATE_MARK_WORKFLOW
+    scope = ScopeSpec(org_paths=("session__training_class__institution__organisation__path",))
+
+    class Meta:
+        verbose_name = _("late attendance entry")
+        verbose_name_plural = _("late attendance entries")
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {'✓' if self.present else '✗'} {self.session_id}"

@@ -11,7 +11,13 @@ from jineng.core.roles import Capability, Role, has_capability
 from jineng.core.scope import ScopeSpec, scope_of, scoped
 from jineng.core.todo import Item
 from jineng.training.filters import ClassFilter
-from jineng.training.models import ClassState, EnrollmentState, TrainingClass
+from jineng.training.models import (
+    ClassState,
+    EnrollmentState,
+    LateMarkRequest,
+    LateMarkState,
+    TrainingClass,
+)
 
 # A class as its funding department sees it (004 §五(一)): hung on the department's path.
 FUNDED_SCOPE = ScopeSpec(org_paths=("funding_department__path",))
@@ -41,12 +47,16 @@ def review_queue(user, filters=None) -> QuerySet[TrainingClass]:
 
 
 def todo(user) -> list[Item]:
-    """Applications waiting for the bureau; classes past their end waiting to be completed."""
+    """Applications and late hand-entered attendance waiting for the bureau; classes past their
+    end waiting to be completed."""
     classes = scoped(user, TrainingClass.objects.all())
     items = []
     if has_capability(user, Capability.REVIEW_CLASSES):
         waiting = classes.filter(state=ClassState.SUBMITTED).count()
         items.append(Item(_("Class applications to review"), waiting, reverse("training:review")))
+        late = scoped(user, LateMarkRequest.objects.filter(state=LateMarkState.REQUESTED))
+        items.append(Item(_("Late attendance entries to approve"), late.count(),
+                          reverse("training:late-marks")))  # fmt: skip
     if has_capability(user, Capability.RUN_CLASSES):
         ended = classes.filter(state=ClassState.IN_PROGRESS, end_date__lt=timezone.localdate())
         url = reverse("training:list") + f"?state={ClassState.IN_PROGRESS}"

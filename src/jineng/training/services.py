@@ -28,6 +28,7 @@ from jineng.core.roles import (
     require_actor,
     require_capability,
 )
+from jineng.core.scope import scoped
 from jineng.institutions.models import Engagement, Institution, InstitutionState, Teacher
 from jineng.people import ledger
 from jineng.people.models import Person
@@ -52,6 +53,9 @@ from jineng.training.models import (
     Enrollment,
     EnrollmentState,
     Flag,
+    LateMarkRequest,
+    LateMarkState,
+    ManualMark,
     Session,
     TrainingClass,
 )
@@ -702,33 +706,221 @@ def _admissible(session: Session, person: Person, direction: str, lookups) -> bo
     return role
 
 
-def mark_present(session: Session, person: Person) -> None:
-    """Attendance entered on the page (补录): a check-in and a check-out at the session's times,
-    kept as entered by the user (recorded_by) and audited; entering it twice changes nothing."""
+# --- attendance entered by hand (手工补录) -----------------------------------------------------
+#
+# Attendance is what happened (人脸识别考勤 000 §三(八); 远程监控、过程留痕 003 §三10): a device's
+# events are kept as they came. A hand mark is the exception and says so: who entered it, why,
+# only once the session has started, on an open class, within the pack's window
+# (attendance.manual_entry_days); later only with the bureau's approval. A correction is a new
+# mark superseding the old one; both are kept, only the newest counts.
+
+MANUAL_WINDOW_KEY = "attendance.manual_entry_days"
+OPEN_STATES = {ClassState.APPROVED, ClassState.IN_PROGRESS}
+
+
+def hand_entry_last_day(session: Session) -> date | None:
+    """The last day a hand mark of the session may be entered without the bureau's approval;
+    None when the pack states no window (then every hand mark needs the approval)."""
+    day = timezone.localtime(session.ends_at).date()
+    _version, pack = _pack(session.training_class, day)
+    days = pack.value(MANUAL_WINDOW_KEY)
+    return None if days is None else day + timedelta(days=days)
+
+
+def hand_entry_late(session: Session) -> bool:
+    last_day = hand_entry_last_day(session)
+    return last_day is None or timezone.localdate() > last_day
+
+
+def current_mark(session: Session, person: Person) -> ManualMark | None:
+    """The hand mark that counts for the cell: the one no later mark superseded."""
+    return ManualMark.objects.filter(
+        session=session, person=person, superseded_by__isnull=True
+    ).first()
+
+
+def _device_attended(session: Session, person: Person) -> bool:
+    directions = CheckIn.objects.filter(
+        session=session, person=person, device__isnull=False, in_window=True
+    ).values_list("direction", flat=True)
+    return set(Direction.values) <= set(directions)
+
+
+def _check_hand_entry(session: Session, person: Person, present: bool, reason: str) -> None:
+    """What every hand mark needs, before and after the bureau's approval alike."""
+    training_class = session.training_class
+    if training_class.state not in OPEN_STATES:
+        raise ValidationError(
+            _("A class that is “%(state)s” takes no attendance by hand: only an approved or "
+              "running class does.") % {"state": training_class.get_state_display()}
+        )  # fmt: skip
+    if timezone.now() < session.starts_at:
+        raise ValidationError(
+            _("The session starts at %(time)s: attendance is entered once it has started.")
+            % {"time": f"{timezone.localtime(session.starts_at):%Y-%m-%d %H:%M}"}
+        )
+    if attendee(session, person) is None:
+        raise ValidationError(_("This person is neither a trainee nor a teacher of the class."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for entering attendance by hand.")})
+    mark = current_mark(session, person)
+    standing = mark.present if mark is not None else _device_attended(session, person)
+    if standing == present:
+        message = (
+            _("%(name)s is already recorded as present at this session.")
+            if present
+            else _("%(name)s is not recorded as present at this session: nothing to remove.")
+        )
+        raise ValidationError(message % {"name": person.name})
+
+
+def _store_mark(session, person, present: bool, reason: str, *, by,
+                approval=None) -> ManualMark:  # fmt: skip
+    Session.objects.select_for_update().get(pk=session.pk)  # one correction of a cell at a time
+    _check_hand_entry(session, person, present, reason)
+    previous = current_mark(session, person)
+    has_events = CheckIn.objects.filter(session=session, person=person, device__isnull=False)
+    mark = writes.create(
+        ManualMark(
+            session=session, person=person, present=present, reason=reason.strip()[:300],
+            correction=previous is not None or has_events.exists(), supersedes=previous,
+            approval=approval, recorded_by=by,
+        ),
+        validate=False,
+    )  # fmt: skip
+    if approval is None:  # the institution's first attendance starts its approved class
+        start_if_due(session.training_class)
+    return mark
+
+
+@transaction.atomic
+def mark_by_hand(session: Session, person: Person, *, present: bool = True,
+                 reason: str) -> ManualMark:  # fmt: skip
+    """Enter (or correct) a person's attendance of a session by hand, with the reason: once the
+    session has started, on an approved or running class, within the pack's window."""
     require_capability(Capability.RUN_CLASSES, _("Only the institution records attendance."))
-    with transaction.atomic():
-        for direction, at in ((Direction.IN, session.starts_at), (Direction.OUT, session.ends_at)):
-            event, created = record_attendance(
-                session, person, direction, event_id=f"page:{session.pk}:{person.pk}:{direction}",
-                device_time=at,
-            )  # fmt: skip
-            if created:
-                audit.record("create", event, after=audit.snapshot(event),
-                             message=_("attendance entered on the page"))  # fmt: skip
+    _check_hand_entry(session, person, present, reason)
+    if hand_entry_late(session):
+        raise ValidationError(_late_message(session), code="late")
+    return _store_mark(session, person, present, reason, by=acting_user())
 
 
-def attended_sessions(training_class: TrainingClass) -> dict[int, set[int]]:
-    """{person id: ids of sessions attended}: a check-in and a check-out, both in the window."""
+def _late_message(session: Session) -> str:
+    last_day = hand_entry_last_day(session)
+    if last_day is None:
+        return _("The policy pack states no period for entering attendance by hand: ask the "
+                 "bureau's approval, with the reason.")  # fmt: skip
+    return _(
+        "Attendance of this session could be entered by hand until %(day)s; later it needs the "
+        "bureau's approval: ask for it, with the reason."
+    ) % {"day": last_day}
+
+
+@transaction.atomic
+def request_late_mark(session: Session, person: Person, *, present: bool = True,
+                      reason: str) -> LateMarkRequest:  # fmt: skip
+    """After the window: the institution asks the bureau's approval for a hand mark."""
+    require_capability(Capability.RUN_CLASSES, _("Only the institution records attendance."))
+    _check_hand_entry(session, person, present, reason)
+    if not hand_entry_late(session):
+        raise ValidationError(_("The window is still open: enter the attendance directly."))
+    waiting = LateMarkRequest.objects.filter(
+        session=session, person=person, state=LateMarkState.REQUESTED
+    )
+    if waiting.exists():
+        raise ValidationError(_("A request for this person and session is already waiting."))
+    request = writes.create(
+        LateMarkRequest(session=session, person=person, present=present,
+                        reason=reason.strip()[:300], requested_by=acting_user()),
+        validate=False,
+    )  # fmt: skip
+    states.record_start(request, reason=request.reason)
+    return request
+
+
+def enter_by_hand(session: Session, person: Person, *, present: bool, reason: str):
+    """The page's one form: a mark within the window, else a request for approval."""
+    if hand_entry_late(session):
+        return request_late_mark(session, person, present=present, reason=reason)
+    return mark_by_hand(session, person, present=present, reason=reason)
+
+
+@transaction.atomic
+def decide_late_mark(request: LateMarkRequest, *, approve: bool, reason: str) -> LateMarkRequest:
+    """The bureau's reviewer approves (the mark is stored, pointing at this request) or refuses
+    a late hand mark, with a reason either way."""
+    require_capability(
+        Capability.REVIEW_CLASSES, _("Only the bureau approves a late attendance entry.")
+    )
+    user = acting_user()
+    request = LateMarkRequest.objects.select_for_update().get(pk=request.pk)
+    mine = LateMarkRequest.objects.filter(pk=request.pk)
+    if user is not None and not scoped(user, mine).exists():
+        raise ValidationError(_("This request is outside your region."))
+    target = LateMarkState.APPROVED if approve else LateMarkState.REFUSED
+    states.check(request, target)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the decision.")})
+    if approve:  # the mark must still make sense: the class open, the cell not changed since
+        _check_hand_entry(request.session, request.person, request.present, request.reason)
+    states.move(request, target, reason=reason)
+    if approve:
+        _store_mark(request.session, request.person, request.present, request.reason,
+                    by=request.requested_by, approval=request)  # fmt: skip
+    return request
+
+
+def current_marks(training_class: TrainingClass) -> dict[tuple[int, int], ManualMark]:
+    """{(person id, session id): the hand mark that counts}, superseded ones left out."""
+    marks = ManualMark.objects.filter(
+        session__training_class=training_class, superseded_by__isnull=True
+    )
+    return {(mark.person_id, mark.session_id): mark for mark in marks}
+
+
+def _device_pairs(training_class: TrainingClass) -> set[tuple[int, int]]:
+    """(person id, session id) with a device's check-in and check-out, both in the window.
+    Events without a device (entered on the page before hand marks existed) do not count:
+    migration 0003 turned them into hand marks."""
     rows = (
-        CheckIn.objects.filter(session__training_class=training_class, in_window=True)
+        CheckIn.objects.filter(
+            session__training_class=training_class, in_window=True, device__isnull=False
+        )
         .values("person_id", "session_id")
         .annotate(directions=Count("direction", distinct=True))
         .filter(directions=2)
     )
+    return {(row["person_id"], row["session_id"]) for row in rows}
+
+
+def attended_sessions(training_class: TrainingClass) -> dict[int, set[int]]:
+    """{person id: ids of sessions attended}: the current hand mark of a cell where there is
+    one (a correction overrides the device), else the device's check-in and check-out."""
+    marks = current_marks(training_class)
     attended: dict[int, set[int]] = defaultdict(set)
-    for row in rows:
-        attended[row["person_id"]].add(row["session_id"])
+    for person_id, session_id in _device_pairs(training_class):
+        if (person_id, session_id) not in marks:
+            attended[person_id].add(session_id)
+    for (person_id, session_id), mark in marks.items():
+        if mark.present:
+            attended[person_id].add(session_id)
     return attended
+
+
+def attendance_figures(training_class: TrainingClass) -> dict[str, int]:
+    """How the class's attendance was recorded, for a reviewer at a glance: person-sessions
+    counted from devices, hand marks entered (every one, superseded ones too) and how many of
+    them corrected a record, and late requests waiting."""
+    marks = ManualMark.objects.filter(session__training_class=training_class)
+    counted = current_marks(training_class)
+    return {
+        "device": sum(1 for pair in _device_pairs(training_class) if pair not in counted),
+        "hand": marks.count(),
+        "corrections": marks.filter(correction=True).count(),
+        "waiting": LateMarkRequest.objects.filter(
+            session__training_class=training_class, state=LateMarkState.REQUESTED
+        ).count(),
+    }
 
 
 # --- devices ----------------------------------------------------------------------------------

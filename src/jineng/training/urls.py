@@ -10,6 +10,12 @@ urlpatterns = [
     path("classes/review/", views.review_queue, name="review"),
     path("classes/review/decide/", views.review_bulk, name="review-bulk"),
     path("classes/devices/", views.devices, name="devices"),
+    path("classes/late-attendance/", views.late_marks, name="late-marks"),
+    path(
+        "classes/late-attendance/<int:pk>/decide/",
+        views.decide_late_mark,
+        name="late-mark-decide",
+    ),
     path(
         "classes/devices/<int:pk>/deactivate/",
         views.deactivate_device,
@@ -36,11 +42,7 @@ urlpatterns = [
         views.set_assessment,
         name="assessment",
     ),
-    path(
-        "classes/<int:pk>/attendance/<int:session_pk>/<int:person_pk>/",
-        views.mark_present,
-        name="mark",
-    ),
+    path("classes/<int:pk>/attendance/", views.hand_mark, name="mark"),
     path("classes/<int:pk>/commitment/", views.download_commitment, name="commitment"),
     path(
         "classes/<int:pk>/commitment/upload/",

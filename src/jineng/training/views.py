@@ -37,7 +37,6 @@ from jineng.core.views import (
     valid,
 )
 from jineng.institutions.models import Institution
-from jineng.people.models import Person
 from jineng.training import hooks, selectors, services
 from jineng.training.filters import ClassFilter
 from jineng.training.forms import (
@@ -46,6 +45,8 @@ from jineng.training.forms import (
     CommitmentForm,
     DeviceForm,
     EnrolForm,
+    HandMarkForm,
+    LateMarkDecisionForm,
     ReasonForm,
     ReviewForm,
     SessionForm,
@@ -60,6 +61,9 @@ from jineng.training.models import (
     Commitment,
     Device,
     EnrollmentState,
+    LateMarkRequest,
+    LateMarkState,
+    ManualMark,
     TrainingClass,
 )
 
@@ -85,15 +89,17 @@ STATE_BADGES = {
     ClassState.WITHDRAWN: "text-bg-light",
     ClassState.CANCELLED: "text-bg-danger",
 }
-# Attendance cells: attended (check-in and check-out in the window), flagged (an event outside
-# the window or from a clock ahead), partial (events, not both), empty.
+# Attendance cells: attended (a device's check-in and check-out in the window), flagged (an event
+# outside the window or from a clock ahead), partial (events, not both), empty; or the current
+# hand mark, which overrides the device: present by hand, or absent by hand (a mark removed).
 CELL_LABELS = {
     "attended": gettext_lazy("attended"),
     "partial": gettext_lazy("partial"),
     "flagged": gettext_lazy("flagged"),
     "empty": gettext_lazy("no record"),
+    "hand": gettext_lazy("present, entered by hand"),
+    "hand_absent": gettext_lazy("absent, entered by hand"),
 }
-MARKABLE = {"empty", "partial"}
 # Trainees counted against the places: all but those who left.
 ON_ROSTER = [EnrollmentState.ENROLLED, EnrollmentState.COMPLETED, EnrollmentState.NOT_COMPLETED]
 RUNNING = {ClassState.APPROVED, ClassState.IN_PROGRESS}
@@ -247,7 +253,10 @@ def _actions(user, training_class: TrainingClass) -> list[dict]:
     return found
 
 
-def _cell_status(events) -> str:
+def _cell_status(events, mark=None) -> str:
+    if mark is not None:
+        return "hand" if mark.present else "hand_absent"
+    events = [event for event in events if event["device_id"] is not None]
     if not events:
         return "empty"
     in_window = {event["direction"] for event in events if event["in_window"]}
@@ -258,24 +267,20 @@ def _cell_status(events) -> str:
     return "partial"
 
 
-def _cell(session, person, events, can_mark: bool) -> dict:
-    status = _cell_status(events)
-    return {
-        "session": session,
-        "person": person,
-        "status": status,
-        "label": CELL_LABELS[status],
-        "markable": can_mark and status in MARKABLE,
-    }
+def _cell(session, person, events, mark=None) -> dict:
+    status = _cell_status(events, mark)
+    return {"session": session, "person": person, "status": status, "mark": mark,
+            "label": CELL_LABELS[status]}  # fmt: skip
 
 
-def _grid(training_class: TrainingClass, sessions, enrollments, can_mark: bool) -> list[dict]:
+def _grid(training_class: TrainingClass, sessions, enrollments) -> list[dict]:
     """Rows of the attendance grid: the trainees, then the teachers; a cell per session."""
     events = defaultdict(list)
     for event in CheckIn.objects.filter(session__training_class=training_class).values(
-        "person_id", "session_id", "direction", "in_window", "flag"
+        "person_id", "session_id", "direction", "in_window", "flag", "device_id"
     ):
         events[event["person_id"], event["session_id"]].append(event)
+    marks = services.current_marks(training_class)
     people = [(e.person, False) for e in enrollments if e.state != EnrollmentState.WITHDRAWN]
     teachers = training_class.teachers.select_related("person").order_by("person__name")
     people += [(teacher.person, True) for teacher in teachers]
@@ -284,12 +289,33 @@ def _grid(training_class: TrainingClass, sessions, enrollments, can_mark: bool) 
             "person": person,
             "is_teacher": is_teacher,
             "cells": [
-                _cell(session, person, events[person.pk, session.pk], can_mark)
+                _cell(
+                    session,
+                    person,
+                    events[person.pk, session.pk],
+                    marks.get((person.pk, session.pk)),
+                )
                 for session in sessions
-            ],
+            ],  # fmt: skip
         }
         for person, is_teacher in people
     ]
+
+
+def _hand_entries(training_class: TrainingClass) -> dict:
+    """The class's hand marks, every one (superseded ones too, with what replaced them), and its
+    late requests: the history a reviewer reads (过程留痕, 003 §三10)."""
+    marks = (
+        ManualMark.objects.filter(session__training_class=training_class)
+        .select_related("session", "person", "recorded_by", "approval", "superseded_by")
+        .order_by("-recorded_at", "-id")
+    )
+    requests = (
+        LateMarkRequest.objects.filter(session__training_class=training_class)
+        .select_related("session", "person", "requested_by")
+        .order_by("-requested_at", "-id")
+    )
+    return {"hand_marks": list(marks), "late_requests": list(requests)}
 
 
 def _context(request, training_class: TrainingClass) -> dict:
@@ -341,7 +367,10 @@ def _context(request, training_class: TrainingClass) -> dict:
         "teachers": teachers,
         "commitment": commitment,
         "changes": training_class.changes.select_related("by").order_by("-at", "-id"),
-        "grid": _grid(training_class, sessions, enrollments, can_mark),
+        "grid": _grid(training_class, sessions, enrollments),
+        "figures": services.attendance_figures(training_class),
+        "hand_form": HandMarkForm(training_class=training_class) if can_mark else None,
+        **_hand_entries(training_class),
         "max_upload_mb": services.MAX_COMMITMENT_BYTES // (1024 * 1024),
         **_parts_from_above(user, training_class),
     }
@@ -486,40 +515,30 @@ def set_assessment(request, pk: int, enrollment_pk: int):
     return _done(request, training_class, "roster")
 
 
-def _attendee_or_404(training_class: TrainingClass, person_pk: int) -> Person:
-    """A trainee or a teacher of the class; anyone else is not on its grid."""
-    person = (
-        Person.objects.filter(pk=person_pk)
-        .filter(Q(enrollments__training_class=training_class) | Q(teacher__classes=training_class))
-        .distinct()
-        .first()
-    )
-    if person is None:
-        raise Http404
-    return person
-
-
 @capability_required(Capability.RUN_CLASSES, missing_is_404=True)
 @require_POST
-def mark_present(request, pk: int, session_pk: int, person_pk: int):
-    """htmx: mark one cell of the grid present (补录) and answer with the cell re-rendered."""
+def hand_mark(request, pk: int):
+    """Attendance entered or corrected by hand, with its reason: stored within the pack's
+    window, else filed as a request for the bureau's approval."""
     training_class = _class_or_404(request, pk)
-    session = get_object_or_404(training_class.sessions, pk=session_pk)
-    person = _attendee_or_404(training_class, person_pk)
-    before = training_class.state
-    run_service(request, lambda: services.mark_present(session, person), success=None)
-    if not request.htmx:
-        return redirect(reverse("training:detail", args=[pk]) + "#attendance")
-    training_class.refresh_from_db()
-    context = _context(request, training_class)
-    events = list(
-        CheckIn.objects.filter(session=session, person=person).values(
-            "direction", "in_window", "flag"
-        )
-    )
-    context["cell"] = _cell(session, person, events, context["can_mark"])
-    context["state_changed"] = training_class.state != before
-    return render(request, "training/_marked.html", context)
+    form = HandMarkForm(request.POST, training_class=training_class)
+    if valid(request, form):
+        values = form.cleaned_data
+        outcome = []
+
+        def enter():
+            outcome.append(services.enter_by_hand(
+                values["session"], values["person"], present=values["present"],
+                reason=values["reason"],
+            ))  # fmt: skip
+
+        if run_service(request, enter, success=None):
+            if isinstance(outcome[0], LateMarkRequest):
+                messages.info(request, _("The period for entering it by hand has passed: the "
+                                         "request waits for the bureau's approval."))  # fmt: skip
+            else:
+                messages.success(request, _("Attendance entered by hand, with its reason."))
+    return redirect(reverse("training:detail", args=[pk]) + "#attendance")
 
 
 @capability_required(Capability.RUN_CLASSES, missing_is_404=True)
@@ -612,6 +631,40 @@ def review_bulk(request):
             % {"code": training_class.code, "reason": problem},
         )
     return redirect(back)
+
+
+# --- late hand marks: the bureau's approvals --------------------------------------------------
+
+
+@capability_required(Capability.REVIEW_CLASSES)
+def late_marks(request):
+    """Hand marks asked for after the pack's window, in the reviewer's region: the waiting ones
+    to approve or refuse, then the last ones decided."""
+    requests = scoped(
+        request.user,
+        LateMarkRequest.objects.select_related("session__training_class", "person", "requested_by"),
+    )
+    context = {
+        "waiting": requests.filter(state=LateMarkState.REQUESTED).order_by("requested_at", "id"),
+        "decided": requests.exclude(state=LateMarkState.REQUESTED).order_by("-id")[:50],
+    }
+    return render(request, "training/late_marks.html", context)
+
+
+@capability_required(Capability.REVIEW_CLASSES, missing_is_404=True)
+@require_POST
+def decide_late_mark(request, pk: int):
+    late = get_scoped_or_404(request.user, LateMarkRequest.objects.all(), pk=pk)
+    form = LateMarkDecisionForm(request.POST)
+    if valid(request, form):
+        approve = form.cleaned_data["decision"] == "approve"
+        run_service(
+            request,
+            lambda: services.decide_late_mark(late, approve=approve,
+                                              reason=form.cleaned_data["reason"]),
+            success=_("Approved: the attendance is entered.") if approve else _("Refused."),
+        )  # fmt: skip
+    return redirect("training:late-marks")
 
 
 # --- attendance devices -----------------------------------------------------------------------

@@ -31,7 +31,7 @@ from jineng.institutions.models import EvaluationOrg, Institution
 from jineng.people import services as people
 from jineng.people.models import Person
 from jineng.training import services as training
-from jineng.training.demo import at
+from jineng.training.demo import at, mark_on_the_day
 from jineng.training.models import ClassState, TrainingClass
 from jineng.vouchers import services
 from jineng.vouchers.models import Voucher, VoucherRule
@@ -234,7 +234,7 @@ def _run_settled(person, institution, start: date, end: date, users) -> None:
         training.change_state(training_class, ClassState.IN_PROGRESS)
         training_class.refresh_from_db()
         for session in training_class.sessions.all():
-            training.mark_present(session, person)
+            mark_on_the_day(session, [person])
         enrollment.refresh_from_db()
         training.set_assessment(enrollment, True)
         training.complete(training_class)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0005_statechange"),
-        ("training", "0002_histories_into_core"),
+        ("training", "0003_hand_marks"),
     ]
 
     operations = [
