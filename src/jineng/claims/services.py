@@ -786,6 +786,23 @@ def _redecide_employment(claim: Claim) -> None:
     employment.redecide(claim)
 
 
+def all_zero(claim: Claim) -> bool:
+    """No line of the claim is granted an amount: there is nothing to ask the bureau for."""
+    return not claim.lines.filter(amount__gt=0).exists()
+
+
+def all_zero_refusal() -> str:
+    return _("Every person's subsidy on this claim is 0, so it cannot be submitted: see each "
+             "person's reasons for not granting it.")  # fmt: skip
+
+
+def refuse_all_zero(claim: Claim) -> None:
+    """A claim whose every line is 0.00 is not submitted (decided again first, so a fact
+    recorded since counts); the refusal points at the lines' own reasons."""
+    if all_zero(claim):
+        raise ValidationError(all_zero_refusal(), code="all_zero")
+
+
 @transaction.atomic
 def submit(claim: Claim) -> Claim:
     """Submit a draft: lock, decide every line again against the history of the other claims
@@ -800,6 +817,7 @@ def submit(claim: Claim) -> Claim:
         _redecide_employment(claim)
     else:
         _redecide(claim)
+    refuse_all_zero(claim)
     submitted = {"requested_total": _total(claim), "submitted_at": timezone.now()}
     states.move(claim, ClaimState.SUBMITTED, values=submitted)
     _write_ledgers(claim, _("Subsidy claim %(number)s submitted: %(amount)s yuan"))
