@@ -323,7 +323,7 @@ def generate(world: World) -> Timings:
         started = time.perf_counter()
         enrollments = services.claimable_enrollments(training_class)
         _version, pack = pack_for(REGION, training_class.end_date)
-        facts = services.training_facts(training_class, "BENCH", world.region, enrollments)
+        facts = services.training_facts(training_class, "BENCH", world.region, enrollments, pack)
         fetched = time.perf_counter()
         histories = history_of([fact.person_id for fact in facts])
         read = time.perf_counter()

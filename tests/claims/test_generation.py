@@ -103,7 +103,7 @@ def test_each_line_keeps_its_decision_with_pack_version_and_rule_trace(hebei):
     certificate(trainee, "special_ability")
     line = claim_for(hebei, [trainee]).lines.get()
     record = line.decision
-    assert (record.pack.pack_id, record.pack.version) == ("hebei-2024", 3)
+    assert (record.pack.pack_id, record.pack.version) == ("hebei-2024", 4)
     decision = decision_of(record)
     codes = [check.code for check in decision.checks]
     assert codes[:2] == ["claim.completed", "claim.standard"]
@@ -293,6 +293,7 @@ def test_states_out_of_order_are_refused_with_clear_messages(hebei):
     """Submit once; refresh only a draft; top up only a submitted claim; withdraw before
     review; each refusal says why and changes nothing."""
     trainee = person("rural_migrant")
+    certificate(trainee, "skill_level")
     claim = claim_for(hebei, [trainee])
     with act(hebei.username):
         with pytest.raises(ValidationError) as early:
@@ -352,9 +353,11 @@ def reasons_all(line: ClaimLine) -> str:
 
 def test_a_refused_line_is_raised_in_full_when_employment_is_found(hebei):
     """004 §四(五): no certificate and no employment → nothing; employment within 3 months
-    recorded later → a top-up line of the whole 100%."""
-    trainee = person("rural_migrant")
-    claim = claim_for(hebei, [trainee])
+    recorded later → a top-up line of the whole 100%. (Beside a certified trainee: a claim
+    whose every line is 0 is not submitted.)"""
+    trainee, certified = person("rural_migrant"), person("rural_migrant")
+    certificate(certified, "skill_level")
+    claim = claim_for(hebei, [trainee, certified])
     with act(hebei.username):
         services.submit(claim)
         employ(trainee, date(2024, 6, 15))

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from jineng.catalog.models import Occupation
 from jineng.catalog.packs import decision_of
@@ -97,7 +98,9 @@ def test_drafts_withdrawn_claims_and_refused_lines_do_not_count(hebei):
         services.withdraw(withdrawn, "重报")
     rejected = submitted(hebei, trainee, ELECTRICIAN, "5")
     ClaimLine.objects.filter(claim=rejected).update(state=LineState.REJECTED)
-    refused_claim = completed_class(hebei, [person("enterprise_employee")], **IN_2024)
+    certified = person("graduate")  # a granted line beside it: an all-zero claim is not sent
+    certificate(certified, "skill_level", issued_on=IN_2024["end"])
+    refused_claim = completed_class(hebei, [person("enterprise_employee"), certified], **IN_2024)
     with act(hebei.username):
         services.submit(services.create_training_claim(refused_claim))
     assert history_of([trainee.pk]) == {trainee.pk: []}
@@ -126,14 +129,18 @@ def test_the_history_is_one_query_and_leaves_out_the_claim_decided(
 def test_submitting_decides_again_the_second_of_two_drafts_is_refused(hebei):
     """004 §四(五): 同一职业(工种)同一等级不可重复享受, across claims made at the same time: two
     drafts of two classes of the same occupation and level are both granted while drafts; the
-    first submitted keeps its amount, the second is refused on submission, naming the first."""
+    first submitted keeps its amount. Submitting the second decides it again: its one line is
+    refused, so the claim, all 0, is not submitted; decided again, the line names the first."""
     trainee = person("rural_migrant")
     one = draft(hebei, trainee, WELDER, "5")
     two = draft(hebei, trainee, WELDER, "5", start=date(2024, 6, 3), end=date(2024, 6, 28))
     assert line_of(one).granted and line_of(two).granted
     with act(hebei.username):
         services.submit(one)
-        services.submit(two)
+        with pytest.raises(ValidationError, match="本申请所有人员补贴均为0"):
+            services.submit(two)
+        services.refresh(two)
+    assert Claim.objects.get(pk=two.pk).state == ClaimState.DRAFT
     assert line_of(one).amount == Decimal("800.00")
     refused = line_of(two)
     assert (refused.granted, refused.amount, failed(refused)) == (False, 0, ["limit.unique"])

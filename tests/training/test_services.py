@@ -548,12 +548,13 @@ def test_a_class_past_its_application_takes_no_trainees(class_in, act, trainees)
 
 def test_eligibility_is_decided_at_enrolment_and_stored_with_its_reasons(make_class, act):
     """002 §三(二) (the henan pack's training.eligible): a person without any category is
-    enrolled but not eligible for the subsidy; the decision and its reasons are kept."""
+    enrolled but not eligible for the subsidy; the decision and its reasons are kept. The
+    categories count on the class's first day (eligibility.category_date, 004 §二)."""
     training_class = make_class(people=0)
     with act("institution"):
         nobody = new_person("无类别", "41140219930303123")
         rural = new_person("有类别", "41140219930303124")
-        people.add_category(rural, "rural_migrant", valid_from=TODAY - timedelta(days=1))
+        people.add_category(rural, "rural_migrant", valid_from=training_class.start_date)
         refused = services.enrol(training_class, nobody)
         granted = services.enrol(training_class, rural)
     assert (refused.eligible, granted.eligible) == (False, True)

@@ -133,14 +133,25 @@ class ClaimSerializer(serializers.ModelSerializer):
     agreement = serializers.CharField(source="agreement.number", default=None)
     top_up_of = serializers.CharField(source="top_up_of.number", default=None)
     notice = serializers.SerializerMethodField()
+    approved_so_far = serializers.SerializerMethodField(
+        help_text="yuan of the lines approved so far (approved_total is set when the review ends)"
+    )
 
     class Meta:
         model = Claim
         fields = ["id", "number", "kind", "kind_label", "state", "state_label", "organisation",
                   "organisation_name", "bureau", "bureau_name", "region", "fund_channel",
                   "training_class", "training_class_code", "booking", "agreement", "payee_name",
-                  "payee_uscc", "top_up_of", "requested_total", "approved_total", "reason",
+                  "payee_uscc", "top_up_of", "requested_total", "approved_total", "approved_so_far",
+                  "reason",
                   "submitted_at", "reviewed_at", "created_at", "notice"]  # fmt: skip
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
+    def get_approved_so_far(self, claim) -> str:
+        found = getattr(claim, "approved_so_far", None)  # annotated by selectors.claims_for
+        if found is None:
+            found = selectors.approved_so_far(claim)
+        return f"{found:.2f}"
 
     @extend_schema_field(ClaimNoticeSerializer(allow_null=True))
     def get_notice(self, claim):

@@ -15,7 +15,9 @@ nothing (no subsidy, the line kept at 0 with its reasons).
 - payable: class 5, its notice over;
 - paid: class 6, paid in batch BF… (exported, every line paid, closed); one of its lines is to
   be recovered (追回): fraud was confirmed;
-- closed: class 7, nobody earned a subsidy, so the review approved nothing;
+- closed: class 7, one trainee earned nothing (the line kept at 0 with its reasons) and the
+  other's sign-in photo was not theirs, so the review rejected that line and approved nothing
+  (a claim of nothing but 0 lines is not submitted at all);
 - class 8 has completed and waits for its claim (鸿鹄's "new claim" page offers it);
 - an evaluation claim of the centre for 永城市技工学校's welding class (the evaluation demo's
   results), under its free-evaluation agreement, submitted;
@@ -109,7 +111,7 @@ CLASSES = [
     DemoClass("焊工（五级）补贴申领演示班（第3期）", WELDER, "5", 50,
               (CERTIFIED, EMPLOYED, EMPLOYED), (ClaimState.PAID,)),
     DemoClass("焊工（四级）补贴申领演示班（第2期）", WELDER, "4", 45,
-              (NOTHING, NOTHING), (ClaimState.CLOSED,)),
+              (CERTIFIED, NOTHING), (ClaimState.CLOSED,)),
     DemoClass(WAITING, ELECTRICIAN, "5", 40, (EMPLOYED, CERTIFIED), ()),
 ]  # fmt: skip
 
@@ -317,9 +319,18 @@ def _reviewed(claim: Claim, users, today: date) -> None:
 
 def _approved(claim: Claim, users, today: date) -> None:
     """Submitted, every line the rules granted approved (the others rejected with the rules'
-    reasons): reviewed, or closed when nothing was granted."""
+    reasons): reviewed."""
     _submitted(claim, users, today)
     _as(users["city_reviewer"], review.approve_claim, claim, "材料齐全，经审核符合补贴条件。")
+
+
+def _closed(claim: Claim, users, today: date) -> None:
+    """Submitted; the reviewer rejects every line (the granted one for its sign-in photo) and
+    finishes: nothing approved, the claim is closed."""
+    _submitted(claim, users, today)
+    with audit_context(actor=users["city_reviewer"]):
+        review.reject_lines(claim, list(claim.lines.order_by("id")), LINE_REJECT_REASON)
+        review.finish_review(claim)
 
 
 def _in_notice(claim: Claim, users, today: date) -> None:
@@ -377,7 +388,7 @@ STEPS = {
     ClaimState.IN_NOTICE: _in_notice,
     ClaimState.PAYABLE: _payable,
     ClaimState.PAID: _paid,
-    ClaimState.CLOSED: _approved,
+    ClaimState.CLOSED: _closed,
 }
 
 

@@ -4,7 +4,7 @@ public notices (公示, 004 §四(五)) as the public sees them, payment batches
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +37,8 @@ ZERO = Decimal("0.00")
 STANDING = [state for state in ClaimState if state not in {ClaimState.WITHDRAWN,
                                                           ClaimState.REJECTED}]  # fmt: skip
 CLAIMABLE_CLASS_STATES = (ClassState.COMPLETED,)  # a closed class is claimed no more
+# A line the reviewer approved stays approved when it is paid or its payment fails.
+APPROVED_LINE_STATES = (LineState.APPROVED, LineState.PAID, LineState.FAILED)
 
 
 def claims_for(user) -> QuerySet[Claim]:
@@ -46,8 +48,19 @@ def claims_for(user) -> QuerySet[Claim]:
             "organisation", "bureau", "region", "fund_channel", "training_class__occupation",
             "training_class__level", "booking__evaluation_org__organisation", "agreement",
             "top_up_of", "notice",
-        ).annotate(n_lines=Count("lines", distinct=True)),
+        ).annotate(
+            n_lines=Count("lines", distinct=True),
+            # What the review has approved so far: approved_total is set only once it finishes.
+            approved_so_far=Sum("lines__amount", filter=Q(lines__state__in=APPROVED_LINE_STATES),
+                                default=ZERO),
+        ),
     )  # fmt: skip
+
+
+def approved_so_far(claim: Claim) -> Decimal:
+    """The claim's lines approved so far (claims_for annotates it on every claim it reads)."""
+    lines = claim.lines.filter(state__in=APPROVED_LINE_STATES)
+    return lines.aggregate(total=Sum("amount", default=ZERO))["total"]
 
 
 def claim_list(user, filters=None) -> QuerySet[Claim]:

@@ -19,8 +19,7 @@ claim adds its own checks to the engine's decision: the trainee completed the cl
 standard is set, the person passed the evaluation, the top-up's difference.
 """
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -55,7 +54,8 @@ from jineng.core.roles import Capability, acting_user, has_capability
 from jineng.core.scope import scoped
 from jineng.evaluation.models import BookingState, EvaluationBooking, EvaluationResult
 from jineng.people import ledger
-from jineng.people.models import CategoryRecord, EmploymentRecord, Person
+from jineng.people.models import EmploymentRecord, Person
+from jineng.people.selectors import categories_by_person
 from jineng.policy import (
     GRANTED,
     REFUSED,
@@ -70,7 +70,8 @@ from jineng.policy import (
     decide_training_batch,
 )
 from jineng.policy.decision import ZERO, yuan
-from jineng.policy.records import CATEGORY_CODES, CERTIFICATE_CODES
+from jineng.policy.records import CERTIFICATE_CODES
+from jineng.training import eligibility
 from jineng.training.models import ClassState, Enrollment, EnrollmentState, TrainingClass
 
 # Claims a class or a booking may have only one of at a time (a top-up is not one of them).
@@ -261,17 +262,6 @@ def person_key(person_id: int) -> str:
     return f"P{person_id}"
 
 
-def categories_by_person(person_ids: Iterable[int], day: date) -> dict[int, frozenset[str]]:
-    """Each person's category codes valid on the day (one query)."""
-    found: dict[int, set[str]] = defaultdict(set)
-    rows = CategoryRecord.objects.filter(person_id__in=list(person_ids), valid_from__lte=day)
-    rows = rows.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-    for person_id, code in rows.values_list("person_id", "category__code"):
-        if code in CATEGORY_CODES:  # a catalog category the policy engine does not know: none
-            found[person_id].add(code)
-    return {person_id: frozenset(codes) for person_id, codes in found.items()}
-
-
 def _certificate_rank(row: dict, level_id: int) -> tuple:
     return (row["kind"] != COMPLETION, row["level_id"] == level_id, row["issued_on"], row["id"])
 
@@ -380,14 +370,20 @@ def claimable_enrollments(training_class: TrainingClass) -> list[Enrollment]:
 
 
 def training_facts(
-    training_class: TrainingClass, subject: str, region: Region, enrollments: list[Enrollment]
+    training_class: TrainingClass,
+    subject: str,
+    region: Region,
+    enrollments: list[Enrollment],
+    pack: PolicyPack,
 ) -> list[LineFacts]:
-    """The facts of each trainee's line: categories on the last day of training, the class's
-    occupation, level and training type, the best certificate, the first employment after the
-    training, the subsidy standard; and whether the trainee completed (a few queries in all)."""
+    """The facts of each trainee's line: categories on the day the pack names, read as the
+    roster reads them (training.eligibility), the class's occupation, level and training type,
+    the best certificate, the first employment after the training, the subsidy standard; and
+    whether the trainee completed (a few queries in all)."""
     ids = [enrollment.person_id for enrollment in enrollments]
     end = training_class.end_date
-    categories = categories_by_person(ids, end)
+    trainees = [(e.person_id, eligibility.enrolled_on(e)) for e in enrollments]
+    trainee = eligibility.trainee_facts(pack, training_class, trainees)
     certificates = best_certificates(training_class, ids)
     employment = employment_starts(ids, end)
     standard = subsidy_standard(training_class, region)
@@ -400,7 +396,7 @@ def training_facts(
         line = TrainingLine(
             claim_id=subject,
             person_key=person_key(person_id),
-            categories=categories.get(person_id, frozenset()),
+            categories=trainee[person_id].categories,
             occupation=training_class.occupation.code,
             level=training_class.level.code,
             is_new_occupation=training_class.occupation.is_new,
@@ -487,7 +483,7 @@ def evaluation_facts(booking: EvaluationBooking, subject: str, results) -> list[
     results = list(results)
     ids = [result.enrollment.person_id for result in results]
     on = booking.planned_date
-    categories = categories_by_person(ids, on)
+    categories = categories_by_person(ids, on)  # the evaluation subsidy's day: the evaluation
     first = _first_evaluations(booking, ids)
     training_class = booking.training_class
     facts = []
@@ -556,7 +552,9 @@ def _decided_on(claim: Claim) -> date:
     return claim.training_class.end_date
 
 
-def _facts_of(claim: Claim, lines: Sequence[ClaimLine] | None = None) -> list[LineFacts]:
+def _facts_of(
+    claim: Claim, pack: PolicyPack, lines: Sequence[ClaimLine] | None = None
+) -> list[LineFacts]:
     """The facts of the claim's lines (of the booking's results, or the class's trainees, when
     the claim has no lines yet), in person order."""
     if claim.kind == ClaimKind.EVALUATION:
@@ -571,7 +569,7 @@ def _facts_of(claim: Claim, lines: Sequence[ClaimLine] | None = None) -> list[Li
     else:  # the lines' own trainees, whatever became of them since (decided again, explained)
         wanted = [line.enrollment_id for line in lines]
         enrollments = list(Enrollment.objects.filter(pk__in=wanted).order_by("person_id"))
-    return training_facts(claim.training_class, claim.number, claim.region, enrollments)
+    return training_facts(claim.training_class, claim.number, claim.region, enrollments, pack)
 
 
 def _decide(
@@ -635,7 +633,7 @@ def _redecide(claim: Claim) -> None:
     if claim.top_up_of_id is not None:
         return _redecide_top_ups(claim, lines)
     version, pack = _pack(claim.region, _decided_on(claim))
-    facts = _facts_of(claim, lines)
+    facts = _facts_of(claim, pack, lines)
     decisions = _decide(claim, pack, facts, excluding_claim=claim)
     pairs = zip(facts, decisions, strict=True)
     decided = {(fact.enrollment_id, fact.result_id): (fact, d) for fact, d in pairs}
@@ -684,7 +682,7 @@ def create_training_claim(training_class: TrainingClass, *, fund_channel=None) -
         fund_channel=fund_channel or training_class.fund_channel,
         training_class=training_class,
     )
-    facts = training_facts(training_class, claim.number, region, enrollments)
+    facts = training_facts(training_class, claim.number, region, enrollments, pack)
     _add_lines(claim, version, facts, _decide(claim, pack, facts, excluding_claim=claim))
     return _with_total(claim)
 
@@ -744,7 +742,7 @@ def create_evaluation_claim(
         booking=booking,
         agreement=agreement,
     )
-    facts = _facts_of(claim)
+    facts = _facts_of(claim, pack)
     if not facts:
         raise ValidationError(_("The evaluation has no result to claim for."))
     _add_lines(claim, version, facts, _decide(claim, pack, facts, excluding_claim=claim))
@@ -793,6 +791,23 @@ def _redecide_employment(claim: Claim) -> None:
     employment.redecide(claim)
 
 
+def all_zero(claim: Claim) -> bool:
+    """No line of the claim is granted an amount: there is nothing to ask the bureau for."""
+    return not claim.lines.filter(amount__gt=0).exists()
+
+
+def all_zero_refusal() -> str:
+    return _("Every person's subsidy on this claim is 0, so it cannot be submitted: see each "
+             "person's reasons for not granting it.")  # fmt: skip
+
+
+def refuse_all_zero(claim: Claim) -> None:
+    """A claim whose every line is 0.00 is not submitted (decided again first, so a fact
+    recorded since counts); the refusal points at the lines' own reasons."""
+    if all_zero(claim):
+        raise ValidationError(all_zero_refusal(), code="all_zero")
+
+
 @transaction.atomic
 def submit(claim: Claim) -> Claim:
     """Submit a draft: lock, decide every line again against the history of the other claims
@@ -807,6 +822,7 @@ def submit(claim: Claim) -> Claim:
         _redecide_employment(claim)
     else:
         _redecide(claim)
+    refuse_all_zero(claim)
     submitted = {"requested_total": _total(claim), "submitted_at": timezone.now()}
     states.move(claim, ClaimState.SUBMITTED, values=submitted)
     _write_ledgers(claim, _("Subsidy claim %(number)s submitted: %(amount)s yuan"))
@@ -915,7 +931,7 @@ def _decide_top_ups(claim: Claim, subject: str, originals: list[ClaimLine], *, e
     training_class = claim.training_class
     version, pack = _pack(claim.region, training_class.end_date)
     enrollments = [original.enrollment for original in originals]
-    facts = training_facts(training_class, subject, claim.region, enrollments)
+    facts = training_facts(training_class, subject, claim.region, enrollments, pack)
     decisions = _decide(
         claim,
         pack,

@@ -360,6 +360,10 @@ def _flags(user, claim: Claim) -> dict:
     can_end = reviewer and state == ClaimState.IN_NOTICE
     return {
         "can_submit": owner and state == ClaimState.DRAFT,
+        # The service refuses it too; the page says why before anyone tries.
+        "submit_refusal": services.all_zero_refusal()
+        if owner and state == ClaimState.DRAFT and services.all_zero(claim)
+        else "",
         "can_refresh": owner and state == ClaimState.DRAFT,
         "can_withdraw": owner and state in {ClaimState.DRAFT, ClaimState.SUBMITTED},
         "can_top_up": owner and claim.kind == ClaimKind.TRAINING

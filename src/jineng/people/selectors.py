@@ -2,14 +2,18 @@
 number goes through the keyed hash: the clear number is never compared, stored or logged."""
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from jineng.core.filters import run
 from jineng.core.scope import scoped
 from jineng.people import identity, services
 from jineng.people.filters import PersonFilter
-from jineng.people.models import DocumentKind, Person
+from jineng.people.models import CategoryRecord, DocumentKind, Person
+from jineng.policy.records import CATEGORY_CODES
 
 PHONE_RE = re.compile(r"^\+?\d[\d -]{6,}$")
 
@@ -43,6 +47,18 @@ def categories_on(person: Person, day) -> set[str]:
         for record in person.categories.select_related("category")
         if record.is_valid_on(day)
     }
+
+
+def categories_by_person(person_ids: Iterable[int], day: date) -> dict[int, frozenset[str]]:
+    """Each person's category codes valid on the day, in one query; a catalog category the
+    policy engine does not know counts as none. A person without any is left out."""
+    found: dict[int, set[str]] = defaultdict(set)
+    rows = CategoryRecord.objects.filter(person_id__in=list(person_ids), valid_from__lte=day)
+    rows = rows.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    for person_id, code in rows.values_list("person_id", "category__code"):
+        if code in CATEGORY_CODES:
+            found[person_id].add(code)
+    return {person_id: frozenset(codes) for person_id, codes in found.items()}
 
 
 def six_categories_on(person: Person, pack, day) -> set[str]:

@@ -15,6 +15,7 @@ from jineng.core.models import AuditAction, Organisation
 from jineng.core.roles import Capability, OrgKind, Role, require_capability
 from jineng.people import identity, ledger
 from jineng.people.models import CategoryRecord, DocumentKind, EmploymentRecord, Person
+from jineng.people.signals import categories_changed
 from jineng.policy.codes import PersonCategory as Category
 from jineng.policy.engine import add_months
 
@@ -307,6 +308,43 @@ def add_category(
         obj=record,
         detail={"from": start.isoformat(), "to": end.isoformat() if end else None},
     )
+    categories_changed.send(sender=CategoryRecord, person_ids=[person.pk])
+    return record
+
+
+@transaction.atomic
+def change_category(
+    record: CategoryRecord, *, valid_from: date, valid_to: date | None, evidence: str = ""
+) -> CategoryRecord:
+    """End or correct a person's category: its validity (and the evidence for the change). The
+    bureau keeps the registry's facts, so only its reviewers (and admins) change them; rosters
+    of the person's classes not completed yet are decided again (categories_changed)."""
+    require_capability(
+        Capability.IMPORT_PEOPLE, _("Only the bureau ends or corrects a person's categories.")
+    )
+    if valid_to is not None and valid_to < valid_from:
+        raise ValidationError(
+            {"valid_to": _("A category cannot end before it starts (%(start)s).")
+             % {"start": valid_from}}
+        )  # fmt: skip
+    changes = {"valid_from": valid_from, "valid_to": valid_to}
+    if evidence.strip():
+        changes["evidence"] = evidence.strip()
+    before = (record.valid_from, record.valid_to)
+    record = writes.update(record, **changes)
+    ledger.add(
+        record.person,
+        ledger.Kind.CATEGORY,
+        _("%(category)s changed: valid %(start)s to %(end)s")
+        % {"category": record.category.name, "start": valid_from, "end": valid_to or "—"},
+        obj=record,
+        detail={
+            "before": [day.isoformat() if day else None for day in before],
+            "from": valid_from.isoformat(),
+            "to": valid_to.isoformat() if valid_to else None,
+        },
+    )
+    categories_changed.send(sender=CategoryRecord, person_ids=[record.person_id])
     return record
 
 

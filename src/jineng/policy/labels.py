@@ -116,6 +116,13 @@ TEACHER_WINDOW = {
     "calendar_year": ("每个自然年度", "per calendar year"),
 }
 
+# The day on which a trainee's person categories count, for the roster and the claim alike.
+CATEGORY_DATE = {
+    "class_start": ("开班日期（培训首日）", "the class's first day"),
+    "class_end": ("结业日期（培训末日）", "the class's last day"),
+    "enrolment": ("学员入班日期", "the day of enrolment"),
+}
+
 TIER = {
     "employed": ("培训后已实现就业", "employed after training"),
     "certificate": ("取得证书", "certificate obtained"),

@@ -288,6 +288,20 @@ SECTIONS: tuple[SectionSpec, ...] = (
         (FieldSpec("eligible", CATEGORIES, "", "补贴对象", "eligible categories"),),
     ),
     SectionSpec(
+        "eligibility",
+        "补贴对象资格认定",
+        "Eligibility",
+        (
+            FieldSpec(
+                "category_date",
+                Choice(labels.CATEGORY_DATE),
+                "",
+                "人员类别的认定日期",
+                "person categories count on",
+            ),
+        ),
+    ),
+    SectionSpec(
         "training.rates",
         "职业培训补贴 · 按培训效果确定的补贴比例",
         "Training subsidy · rates by outcome",

@@ -11,10 +11,14 @@ class TrainingConfig(AppConfig):
         # Imported here, not at the top: models may be imported only once the registry is ready.
         from jineng.core import home, todo
         from jineng.core.imports import register
-        from jineng.training import selectors
+        from jineng.people.signals import categories_changed
+        from jineng.training import eligibility, selectors
         from jineng.training.imports import IMPORTS
 
         for spec in IMPORTS.values():
             register(spec)
+        categories_changed.connect(
+            eligibility.on_categories_changed, dispatch_uid="training.eligibility"
+        )
         todo.register(selectors.todo)
         home.register(selectors.funded_card)

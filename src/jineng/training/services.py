@@ -32,15 +32,12 @@ from jineng.core.scope import scoped
 from jineng.institutions.models import Engagement, Institution, InstitutionState, Teacher
 from jineng.people import ledger
 from jineng.people.models import Person
-from jineng.people.selectors import categories_on
 from jineng.policy import (
     CompletionCase,
-    EnrolmentRequest,
     check_commitment_allowed,
     decide_completion,
-    decide_enrolment,
 )
-from jineng.training import hooks
+from jineng.training import eligibility, hooks
 from jineng.training.models import (
     ACTIVE_STATES,
     EDITABLE_STATES,
@@ -473,16 +470,11 @@ def enrol(training_class: TrainingClass, person: Person, *, voucher=None) -> Enr
     if voucher is not None:
         hooks.check_voucher(voucher, person, training_class)
     version, pack = _pack(training_class, timezone.localdate())
-    decision = decide_enrolment(
-        pack,
-        EnrolmentRequest(
-            person_key=f"P{person.pk}",
-            categories=frozenset(categories_on(person, timezone.localdate())),
-            occupation=training_class.occupation.code,
-            level=training_class.level.code,
-            enrol_on=timezone.localdate(),
-        ),
-        prior_training_subsidies(person),
+    # The categories of the day the pack names, as the claim will read them (eligibility.py).
+    enrolled_on = timezone.localdate() if existing is None else eligibility.enrolled_on(existing)
+    facts = eligibility.trainee_facts(pack, training_class, [(person.pk, enrolled_on)])
+    decision = eligibility.enrolment_decision(
+        pack, training_class, facts[person.pk], prior_training_subsidies(person)
     )
     if existing is None:
         enrollment = writes.create(
@@ -491,9 +483,7 @@ def enrol(training_class: TrainingClass, person: Person, *, voucher=None) -> Enr
     else:  # back after withdrawing: the same row, decided again
         enrollment = writes.update(existing, state=EnrollmentState.ENROLLED, reason="",
                                    eligible=decision.granted)  # fmt: skip
-    path = training_class.institution.organisation.path
-    record = record_decision(decision, version, subject=enrollment, org_path=path)
-    writes.update(enrollment, eligibility=record, validate=False)
+    record = eligibility.store(enrollment, decision, version).eligibility
     title = _("Enrolled in %(code)s %(name)s") % {"code": training_class.code,
                                                    "name": training_class.name}  # fmt: skip
     ledger.add(person, ledger.Kind.CLASS, title, obj=enrollment, decision=record)

@@ -1,0 +1,168 @@
+"""One answer on a trainee's eligibility: the roster and the claim read the same facts.
+
+The roster shows whether a trainee is eligible for the training subsidy (符合/不符合补贴条件);
+the claim later decides the trainee's line. Both ask the policy engine about the person's
+categories (人员类别), and a category can start or end between enrolment and the claim (a
+毕业年度高校毕业生 counts only in the graduation year, 004 §二). So both read the categories on
+the one day the pack names (`eligibility.category_date`: the class's first day, its last day or
+the day of enrolment) through `trainee_facts`; the claim (claims.services.training_facts) calls
+it too, and the engine's category check gives both the same reason in the same words.
+
+A category added, ended or corrected in the registry (people.signals.categories_changed)
+decides the roster again for every class of the person that is not completed yet.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jineng.catalog.packs import pack_for, record_decision
+from jineng.core import writes
+from jineng.people import ledger
+from jineng.people.selectors import categories_by_person
+from jineng.policy import EnrolmentRequest, decide_enrolment
+from jineng.policy.decision import Decision
+from jineng.policy.pack import PolicyPack
+from jineng.training import hooks
+from jineng.training.models import ACTIVE_STATES, Enrollment, EnrollmentState, TrainingClass
+
+CATEGORY_DATE = "eligibility.category_date"
+
+
+@dataclass(frozen=True)
+class TraineeFacts:
+    """What a trainee's eligibility is decided from: the categories valid on `day`."""
+
+    person_id: int
+    day: date
+    categories: frozenset[str]
+
+
+def category_day(pack: PolicyPack, training_class: TrainingClass, enrolled_on: date) -> date:
+    """The day on which the pack counts a trainee's categories; refused when it names none."""
+    rule = pack.value(CATEGORY_DATE)
+    if rule == "class_start":
+        return training_class.start_date
+    if rule == "class_end":
+        return training_class.end_date
+    if rule == "enrolment":
+        return enrolled_on
+    raise ValidationError(
+        _("Policy pack %(pack)s does not state on which day a trainee's person categories "
+          "count (%(key)s), so no subsidy eligibility can be decided.")
+        % {"pack": pack.id, "key": CATEGORY_DATE}
+    )  # fmt: skip
+
+
+def trainee_facts(
+    pack: PolicyPack, training_class: TrainingClass, trainees: Iterable[tuple[int, date]]
+) -> dict[int, TraineeFacts]:
+    """Each trainee's facts, by person id, from (person id, day of enrolment) pairs: one query
+    per distinct day (one in all unless the pack counts from each day of enrolment)."""
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for person_id, enrolled_on in trainees:
+        by_day[category_day(pack, training_class, enrolled_on)].append(person_id)
+    facts = {}
+    for day, person_ids in by_day.items():
+        found = categories_by_person(person_ids, day)
+        for person_id in person_ids:
+            facts[person_id] = TraineeFacts(person_id, day, found.get(person_id, frozenset()))
+    return facts
+
+
+def enrolment_decision(
+    pack: PolicyPack, training_class: TrainingClass, facts: TraineeFacts, history
+) -> Decision:
+    """May the trainee's training be subsidised (the roster's answer)? Today's pack, limits
+    and history; the categories of the pack's day."""
+    return decide_enrolment(
+        pack,
+        EnrolmentRequest(
+            person_key=f"P{facts.person_id}",
+            categories=facts.categories,
+            occupation=training_class.occupation.code,
+            level=training_class.level.code,
+            enrol_on=timezone.localdate(),
+        ),
+        history,
+    )
+
+
+def store(enrollment: Enrollment, decision: Decision, version) -> Enrollment:
+    """Keep the decision and put its answer on the roster row."""
+    path = enrollment.training_class.institution.organisation.path
+    record = record_decision(decision, version, subject=enrollment, org_path=path)
+    return writes.update(enrollment, validate=False, eligible=decision.granted,
+                         eligibility=record)  # fmt: skip
+
+
+def open_enrollments(person_ids: Iterable[int]):
+    """The persons' places on the rosters of classes not completed yet."""
+    return (
+        Enrollment.objects.filter(
+            person_id__in=list(person_ids),
+            state=EnrollmentState.ENROLLED,
+            training_class__state__in=ACTIVE_STATES,
+        )
+        .select_related(
+            "person",
+            "training_class__institution__organisation",
+            "training_class__occupation",
+            "training_class__level",
+        )
+        .order_by("pk")
+    )
+
+
+def redecide(person_ids: Iterable[int]) -> list[Enrollment]:
+    """Decide again the eligibility of the persons on the rosters of classes not completed yet;
+    the earlier decisions stay on record. A class whose region no pack covers today keeps its
+    answer (its enrolment could not be decided either). Returns the enrollments decided."""
+    enrollments = list(open_enrollments(person_ids))
+    if not enrollments:
+        return []
+    histories = hooks.subsidy_history(sorted({e.person_id for e in enrollments}))
+    decided = []
+    for enrollment in enrollments:
+        training_class = enrollment.training_class
+        region = training_class.institution.organisation.region_code
+        found = pack_for(region, timezone.localdate()) if region else None
+        if found is None:
+            continue
+        version, pack = found
+        facts = trainee_facts(
+            pack, training_class, [(enrollment.person_id, enrolled_on(enrollment))]
+        )
+        decision = enrolment_decision(
+            pack, training_class, facts[enrollment.person_id], histories[enrollment.person_id]
+        )
+        was = enrollment.eligible
+        store(enrollment, decision, version)
+        if was != decision.granted:
+            _on_ledger(enrollment, decision)
+        decided.append(enrollment)
+    return decided
+
+
+def _on_ledger(enrollment: Enrollment, decision: Decision) -> None:
+    code = enrollment.training_class.code
+    if decision.granted:
+        title = _("Eligible for the subsidy of class %(code)s after a category change")
+    else:
+        title = _("No longer eligible for the subsidy of class %(code)s after a category change")
+    ledger.add(enrollment.person, ledger.Kind.CLASS, title % {"code": code}, obj=enrollment,
+               decision=enrollment.eligibility)  # fmt: skip
+
+
+def enrolled_on(enrollment: Enrollment) -> date:
+    return timezone.localdate(enrollment.enrolled_at)
+
+
+def on_categories_changed(sender, *, person_ids, **kwargs) -> None:
+    """people.signals.categories_changed: the registry changed these persons' categories."""
+    redecide(person_ids)
