@@ -436,7 +436,7 @@ def test_the_queue_lists_the_submitted_classes_of_the_region(login, submitted, m
 
 @pytest.fixture
 def upcoming(make_class):
-    """Three submitted classes of 鸿鹄 still to start, so that they may be approved (004 §四(三))."""
+    """Three submitted classes of 鸿鹄 still to start: they may be approved (004 §四(三))."""
     plans = [("6-18-02-04", "5", 5), ("6-18-02-04", "4", 10), ("6-31-01-03", "5", 15)]
     return [
         make_class(TODAY + timedelta(days=ahead), occupation=occupation, level=level,

@@ -9,12 +9,13 @@ Everything goes through training.services, acted by the demo users: the institut
 (鸿鹄; the system administrator for the two institutions without a demo login) and the
 reviewers. Dates follow today but stay inside the current year, the year the demo institutions
 are designated for. The demo replays the year: an application is filed on its last allowed day
-(the start minus the pack's lead time, 004 §四(三)), or today when that is later, and approved
-the next day, so a class that has started or ended was opened, submitted and approved on the days
-before it began (the clock is moved with time-machine for those steps, then comes back). Its
-trainees' categories are dated back to then (往年人员类别登记, 演示), so no eligibility changes. Each class has trainees of its own, so no overlap or same-occupation refusal
-trips. A class that exists (by institution and name) is left as it is: a second load creates
-nothing.
+(the start minus the pack's lead time, 004 §四(三)), or today when that day is still ahead, and
+approved the day after, so a class that has started or ended was opened, submitted and approved
+on the days before it began (the clock is moved with time-machine for those steps only, then
+comes back). Its trainees' categories are dated back to then (往年人员类别登记, 演示), so no
+eligibility changes. Each class has trainees of its own, so no overlap or same-occupation
+refusal trips. A class that exists (by institution and name) is left as it is: a second load
+creates nothing.
 """
 
 from contextlib import contextmanager
@@ -129,8 +130,10 @@ def period(spec: DemoClass, today: date) -> tuple[date, date] | None:
 def application_days(institution: Institution, start: date) -> tuple[date, date]:
     """The days a demo class is filed (submitted) and approved: the last day its application may
     be submitted (start minus the pack's lead time, 004 §四(三)) and the day after, or today when
-    those are later (a class far ahead is filed today and reviewed today)."""
-    deadline = services.submission_deadline(TrainingClass(institution=institution, start_date=start))
+    those are still ahead (a class far ahead is filed and reviewed today)."""
+    deadline = services.submission_deadline(
+        TrainingClass(institution=institution, start_date=start)
+    )
     today = timezone.localdate()
     return min(today, deadline), min(today, deadline + timedelta(days=1))
 
