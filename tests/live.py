@@ -204,3 +204,27 @@ def stop(server: subprocess.Popen) -> None:
         server.wait(timeout=20)
     except subprocess.TimeoutExpired:
         server.kill()
+
+
+# A class is submitted and approved before it starts (004 §四(三)); a test that runs one on the
+# live server (whose clock it cannot move) opens it ahead and then moves its dates and sessions
+# back by `days` in the server's own database, so that the server sees exactly a class approved
+# before it began that has since run. Only an approved class is moved.
+MOVE_CLASS = """
+from datetime import timedelta
+from jineng.training.models import Session, TrainingClass
+shift = timedelta(days={days})
+moved = TrainingClass.objects.get(code="{code}", state="approved")
+TrainingClass.objects.filter(pk=moved.pk).update(
+    start_date=moved.start_date + shift, end_date=moved.end_date + shift
+)
+for session in Session.objects.filter(training_class=moved):
+    Session.objects.filter(pk=session.pk).update(
+        starts_at=session.starts_at + shift, ends_at=session.ends_at + shift
+    )
+"""
+
+
+def move_class(live_url: str, code: str, days: int) -> None:
+    """Move an approved class of the live server `days` days (negative: into the past)."""
+    jineng(ENVIRONMENTS[live_url], "shell", "-c", MOVE_CLASS.format(code=code, days=days))

@@ -14,6 +14,7 @@ from jineng.evaluation import services
 from jineng.institutions.models import EvaluationOrg, ExaminerRole, Institution
 from jineng.training import services as training
 from jineng.training.demo import mark_on_the_day
+from tests.clock import before_start
 from tests.factories import PersonFactory
 
 
@@ -64,7 +65,7 @@ def completed_class(act, institution, trainees):
         end = end or timezone.localdate() - timedelta(days=3)
         start = end - timedelta(days=2)
         chosen = list(persons) if persons is not None else trainees[:people]
-        with act("institution"):
+        with before_start(start), act("institution"):  # opened before it began (004 §四(三))
             training_class = training.create_class(
                 institution, name="焊工培训班（评价测试）",
                 occupation=Occupation.objects.get(code=occupation),
@@ -87,7 +88,7 @@ def completed_class(act, institution, trainees):
                 )  # fmt: skip
             enrollments = [training.enrol(training_class, person) for person in chosen]
             training.submit(training_class)
-        with act("city_reviewer"):
+        with before_start(start), act("city_reviewer"):
             training.approve(training_class)
         with act("institution"):
             training.change_state(training_class, "in_progress")

@@ -1,4 +1,7 @@
-"""A class of the demo institution (鸿鹄, welding 5级), built through the services."""
+"""A class of the demo institution (鸿鹄, welding 5级), built through the services.
+
+A class that has started is opened, submitted and approved on a day before its start
+(tests.clock.before_start, 004 §四(三)), then the test comes back to today."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -8,6 +11,7 @@ from django.utils import timezone
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
 from jineng.institutions.models import Institution
 from jineng.training import services
+from tests.clock import before_start
 from tests.factories import PersonFactory
 
 
@@ -34,6 +38,17 @@ def make_class(act, institution, trainees):
              capacity: int = 30, occupation="6-18-02-04", level="5", **values):  # fmt: skip
         start = start or timezone.localdate() - timedelta(days=days + 2)
         end = start + timedelta(days=days - 1)
+        with before_start(start):
+            training_class = _open(start, end, days, people, state, capacity, occupation, level,
+                                   values)  # fmt: skip
+        if state == "in_progress":
+            with act("institution"):
+                services.change_state(training_class, "in_progress")
+        training_class.refresh_from_db()
+        return training_class
+
+    def _open(start, end, days, people, state, capacity, occupation, level, values):
+        """The application as the institution drafts it, submitted and approved as asked."""
         with act("institution"):
             training_class = services.create_class(
                 institution, name="焊工（初级）培训班",
@@ -59,10 +74,6 @@ def make_class(act, institution, trainees):
         if state in {"approved", "in_progress"}:
             with act("city_reviewer"):
                 services.approve(training_class)
-        if state == "in_progress":
-            with act("institution"):
-                services.change_state(training_class, "in_progress")
-        training_class.refresh_from_db()
         return training_class
 
     return make

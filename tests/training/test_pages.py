@@ -248,7 +248,7 @@ def test_each_viewer_sees_the_actions_they_may_take(login, make_class):
 
 
 def test_a_refused_action_shows_the_message_and_changes_nothing(login, make_class):
-    training_class = make_class(people=0)
+    training_class = make_class(TODAY + timedelta(days=10), people=0)
     client = login("institution")
     response = client.post(f"{detail(training_class)}state/", {"state": "submitted"}, follow=True)
     assert response.status_code == 200
@@ -267,7 +267,7 @@ def test_a_refused_action_shows_the_message_and_changes_nothing(login, make_clas
 
 
 def test_the_class_moves_through_its_page(login, make_class):
-    training_class = make_class()
+    training_class = make_class(TODAY + timedelta(days=10))  # submitted and approved in time
     institution = login("institution")
     institution.post(f"{detail(training_class)}state/", {"state": "submitted"})
     assert state_of(training_class) == ClassState.SUBMITTED
@@ -446,7 +446,19 @@ def test_the_queue_lists_the_submitted_classes_of_the_region(login, submitted, m
     assert not any(c.code in content for c in submitted)
 
 
-def test_bulk_approval_decides_each_class_on_its_own(login, submitted):
+@pytest.fixture
+def upcoming(make_class):
+    """Three submitted classes of 鸿鹄 still to start: they may be approved (004 §四(三))."""
+    plans = [("6-18-02-04", "5", 5), ("6-18-02-04", "4", 10), ("6-31-01-03", "5", 15)]
+    return [
+        make_class(TODAY + timedelta(days=ahead), occupation=occupation, level=level,
+                   state="submitted")
+        for occupation, level, ahead in plans
+    ]  # fmt: skip
+
+
+def test_bulk_approval_decides_each_class_on_its_own(login, upcoming):
+    submitted = upcoming
     Session.objects.filter(training_class=submitted[2]).delete()  # it no longer passes the check
     client = login("city_reviewer")
     response = client.post(

@@ -28,6 +28,7 @@ from jineng.training.models import (
     Session,
     TrainingClass,
 )
+from tests.clock import before_start
 from tests.data.make_class_files import valid
 from tests.training.conftest import at
 
@@ -76,6 +77,8 @@ def class_in(make_class, act, finish):
     the services the way a class gets there."""
 
     def build(state: str, **options):
+        if state in {S.DRAFT, S.SUBMITTED, S.REJECTED}:  # still to be submitted or approved
+            options.setdefault("start", AHEAD)
         if state in {S.DRAFT, S.SUBMITTED, S.APPROVED, S.IN_PROGRESS}:
             return make_class(state=state, **options)
         if state == S.REJECTED:
@@ -142,6 +145,11 @@ def new_person(name: str, body: str) -> Person:
 def soon(days: int) -> date:
     """A date `days` from today, but inside the current year (the demo's designations)."""
     return min(TODAY + timedelta(days=days), date(TODAY.year, 12, 31))
+
+
+# A class still to be submitted or approved starts after the lead time (004 §四(三)), inside the
+# year of the demo designations.
+AHEAD = min(TODAY + timedelta(days=10), date(TODAY.year, 12, 29))
 
 
 # --- states and changes of state -------------------------------------------------------------
@@ -349,7 +357,7 @@ def not_designated(training_class) -> str:
 def test_only_a_designated_occupation_and_level_is_submitted(make_class, act):
     """004 §四(三): a designated institution applies; 鸿鹄 is designated (定点) for welding at
     levels 5 and 4, not 3."""
-    training_class = make_class(level="3")
+    training_class = make_class(AHEAD, level="3")
     with act("institution"), pytest.raises(ValidationError) as problem:
         services.submit(training_class)
     assert refusal(problem) == not_designated(training_class)
@@ -369,7 +377,7 @@ def test_only_a_designated_institution_submits(bare_class, act):
     designated and is not yet."""
     applied = Institution.objects.get(organisation__name="民权县巧手家政职业培训学校")
     training_class = bare_class(
-        TODAY, TODAY, occupation="4-10-01-06", staff="admin", at_institution=applied
+        AHEAD, AHEAD, occupation="4-10-01-06", staff="admin", at_institution=applied
     )
     with act("admin"), pytest.raises(ValidationError) as problem:
         services.submit(training_class)
@@ -383,7 +391,7 @@ def test_an_application_needs_sessions_teachers_roster_and_assessment_plan(
 ):
     """004 §四(三): the opening application carries the timetable, the teachers, the roster and
     the assessment plan; each missing one is named."""
-    start = TODAY - timedelta(days=30)
+    start = AHEAD
     training_class = bare_class(start, start, assessment_plan="")
     with act("institution"), pytest.raises(ValidationError) as problem:
         services.submit(training_class)
@@ -420,7 +428,7 @@ def test_an_application_needs_sessions_teachers_roster_and_assessment_plan(
 def test_a_class_under_commitment_needs_the_signed_commitment(make_class, act):
     """004 §五(二): pre-job training may run under commitment (承诺制); the signed commitment
     (承诺书) is part of the application."""
-    training_class = make_class(commitment_reason="pre_job")
+    training_class = make_class(AHEAD, commitment_reason="pre_job")
     with act("institution"), pytest.raises(ValidationError) as problem:
         services.submit(training_class)
     assert problem.value.messages == [_("Upload the signed commitment (承诺书).")]
@@ -769,16 +777,17 @@ def test_a_failed_assessment_does_not_complete(make_class, finish):
 def commitment_class(make_class, act):
     """004 §五(二): a pre-job class under commitment, signed, approved and running, 4 sessions."""
     training_class = make_class(days=4, commitment_reason="pre_job")
-    with act("institution"):
-        services.attach_commitment(
-            training_class,
-            filename="承诺书.pdf",
-            content=b"%PDF-1.4",
-            content_type="application/pdf",
-        )
-        services.submit(training_class)
-    with act("city_reviewer"):
-        services.approve(training_class)
+    with before_start(training_class.start_date):  # opened before it began (004 §四(三))
+        with act("institution"):
+            services.attach_commitment(
+                training_class,
+                filename="承诺书.pdf",
+                content=b"%PDF-1.4",
+                content_type="application/pdf",
+            )
+            services.submit(training_class)
+        with act("city_reviewer"):
+            services.approve(training_class)
     with act("institution"):
         services.change_state(training_class, S.IN_PROGRESS)
     training_class.refresh_from_db()

@@ -60,7 +60,7 @@ from jineng.institutions.models import EvaluationOrg, Institution
 from jineng.people import services as people
 from jineng.people.models import Person
 from jineng.training import services as training
-from jineng.training.demo import mark_on_the_day
+from jineng.training.demo import application_days, mark_on_the_day, on_day
 from jineng.training.models import TrainingClass
 
 HONGHU = "商丘市鸿鹄职业技能培训学校"
@@ -203,7 +203,9 @@ def _completed_class(spec: DemoClass, institution, dates, trainees, users) -> Tr
     with audit_context(actor=reviewer):
         for person in trainees:
             _categorised_since(person, start - timedelta(days=60))
-    with audit_context(actor=staff):
+    # Opened, submitted and approved before it began (004 §四(三)): on those days.
+    filed, reviewed = application_days(institution, start)
+    with audit_context(actor=staff), on_day(filed):
         training_class = training.create_class(
             institution, name=spec.name, occupation=Occupation.objects.get(code=spec.occupation),
             level=SkillLevel.objects.get(code=spec.level),
@@ -223,7 +225,7 @@ def _completed_class(spec: DemoClass, institution, dates, trainees, users) -> Tr
         for person in trainees:
             training.enrol(training_class, person)
         training.submit(training_class)
-    with audit_context(actor=reviewer):
+    with audit_context(actor=reviewer), on_day(reviewed):
         training.approve(training_class, "材料齐全，同意开班。")
     with audit_context(actor=staff):
         training.change_state(training_class, "in_progress")

@@ -524,6 +524,14 @@ SECTIONS: tuple[SectionSpec, ...] = (
                 required=False,
             ),
             FieldSpec(
+                "application_lead_days",
+                Int(1, 90),
+                "days",
+                "开班申请须在开班前提交的天数",
+                "opening application submitted at least this many days before the start",
+                required=False,
+            ),
+            FieldSpec(
                 "voucher_validity_days",
                 Int(1, 3660),
                 "days",

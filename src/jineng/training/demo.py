@@ -8,11 +8,17 @@ withdrawn and cancelled.
 Everything goes through training.services, acted by the demo users: the institution's staff
 (鸿鹄; the system administrator for the two institutions without a demo login) and the
 reviewers. Dates follow today but stay inside the current year, the year the demo institutions
-are designated for. Each class has trainees of its own, so no overlap or same-occupation refusal
-trips. A class that exists (by institution and name) is left as it is: a second load creates
-nothing.
+are designated for. The demo replays the year: an application is filed on its last allowed day
+(the start minus the pack's lead time, 004 §四(三)), or today when that day is still ahead, and
+approved the day after, so a class that has started or ended was opened, submitted and approved
+on the days before it began (the clock is moved with time-machine for those steps only, then
+comes back). Its trainees' categories are dated back to then (往年人员类别登记, 演示), so no
+eligibility changes. Each class has trainees of its own, so no overlap or same-occupation
+refusal trips. A class that exists (by institution and name) is left as it is: a second load
+creates nothing.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -24,6 +30,7 @@ from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingT
 from jineng.core.audit import audit_context
 from jineng.core.models import Organisation, User
 from jineng.institutions.models import Institution
+from jineng.people import services as people
 from jineng.people.models import Person
 from jineng.training import services
 from jineng.training.models import (
@@ -124,6 +131,43 @@ def period(spec: DemoClass, today: date) -> tuple[date, date] | None:
     return start, start + timedelta(days=DAYS - 1)
 
 
+def application_days(institution: Institution, start: date) -> tuple[date, date]:
+    """The days a demo class is filed (submitted) and approved: the last day its application may
+    be submitted (start minus the pack's lead time, 004 §四(三)) and the day after, or today when
+    those are still ahead (a class far ahead is filed and reviewed today)."""
+    deadline = services.submission_deadline(
+        TrainingClass(institution=institution, start_date=start)
+    )
+    today = timezone.localdate()
+    return min(today, deadline), min(today, deadline + timedelta(days=1))
+
+
+@contextmanager
+def on_day(day: date, hour: int = 10):
+    """Run the block as if it were `day` at `hour` (the demo replays the year); today runs as
+    it is. The clock comes back when the block ends."""
+    if day >= timezone.localdate():
+        yield
+        return
+    with time_machine.travel(timezone.make_aware(datetime.combine(day, time(hour)))):
+        yield
+
+
+def categorised_since(person: Person, day: date) -> None:
+    """The roster import registered the person's categories today; a class filed earlier needs
+    them then: the same categories, registered before (演示), so no one's eligibility changes.
+    A graduate's category already covers the graduation year; it is left as it is."""
+    later = person.categories.filter(valid_from__gt=day).exclude(category__code="graduate")
+    for record in later.select_related("category").order_by("valid_from"):
+        if person.categories.filter(category=record.category, valid_from__lte=day).exists():
+            continue
+        people.add_category(
+            person, record.category.code, valid_from=day,
+            valid_to=record.valid_from - timedelta(days=1), evidence="往年人员类别登记（演示）",
+            source="demo",
+        )  # fmt: skip
+
+
 def load() -> dict[str, int]:
     users = {user.username: user for user in User.objects.filter(username__in=_usernames())}
     people = list(Person.objects.filter(source="demo").order_by("id")[FIRST_TRAINEE:])
@@ -165,6 +209,40 @@ def _device(users, created) -> Device | None:
 def _build(spec: DemoClass, institution, dates, trainees, users, device, created) -> None:
     start, end = dates
     staff, reviewer = users[STAFF[spec.institution]], users[REVIEWER[spec.institution]]
+    filed, reviewed = application_days(institution, start)
+    with audit_context(actor=users["city_reviewer"]):
+        for person in trainees:
+            categorised_since(person, filed)
+    with on_day(filed):
+        training_class = _apply(spec, institution, dates, trainees, staff)
+    if spec.state in {ClassState.DRAFT, ClassState.WITHDRAWN, ClassState.SUBMITTED}:
+        return
+    with audit_context(actor=reviewer), on_day(reviewed):
+        if spec.state == ClassState.REJECTED:
+            services.reject(training_class, spec.reason)
+            return
+        services.approve(training_class, "材料齐全，同意开班。")
+    if spec.state == ClassState.CANCELLED:
+        with audit_context(actor=reviewer):
+            services.change_state(training_class, ClassState.CANCELLED, reason=spec.reason)
+    if spec.state in {ClassState.APPROVED, ClassState.CANCELLED}:
+        return
+    with audit_context(actor=staff):
+        services.change_state(training_class, ClassState.IN_PROGRESS)
+        training_class.refresh_from_db()  # the services change a locked copy
+        if spec.state == ClassState.IN_PROGRESS:
+            created["attendance events"] += _device_attendance(training_class, device)
+            return
+        _complete(training_class)
+    if spec.state == ClassState.CLOSED:
+        with audit_context(actor=reviewer):
+            services.change_state(training_class, ClassState.CLOSED)
+
+
+def _apply(spec: DemoClass, institution, dates, trainees, staff) -> TrainingClass:
+    """The opening application: drafted with its timetable, teachers and roster, then (but for
+    a draft) submitted, or withdrawn after submitting."""
+    start, end = dates
     with audit_context(actor=staff):
         training_class = services.create_class(
             institution, name=spec.name,
@@ -193,33 +271,11 @@ def _build(spec: DemoClass, institution, dates, trainees, users, device, created
                 training_class, filename="培训承诺书.txt",
                 content=COMMITMENT_TEXT.encode(), content_type="text/plain; charset=utf-8",
             )  # fmt: skip
-        if spec.state == ClassState.DRAFT:
-            return
-        services.submit(training_class)
+        if spec.state != ClassState.DRAFT:
+            services.submit(training_class)
         if spec.state == ClassState.WITHDRAWN:
             services.change_state(training_class, ClassState.WITHDRAWN, reason=spec.reason)
-            return
-    if spec.state == ClassState.SUBMITTED:
-        return
-    with audit_context(actor=reviewer):
-        if spec.state == ClassState.REJECTED:
-            services.reject(training_class, spec.reason)
-            return
-        services.approve(training_class, "材料齐全，同意开班。")
-        if spec.state == ClassState.CANCELLED:
-            services.change_state(training_class, ClassState.CANCELLED, reason=spec.reason)
-    if spec.state in {ClassState.APPROVED, ClassState.CANCELLED}:
-        return
-    with audit_context(actor=staff):
-        services.change_state(training_class, ClassState.IN_PROGRESS)
-        training_class.refresh_from_db()  # the services change a locked copy
-        if spec.state == ClassState.IN_PROGRESS:
-            created["attendance events"] += _device_attendance(training_class, device)
-            return
-        _complete(training_class)
-    if spec.state == ClassState.CLOSED:
-        with audit_context(actor=reviewer):
-            services.change_state(training_class, ClassState.CLOSED)
+    return training_class
 
 
 def _device_attendance(training_class: TrainingClass, device: Device | None) -> int:

@@ -205,6 +205,50 @@ def _pack(training_class: TrainingClass, on_date: date):
     return found
 
 
+# 004 §四(三): the class is trained after the bureau has reviewed its application, so the
+# application comes the pack's lead time before the start and is approved before the start.
+LEAD_DAYS = "procedure.application_lead_days"
+
+
+def submission_deadline(training_class: TrainingClass) -> date:
+    """The last day the opening application may be submitted: the start date minus the pack's
+    lead time in calendar days (the pack that covers the class's start)."""
+    _version, pack = _pack(training_class, training_class.start_date)
+    rule = pack.rule(LEAD_DAYS)
+    if rule is None:
+        raise ValidationError(
+            _("The policy pack does not state how many days before its start a class is "
+              "submitted (%(key)s): add it to the pack before submitting.")
+            % {"key": LEAD_DAYS}
+        )  # fmt: skip
+    return training_class.start_date - timedelta(days=rule.value)
+
+
+def timing_problem(training_class: TrainingClass, to_state: str) -> str | None:
+    """Why the application cannot be submitted or approved today (004 §四(三)), or None.
+    A class is submitted by its deadline and approved before its first day."""
+    today = timezone.localdate()
+    start = training_class.start_date
+    if to_state == ClassState.SUBMITTED:
+        try:
+            deadline = submission_deadline(training_class)
+        except ValidationError as problem:
+            return "; ".join(problem.messages)
+        if today > deadline:
+            return _(
+                "Too late to submit: the class starts on %(start)s and its application had to "
+                "be submitted by %(deadline)s (%(days)d days before the start); today is "
+                "%(today)s. Move the class's dates."
+            ) % {"start": start, "deadline": deadline, "days": (start - deadline).days,
+                 "today": today}  # fmt: skip
+    if to_state == ClassState.APPROVED and today >= start:
+        return _(
+            "Too late to approve: the class starts on %(start)s and is approved only before "
+            "it starts; today is %(today)s. Reject it so that the institution moves its dates."
+        ) % {"start": start, "today": today}
+    return None
+
+
 def check_application(training_class: TrainingClass) -> None:
     """Everything an opening application needs before the bureau sees it (004 §四(三))."""
     check_designated(training_class)
@@ -310,6 +354,9 @@ def change_state(training_class: TrainingClass, to_state: str, *, reason: str = 
 
 def _check_preconditions(training_class: TrainingClass, to_state: str) -> None:
     if to_state in {ClassState.SUBMITTED, ClassState.APPROVED}:
+        late = timing_problem(training_class, to_state)
+        if late:
+            raise ValidationError(late)
         check_application(training_class)
     if to_state == ClassState.IN_PROGRESS and timezone.localdate() < training_class.start_date:
         raise ValidationError(

@@ -249,7 +249,16 @@ def _actions(user, training_class: TrainingClass) -> list[dict]:
         step = WORKFLOW.steps.get((training_class.state, to_state))
         if step is None or not states.may_take(user, training_class, to_state):
             continue
-        found.append({"to": to_state, "label": label, "style": style, "reason": step.needs_reason})
+        found.append(
+            {
+                "to": to_state,
+                "label": label,
+                "style": style,
+                "reason": step.needs_reason,
+                # too late to submit or approve (004 §四(三)): shown disabled, with the dates
+                "blocked": services.timing_problem(training_class, to_state),
+            }
+        )
     return found
 
 

@@ -31,7 +31,7 @@ from jineng.institutions.models import EvaluationOrg, Institution
 from jineng.people import services as people
 from jineng.people.models import Person
 from jineng.training import services as training
-from jineng.training.demo import at, mark_on_the_day
+from jineng.training.demo import application_days, at, mark_on_the_day, on_day
 from jineng.training.models import ClassState, TrainingClass
 from jineng.vouchers import services
 from jineng.vouchers.models import Voucher, VoucherRule
@@ -210,7 +210,9 @@ def _run_settled(person, institution, start: date, end: date, users) -> None:
         voucher = services.issue(person, [welder], level=level, on=start - timedelta(days=7))
         services.claim(voucher, users["city_reviewer"])
     staff = users["institution"]
-    with audit_context(actor=staff):
+    # Opened, submitted and approved before it began (004 §四(三)): on those days.
+    filed, reviewed = application_days(institution, start)
+    with audit_context(actor=staff), on_day(filed):
         training_class = training.create_class(
             institution, name=SETTLE_CLASS, occupation=welder, level=level,
             training_type=TrainingType.objects.get(code="employment_skills"),
@@ -228,7 +230,7 @@ def _run_settled(person, institution, start: date, end: date, users) -> None:
             )  # fmt: skip
         enrollment = training.enrol(training_class, person, voucher=voucher)
         training.submit(training_class)
-    with audit_context(actor=users["city_reviewer"]):
+    with audit_context(actor=users["city_reviewer"]), on_day(reviewed):
         training.approve(training_class, "材料齐全，同意开班。")
     with audit_context(actor=staff):
         training.change_state(training_class, ClassState.IN_PROGRESS)
