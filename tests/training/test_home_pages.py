@@ -7,9 +7,10 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from jineng.core.roles import OrgKind
+from jineng.core.roles import OrgKind, Role
 from jineng.core.services import create_organisation
 from jineng.training import services
+from tests.factories import OrganisationFactory, UserFactory, credit_code
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +47,16 @@ def test_the_admin_home_counts_every_organisation_and_shows_the_audit_log(login)
     assert 'id="funded-classes"' not in page
 
 
+def fresh_user(kind: str, role: str, code: str) -> str:
+    """A user of a new organisation of `kind`: nothing of the demo's (which the worker that
+    loaded the whole demo holds) is in its scope."""
+    organisation = OrganisationFactory(kind=kind, code=code)
+    return UserFactory(organisation=organisation, roles=[role]).username
+
+
 def test_a_role_with_work_and_nothing_waiting_is_told_so(login):
-    page = home(login, "evaluator")  # no booking in the base data
+    evaluator = fresh_user(OrgKind.EVALUATION_ORG, Role.EVALUATION_STAFF, credit_code("411400", 7))
+    page = home(login, evaluator)  # a new evaluation organisation: no booking
     assert 'id="todo-empty"' in page and "当前没有等待您处理的事项" in page
 
 
@@ -60,7 +69,8 @@ def test_the_worker_home_has_no_organisations_no_users_and_no_department_card(lo
 def test_the_department_home_says_why_its_list_of_funded_classes_is_empty(login, make_class):
     """004 §五(一): a department's list of the training it funds; empty with the reason."""
     make_class()  # funded by nobody: not the department's
-    funded = card(home(login, "department"), "funded-classes")
+    department = fresh_user(OrgKind.DEPARTMENT, Role.DEPARTMENT_STAFF, "DEPT-411400-90")
+    funded = card(home(login, department), "funded-classes")
     assert "暂无由本部门组织或出资的培训班" in funded
     assert "出资部门" in funded  # what would fill it
 
