@@ -5,30 +5,10 @@ apart from the devices' and shows it in its history."""
 
 from playwright.sync_api import expect
 
+from tests.browser.steps import approve_late_entries, enter_by_hand
 from tests.browser.test_login import log_in
 
 RUNNING = "焊工（五级）培训班（第3期）"  # the demo's class in progress, attendance from a terminal
-
-
-def enter_by_hand(page, *, session: int, person: int, reason: str, present: bool = True):
-    """Fill the class page's hand-entry form (by the options' positions) and send it."""
-    page.locator("#hand-session").select_option(index=session)
-    page.locator("#hand-person").select_option(index=person)
-    page.locator("#hand-present").select_option("1" if present else "0")
-    page.locator("#hand-reason").fill(reason)
-    page.locator("#hand-submit").click()
-
-
-def approve_late_entries(reviewer, code: str, reason: str) -> None:
-    """The reviewer approves, with the reason, every late entry of the class waiting."""
-    reviewer.goto("/classes/late-attendance/")
-    rows = reviewer.locator("#late-waiting tr[id^=late-]", has_text=code)
-    while rows.count():
-        before = rows.count()
-        rows.first.locator("input[name=reason]").fill(reason)
-        rows.first.locator("button[value=approve]").click()
-        expect(reviewer.locator(".alert-success")).to_be_visible()
-        expect(rows).to_have_count(before - 1)
 
 
 def test_a_hand_correction_is_counted_apart_and_kept_with_its_reason(page, browser, live_url):
