@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jineng.catalog.models import Occupation
-from jineng.certificates.models import Certificate, CertificateStatus
 from jineng.core.forms import form_errors, styled
 from jineng.core.models import Organisation
 from jineng.core.roles import Capability, OrgKind, has_capability
@@ -99,15 +98,9 @@ def voucher_detail(request, pk: int):
     can_settle = has_capability(user, Capability.SETTLE_VOUCHERS) and (
         voucher.state == VoucherState.REDEEMED
     )
-    certificates = []
-    if can_settle:
-        training_class = voucher.enrollment.training_class
-        certificates = Certificate.objects.filter(
-            person=voucher.person,
-            occupation=training_class.occupation,
-            status=CertificateStatus.VALID,
-            voucher__isnull=True,
-        ).select_related("occupation", "level")
+    # The rules the services check: a button that cannot act yet says why (issue 14).
+    settle_ready = services.settle_readiness(voucher) if can_settle else None
+    certificates = services.settling_certificates(voucher) if can_settle else []
     own = voucher.person.user_id == user.pk
     context = {
         "voucher": voucher,
@@ -119,6 +112,8 @@ def voucher_detail(request, pk: int):
         "can_void": VoucherState.VOIDED in allowed
         and has_capability(user, Capability.ISSUE_VOUCHERS),
         "can_settle": can_settle,
+        "settle_ready": settle_ready,
+        "claim_ready": services.claim_readiness(voucher),
         "certificates": certificates,
         "back": "vouchers:list"
         if has_capability(user, Capability.VIEW_VOUCHERS)
@@ -221,9 +216,11 @@ def mine(request):
     person = Person.objects.filter(user=request.user).first()
     vouchers = []
     if person is not None:
-        vouchers = (
+        vouchers = list(
             selectors.vouchers_for(request.user).filter(person=person).order_by("-issued_on", "-id")
         )
+        for voucher in vouchers:  # the rule claim() checks: a button that cannot act says why
+            voucher.claim_ready = services.claim_readiness(voucher)
     context = {"person": person, "vouchers": vouchers, "badges": STATE_BADGES}
     return render(request, "vouchers/mine.html", context)
 
