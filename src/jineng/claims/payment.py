@@ -194,8 +194,9 @@ def _next_number() -> str:
 def create_batch(bureau: Organisation, fund_channel, lines=None) -> PaymentBatch:
     """A batch of the channel's payable lines (all of them, or the ones given), a Payment of
     each line's amount, and the total."""
-    batch_readiness(bureau, fund_channel).check()
-    chosen = _chosen(payable_lines(bureau, fund_channel), lines)
+    if lines is None:  # all of them (the payments page): refused as the page says why
+        batch_readiness(bureau, fund_channel).check()
+    chosen = _chosen(payable_lines(bureau, fund_channel), lines)  # chosen ones: by name
     batch = writes.create(
         PaymentBatch(
             number=_next_number(),
