@@ -155,7 +155,12 @@ def revoke(request, pk: int):
         return redirect("certificates:detail", pk=pk)
     try:
         services.revoke(certificate, form.cleaned_data["reason"])
-        messages.success(request, _("The certificate is revoked."))
+        messages.success(
+            request,
+            _("Certificate %(number)s is revoked: whoever verifies it is told so; a subsidy not "
+              "yet paid on it is refused, one already paid is to be recovered (see Recoveries).")
+            % {"number": certificate.number},
+        )  # fmt: skip
     except (ValidationError, PermissionDenied) as problem:
         for message in getattr(problem, "messages", [str(problem)]):
             messages.error(request, message)

@@ -15,6 +15,7 @@ read-only role, opened by writes.read_only_exception in record_outcomes alone.
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +34,7 @@ from jineng.claims.models import (
     ClaimLine,
     ClaimState,
     LineState,
+    Notice,
     Payment,
     PaymentBatch,
     PaymentOutcome,
@@ -41,6 +43,7 @@ from jineng.claims.numbers import next_number
 from jineng.claims.recovery import recover_for_revoked_certificate
 from jineng.core import audit, bulk, states, writes
 from jineng.core.models import Organisation
+from jineng.core.readiness import Ready
 from jineng.core.roles import (
     Capability,
     OrgKind,
@@ -131,6 +134,36 @@ def payable_lines(bureau: Organisation, fund_channel) -> QuerySet[ClaimLine]:
     )
 
 
+def last_notice(bureau: Organisation, fund_channel) -> Notice | None:
+    """The running notice of the channel's claims in the bureau's region that ends last."""
+    return (
+        Notice.objects.filter(
+            claim__state=ClaimState.IN_NOTICE,
+            claim__fund_channel=fund_channel,
+            claim__bureau__path__startswith=bureau.path,
+        )
+        .order_by("-ends_on")
+        .first()
+    )
+
+
+def batch_readiness(bureau: Organisation, fund_channel) -> Ready:
+    """Whether a batch of the channel may be made now, and if not why: a claim is paid only
+    after its public notice ended (004 §四(五) 经3个工作日公示后拨付). create_batch and the
+    payments page (the button disabled with the reason) ask this one rule."""
+    if payable_lines(bureau, fund_channel).exists():
+        return Ready()
+    notice = last_notice(bureau, fund_channel)
+    if notice is not None:
+        return Ready.no(
+            _("Nothing is payable yet: claims of %(channel)s are in public notice until "
+              "%(end)s; they are paid once the reviewer ends the notice, from %(next)s.")
+            % {"channel": fund_channel.name, "end": notice.ends_on,
+               "next": notice.ends_on + timedelta(days=1)}
+        )  # fmt: skip
+    return Ready.no(_("No line of this fund channel is payable."))
+
+
 def _chosen(candidates: QuerySet[ClaimLine], lines) -> list[ClaimLine]:
     """The candidates, locked; all of them, or the chosen ones (each of which must be one)."""
     wanted = None if lines is None else {getattr(line, "pk", line) for line in lines}
@@ -161,7 +194,9 @@ def _next_number() -> str:
 def create_batch(bureau: Organisation, fund_channel, lines=None) -> PaymentBatch:
     """A batch of the channel's payable lines (all of them, or the ones given), a Payment of
     each line's amount, and the total."""
-    chosen = _chosen(payable_lines(bureau, fund_channel), lines)
+    if lines is None:  # all of them (the payments page): refused as the page says why
+        batch_readiness(bureau, fund_channel).check()
+    chosen = _chosen(payable_lines(bureau, fund_channel), lines)  # chosen ones: by name
     batch = writes.create(
         PaymentBatch(
             number=_next_number(),
@@ -274,27 +309,46 @@ def export_batch(batch: PaymentBatch, fmt: str) -> bytes:
     return data
 
 
-def _require_sender(batch: PaymentBatch) -> None:
-    """Only the bureau's payers send a batch to finance (its first export); finance reads the
-    batches sent to it."""
-    user = acting_user()
-    if user is not None and not has_capability(user, Capability.PAY_CLAIMS):
-        raise ValidationError(
+def send_readiness(batch: PaymentBatch, user) -> Ready:
+    """Whether the user may export the batch now, and if not why: only the bureau's payers
+    send a batch to finance (its first export); finance reads the batches sent to it. The
+    export and the batch's page ask this one rule."""
+    open_batch = batch.state == BatchState.OPEN
+    if open_batch and user is not None and not has_capability(user, Capability.PAY_CLAIMS):
+        return Ready.no(
             _("Batch %(number)s is not sent to finance yet: the bureau's payers send it.")
             % {"number": batch.number}
         )
+    return Ready()
+
+
+def _require_sender(batch: PaymentBatch) -> None:
+    send_readiness(batch, acting_user()).check()
 
 
 # --- outcomes ---------------------------------------------------------------------------------
 
 
-def _pending_payments(batch: PaymentBatch, outcomes: dict) -> dict[int, Payment]:
-    """The batch's payments of the lines named, each still waiting for its outcome."""
+def outcome_readiness(batch: PaymentBatch) -> Ready:
+    """Whether outcomes may be recorded now, and if not why: once the batch is sent to finance
+    (exported). record_outcomes and the batch's page ask this one rule."""
+    if batch.state == BatchState.OPEN:
+        return Ready.no(
+            _("Batch %(number)s is not sent to finance yet: export it for the finance system "
+              "first; the outcomes are recorded once finance has paid.")
+            % {"number": batch.number}
+        )  # fmt: skip
     if batch.state != BatchState.EXPORTED:
-        raise ValidationError(
+        return Ready.no(
             _("Outcomes are recorded for a batch sent to finance; batch %(number)s is “%(state)s”.")
             % {"number": batch.number, "state": BatchState(batch.state).label}
         )
+    return Ready()
+
+
+def _pending_payments(batch: PaymentBatch, outcomes: dict) -> dict[int, Payment]:
+    """The batch's payments of the lines named, each still waiting for its outcome."""
+    outcome_readiness(batch).check()
     if not outcomes:
         raise ValidationError(_("Give the outcome of at least one line."))
     found = batch.payments.select_for_update(of=("self",)).filter(line_id__in=list(outcomes))
@@ -412,14 +466,21 @@ def _record_outcomes(batch: PaymentBatch, outcomes: dict[int, tuple[bool, str]])
 def close_batch(batch: PaymentBatch) -> PaymentBatch:
     """Close a batch sent to finance once every line of it has its outcome."""
     batch = _locked_batch(batch)
+    close_readiness(batch).check()
+    return writes.update(batch, state=BatchState.CLOSED, closed_at=timezone.now())
+
+
+def close_readiness(batch: PaymentBatch) -> Ready:
+    """Whether the batch may be closed now, and if not why: sent to finance, every line with
+    its outcome. close_batch and the batch's page ask this one rule."""
     if batch.state != BatchState.EXPORTED:
-        raise ValidationError(
+        return Ready.no(
             _("Only a batch sent to finance is closed; batch %(number)s is “%(state)s”.")
             % {"number": batch.number, "state": BatchState(batch.state).label}
         )
     waiting = batch.payments.filter(outcome=PaymentOutcome.PENDING).count()
     if waiting:
-        raise ValidationError(
+        return Ready.no(
             ngettext(
                 "%(count)s line of batch %(number)s has no outcome yet.",
                 "%(count)s lines of batch %(number)s have no outcome yet.",
@@ -427,7 +488,7 @@ def close_batch(batch: PaymentBatch) -> PaymentBatch:
             )
             % {"count": waiting, "number": batch.number}
         )
-    return writes.update(batch, state=BatchState.CLOSED, closed_at=timezone.now())
+    return Ready()
 
 
 @transaction.atomic

@@ -671,15 +671,18 @@ def _payable(user, bureau: Organisation | None) -> list[dict]:
     """Per fund channel, what a batch of the bureau would pay now (payment.payable_lines)."""
     if bureau is None:
         return []
+    # Channels with claims in notice too: their button shows when they become payable.
+    waiting = (ClaimState.PAYABLE, ClaimState.IN_NOTICE)
     channels = FundChannel.objects.filter(
-        pk__in=selectors.claims_for(user).filter(state=ClaimState.PAYABLE).values("fund_channel")
+        pk__in=selectors.claims_for(user).filter(state__in=waiting).values("fund_channel")
     ).order_by("code")
     rows = []
     for channel in channels:
         found = payment.payable_lines(bureau, channel).aggregate(n=Count("id"), total=Sum("amount"))
-        if found["n"]:
-            rows.append({"channel": channel, "count": found["n"],
-                         "total": selectors.money(found["total"])})  # fmt: skip
+        ready = payment.batch_readiness(bureau, channel)  # the rule create_batch checks
+        if found["n"] or payment.last_notice(bureau, channel) is not None:
+            rows.append({"channel": channel, "count": found["n"], "ready": ready,
+                         "total": selectors.money(found["total"] or 0)})  # fmt: skip
     return rows
 
 
@@ -729,6 +732,7 @@ def _batch_or_404(request, pk: int) -> PaymentBatch:
 def batch_detail(request, pk: int):
     batch = _batch_or_404(request, pk)
     can_pay = has_capability(request.user, Capability.PAY_CLAIMS)
+    send_ready = payment.send_readiness(batch, request.user)
     context = {
         "batch": batch,
         "badge": BATCH_BADGES[batch.state],
@@ -737,12 +741,16 @@ def batch_detail(request, pk: int):
         "outcome_badges": OUTCOME_BADGES,
         "outcome_labels": {str(key): value for key, value in OUTCOME_LABELS.items()},
         "totals": payment.batch_totals(batch),
-        "can_record": batch.state == BatchState.EXPORTED,
+        # The rules the services check: the buttons that cannot act yet say why (issue 14).
         # Only the bureau's payers send a batch (its first export), close or withdraw it.
-        "can_export": can_pay or batch.state != BatchState.OPEN,
-        "can_close": can_pay
-        and batch.state == BatchState.EXPORTED
-        and not batch.payments.filter(outcome=PaymentOutcome.PENDING).exists(),
+        "send_ready": send_ready,
+        "can_record": batch.state == BatchState.EXPORTED,
+        # an open batch: finance waits for the bureau to send it, the bureau exports it first
+        "record_blocked": (send_ready.reason or payment.outcome_readiness(batch).reason)
+        if batch.state == BatchState.OPEN
+        else "",
+        "can_close": can_pay and batch.state == BatchState.EXPORTED,
+        "close_ready": payment.close_readiness(batch),
         "can_cancel": can_pay and batch.state == BatchState.OPEN,
     }
     return render(request, "claims/batch.html", context)

@@ -391,18 +391,37 @@ def cancel(booking: EvaluationBooking, reason: str) -> EvaluationBooking:
     return booking
 
 
+def finish_readiness(booking: EvaluationBooking) -> Ready:
+    """Whether the evaluation may be finished now, and if not why: accepted, its day come, a
+    result for every trainee who completed the class. finish() and the booking's page (the
+    button disabled with the reason) ask this one rule."""
+    if booking.state != BookingState.ACCEPTED:
+        return Ready.no(
+            _("An evaluation is finished once its booking is accepted; this one is “%(state)s”.")
+            % {"state": booking.get_state_display()}
+        )
+    if timezone.localdate() < booking.planned_date:
+        return Ready.no(
+            _("The evaluation is on %(date)s: it is finished once every result is recorded, "
+              "from that day.")
+            % {"date": booking.planned_date}
+        )  # fmt: skip
+    missing = completed_trainees(booking.training_class).exclude(
+        pk__in=booking.results.values("enrollment")
+    )
+    names = list(missing.values_list("person__name", flat=True)[:10])
+    if names:
+        return Ready.no(_("Record the results of: %(names)s") % {"names": "、".join(names)})
+    return Ready()
+
+
 @transaction.atomic
 def finish(booking: EvaluationBooking) -> EvaluationBooking:
     """Done once every trainee who completed the class has a result."""
     require_capability(Capability.RUN_EVALUATIONS, ONLY_ORGANISATION)
     booking = _locked(booking)
     states.check(booking, BookingState.DONE)
-    missing = completed_trainees(booking.training_class).exclude(
-        pk__in=booking.results.values("enrollment")
-    )
-    names = list(missing.values_list("person__name", flat=True)[:10])
-    if names:
-        raise ValidationError(_("Record the results of: %(names)s") % {"names": "、".join(names)})
+    finish_readiness(booking).check()
     finished = {"finished_at": timezone.now()}
     states.move(booking, BookingState.DONE, values=finished, validate=False)
     return booking

@@ -222,6 +222,7 @@ def _context(request, booking, typed=None, chosen=None) -> dict:
         "can_accept": can_run and state == BookingState.REQUESTED and not booking.needs_exception,
         "can_decline": can_run and state == BookingState.REQUESTED,
         "can_finish": can_run and state == BookingState.ACCEPTED,
+        "finish_ready": services.finish_readiness(booking),  # the rule finish() checks
         "can_cancel": can_book and state in OPEN_STATES and not booking.results.exists(),
         "can_except": has_capability(user, Capability.REVIEW_EVALUATIONS)
         and state in OPEN_STATES
@@ -322,8 +323,13 @@ def move_date(request, pk: int):
 @require_POST
 def finish(request, pk: int):
     return _act(
-        request, pk, Capability.RUN_EVALUATIONS, services.finish, _("The evaluation is done.")
-    )
+        request,
+        pk,
+        Capability.RUN_EVALUATIONS,
+        services.finish,
+        _("The evaluation is done: the certificates of those who passed are issued; a subsidy "
+          "claim can now be made for this evaluation."),
+    )  # fmt: skip
 
 
 # --- results (htmx grid) ----------------------------------------------------------------------

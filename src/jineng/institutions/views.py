@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jineng.catalog.models import Occupation, SkillLevel
@@ -73,6 +74,38 @@ def institution_detail(request, pk: int):
     return render(request, "institutions/detail.html", context)
 
 
+def _bureau_of(institution: Institution) -> str:
+    """The bureau that designates the institution (the nearest above it)."""
+    bureau = institution.organisation.nearest_bureau()
+    return str(bureau) if bureau is not None else _("the bureau")
+
+
+def _state_message(state: str) -> str:
+    """What a change of the institution's state did and what follows (issue 14)."""
+    return {
+        InstitutionState.DESIGNATED: _(
+            "The institution is designated: designate it for occupations and levels below; it "
+            "can then open classes for them."
+        ),
+        InstitutionState.SUSPENDED: _(
+            "The institution is suspended: no class of it is submitted or approved until the "
+            "bureau designates it again."
+        ),
+        InstitutionState.REMOVED: _(
+            "The institution is removed: it opens no class any more and leaves the public "
+            "directory."
+        ),
+    }.get(state, _("The institution's state is changed."))
+
+
+def _designated_message(values: dict) -> str:
+    return _(
+        "Designated for %(occupation)s (%(level)s) from %(start)s to %(end)s: the institution "
+        "can open classes for it in that period; the public directory shows it."
+    ) % {"occupation": values["occupation"].name, "level": values["level"].name,
+         "start": values["valid_from"], "end": values["valid_to"]}  # fmt: skip
+
+
 @capability_required(Capability.DESIGNATE_INSTITUTIONS, missing_is_404=True)
 @require_POST
 def change_state(request, pk: int):
@@ -85,6 +118,7 @@ def change_state(request, pk: int):
             lambda: services.change_state(
                 institution, values["state"], reason=values["reason"], document=values["document"]
             ),
+            _state_message(values["state"]),
         )
     return redirect("institutions:detail", pk=pk)
 
@@ -102,6 +136,7 @@ def designate(request, pk: int):
                 institution, values["occupation"], values["level"],
                 valid_from=values["valid_from"], valid_to=values["valid_to"],
             ),
+            _designated_message(values),
         )  # fmt: skip
     return redirect("institutions:detail", pk=pk)
 
@@ -149,8 +184,12 @@ def set_numbering_codes(request, pk: int):
     form = NumberingCodesForm(request.POST)
     if valid(request, form):
         run_service(
-            request, lambda: services.set_numbering_codes(evaluation_org, **form.cleaned_data)
-        )
+            request,
+            lambda: services.set_numbering_codes(evaluation_org, **form.cleaned_data),
+            _("The numbering codes are saved: %(org)s can now record results and issue its "
+              "vocational skill level certificates with numbers in the national format.")
+            % {"org": evaluation_org.organisation.name},
+        )  # fmt: skip
     return redirect("institutions:evaluation-org", pk=pk)
 
 
@@ -160,7 +199,12 @@ def update_profile(request, pk: int):
     institution = get_scoped_or_404(request.user, Institution.objects.all(), pk=pk)
     form = ProfileForm(request.POST)
     if valid(request, form):
-        run_service(request, lambda: services.update_profile(institution, **form.cleaned_data))
+        run_service(
+            request,
+            lambda: services.update_profile(institution, **form.cleaned_data),
+            _("The licence, premises and capacity are updated: the bureau and the public "
+              "directory see them now; no review is needed."),
+        )  # fmt: skip
     return redirect("institutions:detail", pk=pk)
 
 
@@ -170,7 +214,15 @@ def request_designation(request, pk: int):
     institution = get_scoped_or_404(request.user, Institution.objects.all(), pk=pk)
     form = RequestForm(request.POST)
     if valid(request, form):
-        run_service(request, lambda: services.request_designation(institution, **form.cleaned_data))
+        values = form.cleaned_data
+        run_service(
+            request,
+            lambda: services.request_designation(institution, **values),
+            _("The request to be designated for %(occupation)s (%(level)s) is sent: waiting for "
+              "%(bureau)s to answer it on this page.")
+            % {"occupation": values["occupation"].name, "level": values["level"].name,
+               "bureau": _bureau_of(institution)},
+        )  # fmt: skip
     return redirect("institutions:detail", pk=pk)
 
 
@@ -182,12 +234,17 @@ def answer_request(request, pk: int, request_pk: int):
     form = AnswerForm(request.POST)
     if valid(request, form):
         values = form.cleaned_data
+        approve = values["decision"] == "approve"
         run_service(
             request,
             lambda: services.answer_request(
-                asked, approve=values["decision"] == "approve", answer=values["answer"],
+                asked, approve=approve, answer=values["answer"],
                 valid_from=values["valid_from"], valid_to=values["valid_to"],
             ),
+            _designated_message({**values, "occupation": asked.occupation, "level": asked.level})
+            if approve
+            else _("The request is declined: the institution sees your reason on its page and "
+                   "can ask again."),
         )  # fmt: skip
     return redirect("institutions:detail", pk=pk)
 
@@ -204,5 +261,8 @@ def record_inspection(request, pk: int):
             lambda: services.record_inspection(
                 institution, year=values["inspected_on"].year, **values
             ),
-        )
+            _("The inspection of %(year)s is recorded: it stands on the institution's page for "
+              "the designation's yearly review.")
+            % {"year": values["inspected_on"].year},
+        )  # fmt: skip
     return redirect("institutions:detail", pk=pk)

@@ -169,6 +169,35 @@ class TrainingClassSerializer(serializers.ModelSerializer):
         return {state: getattr(training_class, f"n_{state}", 0) for state in EnrollmentState.values}
 
 
+class AttendanceFiguresSerializer(serializers.Serializer):
+    device = serializers.IntegerField(
+        help_text="person-sessions counted from the attendance devices' events"
+    )
+    hand = serializers.IntegerField(
+        help_text="hand marks entered, superseded ones included (手工补录)"
+    )
+    corrections = serializers.IntegerField(
+        help_text="hand marks that corrected a device's record or an earlier mark"
+    )
+    waiting = serializers.IntegerField(
+        help_text="late hand marks waiting for the reviewer's approval"
+    )
+
+
+class TrainingClassDetailSerializer(TrainingClassSerializer):
+    """One class: the list's fields and how its attendance was recorded (detail only: the
+    figures cost queries per class)."""
+
+    attendance_figures = serializers.SerializerMethodField()
+
+    class Meta(TrainingClassSerializer.Meta):
+        fields = [*TrainingClassSerializer.Meta.fields, "attendance_figures"]
+
+    @extend_schema_field(AttendanceFiguresSerializer)
+    def get_attendance_figures(self, training_class) -> dict:
+        return services.attendance_figures(training_class)
+
+
 class TrainingClassWriteSerializer(serializers.ModelSerializer):
     """A class as an institution's system sends it; catalogs are named by their codes."""
 
@@ -278,6 +307,11 @@ class TrainingClassViewSet(
         return queryset.prefetch_related("teachers__person", "sessions__teacher__person").annotate(
             **COUNTS
         )
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":  # the attendance figures: one class at a time
+            return TrainingClassDetailSerializer
+        return TrainingClassSerializer
 
     def _read(self, pk: int) -> dict:
         return TrainingClassSerializer(self.get_queryset().get(pk=pk)).data

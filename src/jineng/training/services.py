@@ -225,8 +225,9 @@ def submission_deadline(training_class: TrainingClass) -> date:
 
 
 def timing_problem(training_class: TrainingClass, to_state: str) -> str | None:
-    """Why the application cannot be submitted or approved today (004 §四(三)), or None.
-    A class is submitted by its deadline and approved before its first day."""
+    """Why the class cannot be submitted, approved or started today (004 §四(三)), or None.
+    A class is submitted by its deadline, approved before its first day, started from it. The
+    service and the class page's buttons (disabled with this reason) ask this one rule."""
     today = timezone.localdate()
     start = training_class.start_date
     if to_state == ClassState.SUBMITTED:
@@ -246,6 +247,8 @@ def timing_problem(training_class: TrainingClass, to_state: str) -> str | None:
             "Too late to approve: the class starts on %(start)s and is approved only before "
             "it starts; today is %(today)s. Reject it so that the institution moves its dates."
         ) % {"start": start, "today": today}
+    if to_state == ClassState.IN_PROGRESS and today < start:
+        return _("The class starts on %(date)s.") % {"date": start}
     return None
 
 
@@ -358,10 +361,10 @@ def _check_preconditions(training_class: TrainingClass, to_state: str) -> None:
         if late:
             raise ValidationError(late)
         check_application(training_class)
-    if to_state == ClassState.IN_PROGRESS and timezone.localdate() < training_class.start_date:
-        raise ValidationError(
-            _("The class starts on %(date)s.") % {"date": training_class.start_date}
-        )
+    if to_state == ClassState.IN_PROGRESS:
+        early = timing_problem(training_class, to_state)
+        if early:
+            raise ValidationError(early)
 
 
 def submit(training_class, reason: str = ""):

@@ -28,6 +28,7 @@ from jineng.certificates.models import Certificate, CertificateStatus
 from jineng.core import audit, states, writes
 from jineng.core.i18n import language
 from jineng.core.models import Organisation
+from jineng.core.readiness import Ready
 from jineng.core.roles import (
     Capability,
     OrgKind,
@@ -481,11 +482,32 @@ def _rule_one(rule, person, occupations, on, preview, numbers) -> Candidate:
 
 
 def _check_valid_on(voucher: Voucher, today: date) -> None:
+    _valid_on(voucher, today).check()
+
+
+def _valid_on(voucher: Voucher, today: date) -> Ready:
     if today > voucher.valid_until:
-        raise ValidationError(
+        return Ready.no(
             _("Voucher %(number)s expired on %(date)s.")
             % {"number": voucher.number, "date": voucher.valid_until}
         )
+    return Ready()
+
+
+def _step(voucher: Voucher, to_state: str) -> Ready:
+    """The voucher's WORKFLOW allows the step from its state (the refusal as the reason)."""
+    try:
+        states.check(voucher, to_state)
+    except ValidationError as refused:
+        return Ready.no("; ".join(refused.messages))
+    return Ready()
+
+
+def claim_readiness(voucher: Voucher) -> Ready:
+    """Whether the voucher may be claimed now, and if not why: issued and within its validity.
+    claim() and the voucher's page (the button disabled with the reason) ask this one rule;
+    who may claim it is claim()'s own check."""
+    return _step(voucher, VoucherState.CLAIMED) and _valid_on(voucher, timezone.localdate())
 
 
 @_on_a_locked_copy
@@ -506,7 +528,7 @@ def claim(voucher: Voucher, user) -> Voucher:
             _("Only its holder claims voucher %(number)s: a voucher is real-name and not "
               "transferable.") % {"number": voucher.number}
         )  # fmt: skip
-    _check_valid_on(voucher, timezone.localdate())
+    claim_readiness(voucher).check()
     reason = "" if own else _("claimed at the bureau's counter, the holder present")
     _move(voucher, VoucherState.CLAIMED, note=reason, claimed_at=timezone.now())
     return voucher
@@ -593,9 +615,9 @@ def redeem(voucher: Voucher, enrollment: Enrollment) -> Voucher:
 # --- settling (兑现: 以证换券、无证无价) --------------------------------------------------------
 
 
-def settling_certificate(voucher: Voucher) -> Certificate | None:
-    """A valid certificate of the holder for the occupation trained, obtained no earlier than
-    the class began and settling no other voucher."""
+def settling_certificates(voucher: Voucher):
+    """The valid certificates of the holder for the occupation trained, obtained no earlier
+    than the class began and settling no other voucher: those that may settle it."""
     training_class = voucher.enrollment.training_class
     return (
         Certificate.objects.filter(
@@ -607,8 +629,40 @@ def settling_certificate(voucher: Voucher) -> Certificate | None:
         )
         .select_related("occupation", "level")
         .order_by("issued_on", "id")
-        .first()
     )
+
+
+def settling_certificate(voucher: Voucher) -> Certificate | None:
+    """The first certificate that may settle the voucher (settling_certificates)."""
+    return settling_certificates(voucher).first()
+
+
+def _settle_state(voucher: Voucher) -> Ready:
+    if voucher.state == VoucherState.SETTLED:
+        return Ready.no(
+            _("Voucher %(number)s was settled on %(date)s against certificate %(certificate)s: "
+              "a voucher is settled only once.")
+            % {"number": voucher.number, "date": timezone.localdate(voucher.settled_at),
+               "certificate": voucher.certificate.number}
+        )  # fmt: skip
+    return _step(voucher, VoucherState.SETTLED)
+
+
+def settle_readiness(voucher: Voucher) -> Ready:
+    """Whether the voucher may be settled now, and if not why: redeemed at an enrolment, and the
+    holder holds a certificate that may settle it (以证换券、无证无价). settle() and the voucher's
+    page (the button disabled with the reason) ask this one rule."""
+    state = _settle_state(voucher)
+    if not state:
+        return state
+    if settling_certificate(voucher) is None:
+        training_class = voucher.enrollment.training_class
+        return Ready.no(
+            _("No valid certificate of the holder for %(occupation)s since %(date)s: without a "
+              "certificate the voucher is worth nothing (以证换券、无证无价).")
+            % {"occupation": training_class.occupation.name, "date": training_class.start_date}
+        )  # fmt: skip
+    return Ready()
 
 
 def _check_certificate(voucher: Voucher, certificate: Certificate) -> None:
@@ -650,24 +704,12 @@ def settle(voucher: Voucher, certificate: Certificate | None = None) -> Voucher:
     """兑现: once the holder holds a valid certificate for the occupation trained (以证换券、
     无证无价, 002 §四(五)3). A voucher is settled once; a certificate settles one voucher."""
     require_capability(Capability.SETTLE_VOUCHERS, _("Only the bureau settles vouchers."))
-    if voucher.state == VoucherState.SETTLED:
-        raise ValidationError(
-            _("Voucher %(number)s was settled on %(date)s against certificate %(certificate)s: "
-              "a voucher is settled only once.")
-            % {"number": voucher.number, "date": timezone.localdate(voucher.settled_at),
-               "certificate": voucher.certificate.number}
-        )  # fmt: skip
-    states.check(voucher, VoucherState.SETTLED)
     if certificate is None:
+        settle_readiness(voucher).check()
         certificate = settling_certificate(voucher)
-    if certificate is None:
-        training_class = voucher.enrollment.training_class
-        raise ValidationError(
-            _("No valid certificate of the holder for %(occupation)s since %(date)s: without a "
-              "certificate the voucher is worth nothing (以证换券、无证无价).")
-            % {"occupation": training_class.occupation.name, "date": training_class.start_date}
-        )  # fmt: skip
-    _check_certificate(voucher, certificate)
+    else:  # the one chosen: refused with what is wrong with it (it settles: so would the rule)
+        _settle_state(voucher).check()
+        _check_certificate(voucher, certificate)
     amount = settled_amount(voucher, certificate)
     _move(
         voucher,

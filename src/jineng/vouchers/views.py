@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jineng.catalog.models import Occupation
-from jineng.certificates.models import Certificate, CertificateStatus
 from jineng.core.forms import form_errors, styled
 from jineng.core.models import Organisation
 from jineng.core.roles import Capability, OrgKind, has_capability
@@ -99,15 +98,9 @@ def voucher_detail(request, pk: int):
     can_settle = has_capability(user, Capability.SETTLE_VOUCHERS) and (
         voucher.state == VoucherState.REDEEMED
     )
-    certificates = []
-    if can_settle:
-        training_class = voucher.enrollment.training_class
-        certificates = Certificate.objects.filter(
-            person=voucher.person,
-            occupation=training_class.occupation,
-            status=CertificateStatus.VALID,
-            voucher__isnull=True,
-        ).select_related("occupation", "level")
+    # The rules the services check: a button that cannot act yet says why (issue 14).
+    settle_ready = services.settle_readiness(voucher) if can_settle else None
+    certificates = services.settling_certificates(voucher) if can_settle else []
     own = voucher.person.user_id == user.pk
     context = {
         "voucher": voucher,
@@ -119,6 +112,8 @@ def voucher_detail(request, pk: int):
         "can_void": VoucherState.VOIDED in allowed
         and has_capability(user, Capability.ISSUE_VOUCHERS),
         "can_settle": can_settle,
+        "settle_ready": settle_ready,
+        "claim_ready": services.claim_readiness(voucher),
         "certificates": certificates,
         "back": "vouchers:list"
         if has_capability(user, Capability.VIEW_VOUCHERS)
@@ -157,7 +152,12 @@ def void(request, pk: int):
     form = ReasonForm(request.POST)
     if valid(request, form):
         reason = form.cleaned_data["reason"]
-        run_service(request, lambda: services.void(voucher, reason), _("The voucher is void."))
+        run_service(
+            request,
+            lambda: services.void(voucher, reason),
+            _("Voucher %(number)s is void: its holder can no longer use it; a new voucher can be "
+              "issued to them when they qualify.") % {"number": voucher.number},
+        )  # fmt: skip
     return redirect("vouchers:detail", pk=pk)
 
 
@@ -168,9 +168,15 @@ def settle(request, pk: int):
     form = SettleForm(request.POST, voucher=voucher)
     if valid(request, form):
         certificate = form.cleaned_data["certificate"]
-        run_service(
-            request, lambda: services.settle(voucher, certificate), _("The voucher is settled.")
-        )
+        if run_service(request, lambda: services.settle(voucher, certificate), None):
+            voucher.refresh_from_db()
+            messages.success(
+                request,
+                _("Voucher %(number)s is settled against certificate %(certificate)s: "
+                  "%(amount)s yuan; its training is paid for and the voucher is used up.")
+                % {"number": voucher.number, "certificate": voucher.certificate.number,
+                   "amount": voucher.settled_amount},
+            )  # fmt: skip
     return redirect("vouchers:detail", pk=pk)
 
 
@@ -205,8 +211,16 @@ def issue(request):
             else:
                 messages.success(
                     request,
-                    _("Voucher %(number)s is issued to %(name)s.")
-                    % {"number": voucher.number, "name": person.name},
+                    _(
+                        "Voucher %(number)s is issued to %(name)s. Next: the holder claims it "
+                        "with their own login, or at the counter, by %(date)s, then shows it to "
+                        "the training institution when enrolling."
+                    )
+                    % {
+                        "number": voucher.number,
+                        "name": person.name,
+                        "date": voucher.valid_until,
+                    },  # fmt: skip
                 )
                 return redirect("vouchers:detail", pk=voucher.pk)
     can_register = has_capability(request.user, Capability.REGISTER_PEOPLE)
@@ -221,9 +235,11 @@ def mine(request):
     person = Person.objects.filter(user=request.user).first()
     vouchers = []
     if person is not None:
-        vouchers = (
+        vouchers = list(
             selectors.vouchers_for(request.user).filter(person=person).order_by("-issued_on", "-id")
         )
+        for voucher in vouchers:  # the rule claim() checks: a button that cannot act says why
+            voucher.claim_ready = services.claim_readiness(voucher)
     context = {"person": person, "vouchers": vouchers, "badges": STATE_BADGES}
     return render(request, "vouchers/mine.html", context)
 
@@ -250,7 +266,9 @@ def redeem(request):
             else:
                 messages.success(
                     request,
-                    _("Voucher %(number)s is redeemed for %(name)s in class %(code)s.")
+                    _("Voucher %(number)s is redeemed for %(name)s in class %(code)s. Next: "
+                      "once the trainee holds a certificate for the occupation, the bureau "
+                      "settles the voucher (以证换券).")
                     % {"number": voucher.number, "name": enrollment.person.name,
                        "code": enrollment.training_class.code},
                 )  # fmt: skip
@@ -291,7 +309,11 @@ def rules(request):
         except ValidationError as problem:
             form_errors(form, problem)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(
+                request,
+                _("Rule %(name)s is saved: check who it would issue vouchers to below, then "
+                  "issue them.") % {"name": rule.name},
+            )  # fmt: skip
             return redirect("vouchers:rule", pk=rule.pk)
     context = {"form": form, "rules": selectors.rules_for(request.user)}
     return render(request, "vouchers/rules.html", context)
@@ -329,7 +351,8 @@ def rule_run(request, pk: int):
         messages.success(
             request,
             _("%(issued)d vouchers issued; %(refused)d persons refused by the policy; "
-              "%(holding)d already hold one.")
+              "%(holding)d already hold one. Next: the holders claim their vouchers with their "
+              "own login or at the counter.")
             % {"issued": run.counts["issue"], "refused": run.counts["refused"],
                "holding": run.counts["holding"]},
         )  # fmt: skip

@@ -1,0 +1,55 @@
+"""Finishing an evaluation that cannot be finished yet (issue 14): the button is disabled with
+the reason (the evaluation's date, or whose results are missing), the same reason finish()
+gives when the POST comes anyway."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone, translation
+from django.utils.html import escape
+
+from jineng.evaluation import services
+from jineng.evaluation.models import BookingState
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def blocked(page: str, button_id: str, reason: str) -> None:
+    button = re.search(rf'<button[^>]*id="{button_id}"[^>]*>', page).group(0)
+    assert "disabled" in button and 'aria-disabled="true"' in button
+    assert f'title="{reason}"' in button
+    assert f'<small class="text-muted" id="{button_id}-why">{reason}</small>' in page
+
+
+def in_chinese(ready) -> str:
+    with translation.override("zh-hans"):
+        return escape(ready.reason)
+
+
+def test_an_evaluation_is_not_finished_before_its_day(booked, login):
+    booking = booked(planned=TODAY + timedelta(days=2))
+    reason = in_chinese(services.finish_readiness(booking))
+    assert str(booking.planned_date) in reason
+    client = login("evaluator")
+    blocked(client.get(f"/evaluations/{booking.pk}/").content.decode(), "action-finish", reason)
+    response = client.post(f"/evaluations/{booking.pk}/finish/", follow=True)
+    assert reason in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.state == BookingState.ACCEPTED
+
+
+def test_an_evaluation_is_not_finished_while_results_are_missing(booked, login):
+    """On or after its day, the button names the trainees still without a result."""
+    booking = booked()
+    assert booking.planned_date < TODAY
+    reason = in_chinese(services.finish_readiness(booking))
+    names = booking.training_class.enrollments.values_list("person__name", flat=True)
+    assert all(name in reason for name in names)
+    client = login("evaluator")
+    blocked(client.get(f"/evaluations/{booking.pk}/").content.decode(), "action-finish", reason)
+    response = client.post(f"/evaluations/{booking.pk}/finish/", follow=True)
+    assert reason in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.state == BookingState.ACCEPTED
