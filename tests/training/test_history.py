@@ -247,11 +247,17 @@ def test_a_bad_row_rejects_its_class_with_the_row_number(act, users, file_people
     assert report.counts["created"] == 4  # class A with its two good rows, class B
 
 
-def test_the_import_is_the_bureaus_alone(users):
-    """Fail closed: the kind is offered to the bureau only."""
+def test_the_import_is_the_bureaus_alone(users, login):
+    """Fail closed: the kind is offered to the bureau only, on the page and in the jobs."""
     with pytest.raises(PermissionDenied, match="您的角色不能导入此类文件"):
         jobs.check_may_import(users["institution"], "past_classes")
     jobs.check_may_import(users["city_reviewer"], "past_classes")
+    reviewer = login("city_reviewer")
+    assert "历史导入" in reviewer.get("/imports/new/past_classes/").content.decode()
+    template = reviewer.get("/imports/template/past_classes.xlsx")
+    assert template.status_code == 200 and template.content.startswith(b"PK")
+    institution = login("institution")
+    assert institution.get("/imports/new/past_classes/").status_code in {403, 404}
 
 
 # --- pages and API ------------------------------------------------------------------------------
