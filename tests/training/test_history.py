@@ -240,6 +240,11 @@ def test_a_bad_row_rejects_its_class_with_the_row_number(act, users, file_people
     assert "第 5 行被拒绝" in by_row[3][1]
     assert not TrainingClass.objects.filter(source=ClassSource.HISTORY).exists()
     rows = files.rows()
+    rows[1][0] = None  # row 3: no institution, so no class to tell: nothing is stored
+    report = import_past(act, users, xlsx(rows))
+    assert report.counts["created"] == 0 and len(report.rejected) == 5
+    assert all("第 3 行无法读取" in r.message for r in report.rejected if r.row != 3)
+    rows = files.rows()
     rows[2][4:6] = ["2099-01-04", "2099-01-08"]  # row 4: in the future: its own class, refused
     report = import_past(act, users, xlsx(rows))
     assert {r.row for r in report.rejected} == {4}, report.rejected

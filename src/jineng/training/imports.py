@@ -479,17 +479,34 @@ def gather_past_rows(rows: list[Row], run: ImportRun) -> None:
 
 
 def store_past_classes(run: ImportRun) -> None:
-    """Each class whole or not at all, in the order its first row came."""
-    for group in run.state.get("classes", {}).values():
+    """Each class whole or not at all, in the order its first row came. A row the pipeline
+    could not read (a required cell empty, a formula, merged cells) may belong to any class:
+    then nothing is stored."""
+    groups = run.state.get("classes", {}).values()
+    seen = {number for group in groups for number in group["failed"]}
+    seen |= {row.number for group in groups for row, _read in group["rows"]}
+    unread = sorted({number for number, _cells, _why in run.report.rejected_rows} - seen)
+    for group in groups:
         rows = group["rows"]
         if not rows:
             continue
-        if group["failed"]:
-            _reject_class(run, rows, _("Not stored: row %(rows)s of the same class was rejected, "
-                                       "and a class is stored whole or not at all.")
-                          % {"rows": "、".join(str(n) for n in group["failed"])})  # fmt: skip
-            continue
-        _store_past_class(run, rows)
+        if unread:
+            _reject_class(run, rows, _unread_message(unread))
+        elif group["failed"]:
+            message = _(
+                "Not stored: row %(rows)s of the same class was rejected, and a class is stored "
+                "whole or not at all."
+            ) % {"rows": "、".join(map(str, group["failed"]))}
+            _reject_class(run, rows, message)
+        else:
+            _store_past_class(run, rows)
+
+
+def _unread_message(unread: list[int]) -> str:
+    return _(
+        "Not stored: row %(rows)s could not be read and may belong to this class; correct it "
+        "and import the file again."
+    ) % {"rows": "、".join(map(str, unread))}
 
 
 def _reject_class(run: ImportRun, rows, message: str) -> None:
