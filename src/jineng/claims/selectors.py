@@ -30,7 +30,7 @@ from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
 from jineng.core.todo import Item
 from jineng.evaluation.models import BookingState, EvaluationBooking
-from jineng.training.models import ClassState, TrainingClass
+from jineng.training.models import ClassSource, ClassState, TrainingClass
 
 ZERO = Decimal("0.00")
 # Claims that still stand for what they claim: a class or booking with one of these is claimed.
@@ -128,6 +128,7 @@ def claimable_classes(user) -> QuerySet[TrainingClass]:
     return (
         scoped(user, TrainingClass.objects.all())
         .filter(state__in=CLAIMABLE_CLASS_STATES)
+        .exclude(source=ClassSource.HISTORY)  # recorded as history: never claimed for
         .exclude(pk__in=claimed)
         .select_related("institution__organisation", "occupation", "level", "fund_channel")
         .order_by("-end_date", "code")

@@ -72,7 +72,13 @@ from jineng.policy import (
 from jineng.policy.decision import ZERO, yuan
 from jineng.policy.records import CERTIFICATE_CODES
 from jineng.training import eligibility
-from jineng.training.models import ClassState, Enrollment, EnrollmentState, TrainingClass
+from jineng.training.models import (
+    ClassSource,
+    ClassState,
+    Enrollment,
+    EnrollmentState,
+    TrainingClass,
+)
 
 # Claims a class or a booking may have only one of at a time (a top-up is not one of them).
 CLOSED_CLAIM_STATES = (ClaimState.WITHDRAWN, ClaimState.REJECTED)
@@ -646,6 +652,12 @@ def _redecide(claim: Claim) -> None:
 
 
 def _check_completed(training_class: TrainingClass) -> None:
+    if training_class.source == ClassSource.HISTORY:  # 004 §四(三): it was never approved here
+        raise ValidationError(
+            _("Class %(code)s is past training recorded as history (历史导入): it ran under "
+              "another system without this platform's approval and is never claimed for.")
+            % {"code": training_class.code}
+        )  # fmt: skip
     if training_class.state != ClassState.COMPLETED:
         raise ValidationError(
             _("Only a completed class is claimed for: class %(code)s is “%(state)s”.")

@@ -98,6 +98,10 @@ class ImportSpec:
     # For a kind that imports into one record (?target=<id>): that record as the user reads it
     # on the import page, or None when it is not in their scope.
     target_label: Callable[[Any, int], str | None] | None = None
+    # For a kind whose rows are stored together (a past class and its trainees, which may lie
+    # anywhere in the file): called once after the last chunk, in a transaction of its own, to
+    # store what the chunks gathered in `run.state`.
+    finish: Callable[["ImportRun"], None] | None = None
 
 
 @dataclass
@@ -373,6 +377,9 @@ def run_import(
                     spec.apply_chunk(chunk, run)
                 if progress:
                     progress(report.rows)
+            if spec.finish is not None:
+                with transaction.atomic():
+                    spec.finish(run)
             if options.dry_run or (options.all_or_nothing and not report.ok):
                 raise _RollBack
     except _RollBack:

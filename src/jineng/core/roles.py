@@ -62,6 +62,10 @@ class Capability(models.TextChoices):
     VIEW_CLASSES = "classes.view", _("View training classes")
     RUN_CLASSES = "classes.run", _("Open and run training classes")
     REVIEW_CLASSES = "classes.review", _("Review training classes")
+    RECORD_PAST_TRAINING = (
+        "classes.record_history",
+        _("Record training done under another system as history (历史导入)"),
+    )
     VIEW_EVALUATIONS = "evaluations.view", _("View evaluation bookings and results")
     BOOK_EVALUATIONS = "evaluations.book", _("Book evaluations of completed classes")
     RUN_EVALUATIONS = "evaluations.run", _("Accept bookings and record evaluation results")
@@ -121,6 +125,9 @@ CAPABILITIES: dict[str, set[str]] = {
     },
     Capability.RUN_CLASSES: {Role.INSTITUTION_STAFF, Role.SYSTEM_ADMIN},
     Capability.REVIEW_CLASSES: {Role.REVIEWER, Role.SYSTEM_ADMIN},
+    # 004 §四(三): training is approved before it runs; training already done under another
+    # system is recorded by the bureau as history, never through approval.
+    Capability.RECORD_PAST_TRAINING: {Role.REVIEWER, Role.SYSTEM_ADMIN},
     Capability.VIEW_EVALUATIONS: {
         Role.INSTITUTION_STAFF,
         Role.EVALUATION_STAFF,

@@ -150,7 +150,8 @@ class TrainingClassSerializer(serializers.ModelSerializer):
     occupation_name = serializers.CharField(source="occupation.name")
     level = serializers.CharField(source="level.code")
     training_type = serializers.CharField(source="training_type.code")
-    fund_channel = serializers.CharField(source="fund_channel.code")
+    fund_channel = serializers.CharField(source="fund_channel.code", default=None)
+    source_label = serializers.CharField(source="get_source_display")
     state_label = serializers.CharField(source="get_state_display")
     teachers = TeacherRefSerializer(many=True)
     sessions = SessionSerializer(many=True)
@@ -161,8 +162,8 @@ class TrainingClassSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "institution", "institution_name", "occupation",
                   "occupation_name", "level", "training_type", "fund_channel", "start_date",
                   "end_date", "venue", "capacity", "assessment_plan", "commitment_reason",
-                  "state", "state_label", "created_at", "teachers", "sessions",
-                  "enrollment_counts"]  # fmt: skip
+                  "state", "state_label", "source", "source_label", "history_subsidised",
+                  "hours", "created_at", "teachers", "sessions", "enrollment_counts"]  # fmt: skip
 
     @extend_schema_field(EnrollmentCountsSerializer)
     def get_enrollment_counts(self, training_class) -> dict:

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jineng.catalog.models import PersonCategory
+from jineng.catalog import services as catalog
+from jineng.catalog.models import PersonCategory, TrainingType
 from jineng.core.i18n import language
 from jineng.core.imports import (
     CREATED,
@@ -32,11 +33,11 @@ from jineng.core.imports import (
 )
 from jineng.core.roles import Capability
 from jineng.core.scope import scoped
-from jineng.institutions.models import Teacher
+from jineng.institutions.models import Institution, Teacher
 from jineng.people import identity
 from jineng.people import services as people
 from jineng.people.imports import ROSTER_COLUMNS
-from jineng.training import services
+from jineng.training import history, services
 from jineng.training.models import (
     EDITABLE_STATES,
     ClassState,
@@ -352,4 +353,284 @@ ENROLLMENTS = ImportSpec(
     target_label=class_label,
 )
 
-IMPORTS = {spec.name: spec for spec in (SESSIONS, ENROLLMENTS)}
+# --- past training (历史导入) ------------------------------------------------------------------
+#
+# The bureau records training done under another system (training.history, 004 §四(三)): one
+# row per trainee with the class's columns; the rows of a class (same institution, occupation,
+# level and dates) may lie anywhere in the file. Each row is read and checked as it comes (its
+# errors reported on it); once the whole file is read (ImportSpec.finish) each class is stored
+# whole or not at all: one bad row rejects the other rows of its class, naming it.
+
+RESULTS = {
+    "合格": True, "结业": True, "已结业": True, "通过": True, "completed": True, "passed": True,
+    "不合格": False, "未结业": False, "未通过": False, "not completed": False, "failed": False,
+}  # fmt: skip
+YES_NO = {"是": True, "有": True, "yes": True, "y": True,
+          "否": False, "无": False, "no": False, "n": False}  # fmt: skip
+# The columns that must agree on every row of one class (the key columns define the class).
+CLASS_VALUE_COLUMNS = ("training_type", "venue", "hours", "subsidised")
+
+
+def _result(text: str) -> bool:
+    found = RESULTS.get(text.strip().lower())
+    if found is None:
+        raise ValidationError(
+            {"result": _("“%(text)s” is not a result: write 合格 or 不合格.") % {"text": text}}
+        )
+    return found
+
+
+def _subsidised(text: str) -> bool:
+    if not text:
+        return True  # a record silent about it counts against the once per occupation and level
+    found = YES_NO.get(text.strip().lower())
+    if found is None:
+        raise ValidationError({"subsidised": _("Write 是 or 否.")})
+    return found
+
+
+def _hours(text: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdecimal() or int(text) < 1:
+        raise ValidationError({"hours": _("The hours are a whole number above 0.")})
+    return int(text)
+
+
+def _institution_of(code: str) -> Institution:
+    found = (
+        Institution.objects.filter(organisation__code=code.upper())
+        .select_related("organisation")
+        .first()
+    )
+    if found is None:
+        raise ValidationError(
+            {"institution": _("No training institution has the credit code %(code)s.")
+             % {"code": code}}
+        )  # fmt: skip
+    history.check_institution(found)
+    return found
+
+
+def _training_type(text: str) -> TrainingType:
+    found = (
+        TrainingType.objects.filter(code=text).first()
+        or TrainingType.objects.filter(name=text).first()
+    )
+    if found is None:
+        raise ValidationError(
+            {"training_type": _("Unknown training type: %(text)s") % {"text": text}}
+        )
+    return found
+
+
+def _class_key(row: Row) -> tuple:
+    """Which class a row belongs to, even when a cell of it is wrong: the credit code,
+    occupation and level as typed, the dates as dates where they read as dates."""
+    values, raw = row.values, row.raw
+    key = [values["institution"].upper(), values["occupation"], values["level"]]
+    for column in ("start_date", "end_date"):
+        try:
+            key.append(cell_date(raw[column], values[column], column))
+        except ValidationError:
+            key.append(values[column])
+    return tuple(key)
+
+
+def _read_past_row(row: Row) -> dict:
+    """A row's values, each checked; a ValidationError names the first column that is wrong."""
+    values, raw = row.values, row.raw
+    institution = _institution_of(values["institution"])
+    occupation = catalog.occupation_by_code(values["occupation"])
+    level = catalog.level_by_code(values["level"])
+    start = cell_date(raw["start_date"], values["start_date"], "start_date")
+    end = cell_date(raw["end_date"], values["end_date"], "end_date")
+    history.check_past(start, end)
+    _not_mangled(raw["id_number"], "id_number")
+    person = history.registered_person(values["id_number"], values["name"])
+    return {
+        "institution": institution, "occupation": occupation, "level": level,
+        "start_date": start, "end_date": end, "person": person,
+        "trainee": history.PastTrainee(values["id_number"], values["name"],
+                                       _result(values["result"])),
+        "training_type": _training_type(values["training_type"]),
+        "venue": " ".join(values["venue"].split()),
+        "hours": _hours(values.get("hours", "")),
+        "subsidised": _subsidised(values.get("subsidised", "")),
+    }  # fmt: skip
+
+
+def gather_past_rows(rows: list[Row], run: ImportRun) -> None:
+    """Read each row into its class; nothing is stored before the whole file is read."""
+    classes = run.state.setdefault("classes", {})
+    for row in rows:
+        group = classes.setdefault(_class_key(row), {"rows": [], "failed": []})
+        try:
+            read = _read_past_row(row)
+        except ValidationError as problem:
+            run.reject_error(row, problem)
+            group["failed"].append(row.number)
+            continue
+        if any(other["person"].pk == read["person"].pk for _row, other in group["rows"]):
+            run.reject(row, "id_number", _("This person is already on this class's roster."))
+            group["failed"].append(row.number)
+            continue
+        group["rows"].append((row, read))
+
+
+def store_past_classes(run: ImportRun) -> None:
+    """Each class whole or not at all, in the order its first row came. A row the pipeline
+    could not read (a required cell empty, a formula, merged cells) may belong to any class:
+    then nothing is stored."""
+    groups = run.state.get("classes", {}).values()
+    seen = {number for group in groups for number in group["failed"]}
+    seen |= {row.number for group in groups for row, _read in group["rows"]}
+    unread = sorted({number for number, _cells, _why in run.report.rejected_rows} - seen)
+    for group in groups:
+        rows = group["rows"]
+        if not rows:
+            continue
+        if unread:
+            _reject_class(run, rows, _unread_message(unread))
+        elif group["failed"]:
+            message = _(
+                "Not stored: row %(rows)s of the same class was rejected, and a class is stored "
+                "whole or not at all."
+            ) % {"rows": "、".join(map(str, group["failed"]))}
+            _reject_class(run, rows, message)
+        else:
+            _store_past_class(run, rows)
+
+
+def _unread_message(unread: list[int]) -> str:
+    return _(
+        "Not stored: row %(rows)s could not be read and may belong to this class; correct it "
+        "and import the file again."
+    ) % {"rows": "、".join(map(str, unread))}
+
+
+def _reject_class(run: ImportRun, rows, message: str) -> None:
+    for row, _read in rows:
+        run.reject(row, "", message)
+
+
+def _store_past_class(run: ImportRun, rows) -> None:
+    first = rows[0][1]
+    for column in CLASS_VALUE_COLUMNS:
+        if len({read[column] for _row, read in rows}) > 1:
+            label = run.labels.get(column, column)
+            _reject_class(run, rows, _("The rows of one class differ in “%(column)s”: give it "
+                                       "the same on every row.") % {"column": label})  # fmt: skip
+            return
+    if _already_stored(first, rows):  # the same file run again
+        for _row in rows:
+            run.count(UNCHANGED)
+        return
+    try:
+        with transaction.atomic():
+            history.record_history_class(
+                first["institution"], occupation=first["occupation"], level=first["level"],
+                training_type=first["training_type"], start_date=first["start_date"],
+                end_date=first["end_date"], venue=first["venue"], hours=first["hours"],
+                subsidised=first["subsidised"], trainees=[read["trainee"] for _r, read in rows],
+            )  # fmt: skip
+    except ValidationError as problem:
+        _reject_class(run, rows, "; ".join(problem.messages))
+        return
+    for _row in rows:
+        run.count(CREATED)
+
+
+def _already_stored(first: dict, rows) -> bool:
+    """A history class of the same training with exactly these trainees is already here."""
+    found = history.same_class(first["institution"], first["occupation"], first["level"],
+                               first["start_date"], first["end_date"])  # fmt: skip
+    if found is None or not found.is_history:
+        return False
+    stored = set(found.enrollments.values_list("person_id", flat=True))
+    return stored == {read["person"].pk for _row, read in rows}
+
+
+PAST_CLASSES = ImportSpec(
+    name="past_classes",
+    title=gettext_lazy("Past training (历史导入)"),
+    columns=(
+        Column(
+            "institution",
+            gettext_lazy("Institution credit code"),
+            example="52411400MJ0000001X",
+            aliases=("机构统一社会信用代码", "统一社会信用代码", "机构代码", "培训机构代码"),
+        ),
+        Column(
+            "occupation",
+            gettext_lazy("Occupation code"),
+            example="6-18-02-04",
+            aliases=("职业编码", "职业代码", "职业（工种）编码", "工种编码"),
+        ),
+        Column(
+            "level",
+            gettext_lazy("Level"),
+            example="5",
+            aliases=("等级", "技能等级", "级别"),
+            help=gettext_lazy("The level's code (1 to 5) or name"),
+        ),
+        Column(
+            "training_type",
+            gettext_lazy("Training type"),
+            example="employment_skills",
+            aliases=("培训类型", "培训类别"),
+            help=gettext_lazy("Its code or name"),
+        ),
+        Column(
+            "start_date",
+            gettext_lazy("Start date"),
+            example="2024-05-06",
+            aliases=("开始日期", "开班日期", "培训开始日期"),
+        ),
+        Column(
+            "end_date",
+            gettext_lazy("End date"),
+            example="2024-05-17",
+            aliases=("结束日期", "结业日期", "培训结束日期"),
+        ),
+        Column(
+            "venue",
+            gettext_lazy("Venue"),
+            example="商丘市鸿鹄培训学校实训楼",
+            aliases=("地点", "培训地点"),
+        ),
+        ROSTER_COLUMNS[1],  # ID number
+        ROSTER_COLUMNS[0],  # name
+        Column(
+            "result",
+            gettext_lazy("Result"),
+            example="合格",
+            aliases=("结果", "培训结果", "结业结果", "是否合格"),
+            help=gettext_lazy("合格 (completed) or 不合格 (not completed)"),
+        ),
+        Column(
+            "hours",
+            gettext_lazy("Training hours"),
+            required=False,
+            example="80",
+            aliases=("学时", "培训学时", "课时"),
+        ),
+        Column(
+            "subsidised",
+            gettext_lazy("Subsidised"),
+            required=False,
+            example="是",
+            aliases=("享受补贴", "是否享受补贴", "补贴"),
+            help=gettext_lazy(
+                "是 or 否; empty: 是 (it counts as the person's one subsidised "
+                "training of this occupation and level)"
+            ),
+        ),
+    ),  # fmt: skip
+    apply_chunk=gather_past_rows,
+    finish=store_past_classes,
+    export_rows=lambda: iter(()),  # rosters hold ID numbers: never exported whole
+    capability=Capability.RECORD_PAST_TRAINING,
+)
+
+IMPORTS = {spec.name: spec for spec in (SESSIONS, ENROLLMENTS, PAST_CLASSES)}

@@ -86,6 +86,15 @@ class CommitmentReason(models.TextChoices):
     CROSS_PROVINCE = "cross_province", _("Cross-province labour export training")
 
 
+class ClassSource(models.TextChoices):
+    """Where a class comes from: opened on the platform (applied for, approved, run), or training
+    done earlier under another system that the bureau records as history (历史导入, 004 §四(三):
+    it never went through approval here, so it says so wherever it is shown)."""
+
+    PLATFORM = "platform", pgettext_lazy("class source", "platform")
+    HISTORY = "history", pgettext_lazy("class source", "history import")
+
+
 class TrainingClass(models.Model):
     institution = models.ForeignKey(
         "institutions.Institution",
@@ -104,8 +113,13 @@ class TrainingClass(models.Model):
     training_type = models.ForeignKey(
         "catalog.TrainingType", verbose_name=_("training type"), on_delete=models.PROTECT
     )
+    # Empty only for a history class (ClassSource.HISTORY): its money was another system's.
     fund_channel = models.ForeignKey(
-        "catalog.FundChannel", verbose_name=_("fund channel"), on_delete=models.PROTECT
+        "catalog.FundChannel",
+        verbose_name=_("fund channel"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
     # 004 §五(一): training an industry department runs or pays for (行业主管部门补贴性培训) is
     # counted in the statistics; the institution names the department in its application, and
@@ -137,6 +151,14 @@ class TrainingClass(models.Model):
         _("state"), max_length=12, choices=ClassState.choices, default=ClassState.DRAFT
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    source = models.CharField(
+        _("source"), max_length=10, choices=ClassSource.choices, default=ClassSource.PLATFORM
+    )
+    # A history class only: whether the training was subsidised under the other system (a
+    # subsidised one uses up the person's once per occupation and level, 004 §四(五)), and its
+    # hours (学时) when the record gives them.
+    history_subsidised = models.BooleanField(_("subsidised"), null=True, blank=True)
+    hours = models.PositiveIntegerField(_("training hours"), null=True, blank=True)
 
     changes = history("training_class")
 
@@ -152,11 +174,19 @@ class TrainingClass(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")),
                 name="class_end_after_start",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fund_channel__isnull=False) | models.Q(source="history"),
+                name="class_fund_channel_unless_history",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def is_history(self) -> bool:
+        return self.source == ClassSource.HISTORY
 
 
 class Commitment(models.Model):

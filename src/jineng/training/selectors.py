@@ -12,6 +12,7 @@ from jineng.core.scope import ScopeSpec, scope_of, scoped
 from jineng.core.todo import Item
 from jineng.training.filters import ClassFilter
 from jineng.training.models import (
+    ClassSource,
     ClassState,
     EnrollmentState,
     LateMarkRequest,
@@ -21,6 +22,7 @@ from jineng.training.models import (
 
 # A class as its funding department sees it (004 §五(一)): hung on the department's path.
 FUNDED_SCOPE = ScopeSpec(org_paths=("funding_department__path",))
+HISTORY = ClassSource.HISTORY
 # Trainees on the roster: all but those who withdrew.
 ON_ROSTER = [EnrollmentState.ENROLLED, EnrollmentState.COMPLETED, EnrollmentState.NOT_COMPLETED]
 
@@ -42,14 +44,15 @@ def class_list(user, filters=None) -> QuerySet[TrainingClass]:
 
 def review_queue(user, filters=None) -> QuerySet[TrainingClass]:
     """Opening applications waiting for the bureau, the soonest start first."""
-    waiting = classes_for(user).filter(state=ClassState.SUBMITTED)
+    waiting = classes_for(user).filter(state=ClassState.SUBMITTED).exclude(source=HISTORY)
     return run(ClassFilter, waiting, filters).order_by("start_date", "id")
 
 
 def todo(user) -> list[Item]:
     """Applications and late hand-entered attendance waiting for the bureau; classes past their
     end waiting to be completed."""
-    classes = scoped(user, TrainingClass.objects.all())
+    # Past training recorded as history (历史导入) waits for nobody: it is in no queue.
+    classes = scoped(user, TrainingClass.objects.exclude(source=HISTORY))
     items = []
     if has_capability(user, Capability.REVIEW_CLASSES):
         waiting = classes.filter(state=ClassState.SUBMITTED).count()

@@ -43,6 +43,7 @@ from jineng.training.models import (
     EDITABLE_STATES,
     WORKFLOW,
     CheckIn,
+    ClassSource,
     ClassState,
     Commitment,
     Device,
@@ -96,7 +97,7 @@ def _check_funding_department(institution: Institution, values: dict) -> None:
         )  # fmt: skip
 
 
-def _next_code(institution: Institution, year: int) -> str:
+def next_code(institution: Institution, year: int) -> str:
     """Class numbers: year, institution, running number (2026-0012-003)."""
     prefix = f"{year}-{institution.pk:04d}-"
     taken = TrainingClass.objects.filter(code__startswith=prefix).count()
@@ -113,7 +114,7 @@ def create_class(institution: Institution, *, teachers=None, **values) -> Traini
     Institution.objects.select_for_update().get(pk=institution.pk)  # one number at a time
     start = values.get("start_date") or timezone.localdate()
     training_class = TrainingClass(
-        institution=institution, code=_next_code(institution, start.year), **values
+        institution=institution, code=next_code(institution, start.year), **values
     )
     _check_dates(training_class)
     training_class = writes.create(training_class)
@@ -348,11 +349,22 @@ def change_state(training_class: TrainingClass, to_state: str, *, reason: str = 
     the institution submits, withdraws, revises and starts. Completion goes through complete()."""
     require_actor()  # before the lock: an anonymous caller reads nothing
     training_class = _locked(training_class)
+    refuse_history(training_class)
     if to_state == ClassState.COMPLETED:  # only complete() takes it, deciding every trainee
         raise WORKFLOW.refused(training_class.state, to_state)
     states.check(training_class, to_state)
     _check_preconditions(training_class, to_state)
     return states.move(training_class, to_state, reason=reason)
+
+
+def refuse_history(training_class: TrainingClass) -> None:
+    """A class recorded as history (历史导入, training.history) ran under another system: no
+    step of the platform's workflow applies to it."""
+    if training_class.source == ClassSource.HISTORY:
+        raise ValidationError(
+            _("Class %(code)s is past training recorded as history (历史导入): it was not run "
+              "on this platform and its state does not change.") % {"code": training_class.code}
+        )  # fmt: skip
 
 
 def _check_preconditions(training_class: TrainingClass, to_state: str) -> None:
@@ -544,7 +556,13 @@ def enrol(training_class: TrainingClass, person: Person, *, voucher=None) -> Enr
 
 def _refuse_same_training(training_class: TrainingClass, person: Person) -> None:
     """004 §四(五): the same occupation at the same level is subsidised once; a second running
-    class of it for the same person is refused at enrolment rather than at the claim."""
+    class of it for the same person is refused at enrolment rather than at the claim.
+
+    A class recorded as history (历史导入) counts only when its record says it was subsidised
+    (同一职业（工种）同一等级只能享受一次 is about subsidies): training once done at the person's
+    own cost does not stop subsidised training of the same occupation and level. It is counted
+    here, at enrolment, only: the engine's limits read claim lines, and a history class has none
+    (no amount, no decision), so the enrolment refuses before any claim could be made."""
     other = (
         Enrollment.objects.filter(
             person=person,
@@ -554,6 +572,9 @@ def _refuse_same_training(training_class: TrainingClass, person: Person) -> None
         )
         .exclude(training_class=training_class)
         .exclude(training_class__state__in=[ClassState.WITHDRAWN, ClassState.CANCELLED])
+        .exclude(
+            training_class__source=ClassSource.HISTORY, training_class__history_subsidised=False
+        )  # fmt: skip
         .select_related("training_class")
         .first()
     )

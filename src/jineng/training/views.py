@@ -244,6 +244,8 @@ def _state_message(training_class: TrainingClass, target: str) -> str:
 
 def _actions(user, training_class: TrainingClass) -> list[dict]:
     """The changes of state this viewer may ask for now (the service checks them again)."""
+    if training_class.is_history:  # recorded as history: no step of the workflow applies
+        return []
     found = []
     for to_state, label, style in ACTIONS:
         step = WORKFLOW.steps.get((training_class.state, to_state))
