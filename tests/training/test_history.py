@@ -18,7 +18,8 @@ from jineng.claims import selectors as claim_selectors
 from jineng.claims import services as claims
 from jineng.core import jobs
 from jineng.core.imports import ImportOptions, run_import
-from jineng.institutions.models import Institution
+from jineng.evaluation import services as evaluation
+from jineng.institutions.models import EvaluationOrg, Institution
 from jineng.people.models import LedgerEvent
 from jineng.people.services import decrypt_id_number
 from jineng.training import selectors, services
@@ -167,6 +168,14 @@ def test_history_class_is_never_claimed_nor_queued(act, record, users):
         claims.create_training_claim(training_class)
     assert not claim_selectors.claimable_classes(users["institution"]).filter(pk=training_class.pk)
     assert not selectors.review_queue(users["city_reviewer"]).filter(pk=training_class.pk)
+
+
+def test_history_class_is_not_booked_for_evaluation(act, record, orgs):
+    """Its evaluation, if any, was the other system's: nothing here is booked for it."""
+    training_class = record()
+    centre = EvaluationOrg.objects.get(organisation=orgs["eval_city"])
+    with act("institution"), pytest.raises(ValidationError, match="不在本平台预约评价"):
+        evaluation.book(training_class, centre, timezone.localdate() + timedelta(days=3))
 
 
 def test_subsidised_history_counts_once_per_occupation_and_level(act, record, people, make_class):

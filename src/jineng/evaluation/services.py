@@ -203,6 +203,11 @@ def book(
             _("A class that is “%(state)s” cannot be booked for evaluation: it must be completed.")
             % {"state": training_class.get_state_display()}
         )
+    if training_class.is_history:  # its evaluation, if any, was the other system's
+        raise ValidationError(
+            _("Class %(code)s is a record of past training (history import): it is not booked "
+              "for evaluation here.") % {"code": training_class.code}
+        )  # fmt: skip
     if not completed_trainees(training_class).exists():
         raise ValidationError(_("No trainee completed the class: there is nobody to evaluate."))
     active = training_class.evaluation_bookings.filter(state__in=ACTIVE_STATES).first()
