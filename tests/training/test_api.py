@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
+from jineng.core.roles import OrgKind
 from jineng.institutions.models import Institution
 from jineng.people.models import Person
 from jineng.people.services import decrypt_id_number
@@ -19,7 +20,7 @@ from jineng.training import services
 from jineng.training.demo import mark_on_the_day
 from jineng.training.models import CheckIn, ClassState, Device, Enrollment, Flag
 from tests.core.test_api_http import call, token_for
-from tests.factories import PersonFactory
+from tests.factories import OrganisationFactory, PersonFactory
 from tests.live import ENVIRONMENTS, jineng
 from tests.training.conftest import at
 
@@ -547,3 +548,23 @@ def test_a_class_and_its_device_over_http(live_url, people):
     assert status == 401 and headers["WWW-Authenticate"].startswith("Device")
     status, devices = send(f"/api/v1/devices/{device['id']}/", method="GET")
     assert devices["last_seen_at"] is not None
+
+
+def test_a_class_names_the_department_that_funds_it(api, institution, orgs):
+    """004 §五(一): a department's subsidised training counts; the API reads and writes who
+    funds the class, among the departments of the institution's bureaus only."""
+    start = timezone.localdate() + timedelta(days=6)
+    union = orgs["union"]  # 市总工会, a department of 商丘's bureau
+    body = class_body(start, funding_department=union.pk)
+    status, created = api("institution", "POST", "/api/v1/classes/", body)
+    assert status == 201, created
+    status, read = api("institution", "GET", f"/api/v1/classes/{created['id']}/")
+    assert read["funding_department"] == union.pk
+    assert read["funding_department_name"] == union.name
+    # A department of 永城 (a county under the city) funds no class of a city institution.
+    elsewhere = OrganisationFactory(
+        kind=OrgKind.DEPARTMENT, code="DEPT-411481-91", parent_code="411481"
+    )
+    status, refused = api("institution", "POST", "/api/v1/classes/",
+                          class_body(start, funding_department=elsewhere.pk))  # fmt: skip
+    assert status == 400 and "funding_department" in refused

@@ -34,8 +34,9 @@ from rest_framework.views import APIView
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
 from jineng.core import audit
 from jineng.core.api import CapabilityPermission, SelectorFilterBackend
+from jineng.core.models import Organisation
 from jineng.core.personal import mask_id_number
-from jineng.core.roles import Capability, has_capability
+from jineng.core.roles import Capability, OrgKind, has_capability
 from jineng.core.scope import scoped
 from jineng.institutions.models import Institution, Teacher
 from jineng.people import identity
@@ -151,6 +152,10 @@ class TrainingClassSerializer(serializers.ModelSerializer):
     level = serializers.CharField(source="level.code")
     training_type = serializers.CharField(source="training_type.code")
     fund_channel = serializers.CharField(source="fund_channel.code", default=None)
+    funding_department_name = serializers.CharField(
+        source="funding_department.name", default=None,
+        help_text="the department that organises or funds the class (004 §五(一)), if any",
+    )  # fmt: skip
     source_label = serializers.CharField(source="get_source_display")
     state_label = serializers.CharField(source="get_state_display")
     teachers = TeacherRefSerializer(many=True)
@@ -160,7 +165,8 @@ class TrainingClassSerializer(serializers.ModelSerializer):
     class Meta:
         model = TrainingClass
         fields = ["id", "code", "name", "institution", "institution_name", "occupation",
-                  "occupation_name", "level", "training_type", "fund_channel", "start_date",
+                  "occupation_name", "level", "training_type", "fund_channel",
+                  "funding_department", "funding_department_name", "start_date",
                   "end_date", "venue", "capacity", "assessment_plan", "commitment_reason",
                   "state", "state_label", "source", "source_label", "history_subsidised",
                   "hours", "created_at", "teachers", "sessions", "enrollment_counts"]  # fmt: skip
@@ -213,12 +219,17 @@ class TrainingClassWriteSerializer(serializers.ModelSerializer):
     commitment_reason = serializers.ChoiceField(
         choices=CommitmentReason.choices, allow_blank=True, required=False
     )
+    funding_department = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(kind=OrgKind.DEPARTMENT), required=False,
+        allow_null=True,
+        help_text="a department of the institution's bureaus that organises or funds the class",
+    )  # fmt: skip
 
     class Meta:
         model = TrainingClass
         fields = ["institution", "name", "occupation", "level", "training_type", "fund_channel",
-                  "start_date", "end_date", "venue", "capacity", "assessment_plan",
-                  "commitment_reason"]  # fmt: skip
+                  "funding_department", "start_date", "end_date", "venue", "capacity",
+                  "assessment_plan", "commitment_reason"]  # fmt: skip
         extra_kwargs = {"capacity": {"min_value": 1}}
 
 
