@@ -20,7 +20,7 @@ def test_an_approved_class_is_started_from_its_first_day_not_before(make_class, 
         pytest.skip("the demo designations cover the current year only")
     training_class = make_class(TODAY + timedelta(days=10), state="approved")
     with translation.override("zh-hans"):
-        reason = escape(services.timing_problem(training_class, ClassState.IN_PROGRESS))
+        reason = escape(services.timing_readiness(training_class, ClassState.IN_PROGRESS).reason)
     assert str(training_class.start_date) in reason
     client = login("institution")
     page = client.get(f"/classes/{training_class.pk}/").content.decode()

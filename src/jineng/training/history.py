@@ -2,7 +2,7 @@
 
 004 §四(三): a class is trained after the bureau has reviewed its opening application
 (开班申请 经当地人力资源社会保障部门审核后组织开展培训), so a late application is refused
-(services.timing_problem). Training already done under another system is not pushed through
+(services.timing_readiness). Training already done under another system is not pushed through
 that approval after the fact: the bureau records it here as what it is, a finished class marked
 as history (TrainingClass.source = history), completed from its first line, with one entry in the
 class's history whose reason says 历史导入. No application, no sessions, no attendance events.

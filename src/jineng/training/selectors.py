@@ -32,7 +32,11 @@ def classes_for(user) -> QuerySet[TrainingClass]:
     return scoped(
         user,
         TrainingClass.objects.select_related(
-            "institution__organisation", "occupation", "level", "training_type", "fund_channel",
+            "institution__organisation",
+            "occupation",
+            "level",
+            "training_type",
+            "fund_channel",
             "funding_department",
         ),
     )

@@ -225,32 +225,32 @@ def submission_deadline(training_class: TrainingClass) -> date:
     return training_class.start_date - timedelta(days=rule.value)
 
 
-def timing_problem(training_class: TrainingClass, to_state: str) -> str | None:
-    """Why the class cannot be submitted, approved or started today (004 §四(三)), or None.
-    A class is submitted by its deadline, approved before its first day, started from it. The
-    service and the class page's buttons (disabled with this reason) ask this one rule."""
+def timing_readiness(training_class: TrainingClass, to_state: str) -> Ready:
+    """May the class be submitted, approved or started today (004 §四(三))? A class is
+    submitted by its deadline, approved before its first day, started from it. The service and
+    the class page's buttons (disabled with the reason) ask this one rule."""
     today = timezone.localdate()
     start = training_class.start_date
     if to_state == ClassState.SUBMITTED:
         try:
             deadline = submission_deadline(training_class)
         except ValidationError as problem:
-            return "; ".join(problem.messages)
+            return Ready.no("; ".join(problem.messages))
         if today > deadline:
-            return _(
+            return Ready.no(_(
                 "Too late to submit: the class starts on %(start)s and its application had to "
                 "be submitted by %(deadline)s (%(days)d days before the start); today is "
                 "%(today)s. Move the class's dates."
             ) % {"start": start, "deadline": deadline, "days": (start - deadline).days,
-                 "today": today}  # fmt: skip
+                 "today": today})  # fmt: skip
     if to_state == ClassState.APPROVED and today >= start:
-        return _(
+        return Ready.no(_(
             "Too late to approve: the class starts on %(start)s and is approved only before "
             "it starts; today is %(today)s. Reject it so that the institution moves its dates."
-        ) % {"start": start, "today": today}
+        ) % {"start": start, "today": today})  # fmt: skip
     if to_state == ClassState.IN_PROGRESS and today < start:
-        return _("The class starts on %(date)s.") % {"date": start}
-    return None
+        return Ready.no(_("The class starts on %(date)s.") % {"date": start})
+    return Ready()
 
 
 def check_application(training_class: TrainingClass) -> None:
@@ -368,15 +368,9 @@ def refuse_history(training_class: TrainingClass) -> None:
 
 
 def _check_preconditions(training_class: TrainingClass, to_state: str) -> None:
+    timing_readiness(training_class, to_state).check()
     if to_state in {ClassState.SUBMITTED, ClassState.APPROVED}:
-        late = timing_problem(training_class, to_state)
-        if late:
-            raise ValidationError(late)
         check_application(training_class)
-    if to_state == ClassState.IN_PROGRESS:
-        early = timing_problem(training_class, to_state)
-        if early:
-            raise ValidationError(early)
 
 
 def submit(training_class, reason: str = ""):

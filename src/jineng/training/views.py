@@ -257,8 +257,9 @@ def _actions(user, training_class: TrainingClass) -> list[dict]:
                 "label": label,
                 "style": style,
                 "reason": step.needs_reason,
-                # too late to submit or approve (004 §四(三)): shown disabled, with the dates
-                "blocked": services.timing_problem(training_class, to_state),
+                # too late to submit or approve, too early to start (004 §四(三)): shown
+                # disabled, with the dates
+                "blocked": services.timing_readiness(training_class, to_state).reason,
             }
         )
     return found
