@@ -214,6 +214,7 @@ SPECTACULAR_SETTINGS = {
     # Choice sets used by several components, named once.
     "ENUM_NAME_OVERRIDES": {
         "EvaluationBookingStateEnum": "jineng.evaluation.models.BookingState.choices",
+        "TrainingClassStateEnum": "jineng.training.models.ClassState.choices",
     },
 }
 

@@ -115,6 +115,7 @@ def test_the_deployment_section_walked_on_an_empty_postgresql_database(tmp_path)
             JINENG_SECRET_KEY="walk-" + uuid.uuid4().hex + uuid.uuid4().hex,
             JINENG_DATA_KEY=base64.urlsafe_b64encode(os.urandom(32)).decode(),
             JINENG_ALLOWED_HOSTS="jineng.example.cn",
+            JINENG_PUBLIC_URL="https://jineng.example.cn",
             JINENG_ADMIN_PASSWORD="Setup#Walk2026",
         )
         jineng(env, "check", "--deploy", "--fail-level", "WARNING")

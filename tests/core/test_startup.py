@@ -54,15 +54,26 @@ def test_demo_generates_and_keeps_its_own_keys(tmp_path):
     assert json.loads(keys_file.read_text()) == keys
 
 
+PRODUCTION = {
+    "JINENG_SECRET_KEY": "k" * 20 + "Zx9#" * 10,
+    "JINENG_DATA_KEY": GOOD_DATA_KEY,
+    "JINENG_ALLOWED_HOSTS": "jineng.example.cn",
+    "JINENG_PUBLIC_URL": "https://jineng.example.cn",
+}
+
+
 def test_production_settings_pass_django_deployment_checks(tmp_path):
-    result = run(
-        ["check", "--deploy", "--fail-level", "WARNING"],
-        tmp_path,
-        JINENG_SECRET_KEY="k" * 20 + "Zx9#" * 10,
-        JINENG_DATA_KEY=GOOD_DATA_KEY,
-        JINENG_ALLOWED_HOSTS="jineng.example.cn",
-    )
+    result = run(["check", "--deploy", "--fail-level", "WARNING"], tmp_path, **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("address", ["", "http://jineng.example.cn", "https://127.0.0.1:8000"])
+def test_the_deployment_check_wants_the_public_https_address(tmp_path, address):
+    """Certificates print JINENG_PUBLIC_URL as the page to verify them: the demo's default
+    (127.0.0.1) or a plain http address is a warning before going live."""
+    env = {**PRODUCTION, "JINENG_PUBLIC_URL": address}
+    result = run(["check", "--deploy", "--fail-level", "WARNING"], tmp_path, **env)
+    assert result.returncode != 0 and "jineng.W001" in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize("debug", ["", "0"])

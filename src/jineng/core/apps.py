@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from jineng.core import signals  # noqa: F401  (login, logout and failure logging)
+        from jineng.core import checks, signals  # noqa: F401  (deploy checks; login logging)
