@@ -85,7 +85,8 @@ def race(claims, username: str) -> dict[int, str]:
 def test_two_claims_submitted_at_once_grant_the_same_subsidy_once(transactional_db):
     """004 §四(五): 同一职业(工种)同一等级不可重复享受 — two classes of 焊工 五级, the same trainee
     in both, both drafts granted; submitted by two processes at the same moment, exactly one
-    line is granted (800 yuan) and the other refused with the reason, whichever came first."""
+    line is granted (800 yuan) and the other refused with the reason, whichever came first; that
+    claim, all 0.00, is not submitted."""
     reference_data()
     place = build_hebei()
     trainee = person("rural_migrant")
@@ -98,9 +99,14 @@ def test_two_claims_submitted_at_once_grant_the_same_subsidy_once(transactional_
 
     outcomes = race(claims, place.username)
 
-    assert outcomes == {claim.pk: "submitted" for claim in claims}
+    # The first to lock the trainee is submitted; the other finds its only line refused, so
+    # every line is 0.00: it stays a draft, its line keeping the decision and its reason.
+    (first,) = [pk for pk, outcome in outcomes.items() if outcome == "submitted"]
+    (second,) = set(outcomes) - {first}
+    assert "无法提交" in outcomes[second], outcomes
     lines = list(ClaimLine.objects.filter(person=trainee).select_related("claim", "decision"))
-    assert {line.claim.state for line in lines} == {ClaimState.SUBMITTED}
+    states = {line.claim.pk: line.claim.state for line in lines}
+    assert states == {first: ClaimState.SUBMITTED, second: ClaimState.DRAFT}
     assert sorted((line.granted, line.amount) for line in lines) == [
         (False, Decimal("0.00")),
         (True, Decimal("800.00")),

@@ -514,7 +514,10 @@ def test_two_submissions_at_the_same_moment_do_not_both_pass_the_cap(
         def work():
             start.wait(timeout=30)
             with audit.audit_context(actor=reviewer):
-                services.submit(Claim.objects.get(pk=claim_id))
+                try:
+                    services.submit(Claim.objects.get(pk=claim_id))
+                except ValidationError as refused:  # all 0.00: stays a draft (issue 14)
+                    return refused.code
 
         return work
 
@@ -525,9 +528,11 @@ def test_two_submissions_at_the_same_moment_do_not_both_pass_the_cap(
 
     try:
         apart(prepare)
-        apart(*(submit(pk) for pk in claim_ids[1:]))
+        refusals = apart(*(submit(pk) for pk in claim_ids[1:]))
         ((amounts, states),) = apart(outcome)
     finally:
         apart(lambda: remove_committed(claim_ids, [p.pk for p in persons]))
-    assert states == {(ClaimState.SUBMITTED,)}
+    # The second finds the cap reached: its one line is 0.00, so it is not submitted.
+    assert set(refusals) == {None, "all_zero"}
+    assert states == {(ClaimState.SUBMITTED,), (ClaimState.DRAFT,)}
     assert amounts == [Decimal("0.00"), Decimal("500.00")]

@@ -813,32 +813,29 @@ def all_zero_refusal() -> str:
              "person's reasons for not granting it.")  # fmt: skip
 
 
-def refuse_all_zero(claim: Claim) -> None:
-    """A claim whose every line is 0.00 is not submitted (decided again first, so a fact
-    recorded since counts); the refusal points at the lines' own reasons."""
-    if all_zero(claim):
-        raise ValidationError(all_zero_refusal(), code="all_zero")
-
-
-@transaction.atomic
 def submit(claim: Claim) -> Claim:
     """Submit a draft: lock, decide every line again against the history of the other claims
     (the caps and the uniqueness rule hold across claims submitted at the same moment), store the
-    decisions, total the amounts, and write the claim on each person's ledger."""
-    claim = _locked_claim(claim)
-    states.check(claim, ClaimState.SUBMITTED)
-    if not claim.lines.exists():
-        raise ValidationError(_("A claim without lines cannot be submitted."))
-    lock_persons(claim)
-    if claim.kind in EMPLOYMENT_KINDS:
-        _redecide_employment(claim)
-    else:
-        _redecide(claim)
-    refuse_all_zero(claim)
-    submitted = {"requested_total": _total(claim), "submitted_at": timezone.now()}
-    states.move(claim, ClaimState.SUBMITTED, values=submitted)
-    _write_ledgers(claim, _("Subsidy claim %(number)s submitted: %(amount)s yuan"))
-    return claim
+    decisions, total the amounts, and write the claim on each person's ledger.
+
+    A claim whose every line comes out 0.00 is not submitted: it stays a draft, and its lines
+    keep the decisions just made (their own transaction), so the claimant reads each reason."""
+    with transaction.atomic():
+        claim = _locked_claim(claim)
+        states.check(claim, ClaimState.SUBMITTED)
+        if not claim.lines.exists():
+            raise ValidationError(_("A claim without lines cannot be submitted."))
+        lock_persons(claim)
+        if claim.kind in EMPLOYMENT_KINDS:
+            _redecide_employment(claim)
+        else:
+            _redecide(claim)
+        if not all_zero(claim):
+            submitted = {"requested_total": _total(claim), "submitted_at": timezone.now()}
+            states.move(claim, ClaimState.SUBMITTED, values=submitted)
+            _write_ledgers(claim, _("Subsidy claim %(number)s submitted: %(amount)s yuan"))
+            return claim
+    raise ValidationError(all_zero_refusal(), code="all_zero")
 
 
 @transaction.atomic
