@@ -9,9 +9,6 @@ from django.db import transaction
 from jineng.certificates import numbers
 from jineng.certificates.models import CertificateKind, NumberSequence
 
-# Reads the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("full_demo")
-
 
 def test_a_national_number_is_taken_apart():
     parsed = numbers.parse("S0231 41 411001 26 4 000123")
@@ -52,6 +49,7 @@ def test_malformed_numbers_are_refused(text, refusal):
     assert not numbers.is_wellformed(text)
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_prefix_follows_the_organisation_and_the_level(centre, station, db):
     from jineng.catalog.models import SkillLevel
 
@@ -72,6 +70,7 @@ def test_an_organisation_without_codes_cannot_number_skill_level_certificates(ce
     ]
 
 
+@pytest.mark.usefixtures("full_demo")
 @pytest.mark.parametrize("code", ["special", "apprentice", "principal", "chief"])
 def test_levels_without_a_digit_are_refused(centre, code, db):
     from jineng.catalog.models import SkillLevel
@@ -82,6 +81,7 @@ def test_levels_without_a_digit_are_refused(centre, code, db):
     assert "level" in refused.value.message_dict
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_serials_count_per_prefix_and_never_repeat(centre, db):
     from jineng.catalog.models import SkillLevel
 

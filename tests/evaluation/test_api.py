@@ -13,8 +13,9 @@ from jineng.certificates.models import Certificate
 from jineng.people.services import decrypt_id_number
 from jineng.training.models import TrainingClass
 
-# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
+# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
+# claims (tests/conftest.py); the others build what they need.
+pytestmark = pytest.mark.django_db
 API = "/api/v1/evaluations/"
 
 
@@ -37,6 +38,7 @@ def api(users):
     return do
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_book_accept_and_post_results(api, completed_class, centre, examiner, supervisor):
     """The whole exchange: book within the deadline (004 §四(四)), accept, results by enrollment
     id and by ID number, a resend unchanged, a bad item rejected alone, finish."""
@@ -123,6 +125,7 @@ def test_decline_and_the_list_filters(api, booked):
     assert booking.pk not in [row["id"] for row in listing["results"]]
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_scope_and_roles(api, booked, centre, orgs, users):
     """Outside the scope a booking does not exist (404); a class of another institution cannot be
     booked; the department's staff see no evaluations (403); finance reads only."""

@@ -5,8 +5,9 @@ import pytest
 
 from tests.filters import api_ids, assert_refused_cleanly, assert_same_rows, page_ids
 
-# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
+# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
+# claims (tests/conftest.py); the others build what they need.
+pytestmark = pytest.mark.django_db
 
 PAGE, API = "/classes/", "/api/v1/classes/"
 CASES = [
@@ -20,11 +21,13 @@ CASES = [
 ]
 
 
+@pytest.mark.usefixtures("full_demo")
 @pytest.mark.parametrize("username", ["admin", "city_reviewer", "county_reviewer", "institution"])
 def test_class_page_and_api_list_the_same_classes(login, username):
     assert assert_same_rows(login, username, PAGE, API, CASES) >= 3
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_review_queue_lists_the_api_submitted_classes(login):
     """The review queue is the class list of submitted applications, soonest start first."""
     client = login("city_reviewer")

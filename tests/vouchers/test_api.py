@@ -14,8 +14,9 @@ from jineng.people.services import decrypt_id_number
 from jineng.vouchers.models import Voucher, VoucherState
 from tests.vouchers.conftest import ELECTRICIAN, WELDER
 
-# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
+# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
+# claims (tests/conftest.py); the others build what they need.
+pytestmark = pytest.mark.django_db
 S = VoucherState
 BASE = "/api/v1/vouchers/"
 
@@ -40,6 +41,7 @@ def api(users):
     return do
 
 
+@pytest.mark.usefixtures("full_demo")
 @pytest.mark.parametrize("username", ["city_reviewer", "county_reviewer", "finance",
                                       "institution", "worker", "admin"])  # fmt: skip
 def test_lists_follow_the_scope(api, users, username):
@@ -54,6 +56,7 @@ def test_lists_follow_the_scope(api, users, username):
         assert "id_number" not in row and "*" in row["id_number_masked"]
 
 
+@pytest.mark.usefixtures("full_demo")
 @pytest.mark.parametrize("username", ["department", "evaluator"])
 def test_roles_without_vouchers_are_refused(api, username):
     assert api(username, "GET", BASE)[0] == 403
@@ -62,6 +65,7 @@ def test_roles_without_vouchers_are_refused(api, username):
     assert api(username, "GET", f"{BASE}dashboard/")[0] == 403
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_detail_outside_the_scope_is_404(api):
     voucher = Voucher.objects.exclude(person__organisation__code="411402").first()
     assert api("county_reviewer", "GET", f"{BASE}{voucher.pk}/")[0] == 404
