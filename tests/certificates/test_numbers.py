@@ -49,7 +49,6 @@ def test_malformed_numbers_are_refused(text, refusal):
     assert not numbers.is_wellformed(text)
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_the_prefix_follows_the_organisation_and_the_level(centre, station, db):
     from jineng.catalog.models import SkillLevel
 
@@ -70,7 +69,6 @@ def test_an_organisation_without_codes_cannot_number_skill_level_certificates(ce
     ]
 
 
-@pytest.mark.usefixtures("full_demo")
 @pytest.mark.parametrize("code", ["special", "apprentice", "principal", "chief"])
 def test_levels_without_a_digit_are_refused(centre, code, db):
     from jineng.catalog.models import SkillLevel
@@ -81,7 +79,6 @@ def test_levels_without_a_digit_are_refused(centre, code, db):
     assert "level" in refused.value.message_dict
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_serials_count_per_prefix_and_never_repeat(centre, db):
     from jineng.catalog.models import SkillLevel
 

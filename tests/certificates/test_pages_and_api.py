@@ -16,7 +16,6 @@ def fresh_throttle():
     cache.clear()
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_public_page_by_number_and_by_payload(client, issue):
     certificate = issue()
     page = client.get("/verify/", {"q": certificate.number})
@@ -30,7 +29,6 @@ def test_public_page_by_number_and_by_payload(client, issue):
     assert client.get("/verify/").status_code == 200
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_public_page_in_english_says_why(client, issue, act):
     certificate = issue()
     with act("city_reviewer"):
@@ -44,7 +42,6 @@ def test_public_page_in_english_says_why(client, issue, act):
     assert 'data-reason="malformed"' in zh.content.decode()
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_api_verify_without_login(client, issue):
     certificate = issue()
     answer = client.post("/api/v1/certificates/verify/", {"payload": certificate.signed_payload},
@@ -65,7 +62,6 @@ def test_api_verify_without_login(client, issue):
     assert bad["valid"] is False and bad["reason"] == "bad_signature"
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_api_verify_works_for_a_signed_in_browser_without_csrf(login, issue, users):
     from django.test import Client
 
@@ -97,7 +93,6 @@ def test_keys_endpoints(client, db):
     assert api.status_code == 200 and api.json() == well_known.json()
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_offline_verification_with_the_published_keys(client, issue):
     """What a verifier without the platform does: the JWKS and the QR text, nothing else."""
     import base64
@@ -114,7 +109,7 @@ def test_offline_verification_with_the_published_keys(client, issue):
     public.verify(signing.unb64url(signature), signed.encode())  # raises if not valid
 
 
-@pytest.mark.usefixtures("full_demo")
+@pytest.mark.usefixtures("worker_certificates")
 def test_api_list_and_scope(login, issue, yongcheng_person):
     certificate = issue()  # a 永城 person, issued by the city's centre
     for username in ("city_reviewer", "evaluator", "admin", "finance"):
@@ -132,7 +127,6 @@ def test_api_list_and_scope(login, issue, yongcheng_person):
     assert login("department").get("/api/v1/certificates/").status_code == 403
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_api_revoke_only_by_reviewers(login, issue):
     certificate = issue()
     evaluator = login("evaluator")
@@ -151,7 +145,7 @@ def test_api_revoke_only_by_reviewers(login, issue):
     assert done.json()["revoked_reason"] == "冒名顶替"
 
 
-@pytest.mark.usefixtures("full_demo")
+@pytest.mark.usefixtures("worker_certificates")
 def test_pdf_download_for_holder_issuer_and_reviewers(login, issue, users):
     from jineng.people.models import Person
 
@@ -169,7 +163,6 @@ def test_pdf_download_for_holder_issuer_and_reviewers(login, issue, users):
     assert login("worker").get(f"/certificates/{external.pk}/pdf/").status_code == 404
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_pages_list_detail_and_revoke_form(login, issue):
     certificate = issue()
     city = login("city_reviewer")

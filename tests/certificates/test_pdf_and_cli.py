@@ -31,7 +31,6 @@ def pdf_text(data: bytes) -> str:
         document.close()
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_the_pdf_qr_code_decodes_to_the_signed_payload(issue, yongcheng_person):
     certificate = issue()
     data = pdf.render(certificate)
@@ -42,7 +41,6 @@ def test_the_pdf_qr_code_decodes_to_the_signed_payload(issue, yongcheng_person):
     assert yongcheng_person.id_number_masked in text
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_a_revoked_certificate_pdf_says_so(issue, act):
     certificate = issue()
     with act("city_reviewer"):
@@ -60,7 +58,6 @@ def verify_cli(text: str) -> tuple[int, dict]:
     return code, json.loads(out.getvalue())
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_cli_exit_codes(issue, act):
     certificate = issue()
     code, result = verify_cli(certificate.signed_payload)
@@ -80,7 +77,6 @@ def test_cli_exit_codes(issue, act):
     assert code == 1 and result["reason"] == "revoked" and result["revoked_reason"] == "替考"
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_cli_by_number(issue):
     certificate = issue()
     assert verify_cli(certificate.number) == (0, verify_cli(certificate.number)[1])
@@ -112,7 +108,6 @@ def test_jineng_cert_verify_as_a_process(tmp_path):
     assert keygen.returncode == 0 and keygen.stdout.startswith("JINENG_CERT_SIGNING_KEY=k-2:")
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_cli_verifies_offline_with_the_saved_keys(issue, client, tmp_path):
     """--keys: the signature against a saved copy of the keys endpoint, with no status look-up;
     a forged payload, a key that is not in the file and a bad key file are each reported."""

@@ -19,7 +19,6 @@ from jineng.people.services import decrypt_id_number
 from tests.factories import PersonFactory
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_issue_numbers_signs_and_records(issue, yongcheng_person, centre):
     certificate = issue()
     parsed = numbers.parse(certificate.number)
@@ -49,7 +48,6 @@ def test_masked_names():
     assert mask_name("王") == "*"
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_each_issue_gets_the_next_serial(issue, yongcheng_person, db):
 
     others = PersonFactory.create_batch(2)
@@ -57,7 +55,6 @@ def test_each_issue_gets_the_next_serial(issue, yongcheng_person, db):
     assert serials == [serials[0], serials[0] + 1, serials[0] + 2]
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_a_second_valid_certificate_of_the_same_kind_is_refused(issue):
     issue()
     with pytest.raises(ValidationError, match="已持有该证书"):
@@ -104,7 +101,6 @@ def test_no_certificate_is_issued_in_the_future(issue):
 # Verification ---------------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_round_trip_valid(issue, yongcheng_person):
     certificate = issue()
     result = services.verify_payload(certificate.signed_payload)
@@ -119,7 +115,6 @@ def test_round_trip_valid(issue, yongcheng_person):
     assert services.verify(certificate.number.lower())["valid"] is True
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_a_tampered_payload_is_reported(issue):
     token = issue().signed_payload
     header, body, signature = token.split(".")
@@ -133,7 +128,6 @@ def test_a_tampered_payload_is_reported(issue):
     assert result["number"] == "" and result["level"]["code"] == ""  # nothing repeated
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_an_unknown_key_is_reported(issue):
     certificate = issue()
     stranger = signing.KeySet.parse(signing=signing.new_signing_key("elsewhere"))
@@ -143,7 +137,6 @@ def test_an_unknown_key_is_reported(issue):
     assert result["key_id"] == "elsewhere"
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_a_revoked_certificate_is_reported_with_reason_and_date(issue, act):
     certificate = issue()
     with act("city_reviewer"):
@@ -165,7 +158,6 @@ def test_a_revoked_certificate_is_reported_with_reason_and_date(issue, act):
     assert titles.count() == 2
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_only_reviewers_revoke(issue, act):
     certificate = issue()
     for username in ("evaluator", "institution", "worker", "department"):
@@ -195,7 +187,6 @@ def test_unknown_numbers_are_not_found(db):
     assert services.verify_number("x" * 80)["reason"] == "malformed"
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_a_signed_payload_of_a_deleted_row_is_not_found(issue, settings):
     keys = services.keys()
     claims = signing.verify(keys.public, issue().signed_payload).claims
@@ -204,7 +195,6 @@ def test_a_signed_payload_of_a_deleted_row_is_not_found(issue, settings):
     assert result["reason"] == "not_found"
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_rotation_keeps_old_certificates_valid(issue, settings, yongcheng_person):
     old = issue()
     new_key = signing.new_signing_key("test-2")
@@ -219,7 +209,6 @@ def test_rotation_keeps_old_certificates_valid(issue, settings, yongcheng_person
     assert services.verify_payload(old.signed_payload)["reason"] == "unknown_key"
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_verification_reads_one_statement_and_builds_no_model(issue, monkeypatch):
     certificate = issue()
     payload = certificate.signed_payload
@@ -293,6 +282,7 @@ def test_issue_keeps_its_signature(issue, yongcheng_person, centre):
     assert parameters["training_class"].default is None
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_postgresql_look_up_overlaps_the_signature_check(db):
     """Outside a transaction (as public verifications run), PostgreSQL answers the status while
     the signature is checked: a prepared statement sent before, read after."""

@@ -7,8 +7,6 @@ from django.core.cache import cache
 from jineng.certificates.models import Certificate, CertificateStatus
 from tests.tampered import ABSURD, refused
 
-# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
-# claims (tests/conftest.py); the others build what they need.
 pytestmark = pytest.mark.django_db
 
 
@@ -25,7 +23,6 @@ def test_an_overlong_verification_is_refused(client):
         assert client.post("/verify/", {"q": value}).status_code == 200
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_an_overlong_revocation_reason_is_refused(login, issue):
     certificate = issue()
     response = login("city_reviewer").post(

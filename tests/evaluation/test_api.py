@@ -10,11 +10,10 @@ import pytest
 from django.test import Client
 
 from jineng.certificates.models import Certificate
+from jineng.institutions.models import Institution
 from jineng.people.services import decrypt_id_number
-from jineng.training.models import TrainingClass
+from tests.factories import TrainingClassFactory
 
-# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
-# claims (tests/conftest.py); the others build what they need.
 pytestmark = pytest.mark.django_db
 API = "/api/v1/evaluations/"
 
@@ -38,7 +37,6 @@ def api(users):
     return do
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_book_accept_and_post_results(api, completed_class, centre, examiner, supervisor):
     """The whole exchange: book within the deadline (004 §四(四)), accept, results by enrollment
     id and by ID number, a resend unchanged, a bad item rejected alone, finish."""
@@ -125,7 +123,6 @@ def test_decline_and_the_list_filters(api, booked):
     assert booking.pk not in [row["id"] for row in listing["results"]]
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_scope_and_roles(api, booked, centre, orgs, users):
     """Outside the scope a booking does not exist (404); a class of another institution cannot be
     booked; the department's staff see no evaluations (403); finance reads only."""
@@ -136,7 +133,12 @@ def test_scope_and_roles(api, booked, centre, orgs, users):
     assert api("finance", "POST", f"{API}{booking.pk}/accept/")[0] == 403
     status, listing = api("county_reviewer", "GET", API)
     assert status == 200 and booking.pk not in [row["id"] for row in listing["results"]]
-    other = TrainingClass.objects.filter(institution__organisation=orgs["inst_yongcheng"]).first()
+    other = TrainingClassFactory(  # a completed class of 永城市技工学校 (no demo login)
+        state="completed",
+        institution=Institution.objects.get(organisation=orgs["inst_yongcheng"]),
+        staff="admin",
+        level="4",
+    )
     body = {"training_class": other.pk, "evaluation_org": centre.pk,
             "planned_date": str(other.end_date + timedelta(days=1))}  # fmt: skip
     status, refused = api("institution", "POST", API, body)

@@ -25,8 +25,6 @@ from jineng.people import services as people
 from tests.data import make_evaluation_files as files
 from tests.factories import PersonFactory
 
-# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
-# claims (tests/conftest.py); the others build what they need.
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).parents[1] / "data"
 LIBREOFFICE = DATA / "evaluation-results.xlsx"
@@ -81,7 +79,6 @@ def file_booking(act, completed_class, centre, file_people, panel):
         return services.accept(booking)
 
 
-@pytest.mark.usefixtures("full_demo")
 @pytest.mark.parametrize("path", [LIBREOFFICE, OPENPYXL], ids=["libreoffice", "openpyxl"])
 def test_results_go_into_the_booking_and_a_second_import_stores_nothing(
     act, users, file_booking, file_people, path
@@ -138,7 +135,6 @@ def test_the_target_booking_is_checked_before_any_row(
     assert not EvaluationResult.objects.filter(booking__in=[file_booking, requested]).exists()
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_an_import_job_from_the_page_fills_the_booking(
     login, users, file_booking, django_capture_on_commit_callbacks
 ):

@@ -13,8 +13,6 @@ from jineng.certificates.models import Certificate
 from jineng.evaluation import services
 from jineng.evaluation.models import BookingState, EvaluationBooking, EvaluationResult
 
-# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
-# claims (tests/conftest.py); the others build what they need.
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results"}
 
@@ -123,7 +121,6 @@ def test_the_institution_cancels_on_the_page(login, booked):
     assert booking.state == BookingState.CANCELLED and booking.reason == "改约"
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_the_results_grid(login, booked, examiner, supervisor):
     """One row saved by its button (htmx answers the grid), a row refused keeps what was typed,
     then every filled row at once; a pass shows its certificate number; then finish."""

@@ -12,8 +12,6 @@ from django.utils import timezone
 from jineng.core.roles import Role
 from jineng.evaluation import selectors, services
 
-# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
-# claims (tests/conftest.py); the others build what they need.
 pytestmark = pytest.mark.django_db
 
 
@@ -62,7 +60,6 @@ def test_another_organisation_cannot_act_on_a_booking_it_does_not_see(booked, ou
     assert booking.state == "requested"
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_the_overdue_queue(
     act, completed_class, centre, trainees, examiner, supervisor, login, users
 ):

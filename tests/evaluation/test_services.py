@@ -20,9 +20,8 @@ from jineng.evaluation.models import BookingState, EvaluationBooking, Evaluation
 from jineng.institutions.models import Examiner, ExaminerRole, Listing
 from jineng.people.models import LedgerEvent
 from jineng.training.models import EnrollmentState
+from tests.factories import TrainingClassFactory
 
-# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
-# claims (tests/conftest.py); the others build what they need.
 pytestmark = pytest.mark.django_db
 
 
@@ -125,7 +124,6 @@ def test_no_exception_for_a_date_within_the_deadline(act, booked):
 # --- what may be booked -------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_only_a_completed_class_is_booked_after_its_last_day(act, completed_class, centre,
                                                              institution, english):  # fmt: skip
     training_class = completed_class()
@@ -137,7 +135,7 @@ def test_only_a_completed_class_is_booked_after_its_last_day(act, completed_clas
         pytest.raises(PermissionDenied, match="Only the training institution books the evaluation"),
     ):
         services.book(training_class, centre, training_class.end_date + timedelta(days=1))
-    running = institution.classes.filter(state="in_progress").first()
+    running = TrainingClassFactory(state="in_progress", institution=institution)
     with act("institution"), pytest.raises(ValidationError) as refused:
         services.book(running, centre, timezone.localdate() + timedelta(days=30))
     assert "completed" in messages_of(refused)
@@ -183,7 +181,6 @@ def test_one_active_booking_per_class_and_a_declined_class_books_again(act, book
     assert again.state == BookingState.REQUESTED
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_the_institution_cancels_a_booking_without_results(act, booked, examiner, supervisor,
                                                            trainees):  # fmt: skip
     booking = booked(persons=trainees[:2])
@@ -202,7 +199,6 @@ def test_the_institution_cancels_a_booking_without_results(act, booked, examiner
 # --- results and certificates -------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_a_pass_issues_a_skill_level_certificate_and_a_fail_none(
     act, booked, examiner, supervisor, centre
 ):
@@ -237,7 +233,6 @@ def test_a_pass_issues_a_skill_level_certificate_and_a_fail_none(
     )
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_a_trainee_has_one_result(act, booked, examiner, supervisor):
     booking = booked(people=1)
     enrollment = booking.training_class.enrollments.get()
@@ -353,7 +348,6 @@ def test_the_certificate_kind_follows_the_level():
         services.certificate_kind(kinds["apprentice"])
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_finish_once_every_completed_trainee_has_a_result(act, booked, examiner, supervisor):
     booking = booked(people=3, missing=1)
     done, other, _missed = booking.training_class.enrollments.order_by("id")
