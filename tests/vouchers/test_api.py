@@ -12,6 +12,7 @@ from django.test import Client
 from jineng.core.scope import scoped
 from jineng.people.services import decrypt_id_number
 from jineng.vouchers.models import Voucher, VoucherState
+from tests.factories import VoucherFactory
 from tests.vouchers.conftest import ELECTRICIAN, WELDER
 
 # The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
@@ -56,18 +57,16 @@ def test_lists_follow_the_scope(api, users, username):
         assert "id_number" not in row and "*" in row["id_number_masked"]
 
 
-@pytest.mark.usefixtures("full_demo")
 @pytest.mark.parametrize("username", ["department", "evaluator"])
 def test_roles_without_vouchers_are_refused(api, username):
     assert api(username, "GET", BASE)[0] == 403
-    voucher = Voucher.objects.first()
+    voucher = VoucherFactory()
     assert api(username, "GET", f"{BASE}{voucher.pk}/")[0] == 404
     assert api(username, "GET", f"{BASE}dashboard/")[0] == 403
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_detail_outside_the_scope_is_404(api):
-    voucher = Voucher.objects.exclude(person__organisation__code="411402").first()
+    voucher = VoucherFactory()  # of a person of 虞城县, issued by the city: not 梁园区's
     assert api("county_reviewer", "GET", f"{BASE}{voucher.pk}/")[0] == 404
     status, body = api("city_reviewer", "GET", f"{BASE}{voucher.pk}/")
     assert status == 200 and body["number"] == voucher.number and body["history"]
