@@ -56,15 +56,16 @@ def issue(act, centre, yongcheng_person):
 
 @pytest.fixture
 def worker_certificates(act, issue, users):
-    """The demo worker's certificates, as the certificates demo gives them: a 专项职业能力证书
-    issued here by the centre and a 职业资格证书 of 2019 obtained elsewhere (recorded)."""
+    """The demo worker's certificates, like those the certificates demo gives them (other
+    occupations and numbers, so the two can meet on the demo's worker): a 专项职业能力证书 issued
+    here by the centre and a 职业资格证书 of 2019 obtained elsewhere (recorded)."""
     worker = Person.objects.get(user=users["worker"])
     issued = issue(worker, kind=CertificateKind.SPECIAL_ABILITY, level=None,
-                   occupation="4-03-02-02", days_ago=45)  # fmt: skip
+                   occupation="4-03-02-03", days_ago=45)  # fmt: skip
     with act("city_reviewer"):
         external = services.record_external(
-            worker, kind=CertificateKind.QUALIFICATION, number=certificates_demo.EXTERNAL_NUMBER,
-            occupation=Occupation.objects.get(code="6-31-01-03"),
+            worker, kind=CertificateKind.QUALIFICATION, number="1941140003000456",
+            occupation=Occupation.objects.get(code="6-18-02-04"),
             level=SkillLevel.objects.get(code="5"), issued_on=date(2019, 6, 28),
             issuer_name=certificates_demo.EXTERNAL_ISSUER,
         )  # fmt: skip
