@@ -71,7 +71,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def full_demo(django_db_setup, django_db_blocker):
     """The rest of the demo (classes, certificates, evaluations, vouchers, claims), loaded once
     per worker, for the tests of the demo itself and those that still read its rows. Such tests
-    run on one xdist worker (`pytest_collection_modifyitems`), so only that one pays for it."""
+    run on one xdist worker (`pytest_collection_modifyitems`), so only that one pays for it.
+
+    The demo's rows stay in that worker's database, where any later test can see them: run with
+    JINENG_TESTS_WITHOUT_DEMO=1 to skip these tests and check that the others stand alone."""
+    if os.environ.get("JINENG_TESTS_WITHOUT_DEMO"):
+        pytest.skip("JINENG_TESTS_WITHOUT_DEMO: this test reads the demo's rows")
     load_demos(django_db_blocker, base=False)
 
 

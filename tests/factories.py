@@ -7,23 +7,35 @@ the demo never uses: demo people are born 1966-2005, factory people from 2006 on
 organisations carry the serial letters MJ, factory ones MF.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import factory
 from django.utils import timezone
 from stdnum.cn import uscc
 
 from jineng.catalog import services as catalog
+from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
+from jineng.certificates import services as certificates
+from jineng.certificates.demo import CODES as NUMBERING_CODES
+from jineng.certificates.models import Certificate, CertificateKind
 from jineng.core import services as core_services
 from jineng.core.demo import DEMO_PASSWORD
 from jineng.core.models import Organisation, User
 from jineng.core.roles import OrgKind, Role
+from jineng.evaluation import services as evaluation
+from jineng.evaluation.models import EvaluationBooking
 from jineng.institutions import services as institutions
-from jineng.institutions.models import Institution, InstitutionState, InstitutionType
+from jineng.institutions.models import EvaluationOrg, Institution, InstitutionState, InstitutionType
 from jineng.people import services as people
 from jineng.people.identity import gb11643_check_character
 from jineng.people.models import Person
+from jineng.training import services as training
+from jineng.training.demo import mark_on_the_day
+from jineng.training.models import TrainingClass
+from jineng.vouchers import services as vouchers
+from jineng.vouchers.models import Voucher
 from tests.actors import act
+from tests.clock import before_start
 
 FIRST_BIRTH_DATE = date(2006, 1, 1)  # after every demo person's (1966 + 40 years)
 CHINESE_DIGITS = "〇一二三四五六七八九"
@@ -155,3 +167,215 @@ class InstitutionFactory(ServiceFactory):
                 )
         institution.refresh_from_db()
         return institution
+
+
+# --- training, evaluation, certificates, vouchers ----------------------------------------------
+# Each acts as the demo user whose work it is (the institution's staff "institution" of 鸿鹄, the
+# city's reviewer, the centre's "evaluator"), so the services check their rules as they would.
+
+CLASS_STATES = ("draft", "submitted", "approved", "in_progress", "completed")
+
+
+def demo_institution() -> Institution:
+    """鸿鹄 (商丘市鸿鹄职业技能培训学校), the demo institution with the login "institution"."""
+    return Institution.objects.get(organisation__name="商丘市鸿鹄职业技能培训学校")
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+class TrainingClassFactory(ServiceFactory):
+    """A class of 鸿鹄 (welding 五级 unless told) of `days` sessions (9:00-12:00) from `start`
+    (today - days - 2 unless told), with `trainees` enrolled, in `state`:
+
+    draft, submitted (by the institution), approved (by the city's reviewer), in_progress, or
+    completed: every trainee present at every session (hand marks entered on the session's day)
+    but the last `missing` ones, who attend nothing; every assessment passed; 结业.
+
+    A class that has started was opened, submitted and approved on a day before its start
+    (tests.clock.before_start, 004 §四(三)). The trainees default to `people` new rural migrant
+    workers (eligible for subsidies). The institution's work is done by `staff` (the demo login
+    of 鸿鹄; "admin" stands in for an institution without one, as in the demo)."""
+
+    class Meta:
+        model = TrainingClass
+
+    class Params:
+        people = 3
+
+    state = "draft"
+    start = None
+    days = 3
+    trainees = factory.LazyAttribute(
+        lambda o: PersonFactory.create_batch(o.people, categories=["rural_migrant"])
+    )
+    missing = 0
+    teachers = 2
+    institution = factory.LazyFunction(demo_institution)
+    staff = "institution"
+    name = "焊工（初级）培训班"
+    occupation = "6-18-02-04"
+    level = "5"
+    venue = "商丘市鸿鹄培训学校实训楼201"
+    capacity = 30
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return cls.create_through_service(**kwargs)
+
+    @classmethod
+    def create_through_service(cls, *, state, start, days, trainees, missing, staff, **values):
+        if state not in CLASS_STATES:
+            raise ValueError(f"no class state {state!r}: one of {CLASS_STATES}")
+        start = start or timezone.localdate() - timedelta(days=days + 2)
+        with before_start(start):
+            training_class = open_class(start, days, trainees, state, staff=staff, **values)
+        if state in {"in_progress", "completed"}:
+            with act(staff):
+                training.change_state(training_class, "in_progress")
+        if state == "completed":
+            complete_class(training_class, missing, staff=staff)
+        training_class.refresh_from_db()
+        return training_class
+
+
+def open_class(start, days, trainees, state, *, staff, institution, teachers, occupation, level,
+               **values) -> TrainingClass:  # fmt: skip
+    """The application as the institution drafts it, submitted and approved as `state` asks."""
+    with act(staff):
+        training_class = training.create_class(
+            institution,
+            occupation=Occupation.objects.get(code=occupation),
+            level=SkillLevel.objects.get(code=level),
+            training_type=TrainingType.objects.get(code="employment_skills"),
+            fund_channel=FundChannel.objects.order_by("code").first(),
+            start_date=start, end_date=start + timedelta(days=days - 1),
+            assessment_plan="理论考试＋实操考核", **values,
+        )  # fmt: skip
+        engaged = [e.teacher for e in institution.engagements.filter(year=start.year)]
+        training.set_teachers(training_class, engaged[:teachers])
+        for offset in range(days):
+            day = start + timedelta(days=offset)
+            training.add_session(
+                training_class, starts_at=at(day, 9), ends_at=at(day, 12),
+                topic=f"第{offset + 1}课", teacher=engaged[0],
+            )  # fmt: skip
+        for person in trainees:
+            training.enrol(training_class, person)
+        if state != "draft":
+            training.submit(training_class)
+    if state not in {"draft", "submitted"}:
+        with act("city_reviewer"):
+            training.approve(training_class)
+    return training_class
+
+
+def complete_class(training_class: TrainingClass, missing: int = 0, *, staff="institution"):
+    """Hand marks on each session's day for all but the last `missing` trainees, every
+    assessment passed, then 结业 (the pack decides who completed)."""
+    with act(staff):
+        training_class.refresh_from_db()  # the services changed a locked copy
+        sessions = list(training_class.sessions.all())
+        enrollments = list(training_class.enrollments.select_related("person").order_by("id"))
+        for number, enrollment in enumerate(enrollments):
+            if number < len(enrollments) - missing:
+                for session in sessions:
+                    mark_on_the_day(session, [enrollment.person])
+            training.set_assessment(enrollment, True)
+        training.complete(training_class)
+
+
+def with_numbering_codes(org: EvaluationOrg) -> EvaluationOrg:
+    """The demo evaluation organisation with the register and station codes the certificates
+    demo records (needed to number skill level certificates), recorded by the city's reviewer."""
+    register, station = NUMBERING_CODES[org.organisation.name]
+    if not (org.register_code and org.station_code):
+        with act("city_reviewer"):
+            institutions.set_numbering_codes(org, register_code=register, station_code=station)
+        org.refresh_from_db()
+    return org
+
+
+def demo_centre() -> EvaluationOrg:
+    """商丘市职业技能等级认定评价中心 (login "evaluator"), with its numbering codes."""
+    centre = EvaluationOrg.objects.select_related("organisation")
+    return with_numbering_codes(centre.get(organisation__name="商丘市职业技能等级认定评价中心"))
+
+
+class BookingFactory(ServiceFactory):
+    """An evaluation booking (评价预约) of a completed class (a new one unless told) with the
+    centre, planned the day after the class ended; accepted by the centre unless accept=False."""
+
+    class Meta:
+        model = EvaluationBooking
+
+    training_class = factory.LazyFunction(lambda: TrainingClassFactory(state="completed"))
+    evaluation_org = factory.LazyFunction(demo_centre)
+    planned_date = factory.LazyAttribute(lambda o: o.training_class.end_date + timedelta(days=1))
+    accept = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return cls.create_through_service(**kwargs)
+
+    @classmethod
+    def create_through_service(cls, *, training_class, evaluation_org, planned_date, accept):
+        with act("institution"):
+            booking = evaluation.book(training_class, evaluation_org, planned_date)
+        if accept:
+            with act("evaluator"):
+                booking = evaluation.accept(booking)
+        booking.refresh_from_db()
+        return booking
+
+
+class CertificateFactory(ServiceFactory):
+    """A certificate issued by the centre (职业技能等级证书 焊工 四级 unless told) to a new person
+    of 永城市, `days_ago` days ago, through certificates.services.issue as the evaluator."""
+
+    class Meta:
+        model = Certificate
+
+    person = factory.SubFactory(PersonFactory, bureau="411481")
+    kind = CertificateKind.SKILL_LEVEL
+    occupation = "6-18-02-04"
+    level = "4"
+    evaluation_org = factory.LazyFunction(demo_centre)
+    days_ago = 10
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with act("evaluator"):
+            return cls.create_through_service(**kwargs)
+
+    @classmethod
+    def create_through_service(cls, *, occupation, level, days_ago, **values) -> Certificate:
+        return certificates.issue(
+            occupation=Occupation.objects.get(code=occupation),
+            level=SkillLevel.objects.get(code=level) if level else None,
+            issued_on=timezone.localdate() - timedelta(days=days_ago),
+            **values,
+        )
+
+
+class VoucherFactory(ServiceFactory):
+    """A voucher (电子培训券) for welding issued by the city's reviewer to a new rural migrant
+    worker of 虞城县 (eligible under the Shangqiu pack), through vouchers.services.issue."""
+
+    class Meta:
+        model = Voucher
+
+    person = factory.SubFactory(PersonFactory, bureau="411425", categories=["rural_migrant"])
+    occupations = ("6-18-02-04",)
+    issued_by = "city_reviewer"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return cls.create_through_service(**kwargs)
+
+    @classmethod
+    def create_through_service(cls, *, person, occupations, issued_by, **options) -> Voucher:
+        chosen = list(Occupation.objects.filter(code__in=occupations).order_by("code"))
+        with act(issued_by):
+            return vouchers.issue(person, chosen, **options)

@@ -9,9 +9,6 @@ from django.db import transaction
 from jineng.certificates import numbers
 from jineng.certificates.models import CertificateKind, NumberSequence
 
-# Reads the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("full_demo")
-
 
 def test_a_national_number_is_taken_apart():
     parsed = numbers.parse("S0231 41 411001 26 4 000123")

@@ -8,9 +8,6 @@ from jineng.certificates.models import Certificate
 from jineng.core.personal import mask_name
 from jineng.institutions.models import EvaluationOrg
 
-# Reads the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("full_demo")
-
 
 @pytest.fixture(autouse=True)
 def fresh_throttle():
@@ -112,6 +109,7 @@ def test_offline_verification_with_the_published_keys(client, issue):
     public.verify(signing.unb64url(signature), signed.encode())  # raises if not valid
 
 
+@pytest.mark.usefixtures("worker_certificates")
 def test_api_list_and_scope(login, issue, yongcheng_person):
     certificate = issue()  # a 永城 person, issued by the city's centre
     for username in ("city_reviewer", "evaluator", "admin", "finance"):
@@ -147,6 +145,7 @@ def test_api_revoke_only_by_reviewers(login, issue):
     assert done.json()["revoked_reason"] == "冒名顶替"
 
 
+@pytest.mark.usefixtures("worker_certificates")
 def test_pdf_download_for_holder_issuer_and_reviewers(login, issue, users):
     from jineng.people.models import Person
 

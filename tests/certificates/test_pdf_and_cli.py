@@ -10,9 +10,6 @@ from django.core.management import CommandError, call_command
 
 from jineng.certificates import pdf, services, signing
 
-# Reads the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("full_demo")
-
 
 def decode_qr(data: bytes) -> list[str]:
     pdfium = pytest.importorskip("pypdfium2")

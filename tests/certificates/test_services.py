@@ -18,9 +18,6 @@ from jineng.people.models import LedgerEvent
 from jineng.people.services import decrypt_id_number
 from tests.factories import PersonFactory
 
-# Reads the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = pytest.mark.usefixtures("full_demo")
-
 
 def test_issue_numbers_signs_and_records(issue, yongcheng_person, centre):
     certificate = issue()
@@ -264,6 +261,7 @@ def test_external_certificates_are_recorded_unsigned(yongcheng_person, act):
     assert "number" in refused.value.message_dict
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_demo_has_a_revoked_an_external_and_a_downloadable_certificate(db):
     assert Certificate.objects.filter(status="revoked").exists()
     assert Certificate.objects.filter(issued_here=False, person__user__username="worker").exists()
@@ -284,6 +282,7 @@ def test_issue_keeps_its_signature(issue, yongcheng_person, centre):
     assert parameters["training_class"].default is None
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_postgresql_look_up_overlaps_the_signature_check(db):
     """Outside a transaction (as public verifications run), PostgreSQL answers the status while
     the signature is checked: a prepared statement sent before, read after."""

@@ -7,8 +7,7 @@ from django.core.cache import cache
 from jineng.certificates.models import Certificate, CertificateStatus
 from tests.tampered import ABSURD, refused
 
-# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)

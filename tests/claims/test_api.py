@@ -35,8 +35,9 @@ from jineng.people.services import decrypt_id_number
 from jineng.policy import notice_ends_on
 from jineng.training.models import ClassState, TrainingClass
 
-# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
+# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
+# claims (tests/conftest.py); the others build what they need.
+pytestmark = pytest.mark.django_db
 S = ClaimState
 BASE = "/api/v1/claims/"
 BATCHES = "/api/v1/claims/batches/"
@@ -68,6 +69,7 @@ def demo_claim(state: str, kind: str = ClaimKind.TRAINING) -> Claim:
     return Claim.objects.filter(state=state, kind=kind).order_by("-id").first()
 
 
+@pytest.mark.usefixtures("full_demo")
 @pytest.mark.parametrize("username", ["city_reviewer", "county_reviewer", "finance",
                                       "institution", "evaluator", "admin"])  # fmt: skip
 def test_lists_follow_the_scope(api, users, username):
@@ -79,6 +81,7 @@ def test_lists_follow_the_scope(api, users, username):
     assert all("lines" not in row for row in body["results"])
 
 
+@pytest.mark.usefixtures("full_demo")
 @pytest.mark.parametrize("username", ["department", "worker"])
 def test_roles_without_claims_are_refused(api, username):
     assert api(username, "GET", BASE)[0] == 403
@@ -86,6 +89,7 @@ def test_roles_without_claims_are_refused(api, username):
     assert api(username, "GET", BATCHES)[0] == 403
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_a_claim_outside_the_scope_is_404(api):
     claim = demo_claim(S.DRAFT)
     assert api("county_reviewer", "GET", f"{BASE}{claim.pk}/")[0] == 404
@@ -93,6 +97,7 @@ def test_a_claim_outside_the_scope_is_404(api):
     assert api("county_reviewer", "POST", f"{BASE}{claim.pk}/submit/")[0] == 404
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_a_claim_with_its_lines_and_every_rule(api):
     """004 §四(五): each line's amount with the pack version and every rule it checked."""
     claim = demo_claim(S.DRAFT)
@@ -111,6 +116,7 @@ def test_a_claim_with_its_lines_and_every_rule(api):
     assert body["history"] == []
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_filters(api):
     status, body = api("city_reviewer", "GET", f"{BASE}?state=paid&limit=100")
     assert status == 200 and {row["state"] for row in body["results"]} == {"paid"}
@@ -118,6 +124,7 @@ def test_filters(api):
     assert [row["kind"] for row in body["results"]] == ["employment_sme"]
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_make_a_claim_for_a_completed_class(api):
     training_class = (
         TrainingClass.objects.filter(state=ClassState.COMPLETED, claims__isnull=True)
@@ -136,6 +143,7 @@ def test_make_a_claim_for_a_completed_class(api):
     assert api("institution", "POST", BASE, {"training_class": other.pk})[0] == 404
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_make_an_evaluation_claim_under_the_agreement(api):
     """002 §四(二)1: the evaluation subsidy per level, paid to the evaluation organisation under
     its free-evaluation agreement (004 §四(五))."""
@@ -153,6 +161,7 @@ def test_make_an_evaluation_claim_under_the_agreement(api):
     assert level_amounts == {"4": "240.00"}  # 中级工 240 yuan (002 §四(二)1)
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_from_submission_to_payment(api):
     """The loop through the API: submitted, reviewed (a rejection needs its reason), noticed for
     3 working days (004 §四(五): 经3个工作日公示后拨付), ended, paid in a batch, exported."""
@@ -224,6 +233,7 @@ def _pay(api, claim: Claim, lines: list[int]) -> None:
     assert body["state"] == BatchState.CLOSED
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_an_open_objection_blocks_the_end_of_the_notice(api):
     """004 §四(五): an objection is resolved before payment."""
     claim = demo_claim(S.IN_NOTICE)
@@ -235,6 +245,7 @@ def test_an_open_objection_blocks_the_end_of_the_notice(api):
     assert Objection.objects.filter(notice__claim=claim, state=ObjectionState.OPEN).exists()
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_batches_follow_the_scope(api):
     batch = PaymentBatch.objects.first()
     status, body = api("city_reviewer", "GET", f"{BATCHES}{batch.pk}/")

@@ -5,12 +5,14 @@ import pytest
 
 from tests.filters import api_ids, assert_refused_cleanly, assert_same_rows, page_ids
 
-# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
+# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
+# claims (tests/conftest.py); the others build what they need.
+pytestmark = pytest.mark.django_db
 
 PAGE, API = "/claims/", "/api/v1/claims/"
 
 
+@pytest.mark.usefixtures("full_demo")
 @pytest.mark.parametrize(
     "username", ["admin", "city_reviewer", "county_reviewer", "finance", "institution", "evaluator"]
 )
@@ -28,6 +30,7 @@ def test_claim_page_and_api_list_the_same_claims(login, orgs, username):
     assert with_rows >= (0 if username == "county_reviewer" else 2)  # 梁园区 has no claim yet
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_review_queue_is_the_submitted_claims(login):
     client = login("city_reviewer")
     on_page = page_ids(client, "/claims/review/", {})

@@ -39,8 +39,9 @@ from jineng.core.scope import scoped
 from jineng.people.services import decrypt_id_number
 from jineng.training.models import ClassState, TrainingClass
 
-# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
+# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
+# claims (tests/conftest.py); the others build what they need.
+pytestmark = pytest.mark.django_db
 S = ClaimState
 TODAY = timezone.localdate()
 PAYEE = "91411403MA0CLM003" + uscc.calc_check_digit("91411403MA0CLM003")
@@ -93,6 +94,7 @@ def test_navigation(login, client):
     assert 'href="/claims/"' not in worker and 'href="/notices/"' in worker
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_loading_the_claims_demo_again_changes_nothing():
     counts = (Claim.objects.count(), ClaimLine.objects.count(), AuditEntry.objects.count())
     with audit.system_context("test"):
@@ -109,6 +111,7 @@ def test_the_admin_lists_claims_read_only(login):
     assert client.get("/admin/claims/claim/add/").status_code == 403
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_demo_has_a_claim_in_every_state():
     assert set(Claim.objects.values_list("state", flat=True)) == set(S.values)
     assert Objection.objects.filter(state=ObjectionState.OPEN).exists()
@@ -116,6 +119,7 @@ def test_the_demo_has_a_claim_in_every_state():
     assert Recovery.objects.exists()
 
 
+@pytest.mark.usefixtures("full_demo")
 @pytest.mark.parametrize("username", ["city_reviewer", "county_reviewer", "institution",
                                       "evaluator", "finance"])  # fmt: skip
 def test_the_list_follows_the_scope(login, users, username):
@@ -129,6 +133,7 @@ def test_the_list_follows_the_scope(login, users, username):
         )
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_a_claim_outside_the_scope_does_not_exist(login):
     claim = demo_claim(S.DRAFT)
     assert login("county_reviewer").get(f"/claims/{claim.pk}/").status_code == 404
@@ -140,6 +145,7 @@ def test_a_claim_outside_the_scope_does_not_exist(login):
     assert Claim.objects.get(pk=claim.pk).state == S.DRAFT
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_filters(login):
     client = login("city_reviewer")
     body = client.get(
@@ -159,6 +165,7 @@ def test_filters(login):
 # --- the "why" --------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_every_line_shows_every_rule_of_its_decision(login):
     """004 §四(五): the amount is the standard × the rate of the trainee's outcome; the page
     shows, for each line, every rule its decision checked - granted or refused."""
@@ -175,6 +182,7 @@ def test_every_line_shows_every_rule_of_its_decision(login):
     assert claim.lines.first().decision.pack.pack_id in page
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_why_in_english(login):
     claim = demo_claim(S.DRAFT)
     client = login("institution")
@@ -187,6 +195,7 @@ def test_the_why_in_english(login):
 # --- new claims -------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_institution_claims_for_a_completed_class(login):
     """004 §四(五): the institution applies for its completed class; one line per trainee."""
     client = login("institution")
@@ -207,6 +216,7 @@ def test_the_institution_claims_for_a_completed_class(login):
     assert login("city_reviewer").post(f"/claims/new/class/{training_class.pk}/").status_code == 404
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_evaluation_organisation_claims_under_its_agreement(login, users):
     """002 §四(二)1: the evaluation subsidy per level, paid to the organisation under its
     free-evaluation agreement (004 §四(五))."""
@@ -232,6 +242,7 @@ def test_the_evaluation_organisation_claims_under_its_agreement(login, users):
     )
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_bureau_takes_in_an_employment_claim(login):
     """002 §四(三)1: an SME's hiring claim, taken in by the bureau; bad input changes nothing."""
     client = login("city_reviewer")
@@ -269,6 +280,7 @@ def test_bad_credit_code_is_refused_with_its_reason(login):
 # --- the claimant's actions ---------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_submit_and_withdraw(login):
     claim = demo_claim(S.DRAFT)
     client = login("institution")
@@ -284,6 +296,7 @@ def test_submit_and_withdraw(login):
     assert Claim.objects.get(pk=claim.pk).state == S.WITHDRAWN
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_a_top_up_when_nothing_can_be_raised(login):
     """A top-up (补差) raises a line through a new decision; with nothing to raise, none."""
     claim = demo_claim(S.PAID)
@@ -294,6 +307,7 @@ def test_a_top_up_when_nothing_can_be_raised(login):
     assert not Claim.objects.filter(top_up_of=claim).exists()
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_finance_reads_and_writes_nothing(login):
     claim = demo_claim(S.DRAFT)
     client = login("finance")
@@ -306,6 +320,7 @@ def test_finance_reads_and_writes_nothing(login):
 # --- review -----------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_review_line_by_line_and_in_bulk(login):
     """004 §四(五): the bureau reviews the claim line by line; a rejection needs its reason."""
     claim = demo_claim(S.SUBMITTED)
@@ -328,6 +343,7 @@ def test_review_line_by_line_and_in_bulk(login):
     assert claim.approved_total == sum(line.amount for line in lines)
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_a_line_the_rules_refused_is_never_approved(login):
     claim = demo_claim(S.DRAFT)
     login("institution").post(f"/claims/{claim.pk}/submit/")
@@ -343,6 +359,7 @@ def test_a_line_the_rules_refused_is_never_approved(login):
     assert ClaimLine.objects.get(pk=refused.pk).state == LineState.REJECTED
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_institution_does_not_review(login):
     claim = demo_claim(S.SUBMITTED)
     line = claim.lines.first()
@@ -355,6 +372,7 @@ def test_the_institution_does_not_review(login):
 # --- the public notice --------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_publish_the_notice(login, client):
     """004 §四(五): 经3个工作日公示后拨付 - the notice ends 3 working days after it starts."""
     claim = demo_claim(S.REVIEWED)
@@ -368,6 +386,7 @@ def test_publish_the_notice(login, client):
     assert claim.number in public
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_public_page_masks_every_person(client):
     running = demo_claim(S.IN_NOTICE)
     page = client.get("/notices/").content.decode()
@@ -380,6 +399,7 @@ def test_the_public_page_masks_every_person(client):
         assert line.person.id_number_masked not in page
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_anyone_objects_with_the_csrf_token(settings):
     """004 §四(五) 公示: anyone may object, without an account; the form carries CSRF."""
     cache.clear()
@@ -403,6 +423,7 @@ def test_anyone_objects_with_the_csrf_token(settings):
     assert Objection.objects.filter(notice=notice).count() == 2  # the demo's and this one
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_an_objection_without_htmx_answers_with_the_page(client):
     cache.clear()
     notice = demo_claim(S.IN_NOTICE).notice
@@ -414,6 +435,7 @@ def test_an_objection_without_htmx_answers_with_the_page(client):
     assert client.post("/notices/999999/objection/", {"text": "x"}).status_code == 404
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_objections_are_rate_limited(client, settings):
     cache.clear()
     settings.CLAIMS_OBJECTION_RATE = "2/hour"
@@ -428,6 +450,7 @@ def test_objections_are_rate_limited(client, settings):
     cache.clear()
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_an_objection_blocks_payment_until_resolved(login):
     """004 §四(五): an objection must be resolved before payment; the notice ends after its
     last working day."""
@@ -457,6 +480,7 @@ def test_an_objection_blocks_payment_until_resolved(login):
     assert Claim.objects.get(pk=claim.pk).state == S.PAYABLE
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_an_upheld_objection_rejects_its_line(login):
     claim = demo_claim(S.IN_NOTICE)
     objection = Objection.objects.get(notice__claim=claim, state=ObjectionState.OPEN)
@@ -471,6 +495,7 @@ def test_an_upheld_objection_rejects_its_line(login):
 # --- payment and recovery -----------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_pay_a_claim_in_a_batch_and_read_the_export(login):
     """004 §四(五) 拨付: a batch per fund channel, exported for finance with each amount in
     figures and in Chinese capitals; a failed line needs its reason and is paid again later."""
@@ -513,12 +538,14 @@ def test_pay_a_claim_in_a_batch_and_read_the_export(login):
     assert list(again.payments.values_list("line", flat=True)) == [first.pk]
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_a_batch_outside_the_region_does_not_exist(login):
     batch = PaymentBatch.objects.first()
     assert login("county_reviewer").get(f"/claims/batches/{batch.pk}/").status_code == 404
     assert login("city_reviewer").get(f"/claims/batches/{batch.pk}/").status_code == 200
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_recoveries(login):
     """A paid line whose fraud is confirmed is recovered (追回), in parts or written off."""
     found = Recovery.objects.get(state=RecoveryState.OPEN)
@@ -535,6 +562,7 @@ def test_recoveries(login):
     assert login("institution").post(f"/claims/recoveries/{found.pk}/waive/").status_code == 404
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_fraud_on_a_paid_line_opens_a_recovery(login):
     claim = demo_claim(S.PAID)
     line = claim.lines.filter(recovery__isnull=True).first()
@@ -548,6 +576,7 @@ def test_fraud_on_a_paid_line_opens_a_recovery(login):
 # --- the review queue -------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_review_queue_lists_the_submitted_claims_of_the_region(login):
     """004 §四(五) 审核: the reviewer's queue holds the claims waiting for review, nothing else."""
     waiting = Claim.objects.filter(state=ClaimState.SUBMITTED)
@@ -558,6 +587,7 @@ def test_the_review_queue_lists_the_submitted_claims_of_the_region(login):
     assert login("institution").get("/claims/review/").status_code == 403
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_bulk_approval_takes_each_line_as_the_rules_decided(login):
     """Approving from the queue: lines the pack granted are approved, the others rejected with
     the pack's reasons, and the claim is reviewed; a rejection needs a reason."""
@@ -581,6 +611,7 @@ def test_bulk_approval_takes_each_line_as_the_rules_decided(login):
     )
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_digits_that_are_not_decimal_are_refused_quietly(login):
     """ "²".isdigit() is true but int("²") fails: filters and chosen lines read decimals only."""
     client = login("city_reviewer")

@@ -17,8 +17,9 @@ from jineng.claims.models import (
 )
 from tests.tampered import ABSURD, refused
 
-# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
+# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
+# claims (tests/conftest.py); the others build what they need.
+pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 
 
@@ -26,6 +27,7 @@ def demo_claim(state: str) -> Claim:
     return Claim.objects.filter(state=state, kind="training").order_by("-id").first()
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_tampered_line_reviews_are_refused(login):
     claim = demo_claim(ClaimState.SUBMITTED)
     other_line = ClaimLine.objects.exclude(claim=claim).first()
@@ -47,6 +49,7 @@ def test_tampered_line_reviews_are_refused(login):
     assert dict(claim.lines.values_list("pk", "state")) == states
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_bulk_review_refuses_claims_outside_the_region(login):
     claim = demo_claim(ClaimState.SUBMITTED)
     for username, values in [
@@ -61,6 +64,7 @@ def test_the_bulk_review_refuses_claims_outside_the_region(login):
     assert Claim.objects.get(pk=claim.pk).state == ClaimState.SUBMITTED
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_a_tampered_objection_resolution_is_refused(login):
     claim = demo_claim(ClaimState.IN_NOTICE)
     objection = Objection.objects.get(notice__claim=claim, state=ObjectionState.OPEN)
@@ -78,6 +82,7 @@ def test_a_tampered_objection_resolution_is_refused(login):
     assert not claim.lines.filter(state=LineState.REJECTED, review_reason="x").exists()
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_tampered_payments_are_refused(login):
     claim = demo_claim(ClaimState.PAYABLE)
     client = login("city_reviewer")
@@ -102,6 +107,7 @@ def test_tampered_payments_are_refused(login):
     refused(client.post(f"/claims/batches/{batch.pk}/cancel/", {"reason": "x" * 301}, follow=True))
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_tampered_recoveries_are_refused(login):
     found = Recovery.objects.get(state=RecoveryState.OPEN)
     client = login("city_reviewer")
@@ -114,6 +120,7 @@ def test_tampered_recoveries_are_refused(login):
     assert found.state == RecoveryState.OPEN and found.recovered_amount == 0
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_an_overlong_reason_on_a_claim_is_refused(login):
     claim = demo_claim(ClaimState.SUBMITTED)
     response = login("city_reviewer").post(

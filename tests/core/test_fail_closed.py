@@ -7,12 +7,14 @@ import inspect
 import pkgutil
 import re
 import sys
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, path, resolve
+from django.utils import timezone
 
 import jineng
 from jineng.core import audit, roles
@@ -20,6 +22,7 @@ from jineng.core.models import AuditEntry
 from jineng.core.public import PUBLIC_URL_NAMES
 from jineng.training import services as training
 from jineng.training.models import ClassState, TrainingClass
+from tests.factories import TrainingClassFactory
 
 
 def guarded_services():
@@ -68,11 +71,11 @@ def test_a_guarded_service_refuses_without_an_actor(service):
 
 
 def submitted_class() -> TrainingClass:
-    return TrainingClass.objects.filter(state=ClassState.SUBMITTED).order_by("id").first()
+    """An opening application of 鸿鹄 submitted for a class that starts in two weeks."""
+    return TrainingClassFactory(state="submitted", start=timezone.localdate() + timedelta(days=14))
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("full_demo")
 def test_an_anonymous_approval_is_refused_and_changes_nothing():
     training_class = submitted_class()
     with pytest.raises(PermissionDenied, match="Sign in first|请先登录"):
@@ -82,7 +85,6 @@ def test_an_anonymous_approval_is_refused_and_changes_nothing():
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("full_demo")
 def test_without_the_check_an_anonymous_approval_would_go_through(monkeypatch):
     """The refusal above is the fail-closed check's doing: take it away and the same anonymous
     call approves the class (so the tests above would fail)."""
@@ -97,7 +99,6 @@ def test_without_the_check_an_anonymous_approval_would_go_through(monkeypatch):
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("full_demo")
 def test_the_system_acts_only_under_its_name_and_the_log_says_so():
     training_class = submitted_class()
     with audit.system_context("test:fail-closed"):

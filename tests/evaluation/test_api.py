@@ -10,11 +10,11 @@ import pytest
 from django.test import Client
 
 from jineng.certificates.models import Certificate
+from jineng.institutions.models import Institution
 from jineng.people.services import decrypt_id_number
-from jineng.training.models import TrainingClass
+from tests.factories import TrainingClassFactory
 
-# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
+pytestmark = pytest.mark.django_db
 API = "/api/v1/evaluations/"
 
 
@@ -133,7 +133,12 @@ def test_scope_and_roles(api, booked, centre, orgs, users):
     assert api("finance", "POST", f"{API}{booking.pk}/accept/")[0] == 403
     status, listing = api("county_reviewer", "GET", API)
     assert status == 200 and booking.pk not in [row["id"] for row in listing["results"]]
-    other = TrainingClass.objects.filter(institution__organisation=orgs["inst_yongcheng"]).first()
+    other = TrainingClassFactory(  # a completed class of 永城市技工学校 (no demo login)
+        state="completed",
+        institution=Institution.objects.get(organisation=orgs["inst_yongcheng"]),
+        staff="admin",
+        level="4",
+    )
     body = {"training_class": other.pk, "evaluation_org": centre.pk,
             "planned_date": str(other.end_date + timedelta(days=1))}  # fmt: skip
     status, refused = api("institution", "POST", API, body)

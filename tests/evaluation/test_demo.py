@@ -11,10 +11,12 @@ from jineng.core import audit
 from jineng.evaluation import demo, selectors
 from jineng.evaluation.models import BookingState, EvaluationBooking, EvaluationResult
 
-# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
+# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
+# claims (tests/conftest.py); the others build what they need.
+pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_demo_evaluations(users):
     done = EvaluationBooking.objects.get(training_class__name="焊工（四级）企业职工培训班")
     assert done.state == BookingState.DONE and not done.late

@@ -3,15 +3,30 @@ evaluation.filters): same parameters, same bookings in the same order."""
 
 import pytest
 
+from jineng.evaluation import services
 from jineng.evaluation.models import EvaluationBooking
 from tests.filters import assert_refused_cleanly, assert_same_rows
 
-# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
+pytestmark = pytest.mark.django_db
 
 PAGE, API = "/evaluations/", "/api/v1/evaluations/"
 
 
+@pytest.fixture
+def bookings(act, booked, trainees, examiner, supervisor):
+    """Two bookings of welding classes of 鸿鹄 with the centre: one requested, one done (every
+    completed trainee's result recorded, then finished)."""
+    requested = booked(accept=False, persons=trainees[:2])
+    done = booked(persons=trainees[2:4])
+    with act("evaluator"):
+        for enrollment in done.training_class.enrollments.all():
+            services.record_result(done, enrollment, theory=80, practical=85, passed=True,
+                                   examiners=[examiner], supervisor=supervisor)  # fmt: skip
+        services.finish(done)
+    return requested, done
+
+
+@pytest.mark.usefixtures("bookings")
 @pytest.mark.parametrize(
     "username", ["admin", "city_reviewer", "county_reviewer", "institution", "evaluator"]
 )

@@ -25,8 +25,7 @@ from jineng.people import services as people
 from tests.data import make_evaluation_files as files
 from tests.factories import PersonFactory
 
-# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
+pytestmark = pytest.mark.django_db
 DATA = Path(__file__).parents[1] / "data"
 LIBREOFFICE = DATA / "evaluation-results.xlsx"
 OPENPYXL = DATA / "evaluation-results-openpyxl.xlsx"

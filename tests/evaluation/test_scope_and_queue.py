@@ -12,8 +12,7 @@ from django.utils import timezone
 from jineng.core.roles import Role
 from jineng.evaluation import selectors, services
 
-# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

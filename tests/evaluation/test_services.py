@@ -20,9 +20,9 @@ from jineng.evaluation.models import BookingState, EvaluationBooking, Evaluation
 from jineng.institutions.models import Examiner, ExaminerRole, Listing
 from jineng.people.models import LedgerEvent
 from jineng.training.models import EnrollmentState
+from tests.factories import TrainingClassFactory
 
-# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
+pytestmark = pytest.mark.django_db
 
 
 def messages_of(problem) -> str:
@@ -135,7 +135,7 @@ def test_only_a_completed_class_is_booked_after_its_last_day(act, completed_clas
         pytest.raises(PermissionDenied, match="Only the training institution books the evaluation"),
     ):
         services.book(training_class, centre, training_class.end_date + timedelta(days=1))
-    running = institution.classes.filter(state="in_progress").first()
+    running = TrainingClassFactory(state="in_progress", institution=institution)
     with act("institution"), pytest.raises(ValidationError) as refused:
         services.book(running, centre, timezone.localdate() + timedelta(days=30))
     assert "completed" in messages_of(refused)

@@ -20,9 +20,8 @@ from jineng.training import services
 from jineng.training.demo import mark_on_the_day
 from jineng.training.models import CheckIn, ClassState, Device, Enrollment, Flag
 from tests.core.test_api_http import call, token_for
-from tests.factories import OrganisationFactory, PersonFactory
+from tests.factories import OrganisationFactory, PersonFactory, at
 from tests.live import ENVIRONMENTS, jineng
-from tests.training.conftest import at
 
 EVENTS = "/api/v1/attendance/events/"
 

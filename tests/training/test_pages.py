@@ -25,8 +25,7 @@ from jineng.training.models import (
     TrainingClass,
 )
 
-# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
+pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 TODAY = timezone.localdate()
 

@@ -30,7 +30,7 @@ from jineng.training.models import (
 )
 from tests.clock import before_start
 from tests.data.make_class_files import valid
-from tests.training.conftest import at
+from tests.factories import at
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -12,10 +12,12 @@ from django.test import Client
 from jineng.core.scope import scoped
 from jineng.people.services import decrypt_id_number
 from jineng.vouchers.models import Voucher, VoucherState
+from tests.factories import VoucherFactory
 from tests.vouchers.conftest import ELECTRICIAN, WELDER
 
-# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
+# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
+# claims (tests/conftest.py); the others build what they need.
+pytestmark = pytest.mark.django_db
 S = VoucherState
 BASE = "/api/v1/vouchers/"
 
@@ -40,6 +42,7 @@ def api(users):
     return do
 
 
+@pytest.mark.usefixtures("full_demo")
 @pytest.mark.parametrize("username", ["city_reviewer", "county_reviewer", "finance",
                                       "institution", "worker", "admin"])  # fmt: skip
 def test_lists_follow_the_scope(api, users, username):
@@ -57,13 +60,13 @@ def test_lists_follow_the_scope(api, users, username):
 @pytest.mark.parametrize("username", ["department", "evaluator"])
 def test_roles_without_vouchers_are_refused(api, username):
     assert api(username, "GET", BASE)[0] == 403
-    voucher = Voucher.objects.first()
+    voucher = VoucherFactory()
     assert api(username, "GET", f"{BASE}{voucher.pk}/")[0] == 404
     assert api(username, "GET", f"{BASE}dashboard/")[0] == 403
 
 
 def test_detail_outside_the_scope_is_404(api):
-    voucher = Voucher.objects.exclude(person__organisation__code="411402").first()
+    voucher = VoucherFactory()  # of a person of 虞城县, issued by the city: not 梁园区's
     assert api("county_reviewer", "GET", f"{BASE}{voucher.pk}/")[0] == 404
     status, body = api("city_reviewer", "GET", f"{BASE}{voucher.pk}/")
     assert status == 200 and body["number"] == voucher.number and body["history"]

@@ -19,8 +19,9 @@ from jineng.vouchers import selectors
 from jineng.vouchers.models import Voucher, VoucherRule, VoucherState
 from tests.vouchers.conftest import PASSWORD, WELDER
 
-# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
+# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
+# claims (tests/conftest.py); the others build what they need.
+pytestmark = pytest.mark.django_db
 S = VoucherState
 
 
@@ -52,6 +53,7 @@ def test_navigation_links(login):
     assert 'href="/vouchers/mine/"' in worker and 'href="/vouchers/"' not in worker
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_list_shows_the_scope_and_filters(login, users):
     client = login("county_reviewer")
     page = client.get("/vouchers/").content.decode()
@@ -71,6 +73,7 @@ def test_the_list_shows_the_scope_and_filters(login, users):
         assert (voucher.number in by_occupation) == (welder in voucher.occupations.all())
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_a_voucher_outside_the_scope_does_not_exist(login, users):
     outside = Voucher.objects.exclude(person__organisation__code="411402").exclude(
         organisation__code="411402"
@@ -128,6 +131,7 @@ def test_the_worker_sees_and_claims_their_own_vouchers(client, holder, issue):
     assert detail.status_code == 200 and 'id="claim"' not in detail.content.decode()
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_demo_worker_sees_the_claimed_voucher(login, users):
     page = login("worker").get("/vouchers/mine/").content.decode()
     voucher = Voucher.objects.get(person__user=users["worker"])
@@ -261,6 +265,7 @@ def test_the_dashboard_sums_the_scope(login, users, holder, issue):
     assert 'id="by-region"' in page.content.decode()
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_dashboard_after_one_more_voucher(login, users, holder, issue):
     before = selectors.dashboard(users["city_reviewer"])["total"]
     issue(holder(0), WELDER, value=Decimal("999.00"))

@@ -31,8 +31,9 @@ from jineng.vouchers.models import (
 )
 from tests.vouchers.conftest import CARER, ELECTRICIAN, TODAY, WELDER, occupations
 
-# These read the demo's classes, certificates, evaluations, vouchers or claims (tests/conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
+# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
+# claims (tests/conftest.py); the others build what they need.
+pytestmark = pytest.mark.django_db
 S = VoucherState
 # The changes a service can ask for (nothing ever goes back to "issued").
 TARGETS = [S.CLAIMED, S.REDEEMED, S.SETTLED, S.EXPIRED, S.VOIDED]
@@ -567,6 +568,7 @@ def test_scope_of_vouchers(redeemed, users, issue, holder):
     assert set(history.values_list("voucher", flat=True)) == {voucher.pk}
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_a_county_reviewer_sees_the_vouchers_of_the_county_whoever_issued_them(users):
     worker = Voucher.objects.filter(person__user=users["worker"]).first()
     assert worker is not None  # the demo's claimed voucher, issued by the city
@@ -574,6 +576,7 @@ def test_a_county_reviewer_sees_the_vouchers_of_the_county_whoever_issued_them(u
     assert scoped(users["county_reviewer"], Voucher.objects.filter(pk=worker.pk)).exists()
 
 
+@pytest.mark.usefixtures("full_demo")
 def test_the_demo_has_a_voucher_in_every_state(users):
     """vouchers.demo: issued, claimed by the worker, redeemed, settled, expired, voided."""
     states = set(Voucher.objects.values_list("state", flat=True))
