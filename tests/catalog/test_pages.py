@@ -135,6 +135,20 @@ def test_pack_page_shows_rules_with_cites(login):
     assert any(row["cite"] and "002" in row["cite"] for row in api["rules"])
 
 
+def test_pack_page_shows_each_note_in_the_readers_language(login):
+    """002 §四(五)3 states no voucher validity: the assumed 180 days carries its reason, in
+    Chinese on a Chinese page (never the English note) and in English on an English one."""
+    client = login("worker")
+    version = PolicyPackVersion.objects.filter(pack_id="henan-shangqiu-2022").latest("version")
+    english_note = "002 states no validity period; 180 days is a placeholder"
+    chinese_note = "002 未规定培训券有效期；180天为暂定值，覆盖一个培训季。"
+    chinese = client.get(f"/policies/{version.pk}/").content.decode()
+    assert chinese_note in chinese and english_note not in chinese
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(f"/policies/{version.pk}/").content.decode()
+    assert english_note in english and chinese_note not in english
+
+
 def test_a_failed_import_can_be_run_again(login, django_capture_on_commit_callbacks):
     client = login("admin")
     page = upload(

@@ -298,3 +298,21 @@ def test_docs_describe_every_key_and_pack():
     assert not missing, f"undocumented keys: {missing}"
     for pack_id in ("hebei-2024", "henan-shangqiu-2022", "example-strict"):
         assert pack_id in text
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ENGLISH_PHRASE = re.compile(r"[A-Za-z]{3,}(?: [A-Za-z]{2,}){2,}")  # three English words in a row
+SEED_CITE = re.compile(r"\b00\d §[一二三四五六七八九十]+(?:\([一二三四五六七八九十]+\))?\d*")
+
+
+@pytest.mark.parametrize("path", sorted(POLICIES.glob("*.toml")), ids=lambda path: path.stem)
+def test_every_note_has_a_chinese_note_keeping_its_seed_cites(path):
+    """Chinese pages show only note_zh (never the English note): every rule with a note has a
+    note_zh in Chinese, with no English sentence left in it, naming the same seed sections."""
+    noted = [rule for rule in load_pack(path).rules if rule.note]
+    assert noted  # every shipped pack explains some of its values
+    for rule in noted:
+        note_zh = (rule.note_zh or "").strip()
+        assert CJK.search(note_zh), rule.key
+        assert not ENGLISH_PHRASE.search(note_zh), (rule.key, note_zh)
+        assert set(SEED_CITE.findall(rule.note)) <= set(SEED_CITE.findall(note_zh)), rule.key
