@@ -10,11 +10,12 @@ import pytest
 from jineng.catalog import packs
 from jineng.catalog.models import DecisionRecord, PolicyPackVersion
 from jineng.core import audit
-from jineng.policy.engine import decide_evaluation_subsidy
+from jineng.policy.engine import decide_evaluation_subsidy, decide_training_subsidy
 from jineng.policy.errors import PackError
 from jineng.policy.pack import load_packs
 from jineng.policy.records import EvaluationLine, PriorSubsidy
 from tests.live import jineng, prepared_environment, scratch_environment
+from tests.policy.builders import training_line
 
 pytestmark = pytest.mark.django_db
 POLICIES = Path(__file__).parents[2] / "policies"
@@ -82,6 +83,23 @@ def test_why_page_explains_a_stored_decision(login, orgs):
     assert api["detail"]["checks"] and api["pack_id"] == "henan-shangqiu-2022"
     # Stored and read back, the decision is the one the engine took.
     assert packs.decision_of(DecisionRecord.objects.get(pk=record.pk)) == decision
+
+
+def test_why_page_says_why_an_assumed_value_is_assumed_in_the_readers_language(login, orgs):
+    """002 states no rates or limits for the training subsidy: Shangqiu's pack assumes the
+    national rule (国办发〔2019〕24号), and the why page gives that pack's note per language."""
+    version, pack = packs.pack_for("411402", date(2026, 5, 1))
+    line = training_line(training_end=date(2026, 4, 30))
+    with audit.system_context("test"):
+        decision = decide_training_subsidy(pack, line, [])
+        record = packs.record_decision(decision, version, org_path=orgs["liangyuan"].path)
+    unique = pack.rule("limits.training.unique_by")
+    client = login("city_reviewer")
+    chinese = client.get(f"/decisions/{record.pk}/").content.decode()
+    assert unique.note_zh in chinese and unique.note not in chinese
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(f"/decisions/{record.pk}/").content.decode()
+    assert unique.note in english and unique.note_zh not in english
 
 
 def test_a_refusal_lists_the_earlier_claim(login, orgs):

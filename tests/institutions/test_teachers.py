@@ -70,6 +70,22 @@ def test_the_breach_shows_on_the_institutions_page(login):
     assert 'id="teacher-rules"' in body and "list-group-item-danger" in body
 
 
+def test_the_rule_box_says_why_its_rules_are_assumed_in_the_readers_language(login):
+    """000 §三(七) is an unnamed city's plan (XX市): Shangqiu's pack assumes its teacher rules,
+    and the institution's rule box gives the pack's note in Chinese, or in English."""
+    school = institution("梁园区启航职业培训学校")
+    note_zh = "取自种子文件 000（XX市工作方案，未注明具体城市），并非商丘市文件"
+    note = "From seed 000, the work plan of an unnamed city (XX市), not a Shangqiu document"
+    client = login("county_reviewer")
+    page = client.get(f"/institutions/{school.pk}/").content.decode()
+    box = page.split('id="teacher-rules"')[1].split("</ul>")[0]
+    assert note_zh in box and note not in box
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(f"/institutions/{school.pk}/").content.decode()
+    box = english.split('id="teacher-rules"')[1].split("</ul>")[0]
+    assert note in box and note_zh not in box
+
+
 def test_a_teacher_is_full_time_at_one_institution_only(users):
     teacher = Teacher.objects.filter(engagements__full_time=True, engagements__year=YEAR).first()
     other = institution("民权县巧手家政职业培训学校")

@@ -113,7 +113,11 @@ def cite_evidence(pack: PolicyPack, *keys: str) -> dict[str, Any]:
     assumed = [rule for rule in rules if rule.assumed]
     if assumed:
         evidence["assumed"] = True
-        evidence["note"] = " ".join(rule.note or "" for rule in assumed)
+        # Several rules of one check often share a note (the rates of one seed): say it once.
+        evidence["note"] = " ".join(dict.fromkeys(rule.note for rule in assumed if rule.note))
+        note_zh = " ".join(dict.fromkeys(rule.note_zh for rule in assumed if rule.note_zh))
+        if note_zh:
+            evidence["note_zh"] = note_zh
     return evidence
 
 

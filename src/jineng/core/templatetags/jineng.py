@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import get_language
 
 from jineng.core import rules
 from jineng.core.roles import has_capability
@@ -16,6 +17,18 @@ def get(mapping, key):
 def rule_name(code):
     """{{ check.code|rule_name }}: the plain name of a decision's rule check."""
     return rules.rule_name(code)
+
+
+@register.filter
+def assumption_note(check):
+    """{{ check|assumption_note }}: why a check's assumed value is assumed, in the reader's
+    language: the pack's note_zh for zh-hans, its English note for English; "" when the pack
+    gives none in that language (a Chinese page never shows the English note)."""
+    evidence = getattr(check, "evidence", None) or {}
+    if not evidence.get("assumed"):
+        return ""
+    english = (get_language() or "").startswith("en")
+    return evidence.get("note" if english else "note_zh") or ""
 
 
 @register.filter
