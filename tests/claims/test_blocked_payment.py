@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from jineng.catalog.models import FundChannel
 from jineng.catalog.packs import pack_for
 from jineng.claims import payment
 from jineng.claims.models import BatchState, ClaimState, Notice, PaymentBatch, PaymentOutcome
@@ -17,6 +18,13 @@ from tests.claims.builders_payment import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def fund(db):
+    """A fund channel of these tests alone: the worker that loaded the whole demo holds payable
+    claims of the demo's channels, which a batch of the channel would take in."""
+    return FundChannel.objects.create(code="test_blocked_fund", name="测试专项资金")
 
 
 def in_chinese(ready) -> str:

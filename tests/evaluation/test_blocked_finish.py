@@ -53,3 +53,30 @@ def test_an_evaluation_is_not_finished_while_results_are_missing(booked, login):
     assert reason in response.content.decode()
     booking.refresh_from_db()
     assert booking.state == BookingState.ACCEPTED
+
+
+def test_the_finish_button_follows_the_results_as_they_are_saved(
+    booked, login, examiner, supervisor
+):
+    """The grid saves each result by htmx; its answer brings the finish button again (out of
+    band), so it turns enabled with the last result, without reloading the page."""
+    booking = booked(people=2)
+    first, second = booking.training_class.enrollments.order_by("id")
+    client = login("evaluator")
+    panel = {"examiners": [examiner.pk], "supervisor": supervisor.pk}
+
+    def save(enrollment) -> str:
+        row = {"enrollment": enrollment.pk, f"theory-{enrollment.pk}": "80",
+               f"practical-{enrollment.pk}": "75", f"passed-{enrollment.pk}": "1"}  # fmt: skip
+        answer = client.post(f"/evaluations/{booking.pk}/results/", {**panel, **row},
+                             HTTP_HX_REQUEST="true")  # fmt: skip
+        html = answer.content.decode()
+        assert '<div id="finish-action" hx-swap-oob="true">' in html
+        return html
+
+    waiting = save(first)
+    reason = in_chinese(services.finish_readiness(booking))
+    assert second.person.name in reason and first.person.name not in reason
+    blocked(waiting, "action-finish", reason)
+    ready = save(second)
+    assert 'type="submit" id="action-finish"' in ready and "action-finish-why" not in ready
