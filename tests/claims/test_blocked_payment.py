@@ -72,9 +72,12 @@ def test_no_batch_before_the_notice_ends_the_button_says_until_when(payable, log
 
 def test_a_payable_channel_has_a_working_button(payable, login, fund):
     payable(["300"])
-    page = login("city_reviewer").get("/claims/payments/").content.decode()
+    client = login("city_reviewer")
+    page = client.get("/claims/payments/").content.decode()
     button = re.search(rf'<button[^>]*id="make-batch-{fund.code}"[^>]*>', page).group(0)
     assert 'type="submit"' in button and "disabled" not in button
+    response = client.post("/claims/payments/new/", {"fund_channel": fund.pk}, follow=True)
+    assert "下一步：导出报送财务" in response.content.decode()  # what happened, what comes next
 
 
 def test_outcomes_wait_until_the_batch_is_sent_and_closing_until_each_line_has_one(

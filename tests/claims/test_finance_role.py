@@ -93,7 +93,7 @@ def test_finance_records_one_line_paid_and_one_failed(login, sent):
         },  # fmt: skip
         follow=True,
     )
-    assert "已登记2条拨付结果" in response.content.decode()
+    assert "已登记2条拨付结果。每条明细都有结果后，由人社部门关闭批次" in response.content.decode()
     outcomes = dict(batch.payments.values_list("line_id", "outcome"))
     assert outcomes == {paid.pk: PaymentOutcome.PAID, failed.pk: PaymentOutcome.FAILED}
     paid.refresh_from_db(), failed.refresh_from_db()

@@ -209,7 +209,11 @@ def review_bulk(request):
 def _report_bulk(request, result: dict, decision: str) -> None:
     if result["done"]:
         numbers = "、".join(claim.number for claim in result["done"])
-        done = _("Reviewed: %(numbers)s") if decision == "approve" else _("Rejected: %(numbers)s")
+        done = (
+            _("Reviewed: %(numbers)s. Next: publish their public notice (公示).")
+            if decision == "approve"
+            else _("Rejected: %(numbers)s. The claimants see the reason on each claim.")
+        )
         messages.success(request, done % {"numbers": numbers})
     for claim, problem in result["refused"]:
         messages.error(
@@ -718,8 +722,10 @@ def new_batch(request):
     channel = form.cleaned_data["fund_channel"]
     made = []
     if run_service(request, lambda: made.append(payment.create_batch(bureau, channel)), None):
-        messages.success(request, _("Payment batch %(number)s is made.") % {
-            "number": made[0].number})  # fmt: skip
+        messages.success(request, _(
+            "Payment batch %(number)s is made. Next: send it to finance with its export; "
+            "finance then records each line paid or failed.") % {"number": made[0].number}
+        )  # fmt: skip
         return redirect("claims:batch", pk=made[0].pk)
     return redirect("claims:payments")
 
@@ -782,7 +788,8 @@ def record_outcomes(request, pk: int):
     if valid(request, form):
         outcomes = form.outcomes()
         run_service(request, lambda: payment.record_outcomes(batch, outcomes),
-                    _("Outcomes recorded: %(n)d.") % {"n": len(outcomes)})  # fmt: skip
+                    _("Outcomes recorded: %(n)d. Once every line has one, the bureau closes "
+                      "the batch.") % {"n": len(outcomes)})  # fmt: skip
     return redirect("claims:batch", pk=pk)
 
 
@@ -790,7 +797,8 @@ def record_outcomes(request, pk: int):
 @require_POST
 def close_batch(request, pk: int):
     batch = _batch_or_404(request, pk)
-    run_service(request, lambda: payment.close_batch(batch), _("The batch is closed."))
+    closed = _("The batch is closed. A failed line is payable again in a later batch.")
+    run_service(request, lambda: payment.close_batch(batch), closed)
     return redirect("claims:batch", pk=pk)
 
 
