@@ -74,7 +74,7 @@ def test_the_rule_box_says_why_its_rules_are_assumed_in_the_readers_language(log
     """000 §三(七) is an unnamed city's plan (XX市): Shangqiu's pack assumes its teacher rules,
     and the institution's rule box gives the pack's note in Chinese, or in English."""
     school = institution("梁园区启航职业培训学校")
-    note_zh = "取自种子文件 000（XX市工作方案，未注明具体城市），并非商丘市文件"
+    note_zh = "取自参考政策文件 000（XX市工作方案，未注明具体城市），并非商丘市文件"
     note = "From seed 000, the work plan of an unnamed city (XX市), not a Shangqiu document"
     client = login("county_reviewer")
     page = client.get(f"/institutions/{school.pk}/").content.decode()
