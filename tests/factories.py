@@ -18,10 +18,10 @@ from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingT
 from jineng.certificates import services as certificates
 from jineng.certificates.demo import CODES as NUMBERING_CODES
 from jineng.certificates.models import Certificate, CertificateKind
-from jineng.claims import notice, payment, review
+from jineng.claims import employment, notice, payment, review
 from jineng.claims import recovery as recoveries
 from jineng.claims import services as claim_services
-from jineng.claims.models import Claim, LineState, RecoveryCause
+from jineng.claims.models import Claim, ClaimKind, LineState, RecoveryCause
 from jineng.core import audit
 from jineng.core import services as core_services
 from jineng.core.demo import DEMO_PASSWORD
@@ -540,3 +540,40 @@ def pay(claim: Claim, reviewer: str, recovery: bool) -> None:
             recoveries.open_recovery(
                 lines[-1], cause=RecoveryCause.FRAUD, reason="经核查，该学员由他人代为签到参训。"
             )
+
+
+class EmploymentClaimFactory(ServiceFactory):
+    """An SME's hiring claim (吸纳就业补贴, 002 §四(三)1) the city's bureau took in, a draft:
+    people of the city hired 14 months ago with social insurance since; the first `holders` of
+    them held a skill level certificate (obtained elsewhere) before the hire (1000 yuan each),
+    the others none (refused, with the reason)."""
+
+    class Meta:
+        model = Claim
+
+    hires = factory.LazyFunction(lambda: PersonFactory.create_batch(2, bureau="411403"))
+    holders = 1
+    payee_name = factory.Sequence(lambda n: f"商丘市测试机械制造有限公司{n}")
+    payee_uscc = factory.Sequence(lambda n: credit_code("411403", 910000 + n, authority="91"))
+
+    @classmethod
+    def create_through_service(cls, *, hires, holders, payee_name, payee_uscc) -> Claim:
+        hired_on = timezone.localdate() - timedelta(days=430)
+        for number, person in enumerate(hires):
+            if number < holders:
+                certificates.record_external(
+                    person, kind=CertificateKind.SKILL_LEVEL, number=f"TESTJY{person.pk:08d}",
+                    occupation=Occupation.objects.get(code="6-18-02-04"),
+                    level=SkillLevel.objects.get(code="5"), issued_on=hired_on - timedelta(days=90),
+                    issuer_name="河南省焊接技能等级认定中心（测试）",
+                )  # fmt: skip
+            people.add_employment(
+                person, employer_uscc=payee_uscc, employer_name=payee_name, start=hired_on,
+                insured_months=14, source="test",
+            )  # fmt: skip
+        with act("city_reviewer"):
+            return employment.create_employment_claim(
+                ClaimKind.EMPLOYMENT_SME, bureau=bureau("411400"), payee_name=payee_name,
+                payee_uscc=payee_uscc, hires=[(person, hired_on) for person in hires],
+                fund_channel=FundChannel.objects.get(code="employment_fund"),
+            )  # fmt: skip
