@@ -417,7 +417,8 @@ class ClaimFactory(ServiceFactory):
     line: a recovery open); closed (every line rejected by the reviewer); withdrawn (a draft
     withdrawn); rejected (submitted, rejected as a whole).
 
-    `staff` is the institution's login, `reviewer` the bureau's (梁园区's "county_reviewer" for
+    `fund_channel` is a code (the class's, 就业补助资金, unless told). `staff` is the
+    institution's login, `reviewer` the bureau's (梁园区's "county_reviewer" for
     a class of 梁园区启航). A claim whose lines are all 0 cannot be submitted: give one outcome
     that is granted."""
 
@@ -431,6 +432,7 @@ class ClaimFactory(ServiceFactory):
     reviewer = "city_reviewer"
     occupation = "6-18-02-04"
     level = "5"
+    fund_channel = None  # the class's (就业补助资金) unless a code is given
     objection = False
     recovery = False
 
@@ -460,7 +462,7 @@ class ClaimFactory(ServiceFactory):
 
 
 def claim_reviewed_or_before(state, *, outcomes, institution, staff, reviewer, occupation,
-                             level) -> Claim:  # fmt: skip
+                             level, fund_channel) -> Claim:  # fmt: skip
     """The claim of a class that ended two weeks before, taken as far as review."""
     trainees = PersonFactory.create_batch(len(outcomes), categories=["rural_migrant"])
     start = timezone.localdate() - timedelta(days=CLAIM_CLASS_LEAD)
@@ -471,7 +473,8 @@ def claim_reviewed_or_before(state, *, outcomes, institution, staff, reviewer, o
     for person, outcome in zip(trainees, outcomes, strict=True):
         trainee_outcome(person, outcome, training_class)
     with act(staff):
-        claim = claim_services.create_training_claim(training_class)
+        channel = fund_channel and FundChannel.objects.get(code=fund_channel)
+        claim = claim_services.create_training_claim(training_class, fund_channel=channel)
         if state == "withdrawn":
             return claim_services.withdraw(claim, "学员名单有误，核对花名册后重新申报。")
         if state != "draft":
