@@ -5,14 +5,12 @@ import pytest
 
 from tests.filters import assert_refused_cleanly, assert_same_rows
 
-# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
-# claims (tests/conftest.py); the others build what they need.
 pytestmark = pytest.mark.django_db
 
 PAGE, API = "/vouchers/", "/api/v1/vouchers/"
 
 
-@pytest.mark.usefixtures("full_demo")
+@pytest.mark.usefixtures("voucher_spread")
 @pytest.mark.parametrize(
     "username", ["admin", "city_reviewer", "county_reviewer", "finance", "institution"]
 )

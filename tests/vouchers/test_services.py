@@ -31,8 +31,7 @@ from jineng.vouchers.models import (
 )
 from tests.vouchers.conftest import CARER, ELECTRICIAN, TODAY, WELDER, occupations
 
-# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
-# claims (tests/conftest.py); the others build what they need.
+# The test marked full_demo tests the demo's vouchers (tests/conftest.py); the others build theirs.
 pytestmark = pytest.mark.django_db
 S = VoucherState
 # The changes a service can ask for (nothing ever goes back to "issued").
@@ -568,10 +567,10 @@ def test_scope_of_vouchers(redeemed, users, issue, holder):
     assert set(history.values_list("voucher", flat=True)) == {voucher.pk}
 
 
-@pytest.mark.usefixtures("full_demo")
+@pytest.mark.usefixtures("voucher_spread")
 def test_a_county_reviewer_sees_the_vouchers_of_the_county_whoever_issued_them(users):
     worker = Voucher.objects.filter(person__user=users["worker"]).first()
-    assert worker is not None  # the demo's claimed voucher, issued by the city
+    assert worker is not None  # the worker's claimed voucher, issued by the city
     assert worker.organisation.code == "411400"
     assert scoped(users["county_reviewer"], Voucher.objects.filter(pk=worker.pk)).exists()
 
