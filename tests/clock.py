@@ -31,3 +31,11 @@ def before_start(start: date):
         return
     with time_machine.travel(timezone.make_aware(datetime.combine(day, time(10)))):
         yield
+
+
+@contextmanager
+def on_day(day: date, hour: int = 10):
+    """Run the block on `day` at `hour` (the clock ticking from there): the work of a day in
+    the past done on that day; the clock comes back to today afterwards."""
+    with time_machine.travel(timezone.make_aware(datetime.combine(day, time(hour)))):
+        yield

@@ -18,6 +18,11 @@ from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingT
 from jineng.certificates import services as certificates
 from jineng.certificates.demo import CODES as NUMBERING_CODES
 from jineng.certificates.models import Certificate, CertificateKind
+from jineng.claims import employment, notice, payment, review
+from jineng.claims import recovery as recoveries
+from jineng.claims import services as claim_services
+from jineng.claims.models import Claim, ClaimKind, LineState, RecoveryCause
+from jineng.core import audit
 from jineng.core import services as core_services
 from jineng.core.demo import DEMO_PASSWORD
 from jineng.core.models import Organisation, User
@@ -35,7 +40,7 @@ from jineng.training.models import TrainingClass
 from jineng.vouchers import services as vouchers
 from jineng.vouchers.models import Voucher
 from tests.actors import act
-from tests.clock import before_start
+from tests.clock import before_start, on_day
 
 FIRST_BIRTH_DATE = date(2006, 1, 1)  # after every demo person's (1966 + 40 years)
 CHINESE_DIGITS = "〇一二三四五六七八九"
@@ -379,3 +384,199 @@ class VoucherFactory(ServiceFactory):
         chosen = list(Occupation.objects.filter(code__in=occupations).order_by("code"))
         with act(issued_by):
             return vouchers.issue(person, chosen, **options)
+
+
+# --- claims -----------------------------------------------------------------------------------
+# A training claim goes the way the demo's claims went (jineng.claims.demo), through the claim
+# services as the institution's staff and the bureau's reviewer; its class ended weeks ago and
+# the claim was made, reviewed and (for the later states) noticed then, the clock moved back
+# there (time_machine), so a notice that is over ended by the calendar, not by an edited date.
+
+CLAIM_STATES = (
+    "draft", "submitted", "reviewed", "in_notice", "payable", "paid", "closed", "withdrawn",
+    "rejected",
+)  # fmt: skip
+EMPLOYED, CERTIFIED, NOTHING = "employed", "certificate", "none"  # a trainee's outcome
+CLASS_AGO = 28  # the class began this many days ago (inside the year of its designation)
+CLAIMED_AGO = 14  # the claim was made, reviewed and noticed this many days ago
+HIRING_USCC = credit_code("411403", 900001, authority="91")  # the employer of the employed
+
+
+class ClaimFactory(ServiceFactory):
+    """A training subsidy claim (补贴申领, 004 §四(五)) of a completed class of `institution`
+    (鸿鹄 unless told; welding 五级), one trainee per outcome in `outcomes` - "employed" (hired
+    with social insurance a week after the class: 100% of the standard), "certificate" (a skill
+    level certificate from the centre three days after: 80%), "none" (no subsidy, the line kept
+    at 0 with its reasons) - in `state`, one of CLAIM_STATES:
+
+    draft; submitted (by the institution); reviewed (every granted line approved, the others
+    rejected with the rules' reasons: review.approve_claim); in_notice (published today; with
+    `objection`, someone objected to its first approved line from the public page); payable
+    (noticed two weeks ago, the notice ended today); paid (payable, paid in a batch of its own,
+    exported, every line paid, the batch closed; with `recovery`, fraud confirmed on its last
+    line: a recovery open); closed (every line rejected by the reviewer); withdrawn (a draft
+    withdrawn); rejected (submitted, rejected as a whole).
+
+    `fund_channel` is a code (the class's, 就业补助资金, unless told). `staff` is the
+    institution's login, `reviewer` the bureau's (梁园区's "county_reviewer" for
+    a class of 梁园区启航). A claim whose lines are all 0 cannot be submitted: give one outcome
+    that is granted."""
+
+    class Meta:
+        model = Claim
+
+    state = "draft"
+    outcomes = (CERTIFIED, EMPLOYED)
+    institution = factory.LazyFunction(demo_institution)
+    staff = "institution"
+    reviewer = "city_reviewer"
+    occupation = "6-18-02-04"
+    level = "5"
+    fund_channel = None  # the class's (就业补助资金) unless a code is given
+    objection = False
+    recovery = False
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return cls.create_through_service(**kwargs)
+
+    @classmethod
+    def create_through_service(cls, *, state, objection, recovery, **values) -> Claim:
+        if state not in CLAIM_STATES:
+            raise ValueError(f"no claim state {state!r}: one of {CLAIM_STATES}")
+        today = timezone.localdate()
+        with on_day(today - timedelta(days=CLAIMED_AGO)):
+            claim = claim_reviewed_or_before(state, **values)
+            if state in {"payable", "paid"}:
+                with act(values["reviewer"]):
+                    notice.publish_notice(claim)
+        if state in {"payable", "paid"}:
+            with act(values["reviewer"]):
+                notice.end_notice(claim)
+        if state == "in_notice":
+            publish_with_objection(claim, values["reviewer"], objection)
+        if state == "paid":
+            pay(claim, values["reviewer"], recovery)
+        claim.refresh_from_db()
+        return claim
+
+
+def claim_reviewed_or_before(state, *, outcomes, institution, staff, reviewer, occupation,
+                             level, fund_channel) -> Claim:  # fmt: skip
+    """The claim of a class that ended two weeks before, taken as far as review."""
+    trainees = PersonFactory.create_batch(len(outcomes), categories=["rural_migrant"])
+    start = timezone.localdate() - timedelta(days=CLAIM_CLASS_LEAD)
+    training_class = TrainingClassFactory(
+        state="completed", start=start, trainees=trainees, institution=institution, staff=staff,
+        occupation=occupation, level=level,
+    )  # fmt: skip
+    for person, outcome in zip(trainees, outcomes, strict=True):
+        trainee_outcome(person, outcome, training_class)
+    with act(staff):
+        channel = fund_channel and FundChannel.objects.get(code=fund_channel)
+        claim = claim_services.create_training_claim(training_class, fund_channel=channel)
+        if state == "withdrawn":
+            return claim_services.withdraw(claim, "学员名单有误，核对花名册后重新申报。")
+        if state != "draft":
+            claim = claim_services.submit(claim)
+    with act(reviewer):
+        if state == "rejected":
+            review.reject_claim(claim, "申报材料不全：缺少学员签到表原件扫描件。")
+        elif state == "closed":
+            review.reject_lines(claim, list(claim.lines.order_by("id")), "经核实非本人参训。")
+            review.finish_review(claim)
+        elif state not in {"draft", "submitted"}:
+            review.approve_claim(claim, "材料齐全，经审核符合补贴条件。")
+    claim.refresh_from_db()
+    return claim
+
+
+# The class of a claim began CLAIM_CLASS_LEAD days before today, i.e. two weeks before the day
+# the claim was made (time travelled): it ended 12 days before the claim.
+CLAIM_CLASS_LEAD = CLASS_AGO - CLAIMED_AGO
+
+
+def trainee_outcome(person: Person, outcome: str, training_class: TrainingClass) -> None:
+    """After the class: hired a week later with social insurance, or certified three days
+    later by the evaluation centre, or neither."""
+    end = training_class.end_date
+    if outcome == EMPLOYED:
+        with act("city_reviewer"):
+            people.add_employment(
+                person, employer_uscc=HIRING_USCC, employer_name="商丘市测试焊接结构件有限公司",
+                start=end + timedelta(days=7), insured_months=1, source="test",
+            )  # fmt: skip
+    elif outcome == CERTIFIED:
+        CertificateFactory(
+            person=person, occupation=training_class.occupation.code,
+            level=training_class.level.code, training_class=training_class,
+            days_ago=(timezone.localdate() - end).days - 3,
+        )  # fmt: skip
+    elif outcome != NOTHING:
+        raise ValueError(f"no outcome {outcome!r}: {EMPLOYED}, {CERTIFIED} or {NOTHING}")
+
+
+def publish_with_objection(claim: Claim, reviewer: str, objection: bool) -> None:
+    """Published today; with `objection`, someone objects to the first approved line from the
+    public page (no login)."""
+    with act(reviewer):
+        published = notice.publish_notice(claim)
+    if objection:
+        line = claim.lines.filter(state=LineState.APPROVED).order_by("id").first()
+        with audit.system_context("public:objection"):
+            notice.lodge_objection(
+                published, text="该学员培训期间在外地务工，并未实际参加培训，请核查。",
+                contact_name="王先生", phone="13903700001", line=line,
+            )  # fmt: skip
+
+
+def pay(claim: Claim, reviewer: str, recovery: bool) -> None:
+    """Paid in a batch of its own (exported, every line paid, closed); with `recovery`, fraud
+    confirmed on the last line afterwards: its amount is to be recovered."""
+    lines = list(claim.lines.filter(state=LineState.APPROVED).order_by("id"))
+    with act(reviewer):
+        batch = payment.create_batch(claim.bureau, claim.fund_channel, lines)
+        payment.export_batch(batch, "xlsx")
+        payment.record_outcomes(batch, {line.pk: (True, "") for line in lines})
+        payment.close_batch(batch)
+        if recovery:
+            recoveries.open_recovery(
+                lines[-1], cause=RecoveryCause.FRAUD, reason="经核查，该学员由他人代为签到参训。"
+            )
+
+
+class EmploymentClaimFactory(ServiceFactory):
+    """An SME's hiring claim (吸纳就业补贴, 002 §四(三)1) the city's bureau took in, a draft:
+    people of the city hired 14 months ago with social insurance since; the first `holders` of
+    them held a skill level certificate (obtained elsewhere) before the hire (1000 yuan each),
+    the others none (refused, with the reason)."""
+
+    class Meta:
+        model = Claim
+
+    hires = factory.LazyFunction(lambda: PersonFactory.create_batch(2, bureau="411403"))
+    holders = 1
+    payee_name = factory.Sequence(lambda n: f"商丘市测试机械制造有限公司{n}")
+    payee_uscc = factory.Sequence(lambda n: credit_code("411403", 910000 + n, authority="91"))
+
+    @classmethod
+    def create_through_service(cls, *, hires, holders, payee_name, payee_uscc) -> Claim:
+        hired_on = timezone.localdate() - timedelta(days=430)
+        for number, person in enumerate(hires):
+            if number < holders:
+                certificates.record_external(
+                    person, kind=CertificateKind.SKILL_LEVEL, number=f"TESTJY{person.pk:08d}",
+                    occupation=Occupation.objects.get(code="6-18-02-04"),
+                    level=SkillLevel.objects.get(code="5"), issued_on=hired_on - timedelta(days=90),
+                    issuer_name="河南省焊接技能等级认定中心（测试）",
+                )  # fmt: skip
+            people.add_employment(
+                person, employer_uscc=payee_uscc, employer_name=payee_name, start=hired_on,
+                insured_months=14, source="test",
+            )  # fmt: skip
+        with act("city_reviewer"):
+            return employment.create_employment_claim(
+                ClaimKind.EMPLOYMENT_SME, bureau=bureau("411400"), payee_name=payee_name,
+                payee_uscc=payee_uscc, hires=[(person, hired_on) for person in hires],
+                fund_channel=FundChannel.objects.get(code="employment_fund"),
+            )  # fmt: skip

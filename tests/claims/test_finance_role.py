@@ -11,6 +11,7 @@ import json
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.utils.translation import gettext
 
 from jineng.claims import payment
 from jineng.claims.models import BatchState, ClaimState, LineState, PaymentOutcome
@@ -19,6 +20,7 @@ from jineng.core.models import AuditEntry
 from jineng.core.roles import Capability
 from tests.claims.builders_payment import *  # noqa: F403
 from tests.core.test_todo import todo_of
+from tests.factories import BookingFactory, TrainingClassFactory
 
 pytestmark = pytest.mark.django_db
 BATCHES = "/api/v1/claims/batches/"
@@ -147,8 +149,11 @@ def test_the_exception_is_finances_only_inside_record_outcomes(act, sent):
         payment.record_outcomes(batch, {line.pk: (True, "")})
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_the_to_do_card_lists_the_batches_waiting_for_finance(login, sent):
+    BookingFactory(accept=False)  # a booking to answer, for a class of 鸿鹄 that has completed
+    TrainingClassFactory(state="completed")  # a class waiting for its booking
+    evaluator = todo_of(login("evaluator"))
+    assert evaluator[gettext("Evaluation bookings to answer")] >= 1
     todo = todo_of(login("finance"))
     assert todo == {"待登记拨付结果的批次": 1}  # no evaluations: finance cannot act on them
 

@@ -1,5 +1,6 @@
-"""Claim pages (补贴申领, 004 §四(五); 002 §四(二)1, §四(三)1) on the demo's claims (one in every
-state, jineng.claims.demo): who sees which page, the scope, the filters, the "why" of every line
+"""Claim pages (补贴申领, 004 §四(五); 002 §四(二)1, §四(三)1) on claims built in the state each
+test needs (tests.factories.ClaimFactory; the demo's own, jineng.claims.demo, only where the demo
+is tested): who sees which page, the scope, the filters, the "why" of every line
 in the reader's language, a claim drafted for a completed class and for an enterprise's hires,
 submission, review line by line and in bulk (htmx), the public notice with masked persons and its
 objection form (no login, CSRF, rate-limited), the end of the notice, payment in a batch with its
@@ -37,10 +38,17 @@ from jineng.core import audit
 from jineng.core.models import AuditEntry, Organisation
 from jineng.core.scope import scoped
 from jineng.people.services import decrypt_id_number
-from jineng.training.models import ClassState, TrainingClass
+from tests.claims.conftest import evaluation_claim
+from tests.factories import (
+    CERTIFIED,
+    EMPLOYED,
+    NOTHING,
+    ClaimFactory,
+    EmploymentClaimFactory,
+    TrainingClassFactory,
+)
 
-# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
-# claims (tests/conftest.py); the others build what they need.
+# The tests marked full_demo test the demo's claims (tests/conftest.py); the others build theirs.
 pytestmark = pytest.mark.django_db
 S = ClaimState
 TODAY = timezone.localdate()
@@ -52,9 +60,8 @@ def says(response, msgid: str, **values) -> bool:
     return escape(text) in response.content.decode()
 
 
-def demo_claim(state: str, kind: str = ClaimKind.TRAINING) -> Claim:
-    """The demo's claim in this state (the newest when there are two)."""
-    return Claim.objects.filter(state=state, kind=kind).order_by("-id").first()
+# A claim with a line the rules refused (no certificate, no employment) beside granted ones.
+MIXED = (CERTIFIED, EMPLOYED, NOTHING)
 
 
 def htmx(client, url: str, data: dict):
@@ -119,23 +126,26 @@ def test_the_demo_has_a_claim_in_every_state():
     assert Recovery.objects.exists()
 
 
-@pytest.mark.usefixtures("full_demo")
-@pytest.mark.parametrize("username", ["city_reviewer", "county_reviewer", "institution",
-                                      "evaluator", "finance"])  # fmt: skip
-def test_the_list_follows_the_scope(login, users, username):
+def test_the_list_follows_the_scope(login, users, spread):
+    # Each user in turn on one spread of claims (built once: a parameter each would rebuild it).
+    for username in ["city_reviewer", "county_reviewer", "institution", "evaluator", "finance"]:
+        list_follows_the_scope(login, users, spread, username)
+
+
+def list_follows_the_scope(login, users, spread, username):
     page = login(username).get("/claims/").content.decode()
     visible = scoped(users[username], Claim.objects.all())
+    assert visible.filter(pk__in=[claim.pk for claim in spread.all()]).exists(), username
     for claim in Claim.objects.all():
-        assert (claim.number in page) == visible.filter(pk=claim.pk).exists()
+        assert (claim.number in page) == visible.filter(pk=claim.pk).exists(), username
     if username == "institution":
         assert (
             visible.exists() and not visible.exclude(organisation__name__contains="鸿鹄").exists()
         )
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_a_claim_outside_the_scope_does_not_exist(login):
-    claim = demo_claim(S.DRAFT)
+    claim = ClaimFactory()
     assert login("county_reviewer").get(f"/claims/{claim.pk}/").status_code == 404
     assert login("evaluator").get(f"/claims/{claim.pk}/").status_code == 404
     assert login("worker").get(f"/claims/{claim.pk}/").status_code == 404
@@ -145,7 +155,7 @@ def test_a_claim_outside_the_scope_does_not_exist(login):
     assert Claim.objects.get(pk=claim.pk).state == S.DRAFT
 
 
-@pytest.mark.usefixtures("full_demo")
+@pytest.mark.usefixtures("spread")
 def test_filters(login):
     client = login("city_reviewer")
     body = client.get(
@@ -159,17 +169,17 @@ def test_filters(login):
         assert (f">{claim.number}<" in evaluation) == (claim.kind == ClaimKind.EVALUATION)
     county = Organisation.objects.get(code="411402")
     in_county = client.get(f"/claims/?bureau={county.pk}").content.decode()
-    assert not any(claim.number in in_county for claim in Claim.objects.all())
+    for claim in Claim.objects.all():
+        assert (claim.number in in_county) == (claim.bureau_id == county.pk)
 
 
 # --- the "why" --------------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_every_line_shows_every_rule_of_its_decision(login):
     """004 §四(五): the amount is the standard × the rate of the trainee's outcome; the page
     shows, for each line, every rule its decision checked - granted or refused."""
-    claim = demo_claim(S.DRAFT)
+    claim = ClaimFactory(outcomes=MIXED)
     page = login("institution").get(f"/claims/{claim.pk}/").content.decode()
     lines = list(claim.lines.select_related("decision", "person"))
     assert any(not line.granted for line in lines) and any(line.granted for line in lines)
@@ -182,9 +192,8 @@ def test_every_line_shows_every_rule_of_its_decision(login):
     assert claim.lines.first().decision.pack.pack_id in page
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_the_why_in_english(login):
-    claim = demo_claim(S.DRAFT)
+    claim = ClaimFactory(outcomes=MIXED)
     client = login("institution")
     page = client.get(f"/claims/{claim.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     refused = claim.lines.filter(granted=False).first()
@@ -195,16 +204,12 @@ def test_the_why_in_english(login):
 # --- new claims -------------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_the_institution_claims_for_a_completed_class(login):
     """004 §四(五): the institution applies for its completed class; one line per trainee."""
+    training_class = TrainingClassFactory(state="completed")
     client = login("institution")
     page = client.get("/claims/new/").content.decode()
-    waiting = TrainingClass.objects.filter(
-        state=ClassState.COMPLETED, institution__organisation__name__contains="鸿鹄"
-    ).exclude(claims__isnull=False)
-    training_class = waiting.first()
-    assert training_class is not None and training_class.code in page
+    assert training_class.code in page
     response = client.post(f"/claims/new/class/{training_class.pk}/")
     claim = Claim.objects.get(training_class=training_class)
     assert response.status_code == 302 and response.url == f"/claims/{claim.pk}/"
@@ -216,11 +221,10 @@ def test_the_institution_claims_for_a_completed_class(login):
     assert login("city_reviewer").post(f"/claims/new/class/{training_class.pk}/").status_code == 404
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_the_evaluation_organisation_claims_under_its_agreement(login, users):
     """002 §四(二)1: the evaluation subsidy per level, paid to the organisation under its
     free-evaluation agreement (004 §四(五))."""
-    claim = demo_claim(S.SUBMITTED, ClaimKind.EVALUATION)
+    claim = evaluation_claim()
     client = login("evaluator")
     client.post(f"/claims/{claim.pk}/withdraw/", {"reason": "重新申报"})
     assert Claim.objects.get(pk=claim.pk).state == S.WITHDRAWN
@@ -242,17 +246,17 @@ def test_the_evaluation_organisation_claims_under_its_agreement(login, users):
     )
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_the_bureau_takes_in_an_employment_claim(login):
     """002 §四(三)1: an SME's hiring claim, taken in by the bureau; bad input changes nothing."""
     client = login("city_reviewer")
     assert client.get("/claims/new/employment/").status_code == 200
-    person = demo_claim(S.DRAFT, ClaimKind.EMPLOYMENT_SME).lines.first().person
+    person = EmploymentClaimFactory().lines.first().person
     number = decrypt_id_number(person)
+    training = ClaimFactory()
     values = {
-        "kind": ClaimKind.EMPLOYMENT_AGENCY, "bureau": demo_claim(S.DRAFT).bureau_id,
+        "kind": ClaimKind.EMPLOYMENT_AGENCY, "bureau": training.bureau_id,
         "payee_name": "商丘市人力资源服务有限公司", "payee_uscc": PAYEE,
-        "fund_channel": demo_claim(S.DRAFT).fund_channel_id,
+        "fund_channel": training.fund_channel_id,
         "hires": f"{number}, {TODAY - timedelta(days=300)}\n411402199001011234 2025-01-01",
     }  # fmt: skip
     before = Claim.objects.count()
@@ -280,9 +284,8 @@ def test_bad_credit_code_is_refused_with_its_reason(login):
 # --- the claimant's actions ---------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_submit_and_withdraw(login):
-    claim = demo_claim(S.DRAFT)
+    claim = ClaimFactory()
     client = login("institution")
     response = htmx(client, f"/claims/{claim.pk}/submit/", {})
     assert response.status_code == 200 and 'hx-swap-oob="true"' in response.content.decode()
@@ -296,10 +299,9 @@ def test_submit_and_withdraw(login):
     assert Claim.objects.get(pk=claim.pk).state == S.WITHDRAWN
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_a_top_up_when_nothing_can_be_raised(login):
     """A top-up (补差) raises a line through a new decision; with nothing to raise, none."""
-    claim = demo_claim(S.PAID)
+    claim = ClaimFactory(state=S.PAID)
     client = login("institution")
     assert 'id="action-top-up"' in client.get(f"/claims/{claim.pk}/").content.decode()
     response = client.post(f"/claims/{claim.pk}/top-up/", follow=True)
@@ -307,9 +309,8 @@ def test_a_top_up_when_nothing_can_be_raised(login):
     assert not Claim.objects.filter(top_up_of=claim).exists()
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_finance_reads_and_writes_nothing(login):
-    claim = demo_claim(S.DRAFT)
+    claim = ClaimFactory()
     client = login("finance")
     page = client.get(f"/claims/{claim.pk}/").content.decode()
     assert 'id="actions"' not in page
@@ -320,10 +321,9 @@ def test_finance_reads_and_writes_nothing(login):
 # --- review -----------------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_review_line_by_line_and_in_bulk(login):
     """004 §四(五): the bureau reviews the claim line by line; a rejection needs its reason."""
-    claim = demo_claim(S.SUBMITTED)
+    claim = ClaimFactory(state=S.SUBMITTED)
     lines = list(claim.lines.order_by("id"))
     client = login("city_reviewer")
     url = f"/claims/{claim.pk}/lines/review/"
@@ -343,9 +343,8 @@ def test_review_line_by_line_and_in_bulk(login):
     assert claim.approved_total == sum(line.amount for line in lines)
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_a_line_the_rules_refused_is_never_approved(login):
-    claim = demo_claim(S.DRAFT)
+    claim = ClaimFactory(outcomes=MIXED)
     login("institution").post(f"/claims/{claim.pk}/submit/")
     refused = claim.lines.get(granted=False)
     client = login("city_reviewer")
@@ -359,9 +358,8 @@ def test_a_line_the_rules_refused_is_never_approved(login):
     assert ClaimLine.objects.get(pk=refused.pk).state == LineState.REJECTED
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_the_institution_does_not_review(login):
-    claim = demo_claim(S.SUBMITTED)
+    claim = ClaimFactory(state=S.SUBMITTED)
     line = claim.lines.first()
     client = login("institution")
     response = client.post(f"/claims/{claim.pk}/lines/review/", {"approve_one": line.pk})
@@ -372,10 +370,9 @@ def test_the_institution_does_not_review(login):
 # --- the public notice --------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_publish_the_notice(login, client):
     """004 §四(五): 经3个工作日公示后拨付 - the notice ends 3 working days after it starts."""
-    claim = demo_claim(S.REVIEWED)
+    claim = ClaimFactory(state=S.REVIEWED)
     response = htmx(login("city_reviewer"), f"/claims/{claim.pk}/notice/publish/", {})
     assert response.status_code == 200
     notice = Notice.objects.get(claim=claim)
@@ -386,9 +383,8 @@ def test_publish_the_notice(login, client):
     assert claim.number in public
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_the_public_page_masks_every_person(client):
-    running = demo_claim(S.IN_NOTICE)
+    running = ClaimFactory(state=S.IN_NOTICE, outcomes=MIXED)  # the refused line is not shown
     page = client.get("/notices/").content.decode()
     assert running.number in page and f'id="objection-form-{running.notice.pk}"' in page
     for line in running.lines.filter(state=LineState.APPROVED).select_related("person"):
@@ -399,11 +395,10 @@ def test_the_public_page_masks_every_person(client):
         assert line.person.id_number_masked not in page
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_anyone_objects_with_the_csrf_token(settings):
     """004 §四(五) 公示: anyone may object, without an account; the form carries CSRF."""
     cache.clear()
-    claim = demo_claim(S.IN_NOTICE)
+    claim = ClaimFactory(state=S.IN_NOTICE, objection=True)
     notice = claim.notice
     line = claim.lines.filter(state=LineState.APPROVED).last()
     browser = Client(enforce_csrf_checks=True)
@@ -420,13 +415,12 @@ def test_anyone_objects_with_the_csrf_token(settings):
     assert objection.line == line and objection.contact_masked == "139****0002"
     empty = browser.post(url, {"text": " ", "csrfmiddlewaretoken": token}, HTTP_HX_REQUEST="true")
     assert "<html" not in empty.content.decode()
-    assert Objection.objects.filter(notice=notice).count() == 2  # the demo's and this one
+    assert Objection.objects.filter(notice=notice).count() == 2  # the built one and this one
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_an_objection_without_htmx_answers_with_the_page(client):
     cache.clear()
-    notice = demo_claim(S.IN_NOTICE).notice
+    notice = ClaimFactory(state=S.IN_NOTICE).notice
     response = client.post(f"/notices/{notice.pk}/objection/", {"text": "请核查"}, follow=True)
     assert response.redirect_chain == [("/notices/", 302)]
     assert says(response, "Your objection is recorded. The bureau will look into it before paying.")
@@ -435,26 +429,24 @@ def test_an_objection_without_htmx_answers_with_the_page(client):
     assert client.post("/notices/999999/objection/", {"text": "x"}).status_code == 404
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_objections_are_rate_limited(client, settings):
     cache.clear()
     settings.CLAIMS_OBJECTION_RATE = "2/hour"
-    notice = demo_claim(S.IN_NOTICE).notice
+    notice = ClaimFactory(state=S.IN_NOTICE, objection=True).notice
     url = f"/notices/{notice.pk}/objection/"
     for _ in range(2):
         assert client.post(url, {"text": "请核查"}, HTTP_HX_REQUEST="true").status_code == 200
     third = client.post(url, {"text": "请核查"}, HTTP_HX_REQUEST="true")
     assert third.status_code == 429
     assert says(third, "Too many objections from your address: try again later.")
-    assert Objection.objects.filter(notice=notice).count() == 3  # the demo's and two
+    assert Objection.objects.filter(notice=notice).count() == 3  # the built one and two
     cache.clear()
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_an_objection_blocks_payment_until_resolved(login):
     """004 §四(五): an objection must be resolved before payment; the notice ends after its
     last working day."""
-    claim = demo_claim(S.IN_NOTICE)
+    claim = ClaimFactory(state=S.IN_NOTICE, objection=True)
     client = login("city_reviewer")
     early = htmx(client, f"/claims/{claim.pk}/notice/end/", {})
     assert Claim.objects.get(pk=claim.pk).state == S.IN_NOTICE
@@ -480,9 +472,8 @@ def test_an_objection_blocks_payment_until_resolved(login):
     assert Claim.objects.get(pk=claim.pk).state == S.PAYABLE
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_an_upheld_objection_rejects_its_line(login):
-    claim = demo_claim(S.IN_NOTICE)
+    claim = ClaimFactory(state=S.IN_NOTICE, objection=True)
     objection = Objection.objects.get(notice__claim=claim, state=ObjectionState.OPEN)
     login("city_reviewer").post(
         f"/claims/objections/{objection.pk}/resolve/",
@@ -495,11 +486,11 @@ def test_an_upheld_objection_rejects_its_line(login):
 # --- payment and recovery -----------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_pay_a_claim_in_a_batch_and_read_the_export(login):
     """004 §四(五) 拨付: a batch per fund channel, exported for finance with each amount in
     figures and in Chinese capitals; a failed line needs its reason and is paid again later."""
-    claim = demo_claim(S.PAYABLE)
+    # The only payable claim of its channel (失业保险基金), whatever else the database holds.
+    claim = ClaimFactory(state=S.PAYABLE, fund_channel="unemployment_insurance")
     lines = list(claim.lines.filter(state=LineState.APPROVED).order_by("id"))
     client = login("city_reviewer")
     page = client.get("/claims/payments/").content.decode()
@@ -538,17 +529,17 @@ def test_pay_a_claim_in_a_batch_and_read_the_export(login):
     assert list(again.payments.values_list("line", flat=True)) == [first.pk]
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_a_batch_outside_the_region_does_not_exist(login):
-    batch = PaymentBatch.objects.first()
+    paid = ClaimFactory(state=S.PAID)
+    batch = PaymentBatch.objects.filter(payments__line__claim=paid).distinct().get()
     assert login("county_reviewer").get(f"/claims/batches/{batch.pk}/").status_code == 404
     assert login("city_reviewer").get(f"/claims/batches/{batch.pk}/").status_code == 200
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_recoveries(login):
     """A paid line whose fraud is confirmed is recovered (追回), in parts or written off."""
-    found = Recovery.objects.get(state=RecoveryState.OPEN)
+    paid = ClaimFactory(state=S.PAID, recovery=True)
+    found = Recovery.objects.get(line__claim=paid, state=RecoveryState.OPEN)
     client = login("city_reviewer")
     assert found.line.claim.number in client.get("/claims/recoveries/").content.decode()
     too_much = client.post(f"/claims/recoveries/{found.pk}/recovered/",
@@ -562,9 +553,8 @@ def test_recoveries(login):
     assert login("institution").post(f"/claims/recoveries/{found.pk}/waive/").status_code == 404
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_fraud_on_a_paid_line_opens_a_recovery(login):
-    claim = demo_claim(S.PAID)
+    claim = ClaimFactory(state=S.PAID)
     line = claim.lines.filter(recovery__isnull=True).first()
     client = login("city_reviewer")
     client.post(f"/claims/lines/{line.pk}/recovery/", {"reason": ""})
@@ -576,22 +566,22 @@ def test_fraud_on_a_paid_line_opens_a_recovery(login):
 # --- the review queue -------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_the_review_queue_lists_the_submitted_claims_of_the_region(login):
     """004 §四(五) 审核: the reviewer's queue holds the claims waiting for review, nothing else."""
+    ClaimFactory(state=S.SUBMITTED)
+    payable = ClaimFactory(state=S.PAYABLE)
     waiting = Claim.objects.filter(state=ClaimState.SUBMITTED)
     html = login("city_reviewer").get("/claims/review/").content.decode()
-    assert all(claim.number in html for claim in waiting)
-    assert demo_claim(ClaimState.PAYABLE).number not in html
+    assert waiting.exists() and all(claim.number in html for claim in waiting)
+    assert payable.number not in html
     assert "/claims/review/" in login("city_reviewer").get("/").content.decode()  # the to-do card
     assert login("institution").get("/claims/review/").status_code == 403
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_bulk_approval_takes_each_line_as_the_rules_decided(login):
     """Approving from the queue: lines the pack granted are approved, the others rejected with
     the pack's reasons, and the claim is reviewed; a rejection needs a reason."""
-    claim = demo_claim(ClaimState.SUBMITTED)
+    claim = ClaimFactory(state=S.SUBMITTED, outcomes=MIXED)
     client = login("city_reviewer")
     refused = client.post("/claims/review/bulk/", {"claims": [claim.pk], "decision": "reject"},
                           follow=True)  # fmt: skip
@@ -611,14 +601,13 @@ def test_bulk_approval_takes_each_line_as_the_rules_decided(login):
     )
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_digits_that_are_not_decimal_are_refused_quietly(login):
     """ "²".isdigit() is true but int("²") fails: filters and chosen lines read decimals only."""
     client = login("city_reviewer")
     assert client.get("/claims/", {"region": "²"}).status_code == 200
     queue = {"institution": "²", "occupation": "²"}
     assert client.get("/classes/review/", queue).status_code == 200
-    claim = demo_claim(S.SUBMITTED)
+    claim = ClaimFactory(state=S.SUBMITTED)
     chosen = {"lines": "²", "decision": "approve"}
     response = client.post(f"/claims/{claim.pk}/lines/review/", chosen)
     assert response.status_code in (200, 302)

@@ -15,22 +15,16 @@ from jineng.claims.models import (
     Recovery,
     RecoveryState,
 )
+from tests.factories import ClaimFactory
 from tests.tampered import ABSURD, refused
 
-# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
-# claims (tests/conftest.py); the others build what they need.
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 
 
-def demo_claim(state: str) -> Claim:
-    return Claim.objects.filter(state=state, kind="training").order_by("-id").first()
-
-
-@pytest.mark.usefixtures("full_demo")
 def test_tampered_line_reviews_are_refused(login):
-    claim = demo_claim(ClaimState.SUBMITTED)
-    other_line = ClaimLine.objects.exclude(claim=claim).first()
+    claim = ClaimFactory(state=ClaimState.SUBMITTED)
+    other_line = ClaimFactory(state=ClaimState.SUBMITTED).lines.first()
     line = claim.lines.order_by("id").first()
     states = dict(claim.lines.values_list("pk", "state"))
     client = login("city_reviewer")
@@ -49,9 +43,8 @@ def test_tampered_line_reviews_are_refused(login):
     assert dict(claim.lines.values_list("pk", "state")) == states
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_the_bulk_review_refuses_claims_outside_the_region(login):
-    claim = demo_claim(ClaimState.SUBMITTED)
+    claim = ClaimFactory(state=ClaimState.SUBMITTED)
     for username, values in [
         ("city_reviewer", {"claims": ["abc"], "decision": "approve"}),
         ("city_reviewer", {"claims": [claim.pk], "decision": "abolish"}),
@@ -64,11 +57,10 @@ def test_the_bulk_review_refuses_claims_outside_the_region(login):
     assert Claim.objects.get(pk=claim.pk).state == ClaimState.SUBMITTED
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_a_tampered_objection_resolution_is_refused(login):
-    claim = demo_claim(ClaimState.IN_NOTICE)
+    claim = ClaimFactory(state=ClaimState.IN_NOTICE, objection=True)
     objection = Objection.objects.get(notice__claim=claim, state=ObjectionState.OPEN)
-    other_line = ClaimLine.objects.exclude(claim=claim).first()
+    other_line = ClaimFactory(state=ClaimState.IN_NOTICE).lines.first()
     client = login("city_reviewer")
     url = f"/claims/objections/{objection.pk}/resolve/"
     for values in [
@@ -82,9 +74,8 @@ def test_a_tampered_objection_resolution_is_refused(login):
     assert not claim.lines.filter(state=LineState.REJECTED, review_reason="x").exists()
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_tampered_payments_are_refused(login):
-    claim = demo_claim(ClaimState.PAYABLE)
+    claim = ClaimFactory(state=ClaimState.PAYABLE)
     client = login("city_reviewer")
     batches = PaymentBatch.objects.count()
     for value in ABSURD:
@@ -107,9 +98,9 @@ def test_tampered_payments_are_refused(login):
     refused(client.post(f"/claims/batches/{batch.pk}/cancel/", {"reason": "x" * 301}, follow=True))
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_tampered_recoveries_are_refused(login):
-    found = Recovery.objects.get(state=RecoveryState.OPEN)
+    paid = ClaimFactory(state=ClaimState.PAID, recovery=True)
+    found = Recovery.objects.get(line__claim=paid, state=RecoveryState.OPEN)
     client = login("city_reviewer")
     url = f"/claims/recoveries/{found.pk}/"
     for amount in ["abc", "1e999", "NaN", "Infinity", "-5", "1.001", "", "99999999999999"]:
@@ -120,9 +111,8 @@ def test_tampered_recoveries_are_refused(login):
     assert found.state == RecoveryState.OPEN and found.recovered_amount == 0
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_an_overlong_reason_on_a_claim_is_refused(login):
-    claim = demo_claim(ClaimState.SUBMITTED)
+    claim = ClaimFactory(state=ClaimState.SUBMITTED)
     response = login("city_reviewer").post(
         f"/claims/{claim.pk}/reject/", {"reason": "x" * 301}, follow=True
     )

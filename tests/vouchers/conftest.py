@@ -1,6 +1,7 @@
 """Vouchers (电子培训券, 002 §四(五)3, 003 §三10) in tests: holders with a login, a class of the
 demo institution 鸿鹄 to enrol them in, certificates, all through the services."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from itertools import count
 
@@ -16,7 +17,8 @@ from jineng.people import services as people
 from jineng.people.models import Person
 from jineng.training import services as training
 from jineng.vouchers import services
-from tests.factories import PersonFactory
+from jineng.vouchers.models import Voucher
+from tests.factories import PersonFactory, TrainingClassFactory, VoucherFactory
 
 TODAY = timezone.localdate()
 WELDER, ELECTRICIAN, CARER = "6-18-02-04", "6-31-01-03", "4-10-01-05"
@@ -150,3 +152,63 @@ def redeemed(holder, issue, claim, make_class, enrol):
         return voucher, enrollment
 
     return make
+
+
+@dataclass
+class VoucherSpread:
+    """Vouchers of several states, occupations and regions (see `voucher_spread`)."""
+
+    issued: Voucher
+    liangyuan: Voucher
+    worker: Voucher
+    redeemed: Voucher
+    expired: Voucher
+    voided: Voucher
+
+
+@pytest.fixture
+def voucher_spread(db, users, act) -> VoucherSpread:
+    """Issued by the city's reviewer: a welding voucher of 虞城县; a carer's of 梁园区; one
+    the demo worker (of 梁园区) claimed with their own login; one claimed at the counter in
+    永城市 and redeemed at enrolment in an approved class of 鸿鹄; one issued 200 days ago and
+    expired (the pack's 180 days); one voided."""
+    worker = Person.objects.get(user=users["worker"])
+    with act(None):
+        if not worker.categories.filter(category__code="rural_migrant").exists():
+            people.add_category(
+                worker, "rural_migrant", valid_from=TODAY - timedelta(days=400), source="test"
+            )
+    # The worker holds one voucher, claimed: the demo's when the demo is loaded in this database.
+    claimed = services.active_holding(worker, occupations(CARER))
+    if claimed is None:
+        claimed = VoucherFactory(person=worker, occupations=(CARER,))
+        with act(users["worker"]):
+            services.claim(claimed, users["worker"])
+    redeemed = VoucherFactory(person=migrant("411481"))
+    training_class = TrainingClassFactory(state="approved", start=TODAY + timedelta(days=10))
+    with act("city_reviewer"):
+        services.claim(redeemed, users["city_reviewer"])  # at the counter
+    with act("institution"):
+        training.enrol(training_class, redeemed.person, voucher=redeemed)
+    expired = VoucherFactory(person=migrant("411481", since=500), on=TODAY - timedelta(days=200))
+    with act(None):
+        services.expire_due(TODAY)
+    voided = VoucherFactory(occupations=(ELECTRICIAN,))
+    with act("city_reviewer"):
+        services.void(voided, "发放对象有误（测试）")
+    vouchers = [claimed, redeemed, expired, voided]
+    for voucher in vouchers:
+        voucher.refresh_from_db()
+    return VoucherSpread(
+        issued=VoucherFactory(),
+        liangyuan=VoucherFactory(person=migrant("411402"), occupations=(CARER,)),
+        worker=claimed, redeemed=redeemed, expired=expired, voided=voided,
+    )  # fmt: skip
+
+
+def migrant(region: str, since: int = 400) -> Person:
+    """A new 农村转移就业劳动者 of the region, of that category for `since` days."""
+    return PersonFactory(
+        bureau=region, categories=["rural_migrant"],
+        category_since=TODAY - timedelta(days=since),
+    )  # fmt: skip

@@ -17,10 +17,10 @@ from jineng.people.services import decrypt_id_number
 from jineng.training.models import Enrollment
 from jineng.vouchers import selectors
 from jineng.vouchers.models import Voucher, VoucherRule, VoucherState
+from tests.factories import VoucherFactory
 from tests.vouchers.conftest import PASSWORD, WELDER
 
-# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
-# claims (tests/conftest.py); the others build what they need.
+# The tests marked full_demo test the demo's vouchers (tests/conftest.py); the others build theirs.
 pytestmark = pytest.mark.django_db
 S = VoucherState
 
@@ -53,8 +53,7 @@ def test_navigation_links(login):
     assert 'href="/vouchers/mine/"' in worker and 'href="/vouchers/"' not in worker
 
 
-@pytest.mark.usefixtures("full_demo")
-def test_the_list_shows_the_scope_and_filters(login, users):
+def test_the_list_shows_the_scope_and_filters(login, users, voucher_spread):
     client = login("county_reviewer")
     page = client.get("/vouchers/").content.decode()
     visible = scoped(users["county_reviewer"], Voucher.objects.all())
@@ -65,6 +64,7 @@ def test_the_list_shows_the_scope_and_filters(login, users):
     expired = city.get("/vouchers/?state=expired", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
     body = expired.content.decode()
     assert "<html" not in body
+    assert voucher_spread.expired.number in body
     for voucher in Voucher.objects.all():
         assert (voucher.number in body) == (voucher.state == S.EXPIRED)
     welder = Occupation.objects.get(code=WELDER)
@@ -73,12 +73,8 @@ def test_the_list_shows_the_scope_and_filters(login, users):
         assert (voucher.number in by_occupation) == (welder in voucher.occupations.all())
 
 
-@pytest.mark.usefixtures("full_demo")
 def test_a_voucher_outside_the_scope_does_not_exist(login, users):
-    outside = Voucher.objects.exclude(person__organisation__code="411402").exclude(
-        organisation__code="411402"
-    )
-    voucher = outside.first()
+    voucher = VoucherFactory()  # of 虞城县, issued by the city
     assert login("county_reviewer").get(f"/vouchers/{voucher.pk}/").status_code == 404
     assert login("worker").get(f"/vouchers/{voucher.pk}/").status_code == 404
     assert login("city_reviewer").get(f"/vouchers/{voucher.pk}/").status_code == 200
@@ -131,7 +127,7 @@ def test_the_worker_sees_and_claims_their_own_vouchers(client, holder, issue):
     assert detail.status_code == 200 and 'id="claim"' not in detail.content.decode()
 
 
-@pytest.mark.usefixtures("full_demo")
+@pytest.mark.usefixtures("voucher_spread")
 def test_the_demo_worker_sees_the_claimed_voucher(login, users):
     page = login("worker").get("/vouchers/mine/").content.decode()
     voucher = Voucher.objects.get(person__user=users["worker"])
@@ -265,7 +261,7 @@ def test_the_dashboard_sums_the_scope(login, users, holder, issue):
     assert 'id="by-region"' in page.content.decode()
 
 
-@pytest.mark.usefixtures("full_demo")
+@pytest.mark.usefixtures("voucher_spread")
 def test_the_dashboard_after_one_more_voucher(login, users, holder, issue):
     before = selectors.dashboard(users["city_reviewer"])["total"]
     issue(holder(0), WELDER, value=Decimal("999.00"))

@@ -29,10 +29,10 @@ from jineng.vouchers.models import (
     VoucherRule,
     VoucherState,
 )
+from tests.factories import TrainingClassFactory
 from tests.vouchers.conftest import CARER, ELECTRICIAN, TODAY, WELDER, occupations
 
-# The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
-# claims (tests/conftest.py); the others build what they need.
+# The test marked full_demo tests the demo's vouchers (tests/conftest.py); the others build theirs.
 pytestmark = pytest.mark.django_db
 S = VoucherState
 # The changes a service can ask for (nothing ever goes back to "issued").
@@ -340,13 +340,9 @@ def test_a_voucher_is_redeemed_once_and_an_enrolment_takes_one(
 
 def test_a_completed_enrolment_takes_no_voucher(issue, users, act):
     """Redemption is at enrolment: a trainee who has completed a class uses no voucher for it."""
-    done = (
-        Enrollment.objects.filter(state=EnrollmentState.COMPLETED, person__vouchers__isnull=True)
-        .select_related("person", "training_class__occupation")
-        .first()
-    )
-    if done is None:
-        pytest.skip("no completed demo class")
+    completed = TrainingClassFactory(state="completed", people=1)
+    done = completed.enrollments.select_related("person", "training_class__occupation").get()
+    assert done.state == EnrollmentState.COMPLETED
     with act(None):
         people.add_category(done.person, "rural_migrant", valid_from=TODAY - timedelta(days=500))
     voucher = issue(done.person, done.training_class.occupation.code)
@@ -568,10 +564,10 @@ def test_scope_of_vouchers(redeemed, users, issue, holder):
     assert set(history.values_list("voucher", flat=True)) == {voucher.pk}
 
 
-@pytest.mark.usefixtures("full_demo")
+@pytest.mark.usefixtures("voucher_spread")
 def test_a_county_reviewer_sees_the_vouchers_of_the_county_whoever_issued_them(users):
     worker = Voucher.objects.filter(person__user=users["worker"]).first()
-    assert worker is not None  # the demo's claimed voucher, issued by the city
+    assert worker is not None  # the worker's claimed voucher, issued by the city
     assert worker.organisation.code == "411400"
     assert scoped(users["county_reviewer"], Voucher.objects.filter(pk=worker.pk)).exists()
 
