@@ -12,5 +12,6 @@ urlpatterns = [
     path("catalogs/<slug:slug>/template.xlsx", views.catalog_template, name="template"),
     path("policies/", views.pack_list, name="pack-list"),
     path("policies/<int:pk>/", views.pack_detail, name="pack-detail"),
+    path("policies/<int:pk>/assumed.xlsx", views.pack_assumed_export, name="pack-assumed"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision-detail"),
 ]

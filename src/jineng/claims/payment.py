@@ -42,6 +42,7 @@ from jineng.claims.models import (
 from jineng.claims.numbers import next_number
 from jineng.claims.recovery import recover_for_revoked_certificate
 from jineng.core import audit, bulk, states, writes
+from jineng.core.imports import spreadsheet_safe
 from jineng.core.models import Organisation
 from jineng.core.readiness import Ready
 from jineng.core.roles import (
@@ -60,8 +61,6 @@ BATCH_PREFIX = "BF"  # 拨付
 PAYABLE_LINE_STATES = (LineState.APPROVED, LineState.FAILED)
 # A payment that is still on its way or done: the line is in no other batch meanwhile.
 LIVE_OUTCOMES = (PaymentOutcome.PENDING, PaymentOutcome.PAID)
-# Characters that make a spreadsheet read a cell as a formula (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("xlsx", "csv")
 
 
@@ -261,18 +260,12 @@ def export_rows(batch: PaymentBatch) -> list[list]:
     return rows
 
 
-def _safe(value):
-    """A text cell a spreadsheet will not run as a formula; amounts stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _csv(rows: list[list]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
-        writer.writerow([f"{v:.2f}" if isinstance(v, Decimal) else _safe(v) for v in row])
+        cells = [f"{v:.2f}" if isinstance(v, Decimal) else spreadsheet_safe(v) for v in row]
+        writer.writerow(cells)
     return buffer.getvalue().encode("utf-8-sig")  # the BOM tells Excel it is UTF-8
 
 
@@ -283,7 +276,7 @@ def _xlsx(title: str, rows: list[list]) -> bytes:
     sheet = book.active
     sheet.title = title[:31]
     for row in rows:
-        sheet.append([_safe(value) for value in row])
+        sheet.append([spreadsheet_safe(value) for value in row])
         sheet.cell(sheet.max_row, 7).number_format = "#,##0.00"
     for column, width in zip("ABCDEFGHI", (16, 16, 30, 22, 10, 22, 14, 36, 20), strict=True):
         sheet.column_dimensions[column].width = width

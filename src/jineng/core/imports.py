@@ -32,6 +32,8 @@ from django.utils.translation import gettext_lazy
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 MAX_REPORTED_REJECTIONS = 1000  # the page lists this many; the error file holds them all
 CHUNK_ROWS = 1000
+# Characters that make a spreadsheet read a cell as a formula (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # Every import of the project by name ("people", "employment", "occupations", ...), filled by the
@@ -493,6 +495,28 @@ def write_xlsx(
         for column in spec.columns:
             required = _("yes") if column.required else _("no")
             guide.append([str(column.label), required, column.example, str(column.help)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell a spreadsheet will not run as a formula; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_table(title: str, header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> bytes:
+    """One sheet for people to read and annotate (a report, not an import file): a bold header,
+    then the rows, every text cell made safe from running as a formula."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(title)[:31])
+    _bold_row(sheet, header)
+    for row in rows:
+        sheet.append([spreadsheet_safe(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

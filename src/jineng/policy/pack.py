@@ -172,6 +172,12 @@ class PolicyPack:
             rows.extend(_section_rows(self, section))
         return rows
 
+    def assumed_rows(self) -> list[PackRow]:
+        """The rows of values no seed of this pack states (borrowed from another region's
+        document or placeholders), for the bureau to confirm or change; grouped by section in
+        the order the pack's page shows them."""
+        return [row for row in self.describe() if row.assumed]
+
 
 def _resolve_categories(codes: Iterable[str], six: Iterable[str]) -> frozenset[str] | None:
     resolved: set[str] = set()
