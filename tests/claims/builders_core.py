@@ -125,7 +125,8 @@ def person(*categories: str, bureau: Organisation | None = None) -> Person:
     with act(None):
         found = _register(bureau)
         for code in categories:
-            extra = {"graduation_year": 2024} if code == "graduate" else {}
+            # year-bound categories (004 §二) count in the year of the classes built here
+            extra = {"graduation_year": 2024} if code in people.YEAR_BOUND else {}
             people.add_category(found, code, valid_from=date(2020, 1, 1), **extra)
     return found
 

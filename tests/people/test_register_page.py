@@ -130,6 +130,10 @@ def test_a_county_reviewer_cannot_register_with_a_bureau_outside_the_county(logi
             "证明材料的日期晚于今天",
         ),
         ({"categories-0-category": "graduate"}, "毕业"),  # a graduate needs the year
+        (  # 004 §二: a school leaver counts only in the year they left school
+            {"categories-0-category": "school_leaver"},
+            "应届初高中毕业生须填写毕业年份（离校的年份）。",
+        ),
     ],
 )
 def test_bad_input_shows_the_form_again_in_chinese_and_saves_nothing(

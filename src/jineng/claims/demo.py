@@ -69,8 +69,8 @@ CITY = "411400"
 TRAINEES_FROM = ("411403", "411424")  # 睢阳区, 柘城县: demo people no other demo trains
 SKIP_FREE = 2  # the first free people of 睢阳区 are left to the certificates demo
 # The groups Shangqiu's pack (v4, assumed from 004 §四(五)) gives outcome rates to, but
-# 毕业年度高校毕业生 (whose category lasts only the graduation year).
-RATE_CATEGORIES = ("rural_migrant", "registered_unemployed", "poverty_monitoring", "school_leaver")
+# 毕业年度高校毕业生 and 应届初高中毕业生 (whose categories last only the year they left school).
+RATE_CATEGORIES = ("rural_migrant", "registered_unemployed", "poverty_monitoring")
 WELDER, ELECTRICIAN = "6-18-02-04", "6-31-01-03"
 EMPLOYED, CERTIFIED, NOTHING = "employed", "certificate", "none"
 DAYS = 3  # a demo class lasts three days, a session each afternoon

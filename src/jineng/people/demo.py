@@ -31,6 +31,7 @@ COUNTIES = [
 ]
 CATEGORIES = ["农村转移就业劳动者", "城镇登记失业人员", "就业困难人员", "防止返贫监测对象",
               "城乡未继续升学的应届初高中毕业生", "脱贫劳动力", "退役军人", "企业职工"]  # fmt: skip
+SCHOOL_LEAVER = "城乡未继续升学的应届初高中毕业生"
 EMPLOYERS = [("商丘市豫东食品有限公司", 1), ("永城市煤化机械制造有限公司", 2),
              ("商丘市康养服务中心有限公司", 3), ("虞城县五金工具有限公司", 4)]  # fmt: skip
 
@@ -53,8 +54,10 @@ def roster_rows(rng: random.Random):
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
         phone = f"1{rng.choice('3578')}{rng.randrange(0, 10**9):09d}"
         category = CATEGORIES[n % len(CATEGORIES)] if n % 5 else ""
+        # 应届初高中毕业生 count only in the year they left school (004 §二): this year's.
+        year = str(date.today().year) if category == SCHOOL_LEAVER else ""
         yield {"姓名": name, "身份证号码": id_number(rng, region), "手机号码": phone,
-               "人员类别": category}  # fmt: skip
+               "人员类别": category, "毕业年份": year}  # fmt: skip
 
 
 def load() -> dict:

@@ -76,7 +76,14 @@ class CategoryForm(forms.Form):
     )
     valid_to = forms.DateField(label=gettext_lazy("Valid until"), required=False, widget=DateInput)
     graduation_year = forms.IntegerField(
-        label=gettext_lazy("Graduation year"), required=False, min_value=1950, max_value=2100
+        label=gettext_lazy("Graduation year"),
+        required=False,
+        min_value=1950,
+        max_value=2100,
+        help_text=gettext_lazy(
+            "Graduates and school leavers: the year they left school; the category counts "
+            "in that year only."
+        ),
     )
 
     def clean(self):

@@ -49,7 +49,8 @@ ROSTER_COLUMNS = (
            aliases=("人员类别", "类别"),
            help=gettext_lazy("Names or codes, separated by 、")),
     Column("graduation_year", gettext_lazy("Graduation year"), required=False,
-           aliases=("毕业年份", "毕业年度")),
+           aliases=("毕业年份", "毕业年度"),
+           help=gettext_lazy("Graduates and school leavers: the year they left school")),
     Column("birth_date", gettext_lazy("Birth date"), required=False, aliases=("出生日期",),
            help=gettext_lazy("Checked against the ID number")),
     Column("sex", gettext_lazy("Sex"), required=False, aliases=("性别",), example="男"),
@@ -135,7 +136,7 @@ class RosterChunk:
                 )
             services.category_period(
                 category.code, date.today(), None, year
-            )  # graduates need a year
+            )  # graduates and school leavers need a year
             chosen.append((category, year))
         return chosen
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jineng.catalog.models import PersonCategory, Region
 from jineng.core import audit, crypto, writes
@@ -260,14 +261,25 @@ def reveal_id_number(viewer, person: Person) -> str:
     return decrypt_id_number(person)
 
 
+# Categories that count only in the calendar year the person left school (004 §二): 毕业年度
+# 高校毕业生, and 应届 初高中毕业生 (应届: of this year's class; read as the calendar year they
+# left school, like the graduates' 毕业年度, assumed: 004 names no dates).
+YEAR_BOUND = {
+    Category.GRADUATE: gettext_lazy("A graduate needs the graduation year."),
+    Category.SCHOOL_LEAVER: gettext_lazy("A school leaver needs the year they left school."),
+}
+
+
 def category_period(
     code: str, valid_from: date, valid_to: date | None, graduation_year: int | None
 ):
-    """毕业年度高校毕业生 counts only in the graduation year (004 §二)."""
-    if code != Category.GRADUATE:
+    """The validity of a new category record: a year-bound category (YEAR_BOUND, 004 §二) is
+    valid from 1 January to 31 December of the year the person left school, whatever dates
+    were typed; any other category as typed."""
+    if code not in YEAR_BOUND:
         return valid_from, valid_to
     if graduation_year is None:
-        raise ValidationError({"graduation_year": _("A graduate needs the graduation year.")})
+        raise ValidationError({"graduation_year": str(YEAR_BOUND[code])})
     return date(graduation_year, 1, 1), date(graduation_year, 12, 31)
 
 

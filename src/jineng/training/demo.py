@@ -156,8 +156,11 @@ def on_day(day: date, hour: int = 10):
 def categorised_since(person: Person, day: date) -> None:
     """The roster import registered the person's categories today; a class filed earlier needs
     them then: the same categories, registered before (演示), so no one's eligibility changes.
-    A graduate's category already covers the graduation year; it is left as it is."""
-    later = person.categories.filter(valid_from__gt=day).exclude(category__code="graduate")
+    A graduate's or school leaver's category covers the year they left school (004 §二); it is
+    left as it is."""
+    later = person.categories.filter(valid_from__gt=day).exclude(
+        category__code__in=list(people.YEAR_BOUND)
+    )
     for record in later.select_related("category").order_by("valid_from"):
         if person.categories.filter(category=record.category, valid_from__lte=day).exists():
             continue

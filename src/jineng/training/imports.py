@@ -345,7 +345,7 @@ ENROLLMENTS = ImportSpec(
         ROSTER_COLUMNS[1],  # ID number
         ROSTER_COLUMNS[3],  # phone
         ROSTER_COLUMNS[4],  # categories
-        ROSTER_COLUMNS[5],  # graduation year (graduates need it)
+        ROSTER_COLUMNS[5],  # graduation year (graduates and school leavers need it)
     ),
     apply_chunk=apply_enrollment_chunk,
     export_rows=lambda: iter(()),  # rosters hold ID numbers: never exported whole

@@ -111,7 +111,12 @@ def _categorised_since(person: Person, day: date, today: date) -> None:
     needs one valid then: the same category, registered in an earlier year (演示)."""
     if day >= today or services.decide(person, _occupations(WELDER), day)[1].granted:
         return
-    current = person.categories.select_related("category").order_by("id").first()
+    current = (
+        person.categories.exclude(category__code__in=list(people.YEAR_BOUND))
+        .select_related("category").order_by("id").first()
+    )  # fmt: skip
+    if current is None:  # only a year-bound category (004 §二): it has no earlier years
+        return
     people.add_category(
         person, current.category.code, valid_from=day, valid_to=today - timedelta(days=1),
         evidence="往年人员类别登记（演示）", source="demo",
