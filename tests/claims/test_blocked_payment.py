@@ -7,13 +7,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
-from django.utils.html import escape
+from django.utils import timezone
 
 from jineng.catalog.models import FundChannel
 from jineng.catalog.packs import pack_for
 from jineng.claims import payment
 from jineng.claims.models import BatchState, ClaimState, Notice, PaymentBatch, PaymentOutcome
+from tests.buttons import blocked, reason_in_chinese
 from tests.claims.builders_payment import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
@@ -25,21 +25,6 @@ def fund(db):
     """A fund channel of these tests alone: the worker that loaded the whole demo holds payable
     claims of the demo's channels, which a batch of the channel would take in."""
     return FundChannel.objects.create(code="test_blocked_fund", name="测试专项资金")
-
-
-def in_chinese(ready) -> str:
-    """The reason as the page shows it to a Chinese user, escaped as in the HTML."""
-    with translation.override("zh-hans"):
-        return escape(ready.reason)
-
-
-def blocked(page: str, button_id: str, reason: str) -> None:
-    """The button is disabled, says why in its title and in visible small text."""
-    button = re.search(rf'<button[^>]*id="{button_id}"[^>]*>', page).group(0)
-    assert "disabled" in button and 'aria-disabled="true"' in button
-    assert 'type="submit"' not in button
-    assert f'title="{reason}"' in button
-    assert f'<small class="text-muted" id="{button_id}-why">{reason}</small>' in page
 
 
 def in_notice(payable, ends_on):
@@ -59,7 +44,7 @@ def test_no_batch_before_the_notice_ends_the_button_says_until_when(payable, log
     ends = TODAY + timedelta(days=2)
     in_notice(payable, ends)
     with act("city_reviewer"):
-        reason = in_chinese(payment.batch_readiness(orgs["city"], fund))
+        reason = reason_in_chinese(payment.batch_readiness(orgs["city"], fund))
     assert str(ends) in reason and str(ends + timedelta(days=1)) in reason and "公示" in reason
     client = login("city_reviewer")
     page = client.get("/claims/payments/").content.decode()
@@ -91,7 +76,7 @@ def test_outcomes_wait_until_the_batch_is_sent_and_closing_until_each_line_has_o
         batch = payment.create_batch(orgs["city"], fund)
     client = login("city_reviewer")
     url = f"/claims/batches/{batch.pk}/"
-    reason = in_chinese(payment.outcome_readiness(batch))
+    reason = reason_in_chinese(payment.outcome_readiness(batch))
     assert batch.number in reason and "财务" in reason
     blocked(client.get(url).content.decode(), "record-outcomes", reason)
     response = client.post(f"{url}outcomes/", {f"outcome-{one.pk}": "paid"}, follow=True)
@@ -101,7 +86,7 @@ def test_outcomes_wait_until_the_batch_is_sent_and_closing_until_each_line_has_o
     with act("city_reviewer"):
         payment.export_batch(batch, "csv")
     batch.refresh_from_db()
-    reason = in_chinese(payment.close_readiness(batch))
+    reason = reason_in_chinese(payment.close_readiness(batch))
     assert reason == f"批次 {batch.number} 有 2 条明细尚无结果。"
     page = client.get(url).content.decode()
     blocked(page, "close-batch", reason)
@@ -124,7 +109,7 @@ def test_finance_sees_why_it_cannot_export_or_record_an_open_batch(payable, act,
     claim = payable(["300"])
     with act("city_reviewer"):
         batch = payment.create_batch(orgs["city"], fund)
-    reason = in_chinese(payment.send_readiness(batch, users["finance"]))
+    reason = reason_in_chinese(payment.send_readiness(batch, users["finance"]))
     assert batch.number in reason
     client = login("finance")
     page = client.get(f"/claims/batches/{batch.pk}/").content.decode()

@@ -2,35 +2,22 @@
 the reason (the evaluation's date, or whose results are missing), the same reason finish()
 gives when the POST comes anyway."""
 
-import re
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
-from django.utils.html import escape
+from django.utils import timezone
 
 from jineng.evaluation import services
 from jineng.evaluation.models import BookingState
+from tests.buttons import blocked, reason_in_chinese
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-def blocked(page: str, button_id: str, reason: str) -> None:
-    button = re.search(rf'<button[^>]*id="{button_id}"[^>]*>', page).group(0)
-    assert "disabled" in button and 'aria-disabled="true"' in button
-    assert f'title="{reason}"' in button
-    assert f'<small class="text-muted" id="{button_id}-why">{reason}</small>' in page
-
-
-def in_chinese(ready) -> str:
-    with translation.override("zh-hans"):
-        return escape(ready.reason)
-
-
 def test_an_evaluation_is_not_finished_before_its_day(booked, login):
     booking = booked(planned=TODAY + timedelta(days=2))
-    reason = in_chinese(services.finish_readiness(booking))
+    reason = reason_in_chinese(services.finish_readiness(booking))
     assert str(booking.planned_date) in reason
     client = login("evaluator")
     blocked(client.get(f"/evaluations/{booking.pk}/").content.decode(), "action-finish", reason)
@@ -44,7 +31,7 @@ def test_an_evaluation_is_not_finished_while_results_are_missing(booked, login):
     """On or after its day, the button names the trainees still without a result."""
     booking = booked()
     assert booking.planned_date < TODAY
-    reason = in_chinese(services.finish_readiness(booking))
+    reason = reason_in_chinese(services.finish_readiness(booking))
     names = booking.training_class.enrollments.values_list("person__name", flat=True)
     assert all(name in reason for name in names)
     client = login("evaluator")
@@ -75,7 +62,7 @@ def test_the_finish_button_follows_the_results_as_they_are_saved(
         return html
 
     waiting = save(first)
-    reason = in_chinese(services.finish_readiness(booking))
+    reason = reason_in_chinese(services.finish_readiness(booking))
     assert second.person.name in reason and first.person.name not in reason
     blocked(waiting, "action-finish", reason)
     ready = save(second)

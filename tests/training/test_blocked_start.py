@@ -1,15 +1,14 @@
 """Starting a class before its first day (issue 14): the button is disabled with the start
 date, the same reason the service gives when the POST comes anyway."""
 
-import re
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
-from django.utils.html import escape
+from django.utils import timezone
 
 from jineng.training import services
 from jineng.training.models import ClassState
+from tests.buttons import blocked, reason_in_chinese
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -19,15 +18,11 @@ def test_an_approved_class_is_started_from_its_first_day_not_before(make_class, 
     if (TODAY + timedelta(days=12)).year != TODAY.year:
         pytest.skip("the demo designations cover the current year only")
     training_class = make_class(TODAY + timedelta(days=10), state="approved")
-    with translation.override("zh-hans"):
-        reason = escape(services.timing_readiness(training_class, ClassState.IN_PROGRESS).reason)
+    reason = reason_in_chinese(services.timing_readiness(training_class, ClassState.IN_PROGRESS))
     assert str(training_class.start_date) in reason
     client = login("institution")
     page = client.get(f"/classes/{training_class.pk}/").content.decode()
-    button = re.search(r'<button[^>]*id="action-in_progress"[^>]*>', page).group(0)
-    assert "disabled" in button and 'aria-disabled="true"' in button
-    assert f'title="{reason}"' in button
-    assert f'id="why-in_progress" style="max-width: 32rem">{reason}</small>' in page
+    blocked(page, "action-in_progress", reason)
     response = client.post(
         f"/classes/{training_class.pk}/state/", {"state": "in_progress"}, follow=True
     )

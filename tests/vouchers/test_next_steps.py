@@ -2,7 +2,6 @@
 claiming after the validity) is disabled with the reason the service gives; a done action says
 what happened and what comes next (002 §四(五)3 以证换券、无证无价)."""
 
-import re
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -15,21 +14,10 @@ from jineng.catalog.models import Occupation
 from jineng.people.services import decrypt_id_number
 from jineng.vouchers import services
 from jineng.vouchers.models import Voucher, VoucherState
+from tests.buttons import blocked, reason_in_chinese
 from tests.vouchers.conftest import TODAY, WELDER
 
 pytestmark = pytest.mark.django_db
-
-
-def blocked(page: str, button_id: str, reason: str) -> None:
-    button = re.search(rf'<button[^>]*id="{button_id}"[^>]*>', page).group(0)
-    assert "disabled" in button and 'aria-disabled="true"' in button
-    assert f'title="{reason}"' in button
-    assert f'<small class="text-muted" id="{button_id}-why">{reason}</small>' in page
-
-
-def in_chinese(text) -> str:
-    with translation.override("zh-hans"):
-        return escape(str(text))
 
 
 def said(msgid: str, values: dict) -> str:
@@ -79,7 +67,7 @@ def test_a_voucher_past_its_validity_is_not_claimed_and_says_since_when(holder, 
     voucher = issue(person, valid_until=TODAY)
     next_day = timezone.make_aware(datetime.combine(TODAY + timedelta(days=1), time(10)))
     with time_machine.travel(next_day, tick=False):
-        reason = in_chinese(services.claim_readiness(voucher).reason)
+        reason = reason_in_chinese(services.claim_readiness(voucher))
         assert voucher.number in reason and str(TODAY) in reason
         client.force_login(person.user)
         blocked(client.get(f"/vouchers/{voucher.pk}/").content.decode(), "claim", reason)
