@@ -109,3 +109,22 @@ def test_sqlite_file_holds_no_id_number_or_phone_in_clear(tmp_path):
     for number in make_roster.EXPECTED_CREATED:
         assert number.encode() not in raw
     assert b"13800000001" not in raw
+
+
+@pytest.mark.django_db
+def test_a_formula_in_a_rejected_row_comes_back_as_text():
+    """Formula injection: a cell like =HYPERLINK(...) or =cmd|... in an uploaded roster is kept
+    in the error report as the text it was, never as a live formula (and reads back the same)."""
+    payloads = ['=HYPERLINK("http://evil.example","点我")', "=cmd|' /C calc'!A0"]
+    quoted = [payload.replace('"', '""') for payload in payloads]
+    data = "姓名,身份证号码\n" + "".join(f'"{name}",4114\n' for name in quoted)
+    organisation = Organisation.objects.get(code="411402")
+    with audit.system_context("test"):
+        report = run_import(ROSTER, data.encode(), "evil.csv",
+                            options=ImportOptions(context={"organisation": organisation,
+                                                           "source": "evil.csv"}))  # fmt: skip
+    assert len(report.rejected_rows) == 2
+    sheet = load_workbook(io.BytesIO(write_error_report(report))).worksheets[0]
+    names = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert [cell.value for cell in names] == payloads
+    assert {cell.data_type for cell in names} == {"s"}  # text, not "f" (a formula)

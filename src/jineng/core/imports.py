@@ -454,7 +454,7 @@ def write_error_report(report: ImportReport) -> bytes:
     width = len(report.header)
     for _number, cells, reason in report.rejected_rows:
         padded = [_plain(cell) for cell in cells[:width]] + [""] * (width - len(cells))
-        sheet.append([*padded, reason])
+        sheet.append(as_text_cells(sheet, [*padded, reason]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -463,6 +463,22 @@ def write_error_report(report: ImportReport) -> bytes:
 def _plain(cell: Any) -> Any:
     """A cell as openpyxl can write it back (calamine may hand over dates, times, floats)."""
     return cell if isinstance(cell, (str, int, float)) or cell is None else str(cell)
+
+
+def as_text_cells(sheet, values: list[Any]) -> list[Any]:
+    """A row for a write-only sheet in which a text starting with "=" stays text: openpyxl
+    would store it as a formula (formula injection: `=HYPERLINK(...)` in an uploaded file comes
+    back live in its error report or an export). Typed as a string, the cell keeps its exact
+    text, so an export or a corrected error report imports back unchanged."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        if isinstance(value, str) and value.startswith("="):
+            value = WriteOnlyCell(sheet, value=value)
+            value.data_type = "s"
+        cells.append(value)
+    return cells
 
 
 def _bold_row(sheet, texts) -> None:
@@ -488,7 +504,7 @@ def write_xlsx(
     sheet = workbook.create_sheet(str(spec.title)[:31])
     _bold_row(sheet, [column.label for column in spec.columns])
     for row in rows:
-        sheet.append([row.get(column.key, "") for column in spec.columns])
+        sheet.append(as_text_cells(sheet, [row.get(column.key, "") for column in spec.columns]))
     if template:
         guide = workbook.create_sheet(_("How to fill in"))
         _bold_row(guide, [_("Column"), _("Required"), _("Example"), _("Notes")])
