@@ -30,6 +30,7 @@ from jineng.core.roles import OrgKind, Role
 from jineng.evaluation import services as evaluation
 from jineng.evaluation.models import EvaluationBooking
 from jineng.institutions import services as institutions
+from jineng.institutions.demo import demo_years
 from jineng.institutions.models import EvaluationOrg, Institution, InstitutionState, InstitutionType
 from jineng.people import services as people
 from jineng.people.identity import gb11643_check_character
@@ -143,8 +144,9 @@ class UserFactory(ServiceFactory):
 
 
 class InstitutionFactory(ServiceFactory):
-    """A designated training institution of this year for (occupation, level) pairs (焊工 五级
-    unless told), through institutions.services: registered, designated, then each designation."""
+    """A designated training institution for (occupation, level) pairs (焊工 五级 unless told),
+    through institutions.services: registered, designated, then each designation, for the demo's
+    years around today (institutions.demo.demo_years), so a class of any test date is covered."""
 
     class Meta:
         model = Institution
@@ -158,7 +160,7 @@ class InstitutionFactory(ServiceFactory):
     def create_through_service(cls, *, designations, **values) -> Institution:
         institution = institutions.register_institution(**values)
         if designations:
-            year = timezone.localdate().year
+            years = demo_years(timezone.localdate())
             institutions.change_state(
                 institution, InstitutionState.DESIGNATED, reason="测试定点", document="测试文号"
             )
@@ -167,8 +169,8 @@ class InstitutionFactory(ServiceFactory):
                     institution,
                     catalog.occupation_by_code(occupation),
                     catalog.level_by_code(level),
-                    valid_from=date(year, 1, 1),
-                    valid_to=date(year, 12, 31),
+                    valid_from=date(years[0], 1, 1),
+                    valid_to=date(years[-1], 12, 31),
                 )
         institution.refresh_from_db()
         return institution

@@ -45,23 +45,25 @@ def test_a_part_time_teacher_at_a_fourth_institution_breaks_the_rule(users):
     assert f"T{shared.pk}" in evidence  # the teacher's key, never a name or ID number
 
 
-def renew_for_next_year(school: Institution, reviewer):
-    held = school.designations.first()
+def renew_after_it_ends(school: Institution, reviewer):
+    """Designate the school again for the year after its designation ends."""
+    held = school.designations.order_by("-valid_to").first()
+    after = held.valid_to.year + 1
     with audit.audit_context(actor=reviewer):
         return services.designate(
             school,
             held.occupation,
             held.level,
-            valid_from=date(YEAR + 1, 1, 1),
-            valid_to=date(YEAR + 1, 12, 31),
+            valid_from=date(after, 1, 1),
+            valid_to=date(after, 12, 31),
         )
 
 
 def test_a_breach_blocks_renewing_the_designation(users):
     with pytest.raises(ValidationError, match="师资不符合规定，不能续认定点"):
-        renew_for_next_year(institution("梁园区启航职业培训学校"), users["county_reviewer"])
-    renewed = renew_for_next_year(institution("商丘市鸿鹄职业技能培训学校"), users["city_reviewer"])
-    assert renewed.valid_from.year == YEAR + 1
+        renew_after_it_ends(institution("梁园区启航职业培训学校"), users["county_reviewer"])
+    renewed = renew_after_it_ends(institution("商丘市鸿鹄职业技能培训学校"), users["city_reviewer"])
+    assert renewed.valid_from == date(YEAR + 2, 1, 1)
 
 
 def test_the_breach_shows_on_the_institutions_page(login):

@@ -206,8 +206,8 @@ def test_the_form_refuses_what_the_institution_is_not_designated_for(login):
     nursery = Occupation.objects.get(code="4-10-01-05")
     response = client.post("/classes/new/", application(occupation=nursery.pk))
     assert response.status_code == 200
-    next_year = TODAY.replace(year=TODAY.year + 1, month=1, day=10).isoformat()
-    response = client.post("/classes/new/", application(end_date=next_year))
+    undesignated = TODAY.replace(year=TODAY.year + 2, month=1, day=10).isoformat()
+    response = client.post("/classes/new/", application(end_date=undesignated))
     assert response.status_code == 200
     assert "alert-danger" in response.content.decode()
     response = client.post("/classes/new/", application(end_date="2000-01-01"))

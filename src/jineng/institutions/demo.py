@@ -1,5 +1,11 @@
 """Demo institutions: a profile for each demo training institution, three designated for
-occupations of the demo, one still waiting for review."""
+occupations of the demo, one still waiting for review.
+
+The demo runs on any day of the year, and its classes, evaluations and claims fall on days around
+today: in January a class began last year, in late December one opened ahead starts next year.
+So the designations, the teachers' engagements and the evaluation organisations' listings cover
+the years around today (`demo_years`), as a bureau's three-year designation and its yearly lists
+published ahead would."""
 
 from datetime import date
 
@@ -39,9 +45,15 @@ PROFILES = {
 }
 
 
+def demo_years(today: date) -> range:
+    """Last year, this year and next year: the years the demo's dates can fall in."""
+    return range(today.year - 1, today.year + 2)
+
+
 def load() -> dict[str, int]:
-    year = timezone.localdate().year  # designated for the current year, whenever the demo runs
-    period = (date(year, 1, 1), date(year, 12, 31))
+    today = timezone.localdate()
+    years = demo_years(today)
+    period = (date(years[0], 1, 1), date(years[-1], 12, 31))
     created = 0
     for organisation in Organisation.objects.filter(kind=OrgKind.INSTITUTION):
         if (
@@ -56,8 +68,8 @@ def load() -> dict[str, int]:
             services.change_state(
                 institution,
                 InstitutionState.DESIGNATED,
-                reason="2026年度定点培训机构",
-                document="商人社〔2026〕8号",
+                reason=f"{years[0]}—{years[-1]}年度定点培训机构",
+                document=f"商人社〔{years[0]}〕8号",
             )
             for occupation, level in designations:
                 services.designate(
@@ -67,8 +79,9 @@ def load() -> dict[str, int]:
                     valid_from=period[0],
                     valid_to=period[1],
                 )
-    _teachers(year)
-    _evaluation_orgs(year)
+    for year in years:
+        _teachers(year)
+    _evaluation_orgs(today, years)
     return {"institutions": created}
 
 
@@ -82,7 +95,7 @@ EVALUATION_ORGS = {
 }
 
 
-def _evaluation_orgs(year: int) -> None:
+def _evaluation_orgs(today: date, years: range) -> None:
     people = list(Person.objects.filter(source="demo").order_by("-id")[:4])
     for number, (name, (kind, filings)) in enumerate(EVALUATION_ORGS.items()):
         organisation = Organisation.objects.get(name=name)
@@ -93,7 +106,10 @@ def _evaluation_orgs(year: int) -> None:
             services.file_occupation(
                 org, catalog.occupation_by_code(occupation), catalog.level_by_code(level)
             )
-        services.list_for_year(org, year=year, published_on=date(year, 5, 20))
+        for year in years:  # next year's list is published ahead, today
+            published_on = min(date(year, 5, 20), today)
+            services.list_for_year(org, year=year, published_on=published_on)
+        year = today.year
         examiner = services.add_examiner(
             org, people[2 * number], role="examiner", certificate=f"KPY{year}{number:04d}"
         )
@@ -109,7 +125,7 @@ def _evaluation_orgs(year: int) -> None:
             )
 
 
-# Teachers of the current year, by institution: (how many full-time, how many part-time).
+# Teachers of each demo year, by institution: (how many full-time, how many part-time).
 # 启航 breaks 000 §三(七): 1 full-time of 4 in a private school. One part-time teacher is
 # shared by the first three institutions, as many as the rule allows.
 STAFF = {
