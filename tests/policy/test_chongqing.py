@@ -26,7 +26,8 @@ from jineng.policy.records import EmploymentLine, EnrolmentRequest, VoucherReque
 
 from .builders import evaluation_line, prior, training_line
 
-KEY_GROUPS = {  # 003 §三9: 退役军人、残疾人、两后生、失业人员、脱贫人口、农村转移就业劳动者、高校毕业生
+# 003 §三9: 退役军人、残疾人、两后生、失业人员、脱贫人口、农村转移就业劳动者、高校毕业生
+KEY_GROUPS = {
     "veteran",
     "disabled",
     "school_leaver",
@@ -61,7 +62,10 @@ def cq_evaluation(**changes):
 def test_pack_header_003(chongqing):
     """003: 渝人社办〔2022〕46号, the 2022 work plan of Chongqing (500000), the calendar year."""
     assert (chongqing.id, chongqing.region) == ("chongqing-2022", "500000")
-    assert (chongqing.effective_from, chongqing.effective_to) == (date(2022, 1, 1), date(2022, 12, 31))
+    assert (chongqing.effective_from, chongqing.effective_to) == (
+        date(2022, 1, 1),
+        date(2022, 12, 31),
+    )
     source = chongqing.sources[0]
     assert (source.ref, source.seed, source.doc_no) == ("003", True, "渝人社办〔2022〕46号")
     assert not chongqing.example
@@ -103,7 +107,8 @@ def test_vouchers_and_attendance_cite_003_section_3_10(chongqing):
 
 def test_what_003_does_not_state_is_borrowed_and_marked_assumed(chongqing):
     """003 states no rate, amount, cap, deadline or notice: each is borrowed (004 §四(五),
-    004 §四(四), 004 §四(三), 002 §四(二)1, 000) and marked assumed with a note naming where from."""
+    004 §四(四), 004 §四(三), 002 §四(二)1, 000) and marked assumed with a note naming its
+    source."""
     borrowed = {
         "training.rates.employed": "004 §四(五)",
         "training.rates.certificate": "004 §四(五)",
@@ -225,7 +230,9 @@ def test_worked_case_enterprise_apprentice_trains_but_earns_no_outcome_rate(chon
         [],
     )
     assert enrol.granted
-    line = cq_training(categories=frozenset({"enterprise_employee"}), training_type="apprenticeship")
+    line = cq_training(
+        categories=frozenset({"enterprise_employee"}), training_type="apprenticeship"
+    )
     decision = decide_training_subsidy(chongqing, line, [])
     assert decision.outcome == "refused" and "training.rate_scope" in decision.failed_codes
 

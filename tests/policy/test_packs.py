@@ -331,3 +331,42 @@ def test_every_note_has_a_chinese_note_keeping_its_seed_cites(path):
         assert CJK.search(note_zh), rule.key
         assert not ENGLISH_PHRASE.search(note_zh), (rule.key, note_zh)
         assert set(SEED_CITE.findall(rule.note)) <= set(SEED_CITE.findall(note_zh)), rule.key
+
+
+MATRIX_PACKS = ("hebei-2024", "henan-shangqiu-2022", "chongqing-2022", "example-strict")
+
+
+def assumed_matrix(packs) -> str:
+    """The docs' table of sections by pack: stated, assumed, partly assumed (which keys), or —."""
+    by_id = {pack.id: pack for pack in packs}
+    lines = [
+        "| section | " + " | ".join(f"`{pack_id}`" for pack_id in MATRIX_PACKS) + " |",
+        "| --- |" + " --- |" * len(MATRIX_PACKS),
+    ]
+    for section in schema.SECTIONS:
+        cells = []
+        for pack_id in MATRIX_PACKS:
+            rules = [
+                rule for rule in by_id[pack_id].rules if rule.key.rsplit(".", 1)[0] == section.path
+            ]
+            assumed = [rule.key.rsplit(".", 1)[1] for rule in rules if rule.assumed]
+            if not rules:
+                cells.append("—")
+            elif len(assumed) == len(rules):
+                cells.append("assumed")
+            elif assumed:
+                cells.append(f"partly assumed ({', '.join(assumed)})")
+            else:
+                cells.append("stated")
+        lines.append(f"| `{section.path}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def test_docs_table_of_assumed_sections_matches_the_packs(packs):
+    """docs/policy-packs.md says, section by section, which pack states, assumes or leaves out
+    its values (003, 004, 002 and the example): the table is the files' own."""
+    text = (ROOT / "docs" / "policy-packs.md").read_text(encoding="utf-8")
+    start = text.index("<!-- assumed-matrix:start -->\n") + len("<!-- assumed-matrix:start -->\n")
+    table = text[start : text.index("\n<!-- assumed-matrix:end -->")]
+    expected = assumed_matrix(packs)
+    assert table == expected, f"replace the table in docs/policy-packs.md with:\n{expected}"
