@@ -10,16 +10,19 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from jineng.catalog import services as catalog
 from jineng.catalog.packs import decision_of
 from jineng.claims import services
 from jineng.claims.agreements import record_agreement
+from jineng.claims.models import Claim
 from jineng.core import demo
 from jineng.core import services as core
 from jineng.core.models import Organisation
 from jineng.core.roles import OrgKind, Role
 from jineng.institutions.models import Institution, InstitutionState
+from jineng.training.models import ClassSource, ClassState
 from tests.actors import act
 from tests.claims import builders_core
 from tests.claims.builders_core import (
@@ -176,6 +179,26 @@ def test_worked_case_evaluation_subsidy_for_a_key_group_003_section_5_17(chongqi
     assert (refused.granted, refused.amount) == (False, Decimal("0.00"))
     assert "不属于职业技能评价补贴对象" in reasons(refused)
     assert "003 §五17" in reasons(refused)
+
+
+def test_no_subsidy_for_training_outside_the_platform_003_section_3_10(chongqing):
+    """003 §三10: 严格落实“凡补必进、不进不补” — a class recorded as history (run under another
+    system, never opened, attended and completed here) and a class still running are never
+    claimed for; nothing is created."""
+    veteran = person("veteran", bureau=chongqing.bureau)
+    employ(veteran, date(2022, 6, 20))
+    history = completed_class(chongqing, [veteran], start=START, end=END)
+    history.source = ClassSource.HISTORY
+    history.save()
+    running = completed_class(chongqing, [veteran], start=START, end=END)
+    running.state = ClassState.IN_PROGRESS
+    running.save()
+    with act(chongqing.username):
+        with pytest.raises(ValidationError, match="历史导入"):
+            services.create_training_claim(history)
+        with pytest.raises(ValidationError, match="只有已结业的培训班"):
+            services.create_training_claim(running)
+    assert not Claim.objects.filter(training_class__in=[history, running]).exists()
 
 
 def test_the_catalog_holds_chongqings_regions_for_its_pack():
