@@ -173,8 +173,14 @@ def build_query(pack: PolicyPack) -> str:
     supported = c.rates_stated and not c.per_year and c.by_level and not c.higher_blocks
     if not supported or c.count is None or c.eligible is None or c.rate_categories is None:
         raise SystemExit(f"the SQL twin covers only packs shaped like hebei-2024, not {pack.id}")
-    employed, certificate, completion = c.rate_points[1:]
+    employed, certificate, completion, standard = c.rate_points[1:]
     new_counts = "TRUE" if c.completion_counts_for_new else "FALSE"
+    standard_stated = "TRUE" if c.standard_stated else "FALSE"
+    standard_kinds = sql_list(c.standard_kinds) if c.standard_kinds else "[]::VARCHAR[]"
+    in_scope = (
+        f"(list_has_any(l.categories, {sql_list(c.rate_categories)}) "
+        f"AND l.training_type IN (SELECT unnest({sql_list(c.rate_types)})))"
+    )
     # Built from the pack's validated codes and numbers, never from user input.
     return f"""
 WITH history_count AS (
@@ -188,6 +194,10 @@ history_keys AS (
 judged AS (
     SELECT l.idx, l.person, l.occupation, l.level, l.standard_cents,
         CASE
+            -- 004 §四(五) first paragraph: outside the tiers' scope, a certificate earns the
+            -- standard rate (when the pack states one), whatever the employment
+            WHEN NOT {in_scope} AND {standard_stated} THEN
+                CASE WHEN l.certificate IN (SELECT unnest({standard_kinds})) THEN {standard} END
             WHEN l.employment_start IS NOT NULL AND l.employment_start >= l.training_end
                  AND l.employment_start <= l.training_end + INTERVAL {c.window_months} MONTH
                 THEN {employed}
@@ -199,8 +209,7 @@ judged AS (
         END AS rate_points,
         l.training_end BETWEEN DATE '{c.effective_from}' AND DATE '{c.effective_to}'
             AND list_has_any(l.categories, {sql_list(c.eligible)})
-            AND list_has_any(l.categories, {sql_list(c.rate_categories)})
-            AND l.training_type IN (SELECT unnest({sql_list(c.rate_types)})) AS line_ok,
+            AND ({in_scope} OR {standard_stated}) AS line_ok,
         k.person IS NOT NULL AS subsidised_before,
         coalesce(h.prior_count, 0) AS prior_count
     FROM lines l

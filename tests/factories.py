@@ -193,7 +193,8 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 class TrainingClassFactory(ServiceFactory):
-    """A class of 鸿鹄 (welding 五级 unless told) of `days` sessions (9:00-12:00) from `start`
+    """A class of 鸿鹄 (welding 五级, 就业技能培训 unless told: `training_type` is a code such as
+    "job_skills_upgrade") of `days` sessions (9:00-12:00) from `start`
     (today - days - 2 unless told), with `trainees` enrolled, in `state`:
 
     draft, submitted (by the institution), approved (by the city's reviewer), in_progress, or
@@ -224,6 +225,7 @@ class TrainingClassFactory(ServiceFactory):
     name = "焊工（初级）培训班"
     occupation = "6-18-02-04"
     level = "5"
+    training_type = "employment_skills"
     venue = "商丘市鸿鹄培训学校实训楼201"
     capacity = 30
 
@@ -248,14 +250,14 @@ class TrainingClassFactory(ServiceFactory):
 
 
 def open_class(start, days, trainees, state, *, staff, institution, teachers, occupation, level,
-               **values) -> TrainingClass:  # fmt: skip
+               training_type="employment_skills", **values) -> TrainingClass:  # fmt: skip
     """The application as the institution drafts it, submitted and approved as `state` asks."""
     with act(staff):
         training_class = training.create_class(
             institution,
             occupation=Occupation.objects.get(code=occupation),
             level=SkillLevel.objects.get(code=level),
-            training_type=TrainingType.objects.get(code="employment_skills"),
+            training_type=TrainingType.objects.get(code=training_type),
             fund_channel=FundChannel.objects.order_by("code").first(),
             start_date=start, end_date=start + timedelta(days=days - 1),
             assessment_plan="理论考试＋实操考核", **values,

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 PACK_FILE = Path(__file__).parents[2] / "policies" / "henan-shangqiu-2022.toml"
 
 
-def assumed_in_file() -> dict[str, dict]:
+def assumed_in_file(path: Path = PACK_FILE) -> dict[str, dict]:
     """The rules the TOML marks `assumed = true`, by dotted key, read without the pack loader."""
     found = {}
 
@@ -29,7 +29,7 @@ def assumed_in_file() -> dict[str, dict]:
             elif isinstance(item, dict):
                 walk(item, f"{path}{name}.")
 
-    walk(tomllib.loads(PACK_FILE.read_text(encoding="utf-8")), "")
+    walk(tomllib.loads(path.read_text(encoding="utf-8")), "")
     return found
 
 
@@ -85,3 +85,23 @@ def test_the_report_downloads_as_a_spreadsheet_with_the_same_rows(login):
     assert lead[4] == "004 §四(三)" and lead[5] == expected[lead[2]]["note_zh"]
     assert lead[6] is None
     assert sum(line[4] == "004 §四(五)" for line in lines) >= 7
+
+
+def test_chongqing_report_lists_what_003_does_not_state(login):
+    """003 (渝人社办〔2022〕46号) states the key groups and the evaluation subsidy for them
+    (003 §五17) but no rate, amount, cap or deadline: the Chongqing page lists every borrowed or
+    placeholder value with its cite (004 §四(五), 002 §四(二)1, 003 §三10 ...) for the bureau to
+    confirm; the evaluation groups 003 states are not among them; employment subsidies, which
+    003 does not pay, show as not stated."""
+    expected = assumed_in_file(PACK_FILE.with_name("chongqing-2022.toml"))
+    version = PolicyPackVersion.objects.filter(pack_id="chongqing-2022").latest("version")
+    body = login("worker").get(f"/policies/{version.pk}/").content.decode()
+    rows = report_rows(body)
+
+    assert set(rows) == set(expected)
+    assert f"待确认的假定值（{len(expected)}）" in body
+    assert "evaluation.eligible" not in rows and "evaluation.certificate_kinds" not in rows
+    assert expected["evaluation.amounts.4"]["note_zh"] in rows["evaluation.amounts.4"]
+    assert "002 §四(二)1" in rows["evaluation.amounts.4"]
+    assert "003 §三10" in rows["procedure.voucher_validity_days"]
+    assert "本政策未规定（相关补贴不予核定）" in body  # employment.sme, .agency, commitment

@@ -21,13 +21,14 @@ pytestmark = pytest.mark.django_db
 POLICIES = Path(__file__).parents[2] / "policies"
 
 
-def test_the_three_packs_are_loaded_with_their_versions():
+def test_the_shipped_packs_are_loaded_with_their_versions():
     loaded = set(PolicyPackVersion.objects.values_list("pack_id", "version"))
     in_files = {(pack.id, pack.version) for pack in load_packs(POLICIES)}
     assert in_files <= loaded
     assert {pack_id for pack_id, _ in in_files} == {
         "hebei-2024",
         "henan-shangqiu-2022",
+        "chongqing-2022",
         "example-strict",
     }
 

@@ -147,3 +147,31 @@ def test_a_municipality_has_a_bureau_not_a_department(users):
         setup.create_bureau_tree("110000")
     assert Organisation.objects.get(code="110000").name == "北京市人力资源和社会保障局"
     assert Organisation.objects.get(code="110105").parent.code == "110000"  # 朝阳区
+
+
+def test_a_chongqing_bureau_set_up_from_an_empty_database(tmp_path):
+    """003 (渝人社办〔2022〕46号) is addressed to 重庆市's district and county bureaus:
+    `jineng setup --region 500000` on an empty database makes 重庆市人力资源和社会保障局 (a
+    municipality's bureau is a 局) and one bureau per current district and county, with the
+    chongqing-2022 pack loaded and deciding for each of them."""
+    with prepared_environment(tmp_path / "data", "migrated") as env:
+        env["JINENG_ADMIN_PASSWORD"] = "Setup#Walk2026"
+        summary = last_json(jineng(env, "setup", "--region", "500000", "--admin", "root"))
+        assert summary["bureaus"] == {"created": 39, "existing": 0}  # 26 districts, 12 counties
+        assert summary["packs"]["chongqing-2022"] == "created" and summary["admin"] == "created"
+        script = (
+            "import json\nfrom datetime import date\nfrom jineng.catalog.packs import pack_for\n"
+            "from jineng.core.models import Organisation, User\n"
+            "found = {c: pack_for(c, date(2022, 6, 1))[1].id for c in ('500103', '500243')}\n"
+            "pengshui = Organisation.objects.get(code='500243')\n"
+            "print(json.dumps({'packs': found, 'name': pengshui.name,\n"
+            "    'parent': pengshui.parent.name,\n"
+            "    'admin': User.objects.get(username='root').organisation.code}))"
+        )
+        out = json.loads(jineng(env, "shell", "-v0", "-c", script).stdout.strip().splitlines()[-1])
+    assert out == {
+        "packs": {"500103": "chongqing-2022", "500243": "chongqing-2022"},
+        "name": "彭水苗族土家族自治县人力资源和社会保障局",
+        "parent": "重庆市人力资源和社会保障局",
+        "admin": "500000",
+    }

@@ -28,11 +28,12 @@ WELDER = "6-18-02-04"
 STANDARD = Decimal("1500.00")  # the subsidy standard of the occupation and level (yuan)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The trainee's outcome → (categories, certificate, employed within the window); 004 §四(五):
-# employed 100% of the standard, certificate (not employed) 80%, not of the six categories: none.
+# employed 100% of the standard, certificate (not employed) 80%; an enterprise employee (outside
+# the six categories) without a certificate: none (certified, they would get 100%).
 OUTCOMES = {
     "employed": ({"rural_migrant"}, "skill_level", True),
     "certificate": ({"registered_unemployed"}, "skill_level", False),
-    "refused": ({"enterprise_employee"}, "skill_level", False),
+    "refused": ({"enterprise_employee"}, None, False),
 }
 _serial = count(1)
 

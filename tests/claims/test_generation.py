@@ -103,7 +103,7 @@ def test_each_line_keeps_its_decision_with_pack_version_and_rule_trace(hebei):
     certificate(trainee, "special_ability")
     line = claim_for(hebei, [trainee]).lines.get()
     record = line.decision
-    assert (record.pack.pack_id, record.pack.version) == ("hebei-2024", 4)
+    assert (record.pack.pack_id, record.pack.version) == ("hebei-2024", 5)
     decision = decision_of(record)
     codes = [check.code for check in decision.checks]
     assert codes[:2] == ["claim.completed", "claim.standard"]
@@ -125,14 +125,15 @@ def test_completion_certificate_of_a_new_occupation_earns_80_percent(hebei):
     assert (line.granted, line.amount) == (True, Decimal("640.00"))  # 800 × 80%
 
 
-def test_outside_the_six_categories_there_is_no_outcome_rate(hebei):
-    """004 §四(五): the rates are for 六类人员; an enterprise employee (eligible for training,
-    004 §二) is outside them: 0 with the reason."""
+def test_outside_the_six_categories_a_certificate_is_paid_by_the_standard(hebei):
+    """004 §四(五): the rates by outcome are for 六类人员; an enterprise employee (eligible for
+    training, 004 §二) is outside them and, certified, is paid 按规定: 100% of the standard
+    (hebei-2024 v5, assumed; until v4 the line was refused for want of a rate)."""
     employee = person("enterprise_employee")
     certificate(employee, "skill_level")
     line = claim_for(hebei, [employee]).lines.get()
-    assert (line.granted, line.amount) == (False, Decimal("0.00"))
-    assert "补贴比例只适用于" in reasons(line)
+    assert (line.granted, line.amount) == (True, Decimal("1000.00"))
+    assert decision_of(line.decision).tier == "standard"
 
 
 def test_a_certificate_from_before_the_training_or_revoked_earns_nothing(hebei):

@@ -34,9 +34,10 @@ def page(client, claim: Claim) -> str:
 
 
 def test_a_claim_of_only_zero_lines_is_refused_at_submission(hebei):
-    """004 §四(五): 企业职工 are trained but the rates are for 六类人员, so the line is 0 with its
-    reason; a claim of nothing but such lines is refused, pointing at those reasons, and stays
-    a draft. One granted line beside them and it goes."""
+    """004 §四(五): 企业职工 are trained but paid only once certified (取得证书…的, 按规定给予), so
+    an uncertified one's line is 0 with its reason; a claim of nothing but such lines is
+    refused, pointing at those reasons, and stays a draft. One granted line beside them and it
+    goes."""
     nothing = draft(hebei, [person("enterprise_employee"), person("enterprise_employee")])
     assert all(line.amount == 0 for line in nothing.lines.all())
     with act(hebei.username), pytest.raises(ValidationError, match=ALL_ZERO):

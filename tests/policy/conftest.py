@@ -1,4 +1,4 @@
-"""Fixtures for the policy engine tests: the three shipped packs.
+"""Fixtures for the policy engine tests: the shipped packs.
 
 No database: these tests never use the `db` fixture.
 """
@@ -23,6 +23,11 @@ def hebei():
 @pytest.fixture(scope="session")
 def shangqiu():
     return load_pack(POLICIES / "henan-shangqiu-2022.toml")
+
+
+@pytest.fixture(scope="session")
+def chongqing():
+    return load_pack(POLICIES / "chongqing-2022.toml")
 
 
 @pytest.fixture(scope="session")

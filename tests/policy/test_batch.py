@@ -28,6 +28,13 @@ PACKS["no-training"] = dataclasses.replace(
     id="no-training",
     rules=tuple(r for r in HEBEI.rules if not r.key.startswith(("training", "limits.training"))),
 )
+# A pack without the standard rate (004 §四(五), first paragraph): lines outside the tiers'
+# scope are refused under training.rate_scope, as before version 5.
+PACKS["no-standard-rate"] = dataclasses.replace(
+    HEBEI,
+    id="no-standard-rate",
+    rules=tuple(r for r in HEBEI.rules if not r.key.startswith("training.rates.standard_")),
+)
 
 
 def cents(amount: Decimal) -> int:

@@ -1,4 +1,4 @@
-"""The three shipped packs: their values against the seeds, selection, identity, description."""
+"""The shipped packs: their values against the seeds, selection, identity, description."""
 
 from __future__ import annotations
 
@@ -32,8 +32,13 @@ def packs():
     return load_packs(POLICIES)
 
 
-def test_policies_directory_holds_the_three_packs(packs):
-    assert sorted(p.id for p in packs) == ["example-strict", "hebei-2024", "henan-shangqiu-2022"]
+def test_policies_directory_holds_the_four_packs(packs):
+    assert sorted(p.id for p in packs) == [
+        "chongqing-2022",
+        "example-strict",
+        "hebei-2024",
+        "henan-shangqiu-2022",
+    ]
     assert all(p.version >= 1 for p in packs)
 
 
@@ -177,7 +182,9 @@ def test_shangqiu_marks_what_002_does_not_state(shangqiu):
     assert shangqiu.rule("evaluation.amounts.3").assumed is False
 
 
-@pytest.mark.parametrize("pack_id", ["hebei-2024", "henan-shangqiu-2022", "example-strict"])
+@pytest.mark.parametrize(
+    "pack_id", ["hebei-2024", "henan-shangqiu-2022", "example-strict", "chongqing-2022"]
+)
 def test_every_value_cites_a_seed_or_is_marked_assumed(packs, pack_id):
     pack = next(p for p in packs if p.id == pack_id)
     seeds = {s.ref for s in pack.sources if s.seed}
@@ -207,10 +214,15 @@ def test_changed_file_under_unchanged_version_changes_the_hash(tmp_path, hebei):
 def test_packs_are_frozen_hashable_and_sortable(packs, hebei):
     with pytest.raises(dataclasses.FrozenInstanceError):
         hebei.version = 2
-    assert len({*packs, *packs}) == 3
+    assert len({*packs, *packs}) == 4
     assert hebei in set(packs)
-    # Sorted by region, then period: 130000, 410000, 411400.
-    assert [p.id for p in sorted(packs)] == ["hebei-2024", "example-strict", "henan-shangqiu-2022"]
+    # Sorted by region, then period: 130000, 410000, 411400, 500000.
+    assert [p.id for p in sorted(packs)] == [
+        "hebei-2024",
+        "example-strict",
+        "henan-shangqiu-2022",
+        "chongqing-2022",
+    ]
 
 
 def test_gbt2260_ancestors():
@@ -231,6 +243,9 @@ def test_gbt2260_ancestors():
         ("410100", date(2024, 5, 1), True, "example-strict"),
         ("411402", date(2024, 5, 1), True, "henan-shangqiu-2022"),  # the city beats the province
         ("411402", date(2036, 1, 1), True, None),  # Shangqiu's (to 2035) and the province's ended
+        ("500103", date(2022, 6, 1), False, "chongqing-2022"),  # 渝中区, a district of Chongqing
+        ("500243", date(2022, 1, 1), False, "chongqing-2022"),  # 彭水县, the first day
+        ("500243", date(2023, 1, 1), False, None),  # 003 is the 2022 work plan
     ],
 )
 def test_select_pack_most_specific_region_in_effect(packs, region, on_date, examples, expected):
@@ -281,7 +296,7 @@ def test_describe_shangqiu_amounts_and_assumptions(shangqiu):
 
 
 def test_docs_describe_every_key_and_pack():
-    """docs/policy-packs.md documents every key of the schema and the three packs."""
+    """docs/policy-packs.md documents every key of the schema and the shipped packs."""
     text = (ROOT / "docs" / "policy-packs.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"`([a-z_0-9.]+)`", text))
     section_keys = {f"{s.path}.{f.name}" for s in schema.SECTIONS for f in s.fields}
@@ -296,7 +311,7 @@ def test_docs_describe_every_key_and_pack():
     top |= set(schema.SOURCE_REQUIRED) | set(schema.SOURCE_OPTIONAL) | schema.RULE_KEYS
     missing += sorted(name for name in top if name not in documented)
     assert not missing, f"undocumented keys: {missing}"
-    for pack_id in ("hebei-2024", "henan-shangqiu-2022", "example-strict"):
+    for pack_id in ("hebei-2024", "henan-shangqiu-2022", "example-strict", "chongqing-2022"):
         assert pack_id in text
 
 
@@ -316,3 +331,42 @@ def test_every_note_has_a_chinese_note_keeping_its_seed_cites(path):
         assert CJK.search(note_zh), rule.key
         assert not ENGLISH_PHRASE.search(note_zh), (rule.key, note_zh)
         assert set(SEED_CITE.findall(rule.note)) <= set(SEED_CITE.findall(note_zh)), rule.key
+
+
+MATRIX_PACKS = ("hebei-2024", "henan-shangqiu-2022", "chongqing-2022", "example-strict")
+
+
+def assumed_matrix(packs) -> str:
+    """The docs' table of sections by pack: stated, assumed, partly assumed (which keys), or —."""
+    by_id = {pack.id: pack for pack in packs}
+    lines = [
+        "| section | " + " | ".join(f"`{pack_id}`" for pack_id in MATRIX_PACKS) + " |",
+        "| --- |" + " --- |" * len(MATRIX_PACKS),
+    ]
+    for section in schema.SECTIONS:
+        cells = []
+        for pack_id in MATRIX_PACKS:
+            rules = [
+                rule for rule in by_id[pack_id].rules if rule.key.rsplit(".", 1)[0] == section.path
+            ]
+            assumed = [rule.key.rsplit(".", 1)[1] for rule in rules if rule.assumed]
+            if not rules:
+                cells.append("—")
+            elif len(assumed) == len(rules):
+                cells.append("assumed")
+            elif assumed:
+                cells.append(f"partly assumed ({', '.join(assumed)})")
+            else:
+                cells.append("stated")
+        lines.append(f"| `{section.path}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def test_docs_table_of_assumed_sections_matches_the_packs(packs):
+    """docs/policy-packs.md says, section by section, which pack states, assumes or leaves out
+    its values (003, 004, 002 and the example): the table is the files' own."""
+    text = (ROOT / "docs" / "policy-packs.md").read_text(encoding="utf-8")
+    start = text.index("<!-- assumed-matrix:start -->\n") + len("<!-- assumed-matrix:start -->\n")
+    table = text[start : text.index("\n<!-- assumed-matrix:end -->")]
+    expected = assumed_matrix(packs)
+    assert table == expected, f"replace the table in docs/policy-packs.md with:\n{expected}"

@@ -153,17 +153,26 @@ def test_category_outside_the_eligible_list_is_refused(hebei):
     assert "enterprise_employee" in evidence["eligible"]
 
 
-def test_enterprise_employee_is_eligible_but_004_states_no_rate_for_them(hebei):
-    """004 §二 trains 企业职工, but the outcome rates of 004 §四(五) are for 六类人员 only."""
+def test_enterprise_employee_is_paid_by_the_standard_outside_the_outcome_rates(hebei):
+    """004 §二 trains 企业职工; the outcome rates of 004 §四(五) are for 六类人员 only, and the
+    first paragraph of 004 §四(五) pays every other certified trainee 按规定: 100% (assumed).
+    (Until pack version 5 this was refused under training.rate_scope.)"""
     decision = decide_training_subsidy(hebei, training_line(categories={"enterprise_employee"}), [])
     assert decision.check("training.category").passed
-    assert decision.failed_codes == ("training.rate_scope",)
+    assert decision.check("training.rate_scope").evidence["rate_by"] == "standard"
+    assert (decision.granted, decision.tier, decision.amount) == (
+        True,
+        "standard",
+        Decimal("1000.00"),
+    )
 
 
-def test_training_type_outside_the_rate_scope_is_refused(hebei):
-    """004 §四(五): the rates are for 就业职业培训 (employment skills training)."""
+def test_training_type_outside_the_rate_scope_is_paid_by_the_standard(hebei):
+    """004 §四(五): the rates by outcome are for 就业职业培训 (employment skills training, an
+    assumed reading); a 岗位技能提升 class is paid by the standard once certified. (Until pack
+    version 5 this was refused under training.rate_scope.)"""
     decision = decide_training_subsidy(hebei, training_line(training_type="job_skills_upgrade"), [])
-    assert decision.failed_codes == ("training.rate_scope",)
+    assert decision.granted and decision.tier == "standard"
     assert decision.check("training.rate_scope").evidence["assumed"] is True
 
 
@@ -218,12 +227,20 @@ def test_a_pack_without_training_rates_refuses_training(shangqiu_v3):
 
 
 def test_shangqiu_assumes_hebeis_rates_for_five_of_the_six_categories(shangqiu):
-    """Version 4 assumes 004 §四(五)'s rates; 就业困难人员 is not eligible under 002, so unrated."""
+    """Version 4 assumes 004 §四(五)'s rates for five of the six categories (就业困难人员 is not
+    named by 002); version 6 pays the other groups 002 trains (a veteran) by the standard,
+    assumed too. (Until version 6 the veteran was refused under training.rate_scope.)"""
     line = training_line(training_end=date(2023, 6, 30), categories={"rural_migrant"})
     decision = decide_training_subsidy(shangqiu, line, [])
     assert decision.granted and decision.check("training.outcome").evidence["assumed"] is True
     veteran = training_line(training_end=date(2023, 6, 30), categories={"veteran"})
-    assert decide_training_subsidy(shangqiu, veteran, []).failed_codes == ("training.rate_scope",)
+    decision = decide_training_subsidy(shangqiu, veteran, [])
+    assert (decision.granted, decision.tier, decision.amount) == (
+        True,
+        "standard",
+        Decimal("1000.00"),
+    )
+    assert decision.check("training.certificate").evidence["assumed"] is True
 
 
 def test_shangqiu_training_cap_is_per_calendar_year_and_marked_assumed(shangqiu):

@@ -31,6 +31,7 @@ RULE_NAMES = {
     "category": _("Person category"),
     "training.rate_scope": _("Who the rates by outcome apply to"),
     "training.outcome": _("Training outcome and rate"),
+    "training.certificate": _("Certificate obtained, paid by the standard"),
     "limit.count": _("Number of subsidies already received"),
     "limit.unique": _("Never twice for the same occupation and level"),
     "limit.higher_level": _("Already subsidised at a higher level"),

@@ -35,15 +35,15 @@ RULE_CODES = (
     "training.rates.stated",
     "training.rate_scope",
     "training.outcome",
+    "training.certificate",  # instead of training.outcome outside the rates' scope
     "limit.count",
     "limit.unique",
     "limit.higher_level",
 )
-(PERIOD, STATED, CATEGORY, RATES_STATED, RATE_SCOPE, OUTCOME, COUNT, UNIQUE, HIGHER) = (
-    1 << bit for bit in range(len(RULE_CODES))
-)
-TIER_NAMES = (None, "employed", "certificate", "completion_only")  # index = tier number
-NO_TIER, EMPLOYED, CERTIFICATE, COMPLETION_ONLY = range(4)
+(PERIOD, STATED, CATEGORY, RATES_STATED, RATE_SCOPE, OUTCOME, STANDARD_CERT, COUNT, UNIQUE,
+ HIGHER) = (1 << bit for bit in range(len(RULE_CODES)))  # fmt: skip
+TIER_NAMES = (None, "employed", "certificate", "completion_only", "standard")  # index = tier
+NO_TIER, EMPLOYED, CERTIFICATE, COMPLETION_ONLY, STANDARD = range(5)
 RATE_SCALE = 10_000  # rates in basis points: 0.8 -> 8000 (a pack allows 4 decimal places)
 
 
@@ -59,9 +59,12 @@ class TrainingConstants:
     rate_categories: frozenset[str] | None
     rate_types: frozenset[str]
     window_months: int
-    rate_points: tuple[int, int, int, int]  # by tier number; basis points
+    rate_points: tuple[int, int, int, int, int]  # by tier number; basis points
     certificate_kinds: frozenset[str]
     completion_counts_for_new: bool
+    # 004 §四(五): certified trainees outside the rates' scope, when the pack states their rate
+    standard_stated: bool
+    standard_kinds: frozenset[str]
     count: int | None  # None: no count cap
     per_year: bool
     counted_types: frozenset[str]
@@ -76,7 +79,8 @@ def training_constants(pack: PolicyPack) -> TrainingConstants:
     limit = pack.limit(TRAINING) if stated else None
 
     def points(key: str) -> int:
-        return int(pack.value(key) * RATE_SCALE) if rates_stated else 0
+        value = pack.value(key) if rates_stated else None
+        return 0 if value is None else int(value * RATE_SCALE)
 
     return TrainingConstants(
         effective_from=pack.effective_from,
@@ -92,11 +96,14 @@ def training_constants(pack: PolicyPack) -> TrainingConstants:
             points("training.rates.employed"),
             points("training.rates.certificate"),
             points("training.rates.completion_only"),
+            points("training.rates.standard_rate"),
         ),
         certificate_kinds=frozenset(pack.value("training.rates.certificate_kinds", ())),
         completion_counts_for_new=bool(
             pack.value("training.rates.completion_counts_for_new_occupation")
         ),
+        standard_stated=rates_stated and pack.rule("training.rates.standard_rate") is not None,
+        standard_kinds=frozenset(pack.value("training.rates.standard_certificate_kinds", ())),
         count=limit.count if limit else None,
         per_year=bool(limit and limit.window == "calendar_year"),
         counted_types=limit.counted_types if limit else frozenset(),
@@ -250,6 +257,7 @@ def _decide_lines(batch: TrainingBatch, c: TrainingConstants) -> None:
     eligible, rates_stated = c.eligible, c.rates_stated
     rate_categories, rate_types = c.rate_categories, c.rate_types
     certificate_kinds, completion_new = c.certificate_kinds, c.completion_counts_for_new
+    standard_stated, standard_kinds = c.standard_stated, c.standard_kinds
     rate_points, months = c.rate_points, c.window_months
     cap, per_year, by_level, higher_blocks = c.count, c.per_year, c.by_level, c.higher_blocks
     ranks = LEVEL_RANKS
@@ -270,6 +278,16 @@ def _decide_lines(batch: TrainingBatch, c: TrainingConstants) -> None:
         tier = NO_TIER
         if not rates_stated:
             mask |= RATES_STATED
+        elif (
+            (rate_categories is not None and rate_categories.isdisjoint(categories))
+            or line.training_type not in rate_types
+        ) and standard_stated:
+            # 004 §四(五) first paragraph: outside the rates' scope, a certificate earns the
+            # standard rate, whatever the employment.
+            if line.certificate in standard_kinds:
+                tier = STANDARD
+            else:
+                mask |= STANDARD_CERT
         else:
             if (
                 rate_categories is not None and rate_categories.isdisjoint(categories)

@@ -73,7 +73,9 @@ class Decision:
     pack_version: int
     pack_hash: str
     checks: tuple[RuleCheck, ...]
-    tier: str | None = None  # training outcome: employed | certificate | completion_only
+    # training outcome: employed | certificate | completion_only (the rates by outcome), or
+    # standard (a certified trainee outside their scope, 004 §四(五))
+    tier: str | None = None
     payee: str | None = None  # who is paid, when the pack says (evaluation_org, ...)
     valid_until: date | None = None  # vouchers: the last day of validity
 

@@ -363,6 +363,14 @@ def _higher_level_check(
 # --- training subsidy (004 §四(五)) ----------------------------------------------------------
 
 
+STANDARD_RATE = "training.rates.standard_rate"
+STANDARD_KINDS = "training.rates.standard_certificate_kinds"
+# How a trainee's rate is found (004 §四(五)): by outcome (the tiers of the second paragraph),
+# by the standard (the first paragraph: certified trainees outside the tiers' scope), or not at
+# all (outside the scope, and the pack states no rate for them).
+BY_OUTCOME, BY_STANDARD, NO_RATE = "tiers", "standard", "none"
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     tier: str | None  # None: no outcome that earns a subsidy
@@ -370,11 +378,35 @@ class Outcome:
     window_end: date
 
 
+def in_rate_scope(pack: PolicyPack, categories: frozenset[str], training_type: str) -> bool:
+    """004 §四(五) second paragraph: the rates by outcome are for 六类人员 (the pack's
+    `training.rates.categories`) in employment-oriented training (its `training_types`)."""
+    scope = pack.categories("training.rates.categories")
+    types = pack.value("training.rates.training_types")
+    return (scope is None or not scope.isdisjoint(categories)) and training_type in types
+
+
+@lru_cache(maxsize=CHECK_CACHE)
+def rate_path(pack: PolicyPack, categories: frozenset[str], training_type: str) -> str:
+    """BY_OUTCOME inside the rates' scope; outside it BY_STANDARD when the pack states the rate
+    for other certified trainees (004 §四(五) first paragraph), else NO_RATE."""
+    if in_rate_scope(pack, categories, training_type):
+        return BY_OUTCOME
+    return BY_STANDARD if pack.rule(STANDARD_RATE) is not None else NO_RATE
+
+
 def training_outcome(pack: PolicyPack, line: TrainingLine) -> Outcome:
-    """Which rate the outcome earns. 004 §四(五): employed within the window -> employed rate;
-    else a certificate (a completion certificate only for a new occupation) -> certificate rate;
-    else a completion certificate -> completion rate; else nothing."""
+    """Which rate the outcome earns. 004 §四(五), inside the rates' scope: employed within the
+    window -> employed rate; else a certificate (a completion certificate only for a new
+    occupation) -> certificate rate; else a completion certificate -> completion rate; else
+    nothing. Outside the scope, when the pack states it (the first paragraph, 取得证书…的,
+    按规定给予职业培训补贴): a certificate of `standard_certificate_kinds` -> the standard rate
+    (tier "standard"), employment or not; else nothing."""
     window_end = employment_window_end(pack, line.training_end)
+    if rate_path(pack, line.categories, line.training_type) == BY_STANDARD:
+        if line.certificate in pack.value(STANDARD_KINDS):
+            return Outcome("standard", pack.value(STANDARD_RATE), window_end)
+        return Outcome(None, None, window_end)
     start = line.employment_start
     if start is not None and line.training_end <= start <= window_end:
         tier = "employed"
@@ -403,7 +435,10 @@ def decide_training_subsidy(
         if pack.has_section("training.rates"):
             outcome = training_outcome(pack, line)
             checks.append(_rate_scope_check(pack, line.categories, line.training_type))
-            checks.append(_outcome_check(pack, line, outcome))
+            if rate_path(pack, line.categories, line.training_type) == BY_STANDARD:
+                checks.append(_standard_certificate_check(pack, line, outcome))
+            else:
+                checks.append(_outcome_check(pack, line, outcome))
         limit = pack.limit(TRAINING)
         checks += _limit_checks(
             pack, limit, history, line.occupation, line.level, line.training_end
@@ -425,21 +460,27 @@ def decide_training_subsidy(
 def _rate_scope_check(
     pack: PolicyPack, categories: frozenset[str], training_type: str
 ) -> RuleCheck:
-    # 004 §四(五): the outcome rates are for 六类人员 in employment-oriented training.
+    # 004 §四(五): the outcome rates are for 六类人员 in employment-oriented training; other
+    # certified trainees are paid 按规定, at the pack's standard rate when it states one.
     scope = pack.categories("training.rates.categories")
     types = pack.value("training.rates.training_types")
-    in_scope = (scope is None or not scope.isdisjoint(categories)) and (training_type in types)
+    path = rate_path(pack, categories, training_type)
+    keys = ["training.rates.categories", "training.rates.training_types"]
+    if path == BY_STANDARD:
+        keys.append(STANDARD_RATE)
     evidence = {
         "person_categories": sorted(categories),
         "training_type": training_type,
         "rate_categories": "any" if scope is None else sorted(scope),
         "rate_training_types": sorted(types),
-        **cite_evidence(pack, "training.rates.categories", "training.rates.training_types"),
+        "rate_by": path,
+        **cite_evidence(pack, *keys),
     }
     return check(
         "training.rate_scope",
-        in_scope,
+        path != NO_RATE,
         evidence,
+        "standard" if path == BY_STANDARD else "",
         type_zh=labels.zh(labels.TRAINING_TYPE, training_type),
         type_en=labels.en(labels.TRAINING_TYPE, training_type),
         cats_zh=names(labels.CATEGORY, sorted(categories), "zh"),
@@ -484,6 +525,36 @@ def _outcome_check(pack: PolicyPack, line: TrainingLine, outcome: Outcome) -> Ru
         cert_zh=labels.zh(labels.CERTIFICATE_KIND, line.certificate or ""),
         cert_en=labels.en(labels.CERTIFICATE_KIND, line.certificate or ""),
         **_not_employed_text(line, months, outcome.window_end),
+    )
+
+
+def _standard_certificate_check(
+    pack: PolicyPack, line: TrainingLine, outcome: Outcome
+) -> RuleCheck:
+    # 004 §四(五): 参加培训后取得证书(含职业资格证书、职业技能等级证书、专项职业能力证书、
+    # 培训合格证书)的, 按规定给予职业培训补贴: a certificate, not employment, earns it.
+    kinds = pack.value(STANDARD_KINDS)
+    evidence = {
+        "tier": outcome.tier,
+        "rate": None if outcome.rate is None else str(outcome.rate),
+        "certificate": line.certificate,
+        "certificate_kinds": list(kinds),
+        **cite_evidence(pack, STANDARD_RATE, STANDARD_KINDS),
+    }
+    variant = ""
+    if outcome.tier is None:
+        variant = "none" if line.certificate is None else "kind"
+    rate = pack.value(STANDARD_RATE)
+    return check(
+        "training.certificate",
+        outcome.tier is not None,
+        evidence,
+        variant,
+        rate=f"{(rate * 100).normalize():f}%",
+        cert_zh=labels.zh(labels.CERTIFICATE_KIND, line.certificate or ""),
+        cert_en=labels.en(labels.CERTIFICATE_KIND, line.certificate or ""),
+        kinds_zh=names(labels.CERTIFICATE_KIND, kinds, "zh"),
+        kinds_en=names(labels.CERTIFICATE_KIND, kinds, "en"),
     )
 
 
@@ -766,10 +837,17 @@ def decide_enrolment(
     pack: PolicyPack, request: EnrolmentRequest, history: Sequence[PriorSubsidy]
 ) -> Decision:
     """May this worker enrol in a subsidised class? Eligible, and the training subsidy limits
-    (004 §四(五)) would not already stop the subsidy for this occupation and level."""
+    (004 §四(五)) would not already stop the subsidy for this occupation and level. Given the
+    class's training type, also whether the pack states a rate for this trainee in it (by
+    outcome, or by the standard for other certified trainees, 004 §四(五)): the claim asks the
+    same, so the roster and the claim agree."""
     checks = [_period_check(pack, request.enrol_on), _stated_check(pack, "training")]
     if pack.has_section("training"):
         checks.append(_category_check(pack, TRAINING, "training.eligible", request.categories))
+        if request.training_type is not None:
+            checks.append(_stated_check(pack, "training.rates"))
+            if pack.has_section("training.rates"):
+                checks.append(_rate_scope_check(pack, request.categories, request.training_type))
         checks += _limit_checks(
             pack,
             pack.limit(TRAINING),

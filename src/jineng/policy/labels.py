@@ -127,6 +127,8 @@ TIER = {
     "employed": ("培训后已实现就业", "employed after training"),
     "certificate": ("取得证书", "certificate obtained"),
     "completion_only": ("仅取得培训合格证书", "training completion certificate only"),
+    # 004 §四(五) first paragraph: trainees outside the tiers' scope, certified.
+    "standard": ("取得证书，按补贴标准", "certificate obtained, paid by the standard"),
 }
 
 

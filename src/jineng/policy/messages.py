@@ -52,11 +52,32 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "{type_zh}适用按培训效果确定的补贴比例（{cite_zh}）",
         "{type_en} for these categories is subsidised at rates by outcome ({cite_en})",
     ),
+    "training.rate_scope:standard": (
+        "按培训效果确定的补贴比例只适用于{scope_cats_zh}参加{scope_types_zh}；本人类别为{cats_zh}，"
+        "培训类型为{type_zh}，参加培训后取得证书的，按规定按补贴标准给予职业培训补贴（{cite_zh}）",
+        "the rates by outcome apply only to {scope_cats_en} in {scope_types_en}; this is "
+        "{cats_en} in {type_en}, paid by the standard once a certificate is obtained after "
+        "training ({cite_en})",
+    ),
     "training.rate_scope:fail": (
         "本政策的补贴比例只适用于{scope_cats_zh}参加{scope_types_zh}；"
-        "本人类别为{cats_zh}，培训类型为{type_zh}（{cite_zh}）",
+        "本人类别为{cats_zh}，培训类型为{type_zh}，本政策未规定其补贴比例，不予补贴（{cite_zh}）",
         "this pack's rates apply only to {scope_cats_en} in {scope_types_en}; "
-        "this is {cats_en} in {type_en} ({cite_en})",
+        "this is {cats_en} in {type_en}, for which this pack states no rate: no subsidy "
+        "({cite_en})",
+    ),
+    "training.certificate:pass": (
+        "参加培训后取得{cert_zh}，按补贴标准的{rate}补贴（{cite_zh}）",
+        "obtained a {cert_en} after training: {rate} of the standard ({cite_en})",
+    ),
+    "training.certificate:none": (
+        "参加培训后未取得证书（{kinds_zh}），不予补贴（{cite_zh}）",
+        "no certificate ({kinds_en}) was obtained after training: no subsidy ({cite_en})",
+    ),
+    "training.certificate:kind": (
+        "取得的{cert_zh}不属于按规定补贴的证书（{kinds_zh}），不予补贴（{cite_zh}）",
+        "a {cert_en} is not one of the certificates paid by the standard ({kinds_en}): "
+        "no subsidy ({cite_en})",
     ),
     "training.outcome:employed": (
         "培训结束（{training_end}）后{months}个月内（至{window_end}）已就业（{employment_start}），"

@@ -602,6 +602,7 @@ class _Consistency:
         self._six_stated()
         self._rates_ordered()
         self._rate_scope_within_eligible()
+        self._standard_rate_paired()
         self._limits_required()
         for subsidy in SubsidyType:
             self._limit_consistent(subsidy.value)
@@ -653,6 +654,22 @@ class _Consistency:
             raise self.reader.fail(
                 "training.rates.categories",
                 f"gives rates to categories not eligible under training.eligible: {outside}",
+            )
+
+    def _standard_rate_paired(self) -> None:
+        # 004 §四(五): the rate for trainees outside the rates' scope goes with the certificates
+        # that earn it; one without the other would pay on an unstated rule.
+        rate = "training.rates.standard_rate" in self.rules
+        kinds = "training.rates.standard_certificate_kinds" in self.rules
+        if rate and not kinds:
+            raise self.reader.fail(
+                "training.rates.standard_certificate_kinds",
+                "required with standard_rate: name the certificates that earn it",
+            )
+        if kinds and not rate:
+            raise self.reader.fail(
+                "training.rates.standard_rate",
+                "required with standard_certificate_kinds: state the rate they earn",
             )
 
     def _limits_required(self) -> None:

@@ -152,17 +152,21 @@ class VoucherRequest:
 
 @dataclass(frozen=True, slots=True)
 class EnrolmentRequest:
-    """A worker asks to enrol in a subsidised class."""
+    """A worker asks to enrol in a subsidised class (of `training_type`, when known: the rate
+    that applies depends on it, 004 §四(五))."""
 
     person_key: str
     categories: frozenset[str]
     occupation: str
     level: str
     enrol_on: date
+    training_type: str | None = None
 
     def __post_init__(self) -> None:
         _categories(self, self.categories)
         _level(self.level)
+        if self.training_type is not None and self.training_type not in TRAINING_TYPE_CODES:
+            raise ValueError(f"unknown training type {self.training_type!r}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -346,6 +346,26 @@ SECTIONS: tuple[SectionSpec, ...] = (
                 "新职业（工种）的培训合格证书按“取得证书”计",
                 "a completion certificate counts as a certificate for a new occupation",
             ),
+            # 004 §四(五) first paragraph: every eligible trainee who earns a certificate is paid
+            # 按规定; the rates above are the second paragraph's, for the categories and training
+            # types named above. Both keys or neither: without them, trainees outside that scope
+            # are refused ("this pack states no rate for them").
+            FieldSpec(
+                "standard_rate",
+                Ratio(),
+                "ratio",
+                "上述人员和培训类型以外、取得证书的，按补贴标准的比例",
+                "rate for certified trainees outside the categories and training types above",
+                required=False,
+            ),
+            FieldSpec(
+                "standard_certificate_kinds",
+                CERT_KINDS,
+                "",
+                "上述人员和培训类型以外，按“取得证书”计的证书",
+                "certificates that earn trainees outside that scope the standard rate",
+                required=False,
+            ),
         ),
         parent="training",
     ),

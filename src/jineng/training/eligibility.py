@@ -79,7 +79,9 @@ def enrolment_decision(
     pack: PolicyPack, training_class: TrainingClass, facts: TraineeFacts, history
 ) -> Decision:
     """May the trainee's training be subsidised (the roster's answer)? Today's pack, limits
-    and history; the categories of the pack's day."""
+    and history; the categories of the pack's day; and whether the pack states a rate for them
+    in the class's training type (004 §四(五): by outcome for 六类人员 in employment-oriented
+    training, by the standard for other certified trainees), as the claim will."""
     return decide_enrolment(
         pack,
         EnrolmentRequest(
@@ -88,6 +90,7 @@ def enrolment_decision(
             occupation=training_class.occupation.code,
             level=training_class.level.code,
             enrol_on=timezone.localdate(),
+            training_type=training_class.training_type.code,
         ),
         history,
     )
@@ -114,6 +117,7 @@ def open_enrollments(person_ids: Iterable[int]):
             "training_class__institution__organisation",
             "training_class__occupation",
             "training_class__level",
+            "training_class__training_type",
         )
         .order_by("pk")
     )
