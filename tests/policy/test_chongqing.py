@@ -214,10 +214,11 @@ def test_worked_case_refusals_for_what_003_does_not_pay(chongqing):
     assert flexible.outcome == "refused" and "training.category" in flexible.failed_codes
 
 
-def test_worked_case_enterprise_apprentice_trains_but_earns_no_outcome_rate(chongqing):
-    """003 §三9 counts 企业新型学徒 among subsidised training (enrolment allowed), but the outcome
-    rates (assumed from 004 §四(五)) are for the key groups' employment skills training: an
-    apprentice's line is refused for want of a rate until the bureau states one."""
+def test_worked_case_a_certified_enterprise_apprentice_is_paid_by_the_standard(chongqing):
+    """003 §三9 counts 企业新型学徒 among subsidised training (enrolment allowed). The outcome
+    rates are for the key groups' employment skills training; an apprentice outside them who
+    earns a certificate is paid 按规定 (004 §四(五) first paragraph, assumed: 100% of the
+    standard), and one without a certificate is refused."""
     enrol = decide_enrolment(
         chongqing,
         EnrolmentRequest(
@@ -230,11 +231,16 @@ def test_worked_case_enterprise_apprentice_trains_but_earns_no_outcome_rate(chon
         [],
     )
     assert enrol.granted
-    line = cq_training(
-        categories=frozenset({"enterprise_employee"}), training_type="apprenticeship"
+    apprentice = {
+        "categories": frozenset({"enterprise_employee"}),
+        "training_type": "apprenticeship",
+    }
+    decision = decide_training_subsidy(chongqing, cq_training(**apprentice), [])
+    assert (decision.outcome, decision.amount) == ("granted", Decimal("1500.00"))
+    uncertified = decide_training_subsidy(
+        chongqing, cq_training(**apprentice, certificate=None), []
     )
-    decision = decide_training_subsidy(chongqing, line, [])
-    assert decision.outcome == "refused" and "training.rate_scope" in decision.failed_codes
+    assert uncertified.outcome == "refused" and "training.certificate" in uncertified.failed_codes
 
 
 def test_worked_case_the_cap_of_three_and_never_twice(chongqing):
