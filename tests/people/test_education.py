@@ -112,7 +112,7 @@ def test_only_the_bureau_of_the_person_records_their_education(act):
         services.add_education(person, **DIPLOMA)
     with act("county_reviewer"), pytest.raises(PermissionDenied, match="不在您的管理范围内"):
         services.add_education(person, **DIPLOMA)  # 梁园区's reviewer
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="请先登录"):
         services.add_education(person, **DIPLOMA)
     assert not EducationRecord.objects.filter(person=person).exists()
 
