@@ -22,6 +22,7 @@ from jineng.evaluation.models import EvaluationBooking
 from jineng.institutions import services as institutions
 from jineng.people import services as people
 from tests.actors import act
+from tests.buttons import blocked, reason_in_chinese
 from tests.factories import CertificateFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +152,25 @@ def test_a_four_holder_may_take_three(act, completed_class, station, welding_thr
         services.book(training_class, station, training_class.end_date + timedelta(days=1))
 
 
+def test_the_organisation_does_not_accept_once_a_basis_is_gone(act, login, completed_class, centre):
+    """002 §四(二)1 when the organisation accepts: the 五级 certificate a trainee was booked on
+    has been revoked since, so the accept button is disabled with the reason and accept()
+    refuses; the booking stays requested."""
+    person = PersonFactory(categories=["rural_migrant"])
+    certificate = recorded_five(person, "TESTEL0000000005")
+    training_class = completed_class(level="4", persons=[person])
+    with act("institution"):
+        booking = services.book(training_class, centre, training_class.end_date + timedelta(days=1))
+    with act("city_reviewer"):
+        certificates.revoke(certificate, "经核查，证书系他人代考取得。")
+    page = login("evaluator").get(reverse("evaluation:detail", args=[booking.pk])).content.decode()
+    blocked(page, "action-accept", reason_in_chinese(services.accept_entry_readiness(booking)))
+    with act("evaluator"), pytest.raises(ValidationError, match="最高可申报五级/初级工评价"):
+        services.accept(booking)
+    booking.refresh_from_db()
+    assert booking.state == "requested"
+
+
 # --- the booking form -------------------------------------------------------------------------
 
 
@@ -169,7 +189,12 @@ def test_the_booking_form_shows_each_trainees_entry_level_and_blocks_the_button(
     assert 'id="entry-levels"' in html
     assert html.count('data-entry="refused"') == 1 and html.count('data-entry="ok"') == 1
     assert "技工学校（中级工班）毕业生" in html  # why the graduate may take 四级
-    assert 'id="book" disabled' in html and "尚不能申报四级/中级工评价" in html
+    ready = services.entry_readiness(
+        training_class, training_class.end_date + timedelta(days=1),
+        services.deadline_for(training_class).pack,
+    )  # fmt: skip
+    blocked(html, "book", reason_in_chinese(ready))
+    assert "尚不能申报四级/中级工评价" in html
     answer = client.post(
         url,
         {"evaluation_org": centre.pk,
@@ -187,7 +212,8 @@ def test_the_booking_form_of_an_entitled_class_books(login, completed_class, cen
     client = login("institution")
     url = reverse("evaluation:book", args=[training_class.pk])
     html = client.get(url).content.decode()
-    assert 'data-entry="ok"' in html and 'id="book" disabled' not in html
+    assert 'data-entry="ok"' in html and 'id="book" type="submit"' not in html
+    assert '<button class="btn btn-primary" type="submit" id="book">' in html
     assert "TESTEL0000000004" in html  # the certificate it stands on
     answer = client.post(
         url,

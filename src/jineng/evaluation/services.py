@@ -203,6 +203,13 @@ def entry_readiness(training_class: TrainingClass, on: date, pack) -> Ready:
     return entries_ready(training_class, trainee_entries(training_class, on, pack))
 
 
+def accept_entry_readiness(booking: EvaluationBooking) -> Ready:
+    """entry_readiness when the organisation accepts (its 资格审核): a certificate revoked or an
+    education record removed since the booking may leave a trainee above their level."""
+    training_class = booking.training_class
+    return entry_readiness(training_class, booking.planned_date, deadline_for(training_class).pack)
+
+
 def entries_ready(training_class: TrainingClass, entries: list[TraineeEntry]) -> Ready:
     """entry_readiness of entries already read (the booking form shows them too)."""
     refused = [entry for entry in entries if not entry.passed]
@@ -495,6 +502,7 @@ def accept(booking: EvaluationBooking) -> EvaluationBooking:
             % {"due": booking.due_on}
         )  # fmt: skip
     check_listed(booking.evaluation_org, booking.training_class, booking.planned_date)
+    accept_entry_readiness(booking).check()  # a basis may have gone since the booking
     decided = {"decided_by": acting_user(), "decided_at": timezone.now()}
     states.move(booking, BookingState.ACCEPTED, values=decided, validate=False)
     return booking

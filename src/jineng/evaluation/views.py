@@ -223,6 +223,7 @@ def _context(request, booking, typed=None, chosen=None) -> dict:
     state = booking.state
     can_run = has_capability(user, Capability.RUN_EVALUATIONS)
     can_book = has_capability(user, Capability.BOOK_EVALUATIONS)
+    can_accept = can_run and state == BookingState.REQUESTED and not booking.needs_exception
     codes_missing = False
     try:
         services.check_numbering_codes(booking.evaluation_org, booking.training_class.level)
@@ -231,7 +232,9 @@ def _context(request, booking, typed=None, chosen=None) -> dict:
     return {
         **_results_context(request, booking, typed, chosen),
         "badge": STATE_BADGES[state],
-        "can_accept": can_run and state == BookingState.REQUESTED and not booking.needs_exception,
+        "can_accept": can_accept,
+        # 002 §四(二)1: the rule accept() checks, the button disabled with its reason.
+        "accept_ready": services.accept_entry_readiness(booking) if can_accept else None,
         "can_decline": can_run and state == BookingState.REQUESTED,
         "can_finish": can_run and state == BookingState.ACCEPTED,
         "finish_ready": services.finish_readiness(booking),  # the rule finish() checks
