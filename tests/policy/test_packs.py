@@ -49,7 +49,8 @@ def test_hebei_pack_header(hebei):
         date(2024, 1, 1),
         date(2024, 12, 31),
     )
-    assert [s.ref for s in hebei.sources] == ["004", "000"]  # 000: [teachers], [colleges]
+    # 000: [teachers], [colleges]; the national standards: [entry_levels] (assumed)
+    assert [s.ref for s in hebei.sources] == ["004", "000", "国家职业技能标准"]
     assert not hebei.example
 
 

@@ -39,6 +39,7 @@ RULE_NAMES = {
     "evaluation.certificate_kind": _("Certificate obtained"),
     "evaluation.level_matches_certificate": _("Certificate matches the level"),
     "evaluation.amount": _("Evaluation subsidy amount"),
+    "evaluation.entry_level": _("Level the person may take (entry level)"),
     "employment.certificate": _("The hire holds a certificate"),
     "employment.insured_months": _("Months of insured employment"),
     "employment.in_province": _("Employed in the province"),

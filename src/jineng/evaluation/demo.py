@@ -7,6 +7,11 @@
   reason, waiting for the bureau's exception; it is on the overdue queue (the city reviewer may
   grant it).
 
+The welding class is at 四级, so each of its trainees may take that level (002 §四(二)1 and the
+pack's ladder, evaluation.services.entry_readiness): the first two hold a 焊工 五级 职业资格证书 of
+2018, recorded as obtained elsewhere; the others graduated from 永城市技工学校 (焊接技术应用), an
+education record the city's bureau keeps (技工学校 → 中级工 in the Shangqiu pack, assumed).
+
 The centre files 电工 五级 here (institutions.services.file_occupation) so that it may evaluate
 that class. Everything goes through the services as the demo users: the institution's staff (the
 administrator stands in for 永城市技工学校, which has no demo login), the centre's evaluator.
@@ -21,10 +26,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from jineng.catalog import services as catalog
+from jineng.certificates import services as certificates
+from jineng.certificates.models import CertificateKind
 from jineng.core.audit import audit_context
 from jineng.core.models import User
 from jineng.institutions import services as institutions
 from jineng.institutions.models import EvaluationOrg, ExaminerRole
+from jineng.people import services as people
+from jineng.people.models import SchoolKind
 from jineng.training.models import TrainingClass
 
 from . import services
@@ -33,6 +42,7 @@ from .models import BookingState
 CENTRE = "商丘市职业技能等级认定评价中心"
 EVALUATOR = "evaluator"  # staff of the centre
 ADMIN = "admin"  # files the centre's occupation; stands in for an institution without a login
+REVIEWER = "city_reviewer"  # records the trainees' education (学历)
 LATE_REASON = "本期学员多为外出务工人员，结业后返岗，需集中返乡后统一组织评价。"
 # (theory, practical, passed) of the trainees who completed the welding class, in roster order.
 WELDING_RESULTS = [
@@ -57,7 +67,7 @@ BOOKINGS = [
 
 
 def load() -> dict[str, int]:
-    usernames = [EVALUATOR, ADMIN, *(spec.staff for spec in BOOKINGS)]
+    usernames = [EVALUATOR, ADMIN, REVIEWER, *(spec.staff for spec in BOOKINGS)]
     users = {user.username: user for user in User.objects.filter(username__in=usernames)}
     centre = (
         EvaluationOrg.objects.select_related("organisation")
@@ -102,8 +112,40 @@ def _file(centre: EvaluationOrg, training_class: TrainingClass, admin) -> int:
     return 1
 
 
+# What lets each trainee of the welding 四级 class take 四级: (certificate number) or a school.
+CERTIFICATE_NUMBERS = ("1841140003000211", "1841140003000212")
+CERTIFICATE_ISSUER = "河南省职业技能鉴定指导中心"
+SCHOOL = ("永城市技工学校", "焊接技术应用")
+
+
+def _entitle(training_class: TrainingClass, users) -> None:
+    """The evidence that lets each trainee to evaluate take the class's level (四级): a 五级
+    certificate of the occupation obtained elsewhere, or a 技工学校 graduation (002 §四(二)1)."""
+    trainees = services.completed_trainees(training_class).select_related("person").order_by("id")
+    five = catalog.level_by_code("5")
+    for number, enrollment in enumerate(trainees):
+        person = enrollment.person
+        if number < len(CERTIFICATE_NUMBERS):
+            with audit_context(actor=users[ADMIN]):
+                certificates.record_external(
+                    person, kind=CertificateKind.QUALIFICATION, number=CERTIFICATE_NUMBERS[number],
+                    occupation=training_class.occupation, level=five,
+                    issued_on=date(2018, 11, 20), issuer_name=CERTIFICATE_ISSUER,
+                )  # fmt: skip
+            continue
+        school, major = SCHOOL
+        graduated = date(training_class.end_date.year - 2, 6, 30)
+        diploma = f"技工学校毕业证书 编号YC{graduated.year}0{number}"
+        with audit_context(actor=users[REVIEWER]):
+            people.add_education(
+                person, school_kind=SchoolKind.TECHNICAL_SCHOOL, school=school, major=major,
+                graduated_on=graduated, evidence=diploma, source="demo",
+            )  # fmt: skip
+
+
 def _done(spec: DemoBooking, training_class, centre, users, created) -> None:
     """Booked on the fifth day after the end (within the deadline), accepted, results, done."""
+    _entitle(training_class, users)
     planned = training_class.end_date + timedelta(days=5)
     with audit_context(actor=users[spec.staff]):
         booking = services.book(training_class, centre, planned)

@@ -7,6 +7,12 @@ deadline after the class's last day (`procedure.evaluation_deadline_days`); a la
 refused unless the institution gives its reason and a reviewer grants an exception. Results are
 recorded per trainee who completed the class, with the examiners (考评员) and the quality
 supervisor (质量督导员); a pass issues a certificate (jineng.certificates.services.issue).
+
+Entry levels (申报等级, 002 §四(二)1: 中等职业学校毕业生可直接参加中级工评价，高等职业学校、本科院校
+应用型专业毕业生可参加高级工评价): every trainee to evaluate may take the class's level - by the
+ladder of the pack (五级 without a certificate, then above the certificate of the occupation they
+hold) or by their education record - or the booking is refused, naming each trainee, the highest
+level they may take and why (entry_readiness).
 """
 
 from dataclasses import dataclass
@@ -21,16 +27,25 @@ from django.utils.translation import gettext as _
 from jineng.catalog.models import PolicyPackVersion, SkillLevel
 from jineng.catalog.packs import pack_for
 from jineng.certificates import services as certificates
-from jineng.certificates.models import Certificate, CertificateKind
+from jineng.certificates.models import Certificate, CertificateKind, CertificateStatus
 from jineng.certificates.numbers import LEVEL_DIGITS
 from jineng.core import audit, states, writes
+from jineng.core.i18n import language
 from jineng.core.imports import CREATED, UNCHANGED
 from jineng.core.readiness import Ready
 from jineng.core.roles import Capability, acting_user, require_actor, require_capability
 from jineng.core.scope import scoped
 from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
 from jineng.people import ledger
-from jineng.policy import check_evaluation_deadline, evaluation_due_by
+from jineng.people.models import EducationRecord
+from jineng.policy import (
+    HeldCertificate,
+    RuleCheck,
+    Schooling,
+    check_entry_level,
+    check_evaluation_deadline,
+    evaluation_due_by,
+)
 from jineng.training.models import ClassState, Enrollment, EnrollmentState, TrainingClass
 
 from .models import (
@@ -100,6 +115,126 @@ def late_refusal(days: int, due: date) -> str:
         "The evaluation is due within %(days)d days of the end of training (004 §四(四)), by "
         "%(due)s. A later date needs the bureau's exception: give the reason."
     ) % {"days": days, "due": due}
+
+
+# --- entry levels (002 §四(二)1) ---------------------------------------------------------------
+
+MAX_NAMED = 10  # trainees named in a refusal; the rest are counted
+
+
+@dataclass(frozen=True)
+class TraineeEntry:
+    """One trainee to evaluate and the answer of the entry-level rule for the class's level."""
+
+    enrollment: Enrollment
+    check: RuleCheck
+
+    @property
+    def passed(self) -> bool:
+        return self.check.passed
+
+    @property
+    def entry_level(self) -> str:
+        """The code of the highest level the trainee may take ("" when the pack states none)."""
+        return self.check.evidence.get("entry_level", "")
+
+    @property
+    def message(self) -> str:
+        return self.check.message_en if language() == "en" else self.check.message_zh
+
+
+def _held_certificates(person_ids, occupation_id: int) -> dict[int, list[HeldCertificate]]:
+    """The persons' valid certificates of the occupation, issued here or recorded."""
+    held: dict[int, list[HeldCertificate]] = {}
+    rows = Certificate.objects.filter(
+        person_id__in=person_ids, occupation_id=occupation_id, status=CertificateStatus.VALID
+    ).select_related("occupation", "level")
+    for certificate in rows:
+        held.setdefault(certificate.person_id, []).append(
+            HeldCertificate(
+                number=certificate.number,
+                kind=certificate.kind,
+                occupation=certificate.occupation.code,
+                level=certificate.level.code if certificate.level_id else None,
+                issued_on=certificate.issued_on,
+            )
+        )
+    return held
+
+
+def _schooling(person_ids) -> dict[int, list[Schooling]]:
+    finished: dict[int, list[Schooling]] = {}
+    for record in EducationRecord.objects.filter(person_id__in=person_ids):
+        finished.setdefault(record.person_id, []).append(
+            Schooling(record.school_kind, record.school, record.major, record.graduated_on)
+        )
+    return finished
+
+
+def trainee_entries(training_class: TrainingClass, on: date, pack) -> list[TraineeEntry]:
+    """Each trainee who completed the class, with whether they may take its level on the
+    evaluation day `on` under `pack` (002 §四(二)1 and the pack's ladder): their valid
+    certificates of the occupation and their education records, read in two queries."""
+    enrollments = list(completed_trainees(training_class).select_related("person").order_by("id"))
+    ids = [enrollment.person_id for enrollment in enrollments]
+    held = _held_certificates(ids, training_class.occupation_id)
+    schooling = _schooling(ids)
+    occupation, level = training_class.occupation.code, training_class.level.code
+    return [
+        TraineeEntry(
+            enrollment,
+            check_entry_level(
+                pack,
+                level,
+                occupation,
+                on,
+                held.get(enrollment.person_id, ()),
+                schooling.get(enrollment.person_id, ()),
+            ),  # fmt: skip
+        )
+        for enrollment in enrollments
+    ]
+
+
+def entry_readiness(training_class: TrainingClass, on: date, pack) -> Ready:
+    """Whether every trainee to evaluate may take the class's level on `on`; if not, the
+    refusal names each one (up to ten), the highest level they may take and why. book() and
+    the booking form (its button disabled with the reason) ask this one rule."""
+    return entries_ready(training_class, trainee_entries(training_class, on, pack))
+
+
+def accept_entry_readiness(booking: EvaluationBooking) -> Ready:
+    """entry_readiness when the organisation accepts (its 资格审核): a certificate revoked or an
+    education record removed since the booking may leave a trainee above their level."""
+    training_class = booking.training_class
+    return entry_readiness(training_class, booking.planned_date, deadline_for(training_class).pack)
+
+
+def entries_ready(training_class: TrainingClass, entries: list[TraineeEntry]) -> Ready:
+    """entry_readiness of entries already read (the booking form shows them too)."""
+    refused = [entry for entry in entries if not entry.passed]
+    if not refused:
+        return Ready()
+    if not refused[0].entry_level:  # the pack states no entry levels: one reason for all
+        return Ready.no(refused[0].message)
+    lines = [
+        _("%(name)s (%(masked)s): %(reason)s")
+        % {
+            "name": entry.enrollment.person.name,
+            "masked": entry.enrollment.person.id_number_masked,
+            "reason": entry.message,
+        }
+        for entry in refused[:MAX_NAMED]
+    ]
+    if len(refused) > MAX_NAMED:
+        lines.append(_("and %(count)d more") % {"count": len(refused) - MAX_NAMED})
+    return Ready.no(
+        _("Not every trainee may take the %(level)s evaluation yet (entry levels, 002 §四(二)1): "
+          "%(lines)s. A certificate of the occupation obtained elsewhere is recorded by the "
+          "bureau, and so is a graduate's education, on the person's page; or book the trainees "
+          "at the level they may take in a class of that level.")
+        % {"level": training_class.level.name, "lines": "; ".join(lines)}
+    )  # fmt: skip
 
 
 # --- who may evaluate ---------------------------------------------------------------------------
@@ -232,6 +367,7 @@ def book(
     late = planned_date > deadline.due
     if late and not " ".join(late_reason.split()):
         raise ValidationError({"planned_date": late_refusal(deadline.days, deadline.due)})
+    entry_readiness(training_class, planned_date, deadline.pack).check()  # 002 §四(二)1
     booking = writes.create(
         EvaluationBooking(
             training_class=training_class,
@@ -304,6 +440,8 @@ def _check_new_date(booking: EvaluationBooking, planned_date: date) -> None:
             }
         )
     check_listed(booking.evaluation_org, training_class, planned_date)
+    # 002 §四(二)1: a certificate counts from its issue date, a graduation from its day.
+    entry_readiness(training_class, planned_date, deadline_for(training_class).pack).check()
 
 
 def _date_changes(booking: EvaluationBooking, planned_date: date, reason: str) -> dict:
@@ -364,6 +502,7 @@ def accept(booking: EvaluationBooking) -> EvaluationBooking:
             % {"due": booking.due_on}
         )  # fmt: skip
     check_listed(booking.evaluation_org, booking.training_class, booking.planned_date)
+    accept_entry_readiness(booking).check()  # a basis may have gone since the booking
     decided = {"decided_by": acting_user(), "decided_at": timezone.now()}
     states.move(booking, BookingState.ACCEPTED, values=decided, validate=False)
     return booking

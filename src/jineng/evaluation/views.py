@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jineng.catalog.models import SkillLevel
 from jineng.core.forms import cleaned, form_errors
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404
@@ -142,6 +143,17 @@ def book(request, class_pk: int):
             )
             return redirect("evaluation:detail", pk=booking.pk)
     context = {"form": form, "training_class": training_class, "deadline": deadline}
+    if deadline is not None:
+        # 002 §四(二)1: who may take the class's level, on the date the form proposes (a
+        # certificate counts from its issue date, a graduation from its day).
+        typed = getattr(form, "cleaned_data", {}).get("planned_date")
+        on = typed or form.initial["planned_date"]
+        entries = services.trainee_entries(training_class, on, deadline.pack)
+        context.update(
+            entries=entries,
+            entry_ready=services.entries_ready(training_class, entries),
+            levels=dict(SkillLevel.objects.values_list("code", "name")),
+        )
     return render(request, "evaluation/book.html", context)
 
 
@@ -211,6 +223,7 @@ def _context(request, booking, typed=None, chosen=None) -> dict:
     state = booking.state
     can_run = has_capability(user, Capability.RUN_EVALUATIONS)
     can_book = has_capability(user, Capability.BOOK_EVALUATIONS)
+    can_accept = can_run and state == BookingState.REQUESTED and not booking.needs_exception
     codes_missing = False
     try:
         services.check_numbering_codes(booking.evaluation_org, booking.training_class.level)
@@ -219,7 +232,9 @@ def _context(request, booking, typed=None, chosen=None) -> dict:
     return {
         **_results_context(request, booking, typed, chosen),
         "badge": STATE_BADGES[state],
-        "can_accept": can_run and state == BookingState.REQUESTED and not booking.needs_exception,
+        "can_accept": can_accept,
+        # 002 §四(二)1: the rule accept() checks, the button disabled with its reason.
+        "accept_ready": services.accept_entry_readiness(booking) if can_accept else None,
         "can_decline": can_run and state == BookingState.REQUESTED,
         "can_finish": can_run and state == BookingState.ACCEPTED,
         "finish_ready": services.finish_readiness(booking),  # the rule finish() checks

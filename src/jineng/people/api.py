@@ -1,4 +1,5 @@
-"""The registry API: persons in scope, masked; search by whole ID number or phone (POST)."""
+"""The registry API: persons in scope, masked, with their categories and education (学历, for
+the entry level of evaluations, 002 §四(二)1); search by whole ID number or phone (POST)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
@@ -8,17 +9,28 @@ from rest_framework.response import Response
 from jineng.core.api import SelectorFilterBackend
 from jineng.people import selectors
 from jineng.people.filters import PersonFilter
-from jineng.people.models import Person
+from jineng.people.models import EducationRecord, Person
+
+
+class EducationSerializer(serializers.ModelSerializer):
+    school_kind_label = serializers.CharField(source="get_school_kind_display")
+
+    class Meta:
+        model = EducationRecord
+        fields = ["id", "school_kind", "school_kind_label", "school", "major", "graduated_on",
+                  "evidence", "source"]  # fmt: skip
 
 
 class PersonSerializer(serializers.ModelSerializer):
     categories = serializers.SerializerMethodField()
+    education = EducationSerializer(many=True, read_only=True)
     bureau = serializers.CharField(source="organisation.name")
 
     class Meta:
         model = Person
         fields = ["id", "name", "document_kind", "id_number_masked", "sex", "birth_date",
-                  "phone_masked", "bureau", "registered_at", "categories"]  # fmt: skip
+                  "phone_masked", "bureau", "registered_at", "categories",
+                  "education"]  # fmt: skip
 
     def get_categories(self, person) -> list[dict]:
         return [
@@ -44,7 +56,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
             queryset = selectors.person_list(self.request.user, self.request.query_params)
         else:
             queryset = selectors.persons_for(self.request.user)
-        return queryset.prefetch_related("categories__category")
+        return queryset.prefetch_related("categories__category", "education")
 
     @extend_schema(request=SearchSerializer, responses=PersonSerializer(many=True))
     @action(detail=False, methods=["post"])

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from jineng.catalog.models import PersonCategory
 from jineng.core.forms import DateInput
 from jineng.core.models import Organisation
-from jineng.people.models import DocumentKind
+from jineng.people.models import DocumentKind, SchoolKind
 from jineng.people.services import registering_bureaus
 
 
@@ -97,3 +97,37 @@ class CategoryForm(forms.Form):
 
 
 CategoryFormSet = forms.formset_factory(CategoryForm, extra=2, max_num=10, validate_max=True)
+
+
+class EducationForm(forms.Form):
+    """学历: a graduation the bureau has seen the diploma of (002 §四(二)1 lets some graduates
+    go straight to a higher evaluation); people.services.add_education checks it again."""
+
+    school_kind = forms.ChoiceField(
+        label=gettext_lazy("Kind of school"),
+        choices=[("", "---------"), *SchoolKind.choices],
+        help_text=gettext_lazy(
+            "The policy pack decides which kinds lead to a higher evaluation (002 §四(二)1)."
+        ),
+    )
+    school = forms.CharField(label=gettext_lazy("School"), max_length=200)
+    major = forms.CharField(label=gettext_lazy("Major (专业)"), max_length=100)
+    graduated_on = forms.DateField(label=gettext_lazy("Graduated on"), widget=DateInput)
+    evidence = forms.CharField(
+        label=gettext_lazy("Evidence"),
+        max_length=200,
+        help_text=gettext_lazy("The diploma shown: its kind and number."),
+    )
+
+    def clean_graduated_on(self):
+        graduated_on = self.cleaned_data["graduated_on"]
+        if graduated_on > timezone.localdate():
+            raise forms.ValidationError(
+                _("The graduation date is in the future: record it once the person has graduated.")
+            )
+        return graduated_on
+
+
+class RemoveEducationForm(forms.Form):
+    record = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300)

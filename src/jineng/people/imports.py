@@ -1,5 +1,6 @@
-"""Imports of the registry through the shared pipeline: the people roster (花名册) and the
-employment and social-insurance records (就业参保).
+"""Imports of the registry through the shared pipeline: the people roster (花名册), the
+employment and social-insurance records (就业参保) and graduates' education records (学历, for the
+entry level of evaluations, 002 §四(二)1).
 
 The roster is the large one (100,000 rows), so it validates a whole chunk in memory, looks up the
 chunk's ID hashes in one query and writes new persons, their categories, ledger lines and audit
@@ -30,7 +31,7 @@ from jineng.core.imports import (
 )
 from jineng.core.roles import Capability
 from jineng.people import identity, ledger, services
-from jineng.people.models import CategoryRecord, DocumentKind, LedgerEvent, Person
+from jineng.people.models import CategoryRecord, DocumentKind, LedgerEvent, Person, SchoolKind
 
 CATEGORY_SEPARATORS = "、,，;；/ "
 
@@ -333,4 +334,106 @@ EMPLOYMENT = ImportSpec(
     capability=Capability.IMPORT_PEOPLE,
 )
 
-IMPORTS = {spec.name: spec for spec in (ROSTER, EMPLOYMENT)}
+# Short names people write for the kinds of school, besides the codes and the full labels.
+SCHOOL_KIND_WORDS = {
+    "中等职业学校": SchoolKind.SECONDARY_VOCATIONAL,
+    "中职": SchoolKind.SECONDARY_VOCATIONAL,
+    "中专": SchoolKind.SECONDARY_VOCATIONAL,
+    "职业高中": SchoolKind.SECONDARY_VOCATIONAL,
+    "职高": SchoolKind.SECONDARY_VOCATIONAL,
+    "技工学校": SchoolKind.TECHNICAL_SCHOOL,
+    "技校": SchoolKind.TECHNICAL_SCHOOL,
+    "高级技工学校": SchoolKind.SENIOR_TECHNICAL_SCHOOL,
+    "技师学院": SchoolKind.SENIOR_TECHNICAL_SCHOOL,
+    "高等职业学校": SchoolKind.HIGHER_VOCATIONAL,
+    "高职": SchoolKind.HIGHER_VOCATIONAL,
+    "专科": SchoolKind.HIGHER_VOCATIONAL,
+    "大专": SchoolKind.HIGHER_VOCATIONAL,
+    "本科应用型": SchoolKind.UNDERGRADUATE_APPLIED,
+    "本科院校应用型专业": SchoolKind.UNDERGRADUATE_APPLIED,
+    "本科": SchoolKind.UNDERGRADUATE,
+}
+
+
+def _school_kind(text: str) -> str:
+    """A kind of school by its code, its label in either language or a short name (中专, 高职)."""
+    names = dict(SCHOOL_KIND_WORDS)
+    for code in ("zh-hans", "en"):
+        with translation.override(code):
+            names.update({str(label): value for value, label in SchoolKind.choices})
+    kind = text if text in SchoolKind.values else names.get(text)
+    if kind is None:
+        raise ValidationError(
+            {"school_kind": _("Unknown kind of school: %(text)s (write e.g. 中等职业学校, "
+                              "技工学校, 高等职业学校, 本科院校应用型专业)") % {"text": text}}
+        )  # fmt: skip
+    return kind
+
+
+def _apply_education(values: dict[str, str], organisation) -> str:
+    person = services.find_by_id_number(values["id_number"])
+    if person is None or (
+        organisation is not None and not person.organisation.path.startswith(organisation.path)
+    ):
+        raise ValidationError({"id_number": _("This person is not in the registry.")})
+    graduated_on = _typed_date(values["graduated_on"], "graduated_on")
+    _record, outcome = services.add_education(
+        person, school_kind=_school_kind(values["school_kind"]), school=values["school"],
+        major=values["major"], graduated_on=graduated_on, evidence=values["evidence"],
+        source="import",
+    )  # fmt: skip
+    return outcome
+
+
+def _apply_education_chunk(rows: list[Row], run: ImportRun) -> None:
+    organisation = run.options.context.get("organisation")
+    row_by_row(lambda values: _apply_education(values, organisation))(rows, run)
+
+
+EDUCATION = ImportSpec(
+    name="education",
+    title=gettext_lazy("Graduates' education records"),
+    columns=(
+        ROSTER_COLUMNS[1],
+        Column(
+            "school_kind",
+            gettext_lazy("Kind of school"),
+            example="中等职业学校",
+            aliases=("学校类别", "学校类型", "院校类别", "学历层次"),
+            help=gettext_lazy(
+                "中等职业学校, 技工学校, 高级技工学校, 高等职业学校, "
+                "本科院校应用型专业 or 本科院校其他专业"
+            ),
+        ),
+        Column(
+            "school",
+            gettext_lazy("School"),
+            example="商丘市第一中等职业学校",
+            aliases=("学校", "学校名称", "毕业院校", "毕业学校"),
+        ),
+        Column(
+            "major",
+            gettext_lazy("Major (专业)"),
+            example="焊接技术应用",
+            aliases=("专业", "所学专业", "专业名称"),
+        ),
+        Column(
+            "graduated_on",
+            gettext_lazy("Graduated on"),
+            example="2025-06-30",
+            aliases=("毕业日期", "毕业时间"),
+        ),
+        Column(
+            "evidence",
+            gettext_lazy("Evidence"),
+            example="毕业证书 编号1234567890",
+            aliases=("毕业证书编号", "证明材料", "依据"),
+            help=gettext_lazy("The diploma seen: its kind and number"),
+        ),
+    ),  # fmt: skip
+    apply_chunk=_apply_education_chunk,
+    export_rows=lambda: iter(()),
+    capability=Capability.IMPORT_PEOPLE,
+)
+
+IMPORTS = {spec.name: spec for spec in (ROSTER, EMPLOYMENT, EDUCATION)}

@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     REGISTERED = "registered", pgettext_lazy("ledger", "registered")
     CATEGORY = "category", pgettext_lazy("ledger", "category")
     EMPLOYMENT = "employment", pgettext_lazy("ledger", "employment")
+    EDUCATION = "education", pgettext_lazy("ledger", "education")
     VOUCHER = "voucher", pgettext_lazy("ledger", "voucher")
     CLASS = "class", pgettext_lazy("ledger", "class")
     ATTENDANCE = "attendance", pgettext_lazy("ledger", "attendance")

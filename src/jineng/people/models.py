@@ -152,6 +152,57 @@ class EmploymentRecord(models.Model):
         return f"{self.employer_name or self.employer_uscc} {self.start}–{self.end or ''}"
 
 
+class SchoolKind(models.TextChoices):
+    """The kinds of school of an education record; the codes are jineng.policy.codes.SchoolKind,
+    which the packs' entry levels name (002 §四(二)1)."""
+
+    SECONDARY_VOCATIONAL = (
+        "secondary_vocational",
+        _("Secondary vocational school (中等职业学校: 中专, 职业高中)"),
+    )
+    TECHNICAL_SCHOOL = "technical_school", _("Technical school (技工学校, intermediate class)")
+    SENIOR_TECHNICAL_SCHOOL = (
+        "senior_technical_school",
+        _("Senior technical school or technician college (高级技工学校, 技师学院)"),
+    )
+    HIGHER_VOCATIONAL = "higher_vocational", _("Higher vocational college (高等职业学校, 专科)")
+    UNDERGRADUATE_APPLIED = (
+        "undergraduate_applied",
+        _("Undergraduate college, applied programme (本科院校应用型专业)"),
+    )
+    UNDERGRADUATE = "undergraduate", _("Undergraduate college, other programme (本科院校其他专业)")
+
+
+class EducationRecord(models.Model):
+    """学历: a person's graduation from a school, with its evidence, as the bureau saw it. The
+    packs let some graduates go straight to a higher evaluation (002 §四(二)1: 中等职业学校毕业生
+    可直接参加中级工评价，高等职业学校、本科院校应用型专业毕业生可参加高级工评价)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="education")
+    school_kind = models.CharField(_("kind of school"), max_length=30, choices=SchoolKind.choices)
+    school = models.CharField(_("school"), max_length=200)
+    major = models.CharField(_("major"), max_length=100)
+    graduated_on = models.DateField(_("graduated on"))
+    evidence = models.CharField(_("evidence"), max_length=200)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    scope = PERSON_SCOPE
+
+    class Meta:
+        verbose_name = _("education record")
+        verbose_name_plural = _("education records")
+        ordering = ["-graduated_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "school_kind", "graduated_on"], name="uniq_person_graduation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.major} {self.graduated_on}"
+
+
 class LedgerEvent(models.Model):
     """One line of a person's ledger. Every app adds its events through people.ledger.add()."""
 

@@ -13,9 +13,17 @@ from jineng.catalog.models import PersonCategory, Region
 from jineng.core import audit, crypto, writes
 from jineng.core.i18n import language
 from jineng.core.models import AuditAction, Organisation
-from jineng.core.roles import Capability, OrgKind, Role, require_capability
+from jineng.core.roles import Capability, OrgKind, Role, acting_user, require_capability
+from jineng.core.scope import scoped
 from jineng.people import identity, ledger
-from jineng.people.models import CategoryRecord, DocumentKind, EmploymentRecord, Person
+from jineng.people.models import (
+    CategoryRecord,
+    DocumentKind,
+    EducationRecord,
+    EmploymentRecord,
+    Person,
+    SchoolKind,
+)
 from jineng.people.signals import categories_changed
 from jineng.policy.codes import PersonCategory as Category
 from jineng.policy.engine import add_months
@@ -408,4 +416,143 @@ def employed_within(person: Person, after: date, months: int) -> EmploymentRecor
         EmploymentRecord.objects.filter(person=person, start__gte=after, start__lte=limit)
         .order_by("start")
         .first()
+    )
+
+
+# --- education (学历): 002 §四(二)1 lets some graduates go straight to a higher evaluation --------
+
+ONLY_BUREAU_EDUCATION = gettext_lazy(
+    "Only the bureau records a person's education, from the diploma it has seen."
+)
+MIN_GRADUATION_AGE = 14  # no school the packs name is finished earlier (初中 ends at about 15)
+EARLIEST_GRADUATION = date(1950, 1, 1)
+
+
+def _in_scope(person: Person) -> None:
+    """A user acts only on the persons of their scope (the system on anyone)."""
+    user = acting_user()
+    if user is not None and not scoped(user, Person.objects.filter(pk=person.pk)).exists():
+        raise PermissionDenied(_("This person is not in your scope."))
+
+
+def _text(value: str, field: str, limit: int, missing) -> str:
+    text = " ".join((value or "").split())
+    if not text:
+        raise ValidationError({field: str(missing)})
+    if len(text) > limit:
+        raise ValidationError({field: _("At most %(limit)d characters.") % {"limit": limit}})
+    return text
+
+
+def check_education(
+    person: Person, *, school_kind: str, school: str, major: str, graduated_on: date,
+    evidence: str,
+) -> dict:  # fmt: skip
+    """The cleaned values of an education record, or ValidationError naming the field: a known
+    kind of school, its name, the major, the evidence seen, and a graduation day that is not in
+    the future, not before 1950 and not before the person was 14."""
+    if school_kind not in SchoolKind.values:
+        raise ValidationError({"school_kind": _("Choose the kind of school.")})
+    values = {
+        "school_kind": school_kind,
+        "school": _text(school, "school", 200, _("Name the school.")),
+        "major": _text(major, "major", 100, _("Name the major (专业).")),
+        "evidence": _text(
+            evidence, "evidence", 200, _("Name the evidence: the diploma and its number.")
+        ),
+    }
+    if graduated_on is None:
+        raise ValidationError({"graduated_on": _("Give the day of graduation.")})
+    if graduated_on > timezone.localdate():
+        raise ValidationError(
+            {"graduated_on": _("The graduation date is in the future: record it once the "
+                               "person has graduated.")}
+        )  # fmt: skip
+    if graduated_on < EARLIEST_GRADUATION:
+        raise ValidationError(
+            {"graduated_on": _("The graduation date is before %(date)s.")
+             % {"date": EARLIEST_GRADUATION}}
+        )  # fmt: skip
+    born = person.birth_date
+    if born is not None and graduated_on < _years_after(born, MIN_GRADUATION_AGE):
+        raise ValidationError(
+            {"graduated_on": _("The person (born %(born)s) was not yet %(age)d on %(date)s: "
+                               "check the graduation date.")
+             % {"born": born, "age": MIN_GRADUATION_AGE, "date": graduated_on}}
+        )  # fmt: skip
+    return values | {"graduated_on": graduated_on}
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def add_education(
+    person: Person,
+    *,
+    school_kind: str,
+    school: str,
+    major: str,
+    graduated_on: date,
+    evidence: str,
+    source: str = "",
+) -> tuple[EducationRecord, str]:
+    """Record a person's graduation (学历), checked (check_education), audited and on their
+    ledger: ("created"), or the same record again ("unchanged", for imports sent twice). A
+    different record of the same kind of school on the same day is refused: the bureau removes
+    a wrong one first (remove_education)."""
+    require_capability(Capability.IMPORT_PEOPLE, ONLY_BUREAU_EDUCATION)
+    _in_scope(person)
+    values = check_education(
+        person, school_kind=school_kind, school=school, major=major, graduated_on=graduated_on,
+        evidence=evidence,
+    )  # fmt: skip
+    existing = EducationRecord.objects.filter(
+        person=person, school_kind=school_kind, graduated_on=graduated_on
+    ).first()
+    if existing is not None:
+        if all(getattr(existing, name) == value for name, value in values.items()):
+            return existing, "unchanged"
+        raise ValidationError(
+            {"graduated_on": _("A graduation from a %(kind)s on %(date)s is already recorded "
+                               "(%(school)s, %(major)s): remove it first to correct it.")
+             % {"kind": existing.get_school_kind_display(), "date": graduated_on,
+                "school": existing.school, "major": existing.major}}
+        )  # fmt: skip
+    record = writes.create(EducationRecord(person=person, source=source[:100], **values))
+    ledger.add(
+        person,
+        ledger.Kind.EDUCATION,
+        _("Education recorded: %(school)s, %(major)s, graduated %(date)s (%(kind)s)")
+        % {"school": record.school, "major": record.major, "date": graduated_on,
+           "kind": record.get_school_kind_display()},
+        obj=record,
+        detail={"school_kind": school_kind, "graduated_on": graduated_on.isoformat(),
+                "source": source},
+    )  # fmt: skip
+    return record, "created"
+
+
+@transaction.atomic
+def remove_education(record: EducationRecord, reason: str) -> None:
+    """Remove a wrong education record, with the reason; the ledger keeps both lines (the
+    record and its removal) and the audit log the record as it was."""
+    require_capability(Capability.IMPORT_PEOPLE, ONLY_BUREAU_EDUCATION)
+    record = EducationRecord.objects.select_related("person").get(pk=record.pk)
+    _in_scope(record.person)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason.")})
+    person, described = record.person, str(record)
+    writes.delete(record, message=reason[:300])
+    ledger.add(
+        person,
+        ledger.Kind.EDUCATION,
+        _("Education record removed: %(record)s. Reason: %(reason)s")
+        % {"record": described, "reason": reason[:150]},
+        detail={"reason": reason[:300]},
     )

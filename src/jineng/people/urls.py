@@ -9,4 +9,6 @@ urlpatterns = [
     path("people/register/", views.register, name="register"),
     path("people/<int:pk>/", views.person_detail, name="detail"),
     path("people/<int:pk>/id-number/", views.reveal_id_number, name="reveal"),
+    path("people/<int:pk>/education/", views.add_education, name="education"),
+    path("people/<int:pk>/education/remove/", views.remove_education, name="education-remove"),
 ]

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -13,11 +13,24 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jineng.core.forms import form_errors, styled
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404, scoped
-from jineng.core.views import capability_required, filtered, page_of, pick_template, valid
+from jineng.core.views import (
+    capability_required,
+    filtered,
+    page_of,
+    pick_template,
+    run_service,
+    valid,
+)
 from jineng.people import ledger, selectors, services
 from jineng.people.filters import PersonFilter
-from jineng.people.forms import CategoryFormSet, RegisterForm, SearchForm
-from jineng.people.models import Person
+from jineng.people.forms import (
+    CategoryFormSet,
+    EducationForm,
+    RegisterForm,
+    RemoveEducationForm,
+    SearchForm,
+)
+from jineng.people.models import EducationRecord, Person
 
 SEARCH_LIMIT = 100
 
@@ -40,18 +53,70 @@ def person_list(request):
     return render(request, template, context)
 
 
-@login_required
-def person_detail(request, pk: int):
-    person = get_scoped_or_404(request.user, Person.objects.select_related("organisation"), pk=pk)
+def _person_or_404(request, pk: int) -> Person:
+    return get_scoped_or_404(request.user, Person.objects.select_related("organisation"), pk=pk)
+
+
+def _detail(request, person: Person, education_form=None, status: int = 200):
+    can_record = has_capability(request.user, Capability.IMPORT_PEOPLE)
+    if can_record and education_form is None:
+        education_form = EducationForm()
     context = {
         "person": person,
         "categories": person.categories.select_related("category"),
         "employment": person.employment.all(),
+        "education": person.education.all(),
+        "education_form": styled(education_form) if can_record else None,
         "ledger": person.ledger.select_related("decision")[:200],
         "ledger_kinds": dict(ledger.Kind.choices),
         "can_reveal": bool(request.user.role_set & services.FULL_VIEW_ROLES),
     }
-    return render(request, "people/person_detail.html", context)
+    return render(request, "people/person_detail.html", context, status=status)
+
+
+@login_required
+def person_detail(request, pk: int):
+    return _detail(request, _person_or_404(request, pk))
+
+
+@capability_required(Capability.IMPORT_PEOPLE, missing_is_404=True)
+@require_POST
+def add_education(request, pk: int):
+    """学历 (002 §四(二)1): the bureau records a graduation it has seen the diploma of. A refusal
+    shows the form again with what was typed and the reason by its field."""
+    person = _person_or_404(request, pk)
+    form = EducationForm(request.POST)
+    if form.is_valid():
+        try:
+            record, _outcome = services.add_education(person, source="person page",
+                                                      **form.cleaned_data)  # fmt: skip
+        except ValidationError as problem:
+            form_errors(form, problem)
+        else:
+            messages.success(
+                request,
+                _("The graduation from %(school)s (%(kind)s) is recorded: evaluations are booked "
+                  "at the level the policy pack allows for it.")
+                % {"school": record.school, "kind": record.get_school_kind_display()},
+            )  # fmt: skip
+            return redirect("people:detail", pk=person.pk)
+    return _detail(request, person, form)
+
+
+@capability_required(Capability.IMPORT_PEOPLE, missing_is_404=True)
+@require_POST
+def remove_education(request, pk: int):
+    """A wrong education record is removed with the reason (kept on the ledger)."""
+    person = _person_or_404(request, pk)
+    form = RemoveEducationForm(request.POST)
+    if valid(request, form):
+        record = get_object_or_404(EducationRecord, pk=form.cleaned_data["record"], person=person)
+        run_service(
+            request,
+            lambda: services.remove_education(record, form.cleaned_data["reason"]),
+            success=_("The education record is removed."),
+        )
+    return redirect("people:detail", pk=person.pk)
 
 
 @login_required

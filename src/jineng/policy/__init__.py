@@ -27,6 +27,7 @@ from .engine import (
     evaluation_due_by,
     notice_ends_on,
 )
+from .entry import EntryLevel, check_entry_level, entry_level
 from .errors import AmbiguousPacks, PackError, PolicyError, RuleMissing
 from .pack import PackRow, PolicyPack, gbt2260_ancestors, load_pack, load_packs, select_pack
 from .records import (
@@ -34,7 +35,9 @@ from .records import (
     EmploymentLine,
     EnrolmentRequest,
     EvaluationLine,
+    HeldCertificate,
     PriorSubsidy,
+    Schooling,
     TeacherAssignment,
     TrainingLine,
     VoucherRequest,
@@ -50,7 +53,9 @@ __all__ = [
     "Decision",
     "EmploymentLine",
     "EnrolmentRequest",
+    "EntryLevel",
     "EvaluationLine",
+    "HeldCertificate",
     "PackError",
     "PackRow",
     "PolicyError",
@@ -58,6 +63,7 @@ __all__ = [
     "PriorSubsidy",
     "RuleCheck",
     "RuleMissing",
+    "Schooling",
     "TeacherAssignment",
     "TrainingBatch",
     "TrainingLine",
@@ -66,6 +72,7 @@ __all__ = [
     "WorkingCalendar",
     "check_attendance",
     "check_commitment_allowed",
+    "check_entry_level",
     "check_college_training",
     "check_evaluation_deadline",
     "check_teacher_rules",
@@ -77,6 +84,7 @@ __all__ = [
     "decide_training_batch",
     "decide_training_subsidy",
     "decide_voucher_issue",
+    "entry_level",
     "evaluation_due_by",
     "gbt2260_ancestors",
     "load_pack",

@@ -47,6 +47,20 @@ class CommitmentReason(StrEnum):
     CROSS_PROVINCE = "cross_province"  # 跨省开展的劳务输出培训
 
 
+class SchoolKind(StrEnum):
+    """The school a person graduated from, for the entry level of skill evaluations (申报等级):
+    002 §四(二)1 中等职业学校毕业生可直接参加中级工评价，高等职业学校、本科院校应用型专业
+    毕业生可参加高级工评价. Which kind leads to which level is a pack's rule
+    (entry_levels.graduates)."""
+
+    SECONDARY_VOCATIONAL = "secondary_vocational"  # 中等职业学校（中专、职业高中）
+    TECHNICAL_SCHOOL = "technical_school"  # 技工学校（中级工班）
+    SENIOR_TECHNICAL_SCHOOL = "senior_technical_school"  # 高级技工学校、技师学院（高级工班）
+    HIGHER_VOCATIONAL = "higher_vocational"  # 高等职业学校（高职、专科）
+    UNDERGRADUATE_APPLIED = "undergraduate_applied"  # 本科院校应用型专业
+    UNDERGRADUATE = "undergraduate"  # 本科院校其他专业
+
+
 class SubsidyType(StrEnum):
     TRAINING = "training"  # 职业培训补贴
     EVALUATION = "evaluation"  # 职业技能评价补贴

@@ -11,6 +11,7 @@ from .codes import (
     CommitmentReason,
     InstitutionType,
     PersonCategory,
+    SchoolKind,
     SubsidyType,
     TrainingType,
 )
@@ -83,6 +84,24 @@ LEVEL = {
     "1": ("一级/高级技师", "level 1 (senior technician)"),
     "principal": ("特级技师", "principal technician"),
     "chief": ("首席技师", "chief technician"),
+}
+
+SCHOOL_KIND = {
+    SchoolKind.SECONDARY_VOCATIONAL: (
+        "中等职业学校（中专、职业高中）",
+        "secondary vocational school",
+    ),
+    SchoolKind.TECHNICAL_SCHOOL: ("技工学校（中级工班）", "technical school (intermediate class)"),
+    SchoolKind.SENIOR_TECHNICAL_SCHOOL: (
+        "高级技工学校、技师学院（高级工班）",
+        "senior technical school or technician college",
+    ),
+    SchoolKind.HIGHER_VOCATIONAL: ("高等职业学校（高职、专科）", "higher vocational college"),
+    SchoolKind.UNDERGRADUATE_APPLIED: (
+        "本科院校应用型专业",
+        "undergraduate college, applied programme",
+    ),
+    SchoolKind.UNDERGRADUATE: ("本科院校其他专业", "undergraduate college, other programme"),
 }
 
 WINDOW = {

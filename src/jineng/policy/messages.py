@@ -169,6 +169,24 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "本政策未规定{level_zh}的评价补贴标准，不予核定",
         "this pack states no evaluation subsidy amount for {level_en}",
     ),
+    # 002 §四(二)1 and the national ladder: the highest level a person may be evaluated at.
+    "evaluation.entry_level:pass": (
+        "可申报{level_zh}评价：{basis_zh}（{cite_zh}）",
+        "may take the {level_en} evaluation: {basis_en} ({cite_en})",
+    ),
+    "evaluation.entry_level:fail": (
+        "{basis_zh}，最高可申报{max_zh}评价，不能申报{level_zh}（{cite_zh}）",
+        "{basis_en}: may take at most the {max_en} evaluation, not {level_en} ({cite_en})",
+    ),
+    "evaluation.entry_level:off_ladder": (
+        "专项职业能力考核不分等级，不受申报等级限制",
+        "a special vocational ability assessment has no level: no entry level applies",
+    ),
+    "evaluation.entry_level:not_stated": (
+        "本政策未规定职业技能等级评价的申报等级，不予受理{level_zh}评价",
+        "this pack does not state the entry levels of skill evaluations, so the {level_en} "
+        "evaluation is not booked",
+    ),
     "employment.certificate:pass": (
         "被吸纳人员持有证书（{cite_zh}）",
         "the hire holds a certificate ({cite_en})",
@@ -313,6 +331,26 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "commitment.signed:pass": ("已上传签署的承诺书", "the signed commitment is on file"),
     "commitment.signed:fail": ("未上传签署的承诺书", "no signed commitment is on file"),
+}
+
+
+# Why a person may take the level they may (the {basis_zh}/{basis_en} of the checks above).
+ENTRY_BASIS: dict[str, tuple[str, str]] = {
+    "start": (
+        "未持有本职业（工种）{kinds_zh}，从{start_zh}起申报",
+        "holds no {kinds_en} of this occupation, so starts at {start_en}",
+    ),
+    "certificate": (
+        "持有本职业（工种）{cert_level_zh}{cert_kind_zh}（{number}，{issued}发证），"
+        "可申报高出其{step}个等级以内的评价",
+        "holds the {cert_level_en} {cert_kind_en} {number} of this occupation (issued "
+        "{issued}): up to {step} level(s) above it",
+    ),
+    "graduate": (
+        "{school_kind_zh}毕业生（{school}，{major}专业，{graduated}毕业），可直接申报{grad_zh}",
+        "a graduate of a {school_kind_en} ({school}, {major}, {graduated}): may go straight to "
+        "{grad_en}",
+    ),
 }
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .codes import SubsidyType
+from .codes import LEVEL_RANKS, SubsidyType
 from .errors import AmbiguousPacks, PackError, RuleMissing
 
 PACK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -231,14 +231,18 @@ def _section_rows(pack: PolicyPack, section: schema.SectionSpec) -> list[PackRow
     if not pack.has_section(section.path):
         if not section.show_when_absent:
             return []
+        value_zh, value_en = section.absent_text or (
+            "本政策未规定（相关补贴不予核定）",
+            "not stated by this pack (such claims are refused)",
+        )
         return [
             _row(
                 section,
                 section.path,
                 label_zh=section.label_zh,
                 label_en=section.label_en,
-                value="本政策未规定（相关补贴不予核定）",
-                value_en="not stated by this pack (such claims are refused)",
+                value=value_zh,
+                value_en=value_en,
                 stated=False,
             )
         ]
@@ -247,8 +251,12 @@ def _section_rows(pack: PolicyPack, section: schema.SectionSpec) -> list[PackRow
         key = f"{section.path}.{spec.name}"
         rule = pack.rule(key)
         if rule is None:
-            if section.level_keys or (not spec.required and section.path.startswith("limits.")):
-                continue  # amounts: only stated levels; limits: window of an unlimited count
+            if (
+                section.level_keys
+                or section.some_keys
+                or (not spec.required and section.path.startswith("limits."))
+            ):
+                continue  # amounts, graduates: only those stated; limits: an unlimited count's
             rows.append(_absent_row(section, key, spec))
             continue
         unit_zh, unit_en = schema.UNITS["" if rule.value == "unlimited" else spec.unit]
@@ -495,6 +503,8 @@ class _PackReader:
             stated += 1
         if section.level_keys and not stated:
             raise self.fail(section.path, "must state an amount for at least one level")
+        if section.some_keys and not stated:
+            raise self.fail(section.path, f"must state at least one of: {', '.join(sorted(names))}")
 
     def _table_at(self, path: str) -> dict | None:
         node: Any = self.raw
@@ -608,6 +618,7 @@ class _Consistency:
             self._limit_consistent(subsidy.value)
         self._amounts_match_certificates()
         self._sme_cap()
+        self._entry_levels()
 
     def _six_stated(self) -> None:
         for key, rule in self.rules.items():
@@ -724,6 +735,29 @@ class _Consistency:
                 "states an amount for 专项职业能力 but evaluation.certificate_kinds does not "
                 "cover special_ability",
             )
+
+    def _entry_levels(self) -> None:
+        """The ladder counts certificates with a level, and a graduate's level is above where
+        everyone starts (else the rule would say nothing)."""
+        kinds = self.value("entry_levels.certificate_kinds", ())
+        levelless = sorted(set(kinds) - {"qualification", "skill_level"})
+        if levelless:
+            raise self.reader.fail(
+                "entry_levels.certificate_kinds",
+                f"only certificates with a level count for the ladder, not {', '.join(levelless)}",
+            )
+        start = self.value("entry_levels.without_certificate")
+        if start is None:
+            return
+        for key, rule in self.rules.items():
+            if key.startswith("entry_levels.graduates.") and (
+                LEVEL_RANKS[rule.value] <= LEVEL_RANKS[start]
+            ):
+                raise self.reader.fail(
+                    key,
+                    f"{rule.value!r} is not above the level everyone may take "
+                    f"(entry_levels.without_certificate {start!r}): the exception says nothing",
+                )
 
     def _sme_cap(self) -> None:
         per_person = self.value("employment.sme.amount_per_person")

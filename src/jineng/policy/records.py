@@ -14,6 +14,7 @@ from .codes import (
     CertificateKind,
     InstitutionType,
     PersonCategory,
+    SchoolKind,
     SubsidyType,
     TrainingType,
 )
@@ -23,6 +24,7 @@ CERTIFICATE_CODES = frozenset(CertificateKind)
 SUBSIDY_CODES = frozenset(SubsidyType)
 TRAINING_TYPE_CODES = frozenset(TrainingType)
 INSTITUTION_TYPE_CODES = frozenset(InstitutionType)
+SCHOOL_KIND_CODES = frozenset(SchoolKind)
 EMPLOYMENT_KINDS = {"sme": SubsidyType.EMPLOYMENT_SME, "agency": SubsidyType.EMPLOYMENT_AGENCY}
 CENT = Decimal("0.01")
 
@@ -181,6 +183,41 @@ class CompletionCase:
     assessment_passed: bool | None
     commitment_reason: str | None = None
     commitment_signed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HeldCertificate:
+    """A certificate a person holds (valid, issued here or recorded), for the entry level of a
+    skill evaluation: its number is named in the reasons; a certificate without a level (专项职业
+    能力, 培训合格) never counts for the ladder."""
+
+    number: str
+    kind: str
+    occupation: str
+    level: str | None
+    issued_on: date
+
+    def __post_init__(self) -> None:
+        _certificate(self.kind)
+        if self.level is not None:
+            _level(self.level)
+
+
+@dataclass(frozen=True, slots=True)
+class Schooling:
+    """A person's graduation from a school (学历), for the entry level of a skill evaluation
+    (002 §四(二)1): the kind of school, its name and the major, and the day of graduation."""
+
+    school_kind: str
+    school: str
+    major: str
+    graduated_on: date
+
+    def __post_init__(self) -> None:
+        if self.school_kind not in SCHOOL_KIND_CODES:
+            raise ValueError(
+                f"unknown school kind {self.school_kind!r}; known: {sorted(SCHOOL_KIND_CODES)}"
+            )
 
 
 def institution_type_code(value: str) -> None:

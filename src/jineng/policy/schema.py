@@ -26,6 +26,7 @@ UNITS = {
     "working_days": ("个工作日", "working days"),
     "times": ("次", "times"),
     "institutions": ("家", "institutions"),
+    "levels": ("个等级", "levels"),
 }
 
 MAX_RATE_PLACES = 4  # a rate is a ratio with at most 4 decimal places (0.8, 0.75, 0.3333)
@@ -264,6 +265,10 @@ class SectionSpec:
     parent: str | None = None  # a section that must be present too
     # When absent, describe() shows it as "not stated" (decisions needing it are refused).
     show_when_absent: bool = True
+    # What describe() says of the section when absent (zh, en), if not that claims are refused.
+    absent_text: tuple[str, str] | None = None
+    # Every key optional, at least one stated, only the stated ones described (graduates).
+    some_keys: bool = False
 
 
 CATEGORIES = CodeList(labels.CATEGORY, "person category", groups=("six", "any"))
@@ -272,6 +277,8 @@ INSTITUTION_TYPES = CodeList(labels.INSTITUTION_TYPE, "institution type", allow_
 SIX_LIST = CodeList(labels.CATEGORY, "person category")
 CERT_KINDS = CodeList(labels.CERTIFICATE_KIND, "certificate kind")
 LEVEL_AMOUNT = Money()
+# A rung of the skill-level ladder (专项职业能力 is off it).
+LADDER_LEVEL = Choice({code: names for code, names in labels.LEVEL.items() if code != "special"})
 
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec(
@@ -423,6 +430,60 @@ SECTIONS: tuple[SectionSpec, ...] = (
             show_when_absent=False,
         )
         for subsidy in SubsidyType
+    ),
+    SectionSpec(
+        "entry_levels",
+        "职业技能等级评价的申报等级",
+        "Entry levels of skill level evaluations",
+        (
+            FieldSpec(
+                "without_certificate",
+                LADDER_LEVEL,
+                "",
+                "未持有本职业（工种）证书者可申报的最高等级",
+                "the highest level without a certificate of the occupation",
+            ),
+            FieldSpec(
+                "levels_above_certificate",
+                Int(1, 3),
+                "levels",
+                "持证者可申报高出所持本职业（工种）最高证书的等级数",
+                "a certificate holder may take this many levels above their highest certificate",
+            ),
+            FieldSpec(
+                "certificate_kinds",
+                CERT_KINDS,
+                "",
+                "按申报等级计的证书",
+                "certificates that count for the entry level",
+            ),
+        ),
+        absent_text=(
+            "本政策未规定（职业技能等级评价预约不予受理）",
+            "not stated by this pack (skill level evaluations are not booked)",
+        ),
+    ),
+    SectionSpec(
+        "entry_levels.graduates",
+        "职业技能等级评价的申报等级 · 院校毕业生可直接申报的等级",
+        "Entry levels · graduates may go straight to",
+        tuple(
+            FieldSpec(
+                kind,
+                LADDER_LEVEL,
+                "",
+                name_zh + "毕业生",
+                f"a graduate of a {name_en}",
+                required=False,
+            )
+            for kind, (name_zh, name_en) in labels.SCHOOL_KIND.items()
+        ),  # fmt: skip
+        parent="entry_levels",
+        some_keys=True,
+        absent_text=(
+            "本政策未规定（按一般申报等级）",
+            "not stated by this pack (the usual ladder)",
+        ),
     ),
     SectionSpec(
         "employment.sme",
