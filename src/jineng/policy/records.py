@@ -119,8 +119,9 @@ class EvaluationLine:
         _categories(self, self.categories)
         _level(self.level)
         _certificate(self.certificate)
-        if self.agreement_signed_on is not None and not isinstance(self.agreement_signed_on, date):
-            raise ValueError(f"agreement_signed_on must be a date, not {self.agreement_signed_on!r}")
+        signed_on = self.agreement_signed_on
+        if signed_on is not None and not isinstance(signed_on, date):
+            raise ValueError(f"agreement_signed_on must be a date, not {signed_on!r}")
 
 
 @dataclass(frozen=True, slots=True)
