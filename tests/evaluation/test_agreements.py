@@ -173,7 +173,7 @@ def test_004_4_5_the_scan_is_a_pdf_or_image_kept_encrypted(act, booked):
         object_id=str(stored.pk),
         message="agreement scan",
     ).exists()
-    with act("institution"), pytest.raises(PermissionDenied):
+    with act("institution"), pytest.raises(PermissionDenied, match="只有评价机构或人社部门"):
         agreements.read_scan(stored)
     snapshot = AuditEntry.objects.filter(
         object_type="evaluation.applicantagreement", object_id=str(stored.pk), action="create"
