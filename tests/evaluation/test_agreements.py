@@ -361,3 +361,14 @@ def test_004_4_5_the_api_posts_and_lists_agreements(users, booked):
     assert institution.get(url).status_code == 200
     denied = institution.post(url, json.dumps(items[:1]), content_type="application/json")
     assert denied.status_code == 403
+
+
+def test_the_admin_lists_the_agreements_read_only(login, act, booked):
+    booking = booked()
+    with act("evaluator"):
+        agreement = record(booking, trainees_of(booking)[0], scan=agreements.Scan("s.pdf", PDF))
+    client = login("admin")
+    assert client.get("/admin/evaluation/applicantagreement/").status_code == 200
+    detail = client.get(f"/admin/evaluation/applicantagreement/{agreement.pk}/change/")
+    assert detail.status_code == 200 and PDF.decode("latin-1") not in detail.content.decode()
+    assert client.get("/admin/evaluation/applicantagreement/add/").status_code == 403
