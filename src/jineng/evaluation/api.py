@@ -33,6 +33,8 @@ REFUSALS = {
     Capability.RECORD_EVALUATION_AGREEMENTS: agreements.ONLY_RECORDERS,
 }
 MAX_RESULT_BATCH = 500
+# What became of each item of a batch (results, agreements): one enum in the schema.
+OUTCOMES = ["created", "unchanged", "rejected"]
 
 
 def _need(request, capability: str) -> None:
@@ -87,7 +89,7 @@ class AgreementRequestSerializer(serializers.Serializer):
 
 class AgreementOutcomeSerializer(serializers.Serializer):
     trainee = serializers.CharField(help_text="the enrollment id, or the masked ID number")
-    status = serializers.ChoiceField(choices=["created", "unchanged", "rejected"])
+    status = serializers.ChoiceField(choices=OUTCOMES)
     agreement = serializers.IntegerField(allow_null=True)
     error = serializers.CharField(allow_blank=True)
 
@@ -163,7 +165,7 @@ class ResultRequestSerializer(serializers.Serializer):
 
 class ResultOutcomeSerializer(serializers.Serializer):
     trainee = serializers.CharField(help_text="the enrollment id, or the masked ID number")
-    status = serializers.ChoiceField(choices=["created", "unchanged", "rejected"])
+    status = serializers.ChoiceField(choices=OUTCOMES)
     result = serializers.IntegerField(allow_null=True)
     certificate = serializers.CharField(allow_blank=True)
     error = serializers.CharField(allow_blank=True)
