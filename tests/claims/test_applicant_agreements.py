@@ -95,3 +95,19 @@ def test_004_4_5_another_organisations_agreement_does_not_count():
     with act("evaluator"):
         line = services.create_evaluation_claim(booking, agreement()).lines.get()
     assert line.amount == Decimal("0") and evaluated.name in reasons(line)
+
+
+def test_004_4_5_the_new_claim_page_counts_the_agreements_of_each_evaluation(login):
+    """Before drafting, the organisation sees for each finished evaluation how many of the
+    persons evaluated signed their agreement by the evaluation date, linked to the booking's
+    agreements."""
+    signed, unsigned = person("rural_migrant"), person("rural_migrant")
+    booking = evaluated_booking(shangqiu(), [(signed, True), (unsigned, False)])
+    ApplicantAgreement.objects.filter(enrollment__person=unsigned).delete()
+    page = login("evaluator").get("/claims/new/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'id="agreed-{booking.pk}"' in html
+    cell = html.split(f'id="agreed-{booking.pk}"')[1].split("</a>")[0]
+    assert "1 / 2" in cell and "text-warning" in cell
+    assert f"/evaluations/{booking.pk}/#agreements" in html
