@@ -27,8 +27,9 @@ from jineng.core import services as core_services
 from jineng.core.demo import DEMO_PASSWORD
 from jineng.core.models import Organisation, User
 from jineng.core.roles import OrgKind, Role
+from jineng.evaluation import agreements as evaluation_agreements
 from jineng.evaluation import services as evaluation
-from jineng.evaluation.models import EvaluationBooking
+from jineng.evaluation.models import ApplicantAgreement, EvaluationBooking
 from jineng.institutions import services as institutions
 from jineng.institutions.demo import demo_years
 from jineng.institutions.models import EvaluationOrg, Institution, InstitutionState, InstitutionType
@@ -337,6 +338,36 @@ class BookingFactory(ServiceFactory):
                 booking = evaluation.accept(booking)
         booking.refresh_from_db()
         return booking
+
+
+class ApplicantAgreementFactory(ServiceFactory):
+    """A trainee's free-evaluation agreement (免费技能评价协议书, 004 §四(五)) with the booking's
+    organisation: an accepted booking of a new completed class unless told, its first trainee
+    unless told, signed on the evaluation date (today at the latest), recorded by the centre's
+    "evaluator" through evaluation.agreements.record_agreement. An evaluation subsidy line
+    needs one (the packs' evaluation.applicant_agreement_required)."""
+
+    class Meta:
+        model = ApplicantAgreement
+
+    booking = factory.SubFactory(BookingFactory)
+    enrollment = factory.LazyAttribute(
+        lambda o: (
+            o.booking.training_class.enrollments.filter(state="completed").order_by("id").first()
+        )
+    )
+    signed_on = factory.LazyAttribute(lambda o: min(o.booking.planned_date, timezone.localdate()))
+    signatory = "评价中心经办人"
+    recorded_by = "evaluator"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return cls.create_through_service(**kwargs)
+
+    @classmethod
+    def create_through_service(cls, *, booking, enrollment, recorded_by, **values):
+        with act(recorded_by):
+            return evaluation_agreements.record_agreement(booking, enrollment, **values)
 
 
 class CertificateFactory(ServiceFactory):

@@ -215,6 +215,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EvaluationBookingStateEnum": "jineng.evaluation.models.BookingState.choices",
         "TrainingClassStateEnum": "jineng.training.models.ClassState.choices",
+        "BatchOutcomeEnum": "jineng.evaluation.api.OUTCOMES",
     },
 }
 

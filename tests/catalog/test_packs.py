@@ -67,6 +67,7 @@ def shangqiu_evaluation(history=()):
         certificate="skill_level",
         first_evaluation=True,
         evaluated_on=date(2026, 5, 1),
+        agreement_signed_on=date(2026, 4, 28),  # 004 §四(五), assumed for Shangqiu
     )
     return version, decide_evaluation_subsidy(pack, line, list(history))
 

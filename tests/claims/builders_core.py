@@ -24,7 +24,12 @@ from jineng.core import demo
 from jineng.core import services as core
 from jineng.core.models import Organisation
 from jineng.core.roles import OrgKind, Role
-from jineng.evaluation.models import BookingState, EvaluationBooking, EvaluationResult
+from jineng.evaluation.models import (
+    ApplicantAgreement,
+    BookingState,
+    EvaluationBooking,
+    EvaluationResult,
+)
 from jineng.institutions.models import (
     EvaluationOrg,
     ExaminerRole,
@@ -211,11 +216,12 @@ def centre() -> EvaluationOrg:
 
 
 def evaluated_booking(
-    place: Place, results, *, occupation=WELDER, level="4", on=date(2025, 3, 10)
+    place: Place, results, *, occupation=WELDER, level="4", on=date(2025, 3, 10), agreements=True
 ) -> EvaluationBooking:
     """A done evaluation by the centre of a completed class of the place's institution, with a
     result for each (person, passed); a pass holds its certificate (职业技能等级证书, or
-    专项职业能力证书 for 专项职业能力)."""
+    专项职业能力证书 for 专项职业能力). Each person signed the free-evaluation agreement with the
+    centre the day before the evaluation (004 §四(五)), unless `agreements` is False."""
     people_ = [who for who, _passed in results]
     training_class = completed_class(
         place, people_, occupation=occupation, level=level,
@@ -240,6 +246,11 @@ def evaluated_booking(
             booking=booking, enrollment=enrollment, theory_score=score, practical_score=score,
             passed=passed, supervisor=supervisor, certificate=held,
         )  # fmt: skip
+        if agreements:
+            ApplicantAgreement.objects.create(
+                evaluation_org=org, enrollment=enrollment, signed_on=on - timedelta(days=1),
+                signatory="评价中心经办人",
+            )  # fmt: skip
     return booking
 
 

@@ -151,5 +151,6 @@ def test_the_schema_documents_the_endpoints(users):
     response = client.get("/api/schema/")
     assert response.status_code == 200
     for path in ("/api/v1/evaluations/", "/api/v1/evaluations/{id}/results/",
-                 "/api/v1/evaluations/{id}/exception/"):  # fmt: skip
+                 "/api/v1/evaluations/{id}/exception/",
+                 "/api/v1/evaluations/{id}/agreements/"):  # fmt: skip
         assert path.encode() in response.content

@@ -9,7 +9,12 @@ from django.utils import timezone
 from jineng.certificates.models import CertificateKind
 from jineng.core import audit
 from jineng.evaluation import demo, selectors
-from jineng.evaluation.models import BookingState, EvaluationBooking, EvaluationResult
+from jineng.evaluation.models import (
+    ApplicantAgreement,
+    BookingState,
+    EvaluationBooking,
+    EvaluationResult,
+)
 
 # The tests marked full_demo read the demo's classes, certificates, evaluations, vouchers or
 # claims (tests/conftest.py); the others build what they need.
@@ -26,6 +31,16 @@ def test_the_demo_evaluations(users):
     assert len(certificates) == 2
     assert {c.kind for c in certificates} == {CertificateKind.SKILL_LEVEL}
 
+    # 004 §四(五): each evaluated trainee's free-evaluation agreement, signed before the day
+    signed = ApplicantAgreement.objects.filter(
+        evaluation_org=done.evaluation_org, enrollment__in=[r.enrollment_id for r in results]
+    )
+    assert signed.count() == 3 and signed.filter(scan_sha256__gt="").count() == 1
+    assert all(agreement.signed_on < done.planned_date for agreement in signed)
+    claim = done.claims.get()  # the claims demo's, submitted: the two passes are paid
+    granted = claim.lines.filter(granted=True)
+    assert claim.state == "submitted" and granted.count() == 2 and claim.requested_total > 0
+
     late = EvaluationBooking.objects.get(training_class__name="电工（五级）培训班（第1期）")
     assert late.state == BookingState.REQUESTED and late.needs_exception and late.late_reason
     today = timezone.localdate()
@@ -35,4 +50,6 @@ def test_the_demo_evaluations(users):
 
 def test_a_second_load_creates_nothing():
     with audit.system_context("test"):
-        assert demo.load() == {"filings": 0, "bookings": 0, "results": 0, "certificates": 0}
+        assert demo.load() == {
+            "filings": 0, "bookings": 0, "agreements": 0, "results": 0, "certificates": 0,
+        }  # fmt: skip

@@ -3,8 +3,14 @@ a non-numeric id, an impossible date, a tampered pass or fail): a message on the
 server error, and nothing changed."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from jineng.evaluation.models import BookingState, EvaluationBooking, EvaluationResult
+from jineng.evaluation.models import (
+    ApplicantAgreement,
+    BookingState,
+    EvaluationBooking,
+    EvaluationResult,
+)
 from jineng.institutions.models import Examiner
 from tests.tampered import ABSURD, refused
 
@@ -55,3 +61,24 @@ def test_a_tampered_booking_form_is_refused(login, completed_class):
         )
         refused(response)
     assert not EvaluationBooking.objects.filter(training_class=training_class).exists()
+
+
+def test_a_tampered_agreement_is_refused(login, booked):
+    """004 §四(五): the free-evaluation agreement's row posted with a tampered trainee, date,
+    signatory or scan: a message on the page, nothing recorded."""
+    booking = booked()
+    first = booking.training_class.enrollments.order_by("id").first()
+    url = f"/evaluations/{booking.pk}/agreements/"
+    good = {"enrollment": first.pk, "signed_on": booking.planned_date.isoformat(),
+            "signatory": "王经办"}  # fmt: skip
+    client = login("evaluator")
+    for value in ABSURD:
+        for field in ("enrollment", "signed_on", "signatory"):
+            if field == "signatory" and value not in ("", "💥" * 500):
+                continue  # any short text is a name
+            refused(client.post(url, {**good, field: value}, follow=True))
+    not_a_scan = SimpleUploadedFile(
+        "x.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+    )
+    refused(client.post(url, {**good, "scan": not_a_scan}, follow=True))
+    assert not ApplicantAgreement.objects.filter(enrollment=first).exists()

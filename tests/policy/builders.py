@@ -37,6 +37,9 @@ def training_line(**changes) -> TrainingLine:
 
 
 def evaluation_line(**changes) -> EvaluationLine:
+    """An evaluation line; the person signed the free-evaluation agreement (004 §四(五)) on the
+    evaluation day unless `agreement_signed_on` says otherwise (None: no agreement)."""
+    changes.setdefault("agreement_signed_on", changes.get("evaluated_on", date(2023, 6, 1)))
     base = EvaluationLine(
         claim_id="E-NEW",
         person_key="P1",

@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 
 from jineng.policy.engine import decide_evaluation_subsidy
+from jineng.policy.pack import parse_pack
 
 from .builders import evaluation_line, prior
+from .conftest import POLICIES
 
 
 def test_shangqiu_senior_worker_gets_280_paid_to_the_evaluation_org(shangqiu):
@@ -153,3 +155,76 @@ def test_hebei_at_most_three_evaluation_subsidies(hebei):
     assert check.evidence["prior_claim_ids"] == ["E0", "E1", "E2"]
     two = decide_evaluation_subsidy(hebei, line, history[:2]).check("limit.count")
     assert two.passed
+
+
+# --- the free-evaluation agreement with each applicant (004 §四(五)) --------------------------
+
+
+def test_004_4_5_an_agreement_signed_on_or_before_the_evaluation_passes(hebei, shangqiu):
+    """004 §四(五): 由考核评价机构与补贴申请人签订免费技能评价协议书 — an agreement signed on the
+    evaluation day (or before) passes, with the cite; Shangqiu reads 004 so (assumed)."""
+    line = evaluation_line(
+        evaluated_on=HEBEI_DAY, agreement_signed_on=date(2024, 5, 30), applicant="张三"
+    )
+    check = decide_evaluation_subsidy(hebei, line, []).check("evaluation.applicant_agreement")
+    assert check.passed
+    assert check.evidence == {
+        "person": "P1",
+        "signed_on": "2024-05-30",
+        "evaluated_on": "2024-06-01",
+        "cite": "004 §四(五)",
+    }
+    assert "张三已于2024-05-30" in check.message_zh and "依据 004 §四(五)" in check.message_zh
+    same_day = evaluation_line(level="3")  # signed on the evaluation day
+    decision = decide_evaluation_subsidy(shangqiu, same_day, [])
+    assert decision.granted and decision.amount == Decimal("280.00")
+    shangqiu_check = decision.check("evaluation.applicant_agreement")
+    assert shangqiu_check.passed and shangqiu_check.evidence["assumed"] is True
+    assert "假定值" in shangqiu_check.message_zh
+
+
+def test_004_4_5_no_agreement_refuses_the_line_naming_the_applicant(shangqiu):
+    """004 §四(五): without the applicant's free-evaluation agreement the line is refused (0),
+    the reason naming whose agreement is missing, in both languages."""
+    line = evaluation_line(level="3", agreement_signed_on=None, applicant="李四")
+    decision = decide_evaluation_subsidy(shangqiu, line, [])
+    assert (decision.outcome, decision.amount) == ("refused", Decimal("0.00"))
+    assert decision.failed_codes == ("evaluation.applicant_agreement",)
+    check = decision.check("evaluation.applicant_agreement")
+    assert "未登记考核评价机构与补贴申请人李四签订的免费技能评价协议书" in check.message_zh
+    assert "no free-evaluation agreement" in check.message_en and "李四" in check.message_en
+    assert check.evidence["signed_on"] is None and check.evidence["person"] == "P1"
+    unnamed = evaluation_line(agreement_signed_on=None)  # no name given: the person's key
+    assert "P1" in decide_evaluation_subsidy(shangqiu, unnamed, []).reasons("zh")[0]
+
+
+def test_004_4_5_an_agreement_signed_after_the_evaluation_is_refused(strict):
+    """004 §四(五): the agreement makes the evaluation free, so one signed after the evaluation
+    date does not earn the subsidy."""
+    on = date(2024, 6, 1)
+    line = evaluation_line(evaluated_on=on, agreement_signed_on=date(2024, 6, 2), applicant="王五")
+    check = decide_evaluation_subsidy(strict, line, []).check("evaluation.applicant_agreement")
+    assert not check.passed
+    assert "签订于2024-06-02，晚于评价日期2024-06-01" in check.message_zh
+    assert "after the evaluation on 2024-06-01" in check.message_en
+
+
+def test_004_4_5_a_pack_without_the_rule_requires_no_agreement(shangqiu):
+    """The rule is pack data: a pack that does not state evaluation.applicant_agreement_required
+    (or states false) checks no agreement."""
+    text = (POLICIES / "henan-shangqiu-2022.toml").read_text(encoding="utf-8")
+    without = "\n".join(
+        row for row in text.splitlines() if not row.startswith("applicant_agreement_required")
+    )
+    pack = parse_pack(without, "henan-shangqiu-2022.toml")
+    line = evaluation_line(level="3", agreement_signed_on=None)
+    decision = decide_evaluation_subsidy(pack, line, [])
+    assert decision.granted
+    assert "evaluation.applicant_agreement" not in {check.code for check in decision.checks}
+    stated_false = text.replace(
+        'applicant_agreement_required = { value = true, cite = "004 §四(五)", assumed = true,',
+        'applicant_agreement_required = { value = false, cite = "004 §四(五)", assumed = true,',
+    )
+    assert stated_false != text
+    pack = parse_pack(stated_false, "henan-shangqiu-2022.toml")
+    assert decide_evaluation_subsidy(pack, line, []).granted

@@ -1,6 +1,11 @@
 """Free-evaluation agreements (免费技能评价协议, 004 §四(五)): an evaluation organisation evaluates
 the eligible for free and the bureau pays the evaluation subsidy to it. An evaluation claim is
 made under the agreement in force on the evaluation date (services.create_evaluation_claim).
+
+This is the frame between the bureau and the organisation. The agreement each person evaluated
+signs with the organisation (由考核评价机构与补贴申请人签订免费技能评价协议书) is
+evaluation.ApplicantAgreement, recorded on the booking before any claim exists; each line of the
+claim checks it (the pack's evaluation.applicant_agreement_required).
 """
 
 from datetime import date

@@ -4,7 +4,8 @@ public notices (公示, 004 §四(五)) as the public sees them, payment batches
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +30,12 @@ from jineng.core.filters import run
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
 from jineng.core.todo import Item
-from jineng.evaluation.models import BookingState, EvaluationBooking
+from jineng.evaluation.models import (
+    ApplicantAgreement,
+    BookingState,
+    EvaluationBooking,
+    EvaluationResult,
+)
 from jineng.training.models import ClassSource, ClassState, TrainingClass
 
 ZERO = Decimal("0.00")
@@ -136,10 +142,18 @@ def claimable_classes(user) -> QuerySet[TrainingClass]:
 
 
 def claimable_bookings(user) -> QuerySet[EvaluationBooking]:
-    """Finished evaluation bookings of the viewer's organisation that no standing claim covers."""
+    """Finished evaluation bookings of the viewer's organisation that no standing claim covers,
+    with their results (`n_results`) and how many of those persons signed their free-evaluation
+    agreement with the organisation by the evaluation date (`n_agreed`, 004 §四(五))."""
     claimed = Claim.objects.filter(
         booking__isnull=False, top_up_of__isnull=True, state__in=STANDING
     ).values("booking")
+    agreed = ApplicantAgreement.objects.filter(
+        evaluation_org=OuterRef("booking__evaluation_org"),
+        enrollment=OuterRef("enrollment"),
+        signed_on__lte=OuterRef("booking__planned_date"),
+    )
+    results = EvaluationResult.objects.filter(booking=OuterRef("pk"))
     return (
         scoped(user, EvaluationBooking.objects.all())
         .filter(state=BookingState.DONE)
@@ -147,8 +161,17 @@ def claimable_bookings(user) -> QuerySet[EvaluationBooking]:
         .select_related(
             "evaluation_org__organisation", "training_class__occupation", "training_class__level"
         )
+        .annotate(
+            n_results=_count(results),
+            n_agreed=_count(results.filter(Exists(agreed))),
+        )
         .order_by("-planned_date", "id")
     )
+
+
+def _count(rows: QuerySet) -> Subquery:
+    counted = rows.order_by().values("booking").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
 
 
 def objections_of(claim: Claim) -> QuerySet[Objection]:

@@ -52,6 +52,7 @@ from jineng.core.i18n import language
 from jineng.core.models import Organisation
 from jineng.core.roles import Capability, acting_user, has_capability
 from jineng.core.scope import scoped
+from jineng.evaluation.agreements import signed_on_by_enrollment
 from jineng.evaluation.models import BookingState, EvaluationBooking, EvaluationResult
 from jineng.people import ledger
 from jineng.people.models import EmploymentRecord, Person
@@ -485,12 +486,16 @@ def _evaluation_checks(result: EvaluationResult, on: date) -> tuple[RuleCheck, .
 
 def evaluation_facts(booking: EvaluationBooking, subject: str, results) -> list[LineFacts]:
     """One line per evaluated person: categories on the evaluation date, the class's occupation
-    and level, the certificate the pass issued (none after a fail or a revocation)."""
+    and level, the certificate the pass issued (none after a fail or a revocation), and the day
+    the person signed the free-evaluation agreement with the organisation (004 §四(五))."""
     results = list(results)
     ids = [result.enrollment.person_id for result in results]
     on = booking.planned_date
     categories = categories_by_person(ids, on)  # the evaluation subsidy's day: the evaluation
     first = _first_evaluations(booking, ids)
+    signed = signed_on_by_enrollment(
+        booking.evaluation_org_id, [result.enrollment_id for result in results]
+    )
     training_class = booking.training_class
     facts = []
     for result in results:
@@ -506,6 +511,8 @@ def evaluation_facts(booking: EvaluationBooking, subject: str, results) -> list[
             certificate=certificate.kind if valid else None,
             first_evaluation=person_id in first,
             evaluated_on=on,
+            agreement_signed_on=signed.get(result.enrollment_id),
+            applicant=result.enrollment.person.name,
         )
         checks = _evaluation_checks(result, on)
         facts.append(
@@ -567,7 +574,7 @@ def _facts_of(
         results = EvaluationResult.objects.filter(booking=claim.booking)
         if lines is not None:
             results = results.filter(pk__in=[line.result_id for line in lines])
-        results = results.select_related("enrollment", "certificate")
+        results = results.select_related("enrollment__person", "certificate")
         results = sorted(results, key=lambda result: result.enrollment.person_id)
         return evaluation_facts(claim.booking, claim.number, results)
     if lines is None:

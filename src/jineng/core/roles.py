@@ -70,6 +70,10 @@ class Capability(models.TextChoices):
     BOOK_EVALUATIONS = "evaluations.book", _("Book evaluations of completed classes")
     RUN_EVALUATIONS = "evaluations.run", _("Accept bookings and record evaluation results")
     REVIEW_EVALUATIONS = "evaluations.review", _("Grant exceptions to the evaluation deadline")
+    RECORD_EVALUATION_AGREEMENTS = (
+        "evaluations.agreements",
+        _("Record the free-evaluation agreements signed with the persons evaluated"),
+    )
     VIEW_CERTIFICATES = "certificates.view", _("View certificates")
     DOWNLOAD_CERTIFICATES = "certificates.download", _("Download certificates (PDF)")
     MANAGE_CERTIFICATES = "certificates.manage", _("Revoke and record certificates")
@@ -138,6 +142,13 @@ CAPABILITIES: dict[str, set[str]] = {
     Capability.BOOK_EVALUATIONS: {Role.INSTITUTION_STAFF, Role.SYSTEM_ADMIN},
     Capability.RUN_EVALUATIONS: {Role.EVALUATION_STAFF, Role.SYSTEM_ADMIN},
     Capability.REVIEW_EVALUATIONS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
+    # 004 §四(五): 由考核评价机构与补贴申请人签订免费技能评价协议书 - the organisation records the
+    # agreements it signed with the persons it evaluates; the bureau may record them too.
+    Capability.RECORD_EVALUATION_AGREEMENTS: {
+        Role.EVALUATION_STAFF,
+        Role.REVIEWER,
+        Role.SYSTEM_ADMIN,
+    },
     # Which certificates: the holder's own, the issuing organisation's, the institution's
     # trainees', the region's (Certificate.scope).
     Capability.VIEW_CERTIFICATES: {

@@ -36,6 +36,7 @@ RULE_NAMES = {
     "limit.unique": _("Never twice for the same occupation and level"),
     "limit.higher_level": _("Already subsidised at a higher level"),
     "evaluation.first_evaluation": _("First skill evaluation"),
+    "evaluation.applicant_agreement": _("Free-evaluation agreement with the applicant"),
     "evaluation.certificate_kind": _("Certificate obtained"),
     "evaluation.level_matches_certificate": _("Certificate matches the level"),
     "evaluation.amount": _("Evaluation subsidy amount"),

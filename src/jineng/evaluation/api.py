@@ -1,7 +1,8 @@
 """The evaluation API: bookings (预约评价) in the caller's scope, booked by institutions' systems,
 accepted or declined by evaluation organisations' systems, excepted from the deadline by the
-bureau, and results posted in batches (each item on its own; the same item sent again is
-"unchanged"). Every write goes through evaluation.services; the data scope filters every read."""
+bureau, and results and the trainees' free-evaluation agreements (004 §四(五)) posted in batches
+(each item on its own; the same item sent again is "unchanged"). Every write goes through
+evaluation.services or evaluation.agreements; the data scope filters every read."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -20,8 +21,8 @@ from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
 from jineng.people.services import find_by_id_number
 from jineng.training.models import TrainingClass
 
-from . import selectors, services
-from .models import EvaluationBooking, EvaluationResult
+from . import agreements, selectors, services
+from .models import ApplicantAgreement, EvaluationBooking, EvaluationResult
 
 REFUSALS = {
     Capability.BOOK_EVALUATIONS: services.ONLY_INSTITUTION,
@@ -29,8 +30,11 @@ REFUSALS = {
     Capability.REVIEW_EVALUATIONS: gettext_lazy(
         "Only the bureau grants exceptions to the deadline."
     ),
+    Capability.RECORD_EVALUATION_AGREEMENTS: agreements.ONLY_RECORDERS,
 }
 MAX_RESULT_BATCH = 500
+# What became of each item of a batch (results, agreements): one enum in the schema.
+OUTCOMES = ["created", "unchanged", "rejected"]
 
 
 def _need(request, capability: str) -> None:
@@ -50,6 +54,44 @@ class ResultSerializer(serializers.ModelSerializer):
         fields = ["id", "enrollment", "name", "id_number_masked", "theory_score",
                   "practical_score", "passed", "examiners", "supervisor", "certificate",
                   "entered_at"]  # fmt: skip
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="enrollment.person.name")
+    id_number_masked = serializers.CharField(source="enrollment.person.id_number_masked")
+    has_scan = serializers.BooleanField()
+
+    class Meta:
+        model = ApplicantAgreement
+        fields = ["id", "enrollment", "name", "id_number_masked", "signed_on", "signatory",
+                  "has_scan", "recorded_at"]  # fmt: skip
+
+
+class AgreementRequestSerializer(serializers.Serializer):
+    enrollment = serializers.IntegerField(required=False, help_text="the trainee's enrollment id")
+    id_number = serializers.CharField(
+        max_length=40, required=False, help_text="or the trainee's ID number (never echoed back)"
+    )
+    signed_on = serializers.DateField(
+        help_text="the day the agreement was signed: on or before the evaluation date "
+        "(004 §四(五)), not in the future, not before the class's first day"
+    )
+    signatory = serializers.CharField(
+        max_length=agreements.SIGNATORY_LENGTH,
+        help_text="who signed the agreement for the evaluation organisation",
+    )
+
+    def validate(self, attrs):
+        if not attrs.get("enrollment") and not attrs.get("id_number"):
+            raise serializers.ValidationError(_("Name the trainee: enrollment or id_number."))
+        return attrs
+
+
+class AgreementOutcomeSerializer(serializers.Serializer):
+    trainee = serializers.CharField(help_text="the enrollment id, or the masked ID number")
+    status = serializers.ChoiceField(choices=OUTCOMES)
+    agreement = serializers.IntegerField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
 
 
 class BookingSerializer(serializers.ModelSerializer):
@@ -123,7 +165,7 @@ class ResultRequestSerializer(serializers.Serializer):
 
 class ResultOutcomeSerializer(serializers.Serializer):
     trainee = serializers.CharField(help_text="the enrollment id, or the masked ID number")
-    status = serializers.ChoiceField(choices=["created", "unchanged", "rejected"])
+    status = serializers.ChoiceField(choices=OUTCOMES)
     result = serializers.IntegerField(allow_null=True)
     certificate = serializers.CharField(allow_blank=True)
     error = serializers.CharField(allow_blank=True)
@@ -233,6 +275,33 @@ class EvaluationBookingViewSet(
         services.finish(self.get_object())
         return Response(self._read(pk))
 
+    @extend_schema(methods=["GET"], responses=AgreementSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=AgreementRequestSerializer(many=True),
+        responses={200: OpenApiResponse(AgreementOutcomeSerializer(many=True))},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def agreements(self, request, pk=None):
+        """GET: the trainees' free-evaluation agreements with the organisation (免费技能评价协议书,
+        004 §四(五)). POST a list of agreements: each recorded on its own; the answer says for
+        each whether it was created, unchanged (the same agreement sent again) or rejected, and
+        why. An evaluation subsidy line needs the person's agreement signed on or before the
+        evaluation date."""
+        booking = self.get_object()
+        if request.method == "GET":
+            found = agreements.agreements_of(booking)
+            return Response(AgreementSerializer(found, many=True).data)
+        _need(request, Capability.RECORD_EVALUATION_AGREEMENTS)
+        items = request.data if isinstance(request.data, list) else [request.data]
+        if len(items) > MAX_RESULT_BATCH:
+            raise exceptions.ValidationError(
+                _("At most %(count)d agreements in one request.") % {"count": MAX_RESULT_BATCH}
+            )
+        body = AgreementRequestSerializer(data=items, many=True, allow_empty=False)
+        body.is_valid(raise_exception=True)
+        return Response([_agree_one(booking, item) for item in body.validated_data])
+
     @extend_schema(methods=["GET"], responses=ResultSerializer(many=True))
     @extend_schema(
         methods=["POST"],
@@ -265,15 +334,18 @@ class EvaluationBookingViewSet(
         return Response([_record_one(booking, item, panel) for item in body.validated_data])
 
 
-def _record_one(booking: EvaluationBooking, item: dict, panel: dict) -> dict:
+def _trainee(booking: EvaluationBooking, item: dict):
+    """(label, enrollment or None) of the trainee an item names by enrollment id or ID number."""
     enrollments = booking.training_class.enrollments.select_related("person")
     if item.get("enrollment"):
-        label = str(item["enrollment"])
-        enrollment = enrollments.filter(pk=item["enrollment"]).first()
-    else:
-        person = find_by_id_number(item["id_number"])
-        label = person.id_number_masked if person else ""
-        enrollment = enrollments.filter(person=person).first() if person else None
+        return str(item["enrollment"]), enrollments.filter(pk=item["enrollment"]).first()
+    person = find_by_id_number(item["id_number"])
+    label = person.id_number_masked if person else ""
+    return label, enrollments.filter(person=person).first() if person else None
+
+
+def _record_one(booking: EvaluationBooking, item: dict, panel: dict) -> dict:
+    label, enrollment = _trainee(booking, item)
     outcome = {"trainee": label, "status": "rejected", "result": None, "certificate": "",
                "error": ""}  # fmt: skip
     try:
@@ -308,3 +380,23 @@ def _member(panel: dict, role: str, number: str) -> Examiner:
             )
         raise ValidationError(message % {"number": number})
     return found
+
+
+def _agree_one(booking: EvaluationBooking, item: dict) -> dict:
+    label, enrollment = _trainee(booking, item)
+    outcome = {"trainee": label, "status": "rejected", "agreement": None, "error": ""}
+    try:
+        if enrollment is None:
+            raise ValidationError(_("This person is not a trainee of the booked class."))
+        agreements.recording_readiness(booking).check()
+        status = agreements.record_or_same(
+            booking, enrollment, signed_on=item["signed_on"], signatory=item["signatory"]
+        )
+    except ValidationError as problem:
+        outcome["error"] = "; ".join(problem.messages)
+        return outcome
+    outcome.update(
+        status="created" if status == CREATED else "unchanged",
+        agreement=agreements.existing(booking, enrollment).pk,
+    )
+    return outcome

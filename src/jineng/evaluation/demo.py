@@ -1,8 +1,10 @@
 """Demo evaluations (评价) of the demo's completed classes (jineng.training.demo):
 
 - 永城市技工学校's 焊工（四级）企业职工培训班: booked with 商丘市职业技能等级认定评价中心 within the
-  deadline (004 §四(四): within 7 days of the end of training), accepted, results recorded - two
-  passes, each issuing a 职业技能等级证书, and one fail - and done;
+  deadline (004 §四(四): within 7 days of the end of training), accepted, each trainee's
+  free-evaluation agreement (免费技能评价协议书, 004 §四(五)) signed the day before the evaluation
+  and recorded (the first with its scanned copy), results recorded - two passes, each issuing a
+  职业技能等级证书, and one fail - and done;
 - 鸿鹄's closed 电工（五级）培训班（第1期）: booked after the deadline with the institution's
   reason, waiting for the bureau's exception; it is on the overdue queue (the city reviewer may
   grant it).
@@ -18,12 +20,17 @@ administrator stands in for 永城市技工学校, which has no demo login), the
 A class that already has a booking is left as it is: a second load creates nothing.
 """
 
+import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
 
 from jineng.catalog import services as catalog
 from jineng.certificates import services as certificates
@@ -36,7 +43,7 @@ from jineng.people import services as people
 from jineng.people.models import SchoolKind
 from jineng.training.models import TrainingClass
 
-from . import services
+from . import agreements, services
 from .models import BookingState
 
 CENTRE = "商丘市职业技能等级认定评价中心"
@@ -44,6 +51,8 @@ EVALUATOR = "evaluator"  # staff of the centre
 ADMIN = "admin"  # files the centre's occupation; stands in for an institution without a login
 REVIEWER = "city_reviewer"  # records the trainees' education (学历)
 LATE_REASON = "本期学员多为外出务工人员，结业后返岗，需集中返乡后统一组织评价。"
+SIGNATORY = "评价中心经办人（演示）"  # signs the free-evaluation agreements for the centre
+FONT = "STSong-Light"
 # (theory, practical, passed) of the trainees who completed the welding class, in roster order.
 WELDING_RESULTS = [
     (Decimal("86.5"), Decimal("91"), True),
@@ -74,7 +83,7 @@ def load() -> dict[str, int]:
         .filter(organisation__name=CENTRE)
         .first()
     )
-    created = {"filings": 0, "bookings": 0, "results": 0, "certificates": 0}
+    created = {"filings": 0, "bookings": 0, "agreements": 0, "results": 0, "certificates": 0}
     if centre is None or len(users) < len(set(usernames)):
         return created
     today = timezone.localdate()
@@ -154,6 +163,13 @@ def _done(spec: DemoBooking, training_class, centre, users, created) -> None:
     with audit_context(actor=users[EVALUATOR]):
         services.accept(booking)
         trainees = services.completed_trainees(training_class).order_by("id")
+        for number, enrollment in enumerate(trainees.select_related("person")):
+            scan = agreements.Scan("免费技能评价协议书-演示.pdf", _scan(enrollment.person.name))
+            agreements.record_agreement(
+                booking, enrollment, signed_on=planned - timedelta(days=1),
+                signatory=SIGNATORY, scan=scan if number == 0 else None,
+            )  # fmt: skip
+            created["agreements"] += 1
         for enrollment, (theory, practical, passed) in zip(trainees, WELDING_RESULTS, strict=False):
             result = services.record_result(
                 booking,
@@ -182,3 +198,25 @@ def _late(spec: DemoBooking, training_class, centre, users, today: date) -> None
     planned = max(planned, training_class.end_date + timedelta(days=1))
     with audit_context(actor=users[spec.staff]):
         services.book(training_class, centre, planned, late_reason=LATE_REASON)
+
+
+def _scan(name: str) -> bytes:
+    """A one-page PDF standing in for the scanned, signed agreement (演示)."""
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    page.setFont(FONT, 20)
+    page.drawCentredString(A4[0] / 2, A4[1] - 120, "免费技能评价协议书")
+    page.setFont(FONT, 12)
+    lines = [
+        f"甲方（考核评价机构）：{CENTRE}",
+        f"乙方（补贴申请人）：{name}",
+        "甲方为乙方免费开展职业技能等级认定，乙方同意由甲方申领职业技能评价补贴。",
+        "（演示文件，非真实协议）",
+    ]
+    for row, text in enumerate(lines):
+        page.drawString(72, A4[1] - 180 - row * 24, text)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()

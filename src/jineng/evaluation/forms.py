@@ -1,12 +1,16 @@
 """Forms of the evaluation pages: the booking, a new date for it, a reason for a decision on it,
-and the results grid."""
+the results grid, and the trainees' free-evaluation agreements with their scans."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jineng.core.forms import DateInput, RowsChoiceField, styled
 from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
-from jineng.training.models import TrainingClass
+from jineng.training.models import Enrollment, TrainingClass
+
+from . import agreements
 
 
 class BookingForm(forms.Form):
@@ -113,3 +117,61 @@ class ResultsForm(forms.Form):
             return [enrollment for enrollment in self.pending if str(enrollment.pk) == chosen]
         typed = self.typed()
         return [enrollment for enrollment in self.pending if any(typed[enrollment.pk].values())]
+
+
+def _scan_field(required: bool) -> forms.FileField:
+    refusal = gettext_lazy("Choose the file of the scanned agreement.")
+    return forms.FileField(
+        label=gettext_lazy("Scanned copy (PDF, JPEG or PNG)"),
+        required=required,
+        error_messages={"required": refusal, "invalid": refusal, "empty": refusal},
+    )
+
+
+def _read_scan(upload) -> "agreements.Scan | None":
+    if upload is None:
+        return None
+    if upload.size > agreements.MAX_SCAN_BYTES:
+        raise ValidationError(
+            _("The scanned copy must be a PDF, JPEG or PNG file of at most 10 MB.")
+        )
+    return agreements.Scan(filename=upload.name, content=upload.read())
+
+
+class AgreementForm(forms.Form):
+    """A trainee's free-evaluation agreement (免费技能评价协议书, 004 §四(五)): one of the booking's
+    trainees without one, the day it was signed, who signed for the organisation, the scan if
+    at hand. The service checks the dates and the trainee again."""
+
+    enrollment = forms.ModelChoiceField(
+        label=gettext_lazy("Trainee"),
+        queryset=Enrollment.objects.none(),
+        error_messages={
+            "required": gettext_lazy("Choose the trainee."),
+            "invalid_choice": gettext_lazy(
+                "Choose a trainee of this evaluation without a recorded agreement."
+            ),
+        },
+    )
+    signed_on = forms.DateField(label=gettext_lazy("Signed on"), widget=DateInput)
+    signatory = forms.CharField(
+        label=gettext_lazy("Signed for the organisation by"),
+        max_length=agreements.SIGNATORY_LENGTH,
+    )
+    scan = _scan_field(required=False)
+
+    def __init__(self, *args, pending, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrollment"].queryset = pending
+
+    def clean_scan(self):
+        return _read_scan(self.cleaned_data.get("scan"))
+
+
+class ScanForm(forms.Form):
+    """The scanned copy of an agreement recorded without one."""
+
+    scan = _scan_field(required=True)
+
+    def clean_scan(self):
+        return _read_scan(self.cleaned_data["scan"])

@@ -257,3 +257,75 @@ class EvaluationResult(models.Model):
     @property
     def practical_shown(self) -> str:
         return shown(self.practical_score)
+
+
+class ApplicantAgreement(models.Model):
+    """免费技能评价协议书 (004 §四(五): 由考核评价机构与补贴申请人签订免费技能评价协议书): the
+    agreement one evaluation organisation signs with one person it evaluates, who is evaluated
+    for free while the organisation claims the evaluation subsidy for them.
+
+    It belongs to the organisation and the trainee's enrolment in the class evaluated (the
+    person, and which training's evaluation), not to a booking: a booking declined or cancelled
+    and made again with the same organisation keeps the agreements already signed, while another
+    organisation signs its own. The bureau-organisation agreement (claims.EvaluationAgreement)
+    is the frame the claim is made under; it lives above this app, so it is chosen when the
+    claim is made and this record does not point at it. An evaluation subsidy line needs this
+    agreement signed on or before the evaluation date when the pack says so
+    (`evaluation.applicant_agreement_required`). The scanned copy, when given, is kept
+    encrypted: it holds the person's ID number and signature."""
+
+    evaluation_org = models.ForeignKey(
+        "institutions.EvaluationOrg",
+        verbose_name=_("evaluation organisation"),
+        on_delete=models.PROTECT,
+        related_name="applicant_agreements",
+    )
+    enrollment = models.ForeignKey(
+        "training.Enrollment",
+        verbose_name=_("trainee"),
+        on_delete=models.PROTECT,
+        related_name="evaluation_agreements",
+    )
+    signed_on = models.DateField(_("signed on"))
+    signatory = models.CharField(_("signed for the organisation by"), max_length=50)
+    scan_name = models.CharField(_("scanned copy"), max_length=200, blank=True)
+    scan_type = models.CharField(max_length=100, blank=True)
+    scan = models.BinaryField(null=True, editable=False)  # the scanned copy, encrypted
+    scan_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    # The organisation, the class's institution and the region's reviewers see it; the person
+    # their own.
+    scope = ScopeSpec(
+        org_paths=(
+            "evaluation_org__organisation__path",
+            "enrollment__training_class__institution__organisation__path",
+        ),
+        owner="enrollment__person__user",
+    )
+    audit_exclude = frozenset({"scan"})
+
+    class Meta:
+        verbose_name = _("applicant's free-evaluation agreement")
+        verbose_name_plural = _("applicants' free-evaluation agreements")
+        ordering = ["enrollment__person__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation_org", "enrollment"], name="uniq_applicant_agreement"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_org_id}/{self.enrollment_id} {self.signed_on}"
+
+    @property
+    def has_scan(self) -> bool:
+        return bool(self.scan_sha256)

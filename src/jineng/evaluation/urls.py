@@ -15,4 +15,15 @@ urlpatterns = [
     path("evaluations/<int:pk>/exception/", views.grant_exception, name="exception"),
     path("evaluations/<int:pk>/finish/", views.finish, name="finish"),
     path("evaluations/<int:pk>/results/", views.record_results, name="results"),
+    path("evaluations/<int:pk>/agreements/", views.record_agreement, name="agreements"),
+    path(
+        "evaluations/<int:pk>/agreements/<int:agreement_pk>/scan/",
+        views.agreement_scan,
+        name="agreement-scan",
+    ),
+    path(
+        "evaluations/<int:pk>/agreements/<int:agreement_pk>/scan/upload/",
+        views.attach_agreement_scan,
+        name="agreement-scan-upload",
+    ),
 ]

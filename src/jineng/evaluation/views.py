@@ -1,7 +1,8 @@
 """Evaluation pages: the list of bookings (with the classes still waiting for one and the overdue
 queue), the booking form for a completed class, and a booking's page with the organisation's
 accept/decline, the institution's cancellation, the move of its date, the reviewer's exception
-to the deadline, and the results grid (htmx) with its import.
+to the deadline, the results grid (htmx) with its import, and each trainee's free-evaluation
+agreement (免费技能评价协议书, 004 §四(五)) with its scan and import.
 
 Every write goes through evaluation.services as the signed-in user; a refusal becomes a message
 on the page, never a traceback. Rows outside the viewer's scope do not exist (404).
@@ -11,9 +12,11 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -34,8 +37,8 @@ from jineng.evaluation.filters import BookingFilter
 from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
 from jineng.training.models import TrainingClass
 
-from . import selectors, services
-from .forms import BookingForm, MoveDateForm, ReasonForm, ResultsForm
+from . import agreements, selectors, services
+from .forms import AgreementForm, BookingForm, MoveDateForm, ReasonForm, ResultsForm, ScanForm
 from .models import OPEN_STATES, BookingState, EvaluationResult
 
 STATE_BADGES = {
@@ -211,6 +214,25 @@ def _results_context(request, booking, typed=None, panel_chosen=None) -> dict:
     }
 
 
+def _agreements_context(request, booking) -> dict:
+    """Each trainee who completed the class with their free-evaluation agreement (004 §四(五)),
+    and whether the viewer may record one now (the rule the service checks)."""
+    recorded = {a.enrollment_id: a for a in agreements.agreements_of(booking)}
+    trainees = services.completed_trainees(booking.training_class).select_related("person")
+    rows = [{"enrollment": e, "agreement": recorded.get(e.pk)} for e in trainees]
+    may = has_capability(request.user, Capability.RECORD_EVALUATION_AGREEMENTS)
+    ready = agreements.recording_readiness(booking)
+    return {
+        "agreement_rows": rows,
+        "agreements_recorded": sum(row["agreement"] is not None for row in rows),
+        "can_record_agreements": may and bool(ready),
+        "agreements_blocked": ready.reason if may else "",
+        "can_read_scans": may,
+        "agreements_import_url": reverse("core:import-new", args=["evaluation_agreements"])
+        + f"?target={booking.pk}",
+    }
+
+
 def _may_move(user, booking) -> bool:
     """Who moves the date: the institution while requested, the organisation once accepted
     (services.DATE_MOVERS); never once results are recorded."""
@@ -231,6 +253,7 @@ def _context(request, booking, typed=None, chosen=None) -> dict:
         codes_missing = True
     return {
         **_results_context(request, booking, typed, chosen),
+        **_agreements_context(request, booking),
         "badge": STATE_BADGES[state],
         "can_accept": can_accept,
         # 002 §四(二)1: the rule accept() checks, the button disabled with its reason.
@@ -401,3 +424,71 @@ def record_results(request, pk: int):
     chosen = {"examiners": [e.pk for e in examiners], "supervisor": getattr(supervisor, "pk", None)}
     context = _context(request, booking, typed, chosen)
     return render(request, "evaluation/_results_answer.html", context)
+
+
+# --- free-evaluation agreements (004 §四(五)) ------------------------------------------------
+
+
+def _pending_agreements(booking):
+    """The booking's trainees who completed the class and have no agreement with its
+    organisation yet: the form's choices."""
+    return (
+        services.completed_trainees(booking.training_class)
+        .exclude(evaluation_agreements__evaluation_org=booking.evaluation_org_id)
+        .select_related("person")
+    )
+
+
+@capability_required(Capability.RECORD_EVALUATION_AGREEMENTS, missing_is_404=True)
+@require_POST
+def record_agreement(request, pk: int):
+    """One trainee's free-evaluation agreement: the date, who signed for the organisation, the
+    scanned copy if at hand."""
+    booking = _booking_or_404(request, pk)
+    form = AgreementForm(request.POST, request.FILES, pending=_pending_agreements(booking))
+    if valid(request, form):
+        values = form.cleaned_data
+        run_service(
+            request,
+            lambda: agreements.record_agreement(
+                booking, values["enrollment"], signed_on=values["signed_on"],
+                signatory=values["signatory"], scan=values["scan"],
+            ),
+            success=_("The free-evaluation agreement with %(name)s is recorded.")
+            % {"name": values["enrollment"].person.name},
+        )  # fmt: skip
+    return redirect(reverse("evaluation:detail", args=[pk]) + "#agreements")
+
+
+def _agreement_or_404(request, booking, agreement_pk: int):
+    return get_object_or_404(agreements.agreements_of(booking), pk=agreement_pk)
+
+
+@capability_required(Capability.RECORD_EVALUATION_AGREEMENTS, missing_is_404=True)
+@require_POST
+def attach_agreement_scan(request, pk: int, agreement_pk: int):
+    booking = _booking_or_404(request, pk)
+    agreement = _agreement_or_404(request, booking, agreement_pk)
+    form = ScanForm(request.POST, request.FILES)
+    if valid(request, form):
+        run_service(
+            request,
+            lambda: agreements.attach_scan(agreement, form.cleaned_data["scan"]),
+            success=_("The scanned copy of the agreement is kept."),
+        )
+    return redirect(reverse("evaluation:detail", args=[pk]) + "#agreements")
+
+
+@capability_required(Capability.RECORD_EVALUATION_AGREEMENTS, missing_is_404=True)
+def agreement_scan(request, pk: int, agreement_pk: int):
+    """The scanned copy, to those who record agreements; each view is audited (it shows the
+    whole ID number)."""
+    booking = _booking_or_404(request, pk)
+    agreement = get_object_or_404(
+        agreements.agreements_of(booking).defer(None), pk=agreement_pk, scan_sha256__gt=""
+    )
+    content = agreements.read_scan(agreement)
+    response = HttpResponse(content, content_type=agreement.scan_type or "application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, agreement.scan_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -583,6 +583,8 @@ def decide_evaluation_subsidy(
         checks.append(_category_check(pack, EVALUATION, "evaluation.eligible", line.categories))
         if pack.value("evaluation.first_evaluation_only"):
             checks.append(_first_evaluation_check(pack, line))
+        if pack.value("evaluation.applicant_agreement_required"):
+            checks.append(_applicant_agreement_check(pack, line))
         checks.append(_certificate_kind_check(pack, line))
         if line.certificate is not None:
             checks.append(_level_matches_check(line))
@@ -609,6 +611,26 @@ def _first_evaluation_check(pack: PolicyPack, line: EvaluationLine) -> RuleCheck
         **cite_evidence(pack, "evaluation.first_evaluation_only"),
     }
     return check("evaluation.first_evaluation", line.first_evaluation, evidence)
+
+
+def _applicant_agreement_check(pack: PolicyPack, line: EvaluationLine) -> RuleCheck:
+    # 004 §四(五): 由考核评价机构与补贴申请人签订免费技能评价协议书 - signed on or before the
+    # evaluation date, since it is what makes the evaluation free.
+    signed_on = line.agreement_signed_on
+    evidence = {
+        "person": line.person_key,
+        "signed_on": None if signed_on is None else signed_on.isoformat(),
+        "evaluated_on": line.evaluated_on.isoformat(),
+        **cite_evidence(pack, "evaluation.applicant_agreement_required"),
+    }
+    shown = {"applicant": line.applicant or line.person_key, "evaluated_on": line.evaluated_on}
+    if signed_on is None:
+        return check("evaluation.applicant_agreement", False, evidence, "missing", **shown)
+    if signed_on > line.evaluated_on:
+        return check(
+            "evaluation.applicant_agreement", False, evidence, "late", signed_on=signed_on, **shown
+        )
+    return check("evaluation.applicant_agreement", True, evidence, signed_on=signed_on, **shown)
 
 
 def _certificate_kind_check(pack: PolicyPack, line: EvaluationLine) -> RuleCheck:

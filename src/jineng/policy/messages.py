@@ -139,6 +139,24 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "不是初次职业技能评价，不予评价补贴（{cite_zh}）",
         "not the person's first evaluation: no evaluation subsidy ({cite_en})",
     ),
+    "evaluation.applicant_agreement:pass": (
+        "{applicant}已于{signed_on}与考核评价机构签订免费技能评价协议书，不晚于评价日期"
+        "{evaluated_on}（{cite_zh}）",
+        "{applicant} signed the free-evaluation agreement with the evaluation organisation on "
+        "{signed_on}, no later than the evaluation on {evaluated_on} ({cite_en})",
+    ),
+    "evaluation.applicant_agreement:missing": (
+        "未登记考核评价机构与补贴申请人{applicant}签订的免费技能评价协议书，不予评价补贴"
+        "（{cite_zh}）",
+        "no free-evaluation agreement between the evaluation organisation and the applicant "
+        "{applicant} is on record: no evaluation subsidy ({cite_en})",
+    ),
+    "evaluation.applicant_agreement:late": (
+        "补贴申请人{applicant}的免费技能评价协议书签订于{signed_on}，晚于评价日期{evaluated_on}，"
+        "不予评价补贴（{cite_zh}）",
+        "the applicant {applicant} signed the free-evaluation agreement on {signed_on}, after "
+        "the evaluation on {evaluated_on}: no evaluation subsidy ({cite_en})",
+    ),
     "evaluation.certificate_kind:pass": (
         "取得{cert_zh}，属于可补贴的证书（{cite_zh}）",
         "obtained a {cert_en}, which is covered ({cite_en})",

@@ -112,11 +112,18 @@ class EvaluationLine:
     certificate: str | None  # the certificate obtained; None when the person did not pass
     first_evaluation: bool
     evaluated_on: date
+    # 004 §四(五): the day the person signed the free-evaluation agreement (免费技能评价协议书)
+    # with the evaluation organisation; None when none is on record.
+    agreement_signed_on: date | None = None
+    applicant: str = ""  # the person's name, for the messages (the evidence keeps person_key)
 
     def __post_init__(self) -> None:
         _categories(self, self.categories)
         _level(self.level)
         _certificate(self.certificate)
+        signed_on = self.agreement_signed_on
+        if signed_on is not None and not isinstance(signed_on, date):
+            raise ValueError(f"agreement_signed_on must be a date, not {signed_on!r}")
 
 
 @dataclass(frozen=True, slots=True)

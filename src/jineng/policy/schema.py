@@ -385,6 +385,14 @@ SECTIONS: tuple[SectionSpec, ...] = (
             FieldSpec("first_evaluation_only", Bool(), "", "仅限初次评价", "first evaluation only"),
             FieldSpec("certificate_kinds", CERT_KINDS, "", "可补贴的证书", "certificates covered"),
             FieldSpec("payee", Choice(labels.PAYEE), "", "补贴拨付对象", "paid to"),
+            FieldSpec(
+                "applicant_agreement_required",
+                Bool(),
+                "",
+                "须由考核评价机构与补贴申请人签订免费技能评价协议书",
+                "a free-evaluation agreement signed with each applicant is required",
+                required=False,  # absent: no agreement with each person is required
+            ),
         ),
     ),
     SectionSpec(
