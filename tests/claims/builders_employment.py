@@ -109,7 +109,8 @@ def scratch_history(
         EmploymentLine(
             claim_id="scratch", enterprise_key=payee_uscc, person_key="P0",
             kind=employment.ENGINE_KINDS[kind], holds_certificate=True, insured_months=13,
-            hired_on=HIRED,
+            hired_on=HIRED, enterprise_size="small", size_assessed_on=HIRED, claimed_on=TODAY,
+            claim_year=HIRED.year,
         ),
         Decimal(0),
     )  # fmt: skip
