@@ -117,6 +117,7 @@ def scratch_history(
     claim = Claim.objects.create(
         number=f"TEST-JY-{next(_serial):06d}", kind=kind, state=claim_state, organisation=bureau,
         bureau=bureau, region_id=_region_id(bureau), payee_name="测试企业", payee_uscc=payee_uscc,
+        claim_year=HIRED.year if kind == SME else None,
     )  # fmt: skip
     with act(None):
         record = record_decision(decision, version, subject=claim, org_path=bureau.path)

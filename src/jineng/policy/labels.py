@@ -74,7 +74,8 @@ SUBSIDY_TYPE = {
     SubsidyType.EMPLOYMENT_AGENCY: ("人力资源服务机构介绍就业补贴", "HR agency placement subsidy"),
 }
 
-# 《中小企业划型标准规定》(工信部联企业〔2011〕300号): 中小微企业 are the medium, small and micro ones.
+# 《中小企业划型标准规定》(工信部联企业〔2011〕300号): 中小微企业 are its medium, small and micro
+# classes.
 ENTERPRISE_SIZE = {
     EnterpriseSize.LARGE: ("大型企业", "large enterprise"),
     EnterpriseSize.MEDIUM: ("中型企业", "medium-sized enterprise"),

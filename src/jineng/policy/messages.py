@@ -159,8 +159,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "employment.enterprise_size:pass": (
         "该企业为{size_zh}，属于可享受补助的{classes_zh}（{cite_zh}）",
-        "the enterprise is a {size_en}, one of the classes that qualify: {classes_en} "
-        "({cite_en})",
+        "the enterprise is a {size_en}, one of the classes that qualify: {classes_en} ({cite_en})",
     ),
     "employment.enterprise_size:fail": (
         "该企业为{size_zh}，不属于可享受补助的{classes_zh}，不予补助（{cite_zh}）",

@@ -146,9 +146,8 @@ class EmploymentLine:
         if self.insured_months < 0:
             raise ValueError(f"insured_months must not be negative: {self.insured_months}")
         if self.enterprise_size is not None and self.enterprise_size not in ENTERPRISE_SIZES:
-            raise ValueError(
-                f"unknown enterprise size {self.enterprise_size!r}; known: {sorted(ENTERPRISE_SIZES)}"
-            )
+            known = sorted(ENTERPRISE_SIZES)
+            raise ValueError(f"unknown enterprise size {self.enterprise_size!r}; known: {known}")
         if self.kind == "sme" and (self.claimed_on is None or self.claim_year is None):
             raise ValueError("an SME line needs claimed_on and claim_year (002 §四(三)1 年度内)")
 
