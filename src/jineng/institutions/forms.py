@@ -155,15 +155,16 @@ class EnterpriseForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, user, enterprise: Enterprise | None = None, **kwargs):
-        if enterprise is not None and not args and "initial" not in kwargs:
-            kwargs["initial"] = {
+    def __init__(self, data=None, files=None, *, user, enterprise: Enterprise | None = None):
+        initial = None
+        if enterprise is not None:
+            initial = {
                 "uscc": enterprise.uscc, "name": enterprise.name, "bureau": enterprise.bureau_id,
                 "size": enterprise.size, "size_evidence": enterprise.size_evidence,
                 "size_assessed_on": enterprise.size_assessed_on,
                 "size_standard": enterprise.size_standard,
             }  # fmt: skip
-        super().__init__(*args, **kwargs)
+        super().__init__(data, files, initial=initial)
         self.enterprise = enterprise
         self.fields["bureau"].queryset = scoped(
             user, Organisation.objects.filter(kind=OrgKind.BUREAU)
