@@ -128,7 +128,7 @@ def test_only_the_bureau_records_within_its_region(act):
     a county reviewer cannot record an enterprise under the city's bureau."""
     with pytest.raises(PermissionDenied, match="只有人社部门可以登记企业及其规模类型"):
         record(act, "institution")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="只有人社部门可以登记企业及其规模类型"):
         record(act, "finance")
     with pytest.raises(PermissionDenied, match="该人社部门不在您的管辖区域内"):
         record(act, "county_reviewer")
