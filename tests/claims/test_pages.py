@@ -39,6 +39,9 @@ from jineng.claims.models import (
 from jineng.core import audit
 from jineng.core.models import AuditEntry, Organisation
 from jineng.core.scope import scoped
+from jineng.institutions.demo import SME as SME_DEMO
+from jineng.institutions.demo import credit_code as demo_code
+from jineng.institutions.models import Enterprise
 from jineng.people import services as people_services
 from jineng.people.services import decrypt_id_number
 from tests.actors import act
@@ -50,6 +53,7 @@ from tests.factories import (
     ClaimFactory,
     EmploymentClaimFactory,
     EnterpriseFactory,
+    PersonFactory,
     TrainingClassFactory,
 )
 
@@ -114,6 +118,20 @@ def test_loading_the_claims_demo_again_changes_nothing():
     assert (report["classes"], report["claims"]) == (0, 0)
     after = (Claim.objects.count(), ClaimLine.objects.count(), AuditEntry.objects.count())
     assert after == counts
+
+
+@pytest.mark.usefixtures("full_demo")
+def test_the_demo_sme_claim_is_decided_from_the_enterprise_registry():
+    """002 §四(三)1: the demo's SME (a small enterprise of the registry, belonging to the city's
+    bureau, classed before the claim) is granted 1000 yuan for its certified hire of the claim's
+    year; the hire without a certificate is refused for that alone."""
+    sme = Enterprise.objects.get(uscc=demo_code(SME_DEMO[1]))
+    claim = Claim.objects.get(payee_uscc=sme.uscc, kind=ClaimKind.EMPLOYMENT_SME)
+    assert (claim.bureau, sme.size) == (sme.bureau, "small")
+    holder, other = claim.lines.order_by("id")
+    assert claim.claim_year == holder.decided_on.year
+    assert (holder.granted, holder.amount) == (True, 1000)
+    assert decision_of(other.decision).failed_codes == ("employment.certificate",)
 
 
 def test_the_admin_lists_claims_read_only(login):
@@ -329,6 +347,12 @@ def test_the_bureau_takes_in_an_sme_claim_of_its_own_enterprise_for_a_year(login
     assert retaken.claim_year == hired_on.year - 1 and retaken.lines.get().amount == 0
     page = client.get(f"/claims/{retaken.pk}/").content.decode()
     assert f"不在申报年度（{hired_on.year - 1}年）内" in page
+    county = login("county_reviewer")  # the city's enterprise is not 梁园区's to take in
+    local = PersonFactory(bureau="411402")
+    values |= {"bureau": enterprise.bureau_id, "hires": f"{decrypt_id_number(local)}, {hired_on}"}
+    body = county.post("/claims/new/employment/", values).content.decode()
+    assert "不在您的管辖区域内：按企业隶属关系" in body
+    assert Claim.objects.filter(payee_uscc=other_year.payee_uscc).count() == 2
 
 
 def test_bad_credit_code_is_refused_with_its_reason(login):

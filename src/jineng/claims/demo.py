@@ -156,6 +156,21 @@ def _free_people() -> list[Person]:
     )  # fmt: skip
 
 
+def _free_hires() -> list[Person]:
+    """Demo people of 睢阳区 and 柘城县 the demos before left untouched (no class, voucher,
+    certificate or employment record, no login, neither teachers nor examiners), for the SME's
+    hires: hiring needs no person category, so the classes' free people are not needed."""
+    return list(
+        Person.objects.filter(
+            source="demo", organisation__code__in=TRAINEES_FROM, user__isnull=True,
+            enrollments__isnull=True, teacher__isnull=True, examiner_roles__isnull=True,
+            vouchers__isnull=True, certificates__isnull=True, employment__isnull=True,
+        )
+        .distinct()
+        .order_by("-id")
+    )  # fmt: skip
+
+
 def _code(body: str) -> str:
     """A 统一社会信用代码 with its check character (GB 32100)."""
     return body + uscc.calc_check_digit(body)
@@ -442,7 +457,7 @@ def _employment_claim(users, today: date, report) -> int:
     payee = _code(SME[1])
     if Claim.objects.filter(payee_uscc=payee).exists():
         return 0
-    hires = _free_people()[:2]
+    hires = _free_hires()[:2]
     if len(hires) < 2:
         report["skipped"].append("employment claim: no free demo people")
         return 0

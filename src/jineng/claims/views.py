@@ -309,8 +309,8 @@ def claim_employment(request):
             )  # fmt: skip
         except ValidationError as problem:
             form_errors(form, problem)
-        except PermissionDenied as refusal:  # the enterprise belongs to a bureau outside
-            form.add_error("bureau", str(refusal))
+        except PermissionDenied as refusal:  # e.g. the enterprise's bureau is outside the region
+            form.add_error(None, str(refusal))
         else:
             messages.success(
                 request,
