@@ -482,7 +482,7 @@ def apart(*works):
     return [outcome.get("value") for outcome in outcomes]
 
 
-def remove_committed(claim_ids: list[int], person_ids: list[int]) -> None:
+def remove_committed(claim_ids: list[int], person_ids: list[int], uscc: str = "") -> None:
     records = DecisionRecord.objects.filter(
         subject_type="claims.claim", subject_id__in=[str(pk) for pk in claim_ids]
     )
@@ -493,6 +493,7 @@ def remove_committed(claim_ids: list[int], person_ids: list[int]) -> None:
     records.delete()
     Certificate.objects.filter(person_id__in=person_ids, number__startswith="TEST-").delete()
     EmploymentRecord.objects.filter(person_id__in=person_ids, source="test").delete()
+    Enterprise.objects.filter(uscc=uscc).delete()
 
 
 def test_two_submissions_at_the_same_moment_do_not_both_pass_the_cap(
@@ -501,29 +502,35 @@ def test_two_submissions_at_the_same_moment_do_not_both_pass_the_cap(
     """002 §四(三)1: 累计最高不超过200万元. With 1,999,500 yuan granted, two claims of the
     enterprise (one hire each, different persons) are submitted by two connections at once:
     the payee's lock makes the second wait for the first to commit and read its line, so
-    together they are granted 500 yuan, never 1000."""
+    together they are granted 500 yuan, never 1000. (The enterprise is recorded, committed,
+    under its own code: the test's own transaction holds ENTERPRISE.)"""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one write transaction at a time (IMMEDIATE): no race to test")
     persons = committed_persons
     reviewer, hired, claim_ids = users["city_reviewer"], persons[:2], []
+    racing = enterprise_uscc(6)
 
     def prepare():
-        history = scratch_history(SME, ENTERPRISE, [Decimal("999750")] * 2, persons[-2:],
+        history = scratch_history(SME, racing, [Decimal("999750")] * 2, persons[-2:],
                                   bureau=emp_bureau)  # fmt: skip
         claim_ids.append(history.pk)
         with audit.audit_context(actor=reviewer):
+            institutions.record_enterprise(
+                uscc=racing, name="测试企业", bureau=emp_bureau, size="small",
+                size_evidence="年度财务报表（测试）", size_assessed_on=HIRED,
+            )  # fmt: skip
             for person in hired:
                 certify(person)
                 EmploymentRecord.objects.create(
                     person=person,
-                    employer_uscc=ENTERPRISE,
+                    employer_uscc=racing,
                     start=HIRED,
                     insured_months=13,
                     source="test",
                 )
                 claim = employment.create_employment_claim(
-                    SME, bureau=emp_bureau, payee_name="测试企业", payee_uscc=ENTERPRISE,
-                    hires=[(person, HIRED)],
+                    SME, bureau=emp_bureau, payee_name="测试企业", payee_uscc=racing,
+                    hires=[(person, HIRED)], claim_year=HIRED.year,
                 )  # fmt: skip
                 claim_ids.append(claim.pk)
 
@@ -550,7 +557,7 @@ def test_two_submissions_at_the_same_moment_do_not_both_pass_the_cap(
         refusals = apart(*(submit(pk) for pk in claim_ids[1:]))
         ((amounts, states),) = apart(outcome)
     finally:
-        apart(lambda: remove_committed(claim_ids, [p.pk for p in persons]))
+        apart(lambda: remove_committed(claim_ids, [p.pk for p in persons], racing))
     # The second finds the cap reached: its one line is 0.00, so it is not submitted.
     assert set(refusals) == {None, "all_zero"}
     assert states == {(ClaimState.SUBMITTED,), (ClaimState.DRAFT,)}
