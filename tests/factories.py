@@ -32,7 +32,13 @@ from jineng.evaluation import services as evaluation
 from jineng.evaluation.models import ApplicantAgreement, EvaluationBooking
 from jineng.institutions import services as institutions
 from jineng.institutions.demo import demo_years
-from jineng.institutions.models import EvaluationOrg, Institution, InstitutionState, InstitutionType
+from jineng.institutions.models import (
+    Enterprise,
+    EvaluationOrg,
+    Institution,
+    InstitutionState,
+    InstitutionType,
+)
 from jineng.people import services as people
 from jineng.people.identity import gb11643_check_character
 from jineng.people.models import Person
@@ -580,11 +586,36 @@ def pay(claim: Claim, reviewer: str, recovery: bool) -> None:
             )
 
 
+class EnterpriseFactory(ServiceFactory):
+    """An enterprise of the registry (002 §四(三)1): a small one of 睢阳区 belonging to the city's
+    bureau unless told, classed 60 days ago from its evidence; through
+    institutions.services.record_enterprise."""
+
+    class Meta:
+        model = Enterprise
+
+    class Params:
+        bureau_code = "411400"
+
+    uscc = factory.Sequence(lambda n: credit_code("411403", 920000 + n, authority="91"))
+    name = factory.Sequence(lambda n: f"商丘市测试制造有限公司{n}")
+    bureau = factory.LazyAttribute(lambda o: bureau(o.bureau_code))
+    size = "small"
+    size_evidence = "2025年度财务报表：从业人员50人，营业收入1000万元（工业，测试）"
+    size_assessed_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=60))
+
+    @classmethod
+    def create_through_service(cls, **values) -> Enterprise:
+        return institutions.record_enterprise(**values)
+
+
 class EmploymentClaimFactory(ServiceFactory):
     """An SME's hiring claim (吸纳就业补贴, 002 §四(三)1) the city's bureau took in, a draft:
     people of the city hired 14 months ago with social insurance since; the first `holders` of
     them held a skill level certificate (obtained elsewhere) before the hire (1000 yuan each),
-    the others none (refused, with the reason)."""
+    the others none (refused, with the reason). The SME is recorded in the enterprise registry
+    as a `size` enterprise of the city's bureau, classed before the claim (size None: not
+    recorded, every line refused); the claim is for the year of the hires (年度内)."""
 
     class Meta:
         model = Claim
@@ -593,10 +624,16 @@ class EmploymentClaimFactory(ServiceFactory):
     holders = 1
     payee_name = factory.Sequence(lambda n: f"商丘市测试机械制造有限公司{n}")
     payee_uscc = factory.Sequence(lambda n: credit_code("411403", 910000 + n, authority="91"))
+    size = "small"
 
     @classmethod
-    def create_through_service(cls, *, hires, holders, payee_name, payee_uscc) -> Claim:
+    def create_through_service(cls, *, hires, holders, payee_name, payee_uscc, size) -> Claim:
         hired_on = timezone.localdate() - timedelta(days=430)
+        if size is not None:
+            institutions.record_enterprise(
+                uscc=payee_uscc, name=payee_name, bureau=bureau("411400"), size=size,
+                size_evidence="年度财务报表（测试）", size_assessed_on=hired_on,
+            )  # fmt: skip
         for number, person in enumerate(hires):
             if number < holders:
                 certificates.record_external(
@@ -614,4 +651,5 @@ class EmploymentClaimFactory(ServiceFactory):
                 ClaimKind.EMPLOYMENT_SME, bureau=bureau("411400"), payee_name=payee_name,
                 payee_uscc=payee_uscc, hires=[(person, hired_on) for person in hires],
                 fund_channel=FundChannel.objects.get(code="employment_fund"),
+                claim_year=hired_on.year,
             )  # fmt: skip

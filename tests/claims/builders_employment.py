@@ -109,13 +109,15 @@ def scratch_history(
         EmploymentLine(
             claim_id="scratch", enterprise_key=payee_uscc, person_key="P0",
             kind=employment.ENGINE_KINDS[kind], holds_certificate=True, insured_months=13,
-            hired_on=HIRED,
+            hired_on=HIRED, enterprise_size="small", size_assessed_on=HIRED, claimed_on=TODAY,
+            claim_year=HIRED.year,
         ),
         Decimal(0),
     )  # fmt: skip
     claim = Claim.objects.create(
         number=f"TEST-JY-{next(_serial):06d}", kind=kind, state=claim_state, organisation=bureau,
         bureau=bureau, region_id=_region_id(bureau), payee_name="测试企业", payee_uscc=payee_uscc,
+        claim_year=HIRED.year if kind == SME else None,
     )  # fmt: skip
     with act(None):
         record = record_decision(decision, version, subject=claim, org_path=bureau.path)

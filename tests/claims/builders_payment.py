@@ -53,6 +53,8 @@ def hiring_decision(person: Person, payee_uscc: str):
     line = EmploymentLine(
         claim_id=f"PAYTEST-{person.pk}", enterprise_key=payee_uscc, person_key=f"P{person.pk}",
         kind="sme", holds_certificate=True, insured_months=12, hired_on=TRAINING_END,
+        enterprise_size="small", size_assessed_on=TRAINING_END, claimed_on=TRAINING_END,
+        claim_year=TRAINING_END.year,
     )  # fmt: skip
     decision = decide_employment_subsidy(pack, line, Decimal("0"))
     assert decision.granted, decision.reasons("en")

@@ -116,6 +116,9 @@ def test_filters(api, spread):
     status, body = api("city_reviewer", "GET", f"{BASE}?kind=employment_sme&limit=100")
     assert {row["kind"] for row in body["results"]} == {"employment_sme"}
     assert spread.employment.number in {row["number"] for row in body["results"]}
+    years = {row["number"]: row["claim_year"] for row in body["results"]}
+    assert years[spread.employment.number] == spread.employment.claim_year  # 002 §四(三)1 年度内
+    assert spread.employment.claim_year is not None
 
 
 def test_make_a_claim_for_a_completed_class(api):

@@ -1,7 +1,9 @@
 """Employment subsidy claims (002 §四(三)1), taken in by the bureau for an SME (吸纳持证人员) or an
 HR service agency (介绍就业): each line decided by the pack from the registry's certificates and
 insured employment; the SME's cap across all its claims, re-decided under a lock at submission;
-the one-off rule; the scope; bad input refused with a clear message and nothing stored."""
+the one-off rule; only 中小微企业 of the enterprise registry with the evidence of their size,
+only hires of the claim's year, and only the bureau the enterprise belongs to (按企业隶属关系);
+the scope; bad input refused with a clear message and nothing stored."""
 
 import threading
 from datetime import timedelta
@@ -19,6 +21,8 @@ from jineng.claims import employment, services
 from jineng.claims.models import Claim, ClaimLine, ClaimState, LineState
 from jineng.core import audit
 from jineng.core.models import Organisation, StateChange
+from jineng.institutions import services as institutions
+from jineng.institutions.models import Enterprise
 from jineng.people.models import EmploymentRecord, LedgerEvent, Person
 from jineng.policy.decision import Decision
 from tests.claims.builders_employment import *  # noqa: F403  (the emp_ fixtures)
@@ -34,6 +38,7 @@ from tests.claims.builders_employment import (
     insure,
     scratch_history,
 )
+from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 CAP = Decimal("2000000")
@@ -43,13 +48,26 @@ OTHER_EMPLOYER = enterprise_uscc(3)
 HEBEI_EMPLOYER = enterprise_uscc(4, region="130100")  # 石家庄: outside Henan
 
 
+@pytest.fixture(autouse=True)
+def sme(emp_bureau):
+    """ENTERPRISE in the enterprise registry: a small enterprise belonging to the city's bureau,
+    classed from its evidence before the hires (002 §四(三)1: 中小微企业)."""
+    return EnterpriseFactory(
+        uscc=ENTERPRISE, name="商丘市测试机械制造有限公司", size="small",
+        size_assessed_on=HIRED - timedelta(days=30),
+    )  # fmt: skip
+
+
 @pytest.fixture
 def take(act, emp_bureau):
-    """take(kind, hires, by="city_reviewer", **options): a claim through the service."""
+    """take(kind, hires, by="city_reviewer", **options): a claim through the service; an SME's
+    claim is for the year of HIRED unless told."""
 
     def make(kind, hires, *, by="city_reviewer", uscc=None, **options):
         options.setdefault("bureau", emp_bureau)
         options.setdefault("payee_name", "商丘市测试机械制造有限公司")
+        if kind == SME:
+            options.setdefault("claim_year", HIRED.year)
         default = ENTERPRISE if kind == SME else AGENCY_USCC
         with act(by):
             return employment.create_employment_claim(
@@ -277,20 +295,21 @@ def test_only_a_bureau_reviewer_takes_claims_in_within_its_region(take, emp_peop
     has no such capability; the 梁园区 reviewer cannot act for the city bureau, nor list a
     person of 永城; a department is no bureau."""
     liangyuan = Organisation.objects.get(code="411402")
+    county_sme = EnterpriseFactory(bureau_code="411402").uscc
     yongcheng_person = emp_people["411481"][0]
     liangyuan_person = Person.objects.filter(organisation=liangyuan).order_by("id").first()
-    hires = [hire(liangyuan_person, ENTERPRISE)]
+    hires = [hire(liangyuan_person, county_sme)]
     with pytest.raises(PermissionDenied, match="只有人社部门可以受理就业补贴申请"):
-        take(SME, hires, by="institution")
+        take(SME, hires, by="institution", uscc=county_sme)
     with pytest.raises(PermissionDenied, match="该人社部门不在您的管辖区域内"):
-        take(SME, hires, by="county_reviewer")
+        take(SME, hires, by="county_reviewer", uscc=county_sme)
     with pytest.raises(PermissionDenied, match="名单中有人员不在您的管辖区域内"):
-        take(SME, [*hires, hire(yongcheng_person, ENTERPRISE)], by="county_reviewer",
-             bureau=liangyuan)  # fmt: skip
+        take(SME, [*hires, hire(yongcheng_person, county_sme)], by="county_reviewer",
+             bureau=liangyuan, uscc=county_sme)  # fmt: skip
     with pytest.raises(ValidationError) as refused:
-        take(SME, hires, bureau=Organisation.objects.get(code="DEPT-411400-25"))
+        take(SME, hires, bureau=Organisation.objects.get(code="DEPT-411400-25"), uscc=county_sme)
     assert "bureau" in refused.value.message_dict
-    claim = take(SME, hires, by="county_reviewer", bureau=liangyuan)
+    claim = take(SME, hires, by="county_reviewer", bureau=liangyuan, uscc=county_sme)
     assert claim.bureau == liangyuan and lines_of(claim)[0].amount == Decimal("1000.00")
 
 
@@ -318,7 +337,7 @@ def test_other_bad_input_is_refused_with_a_clear_message(take, persons):
     training subsidy is not an employment claim."""
     person, on = hire(persons[0], ENTERPRISE)
     cases = [
-        ({"payee_name": "  "}, [(person, on)], SME, "payee_name"),
+        ({"payee_name": "  "}, [(person, on)], AGENCY, "payee_name"),
         ({}, [], SME, "hires"),
         ({}, [(person, TODAY + timedelta(days=1))], SME, "hires"),
         ({}, [(person, on)], "training", "kind"),
@@ -463,7 +482,7 @@ def apart(*works):
     return [outcome.get("value") for outcome in outcomes]
 
 
-def remove_committed(claim_ids: list[int], person_ids: list[int]) -> None:
+def remove_committed(claim_ids: list[int], person_ids: list[int], uscc: str = "") -> None:
     records = DecisionRecord.objects.filter(
         subject_type="claims.claim", subject_id__in=[str(pk) for pk in claim_ids]
     )
@@ -474,6 +493,7 @@ def remove_committed(claim_ids: list[int], person_ids: list[int]) -> None:
     records.delete()
     Certificate.objects.filter(person_id__in=person_ids, number__startswith="TEST-").delete()
     EmploymentRecord.objects.filter(person_id__in=person_ids, source="test").delete()
+    Enterprise.objects.filter(uscc=uscc).delete()
 
 
 def test_two_submissions_at_the_same_moment_do_not_both_pass_the_cap(
@@ -482,29 +502,35 @@ def test_two_submissions_at_the_same_moment_do_not_both_pass_the_cap(
     """002 §四(三)1: 累计最高不超过200万元. With 1,999,500 yuan granted, two claims of the
     enterprise (one hire each, different persons) are submitted by two connections at once:
     the payee's lock makes the second wait for the first to commit and read its line, so
-    together they are granted 500 yuan, never 1000."""
+    together they are granted 500 yuan, never 1000. (The enterprise is recorded, committed,
+    under its own code: the test's own transaction holds ENTERPRISE.)"""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one write transaction at a time (IMMEDIATE): no race to test")
     persons = committed_persons
     reviewer, hired, claim_ids = users["city_reviewer"], persons[:2], []
+    racing = enterprise_uscc(6)
 
     def prepare():
-        history = scratch_history(SME, ENTERPRISE, [Decimal("999750")] * 2, persons[-2:],
+        history = scratch_history(SME, racing, [Decimal("999750")] * 2, persons[-2:],
                                   bureau=emp_bureau)  # fmt: skip
         claim_ids.append(history.pk)
         with audit.audit_context(actor=reviewer):
+            institutions.record_enterprise(
+                uscc=racing, name="测试企业", bureau=emp_bureau, size="small",
+                size_evidence="年度财务报表（测试）", size_assessed_on=HIRED,
+            )  # fmt: skip
             for person in hired:
                 certify(person)
                 EmploymentRecord.objects.create(
                     person=person,
-                    employer_uscc=ENTERPRISE,
+                    employer_uscc=racing,
                     start=HIRED,
                     insured_months=13,
                     source="test",
                 )
                 claim = employment.create_employment_claim(
-                    SME, bureau=emp_bureau, payee_name="测试企业", payee_uscc=ENTERPRISE,
-                    hires=[(person, HIRED)],
+                    SME, bureau=emp_bureau, payee_name="测试企业", payee_uscc=racing,
+                    hires=[(person, HIRED)], claim_year=HIRED.year,
                 )  # fmt: skip
                 claim_ids.append(claim.pk)
 
@@ -531,8 +557,152 @@ def test_two_submissions_at_the_same_moment_do_not_both_pass_the_cap(
         refusals = apart(*(submit(pk) for pk in claim_ids[1:]))
         ((amounts, states),) = apart(outcome)
     finally:
-        apart(lambda: remove_committed(claim_ids, [p.pk for p in persons]))
+        apart(lambda: remove_committed(claim_ids, [p.pk for p in persons], racing))
     # The second finds the cap reached: its one line is 0.00, so it is not submitted.
     assert set(refusals) == {None, "all_zero"}
     assert states == {(ClaimState.SUBMITTED,), (ClaimState.DRAFT,)}
     assert amounts == [Decimal("0.00"), Decimal("500.00")]
+
+
+# --- 中小微企业, 年度内, 按企业隶属关系 (002 §四(三)1) --------------------------------------------
+
+
+def test_sme_line_rests_on_the_registry_size_class_and_its_evidence(take, persons, sme):
+    """002 §四(三)1 中小微企业: the line's decision names the recorded size class and the day it
+    was assessed, and the claim keeps the year it is for."""
+    claim = take(SME, [hire(persons[0], ENTERPRISE)])
+    (line,) = lines_of(claim)
+    assert line.amount == Decimal("1000.00") and claim.claim_year == HIRED.year
+    checks = {item["code"]: item for item in line.decision.detail["checks"]}
+    assert checks["employment.enterprise_size"]["evidence"]["size"] == "small"
+    evidence = checks["employment.size_evidence"]["evidence"]
+    assert evidence == evidence | {
+        "size_assessed_on": sme.size_assessed_on.isoformat(), "claimed_on": TODAY.isoformat(),
+    }  # fmt: skip
+    assert checks["employment.hire_year"]["passed"] is True
+    assert "小型企业" in reasons(line, "zh")
+
+
+def test_sme_claim_of_an_enterprise_not_recorded_refuses_every_line(take, persons):
+    """002 §四(三)1 中小微企业: an enterprise the registry does not know cannot be taken for one:
+    the claim is drafted (the payee's name as given) with every line at 0, saying why."""
+    stranger = enterprise_uscc(5)
+    claim = take(SME, [hire(persons[0], stranger), hire(persons[1], stranger)], uscc=stranger)
+    assert [line.amount for line in lines_of(claim)] == [0, 0]
+    assert "not recorded in the enterprise registry" in reasons(lines_of(claim)[0])
+    assert "未在企业名录登记" in reasons(lines_of(claim)[0], "zh")
+    assert claim.requested_total == 0
+
+
+def test_a_large_enterprise_is_refused_the_sme_subsidy(take, persons):
+    """002 §四(三)1: only 中小微企业 — a large enterprise's hires get 0, saying 大型企业."""
+    large = EnterpriseFactory(size="large").uscc
+    claim = take(SME, [hire(persons[0], large)], uscc=large)
+    (line,) = lines_of(claim)
+    assert (line.granted, line.amount) == (False, 0)
+    assert "大型企业，不属于可享受补助的" in reasons(line, "zh")
+
+
+def test_a_size_class_without_evidence_is_refused_until_the_evidence_is_recorded(
+    take, act, persons
+):
+    """002 §四(三)1: the size class must rest on evidence with its date; once the bureau records
+    it (dated no later than the claim), the draft decided again at submission is granted."""
+    bare = EnterpriseFactory(size="medium", size_evidence="", size_assessed_on=None)
+    claim = take(SME, [hire(persons[0], bare.uscc)], uscc=bare.uscc)
+    assert "未登记企业规模类型的认定依据" in reasons(lines_of(claim)[0], "zh")
+    with act("city_reviewer"):
+        institutions.update_enterprise(
+            bare, name=bare.name, bureau=bare.bureau, size="medium",
+            size_evidence="2025年度统计年报：从业人员320人，营业收入2.1亿元（工业）",
+            size_assessed_on=TODAY,
+        )  # fmt: skip
+        claim = services.submit(claim)
+    assert lines_of(claim)[0].amount == Decimal("1000.00")
+
+
+def test_size_evidence_assessed_after_the_claim_was_taken_in_does_not_count(
+    take, act, persons, sme
+):
+    """002 §四(三)1: the evidence is dated on or before the day the claim was taken in; a class
+    assessed later does not support it, even at submission."""
+    claim = take(SME, [hire(persons[0], ENTERPRISE)])
+    Claim.objects.filter(pk=claim.pk).update(created_at=claim.created_at - timedelta(days=10))
+    with act("city_reviewer"):
+        institutions.update_enterprise(
+            sme, name=sme.name, bureau=sme.bureau, size="small",
+            size_evidence="重新认定（测试）", size_assessed_on=TODAY,
+        )  # fmt: skip
+        with pytest.raises(ValidationError) as refused:
+            services.submit(Claim.objects.get(pk=claim.pk))
+    assert refused.value.error_list[0].code == "all_zero"
+    (line,) = lines_of(claim)
+    assert line.amount == 0
+    assert f"晚于申报受理日{(TODAY - timedelta(days=10)).isoformat()}" in reasons(line, "zh")
+
+
+def test_only_hires_of_the_claim_year_are_granted(take, persons):
+    """002 §四(三)1 年度内新吸纳: the claim is for one year; a person hired in another year gets 0
+    with the reason, one hired in it 1000."""
+    last_year = HIRED.replace(year=HIRED.year - 1)
+    in_year, earlier = hire(persons[0], ENTERPRISE), hire(persons[1], ENTERPRISE, on=last_year)
+    claim = take(SME, [in_year, earlier])
+    assert [line.amount for line in lines_of(claim)] == [Decimal("1000.00"), 0]
+    assert f"不在申报年度（{HIRED.year}年）内" in reasons(lines_of(claim)[1], "zh")
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [(None, "请填写申请所属的申报年度"), (TODAY.year + 1, "申报年度应为2000年至今年之间的年份"),
+     (1999, "申报年度应为2000年至今年之间的年份"), ("2024", "申报年度应为2000年至今年之间的年份")],
+)  # fmt: skip
+def test_an_sme_claim_needs_the_year_it_is_for(take, persons, year, expected):
+    """002 §四(三)1 年度内: an SME's claim names its year (a past or the current one); nothing is
+    stored otherwise. An agency's claim has none."""
+    before = Claim.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        take(SME, [hire(persons[0], ENTERPRISE)], claim_year=year)
+    assert expected in refused.value.message_dict["claim_year"][0]
+    assert Claim.objects.count() == before
+    placed = take(AGENCY, [hire(persons[1], OTHER_EMPLOYER, months=7)], claim_year=2024)
+    assert placed.claim_year is None
+
+
+def test_only_the_bureau_the_enterprise_belongs_to_takes_its_claim(take, persons, emp_bureau):
+    """002 §四(三)1 按企业隶属关系: a 梁园区 enterprise's claim is taken in by 梁园区's bureau —
+    the city's reviewer may act for it (in the city's region) but not take it in as the city's
+    bureau; the 梁园区 reviewer cannot take in the city's enterprise at all. Nothing is stored."""
+    liangyuan = Organisation.objects.get(code="411402")
+    county_sme = EnterpriseFactory(bureau_code="411402", name="梁园区测试食品有限公司").uscc
+    liangyuan_person = Person.objects.filter(organisation=liangyuan).order_by("id").first()
+    before = Claim.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        take(SME, [hire(persons[0], county_sme)], uscc=county_sme, bureau=emp_bureau)
+    assert refused.value.message_dict["bureau"] == [
+        "梁园区测试食品有限公司隶属于梁园区人力资源和社会保障局：按企业隶属关系"
+        "（002 §四(三)1），其补贴申请只能由该局受理。"
+    ]
+    with pytest.raises(PermissionDenied, match="不在您的管辖区域内：按企业隶属关系"):
+        take(SME, [hire(liangyuan_person, ENTERPRISE)], by="county_reviewer", bureau=liangyuan)
+    assert Claim.objects.count() == before
+    claim = take(SME, [hire(persons[1], county_sme)], uscc=county_sme, bureau=liangyuan)
+    assert claim.bureau == liangyuan and lines_of(claim)[0].amount == Decimal("1000.00")
+
+
+def test_an_sme_recorded_in_the_registry_may_be_taken_in_without_its_name(take, persons, sme):
+    """002 §四(三)1: the enterprise registry knows the SME: an empty name takes the recorded one."""
+    claim = take(SME, [hire(persons[0], ENTERPRISE)], payee_name="")
+    assert claim.payee_name == sme.name
+
+
+def test_submission_refuses_a_claim_whose_enterprise_moved_to_another_bureau(
+    take, act, persons, sme
+):
+    """002 §四(三)1 按企业隶属关系: the enterprise recorded under another bureau since the draft —
+    its claim is no longer this bureau's to submit; nothing changes."""
+    claim = take(SME, [hire(persons[0], ENTERPRISE)])
+    Enterprise.objects.filter(pk=sme.pk).update(bureau=Organisation.objects.get(code="411481"))
+    with act("city_reviewer"), pytest.raises(ValidationError, match="按企业隶属关系"):
+        services.submit(claim)
+    claim.refresh_from_db()
+    assert claim.state == ClaimState.DRAFT

@@ -18,8 +18,10 @@ from django.utils.translation import gettext, ngettext
 from openpyxl import load_workbook
 from stdnum.cn import uscc
 
+from jineng.catalog.models import FundChannel
 from jineng.catalog.packs import decision_of
 from jineng.claims import demo as claims_demo
+from jineng.claims import services
 from jineng.claims.models import (
     BatchState,
     Claim,
@@ -37,7 +39,12 @@ from jineng.claims.models import (
 from jineng.core import audit
 from jineng.core.models import AuditEntry, Organisation
 from jineng.core.scope import scoped
+from jineng.institutions.demo import SME as SME_DEMO
+from jineng.institutions.demo import credit_code as demo_code
+from jineng.institutions.models import Enterprise
+from jineng.people import services as people_services
 from jineng.people.services import decrypt_id_number
+from tests.actors import act
 from tests.claims.conftest import evaluation_claim
 from tests.factories import (
     CERTIFIED,
@@ -45,6 +52,8 @@ from tests.factories import (
     NOTHING,
     ClaimFactory,
     EmploymentClaimFactory,
+    EnterpriseFactory,
+    PersonFactory,
     TrainingClassFactory,
 )
 
@@ -109,6 +118,20 @@ def test_loading_the_claims_demo_again_changes_nothing():
     assert (report["classes"], report["claims"]) == (0, 0)
     after = (Claim.objects.count(), ClaimLine.objects.count(), AuditEntry.objects.count())
     assert after == counts
+
+
+@pytest.mark.usefixtures("full_demo")
+def test_the_demo_sme_claim_is_decided_from_the_enterprise_registry():
+    """002 §四(三)1: the demo's SME (a small enterprise of the registry, belonging to the city's
+    bureau, classed before the claim) is granted 1000 yuan for its certified hire of the claim's
+    year; the hire without a certificate is refused for that alone."""
+    sme = Enterprise.objects.get(uscc=demo_code(SME_DEMO[1]))
+    claim = Claim.objects.get(payee_uscc=sme.uscc, kind=ClaimKind.EMPLOYMENT_SME)
+    assert (claim.bureau, sme.size) == (sme.bureau, "small")
+    holder, other = claim.lines.order_by("id")
+    assert claim.claim_year == holder.decided_on.year
+    assert (holder.granted, holder.amount) == (True, 1000)
+    assert decision_of(other.decision).failed_codes == ("employment.certificate",)
 
 
 def test_the_admin_lists_claims_read_only(login):
@@ -272,6 +295,64 @@ def test_the_bureau_takes_in_an_employment_claim(login):
     claim = Claim.objects.get(payee_uscc=PAYEE)
     assert response.status_code == 302 and claim.kind == ClaimKind.EMPLOYMENT_AGENCY
     assert claim.lines.count() == 1 and claim.state == S.DRAFT
+
+
+def test_the_bureau_takes_in_an_sme_claim_of_its_own_enterprise_for_a_year(login):
+    """002 §四(三)1 中小微企业, 年度内, 按企业隶属关系: on the page, a 梁园区 enterprise's claim is
+    refused for the city's bureau (the reason on the form, nothing stored); taken in by 梁园区's
+    bureau for the year of the hire, with its name from the registry; its page shows the year
+    and each line's reasons; a hire of another year is refused on its line."""
+    hired_on = TODAY - timedelta(days=430)
+    enterprise = EnterpriseFactory(bureau_code="411402", name="梁园区页面测试食品有限公司")
+    holder = EmploymentClaimFactory(size=None).lines.first().person  # certified and insured…
+    with act(None):  # …by this enterprise too, from the same day
+        people_services.add_employment(
+            holder, employer_uscc=enterprise.uscc, start=hired_on, insured_months=14, source="test"
+        )
+    client = login("city_reviewer")
+    form = client.get("/claims/new/employment/").content.decode()
+    assert 'name="claim_year"' in form and "申报年度" in form
+    values = {
+        "kind": ClaimKind.EMPLOYMENT_SME, "bureau": Organisation.objects.get(code="411400").pk,
+        "payee_name": "", "payee_uscc": enterprise.uscc, "claim_year": hired_on.year,
+        "fund_channel": FundChannel.objects.get(code="employment_fund").pk,
+        "hires": f"{decrypt_id_number(holder)}, {hired_on}",
+    }  # fmt: skip
+    before = Claim.objects.count()
+    body = client.post("/claims/new/employment/", values).content.decode()
+    assert "隶属于梁园区人力资源和社会保障局：按企业隶属关系" in body
+    assert Claim.objects.count() == before
+    values["bureau"] = enterprise.bureau_id
+    missing_year = client.post("/claims/new/employment/", values | {"claim_year": ""})
+    assert "请填写申请所属的申报年度" in missing_year.content.decode()
+    assert Claim.objects.count() == before
+    response = client.post("/claims/new/employment/", values)
+    claim = Claim.objects.get(payee_uscc=enterprise.uscc)
+    assert response.status_code == 302 and response.url == f"/claims/{claim.pk}/"
+    assert (claim.payee_name, claim.claim_year) == (enterprise.name, hired_on.year)
+    assert claim.lines.get().amount == 1000
+    page = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert 'id="claim-year"' in page and "小型企业" in page
+    other_year = EmploymentClaimFactory(size="small")
+    with act("city_reviewer"):
+        services.withdraw(other_year, "年度填错，重新受理")
+    values |= {
+        "payee_uscc": other_year.payee_uscc,
+        "claim_year": hired_on.year - 1,
+        "bureau": other_year.bureau_id,
+        "hires": f"{decrypt_id_number(other_year.lines.first().person)}, {hired_on}",
+    }
+    client.post("/claims/new/employment/", values)
+    retaken = Claim.objects.filter(payee_uscc=other_year.payee_uscc).latest("id")
+    assert retaken.claim_year == hired_on.year - 1 and retaken.lines.get().amount == 0
+    page = client.get(f"/claims/{retaken.pk}/").content.decode()
+    assert f"不在申报年度（{hired_on.year - 1}年）内" in page
+    county = login("county_reviewer")  # the city's enterprise is not 梁园区's to take in
+    local = PersonFactory(bureau="411402")
+    values |= {"bureau": enterprise.bureau_id, "hires": f"{decrypt_id_number(local)}, {hired_on}"}
+    body = county.post("/claims/new/employment/", values).content.decode()
+    assert "不在您的管辖区域内：按企业隶属关系" in body
+    assert Claim.objects.filter(payee_uscc=other_year.payee_uscc).count() == 2
 
 
 def test_bad_credit_code_is_refused_with_its_reason(login):

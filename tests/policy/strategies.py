@@ -86,8 +86,12 @@ def employment_lines(draw, max_size: int = 30) -> list[EmploymentLine]:
             kind=draw(st.sampled_from(["sme", "sme", "agency"])),
             holds_certificate=draw(st.booleans()),
             insured_months=draw(st.integers(min_value=0, max_value=24)),
-            hired_on=draw(st.dates(min_value=date(2022, 5, 1), max_value=date(2025, 12, 31))),
+            hired_on=(hired := draw(st.dates(date(2022, 5, 1), date(2025, 12, 31)))),
             in_province=draw(st.booleans()),
+            enterprise_size=draw(st.sampled_from(["small", "medium", "micro", "large", None])),
+            size_assessed_on=hired,
+            claimed_on=hired + timedelta(days=400),
+            claim_year=draw(st.sampled_from([hired.year, hired.year, hired.year - 1])),
         )
         for number in range(count)
     ]

@@ -81,6 +81,8 @@ amount_per_person = { value = 1000, cite = "004 §四(五)" }
 min_insured_months = { value = 12, cite = "004 §四(五)" }
 enterprise_cap = { value = 2000000, cite = "004 §四(五)" }
 certificate_required = { value = true, cite = "004 §四(五)" }
+size_classes = { value = ["small", "medium", "micro"], cite = "004 §四(五)" }
+hired_in_claim_year = { value = true, cite = "004 §四(五)" }
 
 [procedure]
 notice_working_days = { value = 3, cite = "004 §四(五)" }

@@ -142,8 +142,8 @@ class ClaimSerializer(serializers.ModelSerializer):
         fields = ["id", "number", "kind", "kind_label", "state", "state_label", "organisation",
                   "organisation_name", "bureau", "bureau_name", "region", "fund_channel",
                   "training_class", "training_class_code", "booking", "agreement", "payee_name",
-                  "payee_uscc", "top_up_of", "requested_total", "approved_total", "approved_so_far",
-                  "reason",
+                  "payee_uscc", "claim_year", "top_up_of", "requested_total", "approved_total",
+                  "approved_so_far", "reason",
                   "submitted_at", "reviewed_at", "created_at", "notice"]  # fmt: skip
 
     @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))

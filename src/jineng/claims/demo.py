@@ -56,6 +56,7 @@ from jineng.core import writes
 from jineng.core.audit import audit_context, system_context
 from jineng.core.models import Organisation, User
 from jineng.evaluation.models import BookingState, EvaluationBooking
+from jineng.institutions.demo import HIRING, SME
 from jineng.institutions.models import EvaluationOrg, Institution
 from jineng.people import services as people
 from jineng.people.models import Person
@@ -75,9 +76,7 @@ WELDER, ELECTRICIAN = "6-18-02-04", "6-31-01-03"
 EMPLOYED, CERTIFIED, NOTHING = "employed", "certificate", "none"
 DAYS = 3  # a demo class lasts three days, a session each afternoon
 # The employer that hires the demo trainees after training (100% rate), and the SME of the
-# employment claim: check-digit-valid codes of 睢阳区 companies (演示).
-HIRING = ("商丘市睢阳区鑫源焊接结构件有限公司", "91411403MA0CLM001")
-SME = ("商丘市豫东机械制造有限公司", "91411403MA0CLM002")
+# employment claim: 睢阳区 companies of the enterprise registry's demo (演示).
 AGREEMENT = "SQPJXY-{year}-001"
 WAITING = "电工（五级）补贴申领演示班（第3期）"  # completed, waiting for its claim
 WITHDRAW_REASON = "学员名单有误，核对花名册后重新申报。"
@@ -154,6 +153,21 @@ def _free_people() -> list[Person]:
         .exclude(pk__in=[person.pk for person in spared])
         .distinct()
         .order_by("organisation__code", "id")
+    )  # fmt: skip
+
+
+def _free_hires() -> list[Person]:
+    """Demo people of 睢阳区 and 柘城县 the demos before left untouched (no class, voucher,
+    certificate or employment record, no login, neither teachers nor examiners), for the SME's
+    hires: hiring needs no person category, so the classes' free people are not needed."""
+    return list(
+        Person.objects.filter(
+            source="demo", organisation__code__in=TRAINEES_FROM, user__isnull=True,
+            enrollments__isnull=True, teacher__isnull=True, examiner_roles__isnull=True,
+            vouchers__isnull=True, certificates__isnull=True, employment__isnull=True,
+        )
+        .distinct()
+        .order_by("-id")
     )  # fmt: skip
 
 
@@ -437,11 +451,13 @@ def _agreement(centre: EvaluationOrg, year: int, users) -> EvaluationAgreement:
 def _employment_claim(users, today: date, report) -> int:
     """An SME hiring claim (002 §四(三)1) taken in by the city's bureau, a draft: a certificate
     holder hired 14 months ago with social insurance since (1000 yuan), and a person hired then
-    without a certificate (refused, with the reason)."""
+    without a certificate (refused, with the reason). The SME is a small enterprise of the
+    registry belonging to the city's bureau (the institutions demo), the claim is for the year
+    of the hires (年度内)."""
     payee = _code(SME[1])
     if Claim.objects.filter(payee_uscc=payee).exists():
         return 0
-    hires = _free_people()[:2]
+    hires = _free_hires()[:2]
     if len(hires) < 2:
         report["skipped"].append("employment claim: no free demo people")
         return 0
@@ -454,6 +470,7 @@ def _employment_claim(users, today: date, report) -> int:
                 payee_name=SME[0], payee_uscc=payee,
                 hires=[(person, hired_on) for person in hires],
                 fund_channel=FundChannel.objects.get(code="employment_fund"),
+                claim_year=hired_on.year,
             )  # fmt: skip
     except ValidationError as problem:
         report["skipped"].append("employment claim: " + "; ".join(problem.messages))

@@ -22,7 +22,16 @@ keeps the enterprise's running total. How the facts are read (our reading of the
   from line to line inside the claim;
 - one-off (一次性补助, 每吸纳1人): a person is granted once to a payee for a kind; the same person
   twice in one claim, or again after a granted line in an earlier claim of the same payee, is
-  refused (a line refused by the rules, e.g. 11 insured months, may be claimed again later).
+  refused (a line refused by the rules, e.g. 11 insured months, may be claimed again later);
+- 中小微企业: the SME is found in the enterprise registry (institutions.Enterprise) by the payee's
+  credit code; its size class and the day that class was assessed from its evidence go to the
+  engine, which refuses the line for an enterprise not recorded, a large one, or a class with no
+  evidence or assessed after the day the claim was taken in (`Claim.created_at`);
+- 年度内新吸纳: the claim is for one year (`Claim.claim_year`, given when it is taken in), and
+  the engine refuses a hire of another year (the pack's employment.sme.hired_in_claim_year);
+- 按企业隶属关系: a recorded enterprise's claim is taken in by the bureau it belongs to
+  (`Enterprise.bureau`) and no other: another bureau of the user's region is refused by name,
+  one outside it is not the user's to act for (PermissionDenied).
 
 Two submissions for one payee must not both pass the cap: `redecide` (called by
 services.submit inside its transaction) first takes a lock on the payee's credit code, then reads
@@ -58,6 +67,7 @@ from jineng.core.i18n import language
 from jineng.core.models import Organisation
 from jineng.core.roles import Capability, OrgKind, acting_user, require_capability
 from jineng.core.scope import scoped
+from jineng.institutions.models import Enterprise
 from jineng.people import identity
 from jineng.people.models import EmploymentRecord, Person
 from jineng.policy import EmploymentLine, decide_employment_batch
@@ -98,18 +108,27 @@ def create_employment_claim(
     payee_uscc: str,
     hires: list[tuple[Person, date]],
     fund_channel=None,
+    claim_year: int | None = None,
 ) -> Claim:
     """A draft claim of an SME (吸纳) or an HR service agency (介绍就业), taken in by the bureau:
     one line per person, each decided by the bureau's pack (a line that fails a rule has amount
     0 and its reasons). Refused with a clear message for a bad credit code, an empty payee
-    name, no hires, a person listed twice or claimed before by this payee, a date to come."""
+    name, no hires, a person listed twice or claimed before by this payee, a date to come; an
+    SME's claim also without the year it is for (年度), and by a bureau other than the one the
+    recorded enterprise belongs to (按企业隶属关系, 002 §四(三)1). An SME's name may be left
+    empty: the registry's is taken."""
     require_capability(
         Capability.TAKE_CLAIMS, _("Only the bureau takes in employment subsidy claims.")
     )
     kind = _checked_kind(kind)
     _check_bureau(bureau)
     uscc = _checked_uscc(payee_uscc)
+    enterprise = enterprise_of(kind, uscc)
+    if enterprise is not None:
+        _check_belongs_to(enterprise, bureau)
+        payee_name = (payee_name or "").strip() or enterprise.name
     payee_name = _checked_payee_name(payee_name)
+    claim_year = _checked_claim_year(kind, claim_year)
     hires = _checked_hires(hires)
     with transaction.atomic():
         lock_payee(uscc)
@@ -119,7 +138,7 @@ def create_employment_claim(
             Claim(
                 number=_next_number(), kind=kind, organisation=bureau, bureau=bureau,
                 region=_region_of(bureau), fund_channel=fund_channel, payee_name=payee_name,
-                payee_uscc=uscc, created_by=acting_user(),
+                payee_uscc=uscc, claim_year=claim_year, created_by=acting_user(),
             )
         )  # fmt: skip
         decided = _decide(claim, hires, version, pack)
@@ -140,6 +159,50 @@ def _check_bureau(bureau: Organisation) -> None:
     user = acting_user()
     if user is not None and not scoped(user, Organisation.objects.filter(pk=bureau.pk)).exists():
         raise PermissionDenied(_("This bureau is outside your region."))
+
+
+def enterprise_of(kind: str, payee_uscc: str) -> Enterprise | None:
+    """The SME's record in the enterprise registry (None: not recorded, or not an SME claim)."""
+    if kind != ClaimKind.EMPLOYMENT_SME:
+        return None
+    return Enterprise.objects.select_related("bureau").filter(uscc=payee_uscc).first()
+
+
+def _check_belongs_to(enterprise: Enterprise, bureau: Organisation) -> None:
+    """按企业隶属关系 (002 §四(三)1): only the bureau the enterprise belongs to takes its claim."""
+    names = {"enterprise": enterprise.name, "owner": enterprise.bureau.name}
+    user = acting_user()
+    owner = Organisation.objects.filter(pk=enterprise.bureau_id)
+    if user is not None and not scoped(user, owner).exists():
+        raise PermissionDenied(
+            _("%(enterprise)s belongs to %(owner)s, outside your region: by the enterprise's "
+              "affiliation (按企业隶属关系, 002 §四(三)1) only that bureau takes its claims in.")
+            % names
+        )  # fmt: skip
+    if bureau.pk != enterprise.bureau_id:
+        raise ValidationError(
+            {"bureau": _("%(enterprise)s belongs to %(owner)s: by the enterprise's affiliation "
+                         "(按企业隶属关系, 002 §四(三)1) only that bureau takes its claims in.")
+             % names}
+        )  # fmt: skip
+
+
+def _checked_claim_year(kind: str, year) -> int | None:
+    """The year an SME's claim is for (年度内新吸纳): a past or the current year. An agency's
+    claim has none (002 §四(三)1 sets no year for placements)."""
+    if kind != ClaimKind.EMPLOYMENT_SME:
+        return None
+    if year is None or year == "":
+        raise ValidationError(
+            {"claim_year": _("Give the year the claim is for (申报年度): the persons must have "
+                             "been hired in it.")}
+        )  # fmt: skip
+    this_year = timezone.localdate().year
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= this_year:
+        raise ValidationError(
+            {"claim_year": _("The year the claim is for is a year from 2000 to this year.")}
+        )
+    return year
 
 
 def _checked_uscc(text: str) -> str:
@@ -238,12 +301,14 @@ def _decide(claim: Claim, hires, version, pack) -> list[tuple[HireFacts, object]
     """(facts, stored decision) for each hire in order, the enterprise's total carried along
     from what its other claims were granted."""
     facts = hire_facts(claim.kind, claim.payee_uscc, claim.bureau.region_code, hires)
+    enterprise = _enterprise_facts(claim)
     lines = [
         EmploymentLine(
             claim_id=claim.number, enterprise_key=claim.payee_uscc,
             person_key=person_key(person.pk),
             kind=ENGINE_KINDS[claim.kind], holds_certificate=fact.certificate is not None,
             insured_months=fact.insured_months, hired_on=hired_on, in_province=fact.in_province,
+            **enterprise,
         )
         for (person, hired_on), fact in zip(hires, facts, strict=True)
     ]  # fmt: skip
@@ -253,6 +318,21 @@ def _decide(claim: Claim, hires, version, pack) -> list[tuple[HireFacts, object]
         (fact, record_decision(decision, version, subject=claim, org_path=claim.bureau.path))
         for fact, decision in zip(facts, decisions, strict=True)
     ]
+
+
+def _enterprise_facts(claim: Claim) -> dict:
+    """What an SME line needs from the registry and the claim (002 §四(三)1: 中小微企业, 年度内):
+    the enterprise's size class and the day it was assessed (None when not recorded), the day
+    the claim was taken in, and the year it is for. Nothing for an agency's claim."""
+    if claim.kind != ClaimKind.EMPLOYMENT_SME:
+        return {}
+    enterprise = enterprise_of(claim.kind, claim.payee_uscc)
+    return {
+        "enterprise_size": enterprise.size if enterprise else None,
+        "size_assessed_on": enterprise.size_assessed_on if enterprise else None,
+        "claimed_on": timezone.localdate(claim.created_at),
+        "claim_year": claim.claim_year,
+    }
 
 
 def hire_facts(kind: str, payee_uscc: str, bureau_region: str, hires) -> list[HireFacts]:
@@ -367,6 +447,14 @@ def redecide(claim: Claim) -> Claim:
             _("The lines of a claim that is “%(state)s” are no longer decided again.")
             % {"state": claim.get_state_display()}
         )
+    enterprise = enterprise_of(claim.kind, claim.payee_uscc)
+    if enterprise is not None and enterprise.bureau_id != claim.bureau_id:
+        raise ValidationError(
+            _("%(enterprise)s now belongs to %(owner)s: by the enterprise's affiliation "
+              "(按企业隶属关系, 002 §四(三)1) only that bureau takes its claims in; withdraw this "
+              "claim and let that bureau take it in.")
+            % {"enterprise": enterprise.name, "owner": enterprise.bureau.name}
+        )  # fmt: skip
     lines = list(claim.lines.select_related("person").order_by("id"))
     _refuse_claimed_before(claim.kind, claim.payee_uscc, [ln.person for ln in lines], claim)
     version, pack = _pack(claim.bureau)

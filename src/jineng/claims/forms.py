@@ -6,6 +6,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -75,11 +76,30 @@ class EmploymentClaimForm(forms.Form):
     bureau = forms.ModelChoiceField(
         label=gettext_lazy("Bureau"), queryset=Organisation.objects.none()
     )
-    payee_name = forms.CharField(label=gettext_lazy("Enterprise or agency"), max_length=200)
+    payee_name = forms.CharField(
+        label=gettext_lazy("Enterprise or agency"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy(
+            "An SME recorded in the enterprise registry may be left empty: its recorded name is "
+            "taken."
+        ),
+    )
     payee_uscc = forms.CharField(
         label=gettext_lazy("Unified social credit code"),
         max_length=30,
         widget=forms.TextInput(attrs={"autocomplete": "off", "class": "mono"}),
+    )
+    claim_year = forms.IntegerField(
+        label=gettext_lazy("Claim year (申报年度)"),
+        required=False,
+        min_value=2000,
+        max_value=9999,
+        help_text=gettext_lazy(
+            "SME hiring: the year the persons were hired (年度内新吸纳, 002 §四(三)1); usually "
+            "last year, once their year of insured work is done."
+        ),
+        error_messages={"invalid": gettext_lazy("The claim year is a year such as 2025.")},
     )
     fund_channel = forms.ModelChoiceField(
         label=gettext_lazy("Fund channel"),
@@ -104,6 +124,7 @@ class EmploymentClaimForm(forms.Form):
         organisation = getattr(user, "organisation", None)
         if organisation is not None:
             self.fields["bureau"].initial = organisation.nearest_bureau()
+        self.fields["claim_year"].initial = timezone.localdate().year - 1
         styled(self)
 
     def clean_payee_uscc(self) -> str:

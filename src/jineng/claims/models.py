@@ -205,6 +205,9 @@ class Claim(models.Model):
     payee_uscc = models.CharField(
         _("payee's unified social credit code"), max_length=18, blank=True
     )
+    # An SME hiring claim is for the hires of one year (002 §四(三)1: 年度内新吸纳), recorded when
+    # the bureau takes it in; usually the year before, once the hires' year of insured work is done.
+    claim_year = models.PositiveSmallIntegerField(_("claim year"), null=True, blank=True)
     # A top-up claim (补差) raises lines of earlier claims through new decisions.
     top_up_of = models.ForeignKey(
         "self",

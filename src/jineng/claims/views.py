@@ -305,10 +305,12 @@ def claim_employment(request):
             claim = employment.create_employment_claim(
                 values["kind"], bureau=values["bureau"], payee_name=values["payee_name"],
                 payee_uscc=values["payee_uscc"], hires=values["hires"],
-                fund_channel=values["fund_channel"],
+                fund_channel=values["fund_channel"], claim_year=values["claim_year"],
             )  # fmt: skip
         except ValidationError as problem:
             form_errors(form, problem)
+        except PermissionDenied as refusal:  # e.g. the enterprise's bureau is outside the region
+            form.add_error(None, str(refusal))
         else:
             messages.success(
                 request,
@@ -316,7 +318,11 @@ def claim_employment(request):
                 % {"number": claim.number},
             )
             return redirect("claims:detail", pk=claim.pk)
-    return render(request, "claims/employment.html", {"form": form})
+    context = {
+        "form": form,
+        "can_see_enterprises": has_capability(request.user, Capability.VIEW_ENTERPRISES),
+    }
+    return render(request, "claims/employment.html", context)
 
 
 # --- free-evaluation agreements ---------------------------------------------------------------

@@ -14,6 +14,7 @@ NAVIGATION = [
             (_("Organisations"), "core:organisation-list", Capability.VIEW_ORGANISATIONS),
             (_("Users"), "core:user-list", Capability.VIEW_USERS),
             (_("Training institutions"), "institutions:list", Capability.VIEW_ORGANISATIONS),
+            (_("Enterprises"), "institutions:enterprises", Capability.VIEW_ENTERPRISES),
             (_("Real-name registry"), "people:list", Capability.VIEW_PEOPLE),
         ],
     ),

@@ -59,6 +59,11 @@ class Capability(models.TextChoices):
     DESIGNATE_INSTITUTIONS = "institutions.designate", _("Designate and supervise institutions")
     IMPORT_TEACHERS = "teachers.import", _("Import teachers")
     KEEP_INSTITUTION = "institutions.keep", _("Keep an institution's profile and requests")
+    VIEW_ENTERPRISES = "enterprises.view", _("View the enterprise registry")
+    RECORD_ENTERPRISES = (
+        "enterprises.record",
+        _("Record enterprises, their size class and the bureau they belong to"),
+    )
     VIEW_CLASSES = "classes.view", _("View training classes")
     RUN_CLASSES = "classes.run", _("Open and run training classes")
     REVIEW_CLASSES = "classes.review", _("Review training classes")
@@ -121,6 +126,10 @@ CAPABILITIES: dict[str, set[str]] = {
     Capability.DESIGNATE_INSTITUTIONS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
     Capability.IMPORT_TEACHERS: {Role.INSTITUTION_STAFF, Role.REVIEWER, Role.SYSTEM_ADMIN},
     Capability.KEEP_INSTITUTION: {Role.INSTITUTION_STAFF, Role.SYSTEM_ADMIN},
+    # The enterprise registry (002 §四(三)1: 中小微企业, 按企业隶属关系): the bureau records each
+    # enterprise with its size class and evidence; finance and audit read. Which: Enterprise.scope.
+    Capability.VIEW_ENTERPRISES: {Role.REVIEWER, Role.FINANCE_AUDIT, Role.SYSTEM_ADMIN},
+    Capability.RECORD_ENTERPRISES: {Role.REVIEWER, Role.SYSTEM_ADMIN},
     Capability.VIEW_CLASSES: {
         Role.INSTITUTION_STAFF,
         Role.REVIEWER,

@@ -27,6 +27,7 @@ for model in (
     models.EvaluationOrg,
     models.Designation,
     models.DesignationRequest,
+    models.Enterprise,  # recorded and changed through the enterprise pages, with their rules
 )
 class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ["__str__"]

@@ -1,5 +1,6 @@
 """Demo institutions: a profile for each demo training institution, three designated for
-occupations of the demo, one still waiting for review.
+occupations of the demo, one still waiting for review; and the enterprise registry: the demo's
+employers with their size class, evidence and the bureau they belong to.
 
 The demo runs on any day of the year, and its classes, evaluations and claims fall on days around
 today: in January a class began last year, in late December one opened ahead starts next year.
@@ -7,15 +8,17 @@ So the designations, the teachers' engagements and the evaluation organisations'
 the years around today (`demo_years`), as a bureau's three-year designation and its yearly lists
 published ahead would."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
+from stdnum.cn import uscc
 
 from jineng.catalog import services as catalog
 from jineng.core.models import Organisation
 from jineng.core.roles import OrgKind
 from jineng.institutions import services
 from jineng.institutions.models import (
+    Enterprise,
     EvaluationOrg,
     EvaluationOrgType,
     Institution,
@@ -82,7 +85,45 @@ def load() -> dict[str, int]:
     for year in years:
         _teachers(year)
     _evaluation_orgs(today, years)
-    return {"institutions": created}
+    return {"institutions": created, "enterprises": _enterprises()}
+
+
+# The enterprise registry (002 §四(三)1: 中小微企业, 按企业隶属关系), check-digit-valid codes of
+# 睢阳区 and 商丘 companies (演示): the SME of the claims demo's hiring claim (a small enterprise
+# under the city's bureau, which takes its claim in), the employer that hires the demo trainees
+# after training (micro, under 睢阳区's bureau), and a large enterprise (no SME subsidy).
+SME = ("商丘市豫东机械制造有限公司", "91411403MA0CLM002")
+HIRING = ("商丘市睢阳区鑫源焊接结构件有限公司", "91411403MA0CLM001")
+LARGE = ("商丘市华商能源装备集团有限公司", "91411400MA0CLM003")
+# (name, code without its check character), size class, evidence (of the year before the
+# assessment), the bureau it belongs to.
+ENTERPRISES = [
+    (SME, "small", "{year}年度财务报表：从业人员86人，营业收入1800万元（工业）", "411400"),
+    (HIRING, "micro", "{year}年度财务报表：从业人员15人，营业收入260万元（工业）", "411403"),
+    (LARGE, "large", "{year}年度财务报表：从业人员1260人，营业收入5.2亿元（工业）", "411400"),
+]
+
+
+def credit_code(body: str) -> str:
+    """A 统一社会信用代码 with its check character (GB 32100)."""
+    return body + uscc.calc_check_digit(body)
+
+
+def _enterprises() -> int:
+    """Each demo enterprise, classed a month ago from the year before's financial statements
+    (so an SME hiring claim taken in today rests on evidence dated before it)."""
+    assessed = timezone.localdate() - timedelta(days=30)
+    created = 0
+    for (name, body), size, evidence, bureau in ENTERPRISES:
+        code = credit_code(body)
+        if Enterprise.objects.filter(uscc=code).exists():
+            continue
+        services.record_enterprise(
+            uscc=code, name=name, bureau=Organisation.objects.get(code=bureau), size=size,
+            size_evidence=evidence.format(year=assessed.year - 1), size_assessed_on=assessed,
+        )  # fmt: skip
+        created += 1
+    return created
 
 
 # Evaluation organisations: type and filed (occupation, level); both on this year's list.

@@ -4,9 +4,16 @@ search form."""
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jineng.institutions.models import Institution, InstitutionState, InstitutionType
+from jineng.institutions.models import (
+    Enterprise,
+    EnterpriseSize,
+    Institution,
+    InstitutionState,
+    InstitutionType,
+)
 
 
 class InstitutionFilter(django_filters.FilterSet):
@@ -19,6 +26,21 @@ class InstitutionFilter(django_filters.FilterSet):
     class Meta:
         model = Institution
         fields = ["q", "state", "type"]
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    """The enterprise registry's list (page and API): by name or credit code, and size class."""
+
+    q = django_filters.CharFilter(label=_("Name or credit code"), method="search")
+    size = django_filters.ChoiceFilter(label=_("size class"), choices=EnterpriseSize.choices)
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "size"]
+
+    def search(self, queryset, name, value):
+        text = value.strip()
+        return queryset.filter(Q(name__icontains=text) | Q(uscc__icontains=text.upper()))
 
 
 class DirectorySearch(forms.Form):

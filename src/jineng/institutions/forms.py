@@ -1,11 +1,27 @@
 """Forms of the institution pages: the bureau's decisions (state, designation, requests,
-inspections, certificate numbering codes) and the institution's own profile and requests."""
+inspections, certificate numbering codes), the institution's own profile and requests, and the
+enterprise registry's record."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jineng.catalog.models import Occupation, SkillLevel
-from jineng.institutions.models import InspectionResult, InstitutionState
+from jineng.core.forms import DateInput, styled
+from jineng.core.i18n import language
+from jineng.core.models import Organisation
+from jineng.core.roles import OrgKind
+from jineng.core.scope import scoped
+from jineng.institutions.models import (
+    SIZE_STANDARD,
+    Enterprise,
+    EnterpriseSize,
+    InspectionResult,
+    InstitutionState,
+)
+from jineng.institutions.services import MAX_EVIDENCE_BYTES, EvidenceFile
+from jineng.people import identity
 
 REASON_LENGTH = 300  # the history keeps reasons, answers and notes of this length
 CHOOSE_STATE = gettext_lazy("Choose the new state.")
@@ -83,3 +99,96 @@ class NumberingCodesForm(forms.Form):
     station_code = forms.CharField(
         label=gettext_lazy("station code (6 digits)"), max_length=6, required=False
     )
+
+
+class EnterpriseForm(forms.Form):
+    """An enterprise of the registry: credit code (not changed once recorded), name, the bureau
+    it belongs to (隶属关系), its size class with the evidence, the day it was assessed and the
+    standard it follows, and optionally a scan of the evidence (002 §四(三)1)."""
+
+    uscc = forms.CharField(
+        label=gettext_lazy("Unified social credit code"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "mono"}),
+    )
+    name = forms.CharField(label=gettext_lazy("Enterprise"), max_length=200)
+    bureau = forms.ModelChoiceField(
+        label=gettext_lazy("Bureau it belongs to (隶属关系)"),
+        queryset=Organisation.objects.none(),
+        help_text=gettext_lazy("Only this bureau takes in the enterprise's SME hiring claims."),
+    )
+    size = forms.ChoiceField(
+        label=gettext_lazy("Size class"),
+        choices=EnterpriseSize.choices,
+        error_messages={
+            "required": gettext_lazy("Choose the enterprise's size class."),
+            "invalid_choice": gettext_lazy("Choose the enterprise's size class."),
+        },
+    )
+    size_evidence = forms.CharField(
+        label=gettext_lazy("Evidence of the size class"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy(
+            "What the class was assessed from, e.g. 2025年度财务报表：从业人员86人，"
+            "营业收入1800万元（工业）."
+        ),
+    )
+    size_assessed_on = forms.DateField(
+        label=gettext_lazy("Size class assessed on"),
+        required=False,
+        widget=DateInput,
+        error_messages={"invalid": gettext_lazy("Enter a date (YYYY-MM-DD).")},
+    )
+    size_standard = forms.CharField(
+        label=gettext_lazy("Classification standard"),
+        max_length=100,
+        required=False,
+        initial=SIZE_STANDARD,
+    )
+    evidence_file = forms.FileField(
+        label=gettext_lazy("Scan of the evidence (optional)"),
+        required=False,
+        error_messages={
+            "invalid": gettext_lazy("Choose the file of the evidence."),
+            "empty": gettext_lazy("The file of the evidence is empty."),
+        },
+    )
+
+    def __init__(self, data=None, files=None, *, user, enterprise: Enterprise | None = None):
+        initial = None
+        if enterprise is not None:
+            initial = {
+                "uscc": enterprise.uscc, "name": enterprise.name, "bureau": enterprise.bureau_id,
+                "size": enterprise.size, "size_evidence": enterprise.size_evidence,
+                "size_assessed_on": enterprise.size_assessed_on,
+                "size_standard": enterprise.size_standard,
+            }  # fmt: skip
+        super().__init__(data, files, initial=initial)
+        self.enterprise = enterprise
+        self.fields["bureau"].queryset = scoped(
+            user, Organisation.objects.filter(kind=OrgKind.BUREAU)
+        ).order_by("path")
+        organisation = getattr(user, "organisation", None)
+        if enterprise is None and organisation is not None:
+            self.fields["bureau"].initial = organisation.nearest_bureau()
+        if enterprise is not None:  # the code is the key claims find the enterprise by
+            self.fields["uscc"].required = False
+            self.fields["uscc"].disabled = True
+        styled(self)
+
+    def clean_uscc(self) -> str:
+        if self.enterprise is not None:
+            return self.enterprise.uscc
+        try:
+            return identity.check_uscc(self.cleaned_data["uscc"])
+        except identity.IdentityError as problem:
+            raise ValidationError(problem.message(language())) from None
+
+    def clean_evidence_file(self) -> EvidenceFile | None:
+        upload = self.cleaned_data.get("evidence_file")
+        if not upload:
+            return None
+        if upload.size > MAX_EVIDENCE_BYTES:
+            raise ValidationError(_("The evidence must be a file of at most 10 MB."))
+        return EvidenceFile(upload.name, upload.read(), upload.content_type or "")

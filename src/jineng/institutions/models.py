@@ -1,10 +1,13 @@
 """Training institutions (培训机构): their profile, designation (定点) for occupations and levels,
-and the history of every change of state, each with its reason and reviewer.
+and the history of every change of state, each with its reason and reviewer; evaluation
+organisations; and the enterprise registry (企业名录) the SME hiring subsidy is decided from.
 
 An institution is an Organisation of kind "institution" (so users, scope and audit apply to it as
-to every organisation); this app adds what the bureau designates and supervises.
+to every organisation); this app adds what the bureau designates and supervises. An enterprise is
+no Organisation (it has no users): it is a row of the registry under the bureau it belongs to.
 """
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -424,3 +427,78 @@ class DesignationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution}: {self.occupation.name} {self.level.name}"
+
+
+# --- the enterprise registry (企业名录, 002 §四(三)1) -------------------------------------------
+
+# The national standard by which enterprises are classed (中小企业划型); the record keeps the one
+# its class was assessed by, so a successor standard can be recorded when it replaces this one.
+SIZE_STANDARD = "工信部联企业〔2011〕300号《中小企业划型标准规定》"
+
+
+class EnterpriseSize(models.TextChoices):
+    # The codes are jineng.policy's EnterpriseSize: the packs list the classes that qualify.
+    LARGE = "large", _("large enterprise")
+    MEDIUM = "medium", _("medium-sized enterprise")
+    SMALL = "small", _("small enterprise")
+    MICRO = "micro", _("micro enterprise")
+
+
+class Enterprise(models.Model):
+    """An enterprise the bureau has recorded: its credit code and name, its size class (企业规模
+    类型) with the evidence it was assessed from and the day, and the bureau it belongs to (隶属
+    关系), which alone takes its SME hiring subsidy claims in (002 §四(三)1: 中小微企业…按企业隶属
+    关系). Claims find it by the payee's credit code."""
+
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    bureau = models.ForeignKey(
+        "core.Organisation",
+        verbose_name=_("bureau it belongs to"),
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    size = models.CharField(_("size class"), max_length=10, choices=EnterpriseSize.choices)
+    size_standard = models.CharField(
+        _("classification standard"), max_length=100, default=SIZE_STANDARD
+    )
+    # The evidence of the size class (e.g. the year's staff, revenue and assets from its
+    # financial statements) and the day it was assessed: both or neither.
+    size_evidence = models.CharField(_("evidence of the size class"), max_length=300, blank=True)
+    size_assessed_on = models.DateField(_("size class assessed on"), null=True, blank=True)
+    evidence_filename = models.CharField(_("evidence file"), max_length=200, blank=True)
+    evidence_content_type = models.CharField(max_length=100, blank=True)
+    evidence_content = models.BinaryField(null=True, editable=False)
+    evidence_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    scope = ScopeSpec(org_paths=("bureau__path",))
+    audit_exclude = frozenset({"evidence_content"})
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["bureau__path", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(size__in=["large", "medium", "small", "micro"]),
+                name="enterprise_size_known",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(size_evidence="", size_assessed_on__isnull=True)
+                    | (~models.Q(size_evidence="") & models.Q(size_assessed_on__isnull=False))
+                ),
+                name="enterprise_evidence_with_its_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_evidence_file(self) -> bool:
+        return bool(self.evidence_filename)

@@ -6,8 +6,14 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from jineng.core.filters import run
 from jineng.core.scope import scoped
-from jineng.institutions.filters import InstitutionFilter
-from jineng.institutions.models import Designation, EvaluationOrg, Institution, InstitutionState
+from jineng.institutions.filters import EnterpriseFilter, InstitutionFilter
+from jineng.institutions.models import (
+    Designation,
+    Enterprise,
+    EvaluationOrg,
+    Institution,
+    InstitutionState,
+)
 
 
 def institutions_for(user) -> QuerySet[Institution]:
@@ -57,3 +63,14 @@ def listed_evaluation_orgs(year: int, *, search: str = "", region: str = "") -> 
     if region:
         queryset = queryset.filter(organisation__region_code__startswith=region.rstrip("0"))
     return queryset
+
+
+def enterprises_for(user) -> QuerySet[Enterprise]:
+    """The enterprises of the user's region (their bureau's and those below it)."""
+    return scoped(user, Enterprise.objects.select_related("bureau"))
+
+
+def enterprise_list(user, filters=None) -> QuerySet[Enterprise]:
+    """The enterprise registry of the page and the API: by bureau in tree order, then name."""
+    queryset = run(EnterpriseFilter, enterprises_for(user), filters)
+    return queryset.order_by("bureau__path", "name", "id")

@@ -1,8 +1,11 @@
-"""Designation and supervision of institutions: every change through here, checked, audited."""
+"""Designation and supervision of institutions, and the enterprise registry: every change
+through here, checked, audited."""
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -14,12 +17,16 @@ from jineng.catalog.services import check_evaluated_at
 from jineng.core import states, writes
 from jineng.core.i18n import language
 from jineng.core.models import Organisation
-from jineng.core.roles import Capability, OrgKind, require_capability
+from jineng.core.roles import Capability, OrgKind, acting_user, require_capability
+from jineng.core.scope import scoped
 from jineng.institutions.models import (
+    SIZE_STANDARD,
     CreditEvent,
     Designation,
     DesignationRequest,
     Engagement,
+    Enterprise,
+    EnterpriseSize,
     EvaluationOrg,
     Examiner,
     Filing,
@@ -31,6 +38,7 @@ from jineng.institutions.models import (
     Teacher,
     YearRecord,
 )
+from jineng.people import identity
 from jineng.policy import TeacherAssignment, check_college_training, check_teacher_rules
 
 
@@ -375,3 +383,154 @@ def answer_request(
         raise ValidationError({"answer": _("Give the reason for the change.")})
     state = RequestState.APPROVED if approve else RequestState.REJECTED
     return writes.update(request, state=state, answer=answer.strip())
+
+
+# The enterprise registry (企业名录, 002 §四(三)1) -----------------------------------------------
+
+ONLY_BUREAU_RECORDS = _("Only the bureau records enterprises and their size class.")
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """A scan of the size class's evidence (financial statements, a statistics report...)."""
+
+    filename: str
+    content: bytes
+    content_type: str = ""
+
+
+@transaction.atomic
+def record_enterprise(
+    *,
+    uscc: str,
+    name: str,
+    bureau: Organisation,
+    size: str,
+    size_evidence: str = "",
+    size_assessed_on: date | None = None,
+    size_standard: str = SIZE_STANDARD,
+    evidence_file: EvidenceFile | None = None,
+) -> Enterprise:
+    """Record an enterprise under the bureau it belongs to (隶属关系), with its size class (企业
+    规模类型, 《中小企业划型标准规定》) and the evidence and day of that class. One record per
+    credit code: a code already recorded is refused, naming the bureau that holds it."""
+    require_capability(Capability.RECORD_ENTERPRISES, ONLY_BUREAU_RECORDS)
+    code = checked_uscc(uscc)
+    values = _enterprise_values(
+        name=name, bureau=bureau, size=size, size_evidence=size_evidence,
+        size_assessed_on=size_assessed_on, size_standard=size_standard,
+        evidence_file=evidence_file,
+    )  # fmt: skip
+    existing = Enterprise.objects.filter(uscc=code).select_related("bureau").first()
+    if existing is not None:
+        raise ValidationError(
+            {"uscc": _("An enterprise with this credit code is already recorded, by %(bureau)s.")
+             % {"bureau": existing.bureau.name}}
+        )  # fmt: skip
+    enterprise = writes.create(Enterprise(uscc=code, created_by=acting_user(), **values))
+    if evidence_file is not None:
+        _store_evidence_file(enterprise, evidence_file)
+    return enterprise
+
+
+@transaction.atomic
+def update_enterprise(
+    enterprise: Enterprise,
+    *,
+    name: str,
+    bureau: Organisation,
+    size: str,
+    size_evidence: str = "",
+    size_assessed_on: date | None = None,
+    size_standard: str = SIZE_STANDARD,
+    evidence_file: EvidenceFile | None = None,
+) -> Enterprise:
+    """Change an enterprise's name, size class and its evidence, or the bureau it belongs to
+    (within the user's region). The credit code stays: claims find the enterprise by it. A new
+    evidence file replaces the former one; without one, the former stays."""
+    require_capability(Capability.RECORD_ENTERPRISES, ONLY_BUREAU_RECORDS)
+    enterprise = (
+        Enterprise.objects.select_for_update().select_related("bureau").get(pk=enterprise.pk)
+    )
+    _check_bureau_in_scope(enterprise.bureau)
+    values = _enterprise_values(
+        name=name, bureau=bureau, size=size, size_evidence=size_evidence,
+        size_assessed_on=size_assessed_on, size_standard=size_standard,
+        evidence_file=evidence_file,
+    )  # fmt: skip
+    enterprise = writes.update(enterprise, **values)
+    if evidence_file is not None:
+        _store_evidence_file(enterprise, evidence_file)
+    return enterprise
+
+
+def checked_uscc(text: str) -> str:
+    """The credit code cleaned and checked (GB 32100), or a refusal in the user's language."""
+    try:
+        return identity.check_uscc(text or "")
+    except identity.IdentityError as problem:
+        raise ValidationError({"uscc": problem.message(language())}) from None
+
+
+def _enterprise_values(
+    *, name, bureau, size, size_evidence, size_assessed_on, size_standard, evidence_file
+) -> dict:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the enterprise's name.")})
+    if len(name) > Enterprise._meta.get_field("name").max_length:
+        raise ValidationError({"name": _("The enterprise's name is too long.")})
+    if not isinstance(bureau, Organisation) or bureau.kind != OrgKind.BUREAU:
+        raise ValidationError({"bureau": _("An enterprise belongs to a bureau.")})
+    _check_bureau_in_scope(bureau)
+    if size not in EnterpriseSize.values:
+        raise ValidationError({"size": _("Choose the enterprise's size class.")})
+    evidence = (size_evidence or "").strip()
+    if len(evidence) > Enterprise._meta.get_field("size_evidence").max_length:
+        raise ValidationError({"size_evidence": _("The evidence is too long (300 characters).")})
+    if evidence and size_assessed_on is None:
+        raise ValidationError(
+            {"size_assessed_on": _("Give the day the size class was assessed from its evidence.")}
+        )
+    if size_assessed_on is not None and not evidence:
+        raise ValidationError(
+            {"size_evidence": _("Describe the evidence the size class was assessed from.")}
+        )
+    if size_assessed_on is not None and size_assessed_on > timezone.localdate():
+        raise ValidationError(
+            {"size_assessed_on": _("The day the size class was assessed cannot be in the future.")}
+        )
+    if evidence_file is not None and not evidence:
+        raise ValidationError(
+            {
+                "size_evidence": _(
+                    "Describe the evidence the file shows and the day it was assessed."
+                )
+            }
+        )
+    standard = (size_standard or "").strip() or SIZE_STANDARD
+    if len(standard) > Enterprise._meta.get_field("size_standard").max_length:
+        raise ValidationError({"size_standard": _("The standard's name is too long.")})
+    return {
+        "name": name, "bureau": bureau, "size": size, "size_evidence": evidence,
+        "size_assessed_on": size_assessed_on, "size_standard": standard,
+    }  # fmt: skip
+
+
+def _check_bureau_in_scope(bureau: Organisation) -> None:
+    user = acting_user()
+    if user is not None and not scoped(user, Organisation.objects.filter(pk=bureau.pk)).exists():
+        raise PermissionDenied(_("This bureau is outside your region."))
+
+
+def _store_evidence_file(enterprise: Enterprise, upload: EvidenceFile) -> None:
+    content = upload.content or b""
+    if not content or len(content) > MAX_EVIDENCE_BYTES:
+        raise ValidationError({"evidence_file": _("The evidence must be a file of at most 10 MB.")})
+    writes.update(
+        enterprise, message="size evidence file",
+        evidence_filename=(upload.filename or "evidence")[:200],
+        evidence_content_type=(upload.content_type or "application/octet-stream")[:100],
+        evidence_content=content, evidence_sha256=hashlib.sha256(content).hexdigest(),
+    )  # fmt: skip

@@ -1,19 +1,25 @@
 """Institution pages for the bureau and the institutions, and the public directory."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jineng.catalog.models import Occupation, SkillLevel
+from jineng.core.forms import form_errors
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404
 from jineng.core.views import capability_required, filtered, page_of, run_service, valid
 from jineng.institutions import selectors, services
-from jineng.institutions.filters import DirectorySearch, InstitutionFilter
+from jineng.institutions.filters import DirectorySearch, EnterpriseFilter, InstitutionFilter
 from jineng.institutions.forms import (
     AnswerForm,
     DesignationForm,
+    EnterpriseForm,
     InspectionForm,
     NumberingCodesForm,
     ProfileForm,
@@ -22,6 +28,7 @@ from jineng.institutions.forms import (
 )
 from jineng.institutions.models import (
     TRANSITIONS,
+    EnterpriseSize,
     EvaluationOrg,
     InspectionResult,
     Institution,
@@ -266,3 +273,92 @@ def record_inspection(request, pk: int):
             % {"year": values["inspected_on"].year},
         )  # fmt: skip
     return redirect("institutions:detail", pk=pk)
+
+
+# --- the enterprise registry (企业名录, 002 §四(三)1) -------------------------------------------
+
+
+@capability_required(Capability.VIEW_ENTERPRISES)
+def enterprise_list(request):
+    form, queryset = filtered(request, EnterpriseFilter, selectors.enterprise_list)
+    context = {
+        "page": page_of(request, queryset),
+        "form": form,
+        "sizes": EnterpriseSize.choices,
+        "can_record": has_capability(request.user, Capability.RECORD_ENTERPRISES),
+    }
+    return render(request, "institutions/enterprise_list.html", context)
+
+
+@capability_required(Capability.VIEW_ENTERPRISES, missing_is_404=True)
+def enterprise_detail(request, pk: int):
+    enterprise = get_scoped_or_404(request.user, selectors.enterprises_for(request.user), pk=pk)
+    context = {
+        "enterprise": enterprise,
+        "can_record": has_capability(request.user, Capability.RECORD_ENTERPRISES),
+    }
+    return render(request, "institutions/enterprise_detail.html", context)
+
+
+def _enterprise_values(form) -> dict:
+    values = dict(form.cleaned_data)
+    values.pop("uscc")
+    return values
+
+
+def _saved_message(enterprise) -> str:
+    return _(
+        "%(name)s is recorded as a %(size)s under %(bureau)s: only that bureau takes in its SME "
+        "hiring claims, which are decided by this size class and its evidence."
+    ) % {"name": enterprise.name, "size": enterprise.get_size_display(),
+         "bureau": enterprise.bureau.name}  # fmt: skip
+
+
+@capability_required(Capability.RECORD_ENTERPRISES)
+@require_http_methods(["GET", "POST"])
+def enterprise_new(request):
+    form = EnterpriseForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.record_enterprise(
+                uscc=form.cleaned_data["uscc"], **_enterprise_values(form)
+            )
+        except ValidationError as problem:
+            form_errors(form, problem)
+        else:
+            messages.success(request, _saved_message(enterprise))
+            return redirect("institutions:enterprise", pk=enterprise.pk)
+    return render(request, "institutions/enterprise_form.html", {"form": form, "enterprise": None})
+
+
+@capability_required(Capability.RECORD_ENTERPRISES, missing_is_404=True)
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request, pk: int):
+    enterprise = get_scoped_or_404(request.user, selectors.enterprises_for(request.user), pk=pk)
+    form = EnterpriseForm(
+        request.POST or None, request.FILES or None, user=request.user, enterprise=enterprise
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.update_enterprise(enterprise, **_enterprise_values(form))
+        except ValidationError as problem:
+            form_errors(form, problem)
+        else:
+            messages.success(request, _saved_message(enterprise))
+            return redirect("institutions:enterprise", pk=enterprise.pk)
+    context = {"form": form, "enterprise": enterprise}
+    return render(request, "institutions/enterprise_form.html", context)
+
+
+@capability_required(Capability.VIEW_ENTERPRISES, missing_is_404=True)
+def enterprise_evidence(request, pk: int):
+    enterprise = get_scoped_or_404(request.user, selectors.enterprises_for(request.user), pk=pk)
+    if not enterprise.has_evidence_file:
+        raise Http404
+    response = HttpResponse(
+        bytes(enterprise.evidence_content),
+        content_type=enterprise.evidence_content_type or "application/octet-stream",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, enterprise.evidence_filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

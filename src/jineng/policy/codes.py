@@ -68,6 +68,15 @@ class SubsidyType(StrEnum):
     EMPLOYMENT_AGENCY = "employment_agency"  # 人力资源服务机构介绍就业补贴
 
 
+class EnterpriseSize(StrEnum):
+    """企业规模类型 by 《中小企业划型标准规定》(工信部联企业〔2011〕300号) or its successor."""
+
+    LARGE = "large"  # 大型企业
+    MEDIUM = "medium"  # 中型企业
+    SMALL = "small"  # 小型企业
+    MICRO = "micro"  # 微型企业
+
+
 class InstitutionType(StrEnum):
     """培训机构类型: the institution type codes the Django side uses (institutions app)."""
 

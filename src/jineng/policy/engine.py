@@ -708,11 +708,14 @@ def decide_employment_subsidy(
     amount = ZERO
     if pack.has_section(section):
         amount = pack.value(f"{section}.amount_per_person")
+        if line.kind == "sme":
+            checks += _enterprise_checks(pack, line)
         checks.append(_holds_certificate_check(pack, section, line))
         checks.append(_insured_months_check(pack, section, line))
         if pack.value(f"{section}.within_province_only"):
             checks.append(_in_province_check(pack, section, line))
         if line.kind == "sme":
+            checks.append(_hire_year_check(pack, line))
             cap_check, amount = _enterprise_cap_check(pack, amount, enterprise_granted_total)
             checks.append(cap_check)
     return _finish(
@@ -723,6 +726,74 @@ def decide_employment_subsidy(
         amount,
         payee="enterprise" if line.kind == "sme" else "agency",
     )
+
+
+def _size_names(size: str) -> dict[str, str]:
+    return {
+        "size_zh": labels.zh(labels.ENTERPRISE_SIZE, size),
+        "size_en": labels.en(labels.ENTERPRISE_SIZE, size),
+    }
+
+
+def _enterprise_checks(pack: PolicyPack, line: EmploymentLine) -> list[RuleCheck]:
+    """002 §四(三)1: only 中小微企业. The enterprise is in the registry, its size class is one
+    the pack lists (《中小企业划型标准规定》's classes), and that class rests on evidence assessed
+    no later than the day the claim was taken in. An enterprise not recorded is refused on the
+    first check alone: there is no size class to compare."""
+    key = "employment.sme.size_classes"
+    cites = cite_evidence(pack, key)
+    recorded = line.enterprise_size is not None
+    checks = [
+        check(
+            "employment.enterprise_recorded",
+            recorded,
+            {"enterprise": line.enterprise_key, "recorded": recorded, **cites},
+        )
+    ]
+    if not recorded:
+        return checks
+    size, allowed = line.enterprise_size, pack.value(key)
+    checks.append(
+        check(
+            "employment.enterprise_size",
+            size in allowed,
+            {"size": size, "size_classes": list(allowed), **cites},
+            **_size_names(size),
+            classes_zh=names(labels.ENTERPRISE_SIZE, allowed, "zh"),
+            classes_en=names(labels.ENTERPRISE_SIZE, allowed, "en"),
+        )
+    )
+    checks.append(_size_evidence_check(line, cites))
+    return checks
+
+
+def _size_evidence_check(line: EmploymentLine, cites: dict[str, Any]) -> RuleCheck:
+    assessed, claimed = line.size_assessed_on, line.claimed_on
+    evidence = {
+        "size_assessed_on": None if assessed is None else assessed.isoformat(),
+        "claimed_on": claimed.isoformat(),
+        **cites,
+    }
+    if assessed is None:
+        return check("employment.size_evidence", False, evidence, "missing")
+    shown = {"assessed_on": assessed.isoformat(), "claimed_on": claimed.isoformat()}
+    return check("employment.size_evidence", assessed <= claimed, evidence, **shown)
+
+
+def _hire_year_check(pack: PolicyPack, line: EmploymentLine) -> RuleCheck:
+    # 002 §四(三)1: 年度内新吸纳 — a hire of the year the claim is for.
+    key = "employment.sme.hired_in_claim_year"
+    required = pack.value(key)
+    evidence = {
+        "hired_on": line.hired_on.isoformat(),
+        "claim_year": line.claim_year,
+        "required": required,
+        **cite_evidence(pack, key),
+    }
+    shown = {"hired_on": line.hired_on.isoformat(), "year": line.claim_year}
+    if not required:
+        return check("employment.hire_year", True, evidence, "not_required", **shown)
+    return check("employment.hire_year", line.hired_on.year == line.claim_year, evidence, **shown)
 
 
 def _holds_certificate_check(pack: PolicyPack, section: str, line: EmploymentLine) -> RuleCheck:

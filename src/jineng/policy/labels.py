@@ -9,6 +9,7 @@ from __future__ import annotations
 from .codes import (
     CertificateKind,
     CommitmentReason,
+    EnterpriseSize,
     InstitutionType,
     PersonCategory,
     SchoolKind,
@@ -72,6 +73,15 @@ SUBSIDY_TYPE = {
     SubsidyType.EVALUATION: ("职业技能评价补贴", "skill evaluation subsidy"),
     SubsidyType.EMPLOYMENT_SME: ("中小微企业吸纳持证人员一次性补助", "SME hiring subsidy"),
     SubsidyType.EMPLOYMENT_AGENCY: ("人力资源服务机构介绍就业补贴", "HR agency placement subsidy"),
+}
+
+# 《中小企业划型标准规定》(工信部联企业〔2011〕300号): 中小微企业 are its medium, small and micro
+# classes.
+ENTERPRISE_SIZE = {
+    EnterpriseSize.LARGE: ("大型企业", "large enterprise"),
+    EnterpriseSize.MEDIUM: ("中型企业", "medium-sized enterprise"),
+    EnterpriseSize.SMALL: ("小型企业", "small enterprise"),
+    EnterpriseSize.MICRO: ("微型企业", "micro enterprise"),
 }
 
 LEVEL = {

@@ -205,6 +205,52 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "this pack does not state the entry levels of skill evaluations, so the {level_en} "
         "evaluation is not booked",
     ),
+    "employment.enterprise_recorded:pass": (
+        "该企业已在企业名录登记，规模类型可查（{cite_zh}）",
+        "the enterprise is recorded in the enterprise registry with its size class ({cite_en})",
+    ),
+    "employment.enterprise_recorded:fail": (
+        "该企业未在企业名录登记，无法认定为中小微企业，不予补助（{cite_zh}）",
+        "the enterprise is not recorded in the enterprise registry, so it cannot be taken for "
+        "a small, medium or micro enterprise: no subsidy ({cite_en})",
+    ),
+    "employment.enterprise_size:pass": (
+        "该企业为{size_zh}，属于可享受补助的{classes_zh}（{cite_zh}）",
+        "the enterprise is a {size_en}, one of the classes that qualify: {classes_en} ({cite_en})",
+    ),
+    "employment.enterprise_size:fail": (
+        "该企业为{size_zh}，不属于可享受补助的{classes_zh}，不予补助（{cite_zh}）",
+        "the enterprise is a {size_en}, not one of the classes that qualify ({classes_en}): "
+        "no subsidy ({cite_en})",
+    ),
+    "employment.size_evidence:pass": (
+        "企业规模类型于{assessed_on}经认定，不晚于申报受理日{claimed_on}（{cite_zh}）",
+        "the size class was assessed on {assessed_on}, no later than the day the claim was "
+        "taken in, {claimed_on} ({cite_en})",
+    ),
+    "employment.size_evidence:fail": (
+        "企业规模类型于{assessed_on}认定，晚于申报受理日{claimed_on}，不能作为本次申报的依据，"
+        "不予补助（{cite_zh}）",
+        "the size class was assessed on {assessed_on}, after the day the claim was taken in "
+        "({claimed_on}), so it cannot support this claim: no subsidy ({cite_en})",
+    ),
+    "employment.size_evidence:missing": (
+        "未登记企业规模类型的认定依据及认定日期，不予补助（{cite_zh}）",
+        "no evidence of the enterprise's size class (and the day it was assessed) is recorded: "
+        "no subsidy ({cite_en})",
+    ),
+    "employment.hire_year:pass": (
+        "于{hired_on}吸纳，在申报年度（{year}年）内（{cite_zh}）",
+        "hired on {hired_on}, within the year the claim is for ({year}) ({cite_en})",
+    ),
+    "employment.hire_year:fail": (
+        "于{hired_on}吸纳，不在申报年度（{year}年）内，不予补助（{cite_zh}）",
+        "hired on {hired_on}, not in the year the claim is for ({year}): no subsidy ({cite_en})",
+    ),
+    "employment.hire_year:not_required": (
+        "本政策不限定吸纳年度（{cite_zh}）",
+        "this pack does not limit the year of hiring ({cite_en})",
+    ),
     "employment.certificate:pass": (
         "被吸纳人员持有证书（{cite_zh}）",
         "the hire holds a certificate ({cite_en})",

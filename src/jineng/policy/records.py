@@ -12,6 +12,7 @@ from decimal import Decimal
 from .codes import (
     LEVEL_RANKS,
     CertificateKind,
+    EnterpriseSize,
     InstitutionType,
     PersonCategory,
     SchoolKind,
@@ -25,6 +26,7 @@ SUBSIDY_CODES = frozenset(SubsidyType)
 TRAINING_TYPE_CODES = frozenset(TrainingType)
 INSTITUTION_TYPE_CODES = frozenset(InstitutionType)
 SCHOOL_KIND_CODES = frozenset(SchoolKind)
+ENTERPRISE_SIZES = frozenset(EnterpriseSize)
 EMPLOYMENT_KINDS = {"sme": SubsidyType.EMPLOYMENT_SME, "agency": SubsidyType.EMPLOYMENT_AGENCY}
 CENT = Decimal("0.01")
 
@@ -138,12 +140,25 @@ class EmploymentLine:
     insured_months: int
     hired_on: date
     in_province: bool = True
+    # An SME's line (002 §四(三)1: 年度内新吸纳…的中小微企业) also says what the enterprise registry
+    # shows: its size class (None: the enterprise is not recorded), the day that class was
+    # assessed by its evidence (None: no evidence), the day the claim was taken in, and the year
+    # the claim is for (年度). An agency's line leaves them out.
+    enterprise_size: str | None = None
+    size_assessed_on: date | None = None
+    claimed_on: date | None = None
+    claim_year: int | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in EMPLOYMENT_KINDS:
             raise ValueError(f"kind must be 'sme' or 'agency', not {self.kind!r}")
         if self.insured_months < 0:
             raise ValueError(f"insured_months must not be negative: {self.insured_months}")
+        if self.enterprise_size is not None and self.enterprise_size not in ENTERPRISE_SIZES:
+            known = sorted(ENTERPRISE_SIZES)
+            raise ValueError(f"unknown enterprise size {self.enterprise_size!r}; known: {known}")
+        if self.kind == "sme" and (self.claimed_on is None or self.claim_year is None):
+            raise ValueError("an SME line needs claimed_on and claim_year (002 §四(三)1 年度内)")
 
 
 @dataclass(frozen=True, slots=True)

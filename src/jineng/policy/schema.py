@@ -510,6 +510,20 @@ SECTIONS: tuple[SectionSpec, ...] = (
                 "enterprise_cap", Money(), "yuan", "每户企业累计最高", "at most per enterprise"
             ),
             FieldSpec("certificate_required", Bool(), "", "须为持证人员", "certificate required"),
+            FieldSpec(
+                "size_classes",
+                CodeList(labels.ENTERPRISE_SIZE, "enterprise size class"),
+                "",
+                "可享受补助的企业规模类型",
+                "enterprise size classes that qualify",
+            ),
+            FieldSpec(
+                "hired_in_claim_year",
+                Bool(),
+                "",
+                "仅限申报年度内新吸纳的人员",
+                "only people hired in the year the claim is for",
+            ),
         ),
     ),
     SectionSpec(
