@@ -20,6 +20,11 @@ from . import schema
 from .codes import SubsidyType
 from .errors import AmbiguousPacks, PackError, RuleMissing
 
+# describe() of an absent section: the decisions that need it are refused.
+ABSENT_TEXT = (
+    "本政策未规定（相关补贴不予核定）",
+    "not stated by this pack (such claims are refused)",
+)
 PACK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REGION_CODE = re.compile(r"^\d{6}$")
 
@@ -237,8 +242,8 @@ def _section_rows(pack: PolicyPack, section: schema.SectionSpec) -> list[PackRow
                 section.path,
                 label_zh=section.label_zh,
                 label_en=section.label_en,
-                value="本政策未规定（相关补贴不予核定）",
-                value_en="not stated by this pack (such claims are refused)",
+                value=(section.absent_text or ABSENT_TEXT)[0],
+                value_en=(section.absent_text or ABSENT_TEXT)[1],
                 stated=False,
             )
         ]
@@ -495,6 +500,9 @@ class _PackReader:
             stated += 1
         if section.level_keys and not stated:
             raise self.fail(section.path, "must state an amount for at least one level")
+        if section.needs_one and not stated:
+            names = ", ".join(spec.name for spec in section.fields)
+            raise self.fail(section.path, f"must state at least one of {names}")
 
     def _table_at(self, path: str) -> dict | None:
         node: Any = self.raw
@@ -607,6 +615,7 @@ class _Consistency:
             self._limit_consistent(subsidy.value)
         self._amounts_match_certificates()
         self._sme_cap()
+        self._payment_window()
 
     def _six_stated(self) -> None:
         for key, rule in self.rules.items():
@@ -715,6 +724,21 @@ class _Consistency:
             raise self.reader.fail(
                 "employment.sme.enterprise_cap",
                 f"{cap} is less than the amount for one person ({per_person})",
+            )
+
+    def _payment_window(self) -> None:
+        """004 §四(五) 做好资金支付(4月至10月): a window within one calendar year."""
+        start = self.value("timetable.payment_from")
+        end = self.value("timetable.payment_to")
+        if (start is None) != (end is None):
+            missing = "timetable.payment_to" if end is None else "timetable.payment_from"
+            raise self.reader.fail(
+                missing, "the payment window needs both payment_from and payment_to"
+            )
+        if start is not None and end < start:
+            raise self.reader.fail(
+                "timetable.payment_to",
+                f"{end} is before payment_from {start}: the window runs within one calendar year",
             )
 
 
