@@ -14,6 +14,11 @@ NAVIGATION = [
             (_("Organisations"), "core:organisation-list", Capability.VIEW_ORGANISATIONS),
             (_("Users"), "core:user-list", Capability.VIEW_USERS),
             (_("Training institutions"), "institutions:list", Capability.VIEW_ORGANISATIONS),
+            (
+                _("The year's public lists"),
+                "institutions:year-lists",
+                Capability.DESIGNATE_INSTITUTIONS,
+            ),  # fmt: skip
             (_("Real-name registry"), "people:list", Capability.VIEW_PEOPLE),
         ],
     ),

@@ -1,5 +1,5 @@
 """Demo institutions: a profile for each demo training institution, three designated for
-occupations of the demo, one still waiting for review."""
+occupations of the demo and on the year's public list, one still waiting for review."""
 
 from datetime import date
 
@@ -69,7 +69,30 @@ def load() -> dict[str, int]:
                 )
     _teachers(year)
     _evaluation_orgs(year)
+    _institution_list(year)
     return {"institutions": created}
+
+
+# The year's list of institutions undertaking training (004 §四(二): by 15 May). 永城市技工学校
+# was put on it late, so that the demo shows the warning; never a day after the demo runs.
+LISTED_ON = {
+    "商丘市鸿鹄职业技能培训学校": (5, 10),
+    "梁园区启航职业培训学校": (5, 10),
+    "永城市技工学校": (5, 28),
+}
+
+
+def _published(year: int, month: int, day: int) -> date:
+    return min(date(year, month, day), timezone.localdate())
+
+
+def _institution_list(year: int) -> None:
+    for name, (month, day) in LISTED_ON.items():
+        institution = Institution.objects.filter(organisation__name=name).first()
+        if institution is not None and institution.state == InstitutionState.DESIGNATED:
+            services.list_institution_for_year(
+                institution, year=year, published_on=_published(year, month, day)
+            )
 
 
 # Evaluation organisations: type and filed (occupation, level); both on this year's list.
@@ -93,7 +116,7 @@ def _evaluation_orgs(year: int) -> None:
             services.file_occupation(
                 org, catalog.occupation_by_code(occupation), catalog.level_by_code(level)
             )
-        services.list_for_year(org, year=year, published_on=date(year, 5, 20))
+        services.list_for_year(org, year=year, published_on=_published(year, 5, 20))
         examiner = services.add_examiner(
             org, people[2 * number], role="examiner", certificate=f"KPY{year}{number:04d}"
         )
