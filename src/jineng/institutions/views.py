@@ -327,19 +327,19 @@ def year_lists(request):
     today = timezone.localdate()
     year = (form.cleaned_data.get("year") if form.is_valid() else None) or today.year
     user = request.user
-    context = {
-        "form": form,
-        "year": year,
-        "today": today,
-        "institutions": _rows_with_warnings(
-            selectors.year_list_institutions(user, year), "institutions", year
-        ),
-        "evaluation_orgs": _rows_with_warnings(
-            selectors.year_list_evaluation_orgs(user, year), "evaluation_orgs", year
-        ),
-        "institutions_due": _due(user, INSTITUTIONS_PUBLISHED_BY, year),
-        "evaluation_orgs_due": _due(user, EVALUATION_ORGS_PUBLISHED_BY, year),
-    }
+    lists = []
+    for which, title, rows_of, key in (
+        ("institutions", _("Institutions undertaking training"),
+         selectors.year_list_institutions, INSTITUTIONS_PUBLISHED_BY),
+        ("evaluation_orgs", _("Evaluation organisations"),
+         selectors.year_list_evaluation_orgs, EVALUATION_ORGS_PUBLISHED_BY),
+    ):  # fmt: skip
+        rows = _rows_with_warnings(rows_of(user, year), which, year)
+        lists.append({
+            "which": which, "title": title, "rows": rows, "due": _due(user, key, year),
+            "open": any(item["row"].listed_on is None for item in rows),
+        })  # fmt: skip
+    context = {"form": form, "year": year, "today": today, "lists": lists}
     return render(request, "institutions/year_lists.html", context)
 
 
