@@ -9,8 +9,11 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: models may be imported only once the registry is ready.
+        from jineng.catalog import timetable
         from jineng.catalog.registry import CATALOGS
+        from jineng.core import todo
         from jineng.core.imports import register
 
         for catalog in CATALOGS.values():
             register(catalog.spec)
+        todo.register(timetable.todo)

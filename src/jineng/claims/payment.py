@@ -15,7 +15,7 @@ read-only role, opened by writes.read_only_exception in record_outcomes alone.
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from jineng.catalog import timetable
 from jineng.certificates.models import CertificateStatus
 from jineng.claims.capitals import amount_in_capitals
 from jineng.claims.locks import locked
@@ -55,6 +56,7 @@ from jineng.core.roles import (
 from jineng.core.scope import scoped
 from jineng.people import ledger
 from jineng.people.models import LedgerEvent
+from jineng.policy import check_payment_date
 
 BATCH_PREFIX = "BF"  # 拨付
 # Lines a batch takes: approved ones, and those whose payment failed (paid again).
@@ -108,6 +110,40 @@ def _locked_batch(batch: PaymentBatch, require=_require_payer) -> PaymentBatch:
 def line_label(line: ClaimLine) -> str:
     """A line as messages name it: the claim's number and the person's masked ID number."""
     return f"{line.claim.number} · {line.person.id_number_masked}"
+
+
+# --- the payment window (004 §四(五) 做好资金支付(4月至10月)) ------------------------------
+
+
+def payment_window_warning(bureau: Organisation, day: date | None = None, packs=None) -> str:
+    """The warning when money is paid on `day` (today when not given) outside the year's
+    payment window of the bureau's pack ("" inside it, or when no pack states the window).
+    A warning, never a refusal: 004 §四(五) schedules the payments, it forbids none."""
+    day = day or timezone.localdate()
+    return timetable.warning(
+        bureau.region_code, day.year, lambda pack: check_payment_date(pack, day), packs
+    )
+
+
+def batch_warnings(batch: PaymentBatch) -> list[str]:
+    """What the batch's page warns about: made, or payments of it recorded paid, outside the
+    payment window (004 §四(五)); one sentence a day."""
+    packs: dict = {}
+    said = []
+    made = timezone.localdate(batch.created_at)
+    late = payment_window_warning(batch.bureau, made, packs)
+    if late:
+        said.append(_("Made outside the payment window: %(warning)s") % {"warning": late})
+    paid_days = sorted({
+        timezone.localdate(recorded)
+        for recorded in batch.payments.filter(outcome=PaymentOutcome.PAID)
+        .exclude(recorded_at=None).values_list("recorded_at", flat=True)
+    })  # fmt: skip
+    for day in paid_days:
+        late = payment_window_warning(batch.bureau, day, packs)
+        if late:
+            said.append(_("Paid outside the payment window: %(warning)s") % {"warning": late})
+    return said
 
 
 # --- payable lines and batches ----------------------------------------------------------------

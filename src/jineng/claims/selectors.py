@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jineng.catalog import timetable
 from jineng.catalog.packs import decision_of
 from jineng.claims.filters import BatchFilter, ClaimFilter, RecoveryFilter
 from jineng.claims.models import (
@@ -36,6 +37,7 @@ from jineng.evaluation.models import (
     EvaluationBooking,
     EvaluationResult,
 )
+from jineng.policy.timetable import PAYMENT_TO
 from jineng.training.models import ClassSource, ClassState, TrainingClass
 
 ZERO = Decimal("0.00")
@@ -251,11 +253,30 @@ def todo(user) -> list[Item]:
     if has_capability(user, Capability.PAY_CLAIMS):
         payable = claims.filter(state=ClaimState.PAYABLE).count()
         items.append(Item(_("Claims ready to pay"), payable, reverse("claims:payments")))
+        items += payment_deadline(user, claims, payable)
     if has_capability(user, Capability.RECORD_PAYMENTS):
         sent = f"{reverse('claims:payments')}?state={BatchState.EXPORTED}"
         items.append(Item(_("Payment batches waiting for their outcomes"),
                           batches_waiting(user).count(), sent))  # fmt: skip
     return items
+
+
+def payment_deadline(user, claims: QuerySet[Claim], payable: int) -> list[Item]:
+    """004 §四(五) 做好资金支付(4月至10月): in the weeks before the window closes, the claims
+    still payable and what was paid this year so far."""
+    bureau = timetable.bureau_of(user)
+    deadline = timetable.coming(bureau.region_code, PAYMENT_TO) if bureau is not None else None
+    if deadline is None:
+        return []
+    year = deadline.due.year
+    paid = scoped(user, Payment.objects.filter(outcome=PaymentOutcome.PAID,
+                                               recorded_at__year=year))  # fmt: skip
+    figures = paid.aggregate(n=Count("id"), total=Sum("amount", default=ZERO))
+    note = _("Paid in %(year)s so far: %(count)d subsidies, %(total)s yuan.") % {
+        "year": year, "count": figures["n"], "total": money(figures["total"])}  # fmt: skip
+    label = _("Pay the claims before the payment window closes")
+    return [timetable.deadline_item(deadline, label, reverse("claims:payments"),
+                                    count=payable, note=note)]  # fmt: skip
 
 
 def batches_waiting(user) -> QuerySet[PaymentBatch]:

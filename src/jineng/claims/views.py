@@ -732,6 +732,10 @@ def new_batch(request):
             "Payment batch %(number)s is made. Next: send it to finance with its export; "
             "finance then records each line paid or failed.") % {"number": made[0].number}
         )  # fmt: skip
+        late = payment.payment_window_warning(bureau)  # 004 §四(五): made all the same
+        if late:
+            messages.warning(request, _("Made outside the payment window: %(warning)s")
+                             % {"warning": late})  # fmt: skip
         return redirect("claims:batch", pk=made[0].pk)
     return redirect("claims:payments")
 
@@ -764,6 +768,8 @@ def batch_detail(request, pk: int):
         "can_close": can_pay and batch.state == BatchState.EXPORTED,
         "close_ready": payment.close_readiness(batch),
         "can_cancel": can_pay and batch.state == BatchState.OPEN,
+        # 004 §四(五) 做好资金支付(4月至10月): made or paid outside the window (warnings)
+        "timetable_warnings": payment.batch_warnings(batch),
     }
     return render(request, "claims/batch.html", context)
 
@@ -793,9 +799,13 @@ def record_outcomes(request, pk: int):
     form = OutcomesForm(request.POST, batch=batch)
     if valid(request, form):
         outcomes = form.outcomes()
-        run_service(request, lambda: payment.record_outcomes(batch, outcomes),
-                    _("Outcomes recorded: %(n)d. Once every line has one, the bureau closes "
-                      "the batch.") % {"n": len(outcomes)})  # fmt: skip
+        done = run_service(request, lambda: payment.record_outcomes(batch, outcomes),
+                           _("Outcomes recorded: %(n)d. Once every line has one, the bureau "
+                             "closes the batch.") % {"n": len(outcomes)})  # fmt: skip
+        late = payment.payment_window_warning(batch.bureau)  # 004 §四(五): recorded all the same
+        if done and late and any(paid for paid, _reason in outcomes.values()):
+            messages.warning(request, _("Paid outside the payment window: %(warning)s")
+                             % {"warning": late})  # fmt: skip
     return redirect("claims:batch", pk=pk)
 
 

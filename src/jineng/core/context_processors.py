@@ -15,6 +15,11 @@ NAVIGATION = [
             (_("Users"), "core:user-list", Capability.VIEW_USERS),
             (_("Training institutions"), "institutions:list", Capability.VIEW_ORGANISATIONS),
             (_("Enterprises"), "institutions:enterprises", Capability.VIEW_ENTERPRISES),
+            (
+                _("The year's public lists"),
+                "institutions:year-lists",
+                Capability.DESIGNATE_INSTITUTIONS,
+            ),  # fmt: skip
             (_("Real-name registry"), "people:list", Capability.VIEW_PEOPLE),
         ],
     ),

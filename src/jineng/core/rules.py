@@ -58,6 +58,11 @@ RULE_NAMES = {
     "completion.assessment": _("Final assessment"),
     "commitment.allowed": _("Training under commitment allowed"),
     "commitment.signed": _("Signed commitment on file"),
+    # The year's timetable (004 §四): warnings, never reasons of a refusal.
+    "timetable.training_end": _("Training finished by the year's deadline"),
+    "timetable.institutions_published": _("Institutions undertaking training published in time"),
+    "timetable.evaluation_orgs_published": _("Evaluation organisations published in time"),
+    "timetable.payment_window": _("Paid within the payment window"),
     # The claims app's own checks (claims.services.MESSAGES).
     "claim.completed": _("Completed the class"),
     "claim.standard": _("Subsidy standard"),

@@ -124,7 +124,11 @@ def home(request):
     context["is_read_only"] = roles == {Role.FINANCE_AUDIT}
     work = todo.all_items_for(user)
     context["has_work"] = bool(work)  # the role has kinds of work, even if none waits now
-    context["todo"] = [item for item in work if item.count]
+    context["todo"] = [item for item in work if item.count and item.due is None]
+    # The year's timetable (004 §四): dates coming up, the soonest first.
+    context["deadlines"] = sorted(
+        (item for item in work if item.count and item.due is not None), key=lambda i: i.due
+    )
     context["cards"] = home_cards.cards_for(user)
     return render(request, "core/home.html", context)
 

@@ -14,6 +14,7 @@ for model in (
     models.Examiner,
     models.Filing,
     models.Listing,
+    models.InstitutionListing,
     models.Teacher,
     models.Engagement,
 ):

@@ -9,8 +9,11 @@ class InstitutionsConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: models may be imported only once the registry is ready.
+        from jineng.core import todo
         from jineng.core.imports import register
+        from jineng.institutions import selectors
         from jineng.institutions.imports import INSTITUTIONS, TEACHERS
 
         register(TEACHERS)
         register(INSTITUTIONS)
+        todo.register(selectors.todo)

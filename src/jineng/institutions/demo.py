@@ -1,6 +1,7 @@
 """Demo institutions: a profile for each demo training institution, three designated for
-occupations of the demo, one still waiting for review; and the enterprise registry: the demo's
-employers with their size class, evidence and the bureau they belong to.
+occupations of the demo and on the year's public list, one still waiting for review; and the
+enterprise registry: the demo's employers with their size class, evidence and the bureau they
+belong to.
 
 The demo runs on any day of the year, and its classes, evaluations and claims fall on days around
 today: in January a class began last year, in late December one opened ahead starts next year.
@@ -84,6 +85,7 @@ def load() -> dict[str, int]:
                 )
     for year in years:
         _teachers(year)
+        _institution_list(year)
     _evaluation_orgs(today, years)
     return {"institutions": created, "enterprises": _enterprises()}
 
@@ -124,6 +126,28 @@ def _enterprises() -> int:
         )  # fmt: skip
         created += 1
     return created
+
+
+# The year's list of institutions undertaking training (004 §四(二): by 15 May). 永城市技工学校
+# was put on it late, so that the demo shows the warning; never a day after the demo runs.
+LISTED_ON = {
+    "商丘市鸿鹄职业技能培训学校": (5, 10),
+    "梁园区启航职业培训学校": (5, 10),
+    "永城市技工学校": (5, 28),
+}
+
+
+def _published(year: int, month: int, day: int) -> date:
+    return min(date(year, month, day), timezone.localdate())
+
+
+def _institution_list(year: int) -> None:
+    for name, (month, day) in LISTED_ON.items():
+        institution = Institution.objects.filter(organisation__name=name).first()
+        if institution is not None and institution.state == InstitutionState.DESIGNATED:
+            services.list_institution_for_year(
+                institution, year=year, published_on=_published(year, month, day)
+            )
 
 
 # Evaluation organisations: type and filed (occupation, level); both on this year's list.

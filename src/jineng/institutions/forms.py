@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jineng.catalog.models import Occupation, SkillLevel
-from jineng.core.forms import DateInput, styled
+from jineng.core.forms import DateInput, RowsChoiceField, styled
 from jineng.core.i18n import language
 from jineng.core.models import Organisation
 from jineng.core.roles import OrgKind
@@ -192,3 +192,59 @@ class EnterpriseForm(forms.Form):
         if upload.size > MAX_EVIDENCE_BYTES:
             raise ValidationError(_("The evidence must be a file of at most 10 MB."))
         return EvidenceFile(upload.name, upload.read(), upload.content_type or "")
+
+
+# The year's public lists (004 §四(二), §四(四)) ------------------------------------------------
+
+CHOOSE_LIST = gettext_lazy("Choose the list to publish.")
+YEAR_ERRORS = {
+    "required": gettext_lazy("Give the year of the list."),
+    "invalid": gettext_lazy("The year is a whole number such as 2026."),
+    "min_value": gettext_lazy("The year is a whole number such as 2026."),
+    "max_value": gettext_lazy("The year is a whole number such as 2026."),
+}
+
+
+class YearForm(forms.Form):
+    """The year whose lists the page shows (the current year when not given)."""
+
+    year = forms.IntegerField(
+        label=gettext_lazy("Year"), min_value=2000, max_value=2100, required=False,
+        error_messages=YEAR_ERRORS,
+    )  # fmt: skip
+
+
+class YearListForm(forms.Form):
+    """Publish chosen institutions or evaluation organisations on the year's list, on a day."""
+
+    which = forms.ChoiceField(
+        choices=[("institutions", "institutions"), ("evaluation_orgs", "evaluation_orgs")],
+        error_messages={"required": CHOOSE_LIST, "invalid_choice": CHOOSE_LIST},
+    )
+    year = forms.IntegerField(
+        label=gettext_lazy("Year"), min_value=2000, max_value=2100, error_messages=YEAR_ERRORS
+    )
+    published_on = forms.DateField(
+        label=gettext_lazy("Published on"),
+        error_messages={
+            "required": gettext_lazy("Give the day the list was published."),
+            "invalid": gettext_lazy("Give the day the list was published."),
+        },
+    )
+
+    def __init__(self, *args, institutions, evaluation_orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = {"invalid_choice": gettext_lazy("An organisation chosen is not in your region.")}
+        self.fields["institutions"] = RowsChoiceField(
+            queryset=institutions, required=False, error_messages=chosen
+        )
+        self.fields["evaluation_orgs"] = RowsChoiceField(
+            queryset=evaluation_orgs, required=False, error_messages=chosen
+        )
+
+    def clean(self):
+        values = super().clean()
+        which = values.get("which")
+        if which and not values.get(which):
+            raise forms.ValidationError(_("Choose at least one organisation to publish."))
+        return values

@@ -136,6 +136,31 @@ class Designation(models.Model):
         return self.valid_from <= day <= self.valid_to
 
 
+class InstitutionListing(models.Model):
+    """The yearly public list of the institutions undertaking training (承担培训任务的机构,
+    004 §四(二): published by the city bureau by 15 May): one row an institution and a year,
+    with the day it was published. A later day is warned about, never refused."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="listings")
+    year = models.PositiveSmallIntegerField(_("year"))
+    published_on = models.DateField(_("published on"))
+
+    scope = INSTITUTION_SCOPE
+
+    class Meta:
+        verbose_name = _("institution listing")
+        verbose_name_plural = _("institution listings")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "year"], name="uniq_institution_listing_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.year}"
+
+
 class Teacher(models.Model):
     """师资库: a person of the registry who teaches, with the occupations they teach."""
 
@@ -326,6 +351,7 @@ class Listing(models.Model):
     class Meta:
         verbose_name = _("listing")
         verbose_name_plural = _("listings")
+        ordering = ["-year"]
         constraints = [
             models.UniqueConstraint(fields=["evaluation_org", "year"], name="uniq_listing_year")
         ]

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jineng.catalog import timetable
 from jineng.catalog.models import Occupation, SkillLevel
 from jineng.catalog.packs import pack_for
 from jineng.catalog.services import check_evaluated_at
@@ -32,6 +33,7 @@ from jineng.institutions.models import (
     Filing,
     Inspection,
     Institution,
+    InstitutionListing,
     InstitutionState,
     Listing,
     RequestState,
@@ -39,7 +41,12 @@ from jineng.institutions.models import (
     YearRecord,
 )
 from jineng.people import identity
-from jineng.policy import TeacherAssignment, check_college_training, check_teacher_rules
+from jineng.policy import (
+    TeacherAssignment,
+    check_college_training,
+    check_list_published,
+    check_teacher_rules,
+)
 
 
 def _require_reviewer(message=None) -> None:
@@ -56,6 +63,7 @@ ONLY_BUREAU_REGISTERS = _(
 ONLY_BUREAU_LISTS = _(
     "Only the bureau lists evaluation organisations and keeps their examiners' credit files."
 )
+ONLY_BUREAU_PUBLISHES = _("Only the bureau publishes the institutions undertaking training.")
 
 
 @transaction.atomic
@@ -272,14 +280,110 @@ def file_occupation(evaluation_org: EvaluationOrg, occupation: Occupation, level
 
 @transaction.atomic
 def list_for_year(evaluation_org: EvaluationOrg, *, year: int, published_on: date) -> Listing:
-    """Put the organisation on the year's public list (004 §四(四): published by 25 May)."""
+    """Put the organisation on the year's public list (004 §四(四): published by 25 May; a
+    later day is warned about, `evaluation_listing_warning`). Listed already: the listing kept."""
     _require_reviewer(ONLY_BUREAU_LISTS)
+    _check_published_on(published_on)
     if not evaluation_org.filings.exists():
-        raise ValidationError(_("An organisation with no filed occupation cannot be listed."))
+        raise ValidationError(
+            _("%(name)s has no filed occupation: it cannot be listed.")
+            % {"name": evaluation_org.organisation.name}
+        )
     existing = Listing.objects.filter(evaluation_org=evaluation_org, year=year).first()
     return existing or writes.create(
         Listing(evaluation_org=evaluation_org, year=year, published_on=published_on)
     )
+
+
+def _check_published_on(published_on: date) -> None:
+    if published_on > timezone.localdate():
+        raise ValidationError(
+            {"published_on": _("A list is recorded once it is published: %(date)s is after today.")
+             % {"date": published_on}}
+        )  # fmt: skip
+
+
+def _year_bounds(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+@transaction.atomic
+def list_institution_for_year(
+    institution: Institution, *, year: int, published_on: date
+) -> InstitutionListing:
+    """Put the institution on the year's public list of institutions undertaking training
+    (004 §四(二): 5月15日前由市级人力资源社会保障部门向社会公布; a later day is warned about,
+    `institution_listing_warning`). It must be designated, for something in that year. Listed
+    already: the listing kept."""
+    _require_reviewer(ONLY_BUREAU_PUBLISHES)
+    _check_published_on(published_on)
+    institution = Institution.objects.select_for_update().get(pk=institution.pk)
+    name = institution.organisation.name
+    if institution.state != InstitutionState.DESIGNATED:
+        raise ValidationError(
+            _("%(name)s is “%(state)s”: only a designated institution undertakes training.")
+            % {"name": name, "state": institution.get_state_display()}
+        )
+    first, last = _year_bounds(year)
+    if not institution.designations.filter(valid_from__lte=last, valid_to__gte=first).exists():
+        raise ValidationError(
+            _("%(name)s is designated for no occupation in %(year)s.")
+            % {"name": name, "year": year}
+        )
+    existing = InstitutionListing.objects.filter(institution=institution, year=year).first()
+    return existing or writes.create(
+        InstitutionListing(institution=institution, year=year, published_on=published_on)
+    )
+
+
+# The two public lists of a year (004 §四(二), §四(四)): which rows, how each is listed.
+LISTS = {
+    "institutions": (Institution, list_institution_for_year),
+    "evaluation_orgs": (EvaluationOrg, list_for_year),
+}
+
+
+@transaction.atomic
+def publish_year_list(which: str, rows, *, year: int, published_on: date) -> list:
+    """Publish the chosen institutions ("institutions") or evaluation organisations
+    ("evaluation_orgs") on the year's list, on a day: all of them or, when one is refused,
+    none (the refusal names it). Those listed already keep their listing."""
+    if which not in LISTS:
+        raise ValidationError(_("Choose the list to publish."))
+    rows = list(rows)
+    if not rows:
+        raise ValidationError(_("Choose at least one organisation to publish."))
+    _model, add = LISTS[which]
+    return [add(row, year=year, published_on=published_on) for row in rows]
+
+
+def institution_listing_warning(listing: InstitutionListing) -> str:
+    """004 §四(二): the warning when the year's list of institutions was published after the
+    pack's date ("" when on time, or when no pack states the date)."""
+    return timetable.warning(
+        listing.institution.organisation.region_code,
+        listing.year,
+        lambda pack: check_list_published(pack, "institutions", listing.year, listing.published_on),
+    )
+
+
+def evaluation_listing_warning(listing: Listing) -> str:
+    """004 §四(四): the warning when the year's list of evaluation organisations was published
+    after the pack's date ("" when on time, or when no pack states the date)."""
+    return timetable.warning(
+        listing.evaluation_org.organisation.region_code,
+        listing.year,
+        lambda pack: check_list_published(
+            pack, "evaluation_orgs", listing.year, listing.published_on
+        ),
+    )
+
+
+def listing_warning(listing) -> str:
+    """The warning of either kind of listing."""
+    if isinstance(listing, InstitutionListing):
+        return institution_listing_warning(listing)
+    return evaluation_listing_warning(listing)
 
 
 @transaction.atomic

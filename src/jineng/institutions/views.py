@@ -4,15 +4,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jineng.catalog import timetable
 from jineng.catalog.models import Occupation, SkillLevel
 from jineng.core.forms import form_errors
 from jineng.core.roles import Capability, has_capability
-from jineng.core.scope import get_scoped_or_404
+from jineng.core.scope import get_scoped_or_404, scoped
 from jineng.core.views import capability_required, filtered, page_of, run_service, valid
 from jineng.institutions import selectors, services
 from jineng.institutions.filters import DirectorySearch, EnterpriseFilter, InstitutionFilter
@@ -25,6 +27,8 @@ from jineng.institutions.forms import (
     ProfileForm,
     RequestForm,
     StateForm,
+    YearForm,
+    YearListForm,
 )
 from jineng.institutions.models import (
     TRANSITIONS,
@@ -32,8 +36,11 @@ from jineng.institutions.models import (
     EvaluationOrg,
     InspectionResult,
     Institution,
+    InstitutionListing,
     InstitutionState,
+    Listing,
 )
+from jineng.policy.timetable import EVALUATION_ORGS_PUBLISHED_BY, INSTITUTIONS_PUBLISHED_BY
 
 
 @capability_required(Capability.VIEW_ORGANISATIONS)
@@ -62,6 +69,7 @@ def institution_detail(request, pk: int):
         "levels": SkillLevel.objects.order_by("-rank") if reviewer else [],
         "today": timezone.localdate(),
     }
+    context["listings"] = _with_warnings(institution.listings.all())
     context["keeper"] = has_capability(request.user, Capability.KEEP_INSTITUTION)
     context["pending"] = institution.requests.filter(state="pending").select_related(
         "occupation", "level"
@@ -173,7 +181,7 @@ def evaluation_org_detail(request, pk: int):
     context = {
         "org": evaluation_org,
         "filings": evaluation_org.filings.select_related("occupation", "level"),
-        "listings": evaluation_org.listings.order_by("-year"),
+        "listings": _with_warnings(evaluation_org.listings.order_by("-year")),
         "examiners": evaluation_org.examiners.select_related("person").prefetch_related(
             "credit_file"
         ),
@@ -362,3 +370,102 @@ def enterprise_evidence(request, pk: int):
     response["Content-Disposition"] = content_disposition_header(True, enterprise.evidence_filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- the year's public lists (004 §四(二), §四(四)) ------------------------------------------
+
+
+def _with_warnings(listings) -> list[dict]:
+    """Listings with the warning of each one published after the timetable's date."""
+    return [{"listing": listing, "late": services.listing_warning(listing)} for listing in listings]
+
+
+def _rows_with_warnings(rows, which: str, year: int) -> list[dict]:
+    """The page's rows, each with its warning when listed late: one look-up of the date per
+    region and day (the rows of a region share them)."""
+    model = InstitutionListing if which == "institutions" else Listing
+    said: dict[tuple, str] = {}
+    found = []
+    for row in rows:
+        late = ""
+        if row.listed_on is not None:
+            key = (row.organisation.region_code, row.listed_on)
+            if key not in said:
+                listing = model(year=year, published_on=row.listed_on)
+                if which == "institutions":
+                    listing.institution = row
+                else:
+                    listing.evaluation_org = row
+                said[key] = services.listing_warning(listing)
+            late = said[key]
+        found.append({"row": row, "late": late})
+    return found
+
+
+def _due(user, key: str, year: int) -> dict | None:
+    """The date of a list in the year, and where it comes from, for the page's heading."""
+    bureau = timetable.bureau_of(user)
+    found = timetable.governing(bureau.region_code, year) if bureau is not None else None
+    rule = found[1].rule(key) if found else None
+    if rule is None:
+        return None
+    return {"date": rule.value.in_year(year), "cite": rule.cite, "assumed": rule.assumed}
+
+
+@capability_required(Capability.DESIGNATE_INSTITUTIONS)
+def year_lists(request):
+    """The year's public lists of the region (004 §四(二) institutions undertaking training, by
+    15 May; §四(四) evaluation organisations, by 25 May): who is on them since when, who is
+    still to publish, and the form that publishes the chosen ones."""
+    form = YearForm(request.GET)
+    today = timezone.localdate()
+    year = (form.cleaned_data.get("year") if form.is_valid() else None) or today.year
+    user = request.user
+    lists = []
+    for which, title, rows_of, key in (
+        ("institutions", _("Institutions undertaking training"),
+         selectors.year_list_institutions, INSTITUTIONS_PUBLISHED_BY),
+        ("evaluation_orgs", _("Evaluation organisations"),
+         selectors.year_list_evaluation_orgs, EVALUATION_ORGS_PUBLISHED_BY),
+    ):  # fmt: skip
+        rows = _rows_with_warnings(rows_of(user, year), which, year)
+        lists.append({
+            "which": which, "title": title, "rows": rows, "due": _due(user, key, year),
+            "open": any(item["row"].listed_on is None for item in rows),
+        })  # fmt: skip
+    context = {"form": form, "year": year, "today": today, "lists": lists}
+    return render(request, "institutions/year_lists.html", context)
+
+
+@capability_required(Capability.DESIGNATE_INSTITUTIONS)
+@require_POST
+def publish_year_list(request):
+    user = request.user
+    form = YearListForm(
+        request.POST,
+        institutions=selectors.institutions_for(user),
+        evaluation_orgs=scoped(user, EvaluationOrg.objects.select_related("organisation")),
+    )
+    year = timezone.localdate().year
+    if valid(request, form):
+        values = form.cleaned_data
+        year, which = values["year"], values["which"]
+        rows = sorted(values[which], key=lambda row: row.organisation.path)
+        try:
+            listings = services.publish_year_list(
+                which, rows, year=year, published_on=values["published_on"]
+            )
+        except ValidationError as problem:
+            for message in problem.messages:
+                messages.error(request, message)
+        else:
+            names = "、".join(row.organisation.name for row in rows)
+            messages.success(
+                request,
+                _("On the %(year)s public list: %(names)s. The public directory shows the list.")
+                % {"year": year, "names": names},
+            )
+            # Published late (004 §四(二), §四(四)): said, not refused.
+            for late in dict.fromkeys(filter(None, map(services.listing_warning, listings))):
+                messages.warning(request, late)
+    return redirect(reverse("institutions:year-lists") + f"?year={year}")

@@ -42,6 +42,13 @@ from .records import (
     TrainingLine,
     VoucherRequest,
 )
+from .timetable import (
+    check_list_published,
+    check_payment_date,
+    check_training_end,
+    due_on,
+    payment_window,
+)
 from .workdays import CalendarDataError, UnknownCalendarYear, WorkingCalendar
 
 __all__ = [
@@ -76,6 +83,10 @@ __all__ = [
     "check_college_training",
     "check_evaluation_deadline",
     "check_teacher_rules",
+    "check_list_published",
+    "check_payment_date",
+    "check_training_end",
+    "due_on",
     "decide_employment_batch",
     "decide_employment_subsidy",
     "decide_completion",
@@ -90,5 +101,6 @@ __all__ = [
     "load_pack",
     "load_packs",
     "notice_ends_on",
+    "payment_window",
     "select_pack",
 ]

@@ -395,6 +395,41 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "commitment.signed:pass": ("已上传签署的承诺书", "the signed commitment is on file"),
     "commitment.signed:fail": ("未上传签署的承诺书", "no signed commitment is on file"),
+    # The year's timetable (004 §四; warnings, never refusals).
+    "timetable.training_end:pass": (
+        "计划于{end}结束，不晚于{year}年完成培训任务的截止日期{due}（{cite_zh}）",
+        "planned to end on {end}, by the deadline for {year}'s training, {due} ({cite_en})",
+    ),
+    "timetable.training_end:fail": (
+        "计划于{end}结束，晚于{year}年完成培训任务的截止日期{due}（{cite_zh}）",
+        "planned to end on {end}, after the deadline for {year}'s training, {due} ({cite_en})",
+    ),
+    "timetable.institutions_published:pass": (
+        "{year}年承担培训任务的机构于{published}向社会公布，不晚于{due}（{cite_zh}）",
+        "the institutions undertaking {year}'s training were published on {published}, "
+        "by {due} ({cite_en})",
+    ),
+    "timetable.institutions_published:fail": (
+        "{year}年承担培训任务的机构于{published}向社会公布，晚于规定的{due}（{cite_zh}）",
+        "the institutions undertaking {year}'s training were published on {published}, "
+        "after {due} ({cite_en})",
+    ),
+    "timetable.evaluation_orgs_published:pass": (
+        "{year}年考核评价机构于{published}向社会公布，不晚于{due}（{cite_zh}）",
+        "{year}'s evaluation organisations were published on {published}, by {due} ({cite_en})",
+    ),
+    "timetable.evaluation_orgs_published:fail": (
+        "{year}年考核评价机构于{published}向社会公布，晚于规定的{due}（{cite_zh}）",
+        "{year}'s evaluation organisations were published on {published}, after {due} ({cite_en})",
+    ),
+    "timetable.payment_window:pass": (
+        "{paid}在资金支付期（{start}至{end}）内（{cite_zh}）",
+        "{paid} is within the payment window ({start} to {end}) ({cite_en})",
+    ),
+    "timetable.payment_window:fail": (
+        "{paid}不在资金支付期（{start}至{end}）内（{cite_zh}）",
+        "{paid} is outside the payment window ({start} to {end}) ({cite_en})",
+    ),
 }
 
 

@@ -619,6 +619,7 @@ class _Consistency:
         self._amounts_match_certificates()
         self._sme_cap()
         self._entry_levels()
+        self._payment_window()
 
     def _six_stated(self) -> None:
         for key, rule in self.rules.items():
@@ -766,6 +767,21 @@ class _Consistency:
             raise self.reader.fail(
                 "employment.sme.enterprise_cap",
                 f"{cap} is less than the amount for one person ({per_person})",
+            )
+
+    def _payment_window(self) -> None:
+        """004 §四(五) 做好资金支付(4月至10月): a window within one calendar year."""
+        start = self.value("timetable.payment_from")
+        end = self.value("timetable.payment_to")
+        if (start is None) != (end is None):
+            missing = "timetable.payment_to" if end is None else "timetable.payment_from"
+            raise self.reader.fail(
+                missing, "the payment window needs both payment_from and payment_to"
+            )
+        if start is not None and end < start:
+            raise self.reader.fail(
+                "timetable.payment_to",
+                f"{end} is before payment_from {start}: the window runs within one calendar year",
             )
 
 

@@ -171,6 +171,63 @@ class ExactShare(Kind):
         return share_text(value, lang)
 
 
+MONTH_DAY_TEXT = re.compile(r"^(\d{2})-(\d{2})$")
+MONTH_NAMES_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class MonthDay:
+    """A day of every year, written "04-30": a yearly deadline of the timetable (004 §四)."""
+
+    month: int
+    day: int
+
+    def in_year(self, year: int) -> date:
+        return date(year, self.month, self.day)
+
+    def __str__(self) -> str:
+        return f"{self.month:02d}-{self.day:02d}"
+
+
+class MonthDayKind(Kind):
+    """A month and day in quotes, "MM-DD" ("04-30" is 30 April of whichever year). 29 February
+    is refused: a yearly date must exist every year."""
+
+    type_name = 'a month and day in quotes, "MM-DD" (e.g. "04-30")'
+
+    def parse(self, raw: Any) -> MonthDay:
+        if not isinstance(raw, str):
+            raise ValueError(
+                f'must be a month and day in quotes such as "04-30", not {type(raw).__name__} '
+                f"{raw!r}"
+            )
+        match = MONTH_DAY_TEXT.match(raw)
+        if not match:
+            raise ValueError(
+                f'must be written "MM-DD", two digits each (e.g. "04-30"), not {raw!r}'
+            )
+        month, day = int(match[1]), int(match[2])
+        if not 1 <= month <= 12:
+            raise ValueError(f"has no month {month}: {raw!r} (months are 01 to 12)")
+        if (month, day) == (2, 29):
+            raise ValueError('"02-29" is not a day of every year: write "02-28" or "03-01"')
+        try:
+            date(2001, month, day)
+        except ValueError:
+            raise ValueError(
+                f"{raw!r} is not a day of the year: month {month} has no day {day}"
+            ) from None
+        return MonthDay(month, day)
+
+    def display(self, value: MonthDay, lang: str) -> str:
+        if lang == "zh":
+            return f"{value.month}月{value.day}日"
+        return f"{value.day} {MONTH_NAMES_EN[value.month - 1]}"
+
+
 class Money(Kind):
     type_name = "an amount in yuan, at most 2 decimal places"
 
@@ -279,6 +336,7 @@ CERT_KINDS = CodeList(labels.CERTIFICATE_KIND, "certificate kind")
 LEVEL_AMOUNT = Money()
 # A rung of the skill-level ladder (专项职业能力 is off it).
 LADDER_LEVEL = Choice({code: names for code, names in labels.LEVEL.items() if code != "special"})
+MONTH_DAY = MonthDayKind()
 
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec(
@@ -688,9 +746,45 @@ SECTIONS: tuple[SectionSpec, ...] = (
             ),
         ),
     ),
+    SectionSpec(
+        "timetable",
+        "年度工作时间表",
+        "The year's timetable",
+        tuple(
+            FieldSpec(name, MONTH_DAY, "", label_zh, label_en, required=False)
+            for name, label_zh, label_en in (
+                ("plan_by", "制定培训工作方案并报送的截止日期", "training plan sent by"),
+                (
+                    "institutions_published_by",
+                    "向社会公布承担培训任务的机构的截止日期",
+                    "institutions undertaking training published by",
+                ),
+                (
+                    "evaluation_orgs_published_by",
+                    "向社会公布考核评价机构的截止日期",
+                    "evaluation organisations published by",
+                ),
+                ("training_ends_by", "完成培训任务的截止日期", "training finished by"),
+                ("payment_from", "资金支付期开始日期", "subsidies paid from"),
+                ("payment_to", "资金支付期结束日期", "subsidies paid until"),
+                (
+                    "performance_report_by",
+                    "绩效评估情况报送的截止日期",
+                    "performance report sent by",
+                ),
+            )
+        ),
+        some_keys=True,
+        absent_text=(
+            "本政策未规定（不提示年度时限）",
+            "not stated by this pack (no yearly deadline is shown or warned about)",
+        ),
+    ),
 )
 
 SECTION_BY_PATH = {section.path: section for section in SECTIONS}
+# The keys of [timetable], in the order of the year (004 §四; the report 004 §五(五)).
+TIMETABLE_KEYS = tuple(f"timetable.{spec.name}" for spec in SECTION_BY_PATH["timetable"].fields)
 # Tables that only hold sections ([limits.training] lives in the table "limits").
 CONTAINERS = ("limits", "employment")
 

@@ -196,13 +196,21 @@ class TrainingClassDetailSerializer(TrainingClassSerializer):
     figures cost queries per class)."""
 
     attendance_figures = serializers.SerializerMethodField()
+    timetable_warning = serializers.SerializerMethodField(
+        help_text="004 §四(三): why the class is planned to end after the year's training "
+        "deadline, in the request's language; empty when it ends in time (a warning, not a "
+        "refusal)"
+    )
 
     class Meta(TrainingClassSerializer.Meta):
-        fields = [*TrainingClassSerializer.Meta.fields, "attendance_figures"]
+        fields = [*TrainingClassSerializer.Meta.fields, "attendance_figures", "timetable_warning"]
 
     @extend_schema_field(AttendanceFiguresSerializer)
     def get_attendance_figures(self, training_class) -> dict:
         return services.attendance_figures(training_class)
+
+    def get_timetable_warning(self, training_class) -> str:
+        return services.timetable_warning(training_class)
 
 
 class TrainingClassWriteSerializer(serializers.ModelSerializer):

@@ -21,10 +21,18 @@ class ClassFilter(django_filters.FilterSet):
     start_to = django_filters.DateFilter(
         label=_("Starting until"), field_name="start_date", lookup_expr="lte"
     )
+    end_from = django_filters.DateFilter(
+        label=_("Ending from"), field_name="end_date", lookup_expr="gte"
+    )
+    end_to = django_filters.DateFilter(label=_("Ending until"), field_name="end_date",
+                                       lookup_expr="lte")  # fmt: skip
 
     class Meta:
         model = TrainingClass
-        fields = ["q", "state", "occupation", "institution", "start_from", "start_to"]
+        fields = [
+            "q", "state", "occupation", "institution", "start_from", "start_to", "end_from",
+            "end_to",
+        ]  # fmt: skip
 
     def search(self, queryset, name, value):
         value = value.strip()

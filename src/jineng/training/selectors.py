@@ -1,15 +1,20 @@
 """Reads of training classes: the list of the page and the API, and the home page's to-do card."""
 
+from datetime import date, timedelta
+
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from jineng.catalog import timetable
 from jineng.core.filters import run
 from jineng.core.home import Card
 from jineng.core.roles import Capability, Role, has_capability
 from jineng.core.scope import ScopeSpec, scope_of, scoped
 from jineng.core.todo import Item
+from jineng.policy.timetable import TRAINING_ENDS_BY
 from jineng.training.filters import ClassFilter
 from jineng.training.models import (
     ClassSource,
@@ -65,10 +70,48 @@ def todo(user) -> list[Item]:
         late = scoped(user, LateMarkRequest.objects.filter(state=LateMarkState.REQUESTED))
         items.append(Item(_("Late attendance entries to approve"), late.count(),
                           reverse("training:late-marks")))  # fmt: skip
+    if has_capability(user, Capability.REVIEW_CLASSES):
+        items += timetable_todo(user, classes)
     if has_capability(user, Capability.RUN_CLASSES):
         ended = classes.filter(state=ClassState.IN_PROGRESS, end_date__lt=timezone.localdate())
         url = reverse("training:list") + f"?state={ClassState.IN_PROGRESS}"
         items.append(Item(_("Classes ended, to complete (结业)"), ended.count(), url))
+    return items
+
+
+# Classes of the year's training not finished yet: applied for, approved or running.
+UNFINISHED = [ClassState.SUBMITTED, ClassState.APPROVED, ClassState.IN_PROGRESS]
+
+
+def timetable_todo(user, classes: QuerySet[TrainingClass]) -> list[Item]:
+    """004 §四(三) 确保8月底前完成培训任务, for the bureau: all year, the classes of the year
+    planned to end after the deadline; in the weeks before it, the classes of the year not
+    finished yet, with how many are."""
+    bureau = timetable.bureau_of(user)
+    today = timezone.localdate()
+    found = timetable.governing(bureau.region_code, today.year) if bureau else None
+    rule = found[1].rule(TRAINING_ENDS_BY) if found else None
+    if rule is None:
+        return []
+    year = today.year
+    due = rule.value.in_year(year)
+    of_year = classes.filter(start_date__gte=date(year, 1, 1), start_date__lte=date(year, 12, 31))
+    unfinished = of_year.filter(state__in=UNFINISHED)
+    base = reverse("training:list")
+    late = unfinished.filter(end_date__gt=due).count()
+    query = {"start_from": date(year, 1, 1), "start_to": date(year, 12, 31)}
+    url = f"{base}?{urlencode(query | {'end_from': due + timedelta(days=1)})}"
+    label = _("Classes planned to end after %(due)s (004 §四(三))") % {"due": due}
+    items = [Item(label, late, url)]
+    deadline = timetable.coming(bureau.region_code, TRAINING_ENDS_BY, today)
+    if deadline is not None:
+        completed = of_year.filter(state__in=[ClassState.COMPLETED, ClassState.CLOSED]).count()
+        note = _("%(completed)d classes of %(year)s completed so far.") % {
+            "completed": completed, "year": year}  # fmt: skip
+        items.append(timetable.deadline_item(
+            deadline, _("Finish the year's training"), f"{base}?{urlencode(query)}",
+            count=unfinished.count(), note=note,
+        ))  # fmt: skip
     return items
 
 

@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jineng.catalog import timetable
 from jineng.catalog.packs import pack_for, record_decision
 from jineng.core import audit, states, writes
 from jineng.core.i18n import language
@@ -35,6 +36,7 @@ from jineng.people.models import Person
 from jineng.policy import (
     CompletionCase,
     check_commitment_allowed,
+    check_training_end,
     decide_completion,
 )
 from jineng.training import eligibility, hooks
@@ -251,6 +253,22 @@ def timing_readiness(training_class: TrainingClass, to_state: str) -> Ready:
     if to_state == ClassState.IN_PROGRESS and today < start:
         return Ready.no(_("The class starts on %(date)s.") % {"date": start})
     return Ready()
+
+
+def timetable_warning(training_class: TrainingClass, packs: dict | None = None) -> str:
+    """004 §四(三) 确保8月底前完成培训任务: the warning when the class is planned to end after
+    the training deadline of the year it starts in ("" when it ends in time, when it is past
+    training recorded as history, or when no pack states the date). Shown on the class page,
+    in the review queue and when the class is submitted or approved; never a refusal."""
+    if training_class.source == ClassSource.HISTORY:
+        return ""
+    start, end = training_class.start_date, training_class.end_date
+    return timetable.warning(
+        training_class.institution.organisation.region_code,
+        start.year,
+        lambda pack: check_training_end(pack, start, end),
+        packs,
+    )
 
 
 def check_application(training_class: TrainingClass) -> None:

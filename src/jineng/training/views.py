@@ -159,6 +159,7 @@ def class_create(request):
             form_errors(form, problem)
         else:
             messages.success(request, _saved_message(training_class))
+            _warn_timetable(request, training_class)
             return redirect("training:detail", pk=training_class.pk)
     context = {"form": form, "institution": institution, "training_class": None}
     return render(request, "training/form.html", context)
@@ -190,6 +191,8 @@ def class_edit(request, pk: int):
             form_errors(form, problem)
         else:
             messages.success(request, _saved_message(training_class))
+            training_class.refresh_from_db()
+            _warn_timetable(request, training_class)
             return redirect("training:detail", pk=pk)
     context = {
         "form": form,
@@ -237,6 +240,19 @@ def _state_message(training_class: TrainingClass, target: str) -> str:
         ClassState.CLOSED: _("The class is closed."),
     }.get(target, _("Saved."))
     return said % values
+
+
+def _warn_timetable(request, training_class: TrainingClass, prefix: bool = False) -> None:
+    """004 §四(三): say, beside the success, that the class is planned to end after the year's
+    training deadline. A warning: the class is saved, submitted or approved all the same."""
+    late = services.timetable_warning(training_class)
+    if late:
+        message = (
+            _("%(code)s: %(warning)s") % {"code": training_class.code, "warning": late}
+            if prefix
+            else late
+        )
+        messages.warning(request, message)
 
 
 # --- a class's page ---------------------------------------------------------------------------
@@ -360,6 +376,8 @@ def _context(request, training_class: TrainingClass) -> dict:
         commitment = Commitment.objects.filter(training_class=training_class).first()
     return {
         "training_class": training_class,
+        # 004 §四(三): planned to end after the year's training deadline (a warning)
+        "timetable_warning": services.timetable_warning(training_class),
         "badge": STATE_BADGES.get(state, "text-bg-secondary"),
         "actions": _actions(user, training_class),
         "can_run": can_run,
@@ -424,11 +442,13 @@ def change_state(request, pk: int):
     target, reason = form.cleaned_data["state"], form.cleaned_data["reason"]
     if not states.may_reach(request.user, WORKFLOW, target):
         raise PermissionDenied  # the bureau's changes are not the institution's, and back
-    run_service(
+    done = run_service(
         request,
         lambda: services.change_state(training_class, target, reason=reason),
         success=_state_message(training_class, target),
     )
+    if done and target in {ClassState.SUBMITTED, ClassState.APPROVED}:
+        _warn_timetable(request, training_class)
     return redirect("training:detail", pk=pk)
 
 
@@ -597,8 +617,13 @@ def review_queue(request):
         sessions_count=Count("sessions", distinct=True),
     )
     waiting = _classes(request.user).filter(state=ClassState.SUBMITTED)
+    page = page_of(request, queryset)
+    packs = {}  # each region's pack looked up once for the page
+    # 004 §四(三): the classes of the page planned to end after the year's training deadline
+    late = {c.pk: services.timetable_warning(c, packs) for c in page}
     context = {
-        "page": page_of(request, queryset),
+        "page": page,
+        "late": late,
         "form": form,
         "institutions": Institution.objects.filter(
             pk__in=waiting.values("institution")
@@ -636,6 +661,9 @@ def review_bulk(request):
                 _("Rejected: %(codes)s. The institutions see the reason and can revise the "
                   "applications.") % {"codes": done},
             )  # fmt: skip
+    if decision == "approve":  # 004 §四(三): approved all the same, with the warning
+        for training_class in result["done"]:
+            _warn_timetable(request, training_class, prefix=True)
     for training_class, problem in result["refused"]:
         messages.error(
             request,
