@@ -32,6 +32,7 @@ RULE_CODES = (
     "pack.period",
     "training.stated",
     "training.category",
+    "training.licence",
     "training.rates.stated",
     "training.rate_scope",
     "training.outcome",
@@ -39,7 +40,7 @@ RULE_CODES = (
     "limit.unique",
     "limit.higher_level",
 )
-(PERIOD, STATED, CATEGORY, RATES_STATED, RATE_SCOPE, OUTCOME, COUNT, UNIQUE, HIGHER) = (
+(PERIOD, STATED, CATEGORY, LICENCE, RATES_STATED, RATE_SCOPE, OUTCOME, COUNT, UNIQUE, HIGHER) = (
     1 << bit for bit in range(len(RULE_CODES))
 )
 TIER_NAMES = (None, "employed", "certificate", "completion_only")  # index = tier number
@@ -55,6 +56,7 @@ class TrainingConstants:
     effective_to: date
     stated: bool
     eligible: frozenset[str] | None  # None: any person
+    licence_required: dict[str, str]  # occupation -> the licence its trainees must hold
     rates_stated: bool
     rate_categories: frozenset[str] | None
     rate_types: frozenset[str]
@@ -83,6 +85,7 @@ def training_constants(pack: PolicyPack) -> TrainingConstants:
         effective_to=pack.effective_to,
         stated=stated,
         eligible=pack.categories("training.eligible") if stated else frozenset(),
+        licence_required=dict(pack.value("training.licence_required", ())),
         rates_stated=rates_stated,
         rate_categories=pack.categories("training.rates.categories") if rates_stated else None,
         rate_types=frozenset(pack.value("training.rates.training_types", ())),
@@ -248,6 +251,7 @@ def _decide_lines(batch: TrainingBatch, c: TrainingConstants) -> None:
     granted, tiers, cents_out, failed = batch.granted, batch.tiers, batch.amount_cents, batch.failed
     eff_from, eff_to = c.effective_from, c.effective_to
     eligible, rates_stated = c.eligible, c.rates_stated
+    licence_required = c.licence_required
     rate_categories, rate_types = c.rate_categories, c.rate_types
     certificate_kinds, completion_new = c.certificate_kinds, c.completion_counts_for_new
     rate_points, months = c.rate_points, c.window_months
@@ -266,6 +270,10 @@ def _decide_lines(batch: TrainingBatch, c: TrainingConstants) -> None:
         categories = line.categories
         if eligible is not None and eligible.isdisjoint(categories):
             mask |= CATEGORY
+        if licence_required:  # 004 §五(一): the occupation's licence, held on the pack's day
+            needed = licence_required.get(line.occupation)
+            if needed is not None and needed not in line.licences:
+                mask |= LICENCE
 
         tier = NO_TIER
         if not rates_stated:

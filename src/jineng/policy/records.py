@@ -13,6 +13,7 @@ from .codes import (
     LEVEL_RANKS,
     CertificateKind,
     InstitutionType,
+    LicenceType,
     PersonCategory,
     SubsidyType,
     TrainingType,
@@ -23,6 +24,7 @@ CERTIFICATE_CODES = frozenset(CertificateKind)
 SUBSIDY_CODES = frozenset(SubsidyType)
 TRAINING_TYPE_CODES = frozenset(TrainingType)
 INSTITUTION_TYPE_CODES = frozenset(InstitutionType)
+LICENCE_CODES = frozenset(LicenceType)
 EMPLOYMENT_KINDS = {"sme": SubsidyType.EMPLOYMENT_SME, "agency": SubsidyType.EMPLOYMENT_AGENCY}
 CENT = Decimal("0.01")
 
@@ -33,6 +35,15 @@ def _categories(record: object, value: object) -> None:
         object.__setattr__(record, "categories", value)
     if not value <= CATEGORY_CODES:
         raise ValueError(f"unknown person category codes: {sorted(value - CATEGORY_CODES)}")
+
+
+def _licences(record: object, value: object) -> None:
+    """The practising licences (从业资格, 004 §五(一)) a person holds on the day that counts."""
+    if type(value) is not frozenset:
+        value = frozenset(value)  # type: ignore[arg-type]
+        object.__setattr__(record, "licences", value)
+    if not value <= LICENCE_CODES:
+        raise ValueError(f"unknown licence type codes: {sorted(value - LICENCE_CODES)}")
 
 
 def _level(value: str) -> None:
@@ -75,6 +86,9 @@ class TrainingLine:
 
     `standard` is the subsidy standard of the occupation and level (yuan); the outcome rate is
     applied to it. `employment_start` is the start of insured employment, if any.
+    `licences` are the practising licences (从业资格, 004 §五(一)) the trainee held valid on
+    `licence_day`, the day the pack counts categories on (the class's first day in the packs;
+    None: the training end).
     """
 
     claim_id: str
@@ -88,9 +102,12 @@ class TrainingLine:
     certificate: str | None
     employment_start: date | None
     standard: Decimal
+    licences: frozenset[str] = frozenset()
+    licence_day: date | None = None
 
     def __post_init__(self) -> None:
         _categories(self, self.categories)
+        _licences(self, self.licences)
         _level(self.level)
         _certificate(self.certificate)
         if self.training_type not in TRAINING_TYPE_CODES:
@@ -152,16 +169,21 @@ class VoucherRequest:
 
 @dataclass(frozen=True, slots=True)
 class EnrolmentRequest:
-    """A worker asks to enrol in a subsidised class."""
+    """A worker asks to enrol in a subsidised class. `licences` are the practising licences
+    (从业资格, 004 §五(一)) the worker holds valid on `licence_day` (the day the pack counts
+    categories on; None: `enrol_on`)."""
 
     person_key: str
     categories: frozenset[str]
     occupation: str
     level: str
     enrol_on: date
+    licences: frozenset[str] = frozenset()
+    licence_day: date | None = None
 
     def __post_init__(self) -> None:
         _categories(self, self.categories)
+        _licences(self, self.licences)
         _level(self.level)
 
 
