@@ -1,4 +1,5 @@
-"""The registry API: persons in scope, masked; search by whole ID number or phone (POST)."""
+"""The registry API: persons in scope with their categories and practising licences, numbers
+masked; search by whole ID number or phone (POST)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
@@ -8,17 +9,29 @@ from rest_framework.response import Response
 from jineng.core.api import SelectorFilterBackend
 from jineng.people import selectors
 from jineng.people.filters import PersonFilter
-from jineng.people.models import Person
+from jineng.people.models import LicenceRecord, Person
+
+
+class LicenceSerializer(serializers.ModelSerializer):
+    """A practising licence (从业资格, 004 §五(一)); the number masked, never whole."""
+
+    name = serializers.CharField(source="get_licence_type_display")
+
+    class Meta:
+        model = LicenceRecord
+        fields = ["id", "licence_type", "name", "number_masked", "issued_by", "valid_from",
+                  "valid_to", "evidence"]  # fmt: skip
 
 
 class PersonSerializer(serializers.ModelSerializer):
     categories = serializers.SerializerMethodField()
+    licences = LicenceSerializer(many=True, read_only=True)
     bureau = serializers.CharField(source="organisation.name")
 
     class Meta:
         model = Person
         fields = ["id", "name", "document_kind", "id_number_masked", "sex", "birth_date",
-                  "phone_masked", "bureau", "registered_at", "categories"]  # fmt: skip
+                  "phone_masked", "bureau", "registered_at", "categories", "licences"]  # fmt: skip
 
     def get_categories(self, person) -> list[dict]:
         return [
@@ -44,7 +57,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
             queryset = selectors.person_list(self.request.user, self.request.query_params)
         else:
             queryset = selectors.persons_for(self.request.user)
-        return queryset.prefetch_related("categories__category")
+        return queryset.prefetch_related("categories__category", "licences")
 
     @extend_schema(request=SearchSerializer, responses=PersonSerializer(many=True))
     @action(detail=False, methods=["post"])
@@ -52,5 +65,6 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         """Search by name, whole ID number or phone; POST keeps numbers out of URLs and logs."""
         data = SearchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        found = selectors.persons_for(request.user, data.validated_data["q"])[:100]
+        found = selectors.persons_for(request.user, data.validated_data["q"])
+        found = found.prefetch_related("categories__category", "licences")[:100]
         return Response(PersonSerializer(found, many=True).data)

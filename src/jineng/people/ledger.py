@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
 
     REGISTERED = "registered", pgettext_lazy("ledger", "registered")
     CATEGORY = "category", pgettext_lazy("ledger", "category")
+    LICENCE = "licence", pgettext_lazy("ledger", "licence")
     EMPLOYMENT = "employment", pgettext_lazy("ledger", "employment")
     VOUCHER = "voucher", pgettext_lazy("ledger", "voucher")
     CLASS = "class", pgettext_lazy("ledger", "class")

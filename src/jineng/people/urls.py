@@ -9,4 +9,10 @@ urlpatterns = [
     path("people/register/", views.register, name="register"),
     path("people/<int:pk>/", views.person_detail, name="detail"),
     path("people/<int:pk>/id-number/", views.reveal_id_number, name="reveal"),
+    path("people/<int:pk>/licences/", views.add_licence, name="add-licence"),
+    path(
+        "people/<int:pk>/licences/<int:licence_pk>/",
+        views.change_licence,
+        name="change-licence",
+    ),
 ]

@@ -1,10 +1,12 @@
-"""Registry pages: search, a person's page with their ledger, the audited full ID number."""
+"""Registry pages: search, a person's page with their ledger and practising licences, the
+audited full ID number."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -13,10 +15,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jineng.core.forms import form_errors, styled
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404, scoped
-from jineng.core.views import capability_required, filtered, page_of, pick_template, valid
+from jineng.core.views import (
+    capability_required,
+    filtered,
+    page_of,
+    pick_template,
+    run_service,
+    valid,
+)
 from jineng.people import ledger, selectors, services
 from jineng.people.filters import PersonFilter
-from jineng.people.forms import CategoryFormSet, RegisterForm, SearchForm
+from jineng.people.forms import (
+    CategoryFormSet,
+    LicenceForm,
+    LicencePeriodForm,
+    RegisterForm,
+    SearchForm,
+)
 from jineng.people.models import Person
 
 SEARCH_LIMIT = 100
@@ -41,17 +56,62 @@ def person_list(request):
 
 
 @login_required
-def person_detail(request, pk: int):
+def person_detail(request, pk: int, *, licence_form=None):
     person = get_scoped_or_404(request.user, Person.objects.select_related("organisation"), pk=pk)
+    user = request.user
+    can_add_licence = has_capability(user, Capability.REGISTER_PEOPLE)
+    if can_add_licence and licence_form is None:
+        licence_form = styled(LicenceForm())
     context = {
         "person": person,
         "categories": person.categories.select_related("category"),
+        "licences": person.licences.all(),
         "employment": person.employment.all(),
         "ledger": person.ledger.select_related("decision")[:200],
         "ledger_kinds": dict(ledger.Kind.choices),
-        "can_reveal": bool(request.user.role_set & services.FULL_VIEW_ROLES),
+        "can_reveal": bool(user.role_set & services.FULL_VIEW_ROLES),
+        "licence_form": licence_form if can_add_licence else None,
+        "can_change_licence": has_capability(user, Capability.IMPORT_PEOPLE),
+        "today": timezone.localdate(),
     }
     return render(request, "people/person_detail.html", context)
+
+
+@capability_required(Capability.REGISTER_PEOPLE, missing_is_404=True)
+@require_POST
+def add_licence(request, pk: int):
+    """Record a practising licence (从业资格, 004 §五(一)) shown at the counter: the person's
+    page again with the form's errors, or the page with the licence listed."""
+    person = get_scoped_or_404(request.user, Person.objects.all(), pk=pk)
+    form = styled(LicenceForm(request.POST))
+    if form.is_valid():
+        values = form.cleaned_data
+        try:
+            record = services.add_licence(person, source="person page", **values)
+        except ValidationError as problem:
+            form_errors(form, problem)
+        else:
+            messages.success(
+                request,
+                _("%(licence)s %(masked)s is recorded for %(name)s.")
+                % {"licence": record.get_licence_type_display(), "masked": record.number_masked,
+                   "name": person.name},
+            )  # fmt: skip
+            return redirect(reverse("people:detail", args=[pk]) + "#licences")
+    return person_detail(request, pk, licence_form=form)
+
+
+@capability_required(Capability.IMPORT_PEOPLE, missing_is_404=True)
+@require_POST
+def change_licence(request, pk: int, licence_pk: int):
+    """End or correct a licence's validity (the bureau's); errors as messages on the page."""
+    person = get_scoped_or_404(request.user, Person.objects.all(), pk=pk)
+    record = get_object_or_404(person.licences.select_related("person"), pk=licence_pk)
+    form = LicencePeriodForm(request.POST)
+    if valid(request, form):
+        values = form.cleaned_data
+        run_service(request, lambda: services.change_licence(record, **values))
+    return redirect(reverse("people:detail", args=[pk]) + "#licences")
 
 
 @login_required
