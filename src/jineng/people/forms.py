@@ -133,7 +133,9 @@ class LicenceForm(LicencePeriodForm):
 
     field_order = ["licence_type", "number", "issued_by", "valid_from", "valid_to", "evidence"]
 
-    licence_type = forms.ChoiceField(label=gettext_lazy("Licence"), choices=LicenceType.choices)
+    licence_type = forms.ChoiceField(
+        label=gettext_lazy("Practising licence"), choices=LicenceType.choices
+    )
     number = forms.CharField(
         label=gettext_lazy("Licence number"),
         max_length=60,

@@ -7,6 +7,7 @@ entries with bulk inserts. A row already in the registry with the same data is "
 which makes a re-run after a crash store every valid row exactly once.
 """
 
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -349,14 +350,18 @@ def _person_of(values: dict[str, str], organisation) -> Person:
 
 def _licence_type(text: str) -> str:
     """A licence type by its code or its name in either language (特种作业操作证（电工作业）,
-    保安员证, Security guard certificate (保安员证), ...)."""
+    保安员证, Security guard certificate (保安员证), ...), full-width or not, spaces ignored."""
+
+    def key(name: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", name).split()).lower()
+
     names = {}
     for code, (name_zh, name_en) in labels.LICENCE_TYPE.items():
-        names.update({name_zh: code, name_en.lower(): code})
-    for code in ("zh-hans", "en"):
-        with translation.override(code):
-            names.update({str(label).lower(): value for value, label in LicenceType.choices})
-    kind = text if text in LicenceType.values else names.get(text) or names.get(text.lower())
+        names.update({key(name_zh): code, key(name_en): code, key(code): code})
+    for language_code in ("zh-hans", "en"):
+        with translation.override(language_code):
+            names.update({key(str(label)): value for value, label in LicenceType.choices})
+    kind = names.get(key(text))
     if kind is None:
         raise ValidationError({"licence_type": _("Unknown licence: %(text)s") % {"text": text}})
     return kind
@@ -406,7 +411,7 @@ LICENCES = ImportSpec(
         ROSTER_COLUMNS[1],
         Column(
             "licence_type",
-            gettext_lazy("Licence"),
+            gettext_lazy("Practising licence"),
             example="特种作业操作证（电工作业）",
             aliases=("从业资格", "从业资格证", "证书名称", "证件名称", "资格证类型", "证书类型"),
             help=gettext_lazy("The code or the name of the licence"),
