@@ -103,7 +103,7 @@ def test_each_line_keeps_its_decision_with_pack_version_and_rule_trace(hebei):
     certificate(trainee, "special_ability")
     line = claim_for(hebei, [trainee]).lines.get()
     record = line.decision
-    assert (record.pack.pack_id, record.pack.version) == ("hebei-2024", 4)
+    assert (record.pack.pack_id, record.pack.version) == ("hebei-2024", 5)
     decision = decision_of(record)
     codes = [check.code for check in decision.checks]
     assert codes[:2] == ["claim.completed", "claim.standard"]

@@ -108,7 +108,7 @@ def test_the_notice_keeps_the_pack_version_its_lines_were_decided_with(noticed):
     claim, notice = noticed(date(2026, 3, 2))
     line = claim.lines.first()
     assert notice.pack_id == line.decision.pack_id
-    assert str(notice.pack) == "henan-shangqiu-2022 v5"
+    assert str(notice.pack) == "henan-shangqiu-2022 v6"
     change = claim.changes.get(to_state=ClaimState.IN_NOTICE)
     assert change.reason == "公示期为2026-03-02至2026-03-05。"
 

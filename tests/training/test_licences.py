@@ -24,10 +24,12 @@ from django.utils import timezone, translation
 from jineng.catalog.models import PolicyPackVersion
 from jineng.catalog.packs import decision_of, pack_for, parsed_pack
 from jineng.claims import services as claims
+from jineng.core.imports import ImportOptions, run_import
 from jineng.people import services as people
 from jineng.people.models import LedgerEvent
 from jineng.policy.pack import parse_pack
 from jineng.training import services
+from jineng.training.imports import ENROLLMENTS
 from jineng.training.models import ClassState, Enrollment, EnrollmentState, TrainingClass
 from tests.factories import PersonFactory
 
@@ -212,3 +214,25 @@ def test_a_licence_recorded_later_makes_the_roster_eligible(licence_pack, make_c
                            valid_from=training_class.start_date - timedelta(days=3))  # fmt: skip
     enrollment = training_class.enrollments.get(person=person)
     assert enrollment.eligible and licence_check(enrollment.eligibility)[0]
+
+
+def test_the_roster_import_refuses_each_person_without_the_licence(
+    licence_pack, make_class, act, users
+):
+    """004 §五(一): a class roster (花名册) imported into a welders' class enrols the licence
+    holder and reports the other row with the licence it lacks, the number never repeated."""
+    training_class = make_class(people=0)
+    holder = welder(act, training_class.start_date - timedelta(days=30))
+    nobody = welder(act, None)
+    rows = "姓名,身份证号码\n" + "".join(
+        f"{person.name},{people.decrypt_id_number(person)}\n" for person in (holder, nobody)
+    )
+    options = ImportOptions(context={"user": users["institution"], "source": "test",
+                                     "target": training_class.pk})  # fmt: skip
+    with act("institution"):
+        report = run_import(ENROLLMENTS, rows.encode(), "roster.csv", options=options)
+    assert [r.row for r in report.rejected] == [3]
+    message = report.rejected[0].message
+    assert "未登记" in message and "特种作业操作证（焊接与热切割作业）" in message
+    assert people.decrypt_id_number(nobody) not in message
+    assert list(training_class.enrollments.values_list("person", flat=True)) == [holder.pk]
