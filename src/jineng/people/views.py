@@ -35,6 +35,7 @@ from jineng.people.forms import (
 from jineng.people.models import Person
 
 SEARCH_LIMIT = 100
+LICENCE_IDS = "licence_%s"  # the licence form's field ids: never "id_number" on a person's page
 
 
 @login_required
@@ -61,7 +62,7 @@ def person_detail(request, pk: int, *, licence_form=None):
     user = request.user
     can_add_licence = has_capability(user, Capability.REGISTER_PEOPLE)
     if can_add_licence and licence_form is None:
-        licence_form = styled(LicenceForm())
+        licence_form = styled(LicenceForm(auto_id=LICENCE_IDS))
     context = {
         "person": person,
         "categories": person.categories.select_related("category"),
@@ -83,7 +84,7 @@ def add_licence(request, pk: int):
     """Record a practising licence (从业资格, 004 §五(一)) shown at the counter: the person's
     page again with the form's errors, or the page with the licence listed."""
     person = get_scoped_or_404(request.user, Person.objects.all(), pk=pk)
-    form = styled(LicenceForm(request.POST))
+    form = styled(LicenceForm(request.POST, auto_id=LICENCE_IDS))
     if form.is_valid():
         values = form.cleaned_data
         try:
