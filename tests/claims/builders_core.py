@@ -45,6 +45,9 @@ WELDER = "6-18-02-04"  # 焊工
 ELECTRICIAN = "6-31-01-03"  # 电工
 CARER = "4-10-01-05"  # 养老护理员
 HEALTH_CARER = "4-14-01-03"  # 健康照护师, a new occupation (新职业)
+# 004 §五(一): Hebei trains 焊工 and 电工 with a subsidy only people who already hold their
+# special operation certificate (training.licence_required); the trainees built here hold it.
+LICENCES = {WELDER: "welding_work", ELECTRICIAN: "electrical_work"}
 EMPLOYER = demo.demo_uscc(demo.INSTITUTIONS[0])  # any valid 统一社会信用代码 will do
 HEBEI_STANDARDS = [  # (occupation, level, yuan) in 石家庄市, 2024: illustrative amounts
     (WELDER, "5", "1000"),
@@ -159,9 +162,11 @@ def completed_class(
     start: date = date(2024, 5, 6),
     end: date = date(2024, 5, 31),
     training_type: str = "employment_skills",
+    licensed: bool = True,
 ) -> TrainingClass:
     """A completed class of the place's institution; `trainees` are persons (completed) or
-    (person, reason) pairs for trainees who did not complete."""
+    (person, reason) pairs for trainees who did not complete. Unless `licensed` is False, each
+    trainee holds the practising licence the occupation needs (004 §五(一)), since 2020."""
     with act(None):
         training_class = TrainingClass.objects.create(
             institution=place.institution,
@@ -179,6 +184,8 @@ def completed_class(
         )
         for trainee in trainees:
             who, reason = trainee if isinstance(trainee, tuple) else (trainee, "")
+            if licensed and occupation in LICENCES:
+                licence(who, LICENCES[occupation])
             Enrollment.objects.create(
                 training_class=training_class,
                 person=who,
@@ -188,6 +195,16 @@ def completed_class(
                 reason=reason,
             )
     return training_class
+
+
+def licence(holder: Person, licence_type: str) -> None:
+    """The practising licence (004 §五(一)) of the type, valid since 2020 with no end."""
+    if not holder.licences.filter(licence_type=licence_type).exists():
+        with act(None):
+            people.add_licence(
+                holder, licence_type=licence_type, number=f"T{holder.pk:010d}{licence_type[:2]}",
+                valid_from=date(2020, 1, 1), evidence="证书原件",
+            )  # fmt: skip
 
 
 def certificate(

@@ -22,6 +22,8 @@ CATEGORY_SETS = [
     frozenset({"enterprise_employee"}),
     frozenset({"veteran"}),
 ]
+# Practising licences held (004 §五(一)): 6-18-02-04 (焊工) needs welding_work under Hebei.
+LICENCE_SETS = [frozenset(), frozenset({"welding_work"}), frozenset({"electrical_work"})]
 CERTIFICATES = [None, "training_completion", "skill_level", "qualification", "special_ability"]
 TRAINING_TYPES = ["employment_skills", "job_skills_upgrade", "pre_employment"]
 STANDARDS = [Decimal(v) for v in ("0", "0.01", "666.67", "1000.00", "1200.05", "3333.33")]
@@ -49,6 +51,7 @@ def training_lines(draw, max_size: int = 20) -> list[TrainingLine]:
                 certificate=draw(st.sampled_from(CERTIFICATES)),
                 employment_start=None if after is None else end + timedelta(days=after),
                 standard=draw(st.sampled_from(STANDARDS)),
+                licences=draw(st.sampled_from(LICENCE_SETS)),
             )
         )
     return lines

@@ -383,10 +383,10 @@ def training_facts(
     enrollments: list[Enrollment],
     pack: PolicyPack,
 ) -> list[LineFacts]:
-    """The facts of each trainee's line: categories on the day the pack names, read as the
-    roster reads them (training.eligibility), the class's occupation, level and training type,
-    the best certificate, the first employment after the training, the subsidy standard; and
-    whether the trainee completed (a few queries in all)."""
+    """The facts of each trainee's line: categories and practising licences on the day the pack
+    names, read as the roster reads them (training.eligibility), the class's occupation, level
+    and training type, the best certificate, the first employment after the training, the
+    subsidy standard; and whether the trainee completed (a few queries in all)."""
     ids = [enrollment.person_id for enrollment in enrollments]
     end = training_class.end_date
     trainees = [(e.person_id, eligibility.enrolled_on(e)) for e in enrollments]
@@ -412,6 +412,9 @@ def training_facts(
             certificate=certificate["kind"] if certificate else None,
             employment_start=employment.get(person_id),
             standard=priced,
+            # 004 §五(一): the licences held on the same day, read as the roster reads them
+            licences=trainee[person_id].licences,
+            licence_day=trainee[person_id].day,
         )
         checks = (_completion_check(enrollment, end), standard_check)
         facts.append(

@@ -29,6 +29,7 @@ RULE_NAMES = {
     "stated": _("The policy provides this subsidy"),
     "training.rates.stated": _("The policy sets rates by training outcome"),
     "category": _("Person category"),
+    "training.licence": _("Practising licence held"),
     "training.rate_scope": _("Who the rates by outcome apply to"),
     "training.outcome": _("Training outcome and rate"),
     "training.certificate": _("Certificate obtained, paid by the standard"),

@@ -1,5 +1,6 @@
-"""The registry API: persons in scope, masked, with their categories and education (学历, for
-the entry level of evaluations, 002 §四(二)1); search by whole ID number or phone (POST)."""
+"""The registry API: persons in scope, masked, with their categories, education (学历, for the
+entry level of evaluations, 002 §四(二)1) and practising licences (从业资格, 004 §五(一)); search
+by whole ID number or phone (POST)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
@@ -9,7 +10,7 @@ from rest_framework.response import Response
 from jineng.core.api import SelectorFilterBackend
 from jineng.people import selectors
 from jineng.people.filters import PersonFilter
-from jineng.people.models import EducationRecord, Person
+from jineng.people.models import EducationRecord, LicenceRecord, Person
 
 
 class EducationSerializer(serializers.ModelSerializer):
@@ -21,16 +22,28 @@ class EducationSerializer(serializers.ModelSerializer):
                   "evidence", "source"]  # fmt: skip
 
 
+class LicenceSerializer(serializers.ModelSerializer):
+    """A practising licence (从业资格, 004 §五(一)); the number masked, never whole."""
+
+    name = serializers.CharField(source="get_licence_type_display")
+
+    class Meta:
+        model = LicenceRecord
+        fields = ["id", "licence_type", "name", "number_masked", "issued_by", "valid_from",
+                  "valid_to", "evidence"]  # fmt: skip
+
+
 class PersonSerializer(serializers.ModelSerializer):
     categories = serializers.SerializerMethodField()
     education = EducationSerializer(many=True, read_only=True)
+    licences = LicenceSerializer(many=True, read_only=True)
     bureau = serializers.CharField(source="organisation.name")
 
     class Meta:
         model = Person
         fields = ["id", "name", "document_kind", "id_number_masked", "sex", "birth_date",
-                  "phone_masked", "bureau", "registered_at", "categories",
-                  "education"]  # fmt: skip
+                  "phone_masked", "bureau", "registered_at", "categories", "education",
+                  "licences"]  # fmt: skip
 
     def get_categories(self, person) -> list[dict]:
         return [
@@ -56,7 +69,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
             queryset = selectors.person_list(self.request.user, self.request.query_params)
         else:
             queryset = selectors.persons_for(self.request.user)
-        return queryset.prefetch_related("categories__category", "education")
+        return queryset.prefetch_related("categories__category", "education", "licences")
 
     @extend_schema(request=SearchSerializer, responses=PersonSerializer(many=True))
     @action(detail=False, methods=["post"])
@@ -64,5 +77,6 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         """Search by name, whole ID number or phone; POST keeps numbers out of URLs and logs."""
         data = SearchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        found = selectors.persons_for(request.user, data.validated_data["q"])[:100]
+        found = selectors.persons_for(request.user, data.validated_data["q"])
+        found = found.prefetch_related("categories__category", "licences")[:100]
         return Response(PersonSerializer(found, many=True).data)

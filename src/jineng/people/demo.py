@@ -1,6 +1,6 @@
-"""Demo registry: a few hundred people across Shangqiu's counties, with categories and
-employment records. Generated deterministically (the same people every run) and loaded through
-the roster import itself, so a second load finds every row unchanged."""
+"""Demo registry: a few hundred people across Shangqiu's counties, with categories, practising
+licences (从业资格证) and employment records. Generated deterministically (the same people every
+run) and loaded through the roster import itself, so a second load finds every row unchanged."""
 
 import csv
 import io
@@ -75,7 +75,7 @@ def load() -> dict:
         for key, value in report.as_dict().items():
             totals[key] = totals.get(key, 0) + value
     _link_demo_worker(next(row for row in rows if row["身份证号码"].startswith("411402")))
-    return {"people": totals, "employment": _employment(rows)}
+    return {"people": totals, "employment": _employment(rows), "licences": _licences(rows)}
 
 
 def _link_demo_worker(row: dict) -> None:
@@ -113,4 +113,36 @@ def _employment(rows) -> dict[str, int]:
             insured_months=min(10, (date(2026, 11, 1) - start).days // 30), source="demo",
         )  # fmt: skip
         counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+# 从业资格证 (004 §五(一)): every 30th person holds one, in turn a welder's and an electrician's
+# special operation certificate (numbered after the ID number, as the safety bureau numbers them,
+# valid 6 years) and a security guard certificate (no end date).
+LICENCES = [
+    ("welding_work", "商丘市应急管理局", 6),
+    ("electrical_work", "商丘市应急管理局", 6),
+    ("security_guard", "商丘市公安局", None),
+]
+
+
+def _licences(rows) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for n, row in enumerate(rows):
+        if n % 30 != 7:
+            continue
+        person = services.find_by_id_number(row["身份证号码"])
+        licence_type, issued_by, years = LICENCES[(n // 30) % len(LICENCES)]
+        number = f"T{row['身份证号码']}" if years else f"HN{n:06d}{row['身份证号码'][-6:]}"
+        start = date(2023, 3, 1) + timedelta(days=n)
+        if services.find_licence(licence_type, number, person=person).exists():
+            counts["unchanged"] = counts.get("unchanged", 0) + 1
+            continue
+        services.add_licence(
+            person, licence_type=licence_type, number=number, valid_from=start,
+            valid_to=date(start.year + years, start.month, start.day) - timedelta(days=1)
+            if years else None,
+            issued_by=issued_by, evidence="证书原件", source="demo",
+        )  # fmt: skip
+        counts["created"] = counts.get("created", 0) + 1
     return counts

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from jineng.catalog.models import PersonCategory
 from jineng.core.forms import DateInput
 from jineng.core.models import Organisation
-from jineng.people.models import DocumentKind, SchoolKind
+from jineng.people.models import DocumentKind, LicenceType, SchoolKind
 from jineng.people.services import registering_bureaus
 
 
@@ -131,3 +131,60 @@ class EducationForm(forms.Form):
 class RemoveEducationForm(forms.Form):
     record = forms.IntegerField(min_value=1, max_value=2**31 - 1)
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300)
+
+
+class LicencePeriodForm(forms.Form):
+    """A licence's validity and the evidence for it (people.services.change_licence)."""
+
+    valid_from = forms.DateField(
+        label=gettext_lazy("Valid from"),
+        widget=DateInput,
+        help_text=gettext_lazy("The day of issue or of the last renewal (复审)."),
+    )
+    valid_to = forms.DateField(
+        label=gettext_lazy("Valid until"),
+        required=False,
+        widget=DateInput,
+        help_text=gettext_lazy("Empty: no end date (e.g. 保安员证)."),
+    )
+    evidence = forms.CharField(
+        label=gettext_lazy("Evidence"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("The document shown, e.g. the licence itself or its record."),
+    )
+
+    def clean(self):
+        values = super().clean()
+        start, end = values.get("valid_from"), values.get("valid_to")
+        if start is not None and end is not None and end < start:
+            self.add_error("valid_to", _("The end is before the start."))
+        return values
+
+
+class LicenceForm(LicencePeriodForm):
+    """A practising licence (从业资格, 004 §五(一)) as people.services.add_licence takes it."""
+
+    field_order = ["licence_type", "number", "issued_by", "valid_from", "valid_to", "evidence"]
+
+    licence_type = forms.ChoiceField(
+        label=gettext_lazy("Practising licence"), choices=LicenceType.choices
+    )
+    number = forms.CharField(
+        label=gettext_lazy("Licence number"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "mono"}),
+    )
+    issued_by = forms.CharField(
+        label=gettext_lazy("Issued by"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("e.g. 商丘市应急管理局, 商丘市公安局"),
+    )
+
+    def clean(self):
+        values = super().clean()
+        start = values.get("valid_from")
+        if start is not None and start > timezone.localdate():
+            self.add_error("valid_from", _("A licence cannot be valid from a day after today."))
+        return values

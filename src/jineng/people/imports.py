@@ -1,6 +1,6 @@
 """Imports of the registry through the shared pipeline: the people roster (花名册), the
-employment and social-insurance records (就业参保) and graduates' education records (学历, for the
-entry level of evaluations, 002 §四(二)1).
+employment and social-insurance records (就业参保), graduates' education records (学历, for the
+entry level of evaluations, 002 §四(二)1) and practising licences (从业资格证).
 
 The roster is the large one (100,000 rows), so it validates a whole chunk in memory, looks up the
 chunk's ID hashes in one query and writes new persons, their categories, ledger lines and audit
@@ -8,6 +8,7 @@ entries with bulk inserts. A row already in the registry with the same data is "
 which makes a re-run after a crash store every valid row exactly once.
 """
 
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -31,7 +32,15 @@ from jineng.core.imports import (
 )
 from jineng.core.roles import Capability
 from jineng.people import identity, ledger, services
-from jineng.people.models import CategoryRecord, DocumentKind, LedgerEvent, Person, SchoolKind
+from jineng.people.models import (
+    CategoryRecord,
+    DocumentKind,
+    LedgerEvent,
+    LicenceType,
+    Person,
+    SchoolKind,
+)
+from jineng.policy import labels
 
 CATEGORY_SEPARATORS = "、,，;；/ "
 
@@ -370,12 +379,124 @@ def _school_kind(text: str) -> str:
     return kind
 
 
-def _apply_education(values: dict[str, str], organisation) -> str:
+def _person_of(values: dict[str, str], organisation) -> Person:
+    """The registry person of the row's ID number, within the importing bureau's region."""
     person = services.find_by_id_number(values["id_number"])
+    # A bureau records the facts of its own people; elsewhere the person does not exist for it.
+    # Without an organisation (`jineng import KIND FILE`) the system records anyone's.
     if person is None or (
         organisation is not None and not person.organisation.path.startswith(organisation.path)
     ):
         raise ValidationError({"id_number": _("This person is not in the registry.")})
+    return person
+
+
+def _licence_type(text: str) -> str:
+    """A licence type by its code or its name in either language (特种作业操作证（电工作业）,
+    保安员证, Security guard certificate (保安员证), ...), full-width or not, spaces ignored."""
+
+    def key(name: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", name).split()).lower()
+
+    names = {}
+    for code, (name_zh, name_en) in labels.LICENCE_TYPE.items():
+        names.update({key(name_zh): code, key(name_en): code, key(code): code})
+    for language_code in ("zh-hans", "en"):
+        with translation.override(language_code):
+            names.update({key(str(label)): value for value, label in LicenceType.choices})
+    kind = names.get(key(text))
+    if kind is None:
+        raise ValidationError({"licence_type": _("Unknown licence: %(text)s") % {"text": text}})
+    return kind
+
+
+def _apply_licence(values: dict[str, str], organisation) -> str:
+    """One licence of a registered person: recorded (add_licence), found unchanged, or its
+    validity corrected when the same licence from the same day comes with another end."""
+    person = _person_of(values, organisation)
+    licence_type = _licence_type(values["licence_type"])
+    start = _typed_date(values["valid_from"], "valid_from")
+    end = _typed_date(values.get("valid_to", ""), "valid_to")
+    existing = (
+        services.find_licence(licence_type, values["number"], person=person)
+        .filter(valid_from=start)
+        .first()
+    )
+    if existing is not None:
+        if existing.valid_to == end:
+            return UNCHANGED
+        services.change_licence(
+            existing, valid_from=start, valid_to=end, evidence=values.get("evidence", "")
+        )
+        return UPDATED
+    services.add_licence(
+        person,
+        licence_type=licence_type,
+        number=values["number"],
+        valid_from=start,
+        valid_to=end,
+        issued_by=values.get("issued_by", ""),
+        evidence=values.get("evidence", ""),
+        source="import",
+    )
+    return CREATED
+
+
+def _apply_licence_chunk(rows: list[Row], run: ImportRun) -> None:
+    organisation = run.options.context.get("organisation")
+    row_by_row(lambda values: _apply_licence(values, organisation))(rows, run)
+
+
+LICENCES = ImportSpec(
+    name="licences",
+    title=gettext_lazy("Practising licences (从业资格证)"),
+    columns=(
+        ROSTER_COLUMNS[1],
+        Column(
+            "licence_type",
+            gettext_lazy("Practising licence"),
+            example="特种作业操作证（电工作业）",
+            aliases=("从业资格", "从业资格证", "证书名称", "证件名称", "资格证类型", "证书类型"),
+            help=gettext_lazy("The code or the name of the licence"),
+        ),
+        Column(
+            "number",
+            gettext_lazy("Licence number"),
+            example="T41140219900307123X",
+            aliases=("证书编号", "证号", "资格证编号", "证书号码"),
+            help=gettext_lazy("Format the column as text"),
+        ),
+        Column(
+            "valid_from",
+            gettext_lazy("Valid from"),
+            example="2024-03-01",
+            aliases=("有效期起", "有效期自", "发证日期", "初领日期", "复审日期"),
+        ),
+        Column(
+            "valid_to",
+            gettext_lazy("Valid until"),
+            required=False,
+            example="2030-02-28",
+            aliases=("有效期至", "有效期止", "到期日期"),
+            help=gettext_lazy("Empty: no end date"),
+        ),
+        Column(
+            "issued_by",
+            gettext_lazy("Issued by"),
+            required=False,
+            example="商丘市应急管理局",
+            aliases=("发证机关", "发证单位"),
+        ),
+        Column("evidence", gettext_lazy("Evidence"), required=False, aliases=("依据", "备注")),
+    ),  # fmt: skip
+    apply_chunk=_apply_licence_chunk,
+    export_rows=lambda: iter(()),  # licence numbers are personal data: never exported whole
+    capability=Capability.IMPORT_PEOPLE,
+)
+
+
+def _apply_education(values: dict[str, str], organisation) -> str:
+    person = _person_of(values, organisation)
     graduated_on = _typed_date(values["graduated_on"], "graduated_on")
     _record, outcome = services.add_education(
         person, school_kind=_school_kind(values["school_kind"]), school=values["school"],
@@ -436,4 +557,4 @@ EDUCATION = ImportSpec(
     capability=Capability.IMPORT_PEOPLE,
 )
 
-IMPORTS = {spec.name: spec for spec in (ROSTER, EMPLOYMENT, EDUCATION)}
+IMPORTS = {spec.name: spec for spec in (ROSTER, EMPLOYMENT, LICENCES, EDUCATION)}

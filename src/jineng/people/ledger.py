@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
 
     REGISTERED = "registered", pgettext_lazy("ledger", "registered")
     CATEGORY = "category", pgettext_lazy("ledger", "category")
+    LICENCE = "licence", pgettext_lazy("ledger", "licence")
     EMPLOYMENT = "employment", pgettext_lazy("ledger", "employment")
     EDUCATION = "education", pgettext_lazy("ledger", "education")
     VOUCHER = "voucher", pgettext_lazy("ledger", "voucher")

@@ -227,3 +227,76 @@ class LedgerEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.title}"
+
+
+class LicenceType(models.TextChoices):
+    """从业资格: the practising licences a person may hold; the codes are those of
+    jineng.policy.codes.LicenceType, which the policy packs name (training.licence_required)."""
+
+    SECURITY_GUARD = "security_guard", _("Security guard certificate (保安员证)")
+    ELECTRICAL_WORK = (
+        "electrical_work",
+        _("Special operation certificate, electrical work (特种作业操作证·电工作业)"),
+    )
+    WELDING_WORK = (
+        "welding_work",
+        _(
+            "Special operation certificate, welding and thermal cutting "
+            "(特种作业操作证·焊接与热切割作业)"
+        ),
+    )
+    SPECIAL_EQUIPMENT = (
+        "special_equipment",
+        _("Special equipment operator certificate (特种设备安全管理和作业人员证)"),
+    )
+    CONSTRUCTION_SPECIAL_WORK = (
+        "construction_special_work",
+        _("Construction special operation certificate (建筑施工特种作业操作资格证)"),
+    )
+
+
+class LicenceRecord(models.Model):
+    """A practising licence (从业资格) the person holds, with its evidence and validity.
+    004 §五(一): for 保安员、电工、焊工等有从业资格要求的职业 the bureau trains with a subsidy
+    only those who already hold it. The number is personal data: stored encrypted
+    (core.crypto) with a keyed hash for de-duplication and a masked copy for screens; never
+    logged."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="licences")
+    licence_type = models.CharField(_("licence"), max_length=30, choices=LicenceType.choices)
+    number_cipher = models.BinaryField(editable=False)
+    number_hash = models.CharField(max_length=64, editable=False)
+    number_masked = models.CharField(_("licence number"), max_length=40)
+    issued_by = models.CharField(_("issued by"), max_length=100, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    evidence = models.CharField(_("evidence"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    scope = PERSON_SCOPE
+    audit_exclude = frozenset({"number_cipher", "number_hash"})
+
+    class Meta:
+        verbose_name = _("practising licence")
+        verbose_name_plural = _("practising licences")
+        ordering = ["-valid_from", "-id"]
+        indexes = [models.Index(fields=["licence_type", "number_hash"])]
+        constraints = [
+            # A renewal (复审, 换证) is a new record of the same number from a later day.
+            models.UniqueConstraint(
+                fields=["person", "licence_type", "number_hash", "valid_from"],
+                name="uniq_person_licence_from",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="licence_valid_to_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_licence_type_display()} {self.number_masked}"
+
+    def is_valid_on(self, day) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

@@ -12,8 +12,8 @@ from jineng.core.filters import run
 from jineng.core.scope import scoped
 from jineng.people import identity, services
 from jineng.people.filters import PersonFilter
-from jineng.people.models import CategoryRecord, DocumentKind, Person
-from jineng.policy.records import CATEGORY_CODES
+from jineng.people.models import CategoryRecord, DocumentKind, LicenceRecord, Person
+from jineng.policy.records import CATEGORY_CODES, LICENCE_CODES
 
 PHONE_RE = re.compile(r"^\+?\d[\d -]{6,}$")
 
@@ -65,3 +65,38 @@ def six_categories_on(person: Person, pack, day) -> set[str]:
     """Which of the person's categories are "six categories" under the pack (004 §二): the
     pack's list decides, never code."""
     return categories_on(person, day) & set(pack.value("categories.six", ()))
+
+
+def _valid_on(queryset, day: date):
+    queryset = queryset.filter(valid_from__lte=day)
+    return queryset.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def licences_by_person(person_ids: Iterable[int], day: date) -> dict[int, frozenset[str]]:
+    """Each person's practising licences (从业资格, 004 §五(一)) valid on the day, as licence
+    type codes, in one query. A person without any is left out."""
+    found: dict[int, set[str]] = defaultdict(set)
+    rows = _valid_on(LicenceRecord.objects.filter(person_id__in=list(person_ids)), day)
+    for person_id, code in rows.values_list("person_id", "licence_type"):
+        if code in LICENCE_CODES:
+            found[person_id].add(code)
+    return {person_id: frozenset(codes) for person_id, codes in found.items()}
+
+
+def licences_valid_on(person_ids: Iterable[int], licence_type: str, day: date):
+    """{person id: the licence record of the type valid on the day} (the one valid longest),
+    for pages that show which licence a trainee holds."""
+    rows = _valid_on(
+        LicenceRecord.objects.filter(person_id__in=list(person_ids), licence_type=licence_type),
+        day,
+    ).order_by("person_id", "valid_to", "-valid_from")
+    found = {}
+    for record in rows:  # open-ended (NULL) sorts first on SQLite, last on PostgreSQL
+        best = found.get(record.person_id)
+        if (
+            best is None
+            or best.valid_to is not None
+            and (record.valid_to is None or record.valid_to > best.valid_to)
+        ):
+            found[record.person_id] = record
+    return found

@@ -1,6 +1,8 @@
-"""Writes to the registry: registering persons, their categories and employment, and the
-audited full view of an ID number. Validation comes from people.identity (pure Python)."""
+"""Writes to the registry: registering persons, their categories, practising licences and
+employment, and the audited full view of an ID number. Validation comes from people.identity
+(pure Python)."""
 
+import re
 from datetime import date, datetime, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,7 @@ from jineng.catalog.models import PersonCategory, Region
 from jineng.core import audit, crypto, writes
 from jineng.core.i18n import language
 from jineng.core.models import AuditAction, Organisation
+from jineng.core.personal import mask_id_number
 from jineng.core.roles import Capability, OrgKind, Role, acting_user, require_capability
 from jineng.core.scope import scoped
 from jineng.people import identity, ledger
@@ -21,10 +24,12 @@ from jineng.people.models import (
     DocumentKind,
     EducationRecord,
     EmploymentRecord,
+    LicenceRecord,
+    LicenceType,
     Person,
     SchoolKind,
 )
-from jineng.people.signals import categories_changed
+from jineng.people.signals import categories_changed, licences_changed
 from jineng.policy.codes import PersonCategory as Category
 from jineng.policy.engine import add_months
 
@@ -365,6 +370,182 @@ def change_category(
         },
     )
     categories_changed.send(sender=CategoryRecord, person_ids=[record.person_id])
+    return record
+
+
+# --- practising licences (从业资格, 004 §五(一)) ------------------------------------------------
+
+# Letters, digits and hyphens: 特种作业操作证 numbers are often the holder's ID number, 保安员证
+# numbers a letter and digits. Checked after normalising (full-width folded, spaces removed).
+LICENCE_NUMBER_RE = re.compile(r"^[0-9A-Z][0-9A-Z-]{3,39}$")
+
+
+def licence_number(text: str) -> str:
+    """A licence number as typed, cleaned (NFKC, no spaces, upper case); refused by shape only,
+    never echoed in the message."""
+    number = identity.normalise(text).upper()
+    if not LICENCE_NUMBER_RE.match(number):
+        raise ValidationError(
+            {"number": _("A licence number has 4 to 40 letters, digits or hyphens.")}
+        )
+    return number
+
+
+def licence_hash(licence_type: str, number: str) -> str:
+    """The keyed look-up hash of a licence number of a type (never the number in clear)."""
+    return crypto.lookup_hash(f"{licence_type}:{number}", "licence_number")
+
+
+def _require_visible(person: Person) -> None:
+    """Fail closed on the data scope too: a user records licences only of persons they see
+    (the system's own work, an import by command, sees everyone)."""
+    user = acting_user()
+    if user is not None and not scoped(user, Person.objects.filter(pk=person.pk)).exists():
+        raise ValidationError({"person": _("This person is not in the registry.")})
+
+
+def _licence_period(valid_from: date, valid_to: date | None) -> None:
+    if valid_from > timezone.localdate():
+        raise ValidationError(
+            {"valid_from": _("A licence cannot be valid from a day after today.")}
+        )
+    if valid_to is not None and valid_to < valid_from:
+        raise ValidationError(
+            {"valid_to": _("A licence cannot end before it starts (%(start)s).")
+             % {"start": valid_from}}
+        )  # fmt: skip
+
+
+def find_licence(licence_type: str, number: str, *, person: Person | None = None):
+    """The records of a licence number of a type (through the keyed hash), of one person or of
+    anyone."""
+    records = LicenceRecord.objects.filter(
+        licence_type=licence_type, number_hash=licence_hash(licence_type, licence_number(number))
+    )
+    return records if person is None else records.filter(person=person)
+
+
+@transaction.atomic
+def add_licence(
+    person: Person,
+    *,
+    licence_type: str,
+    number: str,
+    valid_from: date,
+    valid_to: date | None = None,
+    issued_by: str = "",
+    evidence: str = "",
+    source: str = "",
+) -> LicenceRecord:
+    """Record a practising licence (从业资格) the person holds, with its evidence: 004 §五(一)
+    trains 保安员、电工、焊工等 with a subsidy only those who already hold it. The number is stored
+    encrypted, hashed and masked; a number of the same type recorded for another person is
+    refused, and so is the same licence with the same validity twice. A renewal is a new record
+    from its new first day. The rosters of the person's classes not completed yet are decided
+    again (licences_changed)."""
+    require_capability(
+        Capability.REGISTER_PEOPLE, _("Your role cannot record practising licences.")
+    )
+    _require_visible(person)
+    if licence_type not in LicenceType.values:
+        raise ValidationError({"licence_type": _("Choose a licence from the list.")})
+    number = licence_number(number)
+    _licence_period(valid_from, valid_to)
+    key = licence_hash(licence_type, number)
+    same_number = LicenceRecord.objects.filter(licence_type=licence_type, number_hash=key)
+    other = same_number.exclude(person=person).select_related("person__organisation").first()
+    if other is not None:
+        raise ValidationError(
+            {
+                "number": ValidationError(
+                    _("This licence number is already recorded for another person, registered "
+                      "with %(bureau)s.") % {"bureau": other.person.organisation.name},
+                    code="other_person",
+                )
+            }
+        )  # fmt: skip
+    if same_number.filter(person=person, valid_from=valid_from).exists():
+        raise ValidationError(
+            {
+                "number": ValidationError(
+                    _("This licence is already recorded from %(start)s.") % {"start": valid_from},
+                    code="recorded",
+                )
+            }
+        )
+    record = writes.create(
+        LicenceRecord(
+            person=person,
+            licence_type=licence_type,
+            number_cipher=crypto.encrypt(number, "licence_number"),
+            number_hash=key,
+            number_masked=mask_id_number(number),
+            issued_by=" ".join(issued_by.split()),
+            valid_from=valid_from,
+            valid_to=valid_to,
+            evidence=evidence.strip(),
+            source=source,
+        )
+    )
+    ledger.add(
+        person,
+        ledger.Kind.LICENCE,
+        f"{record.get_licence_type_display()} {record.number_masked}",
+        obj=record,
+        detail={
+            "licence": licence_type,
+            "from": valid_from.isoformat(),
+            "to": valid_to.isoformat() if valid_to else None,
+        },
+    )
+    licences_changed.send(sender=LicenceRecord, person_ids=[person.pk])
+    return record
+
+
+@transaction.atomic
+def change_licence(
+    record: LicenceRecord, *, valid_from: date, valid_to: date | None, evidence: str = ""
+) -> LicenceRecord:
+    """End or correct a licence's validity (revoked, not renewed, typed wrong), with the
+    evidence for the change. The bureau keeps the registry's facts, so only its reviewers (and
+    admins) do; the rosters of the person's open classes are decided again."""
+    require_capability(
+        Capability.IMPORT_PEOPLE, _("Only the bureau ends or corrects a person's licences.")
+    )
+    _require_visible(record.person)
+    if valid_to is not None and valid_to < valid_from:
+        raise ValidationError(
+            {"valid_to": _("A licence cannot end before it starts (%(start)s).")
+             % {"start": valid_from}}
+        )  # fmt: skip
+    before = (record.valid_from, record.valid_to)
+    changes = {"valid_from": valid_from, "valid_to": valid_to}
+    if evidence.strip():
+        changes["evidence"] = evidence.strip()
+    clash = LicenceRecord.objects.filter(
+        person=record.person_id, licence_type=record.licence_type,
+        number_hash=record.number_hash, valid_from=valid_from,
+    ).exclude(pk=record.pk)  # fmt: skip
+    if clash.exists():
+        raise ValidationError(
+            {"valid_from": _("This licence is already recorded from %(start)s.")
+             % {"start": valid_from}}
+        )  # fmt: skip
+    record = writes.update(record, **changes)
+    ledger.add(
+        record.person,
+        ledger.Kind.LICENCE,
+        _("%(licence)s %(masked)s changed: valid %(start)s to %(end)s")
+        % {"licence": record.get_licence_type_display(), "masked": record.number_masked,
+           "start": valid_from, "end": valid_to or "—"},
+        obj=record,
+        detail={
+            "before": [day.isoformat() if day else None for day in before],
+            "from": valid_from.isoformat(),
+            "to": valid_to.isoformat() if valid_to else None,
+        },
+    )  # fmt: skip
+    licences_changed.send(sender=LicenceRecord, person_ids=[record.person_id])
     return record
 
 

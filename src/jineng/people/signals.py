@@ -11,3 +11,8 @@ from django.dispatch import Signal
 # eligibility of those persons on the rosters of classes not completed yet, so a roster never
 # keeps an answer the registry no longer supports.
 categories_changed = Signal()
+
+# Sent by services.add_licence once a practising licence (从业资格, 004 §五(一)) is stored, inside
+# that transaction, with `person_ids` (a list): training decides the rosters of those persons'
+# classes not completed yet again, as for a category.
+licences_changed = Signal()

@@ -11,4 +11,10 @@ urlpatterns = [
     path("people/<int:pk>/id-number/", views.reveal_id_number, name="reveal"),
     path("people/<int:pk>/education/", views.add_education, name="education"),
     path("people/<int:pk>/education/remove/", views.remove_education, name="education-remove"),
+    path("people/<int:pk>/licences/", views.add_licence, name="add-licence"),
+    path(
+        "people/<int:pk>/licences/<int:licence_pk>/",
+        views.change_licence,
+        name="change-licence",
+    ),
 ]

@@ -1,10 +1,12 @@
-"""Registry pages: search, a person's page with their ledger, the audited full ID number."""
+"""Registry pages: search, a person's page with their ledger and practising licences, the
+audited full ID number."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -26,6 +28,8 @@ from jineng.people.filters import PersonFilter
 from jineng.people.forms import (
     CategoryFormSet,
     EducationForm,
+    LicenceForm,
+    LicencePeriodForm,
     RegisterForm,
     RemoveEducationForm,
     SearchForm,
@@ -33,6 +37,7 @@ from jineng.people.forms import (
 from jineng.people.models import EducationRecord, Person
 
 SEARCH_LIMIT = 100
+LICENCE_IDS = "licence_%s"  # the licence form's field ids: never "id_number" on a person's page
 
 
 @login_required
@@ -57,19 +62,28 @@ def _person_or_404(request, pk: int) -> Person:
     return get_scoped_or_404(request.user, Person.objects.select_related("organisation"), pk=pk)
 
 
-def _detail(request, person: Person, education_form=None, status: int = 200):
-    can_record = has_capability(request.user, Capability.IMPORT_PEOPLE)
+def _detail(request, person: Person, *, education_form=None, licence_form=None, status=200):
+    """The person's page, with a form that was refused shown again with its errors."""
+    user = request.user
+    can_record = has_capability(user, Capability.IMPORT_PEOPLE)
     if can_record and education_form is None:
         education_form = EducationForm()
+    can_add_licence = has_capability(user, Capability.REGISTER_PEOPLE)
+    if can_add_licence and licence_form is None:
+        licence_form = styled(LicenceForm(auto_id=LICENCE_IDS))
     context = {
         "person": person,
         "categories": person.categories.select_related("category"),
+        "licences": person.licences.all(),
         "employment": person.employment.all(),
         "education": person.education.all(),
         "education_form": styled(education_form) if can_record else None,
         "ledger": person.ledger.select_related("decision")[:200],
         "ledger_kinds": dict(ledger.Kind.choices),
-        "can_reveal": bool(request.user.role_set & services.FULL_VIEW_ROLES),
+        "can_reveal": bool(user.role_set & services.FULL_VIEW_ROLES),
+        "licence_form": licence_form if can_add_licence else None,
+        "can_change_licence": has_capability(user, Capability.IMPORT_PEOPLE),
+        "today": timezone.localdate(),
     }
     return render(request, "people/person_detail.html", context, status=status)
 
@@ -100,7 +114,7 @@ def add_education(request, pk: int):
                 % {"school": record.school, "kind": record.get_school_kind_display()},
             )  # fmt: skip
             return redirect("people:detail", pk=person.pk)
-    return _detail(request, person, form)
+    return _detail(request, person, education_form=form)
 
 
 @capability_required(Capability.IMPORT_PEOPLE, missing_is_404=True)
@@ -117,6 +131,43 @@ def remove_education(request, pk: int):
             success=_("The education record is removed."),
         )
     return redirect("people:detail", pk=person.pk)
+
+
+@capability_required(Capability.REGISTER_PEOPLE, missing_is_404=True)
+@require_POST
+def add_licence(request, pk: int):
+    """Record a practising licence (从业资格, 004 §五(一)) shown at the counter: the person's
+    page again with the form's errors, or the page with the licence listed."""
+    person = _person_or_404(request, pk)
+    form = styled(LicenceForm(request.POST, auto_id=LICENCE_IDS))
+    if form.is_valid():
+        values = form.cleaned_data
+        try:
+            record = services.add_licence(person, source="person page", **values)
+        except ValidationError as problem:
+            form_errors(form, problem)
+        else:
+            messages.success(
+                request,
+                _("%(licence)s %(masked)s is recorded for %(name)s.")
+                % {"licence": record.get_licence_type_display(), "masked": record.number_masked,
+                   "name": person.name},
+            )  # fmt: skip
+            return redirect(reverse("people:detail", args=[pk]) + "#licences")
+    return _detail(request, person, licence_form=form)
+
+
+@capability_required(Capability.IMPORT_PEOPLE, missing_is_404=True)
+@require_POST
+def change_licence(request, pk: int, licence_pk: int):
+    """End or correct a licence's validity (the bureau's); errors as messages on the page."""
+    person = get_scoped_or_404(request.user, Person.objects.all(), pk=pk)
+    record = get_object_or_404(person.licences.select_related("person"), pk=licence_pk)
+    form = LicencePeriodForm(request.POST)
+    if valid(request, form):
+        values = form.cleaned_data
+        run_service(request, lambda: services.change_licence(record, **values))
+    return redirect(reverse("people:detail", args=[pk]) + "#licences")
 
 
 @login_required

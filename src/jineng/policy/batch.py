@@ -32,6 +32,7 @@ RULE_CODES = (
     "pack.period",
     "training.stated",
     "training.category",
+    "training.licence",
     "training.rates.stated",
     "training.rate_scope",
     "training.outcome",
@@ -40,8 +41,8 @@ RULE_CODES = (
     "limit.unique",
     "limit.higher_level",
 )
-(PERIOD, STATED, CATEGORY, RATES_STATED, RATE_SCOPE, OUTCOME, STANDARD_CERT, COUNT, UNIQUE,
- HIGHER) = (1 << bit for bit in range(len(RULE_CODES)))  # fmt: skip
+(PERIOD, STATED, CATEGORY, LICENCE, RATES_STATED, RATE_SCOPE, OUTCOME, STANDARD_CERT, COUNT,
+ UNIQUE, HIGHER) = (1 << bit for bit in range(len(RULE_CODES)))  # fmt: skip
 TIER_NAMES = (None, "employed", "certificate", "completion_only", "standard")  # index = tier
 NO_TIER, EMPLOYED, CERTIFICATE, COMPLETION_ONLY, STANDARD = range(5)
 RATE_SCALE = 10_000  # rates in basis points: 0.8 -> 8000 (a pack allows 4 decimal places)
@@ -55,6 +56,7 @@ class TrainingConstants:
     effective_to: date
     stated: bool
     eligible: frozenset[str] | None  # None: any person
+    licence_required: dict[str, str]  # occupation -> the licence its trainees must hold
     rates_stated: bool
     rate_categories: frozenset[str] | None
     rate_types: frozenset[str]
@@ -87,6 +89,7 @@ def training_constants(pack: PolicyPack) -> TrainingConstants:
         effective_to=pack.effective_to,
         stated=stated,
         eligible=pack.categories("training.eligible") if stated else frozenset(),
+        licence_required=dict(pack.value("training.licence_required", ())),
         rates_stated=rates_stated,
         rate_categories=pack.categories("training.rates.categories") if rates_stated else None,
         rate_types=frozenset(pack.value("training.rates.training_types", ())),
@@ -255,6 +258,7 @@ def _decide_lines(batch: TrainingBatch, c: TrainingConstants) -> None:
     granted, tiers, cents_out, failed = batch.granted, batch.tiers, batch.amount_cents, batch.failed
     eff_from, eff_to = c.effective_from, c.effective_to
     eligible, rates_stated = c.eligible, c.rates_stated
+    licence_required = c.licence_required
     rate_categories, rate_types = c.rate_categories, c.rate_types
     certificate_kinds, completion_new = c.certificate_kinds, c.completion_counts_for_new
     standard_stated, standard_kinds = c.standard_stated, c.standard_kinds
@@ -274,6 +278,10 @@ def _decide_lines(batch: TrainingBatch, c: TrainingConstants) -> None:
         categories = line.categories
         if eligible is not None and eligible.isdisjoint(categories):
             mask |= CATEGORY
+        if licence_required:  # 004 §五(一): the occupation's licence, held on the pack's day
+            needed = licence_required.get(line.occupation)
+            if needed is not None and needed not in line.licences:
+                mask |= LICENCE
 
         tier = NO_TIER
         if not rates_stated:

@@ -61,6 +61,18 @@ class SchoolKind(StrEnum):
     UNDERGRADUATE = "undergraduate"  # 本科院校其他专业
 
 
+class LicenceType(StrEnum):
+    """从业资格: the licences a person must already hold before subsidised training in an
+    occupation that requires one (004 §五(一): 保安员、电工、焊工等有从业资格要求的职业). Which
+    occupation needs which licence is a policy pack's list (training.licence_required)."""
+
+    SECURITY_GUARD = "security_guard"  # 保安员证
+    ELECTRICAL_WORK = "electrical_work"  # 特种作业操作证（电工作业）
+    WELDING_WORK = "welding_work"  # 特种作业操作证（焊接与热切割作业）
+    SPECIAL_EQUIPMENT = "special_equipment"  # 特种设备安全管理和作业人员证
+    CONSTRUCTION_SPECIAL_WORK = "construction_special_work"  # 建筑施工特种作业操作资格证
+
+
 class SubsidyType(StrEnum):
     TRAINING = "training"  # 职业培训补贴
     EVALUATION = "evaluation"  # 职业技能评价补贴

@@ -204,6 +204,43 @@ def _category_check(
     return check(code, not eligible.isdisjoint(categories), evidence, **shown)
 
 
+# --- practising licences (004 §五(一)) --------------------------------------------------------
+
+
+def _licence_checks(
+    pack: PolicyPack, occupation: str, licences: frozenset[str], day: date
+) -> list[RuleCheck]:
+    """004 §五(一): 对保安员、电工、焊工等有从业资格要求的职业(工种),…对已取得从业资格的符合条件
+    劳动者开展补贴性职业技能培训. A check only for an occupation the pack lists: the person must
+    hold its licence, valid on the day the pack counts categories on."""
+    if pack.licence_required(occupation) is None:
+        return []
+    return [_licence_check(pack, occupation, licences, day)]
+
+
+@lru_cache(maxsize=CHECK_CACHE)
+def _licence_check(
+    pack: PolicyPack, occupation: str, licences: frozenset[str], day: date
+) -> RuleCheck:
+    needed = pack.licence_required(occupation)
+    evidence = {
+        "occupation": occupation,
+        "licence_required": needed,
+        "licences_held": sorted(licences),
+        "day": day.isoformat(),
+        **cite_evidence(pack, "training.licence_required"),
+    }
+    return check(
+        "training.licence",
+        needed in licences,
+        evidence,
+        occupation=occupation,
+        day=day.isoformat(),
+        licence_zh=labels.zh(labels.LICENCE_TYPE, needed),
+        licence_en=labels.en(labels.LICENCE_TYPE, needed),
+    )
+
+
 # --- per-person limits (004 §四(五); 002 §四(二)1) -------------------------------------------
 
 
@@ -431,6 +468,9 @@ def decide_training_subsidy(
     outcome = None
     if pack.has_section("training"):
         checks.append(_category_check(pack, TRAINING, "training.eligible", line.categories))
+        checks += _licence_checks(
+            pack, line.occupation, line.licences, line.licence_day or line.training_end
+        )
         checks.append(_stated_check(pack, "training.rates"))
         if pack.has_section("training.rates"):
             outcome = training_outcome(pack, line)
@@ -929,7 +969,8 @@ def _validity_check(pack: PolicyPack, issued: date) -> tuple[RuleCheck, date | N
 def decide_enrolment(
     pack: PolicyPack, request: EnrolmentRequest, history: Sequence[PriorSubsidy]
 ) -> Decision:
-    """May this worker enrol in a subsidised class? Eligible, and the training subsidy limits
+    """May this worker enrol in a subsidised class? Eligible, holding the practising licence an
+    occupation that needs one asks for (004 §五(一)), and the training subsidy limits
     (004 §四(五)) would not already stop the subsidy for this occupation and level. Given the
     class's training type, also whether the pack states a rate for this trainee in it (by
     outcome, or by the standard for other certified trainees, 004 §四(五)): the claim asks the
@@ -937,6 +978,9 @@ def decide_enrolment(
     checks = [_period_check(pack, request.enrol_on), _stated_check(pack, "training")]
     if pack.has_section("training"):
         checks.append(_category_check(pack, TRAINING, "training.eligible", request.categories))
+        checks += _licence_checks(
+            pack, request.occupation, request.licences, request.licence_day or request.enrol_on
+        )
         if request.training_type is not None:
             checks.append(_stated_check(pack, "training.rates"))
             if pack.has_section("training.rates"):

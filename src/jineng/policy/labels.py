@@ -11,6 +11,7 @@ from .codes import (
     CommitmentReason,
     EnterpriseSize,
     InstitutionType,
+    LicenceType,
     PersonCategory,
     SchoolKind,
     SubsidyType,
@@ -66,6 +67,26 @@ CERTIFICATE_KIND = {
     CertificateKind.SKILL_LEVEL: ("职业技能等级证书", "skill level certificate"),
     CertificateKind.SPECIAL_ABILITY: ("专项职业能力证书", "special vocational ability certificate"),
     CertificateKind.TRAINING_COMPLETION: ("培训合格证书", "training completion certificate"),
+}
+
+LICENCE_TYPE = {
+    LicenceType.SECURITY_GUARD: ("保安员证", "security guard certificate"),
+    LicenceType.ELECTRICAL_WORK: (
+        "特种作业操作证（电工作业）",
+        "special operation certificate (electrical work)",
+    ),
+    LicenceType.WELDING_WORK: (
+        "特种作业操作证（焊接与热切割作业）",
+        "special operation certificate (welding and thermal cutting)",
+    ),
+    LicenceType.SPECIAL_EQUIPMENT: (
+        "特种设备安全管理和作业人员证",
+        "special equipment operator certificate",
+    ),
+    LicenceType.CONSTRUCTION_SPECIAL_WORK: (
+        "建筑施工特种作业操作资格证",
+        "construction special operation certificate",
+    ),
 }
 
 SUBSIDY_TYPE = {

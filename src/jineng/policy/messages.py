@@ -48,6 +48,18 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "person categories ({cats_en}) are not eligible for the {subsidy_en} "
         "({eligible_en}; {cite_en})",
     ),
+    "training.licence:pass": (
+        "职业（工种）{occupation}有从业资格要求，本人持有{day}有效的{licence_zh}（{cite_zh}）",
+        "{occupation} is an occupation that needs a practising licence; the person holds a "
+        "{licence_en} valid on {day} ({cite_en})",
+    ),
+    "training.licence:fail": (
+        "职业（工种）{occupation}有从业资格要求，补贴性培训只面向已取得从业资格的劳动者；"
+        "本人未登记{day}有效的{licence_zh}（{cite_zh}）",
+        "{occupation} is an occupation that needs a practising licence, and its subsidised "
+        "training is only for people who already hold one; no {licence_en} valid on {day} is "
+        "on record ({cite_en})",
+    ),
     "training.rate_scope:pass": (
         "{type_zh}适用按培训效果确定的补贴比例（{cite_zh}）",
         "{type_en} for these categories is subsidised at rates by outcome ({cite_en})",

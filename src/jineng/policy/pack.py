@@ -160,6 +160,11 @@ class PolicyPack:
             higher_level_blocks_lower=self.value(f"{base}.higher_level_blocks_lower"),
         )
 
+    def licence_required(self, occupation: str) -> str | None:
+        """The practising licence (a licence type code) an occupation's subsidised training
+        needs its trainees to hold already (004 §五(一)), or None when the pack names none."""
+        return dict(self.value("training.licence_required", ())).get(occupation)
+
     def in_effect(self, on_date: date) -> bool:
         return self.effective_from <= on_date <= self.effective_to
 

@@ -14,6 +14,7 @@ from .codes import (
     CertificateKind,
     EnterpriseSize,
     InstitutionType,
+    LicenceType,
     PersonCategory,
     SchoolKind,
     SubsidyType,
@@ -27,6 +28,7 @@ TRAINING_TYPE_CODES = frozenset(TrainingType)
 INSTITUTION_TYPE_CODES = frozenset(InstitutionType)
 SCHOOL_KIND_CODES = frozenset(SchoolKind)
 ENTERPRISE_SIZES = frozenset(EnterpriseSize)
+LICENCE_CODES = frozenset(LicenceType)
 EMPLOYMENT_KINDS = {"sme": SubsidyType.EMPLOYMENT_SME, "agency": SubsidyType.EMPLOYMENT_AGENCY}
 CENT = Decimal("0.01")
 
@@ -37,6 +39,15 @@ def _categories(record: object, value: object) -> None:
         object.__setattr__(record, "categories", value)
     if not value <= CATEGORY_CODES:
         raise ValueError(f"unknown person category codes: {sorted(value - CATEGORY_CODES)}")
+
+
+def _licences(record: object, value: object) -> None:
+    """The practising licences (从业资格, 004 §五(一)) a person holds on the day that counts."""
+    if type(value) is not frozenset:
+        value = frozenset(value)  # type: ignore[arg-type]
+        object.__setattr__(record, "licences", value)
+    if not value <= LICENCE_CODES:
+        raise ValueError(f"unknown licence type codes: {sorted(value - LICENCE_CODES)}")
 
 
 def _level(value: str) -> None:
@@ -79,6 +90,9 @@ class TrainingLine:
 
     `standard` is the subsidy standard of the occupation and level (yuan); the outcome rate is
     applied to it. `employment_start` is the start of insured employment, if any.
+    `licences` are the practising licences (从业资格, 004 §五(一)) the trainee held valid on
+    `licence_day`, the day the pack counts categories on (the class's first day in the packs;
+    None: the training end).
     """
 
     claim_id: str
@@ -92,9 +106,12 @@ class TrainingLine:
     certificate: str | None
     employment_start: date | None
     standard: Decimal
+    licences: frozenset[str] = frozenset()
+    licence_day: date | None = None
 
     def __post_init__(self) -> None:
         _categories(self, self.categories)
+        _licences(self, self.licences)
         _level(self.level)
         _certificate(self.certificate)
         if self.training_type not in TRAINING_TYPE_CODES:
@@ -177,7 +194,9 @@ class VoucherRequest:
 @dataclass(frozen=True, slots=True)
 class EnrolmentRequest:
     """A worker asks to enrol in a subsidised class (of `training_type`, when known: the rate
-    that applies depends on it, 004 §四(五))."""
+    that applies depends on it, 004 §四(五)). `licences` are the practising licences (从业资格,
+    004 §五(一)) the worker holds valid on `licence_day` (the day the pack counts categories on;
+    None: `enrol_on`)."""
 
     person_key: str
     categories: frozenset[str]
@@ -185,9 +204,12 @@ class EnrolmentRequest:
     level: str
     enrol_on: date
     training_type: str | None = None
+    licences: frozenset[str] = frozenset()
+    licence_day: date | None = None
 
     def __post_init__(self) -> None:
         _categories(self, self.categories)
+        _licences(self, self.licences)
         _level(self.level)
         if self.training_type is not None and self.training_type not in TRAINING_TYPE_CODES:
             raise ValueError(f"unknown training type {self.training_type!r}")

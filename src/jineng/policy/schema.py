@@ -302,6 +302,46 @@ class CodeList(Kind):
         return ("、" if lang == "zh" else ", ").join(pick(self.table, code) for code in value)
 
 
+OCCUPATION_CODE = re.compile(r"^\d-\d{2}-\d{2}-\d{2}$")
+
+
+class OccupationLicences(Kind):
+    """Occupations (codes of the 2022 大典, e.g. 6-31-01-03) and the practising licence each
+    needs (a licence type code), written as a table: { "6-31-01-03" = "electrical_work" }. Kept
+    as (occupation, licence) pairs in the author's order; an empty table names no occupation."""
+
+    type_name = (
+        'a table of occupation codes and licence types, e.g. { "6-31-01-03" = "electrical_work" }'
+    )
+
+    def parse(self, raw: Any) -> tuple[tuple[str, str], ...]:
+        if not isinstance(raw, dict):
+            raise ValueError(f"must be {self.type_name}, not {type(raw).__name__} {raw!r}")
+        pairs = []
+        for occupation, licence in raw.items():
+            if not OCCUPATION_CODE.match(occupation):
+                raise ValueError(
+                    f"{occupation!r} is not an occupation code (they look like 6-31-01-03)"
+                )
+            if licence not in labels.LICENCE_TYPE:
+                raise ValueError(
+                    f"unknown licence type {licence!r} for {occupation}; "
+                    f"known: {sorted(labels.LICENCE_TYPE)}"
+                )
+            pairs.append((occupation, str(licence)))
+        return tuple(pairs)
+
+    def display(self, value: tuple[tuple[str, str], ...], lang: str) -> str:
+        if not value:
+            return "（无）" if lang == "zh" else "(none)"
+        pick = labels.zh if lang == "zh" else labels.en
+        if lang == "zh":
+            return "；".join(
+                f"{code}：{pick(labels.LICENCE_TYPE, licence)}" for code, licence in value
+            )
+        return "; ".join(f"{code}: {pick(labels.LICENCE_TYPE, licence)}" for code, licence in value)
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
@@ -350,7 +390,19 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "training",
         "职业培训补贴",
         "Training subsidy",
-        (FieldSpec("eligible", CATEGORIES, "", "补贴对象", "eligible categories"),),
+        (
+            FieldSpec("eligible", CATEGORIES, "", "补贴对象", "eligible categories"),
+            # 004 §五(一): 对保安员、电工、焊工等有从业资格要求的职业(工种),…对已取得从业资格的
+            # 符合条件劳动者开展补贴性职业技能培训. Left out: no occupation needs a licence.
+            FieldSpec(
+                "licence_required",
+                OccupationLicences(),
+                "",
+                "有从业资格要求的职业（工种）及须已取得的从业资格证",
+                "occupations that need a practising licence, and the licence",
+                required=False,
+            ),
+        ),
     ),
     SectionSpec(
         "eligibility",

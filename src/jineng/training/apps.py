@@ -11,7 +11,7 @@ class TrainingConfig(AppConfig):
         # Imported here, not at the top: models may be imported only once the registry is ready.
         from jineng.core import home, todo
         from jineng.core.imports import register
-        from jineng.people.signals import categories_changed
+        from jineng.people.signals import categories_changed, licences_changed
         from jineng.training import eligibility, selectors
         from jineng.training.imports import IMPORTS
 
@@ -19,6 +19,9 @@ class TrainingConfig(AppConfig):
             register(spec)
         categories_changed.connect(
             eligibility.on_categories_changed, dispatch_uid="training.eligibility"
+        )
+        licences_changed.connect(
+            eligibility.on_licences_changed, dispatch_uid="training.eligibility.licences"
         )
         todo.register(selectors.todo)
         home.register(selectors.funded_card)

@@ -519,7 +519,9 @@ def enrol(training_class: TrainingClass, person: Person, *, voucher=None) -> Enr
     """Put a registered person on the roster, with the eligibility the pack decides now.
 
     Refused: a full class, a person already on it, a person in another class whose sessions
-    overlap, a person in another running class of the same occupation and level. A `voucher`
+    overlap, a person in another running class of the same occupation and level, and a person
+    without the practising licence an occupation the pack lists needs, valid on the day the pack
+    counts categories on (004 §五(一): 保安员、电工、焊工等). A `voucher`
     (电子培训券, 002 §四(五)3) is checked first and redeemed with the enrolment: the holder is the
     person, claimed, valid, for the class's occupation (the vouchers app, through training.hooks).
     """
@@ -547,6 +549,8 @@ def enrol(training_class: TrainingClass, person: Person, *, voucher=None) -> Enr
     # The categories of the day the pack names, as the claim will read them (eligibility.py).
     enrolled_on = timezone.localdate() if existing is None else eligibility.enrolled_on(existing)
     facts = eligibility.trainee_facts(pack, training_class, [(person.pk, enrolled_on)])
+    # 004 §五(一): an occupation that needs a practising licence trains only its holders.
+    eligibility.refuse_without_licence(pack, training_class, person, facts[person.pk])
     decision = eligibility.enrolment_decision(
         pack, training_class, facts[person.pk], prior_training_subsidies(person)
     )

@@ -37,7 +37,7 @@ from jineng.core.views import (
     valid,
 )
 from jineng.institutions.models import Institution
-from jineng.training import hooks, selectors, services
+from jineng.training import eligibility, hooks, selectors, services
 from jineng.training.filters import ClassFilter
 from jineng.training.forms import (
     AssessmentForm,
@@ -358,6 +358,9 @@ def _context(request, training_class: TrainingClass) -> dict:
     )
     attended = services.attended_sessions(training_class)
     lang = language()
+    # 004 §五(一): for an occupation that needs a practising licence, the licence each trainee
+    # holds on the pack's day (enrolment refuses anyone without it).
+    licences = eligibility.roster_licences(training_class, enrollments)
     roster = []
     for enrollment in enrollments:
         record = enrollment.eligibility
@@ -368,6 +371,7 @@ def _context(request, training_class: TrainingClass) -> dict:
                 "reasons": reasons,
                 "attended": len(attended.get(enrollment.person_id, ())),
                 "enrolled": enrollment.state == EnrollmentState.ENROLLED,
+                "licence": licences.held.get(enrollment.person_id) if licences else None,
             }
         )
     teachers = list(training_class.teachers.select_related("person").order_by("person__name"))
@@ -393,6 +397,7 @@ def _context(request, training_class: TrainingClass) -> dict:
         "can_mark": can_mark,
         "sessions": sessions,
         "roster": roster,
+        "licences": licences,
         "enrolled_count": sum(1 for e in enrollments if e.state in ON_ROSTER),
         "teachers": teachers,
         "commitment": commitment,
