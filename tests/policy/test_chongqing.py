@@ -203,6 +203,10 @@ def test_worked_case_refusals_for_what_003_does_not_pay(chongqing):
             holds_certificate=True,
             insured_months=12,
             hired_on=date(2022, 3, 1),
+            enterprise_size="small",
+            size_assessed_on=date(2022, 3, 1),
+            claimed_on=date(2022, 6, 1),
+            claim_year=2022,
         ),
         Decimal("0"),
     )
