@@ -12,6 +12,7 @@ from django.utils import timezone
 from jineng.catalog.models import Occupation, SkillLevel
 from jineng.core.roles import OrgKind
 from jineng.institutions import services
+from jineng.institutions.demo import demo_years
 from jineng.institutions.models import EvaluationOrg, InstitutionListing, InstitutionState, Listing
 from tests.clock import on_day
 from tests.factories import InstitutionFactory, OrganisationFactory
@@ -89,9 +90,10 @@ def test_only_a_designated_institution_with_a_designation_in_the_year_is_listed(
     with on_day(date(YEAR, 6, 1)), act("city_reviewer"):
         with pytest.raises(ValidationError, match="只有定点机构可以承担培训任务"):
             services.list_institution_for_year(applied, year=YEAR, published_on=date(YEAR, 5, 1))
-        with pytest.raises(ValidationError, match=f"在{YEAR + 1}年没有定点培训的职业"):
+        beyond = demo_years(date(YEAR, 6, 1))[-1] + 1  # the factory designates up to next year
+        with pytest.raises(ValidationError, match=f"在{beyond}年没有定点培训的职业"):
             services.list_institution_for_year(
-                designated, year=YEAR + 1, published_on=date(YEAR, 5, 1)
+                designated, year=beyond, published_on=date(YEAR, 5, 1)
             )
     assert applied.state == InstitutionState.APPLIED
     assert not InstitutionListing.objects.filter(institution__in=[applied, designated]).exists()

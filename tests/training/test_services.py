@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from jineng.catalog.models import DecisionRecord, FundChannel, Occupation, SkillLevel, TrainingType
 from jineng.core.models import Organisation, StateChange
 from jineng.core.scope import scoped
+from jineng.institutions.demo import demo_years
 from jineng.institutions.models import Institution
 from jineng.people import services as people
 from jineng.people.models import LedgerEvent, Person
@@ -365,8 +366,9 @@ def test_only_a_designated_occupation_and_level_is_submitted(make_class, act):
 
 def test_only_dates_inside_the_designation_are_submitted(make_class, act):
     """004 §四(三): the designation covers the whole class; the demo designations run from
-    1 January to 31 December of the current year."""
-    training_class = make_class(date(TODAY.year, 12, 30), days=3)  # ends on 1 January
+    1 January of last year to 31 December of next year (institutions.demo.demo_years)."""
+    last_year = demo_years(TODAY)[-1]
+    training_class = make_class(date(last_year, 12, 30), days=3)  # ends on 1 January after it
     with act("institution"), pytest.raises(ValidationError) as problem:
         services.submit(training_class)
     assert refusal(problem) == not_designated(training_class)
