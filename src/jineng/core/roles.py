@@ -96,6 +96,8 @@ class Capability(models.TextChoices):
         "claims.record_payment",
         _("See payment batches, export them and record each line paid or failed"),
     )
+    VIEW_TARGETS = "targets.view", _("View target plans")
+    MANAGE_TARGETS = "targets.manage", _("Make and reallocate target plans")
 
 
 CAPABILITIES: dict[str, set[str]] = {
@@ -204,6 +206,16 @@ CAPABILITIES: dict[str, set[str]] = {
     # The finance bureau pays what the HRSS bureau sends it and says what it did with each line
     # (004 §四(五) 拨付); the bureau's payers may record the same outcomes themselves.
     Capability.RECORD_PAYMENTS: {Role.REVIEWER, Role.FINANCE_AUDIT, Role.SYSTEM_ADMIN},
+    # Target plans (002 §二(二), §三, 附件1/附件2, §五(三)): the bureau of the plan's region makes
+    # and reallocates them; reviewers, finance/audit and the departments read. Which rows:
+    # targets.selectors (a county or a department sees its own row of the tables).
+    Capability.VIEW_TARGETS: {
+        Role.REVIEWER,
+        Role.DEPARTMENT_STAFF,
+        Role.FINANCE_AUDIT,
+        Role.SYSTEM_ADMIN,
+    },
+    Capability.MANAGE_TARGETS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
 }
 
 # The writes a read-only role makes, each only inside the service that opens it

@@ -1,0 +1,232 @@
+"""Reads of target plans, always through the data scope.
+
+Who sees what (docs/targets.md):
+- the bureau of the plan's region and those above it (reviewers, finance/audit): the whole plan,
+  every table with its sums and what is unallocated;
+- a county reviewer (a bureau below the plan's): the plan's totals and its own county's row of the
+  county table; not the other counties', departments' or programmes' rows, nor the tables' sums;
+- a department: the plan's totals and its own row of the department table.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q, QuerySet
+
+from jineng.core.filters import run
+from jineng.core.scope import scoped
+from jineng.targets.annex import persons_to_wan
+from jineng.targets.filters import AllocationFilter, PlanFilter, VersionFilter
+from jineng.targets.models import Allocation, Axis, Measure, Plan, PlanVersion
+
+
+def allocations_for(user) -> QuerySet[Allocation]:
+    return scoped(
+        user,
+        Allocation.objects.select_related(
+            "measure", "organisation", "programme", "version__plan__bureau"
+        ),
+    )
+
+
+def plans_for(user) -> QuerySet[Plan]:
+    """Plans of the user's region, and plans in which the user has a row of their own."""
+    own = scoped(user, Plan.objects.all()).values("pk")
+    with_rows = allocations_for(user).values("version__plan")
+    return Plan.objects.filter(Q(pk__in=own) | Q(pk__in=with_rows)).select_related("bureau")
+
+
+def plan_list(user, filters=None) -> QuerySet[Plan]:
+    return run(PlanFilter, plans_for(user), filters).order_by(
+        "bureau__path", "-end_year", "start_year"
+    )
+
+
+def sees_whole(user, plan: Plan) -> bool:
+    """Whether the user sees the whole plan (its region is in the user's scope)."""
+    return scoped(user, Plan.objects.filter(pk=plan.pk)).exists()
+
+
+def versions_for(user) -> QuerySet[PlanVersion]:
+    return PlanVersion.objects.filter(plan__in=plans_for(user)).select_related("plan")
+
+
+def version_list(user, filters=None) -> QuerySet[PlanVersion]:
+    return run(VersionFilter, versions_for(user), filters).order_by("plan", "-number")
+
+
+def allocation_list(user, filters=None) -> QuerySet[Allocation]:
+    return run(AllocationFilter, allocations_for(user), filters).order_by(
+        "version", "axis", "position", "measure__position"
+    )
+
+
+def latest_version(plan: Plan) -> PlanVersion | None:
+    return plan.versions.order_by("-number").first()
+
+
+# The tables of a version -------------------------------------------------------------------
+
+
+@dataclass
+class TableRow:
+    position: int
+    label: str
+    organisation_id: int | None
+    programme_id: int | None
+    values: dict[str, int] = field(default_factory=dict)
+
+    def cells(self, measures):
+        return [persons_to_wan(self.values.get(m.code)) for m in measures]
+
+
+@dataclass
+class Table:
+    axis: str
+    label: str
+    measures: list[Measure]
+    rows: list[TableRow]
+    whole: bool  # the reader sees every row: the sum and the unallocated are shown
+    sums: dict[str, int] = field(default_factory=dict)
+    unallocated: dict[str, int | None] = field(default_factory=dict)
+
+    def sum_cells(self):
+        return [persons_to_wan(self.sums.get(m.code)) for m in self.measures]
+
+    def unallocated_cells(self):
+        """Per measure: (text in 万, kind) with kind "" (adds up), "under", "over" or "none"
+        (the plan states no total of this measure)."""
+        cells = []
+        for m in self.measures:
+            rest = self.unallocated.get(m.code)
+            if rest is None:
+                cells.append(("", "none"))
+            elif rest == 0:
+                cells.append((persons_to_wan(0), ""))
+            elif rest > 0:
+                cells.append((persons_to_wan(rest), "under"))
+            else:
+                cells.append(("−" + persons_to_wan(-rest), "over"))
+        return cells
+
+
+def totals_of(version: PlanVersion) -> dict[str, int]:
+    return {t.measure.code: t.value for t in version.totals.select_related("measure")}
+
+
+def tables(user, version: PlanVersion) -> list[Table]:
+    """The version's allocation tables as the user may see them, one per axis that has rows."""
+    whole = sees_whole(user, version.plan)
+    totals = totals_of(version)
+    rows = list(allocations_for(user).filter(version=version))
+    result = []
+    for axis, label in Axis.choices:
+        axis_rows = [a for a in rows if a.axis == axis]
+        if not axis_rows:
+            continue
+        measures = sorted({a.measure for a in axis_rows}, key=lambda m: (m.position, m.code))
+        by_unit: dict[int, TableRow] = {}
+        for a in axis_rows:
+            row = by_unit.setdefault(
+                a.position, TableRow(a.position, a.label, a.organisation_id, a.programme_id)
+            )
+            row.values[a.measure.code] = a.value
+        table = Table(
+            axis, label, measures, sorted(by_unit.values(), key=lambda r: r.position), whole
+        )
+        if whole:
+            for m in measures:
+                table.sums[m.code] = sum(r.values.get(m.code, 0) for r in table.rows)
+                total = totals.get(m.code)
+                table.unallocated[m.code] = None if total is None else total - table.sums[m.code]
+        result.append(table)
+    return result
+
+
+@dataclass
+class Change:
+    axis: str
+    label: str
+    measure: Measure
+    before: int | None
+    after: int | None
+
+    @property
+    def before_wan(self):
+        return persons_to_wan(self.before)
+
+    @property
+    def after_wan(self):
+        return persons_to_wan(self.after)
+
+    @property
+    def axis_label(self):
+        return Axis(self.axis).label if self.axis else ""
+
+
+def diff(user, old: PlanVersion, new: PlanVersion) -> list[Change]:
+    """What changed between two versions of a plan, cell by cell, within what the user sees:
+    the totals (axis ""), then every allocation whose value differs, appeared or went."""
+    changes = []
+    measures = {m.code: m for m in Measure.objects.all()}
+    old_totals, new_totals = totals_of(old), totals_of(new)
+    for code in sorted(set(old_totals) | set(new_totals), key=lambda c: measures[c].position):
+        if old_totals.get(code) != new_totals.get(code):
+            changes.append(
+                Change("", "", measures[code], old_totals.get(code), new_totals.get(code))
+            )
+
+    def cells(version):
+        return {
+            (a.axis, a.position, a.measure.code): a
+            for a in allocations_for(user).filter(version=version)
+        }
+
+    before, after = cells(old), cells(new)
+    for key in sorted(
+        set(before) | set(after), key=lambda k: (k[0], k[1], measures[k[2]].position)
+    ):
+        a, b = before.get(key), after.get(key)
+        if a is None or b is None or a.value != b.value:
+            label = (b or a).label
+            changes.append(Change(key[0], label, measures[key[2]], a and a.value, b and b.value))
+    return changes
+
+
+@dataclass
+class GoalLine:
+    measure: Measure
+    goal: int
+    planned: int | None  # the yearly plans' sum (None: no yearly plan states this measure)
+    years: list[int]
+
+    @property
+    def remaining(self):
+        return None if self.planned is None else self.goal - self.planned
+
+
+def towards_goal(plan: Plan) -> list[GoalLine]:
+    """A multi-year plan's goals against the sum of the bureau's yearly plans (their latest
+    versions) of the same years (002 §二(二): the yearly plans add up towards the 2025 goals)."""
+    version = latest_version(plan)
+    if version is None or not plan.is_multi_year:
+        return []
+    yearly = Plan.objects.filter(
+        bureau=plan.bureau,
+        start_year__gte=plan.start_year,
+        end_year__lte=plan.end_year,
+        start_year=F("end_year"),
+    )
+    planned: dict[str, int] = {}
+    years: dict[str, list[int]] = {}
+    for year_plan in yearly.order_by("start_year"):
+        latest = latest_version(year_plan)
+        if latest is None:
+            continue
+        for code, value in totals_of(latest).items():
+            planned[code] = planned.get(code, 0) + value
+            years.setdefault(code, []).append(year_plan.start_year)
+    lines = []
+    for total in version.totals.select_related("measure"):
+        code = total.measure.code
+        lines.append(GoalLine(total.measure, total.value, planned.get(code), years.get(code, [])))
+    return lines
