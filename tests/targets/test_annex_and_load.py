@@ -145,7 +145,7 @@ def test_load_annex_creates_missing_departments(db, django_user_model, capsys):
         Organisation.objects.filter(pk=org.pk).update(code=f"OLD-{org.pk}")
     with pytest.raises(SystemExit):
         call_command("targets", "load-annex", "--no-departments")
-    assert "has no organisation here" in capsys.readouterr().err
+    assert "没有对应单位" in capsys.readouterr().err
     assert not Plan.objects.filter(start_year=2022, end_year=2022).exists()
     call_command("targets", "load-annex")
     assert Organisation.objects.filter(code__startswith="DEPT-411400-").count() == 28

@@ -44,6 +44,10 @@ NAVIGATION = [
         ],
     ),
     (
+        _("Targets and statistics"),
+        [(_("Target plans"), "targets:list", Capability.VIEW_TARGETS)],
+    ),
+    (
         _("System"),
         [
             (_("Catalogs"), "catalog:index", None),

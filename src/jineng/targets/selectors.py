@@ -74,6 +74,8 @@ class TableRow:
     organisation_id: int | None
     programme_id: int | None
     values: dict[str, int] = field(default_factory=dict)
+    note: str = ""  # a rate target of the programme (002 §三(十): 取证率百分之百)
+    display: list[str] = field(default_factory=list)  # the values in 万, in the table's order
 
     def cells(self, measures):
         return [persons_to_wan(self.values.get(m.code)) for m in measures]
@@ -133,6 +135,8 @@ def tables(user, version: PlanVersion) -> list[Table]:
         table = Table(
             axis, label, measures, sorted(by_unit.values(), key=lambda r: r.position), whole
         )
+        for row in table.rows:
+            row.display = row.cells(measures)
         if whole:
             for m in measures:
                 table.sums[m.code] = sum(r.values.get(m.code, 0) for r in table.rows)
