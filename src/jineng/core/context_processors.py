@@ -33,6 +33,10 @@ NAVIGATION = [
         ],
     ),
     (
+        _("Statistics"),
+        [(_("Statistics and indicators"), "stats:index", Capability.VIEW_STATS)],
+    ),
+    (
         _("Funds"),
         [
             (_("Vouchers"), "vouchers:list", Capability.VIEW_VOUCHERS),
