@@ -104,10 +104,8 @@ def measure_totals(user, measure: str, period_start: date | None, period_end: da
     rows = DailyCount.objects.filter(measure=rollup_code(measure, counted_at))
     rows = facts.in_period(rows, period_start, period_end)
     rows = _narrow(_scoped(user, rows), region, department)
-    if by == "category":
-        rows = rows.exclude(category="")
-    else:
-        rows = rows.filter(category="")
+    # The category rows only for the category breakdown (they count a person once per category).
+    rows = rows.exclude(category="") if by == "category" else rows.filter(category="")
     if by is None:
         return {"total": rows.aggregate(n=Sum("value"))["n"] or 0}
     column = GROUPS[by]
@@ -179,7 +177,7 @@ def _by_key(rows: QuerySet, by: str, key) -> QuerySet:
 
 
 def _employed_within(days: int) -> Exists:
-    end = F("training_class__end_date")
+    end = "training_class__end_date"
     return Exists(
         EmploymentRecord.objects.filter(
             Q(end__isnull=True) | Q(end__gt=OuterRef(end)),
@@ -191,7 +189,7 @@ def _employed_within(days: int) -> Exists:
 
 def _insured_on_day_after(days: int) -> Exists:
     # In force on end + days: started by then and not ended before (end > the day before).
-    end = F("training_class__end_date")
+    end = "training_class__end_date"
     return Exists(
         EmploymentRecord.objects.filter(
             Q(end__isnull=True) | Q(end__gt=OuterRef(end) + timedelta(days=days - 1)),
