@@ -188,7 +188,7 @@ INDICATORS = {
             _("Income increase rate (增收率)"),
             _("not computed"),
             _("No income data exists on the platform: this rate cannot be computed."),
-            _("—"),
+            "—",
             "002 §五(三)",
         ),
     )
