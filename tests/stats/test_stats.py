@@ -245,3 +245,11 @@ def test_a_bad_parameter_on_the_page_is_a_message(world, login):
     page = login("city_reviewer").get("/stats/", {"end": "yesterday"})
     assert page.status_code == 200 and "filter-errors" in page.content.decode()
     assert login("worker").get("/stats/").status_code == 403
+
+
+def test_the_schema_documents_the_parameters(login):
+    """The API in the OpenAPI schema, with the period, region and department parameters."""
+    schema = login("admin").get("/api/schema/?format=json").json()
+    for path in ("/api/v1/stats/measures/", "/api/v1/stats/indicators/"):
+        names = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
+        assert {"start", "end", "region", "department", "by", "counted_at"} <= names
