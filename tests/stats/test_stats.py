@@ -30,6 +30,7 @@ from jineng.people import services as people
 from jineng.stats import facts, rollup, selectors
 from jineng.stats.measures import MEASURES
 from jineng.stats.models import DailyCount
+from jineng.stats.tasks import rebuild_rollup
 from tests.actors import act
 from tests.factories import CertificateFactory, PersonFactory, TrainingClassFactory, credit_code
 
@@ -253,3 +254,10 @@ def test_the_schema_documents_the_parameters(login):
     for path in ("/api/v1/stats/measures/", "/api/v1/stats/indicators/"):
         names = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
         assert {"start", "end", "region", "department", "by", "counted_at"} <= names
+
+
+def test_the_task_rebuilds_the_rollup(world):
+    """002 §五(三) 日统计: the worker's task recounts a range (here called in process)."""
+    DailyCount.objects.all().delete()
+    written = rebuild_rollup.call(str(START), str(END))
+    assert written["training"] > 0 and total("training") == 6
