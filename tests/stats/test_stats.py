@@ -149,6 +149,11 @@ def test_by_county_department_institution_occupation_category_month(world):
     assert by("training", "category") == {"rural_migrant": 5, "-": 1}
     assert sum(by("training", "month").values()) == 6
     assert by("certified_high", "county") == {"411481": 2}
+    # The list behind the city's own figure (市本级: 鸿鹄) holds C's completer, not the counties'.
+    rows = selectors.measure_rows(user, "training", START, END, key_by="county", key="411400")
+    assert [e.training_class_id for e in rows] == [world["c"].pk]
+    rows = selectors.measure_rows(user, "training", START, END, key_by="city", key="411400")
+    assert rows.count() == 6
 
 
 def test_rollup_equals_a_direct_count_and_is_idempotent(world):

@@ -17,7 +17,7 @@ from django.db.models.functions import TruncMonth
 from jineng.catalog.models import Occupation, PersonCategory, Region
 from jineng.certificates.models import Certificate, CertificateStatus
 from jineng.core.models import Organisation
-from jineng.core.roles import ORGANISATION_ROLES, REGIONAL_ROLES, Role
+from jineng.core.roles import REGIONAL_ROLES, OrgKind, Role
 from jineng.core.scope import scope_of
 from jineng.people.models import EmploymentRecord
 from jineng.policy.codes import TrainingType
@@ -51,7 +51,7 @@ def scope_q(user, org_field: str = "org_path", dept_field: str = "department_pat
             conditions.append(Q(**{f"{org_field}__startswith": bureau.path}))
     if Role.INSTITUTION_STAFF in roles:
         conditions.append(Q(**{f"{org_field}__startswith": org.path}))
-    if Role.DEPARTMENT_STAFF in roles & ORGANISATION_ROLES:
+    if Role.DEPARTMENT_STAFF in roles:
         conditions.append(Q(**{f"{dept_field}__startswith": org.path}))
     return reduce(or_, conditions) if conditions else None
 
@@ -156,8 +156,18 @@ def measure_rows(user, measure: str, period_start, period_end, *, counted_at="co
 
 def _by_key(rows: QuerySet, by: str, key) -> QuerySet:
     if by in {"county", "city"}:
-        bureau = Organisation.objects.filter(region_code=key, kind="bureau").first()
-        return rows.filter(org_path__startswith=bureau.path) if bureau else rows.none()
+        bureau = Organisation.objects.filter(region_code=key, kind=OrgKind.BUREAU).first()
+        if bureau is None:
+            return rows.none()
+        rows = rows.filter(org_path__startswith=bureau.path)
+        if by == "county":
+            # A city's code as a county is the city's own (市本级): not its counties' bureaus.
+            below = Organisation.objects.filter(
+                kind=OrgKind.BUREAU, path__startswith=bureau.path
+            ).exclude(pk=bureau.pk)
+            for path in below.values_list("path", flat=True):
+                rows = rows.exclude(org_path__startswith=path)
+        return rows
     if by == "department":
         return rows.filter(dept_id=key) if key != "none" else rows.filter(dept_id__isnull=True)
     if by == "institution":
