@@ -12,6 +12,7 @@ from jineng.evaluation import api as evaluation_api
 from jineng.institutions import api as institutions_api
 from jineng.people import api as people_api
 from jineng.targets import api as targets_api
+from jineng.stats import api as stats_api
 from jineng.training import api as training_api
 from jineng.training import bench as training_bench
 from jineng.vouchers import api as vouchers_api
@@ -48,6 +49,8 @@ urlpatterns = [
         training_api.AttendanceEventsView.as_view(),
         name="attendance-events",
     ),
+    path("stats/measures/", stats_api.MeasuresView.as_view(), name="stats-measures"),
+    path("stats/indicators/", stats_api.IndicatorsView.as_view(), name="stats-indicators"),
     path("", include(router.urls)),
 ]
 if training_bench.enabled():  # bench/checkin_load.py only: the demo with JINENG_BENCH_ANCHOR=1

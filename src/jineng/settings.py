@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "jineng.evaluation",
     "jineng.vouchers",
     "jineng.claims",
+    "jineng.stats",
     "jineng.targets",
 ]
 

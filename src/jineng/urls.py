@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("jineng.certificates.urls")),
     path("", include("jineng.claims.urls")),
     path("", include("jineng.targets.urls")),
+    path("", include("jineng.stats.urls")),
     path("api/v1/", include(("jineng.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -45,7 +45,10 @@ NAVIGATION = [
     ),
     (
         _("Targets and statistics"),
-        [(_("Target plans"), "targets:list", Capability.VIEW_TARGETS)],
+        [
+            (_("Target plans"), "targets:list", Capability.VIEW_TARGETS),
+            (_("Statistics and indicators"), "stats:index", Capability.VIEW_STATS),
+        ],
     ),
     (
         _("System"),

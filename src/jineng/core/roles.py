@@ -98,9 +98,19 @@ class Capability(models.TextChoices):
     )
     VIEW_TARGETS = "targets.view", _("View target plans")
     MANAGE_TARGETS = "targets.manage", _("Make and reallocate target plans")
+    VIEW_STATS = "stats.view", _("View statistics and indicators")
 
 
 CAPABILITIES: dict[str, set[str]] = {
+    # Statistics (002 §五(三), 004 §五(五)): which figures each reads is stats.selectors.scope_q
+    # (a region, an institution's own training, a department's funded training).
+    Capability.VIEW_STATS: {
+        Role.INSTITUTION_STAFF,
+        Role.REVIEWER,
+        Role.DEPARTMENT_STAFF,
+        Role.FINANCE_AUDIT,
+        Role.SYSTEM_ADMIN,
+    },
     Capability.VIEW_ORGANISATIONS: {
         Role.INSTITUTION_STAFF,
         Role.EVALUATION_STAFF,

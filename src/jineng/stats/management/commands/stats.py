@@ -1,0 +1,40 @@
+"""`jineng stats rollup [--from D --to D]`: recount the daily rollup of the statistics for a day
+range (default: the current year up to today); idempotent. Prints one JSON line."""
+
+import json
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from jineng.core import audit
+from jineng.stats import rollup
+
+
+def _day(text: str | None, option: str, default: date) -> date:
+    if not text:
+        return default
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{option} takes a date as YYYY-MM-DD") from None
+
+
+class Command(BaseCommand):
+    help = "Statistics: rebuild the daily rollup of the measures."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        rebuild = sub.add_parser("rollup", help="recount the daily rollup for a day range")
+        rebuild.add_argument("--from", dest="start", help="first day (YYYY-MM-DD)")
+        rebuild.add_argument("--to", dest="end", help="last day (YYYY-MM-DD)")
+
+    def handle(self, *args, action, **options):
+        today = timezone.localdate()
+        start = _day(options.get("start"), "--from", date(today.year, 1, 1))
+        end = _day(options.get("end"), "--to", today)
+        if end < start:
+            raise CommandError("--to is before --from")
+        with audit.system_context("command:stats rollup"):
+            written = rollup.rebuild(start, end)
+        self.stdout.write(json.dumps({"from": str(start), "to": str(end), "rows": written}))
