@@ -6,8 +6,8 @@ Decisions, with their sources:
 - Skill certificates (for 新增技能人才 and 取证): 职业资格证书, 职业技能等级证书 and
   专项职业能力证书, not the 培训合格证书 (004 §四(五): 取得符合规定证书(包括职业资格证书、
   职业技能等级证书、专项职业能力证书,不含培训合格证)). A revoked certificate counts for nothing.
-- High skill: a level marked high-skill in the catalog (三级/高级工 and above, DOMAIN.md
-  "Targets and statistics": High-skill means 高级工 and above; catalog.SkillLevel.is_high_skill).
+- High skill: a level marked high-skill in the catalog (三级/高级工 and above, the levels
+  002 §三 counts as 高级证书; catalog.SkillLevel.is_high_skill).
 - Region: the county of the place of training, that is the bureau the class's institution hangs
   under; a certificate that follows no class here counts in the region of the holder's bureau.
 - Department: the class's funding department (004 §五(一): 将相关行业主管部门开展的补贴性培训纳入
@@ -84,7 +84,7 @@ MEASURES = {
                 "Persons whose first certificate at 三级/高级工 or above ever (not revoked) was "
                 "issued in the period."
             ),
-            "002 附件1; DOMAIN.md (高级工 and above)",
+            "002 附件1; 002 §三 (高级证书: 三级/高级工及以上)",
             "certificate",
         ),
         Measure(
@@ -162,7 +162,7 @@ INDICATORS = {
             _("completers at 三级 and above ÷ all completers × 100%"),
             _("Completers of classes at a high-skill level (三级/高级工 and above)."),
             _("Completers of all classes that ended in the period."),
-            "004 §五(五); DOMAIN.md",
+            "004 §五(五)",
         ),
         Indicator(
             "certificate_rate",

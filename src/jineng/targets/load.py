@@ -145,8 +145,9 @@ def load_plans(city: Organisation, report: Report) -> None:
             start_year=2022,
             end_year=2022,
             title="2022年“人人持证、技能河南”建设目标任务指导计划",
-            reason="002 附件1、附件2 as printed; the totals are 附件1's sums (no city-wide "
-            "figure is printed)",
+            # A bureau's record, in its language: the annexes as printed, and why the totals
+            # are 附件1's sums (the document prints no city-wide figure for 2022).
+            reason="按附件1、附件2原文录入；原文未列全市2022年总量，计划总量取附件1（县市区）合计",
             document_number=annex.DOCUMENT_NUMBER,
             totals=totals,
             rows=annex_rows(city),
@@ -159,7 +160,7 @@ def load_plans(city: Organisation, report: Report) -> None:
             start_year=start,
             end_year=end,
             title="“人人持证、技能河南”商丘新高地2025年主要目标",
-            reason="002 §二(二) 主要目标",
+            reason="按实施方案二（二）主要目标录入",
             document_number=annex.DOCUMENT_NUMBER,
             totals=dict(annex.GOAL_2025),
         )
