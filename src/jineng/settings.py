@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "jineng.claims",
     "jineng.stats",
     "jineng.targets",
+    "jineng.reports",
 ]
 
 MIDDLEWARE = [

@@ -99,9 +99,15 @@ class Capability(models.TextChoices):
     VIEW_TARGETS = "targets.view", _("View target plans")
     MANAGE_TARGETS = "targets.manage", _("Make and reallocate target plans")
     VIEW_STATS = "stats.view", _("View statistics and indicators")
+    VIEW_REPORTS = "reports.view", _("View and download the reports of the cadence")
+    GENERATE_REPORTS = "reports.generate", _("Generate a report of the cadence now")
 
 
 CAPABILITIES: dict[str, set[str]] = {
+    # Reports of the cadence (002 §五(三), 004 §五(五)): a region's reports, read within the
+    # reader's region (reports.models.Report.scope); finance/audit read them and never write.
+    Capability.VIEW_REPORTS: {Role.REVIEWER, Role.FINANCE_AUDIT, Role.SYSTEM_ADMIN},
+    Capability.GENERATE_REPORTS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
     # Statistics (002 §五(三), 004 §五(五)): which figures each reads is stats.selectors.scope_q
     # (a region, an institution's own training, a department's funded training).
     Capability.VIEW_STATS: {
