@@ -121,8 +121,8 @@ def test_new_skilled_counts_a_person_once_the_first_time_ever(world):
 
 
 def test_new_high_skilled_is_the_first_certificate_at_level_three_or_above(world):
-    """002 附件1 新增高技能人才, 002 §三 高级证书 (三级/高级工 and above). q1 and q2 (q2's earlier 四级 is not
-    high skill)."""
+    """002 附件1 新增高技能人才, 002 §三 高级证书 (三级/高级工 and above). q1 and q2 (q2's
+    earlier 四级 is not high skill)."""
     assert total("new_high_skilled") == 2
 
 

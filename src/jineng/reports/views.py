@@ -18,6 +18,7 @@ from jineng.reports import dispatch, selectors, services
 from jineng.reports.filters import ReportFilter
 from jineng.reports.forms import GenerateForm
 from jineng.reports.models import Report
+from jineng.reports.tasks import generate_report
 from jineng.stats.measures import MEASURES
 
 TYPES = {
@@ -49,8 +50,6 @@ def download(request, pk: int, fmt: str):
 @require_POST
 @capability_required(Capability.GENERATE_REPORTS)
 def generate(request):
-    from jineng.reports.tasks import generate_report
-
     form = GenerateForm(selectors.regions_for(request.user), request.POST)
     if not form.is_valid():
         for error in form.errors.values():

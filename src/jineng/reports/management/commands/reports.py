@@ -15,6 +15,7 @@ from jineng.core.models import Organisation
 from jineng.core.roles import OrgKind
 from jineng.reports import schedule, services
 from jineng.reports.models import ReportKind
+from jineng.reports.tasks import run_cadence
 
 
 def _day(text: str | None, option: str) -> date | None:
@@ -44,8 +45,6 @@ class Command(BaseCommand):
         today = _day(options.get("today"), "--today") or timezone.localdate()
         if action == "cadence":
             if options["enqueue"]:
-                from jineng.reports.tasks import run_cadence
-
                 run_cadence.enqueue(today.isoformat())
                 self.stdout.write(json.dumps({"enqueued": today.isoformat()}))
                 return
