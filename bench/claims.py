@@ -351,7 +351,7 @@ def with_writes(world: World, count: int) -> tuple[int, float]:
     from jineng.core import audit
 
     started, lines = time.perf_counter(), 0
-    with audit.audit_context(actor=None):
+    with audit.system_context("bench:claims"):
         for training_class in world.classes[-count:]:
             lines += services.create_training_claim(training_class).lines.count()
     return lines, time.perf_counter() - started
@@ -491,7 +491,7 @@ def run(args, database_url: str | None) -> int:
 
     world = World(random.Random(args.seed))  # noqa: S311 (synthetic data)
     started = time.perf_counter()
-    with audit.audit_context(actor=None):
+    with audit.system_context("bench:claims"):
         reference(world)
         persons(world, args.persons)
         history(world, args.history)
