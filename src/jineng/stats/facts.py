@@ -1,15 +1,22 @@
-"""The facts behind each measure, as querysets with the same annotations (`day`, `org_path`,
-`department_path`): the rollup groups them, the drill-down lists them, so a figure and the list
-behind it are the same rows."""
+"""The facts behind each measure and each indicator, as querysets with the same annotations
+(`day`, `org_path`, `department_path`): the rollups group them, the drill-down lists them, so a
+figure and the list behind it are the same rows."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, TruncDate
 
 from jineng.certificates.models import Certificate, CertificateStatus
-from jineng.people.models import CategoryRecord
-from jineng.stats.measures import AT_ENROLMENT, SKILL_KINDS, TRAINING_AT_ENROLMENT
+from jineng.people.models import CategoryRecord, EmploymentRecord
+from jineng.policy.codes import TrainingType
+from jineng.stats.measures import (
+    AT_ENROLMENT,
+    EMPLOYMENT_WINDOW_DAYS,
+    SKILL_KINDS,
+    STAY_DAYS,
+    TRAINING_AT_ENROLMENT,
+)
 from jineng.training.models import Enrollment, EnrollmentState
 
 CLASS_ORG = "training_class__institution__organisation__path"
@@ -106,3 +113,79 @@ def with_category(rows: QuerySet) -> tuple[QuerySet, QuerySet]:
         valid_from__lte=OuterRef("day"),
     )
     return rows.filter(valid_on_day), rows.filter(~Exists(any_valid))
+
+
+# --- indicators --------------------------------------------------------------------------------
+# The enrolments behind each indicator (004 §五(五), 002 §五(三)), annotated like the facts of the
+# measures with `day` (the class's end day), `org_path`, `department_path`, `dept_id` and
+# `inst_id`: the indicator rollup groups them and the drill-down lists them.
+
+CLASS_END = "training_class__end_date"
+# An indicator whose denominator takes only classes that ended at least this many days before
+# the reader's `today` (retention: STAY_DAYS). The rollup keeps the class's end day, so the
+# filter applies when it is read.
+INDICATOR_WAIT_DAYS = {"retention": STAY_DAYS}
+
+
+def _employed_within(days: int) -> Exists:
+    return Exists(
+        EmploymentRecord.objects.filter(
+            Q(end__isnull=True) | Q(end__gt=OuterRef(CLASS_END)),
+            person=OuterRef("person"),
+            start__lte=OuterRef(CLASS_END) + timedelta(days=days),
+        )
+    )
+
+
+def _insured_on_day_after(days: int) -> Exists:
+    # In force on end + days: started by then and not ended before (end > the day before).
+    return Exists(
+        EmploymentRecord.objects.filter(
+            Q(end__isnull=True) | Q(end__gt=OuterRef(CLASS_END) + timedelta(days=days - 1)),
+            person=OuterRef("person"),
+            start__lte=OuterRef(CLASS_END) + timedelta(days=days),
+        )
+    )
+
+
+def _certified() -> Exists:
+    return Exists(
+        Certificate.objects.filter(
+            person=OuterRef("person"),
+            training_class=OuterRef("training_class"),
+            status=CertificateStatus.VALID,
+            kind__in=SKILL_KINDS,
+        )
+    )
+
+
+COMPLETED = Q(state=EnrollmentState.COMPLETED)
+
+
+def indicator_facts(code: str) -> tuple[QuerySet[Enrollment], Q | Exists]:
+    """(denominator rows, the condition that makes one of them count in the numerator) of an
+    indicator, over every enrolment (no period, no scope, no `today`: see INDICATOR_WAIT_DAYS)."""
+    rows = Enrollment.objects.exclude(state=EnrollmentState.WITHDRAWN).annotate(
+        day=F(CLASS_END),
+        org_path=F(CLASS_ORG),
+        department_path=Coalesce(F(CLASS_DEPT), Value("")),
+        dept_id=F("training_class__funding_department_id"),
+        inst_id=F("training_class__institution__organisation_id"),
+    )
+    type_code = "training_class__training_type__code"
+    if code == "placement":
+        den = rows.filter(COMPLETED, **{type_code: TrainingType.EMPLOYMENT_SKILLS})
+        return den, _employed_within(EMPLOYMENT_WINDOW_DAYS)
+    if code == "retention":
+        den = rows.filter(COMPLETED, **{type_code: TrainingType.JOB_SKILLS_UPGRADE})
+        return den, _insured_on_day_after(STAY_DAYS)
+    if code == "entrepreneurship_pass":
+        return rows.filter(**{type_code: TrainingType.ENTREPRENEURSHIP}), COMPLETED
+    den = rows.filter(COMPLETED)
+    if code == "high_skill_share":
+        return den, Q(training_class__level__is_high_skill=True)
+    if code == "certificate_rate":
+        return den, _certified()
+    if code == "employment_rate":
+        return den, _employed_within(EMPLOYMENT_WINDOW_DAYS)
+    raise KeyError(code)

@@ -1,6 +1,7 @@
-"""The daily rollup of the measures (measures.py): one row per day, measure and combination of
-dimensions, rebuilt for a day range from the facts by rollup.rebuild (set-based: grouped
-aggregates, one insert per batch), so pages and the API read totals without touching people."""
+"""The daily rollups of the measures and of the indicators (measures.py): one row per day,
+measure (or indicator) and combination of dimensions, rebuilt for a day range from the facts by
+rollup.rebuild (set-based: grouped aggregates, INSERT … SELECT), so pages and the API read
+totals without touching people."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -47,3 +48,38 @@ class DailyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.measure} {self.value}"
+
+
+class IndicatorCount(models.Model):
+    """The indicator rollup: per class end day, indicator and combination of dimensions, the
+    numerator and the denominator (enrolments, stats.facts.indicator_facts), rebuilt by
+    rollup.rebuild. The day is the class's end day, so the `today` of retention (classes ended
+    at least STAY_DAYS before it) is applied when it is read."""
+
+    day = models.DateField(_("day"))
+    indicator = models.CharField(_("indicator"), max_length=24)
+    org_path = models.CharField(max_length=255)
+    county_code = models.CharField(_("county"), max_length=12, blank=True)
+    city_code = models.CharField(_("city"), max_length=12, blank=True)
+    department = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    department_path = models.CharField(max_length=255, blank=True)
+    institution = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    numerator = models.PositiveIntegerField(_("numerator"))
+    denominator = models.PositiveIntegerField(_("denominator"))
+
+    scope = ScopeSpec(org_paths=("org_path",))
+
+    class Meta:
+        verbose_name = _("indicator count")
+        verbose_name_plural = _("indicator counts")
+        indexes = [
+            models.Index(fields=["day", "indicator"]),
+            models.Index(fields=["county_code", "day"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.indicator} {self.numerator}/{self.denominator}"

@@ -1,21 +1,37 @@
-"""Rebuild the daily rollup (DailyCount) for a day range: for each measure, the facts of the range
-grouped by day and dimensions in the database (one aggregate query, no loop over people), the
-old rows of the range deleted and the new ones inserted by INSERT … SELECT with the county and
-city of each organisation (a temporary table), in one transaction. Running it
-twice gives the same rows."""
+"""Rebuild the daily rollups (DailyCount, IndicatorCount) for a day range: for each measure,
+the facts of the range grouped by day and dimensions in the database (one aggregate query, no
+loop over people), the old rows of the range deleted and the new ones inserted by INSERT …
+SELECT with the county and city of each organisation (a temporary table), in one transaction;
+likewise each indicator's numerator and denominator by class end day, over that range and the
+last INDICATOR_RECOUNT_DAYS days (late facts). Running it twice gives the same rows."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, F
+from django.utils import timezone
 
 from jineng.core.models import Organisation
 from jineng.core.roles import OrgKind
 from jineng.stats import facts
-from jineng.stats.measures import MEASURES, TRAINING_AT_ENROLMENT
-from jineng.stats.models import DailyCount
+from jineng.stats.measures import (
+    EMPLOYMENT_WINDOW_DAYS,
+    INDICATORS,
+    MEASURES,
+    NO_DATA,
+    STAY_DAYS,
+    TRAINING_AT_ENROLMENT,
+)
+from jineng.stats.models import DailyCount, IndicatorCount
 
 ROLLED_UP = (*MEASURES, TRAINING_AT_ENROLMENT)
+INDICATORS_ROLLED_UP = tuple(code for code in INDICATORS if code not in NO_DATA)
+# Facts arrive late for the indicators: an employment record counts up to 90 days after the
+# class ended (placement, EMPLOYMENT_WINDOW_DAYS), retention looks at the 180th day
+# (STAY_DAYS), and insurance records are entered after the fact. So every rebuild recounts the
+# indicators of the classes that ended in the last STAY_DAYS + 30 days (and of those ending
+# later), whatever day range the measures get.
+INDICATOR_RECOUNT_DAYS = max(STAY_DAYS, EMPLOYMENT_WINDOW_DAYS) + 30
 DIMENSIONS = ("day", "org_path", "department_path", "dept_id", "inst_id", "occ_id")
 
 
@@ -86,11 +102,70 @@ def _insert(cursor, measure: str, grouped, category: str | None = None) -> int:
     return cursor.rowcount
 
 
+INDICATOR_COLUMNS = (
+    "day", "indicator", "org_path", "county_code", "city_code", "department_id",
+    "department_path", "institution_id", "numerator", "denominator",
+)  # fmt: skip
+INDICATOR_DIMENSIONS = ("day", "org_path", "department_path", "dept_id", "inst_id")
+
+
+def indicator_ranges(start: date, end: date, today: date) -> list[tuple[date, date | None]]:
+    """The class end days whose indicators a rebuild of start..end recounts: start..end and
+    every day from today - INDICATOR_RECOUNT_DAYS on (None: no end, classes ending later
+    included), one range when they meet."""
+    recent = today - timedelta(days=INDICATOR_RECOUNT_DAYS)
+    if end >= recent - timedelta(days=1):
+        return [(min(start, recent), None)]
+    return [(start, end), (recent, None)]
+
+
+def _insert_indicator(cursor, code: str, first: date, last: date | None) -> int:
+    """INSERT … SELECT one indicator's denominator and numerator, grouped by class end day and
+    dimensions in the database, for classes that ended in first..last."""
+    quote = connection.ops.quote_name
+    den, hit = facts.indicator_facts(code)
+    grouped = (
+        facts.in_period(den, first, last)
+        .values(*INDICATOR_DIMENSIONS)
+        .annotate(value_num=Count("id", filter=hit), value_den=Count("id"))
+        .order_by()
+    )
+    inner, params = grouped.query.sql_with_params()
+    g = {name: f"g.{quote(name)}" for name in (*INDICATOR_DIMENSIONS, "value_num", "value_den")}
+    select = [
+        g["day"], "%s", g["org_path"], "COALESCE(r.county, '')", "COALESCE(r.city, '')",
+        g["dept_id"], g["department_path"], g["inst_id"], g["value_num"], g["value_den"],
+    ]  # fmt: skip
+    columns = (quote(IndicatorCount._meta.get_field(c).column) for c in INDICATOR_COLUMNS)
+    # Only model metadata and the names above enter the SQL; values are parameters.
+    sql = (
+        f"INSERT INTO {quote(IndicatorCount._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT {', '.join(select)} FROM ({inner}) g "
+        f"LEFT JOIN {quote(REGION_TABLE)} r ON r.path = g.{quote('org_path')}"
+    )
+    cursor.execute(sql, [code, *params])
+    return cursor.rowcount
+
+
+def _rebuild_indicators(cursor, ranges) -> dict[str, int]:
+    written = dict.fromkeys(INDICATORS_ROLLED_UP, 0)
+    for first, last in ranges:
+        old = IndicatorCount.objects.filter(day__gte=first)
+        (old if last is None else old.filter(day__lte=last)).delete()
+        for code in INDICATORS_ROLLED_UP:
+            written[code] += _insert_indicator(cursor, code, first, last)
+    return {f"indicator:{code}": n for code, n in written.items()}
+
+
 @transaction.atomic
-def rebuild(start: date, end: date) -> dict[str, int]:
-    """Recount every measure for the days start..end (both included); returns rows written per
-    measure. Each measure is three INSERT … SELECT statements (its rows, its rows per person
-    category, its rows of persons without one): nothing passes through Python."""
+def rebuild(start: date, end: date, *, today: date | None = None) -> dict[str, int]:
+    """Recount every measure for the days start..end (both included), and every indicator for
+    the classes that ended in start..end or from today - INDICATOR_RECOUNT_DAYS on
+    (indicator_ranges; today: the local date); returns rows written per measure and per
+    indicator ("indicator:<code>"). Each measure is three INSERT … SELECT statements (its rows,
+    its rows per person category, its rows of persons without one), each indicator one per
+    range: nothing passes through Python."""
+    today = today or timezone.localdate()
     DailyCount.objects.filter(day__gte=start, day__lte=end).delete()
     written = {}
     with connection.cursor() as cursor:
@@ -111,5 +186,6 @@ def rebuild(start: date, end: date) -> dict[str, int]:
                 + _insert(cursor, measure, by_cat)
                 + _insert(cursor, measure, no_cat, "-")
             )
+        written.update(_rebuild_indicators(cursor, indicator_ranges(start, end, today)))
         cursor.execute(f"DROP TABLE {connection.ops.quote_name(REGION_TABLE)}")
     return written

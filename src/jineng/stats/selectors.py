@@ -1,5 +1,5 @@
 """Reads of the statistics, scoped to the reader: totals from the daily rollup, the indicators
-computed from the facts, and the rows behind every figure (drill-down).
+from the indicator rollup, and the rows behind every figure (drill-down, counted live).
 
 Who sees what (the ScopeSpec patterns of core.scope): a reviewer or finance/audit user their
 bureau's region (a county its county, a city all its counties); institution staff their own
@@ -11,28 +11,16 @@ from datetime import date, timedelta
 from functools import reduce
 from operator import or_
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from jineng.catalog.models import Occupation, PersonCategory, Region
-from jineng.certificates.models import Certificate, CertificateStatus
 from jineng.core.models import Organisation
 from jineng.core.roles import REGIONAL_ROLES, OrgKind, Role
 from jineng.core.scope import scope_of
-from jineng.people.models import EmploymentRecord
-from jineng.policy.codes import TrainingType
 from jineng.stats import facts
-from jineng.stats.measures import (
-    AT_ENROLMENT,
-    EMPLOYMENT_WINDOW_DAYS,
-    INDICATORS,
-    NO_DATA,
-    SKILL_KINDS,
-    STAY_DAYS,
-    TRAINING_AT_ENROLMENT,
-)
-from jineng.stats.models import DailyCount
-from jineng.training.models import Enrollment, EnrollmentState
+from jineng.stats.measures import AT_ENROLMENT, INDICATORS, NO_DATA, TRAINING_AT_ENROLMENT
+from jineng.stats.models import DailyCount, IndicatorCount
 
 
 def scope_q(user, org_field: str = "org_path", dept_field: str = "department_path") -> Q | None:
@@ -186,95 +174,39 @@ def _by_key(rows: QuerySet, by: str, key) -> QuerySet:
 # --- indicators --------------------------------------------------------------------------------
 
 
-def _employed_within(days: int) -> Exists:
-    end = "training_class__end_date"
-    return Exists(
-        EmploymentRecord.objects.filter(
-            Q(end__isnull=True) | Q(end__gt=OuterRef(end)),
-            person=OuterRef("person"),
-            start__lte=OuterRef(end) + timedelta(days=days),
-        )
-    )
-
-
-def _insured_on_day_after(days: int) -> Exists:
-    # In force on end + days: started by then and not ended before (end > the day before).
-    end = "training_class__end_date"
-    return Exists(
-        EmploymentRecord.objects.filter(
-            Q(end__isnull=True) | Q(end__gt=OuterRef(end) + timedelta(days=days - 1)),
-            person=OuterRef("person"),
-            start__lte=OuterRef(end) + timedelta(days=days),
-        )
-    )
-
-
-def _certified() -> Exists:
-    return Exists(
-        Certificate.objects.filter(
-            person=OuterRef("person"),
-            training_class=OuterRef("training_class"),
-            status=CertificateStatus.VALID,
-            kind__in=SKILL_KINDS,
-        )
-    )
-
-
-def _base(user, start, end, region=None, department=None) -> QuerySet[Enrollment]:
-    rows = Enrollment.objects.exclude(state=EnrollmentState.WITHDRAWN).annotate(
-        org_path=F(facts.CLASS_ORG), department_path=F(facts.CLASS_DEPT)
-    )
-    if start:
-        rows = rows.filter(training_class__end_date__gte=start)
-    if end:
-        rows = rows.filter(training_class__end_date__lte=end)
-    return _narrow(_scoped(user, rows), region, department)
-
-
-COMPLETED = Q(state=EnrollmentState.COMPLETED)
-
-
 def indicator_sets(user, code: str, start, end, *, today: date, region=None,
                    department=None) -> tuple[QuerySet, QuerySet]:  # fmt: skip
-    """(denominator rows, numerator rows) of an indicator: enrolments, within the scope."""
-    rows = _base(user, start, end, region, department)
-    if code == "placement":
-        den = rows.filter(
-            COMPLETED, training_class__training_type__code=TrainingType.EMPLOYMENT_SKILLS
-        )
-        return den, den.filter(_employed_within(EMPLOYMENT_WINDOW_DAYS))
-    if code == "retention":
-        den = rows.filter(
-            COMPLETED,
-            training_class__training_type__code=TrainingType.JOB_SKILLS_UPGRADE,
-            training_class__end_date__lte=today - timedelta(days=STAY_DAYS),
-        )
-        return den, den.filter(_insured_on_day_after(STAY_DAYS))
-    if code == "entrepreneurship_pass":
-        den = rows.filter(training_class__training_type__code=TrainingType.ENTREPRENEURSHIP)
-        return den, den.filter(COMPLETED)
-    den = rows.filter(COMPLETED)
-    if code == "high_skill_share":
-        return den, den.filter(training_class__level__is_high_skill=True)
-    if code == "certificate_rate":
-        return den, den.filter(_certified())
-    if code == "employment_rate":
-        return den, den.filter(_employed_within(EMPLOYMENT_WINDOW_DAYS))
-    raise KeyError(code)
+    """(denominator rows, numerator rows) of an indicator: enrolments of classes that ended in
+    start..end, within the scope, counted live (the drill-down; the figures come from the
+    rollup, see indicators())."""
+    den, hit = facts.indicator_facts(code)
+    if code in facts.INDICATOR_WAIT_DAYS:
+        den = den.filter(day__lte=today - timedelta(days=facts.INDICATOR_WAIT_DAYS[code]))
+    den = _narrow(_scoped(user, facts.in_period(den, start, end)), region, department)
+    return den, den.filter(hit)
 
 
 def indicators(user, start, end, *, today: date, region=None, department=None) -> list[dict]:
     """Every indicator with its numerator, denominator and rate (percent, one decimal; None
-    without a denominator or without data)."""
+    without a denominator or without data), summed from the indicator rollup (IndicatorCount:
+    the class's end day in start..end) within the reader's scope: one grouped query."""
+    rows = IndicatorCount.objects.all()
+    for code, days in facts.INDICATOR_WAIT_DAYS.items():
+        rows = rows.exclude(indicator=code, day__gt=today - timedelta(days=days))
+    rows = _narrow(_scoped(user, facts.in_period(rows, start, end)), region, department)
+    sums = {
+        row["indicator"]: (row["n"], row["d"])
+        for row in rows.values("indicator")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        .order_by()
+    }
     result = []
     for code, indicator in INDICATORS.items():
         if code in NO_DATA:
             result.append({"code": code, "indicator": indicator, "numerator": None,
                            "denominator": None, "rate": None, "available": False})  # fmt: skip
             continue
-        den, num = indicator_sets(user, code, start, end, today=today, region=region,
-                                  department=department)  # fmt: skip
-        d, n = den.count(), num.count()
+        n, d = sums.get(code, (0, 0))
         rate = round(100 * n / d, 1) if d else None
         result.append({"code": code, "indicator": indicator, "numerator": n, "denominator": d,
                        "rate": rate, "available": True})  # fmt: skip

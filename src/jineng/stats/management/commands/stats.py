@@ -1,5 +1,7 @@
 """`jineng stats rollup [--from D --to D]`: recount the daily rollup of the statistics for a day
-range (default: the current year up to today); idempotent. Prints one JSON line."""
+range (default: the current year up to today), and the indicators for the classes that ended in
+that range or in the last rollup.INDICATOR_RECOUNT_DAYS days (late employment records);
+idempotent. Prints one JSON line."""
 
 import json
 from datetime import date
@@ -21,11 +23,17 @@ def _day(text: str | None, option: str, default: date) -> date:
 
 
 class Command(BaseCommand):
-    help = "Statistics: rebuild the daily rollup of the measures."
+    help = "Statistics: rebuild the daily rollups of the measures and the indicators."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        rebuild = sub.add_parser("rollup", help="recount the daily rollup for a day range")
+        rebuild = sub.add_parser(
+            "rollup",
+            help=(
+                "recount the daily rollup for a day range, and the indicators of classes that "
+                f"ended in it or in the last {rollup.INDICATOR_RECOUNT_DAYS} days"
+            ),
+        )
         rebuild.add_argument("--from", dest="start", help="first day (YYYY-MM-DD)")
         rebuild.add_argument("--to", dest="end", help="last day (YYYY-MM-DD)")
 
@@ -36,5 +44,10 @@ class Command(BaseCommand):
         if end < start:
             raise CommandError("--to is before --from")
         with audit.system_context("command:stats rollup"):
-            written = rollup.rebuild(start, end)
-        self.stdout.write(json.dumps({"from": str(start), "to": str(end), "rows": written}))
+            written = rollup.rebuild(start, end, today=today)
+        indicators = [
+            [str(first), str(last) if last else None]
+            for first, last in rollup.indicator_ranges(start, end, today)
+        ]
+        self.stdout.write(json.dumps({"from": str(start), "to": str(end),
+                                      "indicators": indicators, "rows": written}))  # fmt: skip
