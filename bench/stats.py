@@ -24,14 +24,17 @@ and dropped afterwards.
 
 Timed, after the rows are exported to Parquet (not timed):
 1. the rollup rebuild: stats.rollup.rebuild over the whole period, against DuckDB computing the
-   same rollup (the same measures grouped by day, organisation, department, institution,
-   occupation, with the category rows) from the raw rows. Goal: within 2x DuckDB.
+   same rollups (the same measures grouped by day, organisation, department, institution,
+   occupation, with the category rows; each indicator's numerator and denominator grouped by
+   class end day, organisation, department and institution) from the raw rows. Goal: within
+   2x DuckDB.
 2. the dashboard's reads (stats.selectors.measure_totals by nothing/county/city/department/
    month, and stats.selectors.indicators), for a province, a city and a county reviewer, over a
    mix of periods, measures and narrowings: p50/p95, and the same figure computed by DuckDB from
    the raw rows. Goal: p95 < 200 ms.
-Every figure read is compared with DuckDB's, and the rollup's row counts and sums per measure
-with DuckDB's rollup: the bench exits 1 on any difference.
+Every figure read is compared with DuckDB's (the indicators read from the project's indicator
+rollup against DuckDB counting the raw rows), and the rollups' row counts and sums per measure
+and per indicator with DuckDB's rollups: the bench exits 1 on any difference.
 """
 
 from __future__ import annotations
@@ -573,6 +576,82 @@ def rollup_summary_project() -> dict:
     return {(r["measure"], r["kind"]): (r["n"], r["v"]) for r in rows}
 
 
+# The indicator rollup (stats.rollup: IndicatorCount) from the raw rows: each enrolment not
+# withdrawn of a class that ended in the rebuild's indicator ranges, grouped once by class end day and
+# dimensions with every indicator's numerator and denominator, then one row per indicator
+# where its denominator is not empty.
+INDICATOR_ROLLUP_SQL = """
+CREATE OR REPLACE TABLE ind_grouped AS
+SELECT c.end_date AS day, c.org_path, c.dept_path, c.dept_id, c.inst_id,
+    count(*) FILTER (WHERE done AND type = 'employment_skills') AS placement_d,
+    count(*) FILTER (WHERE done AND type = 'employment_skills' AND employed) AS placement_n,
+    count(*) FILTER (WHERE done AND type = 'job_skills_upgrade') AS retention_d,
+    count(*) FILTER (WHERE done AND type = 'job_skills_upgrade' AND stayed) AS retention_n,
+    count(*) FILTER (WHERE type = 'entrepreneurship') AS entrepreneurship_pass_d,
+    count(*) FILTER (WHERE type = 'entrepreneurship' AND done) AS entrepreneurship_pass_n,
+    count(*) FILTER (WHERE done) AS all_d,
+    count(*) FILTER (WHERE done AND high = 1) AS high_skill_share_n,
+    count(*) FILTER (WHERE done AND certified) AS certificate_rate_n,
+    count(*) FILTER (WHERE done AND employed) AS employment_rate_n
+FROM (
+    SELECT e.state = 'completed' AS done, c.*,
+        EXISTS (SELECT 1 FROM employment m WHERE m.person_id = e.person_id
+                AND (m."end" IS NULL OR m."end" > c.end_date)
+                AND m.start <= c.end_date + {window}) AS employed,
+        EXISTS (SELECT 1 FROM employment m WHERE m.person_id = e.person_id
+                AND (m."end" IS NULL OR m."end" > c.end_date + {stay_before})
+                AND m.start <= c.end_date + {stay}) AS stayed,
+        EXISTS (SELECT 1 FROM certs s WHERE s.person_id = e.person_id
+                AND s.class_id = e.class_id AND s.status = 'valid'
+                AND s.kind IN {skill}) AS certified
+    FROM enr e JOIN cls c ON c.id = e.class_id
+    WHERE e.state <> 'withdrawn' AND ({days})
+) c GROUP BY ALL;
+CREATE OR REPLACE TABLE ind_rollup AS SELECT u.*, r.county, r.city FROM (
+    {parts}
+) u JOIN org_region r ON r.path = u.org_path;
+"""
+INDICATOR_DENOMINATORS = {
+    "placement": "placement_d", "retention": "retention_d",
+    "entrepreneurship_pass": "entrepreneurship_pass_d", "high_skill_share": "all_d",
+    "certificate_rate": "all_d", "employment_rate": "all_d",
+}  # fmt: skip
+
+
+def duck_indicator_rollup_sql(ranges) -> str:
+    from jineng.stats.measures import EMPLOYMENT_WINDOW_DAYS, STAY_DAYS
+
+    parts = "\n    UNION ALL\n    ".join(
+        f"SELECT '{code}' AS indicator, day, org_path, dept_path, dept_id, inst_id, "
+        f"{code}_n AS numerator, {den} AS denominator FROM ind_grouped WHERE {den} > 0"
+        for code, den in INDICATOR_DENOMINATORS.items()
+    )
+    days = " OR ".join(
+        f"c.end_date >= DATE '{first}'" + (f" AND c.end_date <= DATE '{last}'" if last else "")
+        for first, last in ranges
+    )
+    return INDICATOR_ROLLUP_SQL.format(window=EMPLOYMENT_WINDOW_DAYS, stay=STAY_DAYS,
+                                       stay_before=STAY_DAYS - 1, skill=SKILL, days=days,
+                                       parts=parts)  # fmt: skip
+
+
+def indicator_summary_duck(duck) -> dict:
+    rows = duck.execute(
+        "SELECT indicator, count(*), sum(numerator), sum(denominator) FROM ind_rollup GROUP BY ALL"
+    ).fetchall()
+    return {code: (int(n), int(num), int(den)) for code, n, num, den in rows}
+
+
+def indicator_summary_project() -> dict:
+    from django.db.models import Count, Sum
+
+    from jineng.stats.models import IndicatorCount
+
+    rows = (IndicatorCount.objects.values("indicator")
+            .annotate(n=Count("id"), num=Sum("numerator"), den=Sum("denominator")).order_by())  # fmt: skip
+    return {r["indicator"]: (r["n"], r["num"], r["den"]) for r in rows}
+
+
 def duck_totals(duck, q: Query) -> dict:
     """measure_totals' figure from the raw rows."""
     key = {None: "'total'", "county": "r.county", "city": "r.city", "department": "f.dept_id",
@@ -828,6 +907,7 @@ def run(args, database_url: str | None, reused: bool) -> int:
     import duckdb
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone
 
     from jineng.core import audit
     from jineng.stats import rollup
@@ -863,12 +943,23 @@ def run(args, database_url: str | None, reused: bool) -> int:
         rebuild_s = time.perf_counter() - started
         started = time.perf_counter()
         duck.execute(duck_rollup_sql(rollup.ROLLED_UP, first, last))
-        duck_s = time.perf_counter() - started
+        duck_measures_s = time.perf_counter() - started
+        # The rebuild recounts the indicators of first..last and of the last
+        # INDICATOR_RECOUNT_DAYS days (rollup.indicator_ranges).
+        ranges = rollup.indicator_ranges(first, last, timezone.localdate())
+        started = time.perf_counter()
+        duck.execute(duck_indicator_rollup_sql(ranges))
+        duck_indicators_s = time.perf_counter() - started
+        duck_s = duck_measures_s + duck_indicators_s
         ratio = rebuild_s / duck_s
+        indicator_rows = sum(v for k, v in written.items() if k.startswith("indicator:"))
         print(f"rollup rebuild {first}..{last}: {rebuild_s:.2f} s, {sum(written.values()):,} rows; "
               f"DuckDB the same rollup: {duck_s:.2f} s ({args.duckdb_threads} threads); ratio "
               f"{ratio:.1f} (goal <= {GOAL_ROLLUP_RATIO:.0f}: "
               f"{'meets' if ratio <= GOAL_ROLLUP_RATIO else 'misses'})")  # fmt: skip
+        spans = ", ".join(f"{a}..{b or ''}" for a, b in ranges)
+        print(f"  of which the indicator rollup ({spans}): {indicator_rows:,} rows; "
+              f"DuckDB measures {duck_measures_s:.2f} s, indicators {duck_indicators_s:.2f} s")  # fmt: skip
         ours, theirs = rollup_summary_project(), rollup_summary_duck(duck)
         same_rollup = ours == theirs
         if not same_rollup:
@@ -876,10 +967,18 @@ def run(args, database_url: str | None, reused: bool) -> int:
                 if ours.get(key) != theirs.get(key):
                     print(f"DIFFERENT rollup {key}: project {ours.get(key)}, duckdb {theirs.get(key)}")
         print(f"rollup equal to DuckDB's (rows and sums per measure): {'yes' if same_rollup else 'NO'}")
+        ours, theirs = indicator_summary_project(), indicator_summary_duck(duck)
+        same_indicators = ours == theirs
+        for key in sorted(set(ours) | set(theirs)):
+            if ours.get(key) != theirs.get(key):
+                print(f"DIFFERENT indicator rollup {key}: project {ours.get(key)}, "
+                      f"duckdb {theirs.get(key)}")  # fmt: skip
+        print(f"indicator rollup equal to DuckDB's (rows, numerators and denominators per "
+              f"indicator): {'yes' if same_indicators else 'NO'}")  # fmt: skip
         same_reads = time_reads(world, duck, args.samples)
         duck.close()
     connection.close()
-    return 0 if same_rollup and same_reads else 1
+    return 0 if same_rollup and same_indicators and same_reads else 1
 
 
 if __name__ == "__main__":
