@@ -11,8 +11,8 @@ from jineng.core import api
 from jineng.evaluation import api as evaluation_api
 from jineng.institutions import api as institutions_api
 from jineng.people import api as people_api
-from jineng.targets import api as targets_api
 from jineng.stats import api as stats_api
+from jineng.targets import api as targets_api
 from jineng.training import api as training_api
 from jineng.training import bench as training_bench
 from jineng.vouchers import api as vouchers_api
@@ -51,6 +51,7 @@ urlpatterns = [
     ),
     path("stats/measures/", stats_api.MeasuresView.as_view(), name="stats-measures"),
     path("stats/indicators/", stats_api.IndicatorsView.as_view(), name="stats-indicators"),
+    path("targets/dashboard/", targets_api.DashboardView.as_view(), name="targets-dashboard"),
     path("", include(router.urls)),
 ]
 if training_bench.enabled():  # bench/checkin_load.py only: the demo with JINENG_BENCH_ANCHOR=1

@@ -48,6 +48,7 @@ NAVIGATION = [
         [
             (_("Target plans"), "targets:list", Capability.VIEW_TARGETS),
             (_("Statistics and indicators"), "stats:index", Capability.VIEW_STATS),
+            (_("Dashboards"), "targets:dashboard", Capability.VIEW_STATS),
         ],
     ),
     (
