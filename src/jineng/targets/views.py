@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from jineng.core.forms import form_errors
 from jineng.core.roles import Capability, has_capability
-from jineng.core.scope import get_scoped_or_404
 from jineng.core.views import capability_required, filtered, page_of, pick_template
 from jineng.targets import dashboard, selectors, services
 from jineng.targets.annex import persons_to_wan
@@ -29,7 +28,12 @@ def plan_list(request):
 
 
 def _plan(request, pk: int) -> Plan:
-    return get_scoped_or_404(request.user, selectors.plans_for(request.user), pk=pk)
+    # plans_for is the scope (the region's plans and those with a row of the reader's own); a
+    # second Plan scope on top of it would hide the city's plan from its county reviewer.
+    plan = selectors.plans_for(request.user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    return plan
 
 
 @capability_required(Capability.VIEW_TARGETS, missing_is_404=True)
