@@ -153,7 +153,10 @@ def data(user, params: dict) -> dict:
                     "definition": str(m.definition), "counted_at": counted_at},
         "counties": counties,
         "departments": departments,
-        "map": {"name": MAP_NAME, "by": "percent" if version is not None else "count"},
+        # Coloured by the share of the target where the plan sets one for the measure, else
+        # by the count.
+        "map": {"name": MAP_NAME,
+                "by": "percent" if any(r["target"] for r in counties) else "count"},
         "trends": {
             "week": _trend(user, "week", measure, start, end, counted_at, region),
             "month": _trend(user, "month", measure, start, end, counted_at, region),
