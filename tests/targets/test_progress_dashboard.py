@@ -143,14 +143,15 @@ def test_plan_page_shows_progress_and_a_county_reader_its_row(world, login):
     plan = world["plan"]
     html = login("city_reviewer").get(f"/targets/{plan.pk}/").content.decode()
     county = cells(html, "table-county")
-    assert re.search(r'data-measure="training"><span class="done">3</span> · '
-                     r'<span class="percent">75.0%</span>', county)  # fmt: skip
+    assert re.search(r'data-measure="training"><span class="done">3</span> / '
+                     r'<span class="target">4</span> · <span class="percent">75.0%</span> · '
+                     r'<span class="left">[^<]*1[^<]*</span>', county)  # fmt: skip
     assert '<span class="percent">40.0%</span>' in county
     assert '<span class="percent">55.6%</span>' in county  # the sum row
     totals = cells(html, "totals")
-    assert re.search(r'data-measure="training">.*?<td class="text-end done">6</td>'
-                     r'<td class="text-end percent">60.0%</td><td class="text-end left">4</td>',
-                     totals, re.S)  # fmt: skip
+    assert re.search(r'data-measure="training">.*?<td class="text-end target">10</td>'
+                     r'<td class="text-end done">6</td><td class="text-end percent">60.0%</td>'
+                     r'<td class="text-end left">4</td>', totals, re.S)  # fmt: skip
 
     response = login("county_reviewer").get(f"/targets/{plan.pk}/")
     assert response.status_code == 200  # the city's plan, with the county's own row

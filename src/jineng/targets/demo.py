@@ -35,7 +35,7 @@ def this_year_plan() -> str:
         start_year=year,
         end_year=year,
         title=f"{year}年目标任务（演示，2022年的千分之一）",
-        reason="demo: a thousandth of 2022's figures (002 附件1/附件2), to show progress",
+        reason="演示数据：2022年目标（002 附件1、附件2）的千分之一，用于展示进度",
         document_number="演示",
         totals=totals,
         rows=rows,
