@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles.finders import BaseFinder
-from django.core.checks import Error
+from django.core.checks import Warning as CheckWarning
 from django.core.files.storage import FileSystemStorage
 
 
@@ -30,7 +30,7 @@ class VendorFileFinder(BaseFinder):
 
     def check(self, **kwargs):
         return [
-            Error(f"STATIC_VENDOR_FILES: {source} does not exist (npm ci).", id="jineng.E010")
+            CheckWarning(f"STATIC_VENDOR_FILES: {source} is missing (npm ci).", id="jineng.W010")
             for source in self.files.values()
             if not source.exists()
         ]
