@@ -213,6 +213,10 @@ def test_dashboard_bad_parameters_answer_400_and_the_page_a_message(world, login
     other = Plan.objects.create(bureau=Organisation.objects.get(code="411400"), start_year=2030,
                                 end_year=2030, title="other")  # fmt: skip
     assert client.get("/api/v1/targets/dashboard/", {"plan": other.pk}).status_code == 400
+    # Without stats.view: refused, page and API.
+    worker = login("worker")
+    assert worker.get("/dashboard/").status_code == 403
+    assert worker.get("/api/v1/targets/dashboard/").status_code == 403
 
 
 def test_dashboard_page_tables_links_and_no_inline_script(world, login):
