@@ -23,6 +23,7 @@ from jineng.targets.models import (
     PlanVersion,
     Programme,
     ProgrammeTarget,
+    TrainingCountedAt,
 )
 
 NOT_ALLOWED = gettext_lazy("Only the bureau of the plan's region makes and changes target plans.")
@@ -224,8 +225,10 @@ def _write_version(
 def create_plan(
     *, bureau: Organisation, start_year: int, end_year: int, title: str, reason: str,
     document_number: str, totals: dict[str, int], rows: list[Row] = (),
+    training_counted_at: str = TrainingCountedAt.COMPLETION,
 ) -> Plan:  # fmt: skip
-    """A new plan of a bureau for a year or a period, with its first version."""
+    """A new plan of a bureau for a year or a period, with its first version. Its training
+    counts at completion unless the plan says at enrolment (`training_counted_at`)."""
     _require_manage(bureau)
     if bureau.kind != OrgKind.BUREAU:
         raise ValidationError(_("A target plan belongs to a bureau."))
@@ -233,9 +236,12 @@ def create_plan(
         raise ValidationError(_("The plan's years are not a period."))
     if Plan.objects.filter(bureau=bureau, start_year=start_year, end_year=end_year).exists():
         raise ValidationError(_("This bureau has a plan for this period already."))
+    if training_counted_at not in TrainingCountedAt.values:
+        raise ValidationError(_("Training counts at completion or at enrolment."))
     plan = writes.create(
-        Plan(bureau=bureau, start_year=start_year, end_year=end_year, title=title.strip())
-    )
+        Plan(bureau=bureau, start_year=start_year, end_year=end_year, title=title.strip(),
+             training_counted_at=training_counted_at)
+    )  # fmt: skip
     _write_version(
         plan, reason=reason, document_number=document_number, totals=totals, rows=list(rows)
     )
