@@ -267,7 +267,7 @@ def test_a_bad_programme_is_refused_and_nothing_written(
     assert (Programme.objects.count(), ProgrammeTarget.objects.count(), first.name) == before
 
 
-def test_the_targets_models_are_read_only_in_the_admin(rf, users):
+def test_the_targets_models_are_read_only_in_the_admin(plan2022, rf, users, login):
     from jineng.targets import models
 
     for model in (models.Measure, models.Plan, models.PlanVersion, models.PlanTotal,
@@ -298,3 +298,8 @@ def test_next_plan_from_this_one_fills_the_form(plan2022, goal, login, orgs):
     county = login("county_reviewer").get(f"{NEW}?copy={plan2022.pk}")
     assert county.status_code == 200 and county.context["form"]["copy_from"].initial is None
     assert login("city_reviewer").get(f"{NEW}?copy=abc").status_code == 200
+    client = login("admin")
+    listing = client.get("/admin/targets/plan/")
+    assert listing.status_code == 200 and plan2022.title in listing.content.decode()
+    assert client.get(f"/admin/targets/allocation/?version__plan={plan2022.pk}").status_code == 200
+    assert client.get("/admin/targets/plan/add/").status_code == 403
