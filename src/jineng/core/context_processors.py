@@ -46,6 +46,7 @@ NAVIGATION = [
     (
         _("Targets and statistics"),
         [
+            (_("Dashboards"), "targets:dashboard", Capability.VIEW_STATS),
             (_("Target plans"), "targets:list", Capability.VIEW_TARGETS),
             (_("Statistics and indicators"), "stats:index", Capability.VIEW_STATS),
             (_("Reports"), "reports:list", Capability.VIEW_REPORTS),

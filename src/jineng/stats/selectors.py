@@ -12,7 +12,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncMonth, TruncWeek
 
 from jineng.catalog.models import Occupation, PersonCategory, Region
 from jineng.certificates.models import Certificate, CertificateStatus
@@ -86,6 +86,7 @@ GROUPS = {
     "occupation": "occupation_id",
     "category": "category",
     "month": "month",
+    "week": "week",  # the dashboards' trend (not a choice of the statistics page)
 }
 
 
@@ -98,7 +99,8 @@ def measure_totals(user, measure: str, period_start: date | None, period_end: da
 
     by=None gives {"total": n}; by in county/city/department/institution/occupation/category/
     month gives {key: n}: a GB/T 2260 code, an organisation or occupation id (None: none), a
-    category code ("-": none; a person in two categories counts in both), or "YYYY-MM".
+    category code ("-": none; a person in two categories counts in both), or "YYYY-MM";
+    by="week" gives the Monday of each ISO week ("YYYY-MM-DD").
     `counted_at` ("completion" or "enrolment") is for `training` only. `region` and
     `department` narrow further (organisations)."""
     rows = DailyCount.objects.filter(measure=rollup_code(measure, counted_at))
@@ -111,12 +113,16 @@ def measure_totals(user, measure: str, period_start: date | None, period_end: da
     column = GROUPS[by]
     if by == "month":
         rows = rows.annotate(month=TruncMonth("day"))
+    if by == "week":
+        rows = rows.annotate(week=TruncWeek("day"))
     grouped = rows.values(column).annotate(n=Sum("value")).order_by(column)
     result = {}
     for row in grouped:
         key = row[column]
         if by == "month":
             key = key.strftime("%Y-%m")
+        if by == "week":
+            key = key.strftime("%Y-%m-%d")
         result[key] = row["n"]
     return result
 

@@ -1,12 +1,19 @@
 """The target plans API: plans, their versions and allocation rows, through the same selectors
 and filters as the pages (a county or a department gets its own rows only)."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from jineng.core.api import CapabilityPermission, SelectorFilterBackend
 from jineng.core.roles import Capability
-from jineng.targets import selectors
+from jineng.stats.measures import INDICATORS, MEASURES, NO_DATA
+from jineng.targets import dashboard, selectors
 from jineng.targets.filters import AllocationFilter, PlanFilter, VersionFilter
+from jineng.targets.forms import DashboardForm
 from jineng.targets.models import Allocation, Plan, PlanVersion
 
 
@@ -101,3 +108,31 @@ class AllocationViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "list":
             return selectors.allocation_list(self.request.user, self.request.query_params)
         return selectors.allocations_for(self.request.user)
+
+
+class DashboardView(APIView):
+    """The figures of the dashboards, as the page's tables show them (targets.dashboard.data)."""
+
+    permission_classes = [permissions.IsAuthenticated, CapabilityPermission]
+    capability = Capability.VIEW_STATS
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("plan", OpenApiTypes.INT,
+                             description="a plan's id (default: the caller's plan of this year)"),
+            OpenApiParameter("measure", OpenApiTypes.STR, enum=list(MEASURES),
+                             description=f"default: {dashboard.DEFAULT_MEASURE}"),
+            OpenApiParameter("indicator", OpenApiTypes.STR,
+                             enum=[i for i in INDICATORS if i not in NO_DATA],
+                             description=f"default: {dashboard.DEFAULT_INDICATOR}"),
+        ],
+        responses=OpenApiTypes.OBJECT,
+        description="Progress against target by county and by department (target, counted, "
+        "percent, left, link to the rows), the map's settings, trends by week and month, and "
+        "one indicator per institution; within the caller's data scope.",
+    )  # fmt: skip
+    def get(self, request):
+        form = DashboardForm(request.user, request.query_params)
+        if not form.is_valid():
+            raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+        return Response(dashboard.data(request.user, form.cleaned_data))

@@ -9,9 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from jineng.core.forms import styled
 from jineng.core.models import Organisation
+from jineng.stats.measures import INDICATORS, MEASURES, NO_DATA
 from jineng.targets import selectors
 from jineng.targets.annex import persons_to_wan
-from jineng.targets.models import WAN, MeasureUnit, Plan, PlanVersion, Programme
+from jineng.targets.models import (
+    WAN,
+    MeasureUnit,
+    Plan,
+    PlanVersion,
+    Programme,
+    TrainingCountedAt,
+)
 
 
 class VersionsForm(forms.Form):
@@ -107,6 +115,11 @@ class PlanForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     reason = forms.CharField(label=_("Reason"), max_length=300)
     document_number = forms.CharField(label=_("Document number (文件号)"), max_length=100)
+    training_counted_at = forms.ChoiceField(
+        label=_("Training counts"),
+        choices=TrainingCountedAt.choices,
+        initial=TrainingCountedAt.COMPLETION,
+    )
     copy_from = forms.ModelChoiceField(
         label=_("Copy the allocation rows of"),
         queryset=Plan.objects.none(),
@@ -237,3 +250,32 @@ class ProgrammeForm(forms.Form):
             for m, _c, r in self.measure_fields
             if self.cleaned_data.get(r) is not None
         }
+
+
+class DashboardForm(forms.Form):
+    """The dashboards' parameters (page and API alike): the plan (by default the reader's plan
+    of this year), the measure of the charts and the indicator of the ranking. A plan the reader
+    may not read is "no such plan", as if it did not exist."""
+
+    plan = forms.IntegerField(label=_("Plan"), required=False, min_value=1, max_value=2**63 - 1)
+    measure = forms.ChoiceField(
+        label=_("Measure"), required=False, choices=[(m, MEASURES[m].name) for m in MEASURES]
+    )
+    indicator = forms.ChoiceField(
+        label=_("Indicator"),
+        required=False,
+        choices=[(i, INDICATORS[i].name) for i in INDICATORS if i not in NO_DATA],
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_plan(self):
+        pk = self.cleaned_data.get("plan")
+        if pk is None:
+            return None
+        plan = selectors.plans_for(self.user).filter(pk=pk).first()
+        if plan is None:
+            raise forms.ValidationError(_("No such plan."))
+        return plan

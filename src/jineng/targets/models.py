@@ -56,6 +56,13 @@ class Measure(models.Model):
         return self.name
 
 
+class TrainingCountedAt(models.TextChoices):
+    """When the plan's 职业技能培训 counts a trainee (the codes of jineng.stats.measures)."""
+
+    COMPLETION = "completion", _("at completion (结业)")
+    ENROLMENT = "enrolment", _("at enrolment")
+
+
 class Plan(models.Model):
     """A bureau's targets for one year (start_year == end_year) or several (002 §二(二): the
     goals to reach by 2025). Its figures live in its versions; the latest is in force."""
@@ -66,6 +73,14 @@ class Plan(models.Model):
     start_year = models.PositiveSmallIntegerField(_("from (year)"))
     end_year = models.PositiveSmallIntegerField(_("to (year)"))
     title = models.CharField(_("title"), max_length=200)
+    # How the plan counts its training (人次) when progress is measured: at completion unless
+    # the plan says otherwise.
+    training_counted_at = models.CharField(
+        _("training counted"),
+        max_length=20,
+        choices=TrainingCountedAt.choices,
+        default=TrainingCountedAt.COMPLETION,
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     scope = ScopeSpec(org_paths=("bureau__path",))

@@ -9,6 +9,7 @@ Who sees what (docs/targets.md):
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import F, Q, QuerySet
 
@@ -16,6 +17,8 @@ from jineng.core.filters import run
 from jineng.core.models import Organisation
 from jineng.core.roles import OrgKind
 from jineng.core.scope import scoped
+from jineng.stats import selectors as stats
+from jineng.stats.measures import AT_COMPLETION, MEASURES
 from jineng.targets.annex import persons_to_wan
 from jineng.targets.filters import AllocationFilter, PlanFilter, VersionFilter
 from jineng.targets.models import Allocation, Axis, Measure, Plan, PlanVersion, Programme
@@ -78,6 +81,8 @@ class TableRow:
     values: dict[str, int] = field(default_factory=dict)
     note: str = ""  # a rate target of the programme (002 §三(十): 取证率百分之百)
     display: list[str] = field(default_factory=list)  # the values in 万, in the table's order
+    # Per measure of the table, what the platform counted (add_progress); None: not counted.
+    progress: list = field(default_factory=list)
 
     def cells(self, measures):
         return [persons_to_wan(self.values.get(m.code)) for m in measures]
@@ -92,6 +97,7 @@ class Table:
     whole: bool  # the reader sees every row: the sum and the unallocated are shown
     sums: dict[str, int] = field(default_factory=dict)
     unallocated: dict[str, int | None] = field(default_factory=dict)
+    progress_sums: list = field(default_factory=list)  # the rows' progress added up
 
     def sum_cells(self):
         return [persons_to_wan(self.sums.get(m.code)) for m in self.measures]
@@ -289,3 +295,102 @@ def programmes_for(user) -> QuerySet[Programme]:
 def managed_programmes(user) -> QuerySet[Programme]:
     """The programmes the user may edit: those of the bureaus in its region."""
     return Programme.objects.filter(bureau__in=manageable_bureaus(user)).select_related("bureau")
+
+
+# Progress against target (counted by jineng.stats) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the platform counted of one measure against its target (whole persons)."""
+
+    measure: str
+    done: int
+    target: int | None
+
+    @property
+    def percent(self) -> float | None:
+        """Of the target, one decimal (None without a target or with a target of 0)."""
+        return round(100 * self.done / self.target, 1) if self.target else None
+
+    @property
+    def left(self) -> int | None:
+        """What is still to reach (0 once reached; None without a target)."""
+        return None if self.target is None else max(self.target - self.done, 0)
+
+
+def period_of(plan: Plan) -> tuple[date, date]:
+    """The plan's years as the period its progress is counted over."""
+    return date(plan.start_year, 1, 1), date(plan.end_year, 12, 31)
+
+
+def counted_at(plan: Plan, measure: str) -> str:
+    return plan.training_counted_at if measure == "training" else AT_COMPLETION
+
+
+def counted(measure: str) -> bool:
+    """Whether the statistics count the measure (a bureau's own measure may not be)."""
+    return measure in MEASURES
+
+
+def progress_by(user, plan: Plan, axis: str, measure: str) -> dict[int, int]:
+    """What the statistics counted of `measure` over the plan's years in the plan's region, by
+    the unit of the axis: {organisation id: n}. County rows are keyed by their bureau, counted
+    by the bureau's region code (the county of the place of training); department rows by the
+    funding department. Within the reader's statistics scope (stats.selectors)."""
+    start, end = period_of(plan)
+    by = "county" if axis == Axis.COUNTY else "department"
+    values = stats.measure_totals(
+        user, measure, start, end, by, counted_at=counted_at(plan, measure), region=plan.bureau
+    )
+    if axis == Axis.DEPARTMENT:
+        return {key: n for key, n in values.items() if key is not None}
+    bureaus = Organisation.objects.filter(region_code__in=[k for k in values if k])
+    return {
+        pk: values[code]
+        for pk, code in bureaus.filter(kind=OrgKind.BUREAU).values_list("pk", "region_code")
+    }
+
+
+def plan_progress(user, plan: Plan, version: PlanVersion) -> dict[str, Progress]:
+    """The plan's totals against what was counted in its whole region (for a reader who sees
+    the whole plan)."""
+    start, end = period_of(plan)
+    result = {}
+    for code, target in totals_of(version).items():
+        if counted(code):
+            done = stats.measure_totals(
+                user, code, start, end, counted_at=counted_at(plan, code), region=plan.bureau
+            )["total"]
+            result[code] = Progress(code, done, target)
+    return result
+
+
+def add_progress(user, plan: Plan, tables_: list[Table]) -> None:
+    """Fill the progress of the county and department rows (and their sums) of `tables_`."""
+    for table in tables_:
+        if table.axis not in (Axis.COUNTY, Axis.DEPARTMENT):
+            continue
+        done = {
+            m.code: progress_by(user, plan, table.axis, m.code)
+            for m in table.measures
+            if counted(m.code)
+        }
+        for row in table.rows:
+            row.progress = [
+                Progress(m.code, done[m.code].get(row.organisation_id, 0), row.values.get(m.code))
+                if m.code in done
+                else None
+                for m in table.measures
+            ]
+        if table.whole:
+            table.progress_sums = [
+                Progress(
+                    m.code,
+                    sum(r.progress[i].done for r in table.rows),
+                    table.sums.get(m.code),
+                )
+                if m.code in done
+                else None
+                for i, m in enumerate(table.measures)
+            ]

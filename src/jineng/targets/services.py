@@ -23,6 +23,7 @@ from jineng.targets.models import (
     PlanVersion,
     Programme,
     ProgrammeTarget,
+    TrainingCountedAt,
 )
 
 NOT_ALLOWED = gettext_lazy("Only the bureau of the plan's region makes and changes target plans.")
@@ -250,11 +251,13 @@ def _write_version(
 def create_plan(
     *, bureau: Organisation, start_year: int, end_year: int, title: str, reason: str,
     document_number: str, totals: dict[str, int], rows: list[Row] = (),
+    training_counted_at: str = TrainingCountedAt.COMPLETION,
     copy_from: Plan | None = None,
 ) -> Plan:  # fmt: skip
-    """A new plan of a bureau for a year or a period, with its first version. `copy_from`: a plan
-    of the same bureau (e.g. last year's) whose latest version's allocation rows are copied as
-    the starting point (its totals are not: the new plan states its own)."""
+    """A new plan of a bureau for a year or a period, with its first version. Its training
+    counts at completion unless the plan says at enrolment (`training_counted_at`). `copy_from`:
+    a plan of the same bureau (e.g. last year's) whose latest version's allocation rows are
+    copied as the starting point (its totals are not: the new plan states its own)."""
     _require_manage(bureau)
     if not (title or "").strip():
         raise ValidationError({"title": _("Give the plan's title.")})
@@ -271,9 +274,12 @@ def create_plan(
         raise ValidationError(_("The plan's years are not a period."))
     if Plan.objects.filter(bureau=bureau, start_year=start_year, end_year=end_year).exists():
         raise ValidationError(_("This bureau has a plan for this period already."))
+    if training_counted_at not in TrainingCountedAt.values:
+        raise ValidationError(_("Training counts at completion or at enrolment."))
     plan = writes.create(
-        Plan(bureau=bureau, start_year=start_year, end_year=end_year, title=title.strip())
-    )
+        Plan(bureau=bureau, start_year=start_year, end_year=end_year, title=title.strip(),
+             training_counted_at=training_counted_at)
+    )  # fmt: skip
     _write_version(
         plan, reason=reason, document_number=document_number, totals=totals, rows=list(rows)
     )

@@ -14,4 +14,5 @@ urlpatterns = [
     path("targets/programmes/", views.programme_list, name="programmes"),
     path("targets/programmes/new/", views.programme_create, name="programme_create"),
     path("targets/programmes/<int:pk>/edit/", views.programme_edit, name="programme_edit"),
+    path("dashboard/", views.dashboard_page, name="dashboard"),
 ]

@@ -4,19 +4,21 @@ that make a plan, a measure and a programme."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jineng.core.forms import form_errors
 from jineng.core.roles import Capability, has_capability
-from jineng.core.scope import get_scoped_or_404
 from jineng.core.views import capability_required, filtered, page_of, pick_template
-from jineng.targets import selectors, services
+from jineng.targets import dashboard, selectors, services
 from jineng.targets.annex import persons_to_wan
 from jineng.targets.filters import PlanFilter
 from jineng.targets.forms import (
     CopyForm,
+    DashboardForm,
     MeasureForm,
     PlanForm,
     ProgrammeForm,
@@ -39,7 +41,12 @@ def plan_list(request):
 
 
 def _plan(request, pk: int) -> Plan:
-    return get_scoped_or_404(request.user, selectors.plans_for(request.user), pk=pk)
+    # plans_for is the scope (the region's plans and those with a row of the reader's own); a
+    # second Plan scope on top of it would hide the city's plan from its county reviewer.
+    plan = selectors.plans_for(request.user).filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    return plan
 
 
 @capability_required(Capability.VIEW_TARGETS, missing_is_404=True)
@@ -59,6 +66,8 @@ def plan_detail(request, pk: int):
     whole = selectors.sees_whole(request.user, plan)
     totals = [(t.measure, persons_to_wan(t.value)) for t in shown.totals.select_related("measure")]
     tables = selectors.tables(request.user, shown)
+    selectors.add_progress(request.user, plan, tables)
+    progress = selectors.plan_progress(request.user, plan, shown) if whole else {}
     rates = ProgrammeTarget.objects.filter(rate_percent__isnull=False).select_related("measure")
     rate_of = {t.programme_id: t for t in rates}
     for table in tables:
@@ -76,7 +85,9 @@ def plan_detail(request, pk: int):
         "versions": versions,
         "compared": compared,
         "changes": selectors.diff(request.user, compared, shown) if compared else None,
-        "totals": totals,
+        "totals": [(m, value, progress.get(m.code)) for m, value in totals],
+        "whole_progress": bool(progress),
+        "progress_period": selectors.period_of(plan),
         "tables": tables,
         "whole": whole,
         "goal": [
@@ -168,6 +179,7 @@ def plan_create(request):
                 "start_year": source.end_year + 1,
                 "end_year": source.end_year + 1 + span,
                 "copy_from": source,
+                "training_counted_at": source.training_counted_at,
             }
             latest = selectors.latest_version(source)
             if latest is not None:
@@ -188,6 +200,7 @@ def plan_create(request):
                     reason=data["reason"],
                     document_number=data["document_number"],
                     totals=form.totals(),
+                    training_counted_at=data["training_counted_at"],
                     copy_from=data["copy_from"],
                 )
             )
@@ -277,3 +290,16 @@ def programme_create(request):
 def programme_edit(request, pk: int):
     programme = get_object_or_404(selectors.managed_programmes(request.user), pk=pk)
     return _programme_form(request, programme)
+
+
+@capability_required(Capability.VIEW_STATS)
+def dashboard_page(request):
+    """The dashboards: the tables here and the charts (static/targets/dashboard.js) from the
+    same `dashboard.data`, the charts through the API with the same query."""
+    form = DashboardForm(request.user, request.GET)
+    context = {"form": form, "data": None}
+    if form.is_valid():
+        context["data"] = dashboard.data(request.user, form.cleaned_data)
+        context["data_url"] = f"{reverse('api:targets-dashboard')}?{request.GET.urlencode()}"
+        context["plans"] = selectors.plans_for(request.user).filter(start_year=F("end_year"))
+    return render(request, "targets/dashboard.html", context)
