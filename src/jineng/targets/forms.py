@@ -1,5 +1,6 @@
-"""Forms of the plan pages: which versions to show, and a reallocation (the latest version's
-totals and cells as a table form, in 万 as printed, with its reason and document number)."""
+"""Forms of the plan pages: which versions to show, a reallocation (the latest version's
+totals and cells as a table form, in 万 as printed, with its reason and document number), and
+the forms that make a plan, a measure and a programme."""
 
 from decimal import Decimal
 
@@ -7,10 +8,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jineng.core.forms import styled
+from jineng.core.models import Organisation
 from jineng.stats.measures import INDICATORS, MEASURES, NO_DATA
 from jineng.targets import selectors
 from jineng.targets.annex import persons_to_wan
-from jineng.targets.models import WAN, PlanVersion
+from jineng.targets.models import (
+    WAN,
+    MeasureUnit,
+    Plan,
+    PlanVersion,
+    Programme,
+    TrainingCountedAt,
+)
 
 
 class VersionsForm(forms.Form):
@@ -67,6 +76,180 @@ class ReallocateForm(forms.Form):
 
     def field_of(self, name: str):
         return self[name]
+
+
+# Making plans, measures and programmes from the pages --------------------------------------
+
+
+def optional_wan_field(label, initial: int | None = None) -> forms.DecimalField:
+    field = wan_field(label, initial)
+    field.required = False
+    return field
+
+
+def bureau_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(label=_("Bureau (region)"), queryset=Organisation.objects.none())
+
+
+def _bureau_choices(form, user) -> None:
+    """The bureaus in the user's region (its own and those below it), its own first."""
+    form.fields["bureau"].queryset = selectors.manageable_bureaus(user)
+    organisation = getattr(user, "organisation", None)
+    if organisation is not None and not form.is_bound:
+        form.fields["bureau"].initial = organisation.nearest_bureau()
+
+
+class CopyForm(forms.Form):
+    """?copy=<plan>: the plan a new plan starts from."""
+
+    copy = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+
+
+class PlanForm(forms.Form):
+    """A new plan (新建计划): its bureau and years, title, the reason and 文件号 of version 1, the
+    totals per measure in 万, and optionally a plan of the same bureau whose rows it copies."""
+
+    bureau = bureau_field()
+    start_year = forms.IntegerField(label=_("From (year)"), min_value=2000, max_value=2100)
+    end_year = forms.IntegerField(label=_("To (year)"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    document_number = forms.CharField(label=_("Document number (文件号)"), max_length=100)
+    training_counted_at = forms.ChoiceField(
+        label=_("Training counts"),
+        choices=TrainingCountedAt.choices,
+        initial=TrainingCountedAt.COMPLETION,
+    )
+    copy_from = forms.ModelChoiceField(
+        label=_("Copy the allocation rows of"),
+        queryset=Plan.objects.none(),
+        required=False,
+        help_text=_(
+            "A plan of the same bureau, e.g. last year's: its latest version's rows are the new "
+            "plan's starting point (reallocate them afterwards)."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bureau_choices(self, user)
+        self.fields["copy_from"].queryset = selectors.whole_plans_for(user)
+        self.total_fields = {}
+        for measure in selectors.measures_for(user):
+            name = f"t_{measure.code}"
+            self.fields[name] = optional_wan_field(measure.name)
+            self.total_fields[name] = measure.code
+        styled(self)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_year"), data.get("end_year")
+        if start is not None and end is not None and end < start:
+            self.add_error("end_year", _("The last year is before the first."))
+        if self.total_fields and all(data.get(n) is None for n in self.total_fields):
+            raise forms.ValidationError(_("Give the plan's total of at least one measure."))
+        source, bureau = data.get("copy_from"), data.get("bureau")
+        if source is not None and bureau is not None and source.bureau_id != bureau.pk:
+            self.add_error("copy_from", _("Copy the rows of a plan of the same bureau."))
+        return data
+
+    def totals(self) -> dict[str, int]:
+        return {
+            code: to_persons(self.cleaned_data[n])
+            for n, code in self.total_fields.items()
+            if self.cleaned_data.get(n) is not None
+        }
+
+
+class MeasureForm(forms.Form):
+    """A bureau's own measure: code, name, unit and how it is counted."""
+
+    bureau = bureau_field()
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("Letters, digits, - and _, e.g. apprenticeship; unique."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=100)
+    unit = forms.ChoiceField(label=_("Unit"), choices=MeasureUnit.choices)
+    definition = forms.CharField(
+        label=_("How it is counted"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bureau_choices(self, user)
+        styled(self)
+
+
+class ProgrammeForm(forms.Form):
+    """A programme (专项行动) of a bureau: number, name, responsible departments (as printed and
+    linked), its yearly targets as printed, and per measure a count in 万 or a rate in %."""
+
+    bureau = bureau_field()
+    number = forms.IntegerField(label=_("Number"), min_value=1, max_value=999)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    responsible = forms.CharField(label=_("Responsible (as printed)"), max_length=300)
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Responsible departments"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    targets_text = forms.CharField(
+        label=_("Yearly targets (as printed)"), max_length=300, required=False
+    )
+
+    def __init__(self, *args, user, programme: Programme | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        _bureau_choices(self, user)
+        self.fields["departments"].queryset = selectors.departments_for(user)
+        current = {}
+        if programme is not None:
+            for name in ("bureau", "number", "name", "responsible", "targets_text"):
+                self.fields[name].initial = getattr(programme, name)
+            self.fields["departments"].initial = list(programme.departments.all())
+            # The programme's bureau and number say which programme it is: not changed here.
+            self.fields["bureau"].disabled = True
+            self.fields["number"].disabled = True
+            current = {t.measure_id: t for t in programme.targets.all()}
+        self.measure_fields = []  # (measure, count field name, rate field name)
+        for measure in selectors.measures_for(user):
+            target = current.get(measure.pk)
+            count, rate = f"n_{measure.code}", f"r_{measure.code}"
+            self.fields[count] = optional_wan_field(
+                measure.name, target.value if target is not None else None
+            )
+            self.fields[rate] = forms.IntegerField(
+                label=_("%(measure)s (rate, %%)") % {"measure": measure.name},
+                min_value=0,
+                max_value=100,
+                required=False,
+                initial=target.rate_percent if target is not None else None,
+            )
+            self.measure_fields.append((measure, count, rate))
+        styled(self)
+
+    def clean(self):
+        data = super().clean()
+        for _measure, count, rate in self.measure_fields:
+            if data.get(count) is not None and data.get(rate) is not None:
+                self.add_error(rate, _("A target is a count or a rate, not both."))
+        return data
+
+    def targets(self) -> dict[str, int | None]:
+        return {
+            m.code: None if self.cleaned_data.get(c) is None else to_persons(self.cleaned_data[c])
+            for m, c, _r in self.measure_fields
+        }
+
+    def rates(self) -> dict[str, int]:
+        return {
+            m.code: self.cleaned_data[r]
+            for m, _c, r in self.measure_fields
+            if self.cleaned_data.get(r) is not None
+        }
 
 
 class DashboardForm(forms.Form):

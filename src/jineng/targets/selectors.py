@@ -21,7 +21,7 @@ from jineng.stats import selectors as stats
 from jineng.stats.measures import AT_COMPLETION, MEASURES
 from jineng.targets.annex import persons_to_wan
 from jineng.targets.filters import AllocationFilter, PlanFilter, VersionFilter
-from jineng.targets.models import Allocation, Axis, Measure, Plan, PlanVersion
+from jineng.targets.models import Allocation, Axis, Measure, Plan, PlanVersion, Programme
 
 
 def allocations_for(user) -> QuerySet[Allocation]:
@@ -242,6 +242,59 @@ def towards_goal(plan: Plan) -> list[GoalLine]:
         code = total.measure.code
         lines.append(GoalLine(total.measure, total.value, planned.get(code), years.get(code, [])))
     return lines
+
+
+# What the forms that make plans, measures and programmes offer -----------------------------
+
+
+def manageable_bureaus(user) -> QuerySet[Organisation]:
+    """The bureaus in the user's region: its own and those below it (never above or beside)."""
+    return scoped(user, Organisation.objects.filter(kind=OrgKind.BUREAU)).order_by("path")
+
+
+def departments_for(user) -> QuerySet[Organisation]:
+    """The departments a programme of the user's region may name as responsible."""
+    return scoped(user, Organisation.objects.filter(kind=OrgKind.DEPARTMENT)).order_by(
+        "path", "name"
+    )
+
+
+def whole_plans_for(user) -> QuerySet[Plan]:
+    """Plans whose whole the user sees (their region is in the user's): those it may copy."""
+    return (
+        scoped(user, Plan.objects.all())
+        .select_related("bureau")
+        .order_by("bureau__path", "-end_year", "start_year")
+    )
+
+
+def _bureaus_of(user) -> Q:
+    """The measures and programmes of the user's region, and of the bureaus above it."""
+    organisation = getattr(user, "organisation", None)
+    above = organisation.ancestor_paths() if organisation is not None else []
+    return Q(bureau__path__in=above) | Q(bureau__in=scoped(user, Organisation.objects.all()))
+
+
+def measures_for(user) -> QuerySet[Measure]:
+    """The shared measures, and those the bureaus of the user's region or above it added."""
+    return Measure.objects.filter(Q(bureau__isnull=True) | _bureaus_of(user)).order_by(
+        "position", "code"
+    )
+
+
+def programmes_for(user) -> QuerySet[Programme]:
+    """The programmes of the user's region and of the bureaus above it (the document is public)."""
+    return (
+        Programme.objects.filter(_bureaus_of(user))
+        .select_related("bureau")
+        .prefetch_related("departments", "targets__measure")
+        .order_by("bureau__path", "number")
+    )
+
+
+def managed_programmes(user) -> QuerySet[Programme]:
+    """The programmes the user may edit: those of the bureaus in its region."""
+    return Programme.objects.filter(bureau__in=manageable_bureaus(user)).select_related("bureau")
 
 
 # Progress against target (counted by jineng.stats) ---------------------------------------------

@@ -121,11 +121,30 @@ def add_measure(*, bureau: Organisation, code: str, name: str, unit: str, defini
 def save_programme(
     *, bureau: Organisation, number: int, name: str, responsible: str, targets_text: str,
     departments: list[Organisation], targets: dict[str, int | None], rates: dict[str, int],
+    new: bool = False,
 ) -> Programme:  # fmt: skip
     """A programme (专项行动) of 002 §三 with its yearly targets: counts by measure code, and
-    rates in % (§三(十): 取证率百分之百)."""
+    rates in % (§三(十): 取证率百分之百). A count of None removes that measure's target (unless a
+    rate of it is given). `new`: refused if the bureau has a programme of this number (a page
+    adding a programme never overwrites one)."""
     _require_manage(bureau)
+    if not (name or "").strip():
+        raise ValidationError({"name": _("Give the programme's name.")})
+    if isinstance(number, bool) or not isinstance(number, int) or not 0 < number < 1000:
+        raise ValidationError({"number": _("A programme's number is between 1 and 999.")})
+    measures = {m.code: m for m in Measure.objects.all()}
+    for code in [*targets, *rates]:
+        if code not in measures:
+            raise ValidationError(_("Unknown measure: %(code)s") % {"code": code})
+    for code in set(rates) & {c for c, v in targets.items() if v is not None}:
+        raise ValidationError(
+            _("%(measure)s: a target is a count or a rate, not both.") % {"measure": measures[code]}
+        )
     programme = Programme.objects.filter(bureau=bureau, number=number).first()
+    if programme is not None and new:
+        raise ValidationError(
+            {"number": _("This bureau has a programme with this number already: edit it.")}
+        )
     if programme is None:
         programme = writes.create(
             Programme(
@@ -140,15 +159,22 @@ def save_programme(
         programme = writes.update(
             programme, name=name, responsible=responsible, targets_text=targets_text
         )
+    outside = [d for d in departments if not d.path.startswith(bureau.path)]
+    if outside:
+        raise ValidationError(
+            _("%(unit)s is not in the bureau's region.") % {"unit": outside[0].name}
+        )
     programme.departments.set(departments)
-    measures = {m.code: m for m in Measure.objects.all()}
     for code, value in targets.items():
         if value is None:
+            old = ProgrammeTarget.objects.filter(programme=programme, measure__code=code).first()
+            if old is not None and code not in rates:
+                writes.delete(old, message=_("target cleared"))
             continue
         _check_value(value, name)
         _save_target(programme, measures[code], value=value, rate_percent=None)
     for code, rate in rates.items():
-        if not 0 <= rate <= 100:
+        if isinstance(rate, bool) or not isinstance(rate, int) or not 0 <= rate <= 100:
             raise ValidationError(_("A rate is between 0 and 100 %."))
         _save_target(programme, measures[code], value=None, rate_percent=rate)
     return programme
@@ -226,10 +252,22 @@ def create_plan(
     *, bureau: Organisation, start_year: int, end_year: int, title: str, reason: str,
     document_number: str, totals: dict[str, int], rows: list[Row] = (),
     training_counted_at: str = TrainingCountedAt.COMPLETION,
+    copy_from: Plan | None = None,
 ) -> Plan:  # fmt: skip
     """A new plan of a bureau for a year or a period, with its first version. Its training
-    counts at completion unless the plan says at enrolment (`training_counted_at`)."""
+    counts at completion unless the plan says at enrolment (`training_counted_at`). `copy_from`:
+    a plan of the same bureau (e.g. last year's) whose latest version's allocation rows are
+    copied as the starting point (its totals are not: the new plan states its own)."""
     _require_manage(bureau)
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Give the plan's title.")})
+    if copy_from is not None:
+        if copy_from.bureau_id != bureau.pk:
+            raise ValidationError({"copy_from": _("Copy the rows of a plan of the same bureau.")})
+        if rows:
+            raise ValidationError(_("Give the rows or a plan to copy them from, not both."))
+        source = copy_from.versions.order_by("-number").first()
+        rows = rows_of(source)[1] if source is not None else []
     if bureau.kind != OrgKind.BUREAU:
         raise ValidationError(_("A target plan belongs to a bureau."))
     if not 2000 <= start_year <= end_year <= 2100:
