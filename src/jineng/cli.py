@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> None:
     if not command.startswith("-") and command != "help" and command not in get_commands():
         refuse(f"there is no command {command!r}: `jineng help` lists them")
     CommandParser.error = _one_line_usage_error
+    if _skips_checks(command):
+        argv.insert(2, "--skip-checks")
     try:
         execute_from_command_line(argv)
     except KeyboardInterrupt:
@@ -47,6 +49,20 @@ def main(argv: list[str] | None = None) -> None:
         if reason is None:
             raise
         refuse(reason)
+
+
+# The system checks import the whole URL configuration (half a second): the commands that start
+# or set up a deployment run them; the others (imports, cron jobs such as `vouchers expire`, the
+# worker) stand on a deployment already checked, and skip them.
+CHECKED_COMMANDS = {"check", "serve", "runserver", "migrate", "setup", "demo"}
+
+
+def _skips_checks(command: str) -> bool:
+    from django.core.management import get_commands, load_command_class
+
+    if command in CHECKED_COMMANDS or command.startswith("-") or command == "help":
+        return False
+    return bool(load_command_class(get_commands()[command], command).requires_system_checks)
 
 
 def _one_line_usage_error(parser, message: str):

@@ -6,12 +6,10 @@ version number is refused, so every stored decision points at the exact rules it
 """
 
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 
 from jineng.catalog.models import DecisionRecord, PolicyPackVersion, Region
 from jineng.core import writes
@@ -56,20 +54,30 @@ def load_pack_directory(directory: Path | None = None) -> dict[str, str]:
     return outcomes
 
 
-@lru_cache(maxsize=64)
-def _parse(text: str, name: str) -> PolicyPack:
-    return parse_pack(text, name)
+# Parsed packs by (row, content hash): a stored version never changes, so its parse is kept for
+# the life of the process and the TOML text is read from the database only on the first use.
+_PARSED: dict[tuple[int, str], PolicyPack] = {}
+_PARSED_LIMIT = 256
 
 
 def parsed_pack(version: PolicyPackVersion) -> PolicyPack:
     """The rules of a stored version (parsed from the text kept in the database)."""
-    return _parse(version.source_text, f"{version.pack_id}.toml")
+    key = (version.pk, version.content_hash)
+    pack = _PARSED.get(key)
+    if pack is None:
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        pack = _PARSED[key] = parse_pack(version.source_text, f"{version.pack_id}.toml")
+    return pack
 
 
 def newest_versions() -> list[PolicyPackVersion]:
-    newest = PolicyPackVersion.objects.values("pack_id").annotate(v=Max("version"))
-    wanted = {(row["pack_id"], row["v"]) for row in newest}
-    return [v for v in PolicyPackVersion.objects.all() if (v.pack_id, v.version) in wanted]
+    """The newest version of each pack, in one query and without the packs' text (parsed_pack
+    reads it once per process)."""
+    newest = {}
+    for version in PolicyPackVersion.objects.defer("source_text").order_by("pack_id", "version"):
+        newest[version.pack_id] = version
+    return list(newest.values())
 
 
 def pack_for(region_code: str, on_date: date) -> tuple[PolicyPackVersion, PolicyPack] | None:
