@@ -192,14 +192,20 @@ def indicator_sets(user, code: str, start, end, *, today: date, region=None,
     return den, den.filter(hit)
 
 
-def indicators(user, start, end, *, today: date, region=None, department=None) -> list[dict]:
-    """Every indicator with its numerator, denominator and rate (percent, one decimal; None
-    without a denominator or without data), summed from the indicator rollup (IndicatorCount:
-    the class's end day in start..end) within the reader's scope: one grouped query."""
+def _indicator_rows(user, start, end, *, today: date, region=None, department=None) -> QuerySet:
+    """The indicator rollup (IndicatorCount: the class's end day in start..end) within the
+    reader's scope; retention only for classes that ended long enough before `today`."""
     rows = IndicatorCount.objects.all()
     for code, days in facts.INDICATOR_WAIT_DAYS.items():
         rows = rows.exclude(indicator=code, day__gt=today - timedelta(days=days))
-    rows = _narrow(_scoped(user, facts.in_period(rows, start, end)), region, department)
+    return _narrow(_scoped(user, facts.in_period(rows, start, end)), region, department)
+
+
+def indicators(user, start, end, *, today: date, region=None, department=None) -> list[dict]:
+    """Every indicator with its numerator, denominator and rate (percent, one decimal; None
+    without a denominator or without data), summed from the indicator rollup within the
+    reader's scope: one grouped query."""
+    rows = _indicator_rows(user, start, end, today=today, region=region, department=department)
     sums = {
         row["indicator"]: (row["n"], row["d"])
         for row in rows.values("indicator")
@@ -217,6 +223,20 @@ def indicators(user, start, end, *, today: date, region=None, department=None) -
         result.append({"code": code, "indicator": indicator, "numerator": n, "denominator": d,
                        "rate": rate, "available": True})  # fmt: skip
     return result
+
+
+def indicator_by_institution(user, code: str, start, end, *, today: date,
+                             region=None) -> dict[int, tuple[int, int]]:  # fmt: skip
+    """One indicator per institution (organisation id): {id: (numerator, denominator)}, from
+    the indicator rollup within the reader's scope."""
+    rows = _indicator_rows(user, start, end, today=today, region=region).filter(indicator=code)
+    grouped = (
+        rows.exclude(institution=None)
+        .values("institution")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+        .order_by()
+    )
+    return {row["institution"]: (row["n"], row["d"]) for row in grouped}
 
 
 def enrollment_list(rows: QuerySet) -> QuerySet:

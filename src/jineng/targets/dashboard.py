@@ -10,7 +10,6 @@ figure links to the list behind it (the statistics' drill-down pages, scoped the
 
 from datetime import date, timedelta
 
-from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -100,21 +99,14 @@ def _trend(user, by, measure, start, end, counted_at, region) -> list[dict]:
 
 
 def _ranking(user, code, start, end, region) -> list[dict]:
-    """The indicator per institution, best rate first (stats.selectors.indicator_sets)."""
-    den, num = stats.indicator_sets(user, code, start, end, today=timezone.localdate(),
-                                    region=region)  # fmt: skip
-    org = F("training_class__institution__organisation_id")
-
-    def counts(rows):
-        return dict(rows.annotate(org=org).values("org").annotate(n=Count("id"))
-                    .values_list("org", "n"))  # fmt: skip
-
-    d, n = counts(den), counts(num)
-    names = dict(Organisation.objects.filter(pk__in=d).values_list("pk", "name"))
+    """The indicator per institution, best rate first (from the indicator rollup)."""
+    counts = stats.indicator_by_institution(user, code, start, end, today=timezone.localdate(),
+                                            region=region)  # fmt: skip
+    names = dict(Organisation.objects.filter(pk__in=counts).values_list("pk", "name"))
     rows = [
-        {"institution": names.get(pk, "—"), "numerator": n.get(pk, 0), "denominator": total,
-         "rate": _percent(n.get(pk, 0), total)}
-        for pk, total in d.items()
+        {"institution": names.get(pk, "—"), "numerator": n, "denominator": d,
+         "rate": _percent(n, d)}
+        for pk, (n, d) in counts.items()
     ]  # fmt: skip
     return sorted(rows, key=lambda r: (-(r["rate"] or 0), -r["denominator"], r["institution"]))
 
