@@ -23,7 +23,7 @@ from jineng.reports.models import Report, ReportKind
 from jineng.stats import rollup, selectors
 from jineng.stats.measures import MEASURES
 from jineng.targets import services as targets
-from jineng.targets.models import Axis
+from jineng.targets.models import Axis, Plan
 from tests.actors import act
 from tests.clock import on_day
 from tests.stats.test_stats import world  # noqa: F401 - the fixture
@@ -100,12 +100,18 @@ def make_plan(values: dict[str, int]):
             [("411402", "梁园区", values["411402"]), ("411481", "永城市", values["411481"])], 1
         )
     ]
+    figures = {"reason": "test", "document_number": "商人社〔test〕1号",
+               "totals": {"new_skilled": sum(values.values())}, "rows": rows}  # fmt: skip
+    # The demo (on the worker that loads it) has a plan of this year: the test's is its new
+    # version, the one the dispatch table reads.
+    existing = Plan.objects.filter(
+        bureau=bureau("411400"), start_year=TODAY.year, end_year=TODAY.year
+    ).first()
     with act("city_reviewer"):
-        return targets.create_plan(
-            bureau=bureau("411400"), start_year=TODAY.year, end_year=TODAY.year, title="test",
-            reason="test", document_number="商人社〔test〕1号",
-            totals={"new_skilled": sum(values.values())}, rows=rows,
-        )  # fmt: skip
+        if existing is not None:
+            return targets.new_version(existing, **figures).plan
+        return targets.create_plan(bureau=bureau("411400"), start_year=TODAY.year,
+                                   end_year=TODAY.year, title="test", **figures)  # fmt: skip
 
 
 def county_row(table, code):
