@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jineng.core.forms import styled
+from jineng.core.forms import RowsChoiceField, styled
 from jineng.core.models import Organisation
 from jineng.stats.measures import INDICATORS, MEASURES, NO_DATA
 from jineng.targets import selectors
@@ -190,7 +190,7 @@ class ProgrammeForm(forms.Form):
     number = forms.IntegerField(label=_("Number"), min_value=1, max_value=999)
     name = forms.CharField(label=_("Name"), max_length=200)
     responsible = forms.CharField(label=_("Responsible (as printed)"), max_length=300)
-    departments = forms.ModelMultipleChoiceField(
+    departments = RowsChoiceField(
         label=_("Responsible departments"),
         queryset=Organisation.objects.none(),
         required=False,
