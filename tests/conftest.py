@@ -28,16 +28,31 @@ def pytest_unconfigure(config):
         del os.environ[TEMPLATES_VARIABLE]
 
 
+def _group_of(item) -> str | None:
+    fixtures = getattr(item, "fixturenames", ())
+    if "live_url" in fixtures:
+        return "live"
+    if "full_demo" in fixtures:
+        return "demo"
+    return None
+
+
+# The order of the run: every test on its own first, then the demo's group, then the live
+# server's. The demo's rows stay in the database of the worker that loads them (`full_demo`); run
+# last (with `--no-loadscope-reorder`, pyproject's addopts, xdist hands out the groups in this
+# order, after every single test), no test that expects only its own rows meets them.
+GROUP_ORDER = {None: 0, "demo": 1, "live": 2}
+
+
 def pytest_collection_modifyitems(items):
-    # One xdist worker runs every test that needs the live server: one server, one browser.
     for item in items:
-        if "live_url" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("live"))
-        elif "full_demo" in getattr(item, "fixturenames", ()):
-            # One worker loads the whole demo (see `full_demo`) and runs every test that needs it.
-            item.add_marker(pytest.mark.xdist_group("demo"))
+        group = _group_of(item)
+        if group is not None:
+            # One xdist worker runs each group: one demo load; one server, one browser.
+            item.add_marker(pytest.mark.xdist_group(group))
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: GROUP_ORDER[_group_of(item)])  # stable: keeps each part's order
 
 
 @pytest.fixture(scope="session")
