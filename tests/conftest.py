@@ -37,11 +37,12 @@ def _group_of(item) -> str | None:
     return None
 
 
-# The order of the run: every test on its own first, then the demo's group, then the live
-# server's. The demo's rows stay in the database of the worker that loads them (`full_demo`); run
-# last (with `--no-loadscope-reorder`, pyproject's addopts, xdist hands out the groups in this
-# order, after every single test), no test that expects only its own rows meets them.
-GROUP_ORDER = {None: 0, "demo": 1, "live": 2}
+# The order of the run: the live server's group first (the longest: its worker then goes on with
+# single tests), every test on its own, and the demo's group last. The demo's rows stay in the
+# database of the worker that loads them (`full_demo`); handed out last (with
+# `--no-loadscope-reorder`, pyproject's addopts, xdist gives out the work in this order), they
+# meet no test that expects only its own rows.
+GROUP_ORDER = {"live": 0, None: 1, "demo": 2}
 
 
 def pytest_collection_modifyitems(items):
