@@ -12,7 +12,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# One Chromium per module, not per session: Playwright's sync API keeps an event loop running in
+# the worker's thread while it is open, and Django refuses database work from a thread with a
+# running loop (SynchronousOnlyOperation). Closed at the end of each module, it leaves the worker
+# free for the tests that come after the live server's group.
+@pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
