@@ -13,8 +13,17 @@ import factory
 from django.utils import timezone
 from stdnum.cn import uscc
 
+from jineng.catalog import packs
 from jineng.catalog import services as catalog
-from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
+from jineng.catalog.models import (
+    FundChannel,
+    Occupation,
+    PolicyPackVersion,
+    Region,
+    SkillLevel,
+    TrainingType,
+)
+from jineng.catalog.setup import bureau_name
 from jineng.certificates import services as certificates
 from jineng.certificates.demo import CODES as NUMBERING_CODES
 from jineng.certificates.models import Certificate, CertificateKind
@@ -42,6 +51,7 @@ from jineng.institutions.models import (
 from jineng.people import services as people
 from jineng.people.identity import gb11643_check_character
 from jineng.people.models import Person
+from jineng.policy.pack import parse_pack
 from jineng.training import services as training
 from jineng.training.demo import mark_on_the_day
 from jineng.training.models import TrainingClass
@@ -69,6 +79,36 @@ def credit_code(region: str, n: int, authority: str = "52") -> str:
 
 def bureau(code: str) -> Organisation:
     return Organisation.objects.get(code=code)
+
+
+def region_bureau(code: str) -> Organisation:
+    """The bureau of a region, found or created (with those of the regions above it) as
+    `jineng setup` makes them (catalog.setup): named from the region catalog, each under its
+    parent's. For a test that needs a region the demo does not touch (all of it is 商丘, 411400)."""
+    existing = Organisation.objects.filter(code=code, kind=OrgKind.BUREAU).first()
+    if existing is not None:
+        return existing
+    region = Region.objects.get(code=code)
+    parent = region_bureau(region.parent.code) if region.parent_id else None
+    with act(None):
+        return core_services.create_organisation(
+            kind=OrgKind.BUREAU, name=bureau_name(region), code=code, parent=parent,
+            region_code=code,
+        )  # fmt: skip
+
+
+def adopt_pack(region_code: str, source: str = "henan-shangqiu-2022") -> PolicyPackVersion:
+    """The rules of a loaded pack (Shangqiu's unless told) adopted by another region, stored as
+    a pack of its own (id "test-<region>") through catalog.packs: a class of an institution
+    outside every pack's region is refused ("No policy pack covers region ..."). The same rules,
+    so a test's worked answers are those of the pack it copies."""
+    pack_id = f"test-{region_code}"
+    version = PolicyPackVersion.objects.filter(pack_id=source).order_by("-version").first()
+    text = version.source_text.replace(f'id = "{source}"', f'id = "{pack_id}"', 1)
+    text = text.replace(f'region = "{version.region_code}"', f'region = "{region_code}"', 1)
+    with act(None):
+        packs.save_pack_version(parse_pack(text, f"{pack_id}.toml"), text)
+    return PolicyPackVersion.objects.get(pack_id=pack_id, version=version.version)
 
 
 class ServiceFactory(factory.Factory):
@@ -211,7 +251,8 @@ class TrainingClassFactory(ServiceFactory):
     A class that has started was opened, submitted and approved on a day before its start
     (tests.clock.before_start, 004 §四(三)). The trainees default to `people` new rural migrant
     workers (eligible for subsidies). The institution's work is done by `staff` (the demo login
-    of 鸿鹄; "admin" stands in for an institution without one, as in the demo)."""
+    of 鸿鹄; "admin" stands in for an institution without one, as in the demo), the approval by
+    `approver` (a username or user: a reviewer whose region holds the institution)."""
 
     class Meta:
         model = TrainingClass
@@ -229,6 +270,7 @@ class TrainingClassFactory(ServiceFactory):
     teachers = 2
     institution = factory.LazyFunction(demo_institution)
     staff = "institution"
+    approver = "city_reviewer"
     name = "焊工（初级）培训班"
     occupation = "6-18-02-04"
     level = "5"
@@ -257,7 +299,8 @@ class TrainingClassFactory(ServiceFactory):
 
 
 def open_class(start, days, trainees, state, *, staff, institution, teachers, occupation, level,
-               training_type="employment_skills", **values) -> TrainingClass:  # fmt: skip
+               training_type="employment_skills", approver="city_reviewer",
+               **values) -> TrainingClass:  # fmt: skip
     """The application as the institution drafts it, submitted and approved as `state` asks."""
     with act(staff):
         training_class = training.create_class(
@@ -282,7 +325,7 @@ def open_class(start, days, trainees, state, *, staff, institution, teachers, oc
         if state != "draft":
             training.submit(training_class)
     if state not in {"draft", "submitted"}:
-        with act("city_reviewer"):
+        with act(approver):
             training.approve(training_class)
     return training_class
 

@@ -3,9 +3,10 @@
 schedule, the kept reports (xlsx read back against the statistics, the PDF opened) and who may
 download them.
 
-The facts are those of tests/stats/test_stats.py (`world`): in 梁园区 (411402) p1's first skill
-certificate yesterday (p2's earlier one makes p2 not new); in 永城市 (411481) q1's first
-yesterday (q2 not new)."""
+The facts are those of tests/stats/test_stats.py (`world`), in 洛阳市 (410300), a region of its
+own that the demo (商丘市) does not touch, read by its own reviewers: in 老城区 (410302) p1's
+first skill certificate yesterday (p2's earlier one makes p2 not new); in 新安县 (410323) q1's
+first yesterday (q2 not new)."""
 
 import io
 from datetime import date, timedelta
@@ -23,10 +24,18 @@ from jineng.reports.models import Report, ReportKind
 from jineng.stats import rollup, selectors
 from jineng.stats.measures import MEASURES
 from jineng.targets import services as targets
-from jineng.targets.models import Axis, Plan
+from jineng.targets.models import Axis
 from tests.actors import act
 from tests.clock import on_day
-from tests.stats.test_stats import world  # noqa: F401 - the fixture
+from tests.stats.test_stats import (
+    CITY,
+    COUNTY,
+    COUNTY_READER,
+    OTHER_COUNTY,
+    READER,
+    reader,
+    world,  # noqa: F401 - the fixture
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +47,8 @@ def bureau(code: str) -> Organisation:
     return Organisation.objects.get(code=code)
 
 
-def admin() -> User:
-    return User.objects.get(username="admin")
-
-
 def ytd(measure: str, by=None, user=None):
-    return selectors.measure_totals(user or admin(), measure, YEAR_START, TODAY, by)
+    return selectors.measure_totals(user or reader(), measure, YEAR_START, TODAY, by)
 
 
 def pdf_pages_and_text(data: bytes) -> tuple[int, str]:
@@ -64,53 +69,45 @@ def test_002_daily_snapshot_is_kept_after_a_later_revocation(world):  # noqa: F8
     taken = snapshot.take(TODAY)
     assert taken.rows > 0
     before = ytd("new_skilled")["total"]
-    assert snapshot.as_of(admin(), TODAY, "new_skilled") == {"total": before}
-    assert snapshot.as_of(admin(), TODAY, "new_skilled", "county")["411402"] == 1
+    assert snapshot.as_of(reader(), TODAY, "new_skilled") == {"total": before}
+    assert snapshot.as_of(reader(), TODAY, "new_skilled", "county")[COUNTY] == 1
     p1 = Certificate.objects.get(person=world["p"][0], training_class=world["a"])
-    with act("county_reviewer"):
+    with act(COUNTY_READER):
         certificates.revoke(p1, "forged evidence")
     with act(None):
         rollup.rebuild(YEAR_START, TODAY)
     assert ytd("new_skilled")["total"] == before - 1  # the recount
-    assert snapshot.as_of(admin(), TODAY, "new_skilled") == {"total": before}  # as reported
+    assert snapshot.as_of(reader(), TODAY, "new_skilled") == {"total": before}  # as reported
     assert snapshot.take(TODAY).taken_at == taken.taken_at  # idempotent: kept as it was
-    assert snapshot.as_of(admin(), TODAY, "new_skilled") == {"total": before}
-    assert snapshot.as_of(admin(), TODAY - timedelta(days=3), "new_skilled") is None  # not kept
+    assert snapshot.as_of(reader(), TODAY, "new_skilled") == {"total": before}
+    assert snapshot.as_of(reader(), TODAY - timedelta(days=3), "new_skilled") is None  # not kept
 
 
 def test_002_snapshot_is_read_within_the_readers_scope(world):  # noqa: F811
     snapshot.take(TODAY)
-    county = User.objects.get(username="county_reviewer")
-    assert set(snapshot.as_of(county, TODAY, "new_skilled", "county")) <= {"411402"}
+    county = User.objects.get(username=COUNTY_READER)
+    assert set(snapshot.as_of(county, TODAY, "new_skilled", "county")) <= {COUNTY}
     # The indicators are kept too: numerator and denominator by place.
-    kept = snapshot.as_of(admin(), TODAY, "placement", part="denominator")
-    assert (
-        kept["total"]
-        == selectors.indicator_sets(admin(), "placement", YEAR_START, TODAY, today=TODAY)[0].count()
-    )
+    kept = snapshot.as_of(reader(), TODAY, "placement", part="denominator")
+    live = selectors.indicator_sets(reader(), "placement", YEAR_START, TODAY, today=TODAY)[0]
+    assert kept["total"] == live.count()
 
 
 def make_plan(values: dict[str, int]):
-    """This year's plan of 商丘市 with 新增技能人才 targets for 梁园区 and 永城市 (002 附件1)."""
+    """This year's plan of 洛阳市 with 新增技能人才 targets for 老城区 and 新安县 (002 附件1), made
+    by its reviewer."""
     with act(None):
         targets.ensure_measures()
     rows = [
         targets.Row(Axis.COUNTY, n, name, "new_skilled", value, organisation=bureau(code))
         for n, (code, name, value) in enumerate(
-            [("411402", "梁园区", values["411402"]), ("411481", "永城市", values["411481"])], 1
+            [(COUNTY, "老城区", values[COUNTY]), (OTHER_COUNTY, "新安县", values[OTHER_COUNTY])], 1
         )
     ]
     figures = {"reason": "test", "document_number": "商人社〔test〕1号",
                "totals": {"new_skilled": sum(values.values())}, "rows": rows}  # fmt: skip
-    # The demo (on the worker that loads it) has a plan of this year: the test's is its new
-    # version, the one the dispatch table reads.
-    existing = Plan.objects.filter(
-        bureau=bureau("411400"), start_year=TODAY.year, end_year=TODAY.year
-    ).first()
-    with act("city_reviewer"):
-        if existing is not None:
-            return targets.new_version(existing, **figures).plan
-        return targets.create_plan(bureau=bureau("411400"), start_year=TODAY.year,
+    with act(READER):
+        return targets.create_plan(bureau=bureau(CITY), start_year=TODAY.year,
                                    end_year=TODAY.year, title="test", **figures)  # fmt: skip
 
 
@@ -125,12 +122,12 @@ def test_002_weekly_change_is_between_two_snapshots(world):  # noqa: F811
     both read from their kept snapshots."""
     snapshot.take(TODAY - timedelta(days=7))
     snapshot.take(TODAY)
-    table = dispatch.table(bureau("411400"), TODAY)
+    table = dispatch.table(bureau(CITY), TODAY)
     assert table.kept
-    cell = county_row(table, "411402").cells["new_skilled"]
+    cell = county_row(table, COUNTY).cells["new_skilled"]
     assert (cell.done, cell.week) == (1, 1)  # p1's first certificate, yesterday
     assert (
-        snapshot.as_of(admin(), TODAY - timedelta(days=7), "new_skilled", "county").get("411402", 0)
+        snapshot.as_of(reader(), TODAY - timedelta(days=7), "new_skilled", "county").get(COUNTY, 0)
         == 0
     )
 
@@ -140,18 +137,18 @@ def test_002_laggards_are_below_the_elapsed_share_of_the_year(world):  # noqa: F
     elapsed lags behind; the rank is by share done."""
     assert dispatch.elapsed_percent(date(2025, 7, 2)) == 50.1  # day 183 of 365
     assert dispatch.elapsed_percent(date(2024, 12, 31)) == 100.0
-    make_plan({"411402": 1, "411481": 10_000})
+    make_plan({COUNTY: 1, OTHER_COUNTY: 10_000})
     snapshot.take(TODAY)
-    table = dispatch.table(bureau("411400"), TODAY)
-    ahead = county_row(table, "411402").cells["new_skilled"]
-    behind = county_row(table, "411481").cells["new_skilled"]
+    table = dispatch.table(bureau(CITY), TODAY)
+    ahead = county_row(table, COUNTY).cells["new_skilled"]
+    behind = county_row(table, OTHER_COUNTY).cells["new_skilled"]
     assert (ahead.target, ahead.done, ahead.percent, ahead.rank) == (1, 1, 100.0, 1)
     assert not ahead.laggard
     assert (behind.target, behind.done, behind.percent, behind.rank) == (10_000, 1, 0.0, 2)
     assert behind.laggard  # 0 % done while some of the year has elapsed
     # A county's table shows its own row only, with the city plan's target for it.
-    own = dispatch.table(bureau("411402"), TODAY)
-    assert [r.key for r in own.tables[0].rows] == ["411402"]
+    own = dispatch.table(bureau(COUNTY), TODAY)
+    assert [r.key for r in own.tables[0].rows] == [COUNTY]
 
 
 def test_002_004_the_schedule_decides_what_is_due():
@@ -203,29 +200,27 @@ def test_002_monthly_xlsx_matches_the_statistics(world, login):  # noqa: F811
     """002 §五(三) 月小结: the xlsx read back gives, for every county and measure, the figure the
     statistics page (measure_totals) gives the city's reader for the same period."""
     start, end = TODAY - timedelta(days=30), TODAY
-    with act("city_reviewer"):
-        report = services.generate(ReportKind.MONTHLY, bureau("411400"), start, end)
-    reader = User.objects.get(username="city_reviewer")
-    data = login("city_reviewer").get(f"/reports/{report.pk}/xlsx/").content
+    with act(READER):
+        report = services.generate(ReportKind.MONTHLY, bureau(CITY), start, end)
+    city = reader()
+    data = login(READER).get(f"/reports/{report.pk}/xlsx/").content
     rows = sheet_rows(data, "按县区统计")
     end_of_table = next(i for i, row in enumerate(rows) if row[0] == "合计")  # Total
     header, body, total = rows[0], rows[1:end_of_table], rows[end_of_table]
     codes = list(MEASURES)
     assert len(header) == 2 + len(codes)
-    expected = {
-        code: selectors.measure_totals(reader, code, start, end, "county") for code in codes
-    }
+    expected = {code: selectors.measure_totals(city, code, start, end, "county") for code in codes}
     seen = set()
     for row in body:
         seen.add(row[0])
         for i, code in enumerate(codes):
             assert row[2 + i] == expected[code].get(row[0], 0), (row, code)
     assert seen == {k for column in expected.values() for k in column}
-    assert seen >= {"411402", "411481"}
+    assert seen >= {COUNTY, OTHER_COUNTY}
     for i, code in enumerate(codes):
-        assert total[2 + i] == selectors.measure_totals(reader, code, start, end)["total"]
+        assert total[2 + i] == selectors.measure_totals(city, code, start, end)["total"]
     # The PDF opens, with its title and a page per section.
-    pdf = login("city_reviewer").get(f"/reports/{report.pk}/pdf/")
+    pdf = login(READER).get(f"/reports/{report.pk}/pdf/")
     assert pdf["Content-Type"] == "application/pdf"
     pages, text = pdf_pages_and_text(pdf.content)
     assert pages >= 5 and "月小结" in text
@@ -237,13 +232,13 @@ def test_004_performance_report_per_institution_and_region(world):  # noqa: F811
     inst = world["a"].institution.organisation
     Organisation.objects.filter(pk=inst.pk).update(name='=HYPERLINK("x")')
     start = TODAY - timedelta(days=400)
-    with act("city_reviewer"):
-        report = services.generate(ReportKind.PERFORMANCE, bureau("411400"), start, TODAY)
+    with act(READER):
+        report = services.generate(ReportKind.PERFORMANCE, bureau(CITY), start, TODAY)
     rows = sheet_rows(services.file_of(report, "xlsx"), "各机构培训质量指标")
     names = [r[0] for r in rows[1:]]
     assert '\'=HYPERLINK("x")' in names
-    den, num = selectors.indicator_sets(admin(), "placement", start, TODAY, today=TODAY,
-                                        region=bureau("411400"))  # fmt: skip
+    den, num = selectors.indicator_sets(reader(), "placement", start, TODAY, today=TODAY,
+                                        region=bureau(CITY))  # fmt: skip
     region_row = next(row for row in rows if row[0] == "全区域合计")  # Region total
     assert region_row[2:5] == (num.count(), den.count(), round(100 * num.count() / den.count(), 1))
     pages, text = pdf_pages_and_text(services.file_of(report, "pdf"))
@@ -252,10 +247,12 @@ def test_004_performance_report_per_institution_and_region(world):  # noqa: F811
 
 def test_a_county_reader_gets_its_countys_reports_only(world, login):  # noqa: F811
     with act(None):
-        city = services.generate(ReportKind.WEEKLY, bureau("411400"), *schedule.last_week(TODAY))
-        own = services.generate(ReportKind.WEEKLY, bureau("411402"), *schedule.last_week(TODAY))
-        other = services.generate(ReportKind.WEEKLY, bureau("411481"), *schedule.last_week(TODAY))
-    client = login("county_reviewer")
+        city = services.generate(ReportKind.WEEKLY, bureau(CITY), *schedule.last_week(TODAY))
+        own = services.generate(ReportKind.WEEKLY, bureau(COUNTY), *schedule.last_week(TODAY))
+        other = services.generate(
+            ReportKind.WEEKLY, bureau(OTHER_COUNTY), *schedule.last_week(TODAY)
+        )
+    client = login(COUNTY_READER)
     page = client.get("/reports/")
     assert page.status_code == 200
     assert f'data-report="{own.pk}"' in page.content.decode()
@@ -266,38 +263,39 @@ def test_a_county_reader_gets_its_countys_reports_only(world, login):  # noqa: F
     assert client.get(f"/reports/{other.pk}/pdf/").status_code == 404
     assert client.get(f"/reports/{own.pk}/doc/").status_code == 404
     # The city reader sees all three; a trainee (worker) none.
-    assert login("city_reviewer").get(f"/reports/{other.pk}/pdf/").status_code == 200
+    assert login(READER).get(f"/reports/{other.pk}/pdf/").status_code == 200
     assert login("worker").get(f"/reports/{own.pk}/pdf/").status_code == 404
 
 
 def test_generate_now_within_the_readers_region(world, login):  # noqa: F811
-    client = login("county_reviewer")
-    client.post("/reports/generate/", {"kind": "monthly", "region": bureau("411400").pk})
-    assert not Report.objects.exists()  # the city is not the county reviewer's region
+    client = login(COUNTY_READER)
+    mine = Report.objects.filter(generated_by__username=COUNTY_READER)
+    client.post("/reports/generate/", {"kind": "monthly", "region": bureau(CITY).pk})
+    assert not mine.exists()  # the city is not the county reviewer's region
     response = client.post("/reports/generate/", {"kind": "monthly",
-                                                  "region": bureau("411402").pk})  # fmt: skip
+                                                  "region": bureau(COUNTY).pk})  # fmt: skip
     assert response.status_code == 302
-    report = Report.objects.get()
+    report = mine.get()
     assert (report.period_start, report.period_end) == schedule.last_month(TODAY)
-    assert report.generated_by.username == "county_reviewer" and not report.on_schedule
+    assert report.region == bureau(COUNTY) and not report.on_schedule
     bad = client.post(
         "/reports/generate/",
         {
             "kind": "monthly",
-            "region": bureau("411402").pk,
+            "region": bureau(COUNTY).pk,
             "start": "2025-05-31",
             "end": "2025-05-01",
         },
     )
-    assert bad.status_code == 302 and Report.objects.count() == 1
+    assert bad.status_code == 302 and mine.count() == 1
     assert login("finance").post("/reports/generate/", {"kind": "monthly"}).status_code == 403
-    with act("county_reviewer"), pytest.raises(PermissionDenied, match="不在您的管辖范围"):
-        services.generate(ReportKind.MONTHLY, bureau("411400"), *schedule.last_month(TODAY))
+    with act(COUNTY_READER), pytest.raises(PermissionDenied, match="不在您的管辖范围"):
+        services.generate(ReportKind.MONTHLY, bureau(CITY), *schedule.last_month(TODAY))
 
 
 def test_the_dispatch_page_shows_the_readers_county(world, login):  # noqa: F811
     snapshot.take(TODAY)
-    page = login("county_reviewer").get("/reports/dispatch/", {"day": TODAY.isoformat()})
+    page = login(COUNTY_READER).get("/reports/dispatch/", {"day": TODAY.isoformat()})
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'data-key="411402"' in html and 'data-key="411481"' not in html
+    assert f'data-key="{COUNTY}"' in html and f'data-key="{OTHER_COUNTY}"' not in html

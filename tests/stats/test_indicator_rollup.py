@@ -3,7 +3,8 @@
 a province, city and county reader and a department, narrowed or not; a rebuild twice changes
 nothing; and an employment record entered after the class ended (within 004 §四(五)'s three
 months) counts after the next default rebuild, even when the measures' range (the last 40 days)
-does not reach the class's end day. The dataset is test_stats.world (its docstring)."""
+does not reach the class's end day. The dataset is test_stats.world (its docstring), in 洛阳市,
+read by its own readers: the demo's rows (商丘市) are outside their scope."""
 
 from datetime import timedelta
 from io import StringIO
@@ -19,7 +20,21 @@ from jineng.stats.models import IndicatorCount
 from jineng.stats.tasks import rebuild_rollup
 from tests.actors import act
 from tests.factories import PersonFactory, TrainingClassFactory, UserFactory, bureau
-from tests.stats.test_stats import END, START, TODAY, WIDE, employed, institution
+from tests.stats.test_stats import (
+    COUNTY,
+    COUNTY_READER,
+    DEPARTMENT_READER,
+    END,
+    OTHER_COUNTY,
+    QIHANG,
+    READER,
+    START,
+    TODAY,
+    WIDE,
+    employed,
+    institution,
+    reader,
+)
 from tests.stats.test_stats import world as world  # noqa: PLC0414 (the shared fixture)
 
 pytestmark = pytest.mark.django_db
@@ -54,18 +69,18 @@ def rows():
 
 def test_the_rollup_equals_the_live_count_for_every_reader(world):
     """004 §五(五), 002 §五(三): the same figures from the rollup as from counting the rows behind
-    them, per reader (province, city, county, department), narrowing, period and `today`
-    (retention takes classes ended at least 180 days before it: D's end day decides)."""
+    them, per reader (province, administrator, city, county, department), narrowing, period and
+    `today` (retention takes classes ended at least 180 days before it: D's end day decides)."""
     with act(None):
         province = UserFactory(organisation=bureau("410000"), roles=[Role.REVIEWER])
     readers = [province] + [
         User.objects.get(username=name)
-        for name in ("admin", "city_reviewer", "county_reviewer", "department")
+        for name in ("admin", READER, COUNTY_READER, DEPARTMENT_READER)
     ]
     d_end = world["d"].end_date
     todays = [TODAY, d_end + timedelta(days=STAY_DAYS - 1), d_end + timedelta(days=STAY_DAYS)]
     narrowings = [{}, {"department": world["dept"]},
-                  {"region": Organisation.objects.get(code="411481")}]  # fmt: skip
+                  {"region": Organisation.objects.get(code=OTHER_COUNTY)}]  # fmt: skip
     for user in readers:
         for start, end in ((WIDE, END), (START, END), (None, None)):
             for today in todays:
@@ -74,15 +89,16 @@ def test_the_rollup_equals_the_live_count_for_every_reader(world):
                     got = from_rollup(user, start, end, today, **narrow)
                     assert got == expected, (user.username, start, end, today, narrow)
     # Not a comparison of zeros: the worked figures of test_stats.test_indicators and a county's.
-    assert from_rollup(province, WIDE, END, TODAY)["retention"] == (1, 2)
-    assert from_rollup(province, WIDE, END, d_end + timedelta(days=STAY_DAYS - 1))["retention"] == (
+    city = reader()
+    assert from_rollup(city, WIDE, END, TODAY)["retention"] == (1, 2)
+    assert from_rollup(city, WIDE, END, d_end + timedelta(days=STAY_DAYS - 1))["retention"] == (
         0,
         0,
     )
-    county = User.objects.get(username="county_reviewer")
+    county = User.objects.get(username=COUNTY_READER)
     assert from_rollup(county, WIDE, END, TODAY)["placement"] == (1, 3)
     assert from_rollup(county, WIDE, END, TODAY)["retention"] == (0, 0)
-    department = User.objects.get(username="department")
+    department = User.objects.get(username=DEPARTMENT_READER)
     assert from_rollup(department, WIDE, END, TODAY)["high_skill_share"] == (2, 2)
 
 
@@ -101,22 +117,22 @@ def test_a_late_employment_record_counts_after_the_next_default_rebuild(world):
     after the next default rebuild (the task's: the last 40 days for the measures, the last
     INDICATOR_RECOUNT_DAYS for the indicators); a class that ended before that needs a rebuild
     of its range (the command's --from)."""
-    person, old_person = PersonFactory(), PersonFactory()
-    qihang = institution("梁园区启航职业培训学校")
-    late = TrainingClassFactory(state="completed", institution=qihang,
-                                staff="admin", occupation="4-10-01-05", trainees=[person],
-                                start=TODAY - timedelta(days=105))  # fmt: skip
-    old = TrainingClassFactory(state="completed", institution=qihang,
-                               staff="admin", occupation="4-10-01-05", trainees=[old_person],
-                               start=TODAY - timedelta(days=300))  # fmt: skip
+    person, old_person = PersonFactory.create_batch(2, bureau=COUNTY)
+    qihang, made = institution(QIHANG), {"staff": "admin", "approver": reader()}
+    late = TrainingClassFactory(state="completed", institution=qihang, occupation="4-10-01-05",
+                                trainees=[person], start=TODAY - timedelta(days=105),
+                                **made)  # fmt: skip
+    old = TrainingClassFactory(state="completed", institution=qihang, occupation="4-10-01-05",
+                               trainees=[old_person], start=TODAY - timedelta(days=300),
+                               **made)  # fmt: skip
     assert TODAY - late.end_date > timedelta(days=40)
     assert TODAY - old.end_date > timedelta(days=rollup.INDICATOR_RECOUNT_DAYS)
     with act(None):
         rollup.rebuild(WIDE - timedelta(days=200), TODAY)
-    admin = User.objects.get(username="admin")
+    city = reader()  # 洛阳市's: the demo's classes that end on the same days are not its
 
     def placement(cls):
-        return from_rollup(admin, cls.end_date, cls.end_date, TODAY)["placement"]
+        return from_rollup(city, cls.end_date, cls.end_date, TODAY)["placement"]
 
     assert placement(late) == (0, 1) and placement(old) == (0, 1)
     employed(person, late.end_date + timedelta(days=60), n=7)
@@ -130,7 +146,7 @@ def test_a_late_employment_record_counts_after_the_next_default_rebuild(world):
                  stdout=out)  # fmt: skip
     assert f'"indicators": [["{old.end_date}", "{old.end_date}"], [' in out.getvalue()
     assert placement(old) == (1, 1)
-    assert from_rollup(admin, WIDE, END, TODAY) == live(admin, WIDE, END, TODAY)
+    assert from_rollup(city, WIDE, END, TODAY) == live(city, WIDE, END, TODAY)
 
 
 def test_the_recount_ranges():
