@@ -7,6 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from jineng.core import audit
+from jineng.reports import demo
 from jineng.reports.models import Report, ReportKind
 
 
@@ -50,3 +52,12 @@ def test_bad_input_is_refused_and_nothing_is_kept(db, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
     assert not Report.objects.exists()
+
+
+def test_the_demo_keeps_the_citys_last_weekly_and_monthly_reports_once(db):
+    """002 §五(三) 周调度、月小结 in the demo, kept as the cron run would; once only."""
+    with audit.system_context("demo"):
+        assert demo.load() == {"reports": 2}
+        assert demo.load() == {"reports": 0}
+    kinds = set(Report.objects.filter(region__code="411400").values_list("kind", flat=True))
+    assert kinds == {ReportKind.WEEKLY, ReportKind.MONTHLY}

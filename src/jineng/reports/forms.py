@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jineng.core.forms import styled
 from jineng.reports import schedule
 from jineng.reports.models import ReportKind
 
@@ -17,7 +18,7 @@ def _last_performance(today):
 
 class GenerateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ReportKind.choices)
-    region = forms.ModelChoiceField(label=_("Region"), queryset=None)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=None, empty_label=None)
     start = forms.DateField(
         label=_("From"),
         required=False,
@@ -28,6 +29,7 @@ class GenerateForm(forms.Form):
     def __init__(self, regions, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
+        styled(self)
 
     def clean(self):
         data = super().clean()
