@@ -43,9 +43,9 @@ def test_002_generate_one_report_now_prints_its_line(db):
                 "--to",
                 "2025-12-31",
             ),
-            "--from takes a date",
+            "2025-13-01.* is not a date: write YYYY-MM-DD",
         ),  # fmt: skip
-        (("cadence", "--today", "tomorrow"), "--today takes a date"),
+        (("cadence", "--today", "tomorrow"), "--today: .tomorrow. is not a date"),
     ],
 )
 def test_bad_input_is_refused_and_nothing_is_kept(db, args, message):

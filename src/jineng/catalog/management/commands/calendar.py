@@ -2,10 +2,10 @@
 with its adjusted working days). Exits 2 with a one-line reason for a year it has no data for."""
 
 import sys
-from datetime import date
 
 from django.core.management.base import BaseCommand
 
+from jineng.core.management.arguments import iso_date
 from jineng.policy.workdays import UnknownCalendarYear, WorkingCalendar
 
 
@@ -15,16 +15,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         add = sub.add_parser("add-workdays", help="print the date N working days after DATE")
-        add.add_argument("date", help="YYYY-MM-DD")
+        add.add_argument("date", type=iso_date, help="YYYY-MM-DD")
         add.add_argument("n", type=int)
         check = sub.add_parser("is-workday", help="print yes or no")
-        check.add_argument("date", help="YYYY-MM-DD")
+        check.add_argument("date", type=iso_date, help="YYYY-MM-DD")
 
     def handle(self, *args, action, **options):
-        try:
-            day = date.fromisoformat(options["date"])
-        except ValueError:
-            self.fail(f"not a date: {options['date']!r} (write YYYY-MM-DD)")
+        day = options["date"]
         calendar = WorkingCalendar()
         try:
             if action == "add-workdays":

@@ -11,20 +11,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from jineng.core import audit
+from jineng.core.management.arguments import iso_date
 from jineng.core.models import Organisation
 from jineng.core.roles import OrgKind
 from jineng.reports import schedule, services
 from jineng.reports.models import ReportKind
 from jineng.reports.tasks import run_cadence
-
-
-def _day(text: str | None, option: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{option} takes a date as YYYY-MM-DD") from None
 
 
 class Command(BaseCommand):
@@ -33,16 +25,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         cadence = sub.add_parser("cadence", help="do what is due today and not kept yet")
-        cadence.add_argument("--today", help="the day to run for (YYYY-MM-DD; catch-up)")
+        cadence.add_argument(
+            "--today", type=iso_date, help="the day to run for (YYYY-MM-DD; catch-up)"
+        )
         cadence.add_argument("--enqueue", action="store_true", help="let the worker do it")
         one = sub.add_parser("generate", help="generate one report now")
         one.add_argument("kind", choices=ReportKind.values)
         one.add_argument("--region", required=True, help="the bureau's region code")
-        one.add_argument("--from", dest="start", help="first day (YYYY-MM-DD)")
-        one.add_argument("--to", dest="end", help="last day (YYYY-MM-DD)")
+        one.add_argument("--from", dest="start", type=iso_date, help="first day (YYYY-MM-DD)")
+        one.add_argument("--to", dest="end", type=iso_date, help="last day (YYYY-MM-DD)")
 
     def handle(self, *args, action, **options):
-        today = _day(options.get("today"), "--today") or timezone.localdate()
+        today = options.get("today") or timezone.localdate()
         if action == "cadence":
             if options["enqueue"]:
                 run_cadence.enqueue(today.isoformat())
@@ -53,7 +47,7 @@ class Command(BaseCommand):
         region = Organisation.objects.filter(code=options["region"], kind=OrgKind.BUREAU).first()
         if region is None:
             raise CommandError(f"no bureau has the region code {options['region']}")
-        start, end = _day(options.get("start"), "--from"), _day(options.get("end"), "--to")
+        start, end = options.get("start"), options.get("end")
         if start is None or end is None:
             start, end = {
                 ReportKind.WEEKLY: schedule.last_week,

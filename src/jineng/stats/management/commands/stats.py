@@ -10,16 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from jineng.core import audit
+from jineng.core.management.arguments import iso_date
 from jineng.stats import rollup
-
-
-def _day(text: str | None, option: str, default: date) -> date:
-    if not text:
-        return default
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{option} takes a date as YYYY-MM-DD") from None
 
 
 class Command(BaseCommand):
@@ -34,13 +26,13 @@ class Command(BaseCommand):
                 f"ended in it or in the last {rollup.INDICATOR_RECOUNT_DAYS} days"
             ),
         )
-        rebuild.add_argument("--from", dest="start", help="first day (YYYY-MM-DD)")
-        rebuild.add_argument("--to", dest="end", help="last day (YYYY-MM-DD)")
+        rebuild.add_argument("--from", dest="start", type=iso_date, help="first day (YYYY-MM-DD)")
+        rebuild.add_argument("--to", dest="end", type=iso_date, help="last day (YYYY-MM-DD)")
 
     def handle(self, *args, action, **options):
         today = timezone.localdate()
-        start = _day(options.get("start"), "--from", date(today.year, 1, 1))
-        end = _day(options.get("end"), "--to", today)
+        start = options.get("start") or date(today.year, 1, 1)
+        end = options.get("end") or today
         if end < start:
             raise CommandError("--to is before --from")
         with audit.system_context("command:stats rollup"):

@@ -2,11 +2,11 @@
 daily from cron, or enqueue jineng.vouchers.tasks.expire_vouchers); prints one JSON line."""
 
 import json
-from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from jineng.core import audit
+from jineng.core.management.arguments import iso_date
 from jineng.vouchers import services
 
 
@@ -16,15 +16,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         expire = sub.add_parser("expire", help="expire issued or claimed vouchers past validity")
-        expire.add_argument("--today", help="the day to count from (YYYY-MM-DD); default today")
+        expire.add_argument(
+            "--today", type=iso_date, help="the day to count from (YYYY-MM-DD); default today"
+        )
 
     def handle(self, *args, action, **options):
-        today = None
-        if options.get("today"):
-            try:
-                today = date.fromisoformat(options["today"])
-            except ValueError:
-                raise CommandError("--today takes a date as YYYY-MM-DD") from None
         with audit.system_context("command:vouchers expire"):
-            expired = services.expire_due(today)
+            expired = services.expire_due(options.get("today"))
         self.stdout.write(json.dumps({"expired": expired}))
