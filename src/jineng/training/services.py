@@ -823,7 +823,8 @@ def _device_attended(session: Session, person: Person) -> bool:
     return set(Direction.values) <= set(directions)
 
 
-def _check_hand_entry(session: Session, person: Person, present: bool, reason: str) -> None:
+def _check_hand_entry(session: Session, person: Person, present: bool,
+                      reason: str) -> ManualMark | None:  # fmt: skip
     """What every hand mark needs, before and after the bureau's approval alike."""
     training_class = session.training_class
     if training_class.state not in OPEN_STATES:
@@ -849,13 +850,20 @@ def _check_hand_entry(session: Session, person: Person, present: bool, reason: s
             else _("%(name)s is not recorded as present at this session: nothing to remove.")
         )
         raise ValidationError(message % {"name": person.name})
+    return mark
 
 
-def _store_mark(session, person, present: bool, reason: str, *, by,
+def _lock_and_check(session: Session, person: Person, present: bool,
+                    reason: str) -> ManualMark | None:  # fmt: skip
+    """Lock the session (one correction of a cell at a time), then check the mark under the
+    lock; the hand mark that counts now, which the new one supersedes."""
+    Session.objects.select_for_update().get(pk=session.pk)
+    return _check_hand_entry(session, person, present, reason)
+
+
+def _store_mark(session, person, present: bool, reason: str, *, previous, by,
                 approval=None) -> ManualMark:  # fmt: skip
-    Session.objects.select_for_update().get(pk=session.pk)  # one correction of a cell at a time
-    _check_hand_entry(session, person, present, reason)
-    previous = current_mark(session, person)
+    """Store a mark that `_lock_and_check` allowed in this transaction."""
     has_events = CheckIn.objects.filter(session=session, person=person, device__isnull=False)
     mark = writes.create(
         ManualMark(
@@ -876,10 +884,10 @@ def mark_by_hand(session: Session, person: Person, *, present: bool = True,
     """Enter (or correct) a person's attendance of a session by hand, with the reason: once the
     session has started, on an approved or running class, within the pack's window."""
     require_capability(Capability.RUN_CLASSES, _("Only the institution records attendance."))
-    _check_hand_entry(session, person, present, reason)
+    previous = _lock_and_check(session, person, present, reason)
     if hand_entry_late(session):
         raise ValidationError(_late_message(session), code="late")
-    return _store_mark(session, person, present, reason, by=acting_user())
+    return _store_mark(session, person, present, reason, previous=previous, by=acting_user())
 
 
 def _late_message(session: Session) -> str:
@@ -939,11 +947,13 @@ def decide_late_mark(request: LateMarkRequest, *, approve: bool, reason: str) ->
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the decision.")})
     if approve:  # the mark must still make sense: the class open, the cell not changed since
-        _check_hand_entry(request.session, request.person, request.present, request.reason)
+        previous = _lock_and_check(
+            request.session, request.person, request.present, request.reason
+        )
     states.move(request, target, reason=reason)
     if approve:
         _store_mark(request.session, request.person, request.present, request.reason,
-                    by=request.requested_by, approval=request)  # fmt: skip
+                    previous=previous, by=request.requested_by, approval=request)  # fmt: skip
     return request
 
 
