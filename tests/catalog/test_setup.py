@@ -76,11 +76,11 @@ def test_setup_then_a_national_roster_on_an_empty_database(tmp_path):
 
 
 def postgres_server() -> str | None:
-    """The PostgreSQL server of the test run (DATABASE_URL, PG_TEST_URL, or the local one), if
-    it answers."""
+    """The PostgreSQL server of the PostgreSQL run (DATABASE_URL), if it answers. The SQLite run
+    leaves the walk to that run (`make test` runs both) rather than walking it twice."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        url = os.environ.get("PG_TEST_URL", "postgres://postgres@127.0.0.1:5432/test")
+        return None
     server = url.rsplit("/", 1)[0]
     try:  # the maintenance database: the one named in the URL may not exist yet
         psycopg.connect(f"{server}/postgres", connect_timeout=3).close()
@@ -106,7 +106,7 @@ def test_the_deployment_section_walked_on_an_empty_postgresql_database(tmp_path)
     setup with its administrator, and a first roster; each a `jineng` process."""
     server = postgres_server()
     if server is None:
-        pytest.skip("PostgreSQL is not reachable")
+        pytest.skip("the PostgreSQL run walks it (DATABASE_URL names a PostgreSQL server)")
     numbers = write_roster(tmp_path / "roster.csv")
     with scratch_environment(tmp_path / "data") as env, scratch_database(server) as url:
         env.pop("JINENG_DEMO")  # production: keys from the environment, https settings
