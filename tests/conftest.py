@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.utils import translation
 
 from jineng.core import audit, demo
@@ -38,11 +39,12 @@ def _group_of(item) -> str | None:
 
 
 # The order of the run: the live server's group first (the longest: its worker then goes on with
-# single tests), every test on its own, and the demo's group last. The demo's rows stay in the
-# database of the worker that loads them (`full_demo`); handed out last (with
-# `--no-loadscope-reorder`, pyproject's addopts, xdist gives out the work in this order), they
-# meet no test that expects only its own rows.
-GROUP_ORDER = {"live": 0, None: 1, "demo": 2}
+# single tests), the demo's group next (so that the other worker starts with it rather than
+# finishing alone on it while the first waits), then every test on its own. With
+# `--no-loadscope-reorder` (pyproject's addopts) xdist gives out the work in this order, one group
+# to a worker. The demo is loaded inside a transaction that is rolled back before the worker's
+# first test outside the group (`pytest_runtest_setup`), so no later test meets its rows.
+GROUP_ORDER = {"live": 0, "demo": 1, None: 2}
 
 
 def pytest_collection_modifyitems(items):
@@ -83,23 +85,62 @@ def django_db_setup(django_db_setup, django_db_blocker):
     load_demos(django_db_blocker, base=True)
 
 
+# The transaction holding the demo's rows on this worker, while its group runs.
+_demo: dict = {"atomic": None, "blocker": None}
+
+
+def _enter_demo(django_db_blocker) -> None:
+    """Load the rest of the demo in a transaction of its own; each test of the group runs in a
+    savepoint inside it, as pytest-django's per-test transaction nests."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            # A transactional test before (PostgreSQL's concurrency test) leaves the database
+            # empty: load the base again where it is gone (the loaders are idempotent).
+            if not User.objects.filter(username="admin").exists():
+                load_demos(django_db_blocker, base=True)
+            load_demos(django_db_blocker, base=False)
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    _demo.update(atomic=atomic, blocker=django_db_blocker)
+
+
+def _leave_demo() -> None:
+    atomic, blocker = _demo["atomic"], _demo["blocker"]
+    if atomic is None:
+        return
+    _demo["atomic"] = None
+    with blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before a test's fixtures: leave the demo when the worker moves on to a test outside its
+    group, or load it again for a test of the group that comes after such a test."""
+    in_group = _group_of(item) == "demo"
+    if not in_group:
+        _leave_demo()
+    elif _demo["atomic"] is None and _demo["blocker"] is not None:
+        _enter_demo(_demo["blocker"])
+
+
 @pytest.fixture(scope="session")
 def full_demo(django_db_setup, django_db_blocker):
-    """The rest of the demo (classes, certificates, evaluations, vouchers, claims), loaded once
-    per worker, for the tests of the demo itself and those that still read its rows. Such tests
-    run on one xdist worker (`pytest_collection_modifyitems`), so only that one pays for it.
-
-    The demo's rows stay in that worker's database: these tests run last (GROUP_ORDER) so that
-    no other test meets them; JINENG_TESTS_WITHOUT_DEMO=1 skips them, to check that the others
-    stand alone. A transactional test before them (PostgreSQL's concurrency test) leaves the
-    database empty, so the base is loaded again where it is gone (the loaders are idempotent)."""
+    """The rest of the demo (classes, certificates, evaluations, vouchers, claims), for the tests
+    of the demo itself and those that still read its rows. Such tests run on one xdist worker
+    (`pytest_collection_modifyitems`), so only that one pays for it, and their rows are rolled
+    back when the group is done (`pytest_runtest_setup`). JINENG_TESTS_WITHOUT_DEMO=1 skips
+    them, to check that the others stand alone."""
     if os.environ.get("JINENG_TESTS_WITHOUT_DEMO"):
         pytest.skip("JINENG_TESTS_WITHOUT_DEMO: this test reads the demo's rows")
-    with django_db_blocker.unblock():
-        base_is_gone = not User.objects.filter(username="admin").exists()
-    if base_is_gone:
-        load_demos(django_db_blocker, base=True)
-    load_demos(django_db_blocker, base=False)
+    _enter_demo(django_db_blocker)
+    yield
+    _leave_demo()
 
 
 @pytest.fixture(autouse=True)

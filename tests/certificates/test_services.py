@@ -17,6 +17,7 @@ from jineng.institutions import services as institutions
 from jineng.people.models import LedgerEvent
 from jineng.people.services import decrypt_id_number
 from tests.factories import PersonFactory
+from tests.live import ENVIRONMENTS
 
 
 def test_issue_numbers_signs_and_records(issue, yongcheng_person, centre):
@@ -282,29 +283,36 @@ def test_issue_keeps_its_signature(issue, yongcheng_person, centre):
     assert parameters["training_class"].default is None
 
 
-@pytest.mark.usefixtures("full_demo")
-def test_the_postgresql_look_up_overlaps_the_signature_check(db):
+def test_the_postgresql_look_up_overlaps_the_signature_check(live_url):
     """Outside a transaction (as public verifications run), PostgreSQL answers the status while
-    the signature is checked: a prepared statement sent before, read after."""
-    if connection.vendor != "postgresql":
+    the signature is checked: a prepared statement sent before, read after. Run on the database
+    of the live server, whose demo rows are committed, as a verification's connection sees them."""
+    database = ENVIRONMENTS[live_url].get("DATABASE_URL", "")
+    if not database.startswith("postgres"):
         pytest.skip("PostgreSQL only")
     import psycopg
 
-    assert services._status_sender("S023141411001264000001") is None  # in the test transaction
-    revoked = Certificate.objects.filter(status="revoked").first()  # the demo's, committed
-    params = connection.get_connection_params()
-    with psycopg.connect(**params, autocommit=True) as raw:
+    with psycopg.connect(database, autocommit=True) as raw:
+        number, reason, revoked_on = raw.execute(
+            "SELECT number, revoked_reason, revoked_on FROM certificates_certificate"
+            " WHERE status = 'revoked' ORDER BY id LIMIT 1"
+        ).fetchone()
         look_up = services._PostgresStatus(raw)
-        assert look_up.send(revoked.number)
-        status, revoked_on, reason, issued_here = look_up.receive()
-        assert status == "revoked" and reason == revoked.revoked_reason and issued_here is True
-        assert revoked_on == revoked.revoked_on.isoformat()
+        assert look_up.send(number)
+        status, answered_on, answered_reason, issued_here = look_up.receive()
+        assert status == "revoked" and answered_reason == reason and issued_here is True
+        assert answered_on == revoked_on.isoformat()
         assert look_up.send("S023141411001264999999") and look_up.receive() is None
         raw.execute("DEALLOCATE ALL")  # the statement vanished: an error, then prepared again
-        assert look_up.send(revoked.number)
+        assert look_up.send(number)
         with pytest.raises(ValueError):
             look_up.receive()
-        assert look_up.send(revoked.number) and look_up.receive()[0] == "revoked"
+        assert look_up.send(number) and look_up.receive()[0] == "revoked"
         raw.execute("BEGIN")
-        assert not look_up.send(revoked.number)  # never inside a transaction
+        assert not look_up.send(number)  # never inside a transaction
         raw.execute("ROLLBACK")
+
+
+def test_no_postgresql_look_up_inside_the_test_transaction(db):
+    """The look-up runs only outside a transaction: inside one (the test's) it is not sent."""
+    assert services._status_sender("S023141411001264000001") is None
