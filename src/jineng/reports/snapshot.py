@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jineng.core.models import Organisation
+from jineng.core.roles import require_actor
 from jineng.reports.models import Snapshot, SnapshotDay
 from jineng.reports.readers import SYSTEM
 from jineng.stats import selectors as stats
@@ -76,7 +77,9 @@ def _copy_indicators(day: date) -> int:
 @transaction.atomic
 def take(day: date) -> SnapshotDay:
     """Keep the snapshot of `day` (year-to-date up to and including it); a day already taken
-    is returned unchanged."""
+    is returned unchanged. The system's own work (the cadence, the demo) or a signed-in user:
+    nobody else (fail closed)."""
+    require_actor()
     marker, created = SnapshotDay.objects.select_for_update().get_or_create(day=day)
     if not created:
         return marker
