@@ -112,7 +112,7 @@ def test_002_a_plan_and_a_reallocation_through_the_api(plan2022, login, orgs, us
         ({"start_year": 2024, "end_year": 2023}, "end_year", "早于"),
         ({"start_year": 2022, "end_year": 2022}, "detail", "此期间已有计划"),
         ({"bureau": 10**12}, "bureau", "有效的选项"),
-        ({"copy_from": 1}, "non_field_errors", "不能同时提供"),
+        ({"copy_from": "plan2022"}, "non_field_errors", "不能同时提供"),
         (
             {"allocations": [{"axis": "county", "unit": 10**9, "measure": "training", "value": 1}]},
             "allocations",
@@ -123,6 +123,8 @@ def test_002_a_plan_and_a_reallocation_through_the_api(plan2022, login, orgs, us
 def test_a_bad_plan_is_a_400_in_zh_and_nothing_written(plan2022, login, orgs, changes, key,
                                                        message):  # fmt: skip
     before = counts()
+    if changes.get("copy_from") == "plan2022":  # rows and a plan to copy: not both
+        changes = {"copy_from": plan2022.pk}
     refused = login("city_reviewer").post(PLANS, api_plan(orgs, **changes), **JSON)
     assert refused.status_code == 400, refused.content
     assert key in refused.json() and message in str(refused.json()[key])
