@@ -73,3 +73,9 @@ class IndicatorForm(StatsForm):
         choices=[("numerator", "numerator"), ("denominator", "denominator")],
         required=False,
     )
+    # The dashboards' ranking links each institution to the rows behind its figure.
+    institution = forms.IntegerField(label=_("institution (id)"), required=False, min_value=1,
+                                     max_value=MAX_ID)  # fmt: skip
+
+    def clean_institution(self):
+        return self._organisation("institution", OrgKind.INSTITUTION, _("No such institution."))

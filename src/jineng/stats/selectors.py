@@ -181,14 +181,17 @@ def _by_key(rows: QuerySet, by: str, key) -> QuerySet:
 
 
 def indicator_sets(user, code: str, start, end, *, today: date, region=None,
-                   department=None) -> tuple[QuerySet, QuerySet]:  # fmt: skip
+                   department=None, institution=None) -> tuple[QuerySet, QuerySet]:  # fmt: skip
     """(denominator rows, numerator rows) of an indicator: enrolments of classes that ended in
     start..end, within the scope, counted live (the drill-down; the figures come from the
-    rollup, see indicators())."""
+    rollup, see indicators()). `institution` (an organisation): its classes only, the rows
+    behind its figure in indicator_by_institution."""
     den, hit = facts.indicator_facts(code)
     if code in facts.INDICATOR_WAIT_DAYS:
         den = den.filter(day__lte=today - timedelta(days=facts.INDICATOR_WAIT_DAYS[code]))
     den = _narrow(_scoped(user, facts.in_period(den, start, end)), region, department)
+    if institution is not None:
+        den = den.filter(inst_id=institution.pk)
     return den, den.filter(hit)
 
 

@@ -143,10 +143,12 @@ def indicator_rows(request):
         den, num = selectors.indicator_sets(
             request.user, data["indicator"], data["start"], data["end"],
             today=timezone.localdate(), region=data["region"], department=data["department"],
+            institution=data["institution"],
         )  # fmt: skip
         part = data.get("part") or "numerator"
         rows = selectors.enrollment_list(num if part == "numerator" else den)
         definition = indicator.numerator if part == "numerator" else indicator.denominator
         context.update(kind="enrollment", title=indicator.name, definition=definition,
-                       page=page_of(request, rows), data=data)  # fmt: skip
+                       page=page_of(request, rows), data=data,
+                       institution=data["institution"])  # fmt: skip
     return render(request, "stats/rows.html", context)
