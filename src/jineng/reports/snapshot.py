@@ -8,21 +8,19 @@ revoked, a completion recorded late) never changes what was reported then. "As o
 reads that day's snapshot; the week's change is the difference of two snapshots.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Sum
 from django.utils import timezone
 
 from jineng.core.models import Organisation
 from jineng.core.roles import require_actor
 from jineng.reports.models import Snapshot, SnapshotDay
-from jineng.reports.readers import SYSTEM
 from jineng.stats import selectors as stats
-from jineng.stats.measures import INDICATORS, NO_DATA
-from jineng.stats.models import DailyCount
-from jineng.stats.rollup import ROLLED_UP, Regions
+from jineng.stats.facts import INDICATOR_WAIT_DAYS
+from jineng.stats.models import DailyCount, IndicatorCount
+from jineng.stats.rollup import ROLLED_UP
 
 PARTS = ("numerator", "denominator")
 GROUP = ("org_path", "county_code", "city_code", "department_id", "department_path")
@@ -49,29 +47,30 @@ def _copy_measures(day: date) -> int:
 
 
 def _copy_indicators(day: date) -> int:
-    regions, rows = Regions(), []
-    for code in INDICATORS:
-        if code in NO_DATA:
-            continue
-        sets = stats.indicator_sets(SYSTEM, code, year_start(day), day, today=day)
-        for part, queryset in zip(PARTS, reversed(sets), strict=True):
-            grouped = (
-                queryset.annotate(
-                    dept_path=Coalesce(F("department_path"), Value("")),
-                    dept_id=F("training_class__funding_department_id"),
-                )
-                .values("org_path", "dept_path", "dept_id")
-                .annotate(n=Count("id"))
-                .order_by()
+    """Each indicator's numerator and denominator per place and funding department, for the
+    classes that ended from 1 January to `day`, from the indicator rollup (IndicatorCount) with
+    one INSERT … SELECT … GROUP BY per part: nothing is recounted from the enrolments. An
+    indicator that waits (retention: classes ended at least STAY_DAYS before) waits from `day`."""
+    snapshot, rollup = Snapshot._meta.db_table, IndicatorCount._meta.db_table
+    columns = ", ".join(GROUP)
+    waiting, params = [], []
+    for code, days in INDICATOR_WAIT_DAYS.items():
+        waiting.append("NOT (indicator = %s AND day > %s)")
+        params += [code, day - timedelta(days=days)]
+    wait_sql = "".join(f" AND {condition}" for condition in waiting)
+    written = 0
+    with connection.cursor() as cursor:
+        for part in PARTS:
+            # Table and column names are the models' own; every value is a parameter.
+            sql = (
+                f"INSERT INTO {snapshot} (day, measure, part, {columns}, value) "  # noqa: S608
+                f"SELECT %s, indicator, %s, {columns}, SUM({part}) FROM {rollup} "
+                f"WHERE day >= %s AND day <= %s{wait_sql} "
+                f"GROUP BY indicator, {columns} HAVING SUM({part}) > 0"
             )
-            for row in grouped:
-                county, city = regions.of(row["org_path"])
-                rows.append(Snapshot(
-                    day=day, measure=code, part=part, org_path=row["org_path"],
-                    county_code=county, city_code=city, department_id=row["dept_id"],
-                    department_path=row["dept_path"], value=row["n"],
-                ))  # fmt: skip
-    return len(Snapshot.objects.bulk_create(rows, batch_size=2000))
+            cursor.execute(sql, [day, part, year_start(day), day, *params])
+            written += cursor.rowcount
+    return written
 
 
 @transaction.atomic
@@ -122,3 +121,24 @@ def kept_days(since: date | None = None):
     if since:
         days = days.filter(day__gte=since)
     return days.values_list("day", flat=True)
+
+
+def kept_for_stats(user, day: date, code: str, by: str | None, region: Organisation | None,
+                   department: Organisation | None) -> dict | None:  # fmt: skip
+    """The statistics' "as of a past day" (stats.hooks.kept_snapshot): a measure (its rollup
+    code) year-to-date as the snapshot of `day` kept it, within the reader's scope, narrowed to
+    a region and a funding department; None when that day was not kept or `by` is a dimension
+    the snapshot does not keep (city, institution, occupation, category, month)."""
+    marker = SnapshotDay.objects.filter(day=day).first()
+    if marker is None or by not in (None, "county", "department"):
+        return None
+    rows = _rows(user, day, code, region=region)
+    if department is not None:
+        rows = rows.filter(department_path__startswith=department.path)
+    total = rows.aggregate(n=Sum("value"))["n"] or 0
+    grouped = {}
+    if by is not None:
+        column = {"county": "county_code", "department": "department_id"}[by]
+        values = rows.values(column).annotate(n=Sum("value")).order_by(column)
+        grouped = {row[column]: row["n"] for row in values}
+    return {"taken_at": marker.taken_at, "total": total, "by": grouped}
