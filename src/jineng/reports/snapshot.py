@@ -8,17 +8,17 @@ revoked, a completion recorded late) never changes what was reported then. "As o
 reads that day's snapshot; the week's change is the difference of two snapshots.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from jineng.core.models import Organisation
 from jineng.core.roles import require_actor
 from jineng.reports.models import Snapshot, SnapshotDay
+from jineng.stats import facts
 from jineng.stats import selectors as stats
-from jineng.stats.facts import INDICATOR_WAIT_DAYS
 from jineng.stats.models import DailyCount, IndicatorCount
 from jineng.stats.rollup import ROLLED_UP
 
@@ -50,25 +50,30 @@ def _copy_indicators(day: date) -> int:
     """Each indicator's numerator and denominator per place and funding department, for the
     classes that ended from 1 January to `day`, from the indicator rollup (IndicatorCount) with
     one INSERT … SELECT … GROUP BY per part: nothing is recounted from the enrolments. An
-    indicator that waits (retention: classes ended at least STAY_DAYS before) waits from `day`."""
-    snapshot, rollup = Snapshot._meta.db_table, IndicatorCount._meta.db_table
+    indicator that waits (retention: the pack's stay_days) waits from `day`."""
+    rows = IndicatorCount.objects.filter(day__gte=year_start(day), day__lte=day)
+    for code, condition in facts.waiting(day).items():
+        rows = rows.exclude(Q(indicator=code) & condition)
+    written, quote = 0, connection.ops.quote_name
     columns = ", ".join(GROUP)
-    waiting, params = [], []
-    for code, days in INDICATOR_WAIT_DAYS.items():
-        waiting.append("NOT (indicator = %s AND day > %s)")
-        params += [code, day - timedelta(days=days)]
-    wait_sql = "".join(f" AND {condition}" for condition in waiting)
-    written = 0
     with connection.cursor() as cursor:
         for part in PARTS:
+            grouped = (
+                rows.values("indicator", *GROUP)
+                .annotate(part_value=Sum(part))
+                .filter(part_value__gt=0)
+                .order_by()
+            )
+            inner, params = grouped.query.sql_with_params()
+            selected = ", ".join(f"g.{quote(name)}" for name in GROUP)
             # Table and column names are the models' own; every value is a parameter.
             sql = (
-                f"INSERT INTO {snapshot} (day, measure, part, {columns}, value) "  # noqa: S608
-                f"SELECT %s, indicator, %s, {columns}, SUM({part}) FROM {rollup} "
-                f"WHERE day >= %s AND day <= %s{wait_sql} "
-                f"GROUP BY indicator, {columns} HAVING SUM({part}) > 0"
+                f"INSERT INTO {Snapshot._meta.db_table} "  # noqa: S608
+                f"(day, measure, part, {columns}, value) "
+                f"SELECT %s, g.{quote('indicator')}, %s, {selected}, g.{quote('part_value')} "
+                f"FROM ({inner}) g"
             )
-            cursor.execute(sql, [day, part, year_start(day), day, *params])
+            cursor.execute(sql, [day, part, *params])
             written += cursor.rowcount
     return written
 
