@@ -234,6 +234,7 @@ SPECTACULAR_SETTINGS = {
         "EvaluationBookingStateEnum": "jineng.evaluation.models.BookingState.choices",
         "TrainingClassStateEnum": "jineng.training.models.ClassState.choices",
         "BatchOutcomeEnum": "jineng.evaluation.api.OUTCOMES",
+        "ReportKindEnum": "jineng.reports.models.ReportKind.choices",
     },
 }
 

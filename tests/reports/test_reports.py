@@ -43,6 +43,13 @@ TODAY = timezone.localdate()
 YEAR_START = date(TODAY.year, 1, 1)
 
 
+def take(day):
+    """The daily snapshot, taken as the cadence takes it: the system's own work (it fails
+    closed for anybody else)."""
+    with act(None):
+        return snapshot.take(day)
+
+
 def bureau(code: str) -> Organisation:
     return Organisation.objects.get(code=code)
 
@@ -66,7 +73,7 @@ def test_002_daily_snapshot_is_kept_after_a_later_revocation(world):  # noqa: F8
     """002 §五(三) 日统计: the snapshot of a day keeps what was reported that day; a certificate
     revoked later changes the recount, not the snapshot, and taking the day again changes
     nothing."""
-    taken = snapshot.take(TODAY)
+    taken = take(TODAY)
     assert taken.rows > 0
     before = ytd("new_skilled")["total"]
     assert snapshot.as_of(reader(), TODAY, "new_skilled") == {"total": before}
@@ -78,13 +85,13 @@ def test_002_daily_snapshot_is_kept_after_a_later_revocation(world):  # noqa: F8
         rollup.rebuild(YEAR_START, TODAY)
     assert ytd("new_skilled")["total"] == before - 1  # the recount
     assert snapshot.as_of(reader(), TODAY, "new_skilled") == {"total": before}  # as reported
-    assert snapshot.take(TODAY).taken_at == taken.taken_at  # idempotent: kept as it was
+    assert take(TODAY).taken_at == taken.taken_at  # idempotent: kept as it was
     assert snapshot.as_of(reader(), TODAY, "new_skilled") == {"total": before}
     assert snapshot.as_of(reader(), TODAY - timedelta(days=3), "new_skilled") is None  # not kept
 
 
 def test_002_snapshot_is_read_within_the_readers_scope(world):  # noqa: F811
-    snapshot.take(TODAY)
+    take(TODAY)
     county = User.objects.get(username=COUNTY_READER)
     assert set(snapshot.as_of(county, TODAY, "new_skilled", "county")) <= {COUNTY}
     # The indicators are kept too: numerator and denominator by place.
@@ -120,8 +127,8 @@ def county_row(table, code):
 def test_002_weekly_change_is_between_two_snapshots(world):  # noqa: F811
     """002 §五(三) 周调度: the week's change is done on the day minus done seven days earlier,
     both read from their kept snapshots."""
-    snapshot.take(TODAY - timedelta(days=7))
-    snapshot.take(TODAY)
+    take(TODAY - timedelta(days=7))
+    take(TODAY)
     table = dispatch.table(bureau(CITY), TODAY)
     assert table.kept
     cell = county_row(table, COUNTY).cells["new_skilled"]
@@ -138,7 +145,7 @@ def test_002_laggards_are_below_the_elapsed_share_of_the_year(world):  # noqa: F
     assert dispatch.elapsed_percent(date(2025, 7, 2)) == 50.1  # day 183 of 365
     assert dispatch.elapsed_percent(date(2024, 12, 31)) == 100.0
     make_plan({COUNTY: 1, OTHER_COUNTY: 10_000})
-    snapshot.take(TODAY)
+    take(TODAY)
     table = dispatch.table(bureau(CITY), TODAY)
     ahead = county_row(table, COUNTY).cells["new_skilled"]
     behind = county_row(table, OTHER_COUNTY).cells["new_skilled"]
@@ -294,8 +301,15 @@ def test_generate_now_within_the_readers_region(world, login):  # noqa: F811
 
 
 def test_the_dispatch_page_shows_the_readers_county(world, login):  # noqa: F811
-    snapshot.take(TODAY)
+    take(TODAY)
     page = login(COUNTY_READER).get("/reports/dispatch/", {"day": TODAY.isoformat()})
     assert page.status_code == 200
     html = page.content.decode()
     assert f'data-key="{COUNTY}"' in html and f'data-key="{OTHER_COUNTY}"' not in html
+
+
+def test_the_snapshot_fails_closed(world):  # noqa: F811
+    """Only the cadence (the system's named work) or a signed-in user takes a snapshot."""
+    with pytest.raises(PermissionDenied, match="请先登录"):
+        snapshot.take(TODAY)
+    assert not snapshot.is_taken(TODAY)

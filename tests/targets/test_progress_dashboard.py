@@ -240,3 +240,35 @@ def test_without_a_plan_the_dashboard_shows_counts(world, login):
     assert {r["code"]: (r["done"], r["target"]) for r in data["counties"]} == {
         "411400": (1, None), "411402": (3, None), "411481": (2, None),
     }  # fmt: skip
+
+
+def listed(client, url) -> int:
+    return len(re.findall(r"<tr data-id=", client.get(url).content.decode()))
+
+
+def test_002_each_institution_of_the_ranking_links_to_its_rows(world, login):
+    """002 §五(三) 持证率 per institution: each figure of the ranking links to the enrolments
+    behind it (numerator and denominator), the same rows as the figure, within the reader's
+    scope. 梁园区启航: 1 certified of 3 completers; 永城市技工学校: 0 of 2."""
+    client = login("city_reviewer")
+    data = client.get("/api/v1/targets/dashboard/", {"indicator": "certificate_rate"}).json()
+    ranking = {r["institution"]: r for r in data["indicator"]["institutions"]}
+    qihang, jigong = ranking["梁园区启航职业培训学校"], ranking["永城市技工学校"]
+    assert (qihang["numerator"], qihang["denominator"], qihang["rate"]) == (1, 3, 33.3)
+    assert (jigong["numerator"], jigong["denominator"]) == (0, 2)
+    for row in ranking.values():
+        assert f"institution={row['id']}" in row["url"] and "part=numerator" in row["url"]
+        assert listed(client, row["url"]) == row["numerator"]
+        assert listed(client, row["denominator_url"]) == row["denominator"]
+    page = client.get("/dashboard/", {"indicator": "certificate_rate"}).content.decode()
+    assert f'href="{qihang["denominator_url"].replace("&", "&amp;")}"' in page
+    institution_page = client.get(qihang["denominator_url"]).content.decode()
+    assert "梁园区启航职业培训学校" in institution_page
+    # 梁园区's reviewer following 永城市's link sees none of its rows; a bad id is a message.
+    county = login("county_reviewer")
+    assert listed(county, jigong["denominator_url"]) == 0
+    bad = county.get("/stats/indicator/", {"indicator": "placement", "institution": "abc"})
+    assert bad.status_code == 200 and b"filter-errors" in bad.content
+    not_one = county.get("/stats/indicator/", {"indicator": "placement",
+                                               "institution": world["dept"].pk})  # fmt: skip
+    assert "没有该培训机构" in not_one.content.decode()

@@ -14,6 +14,7 @@ from rest_framework import exceptions, permissions, serializers, status, viewset
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from jineng.core import jobs, selectors, services
@@ -60,6 +61,16 @@ def exception_handler(exc, context):
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     return response
+
+
+def invalid_form(form) -> exceptions.ValidationError:
+    """A page's form that did not validate, as the API's usual 400: its messages by field name,
+    the form-wide ones under DRF's `non_field_errors` (the user's language)."""
+    errors = {
+        api_settings.NON_FIELD_ERRORS_KEY if name == "__all__" else name: list(messages)
+        for name, messages in form.errors.items()
+    }
+    return exceptions.ValidationError(errors)
 
 
 class SelectorFilterBackend(DjangoFilterBackend):

@@ -799,6 +799,33 @@ SECTIONS: tuple[SectionSpec, ...] = (
         ),
     ),
     SectionSpec(
+        "statistics",
+        "统计口径",
+        "How the indicators count",
+        (
+            FieldSpec(
+                "employment_window_days",
+                Int(1, 3650),
+                "days",
+                "培训结束后计入上岗率、就业率的就业期限",
+                "employment counts for placement and employment rates within this many days "
+                "after the class ends",
+            ),
+            FieldSpec(
+                "stay_days",
+                Int(1, 3650),
+                "days",
+                "岗位技能提升培训稳岗率的认定天数（培训结束后第N天仍参保）",
+                "job retention: still insured on this day after the class ended",
+            ),
+        ),
+        absent_text=(
+            "本政策未规定（按平台默认：上岗90天、稳岗180天）",
+            "not stated by this pack (the platform's defaults: 90 days for placement, 180 for "
+            "retention)",
+        ),
+    ),
+    SectionSpec(
         "timetable",
         "年度工作时间表",
         "The year's timetable",

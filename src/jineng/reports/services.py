@@ -18,7 +18,7 @@ from jineng.core.roles import Capability, OrgKind, acting_user, require_capabili
 from jineng.core.scope import scoped
 from jineng.reports import content, files, schedule, snapshot
 from jineng.reports.models import Report, ReportKind
-from jineng.stats import rollup
+from jineng.stats.services import rebuild_rollups
 
 NOT_ALLOWED = gettext_lazy("Your role cannot generate reports.")
 XLSX_FIELD, PDF_FIELD = "report-xlsx", "report-pdf"
@@ -76,7 +76,7 @@ def run_cadence(today: date, regions=None) -> dict:
     with audit.system_context("task:reports cadence"):
         for item, region in schedule.due(today, regions):
             if item.kind == "snapshot":
-                rollup.rebuild(date.fromordinal(item.end.toordinal() - ROLLUP_DAYS), item.end)
+                rebuild_rollups(date.fromordinal(item.end.toordinal() - ROLLUP_DAYS), item.end)
                 done["snapshot"] = snapshot.take(item.end).day.isoformat()
                 continue
             report = generate(item.kind, region, item.start, item.end, on_schedule=True)

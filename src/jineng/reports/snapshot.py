@@ -11,17 +11,16 @@ reads that day's snapshot; the week's change is the difference of two snapshots.
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from jineng.core.models import Organisation
+from jineng.core.roles import require_actor
 from jineng.reports.models import Snapshot, SnapshotDay
-from jineng.reports.readers import SYSTEM
+from jineng.stats import facts
 from jineng.stats import selectors as stats
-from jineng.stats.measures import INDICATORS, NO_DATA
-from jineng.stats.models import DailyCount
-from jineng.stats.rollup import ROLLED_UP, Regions
+from jineng.stats.models import DailyCount, IndicatorCount
+from jineng.stats.rollup import ROLLED_UP
 
 PARTS = ("numerator", "denominator")
 GROUP = ("org_path", "county_code", "city_code", "department_id", "department_path")
@@ -48,35 +47,43 @@ def _copy_measures(day: date) -> int:
 
 
 def _copy_indicators(day: date) -> int:
-    regions, rows = Regions(), []
-    for code in INDICATORS:
-        if code in NO_DATA:
-            continue
-        sets = stats.indicator_sets(SYSTEM, code, year_start(day), day, today=day)
-        for part, queryset in zip(PARTS, reversed(sets), strict=True):
+    """Each indicator's numerator and denominator per place and funding department, for the
+    classes that ended from 1 January to `day`, from the indicator rollup (IndicatorCount) with
+    one INSERT … SELECT … GROUP BY per part: nothing is recounted from the enrolments. An
+    indicator that waits (retention: the pack's stay_days) waits from `day`."""
+    rows = IndicatorCount.objects.filter(day__gte=year_start(day), day__lte=day)
+    for code, condition in facts.waiting(day).items():
+        rows = rows.exclude(Q(indicator=code) & condition)
+    written, quote = 0, connection.ops.quote_name
+    columns = ", ".join(GROUP)
+    with connection.cursor() as cursor:
+        for part in PARTS:
             grouped = (
-                queryset.annotate(
-                    dept_path=Coalesce(F("department_path"), Value("")),
-                    dept_id=F("training_class__funding_department_id"),
-                )
-                .values("org_path", "dept_path", "dept_id")
-                .annotate(n=Count("id"))
+                rows.values("indicator", *GROUP)
+                .annotate(part_value=Sum(part))
+                .filter(part_value__gt=0)
                 .order_by()
             )
-            for row in grouped:
-                county, city = regions.of(row["org_path"])
-                rows.append(Snapshot(
-                    day=day, measure=code, part=part, org_path=row["org_path"],
-                    county_code=county, city_code=city, department_id=row["dept_id"],
-                    department_path=row["dept_path"], value=row["n"],
-                ))  # fmt: skip
-    return len(Snapshot.objects.bulk_create(rows, batch_size=2000))
+            inner, params = grouped.query.sql_with_params()
+            selected = ", ".join(f"g.{quote(name)}" for name in GROUP)
+            # Table and column names are the models' own; every value is a parameter.
+            sql = (
+                f"INSERT INTO {Snapshot._meta.db_table} "  # noqa: S608
+                f"(day, measure, part, {columns}, value) "
+                f"SELECT %s, g.{quote('indicator')}, %s, {selected}, g.{quote('part_value')} "
+                f"FROM ({inner}) g"
+            )
+            cursor.execute(sql, [day, part, *params])
+            written += cursor.rowcount
+    return written
 
 
 @transaction.atomic
 def take(day: date) -> SnapshotDay:
     """Keep the snapshot of `day` (year-to-date up to and including it); a day already taken
-    is returned unchanged."""
+    is returned unchanged. The system's own work (the cadence, the demo) or a signed-in user:
+    nobody else (fail closed)."""
+    require_actor()
     marker, created = SnapshotDay.objects.select_for_update().get_or_create(day=day)
     if not created:
         return marker
@@ -119,3 +126,24 @@ def kept_days(since: date | None = None):
     if since:
         days = days.filter(day__gte=since)
     return days.values_list("day", flat=True)
+
+
+def kept_for_stats(user, day: date, code: str, by: str | None, region: Organisation | None,
+                   department: Organisation | None) -> dict | None:  # fmt: skip
+    """The statistics' "as of a past day" (stats.hooks.kept_snapshot): a measure (its rollup
+    code) year-to-date as the snapshot of `day` kept it, within the reader's scope, narrowed to
+    a region and a funding department; None when that day was not kept or `by` is a dimension
+    the snapshot does not keep (city, institution, occupation, category, month)."""
+    marker = SnapshotDay.objects.filter(day=day).first()
+    if marker is None or by not in (None, "county", "department"):
+        return None
+    rows = _rows(user, day, code, region=region)
+    if department is not None:
+        rows = rows.filter(department_path__startswith=department.path)
+    total = rows.aggregate(n=Sum("value"))["n"] or 0
+    grouped = {}
+    if by is not None:
+        column = {"county": "county_code", "department": "department_id"}[by]
+        values = rows.values(column).annotate(n=Sum("value")).order_by(column)
+        grouped = {row[column]: row["n"] for row in values}
+    return {"taken_at": marker.taken_at, "total": total, "by": grouped}

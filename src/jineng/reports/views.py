@@ -41,7 +41,12 @@ def download(request, pk: int, fmt: str):
     if fmt not in TYPES:
         raise Http404
     report: Report = get_scoped_or_404(request.user, selectors.reports_for(request.user), pk=pk)
-    report = Report.objects.select_related("region").get(pk=report.pk)
+    return file_response(report, fmt)
+
+
+def file_response(report: Report, fmt: str) -> HttpResponse:
+    """A kept report's file as an attachment: the page's download and the API's alike."""
+    report = Report.objects.select_related("region").get(pk=report.pk)  # with its files
     response = HttpResponse(services.file_of(report, fmt), content_type=TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{report.filename(fmt)}"'
     return response

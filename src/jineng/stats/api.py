@@ -20,6 +20,9 @@ PARAMETERS = [
     OpenApiParameter("by", OpenApiTypes.STR, enum=list(BY), description="default: county"),
     OpenApiParameter("counted_at", OpenApiTypes.STR, enum=list(COUNTED_AT),
                      description="training counted at completion (default) or enrolment"),
+    OpenApiParameter("as_of", OpenApiTypes.DATE,
+                     description="a past day: year to date as of it (its kept snapshot, else "
+                     "the rollup up to it); start and end are then 1 January and that day"),
     OpenApiParameter("region", OpenApiTypes.INT, description="a bureau's organisation id"),
     OpenApiParameter("department", OpenApiTypes.INT, description="a department's id"),
 ]  # fmt: skip
@@ -44,6 +47,10 @@ class MeasuresView(StatsView):
             "StatsMeasures",
             {
                 "by": serializers.CharField(),
+                "as_of": serializers.DictField(
+                    allow_null=True,
+                    help_text=("with as_of: day, source (snapshot or rollup), taken_at"),
+                ),
                 "measures": serializers.ListField(child=serializers.DictField()),
                 "rows": serializers.ListField(child=serializers.DictField()),
             },
@@ -54,6 +61,7 @@ class MeasuresView(StatsView):
         data = views.tables(request.user, _params(request))
         return Response({
             "by": data["by"],
+            "as_of": data["as_of"],
             "measures": [
                 {"code": m["code"], "name": str(m["measure"].name), "unit": str(m["measure"].unit),
                  "definition": str(m["measure"].definition), "cite": m["measure"].cite,
@@ -73,13 +81,17 @@ class IndicatorsView(StatsView):
         parameters=PARAMETERS,
         responses=inline_serializer(
             "StatsIndicators",
-            {"indicators": serializers.ListField(child=serializers.DictField())},
+            {
+                "as_of": serializers.DictField(allow_null=True),
+                "indicators": serializers.ListField(child=serializers.DictField()),
+            },
         ),
         description="Every indicator with its formula, numerator, denominator and rate (%).",
     )
     def get(self, request):
         data = views.tables(request.user, _params(request))
         return Response({
+            "as_of": data["as_of"],
             "indicators": [
                 {"code": i["code"], "name": str(i["indicator"].name),
                  "formula": str(i["indicator"].formula), "cite": i["indicator"].cite,

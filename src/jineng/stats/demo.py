@@ -5,10 +5,10 @@ from datetime import date
 
 from django.utils import timezone
 
-from jineng.stats import rollup
+from jineng.stats import services
 
 
 def load() -> dict[str, int]:
     today = timezone.localdate()
-    written = rollup.rebuild(date(today.year - 1, 1, 1), today)
+    written = services.rebuild_rollups(date(today.year - 1, 1, 1), today)
     return {"daily_counts": sum(written.values())}

@@ -10,9 +10,9 @@ from django.db.models.functions import Coalesce, TruncDate
 from jineng.certificates.models import Certificate, CertificateStatus
 from jineng.people.models import CategoryRecord, EmploymentRecord
 from jineng.policy.codes import TrainingType
+from jineng.stats import windows
 from jineng.stats.measures import (
     AT_ENROLMENT,
-    EMPLOYMENT_WINDOW_DAYS,
     SKILL_KINDS,
     STAY_DAYS,
     TRAINING_AT_ENROLMENT,
@@ -122,9 +122,18 @@ def with_category(rows: QuerySet) -> tuple[QuerySet, QuerySet]:
 
 CLASS_END = "training_class__end_date"
 # An indicator whose denominator takes only classes that ended at least this many days before
-# the reader's `today` (retention: STAY_DAYS). The rollup keeps the class's end day, so the
-# filter applies when it is read.
+# the reader's `today` (retention: the pack's stay_days, STAY_DAYS where no pack says). The
+# rollup keeps the class's end day, so the filter applies when it is read (waiting()).
 INDICATOR_WAIT_DAYS = {"retention": STAY_DAYS}
+
+
+def waiting(today: date) -> dict[str, Q]:
+    """Per indicator that waits, the condition (on `org_path` and `day`, which the indicator
+    facts and the indicator rollup both have) of the rows still waiting on `today`: retention's
+    classes that ended less than the governing pack's stay_days before it."""
+    return {
+        "retention": windows.per_scope(lambda w: Q(day__gt=today - timedelta(days=w.stay_days)))
+    }
 
 
 def _employed_within(days: int) -> Exists:
@@ -175,10 +184,10 @@ def indicator_facts(code: str) -> tuple[QuerySet[Enrollment], Q | Exists]:
     type_code = "training_class__training_type__code"
     if code == "placement":
         den = rows.filter(COMPLETED, **{type_code: TrainingType.EMPLOYMENT_SKILLS})
-        return den, _employed_within(EMPLOYMENT_WINDOW_DAYS)
+        return den, windows.per_scope(lambda w: _employed_within(w.employment_days))
     if code == "retention":
         den = rows.filter(COMPLETED, **{type_code: TrainingType.JOB_SKILLS_UPGRADE})
-        return den, _insured_on_day_after(STAY_DAYS)
+        return den, windows.per_scope(lambda w: _insured_on_day_after(w.stay_days))
     if code == "entrepreneurship_pass":
         return rows.filter(**{type_code: TrainingType.ENTREPRENEURSHIP}), COMPLETED
     den = rows.filter(COMPLETED)
@@ -187,5 +196,5 @@ def indicator_facts(code: str) -> tuple[QuerySet[Enrollment], Q | Exists]:
     if code == "certificate_rate":
         return den, _certified()
     if code == "employment_rate":
-        return den, _employed_within(EMPLOYMENT_WINDOW_DAYS)
+        return den, windows.per_scope(lambda w: _employed_within(w.employment_days))
     raise KeyError(code)

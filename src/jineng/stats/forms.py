@@ -27,6 +27,11 @@ class StatsForm(forms.Form):
         required=False,
         choices=[(c, c) for c in COUNTED_AT],
     )
+    as_of = forms.DateField(
+        label=_("as of (a past day)"),
+        required=False,
+        help_text=_("Year to date as of that day: as the day's kept snapshot reported it."),
+    )
     region = forms.IntegerField(label=_("region (bureau id)"), required=False, min_value=1,
                                 max_value=MAX_ID)  # fmt: skip
     department = forms.IntegerField(label=_("department (id)"), required=False, min_value=1,
@@ -50,6 +55,11 @@ class StatsForm(forms.Form):
     def clean(self):
         data = super().clean()
         today = timezone.localdate()
+        as_of = data.get("as_of")
+        if as_of is not None and as_of > today:
+            raise ValidationError({"as_of": _("As of a day that has come: today or before.")})
+        if as_of is not None:  # the snapshot's period: year to date, whatever start/end say
+            data["start"], data["end"] = date(as_of.year, 1, 1), as_of
         data["start"] = data.get("start") or date(today.year, 1, 1)
         data["end"] = data.get("end") or today
         data["counted_at"] = data.get("counted_at") or AT_COMPLETION
@@ -73,3 +83,9 @@ class IndicatorForm(StatsForm):
         choices=[("numerator", "numerator"), ("denominator", "denominator")],
         required=False,
     )
+    # The dashboards' ranking links each institution to the rows behind its figure.
+    institution = forms.IntegerField(label=_("institution (id)"), required=False, min_value=1,
+                                     max_value=MAX_ID)  # fmt: skip
+
+    def clean_institution(self):
+        return self._organisation("institution", OrgKind.INSTITUTION, _("No such institution."))

@@ -33,10 +33,12 @@ COUNTED_AT = (AT_COMPLETION, AT_ENROLMENT)
 # The rollup keeps the enrolment variant of `training` under its own code.
 TRAINING_AT_ENROLMENT = "training@enrolment"
 
-# The window after a class ends in which employment counts (004 §四(五): 已实现就业的(3个月内);
-# the packs' training.employment_window_months = 3), counted as 90 days.
+# The windows of the indicators are policy values: each pack's [statistics]
+# (employment_window_days, stay_days), read per region and date by stats.windows. These are
+# what counts where no pack governs (stats.windows.DEFAULT), and what the rollup's recount
+# horizon (rollup.INDICATOR_RECOUNT_DAYS) and bench/stats.py's DuckDB queries read.
+# 90: the three months of 004 §四(五) (已实现就业的(3个月内)); 180: no seed states N for 稳岗.
 EMPLOYMENT_WINDOW_DAYS = 90
-# 稳岗: still insured this many days after the class ended (6 months; no seed states N).
 STAY_DAYS = 180
 
 

@@ -181,14 +181,18 @@ def _by_key(rows: QuerySet, by: str, key) -> QuerySet:
 
 
 def indicator_sets(user, code: str, start, end, *, today: date, region=None,
-                   department=None) -> tuple[QuerySet, QuerySet]:  # fmt: skip
+                   department=None, institution=None) -> tuple[QuerySet, QuerySet]:  # fmt: skip
     """(denominator rows, numerator rows) of an indicator: enrolments of classes that ended in
     start..end, within the scope, counted live (the drill-down; the figures come from the
-    rollup, see indicators())."""
+    rollup, see indicators()). `institution` (an organisation): its classes only, the rows
+    behind its figure in indicator_by_institution."""
     den, hit = facts.indicator_facts(code)
-    if code in facts.INDICATOR_WAIT_DAYS:
-        den = den.filter(day__lte=today - timedelta(days=facts.INDICATOR_WAIT_DAYS[code]))
+    still_waiting = facts.waiting(today)
+    if code in still_waiting:
+        den = den.exclude(still_waiting[code])
     den = _narrow(_scoped(user, facts.in_period(den, start, end)), region, department)
+    if institution is not None:
+        den = den.filter(inst_id=institution.pk)
     return den, den.filter(hit)
 
 
@@ -196,8 +200,8 @@ def _indicator_rows(user, start, end, *, today: date, region=None, department=No
     """The indicator rollup (IndicatorCount: the class's end day in start..end) within the
     reader's scope; retention only for classes that ended long enough before `today`."""
     rows = IndicatorCount.objects.all()
-    for code, days in facts.INDICATOR_WAIT_DAYS.items():
-        rows = rows.exclude(indicator=code, day__gt=today - timedelta(days=days))
+    for code, condition in facts.waiting(today).items():
+        rows = rows.exclude(Q(indicator=code) & condition)
     return _narrow(_scoped(user, facts.in_period(rows, start, end)), region, department)
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from jineng.core import audit
-from jineng.stats import rollup
+from jineng.stats import services
 
 
 @task()
@@ -19,4 +19,4 @@ def rebuild_rollup(start: str | None = None, end: str | None = None) -> dict[str
     first = date.fromisoformat(start) if start else today - timedelta(days=40)
     last = date.fromisoformat(end) if end else today
     with audit.system_context("task:stats rollup"):
-        return rollup.rebuild(first, last)
+        return services.rebuild_rollups(first, last)

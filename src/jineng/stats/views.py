@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jineng.core.roles import Capability
 from jineng.core.views import capability_required, page_of
-from jineng.stats import selectors
+from jineng.stats import hooks, selectors
 from jineng.stats.forms import IndicatorForm, MeasureForm, StatsForm
 from jineng.stats.measures import INDICATORS, MEASURES
 
@@ -45,8 +45,12 @@ def tables(user, data: dict) -> dict:
     by = data.get("by") or DEFAULT_BY
     narrow = {"region": data.get("region"), "department": data.get("department")}
     start, end = data["start"], data["end"]
+    as_of = _as_of(user, data, by, narrow)
     totals, columns = {}, {}
     for code in MEASURES:
+        if as_of and as_of["kept"]:
+            totals[code], columns[code] = as_of["kept"][code]["total"], as_of["kept"][code]["by"]
+            continue
         columns[code] = selectors.measure_totals(
             user, code, start, end, by, counted_at=data["counted_at"], **narrow
         )
@@ -74,7 +78,9 @@ def tables(user, data: dict) -> dict:
     }
     indicator_url = reverse("stats:indicator-rows")
     indicators = []
-    for item in selectors.indicators(user, start, end, today=timezone.localdate(), **narrow):
+    # As of a past day, the indicators count what had ended by then, retention waiting from it.
+    today = data["as_of"] if data.get("as_of") else timezone.localdate()
+    for item in selectors.indicators(user, start, end, today=today, **narrow):
         links = {}
         if item["available"]:
             for part in ("numerator", "denominator"):
@@ -97,7 +103,29 @@ def tables(user, data: dict) -> dict:
         "rows": rows,
         "indicators": indicators,
         "category_note": by == "category",
+        "as_of": as_of and {k: v for k, v in as_of.items() if k != "kept"},
     }
+
+
+def _as_of(user, data: dict, by: str, narrow: dict) -> dict | None:
+    """As of a past day (data["as_of"]): every measure year to date as the day's kept snapshot
+    reported it (reports' SnapshotDay/Snapshot, through stats.hooks), or, when that day was not
+    kept or the snapshot does not keep `by`, the daily rollup summed up to that day (what is
+    known now). None without a day."""
+    day = data.get("as_of")
+    if day is None:
+        return None
+    kept = {}
+    for code in MEASURES:
+        answer = hooks.kept_snapshot(user, day, selectors.rollup_code(code, data["counted_at"]),
+                                     by, narrow["region"], narrow["department"])  # fmt: skip
+        if answer is None:
+            kept = {}
+            break
+        kept[code] = answer
+    taken_at = next(iter(kept.values()))["taken_at"] if kept else None
+    return {"day": day, "source": "snapshot" if kept else "rollup", "taken_at": taken_at,
+            "kept": kept}  # fmt: skip
 
 
 @capability_required(Capability.VIEW_STATS)
@@ -143,10 +171,12 @@ def indicator_rows(request):
         den, num = selectors.indicator_sets(
             request.user, data["indicator"], data["start"], data["end"],
             today=timezone.localdate(), region=data["region"], department=data["department"],
+            institution=data["institution"],
         )  # fmt: skip
         part = data.get("part") or "numerator"
         rows = selectors.enrollment_list(num if part == "numerator" else den)
         definition = indicator.numerator if part == "numerator" else indicator.denominator
         context.update(kind="enrollment", title=indicator.name, definition=definition,
-                       page=page_of(request, rows), data=data)  # fmt: skip
+                       page=page_of(request, rows), data=data,
+                       institution=data["institution"])  # fmt: skip
     return render(request, "stats/rows.html", context)

@@ -103,9 +103,15 @@ def _ranking(user, code, start, end, region) -> list[dict]:
     counts = stats.indicator_by_institution(user, code, start, end, today=timezone.localdate(),
                                             region=region)  # fmt: skip
     names = dict(Organisation.objects.filter(pk__in=counts).values_list("pk", "name"))
+    # Each figure links to the enrolments behind it: the indicator's drill-down narrowed to the
+    # institution (and the plan's region), within the reader's scope as the figure is.
+    link = {"indicator": code, "start": start, "end": end, "region": region.pk if region else None}
     rows = [
-        {"institution": names.get(pk, "—"), "numerator": n, "denominator": d,
-         "rate": _percent(n, d)}
+        {"institution": names.get(pk, "—"), "id": pk, "numerator": n, "denominator": d,
+         "rate": _percent(n, d),
+         "url": _link("stats:indicator-rows", institution=pk, part="numerator", **link),
+         "denominator_url": _link("stats:indicator-rows", institution=pk, part="denominator",
+                                  **link)}
         for pk, (n, d) in counts.items()
     ]  # fmt: skip
     return sorted(rows, key=lambda r: (-(r["rate"] or 0), -r["denominator"], r["institution"]))

@@ -7,19 +7,23 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jineng.catalog.models import Region
 from jineng.core.forms import RowsChoiceField, styled
 from jineng.core.models import Organisation
+from jineng.core.roles import OrgKind
 from jineng.stats.measures import INDICATORS, MEASURES, NO_DATA
 from jineng.targets import selectors
 from jineng.targets.annex import persons_to_wan
 from jineng.targets.models import (
     WAN,
+    Axis,
     MeasureUnit,
     Plan,
     PlanVersion,
     Programme,
     TrainingCountedAt,
 )
+from jineng.targets.services import Row
 
 
 class VersionsForm(forms.Form):
@@ -135,11 +139,37 @@ class PlanForm(forms.Form):
         _bureau_choices(self, user)
         self.fields["copy_from"].queryset = selectors.whole_plans_for(user)
         self.total_fields = {}
-        for measure in selectors.measures_for(user):
+        self.measures = list(selectors.measures_for(user))
+        for measure in self.measures:
             name = f"t_{measure.code}"
             self.fields[name] = optional_wan_field(measure.name)
             self.total_fields[name] = measure.code
+        self._allocation_fields(user)
         styled(self)
+
+    def _allocation_fields(self, user) -> None:
+        """A cell (万, optional) per unit and measure: the counties (bureaus) and departments
+        directly under the user's own bureau, the units of 附件1 and 附件2. An empty cell is no
+        row; a filled one becomes an allocation row of version 1."""
+        self.cell_fields = {}  # field name -> (axis, unit, measure code)
+        self.units = []  # (axis, unit, [(measure, field name)])
+        organisation = getattr(user, "organisation", None)
+        own = organisation.nearest_bureau() if organisation is not None else None
+        if own is None:
+            return
+        regions = dict(Region.objects.values_list("code", "name"))
+        for axis, kind in ((Axis.COUNTY, OrgKind.BUREAU), (Axis.DEPARTMENT, OrgKind.DEPARTMENT)):
+            for unit in own.children.filter(kind=kind).order_by("path", "name"):
+                # A county is named as 附件1 prints it: its region (永城市), not its bureau.
+                unit.label = regions.get(unit.region_code, unit.name) if axis == Axis.COUNTY \
+                    else unit.name  # fmt: skip
+                cells = []
+                for measure in self.measures:
+                    name = f"a_{axis}_{unit.pk}_{measure.code}"
+                    self.fields[name] = optional_wan_field(f"{unit.label} · {measure.name}")
+                    self.cell_fields[name] = (axis, unit, measure.code)
+                    cells.append((measure, name))
+                self.units.append((axis, unit, cells))
 
     def clean(self):
         data = super().clean()
@@ -151,7 +181,36 @@ class PlanForm(forms.Form):
         source, bureau = data.get("copy_from"), data.get("bureau")
         if source is not None and bureau is not None and source.bureau_id != bureau.pk:
             self.add_error("copy_from", _("Copy the rows of a plan of the same bureau."))
+        filled = [n for n in self.cell_fields if data.get(n) is not None]
+        if filled and source is not None:
+            raise forms.ValidationError(_("Give the rows or a plan to copy them from, not both."))
+        for name in filled:
+            unit = self.cell_fields[name][1]
+            if bureau is not None and unit.parent_id != bureau.pk:
+                self.add_error(name, _("%(unit)s is not a unit of the chosen bureau.")
+                               % {"unit": unit.label})  # fmt: skip
         return data
+
+    def rows(self) -> list[Row]:
+        """The filled cells as allocation rows, numbered per axis in the units' order."""
+        rows, positions = [], {}
+        for name, (axis, unit, code) in self.cell_fields.items():
+            if self.cleaned_data.get(name) is None:
+                continue
+            position = positions.setdefault((axis, unit.pk), len(
+                [k for k in positions if k[0] == axis]) + 1)  # fmt: skip
+            rows.append(Row(axis, position, unit.label, code, to_persons(self.cleaned_data[name]),
+                            organisation=unit))  # fmt: skip
+        return rows
+
+    def table(self):
+        """The cells as the page lays them out: per axis, a row per unit, a column per measure."""
+        return [
+            (axis, label, [(unit, [self[name] for _m, name in cells])
+                           for axis_of, unit, cells in self.units if axis_of == axis])
+            for axis, label in Axis.choices
+            if any(axis_of == axis for axis_of, _u, _c in self.units)
+        ]  # fmt: skip
 
     def totals(self) -> dict[str, int]:
         return {

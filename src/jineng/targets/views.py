@@ -202,6 +202,7 @@ def plan_create(request):
                     totals=form.totals(),
                     training_counted_at=data["training_counted_at"],
                     copy_from=data["copy_from"],
+                    rows=form.rows(),
                 )
             )
 
@@ -209,7 +210,9 @@ def plan_create(request):
             messages.success(request, _("The plan is made (version 1)."))
             return redirect("targets:detail", pk=made[0].pk)
     totals = [form[n] for n in form.total_fields]
-    return render(request, "targets/plan_form.html", {"form": form, "total_fields": totals})
+    context = {"form": form, "total_fields": totals, "cells": form.table(),
+               "measures": form.measures}  # fmt: skip
+    return render(request, "targets/plan_form.html", context)
 
 
 @capability_required(Capability.VIEW_TARGETS)

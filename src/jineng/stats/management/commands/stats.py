@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from jineng.core import audit
 from jineng.core.management.arguments import iso_date
-from jineng.stats import rollup
+from jineng.stats import rollup, services
 
 
 class Command(BaseCommand):
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         if end < start:
             raise CommandError("--to is before --from")
         with audit.system_context("command:stats rollup"):
-            written = rollup.rebuild(start, end, today=today)
+            written = services.rebuild_rollups(start, end, today=today)
         indicators = [
             [str(first), str(last) if last else None]
             for first, last in rollup.indicator_ranges(start, end, today)

@@ -94,9 +94,11 @@
       grid: { left: 200, right: 40 },
       xAxis: { type: "value", max: 100, name: label("Rate") },
       yAxis: { type: "category", data: shown.map(function (r) { return r.institution; }) },
-      series: [{ type: "bar", data: shown.map(function (r) { return r.rate; }),
+      series: [{ type: "bar",
+                 data: shown.map(function (r) { return { value: r.rate, url: r.url }; }),
                  label: { show: true, position: "right", formatter: "{c}%" } }]
     });
+    chart.on("click", openUrl);  // a bar opens the institution's rows behind its figure
   }
 
   fetch(root.dataset.url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
