@@ -36,6 +36,7 @@ from jineng.core.models import (
     User,
 )
 from jineng.core.roles import CAPABILITIES, Capability, has_capability
+from jineng.core.scope import scoped
 from jineng.core.security import LockedOut, is_locked
 
 logger = logging.getLogger("jineng.api")
@@ -69,6 +70,21 @@ class SelectorFilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         return queryset
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """The id of a row in the caller's data scope. A row outside it is refused with the very
+    message of an id that does not exist, so that a validation message neither names a row the
+    caller may not see nor tells that it exists (as its detail route answers 404). Without a
+    request in the serializer's context nothing is in scope (fail closed)."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if request is None:
+            return queryset.none()
+        # by id, not the scope's joins: a row reached through two engagements is still one row
+        return queryset.filter(pk__in=scoped(request.user, queryset.model.objects).values("pk"))
 
 
 class CapabilityPermission(permissions.BasePermission):

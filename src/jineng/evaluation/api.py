@@ -12,10 +12,9 @@ from rest_framework import exceptions, mixins, permissions, serializers, viewset
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jineng.core.api import CapabilityPermission, SelectorFilterBackend
+from jineng.core.api import CapabilityPermission, ScopedPrimaryKeyField, SelectorFilterBackend
 from jineng.core.imports import CREATED
 from jineng.core.roles import Capability, has_capability
-from jineng.core.scope import scoped
 from jineng.evaluation.filters import BookingFilter
 from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
 from jineng.people.services import find_by_id_number
@@ -127,7 +126,7 @@ class BookingDetailSerializer(BookingSerializer):
 
 
 class BookRequestSerializer(serializers.Serializer):
-    training_class = serializers.PrimaryKeyRelatedField(queryset=TrainingClass.objects.all())
+    training_class = ScopedPrimaryKeyField(queryset=TrainingClass.objects.all())
     evaluation_org = serializers.PrimaryKeyRelatedField(queryset=EvaluationOrg.objects.all())
     planned_date = serializers.DateField()
     late_reason = serializers.CharField(
@@ -210,16 +209,11 @@ class EvaluationBookingViewSet(
     def create(self, request):
         """Book the evaluation of a completed class of the caller's institution."""
         _need(request, Capability.BOOK_EVALUATIONS)
-        body = BookRequestSerializer(data=request.data)
+        body = BookRequestSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         values = body.validated_data
-        training_class = values["training_class"]
-        if not scoped(request.user, TrainingClass.objects.filter(pk=training_class.pk)).exists():
-            raise exceptions.ValidationError(
-                {"training_class": [_("No class in your scope has this number.")]}
-            )
         booking = services.book(
-            training_class,
+            values["training_class"],
             values["evaluation_org"],
             values["planned_date"],
             late_reason=values["late_reason"],

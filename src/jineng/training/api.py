@@ -33,7 +33,7 @@ from rest_framework.views import APIView
 
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
 from jineng.core import audit
-from jineng.core.api import CapabilityPermission, SelectorFilterBackend
+from jineng.core.api import CapabilityPermission, ScopedPrimaryKeyField, SelectorFilterBackend
 from jineng.core.models import Organisation
 from jineng.core.personal import mask_id_number
 from jineng.core.roles import Capability, OrgKind, has_capability
@@ -121,7 +121,7 @@ class TeacherRefSerializer(serializers.ModelSerializer):
 
 
 class SessionSerializer(serializers.ModelSerializer):
-    teacher = serializers.PrimaryKeyRelatedField(
+    teacher = ScopedPrimaryKeyField(
         queryset=Teacher.objects.all(), allow_null=True, required=False,
         help_text="a teacher of the class (its id under /teachers/ is the engagement's `teacher`)",
     )  # fmt: skip
@@ -216,7 +216,7 @@ class TrainingClassDetailSerializer(TrainingClassSerializer):
 class TrainingClassWriteSerializer(serializers.ModelSerializer):
     """A class as an institution's system sends it; catalogs are named by their codes."""
 
-    institution = serializers.PrimaryKeyRelatedField(
+    institution = ScopedPrimaryKeyField(
         queryset=Institution.objects.all(), required=False,
         help_text="on creation, for an administrator only: staff open classes of their own",
     )  # fmt: skip
@@ -246,9 +246,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class TeacherIdsSerializer(serializers.Serializer):
-    teachers = serializers.PrimaryKeyRelatedField(
-        queryset=Teacher.objects.select_related("person"), many=True
-    )
+    teachers = ScopedPrimaryKeyField(queryset=Teacher.objects.select_related("person"), many=True)
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):
@@ -340,7 +338,7 @@ class TrainingClassViewSet(
     def create(self, request):
         """Open a class (a draft opening application) for the caller's institution."""
         _need(request, Capability.RUN_CLASSES)
-        body = TrainingClassWriteSerializer(data=request.data)
+        body = TrainingClassWriteSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         values = dict(body.validated_data)
         institution = _institution_for(request, values.pop("institution", None))
@@ -359,7 +357,9 @@ class TrainingClassViewSet(
     def _update(self, request, *, partial: bool):
         _need(request, Capability.RUN_CLASSES)
         training_class = self.get_object()
-        body = TrainingClassWriteSerializer(data=request.data, partial=partial)
+        body = TrainingClassWriteSerializer(
+            data=request.data, partial=partial, context={"request": request}
+        )
         body.is_valid(raise_exception=True)
         values = dict(body.validated_data)
         values.pop("institution", None)
@@ -394,7 +394,9 @@ class TrainingClassViewSet(
         _need(request, Capability.RUN_CLASSES)
         training_class = self.get_object()
         items = request.data if isinstance(request.data, list) else [request.data]
-        body = SessionSerializer(data=items, many=True, allow_empty=False)
+        body = SessionSerializer(
+            data=items, many=True, allow_empty=False, context={"request": request}
+        )
         body.is_valid(raise_exception=True)
         created = []
         with transaction.atomic():
@@ -415,7 +417,7 @@ class TrainingClassViewSet(
         _need(request, Capability.RUN_CLASSES)
         training_class = self.get_object()
         data = {"teachers": request.data} if isinstance(request.data, list) else request.data
-        body = TeacherIdsSerializer(data=data)
+        body = TeacherIdsSerializer(data=data, context={"request": request})
         body.is_valid(raise_exception=True)
         services.set_teachers(training_class, body.validated_data["teachers"])
         return Response(self._read(training_class.pk))
@@ -555,7 +557,7 @@ class DeviceSerializer(serializers.ModelSerializer):
 
 class DeviceCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    institution = serializers.PrimaryKeyRelatedField(
+    institution = ScopedPrimaryKeyField(
         queryset=Institution.objects.all(), required=False,
         help_text="for an administrator only: staff register devices of their own institution",
     )  # fmt: skip
@@ -584,7 +586,7 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=DeviceCreateSerializer, responses={201: DeviceWithTokenSerializer})
     def create(self, request):
         _need(request, Capability.RUN_CLASSES)
-        body = DeviceCreateSerializer(data=request.data)
+        body = DeviceCreateSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         institution = _institution_for(request, body.validated_data.get("institution"))
         device, token = services.register_device(institution, body.validated_data["name"])
