@@ -454,7 +454,7 @@ def write_error_report(report: ImportReport) -> bytes:
     width = len(report.header)
     for _number, cells, reason in report.rejected_rows:
         padded = [_plain(cell) for cell in cells[:width]] + [""] * (width - len(cells))
-        sheet.append(as_text_cells(sheet, [*padded, reason]))
+        sheet.append([spreadsheet_safe(value, sheet) for value in [*padded, reason]])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -465,29 +465,15 @@ def _plain(cell: Any) -> Any:
     return cell if isinstance(cell, (str, int, float)) or cell is None else str(cell)
 
 
-def as_text_cells(sheet, values: list[Any]) -> list[Any]:
-    """A row for a write-only sheet in which a text starting with "=" stays text: openpyxl
-    would store it as a formula (formula injection: `=HYPERLINK(...)` in an uploaded file comes
-    back live in its error report or an export). Typed as a string, the cell keeps its exact
-    text, so an export or a corrected error report imports back unchanged."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cells = []
-    for value in values:
-        if isinstance(value, str) and value.startswith("="):
-            value = WriteOnlyCell(sheet, value=value)
-            value.data_type = "s"
-        cells.append(value)
-    return cells
-
-
 def _bold_row(sheet, texts) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     cells = []
     for text in texts:
-        cell = WriteOnlyCell(sheet, value=str(text))
+        cell = spreadsheet_safe(str(text), sheet)
+        if isinstance(cell, str):  # not made a cell: a text that is no formula
+            cell = WriteOnlyCell(sheet, value=cell)
         cell.font = Font(bold=True)
         cells.append(cell)
     sheet.append(cells)
@@ -504,23 +490,38 @@ def write_xlsx(
     sheet = workbook.create_sheet(str(spec.title)[:31])
     _bold_row(sheet, [column.label for column in spec.columns])
     for row in rows:
-        sheet.append(as_text_cells(sheet, [row.get(column.key, "") for column in spec.columns]))
+        sheet.append([spreadsheet_safe(row.get(column.key, ""), sheet) for column in spec.columns])
     if template:
         guide = workbook.create_sheet(_("How to fill in"))
         _bold_row(guide, [_("Column"), _("Required"), _("Example"), _("Notes")])
         for column in spec.columns:
             required = _("yes") if column.required else _("no")
-            guide.append([str(column.label), required, column.example, str(column.help)])
+            texts = [str(column.label), required, column.example, str(column.help)]
+            guide.append([spreadsheet_safe(text, guide) for text in texts])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def spreadsheet_safe(value: Any) -> Any:
-    """A text cell a spreadsheet will not run as a formula; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+def spreadsheet_safe(value: Any, sheet=None) -> Any:
+    """The one guard of every spreadsheet and CSV file the platform writes against a text that a
+    spreadsheet would run as a formula (`=HYPERLINK(...)`, `=cmd|' /C calc'!A0`, `@SUM(...)`,
+    from an uploaded file or a typed name). Numbers and other texts pass unchanged.
+
+    Given the write-only sheet the value goes into (exports and error reports, which must import
+    back unchanged), such a text becomes a cell typed as text, holding its exact characters: a
+    text cell in an .xlsx is never calculated. Without one (CSV, or an ordinary sheet whose
+    `append` would store "=..." as a formula) it is prefixed with an apostrophe, which
+    spreadsheets show as text."""
+    if not (isinstance(value, str) and value.startswith(FORMULA_STARTS)):
+        return value
+    if sheet is None:
         return "'" + value
-    return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def write_table(title: str, header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> bytes:
