@@ -12,7 +12,15 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from jineng.config import REPO_DIR, cert_keys, data_dir, env_bool, env_list, secret_keys
+from jineng.config import (
+    REPO_DIR,
+    cert_keys,
+    data_dir,
+    env_bool,
+    env_int,
+    env_list,
+    secret_keys,
+)
 
 BASE_DIR = REPO_DIR
 DATA_DIR = data_dir()
@@ -261,6 +269,13 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# Imports (core.imports, core.jobs): a sheet beyond these rows or columns is refused before it is
+# read, and the worker runs each import with at most this many more megabytes of address space
+# than it held (0: no limit), so that a crafted file ends its job, not the server.
+IMPORT_MAX_ROWS = env_int("JINENG_IMPORT_MAX_ROWS", 200_000, minimum=1)
+IMPORT_MAX_COLUMNS = env_int("JINENG_IMPORT_MAX_COLUMNS", 100, minimum=1)
+IMPORT_MEMORY_MB = env_int("JINENG_IMPORT_MEMORY_MB", 2048)
 
 # Policy packs (policies/*.toml) that `jineng policy load` and the demo load.
 POLICIES_DIR = Path(os.environ.get("JINENG_POLICIES_DIR") or REPO_DIR / "policies")

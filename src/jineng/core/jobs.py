@@ -7,6 +7,11 @@ when it starts and after every chunk it commits, so a dead worker is noticed: a 
 without a heartbeat for a minute shows as interrupted (`ImportJob.interrupted`).
 """
 
+import os
+import resource
+from contextlib import contextmanager
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -100,11 +105,16 @@ def run_job(job: ImportJob) -> ImportJob:
     data = crypto.decrypt_bytes(job.content, "import")
     with audit.audit_context(actor=job.created_by, request_id=job.request_id or None):
         try:
-            report = run_import(
-                SPECS[job.kind], data, job.filename, options=options, progress=progress
-            )
+            with memory_limit(settings.IMPORT_MEMORY_MB):
+                report = run_import(
+                    SPECS[job.kind], data, job.filename, options=options, progress=progress
+                )
         except ImportFileError as problem:
             return _finish(job, ImportStatus.FAILED, message=str(problem))
+        except MemoryError:
+            message = _("The file needs more memory than an import may use: split it into "
+                        "smaller files.")  # fmt: skip
+            return _finish(job, ImportStatus.FAILED, message=message)
         errors = crypto.encrypt_bytes(write_error_report(report), "import-errors")
         summary = {
             **report.as_dict(),
@@ -114,6 +124,26 @@ def run_job(job: ImportJob) -> ImportJob:
         return _finish(
             job, ImportStatus.DONE, report=summary, error_report=errors, rows_read=report.rows
         )
+
+
+@contextmanager
+def memory_limit(megabytes: int):
+    """Let the work inside use at most `megabytes` more address space than the process holds
+    (RLIMIT_AS, Linux), then put the worker's own limit back. Past it an allocation fails with
+    MemoryError, which ends the job rather than the machine's memory. 0: no limit."""
+    if not megabytes:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    pages = int(open("/proc/self/statm").read().split()[0])  # noqa: SIM115  the size, in pages
+    budget = pages * os.sysconf("SC_PAGE_SIZE") + megabytes * 2**20
+    if soft != resource.RLIM_INFINITY:
+        budget = min(budget, soft)
+    resource.setrlimit(resource.RLIMIT_AS, (budget, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _finish(job: ImportJob, status: str, **values) -> ImportJob:
