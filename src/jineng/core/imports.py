@@ -37,6 +37,8 @@ MAX_REPORTED_REJECTIONS = 1000  # the page lists this many; the error file holds
 CHUNK_ROWS = 1000
 # Characters that make a spreadsheet read a cell as a formula (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What an .xlsx cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE): C0 controls but tab and newlines.
+ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 # Every import of the project by name ("people", "employment", "occupations", ...), filled by the
@@ -594,8 +596,14 @@ def spreadsheet_safe(value: Any, sheet=None) -> Any:
     back unchanged), such a text becomes a cell typed as text, holding its exact characters: a
     text cell in an .xlsx is never calculated. Without one (CSV, or an ordinary sheet whose
     `append` would store "=..." as a formula) it is prefixed with an apostrophe, which
-    spreadsheets show as text."""
-    if not (isinstance(value, str) and value.startswith(FORMULA_STARTS)):
+    spreadsheets show as text.
+
+    A control character that a workbook cannot hold (a stray U+0001 in an uploaded cell) becomes
+    U+FFFD, so that one odd byte in a rejected row does not stop the error report."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS.sub("\ufffd", value)
+    if not value.startswith(FORMULA_STARTS):
         return value
     if sheet is None:
         return "'" + value

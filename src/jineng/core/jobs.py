@@ -109,13 +109,19 @@ def run_job(job: ImportJob) -> ImportJob:
                 report = run_import(
                     SPECS[job.kind], data, job.filename, options=options, progress=progress
                 )
+                errors = crypto.encrypt_bytes(write_error_report(report), "import-errors")
         except ImportFileError as problem:
             return _finish(job, ImportStatus.FAILED, message=str(problem))
         except MemoryError:
             message = _("The file needs more memory than an import may use: split it into "
                         "smaller files.")  # fmt: skip
             return _finish(job, ImportStatus.FAILED, message=message)
-        errors = crypto.encrypt_bytes(write_error_report(report), "import-errors")
+        except Exception:
+            # A fault of ours: the job says so rather than stay "running"; the worker logs the
+            # traceback and keeps it on the task result, both masked (core.logging, signals).
+            _finish(job, ImportStatus.FAILED, message=_("An internal error occurred. It has "
+                                                        "been logged."))  # fmt: skip
+            raise
         summary = {
             **report.as_dict(),
             "summary": report.summary(),
