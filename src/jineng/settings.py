@@ -222,12 +222,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "jineng.core.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "jineng.core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# The most rows an API list answers in one page (`limit` beyond it is cut to it).
+API_MAX_PAGE_SIZE = env_int("JINENG_API_MAX_PAGE_SIZE", 500, minimum=1)
 SPECTACULAR_SETTINGS = {
     "TITLE": "jineng API",
     "DESCRIPTION": _("Vocational skills training platform: the REST API, version 1."),

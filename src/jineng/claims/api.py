@@ -36,7 +36,12 @@ from jineng.claims.models import (
     PaymentBatch,
     PaymentOutcome,
 )
-from jineng.core.api import CapabilityPermission, SelectorFilterBackend, StateChangeSerializer
+from jineng.core.api import (
+    CapabilityPermission,
+    IdField,
+    SelectorFilterBackend,
+    StateChangeSerializer,
+)
 from jineng.core.i18n import language
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
@@ -170,10 +175,10 @@ class ClaimDetailSerializer(ClaimSerializer):
 
 
 class ClaimCreateSerializer(serializers.Serializer):
-    training_class = serializers.IntegerField(
+    training_class = IdField(
         required=False, help_text="a completed class of yours: the training subsidy"
     )
-    booking = serializers.IntegerField(
+    booking = IdField(
         required=False, help_text="a finished evaluation booking of yours: the evaluation subsidy"
     )
     agreement = serializers.CharField(
@@ -197,8 +202,8 @@ class ClaimReasonSerializer(serializers.Serializer):
 
 
 class ClaimReviewSerializer(serializers.Serializer):
-    approve = serializers.ListField(child=serializers.IntegerField(), required=False)
-    reject = serializers.ListField(child=serializers.IntegerField(), required=False)
+    approve = serializers.ListField(child=IdField(), required=False)
+    reject = serializers.ListField(child=IdField(), required=False)
     reason = serializers.CharField(
         max_length=300, required=False, allow_blank=True, help_text="needed to reject"
     )
@@ -373,7 +378,7 @@ class PaymentBatchSerializer(serializers.ModelSerializer):
 class PaymentBatchCreateSerializer(serializers.Serializer):
     fund_channel = serializers.SlugRelatedField(slug_field="code", queryset=FundChannel.objects)
     lines = serializers.ListField(
-        child=serializers.IntegerField(), required=False,
+        child=IdField(), required=False,
         help_text="the lines to pay (default: every payable line of the channel)",
     )  # fmt: skip
 
@@ -383,7 +388,7 @@ class BatchExportSerializer(serializers.Serializer):
 
 
 class PaymentOutcomeSerializer(serializers.Serializer):
-    line = serializers.IntegerField()
+    line = IdField()
     paid = serializers.BooleanField()
     reason = serializers.CharField(
         max_length=300, required=False, allow_blank=True, help_text="why it failed"

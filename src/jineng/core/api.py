@@ -18,6 +18,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from jineng.core import jobs, selectors, services
 from jineng.core.filters import (
+    MAX_ID,
     AuditEntryFilter,
     ImportJobFilter,
     OrganisationFilter,
@@ -70,6 +71,16 @@ class SelectorFilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         return queryset
+
+
+class IdField(serializers.IntegerField):
+    """A row's id in a request body: a whole number the database can hold. A larger one (20
+    digits) would overflow in the driver, a server error; here it is a refusal by the field."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -283,7 +294,8 @@ class ImportUploadSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(default=False)
     all_or_nothing = serializers.BooleanField(default=False)
     update = serializers.BooleanField(default=False)
-    target = serializers.IntegerField(
+
+    target = IdField(
         required=False, min_value=1,
         help_text="the record the rows go into, for kinds that import into one: a class's id for "
         "sessions and enrollments, an evaluation booking's id for evaluation_results",

@@ -12,7 +12,12 @@ from rest_framework import exceptions, mixins, permissions, serializers, viewset
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jineng.core.api import CapabilityPermission, ScopedPrimaryKeyField, SelectorFilterBackend
+from jineng.core.api import (
+    CapabilityPermission,
+    IdField,
+    ScopedPrimaryKeyField,
+    SelectorFilterBackend,
+)
 from jineng.core.imports import CREATED
 from jineng.core.roles import Capability, has_capability
 from jineng.evaluation.filters import BookingFilter
@@ -67,7 +72,7 @@ class AgreementSerializer(serializers.ModelSerializer):
 
 
 class AgreementRequestSerializer(serializers.Serializer):
-    enrollment = serializers.IntegerField(required=False, help_text="the trainee's enrollment id")
+    enrollment = IdField(required=False, help_text="the trainee's enrollment id")
     id_number = serializers.CharField(
         max_length=40, required=False, help_text="or the trainee's ID number (never echoed back)"
     )
@@ -141,7 +146,7 @@ class BookingReasonSerializer(serializers.Serializer):
 
 
 class ResultRequestSerializer(serializers.Serializer):
-    enrollment = serializers.IntegerField(required=False, help_text="the trainee's enrollment id")
+    enrollment = IdField(required=False, help_text="the trainee's enrollment id")
     id_number = serializers.CharField(
         max_length=40, required=False, help_text="or the trainee's ID number (never echoed back)"
     )

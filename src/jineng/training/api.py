@@ -33,7 +33,12 @@ from rest_framework.views import APIView
 
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
 from jineng.core import audit
-from jineng.core.api import CapabilityPermission, ScopedPrimaryKeyField, SelectorFilterBackend
+from jineng.core.api import (
+    CapabilityPermission,
+    IdField,
+    ScopedPrimaryKeyField,
+    SelectorFilterBackend,
+)
 from jineng.core.models import Organisation
 from jineng.core.personal import mask_id_number
 from jineng.core.roles import Capability, OrgKind, has_capability
@@ -666,13 +671,11 @@ class CheckInEventSerializer(serializers.Serializer):
     event_id = serializers.CharField(
         max_length=64, help_text="the device's own id of the event: resending it stores nothing"
     )
-    session = serializers.IntegerField(
-        min_value=1, help_text="a session of the device's institution"
-    )
+    session = IdField(help_text="a session of the device's institution")
     id_number = serializers.CharField(
         max_length=40, required=False, help_text="the person (trainee or teacher), or `enrollment`"
     )
-    enrollment = serializers.IntegerField(min_value=1, required=False)
+    enrollment = IdField(required=False)
     direction = serializers.ChoiceField(choices=Direction.choices)
     device_time = OffsetDateTimeField(help_text="when the device saw it, ISO 8601 with offset")
     photo_ref = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from jineng.catalog.models import Occupation, SkillLevel
 from jineng.certificates.models import Certificate
-from jineng.core.api import SelectorFilterBackend, StateChangeSerializer
+from jineng.core.api import IdField, SelectorFilterBackend, StateChangeSerializer
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
 from jineng.people.models import Person
@@ -71,10 +71,14 @@ class VoucherSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display")
     organisation_name = serializers.CharField(source="organisation.name")
     training_class = serializers.CharField(
-        source="enrollment.training_class.code", default=None, help_text="where it was redeemed"
+        source="enrollment.training_class.code",
+        default=None,
+        help_text="where it was redeemed",
     )
     certificate = serializers.CharField(
-        source="certificate.number", default=None, help_text="what it was settled against"
+        source="certificate.number",
+        default=None,
+        help_text="what it was settled against",
     )
     history = StateChangeSerializer(source="changes", many=True)
 
@@ -108,7 +112,7 @@ class IssueSerializer(serializers.Serializer):
 
 class RedeemSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=24, help_text="the number the holder shows")
-    enrollment = serializers.IntegerField(help_text="the holder's enrolment in your class")
+    enrollment = IdField(help_text="the holder's enrolment in your class")
 
 
 class SettleSerializer(serializers.Serializer):
