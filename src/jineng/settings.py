@@ -275,6 +275,7 @@ LOGGING = {
 # Imports (core.imports, core.jobs): a sheet beyond these rows or columns is refused before it is
 # read, and the worker runs each import with at most this many more megabytes of address space
 # than it held (0: no limit), so that a crafted file ends its job, not the server.
+IMPORT_MAX_MB = env_int("JINENG_IMPORT_MAX_MB", 50, minimum=1)  # an upload, page or API
 IMPORT_MAX_ROWS = env_int("JINENG_IMPORT_MAX_ROWS", 200_000, minimum=1)
 IMPORT_MAX_COLUMNS = env_int("JINENG_IMPORT_MAX_COLUMNS", 100, minimum=1)
 IMPORT_MEMORY_MB = env_int("JINENG_IMPORT_MEMORY_MB", 2048)

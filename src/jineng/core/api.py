@@ -295,6 +295,13 @@ class ImportUploadSerializer(serializers.Serializer):
     all_or_nothing = serializers.BooleanField(default=False)
     update = serializers.BooleanField(default=False)
 
+    def validate_file(self, upload):
+        try:
+            jobs.check_upload_size(upload.size)
+        except DjangoValidationError as refused:
+            raise serializers.ValidationError(refused.messages) from None
+        return upload
+
     target = IdField(
         required=False, min_value=1,
         help_text="the record the rows go into, for kinds that import into one: a class's id for "

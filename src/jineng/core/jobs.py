@@ -37,6 +37,16 @@ def check_may_import(user, kind: str) -> None:
         raise PermissionDenied(_("Your role cannot import this kind of file."))
 
 
+def check_upload_size(size: int) -> None:
+    """One limit for every file uploaded to import, from the page or the API (and again here in
+    start_import): settings.IMPORT_MAX_MB."""
+    limit = settings.IMPORT_MAX_MB
+    if size > limit * 2**20:
+        raise ValidationError(
+            _("The file is larger than %(limit)d MB.") % {"limit": limit}, code="too_large"
+        )
+
+
 @transaction.atomic
 def start_import(
     user, kind: str, data: bytes, filename: str, *, target: int | None = None, **options: bool
@@ -45,6 +55,7 @@ def start_import(
     `target` is the record the rows go into, for kinds that import into one (a class's
     timetable or roster); the spec checks it against the user's scope when the job runs."""
     check_may_import(user, kind)
+    check_upload_size(len(data))
     stored = {name: bool(options.get(name)) for name in OPTION_NAMES}
     if target is not None:
         stored["target"] = int(target)
