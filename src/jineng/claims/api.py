@@ -91,8 +91,8 @@ class ClaimLineSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="person.name")
     id_number_masked = serializers.CharField(source="person.id_number_masked")
     subsidy_type = serializers.CharField(help_text=_help(ClaimKind))
-    occupation = serializers.CharField(source="occupation.code", default=None)
-    level = serializers.CharField(source="level.code", default=None)
+    occupation = serializers.CharField(source="occupation.code", default=None, allow_null=True)
+    level = serializers.CharField(source="level.code", default=None, allow_null=True)
     state = serializers.CharField(help_text=_help(LineState))
     state_label = serializers.CharField(source="get_state_display")
     pack = serializers.SerializerMethodField(help_text="the pack version that decided the line")
@@ -133,10 +133,12 @@ class ClaimSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name")
     bureau_name = serializers.CharField(source="bureau.name")
     region = serializers.CharField(source="region.code")
-    fund_channel = serializers.CharField(source="fund_channel.code", default=None)
-    training_class_code = serializers.CharField(source="training_class.code", default=None)
-    agreement = serializers.CharField(source="agreement.number", default=None)
-    top_up_of = serializers.CharField(source="top_up_of.number", default=None)
+    fund_channel = serializers.CharField(source="fund_channel.code", default=None, allow_null=True)
+    training_class_code = serializers.CharField(
+        source="training_class.code", default=None, allow_null=True
+    )
+    agreement = serializers.CharField(source="agreement.number", default=None, allow_null=True)
+    top_up_of = serializers.CharField(source="top_up_of.number", default=None, allow_null=True)
     notice = serializers.SerializerMethodField()
     approved_so_far = serializers.SerializerMethodField(
         help_text="yuan of the lines approved so far (approved_total is set when the review ends)"

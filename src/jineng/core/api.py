@@ -5,7 +5,7 @@ import logging
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -50,6 +50,10 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, DjangoPermissionDenied) and str(exc):
         exc = exceptions.PermissionDenied(str(exc))
+    elif isinstance(exc, Http404):
+        # get_object_or_404 says "No Person matches the given query.": English, and a model's
+        # name; every 404 says "not found" in the user's language instead.
+        exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is None:
         request = context.get("request")

@@ -307,7 +307,8 @@ class EvaluationBookingViewSet(
         request=ResultRequestSerializer(many=True),
         responses={200: OpenApiResponse(ResultOutcomeSerializer(many=True))},
     )
-    @action(detail=True, methods=["get", "post"])
+    # The results are one bare list (one per trainee of the booking), not a page of it.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def results(self, request, pk=None):
         """GET: the results. POST a list of results: each recorded on its own (a pass issues
         the certificate); the answer says for each whether it was created, unchanged (the same

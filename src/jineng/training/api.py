@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -156,9 +157,9 @@ class TrainingClassSerializer(serializers.ModelSerializer):
     occupation_name = serializers.CharField(source="occupation.name")
     level = serializers.CharField(source="level.code")
     training_type = serializers.CharField(source="training_type.code")
-    fund_channel = serializers.CharField(source="fund_channel.code", default=None)
+    fund_channel = serializers.CharField(source="fund_channel.code", default=None, allow_null=True)
     funding_department_name = serializers.CharField(
-        source="funding_department.name", default=None,
+        source="funding_department.name", default=None, allow_null=True,
         help_text="the department that organises or funds the class (004 §五(一)), if any",
     )  # fmt: skip
     source_label = serializers.CharField(source="get_source_display")
@@ -439,10 +440,15 @@ class TrainingClassViewSet(
         responses={
             201: EnrolResultSerializer,
             200: OpenApiResponse(EnrolResultSerializer(many=True), description="for a list"),
-            400: OpenApiResponse(EnrolResultSerializer, description="one person, refused"),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="one person refused (an EnrolResult with status `rejected`), or the "
+                "request's own errors by field",
+            ),
         },
     )
-    @action(detail=True, methods=["get", "post"])
+    # The roster is one bare list (a class holds at most its capacity), not a page of it.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def enrollments(self, request, pk=None):
         """GET: the roster (ID numbers masked). POST {"id_number"} or a list of them: enrol
         registered persons, each on its own; the answer says for each whether it was done."""

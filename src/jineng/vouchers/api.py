@@ -66,18 +66,20 @@ class VoucherSerializer(serializers.ModelSerializer):
     id_number_masked = serializers.CharField(source="person.id_number_masked")
     region = serializers.CharField(source="person.organisation.name")
     occupations = OccupationRefSerializer(many=True)
-    level = serializers.CharField(source="level.code", default=None)
+    level = serializers.CharField(source="level.code", default=None, allow_null=True)
     state = serializers.CharField(help_text=STATES_HELP)
     state_label = serializers.CharField(source="get_state_display")
     organisation_name = serializers.CharField(source="organisation.name")
     training_class = serializers.CharField(
         source="enrollment.training_class.code",
         default=None,
+        allow_null=True,
         help_text="where it was redeemed",
     )
     certificate = serializers.CharField(
         source="certificate.number",
         default=None,
+        allow_null=True,
         help_text="what it was settled against",
     )
     history = StateChangeSerializer(source="changes", many=True)
