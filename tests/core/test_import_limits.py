@@ -83,9 +83,10 @@ def test_a_merge_over_the_whole_grid_costs_only_the_rows_that_hold_data():
     assert "合并" in report.rejected[0].message
 
 
-def test_a_cell_far_beyond_the_data_is_refused_before_the_sheet_is_read():
+@pytest.mark.parametrize("reference", ["XFD1048576", "xfd0001048576"])
+def test_a_cell_far_beyond_the_data_is_refused_before_the_sheet_is_read(reference):
     """One cell at XFD1048576 would make the reader allocate the whole grid (17 billion cells)."""
-    far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    far = f'<row r="1048576"><c r="{reference}" t="inlineStr"><is><t>x</t></is></c></row>'
     with pytest.raises(ImportFileError, match="1048576 行"):
         roster_import(xlsx(ROWS, before_end=far))
 
