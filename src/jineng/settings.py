@@ -12,7 +12,15 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from jineng.config import REPO_DIR, cert_keys, data_dir, env_bool, env_list, secret_keys
+from jineng.config import (
+    REPO_DIR,
+    cert_keys,
+    data_dir,
+    env_bool,
+    env_int,
+    env_list,
+    secret_keys,
+)
 
 BASE_DIR = REPO_DIR
 DATA_DIR = data_dir()
@@ -214,12 +222,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "jineng.core.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "jineng.core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# The most rows an API list answers in one page (`limit` beyond it is cut to it).
+API_MAX_PAGE_SIZE = env_int("JINENG_API_MAX_PAGE_SIZE", 500, minimum=1)
 SPECTACULAR_SETTINGS = {
     "TITLE": "jineng API",
     "DESCRIPTION": _("Vocational skills training platform: the REST API, version 1."),
@@ -262,6 +272,14 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# Imports (core.imports, core.jobs): a sheet beyond these rows or columns is refused before it is
+# read, and the worker runs each import with at most this many more megabytes of address space
+# than it held (0: no limit), so that a crafted file ends its job, not the server.
+IMPORT_MAX_MB = env_int("JINENG_IMPORT_MAX_MB", 50, minimum=1)  # an upload, page or API
+IMPORT_MAX_ROWS = env_int("JINENG_IMPORT_MAX_ROWS", 200_000, minimum=1)
+IMPORT_MAX_COLUMNS = env_int("JINENG_IMPORT_MAX_COLUMNS", 100, minimum=1)
+IMPORT_MEMORY_MB = env_int("JINENG_IMPORT_MEMORY_MB", 2048)
 
 # Policy packs (policies/*.toml) that `jineng policy load` and the demo load.
 POLICIES_DIR = Path(os.environ.get("JINENG_POLICIES_DIR") or REPO_DIR / "policies")

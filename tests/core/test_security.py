@@ -145,3 +145,16 @@ def test_pages_carry_security_headers(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_a_shared_cache_keeps_only_what_a_view_declares_cacheable():
+    """Issue 20, finding 8: public pages with masked personal data and a form (the notices of
+    claims, the verification page) answer Cache-Control: no-store for anonymous visitors too; the
+    icon and the public keys say themselves that they may be kept."""
+    anonymous = Client()
+    for url in ("/notices/", "/verify/", "/accounts/login/"):
+        response = anonymous.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
+    assert "public" in anonymous.get("/favicon.ico")["Cache-Control"]

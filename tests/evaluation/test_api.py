@@ -143,6 +143,14 @@ def test_scope_and_roles(api, booked, centre, orgs, users):
             "planned_date": str(other.end_date + timedelta(days=1))}  # fmt: skip
     status, refused = api("institution", "POST", API, body)
     assert status == 400 and "training_class" in refused
+    # A class outside the scope is refused exactly as an id that does not exist (issue 20, 1).
+    missing = {**body, "training_class": other.pk + 10_000}
+    status, unknown = api("institution", "POST", API, missing)
+    assert status == 400
+    assert refused["training_class"] == [
+        message.replace(str(other.pk + 10_000), str(other.pk))
+        for message in unknown["training_class"]
+    ]
 
 
 def test_the_schema_documents_the_endpoints(users):

@@ -128,3 +128,39 @@ def test_a_formula_in_a_rejected_row_comes_back_as_text():
     names = [row[0] for row in sheet.iter_rows(min_row=2)]
     assert [cell.value for cell in names] == payloads
     assert {cell.data_type for cell in names} == {"s"}  # text, not "f" (a formula)
+
+
+@pytest.mark.django_db
+def test_a_formula_in_the_header_or_a_reason_comes_back_as_text():
+    """Issue 20, finding 2: the error report writes the uploaded header and each row through the
+    one escape (core.imports.spreadsheet_safe): a header cell =HYPERLINK(...) stays text too."""
+    payload = '=HYPERLINK("http://evil.example","点我")'
+    quoted = payload.replace('"', '""')
+    data = f'姓名,身份证号码,"{quoted}"\n甲,4114,@SUM(1)\n'
+    organisation = Organisation.objects.get(code="411402")
+    with audit.system_context("test"):
+        report = run_import(ROSTER, data.encode(), "evil.csv",
+                            options=ImportOptions(context={"organisation": organisation,
+                                                           "source": "evil.csv"}))  # fmt: skip
+    sheet = load_workbook(io.BytesIO(write_error_report(report))).worksheets[0]
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert payload in [cell.value for cell in cells]
+    assert "f" not in {cell.data_type for cell in cells}  # no live formula anywhere
+
+
+def test_every_spreadsheet_and_csv_writer_goes_through_the_one_escape():
+    """Issue 20, finding 2: each module that writes a workbook or a CSV file escapes its cells
+    with core.imports.spreadsheet_safe (the demo's roster CSV is an import's input, not output)."""
+    source = Path(__file__).parents[2] / "src" / "jineng"
+    writers = [
+        path
+        for path in source.rglob("*.py")
+        if any(mark in path.read_text() for mark in ("Workbook(", "csv.writer", "csv.DictWriter"))
+    ]
+    assert writers
+    unsafe = [
+        str(path.relative_to(source))
+        for path in writers
+        if "spreadsheet_safe" not in path.read_text() and path.name != "demo.py"
+    ]
+    assert unsafe == []

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
 from jineng.core.roles import OrgKind
-from jineng.institutions.models import Institution
+from jineng.institutions.models import Institution, Teacher
 from jineng.people.models import Person
 from jineng.people.services import decrypt_id_number
 from jineng.training import services
@@ -74,6 +74,31 @@ def class_body(start: date, days: int = 3, **values) -> dict:
 
 
 # --- classes ----------------------------------------------------------------------------------
+
+
+def test_teachers_outside_the_scope_are_refused_as_ids_that_do_not_exist(api, make_class):
+    """Issue 20, finding 1: other institutions' teachers put on a class answer as an id that does
+    not exist, with neither their names nor their masked ID numbers in the message."""
+    training_class = make_class()
+    own = Teacher.objects.filter(engagements__institution=training_class.institution)
+    stranger = Teacher.objects.exclude(pk__in=own.values("pk")).select_related("person").first()
+    assert stranger is not None
+    missing = Teacher.objects.order_by("-pk").first().pk + 10_000
+    url = f"/api/v1/classes/{training_class.pk}/teachers/"
+    status, refused = api("institution", "PUT", url, {"teachers": [stranger.pk]})
+    assert status == 400, refused
+    text = json.dumps(refused, ensure_ascii=False)
+    assert stranger.person.name not in text and stranger.person.id_number_masked not in text
+    status, unknown = api("institution", "PUT", url, {"teachers": [missing]})
+    assert status == 400
+    assert text == json.dumps(unknown, ensure_ascii=False).replace(str(missing), str(stranger.pk))
+    # A session's teacher is chosen the same way.
+    start = training_class.start_date
+    session = {"starts_at": at(start, 9).isoformat(), "ends_at": at(start, 12).isoformat(),
+               "topic": "第1课", "teacher": stranger.pk}  # fmt: skip
+    status, refused = api("institution", "POST", url.replace("teachers/", "sessions/"), session)
+    assert status == 400 and stranger.person.name not in json.dumps(refused, ensure_ascii=False)
+    assert "teacher" in json.dumps(refused)
 
 
 def test_an_institution_pushes_a_class_and_the_bureau_approves_it(api, institution, people):
@@ -161,7 +186,9 @@ def test_staff_act_for_their_institution_an_admin_names_one(api, institution, or
     other = Institution.objects.get(organisation=orgs["inst_liangyuan"])
     body = class_body(start, institution=other.pk)
     status, body = api("institution", "POST", "/api/v1/classes/", body, HTTP_ACCEPT_LANGUAGE="en")
-    assert status == 400 and body == {"institution": ["You act for your own institution only."]}
+    # another institution is outside the scope: an id that does not exist (issue 20, finding 1)
+    assert status == 400
+    assert body == {"institution": [f'Invalid pk "{other.pk}" - object does not exist.']}
     status, body = api("admin", "POST", "/api/v1/classes/", class_body(start))
     assert status == 400 and "institution" in body
     status, body = api(

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from jineng.catalog.models import PolicyPackVersion
 from jineng.catalog.registry import CATALOGS, Catalog
+from jineng.core.filters import FilterSet
 
 
-class CatalogFilter(django_filters.FilterSet):
+class CatalogFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     search_fields: tuple[str, ...] = ()
 
@@ -35,7 +36,7 @@ FILTERS: dict[str, type[CatalogFilter]] = {
 }
 
 
-class PackVersionFilter(django_filters.FilterSet):
+class PackVersionFilter(FilterSet):
     pack_id = django_filters.CharFilter(label=_("Pack"))
     region_code = django_filters.CharFilter(label=_("Region code"))
 

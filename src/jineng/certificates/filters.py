@@ -5,9 +5,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jineng.certificates.models import Certificate, CertificateKind, CertificateStatus
+from jineng.core.filters import FilterSet
 
 
-class CertificateFilter(django_filters.FilterSet):
+class CertificateFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Number, holder or occupation"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=CertificateKind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CertificateStatus.choices)

@@ -36,7 +36,12 @@ from jineng.claims.models import (
     PaymentBatch,
     PaymentOutcome,
 )
-from jineng.core.api import CapabilityPermission, SelectorFilterBackend, StateChangeSerializer
+from jineng.core.api import (
+    CapabilityPermission,
+    IdField,
+    SelectorFilterBackend,
+    StateChangeSerializer,
+)
 from jineng.core.i18n import language
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
@@ -86,8 +91,8 @@ class ClaimLineSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="person.name")
     id_number_masked = serializers.CharField(source="person.id_number_masked")
     subsidy_type = serializers.CharField(help_text=_help(ClaimKind))
-    occupation = serializers.CharField(source="occupation.code", default=None)
-    level = serializers.CharField(source="level.code", default=None)
+    occupation = serializers.CharField(source="occupation.code", default=None, allow_null=True)
+    level = serializers.CharField(source="level.code", default=None, allow_null=True)
     state = serializers.CharField(help_text=_help(LineState))
     state_label = serializers.CharField(source="get_state_display")
     pack = serializers.SerializerMethodField(help_text="the pack version that decided the line")
@@ -128,10 +133,12 @@ class ClaimSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name")
     bureau_name = serializers.CharField(source="bureau.name")
     region = serializers.CharField(source="region.code")
-    fund_channel = serializers.CharField(source="fund_channel.code", default=None)
-    training_class_code = serializers.CharField(source="training_class.code", default=None)
-    agreement = serializers.CharField(source="agreement.number", default=None)
-    top_up_of = serializers.CharField(source="top_up_of.number", default=None)
+    fund_channel = serializers.CharField(source="fund_channel.code", default=None, allow_null=True)
+    training_class_code = serializers.CharField(
+        source="training_class.code", default=None, allow_null=True
+    )
+    agreement = serializers.CharField(source="agreement.number", default=None, allow_null=True)
+    top_up_of = serializers.CharField(source="top_up_of.number", default=None, allow_null=True)
     notice = serializers.SerializerMethodField()
     approved_so_far = serializers.SerializerMethodField(
         help_text="yuan of the lines approved so far (approved_total is set when the review ends)"
@@ -170,10 +177,10 @@ class ClaimDetailSerializer(ClaimSerializer):
 
 
 class ClaimCreateSerializer(serializers.Serializer):
-    training_class = serializers.IntegerField(
+    training_class = IdField(
         required=False, help_text="a completed class of yours: the training subsidy"
     )
-    booking = serializers.IntegerField(
+    booking = IdField(
         required=False, help_text="a finished evaluation booking of yours: the evaluation subsidy"
     )
     agreement = serializers.CharField(
@@ -197,8 +204,8 @@ class ClaimReasonSerializer(serializers.Serializer):
 
 
 class ClaimReviewSerializer(serializers.Serializer):
-    approve = serializers.ListField(child=serializers.IntegerField(), required=False)
-    reject = serializers.ListField(child=serializers.IntegerField(), required=False)
+    approve = serializers.ListField(child=IdField(), required=False)
+    reject = serializers.ListField(child=IdField(), required=False)
     reason = serializers.CharField(
         max_length=300, required=False, allow_blank=True, help_text="needed to reject"
     )
@@ -373,7 +380,7 @@ class PaymentBatchSerializer(serializers.ModelSerializer):
 class PaymentBatchCreateSerializer(serializers.Serializer):
     fund_channel = serializers.SlugRelatedField(slug_field="code", queryset=FundChannel.objects)
     lines = serializers.ListField(
-        child=serializers.IntegerField(), required=False,
+        child=IdField(), required=False,
         help_text="the lines to pay (default: every payable line of the channel)",
     )  # fmt: skip
 
@@ -383,7 +390,7 @@ class BatchExportSerializer(serializers.Serializer):
 
 
 class PaymentOutcomeSerializer(serializers.Serializer):
-    line = serializers.IntegerField()
+    line = IdField()
     paid = serializers.BooleanField()
     reason = serializers.CharField(
         max_length=300, required=False, allow_blank=True, help_text="why it failed"

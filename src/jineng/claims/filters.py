@@ -14,10 +14,10 @@ from jineng.claims.models import (
     Recovery,
     RecoveryState,
 )
-from jineng.core.filters import RegionFilter
+from jineng.core.filters import FilterSet, RegionFilter
 
 
-class ClaimFilter(django_filters.FilterSet):
+class ClaimFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Claim number or claimant"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Subsidy"), choices=ClaimKind.choices)
     state = django_filters.ChoiceFilter(label=_("State"), choices=ClaimState.choices)
@@ -41,7 +41,7 @@ class ClaimFilter(django_filters.FilterSet):
         )
 
 
-class BatchFilter(django_filters.FilterSet):
+class BatchFilter(FilterSet):
     state = django_filters.ChoiceFilter(label=_("State"), choices=BatchState.choices)
 
     class Meta:
@@ -49,7 +49,7 @@ class BatchFilter(django_filters.FilterSet):
         fields = ["state"]
 
 
-class RecoveryFilter(django_filters.FilterSet):
+class RecoveryFilter(FilterSet):
     state = django_filters.ChoiceFilter(label=_("State"), choices=RecoveryState.choices)
 
     class Meta:

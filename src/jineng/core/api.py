@@ -5,7 +5,7 @@ import logging
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from jineng.core import jobs, selectors, services
 from jineng.core.filters import (
+    MAX_ID,
     AuditEntryFilter,
     ImportJobFilter,
     OrganisationFilter,
@@ -37,6 +38,7 @@ from jineng.core.models import (
     User,
 )
 from jineng.core.roles import CAPABILITIES, Capability, has_capability
+from jineng.core.scope import scoped
 from jineng.core.security import LockedOut, is_locked
 
 logger = logging.getLogger("jineng.api")
@@ -49,6 +51,10 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, DjangoPermissionDenied) and str(exc):
         exc = exceptions.PermissionDenied(str(exc))
+    elif isinstance(exc, Http404):
+        # get_object_or_404 says "No Person matches the given query.": English, and a model's
+        # name; every 404 says "not found" in the user's language instead.
+        exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is None:
         request = context.get("request")
@@ -80,6 +86,31 @@ class SelectorFilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         return queryset
+
+
+class IdField(serializers.IntegerField):
+    """A row's id in a request body: a whole number the database can hold. A larger one (20
+    digits) would overflow in the driver, a server error; here it is a refusal by the field."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """The id of a row in the caller's data scope. A row outside it is refused with the very
+    message of an id that does not exist, so that a validation message neither names a row the
+    caller may not see nor tells that it exists (as its detail route answers 404). Without a
+    request in the serializer's context nothing is in scope (fail closed)."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if request is None:
+            return queryset.none()
+        # by id, not the scope's joins: a row reached through two engagements is still one row
+        return queryset.filter(pk__in=scoped(request.user, queryset.model.objects).values("pk"))
 
 
 class CapabilityPermission(permissions.BasePermission):
@@ -278,7 +309,15 @@ class ImportUploadSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(default=False)
     all_or_nothing = serializers.BooleanField(default=False)
     update = serializers.BooleanField(default=False)
-    target = serializers.IntegerField(
+
+    def validate_file(self, upload):
+        try:
+            jobs.check_upload_size(upload.size)
+        except DjangoValidationError as refused:
+            raise serializers.ValidationError(refused.messages) from None
+        return upload
+
+    target = IdField(
         required=False, min_value=1,
         help_text="the record the rows go into, for kinds that import into one: a class's id for "
         "sessions and enrollments, an evaluation booking's id for evaluation_results",

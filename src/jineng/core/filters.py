@@ -29,6 +29,26 @@ from jineng.core.roles import OrgKind, Role
 MAX_ID = 2**63 - 1
 
 
+# The longest text a filter takes (a search term, a code): a term of 50,000 characters made
+# SQLite's LIKE pattern fail ("LIKE or GLOB pattern too complex"), a server error.
+MAX_TERM = 200
+
+
+class FilterSet(django_filters.FilterSet):
+    """The project's FilterSet (every list's filters derive from it): a text parameter longer than
+    MAX_TERM and a number beyond the database's range are form errors, answered 400 by the API
+    and shown on a page's filter form, never passed to the database."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for each in self.filters.values():  # this instance's copies of the declared filters
+            if isinstance(each, django_filters.CharFilter):
+                each.extra.setdefault("max_length", MAX_TERM)
+            elif isinstance(each, django_filters.NumberFilter):
+                each.extra.setdefault("max_value", MAX_ID)
+                each.extra.setdefault("min_value", -MAX_ID)
+
+
 def run(filterset_class, queryset: QuerySet, filters) -> QuerySet:
     """The rows of `queryset` that `filters` (a query string or a dict) select.
 
@@ -65,7 +85,7 @@ class RegionFilter(IdFilter):
         return queryset.filter(**{f"{self.field_name}__startswith": region.path})
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Name or code"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrgKind.choices)
     code = django_filters.CharFilter(label=_("Code"))
@@ -82,7 +102,7 @@ class OrganisationFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Username or name"), method="search")
     role = django_filters.ChoiceFilter(
         label=_("Role"), field_name="roles__role", choices=Role.choices, distinct=True
@@ -101,7 +121,7 @@ class UserFilter(django_filters.FilterSet):
         return queryset.filter(Q(username__icontains=value) | Q(full_name__icontains=value))
 
 
-class ImportJobFilter(django_filters.FilterSet):
+class ImportJobFilter(FilterSet):
     kind = django_filters.CharFilter(label=_("Kind"), help_text="e.g. people, enrollments")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ImportStatus.choices)
 
@@ -110,7 +130,7 @@ class ImportJobFilter(django_filters.FilterSet):
         fields = ["kind", "status"]
 
 
-class AuditEntryFilter(django_filters.FilterSet):
+class AuditEntryFilter(FilterSet):
     action = django_filters.ChoiceFilter(label=_("action"), choices=AuditAction.choices)
     actor = django_filters.CharFilter(
         label=_("actor"), field_name="actor_label", lookup_expr="icontains"

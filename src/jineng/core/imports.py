@@ -18,12 +18,15 @@ export with no rows and a sheet that explains each column.
 """
 
 import csv
+import heapq
 import io
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -34,6 +37,8 @@ MAX_REPORTED_REJECTIONS = 1000  # the page lists this many; the error file holds
 CHUNK_ROWS = 1000
 # Characters that make a spreadsheet read a cell as a formula (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What an .xlsx cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE): C0 controls but tab and newlines.
+ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 # Every import of the project by name ("people", "employment", "occupations", ...), filled by the
@@ -217,32 +222,44 @@ class Sheet:
     cannot be trusted as typed values (merged across rows, or computed by a formula)."""
 
     rows: Iterator[tuple[int, list[Any]]]
-    flagged: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, index) -> why
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # (row, index)
+    # (top row, bottom row, first index, last index), cut to the cells that hold data: one
+    # range over the whole grid (A1:XFD1048576) costs no more than the rows that are there.
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 MERGED, FORMULA = "merged", "formula"
 
 
 def read_sheet(data: bytes, filename: str) -> Sheet:
-    """The first sheet of an xlsx/xls/ods file, or a CSV file (UTF-8 or GB18030)."""
+    """The first sheet of an xlsx/xls/ods file, or a CSV file (UTF-8 or GB18030), refused when
+    it holds more rows or columns than an import reads (settings.IMPORT_MAX_ROWS, _COLUMNS)."""
     lowered = filename.lower()
     if lowered.endswith(".csv"):
-        return Sheet(enumerate(_read_csv(data), start=1))
+        rows = list(_read_csv(data))
+        _check_extent(len(rows), max((len(row) for row in rows), default=0))
+        return Sheet(enumerate(rows, start=1))
     if not lowered.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
         raise ImportFileError(_("Unsupported file type: use .xlsx, .xls, .ods or .csv."))
     from python_calamine import CalamineWorkbook
 
     try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-        first_column = sheet.start[1] if sheet.start else 0
-        flagged = {}
-        for (top, left), (bottom, right) in sheet.merged_cell_ranges or []:
-            for row in range(top, bottom + 1):
-                for column in range(left, right + 1):
-                    flagged[(row + 1, column - first_column)] = MERGED
         if lowered.endswith((".xlsx", ".xlsm")):
-            for row, column in _xlsx_formula_cells(data):
-                flagged[(row, column - first_column)] = FORMULA
+            # before the reader, which makes room for every cell up to the farthest one
+            _check_extent(*_xlsx_extent(data))
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        _check_extent(sheet.height, sheet.width)
+        first_row, first_column = sheet.start or (0, 0)
+        last_row, last_column = first_row + sheet.height, first_column + sheet.width - 1
+        merged = [
+            (top + 1, min(bottom, last_row) + 1, left - first_column,
+             min(right, last_column) - first_column)
+            for (top, left), (bottom, right) in sheet.merged_cell_ranges or []
+            if top <= last_row and left <= last_column
+        ]  # fmt: skip
+        formulas = set()
+        if lowered.endswith((".xlsx", ".xlsm")):
+            formulas = {(row, column - first_column) for row, column in _xlsx_formula_cells(data)}
         rows = enumerate(sheet.iter_rows(), start=1)
     except ImportFileError:
         raise
@@ -250,24 +267,73 @@ def read_sheet(data: bytes, filename: str) -> Sheet:
         raise ImportFileError(
             _("The file cannot be read as a spreadsheet: %(reason)s") % {"reason": problem}
         ) from None
-    return Sheet(rows, flagged)
+    return Sheet(rows, formulas, merged)
+
+
+def _check_extent(rows: int, columns: int) -> None:
+    most_rows, most_columns = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS
+    if rows > most_rows or columns > most_columns:
+        raise ImportFileError(
+            _("The sheet reaches row %(rows)d and column %(columns)d; an import reads at most "
+              "%(max_rows)d rows and %(max_columns)d columns: split the file, or delete what "
+              "lies beyond the data.")
+            % {"rows": rows, "columns": columns, "max_rows": most_rows,
+               "max_columns": most_columns}
+        )  # fmt: skip
+
+
+# The reference of a cell (<c r="XFD1048576">) or a row (<row r="1048576">): no other element of a
+# worksheet has an attribute named r.
+CELL_REFERENCE = re.compile(rb'\sr="([A-Za-z]{0,3})0*(\d{1,9})"')  # leading zeros read past
+
+
+def _xlsx_extent(data: bytes) -> tuple[int, int]:
+    """The farthest row and column that any cell of the first worksheet names, streaming. The
+    largest is found by length, then text, per chunk (no number made per cell: a roster of
+    50,000 rows is scanned in about 0.3 s)."""
+    import zipfile
+
+    rows = columns = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        path = _worksheet_path(archive)
+        if path is None:
+            return 0, 0
+        tail = b""
+        with archive.open(path) as handle:
+            while chunk := handle.read(1 << 20):
+                window = tail + chunk
+                found = CELL_REFERENCE.findall(window)
+                if found:
+                    longest = max((number for _letters, number in found), key=_by_length)
+                    rows = max(rows, int(longest))
+                    widest = max((letters for letters, _number in found), key=_by_length)
+                    if widest:
+                        column = _cell_position(widest.decode().upper() + "1")[1] + 1
+                        columns = max(columns, column)
+                tail = window[-200:]  # a reference cut between two chunks is read whole next
+    return rows, columns
+
+
+def _by_length(text: bytes) -> tuple[int, bytes]:
+    return len(text), text.upper()
+
+
+def _worksheet_path(archive) -> str | None:
+    names = sorted(n for n in archive.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml$", n))
+    return (_first_sheet_path(archive) or names[0]) if names else None
 
 
 def _xlsx_formula_cells(data: bytes) -> Iterator[tuple[int, int]]:
     """(row number, 0-based column) of each formula cell in the first worksheet, streaming."""
-    import re
     import zipfile
 
     from defusedxml.ElementTree import iterparse  # a spreadsheet is untrusted input
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = sorted(
-            n for n in archive.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml$", n)
-        )
-        if not names:
+        sheet_path = _worksheet_path(archive)
+        if sheet_path is None:
             return
         namespace = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-        sheet_path = _first_sheet_path(archive) or names[0]
         if not _contains_formula(archive, sheet_path):
             return  # most rosters have none: skip parsing the whole sheet's XML
         with archive.open(sheet_path) as handle:
@@ -292,7 +358,6 @@ def _contains_formula(archive, path: str) -> bool:
 
 def _first_sheet_path(archive) -> str | None:
     """The worksheet that is first in the workbook's order (not necessarily sheet1.xml)."""
-    import re
 
     try:
         workbook = archive.read("xl/workbook.xml").decode()
@@ -374,7 +439,8 @@ def run_import(
     whole_file = options.dry_run or options.all_or_nothing
     try:
         with transaction.atomic() if whole_file else _no_transaction():
-            for chunk in _chunks(rows, sheet.flagged, mapping, run, chunk_rows):
+            doubtful = _DoubtfulCells(sheet, mapping)
+            for chunk in _chunks(rows, doubtful, mapping, run, chunk_rows):
                 with transaction.atomic():
                     spec.apply_chunk(chunk, run)
                 if progress:
@@ -408,7 +474,37 @@ UNTRUSTED = {
 }
 
 
-def _chunks(rows, flagged, mapping: dict[int, Column], run: ImportRun, size: int):
+class _DoubtfulCells:
+    """The mapped cells of a row that cannot be trusted as typed, asked row after row in the
+    file's order. Merged ranges are swept as the rows go by, counting for each mapped column the
+    ranges that cover it: a range costs its mapped columns once, never each of its cells."""
+
+    def __init__(self, sheet: Sheet, columns: Iterable[int]):
+        self.columns = sorted(columns)
+        self.formulas = sheet.formulas
+        self.waiting = sorted(sheet.merged)
+        self.next = 0
+        self.open: list[tuple[int, int, list[int]]] = []  # a heap by bottom row
+        self.covered = dict.fromkeys(self.columns, 0)
+
+    def of(self, number: int) -> dict[int, str]:
+        while self.next < len(self.waiting) and self.waiting[self.next][0] <= number:
+            _top, bottom, left, right = self.waiting[self.next]
+            spanned = [column for column in self.columns if left <= column <= right]
+            heapq.heappush(self.open, (bottom, self.next, spanned))
+            self.next += 1
+            for column in spanned:
+                self.covered[column] += 1
+        while self.open and self.open[0][0] < number:
+            for column in heapq.heappop(self.open)[2]:
+                self.covered[column] -= 1
+        found = {column: MERGED for column in self.columns if self.covered[column]}
+        found.update({c: FORMULA for c in self.columns if (number, c) in self.formulas})
+        return found
+
+
+def _chunks(rows, doubtful: _DoubtfulCells, mapping: dict[int, Column], run: ImportRun,
+            size: int):  # fmt: skip
     """Rows in chunks of `size`, after rejecting those that cannot be read as typed."""
     chunk: list[Row] = []
     for number, cells in rows:
@@ -416,10 +512,10 @@ def _chunks(rows, flagged, mapping: dict[int, Column], run: ImportRun, size: int
         if row is None:
             continue  # blank lines between blocks are common in hand-made sheets
         run.report.rows += 1
-        doubtful = [(c, flagged[(number, i)]) for i, c in mapping.items() if (number, i) in flagged]
-        if doubtful:
-            column, why = doubtful[0]
-            run.reject(row, column.key, str(UNTRUSTED[why]))
+        flagged = doubtful.of(number)
+        if flagged:
+            index, why = min(flagged.items())
+            run.reject(row, mapping[index].key, str(UNTRUSTED[why]))
             continue
         missing = [c for c in mapping.values() if c.required and not row.values[c.key]]
         if missing:
@@ -454,7 +550,7 @@ def write_error_report(report: ImportReport) -> bytes:
     width = len(report.header)
     for _number, cells, reason in report.rejected_rows:
         padded = [_plain(cell) for cell in cells[:width]] + [""] * (width - len(cells))
-        sheet.append(as_text_cells(sheet, [*padded, reason]))
+        sheet.append([spreadsheet_safe(value, sheet) for value in [*padded, reason]])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -465,29 +561,15 @@ def _plain(cell: Any) -> Any:
     return cell if isinstance(cell, (str, int, float)) or cell is None else str(cell)
 
 
-def as_text_cells(sheet, values: list[Any]) -> list[Any]:
-    """A row for a write-only sheet in which a text starting with "=" stays text: openpyxl
-    would store it as a formula (formula injection: `=HYPERLINK(...)` in an uploaded file comes
-    back live in its error report or an export). Typed as a string, the cell keeps its exact
-    text, so an export or a corrected error report imports back unchanged."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cells = []
-    for value in values:
-        if isinstance(value, str) and value.startswith("="):
-            value = WriteOnlyCell(sheet, value=value)
-            value.data_type = "s"
-        cells.append(value)
-    return cells
-
-
 def _bold_row(sheet, texts) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     cells = []
     for text in texts:
-        cell = WriteOnlyCell(sheet, value=str(text))
+        cell = spreadsheet_safe(str(text), sheet)
+        if isinstance(cell, str):  # not made a cell: a text that is no formula
+            cell = WriteOnlyCell(sheet, value=cell)
         cell.font = Font(bold=True)
         cells.append(cell)
     sheet.append(cells)
@@ -504,23 +586,44 @@ def write_xlsx(
     sheet = workbook.create_sheet(str(spec.title)[:31])
     _bold_row(sheet, [column.label for column in spec.columns])
     for row in rows:
-        sheet.append(as_text_cells(sheet, [row.get(column.key, "") for column in spec.columns]))
+        sheet.append([spreadsheet_safe(row.get(column.key, ""), sheet) for column in spec.columns])
     if template:
         guide = workbook.create_sheet(_("How to fill in"))
         _bold_row(guide, [_("Column"), _("Required"), _("Example"), _("Notes")])
         for column in spec.columns:
             required = _("yes") if column.required else _("no")
-            guide.append([str(column.label), required, column.example, str(column.help)])
+            texts = [str(column.label), required, column.example, str(column.help)]
+            guide.append([spreadsheet_safe(text, guide) for text in texts])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def spreadsheet_safe(value: Any) -> Any:
-    """A text cell a spreadsheet will not run as a formula; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+def spreadsheet_safe(value: Any, sheet=None) -> Any:
+    """The one guard of every spreadsheet and CSV file the platform writes against a text that a
+    spreadsheet would run as a formula (`=HYPERLINK(...)`, `=cmd|' /C calc'!A0`, `@SUM(...)`,
+    from an uploaded file or a typed name). Numbers and other texts pass unchanged.
+
+    Given the write-only sheet the value goes into (exports and error reports, which must import
+    back unchanged), such a text becomes a cell typed as text, holding its exact characters: a
+    text cell in an .xlsx is never calculated. Without one (CSV, or an ordinary sheet whose
+    `append` would store "=..." as a formula) it is prefixed with an apostrophe, which
+    spreadsheets show as text.
+
+    A control character that a workbook cannot hold (a stray U+0001 in an uploaded cell) becomes
+    U+FFFD, so that one odd byte in a rejected row does not stop the error report."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS.sub("\ufffd", value)
+    if not value.startswith(FORMULA_STARTS):
+        return value
+    if sheet is None:
         return "'" + value
-    return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def write_table(title: str, header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> bytes:

@@ -7,6 +7,11 @@ when it starts and after every chunk it commits, so a dead worker is noticed: a 
 without a heartbeat for a minute shows as interrupted (`ImportJob.interrupted`).
 """
 
+import os
+import resource
+from contextlib import contextmanager
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +37,16 @@ def check_may_import(user, kind: str) -> None:
         raise PermissionDenied(_("Your role cannot import this kind of file."))
 
 
+def check_upload_size(size: int) -> None:
+    """One limit for every file uploaded to import, from the page or the API (and again here in
+    start_import): settings.IMPORT_MAX_MB."""
+    limit = settings.IMPORT_MAX_MB
+    if size > limit * 2**20:
+        raise ValidationError(
+            _("The file is larger than %(limit)d MB.") % {"limit": limit}, code="too_large"
+        )
+
+
 @transaction.atomic
 def start_import(
     user, kind: str, data: bytes, filename: str, *, target: int | None = None, **options: bool
@@ -40,6 +55,7 @@ def start_import(
     `target` is the record the rows go into, for kinds that import into one (a class's
     timetable or roster); the spec checks it against the user's scope when the job runs."""
     check_may_import(user, kind)
+    check_upload_size(len(data))
     stored = {name: bool(options.get(name)) for name in OPTION_NAMES}
     if target is not None:
         stored["target"] = int(target)
@@ -100,12 +116,23 @@ def run_job(job: ImportJob) -> ImportJob:
     data = crypto.decrypt_bytes(job.content, "import")
     with audit.audit_context(actor=job.created_by, request_id=job.request_id or None):
         try:
-            report = run_import(
-                SPECS[job.kind], data, job.filename, options=options, progress=progress
-            )
+            with memory_limit(settings.IMPORT_MEMORY_MB):
+                report = run_import(
+                    SPECS[job.kind], data, job.filename, options=options, progress=progress
+                )
+                errors = crypto.encrypt_bytes(write_error_report(report), "import-errors")
         except ImportFileError as problem:
             return _finish(job, ImportStatus.FAILED, message=str(problem))
-        errors = crypto.encrypt_bytes(write_error_report(report), "import-errors")
+        except MemoryError:
+            message = _("The file needs more memory than an import may use: split it into "
+                        "smaller files.")  # fmt: skip
+            return _finish(job, ImportStatus.FAILED, message=message)
+        except Exception:
+            # A fault of ours: the job says so rather than stay "running"; the worker logs the
+            # traceback and keeps it on the task result, both masked (core.logging, signals).
+            _finish(job, ImportStatus.FAILED, message=_("An internal error occurred. It has "
+                                                        "been logged."))  # fmt: skip
+            raise
         summary = {
             **report.as_dict(),
             "summary": report.summary(),
@@ -114,6 +141,26 @@ def run_job(job: ImportJob) -> ImportJob:
         return _finish(
             job, ImportStatus.DONE, report=summary, error_report=errors, rows_read=report.rows
         )
+
+
+@contextmanager
+def memory_limit(megabytes: int):
+    """Let the work inside use at most `megabytes` more address space than the process holds
+    (RLIMIT_AS, Linux), then put the worker's own limit back. Past it an allocation fails with
+    MemoryError, which ends the job rather than the machine's memory. 0: no limit."""
+    if not megabytes:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    pages = int(open("/proc/self/statm").read().split()[0])  # noqa: SIM115  the size, in pages
+    budget = pages * os.sysconf("SC_PAGE_SIZE") + megabytes * 2**20
+    if soft != resource.RLIM_INFINITY:
+        budget = min(budget, soft)
+    resource.setrlimit(resource.RLIMIT_AS, (budget, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _finish(job: ImportJob, status: str, **values) -> ImportJob:

@@ -50,10 +50,11 @@ class SecurityHeadersMiddleware:
             policy = policy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
         response.setdefault("Content-Security-Policy", policy)
         response.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            # Pages with personal data must not stay in shared caches or the back button.
-            response.setdefault("Cache-Control", "no-store")
+        # Pages with personal data must not stay in shared caches or the back button: signed-in
+        # pages, and public ones too (the notices of claims show masked people, forms carry
+        # a CSRF token). A view whose answer may be kept says so (cache_control: the icon, the
+        # certificates' public keys), and that stays.
+        response.setdefault("Cache-Control", "no-store")
         return response
 
 

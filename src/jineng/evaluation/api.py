@@ -12,10 +12,14 @@ from rest_framework import exceptions, mixins, permissions, serializers, viewset
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from jineng.core.api import CapabilityPermission, SelectorFilterBackend
+from jineng.core.api import (
+    CapabilityPermission,
+    IdField,
+    ScopedPrimaryKeyField,
+    SelectorFilterBackend,
+)
 from jineng.core.imports import CREATED
 from jineng.core.roles import Capability, has_capability
-from jineng.core.scope import scoped
 from jineng.evaluation.filters import BookingFilter
 from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
 from jineng.people.services import find_by_id_number
@@ -68,7 +72,7 @@ class AgreementSerializer(serializers.ModelSerializer):
 
 
 class AgreementRequestSerializer(serializers.Serializer):
-    enrollment = serializers.IntegerField(required=False, help_text="the trainee's enrollment id")
+    enrollment = IdField(required=False, help_text="the trainee's enrollment id")
     id_number = serializers.CharField(
         max_length=40, required=False, help_text="or the trainee's ID number (never echoed back)"
     )
@@ -127,7 +131,7 @@ class BookingDetailSerializer(BookingSerializer):
 
 
 class BookRequestSerializer(serializers.Serializer):
-    training_class = serializers.PrimaryKeyRelatedField(queryset=TrainingClass.objects.all())
+    training_class = ScopedPrimaryKeyField(queryset=TrainingClass.objects.all())
     evaluation_org = serializers.PrimaryKeyRelatedField(queryset=EvaluationOrg.objects.all())
     planned_date = serializers.DateField()
     late_reason = serializers.CharField(
@@ -142,7 +146,7 @@ class BookingReasonSerializer(serializers.Serializer):
 
 
 class ResultRequestSerializer(serializers.Serializer):
-    enrollment = serializers.IntegerField(required=False, help_text="the trainee's enrollment id")
+    enrollment = IdField(required=False, help_text="the trainee's enrollment id")
     id_number = serializers.CharField(
         max_length=40, required=False, help_text="or the trainee's ID number (never echoed back)"
     )
@@ -210,16 +214,11 @@ class EvaluationBookingViewSet(
     def create(self, request):
         """Book the evaluation of a completed class of the caller's institution."""
         _need(request, Capability.BOOK_EVALUATIONS)
-        body = BookRequestSerializer(data=request.data)
+        body = BookRequestSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         values = body.validated_data
-        training_class = values["training_class"]
-        if not scoped(request.user, TrainingClass.objects.filter(pk=training_class.pk)).exists():
-            raise exceptions.ValidationError(
-                {"training_class": [_("No class in your scope has this number.")]}
-            )
         booking = services.book(
-            training_class,
+            values["training_class"],
             values["evaluation_org"],
             values["planned_date"],
             late_reason=values["late_reason"],
@@ -308,7 +307,8 @@ class EvaluationBookingViewSet(
         request=ResultRequestSerializer(many=True),
         responses={200: OpenApiResponse(ResultOutcomeSerializer(many=True))},
     )
-    @action(detail=True, methods=["get", "post"])
+    # The results are one bare list (one per trainee of the booking), not a page of it.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def results(self, request, pk=None):
         """GET: the results. POST a list of results: each recorded on its own (a pass issues
         the certificate); the answer says for each whether it was created, unchanged (the same

@@ -4,11 +4,11 @@ import django_filters
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from jineng.core.filters import IdFilter
+from jineng.core.filters import FilterSet, IdFilter
 from jineng.evaluation.models import OPEN_STATES, BookingState, EvaluationBooking
 
 
-class BookingFilter(django_filters.FilterSet):
+class BookingFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Class number, name or institution"), method="search")
     state = django_filters.ChoiceFilter(label=_("State"), choices=BookingState.choices)
     training_class = IdFilter(label=_("training class"))

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
 from rest_framework.response import Response
 
-from jineng.core.api import CapabilityPermission, SelectorFilterBackend
+from jineng.core.api import CapabilityPermission, IdField, SelectorFilterBackend
 from jineng.core.models import Organisation
 from jineng.core.roles import Capability, OrgKind, has_capability
 from jineng.core.scope import scoped
@@ -107,9 +107,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 class EnterpriseWriteSerializer(serializers.Serializer):
     uscc = serializers.CharField(max_length=30, help_text="统一社会信用代码 (only when recording)")
     name = serializers.CharField(max_length=200)
-    bureau = serializers.IntegerField(
-        min_value=1, max_value=2**63 - 1, help_text="the bureau it belongs to (隶属关系)"
-    )
+    bureau = IdField(help_text="the bureau it belongs to (隶属关系)")
     size = serializers.ChoiceField(choices=EnterpriseSize.choices)
     size_evidence = serializers.CharField(max_length=300, required=False, allow_blank=True)
     size_assessed_on = serializers.DateField(required=False, allow_null=True)

@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jineng.core.filters import FilterSet
 from jineng.institutions.models import (
     Enterprise,
     EnterpriseSize,
@@ -16,7 +17,7 @@ from jineng.institutions.models import (
 )
 
 
-class InstitutionFilter(django_filters.FilterSet):
+class InstitutionFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Name"), field_name="organisation__name", lookup_expr="icontains"
     )
@@ -28,7 +29,7 @@ class InstitutionFilter(django_filters.FilterSet):
         fields = ["q", "state", "type"]
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(FilterSet):
     """The enterprise registry's list (page and API): by name or credit code, and size class."""
 
     q = django_filters.CharFilter(label=_("Name or credit code"), method="search")

@@ -4,10 +4,11 @@ is not here: it is POSTed (people.selectors.persons_for), so numbers stay out of
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from jineng.core.filters import FilterSet
 from jineng.people.models import Person
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(FilterSet):
     category = django_filters.CharFilter(
         label=_("person category"),
         field_name="categories__category__code",

@@ -3,11 +3,11 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from jineng.core.filters import RegionFilter
+from jineng.core.filters import FilterSet, RegionFilter
 from jineng.reports.models import Report, ReportKind
 
 
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ReportKind.choices)
     region = RegionFilter(label=_("Region (bureau id)"), field_name="region__path")
     year = django_filters.NumberFilter(

@@ -4,11 +4,11 @@ import django_filters
 from django.db.models import Max, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from jineng.core.filters import IdFilter, RegionFilter
+from jineng.core.filters import FilterSet, IdFilter, RegionFilter
 from jineng.targets.models import Allocation, Axis, Measure, Plan, PlanVersion
 
 
-class PlanFilter(django_filters.FilterSet):
+class PlanFilter(FilterSet):
     year = django_filters.NumberFilter(label=_("Year"), method="in_year", min_value=1900)
     region = RegionFilter(label=_("Region (bureau id)"), field_name="bureau__path")
 
@@ -20,7 +20,7 @@ class PlanFilter(django_filters.FilterSet):
         return queryset.filter(start_year__lte=value, end_year__gte=value)
 
 
-class VersionFilter(django_filters.FilterSet):
+class VersionFilter(FilterSet):
     plan = IdFilter(label=_("Plan"), field_name="plan_id")
 
     class Meta:
@@ -28,7 +28,7 @@ class VersionFilter(django_filters.FilterSet):
         fields = ["plan"]
 
 
-class AllocationFilter(django_filters.FilterSet):
+class AllocationFilter(FilterSet):
     plan = IdFilter(label=_("Plan"), field_name="version__plan_id")
     version = IdFilter(label=_("Version"), field_name="version_id")
     measure = django_filters.ModelChoiceFilter(

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -33,7 +34,12 @@ from rest_framework.views import APIView
 
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
 from jineng.core import audit
-from jineng.core.api import CapabilityPermission, SelectorFilterBackend
+from jineng.core.api import (
+    CapabilityPermission,
+    IdField,
+    ScopedPrimaryKeyField,
+    SelectorFilterBackend,
+)
 from jineng.core.models import Organisation
 from jineng.core.personal import mask_id_number
 from jineng.core.roles import Capability, OrgKind, has_capability
@@ -121,7 +127,7 @@ class TeacherRefSerializer(serializers.ModelSerializer):
 
 
 class SessionSerializer(serializers.ModelSerializer):
-    teacher = serializers.PrimaryKeyRelatedField(
+    teacher = ScopedPrimaryKeyField(
         queryset=Teacher.objects.all(), allow_null=True, required=False,
         help_text="a teacher of the class (its id under /teachers/ is the engagement's `teacher`)",
     )  # fmt: skip
@@ -151,9 +157,9 @@ class TrainingClassSerializer(serializers.ModelSerializer):
     occupation_name = serializers.CharField(source="occupation.name")
     level = serializers.CharField(source="level.code")
     training_type = serializers.CharField(source="training_type.code")
-    fund_channel = serializers.CharField(source="fund_channel.code", default=None)
+    fund_channel = serializers.CharField(source="fund_channel.code", default=None, allow_null=True)
     funding_department_name = serializers.CharField(
-        source="funding_department.name", default=None,
+        source="funding_department.name", default=None, allow_null=True,
         help_text="the department that organises or funds the class (004 §五(一)), if any",
     )  # fmt: skip
     source_label = serializers.CharField(source="get_source_display")
@@ -216,7 +222,7 @@ class TrainingClassDetailSerializer(TrainingClassSerializer):
 class TrainingClassWriteSerializer(serializers.ModelSerializer):
     """A class as an institution's system sends it; catalogs are named by their codes."""
 
-    institution = serializers.PrimaryKeyRelatedField(
+    institution = ScopedPrimaryKeyField(
         queryset=Institution.objects.all(), required=False,
         help_text="on creation, for an administrator only: staff open classes of their own",
     )  # fmt: skip
@@ -246,9 +252,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class TeacherIdsSerializer(serializers.Serializer):
-    teachers = serializers.PrimaryKeyRelatedField(
-        queryset=Teacher.objects.select_related("person"), many=True
-    )
+    teachers = ScopedPrimaryKeyField(queryset=Teacher.objects.select_related("person"), many=True)
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):
@@ -340,7 +344,7 @@ class TrainingClassViewSet(
     def create(self, request):
         """Open a class (a draft opening application) for the caller's institution."""
         _need(request, Capability.RUN_CLASSES)
-        body = TrainingClassWriteSerializer(data=request.data)
+        body = TrainingClassWriteSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         values = dict(body.validated_data)
         institution = _institution_for(request, values.pop("institution", None))
@@ -359,7 +363,9 @@ class TrainingClassViewSet(
     def _update(self, request, *, partial: bool):
         _need(request, Capability.RUN_CLASSES)
         training_class = self.get_object()
-        body = TrainingClassWriteSerializer(data=request.data, partial=partial)
+        body = TrainingClassWriteSerializer(
+            data=request.data, partial=partial, context={"request": request}
+        )
         body.is_valid(raise_exception=True)
         values = dict(body.validated_data)
         values.pop("institution", None)
@@ -394,7 +400,9 @@ class TrainingClassViewSet(
         _need(request, Capability.RUN_CLASSES)
         training_class = self.get_object()
         items = request.data if isinstance(request.data, list) else [request.data]
-        body = SessionSerializer(data=items, many=True, allow_empty=False)
+        body = SessionSerializer(
+            data=items, many=True, allow_empty=False, context={"request": request}
+        )
         body.is_valid(raise_exception=True)
         created = []
         with transaction.atomic():
@@ -415,7 +423,7 @@ class TrainingClassViewSet(
         _need(request, Capability.RUN_CLASSES)
         training_class = self.get_object()
         data = {"teachers": request.data} if isinstance(request.data, list) else request.data
-        body = TeacherIdsSerializer(data=data)
+        body = TeacherIdsSerializer(data=data, context={"request": request})
         body.is_valid(raise_exception=True)
         services.set_teachers(training_class, body.validated_data["teachers"])
         return Response(self._read(training_class.pk))
@@ -432,10 +440,15 @@ class TrainingClassViewSet(
         responses={
             201: EnrolResultSerializer,
             200: OpenApiResponse(EnrolResultSerializer(many=True), description="for a list"),
-            400: OpenApiResponse(EnrolResultSerializer, description="one person, refused"),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="one person refused (an EnrolResult with status `rejected`), or the "
+                "request's own errors by field",
+            ),
         },
     )
-    @action(detail=True, methods=["get", "post"])
+    # The roster is one bare list (a class holds at most its capacity), not a page of it.
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def enrollments(self, request, pk=None):
         """GET: the roster (ID numbers masked). POST {"id_number"} or a list of them: enrol
         registered persons, each on its own; the answer says for each whether it was done."""
@@ -555,7 +568,7 @@ class DeviceSerializer(serializers.ModelSerializer):
 
 class DeviceCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    institution = serializers.PrimaryKeyRelatedField(
+    institution = ScopedPrimaryKeyField(
         queryset=Institution.objects.all(), required=False,
         help_text="for an administrator only: staff register devices of their own institution",
     )  # fmt: skip
@@ -584,7 +597,7 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=DeviceCreateSerializer, responses={201: DeviceWithTokenSerializer})
     def create(self, request):
         _need(request, Capability.RUN_CLASSES)
-        body = DeviceCreateSerializer(data=request.data)
+        body = DeviceCreateSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         institution = _institution_for(request, body.validated_data.get("institution"))
         device, token = services.register_device(institution, body.validated_data["name"])
@@ -664,13 +677,11 @@ class CheckInEventSerializer(serializers.Serializer):
     event_id = serializers.CharField(
         max_length=64, help_text="the device's own id of the event: resending it stores nothing"
     )
-    session = serializers.IntegerField(
-        min_value=1, help_text="a session of the device's institution"
-    )
+    session = IdField(help_text="a session of the device's institution")
     id_number = serializers.CharField(
         max_length=40, required=False, help_text="the person (trainee or teacher), or `enrollment`"
     )
-    enrollment = serializers.IntegerField(min_value=1, required=False)
+    enrollment = IdField(required=False)
     direction = serializers.ChoiceField(choices=Direction.choices)
     device_time = OffsetDateTimeField(help_text="when the device saw it, ISO 8601 with offset")
     photo_ref = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -4,11 +4,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jineng.core.filters import IdFilter
+from jineng.core.filters import FilterSet, IdFilter
 from jineng.training.models import ClassState, TrainingClass
 
 
-class ClassFilter(django_filters.FilterSet):
+class ClassFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Class number or name"), method="search")
     state = django_filters.ChoiceFilter(label=_("State"), choices=ClassState.choices)
     occupation = django_filters.CharFilter(

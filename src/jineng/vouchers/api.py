@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from jineng.catalog.models import Occupation, SkillLevel
 from jineng.certificates.models import Certificate
-from jineng.core.api import SelectorFilterBackend, StateChangeSerializer
+from jineng.core.api import IdField, SelectorFilterBackend, StateChangeSerializer
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
 from jineng.people.models import Person
@@ -66,15 +66,21 @@ class VoucherSerializer(serializers.ModelSerializer):
     id_number_masked = serializers.CharField(source="person.id_number_masked")
     region = serializers.CharField(source="person.organisation.name")
     occupations = OccupationRefSerializer(many=True)
-    level = serializers.CharField(source="level.code", default=None)
+    level = serializers.CharField(source="level.code", default=None, allow_null=True)
     state = serializers.CharField(help_text=STATES_HELP)
     state_label = serializers.CharField(source="get_state_display")
     organisation_name = serializers.CharField(source="organisation.name")
     training_class = serializers.CharField(
-        source="enrollment.training_class.code", default=None, help_text="where it was redeemed"
+        source="enrollment.training_class.code",
+        default=None,
+        allow_null=True,
+        help_text="where it was redeemed",
     )
     certificate = serializers.CharField(
-        source="certificate.number", default=None, help_text="what it was settled against"
+        source="certificate.number",
+        default=None,
+        allow_null=True,
+        help_text="what it was settled against",
     )
     history = StateChangeSerializer(source="changes", many=True)
 
@@ -108,7 +114,7 @@ class IssueSerializer(serializers.Serializer):
 
 class RedeemSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=24, help_text="the number the holder shows")
-    enrollment = serializers.IntegerField(help_text="the holder's enrolment in your class")
+    enrollment = IdField(help_text="the holder's enrolment in your class")
 
 
 class SettleSerializer(serializers.Serializer):

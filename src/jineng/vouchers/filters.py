@@ -4,11 +4,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jineng.core.filters import RegionFilter
+from jineng.core.filters import FilterSet, RegionFilter
 from jineng.vouchers.models import Voucher, VoucherState
 
 
-class VoucherFilter(django_filters.FilterSet):
+class VoucherFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Voucher number or holder"), method="search")
     state = django_filters.ChoiceFilter(label=_("State"), choices=VoucherState.choices)
     occupation = django_filters.CharFilter(
