@@ -219,10 +219,14 @@ def indicator_ranges(start: date, end: date, today: date) -> list[tuple[date, da
     return [(start, end), (recent, None)]
 
 
-def _insert_indicators(cursor, first: date, last: date | None) -> None:
-    """One statement: the enrolments of classes that ended in first..last grouped by class end
-    day and dimensions, with every indicator's denominator and numerator counted in the same
-    pass (a CTE), then one row per indicator and group whose denominator is not empty."""
+INDICATOR_TABLE = "stats_rollup_indicator"
+
+
+def _insert_indicators(cursor, first: date, last: date | None) -> dict[str, int]:
+    """The enrolments of classes that ended in first..last grouped by class end day and
+    dimensions, with every indicator's denominator and numerator counted in the same pass (a
+    temporary table), then one row per indicator and group whose denominator is not empty;
+    rows written per indicator."""
     counts = {}
     for n, code in enumerate(INDICATORS_ROLLED_UP):
         den, hit = facts.indicator_conditions(code)
@@ -231,41 +235,36 @@ def _insert_indicators(cursor, first: date, last: date | None) -> None:
     rows = facts.in_period(facts.indicator_rows(), first, last)
     grouped = rows.values(*INDICATOR_DIMENSIONS).annotate(**counts).order_by()
     inner, params = grouped.query.sql_with_params()
+    cursor.execute(f"DROP TABLE IF EXISTS {_q(INDICATOR_TABLE)}")
+    # Only the SQL of the queryset above enters; values are parameters.
+    cursor.execute(f"CREATE TEMPORARY TABLE {_q(INDICATOR_TABLE)} AS {inner}", params)
     g = {name: f"g.{_q(name)}" for name in (*INDICATOR_DIMENSIONS, *counts)}
-    parts = []
-    for n in range(len(INDICATORS_ROLLED_UP)):
+    written = {}
+    for n, code in enumerate(INDICATORS_ROLLED_UP):
         select = [
             g["day"], "%s", g["org_path"], "COALESCE(r.county, '')", "COALESCE(r.city, '')",
             g["dept_id"], g["department_path"], g["inst_id"], g[f"num_{n}"], g[f"den_{n}"],
         ]  # fmt: skip
-        parts.append(
-            f"SELECT {', '.join(select)} FROM g "  # noqa: S608
-            f"LEFT JOIN {_q(REGION_TABLE)} r ON r.path = {g['org_path']} WHERE {g[f'den_{n}']} > 0"
+        # Only model metadata and the names above enter the SQL; values are parameters.
+        cursor.execute(
+            f"INSERT INTO {_q(IndicatorCount._meta.db_table)} "  # noqa: S608
+            f"({_columns(IndicatorCount, INDICATOR_COLUMNS)}) "
+            f"SELECT {', '.join(select)} FROM {_q(INDICATOR_TABLE)} g "
+            f"LEFT JOIN {_q(REGION_TABLE)} r ON r.path = {g['org_path']} WHERE {g[f'den_{n}']} > 0",
+            [code],
         )
-    # Only model metadata and the names above enter the SQL; values are parameters.
-    sql = (
-        f"WITH g AS ({inner}) "  # noqa: S608
-        f"INSERT INTO {_q(IndicatorCount._meta.db_table)} "
-        f"({_columns(IndicatorCount, INDICATOR_COLUMNS)}) {' UNION ALL '.join(parts)}"
-    )
-    cursor.execute(sql, [*params, *INDICATORS_ROLLED_UP])
-
-
-def _in_ranges(ranges) -> Q:
-    days = Q()
-    for first, last in ranges:
-        days |= Q(day__gte=first, **({"day__lte": last} if last else {}))
-    return days
+        written[code] = cursor.rowcount
+    cursor.execute(f"DROP TABLE {_q(INDICATOR_TABLE)}")
+    return written
 
 
 def _rebuild_indicators(cursor, ranges) -> dict[str, int]:
+    written = dict.fromkeys(INDICATORS_ROLLED_UP, 0)
     for first, last in ranges:
         old = IndicatorCount.objects.filter(day__gte=first)
         (old if last is None else old.filter(day__lte=last)).delete()
-        _insert_indicators(cursor, first, last)
-    written = dict.fromkeys(INDICATORS_ROLLED_UP, 0)
-    new = IndicatorCount.objects.filter(_in_ranges(ranges)).values("indicator")
-    written.update(new.annotate(n=Count("id")).values_list("indicator", "n").order_by())
+        for code, n in _insert_indicators(cursor, first, last).items():
+            written[code] += n
     return {f"indicator:{code}": n for code, n in written.items()}
 
 
