@@ -10,7 +10,8 @@ it twice gives the same rows."""
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jineng.core.models import Organisation
@@ -147,15 +148,29 @@ def _fact_table(cursor, start: date, end: date) -> None:
 ROWS_TABLE = "stats_rollup_rows"
 
 
+def _periods_overlap() -> bool:
+    """Whether a person has two records of one category valid on a same day: only then can a
+    fact meet a category twice (and its pairs need making distinct)."""
+    open_end = Value(date.max)
+    earlier = CategoryRecord.objects.filter(
+        person=OuterRef("person"),
+        category=OuterRef("category"),
+        id__lt=OuterRef("id"),
+        valid_from__lte=Coalesce(OuterRef("valid_to"), open_end),
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("valid_from")))
+    return CategoryRecord.objects.filter(Exists(earlier)).exists()
+
+
 def _measure_rows(cursor) -> None:
     """A temporary table of the measures' rollup rows (COLUMNS): the facts grouped by measure
     and DIMENSIONS into the main rows (category ""), and with the categories valid on their day
-    into one row per category (a fact counted once per category: the pairs made distinct first)
-    and one for the facts of persons with none (category "-"); each row with its county and
-    city."""
+    into one row per category (a fact counted once per category: the pairs made distinct first
+    when a person's periods of one category overlap) and one for the facts of persons with none
+    (category "-"); each row with its county and city."""
     keys = ", ".join(f"f.{_q(name)}" for name in ("measure", *DIMENSIONS))
     h_keys = keys.replace("f.", "h.")
     join, category = _category_join()
+    distinct = "DISTINCT" if _periods_overlap() else ""
     g = {name: f"g.{_q(name)}" for name in ("measure", *DIMENSIONS, "category", "value")}
     select = [
         g["day"], g["measure"], g["org_path"], "COALESCE(r.county, '')", "COALESCE(r.city, '')",
@@ -171,7 +186,7 @@ def _measure_rows(cursor) -> None:
         f"SELECT {keys}, '' AS category, COUNT(*) AS value FROM {_q(FACT_TABLE)} f "
         f"GROUP BY {keys} "
         f"UNION ALL SELECT {h_keys}, h.category, COUNT(*) FROM ("
-        f"SELECT DISTINCT {keys}, {category} AS category, f.fact_id "
+        f"SELECT {distinct} {keys}, {category} AS category, f.fact_id "
         f"FROM {_q(FACT_TABLE)} f {join}) h GROUP BY {h_keys}, h.category"
         f") g LEFT JOIN {_q(REGION_TABLE)} r ON r.path = {g['org_path']}"
     )
