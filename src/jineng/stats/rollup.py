@@ -203,7 +203,8 @@ def _insert_measure_rows(cursor, start: date, end: date) -> dict[str, int]:
     """Replace the rollup's rows of start..end with the new ones (_measure_rows); rows written
     per measure. A long range (BULK_DAYS) takes the table for itself: its indexes are dropped
     before and built after (once, sorted, instead of one entry per row), and it is emptied at
-    once when no row lies outside the range; readers wait for the rebuild's end meanwhile."""
+    once when no row lies outside the range, and analysed after; readers wait for the rebuild's
+    end meanwhile."""
     in_range = DailyCount.objects.filter(day__gte=start, day__lte=end)
     bulk = connection.vendor == "postgresql" and (end - start).days + 1 >= BULK_DAYS
     outside = DailyCount.objects.filter(Q(day__lt=start) | Q(day__gt=end))
@@ -220,6 +221,8 @@ def _insert_measure_rows(cursor, start: date, end: date) -> dict[str, int]:
     )
     if bulk:
         _indexes(DailyCount, "add_index")
+        # Fresh statistics for the readers' plans (the table's rows all changed).
+        cursor.execute(f"ANALYZE {_q(DailyCount._meta.db_table)}")
     cursor.execute(f"SELECT measure, COUNT(*) FROM {_q(ROWS_TABLE)} GROUP BY measure")  # noqa: S608
     return {**dict.fromkeys(ROLLED_UP, 0), **dict(cursor.fetchall())}
 
