@@ -438,12 +438,12 @@ EXPORTS = {
 }  # fmt: skip
 
 
-def export(folder: Path, duck) -> float:
+def export(folder: Path, duck, tables: dict = EXPORTS) -> float:
     """Each table as CSV (COPY TO STDOUT on PostgreSQL), then Parquet by DuckDB."""
     from django.db import connection
 
     started = time.perf_counter()
-    for name, (sql, columns) in EXPORTS.items():
+    for name, (sql, columns) in tables.items():
         path = folder / f"{name}.csv"
         with path.open("wb") as handle:
             if connection.vendor == "postgresql":
@@ -633,6 +633,49 @@ def duck_indicator_rollup_sql(ranges) -> str:
     return INDICATOR_ROLLUP_SQL.format(window=EMPLOYMENT_WINDOW_DAYS, stay=STAY_DAYS,
                                        stay_before=STAY_DAYS - 1, skill=SKILL, days=days,
                                        parts=parts)  # fmt: skip
+
+
+# The project's rollups, exported after the rebuild to be compared with DuckDB's row for row.
+PROJECT_ROLLUPS = {
+    "p_rollup": (
+        "SELECT measure, day, org_path, department_path, department_id, institution_id, "
+        "occupation_id, category, value, county_code, city_code FROM stats_dailycount",
+        {"measure": "VARCHAR", "day": "DATE", "org_path": "VARCHAR", "dept_path": "VARCHAR",
+         "dept_id": "BIGINT", "inst_id": "BIGINT", "occ_id": "BIGINT", "category": "VARCHAR",
+         "value": "BIGINT", "county": "VARCHAR", "city": "VARCHAR"},
+    ),
+    "p_ind_rollup": (
+        "SELECT indicator, day, org_path, department_path, department_id, institution_id, "
+        "numerator, denominator, county_code, city_code FROM stats_indicatorcount",
+        {"indicator": "VARCHAR", "day": "DATE", "org_path": "VARCHAR", "dept_path": "VARCHAR",
+         "dept_id": "BIGINT", "inst_id": "BIGINT", "numerator": "BIGINT", "denominator": "BIGINT",
+         "county": "VARCHAR", "city": "VARCHAR"},
+    ),
+}  # fmt: skip
+# Both sides' columns in one order; an empty text and NULL are one (the CSV export's nullstr).
+ROW_COLUMNS = {
+    ("p_rollup", "rollup"): "measure, day, org_path, coalesce(dept_path, ''), dept_id, inst_id, "
+    "occ_id, coalesce(category, ''), value, coalesce(county, ''), coalesce(city, '')",
+    ("p_ind_rollup", "ind_rollup"): "indicator, day, org_path, coalesce(dept_path, ''), dept_id, "
+    "inst_id, numerator, denominator, coalesce(county, ''), coalesce(city, '')",
+}
+
+
+def _count(duck, sql: str) -> int:
+    return int(duck.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0])  # noqa: S608
+
+
+def rows_differing(duck, folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Per rollup: (rows of the project's missing in DuckDB's, rows of DuckDB's missing in the
+    project's, rows in all), every column compared (EXCEPT ALL both ways)."""
+    export(folder, duck, PROJECT_ROLLUPS)
+    out = {}
+    for (ours, theirs), columns in ROW_COLUMNS.items():
+        mine = f"SELECT {columns} FROM {ours}"  # noqa: S608 (names from the bench)
+        other = f"SELECT {columns} FROM {theirs}"  # noqa: S608
+        queries = (f"{mine} EXCEPT ALL {other}", f"{other} EXCEPT ALL {mine}", mine)
+        out[theirs] = tuple(_count(duck, sql) for sql in queries)
+    return out
 
 
 def indicator_summary_duck(duck) -> dict:
@@ -975,10 +1018,16 @@ def run(args, database_url: str | None, reused: bool) -> int:
                       f"duckdb {theirs.get(key)}")  # fmt: skip
         print(f"indicator rollup equal to DuckDB's (rows, numerators and denominators per "
               f"indicator): {'yes' if same_indicators else 'NO'}")  # fmt: skip
+        differing = rows_differing(duck, Path(folder))
+        same_rows = all(a == b == 0 for a, b, _ in differing.values())
+        print("rollups equal to DuckDB's row for row (every column): "
+              + ("yes" if same_rows else "NO") + "; " + ", ".join(
+                  f"{name}: {total:,} rows, {a} only in the project's, {b} only in DuckDB's"
+                  for name, (a, b, total) in differing.items()))  # fmt: skip
         same_reads = time_reads(world, duck, args.samples)
         duck.close()
     connection.close()
-    return 0 if same_rollup and same_indicators and same_reads else 1
+    return 0 if same_rollup and same_indicators and same_rows and same_reads else 1
 
 
 if __name__ == "__main__":

@@ -171,30 +171,45 @@ def _certified() -> Exists:
 COMPLETED = Q(state=EnrollmentState.COMPLETED)
 
 
-def indicator_facts(code: str) -> tuple[QuerySet[Enrollment], Q | Exists]:
-    """(denominator rows, the condition that makes one of them count in the numerator) of an
-    indicator, over every enrolment (no period, no scope, no `today`: see INDICATOR_WAIT_DAYS)."""
-    rows = Enrollment.objects.exclude(state=EnrollmentState.WITHDRAWN).annotate(
+def indicator_rows() -> QuerySet[Enrollment]:
+    """Every enrolment not withdrawn, with the dimensions of the indicators: what each
+    indicator's denominator narrows (indicator_conditions)."""
+    return Enrollment.objects.exclude(state=EnrollmentState.WITHDRAWN).annotate(
         day=F(CLASS_END),
         org_path=F(CLASS_ORG),
         department_path=Coalesce(F(CLASS_DEPT), Value("")),
         dept_id=F("training_class__funding_department_id"),
         inst_id=F("training_class__institution__organisation_id"),
     )
-    type_code = "training_class__training_type__code"
-    if code == "placement":
-        den = rows.filter(COMPLETED, **{type_code: TrainingType.EMPLOYMENT_SKILLS})
-        return den, windows.per_scope(lambda w: _employed_within(w.employment_days))
+
+
+def _of_type(training_type: str) -> Q:
+    return Q(training_class__training_type__code=training_type)
+
+
+def indicator_conditions(code: str) -> tuple[Q, Q | Exists]:
+    """(the condition that puts one of indicator_rows in the denominator, the one that makes it
+    count in the numerator) of an indicator: conditions, so that the rollup counts every
+    indicator in one pass over the enrolments."""
+    if code in {"placement", "employment_rate"}:
+        employed = windows.per_scope(lambda w: _employed_within(w.employment_days))
+        if code == "employment_rate":
+            return COMPLETED, employed
+        return COMPLETED & _of_type(TrainingType.EMPLOYMENT_SKILLS), employed
     if code == "retention":
-        den = rows.filter(COMPLETED, **{type_code: TrainingType.JOB_SKILLS_UPGRADE})
-        return den, windows.per_scope(lambda w: _insured_on_day_after(w.stay_days))
+        stayed = windows.per_scope(lambda w: _insured_on_day_after(w.stay_days))
+        return COMPLETED & _of_type(TrainingType.JOB_SKILLS_UPGRADE), stayed
     if code == "entrepreneurship_pass":
-        return rows.filter(**{type_code: TrainingType.ENTREPRENEURSHIP}), COMPLETED
-    den = rows.filter(COMPLETED)
+        return _of_type(TrainingType.ENTREPRENEURSHIP), COMPLETED
     if code == "high_skill_share":
-        return den, Q(training_class__level__is_high_skill=True)
+        return COMPLETED, Q(training_class__level__is_high_skill=True)
     if code == "certificate_rate":
-        return den, _certified()
-    if code == "employment_rate":
-        return den, windows.per_scope(lambda w: _employed_within(w.employment_days))
+        return COMPLETED, _certified()
     raise KeyError(code)
+
+
+def indicator_facts(code: str) -> tuple[QuerySet[Enrollment], Q | Exists]:
+    """(denominator rows, the condition that makes one of them count in the numerator) of an
+    indicator, over every enrolment (no period, no scope, no `today`: see INDICATOR_WAIT_DAYS)."""
+    den, hit = indicator_conditions(code)
+    return indicator_rows().filter(den), hit

@@ -8,6 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jineng.core.scope import ScopeSpec
 
+# The rollups' references (department, institution, occupation) are copied from facts whose own
+# keys the database checks, and only grouped by when read: no constraint (checked for every
+# row at commit: more than the rebuild's own counting at province size) and no index (kept up
+# for every row written, used by no read). Deleting the organisation still deletes its rows
+# (on_delete, done by Django).
+DERIVED = {"db_constraint": False, "db_index": False}
+
 
 class DailyCount(models.Model):
     day = models.DateField(_("day"))
@@ -18,14 +25,29 @@ class DailyCount(models.Model):
     county_code = models.CharField(_("county"), max_length=12, blank=True)
     city_code = models.CharField(_("city"), max_length=12, blank=True)
     department = models.ForeignKey(
-        "core.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "core.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        **DERIVED,
     )
     department_path = models.CharField(max_length=255, blank=True)
     institution = models.ForeignKey(
-        "core.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "core.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        **DERIVED,
     )
     occupation = models.ForeignKey(
-        "catalog.Occupation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "catalog.Occupation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        **DERIVED,
     )
     # Empty on the main rows; the rows for the category breakdown carry a category code ("-": a
     # person with none that day). A person in two categories counts in both, so these rows are
@@ -62,11 +84,21 @@ class IndicatorCount(models.Model):
     county_code = models.CharField(_("county"), max_length=12, blank=True)
     city_code = models.CharField(_("city"), max_length=12, blank=True)
     department = models.ForeignKey(
-        "core.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "core.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        **DERIVED,
     )
     department_path = models.CharField(max_length=255, blank=True)
     institution = models.ForeignKey(
-        "core.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "core.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        **DERIVED,
     )
     numerator = models.PositiveIntegerField(_("numerator"))
     denominator = models.PositiveIntegerField(_("denominator"))
