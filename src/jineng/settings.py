@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "jineng.evaluation",
     "jineng.vouchers",
     "jineng.claims",
+    "jineng.supervision",
     "jineng.stats",
     "jineng.targets",
     "jineng.reports",

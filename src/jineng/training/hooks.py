@@ -19,8 +19,8 @@ from django.core.exceptions import ImproperlyConfigured
 class Slot:
     """One function that an app above training provides."""
 
-    def __init__(self, name: str, provider: str):
-        self.name, self.provider = name, provider
+    def __init__(self, name: str, provider: str, owner: str = "training"):
+        self.name, self.provider, self.owner = name, provider, owner
         self._function: Callable | None = None
 
     def provide(self, function: Callable) -> None:
@@ -28,7 +28,9 @@ class Slot:
 
     def __call__(self, *args, **kwargs):
         if self._function is None:
-            raise ImproperlyConfigured(f"training: nothing provides {self.name} ({self.provider})")
+            raise ImproperlyConfigured(
+                f"{self.owner}: nothing provides {self.name} ({self.provider})"
+            )
         return self._function(*args, **kwargs)
 
 
