@@ -13,6 +13,7 @@ from jineng.institutions import api as institutions_api
 from jineng.people import api as people_api
 from jineng.reports import api as reports_api
 from jineng.stats import api as stats_api
+from jineng.supervision import api as supervision_api
 from jineng.targets import api as targets_api
 from jineng.training import api as training_api
 from jineng.training import bench as training_bench
@@ -38,6 +39,7 @@ router.register("evaluations", evaluation_api.EvaluationBookingViewSet, basename
 router.register("certificates", certificates_api.CertificateViewSet, basename="certificate")
 router.register("claims/batches", claims_api.PaymentBatchViewSet, basename="paymentbatch")
 router.register("claims", claims_api.ClaimViewSet, basename="claim")
+router.register("findings", supervision_api.FindingViewSet, basename="finding")
 router.register("targets/plans", targets_api.PlanViewSet, basename="targetplan")
 router.register("targets/versions", targets_api.PlanVersionViewSet, basename="targetversion")
 router.register("targets/allocations", targets_api.AllocationViewSet, basename="allocation")

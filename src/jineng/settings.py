@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "jineng.evaluation",
     "jineng.vouchers",
     "jineng.claims",
+    "jineng.supervision",
     "jineng.stats",
     "jineng.targets",
     "jineng.reports",

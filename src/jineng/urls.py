@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("jineng.claims.urls")),
     path("", include("jineng.targets.urls")),
     path("", include("jineng.stats.urls")),
+    path("", include("jineng.supervision.urls")),
     path("", include("jineng.reports.urls")),
     path("api/v1/", include(("jineng.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -30,6 +30,7 @@ def test_on_a_database_not_yet_migrated(tmp_path, files):
         ("import", "people", files["roster"]),
         ("createuser", "admin", "--org", "410000", "--role", "system_admin"),
         ("vouchers", "expire"),
+        ("supervision", "nightly"),
         ("policy", "load"),
         ("catalog", "load-reference"),
         ("catalog", "load-regions", "--prefix", "41"),
@@ -56,6 +57,32 @@ def test_bad_input_on_a_migrated_database(tmp_path, files):
         (("cert", "keygen", "bad kid!"), "key id"),
         (("cert",), "--help"),
         (("vouchers", "expire", "--today", "tomorrow"), "YYYY-MM-DD"),
+        (
+            (
+                "supervision",
+                "run",
+                "--region",
+                "999999",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-02-01",
+            ),
+            "999999",
+        ),  # fmt: skip
+        (
+            (
+                "supervision",
+                "run",
+                "--region",
+                "411400",
+                "--from",
+                "2026-13-01",
+                "--to",
+                "2026-02-01",
+            ),
+            "YYYY-MM-DD",
+        ),  # fmt: skip
         (("calendar", "add-workdays", "2026-13-01", "3"), "YYYY-MM-DD"),
         (("calendar", "add-workdays", "2099-01-02", "3"), "2099"),
         (("policy", "load", str(files["dir"] / "nowhere")), "nowhere"),

@@ -23,11 +23,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from jineng.catalog import timetable
 from jineng.certificates.models import CertificateStatus
 from jineng.claims.capitals import amount_in_capitals
+from jineng.claims.holds import refuse_held, without_held
 from jineng.claims.locks import locked
 from jineng.claims.models import (
     BatchState,
@@ -152,9 +153,10 @@ def batch_warnings(batch: PaymentBatch) -> list[str]:
 def payable_lines(bureau: Organisation, fund_channel) -> QuerySet[ClaimLine]:
     """Lines the bureau may pay from the channel: approved (or failed before) lines with an
     amount, of PAYABLE claims of that channel in the bureau's region, in no live payment. A line
-    whose certificate was revoked is not paid (it is recovered once paid: recovery.py)."""
+    whose certificate was revoked is not paid (it is recovered once paid: recovery.py), nor one
+    that a finding of the data comparison holds (holds.py)."""
     _check_bureau(bureau, fund_channel)
-    return (
+    lines = (
         ClaimLine.objects.filter(
             claim__state=ClaimState.PAYABLE,
             claim__fund_channel=fund_channel,
@@ -167,6 +169,7 @@ def payable_lines(bureau: Organisation, fund_channel) -> QuerySet[ClaimLine]:
         .select_related("claim", "person")
         .order_by("claim__number", "id")
     )
+    return without_held(lines)
 
 
 def last_notice(bureau: Organisation, fund_channel) -> Notice | None:
@@ -231,6 +234,12 @@ def create_batch(bureau: Organisation, fund_channel, lines=None) -> PaymentBatch
     each line's amount, and the total."""
     if lines is None:  # all of them (the payments page): refused as the page says why
         batch_readiness(bureau, fund_channel).check()
+    else:  # chosen ones: a line a finding holds is refused naming the finding
+        wanted = {getattr(line, "pk", line) for line in lines}
+        refuse_held(
+            ClaimLine.objects.filter(pk__in=wanted).select_related("person"),
+            pgettext("held line", "paid"),
+        )
     chosen = _chosen(payable_lines(bureau, fund_channel), lines)  # chosen ones: by name
     batch = writes.create(
         PaymentBatch(

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
+from jineng.claims.holds import refuse_held
 from jineng.claims.locks import locked
 from jineng.claims.models import Claim, ClaimLine, ClaimState, LineState
 from jineng.claims.services import line_reasons
@@ -152,6 +153,7 @@ def approve_lines(claim: Claim, lines, reason: str = "") -> list[ClaimLine]:
             _("The rules granted no subsidy to %(names)s: such a line cannot be approved.")
             % {"names": _names(refused)}
         )
+    refuse_held(chosen, pgettext("held line", "approved"))
     for line in chosen:
         decide_line(claim, line, LineState.APPROVED, reason)
     return chosen

@@ -49,6 +49,7 @@ from jineng.claims.forms import (
     ResolveForm,
     ReviewForm,
 )
+from jineng.claims.holds import findings_of
 from jineng.claims.models import (
     EMPLOYMENT_KINDS,
     BatchState,
@@ -389,6 +390,8 @@ def _flags(user, claim: Claim) -> dict:
 
 
 def _rows(claim: Claim, lang: str) -> list[dict]:
+    lines = list(selectors.lines_of(claim))
+    findings = findings_of(line.pk for line in lines)
     return [
         {
             "line": line,
@@ -397,8 +400,9 @@ def _rows(claim: Claim, lang: str) -> list[dict]:
             "badge": LINE_BADGES[line.state],
             "payments": list(line.payments.all()),
             "recovery": getattr(line, "recovery", None),
+            "findings": findings.get(line.pk, []),
         }
-        for line in selectors.lines_of(claim)
+        for line in lines
     ]
 
 
@@ -419,6 +423,7 @@ def _context(request, claim: Claim) -> dict:
         "outcome_labels": {str(key): value for key, value in OUTCOME_LABELS.items()},
         "approved_lines": [row["line"] for row in rows if row["line"].state == LineState.APPROVED],
         "top_ups": claim.top_ups.order_by("id"),
+        "can_view_findings": has_capability(request.user, Capability.VIEW_SUPERVISION),
         **_flags(request.user, claim),
     }
 

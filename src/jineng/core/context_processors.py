@@ -40,6 +40,7 @@ NAVIGATION = [
             (_("Subsidy claims"), "claims:list", Capability.VIEW_CLAIMS),
             (_("Claim review"), "claims:review", Capability.REVIEW_CLAIMS),
             (_("Payments"), "claims:payments", Capability.RECORD_PAYMENTS),
+            (_("Findings (疑点)"), "supervision:list", Capability.VIEW_SUPERVISION),
             (_("Public notices"), "claims:notices", None),
         ],
     ),

@@ -101,9 +101,18 @@ class Capability(models.TextChoices):
     VIEW_STATS = "stats.view", _("View statistics and indicators")
     VIEW_REPORTS = "reports.view", _("View and download the reports of the cadence")
     GENERATE_REPORTS = "reports.generate", _("Generate a report of the cadence now")
+    VIEW_SUPERVISION = "supervision.view", _("View the findings of the data comparison")
+    MANAGE_SUPERVISION = (
+        "supervision.manage",
+        _("Run the data comparison, review findings and record on-site checks"),
+    )
 
 
 CAPABILITIES: dict[str, set[str]] = {
+    # Supervision (004 §五(六) 数据比对、现场核查): the bureau's reviewers run the checks and
+    # decide the findings of their region; finance/audit read them (Finding.scope).
+    Capability.VIEW_SUPERVISION: {Role.REVIEWER, Role.FINANCE_AUDIT, Role.SYSTEM_ADMIN},
+    Capability.MANAGE_SUPERVISION: {Role.REVIEWER, Role.SYSTEM_ADMIN},
     # Reports of the cadence (002 §五(三), 004 §五(五)): a region's reports, read within the
     # reader's region (reports.models.Report.scope); finance/audit read them and never write.
     Capability.VIEW_REPORTS: {Role.REVIEWER, Role.FINANCE_AUDIT, Role.SYSTEM_ADMIN},

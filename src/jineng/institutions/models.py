@@ -403,19 +403,38 @@ class CreditEventKind(models.TextChoices):
 
 
 class CreditEvent(models.Model):
-    """One line of an examiner's credit file (诚信档案, 003 §五16). Appended, never edited."""
+    """One line of the credit file (诚信档案, 003 §五16) of an examiner or of a training
+    institution (a finding of the data comparison confirmed, 004 §五(六)). Appended, never
+    edited."""
 
-    examiner = models.ForeignKey(Examiner, on_delete=models.CASCADE, related_name="credit_file")
+    examiner = models.ForeignKey(
+        Examiner, on_delete=models.CASCADE, null=True, blank=True, related_name="credit_file"
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, null=True, blank=True, related_name="credit_file"
+    )
     kind = models.CharField(_("kind"), max_length=14, choices=CreditEventKind.choices)
     description = models.CharField(_("description"), max_length=300)
     at = models.DateField(_("date"))
 
-    scope = ScopeSpec(org_paths=("examiner__evaluation_org__organisation__path",))
+    scope = ScopeSpec(
+        org_paths=(
+            "examiner__evaluation_org__organisation__path",
+            "institution__organisation__path",
+        )
+    )
 
     class Meta:
         verbose_name = _("credit event")
         verbose_name_plural = _("credit events")
         ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(examiner__isnull=False, institution__isnull=True)
+                | models.Q(examiner__isnull=True, institution__isnull=False),
+                name="credit_event_one_holder",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.at} {self.get_kind_display()}"

@@ -436,6 +436,22 @@ def add_credit_event(examiner: Examiner, *, kind: str, description: str, at: dat
     )
 
 
+@transaction.atomic
+def add_institution_credit_event(
+    institution: Institution, *, kind: str, description: str, at: date
+) -> CreditEvent:
+    """Append to an institution's credit file: the bureau's to write (a confirmed finding of the
+    data comparison, 004 §五(六), writes one as the reviewer who confirmed it)."""
+    _require_reviewer(ONLY_BUREAU_LISTS)
+    if not description.strip():
+        raise ValidationError({"description": _("Describe the event.")})
+    return writes.create(
+        CreditEvent(
+            institution=institution, kind=kind, description=description.strip()[:300], at=at
+        )
+    )
+
+
 # What the institution keeps itself, and what waits for the bureau -----------------------------
 
 

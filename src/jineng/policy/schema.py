@@ -27,6 +27,10 @@ UNITS = {
     "times": ("次", "times"),
     "institutions": ("家", "institutions"),
     "levels": ("个等级", "levels"),
+    "trainees": ("人", "trainees"),
+    "points": ("分", "points"),
+    "years": ("周岁", "years of age"),
+    "seconds": ("秒", "seconds"),
 }
 
 MAX_RATE_PLACES = 4  # a rate is a ratio with at most 4 decimal places (0.8, 0.75, 0.3333)
@@ -858,6 +862,77 @@ SECTIONS: tuple[SectionSpec, ...] = (
             "本政策未规定（不提示年度时限）",
             "not stated by this pack (no yearly deadline is shown or warned about)",
         ),
+    ),
+    SectionSpec(
+        "supervision",
+        "数据比对（监督检查）",
+        "Data comparison (supervision)",
+        (
+            FieldSpec(
+                "manual_attendance_share",
+                Ratio(),
+                "ratio",
+                "手工补录考勤占已出勤记录的比例超过此值即提示",
+                "a class is flagged when more than this share of its attendance is hand-entered",
+            ),
+            FieldSpec(
+                "identical_attendance_min_trainees",
+                Int(2, 1000),
+                "trainees",
+                "全体学员出勤次数完全相同即提示的最少学员数",
+                "identical attendance of every trainee is flagged from this many trainees",
+            ),
+            FieldSpec(
+                "uniform_scores_min_trainees",
+                Int(2, 1000),
+                "trainees",
+                "全体通过且成绩（近乎）相同即提示的最少人数",
+                "everyone passing with (near-)identical scores is flagged from this many trainees",
+            ),
+            FieldSpec(
+                "uniform_scores_max_spread",
+                Int(0, 100),
+                "points",
+                "成绩最高与最低之差不超过此值视为（近乎）相同",
+                "scores count as (near-)identical when highest minus lowest is at most",
+            ),
+            FieldSpec(
+                "shared_phone_min_trainees",
+                Int(2, 1000),
+                "trainees",
+                "同一手机号的学员达到此人数即提示",
+                "a phone number shared by at least this many trainees is flagged",
+            ),
+            FieldSpec(
+                "burst_seconds",
+                Int(1, 3600),
+                "seconds",
+                "同一设备连续打卡的时间窗口",
+                "a burst of check-ins is counted within",
+            ),
+            FieldSpec(
+                "burst_min_checkins",
+                Int(2, 1000),
+                "trainees",
+                "同一设备在时间窗口内打卡达到此人数即提示",
+                "one device checking in at least this many trainees within the window is flagged",
+            ),
+            FieldSpec(
+                "working_age_from",
+                Int(14, 20),
+                "years",
+                "就业技能培训学员劳动年龄下限",
+                "working age from",
+            ),
+            FieldSpec(
+                "working_age_to",
+                Int(40, 70),
+                "years",
+                "就业技能培训学员劳动年龄上限（不含）",
+                "working age until (not included)",
+            ),
+        ),
+        show_when_absent=False,
     ),
 )
 

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "jineng.supervision"
+    label = "supervision"
+    verbose_name = _("Supervision")
+
+    def ready(self):
+        # Imported here, not at the top: models may be imported only once the registry is ready.
+        from jineng.claims import hooks
+        from jineng.supervision import holds
+
+        # Claims refuse to approve or pay a line a finding holds, without importing this app.
+        hooks.held_lines.provide(holds.held_lines)
+        hooks.line_findings.provide(holds.line_findings)

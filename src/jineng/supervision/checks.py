@@ -1,0 +1,1034 @@
+"""The checks (比对规则) of the data comparison, 004 §五(六): each a named, set-based query over
+the platform's data (no loop over people: the database joins and counts), its thresholds read
+from the policy pack's [supervision] section (docs/policy-packs.md), each result a `Found` that
+the run stores as a finding with its evidence (personal data masked). docs/supervision.md
+describes each check with its formula, thresholds, seed cite and the fraud pattern it looks for
+(shared/DOMAIN.md, "Fraud patterns").
+
+A check reads `Scope`: the run's region (a bureau's subtree, by the institution's organisation
+path) and period (classes whose dates meet it).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import gettext_lazy as _
+
+from jineng.certificates.models import Certificate
+from jineng.claims.models import ClaimKind, ClaimLine, ClaimState, LineState
+from jineng.core.models import Organisation
+from jineng.evaluation.models import EvaluationResult
+from jineng.institutions.models import Designation
+from jineng.people.models import Person
+from jineng.policy.codes import TrainingType
+from jineng.policy.pack import PolicyPack
+from jineng.supervision.models import Severity
+from jineng.training.models import (
+    CheckIn,
+    ClassSource,
+    Direction,
+    Enrollment,
+    EnrollmentState,
+    ManualMark,
+    Session,
+    TrainingClass,
+)
+
+LIVE_ENROLMENT = (EnrollmentState.ENROLLED, EnrollmentState.COMPLETED)
+DEAD_LINES = (LineState.REJECTED,)
+DEAD_CLAIMS = (ClaimState.WITHDRAWN, ClaimState.REJECTED)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one run looks at: a region and a period, with the pack in force there."""
+
+    region: Organisation
+    start: date
+    end: date
+    pack: PolicyPack | None
+
+    def classes(self) -> QuerySet[TrainingClass]:
+        return TrainingClass.objects.filter(
+            institution__organisation__path__startswith=self.region.path,
+            start_date__lte=self.end,
+            end_date__gte=self.start,
+        )
+
+    def value(self, key: str):
+        return None if self.pack is None else self.pack.value(key)
+
+
+@dataclass
+class Found:
+    """One finding as a check returns it: `key` makes it the same finding in a later run."""
+
+    key: str
+    summary: str
+    subjects: dict  # Finding fields: institution_id, training_class_id, person_id, ...
+    evidence: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    name: str
+    description: str
+    cite: str
+    pattern: str
+    severity: str
+    keys: tuple[str, ...]  # the pack keys it reads; a pack without them skips the check
+    find: Callable[[Scope], list[Found]]
+
+
+def _evidence(columns: list, rows: list[list], persons=()) -> dict:
+    return {
+        "columns": [str(c) for c in columns],
+        "rows": [[_cell(v) for v in row] for row in rows],
+        "persons": sorted(set(persons)),
+    }
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    return value if isinstance(value, int | str) else str(value)
+
+
+def _when(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else str(value)
+
+
+# --- (1) the same person in two classes at once ------------------------------------------------
+
+_OTHER = "training_class__enrollments__person__enrollments__training_class"
+
+
+def overlapping_classes(scope: Scope) -> list[Found]:
+    """Session pairs of two classes sharing a trainee whose times overlap (touching is not
+    overlapping: one ends at 12:00, the other starts at 12:00)."""
+    rows = (
+        Session.objects.filter(training_class__in=scope.classes())
+        .filter(
+            **{
+                "training_class__enrollments__state__in": LIVE_ENROLMENT,
+                "training_class__enrollments__person__enrollments__state__in": LIVE_ENROLMENT,
+                f"{_OTHER}__id__gt": F("training_class_id"),
+                f"{_OTHER}__sessions__starts_at__lt": F("ends_at"),
+                f"{_OTHER}__sessions__ends_at__gt": F("starts_at"),
+            }
+        )
+        .values_list(
+            "training_class__enrollments__person_id",
+            "training_class_id",
+            f"{_OTHER}__id",
+            "starts_at",
+            "ends_at",
+            f"{_OTHER}__sessions__starts_at",
+            f"{_OTHER}__sessions__ends_at",
+        )
+        .order_by("training_class__enrollments__person_id", "training_class_id", "starts_at")
+    )
+    grouped = defaultdict(list)
+    for person, first, second, *times in rows:
+        grouped[(person, first, second)].append(times)
+    classes = TrainingClass.objects.in_bulk({k[1] for k in grouped} | {k[2] for k in grouped})
+    persons = Person.objects.in_bulk({k[0] for k in grouped})
+    found = []
+    for (person_id, first, second), pairs in grouped.items():
+        person, one, two = persons[person_id], classes[first], classes[second]
+        found.append(
+            Found(
+                key=f"{person_id}:{first}:{second}",
+                summary=_("%(name)s is in classes %(one)s and %(two)s at the same time")
+                % {"name": person.name, "one": one.code, "two": two.code},
+                subjects={
+                    "person_id": person_id,
+                    "training_class_id": first,
+                    "other_class_id": second,
+                    "institution_id": one.institution_id,
+                },
+                evidence=_evidence(
+                    [
+                        _("trainee"),
+                        _("ID number"),
+                        _("class"),
+                        _("session"),
+                        _("class"),
+                        _("session"),
+                    ],
+                    [
+                        [
+                            person.name,
+                            person.id_number_masked,
+                            one.code,
+                            f"{_when(a)}–{_when(b)}",
+                            two.code,
+                            f"{_when(c)}–{_when(d)}",
+                        ]
+                        for a, b, c, d in pairs
+                    ],
+                    [person_id],
+                ),
+            )  # fmt: skip
+        )
+    return found
+
+
+# --- (2) a teacher in two places at once, or at too many institutions -------------------------
+
+
+def teacher_double_booked(scope: Scope) -> list[Found]:
+    """Two sessions of one teacher whose times overlap, in different classes or the same."""
+    rows = (
+        Session.objects.filter(training_class__in=scope.classes(), teacher__isnull=False)
+        .filter(
+            teacher__sessions__id__gt=F("id"),
+            teacher__sessions__starts_at__lt=F("ends_at"),
+            teacher__sessions__ends_at__gt=F("starts_at"),
+        )
+        .values_list(
+            "teacher_id",
+            "teacher__person__name",
+            "training_class_id",
+            "training_class__code",
+            "training_class__institution_id",
+            "teacher__sessions__training_class_id",
+            "teacher__sessions__training_class__code",
+            "starts_at",
+            "ends_at",
+            "teacher__sessions__starts_at",
+            "teacher__sessions__ends_at",
+        )
+        .order_by("teacher_id", "starts_at")
+    )
+    grouped = defaultdict(list)
+    for teacher, name, first, code1, institution, second, code2, *times in rows:
+        grouped[(teacher, first, second)].append((name, code1, code2, institution, times))
+    found = []
+    for (teacher, first, second), items in grouped.items():
+        name, code1, code2, institution, _times = items[0]
+        found.append(
+            Found(
+                key=f"{teacher}:{first}:{second}",
+                summary=_("Teacher %(name)s teaches sessions of %(one)s and %(two)s at once")
+                % {"name": name, "one": code1, "two": code2},
+                subjects={
+                    "teacher_id": teacher,
+                    "training_class_id": first,
+                    "other_class_id": second if second != first else None,
+                    "institution_id": institution,
+                },
+                evidence=_evidence(
+                    [_("teacher"), _("class"), _("session"), _("class"), _("session")],
+                    [
+                        [name, c1, f"{_when(a)}–{_when(b)}", c2, f"{_when(c)}–{_when(d)}"]
+                        for name, c1, c2, _i, (a, b, c, d) in items
+                    ],
+                ),
+            )  # fmt: skip
+        )
+    return found
+
+
+def teacher_many_institutions(scope: Scope) -> list[Found]:
+    """Teachers who taught sessions at more institutions in one calendar year than the pack
+    allows a part-time teacher (teachers.part_time_max_institutions, 000 §三(七))."""
+    most = scope.value("teachers.part_time_max_institutions")
+    years = range(scope.start.year, scope.end.year + 1)
+    taught = (
+        Session.objects.filter(teacher__isnull=False, starts_at__year__in=list(years))
+        .filter(
+            teacher__in=Session.objects.filter(training_class__in=scope.classes()).values("teacher")
+        )
+        .annotate(year=ExtractYear("starts_at"))
+        .values("teacher_id", "year")
+        .annotate(places=Count("training_class__institution", distinct=True))
+        .filter(places__gt=most)
+        .order_by("teacher_id", "year")
+    )
+    found = []
+    for row in taught:
+        where = list(
+            Session.objects.filter(teacher_id=row["teacher_id"], starts_at__year=row["year"])
+            .values_list("training_class__institution__organisation__name", flat=True)
+            .distinct()
+            .order_by("training_class__institution__organisation__name")
+        )
+        name = Person.objects.filter(teacher__pk=row["teacher_id"]).values_list("name", flat=True)
+        found.append(
+            Found(
+                key=f"{row['teacher_id']}:{row['year']}",
+                summary=_(
+                    "Teacher %(name)s taught at %(count)d institutions in %(year)d (at most"
+                    " %(most)d)"
+                )
+                % {
+                    "name": name.first() or "",
+                    "count": row["places"],
+                    "year": row["year"],
+                    "most": most,
+                },
+                subjects={"teacher_id": row["teacher_id"]},
+                evidence=_evidence(
+                    [_("year"), _("institution")], [[row["year"], place] for place in where]
+                ),
+            )  # fmt: skip
+        )
+    return found
+
+
+# --- (5) attendance entered by hand, or identical for everyone --------------------------------
+
+
+def _hand_marks(classes) -> QuerySet:
+    return ManualMark.objects.filter(
+        session__training_class__in=classes, superseded_by__isnull=True, present=True
+    )
+
+
+def _device_checkins(classes) -> QuerySet:
+    return CheckIn.objects.filter(
+        session__training_class__in=classes,
+        device__isnull=False,
+        is_teacher=False,
+        in_window=True,
+        direction=Direction.IN,
+    )
+
+
+def hand_entered_attendance(scope: Scope) -> list[Found]:
+    """Classes whose attendance is mostly hand marks: present marks / (present marks + device
+    check-ins) above supervision.manual_attendance_share."""
+    share = scope.value("supervision.manual_attendance_share")
+    classes = scope.classes()
+    hand = dict(
+        _hand_marks(classes)
+        .values("session__training_class")
+        .annotate(n=Count("id"))
+        .values_list("session__training_class", "n")
+    )
+    device = dict(
+        _device_checkins(classes)
+        .values("session__training_class")
+        .annotate(n=Count("id"))
+        .values_list("session__training_class", "n")
+    )
+    flagged = [
+        (pk, n, device.get(pk, 0)) for pk, n in hand.items() if n > share * (n + device.get(pk, 0))
+    ]
+    names = TrainingClass.objects.in_bulk([pk for pk, _n, _d in flagged])
+    return [
+        Found(
+            key=str(pk),
+            summary=_("Class %(code)s: %(hand)d of %(all)d attendance records entered by hand")
+            % {"code": names[pk].code, "hand": n, "all": n + d},
+            subjects={"training_class_id": pk, "institution_id": names[pk].institution_id},
+            evidence=_evidence(
+                [_("class"), _("entered by hand"), _("device check-ins"), _("limit")],
+                [[names[pk].code, n, d, f"{share:.0%}"]],
+            ),
+        )
+        for pk, n, d in flagged
+    ]
+
+
+def identical_attendance(scope: Scope) -> list[Found]:
+    """Completed classes of at least supervision.identical_attendance_min_trainees trainees
+    where every trainee attended the same number of sessions (hand marks and device check-ins
+    counted per trainee in the database)."""
+    least = scope.value("supervision.identical_attendance_min_trainees")
+    rows = (
+        scope.classes()
+        .filter(state__in=("completed", "closed"), enrollments__state__in=LIVE_ENROLMENT)
+        .annotate(attended=_attended_subquery())
+        .values("pk", "code", "institution_id")
+        .annotate(trainees=Count("enrollments"), lo=Min("attended"), hi=Max("attended"))
+        .filter(trainees__gte=least, lo=F("hi"))
+        .order_by("pk")
+    )
+    return [
+        Found(
+            key=str(row["pk"]),
+            summary=_("Class %(code)s: all %(count)d trainees attended exactly %(n)d sessions")
+            % {"code": row["code"], "count": row["trainees"], "n": row["lo"]},
+            subjects={"training_class_id": row["pk"], "institution_id": row["institution_id"]},
+            evidence=_evidence(
+                [_("class"), _("trainees"), _("sessions attended by each")],
+                [[row["code"], row["trainees"], row["lo"]]],
+            ),
+        )
+        for row in rows
+    ]
+
+
+def _attended_subquery():
+    """Sessions a class's trainee attended (for TrainingClass rows joined to enrollments): a
+    present hand mark, else an in-window device check-in."""
+    marks = (
+        ManualMark.objects.filter(
+            session__training_class=OuterRef("pk"),
+            person=OuterRef("enrollments__person"),
+            superseded_by__isnull=True,
+            present=True,
+        )
+        .values("person")
+        .annotate(n=Count("session", distinct=True))
+        .values("n")
+    )
+    devices = (
+        CheckIn.objects.filter(
+            session__training_class=OuterRef("pk"),
+            person=OuterRef("enrollments__person"),
+            device__isnull=False,
+            in_window=True,
+            direction=Direction.IN,
+        )
+        .exclude(session__manual_marks__person=OuterRef("enrollments__person"))
+        .values("person")
+        .annotate(n=Count("session", distinct=True))
+        .values("n")
+    )
+    return ExpressionWrapper(
+        Coalesce(Subquery(marks, output_field=IntegerField()), 0)
+        + Coalesce(Subquery(devices, output_field=IntegerField()), 0),
+        output_field=IntegerField(),
+    )
+
+
+# --- (6) everyone passes alike, or the examiner taught the class ------------------------------
+
+_SCORE = Coalesce("theory_score", Value(0), output_field=DecimalField()) + Coalesce(
+    "practical_score", Value(0), output_field=DecimalField()
+)
+
+
+def _results(scope: Scope) -> QuerySet[EvaluationResult]:
+    return EvaluationResult.objects.filter(booking__training_class__in=scope.classes())
+
+
+def uniform_scores(scope: Scope) -> list[Found]:
+    """Evaluations (bookings) of at least supervision.uniform_scores_min_trainees persons where
+    everyone passed and the highest and lowest totals (theory + practical) differ by at most
+    supervision.uniform_scores_max_spread points."""
+    least = scope.value("supervision.uniform_scores_min_trainees")
+    spread = scope.value("supervision.uniform_scores_max_spread")
+    rows = (
+        _results(scope)
+        .values(
+            "booking_id",
+            "booking__training_class_id",
+            "booking__training_class__code",
+            "booking__training_class__institution_id",
+        )  # fmt: skip
+        .annotate(
+            n=Count("id"),
+            passed_n=Count("id", filter=Q(passed=True)),
+            hi=Max(_SCORE),
+            lo=Min(_SCORE),
+        )
+        .filter(n__gte=least, passed_n=F("n"))
+        .order_by("booking_id")
+    )
+    return [
+        Found(
+            key=str(row["booking_id"]),
+            summary=_(
+                "Class %(code)s: all %(n)d evaluated passed with totals from %(lo)s to %(hi)s"
+            )
+            % {
+                "code": row["booking__training_class__code"],
+                "n": row["n"],
+                "lo": row["lo"],
+                "hi": row["hi"],
+            },
+            subjects={
+                "training_class_id": row["booking__training_class_id"],
+                "institution_id": row["booking__training_class__institution_id"],
+            },
+            evidence=_evidence(
+                [
+                    _("class"),
+                    _("evaluated"),
+                    _("passed"),
+                    _("lowest total"),
+                    _("highest total"),
+                    _("spread allowed"),
+                ],
+                [
+                    [
+                        row["booking__training_class__code"],
+                        row["n"],
+                        row["passed_n"],
+                        row["lo"],
+                        row["hi"],
+                        spread,
+                    ]
+                ],
+            ),
+        )  # fmt: skip
+        for row in rows
+        if row["hi"] - row["lo"] <= spread
+    ]
+
+
+def examiner_taught(scope: Scope) -> list[Found]:
+    """Results whose examiner is a teacher of the class evaluated (the class's teachers or a
+    session's teacher): the same person on both sides."""
+    teacher_of_class = Q(examiners__person=F("enrollment__training_class__teachers__person")) | Q(
+        examiners__person=F("enrollment__training_class__sessions__teacher__person")
+    )
+    rows = (
+        _results(scope)
+        .filter(teacher_of_class)
+        .values_list(
+            "booking_id",
+            "enrollment__training_class_id",
+            "enrollment__training_class__code",
+            "enrollment__training_class__institution_id",
+            "examiners__person_id",
+            "examiners__person__name",
+        )
+        .distinct()
+        .order_by("booking_id", "examiners__person_id")
+    )
+    return [
+        Found(
+            key=f"{booking}:{examiner}",
+            summary=_("Class %(code)s was evaluated by %(name)s, who taught it")
+            % {"code": code, "name": name},
+            subjects={"training_class_id": class_id, "institution_id": institution},
+            evidence=_evidence([_("class"), _("examiner and teacher")], [[code, name]]),
+        )
+        for booking, class_id, code, institution, examiner, name in rows
+    ]
+
+
+# --- (7) a certificate dated before the training ended or before the evaluation ---------------
+
+
+def certificate_too_early(scope: Scope) -> list[Found]:
+    """Certificates of a class issued before its last day, or issued by an evaluation before
+    the evaluation's date."""
+    classes = scope.classes()
+    before_end = Q(training_class__in=classes, issued_on__lt=F("training_class__end_date"))
+    results = EvaluationResult.objects.filter(
+        booking__training_class__in=classes, certificate__issued_on__lt=F("booking__planned_date")
+    ).values("certificate")
+    rows = (
+        Certificate.objects.filter(before_end | Q(pk__in=results))
+        .values_list(
+            "pk", "number", "issued_on", "person_id", "person__name", "person__id_number_masked",
+            "training_class_id", "training_class__code", "training_class__end_date",
+            "training_class__institution_id",
+        )
+        .order_by("pk")
+    )  # fmt: skip
+    return [
+        Found(
+            key=str(pk),
+            summary=_(
+                "Certificate %(number)s of %(name)s dated %(issued)s, before the class or"
+                " its evaluation ended"
+            )
+            % {"number": number, "name": name, "issued": issued},
+            subjects={
+                "certificate_id": pk,
+                "person_id": person,
+                "training_class_id": class_id,
+                "institution_id": institution,
+            },
+            evidence=_evidence(
+                [
+                    _("certificate"),
+                    _("issued on"),
+                    _("holder"),
+                    _("ID number"),
+                    _("class"),
+                    _("class ends"),
+                ],
+                [[number, issued, name, masked, code or "", end or ""]],
+                [person],
+            ),
+        )  # fmt: skip
+        for pk, number, issued, person, name, masked, class_id, code, end, institution in rows
+    ]
+
+
+# --- (9) the same certificate or person claimed twice -----------------------------------------
+
+
+def _live_lines() -> QuerySet[ClaimLine]:
+    return ClaimLine.objects.exclude(state__in=DEAD_LINES).exclude(claim__state__in=DEAD_CLAIMS)
+
+
+def duplicate_claims(scope: Scope) -> list[Found]:
+    """Two live claim lines (one of them made in the region) on the same certificate for the
+    same subsidy (or for both employment subsidies), or for the same person, occupation, level
+    and subsidy: 多头、重复申领 across regions and claim types. A top-up line (补差) is not
+    compared: it raises a line on purpose."""
+    employment = [ClaimKind.EMPLOYMENT_SME, ClaimKind.EMPLOYMENT_AGENCY]
+    same_certificate = Q(certificate=OuterRef("certificate")) & (
+        Q(subsidy_type=OuterRef("subsidy_type"))
+        | Q(subsidy_type__in=employment, certificate__isnull=False)
+    )
+    same_person = Q(
+        person=OuterRef("person"),
+        occupation=OuterRef("occupation"),
+        level=OuterRef("level"),
+        subsidy_type=OuterRef("subsidy_type"),
+    )
+    earlier = (
+        _live_lines()
+        .filter(pk__lt=OuterRef("pk"))
+        .exclude(claim=OuterRef("claim"))
+        .filter(same_certificate | same_person)
+    )
+    rows = (
+        _live_lines()
+        .filter(claim__bureau__path__startswith=scope.region.path)
+        .filter(Q(claim__created_at__date__gte=scope.start, claim__created_at__date__lte=scope.end))
+        .filter(Q(certificate__isnull=False) | Q(occupation__isnull=False))
+        .exclude(subsidy_type__in=employment, certificate__isnull=True)
+        .filter(tops_up__isnull=True)  # a top-up (补差) raises the line it tops up, by design
+        .annotate(first=Subquery(earlier.order_by("pk").values("pk")[:1]))
+        .filter(first__isnull=False)
+        .values_list("pk", "first", "person_id", "claim__organisation__path")
+        .order_by("pk")
+    )
+    rows = list(rows)
+    related = ("claim__region", "person", "certificate", "occupation", "level")
+    wanted = {r[0] for r in rows} | {r[1] for r in rows}  # the few lines found, for evidence
+    lines = {
+        line.pk: line for line in ClaimLine.objects.filter(pk__in=wanted).select_related(*related)
+    }
+    found = []
+    for pk, first, person, _path in rows:
+        later, earlier_line = lines[pk], lines[first]
+        found.append(
+            Found(
+                key=f"{first}:{pk}",
+                summary=_("%(name)s claimed twice: claim %(one)s and claim %(two)s")
+                % {
+                    "name": later.person.name,
+                    "one": earlier_line.claim.number,
+                    "two": later.claim.number,
+                },
+                subjects={
+                    "claim_line_id": pk,
+                    "person_id": person,
+                    "certificate_id": later.certificate_id,
+                },
+                evidence=_evidence(
+                    [
+                        _("claim"),
+                        _("subsidy"),
+                        _("region"),
+                        _("holder"),
+                        _("ID number"),
+                        _("certificate"),
+                        _("occupation"),
+                        _("amount (yuan)"),
+                    ],
+                    [
+                        [
+                            line.claim.number,
+                            line.get_subsidy_type_display(),
+                            line.claim.region.name,
+                            line.person.name,
+                            line.person.id_number_masked,
+                            line.certificate.number if line.certificate else "",
+                            line.occupation.name if line.occupation else "",
+                            line.amount,
+                        ]
+                        for line in (earlier_line, later)
+                    ],
+                    [person],
+                ),
+            )  # fmt: skip
+        )
+    return found
+
+
+# --- (10) one phone for many trainees; outside working age ------------------------------------
+
+
+def _trainees(scope: Scope) -> QuerySet[Person]:
+    return Person.objects.filter(
+        enrollments__training_class__in=scope.classes(), enrollments__state__in=LIVE_ENROLMENT
+    )
+
+
+def shared_phone(scope: Scope) -> list[Found]:
+    """Trainees whose phone number (compared by its keyed hash, never decrypted) is the phone of
+    at least supervision.shared_phone_min_trainees trainees of the region's classes."""
+    least = scope.value("supervision.shared_phone_min_trainees")
+    trainees = _trainees(scope).exclude(phone_hash="")
+    shared = (
+        trainees.values("phone_hash")
+        .annotate(n=Count("pk", distinct=True))
+        .filter(n__gte=least)
+        .values("phone_hash")
+    )
+    people = list(
+        trainees.filter(phone_hash__in=shared)
+        .values_list("pk", "name", "id_number_masked", "phone_masked", "phone_hash")
+        .distinct()
+        .order_by("phone_hash", "pk")
+    )
+    groups = defaultdict(list)
+    for row in people:
+        groups[row[4]].append(row)
+    found = []
+    for phone_hash, group in groups.items():
+        evidence = _evidence(
+            [_("trainee"), _("ID number"), _("phone")],
+            [[name, masked, phone] for _pk, name, masked, phone, _h in group],
+            [row[0] for row in group],
+        )
+        for pk, name, _masked, phone, _h in group:
+            found.append(
+                Found(
+                    key=f"{pk}:{phone_hash[:16]}",
+                    summary=_("%(name)s shares phone %(phone)s with %(others)d other trainees")
+                    % {"name": name, "phone": phone, "others": len(group) - 1},
+                    subjects={"person_id": pk},
+                    evidence=evidence,
+                )
+            )
+    return found
+
+
+def outside_working_age(scope: Scope) -> list[Found]:
+    """Trainees of employment skills classes (就业技能培训, for people out of work) younger than
+    supervision.working_age_from or at least supervision.working_age_to on the class's first
+    day (their age in whole years, computed in the database)."""
+    youngest = scope.value("supervision.working_age_from")
+    oldest = scope.value("supervision.working_age_to")
+    start, born = "training_class__start_date", "person__birth_date"
+    not_yet = Q(**{f"{start}__month__lt": F(f"{born}__month")}) | Q(
+        **{f"{start}__month": F(f"{born}__month"), f"{start}__day__lt": F(f"{born}__day")}
+    )
+    age = ExpressionWrapper(
+        ExtractYear(start)
+        - ExtractYear(born)
+        - Case(When(not_yet, then=Value(1)), default=Value(0)),
+        output_field=IntegerField(),
+    )
+    rows = (
+        Enrollment.objects.filter(
+            training_class__in=scope.classes(),
+            state__in=LIVE_ENROLMENT,
+            training_class__training_type__code=TrainingType.EMPLOYMENT_SKILLS,
+            person__birth_date__isnull=False,
+        )
+        .annotate(age=age)
+        .filter(Q(age__lt=youngest) | Q(age__gte=oldest))
+        .values_list(
+            "person_id", "person__name", "person__id_number_masked", "age", "training_class_id",
+            "training_class__code", "training_class__institution_id",
+        )
+        .order_by("training_class_id", "person_id")
+    )  # fmt: skip
+    return [
+        Found(
+            key=f"{person}:{class_id}",
+            summary=_(
+                "%(name)s is %(age)d in employment skills class %(code)s (working age "
+                "%(lo)d–%(hi)d)"
+            )
+            % {"name": name, "age": years, "code": code, "lo": youngest, "hi": oldest - 1},
+            subjects={
+                "person_id": person,
+                "training_class_id": class_id,
+                "institution_id": institution,
+            },
+            evidence=_evidence(
+                [_("trainee"), _("ID number"), _("age"), _("class")],
+                [[name, masked, years, code]],
+                [person],
+            ),
+        )  # fmt: skip
+        for person, name, masked, years, class_id, code, institution in rows
+    ]
+
+
+# --- (11) training beyond the designation ------------------------------------------------------
+
+
+def beyond_designation(scope: Scope) -> list[Found]:
+    """Classes (not history) whose occupation and level the institution was not designated for
+    over the class's whole dates."""
+    designated = Designation.objects.filter(
+        institution=OuterRef("institution"),
+        occupation=OuterRef("occupation"),
+        level=OuterRef("level"),
+        valid_from__lte=OuterRef("start_date"),
+        valid_to__gte=OuterRef("end_date"),
+    )
+    rows = (
+        scope.classes()
+        .exclude(source=ClassSource.HISTORY)
+        .exclude(state__in=("draft", "withdrawn", "rejected", "cancelled"))
+        .filter(~Exists(designated))
+        .values_list(
+            "pk",
+            "code",
+            "institution_id",
+            "institution__organisation__name",
+            "occupation__name",
+            "level__name",
+            "start_date",
+            "end_date",
+        )  # fmt: skip
+        .order_by("pk")
+    )
+    return [
+        Found(
+            key=str(pk),
+            summary=_(
+                "Class %(code)s: %(institution)s is not designated for %(occupation)s "
+                "%(level)s on its dates"
+            )
+            % {"code": code, "institution": name, "occupation": occupation, "level": level},
+            subjects={"training_class_id": pk, "institution_id": institution},
+            evidence=_evidence(
+                [_("class"), _("institution"), _("occupation"), _("level"), _("from"), _("to")],
+                [[code, name, occupation, level, start, end]],
+            ),
+        )
+        for pk, code, institution, name, occupation, level, start, end in rows
+    ]
+
+
+# --- (3) employed elsewhere during a class for the unemployed, or the institution's own staff ---
+
+
+def employed_during_class(scope: Scope) -> list[Found]:
+    """Trainees of employment skills classes (就业技能培训, for people out of work) with an
+    insured employment (social insurance paid: full-time work) that began before the class and
+    had not ended by its first day, at another employer; or any employment at the institution
+    itself (its own staff as trainees). An uninsured job (part-time, 灵活就业) is not flagged."""
+    start, end = "training_class__start_date", "training_class__end_date"
+    jobs = "person__employment"
+    own = Q(**{f"{jobs}__employer_uscc": F("training_class__institution__organisation__code")})
+    insured_elsewhere = Q(**{f"{jobs}__insured_months__gt": 0}) & ~own
+    rows = (
+        Enrollment.objects.filter(
+            training_class__in=scope.classes(),
+            state__in=LIVE_ENROLMENT,
+            training_class__training_type__code=TrainingType.EMPLOYMENT_SKILLS,
+        )
+        .filter(**{f"{jobs}__start__lt": F(start)})
+        .filter(Q(**{f"{jobs}__end__isnull": True}) | Q(**{f"{jobs}__end__gte": F(start)}))
+        .filter(own | insured_elsewhere)
+        .values_list(
+            "person_id", "person__name", "person__id_number_masked", "training_class_id",
+            "training_class__code", "training_class__institution_id", f"{jobs}__employer_name",
+            f"{jobs}__employer_uscc", f"{jobs}__start", f"{jobs}__end", start, end,
+            "training_class__institution__organisation__code",
+        )
+        .distinct()
+        .order_by("training_class_id", "person_id")
+    )  # fmt: skip
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[(row[0], row[3])].append(row)
+    found = []
+    for (person, class_id), jobs_rows in grouped.items():
+        _p, name, masked, _c, code, institution, *_rest = jobs_rows[0]
+        staff = any(row[7] == row[12] for row in jobs_rows)
+        summary = (
+            _("%(name)s, a trainee of class %(code)s, works for the institution itself")
+            if staff
+            else _("%(name)s was insured as employed during employment skills class %(code)s")
+        ) % {"name": name, "code": code}
+        found.append(
+            Found(
+                key=f"{person}:{class_id}",
+                summary=summary,
+                subjects={
+                    "person_id": person,
+                    "training_class_id": class_id,
+                    "institution_id": institution,
+                },
+                evidence=_evidence(
+                    [
+                        _("trainee"),
+                        _("ID number"),
+                        _("class"),
+                        _("from"),
+                        _("to"),
+                        _("employer"),
+                        _("employed from"),
+                        _("employed until"),
+                    ],
+                    [
+                        [name, masked, code, row[10], row[11], row[6] or row[7], row[8], row[9]]
+                        for row in jobs_rows
+                    ],
+                    [person],
+                ),
+            )  # fmt: skip
+        )
+    return found
+
+
+# --- (4) check-in bursts: many trainees checked in by one device within seconds ---------------
+
+
+def checkin_bursts(scope: Scope) -> list[Found]:
+    """Sessions where one device recorded at least supervision.burst_min_checkins trainee
+    check-ins within supervision.burst_seconds seconds (counted per check-in over the window
+    that starts at it, in the database): 代打卡, several identities checked in by one hand."""
+    seconds = scope.value("supervision.burst_seconds")
+    least = scope.value("supervision.burst_min_checkins")
+    window_end = ExpressionWrapper(
+        OuterRef("device_time") + Value(timedelta(seconds=seconds)), output_field=DateTimeField()
+    )
+    in_window = (
+        CheckIn.objects.filter(
+            device=OuterRef("device"),
+            session=OuterRef("session"),
+            is_teacher=False,
+            direction=Direction.IN,
+            device_time__gte=OuterRef("device_time"),
+            device_time__lte=window_end,
+        )
+        .values("device")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rows = (
+        _device_checkins(scope.classes())
+        .annotate(burst=Subquery(in_window, output_field=IntegerField()))
+        .filter(burst__gte=least)
+        .values("session_id", "device_id", "device__name", "session__training_class_id",
+                "session__training_class__code", "session__training_class__institution_id")
+        .annotate(first=Min("device_time"), most=Max("burst"))
+        .order_by("session_id", "device_id")
+    )  # fmt: skip
+    return [
+        Found(
+            key=f"{row['session_id']}:{row['device_id']}",
+            summary=_(
+                "Class %(code)s: device %(device)s checked in %(n)d trainees within "
+                "%(seconds)d seconds"
+            )
+            % {
+                "code": row["session__training_class__code"],
+                "device": row["device__name"],
+                "n": row["most"],
+                "seconds": seconds,
+            },
+            subjects={
+                "training_class_id": row["session__training_class_id"],
+                "institution_id": row["session__training_class__institution_id"],
+            },
+            evidence=_evidence(
+                [_("class"), _("device"), _("first check-in"), _("check-ins"), _("seconds")],
+                [
+                    [
+                        row["session__training_class__code"],
+                        row["device__name"],
+                        _when(row["first"]),
+                        row["most"],
+                        seconds,
+                    ]
+                ],
+            ),
+        )  # fmt: skip
+        for row in rows
+    ]
+
+
+_WHOLE = "004 §五(六)"
+CHECKS: tuple[Check, ...] = (
+    Check("overlapping_classes", _("Same person in overlapping classes"),
+          _("A trainee enrolled in two classes whose sessions overlap in time."),
+          _WHOLE, _("the same person in overlapping classes"), Severity.HIGH, (),
+          overlapping_classes),
+    Check("teacher_double_booked", _("Teacher in two sessions at once"),
+          _("One teacher recorded for two sessions whose times overlap."),
+          _WHOLE, _("rented teachers"), Severity.MEDIUM, (), teacher_double_booked),
+    Check("teacher_many_institutions", _("Teacher at too many institutions"),
+          _("A teacher who taught at more institutions in a calendar year than the pack allows."),
+          "000 §三(七); " + _WHOLE, _("a teacher in too many institutions"), Severity.MEDIUM,
+          ("teachers.part_time_max_institutions",), teacher_many_institutions),
+    Check("employed_during_class", _("Employed during a class for the unemployed"),
+          _("A trainee of an employment skills class insured as employed elsewhere during it, "
+            "or employed by the institution itself."),
+          "004 §二; " + _WHOLE, _("fake trainees (employed people listed as unemployed)"),
+          Severity.HIGH, (), employed_during_class),
+    Check("checkin_bursts", _("Check-in bursts from one device"),
+          _("Many trainees checked in by one device within seconds."),
+          "000 §三(八); " + _WHOLE, _("bursts of check-ins from one device"), Severity.HIGH,
+          ("supervision.burst_seconds", "supervision.burst_min_checkins"), checkin_bursts),
+    Check("hand_entered_attendance", _("Attendance mostly entered by hand"),
+          _("A class whose attendance records are mostly hand marks rather than device "
+            "check-ins."),
+          "000 §三(八); 003 §三10; " + _WHOLE, _("courses shortened or skipped"), Severity.MEDIUM,
+          ("supervision.manual_attendance_share",), hand_entered_attendance),
+    Check("identical_attendance", _("Identical attendance for everyone"),
+          _("A completed class where every trainee attended exactly as many sessions."),
+          "003 §三10; " + _WHOLE, _("courses shortened or skipped"), Severity.LOW,
+          ("supervision.identical_attendance_min_trainees",), identical_attendance),
+    Check("uniform_scores", _("Everyone passed with near-identical scores"),
+          _("An evaluation where everyone passed and the totals hardly differ."),
+          _WHOLE, _("evaluation organisations that pass everyone"), Severity.MEDIUM,
+          ("supervision.uniform_scores_min_trainees", "supervision.uniform_scores_max_spread"),
+          uniform_scores),
+    Check("examiner_taught", _("Examiner also taught the class"),
+          _("An examiner of the evaluation is a teacher of the class evaluated."),
+          _WHOLE, _("evaluation organisations that pass everyone"), Severity.HIGH, (),
+          examiner_taught),
+    Check("certificate_too_early", _("Certificate before the training or evaluation ended"),
+          _("A certificate dated before the class's last day or before its evaluation."),
+          _WHOLE, _("certificates before the training ended"), Severity.HIGH, (),
+          certificate_too_early),
+    Check("duplicate_claims", _("Claimed twice"),
+          _("The same certificate, or the same person, occupation and level, in two live claim "
+            "lines (across regions or claim types)."),
+          "004 §四(五); " + _WHOLE, _("the same certificate used for two subsidies or in two "
+                                     "regions"), Severity.HIGH, (), duplicate_claims),
+    Check("shared_phone", _("Many trainees on one phone number"),
+          _("Trainees sharing one phone number with several others."),
+          _WHOLE, _("fake trainees"), Severity.MEDIUM,
+          ("supervision.shared_phone_min_trainees",), shared_phone),
+    Check("outside_working_age", _("Outside working age in a class for the unemployed"),
+          _("A trainee of an employment skills class younger or older than working age."),
+          _WHOLE, _("fake trainees (retirees, students)"), Severity.MEDIUM,
+          ("supervision.working_age_from", "supervision.working_age_to"), outside_working_age),
+    Check("beyond_designation", _("Training beyond the designation"),
+          _("A class of an occupation and level its institution was not designated for on its "
+            "dates."),
+          "004 §四(二); " + _WHOLE, _("rented premises"), Severity.MEDIUM, (),
+          beyond_designation),
+)  # fmt: skip
+CHECK_BY_CODE = {check.code: check for check in CHECKS}
+
+
+def name_of(code: str) -> str:
+    check = CHECK_BY_CODE.get(code)
+    return str(check.name) if check else code

@@ -1,0 +1,82 @@
+"""Demo findings (004 §五(六)): one planted case and the checks run over 商丘 (411400).
+
+Planted: three trainees of the class running now given one phone number (pattern: fake
+trainees). Found as well: the demo's classes, whose attendance the training demo
+enters by hand (pattern: courses shortened or skipped). The findings are then taken through
+their life so the demo shows each state: those touching a claim line are cleared (the demo's
+claims keep moving, as the tests of claims expect), of the others one is confirmed (a mark in
+鸿鹄's credit file), one is under review with an on-site check, one cleared, and the rest open.
+"""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from jineng.core.models import Organisation, User
+from jineng.core.roles import OrgKind
+from jineng.people import services as people
+from jineng.supervision import services
+from jineng.supervision.models import Finding, FindingState
+from jineng.training.models import TrainingClass
+
+REGION = "411400"
+HONGHU = "商丘市鸿鹄职业技能培训学校"
+RUNNING = "焊工（五级）培训班（第3期）"  # the training demo's class running now, device attendance
+SHARED_PHONE = "13703700999"
+HAND_ENTRY_CLEARED = "演示：考勤系机构在课次当天据纸质签到表手工录入，核对签到表原件无误。"
+
+
+def _plant_shared_phone() -> None:
+    """Three trainees of the class running now (no claim yet) registered with one phone: the
+    registry's record changed as a clerk would (people.services.update_person)."""
+    running = TrainingClass.objects.filter(
+        institution__organisation__name=HONGHU, name=RUNNING
+    ).first()
+    if running is None:
+        return
+    for enrollment in running.enrollments.select_related("person").order_by("id")[:3]:
+        people.update_person(enrollment.person, phone=SHARED_PHONE)
+
+
+def _review(finding: Finding, reviewer) -> Finding:
+    return services.assign(finding, reviewer)
+
+
+def _decide(findings: list[Finding], reviewer, today: date) -> dict[str, int]:
+    spare = []
+    for finding in findings:
+        if finding.check_code != "hand_entered_attendance":
+            continue  # the planted ones stay open
+        if services.touched_lines(finding).exists():
+            services.clear(_review(finding, reviewer), reason=HAND_ENTRY_CLEARED,
+                           evidence="签到表原件、机构情况说明")  # fmt: skip
+        else:
+            spare.append(finding)
+    if spare:
+        services.confirm(_review(spare.pop(0), reviewer),
+                         reason="现场核查：学员表示第2、3课未开课，考勤系事后补录。")  # fmt: skip
+    if spare:
+        checked = _review(spare.pop(0), reviewer)
+        services.record_onsite_check(
+            checked, checked_on=today - timedelta(days=1),
+            people_present="市局审核员、机构负责人、学员代表2名", result="inconclusive",
+            notes="签到表与课表一致，监控录像缺第3课，待机构补充。",
+        )  # fmt: skip
+    if spare:
+        services.clear(_review(spare.pop(0), reviewer), reason=HAND_ENTRY_CLEARED,
+                       evidence="签到表原件")  # fmt: skip
+    return {state: Finding.objects.filter(state=state).count() for state in FindingState.values}
+
+
+def load() -> dict:
+    region = Organisation.objects.filter(code=REGION, kind=OrgKind.BUREAU).first()
+    if region is None or Finding.objects.filter(region=region).exists():
+        return {"skipped": "no region or findings already made"}
+    today = timezone.localdate()
+    _plant_shared_phone()
+    run = services.run_checks(region, date(today.year - 1, 1, 1), today)
+    reviewer = User.objects.filter(username="city_reviewer").first()
+    findings = list(Finding.objects.filter(run=run).order_by("id"))
+    states = _decide(findings, reviewer, today) if reviewer else {}
+    new = {code: count["new"] for code, count in run.counts.items() if count.get("new")}
+    return {"findings": new, "states": states}

@@ -1,0 +1,81 @@
+"""Money waits for the data comparison, in a real browser (004 §五(六): 数据比对、现场核查; pattern:
+fake trainees, many on one phone). On the server, three trainees of the demo's paid claim and of
+its payable claim are given one phone number and the checks run (a `jineng shell` command: the
+phone is the planted fact). The city's reviewer opens the finding from the payable claim's line,
+sees its evidence (masked), puts it under review, records an on-site check with a photo and
+confirms it: the line stays out of every payment. A finding on a paid line, confirmed, opens its
+recovery (追回), listed on the recoveries page."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.steps import new_page
+from tests.live import ENVIRONMENTS, jineng
+
+PLANT = """
+from jineng.claims.models import Claim
+from jineng.core import audit
+from jineng.core.models import Organisation
+from jineng.people.models import Person
+from jineng.supervision import services
+from django.utils import timezone
+from datetime import timedelta
+payable = Claim.objects.filter(state="payable", kind="training").order_by("id").first()
+paid = Claim.objects.filter(state="paid", kind="training").order_by("id").first()
+persons = [line.person for line in payable.lines.order_by("id")[:2]]
+persons += [line.person for line in paid.lines.filter(state="paid").order_by("id")[:1]]
+first = persons[0]
+Person.objects.filter(pk__in=[p.pk for p in persons]).update(
+    phone_hash=first.phone_hash or "planted", phone_masked=first.phone_masked or "137****0999")
+today = timezone.localdate()
+with audit.system_context("test"):
+    services.run_checks(Organisation.objects.get(code="411400", kind="bureau"),
+                        today - timedelta(days=400), today, codes={"shared_phone"})
+print(payable.pk, paid.pk, " ".join(str(p.pk) for p in persons))
+"""
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+def test_a_finding_holds_a_line_until_decided(browser, live_url, tmp_path):
+    answer = jineng(ENVIRONMENTS[live_url], "shell", "-c", PLANT).stdout.strip().splitlines()[-1]
+    payable, paid, *_persons = answer.split()
+    reviewer = new_page(browser, live_url, "city_reviewer")
+
+    # The payable claim's first line shows the finding holding it; its link opens the finding.
+    reviewer.goto(f"/claims/{payable}/")
+    held = reviewer.locator("#lines-table tbody tr").first.locator(".finding-hold")
+    expect(held).to_contain_text("疑点暂缓")
+    held.locator("a").click()
+    expect(reviewer.locator("h1")).to_contain_text(re.compile(r"YD\d{4}-\d{6}"))
+    expect(reviewer.locator("#evidence-table")).to_contain_text("*")  # masked
+    expect(reviewer.locator("#lines")).to_contain_text("补贴")
+
+    # Under review, an on-site check with a photo, confirmed.
+    reviewer.locator("#assign").click()
+    expect(reviewer.locator("#finding-state")).to_have_text("核查中")
+    photo = tmp_path / "site.png"
+    photo.write_bytes(PNG)
+    reviewer.locator("#onsite-date").fill("2026-01-05")
+    reviewer.locator("#onsite-people").fill("市局审核员、学员本人")
+    reviewer.locator("#onsite-result").select_option("inconsistent")
+    reviewer.locator("#onsite-photos").set_input_files(str(photo))
+    reviewer.locator("#record-onsite").click()
+    expect(reviewer.locator("#onsite")).to_contain_text("site.png")
+    reviewer.locator("#confirm-reason").fill("现场核查：三人手机号为同一中介所有，学员未参训。")
+    reviewer.locator("#confirm").click()
+    expect(reviewer.locator("#finding-state")).to_have_text("已查实")
+
+    # The held line is not among the lines to pay.
+    reviewer.goto(f"/claims/{payable}/")
+    expect(reviewer.locator("#lines-table tbody tr").first.locator(".finding-hold")).to_be_visible()
+
+    # The paid line's finding, opened from the paid claim and confirmed: its recovery appears.
+    reviewer.goto(f"/claims/{paid}/")
+    reviewer.locator('#lines-table tr[data-state="paid"] .finding-hold a').first.click()
+    reviewer.locator("#assign").click()
+    reviewer.locator("#confirm-reason").fill("经核实，该学员由他人代为报名参训。")
+    reviewer.locator("#confirm").click()
+    reviewer.goto("/claims/recoveries/")
+    expect(reviewer.locator("#recoveries")).to_contain_text("经查实")
+    reviewer.context.close()

@@ -1,0 +1,157 @@
+"""Money waits for the data comparison (004 §五(六): 健全覆盖培训资金申领、审核、支付…全过程的监督
+管理; 000 §三(八) 人脸识别考勤): a claim line touched by an open or under-review finding is neither
+approved nor paid, with a message naming the finding; cleared, it moves again; confirmed, the
+paid lines are recovered (claims' recovery) and the institution's credit file gets a violation.
+
+The planted case is the factory's own: a ClaimFactory class's attendance is all hand marks
+(pattern: courses shortened or skipped), which hand_entered_attendance flags for the class."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from jineng.claims import payment, review
+from jineng.claims.models import Claim, ClaimLine, LineState, Recovery, RecoveryCause
+from jineng.core.models import User
+from jineng.institutions.models import CreditEvent, CreditEventKind
+from jineng.supervision import services
+from jineng.supervision.models import Finding, FindingState
+from tests.actors import act
+from tests.factories import CERTIFIED, EMPLOYED, ClaimFactory, bureau
+
+pytestmark = pytest.mark.django_db
+
+CHECK = "hand_entered_attendance"
+
+
+def finding_of(claim: Claim) -> Finding:
+    """Run the attendance check over 商丘 around the claim's class, as the city's reviewer."""
+    training_class = claim.training_class
+    with act("city_reviewer"):
+        services.run_checks(
+            bureau("411400"), training_class.start_date, training_class.end_date, codes={CHECK}
+        )
+    return Finding.objects.get(check_code=CHECK, training_class=training_class)
+
+
+def review_it(finding: Finding) -> Finding:
+    with act("city_reviewer"):
+        return services.assign(finding, _user("city_reviewer"))
+
+
+def _user(username):
+    return User.objects.get(username=username)
+
+
+def test_a_held_line_is_not_approved_until_the_finding_is_cleared():
+    """004 §五(六); pattern: courses shortened or skipped. The line is refused naming the
+    finding, while open and under review; cleared with reason and evidence, it is approved."""
+    claim = ClaimFactory(state="submitted", outcomes=(CERTIFIED,))
+    finding = finding_of(claim)
+    line = claim.lines.get()
+    with act("city_reviewer"), pytest.raises(ValidationError, match=finding.number):
+        review.approve_lines(claim, [line])
+    review_it(finding)
+    with act("city_reviewer"), pytest.raises(ValidationError, match="疑点核清之前不能审核通过"):
+        review.approve_claim(claim)
+    with act("city_reviewer"):
+        services.clear(finding, reason="现场核查：考勤机故障期间人工签到，有签到表原件。",
+                       evidence="签到表原件扫描件、机构情况说明")  # fmt: skip
+        review.approve_lines(claim, [line])
+    line.refresh_from_db()
+    assert line.state == LineState.APPROVED
+    assert list(finding.changes.values_list("to_state", flat=True)) == [
+        "open", "under_review", "cleared",
+    ]  # fmt: skip
+
+
+def test_a_held_line_is_not_paid():
+    """004 §四(五), 004 §五(六): a payable line a finding holds is not among the payable lines,
+    and a batch naming it is refused with the finding's number."""
+    claim = ClaimFactory(state="payable", outcomes=(CERTIFIED,))
+    line = claim.lines.get()
+    with act("city_reviewer"):
+        assert payment.payable_lines(claim.bureau, claim.fund_channel).filter(pk=line.pk).exists()
+    finding = finding_of(claim)
+    with act("city_reviewer"):
+        payable = payment.payable_lines(claim.bureau, claim.fund_channel)
+        assert not payable.filter(pk=line.pk).exists()
+    with act("city_reviewer"), pytest.raises(ValidationError, match=f"{finding.number}.*拨付"):
+        payment.create_batch(claim.bureau, claim.fund_channel, [line])
+
+
+def test_a_confirmed_finding_recovers_what_was_paid_and_marks_the_institution():
+    """004 §五(六) (账实相符, 确保资金安全); pattern: courses shortened or skipped. Confirmed
+    after an on-site check: each paid line of the class gets a recovery (cause fraud) through
+    claims, and the institution's credit file a violation naming the finding."""
+    claim = ClaimFactory(state="paid", outcomes=(CERTIFIED, EMPLOYED))
+    finding = finding_of(claim)
+    review_it(finding)
+    with act("city_reviewer"):
+        services.record_onsite_check(
+            finding, checked_on=timezone.localdate() - timedelta(days=1),
+            people_present="市局审核员张某、机构负责人李某", result="inconsistent",
+            notes="学员表示未参加第2、3课。",
+        )  # fmt: skip
+        services.confirm(finding, reason="现场核查：学员未实际参训，考勤系补录。")
+    recoveries = Recovery.objects.filter(line__claim=claim)
+    assert recoveries.count() == 2
+    assert {r.cause for r in recoveries} == {RecoveryCause.FRAUD}
+    assert finding.number in recoveries.first().reason
+    event = CreditEvent.objects.get(institution=claim.training_class.institution)
+    assert event.kind == CreditEventKind.VIOLATION and finding.number in event.description
+    finding.refresh_from_db()
+    assert finding.state == FindingState.CONFIRMED
+
+
+def test_deciding_a_finding_takes_its_steps_in_order():
+    """004 §五(六): open → under review → cleared or confirmed; no step skipped, each reason
+    given."""
+    claim = ClaimFactory(state="submitted", outcomes=(CERTIFIED,))
+    finding = finding_of(claim)
+    with act("city_reviewer"), pytest.raises(ValidationError, match="不能变为"):
+        services.confirm(finding, reason="直接查实")
+    review_it(finding)
+    with act("city_reviewer"), pytest.raises(ValidationError, match="理由"):
+        services.clear(finding, reason=" ", evidence="签到表")
+    with act("institution"), pytest.raises(PermissionDenied, match="审核人员"):
+        services.clear(finding, reason="无问题", evidence="签到表")
+
+
+def test_the_claim_page_shows_the_finding_beside_its_line(client):
+    """004 §五(六): the claim page names the finding holding a line, linked to its evidence."""
+    claim = ClaimFactory(state="submitted", outcomes=(CERTIFIED,))
+    finding = finding_of(claim)
+    client.force_login(_user("city_reviewer"))
+    page = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    line = claim.lines.get()
+    row = page[page.index(f'id="line-{line.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert finding.number in row
+    assert reverse("supervision:finding", args=[finding.pk]) in row
+
+
+def test_the_same_person_occupation_and_level_claimed_twice():
+    """004 §四(五) (同一职业同一等级不可重复享受), 004 §五(六); pattern: the same certificate used
+    for two subsidies or in two regions (多头、重复申领). A copy of a claim line in another claim
+    (as if taken in by another region) is flagged and held; the line it copies is not."""
+    claim = ClaimFactory(state="submitted", outcomes=(CERTIFIED,))
+    line = claim.lines.get()
+    twin = Claim.objects.get(pk=claim.pk)
+    twin.pk, twin.number = None, "BT2026-TWIN01"
+    twin.save()
+    copy = ClaimLine.objects.get(pk=line.pk)
+    copy.pk, copy.claim = None, twin
+    copy.save()
+    with act("city_reviewer"):
+        result = services.run_checks(
+            bureau("411400"), timezone.localdate() - timedelta(days=60), timezone.localdate(),
+            codes={"duplicate_claims"},
+        )  # fmt: skip
+    found = Finding.objects.filter(run=result, check_code="duplicate_claims")
+    assert [f.claim_line_id for f in found] == [copy.pk]
+    with act("city_reviewer"), pytest.raises(ValidationError, match=found[0].number):
+        review.approve_lines(twin, [copy])
