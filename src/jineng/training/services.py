@@ -947,9 +947,7 @@ def decide_late_mark(request: LateMarkRequest, *, approve: bool, reason: str) ->
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the decision.")})
     if approve:  # the mark must still make sense: the class open, the cell not changed since
-        previous = _lock_and_check(
-            request.session, request.person, request.present, request.reason
-        )
+        previous = _lock_and_check(request.session, request.person, request.present, request.reason)
     states.move(request, target, reason=reason)
     if approve:
         _store_mark(request.session, request.person, request.present, request.reason,
