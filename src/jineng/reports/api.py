@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from jineng.core.api import CapabilityPermission, SelectorFilterBackend, invalid_form
+from jineng.core.api import CapabilityPermission, IdField, SelectorFilterBackend, invalid_form
 from jineng.core.roles import Capability, has_capability
 from jineng.reports import selectors
 from jineng.reports.filters import ReportFilter
@@ -47,7 +47,7 @@ class GenerateSerializer(serializers.Serializer):
     """For the schema: the body is read by the page's form (reports.forms.GenerateForm)."""
 
     kind = serializers.ChoiceField(choices=GenerateForm.base_fields["kind"].choices)
-    region = serializers.IntegerField(help_text="a bureau of your region (organisation id)")
+    region = IdField(help_text="a bureau of your region (organisation id)")
     start = serializers.DateField(required=False, help_text="empty: the last period ended")
     end = serializers.DateField(required=False)
 

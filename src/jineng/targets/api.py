@@ -13,7 +13,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jineng.core.api import CapabilityPermission, SelectorFilterBackend, invalid_form
+from jineng.core.api import CapabilityPermission, IdField, SelectorFilterBackend, invalid_form
+from jineng.core.filters import MAX_ID
 from jineng.core.roles import Capability, has_capability
 from jineng.stats.measures import INDICATORS, MEASURES, NO_DATA
 from jineng.targets import dashboard, selectors, services
@@ -72,30 +73,35 @@ class AllocationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PersonsField(serializers.IntegerField):
+    """A target in whole persons: from 0 to what the database holds (PositiveBigIntegerField)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=0, max_value=MAX_ID, **kwargs)
+
+
 class CellSerializer(serializers.Serializer):
     axis = serializers.ChoiceField(choices=["county", "department"])
-    unit = serializers.IntegerField(min_value=1, help_text="the county bureau's or department's id")
+    unit = IdField(help_text="the county bureau's or department's id")
     measure = serializers.CharField()
-    value = serializers.IntegerField(min_value=0, help_text="whole persons (or person-times)")
+    value = PersonsField(help_text="whole persons (or person-times)")
 
 
 class NewPlanSerializer(serializers.Serializer):
     """The body of a new plan: the page's form (targets.forms.PlanForm), figures in persons."""
 
-    bureau = serializers.IntegerField(help_text="your bureau or one below it")
-    start_year = serializers.IntegerField()
-    end_year = serializers.IntegerField()
+    bureau = IdField(help_text="your bureau or one below it")
+    start_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    end_year = serializers.IntegerField(min_value=2000, max_value=2100)
     title = serializers.CharField()
     reason = serializers.CharField(help_text="of version 1")
     document_number = serializers.CharField(help_text="文件号 of version 1")
     training_counted_at = serializers.ChoiceField(choices=["completion", "enrolment"],
                                                   required=False)  # fmt: skip
-    copy_from = serializers.IntegerField(
+    copy_from = IdField(
         required=False, allow_null=True, help_text="a plan of the same bureau whose rows to copy"
     )
-    totals = serializers.DictField(
-        child=serializers.IntegerField(min_value=0), help_text="{measure code: persons}"
-    )
+    totals = serializers.DictField(child=PersonsField(), help_text="{measure code: persons}")
     allocations = CellSerializer(many=True, required=False,
                                  help_text="rows of the counties and departments under your "
                                  "bureau (not with copy_from)")  # fmt: skip
@@ -103,9 +109,9 @@ class NewPlanSerializer(serializers.Serializer):
 
 class ValueSerializer(serializers.Serializer):
     axis = serializers.ChoiceField(choices=["county", "department", "programme"])
-    position = serializers.IntegerField(min_value=1, help_text="the row's position in its table")
+    position = IdField(help_text="the row's position in its table")
     measure = serializers.CharField()
-    value = serializers.IntegerField(min_value=0, help_text="whole persons (or person-times)")
+    value = PersonsField(help_text="whole persons (or person-times)")
 
 
 class ReallocationSerializer(serializers.Serializer):
@@ -114,7 +120,7 @@ class ReallocationSerializer(serializers.Serializer):
     reason = serializers.CharField()
     document_number = serializers.CharField(help_text="文件号")
     totals = serializers.DictField(
-        child=serializers.IntegerField(min_value=0),
+        child=PersonsField(),
         required=False,
         help_text="{measure code: persons}: the totals that change",
     )
