@@ -33,8 +33,9 @@ Timed, after the rows are exported to Parquet (not timed):
    mix of periods, measures and narrowings: p50/p95, and the same figure computed by DuckDB from
    the raw rows. Goal: p95 < 200 ms.
 Every figure read is compared with DuckDB's (the indicators read from the project's indicator
-rollup against DuckDB counting the raw rows), and the rollups' row counts and sums per measure
-and per indicator with DuckDB's rollups: the bench exits 1 on any difference.
+rollup against DuckDB counting the raw rows), the rollups' row counts and sums per measure
+and per indicator with DuckDB's rollups, and both rollups with DuckDB's row for row (every
+column, EXCEPT ALL both ways): the bench exits 1 on any difference.
 """
 
 from __future__ import annotations
