@@ -3,8 +3,9 @@
 Planted: three trainees of the class running now given one phone number (pattern: fake
 trainees). Found as well: the demo's classes, whose attendance the training demo
 enters by hand (pattern: courses shortened or skipped). The findings are then taken through
-their life so the demo shows each state: those touching a claim line are cleared (the demo's
-claims keep moving, as the tests of claims expect), of the others one is confirmed (a mark in
+their life so the demo shows each state: those touching a claim line, or the class waiting for
+its claim (claims.demo.WAITING, which the walk-through claims), are cleared (the demo's claims
+keep moving, as the tests of claims expect), of the others one is confirmed (a mark in
 鸿鹄's credit file), one is under review with an on-site check, one cleared, and the rest open.
 """
 
@@ -12,6 +13,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from jineng.claims.demo import WAITING
 from jineng.core.models import Organisation, User
 from jineng.core.roles import OrgKind
 from jineng.people import services as people
@@ -47,7 +49,8 @@ def _decide(findings: list[Finding], reviewer, today: date) -> dict[str, int]:
     for finding in findings:
         if finding.check_code != "hand_entered_attendance":
             continue  # the planted ones stay open
-        if services.touched_lines(finding).exists():
+        waiting = finding.training_class is not None and finding.training_class.name == WAITING
+        if waiting or services.touched_lines(finding).exists():
             services.clear(_review(finding, reviewer), reason=HAND_ENTRY_CLEARED,
                            evidence="签到表原件、机构情况说明")  # fmt: skip
         else:
