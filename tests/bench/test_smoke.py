@@ -53,3 +53,13 @@ def test_import_roster_bench_smoke_prints_its_ratios():
     assert re.search(r'import: \{"rows": 200, "created": 200,', out), out
     assert re.search(r"ratio import/floor: [\d.]+", out), out
     assert re.search(r"ratio least secure work/floor: [\d.]+", out), out
+
+
+def test_audit_bench_smoke_finds_every_planted_case_and_nothing_else():
+    out = run_bench("audit.py", "--smoke")
+    assert re.search(r"built in \d+ s, [\d.]+ [kMG]?B: [\d,]+ people", out), out
+    for code in ("overlapping_classes", "employed_during_class", "checkin_bursts",
+                 "shared_phone", "beyond_designation", "duplicate_claims"):  # fmt: skip
+        assert re.search(rf"{code}\s+[\d.]+\s+\d+\s+\d+\s+0\s+0\s+\d+", out), out
+    assert re.search(r"whole audit: [\d.]+ s", out), out
+    assert "every planted case found, no false flag: yes" in out, out

@@ -308,6 +308,27 @@ def test_employed_during_a_class_for_the_unemployed_or_the_institutions_own_staf
     assert any("机构" in f.summary for f in found if f.person == s)
 
 
+def test_a_job_ended_before_the_class_and_one_begun_after_it_are_not_employment_during_it():
+    """004 §二, 004 §五(六); pattern: fake trainees (employed people listed as unemployed). T
+    was insured at a factory until the day before the class and is insured at another from the
+    day after it began: neither job covers the class's first day (not flagged; each condition
+    holds for one record, not for the same one). P, insured since before the class, still is
+    (flagged)."""
+    w = world()
+    t, p = w.person(), w.person()
+    w.training_class(trainees=[t, p])
+    jobs = [
+        (t, "91410300MA00000001", DAY - timedelta(days=400), DAY - timedelta(days=1)),
+        (t, "91410300MA00000002", DAY + timedelta(days=1), None),
+        (p, "91410300MA00000003", DAY - timedelta(days=400), None),
+    ]
+    for person, uscc, start, end in jobs:
+        EmploymentRecord.objects.create(person=person, employer_uscc=uscc, employer_name="某厂",
+                                        start=start, end=end, insured_months=12)  # fmt: skip
+    found = flagged(run(w, "employed_during_class"), "employed_during_class")
+    assert [f.person for f in found] == [p]
+
+
 def test_checkin_bursts_from_one_device():
     """000 §三(八) 人脸识别考勤, 004 §五(六) (supervision.burst_seconds 10, burst_min_checkins 5);
     pattern: bursts of check-ins from one device (代打卡). Class A: 5 trainees checked in by one

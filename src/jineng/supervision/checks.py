@@ -840,9 +840,13 @@ def employed_during_class(scope: Scope) -> list[Found]:
             state__in=LIVE_ENROLMENT,
             training_class__training_type__code=TrainingType.EMPLOYMENT_SKILLS,
         )
-        .filter(**{f"{jobs}__start__lt": F(start)})
-        .filter(Q(**{f"{jobs}__end__isnull": True}) | Q(**{f"{jobs}__end__gte": F(start)}))
-        .filter(own | insured_elsewhere)
+        # One filter() call: the three conditions hold for the same employment record (chained
+        # calls would join the records once each: an old job and a later one would match).
+        .filter(
+            Q(**{f"{jobs}__start__lt": F(start)})
+            & (Q(**{f"{jobs}__end__isnull": True}) | Q(**{f"{jobs}__end__gte": F(start)}))
+            & (own | insured_elsewhere)
+        )
         .values_list(
             "person_id", "person__name", "person__id_number_masked", "training_class_id",
             "training_class__code", "training_class__institution_id", f"{jobs}__employer_name",

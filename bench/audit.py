@@ -1,0 +1,549 @@
+"""Benchmark (issue 17, "Supervision"): the whole data comparison (every check of
+jineng.supervision, docs/supervision.md) over a region-sized data set on PostgreSQL, with a known
+number of planted cases of each kind a check looks for and near-misses it must not flag.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/audit.py
+        [--trainees N] [--classes N] [--checkins N] [--insurance N] [--institutions N]
+        [--planted N] [--database NAME] [--keep | --drop]
+    .venv/bin/python bench/audit.py --smoke          # tiny sizes, SQLite (or DATABASE_URL), seconds
+
+The data set (defaults: the issue's): 100,000 trainees in 5,000 classes of one bureau's region
+(商丘市 411400, with its pack's [supervision] thresholds), each class one daily session a day
+(check-ins / trainees of them: 20), every trainee checked in by the institution's device a minute
+apart (2,000,000 check-ins), two insurance (employment) records a trainee (200,000): one that
+ended before the class, one that begins after it. Rows go in with COPY on PostgreSQL (core.bulk on
+SQLite), through bench/stats.py's Loader.
+
+The classes are laid out in ten groups of S = classes / 10 date slots (class i starts on day
+i mod S, group i div S; group 9 meets 12:00-15:00, the others 9:00-12:00), so that two classes
+overlap exactly when they are planted to. Planted, `--planted` (P) of each (some kinds twice):
+the same trainee in two morning classes of one slot (overlap) and, near-miss, in a morning and
+an afternoon class (touching); a teacher on two morning classes of one slot, near-miss a morning
+and an afternoon one; a teacher at 4 institutions in a year, near-miss at 3; a trainee of an
+employment skills class insured elsewhere during it, or employed by the institution itself,
+near-miss an uninsured (part-time) job, a job starting on the class's first day, an insured job
+during a job-skills-upgrade class; a session where a device checked in 5 trainees within 10
+seconds, near-miss 5 within 12 seconds; a class attended by hand marks only, near-miss half by
+hand (one cell less); a class where every trainee attended every session (elsewhere one trainee
+misses one); 3 trainees on one phone, near-miss 2; a trainee aged 60 or 15 on the class's first
+day, near-miss 59 (60 the next day), 16 on the day, 65 in an upgrade class; a class of an
+occupation its institution is not designated for, or designated until the day before the class
+ends, near-miss designated exactly over the class's dates. The checks on evaluations,
+certificates and claims have no planted case here (no such rows): any finding of theirs is a
+false flag.
+
+Timed: each check run alone through `services.run_checks` (as `jineng supervision run` does,
+findings stored), and the sum. Goal: every planted case found, no false flag, the whole audit
+under 60 s. Exit 1 when a planted case is missed or anything else is flagged.
+
+On PostgreSQL the data set lives in its own database (--database, default jineng_bench_audit):
+kept with --keep and reused by the next run when its sizes match; dropped with --drop (alone:
+just drop it). Without --keep a new database is built and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE = "jineng_bench_audit"
+REGION = "411400"  # 商丘市: the pack with the [supervision] thresholds
+BASE = date(2025, 1, 6)  # slot 0's first day
+PERIOD = (date(2025, 1, 1), date(2026, 12, 31))
+GOAL_SECONDS = 60
+SMOKE = {"trainees": 2000, "classes": 200, "checkins": 8000, "insurance": 4000,
+         "institutions": 5, "planted": 2}  # fmt: skip
+MORNING, AFTERNOON = (1, 4), (4, 7)  # UTC hours: 9-12 and 12-15 in Shanghai
+
+
+def sizes(args) -> dict:
+    return {k: getattr(args, k) for k in SMOKE}
+
+
+class Layout:
+    """Where everything planted is: class indexes, trainee positions, the keys expected."""
+
+    def __init__(self, args):
+        self.classes, self.institutions, self.p = args.classes, args.institutions, args.planted
+        self.size = args.trainees // args.classes  # trainees a class
+        self.days = max(2, round(args.checkins / args.trainees) // 2 * 2)  # sessions, even
+        self.slots = args.classes // 10
+        self.gap = max(self.days + 1, self.p)  # slots between a roaming teacher's classes
+        if self.size < 8 or self.slots < self.p + 3 * self.gap or self.slots < 3 * self.p:
+            raise SystemExit("sizes too small for the planted cases: more classes or trainees")
+        if self.slots + self.days > 700:
+            raise SystemExit("too many classes for two years of slots")
+        self.teacher_of = list(range(args.classes))  # class -> teacher index
+        self.institution_of = [i % args.institutions for i in range(args.classes)]
+        self.occupation_of = ["O1"] * args.classes
+        for k in range(self.p):
+            self.teacher_of[self.c(2, k)] = self.c(3, k)  # double-booked
+            self.teacher_of[self.c(9, k)] = self.c(4, k)  # touching: near-miss
+            for group, extra in ((5, 3), (6, 2)):  # 4 institutions, near-miss 3
+                for m in range(extra + 1):
+                    index = self.c(group, k + m * self.gap)
+                    self.teacher_of[index] = self.c(group, k)
+                    self.institution_of[index] = (k + m) % args.institutions
+            self.occupation_of[self.c(7, k)] = "O2"  # not designated
+            self.occupation_of[self.c(7, self.p + k)] = "O3"  # designated exactly: near-miss
+            self.occupation_of[self.c(7, 2 * self.p + k)] = "O3"  # until the day before the end
+
+    def c(self, group: int, slot: int) -> int:
+        return group * self.slots + slot
+
+    def start(self, index: int) -> date:
+        return BASE + timedelta(days=index % self.slots)
+
+    def end(self, index: int) -> date:
+        return self.start(index) + timedelta(days=self.days - 1)
+
+    def hours(self, index: int) -> tuple[int, int]:
+        return AFTERNOON if index // self.slots == 9 else MORNING
+
+    def training_type(self, index: int) -> str:
+        return "job_skills_upgrade" if index // self.slots == 7 else "employment_skills"
+
+    def trainee(self, index: int, position: int) -> int:
+        return index * self.size + position
+
+    def hand_sessions(self, index: int) -> range:
+        """Sessions attended by hand marks: all in the planted classes, half in the near ones."""
+        slot, group = index % self.slots, index // self.slots
+        if slot < self.p and group == 3:
+            return range(self.days)
+        if slot < self.p and group == 1:
+            return range(self.days // 2)
+        return range(0)
+
+    def everyone_everywhere(self, index: int) -> bool:
+        return index // self.slots == 6 and index % self.slots < self.p
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def environment(database_url: str | None) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    from stats import environment as stats_environment
+
+    stats_environment(database_url)
+
+
+# --- the data set ------------------------------------------------------------------------------
+
+
+def organisations(args) -> dict:
+    """The region, its bureau, the institutions (designated for O1 五级), devices, the pack."""
+    from django.core.management import call_command
+    from stdnum.cn import uscc
+
+    from jineng.catalog import packs, reference
+    from jineng.catalog import services as catalog
+    from jineng.catalog.models import Occupation, SkillLevel
+    from jineng.core import services as core
+    from jineng.core.roles import OrgKind
+    from jineng.institutions.models import Designation, Institution
+    from jineng.training.models import Device
+
+    call_command("migrate", interactive=False, verbosity=0)
+    reference.load_basics()
+    reference.load_occupations()
+    packs.load_pack_directory()
+    for outcome in catalog.save_regions([{"code": "410000", "name": "河南省"},
+                                         {"code": REGION, "name": "商丘市"}]):  # fmt: skip
+        if not isinstance(outcome, str):
+            raise outcome
+    bureau = core.create_organisation(kind=OrgKind.BUREAU, name="商丘市人社局", code=REGION,
+                                      parent=None, region_code=REGION)  # fmt: skip
+    occupations = list(Occupation.objects.order_by("code").values_list("id", flat=True)[:3])
+    level = SkillLevel.objects.get(code="5").pk
+    institutions, codes, devices = [], [], []
+    for n in range(args.institutions):
+        body = f"52{REGION}MJ{n:07d}"
+        org = core.create_organisation(kind=OrgKind.INSTITUTION, name=f"商丘职业培训学校{n}",
+                                       code=body + uscc.calc_check_digit(body), parent=bureau,
+                                       region_code=REGION)  # fmt: skip
+        institution = Institution.objects.create(organisation=org, type="private_school",
+                                                 state="designated")  # fmt: skip
+        Designation.objects.create(institution=institution, occupation_id=occupations[0],
+                                   level_id=level, valid_from=date(2024, 1, 1),
+                                   valid_to=date(2027, 12, 31))  # fmt: skip
+        hint = "bench"
+        device = Device.objects.create(institution=institution, name=f"考勤机{n}",
+                                       token_hash=sha(f"device-{n}"), token_hint=hint)  # fmt: skip
+        institutions.append(institution.pk)
+        codes.append(org.code)
+        devices.append(device.pk)
+    return {"bureau": bureau, "institutions": institutions, "codes": codes, "devices": devices,
+            "occupations": dict(zip(("O1", "O2", "O3"), occupations, strict=True)),
+            "level": level}  # fmt: skip
+
+
+def facts(args, lay: Layout, orgs: dict) -> tuple[dict, dict, dict]:
+    """The rows, loaded in bulk; returns the counts, the keys planted per check and the
+    near-misses planted per check."""
+    from jineng.catalog.models import FundChannel, TrainingType
+    from jineng.institutions.models import Designation, Teacher
+    from jineng.people.models import EmploymentRecord, Person
+    from jineng.training.models import CheckIn, Enrollment, ManualMark, Session, TrainingClass
+    from stats import Loader, first_id
+
+    planted = {code: set() for code in CHECK_CODES}
+    near = dict.fromkeys(CHECK_CODES, 0)
+    p, size, days, trainees = lay.p, lay.size, lay.days, args.trainees
+    classes = args.classes
+    now = datetime(2024, 12, 1, 2, tzinfo=UTC)
+    people = trainees + classes  # the trainees, then one teacher a class
+
+    def class_of(n: int) -> int:
+        return min(n // size, classes - 1)
+
+    births = {}  # trainee -> birth date, the planted ages
+    phones = {}  # trainee -> phone key, the shared ones
+    for k in range(p):
+        eight, seven, six = lay.c(8, k), lay.c(7, k), lay.c(6, k)
+        first = lay.start(eight)
+        births[lay.trainee(eight, 4)] = first.replace(year=first.year - 60)  # 60 on the day
+        births[lay.trainee(eight, 5)] = first.replace(year=first.year - 16) + timedelta(days=1)
+        births[lay.trainee(eight, 6)] = first.replace(year=first.year - 60) + timedelta(days=1)
+        births[lay.trainee(eight, 7)] = first.replace(year=first.year - 16)  # 16 on the day
+        births[lay.trainee(seven, 1)] = first.replace(year=first.year - 65)  # upgrade class
+        near["outside_working_age"] += 3
+        for position in range(3):
+            phones[lay.trainee(six, position)] = f"shared-{k}"
+        for position in (3, 4):
+            phones[lay.trainee(six, position)] = f"pair-{k}"
+        near["shared_phone"] += 1
+
+    def birth(n: int) -> date:
+        if n in births:
+            return births[n]
+        return date(1970 + n % 35, 1 + n % 12, 1 + n % 28)  # 20 to 55 in 2025
+
+    loader = Loader(Person, ["name", "id_number_cipher", "id_number_hash", "id_number_masked",
+                             "organisation_id", "registered_at", "source", "birth_date",
+                             "phone_hash", "phone_masked"])  # fmt: skip
+    counts = {"people": loader.load(
+        (f"学员{n}", b"-", f"bench-audit-{n}", "4114**********0000", orgs["bureau"].pk, now,
+         "bench", birth(n) if n < trainees else None, sha(phones.get(n, f"phone-{n}")),
+         "138****0000")
+        for n in range(people)
+    )}  # fmt: skip
+    p0 = first_id(Person, people)
+    person = lambda n: p0 + n  # noqa: E731
+    for k in range(p):
+        for position in range(3):
+            n = person(lay.trainee(lay.c(6, k), position))
+            planted["shared_phone"].add(f"{n}:{sha(f'shared-{k}')[:16]}")
+
+    counts["teachers"] = Loader(Teacher, ["person_id"]).load(
+        (person(trainees + i),) for i in range(classes)
+    )
+    t0 = first_id(Teacher, classes)
+
+    types = dict(TrainingType.objects.values_list("code", "id"))
+    channel = FundChannel.objects.order_by("code").values_list("id", flat=True).first()
+    occupation = orgs["occupations"]
+    counts["classes"] = Loader(TrainingClass, [
+        "code", "institution_id", "occupation_id", "level_id", "training_type_id",
+        "fund_channel_id", "start_date", "end_date", "source", "name", "venue", "capacity",
+        "state",
+    ]).load(
+        (f"A{i:07d}", orgs["institutions"][lay.institution_of[i]], occupation[lay.occupation_of[i]],
+         orgs["level"], types[lay.training_type(i)], channel, lay.start(i), lay.end(i),
+         "platform", "培训班", "实训楼", size + 2, "completed")
+        for i in range(classes)
+    )  # fmt: skip
+    c0 = first_id(TrainingClass, classes)
+    cid = lambda i: c0 + i  # noqa: E731
+    for k in range(p):
+        for position in (4, 5):
+            n = person(lay.trainee(lay.c(8, k), position))
+            planted["outside_working_age"].add(f"{n}:{cid(lay.c(8, k))}")
+
+    def session_times(i: int, day: int) -> tuple[datetime, datetime]:
+        on = lay.start(i) + timedelta(days=day)
+        a, b = lay.hours(i)
+        return (datetime(on.year, on.month, on.day, a, tzinfo=UTC),
+                datetime(on.year, on.month, on.day, b, tzinfo=UTC))  # fmt: skip
+
+    counts["sessions"] = Loader(Session, ["training_class_id", "starts_at", "ends_at", "topic",
+                                          "teacher_id"]).load(
+        (cid(i), *session_times(i, d), f"第{d + 1}课", t0 + lay.teacher_of[i])
+        for i in range(classes) for d in range(days)
+    )  # fmt: skip
+    s0 = first_id(Session, classes * days)
+    sid = lambda i, d: s0 + i * days + d  # noqa: E731
+
+    extra = []  # (class, trainee) enrolled in a second class
+    for k in range(p):
+        planted["overlapping_classes"].add(
+            f"{person(lay.trainee(k, 0))}:{cid(k)}:{cid(lay.c(1, k))}"
+        )
+        extra += [(lay.c(1, k), lay.trainee(k, 0)), (lay.c(9, k), lay.trainee(k, 1))]
+        near["overlapping_classes"] += 1
+        planted["teacher_double_booked"].add(
+            f"{t0 + lay.c(3, k)}:{cid(lay.c(2, k))}:{cid(lay.c(3, k))}"
+        )
+        near["teacher_double_booked"] += 1
+        planted["teacher_many_institutions"].add(f"{t0 + lay.c(5, k)}:{BASE.year}")
+        near["teacher_many_institutions"] += 1
+    counts["enrolments"] = Loader(Enrollment, ["training_class_id", "person_id", "state",
+                                               "eligible", "enrolled_at", "reason"]).load(
+        [(cid(class_of(n)), person(n), "completed", True, now, "") for n in range(trainees)]
+        + [(cid(i), person(n), "completed", True, now, "") for i, n in extra]
+    )  # fmt: skip
+
+    def attendance(hand: bool):
+        """(session, trainee, moment) of every cell attended by hand (or by the device): the
+        last trainee of a class misses the first session, except where everyone attends."""
+        for i in range(classes):
+            by_hand = lay.hand_sessions(i)
+            members = range(lay.trainee(i, 0), min(lay.trainee(i, size), trainees))
+            if i == classes - 1:
+                members = range(lay.trainee(i, 0), trainees)
+            for d in range(days):
+                if (d in by_hand) != hand:
+                    continue
+                opens = session_times(i, d)[0]
+                for j, n in enumerate(members):
+                    if d == 0 and j == len(members) - 1 and not lay.everyone_everywhere(i):
+                        continue
+                    yield sid(i, d), person(n), opens + timedelta(seconds=step(i, d, j))
+
+    def step(i: int, d: int, j: int) -> int:
+        """Seconds after the session opens a trainee checks in: a minute apart, but 2 s apart
+        for the first 5 of a planted burst and 3 s apart for its near-miss."""
+        if i // lay.slots == 4 and i % lay.slots < p and d < 2 and j < 5:
+            return j * (2 if d == 0 else 3)
+        return 60 * j
+
+    counts["hand marks"] = Loader(ManualMark, ["session_id", "person_id", "present", "reason",
+                                               "correction", "recorded_at"]).load(
+        (s, n, True, "补录", False, now) for s, n, _at in attendance(hand=True))  # fmt: skip
+    device_of = lambda s: orgs["devices"][lay.institution_of[(s - s0) // days]]  # noqa: E731
+    counts["check-ins"] = Loader(CheckIn, ["session_id", "person_id", "is_teacher",
+                                           "direction", "device_id", "event_id", "device_time",
+                                           "server_time", "in_window"]).load(
+        (s, n, False, "in", device_of(s), f"{s}-{n}", at, at, True)
+        for s, n, at in attendance(hand=False)
+    )  # fmt: skip
+    for k in range(p):
+        index = lay.c(4, k)
+        planted["checkin_bursts"].add(
+            f"{sid(index, 0)}:{orgs['devices'][lay.institution_of[index]]}"
+        )
+        near["checkin_bursts"] += 1
+        planted["hand_entered_attendance"].add(str(cid(lay.c(3, k))))
+        near["hand_entered_attendance"] += 1
+        planted["identical_attendance"].add(str(cid(lay.c(6, k))))
+    near["identical_attendance"] = classes - p
+
+    # Insurance: one job that ended the day before the class, one from a month after it.
+    special = {}  # trainee -> (employer, start, insured months) of the job during the class
+    for k in range(p):
+        eight, seven = lay.c(8, k), lay.c(7, k)
+        first = lay.start(eight)
+        special[lay.trainee(eight, 0)] = ("914114000000000001", first - timedelta(days=90), 6)
+        special[lay.trainee(eight, 1)] = (
+            orgs["codes"][lay.institution_of[eight]],
+            first - timedelta(days=90),
+            0,
+        )  # its own staff
+        special[lay.trainee(eight, 2)] = ("914114000000000002", first - timedelta(days=90), 0)
+        special[lay.trainee(eight, 3)] = ("914114000000000003", first, 6)  # from the first day
+        special[lay.trainee(seven, 0)] = ("914114000000000004", first - timedelta(days=90), 6)
+        for position in (0, 1):
+            planted["employed_during_class"].add(
+                f"{person(lay.trainee(eight, position))}:{cid(eight)}"
+            )
+        near["employed_during_class"] += 3
+    per_trainee = max(1, args.insurance // trainees)
+
+    def jobs():
+        for n in range(trainees):
+            i = class_of(n)
+            yield (person(n), "914114000000000009", lay.start(i) - timedelta(days=400),
+                   lay.start(i) - timedelta(days=1), 12)  # fmt: skip
+            if per_trainee < 2:
+                continue
+            if n in special:
+                employer, began, months = special[n]
+                yield person(n), employer, began, None, months
+            else:
+                yield (person(n), "914114000000000008", lay.end(i) + timedelta(days=30), None,
+                       6)  # fmt: skip
+
+    counts["insurance"] = Loader(EmploymentRecord, ["person_id", "employer_uscc", "start", "end",
+                                                    "insured_months"]).load(jobs())  # fmt: skip
+
+    designations = []
+    for k in range(p):
+        exact, short, none = lay.c(7, p + k), lay.c(7, 2 * p + k), lay.c(7, k)
+        for index, last in ((exact, lay.end(exact)), (short, lay.end(short) - timedelta(days=1))):
+            where = orgs["institutions"][lay.institution_of[index]]
+            designations.append((where, occupation["O3"], orgs["level"], lay.start(index), last))
+        planted["beyond_designation"] |= {str(cid(none)), str(cid(short))}
+        near["beyond_designation"] += 1
+    Loader(Designation, ["institution_id", "occupation_id", "level_id", "valid_from",
+                         "valid_to"]).load(iter(designations))  # fmt: skip
+    return counts, {k: sorted(v) for k, v in planted.items()}, near
+
+
+# --- the audit ---------------------------------------------------------------------------------
+
+CHECK_CODES = (
+    "overlapping_classes", "teacher_double_booked", "teacher_many_institutions",
+    "employed_during_class", "checkin_bursts", "hand_entered_attendance", "identical_attendance",
+    "uniform_scores", "examiner_taught", "certificate_too_early", "duplicate_claims",
+    "shared_phone", "outside_working_age", "beyond_designation",
+)  # fmt: skip
+
+
+def audit(bureau, planted: dict, near: dict) -> bool:
+    """Each check run alone (findings stored, as a run does), timed; the findings against the
+    planted keys. True when every planted case is found and nothing else."""
+    from jineng.core import audit as core_audit
+    from jineng.supervision import checks, services
+    from jineng.supervision.models import Finding
+
+    if set(CHECK_CODES) != {check.code for check in checks.CHECKS}:
+        print(f"the checks changed: {sorted(c.code for c in checks.CHECKS)}: update the bench")
+        return False
+    print(f"{'check':28} {'time s':>8} {'planted':>8} {'found':>8} {'missed':>8} "
+          f"{'false flags':>11} {'near-misses':>11}")  # fmt: skip
+    total, good = 0.0, True
+    with core_audit.system_context("bench:audit"):
+        for check in checks.CHECKS:
+            started = time.perf_counter()
+            run = services.run_checks(bureau, *PERIOD, codes={check.code})
+            elapsed = time.perf_counter() - started
+            total += elapsed
+            if "skipped" in run.counts[check.code]:
+                print(f"{check.code:28} skipped: {run.counts[check.code]['skipped']}")
+                good = False
+                continue
+            found = set(Finding.objects.filter(check_code=check.code).values_list("key", flat=True))
+            expected = set(planted[check.code])
+            missed, false = expected - found, found - expected
+            good = good and not missed and not false
+            print(f"{check.code:28} {elapsed:8.2f} {len(expected):8} {len(expected & found):8} "
+                  f"{len(missed):8} {len(false):11} {near[check.code]:11}")  # fmt: skip
+            for key in sorted(missed)[:3]:
+                print(f"  missed {key}")
+            for key in sorted(false)[:3]:
+                print(f"  false flag {key}")
+    print(f"whole audit: {total:.2f} s (goal < {GOAL_SECONDS} s: "
+          f"{'meets' if total < GOAL_SECONDS else 'misses'})")  # fmt: skip
+    print(f"every planted case found, no false flag: {'yes' if good else 'NO'}")
+    return good
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--trainees", type=int, default=100_000)
+    parser.add_argument("--classes", type=int, default=5_000)
+    parser.add_argument("--checkins", type=int, default=2_000_000)
+    parser.add_argument("--insurance", type=int, default=200_000)
+    parser.add_argument("--institutions", type=int, default=50)
+    parser.add_argument("--planted", type=int, default=20, help="cases of each kind")
+    parser.add_argument("--database", default=DEFAULT_DATABASE)
+    parser.add_argument("--keep", action="store_true", help="keep the database for reuse")
+    parser.add_argument("--drop", action="store_true", help="drop the kept database and stop")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, a few seconds")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        for key, value in SMOKE.items():
+            setattr(args, key, value)
+    sys.path.insert(0, str(ROOT / "src"))
+    sys.path.insert(0, str(ROOT))
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        if not args.smoke:
+            print("bench/audit.py needs DATABASE_URL naming a PostgreSQL server (or --smoke)")
+            return 2
+        return run(args, None, reused=False)
+    from tests.live import _server_url, create_database, drop_database, scratch_postgres
+
+    if args.drop:
+        drop_database(url, args.database)
+        print(f"dropped {args.database}")
+        return 0
+    if not args.keep:
+        with scratch_postgres(url) as scratch:
+            return run(args, scratch, reused=False)
+    import psycopg
+
+    with psycopg.connect(_server_url(url, "postgres"), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                              [args.database]).fetchone()  # fmt: skip
+    if exists:
+        with psycopg.connect(_server_url(url, args.database)) as conn:
+            try:
+                kept = json.loads(conn.execute("SELECT value FROM bench_audit_meta").fetchone()[0])
+            except (psycopg.Error, TypeError):
+                kept = None
+        if not kept or kept["sizes"] != sizes(args):
+            print(f"{args.database} holds another data set: run with --drop first")
+            return 2
+    else:
+        create_database(url, args.database)
+    return run(args, _server_url(url, args.database), reused=bool(exists))
+
+
+def run(args, database_url: str | None, reused: bool) -> int:
+    environment(database_url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from jineng.core import audit as core_audit
+    from jineng.core.models import Organisation
+    from jineng.supervision.models import Finding, Run
+    from stats import analyse, database_size
+
+    lay = Layout(args)
+    started = time.perf_counter()
+    if reused:
+        call_command("migrate", interactive=False, verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT value FROM bench_audit_meta")
+            kept = json.loads(cursor.fetchone()[0])
+        planted, near = kept["planted"], kept["near"]
+        Finding.objects.all().delete()  # the findings of the last run: found again below
+        Run.objects.all().delete()
+        bureau = Organisation.objects.get(code=REGION)
+        print(f"database: {connection.vendor} {connection.settings_dict['NAME']}, reused "
+              f"({database_size()})")  # fmt: skip
+    else:
+        with core_audit.system_context("bench:audit"):
+            orgs = organisations(args)
+            counts, planted, near = facts(args, lay, orgs)
+        bureau = orgs["bureau"]
+        analyse()
+        if connection.vendor == "postgresql" and args.keep:
+            meta = {"sizes": sizes(args), "planted": planted, "near": near}
+            with connection.cursor() as cursor:
+                cursor.execute("CREATE TABLE bench_audit_meta (value text)")
+                cursor.execute("INSERT INTO bench_audit_meta VALUES (%s)", [json.dumps(meta)])
+        built = ", ".join(f"{v:,} {k}" for k, v in counts.items())
+        print(f"database: {connection.vendor}; built in {time.perf_counter() - started:.0f} s, "
+              f"{database_size()}: {built}")  # fmt: skip
+    print(f"sizes: {sizes(args)}; {lay.days} sessions a class, {lay.size} trainees a class")
+    good = audit(bureau, planted, near)
+    connection.close()
+    return 0 if good else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
