@@ -246,6 +246,7 @@ SPECTACULAR_SETTINGS = {
         "TrainingClassStateEnum": "jineng.training.models.ClassState.choices",
         "BatchOutcomeEnum": "jineng.evaluation.api.OUTCOMES",
         "ReportKindEnum": "jineng.reports.models.ReportKind.choices",
+        "FindingStateEnum": "jineng.supervision.models.FindingState.choices",
     },
 }
 
