@@ -1,10 +1,10 @@
 """Money waits for the data comparison, in a real browser (004 §五(六): 数据比对、现场核查; pattern:
 fake trainees, many on one phone). On the server, three trainees of the demo's paid claim and of
-an unpaid one (the payable claim, if no earlier test paid it) are given one phone number and the checks run (a `jineng shell` command: the
-phone is the planted fact). The city's reviewer opens the finding from the payable claim's line,
-sees its evidence (masked), puts it under review, records an on-site check with a photo and
-confirms it: the line stays out of every payment. A finding on a paid line, confirmed, opens its
-recovery (追回), listed on the recoveries page."""
+an unpaid one (the payable claim, if no earlier test paid it) are given one phone number and the
+checks run (a `jineng shell` command: the phone is the planted fact). The city's reviewer opens
+the finding from the unpaid claim's line, sees its evidence (masked), puts it under review,
+records an on-site check with a photo and confirms it: the line stays out of every payment. A
+finding on a paid line, confirmed, opens its recovery (追回), listed on the recoveries page."""
 
 import re
 
