@@ -989,7 +989,7 @@ def run(args, database_url: str | None, reused: bool) -> int:
         duck.execute(duck_rollup_sql(rollup.ROLLED_UP, first, last))
         duck_measures_s = time.perf_counter() - started
         # The rebuild recounts the indicators of first..last and of the last
-        # INDICATOR_RECOUNT_DAYS days (rollup.indicator_ranges).
+        # indicator_recount_days() (rollup.indicator_ranges).
         ranges = rollup.indicator_ranges(first, last, timezone.localdate())
         started = time.perf_counter()
         duck.execute(duck_indicator_rollup_sql(ranges))

@@ -115,7 +115,7 @@ def test_a_late_employment_record_counts_after_the_next_default_rebuild(world):
     """004 §四(五) (已实现就业的(3个月内)): a trainee of a 就业技能培训 class that ended 100 days
     ago, whose insured job began 60 days after it ended, entered only now. The rollup shows it
     after the next default rebuild (the task's: the last 40 days for the measures, the last
-    INDICATOR_RECOUNT_DAYS for the indicators); a class that ended before that needs a rebuild
+    indicator_recount_days() for the indicators); a class that ended before that needs a rebuild
     of its range (the command's --from)."""
     person, old_person = PersonFactory.create_batch(2, bureau=COUNTY)
     qihang, made = institution(QIHANG), {"staff": "admin", "approver": reader()}
@@ -126,7 +126,7 @@ def test_a_late_employment_record_counts_after_the_next_default_rebuild(world):
                                trainees=[old_person], start=TODAY - timedelta(days=300),
                                **made)  # fmt: skip
     assert TODAY - late.end_date > timedelta(days=40)
-    assert TODAY - old.end_date > timedelta(days=rollup.INDICATOR_RECOUNT_DAYS)
+    assert TODAY - old.end_date > timedelta(days=rollup.indicator_recount_days())
     with act(None):
         rollup.rebuild(WIDE - timedelta(days=200), TODAY)
     city = reader()  # 洛阳市's: the demo's classes that end on the same days are not its
@@ -151,8 +151,8 @@ def test_a_late_employment_record_counts_after_the_next_default_rebuild(world):
 
 def test_the_recount_ranges():
     today = TODAY
-    recent = today - timedelta(days=rollup.INDICATOR_RECOUNT_DAYS)
-    assert rollup.INDICATOR_RECOUNT_DAYS >= STAY_DAYS
+    recent = today - timedelta(days=rollup.indicator_recount_days())
+    assert rollup.indicator_recount_days() == STAY_DAYS + rollup.RECOUNT_MARGIN_DAYS
     assert rollup.indicator_ranges(today - timedelta(days=40), today, today) == [(recent, None)]
     early = today - timedelta(days=800)
     assert rollup.indicator_ranges(early, early + timedelta(days=30), today) == [

@@ -79,3 +79,12 @@ def test_004_retention_reads_the_governing_packs_stay(world):  # noqa: F811
     with act(None):
         rollup.rebuild(start, TODAY)
     assert retention() == (2, 2)
+
+
+@pytest.mark.django_db
+def test_004_the_recount_reaches_the_longest_window_of_any_pack(world):  # noqa: F811
+    """004 §五(五): late insurance records still reach retention when a pack looks further than
+    180 days: the rebuild's recount horizon follows the longest window of the packs."""
+    assert rollup.indicator_recount_days() == 180 + rollup.RECOUNT_MARGIN_DAYS
+    shorter_stay(400)  # 洛阳's pack, its retention at the 400th day
+    assert rollup.indicator_recount_days() == 400 + rollup.RECOUNT_MARGIN_DAYS

@@ -36,7 +36,7 @@ TRAINING_AT_ENROLMENT = "training@enrolment"
 # The windows of the indicators are policy values: each pack's [statistics]
 # (employment_window_days, stay_days), read per region and date by stats.windows. These are
 # what counts where no pack governs (stats.windows.DEFAULT), and what the rollup's recount
-# horizon (rollup.INDICATOR_RECOUNT_DAYS) and bench/stats.py's DuckDB queries read.
+# horizon (rollup.indicator_recount_days, at least) and bench/stats.py's DuckDB queries read.
 # 90: the three months of 004 §四(五) (已实现就业的(3个月内)); 180: no seed states N for 稳岗.
 EMPLOYMENT_WINDOW_DAYS = 90
 STAY_DAYS = 180

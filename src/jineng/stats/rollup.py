@@ -4,7 +4,7 @@ reads the measure's facts (stats.facts) once and writes its rows grouped by day 
 its rows per person category and those of persons without one, with the county and city of each
 organisation (a temporary table); and one INSERT … SELECT that counts every indicator's
 numerator and denominator by class end day in one pass over the enrolments, for that range and
-the last INDICATOR_RECOUNT_DAYS days (late facts). No loop over days, regions or people; running
+the last indicator_recount_days() days (late facts). No loop over days, regions or people; running
 it twice gives the same rows."""
 
 from datetime import date, timedelta
@@ -17,25 +17,30 @@ from django.utils import timezone
 from jineng.core.models import Organisation
 from jineng.core.roles import OrgKind
 from jineng.people.models import CategoryRecord
-from jineng.stats import facts
+from jineng.stats import facts, windows
 from jineng.stats.measures import (
-    EMPLOYMENT_WINDOW_DAYS,
     INDICATORS,
     MEASURES,
     NO_DATA,
-    STAY_DAYS,
     TRAINING_AT_ENROLMENT,
 )
 from jineng.stats.models import DailyCount, IndicatorCount
 
 ROLLED_UP = (*MEASURES, TRAINING_AT_ENROLMENT)
 INDICATORS_ROLLED_UP = tuple(code for code in INDICATORS if code not in NO_DATA)
-# Facts arrive late for the indicators: an employment record counts up to 90 days after the
-# class ended (placement, EMPLOYMENT_WINDOW_DAYS), retention looks at the 180th day
-# (STAY_DAYS), and insurance records are entered after the fact. So every rebuild recounts the
-# indicators of the classes that ended in the last STAY_DAYS + 30 days (and of those ending
-# later), whatever day range the measures get.
-INDICATOR_RECOUNT_DAYS = max(STAY_DAYS, EMPLOYMENT_WINDOW_DAYS) + 30
+# Facts arrive late for the indicators: an employment record counts up to the pack's
+# employment_window_days after the class ended (placement), retention looks at its stay_days'th
+# day, and insurance records are entered after the fact. So every rebuild recounts the
+# indicators of the classes that ended in the last indicator_recount_days() (the longest window
+# of any pack, plus RECOUNT_MARGIN_DAYS) and of those ending later, whatever the measures' range.
+RECOUNT_MARGIN_DAYS = 30
+
+
+def indicator_recount_days() -> int:
+    longest = max(max(w.employment_days, w.stay_days) for _scope, w in windows.scopes())
+    return longest + RECOUNT_MARGIN_DAYS
+
+
 DIMENSIONS = ("day", "org_path", "department_path", "dept_id", "inst_id", "occ_id")
 
 
@@ -229,9 +234,9 @@ def _insert_measure_rows(cursor, start: date, end: date) -> dict[str, int]:
 
 def indicator_ranges(start: date, end: date, today: date) -> list[tuple[date, date | None]]:
     """The class end days whose indicators a rebuild of start..end recounts: start..end and
-    every day from today - INDICATOR_RECOUNT_DAYS on (None: no end, classes ending later
+    every day from today - indicator_recount_days() on (None: no end, classes ending later
     included), one range when they meet."""
-    recent = today - timedelta(days=INDICATOR_RECOUNT_DAYS)
+    recent = today - timedelta(days=indicator_recount_days())
     if end >= recent - timedelta(days=1):
         return [(min(start, recent), None)]
     return [(start, end), (recent, None)]
@@ -295,7 +300,7 @@ def _tune(cursor) -> None:
 @transaction.atomic
 def rebuild(start: date, end: date, *, today: date | None = None) -> dict[str, int]:
     """Recount every measure for the days start..end (both included), and every indicator for
-    the classes that ended in start..end or from today - INDICATOR_RECOUNT_DAYS on
+    the classes that ended in start..end or from today - indicator_recount_days() on
     (indicator_ranges; today: the local date); returns rows written per measure and per
     indicator ("indicator:<code>"). One INSERT … SELECT per measure and one per indicator range:
     nothing passes through Python."""

@@ -14,7 +14,8 @@ def rebuild_rollup(start: str | None = None, end: str | None = None) -> dict[str
     """Recount the daily rollup for start..end (ISO days); by default the last 40 days, which
     takes in late certificates and completions of the weeks before. The indicators are
     recounted for start..end and, whatever the range, for the classes that ended in the last
-    rollup.INDICATOR_RECOUNT_DAYS days (STAY_DAYS + 30: late employment records)."""
+    rollup.indicator_recount_days() (the packs' longest window + 30 days: late employment
+    records)."""
     today = timezone.localdate()
     first = date.fromisoformat(start) if start else today - timedelta(days=40)
     last = date.fromisoformat(end) if end else today

@@ -1,6 +1,6 @@
 """`jineng stats rollup [--from D --to D]`: recount the daily rollup of the statistics for a day
 range (default: the current year up to today), and the indicators for the classes that ended in
-that range or in the last rollup.INDICATOR_RECOUNT_DAYS days (late employment records);
+that range or in the last rollup.indicator_recount_days() (late employment records);
 idempotent. Prints one JSON line."""
 
 import json
@@ -23,7 +23,8 @@ class Command(BaseCommand):
             "rollup",
             help=(
                 "recount the daily rollup for a day range, and the indicators of classes that "
-                f"ended in it or in the last {rollup.INDICATOR_RECOUNT_DAYS} days"
+                "ended in it or within the longest indicator window of the packs (plus "
+                f"{rollup.RECOUNT_MARGIN_DAYS} days)"
             ),
         )
         rebuild.add_argument("--from", dest="start", type=iso_date, help="first day (YYYY-MM-DD)")
