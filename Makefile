@@ -33,8 +33,8 @@ run: install
 	JINENG_DEMO=1 $(BIN)/jineng serve --with-worker
 
 test: test-install
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
 	scripts/ensure-chromium
 	env -u DATABASE_URL $(BIN)/python -m pytest -n 2 --dist loadgroup -q
@@ -44,8 +44,8 @@ test: test-install
 	else echo "PostgreSQL not reachable at $(PG_TEST_URL): SQLite only"; fi
 
 lint: test-install
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
 
 clean:

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/checkin_load.py [--events 3000] [--clients 16] [--rate 300]
                                            [--batch 1] [--max-seconds 60] [--workers N]
+                                           [--smoke] [--data-dir DIR [--database URL]]
 
 Makes a scratch environment (a scratch PostgreSQL database on postgres://postgres@127.0.0.1:5432,
 or DATABASE_URL's server; SQLite with a warning when PostgreSQL does not answer), loads the demo,
@@ -20,7 +21,8 @@ JINENG_BENCH_ANCHOR=1. Then, on loopback with keep-alive connections:
 and prints events/s, p50 and p99 for each, and the ratios check-in/anchor. Each phase stops at
 its count or at --max-seconds / 4, whichever comes first (after a warm-up of at most 5 s each);
 the demo and the class take about as long again beforehand. Finally the stored rows are
-counted against the answers.
+counted against the answers. With --data-dir (and --database on PostgreSQL), a demo loaded
+there before (`jineng demo`) is used and kept, the class and its people added to it.
 """
 
 import argparse
@@ -46,17 +48,19 @@ JINENG = [sys.executable, "-m", "jineng.cli"]
 
 SETUP = r"""
 import json, sys
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 import django
 django.setup()
+import time_machine
 from django.db import connection
 from django.utils import timezone
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
-from jineng.core.audit import audit_context
-from jineng.core.models import User
+from jineng.core.audit import audit_context, system_context
+from jineng.core.models import Organisation, User
 from jineng.institutions.models import Institution
+from jineng.people.identity import gb11643_check_character
 from jineng.people.models import Person
-from jineng.people.services import decrypt_id_number
+from jineng.people.services import decrypt_id_number, register_person
 from jineng.training import services
 
 trainees, devices = int(sys.argv[1]), int(sys.argv[2])
@@ -67,35 +71,48 @@ now, today = timezone.now(), timezone.localdate()
 end = today if (today.month, today.day) == (12, 31) else today + timedelta(days=1)
 opens = max(now - timedelta(hours=1), timezone.make_aware(datetime.combine(today, time.min)))
 closes = min(now + timedelta(hours=2), timezone.make_aware(datetime.combine(end, time(23, 59))))
-# Demo people the demo's own classes leave alone (they use ids 60 to 86 in the demo's order).
-people = list(Person.objects.filter(source="demo").order_by("id")[100 : 100 + trainees])
-with audit_context(actor=staff):
-    training_class = services.create_class(
-        institution, name="考勤压测班", occupation=Occupation.objects.get(code="6-18-02-04"),
-        level=SkillLevel.objects.get(code="5"),
-        training_type=TrainingType.objects.get(code="employment_skills"),
-        fund_channel=FundChannel.objects.order_by("code").first(), start_date=today,
-        end_date=end, venue="实训楼", capacity=len(people), assessment_plan="实操考核",
-    )
-    teachers = [e.teacher for e in institution.engagements.filter(year=today.year)][:2]
-    services.set_teachers(training_class, teachers)
-    session = services.add_session(training_class, starts_at=opens, ends_at=closes,
-                                   topic="考勤压测", teacher=teachers[0])
-    for person in people:
-        services.enrol(training_class, person)
-    services.submit(training_class)
-with audit_context(actor=reviewer):
-    services.approve(training_class)
+# People of the bench's own, never the demo's (born 1966-2005): born from 2007-07-01 on (the
+# test factories' from 2006-01-01, a thousand a day), registered with 梁园区's bureau.
+# An earlier run's people on the same database are left alone: numbered after them.
+bureau = Organisation.objects.get(code="411402")
+first = Person.objects.filter(source="bench").count()
+with system_context("bench:checkin_load"):
+    people = []
+    for n in range(first, first + trainees):
+        body = f"411402{date(2007, 7, 1) + timedelta(days=n // 1000):%Y%m%d}{n % 1000:03d}"
+        people.append(register_person(name=f"压测学员{n}", organisation=bureau, source="bench",
+                                      id_number=body + gb11643_check_character(body)))
+# The application is filed and approved a week before the class starts (004 §四(三)).
+opened = timezone.make_aware(datetime.combine(today - timedelta(days=7), time(10)))
+with time_machine.travel(opened, tick=True):
+    with audit_context(actor=staff):
+        training_class = services.create_class(
+            institution, name="考勤压测班", occupation=Occupation.objects.get(code="6-18-02-04"),
+            level=SkillLevel.objects.get(code="5"),
+            training_type=TrainingType.objects.get(code="employment_skills"),
+            fund_channel=FundChannel.objects.order_by("code").first(), start_date=today,
+            end_date=end, venue="实训楼", capacity=len(people), assessment_plan="实操考核",
+        )
+        teachers = [e.teacher for e in institution.engagements.filter(year=today.year)][:2]
+        services.set_teachers(training_class, teachers)
+        session = services.add_session(training_class, starts_at=opens, ends_at=closes,
+                                       topic="考勤压测", teacher=teachers[0])
+        for person in people:
+            services.enrol(training_class, person)
+        services.submit(training_class)
+    with audit_context(actor=reviewer):
+        services.approve(training_class)
 with audit_context(actor=staff):
     services.change_state(training_class, "in_progress")
     tokens = [services.register_device(institution, f"压测考勤机{n}")[1] for n in range(devices)]
 with connection.cursor() as cursor:
     if connection.vendor == "postgresql":
-        cursor.execute("CREATE TABLE bench_anchor (id bigserial PRIMARY KEY,"
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_anchor (id bigserial PRIMARY KEY,"
                        " event_id varchar(64) NOT NULL, at timestamptz NOT NULL)")
     else:
-        cursor.execute("CREATE TABLE bench_anchor (id integer PRIMARY KEY AUTOINCREMENT,"
-                       " event_id varchar(64) NOT NULL, at datetime NOT NULL)")
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_anchor (id integer PRIMARY KEY"
+                       " AUTOINCREMENT, event_id varchar(64) NOT NULL, at datetime NOT NULL)")
+    cursor.execute("DELETE FROM bench_anchor")  # an earlier run's rows
 print(json.dumps({
     "vendor": connection.vendor, "session": session.pk, "tokens": tokens,
     "trainees": [decrypt_id_number(p) for p in people],
@@ -128,16 +145,28 @@ def postgres_reachable(url: str) -> bool:
         return False
 
 
-def environment(stack: ExitStack, data_dir: Path, workers: int | None) -> tuple[dict, str]:
-    """The scratch environment and the name of its database."""
+def environment(stack: ExitStack, data_dir: Path, args) -> tuple[dict, str]:
+    """The scratch environment and the name of its database; with --data-dir, the demo loaded
+    there (and in --database) before. In the smoke mode, PostgreSQL only when DATABASE_URL names
+    a server (as in the test suite's PostgreSQL run), else SQLite."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JINENG_", "DJANGO_"))}
     server = os.environ.get("DATABASE_URL", "")
-    server = server if server.startswith("postgres") else DEFAULT_PG
+    named = server.startswith("postgres")
+    server = server if named else DEFAULT_PG
     env.pop("DATABASE_URL", None)
     env.update(JINENG_DEMO="1", JINENG_DATA_DIR=str(data_dir), JINENG_BENCH_ANCHOR="1")
-    if workers:
-        env["JINENG_WEB_WORKERS"] = str(workers)
+    if args.workers:
+        env["JINENG_WEB_WORKERS"] = str(args.workers)
+    if args.data_dir:
+        env["JINENG_DATA_DIR"] = str(Path(args.data_dir).resolve())
+        if args.database or named:
+            env["DATABASE_URL"] = args.database or os.environ["DATABASE_URL"]
+            return env, "PostgreSQL " + urllib.parse.urlsplit(env["DATABASE_URL"]).path[1:]
+        return env, "SQLite"
+    smoke = args.smoke
     admin = server.rsplit("/", 1)[0] + "/postgres"
+    if smoke and not named:
+        return env, "SQLite (smoke)"
     if postgres_reachable(admin):
         url = stack.enter_context(scratch_postgres(server))
         env["DATABASE_URL"] = url
@@ -286,14 +315,27 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: jineng serve's)")
     parser.add_argument("--trainees", type=int, default=60)
     parser.add_argument("--devices", type=int, default=4)
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="a few seconds on tiny sizes (the test suite's check that it runs)",
+    )
+    parser.add_argument("--data-dir", help="JINENG_DATA_DIR of a demo loaded before (kept)")
+    parser.add_argument("--database", help="PostgreSQL URL of that demo (kept)")
     args = parser.parse_args()
+    if args.database and not args.data_dir:
+        parser.error("--database needs the --data-dir of the same demo (its keys)")
+    if args.smoke:
+        args.events, args.clients, args.rate, args.max_seconds = 40, 2, 40, 8
+        args.trainees, args.devices, args.workers = 8, 2, args.workers or 1
     if not 1 <= args.batch <= 500:
         parser.error("--batch is 1 to 500")
     with ExitStack() as stack:
         data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="checkin-")))
-        env, database = environment(stack, data_dir, args.workers)
+        env, database = environment(stack, data_dir, args)
         print(f"database: {database}; preparing the demo and the class…", flush=True)
-        subprocess.run([*JINENG, "demo"], env=env, check=True, capture_output=True)
+        if not args.data_dir:
+            subprocess.run([*JINENG, "demo"], env=env, check=True, capture_output=True)
         setup = run_script(env, SETUP, str(args.trainees), str(args.devices))
         port = free_port()
         log = stack.enter_context(open(data_dir / "server.log", "w"))  # noqa: SIM115
@@ -341,10 +383,12 @@ def main() -> None:
     for name, figures in phases.items():  # events/s for the check-in phases
         if name.startswith("check-in"):
             figures["per_s"] *= args.batch
-    report(args, database, phases, counted)
+    failed = report(args, database, phases, counted)
+    sys.exit(1 if failed else 0)
 
 
-def report(args, database: str, phases: dict, counted: dict) -> None:
+def report(args, database: str, phases: dict, counted: dict) -> bool:
+    """Print the figures; True when any request failed."""
     checkin, anchor, paced, anchor_paced = list(phases.values())[2:]
     print(f"\ncheck-in load on {database}")
     for name, figures in list(phases.items())[2:]:
@@ -359,6 +403,9 @@ def report(args, database: str, phases: dict, counted: dict) -> None:
     rows = sum(f["ok"] for n, f in phases.items() if n.startswith("anchor"))
     print(f"stored: {counted['checkins']} check-in events ({events} answered as stored), "
           f"{counted['anchors']} anchor rows ({rows})")  # fmt: skip
+    failures = sum(sum(f["failures"].values()) for f in phases.values())
+    print(f"failed requests: {failures}")
+    return failures > 0
 
 
 if __name__ == "__main__":

@@ -204,12 +204,19 @@ def organisations(world: World) -> None:
     items = [{"code": PROVINCE, "name": "河南省"}]
     for i, city in enumerate(cities):
         items.append({"code": city, "name": f"第{i + 1}市"})
-        items += [{"code": c, "name": f"第{i + 1}市第{j + 1}县"} for j, c in enumerate(counties[city])]
+        items += [
+            {"code": c, "name": f"第{i + 1}市第{j + 1}县"} for j, c in enumerate(counties[city])
+        ]
     for outcome in catalog.save_regions(items):
         if not isinstance(outcome, str):
             raise outcome
-    province = core.create_organisation(kind=OrgKind.BUREAU, name="河南省人力资源和社会保障厅",
-                                        code=PROVINCE, parent=None, region_code=PROVINCE)  # fmt: skip
+    province = core.create_organisation(
+        kind=OrgKind.BUREAU,
+        name="河南省人力资源和社会保障厅",
+        code=PROVINCE,
+        parent=None,
+        region_code=PROVINCE,
+    )
     world.county_bureaus, world.city_bureaus, world.departments = [], [], []
     places = []  # (bureau, code) an institution may hang under
     for city in cities:
@@ -218,14 +225,19 @@ def organisations(world: World) -> None:
         world.city_bureaus.append(bureau)
         places.append((bureau, city))
         for code in counties[city]:
-            county = core.create_organisation(kind=OrgKind.BUREAU, name=f"{code}人社局",
-                                              code=code, parent=bureau, region_code=code)  # fmt: skip
+            county = core.create_organisation(
+                kind=OrgKind.BUREAU,
+                name=f"{code}人社局",
+                code=code,
+                parent=bureau,
+                region_code=code,
+            )
             world.county_bureaus.append(county)
             places += [(county, code)] * 3  # most institutions are in the counties
         for d in range(args.departments):
             world.departments.append(core.create_organisation(
-                kind=OrgKind.DEPARTMENT, name=f"{city}行业部门{d + 1}", code=f"DEPT-{city}-{d + 1:02d}",
-                parent=bureau, region_code=city,
+                kind=OrgKind.DEPARTMENT, name=f"{city}行业部门{d + 1}",
+                code=f"DEPT-{city}-{d + 1:02d}", parent=bureau, region_code=city,
             ))  # fmt: skip
     kinds = ["private_school", "technical_school", "public_centre", "enterprise"]
     for n in range(args.institutions):
@@ -318,7 +330,7 @@ def facts(world: World) -> dict[str, int]:
     employment = []
     per_class_cert = args.certificates * 0.8 / max(1, args.enrolments * 0.9)
     person_of = 0
-    for index, (_code, _inst, occupation, level, type_id, _ch, _d, start, end, _h) in enumerate(plan):
+    for index, (_code, _inst, occupation, level, _type, _ch, _d, start, end, _h) in enumerate(plan):
         class_id = c0 + index
         certificate_day = end + timedelta(days=rng.randrange(5, 40))
         base = rng.randrange(args.people)
@@ -340,7 +352,9 @@ def facts(world: World) -> dict[str, int]:
             if state == "completed" and rng.random() < 0.6:
                 offset = rng.randrange(-300, 200)
                 began = end + timedelta(days=offset)
-                ended = began + timedelta(days=rng.randrange(30, 400)) if rng.random() < 0.4 else None
+                ended = (
+                    began + timedelta(days=rng.randrange(30, 400)) if rng.random() < 0.4 else None
+                )
                 person_of += 1
                 employment.append((person, f"9141{person_of:014d}", began, ended, 6))
     del plan
@@ -365,8 +379,9 @@ def facts(world: World) -> dict[str, int]:
         "status", "issued_here", "number",
     ]).load((*row, f"BS{n:010d}") for n, row in enumerate(certified))  # fmt: skip
     del certified
-    counts["employment"] = Loader(EmploymentRecord, [
-        "person_id", "employer_uscc", "start", "end", "insured_months"]).load(iter(employment))
+    counts["employment"] = Loader(
+        EmploymentRecord, ["person_id", "employer_uscc", "start", "end", "insured_months"]
+    ).load(iter(employment))
     return counts
 
 
@@ -449,9 +464,10 @@ def export(folder: Path, duck, tables: dict = EXPORTS) -> float:
         with path.open("wb") as handle:
             if connection.vendor == "postgresql":
                 connection.ensure_connection()
-                with connection.connection.cursor() as cursor, cursor.copy(
-                    f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER false)"
-                ) as copy:
+                with (
+                    connection.connection.cursor() as cursor,
+                    cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER false)") as copy,
+                ):
                     for block in copy:
                         handle.write(block)
             else:
@@ -578,8 +594,8 @@ def rollup_summary_project() -> dict:
 
 
 # The indicator rollup (stats.rollup: IndicatorCount) from the raw rows: each enrolment not
-# withdrawn of a class that ended in the rebuild's indicator ranges, grouped once by class end day and
-# dimensions with every indicator's numerator and denominator, then one row per indicator
+# withdrawn of a class that ended in the rebuild's indicator ranges, grouped once by class end day
+# and dimensions with every indicator's numerator and denominator, then one row per indicator
 # where its denominator is not empty.
 INDICATOR_ROLLUP_SQL = """
 CREATE OR REPLACE TABLE ind_grouped AS
@@ -691,8 +707,11 @@ def indicator_summary_project() -> dict:
 
     from jineng.stats.models import IndicatorCount
 
-    rows = (IndicatorCount.objects.values("indicator")
-            .annotate(n=Count("id"), num=Sum("numerator"), den=Sum("denominator")).order_by())  # fmt: skip
+    rows = (
+        IndicatorCount.objects.values("indicator")
+        .annotate(n=Count("id"), num=Sum("numerator"), den=Sum("denominator"))
+        .order_by()
+    )
     return {r["indicator"]: (r["n"], r["num"], r["den"]) for r in rows}
 
 
@@ -700,8 +719,10 @@ def duck_totals(duck, q: Query) -> dict:
     """measure_totals' figure from the raw rows."""
     key = {None: "'total'", "county": "r.county", "city": "r.city", "department": "f.dept_id",
            "month": "strftime(f.day, '%Y-%m')"}[q.by]  # fmt: skip
-    where, params = ["f.day BETWEEN ? AND ?", "starts_with(f.org_path, ?)"], [
-        q.start, q.end, q.scope_path]
+    where, params = (
+        ["f.day BETWEEN ? AND ?", "starts_with(f.org_path, ?)"],
+        [q.start, q.end, q.scope_path],
+    )
     if q.region_path:
         where.append("starts_with(f.org_path, ?)")
         params.append(q.region_path)
@@ -802,8 +823,11 @@ def queries(world: World, samples: int) -> list[Query]:
     out = []
     for reader in ("province", "city", "county"):
         user = User.objects.get(username=f"bench-{reader}")
-        regions = list(Organisation.objects.filter(kind=OrgKind.BUREAU,
-                       path__startswith=user.organisation.path).exclude(pk=user.organisation_id))  # fmt: skip
+        regions = list(
+            Organisation.objects.filter(
+                kind=OrgKind.BUREAU, path__startswith=user.organisation.path
+            ).exclude(pk=user.organisation_id)
+        )
         for n in range(samples):
             start, end = rng.choice(periods)
             region = rng.choice(regions) if regions and rng.random() < 0.25 else None
@@ -813,10 +837,23 @@ def queries(world: World, samples: int) -> list[Query]:
                                  department=department))  # fmt: skip
                 continue
             measure = rng.choice(list(MEASURES))
-            counted_at = "enrolment" if measure == "training" and rng.random() < 0.3 else "completion"
-            out.append(Query("measure", reader, user, start, end, measure=measure,
-                             by=rng.choice([None, "county", "city", "department", "month"]),
-                             counted_at=counted_at, region=region, department=department))  # fmt: skip
+            counted_at = (
+                "enrolment" if measure == "training" and rng.random() < 0.3 else "completion"
+            )
+            out.append(
+                Query(
+                    "measure",
+                    reader,
+                    user,
+                    start,
+                    end,
+                    measure=measure,
+                    by=rng.choice([None, "county", "city", "department", "month"]),
+                    counted_at=counted_at,
+                    region=region,
+                    department=department,
+                )
+            )
     return out
 
 
@@ -872,8 +909,10 @@ def time_reads(world: World, duck, samples: int) -> bool:
               f"{p95:>8.1f} {statistics.median(theirs):>9.1f} {percentile(theirs, 95):>9.1f} "
               f"{p95 / max(percentile(theirs, 95), 1e-6):>9.2f}")  # fmt: skip
     all_ours = [a * 1000 for pairs in timings.values() for a, _ in pairs]
-    print(f"dashboard p95 over all reads: {percentile(all_ours, 95):.1f} ms "
-          f"({'meets' if percentile(all_ours, 95) < GOAL_P95_MS else 'misses'} the goal)")  # fmt: skip
+    print(
+        f"dashboard p95 over all reads: {percentile(all_ours, 95):.1f} ms "
+        f"({'meets' if percentile(all_ours, 95) < GOAL_P95_MS else 'misses'} the goal)"
+    )
     print(f"figures equal to DuckDB's: {'yes' if agree else 'NO'}")
     return agree
 
@@ -970,9 +1009,13 @@ def run(args, database_url: str | None, reused: bool) -> int:
         if connection.vendor == "postgresql" and args.keep:
             with connection.cursor() as cursor:
                 cursor.execute("CREATE TABLE bench_stats_meta (value text)")
-                cursor.execute("INSERT INTO bench_stats_meta VALUES (%s)", [json.dumps(sizes(args))])
-        print(f"database: {connection.vendor}; built in {time.perf_counter() - started:.0f} s, "
-              f"{database_size()}: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))  # fmt: skip
+                cursor.execute(
+                    "INSERT INTO bench_stats_meta VALUES (%s)", [json.dumps(sizes(args))]
+                )
+        print(
+            f"database: {connection.vendor}; built in {time.perf_counter() - started:.0f} s, "
+            f"{database_size()}: " + ", ".join(f"{v:,} {k}" for k, v in counts.items())
+        )
     print(f"sizes: {sizes(args)}; years {world.years[0]}–{world.years[-1]}")
     with tempfile.TemporaryDirectory(prefix="jineng-bench-stats-") as folder:
         duck = duckdb.connect(str(Path(folder) / "bench.duckdb"))
@@ -1002,15 +1045,20 @@ def run(args, database_url: str | None, reused: bool) -> int:
               f"{ratio:.1f} (goal <= {GOAL_ROLLUP_RATIO:.0f}: "
               f"{'meets' if ratio <= GOAL_ROLLUP_RATIO else 'misses'})")  # fmt: skip
         spans = ", ".join(f"{a}..{b or ''}" for a, b in ranges)
-        print(f"  of which the indicator rollup ({spans}): {indicator_rows:,} rows; "
-              f"DuckDB measures {duck_measures_s:.2f} s, indicators {duck_indicators_s:.2f} s")  # fmt: skip
+        print(
+            f"  of which the indicator rollup ({spans}): {indicator_rows:,} rows; "
+            f"DuckDB measures {duck_measures_s:.2f} s, indicators {duck_indicators_s:.2f} s"
+        )
         ours, theirs = rollup_summary_project(), rollup_summary_duck(duck)
         same_rollup = ours == theirs
         if not same_rollup:
             for key in sorted(set(ours) | set(theirs)):
                 if ours.get(key) != theirs.get(key):
-                    print(f"DIFFERENT rollup {key}: project {ours.get(key)}, duckdb {theirs.get(key)}")
-        print(f"rollup equal to DuckDB's (rows and sums per measure): {'yes' if same_rollup else 'NO'}")
+                    print(
+                        f"DIFFERENT rollup {key}: project {ours.get(key)}, duckdb {theirs.get(key)}"
+                    )
+        same = "yes" if same_rollup else "NO"
+        print(f"rollup equal to DuckDB's (rows and sums per measure): {same}")
         ours, theirs = indicator_summary_project(), indicator_summary_duck(duck)
         same_indicators = ours == theirs
         for key in sorted(set(ours) | set(theirs)):

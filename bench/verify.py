@@ -3,7 +3,7 @@
 keys, then the certificate's status with one indexed query) against raw Ed25519 verifications per
 second of the cryptography library, in the same run on the same payloads.
 
-    .venv/bin/python bench/verify.py [--certificates 200] [--seconds 2] [--postgres URL]
+    .venv/bin/python bench/verify.py [--certificates 200] [--seconds 2] [--postgres URL] [--smoke]
 
 Builds a scratch database (SQLite in a temporary directory, or with --postgres a new database on
 that PostgreSQL server, dropped afterwards), issues the certificates through the services
@@ -49,9 +49,8 @@ def build(count: int) -> list[str]:
     from django.utils import timezone
     from stdnum.cn import ric
 
-    from jineng.catalog import reference
+    from jineng.catalog import setup
     from jineng.catalog.models import Occupation, SkillLevel
-    from jineng.catalog.services import save_region
     from jineng.certificates import services
     from jineng.core import audit
     from jineng.core import demo as core_demo
@@ -60,16 +59,13 @@ def build(count: int) -> list[str]:
     from jineng.people.services import register_person
 
     call_command("migrate", interactive=False, verbosity=0)
-    with audit.audit_context(actor=None):
-        core_demo.load()
-        reference.load_basics()
-        reference.load_occupations()
-        for code, name in (("410000", "河南省"), ("411400", "商丘市"), ("411481", "永城市")):
-            save_region(code=code, name=name)
+    with audit.system_context("bench:verify"):
+        setup.run(region="411400", admin=None)  # catalogs, regions, packs, the bureau tree
+        core_demo.load_organisations_and_users()
         bureau = Organisation.objects.get(code="411481")
         centre_org = Organisation.objects.get(name=core_demo.EVALUATION_ORGS[0].name)
         centre = institutions.register_evaluation_org(centre_org, type="social")
-        services.set_numbering_codes(centre, register_code="0231", station_code="411001")
+        institutions.set_numbering_codes(centre, register_code="0231", station_code="411001")
         welder = Occupation.objects.get(code="6-18-02-04")
         level = SkillLevel.objects.get(code="4")
         today = timezone.localdate()
@@ -112,7 +108,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=2.0, help="per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--postgres", help="a PostgreSQL server URL: bench on a scratch database")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="20 certificates, one short round (the test suite's check that it runs)",
+    )
     arguments = parser.parse_args()
+    if arguments.smoke:
+        arguments.certificates, arguments.seconds, arguments.rounds = 20, 0.2, 1
 
     sys.path.insert(0, str(ROOT / "src"))
     if arguments.postgres:

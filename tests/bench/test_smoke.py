@@ -1,8 +1,9 @@
 """The benchmarks still run (issue 21, "Benchmarks that cannot rot"): each one in its smoke mode
 (tiny sizes, seconds) as a process, on SQLite or on PostgreSQL when DATABASE_URL names one; the
 test checks the exit code (1: the figures disagree with DuckDB's) and that the figures were
-printed. bench/policy_engine.py has its own (tests/policy/test_bench.py); bench/checkin_load.py
-does not run today (issue 21) and has none."""
+printed. bench/policy_engine.py has its own (tests/policy/test_bench.py). The ones that serve
+the demo over HTTP (check-in, site load) start from a copy of the test run's prepared demo
+(tests/live.py) rather than load it again."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.live import postgres_url, prepared_environment
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_bench(*argv: str) -> str:
+def run_bench(*argv: str, env: dict | None = None) -> str:
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / argv[0]), *argv[1:]],
         capture_output=True,
@@ -22,9 +25,16 @@ def run_bench(*argv: str) -> str:
         cwd=ROOT,
         timeout=300,
         check=False,
+        env=env,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
+
+
+def on_the_prepared_demo(tmp_path: Path, *argv: str) -> str:
+    """Run a benchmark with --data-dir on a copy of the prepared demo (its own database)."""
+    with prepared_environment(tmp_path / "data", "demo") as env:
+        return run_bench(*argv, "--data-dir", env["JINENG_DATA_DIR"], env=env)
 
 
 def test_stats_bench_smoke_prints_its_figures_and_agrees_with_duckdb():
@@ -63,3 +73,32 @@ def test_audit_bench_smoke_finds_every_planted_case_and_nothing_else():
         assert re.search(rf"{code}\s+[\d.]+\s+\d+\s+\d+\s+0\s+0\s+\d+", out), out
     assert re.search(r"whole audit: [\d.]+ s", out), out
     assert "every planted case found, no false flag: yes" in out, out
+
+
+def test_verify_bench_smoke_prints_its_ratio():
+    argv = ("--postgres", postgres_url()) if postgres_url() else ()
+    out = run_bench("verify.py", "--smoke", *argv)
+    assert re.search(r"raw Ed25519 verify \(cryptography\): +[\d,]+ /s", out), out
+    assert re.search(r"verify_payload \(signature\+status\): +[\d,]+ /s", out), out
+    assert re.search(r"ratio: [\d.]+ \((meets|BELOW) the target of 0.5\)", out), out
+
+
+def test_checkin_load_smoke_stores_every_event_it_was_answered_for(tmp_path):
+    """Issue 21: its setup enrolled demo people the demo's own classes use; it builds its own."""
+    out = on_the_prepared_demo(tmp_path, "checkin_load.py", "--smoke")
+    for phase in ("check-in, saturated", "anchor, saturated", "check-in, paced", "anchor, paced"):
+        assert re.search(rf"{phase}[\w /]*\s+\d+ (events|req)/s\s+p50\s+[\d.]+ ms", out), out
+    assert re.search(r"ratio check-in/anchor: events/s ÷ requests/s [\d.]+", out), out
+    stored = re.search(r"stored: (\d+) check-in events \((\d+) answered as stored\), "
+                       r"(\d+) anchor rows \((\d+)\)", out)  # fmt: skip
+    assert stored and stored[1] == stored[2] and stored[3] == stored[4], out
+    assert int(stored[1]) > 0 and "failed requests: 0" in out, out
+
+
+def test_site_load_smoke_every_role_signs_in_and_nothing_fails(tmp_path):
+    out = on_the_prepared_demo(tmp_path, "site_load.py", "--smoke")
+    assert re.search(r"throughput: [\d.]+ requests/s", out), out
+    assert re.search(r"login +8 +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +0 ", out), out
+    assert re.search(r"anchor /healthz +\d+ ", out), out
+    assert re.search(r"ratio p95 all/anchor [\d.]+", out), out
+    assert re.search(r"errors: 0; worst p95 of a page or API kind: \d+ ms", out), out
