@@ -75,6 +75,11 @@ def test_a_killed_rotation_from_aes_to_sm_resumes_and_leaves_every_record_readab
         checked = json.loads(jineng(rotating, "shell", "-v0", "-c", CHECK.format(
             path=str(tmp_path / "numbers.json"))).stdout)  # fmt: skip
         assert checked["found"] == ROWS and checked["by_phone"] == 1
+        # the roster imported again half-way: every person known, none seen as changed
+        imported = jineng(rotating, "import", "people", str(tmp_path / "people.csv"),
+                          "--org", "411402")  # fmt: skip
+        summary = json.loads(imported.stdout.strip().splitlines()[-1])
+        assert summary["unchanged"] == ROWS and summary["created"] == 0
 
         again = jineng(rotating, "keys", "rotate", "--chunk", "20")
         assert f"people.Person: {left}/{left} rotated" in again.stdout

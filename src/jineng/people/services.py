@@ -542,7 +542,10 @@ def change_licence(
         changes["evidence"] = evidence.strip()
     clash = LicenceRecord.objects.filter(
         person=record.person_id, licence_type=record.licence_type,
-        number_hash=record.number_hash, valid_from=valid_from,
+        number_hash__in=licence_hashes(
+            record.licence_type, crypto.decrypt(record.number_cipher, "licence_number")
+        ),
+        valid_from=valid_from,
     ).exclude(pk=record.pk)  # fmt: skip
     if clash.exists():
         raise ValidationError(
