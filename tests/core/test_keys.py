@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from jineng.core import crypto, keys
-from jineng.core.models import ImportJob, Organisation
+from jineng.core.models import AuditEntry, ImportJob, Organisation
 from jineng.people import selectors
 from jineng.people import services as people
 from jineng.people.models import LicenceRecord, Person
@@ -275,3 +275,26 @@ def test_old_keys_are_read_from_the_environment(monkeypatch):
         crypto_suite()
     monkeypatch.setenv("JINENG_CRYPTO", "SM")
     assert crypto_suite() == "sm"
+
+
+def test_a_format_1_record_is_rotated_to_format_2(settings, act):
+    """A value written before key ids (by the AES-GCM code of the first version) is rewritten."""
+    use_keys(settings, "aes", OLD_KEY)
+    person = PersonFactory()
+    number = people.decrypt_id_number(person)
+    aes_key = HKDF(hashes.SHA256(), 32, None, b"jineng field encryption v1").derive(OLD_KEY)
+    nonce = os.urandom(12)
+    legacy = b"\x01" + nonce + AESGCM(aes_key).encrypt(nonce, number.encode(), b"id_number")
+    Person.objects.filter(pk=person.pk).update(id_number_cipher=legacy)
+    assert {m.label: m for m in keys.status()}["people.Person"].stale >= 1
+    use_keys(settings, "sm", NEW_KEY, [(("aes",), OLD_KEY)])
+    keys.rotate(chunk=50, progress=lambda line: None)
+    logged = AuditEntry.objects.filter(actor_label="system:command:keys rotate")
+    started, done = list(logged.order_by("pk").values_list("message", flat=True))[-2:]
+    assert started == f"data key rotation to key {crypto.key_id(NEW_KEY).hex()} started"
+    assert done.startswith(f"data keys rotated to key {crypto.key_id(NEW_KEY).hex()} (sm): ")
+    person.refresh_from_db()
+    assert bytes(person.id_number_cipher[:6]) == crypto.ring().prefix
+    use_keys(settings, "sm", NEW_KEY)
+    assert people.decrypt_id_number(person) == number
+    assert people.find_by_id_number(number) == person

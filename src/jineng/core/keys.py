@@ -126,14 +126,17 @@ def rotate(chunk: int = CHUNK, progress: Callable[[str], None] = print) -> int:
     keys = crypto.ring()
     prefix = keys.prefix
     rewritten = 0
+    kid = crypto.key_id(keys.current).hex()
     with audit.system_context("command:keys rotate"):
+        with transaction.atomic():
+            audit.record(AuditAction.UPDATE, message=f"data key rotation to key {kid} started")
         for model, sealed in sealed_models():
             rewritten += _rotate_model(model, sealed, prefix, chunk, progress)
         with transaction.atomic():
             audit.record(
                 AuditAction.UPDATE,
-                message=f"data keys rotated to key {crypto.key_id(keys.current).hex()} "
-                f"({keys.suite}): {rewritten} records re-sealed",
+                message=f"data keys rotated to key {kid} ({keys.suite}): "
+                f"{rewritten} records re-sealed",
             )
     return rewritten
 
