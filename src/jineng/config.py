@@ -89,15 +89,16 @@ def _demo_keys(directory: Path) -> dict[str, str]:
     return keys
 
 
-def decode_data_key(text: str) -> bytes:
-    """JINENG_DATA_KEY is 32 random bytes in URL-safe base64 (AES-256-GCM and HMAC key)."""
+def decode_data_key(text: str, name: str = "JINENG_DATA_KEY") -> bytes:
+    """JINENG_DATA_KEY is 32 random bytes in URL-safe base64 (the encryption and HMAC keys of
+    either suite are derived from it)."""
     try:
         key = base64.urlsafe_b64decode(text.strip().encode())
     except (binascii.Error, ValueError):
         key = b""
     if len(key) != 32:
         raise ImproperlyConfigured(
-            "JINENG_DATA_KEY must be 32 bytes in URL-safe base64 "
+            f"{name} must be 32 bytes in URL-safe base64 "
             '(make one with: python -c "import base64,os;'
             'print(base64.urlsafe_b64encode(os.urandom(32)).decode())")'
         )
@@ -122,6 +123,45 @@ def secret_keys(debug: bool, demo: bool) -> tuple[str, bytes]:
     if not data_key:
         raise ImproperlyConfigured("JINENG_DATA_KEY is not set: personal data cannot be encrypted")
     return secret, decode_data_key(data_key)
+
+
+CRYPTO_SUITES = ("aes", "sm")
+
+
+def crypto_suite() -> str:
+    """JINENG_CRYPTO: `aes` (AES-256-GCM, HMAC-SHA256; the default) or `sm` (SM4-GCM, HMAC-SM3,
+    for a deployment assessed under GB/T 39786-2021): what new values are sealed with."""
+    suite = os.environ.get("JINENG_CRYPTO", "").strip().lower() or "aes"
+    if suite not in CRYPTO_SUITES:
+        raise ImproperlyConfigured(f"JINENG_CRYPTO must be aes or sm, not {suite!r}")
+    return suite
+
+
+def old_data_keys(current: bytes) -> tuple[tuple[tuple[str, ...], bytes], ...]:
+    """JINENG_DATA_KEYS_OLD: the data keys being rotated away from, comma-separated, each
+    `KEY`, `aes:KEY` or `sm:KEY` (the suite its look-up hashes were made with; a bare key is
+    looked up under both). Values sealed with them still decrypt and their hashes still match
+    until `jineng keys rotate` has moved every record to JINENG_DATA_KEY; then empty it.
+    The current key may be listed with the other suite, to move from AES to SM keeping it."""
+    text = os.environ.get("JINENG_DATA_KEYS_OLD", "").strip()
+    keys = []
+    for number, item in enumerate((part.strip() for part in text.split(",")), start=1):
+        if not item:
+            continue
+        suite, _, encoded = item.rpartition(":") if ":" in item else ("", "", item)
+        if suite and suite not in CRYPTO_SUITES:
+            raise ImproperlyConfigured(
+                f"JINENG_DATA_KEYS_OLD: key {number} names the suite {suite!r} (aes or sm)"
+            )
+        key = decode_data_key(encoded, f"JINENG_DATA_KEYS_OLD (key {number})")
+        suites = (suite,) if suite else CRYPTO_SUITES
+        if key == current and not suite:
+            raise ImproperlyConfigured(
+                f"JINENG_DATA_KEYS_OLD: key {number} is the current JINENG_DATA_KEY: list it "
+                "as aes:KEY or sm:KEY (the suite moved away from), or not at all"
+            )
+        keys.append((suites, key))
+    return tuple(keys)
 
 
 def cert_keys(debug: bool, demo: bool) -> tuple[str, str]:

@@ -1,6 +1,7 @@
 """The one settings module. Every value that differs between places comes from the environment.
 
-JINENG_DEBUG, JINENG_DEMO, JINENG_SECRET_KEY, JINENG_DATA_KEY, JINENG_ALLOWED_HOSTS,
+JINENG_DEBUG, JINENG_DEMO, JINENG_SECRET_KEY, JINENG_DATA_KEY, JINENG_DATA_KEYS_OLD, JINENG_CRYPTO,
+JINENG_ALLOWED_HOSTS,
 JINENG_DATA_DIR, DATABASE_URL, JINENG_HTTPS, JINENG_LOG_LEVEL, JINENG_POLICIES_DIR, ...:
 docs/operations.md lists them all.
 """
@@ -15,10 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from jineng.config import (
     REPO_DIR,
     cert_keys,
+    crypto_suite,
     data_dir,
     env_bool,
     env_int,
     env_list,
+    old_data_keys,
     secret_keys,
 )
 
@@ -29,6 +32,10 @@ DEBUG = env_bool("JINENG_DEBUG", False)
 # The embedded demo (make run): local keys in DATA_DIR, plain http on 127.0.0.1.
 DEMO = env_bool("JINENG_DEMO", False)
 SECRET_KEY, DATA_KEY = secret_keys(debug=DEBUG, demo=DEMO)
+# Personal data (jineng.core.crypto): the suite new values are sealed with (aes | sm) and the
+# keys being rotated away from (still read until `jineng keys rotate` is done).
+CRYPTO_SUITE = crypto_suite()
+DATA_KEYS_OLD = old_data_keys(DATA_KEY)
 # Certificates (jineng.certificates): the Ed25519 key that signs ("kid:seed") and the public keys
 # of earlier ones that still verify ("kid:public,..."); how many public verifications an address
 # may ask for (DRF's rate syntax; empty: no limit).

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jineng.core.crypto import Sealed
 from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
 from jineng.core.states import Step, Workflow, history
@@ -425,6 +426,7 @@ class Objection(models.Model):
 
     scope = ScopeSpec(org_paths=tuple(f"notice__claim__{path}" for path in CLAIM_SCOPE_PATHS))
     audit_exclude = frozenset({"contact_cipher"})
+    sealed_fields = (Sealed("contact_cipher", "objection_phone"),)  # notice.CONTACT_FIELD
 
     class Meta:
         verbose_name = _("objection")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from jineng.core.crypto import Sealed
 from jineng.core.roles import OrgKind, Role
 from jineng.core.scope import ScopeSpec
 
@@ -273,6 +274,9 @@ class ImportJob(models.Model):
     message = models.CharField(_("message"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    # Sealed with core.crypto under these field names (jineng keys rotate re-seals them).
+    sealed_fields = (Sealed("content", "import"), Sealed("error_report", "import-errors"))
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     scope = ScopeSpec(org_paths=("organisation__path",), owner="created_by")

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jineng.core.crypto import Sealed
 from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
 from jineng.core.states import Step, Workflow, history
@@ -312,6 +313,7 @@ class ApplicantAgreement(models.Model):
         owner="enrollment__person__user",
     )
     audit_exclude = frozenset({"scan"})
+    sealed_fields = (Sealed("scan", "evaluation.applicantagreement.scan"),)  # SCAN_FIELD
 
     class Meta:
         verbose_name = _("applicant's free-evaluation agreement")

@@ -192,14 +192,18 @@ def apply_roster_chunk(rows: list[Row], run: ImportRun) -> None:
             )
             continue
         chunk.state["seen"][key] = row.number
-        parsed.append((row, key, document, phone, categories))
+        # Every hash the number may be stored under (more than one while a key rotates).
+        hashes = services.id_hashes(document.kind, document.number)
+        parsed.append((row, hashes, document, phone, categories))
     existing = {
         p.id_number_hash: p
-        for p in Person.objects.filter(id_number_hash__in=[item[1] for item in parsed])
+        for p in Person.objects.filter(
+            id_number_hash__in=[digest for item in parsed for digest in item[1]]
+        )
     }
     new_persons, new_categories = [], []
-    for row, key, document, phone, categories in parsed:
-        person = existing.get(key)
+    for row, hashes, document, phone, categories in parsed:
+        person = next((existing[digest] for digest in hashes if digest in existing), None)
         if person is not None:
             _known_person(run, row, person, phone)
             continue
@@ -222,7 +226,7 @@ def _known_person(run: ImportRun, row: Row, person: Person, phone: str) -> None:
     changes = {}
     if person.name != name:
         changes["name"] = name
-    if phone and person.phone_hash != services.phone_hash(phone):
+    if phone and person.phone_hash not in services.phone_hashes(phone):
         changes["phone"] = phone
     if not changes:
         run.count(UNCHANGED)

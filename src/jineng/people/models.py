@@ -10,7 +10,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jineng.core.crypto import Sealed
 from jineng.core.scope import ScopeSpec
+from jineng.people.identity import upgrade_15_to_18
 
 
 class DocumentKind(models.TextChoices):
@@ -27,6 +29,19 @@ class DocumentKind(models.TextChoices):
 class Sex(models.TextChoices):
     MALE = "M", _("male")
     FEMALE = "F", _("female")
+
+
+def id_hash_value(kind: str, number: str) -> str:
+    """What the look-up hash of a document number is made of; a 15-digit ID number hashes as
+    its 18-digit form, so one person entered both ways is one person."""
+    if kind == DocumentKind.ID_CARD and len(number) == 15 and number.isdecimal():
+        number = upgrade_15_to_18(number)
+    return f"{kind}:{number.upper()}"
+
+
+def licence_hash_value(licence_type: str, number: str) -> str:
+    """What the look-up hash of a (normalised) licence number of a type is made of."""
+    return f"{licence_type}:{number}"
 
 
 PERSON_SCOPE = ScopeSpec(org_paths=("person__organisation__path",), owner="person__user")
@@ -74,6 +89,14 @@ class Person(models.Model):
 
     scope = ScopeSpec(org_paths=("organisation__path",), owner="user")
     audit_exclude = frozenset({"id_number_cipher", "id_number_hash", "phone_cipher", "phone_hash"})
+    sealed_fields = (
+        Sealed(
+            "id_number_cipher", "id_number", hash="id_number_hash",
+            hash_value=lambda row, number: id_hash_value(row.document_kind, number),
+            reads=("document_kind",),
+        ),
+        Sealed("phone_cipher", "phone", hash="phone_hash", hash_value=lambda row, phone: phone),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("person")
@@ -276,6 +299,13 @@ class LicenceRecord(models.Model):
 
     scope = PERSON_SCOPE
     audit_exclude = frozenset({"number_cipher", "number_hash"})
+    sealed_fields = (
+        Sealed(
+            "number_cipher", "licence_number", hash="number_hash",
+            hash_value=lambda row, number: licence_hash_value(row.licence_type, number),
+            reads=("licence_type",),
+        ),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("practising licence")

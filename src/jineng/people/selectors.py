@@ -12,7 +12,7 @@ from jineng.core.filters import run
 from jineng.core.scope import scoped
 from jineng.people import identity, services
 from jineng.people.filters import PersonFilter
-from jineng.people.models import CategoryRecord, DocumentKind, LicenceRecord, Person
+from jineng.people.models import CategoryRecord, LicenceRecord, Person
 from jineng.policy.records import CATEGORY_CODES, LICENCE_CODES
 
 PHONE_RE = re.compile(r"^\+?\d[\d -]{6,}$")
@@ -25,11 +25,12 @@ def persons_for(user, search: str = "") -> QuerySet[Person]:
         return queryset
     number = identity.normalise(search)
     if len(number) >= 15 and any(ch.isdecimal() for ch in number):
-        hashes = [services.id_hash(kind, number) for kind in DocumentKind.values]
-        return queryset.filter(id_number_hash__in=hashes)
+        return queryset.filter(id_number_hash__in=services.id_number_hashes(number))
     if PHONE_RE.match(search):
         try:
-            return queryset.filter(phone_hash=services.phone_hash(identity.check_phone(search)))
+            return queryset.filter(
+                phone_hash__in=services.phone_hashes(identity.check_phone(search))
+            )
         except identity.IdentityError:
             return queryset.none()
     return queryset.filter(name__icontains=search)

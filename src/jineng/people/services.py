@@ -28,6 +28,8 @@ from jineng.people.models import (
     LicenceType,
     Person,
     SchoolKind,
+    id_hash_value,
+    licence_hash_value,
 )
 from jineng.people.signals import categories_changed, licences_changed
 from jineng.policy.codes import PersonCategory as Category
@@ -42,15 +44,22 @@ def invalid(field: str, problem: identity.IdentityError) -> ValidationError:
 
 
 def id_hash(kind: str, number: str) -> str:
-    """The look-up hash of a document number; a 15-digit ID number hashes as its 18-digit form,
-    so one person entered both ways is one person."""
-    if kind == DocumentKind.ID_CARD and len(number) == 15 and number.isdecimal():
-        number = identity.upgrade_15_to_18(number)
-    return crypto.lookup_hash(f"{kind}:{number.upper()}", "id_number")
+    """The look-up hash a document number is stored under now (models.id_hash_value)."""
+    return crypto.lookup_hash(id_hash_value(kind, number), "id_number")
+
+
+def id_hashes(kind: str, number: str) -> tuple[str, ...]:
+    """Every hash a document number may be stored under (more than one while the data key is
+    being rotated): search with `id_number_hash__in`."""
+    return crypto.lookup_hashes(id_hash_value(kind, number), "id_number")
 
 
 def phone_hash(phone: str) -> str:
     return crypto.lookup_hash(phone, "phone")
+
+
+def phone_hashes(phone: str) -> tuple[str, ...]:
+    return crypto.lookup_hashes(phone, "phone")
 
 
 def region_exists(code: str) -> bool:
@@ -170,7 +179,7 @@ def register_person(
     document = check_identity(document_kind, id_number, birth_date=birth_date, sex=sex)
     phone = check_phone(phone) if phone else ""
     existing = (
-        Person.objects.filter(id_number_hash=id_hash(document.kind, document.number))
+        Person.objects.filter(id_number_hash__in=id_hashes(document.kind, document.number))
         .select_related("organisation")
         .first()
     )
@@ -240,9 +249,10 @@ def link_user(person: Person, user) -> Person:
 
 
 def id_number_hashes(text: str) -> tuple[str, ...]:
-    """The keyed hashes a typed number may be stored under (one per document kind)."""
+    """The keyed hashes a typed number may be stored under (one per document kind, and per key
+    while the data key is being rotated)."""
     number = identity.normalise(text)
-    return tuple(id_hash(kind, number) for kind in DocumentKind.values)
+    return tuple(digest for kind in DocumentKind.values for digest in id_hashes(kind, number))
 
 
 def find_by_id_number(text: str) -> Person | None:
@@ -393,7 +403,12 @@ def licence_number(text: str) -> str:
 
 def licence_hash(licence_type: str, number: str) -> str:
     """The keyed look-up hash of a licence number of a type (never the number in clear)."""
-    return crypto.lookup_hash(f"{licence_type}:{number}", "licence_number")
+    return crypto.lookup_hash(licence_hash_value(licence_type, number), "licence_number")
+
+
+def licence_hashes(licence_type: str, number: str) -> tuple[str, ...]:
+    """Every hash the licence number may be stored under (more while a key rotates)."""
+    return crypto.lookup_hashes(licence_hash_value(licence_type, number), "licence_number")
 
 
 def _require_visible(person: Person) -> None:
@@ -420,7 +435,8 @@ def find_licence(licence_type: str, number: str, *, person: Person | None = None
     """The records of a licence number of a type (through the keyed hash), of one person or of
     anyone."""
     records = LicenceRecord.objects.filter(
-        licence_type=licence_type, number_hash=licence_hash(licence_type, licence_number(number))
+        licence_type=licence_type,
+        number_hash__in=licence_hashes(licence_type, licence_number(number)),
     )
     return records if person is None else records.filter(person=person)
 
@@ -452,7 +468,9 @@ def add_licence(
     number = licence_number(number)
     _licence_period(valid_from, valid_to)
     key = licence_hash(licence_type, number)
-    same_number = LicenceRecord.objects.filter(licence_type=licence_type, number_hash=key)
+    same_number = LicenceRecord.objects.filter(
+        licence_type=licence_type, number_hash__in=licence_hashes(licence_type, number)
+    )
     other = same_number.exclude(person=person).select_related("person__organisation").first()
     if other is not None:
         raise ValidationError(
@@ -524,7 +542,10 @@ def change_licence(
         changes["evidence"] = evidence.strip()
     clash = LicenceRecord.objects.filter(
         person=record.person_id, licence_type=record.licence_type,
-        number_hash=record.number_hash, valid_from=valid_from,
+        number_hash__in=licence_hashes(
+            record.licence_type, crypto.decrypt(record.number_cipher, "licence_number")
+        ),
+        valid_from=valid_from,
     ).exclude(pk=record.pk)  # fmt: skip
     if clash.exists():
         raise ValidationError(

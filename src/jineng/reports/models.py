@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jineng.core.crypto import Sealed
 from jineng.core.models import Organisation
 from jineng.core.scope import ScopeSpec
 
@@ -95,6 +96,7 @@ class Report(models.Model):
     # A reader sees the reports of their region and the regions under it.
     scope = ScopeSpec(org_paths=("region__path",))
     audit_exclude = frozenset({"xlsx", "pdf"})
+    sealed_fields = (Sealed("xlsx", "report-xlsx"), Sealed("pdf", "report-pdf"))
 
     class Meta:
         verbose_name = _("report")
