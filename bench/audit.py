@@ -44,20 +44,23 @@ under 60 s. Exit 1 when a planted case is missed or anything else is flagged.
 
 On PostgreSQL the data set lives in its own database (--database, default jineng_bench_audit):
 kept with --keep and reused by the next run when its sizes match; dropped with --drop (alone:
-just drop it). Without --keep a new database is built and dropped afterwards.
+just drop it). Without --keep a new database is built and dropped afterwards. The database part
+(which database, the environment, loading rows with COPY) is bench/benchdb.py, shared with
+bench/stats.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import json
-import os
 import sys
 import time
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+import benchdb
+from benchdb import Loader, analyse, database_size, first_id
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE = "jineng_bench_audit"
@@ -161,13 +164,6 @@ def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def environment(database_url: str | None) -> None:
-    sys.path.insert(0, str(ROOT / "bench"))
-    from stats import environment as stats_environment
-
-    stats_environment(database_url)
-
-
 # --- the data set ------------------------------------------------------------------------------
 
 
@@ -226,7 +222,6 @@ def facts(args, lay: Layout, orgs: dict) -> tuple[dict, dict, dict]:
     from jineng.people.models import EmploymentRecord, Person
     from jineng.policy.engine import add_months
     from jineng.training.models import CheckIn, Enrollment, ManualMark, Session, TrainingClass
-    from stats import Loader, first_id
 
     planted = {code: set() for code in CHECK_CODES}
     near = dict.fromkeys(CHECK_CODES, 0)
@@ -554,44 +549,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         for key, value in SMOKE.items():
             setattr(args, key, value)
-    sys.path.insert(0, str(ROOT / "src"))
-    sys.path.insert(0, str(ROOT))
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        if not args.smoke:
-            print("bench/audit.py needs DATABASE_URL naming a PostgreSQL server (or --smoke)")
-            return 2
-        return run(args, None, reused=False)
-    from tests.live import _server_url, create_database, drop_database, scratch_postgres
-
-    if args.drop:
-        drop_database(url, args.database)
-        print(f"dropped {args.database}")
-        return 0
-    if not args.keep:
-        with scratch_postgres(url) as scratch:
-            return run(args, scratch, reused=False)
-    import psycopg
-
-    with psycopg.connect(_server_url(url, "postgres"), autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                              [args.database]).fetchone()  # fmt: skip
-    if exists:
-        with psycopg.connect(_server_url(url, args.database)) as conn:
-            try:
-                kept = json.loads(conn.execute("SELECT value FROM bench_audit_meta").fetchone()[0])
-            except (psycopg.Error, TypeError):
-                kept = None
-        if not kept or kept["sizes"] != sizes(args):
-            print(f"{args.database} holds another data set: run with --drop first")
-            return 2
-    else:
-        create_database(url, args.database)
-    return run(args, _server_url(url, args.database), reused=bool(exists))
+    return benchdb.main(
+        args, "bench/audit.py", meta_table="bench_audit_meta",
+        matches=lambda kept: bool(kept) and kept["sizes"] == sizes(args), run=run,
+    )  # fmt: skip
 
 
 def run(args, database_url: str | None, reused: bool) -> int:
-    environment(database_url)
+    benchdb.environment(database_url)
     import django
 
     django.setup()
@@ -601,15 +566,12 @@ def run(args, database_url: str | None, reused: bool) -> int:
     from jineng.core import audit as core_audit
     from jineng.core.models import Organisation
     from jineng.supervision.models import Finding, Run
-    from stats import analyse, database_size
 
     lay = Layout(args)
     started = time.perf_counter()
     if reused:
         call_command("migrate", interactive=False, verbosity=0)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT value FROM bench_audit_meta")
-            kept = json.loads(cursor.fetchone()[0])
+        kept = benchdb.read_meta("bench_audit_meta")
         planted, near = kept["planted"], kept["near"]
         Finding.objects.all().delete()  # the findings of the last run: found again below
         Run.objects.all().delete()
@@ -622,11 +584,9 @@ def run(args, database_url: str | None, reused: bool) -> int:
             counts, planted, near = facts(args, lay, orgs)
         bureau = orgs["bureau"]
         analyse()
-        if connection.vendor == "postgresql" and args.keep:
-            meta = {"sizes": sizes(args), "planted": planted, "near": near}
-            with connection.cursor() as cursor:
-                cursor.execute("CREATE TABLE bench_audit_meta (value text)")
-                cursor.execute("INSERT INTO bench_audit_meta VALUES (%s)", [json.dumps(meta)])
+        if args.keep:
+            benchdb.keep_meta("bench_audit_meta",
+                              {"sizes": sizes(args), "planted": planted, "near": near})  # fmt: skip
         built = ", ".join(f"{v:,} {k}" for k, v in counts.items())
         print(f"database: {connection.vendor}; built in {time.perf_counter() - started:.0f} s, "
               f"{database_size()}: {built}")  # fmt: skip
