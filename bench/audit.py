@@ -344,10 +344,12 @@ def facts(args, lay: Layout, orgs: dict) -> tuple[dict, dict, dict]:
                 for j, n in enumerate(members):
                     if d == 0 and j == len(members) - 1 and not lay.everyone_everywhere(i):
                         continue
-                    if not hand and j < lay.outside_window(i, d):
+                    outside = 0 if hand else lay.outside_window(i, d)
+                    if j < outside:
                         yield sid(i, d), person(n), closes + timedelta(hours=2, minutes=j), False
                         continue
-                    seconds = step(i, d, j, len(members))
+                    # the order turns among those checking in within the session's time
+                    seconds = step(i, d, j - outside, len(members) - outside)
                     yield sid(i, d), person(n), opens + timedelta(seconds=seconds), True
 
     def step(i: int, d: int, j: int, m: int) -> int:

@@ -212,3 +212,37 @@ def test_a_line_with_finance_is_stopped_when_a_finding_opens_on_it(client):
         payment.record_outcomes(again, {line.pk: (True, "")})
     line.refresh_from_db()
     assert line.state == LineState.PAID
+
+
+def test_a_confirmed_finding_counts_in_the_institutions_year():
+    """000 §三(八) (奖优罚劣的定点培训机构考核评估制度), 000 §三(三) (年检评估), 004 §五(五)
+    (绩效评估), 004 §五(六); pattern: courses shortened or skipped. The violation a confirmed
+    finding writes in the credit file keeps that year's annual inspection from passing (to be
+    rectified is recorded), and the yearly performance report counts it for the institution."""
+    from jineng.institutions import services as institutions
+    from jineng.reports import content
+
+    claim = ClaimFactory(state="paid", outcomes=(CERTIFIED,))
+    institution = claim.training_class.institution
+    finding = finding_of(claim)
+    review_it(finding)
+    year = timezone.localdate().year
+    assert institutions.passing_readiness(institution, year)
+    with act("city_reviewer"):
+        services.confirm(finding, reason="现场核查：学员未实际参训，考勤系补录。")
+    ready = institutions.passing_readiness(institution, year)
+    assert not ready and finding.number in ready.reason and "奖优罚劣" in ready.reason
+    assert institutions.passing_readiness(institution, year - 1)  # another year: not lowered
+    day = timezone.localdate()
+    with act("city_reviewer"), pytest.raises(ValidationError, match="年检"):
+        institutions.record_inspection(institution, year=year, inspected_on=day, result="passed")
+    with act("city_reviewer"):
+        institutions.record_inspection(institution, year=year, inspected_on=day, result="rectify")
+    org = institution.organisation_id
+    start, end = day.replace(month=1, day=1), day
+    assert content._violations({org: {}}, start, end) == {org: 1}
+    assert content._violations({org: {}}, start.replace(year=year - 1), start - timedelta(1)) == {}
+    sections = content._performance(bureau("411400"), start, end)
+    assert sections[1].header[-1] == "查实的违规"
+    if any(row[1] == org for row in sections[1].rows):
+        assert next(row for row in sections[1].rows if row[1] == org)[-1] == 1

@@ -42,7 +42,7 @@ from jineng.certificates.models import Certificate
 from jineng.claims.models import ClaimKind, ClaimLine, ClaimState, LineState
 from jineng.core.models import Organisation
 from jineng.evaluation.models import EvaluationResult
-from jineng.institutions.models import Designation
+from jineng.institutions.models import Designation, Institution
 from jineng.people.models import Person
 from jineng.policy.codes import TrainingType
 from jineng.policy.engine import employment_window_end
@@ -1246,41 +1246,71 @@ RUNNING_CLASS_STATES = (
 )  # fmt: skip
 
 
+_CAPACITY_SQL = """
+WITH sizes AS (
+    SELECT training_class_id AS class_id, COUNT(*) AS n FROM {enrollment}
+    WHERE state IN ({live}) GROUP BY training_class_id
+), events AS (
+    SELECT c.institution_id, s.starts_at AS at, 1 AS kind, z.n AS delta, s.id AS session_id,
+        c.id AS class_id
+    FROM {session} s JOIN {klass} c ON c.id = s.training_class_id
+        JOIN {institution} i ON i.id = c.institution_id JOIN sizes z ON z.class_id = c.id
+    WHERE i.capacity > 0 AND c.state IN ({running})
+    UNION ALL
+    SELECT c.institution_id, s.ends_at, 0, -z.n, s.id, c.id
+    FROM {session} s JOIN {klass} c ON c.id = s.training_class_id
+        JOIN {institution} i ON i.id = c.institution_id JOIN sizes z ON z.class_id = c.id
+    WHERE i.capacity > 0 AND c.state IN ({running})
+), running AS (
+    SELECT institution_id, kind, session_id, class_id,
+        SUM(delta) OVER (PARTITION BY institution_id ORDER BY at, kind, session_id
+                         ROWS UNBOUNDED PRECEDING) AS n
+    FROM events
+)
+SELECT r.institution_id, r.session_id, r.n, i.capacity
+FROM running r JOIN {institution} i ON i.id = r.institution_id
+WHERE r.kind = 1 AND r.n > i.capacity AND r.class_id IN ({classes})
+"""
+
+
 def beyond_capacity(scope: Scope) -> list[Found]:
     """Institutions (with a capacity recorded) where, when a session began, more trainees were
-    enrolled in the classes then in session (a session that began no later and ends later:
-    one ending as it begins is over) than the premises hold (Institution.capacity, 培训场地
-    容量). The most trainees at once is reached when some session begins, so every moment is
-    seen. One finding per institution and month, showing its fullest moment."""
-    at_once = (
-        Enrollment.objects.filter(
-            state__in=LIVE_ENROLMENT,
-            training_class__state__in=RUNNING_CLASS_STATES,
-            training_class__institution=OuterRef("training_class__institution"),
-            training_class__sessions__starts_at__lte=OuterRef("starts_at"),
-            training_class__sessions__ends_at__gt=OuterRef("starts_at"),
-        )
-        .values("training_class__institution")
-        .annotate(n=Count("id", distinct=True))
-        .values("n")
+    enrolled in the classes then in session than the premises hold (Institution.capacity,
+    培训场地容量). The database sweeps each institution's sessions in time order: a session's
+    trainees (its class's live enrolments) come in at its start and leave at its end, ends
+    before starts at the same moment (touching is not overlapping), a running sum over a window
+    function; the most at once is reached when some session begins. Only classes approved,
+    running or done take up the premises. One finding per institution and month of the
+    region's classes, showing its fullest moment."""
+    classes_sql, class_params = (
+        scope.classes().filter(state__in=RUNNING_CLASS_STATES).values("id").query.sql_with_params()
     )
-    rows = (
-        Session.objects.filter(
-            training_class__in=scope.classes().filter(state__in=RUNNING_CLASS_STATES),
-            training_class__institution__capacity__gt=0,
-        )
-        .annotate(n=Subquery(at_once, output_field=IntegerField()))
-        .filter(n__gt=F("training_class__institution__capacity"))
-        .values_list("training_class__institution_id",
-                     "training_class__institution__organisation__name",
-                     "training_class__institution__capacity", "starts_at", "ends_at", "n",
-                     "training_class__code")
-        .order_by("training_class__institution_id", "-n", "starts_at")
+    live, running = list(LIVE_ENROLMENT), list(RUNNING_CLASS_STATES)
+    sql = _CAPACITY_SQL.format(
+        enrollment=Enrollment._meta.db_table, session=Session._meta.db_table,
+        klass=TrainingClass._meta.db_table, institution=Institution._meta.db_table,
+        live=", ".join(["%s"] * len(live)), running=", ".join(["%s"] * len(running)),
+        classes=classes_sql,
     )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*live, *running, *running, *class_params])
+        over = cursor.fetchall()
+    if not over:
+        return []
+    sessions = {
+        row[0]: row[1:]
+        for row in Session.objects.filter(pk__in=[row[1] for row in over]).values_list(
+            "pk", "starts_at", "ends_at", "training_class__code",
+            "training_class__institution__organisation__name",
+        )
+    }  # fmt: skip
     fullest: dict[tuple[int, str], tuple] = {}
-    for row in rows:
-        month = timezone.localtime(row[3]).strftime("%Y-%m")
-        fullest.setdefault((row[0], month), row)
+    for institution, session, n, capacity in over:
+        starts, ends, code, name = sessions[session]
+        month = timezone.localtime(starts).strftime("%Y-%m")
+        best = fullest.get((institution, month))
+        if best is None or (n, -starts.timestamp()) > (best[4], -best[1].timestamp()):
+            fullest[(institution, month)] = (name, starts, ends, code, n, capacity)
     return [
         Found(
             key=f"{institution}:{month}",
@@ -1302,9 +1332,7 @@ def beyond_capacity(scope: Scope) -> list[Found]:
                 [[name, capacity, _when(starts), _when(ends), code, n]],
             ),
         )  # fmt: skip
-        for (institution, month), (_i, name, capacity, starts, ends, n, code) in sorted(
-            fullest.items()
-        )
+        for (institution, month), (name, starts, ends, code, n, capacity) in sorted(fullest.items())
     ]
 
 
