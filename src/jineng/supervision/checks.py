@@ -1305,7 +1305,8 @@ def beyond_capacity(scope: Scope) -> list[Found]:
         )
     }  # fmt: skip
     fullest: dict[tuple[int, str], tuple] = {}
-    for institution, session, n, capacity in over:
+    for institution, session, total, capacity in over:
+        n = int(total)  # PostgreSQL's SUM of integers is a numeric
         starts, ends, code, name = sessions[session]
         month = timezone.localtime(starts).strftime("%Y-%m")
         best = fullest.get((institution, month))
