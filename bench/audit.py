@@ -28,7 +28,13 @@ hand (one cell less); a class where every trainee attended every session (elsewh
 misses one); 3 trainees on one phone, near-miss 2; a trainee aged 60 or 15 on the class's first
 day, near-miss 59 (60 the next day), 16 on the day, 65 in an upgrade class; a class of an
 occupation its institution is not designated for, or designated until the day before the class
-ends, near-miss designated exactly over the class's dates. The checks on evaluations,
+ends, near-miss designated exactly over the class's dates; a class whose trainees check in in the
+same order every session (elsewhere the order turns by one place a session), near-miss the same
+order in 2 sessions; a class where 5 trainees a session check in outside its time, near-miss 4
+once; a job from 10 days before the end of the employment window to 10 days after it, near-miss
+kept 60 days after; institution 0's capacity one below its most trainees at once (found in the
+months of that most, computed here by the same sweep), institution 1's exactly its most (the
+others record none). The checks on evaluations,
 certificates and claims have no planted case here (no such rows): any finding of theirs is a
 false flag.
 
@@ -38,19 +44,23 @@ under 60 s. Exit 1 when a planted case is missed or anything else is flagged.
 
 On PostgreSQL the data set lives in its own database (--database, default jineng_bench_audit):
 kept with --keep and reused by the next run when its sizes match; dropped with --drop (alone:
-just drop it). Without --keep a new database is built and dropped afterwards.
+just drop it). Without --keep a new database is built and dropped afterwards. The database part
+(which database, the environment, loading rows with COPY) is bench/benchdb.py, shared with
+bench/stats.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import json
-import os
 import sys
 import time
+from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+import benchdb
+from benchdb import Loader, analyse, database_size, first_id
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE = "jineng_bench_audit"
@@ -78,6 +88,8 @@ class Layout:
         self.gap = max(self.days + 1, self.p)  # slots between a roaming teacher's classes
         if self.size < 8 or self.slots < self.p + 3 * self.gap or self.slots < 3 * self.p:
             raise SystemExit("sizes too small for the planted cases: more classes or trainees")
+        if self.days > self.size:
+            raise SystemExit("more sessions than trainees a class: their orders would repeat")
         if self.slots + self.days > 700:
             raise SystemExit("too many classes for two years of slots")
         self.teacher_of = list(range(args.classes))  # class -> teacher index
@@ -122,19 +134,34 @@ class Layout:
             return range(self.days // 2)
         return range(0)
 
+    def turn(self, index: int, day: int) -> int:
+        """How many places the order of check-in turns in a session: none in a planted class
+        of the same order (group 5), none on days 1 and 2 of its near-miss (the same order in
+        2 sessions: day 0 misses a trainee), a place a day elsewhere."""
+        slot, group = index % self.slots, index // self.slots
+        if group == 5 and slot < self.p:
+            return 0
+        if group == 5 and slot < 2 * self.p and day in (1, 2):
+            return 0
+        return day
+
+    def outside_window(self, index: int, day: int) -> int:
+        """How many trainees (the first ones) check in outside the session's time: 5 every
+        session in a planted class (group 1, slots p to 2p), 4 on the first day in its
+        near-miss (slots 2p to 3p: below the 5 check-ins)."""
+        slot, group = index % self.slots, index // self.slots
+        if group == 1 and self.p <= slot < 2 * self.p:
+            return 5
+        if group == 1 and 2 * self.p <= slot < 3 * self.p and day == 0:
+            return 4
+        return 0
+
     def everyone_everywhere(self, index: int) -> bool:
         return index // self.slots == 6 and index % self.slots < self.p
 
 
 def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def environment(database_url: str | None) -> None:
-    sys.path.insert(0, str(ROOT / "bench"))
-    from stats import environment as stats_environment
-
-    stats_environment(database_url)
 
 
 # --- the data set ------------------------------------------------------------------------------
@@ -191,10 +218,10 @@ def facts(args, lay: Layout, orgs: dict) -> tuple[dict, dict, dict]:
     """The rows, loaded in bulk; returns the counts, the keys planted per check and the
     near-misses planted per check."""
     from jineng.catalog.models import FundChannel, TrainingType
-    from jineng.institutions.models import Designation, Teacher
+    from jineng.institutions.models import Designation, Institution, Teacher
     from jineng.people.models import EmploymentRecord, Person
+    from jineng.policy.engine import add_months
     from jineng.training.models import CheckIn, Enrollment, ManualMark, Session, TrainingClass
-    from stats import Loader, first_id
 
     planted = {code: set() for code in CHECK_CODES}
     near = dict.fromkeys(CHECK_CODES, 0)
@@ -313,28 +340,36 @@ def facts(args, lay: Layout, orgs: dict) -> tuple[dict, dict, dict]:
             for d in range(days):
                 if (d in by_hand) != hand:
                     continue
-                opens = session_times(i, d)[0]
+                opens, closes = session_times(i, d)
                 for j, n in enumerate(members):
                     if d == 0 and j == len(members) - 1 and not lay.everyone_everywhere(i):
                         continue
-                    yield sid(i, d), person(n), opens + timedelta(seconds=step(i, d, j))
+                    outside = 0 if hand else lay.outside_window(i, d)
+                    if j < outside:
+                        yield sid(i, d), person(n), closes + timedelta(hours=2, minutes=j), False
+                        continue
+                    # the order turns among those checking in within the session's time
+                    seconds = step(i, d, j - outside, len(members) - outside)
+                    yield sid(i, d), person(n), opens + timedelta(seconds=seconds), True
 
-    def step(i: int, d: int, j: int) -> int:
-        """Seconds after the session opens a trainee checks in: a minute apart, but 2 s apart
-        for the first 5 of a planted burst and 3 s apart for its near-miss."""
-        if i // lay.slots == 4 and i % lay.slots < p and d < 2 and j < 5:
-            return j * (2 if d == 0 else 3)
-        return 60 * j
+    def step(i: int, d: int, j: int, m: int) -> int:
+        """Seconds after the session opens a trainee checks in: a minute apart, in an order
+        that turns by one place each session (people arrive in a new order each day), but the
+        same order every session in a planted class (two sessions only in its near-miss); 2 s
+        apart for the first 5 of a planted burst and 3 s apart for its near-miss."""
+        if i // lay.slots == 4 and i % lay.slots < p and d < 2:
+            return j * (2 if d == 0 else 3) if j < 5 else 60 * j
+        return 60 * ((j + lay.turn(i, d)) % m)
 
     counts["hand marks"] = Loader(ManualMark, ["session_id", "person_id", "present", "reason",
                                                "correction", "recorded_at"]).load(
-        (s, n, True, "补录", False, now) for s, n, _at in attendance(hand=True))  # fmt: skip
+        (s, n, True, "补录", False, now) for s, n, _at, _in in attendance(hand=True))  # fmt: skip
     device_of = lambda s: orgs["devices"][lay.institution_of[(s - s0) // days]]  # noqa: E731
     counts["check-ins"] = Loader(CheckIn, ["session_id", "person_id", "is_teacher",
                                            "direction", "device_id", "event_id", "device_time",
                                            "server_time", "in_window"]).load(
-        (s, n, False, "in", device_of(s), f"{s}-{n}", at, at, True)
-        for s, n, at in attendance(hand=False)
+        (s, n, False, "in", device_of(s), f"{s}-{n}", at, at, in_window)
+        for s, n, at, in_window in attendance(hand=False)
     )  # fmt: skip
     for k in range(p):
         index = lay.c(4, k)
@@ -345,22 +380,41 @@ def facts(args, lay: Layout, orgs: dict) -> tuple[dict, dict, dict]:
         planted["hand_entered_attendance"].add(str(cid(lay.c(3, k))))
         near["hand_entered_attendance"] += 1
         planted["identical_attendance"].add(str(cid(lay.c(6, k))))
+        planted["same_order_checkins"].add(str(cid(lay.c(5, k))))
+        near["same_order_checkins"] += 1
+        planted["checkins_outside_window"].add(str(cid(lay.c(1, p + k))))
+        near["checkins_outside_window"] += 1
     near["identical_attendance"] = classes - p
 
     # Insurance: one job that ended the day before the class, one from a month after it.
-    special = {}  # trainee -> (employer, start, insured months) of the job during the class
+    # special: trainee -> (employer, start, insured months, end) of the job during the class, or
+    # of a short job at the end of the employment window (3 months after the class: the pack's
+    # training.rates.employment_window_months) and its near-miss (kept 60 days after it).
+    special = {}
     for k in range(p):
-        eight, seven = lay.c(8, k), lay.c(7, k)
+        eight, seven, short = lay.c(8, k), lay.c(7, k), lay.c(1, 2 * p + k)
         first = lay.start(eight)
-        special[lay.trainee(eight, 0)] = ("914114000000000001", first - timedelta(days=90), 6)
+        special[lay.trainee(eight, 0)] = ("914114000000000001", first - timedelta(days=90), 6,
+                                          None)  # fmt: skip
         special[lay.trainee(eight, 1)] = (
             orgs["codes"][lay.institution_of[eight]],
             first - timedelta(days=90),
             0,
+            None,
         )  # its own staff
-        special[lay.trainee(eight, 2)] = ("914114000000000002", first - timedelta(days=90), 0)
-        special[lay.trainee(eight, 3)] = ("914114000000000003", first, 6)  # from the first day
-        special[lay.trainee(seven, 0)] = ("914114000000000004", first - timedelta(days=90), 6)
+        special[lay.trainee(eight, 2)] = ("914114000000000002", first - timedelta(days=90), 0,
+                                          None)  # fmt: skip
+        special[lay.trainee(eight, 3)] = ("914114000000000003", first, 6, None)  # the first day
+        special[lay.trainee(seven, 0)] = ("914114000000000004", first - timedelta(days=90), 6,
+                                          None)  # fmt: skip
+        window_end = add_months(lay.end(short), 3)
+        began = window_end - timedelta(days=10)
+        special[lay.trainee(short, 6)] = ("914114000000000005", began, 1,
+                                          window_end + timedelta(days=10))  # fmt: skip
+        special[lay.trainee(short, 7)] = ("914114000000000006", began, 3,
+                                          window_end + timedelta(days=60))  # fmt: skip
+        planted["short_job_at_window_end"].add(f"{person(lay.trainee(short, 6))}:{cid(short)}")
+        near["short_job_at_window_end"] += 1
         for position in (0, 1):
             planted["employed_during_class"].add(
                 f"{person(lay.trainee(eight, position))}:{cid(eight)}"
@@ -376,8 +430,8 @@ def facts(args, lay: Layout, orgs: dict) -> tuple[dict, dict, dict]:
             if per_trainee < 2:
                 continue
             if n in special:
-                employer, began, months = special[n]
-                yield person(n), employer, began, None, months
+                employer, began, months, ended = special[n]
+                yield person(n), employer, began, ended, months
             else:
                 yield (person(n), "914114000000000008", lay.end(i) + timedelta(days=30), None,
                        6)  # fmt: skip
@@ -395,7 +449,40 @@ def facts(args, lay: Layout, orgs: dict) -> tuple[dict, dict, dict]:
         near["beyond_designation"] += 1
     Loader(Designation, ["institution_id", "occupation_id", "level_id", "valid_from",
                          "valid_to"]).load(iter(designations))  # fmt: skip
+
+    # Capacity: institution 0's premises hold one trainee fewer than its most at once (found
+    # in the months of that most), institution 1's exactly its most (near-miss); the others
+    # record no capacity (not compared).
+    members = Counter(class_of(n) for n in range(trainees))
+    members.update(i for i, _n in extra)
+    for where, less in ((0, 1), (1, 0)):
+        months = busiest(lay, where, members, session_times)
+        most = max(months.values())
+        Institution.objects.filter(pk=orgs["institutions"][where]).update(capacity=most - less)
+        if less:
+            planted["beyond_capacity"] |= {f"{orgs['institutions'][where]}:{month}"
+                                           for month, n in months.items() if n == most}  # fmt: skip
+        else:
+            near["beyond_capacity"] += 1
     return counts, {k: sorted(v) for k, v in planted.items()}, near
+
+
+def busiest(lay: Layout, where: int, members, session_times) -> dict[str, int]:
+    """{month: most trainees at once} at institution `where`: at each session's start, the
+    trainees of the classes then in session (begun no later, ending later), as the check
+    counts them."""
+    by_day = defaultdict(list)
+    for i in (i for i in range(lay.classes) if lay.institution_of[i] == where):
+        for d in range(lay.days):
+            begins, ends = session_times(i, d)
+            by_day[begins.date()].append((begins, ends, i))
+    months: dict[str, int] = {}
+    for day, sessions in by_day.items():
+        for begins, _ends, _i in sessions:
+            now = {i for b, e, i in sessions if b <= begins < e}
+            month = day.strftime("%Y-%m")
+            months[month] = max(months.get(month, 0), sum(members[i] for i in now))
+    return months
 
 
 # --- the audit ---------------------------------------------------------------------------------
@@ -404,7 +491,8 @@ CHECK_CODES = (
     "overlapping_classes", "teacher_double_booked", "teacher_many_institutions",
     "employed_during_class", "checkin_bursts", "hand_entered_attendance", "identical_attendance",
     "uniform_scores", "examiner_taught", "certificate_too_early", "duplicate_claims",
-    "shared_phone", "outside_working_age", "beyond_designation",
+    "shared_phone", "outside_working_age", "beyond_designation", "same_order_checkins",
+    "checkins_outside_window", "short_job_at_window_end", "beyond_capacity",
 )  # fmt: skip
 
 
@@ -463,44 +551,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         for key, value in SMOKE.items():
             setattr(args, key, value)
-    sys.path.insert(0, str(ROOT / "src"))
-    sys.path.insert(0, str(ROOT))
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        if not args.smoke:
-            print("bench/audit.py needs DATABASE_URL naming a PostgreSQL server (or --smoke)")
-            return 2
-        return run(args, None, reused=False)
-    from tests.live import _server_url, create_database, drop_database, scratch_postgres
-
-    if args.drop:
-        drop_database(url, args.database)
-        print(f"dropped {args.database}")
-        return 0
-    if not args.keep:
-        with scratch_postgres(url) as scratch:
-            return run(args, scratch, reused=False)
-    import psycopg
-
-    with psycopg.connect(_server_url(url, "postgres"), autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                              [args.database]).fetchone()  # fmt: skip
-    if exists:
-        with psycopg.connect(_server_url(url, args.database)) as conn:
-            try:
-                kept = json.loads(conn.execute("SELECT value FROM bench_audit_meta").fetchone()[0])
-            except (psycopg.Error, TypeError):
-                kept = None
-        if not kept or kept["sizes"] != sizes(args):
-            print(f"{args.database} holds another data set: run with --drop first")
-            return 2
-    else:
-        create_database(url, args.database)
-    return run(args, _server_url(url, args.database), reused=bool(exists))
+    return benchdb.main(
+        args, "bench/audit.py", meta_table="bench_audit_meta",
+        matches=lambda kept: bool(kept) and kept["sizes"] == sizes(args), run=run,
+    )  # fmt: skip
 
 
 def run(args, database_url: str | None, reused: bool) -> int:
-    environment(database_url)
+    benchdb.environment(database_url)
     import django
 
     django.setup()
@@ -510,15 +568,12 @@ def run(args, database_url: str | None, reused: bool) -> int:
     from jineng.core import audit as core_audit
     from jineng.core.models import Organisation
     from jineng.supervision.models import Finding, Run
-    from stats import analyse, database_size
 
     lay = Layout(args)
     started = time.perf_counter()
     if reused:
         call_command("migrate", interactive=False, verbosity=0)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT value FROM bench_audit_meta")
-            kept = json.loads(cursor.fetchone()[0])
+        kept = benchdb.read_meta("bench_audit_meta")
         planted, near = kept["planted"], kept["near"]
         Finding.objects.all().delete()  # the findings of the last run: found again below
         Run.objects.all().delete()
@@ -531,11 +586,9 @@ def run(args, database_url: str | None, reused: bool) -> int:
             counts, planted, near = facts(args, lay, orgs)
         bureau = orgs["bureau"]
         analyse()
-        if connection.vendor == "postgresql" and args.keep:
-            meta = {"sizes": sizes(args), "planted": planted, "near": near}
-            with connection.cursor() as cursor:
-                cursor.execute("CREATE TABLE bench_audit_meta (value text)")
-                cursor.execute("INSERT INTO bench_audit_meta VALUES (%s)", [json.dumps(meta)])
+        if args.keep:
+            benchdb.keep_meta("bench_audit_meta",
+                              {"sizes": sizes(args), "planted": planted, "near": near})  # fmt: skip
         built = ", ".join(f"{v:,} {k}" for k, v in counts.items())
         print(f"database: {connection.vendor}; built in {time.perf_counter() - started:.0f} s, "
               f"{database_size()}: {built}")  # fmt: skip

@@ -42,9 +42,7 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import math
-import os
 import random
 import statistics
 import sys
@@ -52,6 +50,9 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+import benchdb
+from benchdb import Loader, analyse, database_size, first_id
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVINCE = "410000"
@@ -75,92 +76,7 @@ SMOKE = {
 }  # fmt: skip
 
 
-def environment(database_url: str | None) -> None:
-    import base64
-    import secrets
-
-    for name in list(os.environ):
-        if name.startswith(("JINENG_", "DJANGO_")) or name == "DATABASE_URL":
-            del os.environ[name]
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="jineng.settings",
-        JINENG_DATA_DIR=tempfile.mkdtemp(prefix="jineng-bench-stats-"),
-        JINENG_SECRET_KEY=secrets.token_urlsafe(50),
-        JINENG_DATA_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-        JINENG_HTTPS="0",
-    )
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-
-
 # --- loading rows ------------------------------------------------------------------------------
-
-
-class Loader:
-    """Rows of one model as tuples of `columns` (attnames); every other concrete field takes its
-    default (computed once) or NULL. COPY on PostgreSQL, core.bulk.insert elsewhere."""
-
-    def __init__(self, model, columns: list[str]):
-        from django.db import connection
-
-        self.model, self.columns, self.connection = model, columns, connection
-        self.pg = connection.vendor == "postgresql"
-        fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
-        missing = [name for name in columns if name not in fields]
-        if missing:
-            raise SystemExit(f"{model.__name__} has no field {missing}")
-        self.tail_names, self.tail = [], []
-        for name, field in fields.items():
-            if name in columns:
-                continue
-            if field.null and not field.has_default():
-                continue
-            value = field.get_default()  # "" for a text field without a default
-            if value is None and not field.null:
-                raise SystemExit(f"{model.__name__}.{name} needs a value in the bench")
-            self.tail_names.append(name)
-            self.tail.append(field.get_db_prep_save(value, connection) if self.pg else value)
-        self.tail = tuple(self.tail)
-
-    def load(self, rows) -> int:
-        count = 0
-        if self.pg:
-            quote = self.connection.ops.quote_name
-            names = ", ".join(quote(self.model._meta.get_field(n).column)
-                              for n in (*self.columns, *self.tail_names))  # fmt: skip
-            sql = f"COPY {quote(self.model._meta.db_table)} ({names}) FROM STDIN"
-            self.connection.ensure_connection()
-            with self.connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(row + self.tail)
-                    count += 1
-            self.connection.connection.commit()
-            return count
-        from django.db import transaction
-
-        from jineng.core import bulk
-
-        names = (*self.columns, *self.tail_names)
-        batch = []
-        for row in rows:
-            batch.append(dict(zip(names, row + self.tail, strict=True)))
-            if len(batch) == 20_000:
-                with transaction.atomic():
-                    bulk.insert(self.model, batch)
-                count, batch = count + len(batch), []
-        with transaction.atomic():
-            bulk.insert(self.model, batch)
-        return count + len(batch)
-
-
-def first_id(model, count: int) -> int:
-    """Rows just loaded into an empty table have consecutive ids: the first one."""
-    from django.db.models import Count, Max, Min
-
-    span = model.objects.aggregate(lo=Min("id"), hi=Max("id"), n=Count("id"))
-    if span["n"] != count or span["hi"] - span["lo"] + 1 != count:
-        raise SystemExit(f"{model.__name__}: expected {count} consecutive ids, got {span}")
-    return span["lo"]
 
 
 # --- the data set ------------------------------------------------------------------------------
@@ -383,27 +299,6 @@ def facts(world: World) -> dict[str, int]:
         EmploymentRecord, ["person_id", "employer_uscc", "start", "end", "insured_months"]
     ).load(iter(employment))
     return counts
-
-
-def analyse() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE")
-        else:
-            cursor.execute("ANALYZE")
-
-
-def database_size() -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
-            return cursor.fetchone()[0]
-    path = Path(connection.settings_dict["NAME"])
-    return f"{path.stat().st_size / 1e6:.0f} MB"
 
 
 # --- the export to Parquet and DuckDB's figures ------------------------------------------------
@@ -946,44 +841,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         for key, value in SMOKE.items():
             setattr(args, key, value)
-    sys.path.insert(0, str(ROOT / "src"))
-    sys.path.insert(0, str(ROOT))
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        if not args.smoke:
-            print("bench/stats.py needs DATABASE_URL naming a PostgreSQL server (or --smoke)")
-            return 2
-        return run(args, None, reused=False)
-    from tests.live import _server_url, create_database, drop_database, scratch_postgres
-
-    if args.drop:
-        drop_database(url, args.database)
-        print(f"dropped {args.database}")
-        return 0
-    if not args.keep:
-        with scratch_postgres(url) as scratch:
-            return run(args, scratch, reused=False)
-    import psycopg
-
-    with psycopg.connect(_server_url(url, "postgres"), autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                              [args.database]).fetchone()  # fmt: skip
-    if exists:
-        with psycopg.connect(_server_url(url, args.database)) as conn:
-            try:
-                kept = json.loads(conn.execute("SELECT value FROM bench_stats_meta").fetchone()[0])
-            except (psycopg.Error, TypeError):
-                kept = None
-        if kept != sizes(args):
-            print(f"{args.database} holds another data set ({kept}): run with --drop first")
-            return 2
-    else:
-        create_database(url, args.database)
-    return run(args, _server_url(url, args.database), reused=bool(exists))
+    return benchdb.main(
+        args, "bench/stats.py", meta_table="bench_stats_meta",
+        matches=lambda kept: kept == sizes(args), run=run,
+    )  # fmt: skip
 
 
 def run(args, database_url: str | None, reused: bool) -> int:
-    environment(database_url)
+    benchdb.environment(database_url)
     import django
 
     django.setup()
@@ -1006,12 +871,8 @@ def run(args, database_url: str | None, reused: bool) -> int:
             organisations(world)
             counts = facts(world)
         analyse()
-        if connection.vendor == "postgresql" and args.keep:
-            with connection.cursor() as cursor:
-                cursor.execute("CREATE TABLE bench_stats_meta (value text)")
-                cursor.execute(
-                    "INSERT INTO bench_stats_meta VALUES (%s)", [json.dumps(sizes(args))]
-                )
+        if args.keep:
+            benchdb.keep_meta("bench_stats_meta", sizes(args))
         print(
             f"database: {connection.vendor}; built in {time.perf_counter() - started:.0f} s, "
             f"{database_size()}: " + ", ".join(f"{v:,} {k}" for k, v in counts.items())

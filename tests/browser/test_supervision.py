@@ -4,13 +4,16 @@ an unpaid one (the payable claim, if no earlier test paid it) are given one phon
 checks run (a `jineng shell` command: the phone is the planted fact). The city's reviewer opens
 the finding from the unpaid claim's line, sees its evidence (masked), puts it under review,
 records an on-site check with a photo and confirms it: the line stays out of every payment. A
-finding on a paid line, confirmed, opens its recovery (追回), listed on the recoveries page."""
+finding on a paid line, confirmed, opens its recovery (追回), listed on the recoveries page.
+Another finding, on the unpaid claim's second line, is cleared with its reason and evidence:
+the line is then paid in a batch (made, sent to finance, recorded paid) while the confirmed
+one's line stays out of it."""
 
 import re
 
 from playwright.sync_api import expect
 
-from tests.browser.steps import new_page
+from tests.browser.steps import make_batch, new_page, record_all_paid, send_to_finance
 from tests.live import ENVIRONMENTS, jineng
 
 PLANT = """
@@ -37,14 +40,17 @@ today = timezone.localdate()
 with audit.system_context("test"):
     services.run_checks(Organisation.objects.get(code="411400", kind="bureau"),
                         today - timedelta(days=400), today, codes={"shared_phone"})
+held = [line.pk for line in payable.lines.order_by("id")[:2]]
+print(payable.state, payable.fund_channel.code, *held)
 print(payable.pk, paid.pk, " ".join(str(p.pk) for p in persons))
 """
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
 def test_a_finding_holds_a_line_until_decided(browser, live_url, tmp_path):
-    answer = jineng(ENVIRONMENTS[live_url], "shell", "-c", PLANT).stdout.strip().splitlines()[-1]
-    payable, paid, *_persons = answer.split()
+    said = jineng(ENVIRONMENTS[live_url], "shell", "-c", PLANT).stdout.strip().splitlines()
+    payable, paid, *_persons = said[-1].split()
+    state, channel, first_line, second_line = said[-2].split()
     reviewer = new_page(browser, live_url, "city_reviewer")
 
     # The payable claim's first line shows the finding holding it; its link opens the finding.
@@ -83,4 +89,27 @@ def test_a_finding_holds_a_line_until_decided(browser, live_url, tmp_path):
     reviewer.locator("#confirm").click()
     reviewer.goto("/claims/recoveries/")
     expect(reviewer.locator("#recoveries")).to_contain_text("经查实")
+    # Another finding, on the unpaid claim's second line (another of the three trainees), is
+    # cleared: the line is no longer held, and is paid; the confirmed one's line stays out.
+    reviewer.goto(f"/claims/{payable}/")
+    reviewer.locator(f"#line-{second_line} .finding-hold a").first.click()
+    reviewer.locator("#assign").click()
+    expect(reviewer.locator("#finding-state")).to_have_text("核查中")
+    reviewer.locator("#clear-reason").fill(
+        "现场核查：三人为同一家庭成员，共用家庭电话，均实际参训。"
+    )
+    reviewer.locator("#clear-evidence").fill("户口簿复印件、签到表原件")
+    reviewer.locator("#clear").click()
+    expect(reviewer.locator("#finding-state")).to_have_text("已排除")
+    reviewer.goto(f"/claims/{payable}/")
+    expect(reviewer.locator(f"#line-{second_line} .finding-hold")).to_have_count(0)
+    expect(reviewer.locator(f"#line-{first_line} .finding-hold")).to_be_visible()
+    if state == "payable":  # a claim still on its way is paid once it gets there
+        batch_url = make_batch(reviewer, channel)
+        expect(reviewer.locator(f'#payments tr[data-line="{second_line}"]')).to_have_count(1)
+        expect(reviewer.locator(f'#payments tr[data-line="{first_line}"]')).to_have_count(0)
+        send_to_finance(reviewer, batch_url, tmp_path)
+        record_all_paid(reviewer, batch_url)
+        reviewer.goto(f"/claims/{payable}/")
+        expect(reviewer.locator(f"#line-{second_line}")).to_have_attribute("data-state", "paid")
     reviewer.context.close()

@@ -155,3 +155,94 @@ def test_the_same_person_occupation_and_level_claimed_twice():
     assert [f.claim_line_id for f in found] == [copy.pk]
     with act("city_reviewer"), pytest.raises(ValidationError, match=found[0].number):
         review.approve_lines(twin, [copy])
+
+
+def _batch(claim: Claim, *, send: bool):
+    with act("city_reviewer"):
+        batch = payment.create_batch(claim.bureau, claim.fund_channel, list(claim.lines.all()))
+        if send:
+            payment.export_batch(batch, "csv")
+    return batch
+
+
+def test_a_batch_holding_a_line_a_finding_opened_on_is_not_sent_to_finance():
+    """004 §四(五), 004 §五(六); pattern: courses shortened or skipped. The finding opens after
+    the batch was made: the batch is not sent (its export refused, naming the finding, the
+    page's button disabled with the same reason); withdrawn and made again, the held line is
+    left out."""
+    claim = ClaimFactory(state="payable", outcomes=(CERTIFIED,))
+    batch = _batch(claim, send=False)
+    finding = finding_of(claim)
+    reviewer = _user("city_reviewer")
+    assert finding.number in payment.send_readiness(batch, reviewer).reason
+    with act("city_reviewer"), pytest.raises(ValidationError, match=f"{finding.number}.*撤回"):
+        payment.export_batch(batch, "csv")
+    with act("city_reviewer"):
+        payment.cancel_batch(batch, "疑点待核")
+        assert not payment.payable_lines(claim.bureau, claim.fund_channel).exists()
+
+
+def test_a_line_with_finance_is_stopped_when_a_finding_opens_on_it(client):
+    """004 §五(六) (确保资金安全); pattern: courses shortened or skipped. A line sent to finance
+    before the finding opened is stopped (止付): recording it paid is refused naming the finding,
+    the batch page shows the stop beside it; recorded failed (stopped), it is paid again in a
+    later batch once the finding is cleared."""
+    claim = ClaimFactory(state="payable", outcomes=(CERTIFIED,))
+    line = claim.lines.get()
+    batch = _batch(claim, send=True)
+    finding = finding_of(claim)
+    with act("city_reviewer"), pytest.raises(ValidationError, match=f"止付.*{finding.number}"):
+        payment.record_outcomes(batch, {line.pk: (True, "")})
+    client.force_login(_user("finance"))
+    page = client.get(reverse("claims:batch", args=[batch.pk])).content.decode()
+    row = page[page.index(f'id="stopped-{line.pk}"') :]
+    assert finding.number in row[: row.index("</div>")]
+    with act("city_reviewer"):
+        payment.record_outcomes(batch, {line.pk: (False, f"止付：疑点{finding.number}")})
+    line.refresh_from_db()
+    assert line.state == LineState.FAILED
+    with act("city_reviewer"):
+        assert not payment.payable_lines(claim.bureau, claim.fund_channel).exists()
+    review_it(finding)
+    with act("city_reviewer"):
+        services.clear(finding, reason="现场核查：考勤机故障期间人工签到，有签到表原件。",
+                       evidence="签到表原件扫描件")  # fmt: skip
+    again = _batch(claim, send=True)
+    with act("city_reviewer"):
+        payment.record_outcomes(again, {line.pk: (True, "")})
+    line.refresh_from_db()
+    assert line.state == LineState.PAID
+
+
+def test_a_confirmed_finding_counts_in_the_institutions_year():
+    """000 §三(八) (奖优罚劣的定点培训机构考核评估制度), 000 §三(三) (年检评估), 004 §五(五)
+    (绩效评估), 004 §五(六); pattern: courses shortened or skipped. The violation a confirmed
+    finding writes in the credit file keeps that year's annual inspection from passing (to be
+    rectified is recorded), and the yearly performance report counts it for the institution."""
+    from jineng.institutions import services as institutions
+    from jineng.reports import content
+
+    claim = ClaimFactory(state="paid", outcomes=(CERTIFIED,))
+    institution = claim.training_class.institution
+    finding = finding_of(claim)
+    review_it(finding)
+    year = timezone.localdate().year
+    assert institutions.passing_readiness(institution, year)
+    with act("city_reviewer"):
+        services.confirm(finding, reason="现场核查：学员未实际参训，考勤系补录。")
+    ready = institutions.passing_readiness(institution, year)
+    assert not ready and finding.number in ready.reason and "奖优罚劣" in ready.reason
+    assert institutions.passing_readiness(institution, year - 1)  # another year: not lowered
+    day = timezone.localdate()
+    with act("city_reviewer"), pytest.raises(ValidationError, match="年检"):
+        institutions.record_inspection(institution, year=year, inspected_on=day, result="passed")
+    with act("city_reviewer"):
+        institutions.record_inspection(institution, year=year, inspected_on=day, result="rectify")
+    org = institution.organisation_id
+    start, end = day.replace(month=1, day=1), day
+    assert content._violations({org: {}}, start, end) == {org: 1}
+    assert content._violations({org: {}}, start.replace(year=year - 1), start - timedelta(1)) == {}
+    sections = content._performance(bureau("411400"), start, end)
+    assert sections[1].header[-1] == "查实的违规"
+    if any(row[1] == org for row in sections[1].rows):
+        assert next(row for row in sections[1].rows if row[1] == org)[-1] == 1

@@ -51,3 +51,14 @@ def test_the_nightly_task_runs_every_region_with_a_pack():
     out = StringIO()
     call_command("supervision", "nightly", "--today", "2026-03-10", stdout=out)
     assert set(json.loads(out.getvalue())) == set(counts)
+
+
+def test_the_nightly_look_back_is_the_packs():
+    """004 §五(六) 定期…开展监督检查: each region is compared over the last
+    supervision.nightly_days days its pack states (90 in the Shangqiu pack the test region
+    adopts)."""
+    world()
+    counts = run_nightly.call(str(date(2026, 3, 10)))
+    run = Run.objects.filter(region__code=REGION).latest("id")
+    assert (run.period_from, run.period_to) == (date(2025, 12, 10), date(2026, 3, 10))
+    assert "skipped" not in counts[REGION]

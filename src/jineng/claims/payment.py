@@ -28,7 +28,7 @@ from django.utils.translation import ngettext, pgettext
 from jineng.catalog import timetable
 from jineng.certificates.models import CertificateStatus
 from jineng.claims.capitals import amount_in_capitals
-from jineng.claims.holds import refuse_held, without_held
+from jineng.claims.holds import findings_of, refuse_held, without_held
 from jineng.claims.locks import locked
 from jineng.claims.models import (
     BatchState,
@@ -357,7 +357,30 @@ def send_readiness(batch: PaymentBatch, user) -> Ready:
             _("Batch %(number)s is not sent to finance yet: the bureau's payers send it.")
             % {"number": batch.number}
         )
+    if open_batch:
+        return _held_in(batch)
     return Ready()
+
+
+def _held_in(batch: PaymentBatch) -> Ready:
+    """Money waits for the data comparison (004 §五(六)): a batch is not sent to finance while
+    a finding opened since it was made holds one of its lines; it is withdrawn and made again,
+    which leaves the held lines out until their findings are cleared."""
+    pending = batch.payments.filter(outcome=PaymentOutcome.PENDING).select_related("line__person")
+    lines = {payment.line_id: payment.line for payment in pending}
+    held = findings_of(lines)
+    if not held:
+        return Ready()
+    line_id = min(held)
+    number, summary, _url = held[line_id][0]
+    person = lines[line_id].person
+    return Ready.no(
+        _("Batch %(batch)s is not sent to finance: the line of %(person)s (%(id)s) waits for "
+          "finding %(finding)s (%(summary)s). Withdraw the batch and make it again; the held "
+          "lines wait until their findings are cleared.")
+        % {"batch": batch.number, "person": person.name, "id": person.id_number_masked,
+           "finding": number, "summary": summary}
+    )  # fmt: skip
 
 
 def _require_sender(batch: PaymentBatch) -> None:
@@ -486,9 +509,29 @@ def _require_batch_in_scope(batch: PaymentBatch) -> None:
         raise PermissionDenied(_("This payment batch is not in your region."))
 
 
+def _refuse_stopped(payments: dict[int, Payment], checked: dict[int, tuple]) -> None:
+    """A line sent to finance that a finding holds meanwhile is stopped (止付, 004 §五(六)): it
+    is not recorded paid until the finding is cleared. Finance records it failed, with the
+    reason, and the line is paid again in a later batch once its finding is cleared."""
+    paid = [payments[line_id].line for line_id, (done, _reason) in checked.items() if done]
+    held = findings_of(line.pk for line in paid)
+    if not held:
+        return
+    line = next(line for line in paid if line.pk in held)
+    number, summary, _url = held[line.pk][0]
+    raise ValidationError(
+        _("Payment of the line of %(person)s (%(id)s) is stopped: finding %(finding)s "
+          "(%(summary)s) holds it. Record it as failed (payment stopped); it is paid again in a "
+          "later batch once the finding is cleared.")
+        % {"person": line.person.name, "id": line.person.id_number_masked, "finding": number,
+           "summary": summary}
+    )  # fmt: skip
+
+
 def _record_outcomes(batch: PaymentBatch, outcomes: dict[int, tuple[bool, str]]) -> PaymentBatch:
     payments = _pending_payments(batch, outcomes)
     checked = _checked_outcomes(outcomes, payments)
+    _refuse_stopped(payments, checked)
     now = timezone.now()
     events = []
     for line_id, (paid, reason) in checked.items():

@@ -754,11 +754,14 @@ def batch_detail(request, pk: int):
     batch = _batch_or_404(request, pk)
     can_pay = has_capability(request.user, Capability.PAY_CLAIMS)
     send_ready = payment.send_readiness(batch, request.user)
+    payments = list(selectors.payments_of(batch))
     context = {
         "batch": batch,
         "badge": BATCH_BADGES[batch.state],
         "capitals": amount_in_capitals(batch.total),
-        "payments": selectors.payments_of(batch),
+        "payments": payments,
+        # the findings holding a line: its payment is stopped (止付) until they are cleared
+        "stopped": findings_of(payment.line_id for payment in payments),
         "outcome_badges": OUTCOME_BADGES,
         "outcome_labels": {str(key): value for key, value in OUTCOME_LABELS.items()},
         "totals": payment.batch_totals(batch),

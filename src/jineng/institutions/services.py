@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jineng.catalog import timetable
 from jineng.catalog.models import Occupation, SkillLevel
@@ -18,11 +19,13 @@ from jineng.catalog.services import check_evaluated_at
 from jineng.core import states, writes
 from jineng.core.i18n import language
 from jineng.core.models import Organisation
+from jineng.core.readiness import Ready
 from jineng.core.roles import Capability, OrgKind, acting_user, require_capability
 from jineng.core.scope import scoped
 from jineng.institutions.models import (
     SIZE_STANDARD,
     CreditEvent,
+    CreditEventKind,
     Designation,
     DesignationRequest,
     Engagement,
@@ -32,6 +35,7 @@ from jineng.institutions.models import (
     Examiner,
     Filing,
     Inspection,
+    InspectionResult,
     Institution,
     InstitutionListing,
     InstitutionState,
@@ -184,6 +188,8 @@ def record_inspection(
     _require_reviewer()
     if Inspection.objects.filter(institution=institution, year=year).exists():
         raise ValidationError(_("The inspection of this year is already recorded."))
+    if result == InspectionResult.PASSED:
+        passing_readiness(institution, year).check()
     return writes.create(
         Inspection(
             institution=institution,
@@ -193,6 +199,33 @@ def record_inspection(
             notes=notes,
         )
     )
+
+
+def passing_readiness(institution: Institution, year: int) -> Ready:
+    """Whether the year's annual inspection (年检, 000 §三(三)) may pass, and if not why: a
+    violation in the institution's credit file dated that year (a finding of the data
+    comparison confirmed, 004 §五(六)) lowers it to "to be rectified" at best (000 §三(八):
+    奖优罚劣的定点培训机构考核评估制度). record_inspection and the institution's page ask this."""
+    violations = CreditEvent.objects.filter(
+        institution=institution, kind=CreditEventKind.VIOLATION, at__year=year
+    ).order_by("at", "id")
+    first = violations.first()
+    if first is None:
+        return Ready()
+    count = violations.count()
+    return Ready.no(
+        ngettext(
+            "%(institution)s has %(count)d violation in its credit file in %(year)s "
+            "(%(first)s): its annual inspection cannot pass that year (000 §三(八) 奖优罚劣); "
+            "record it as to be rectified or failed.",
+            "%(institution)s has %(count)d violations in its credit file in %(year)s (the "
+            "first: %(first)s): its annual inspection cannot pass that year (000 §三(八) "
+            "奖优罚劣); record it as to be rectified or failed.",
+            count,
+        )
+        % {"institution": institution.organisation.name, "count": count, "year": year,
+           "first": first.description}
+    )  # fmt: skip
 
 
 @transaction.atomic

@@ -85,6 +85,8 @@ def institution_detail(request, pk: int):
         college=services.college_status(institution, year),
         inspections=institution.inspections.all(),
         inspection_results=InspectionResult.choices,
+        # 000 §三(八): a violation in the credit file this year keeps the inspection from passing
+        passing=services.passing_readiness(institution, year),
     )
     return render(request, "institutions/detail.html", context)
 

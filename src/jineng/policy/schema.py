@@ -31,6 +31,9 @@ UNITS = {
     "points": ("分", "points"),
     "years": ("周岁", "years of age"),
     "seconds": ("秒", "seconds"),
+    "sessions": ("节", "sessions"),
+    "check-ins": ("次", "check-ins"),
+    "factor": ("倍", "times"),
 }
 
 MAX_RATE_PLACES = 4  # a rate is a ratio with at most 4 decimal places (0.8, 0.75, 0.3333)
@@ -930,6 +933,86 @@ SECTIONS: tuple[SectionSpec, ...] = (
                 "years",
                 "就业技能培训学员劳动年龄上限（不含）",
                 "working age until (not included)",
+            ),
+            FieldSpec(
+                "same_order_min_sessions",
+                Int(2, 1000),
+                "sessions",
+                "同一批学员按相同顺序打卡达到此节数即提示",
+                "the same trainees checked in in the same order is flagged from this many sessions",
+            ),
+            FieldSpec(
+                "same_order_min_trainees",
+                Int(2, 1000),
+                "trainees",
+                "按相同顺序打卡的学员达到此人数才比对",
+                "an order of check-ins is compared from this many trainees",
+            ),
+            FieldSpec(
+                "outside_window_min_checkins",
+                Int(1, 100000),
+                "check-ins",
+                "一个班在课时时间以外的学员打卡达到此数即可提示",
+                "a class may be flagged from this many trainee check-ins outside their session's "
+                "time",
+            ),
+            FieldSpec(
+                "outside_window_share",
+                Ratio(),
+                "ratio",
+                "课时时间以外的打卡占该班学员设备打卡的比例超过此值即提示",
+                "a class is flagged when more than this share of its trainees' device check-ins "
+                "fell outside their session's time",
+            ),
+            FieldSpec(
+                "short_job_days",
+                Int(1, 365),
+                "days",
+                "在就业期限最后若干天内开始、期限届满后若干天内终止的就业视为短期凑数",
+                "a job starting in the last this-many days of the employment window and ending "
+                "within this many days after it is flagged",
+            ),
+            FieldSpec(
+                "risk_weight_high",
+                Int(0, 100),
+                "points",
+                "机构风险分：高风险疑点的权重",
+                "an institution's risk score: weight of a high-severity finding",
+            ),
+            FieldSpec(
+                "risk_weight_medium",
+                Int(0, 100),
+                "points",
+                "机构风险分：中风险疑点的权重",
+                "an institution's risk score: weight of a medium-severity finding",
+            ),
+            FieldSpec(
+                "risk_weight_low",
+                Int(0, 100),
+                "points",
+                "机构风险分：低风险疑点的权重",
+                "an institution's risk score: weight of a low-severity finding",
+            ),
+            FieldSpec(
+                "risk_factor_open",
+                Int(0, 10),
+                "factor",
+                "机构风险分：待核查、核查中疑点的倍数",
+                "an institution's risk score: factor of an open or under-review finding",
+            ),
+            FieldSpec(
+                "risk_factor_confirmed",
+                Int(0, 10),
+                "factor",
+                "机构风险分：已查实疑点的倍数",
+                "an institution's risk score: factor of a confirmed finding",
+            ),
+            FieldSpec(
+                "nightly_days",
+                Int(1, 3650),
+                "days",
+                "每晚比对回溯的天数",
+                "the nightly comparison looks back this many days",
             ),
         ),
         show_when_absent=False,

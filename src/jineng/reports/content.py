@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from jineng.core.models import Organisation
+from jineng.institutions.models import CreditEvent, CreditEventKind
 from jineng.reports import dispatch
 from jineng.reports.models import ReportKind
 from jineng.reports.readers import SYSTEM
@@ -145,19 +146,27 @@ def _performance(region, start, end) -> list[Section]:
     for code in PERFORMANCE:
         name = str(INDICATORS[code].name)
         header += [f"{name} {_('numerator')}", f"{name} {_('denominator')}", f"{name} (%)"]
+    header.append(_("Violations confirmed"))
+    violations = _violations(per_inst, start, end)
     rows = []
     for pk in sorted(per_inst, key=lambda k: names[k]):
         line = [names[pk], pk]
         for code in PERFORMANCE:
             n, d = per_inst[pk].get(code, (0, 0))
             line += [n, d, _rate(n, d)]
-        rows.append(line)
-    rows.append(region_row)
+        rows.append([*line, violations.get(pk, 0)])
+    rows.append([*region_row, sum(violations.values())])
     note = _("Formulas: %(formulas)s") % {
         "formulas": "; ".join(
             f"{INDICATORS[c].name} = {INDICATORS[c].formula}" for c in PERFORMANCE
         )
     }
+    note += " " + _(
+        "Violations confirmed: the violations in each institution's credit file dated in the "
+        "period (findings of the data comparison confirmed, 004 §五(六)); they count against "
+        "the institution in its assessment (000 §三(八) 奖优罚劣), and one in a year keeps its "
+        "annual inspection from passing."
+    )
     summary = Section(
         _("Quality indicators of the region (004 §五(五))"),
         [_("Indicator"), _("Numerator"), _("Denominator"), _("Rate (%)")],
@@ -166,6 +175,19 @@ def _performance(region, start, end) -> list[Section]:
         chart_column=3,
     )  # fmt: skip
     return [summary, Section(_("Quality indicators by institution"), header, rows, note=note)]
+
+
+def _violations(per_inst: dict, start, end) -> dict:
+    """{institution's organisation id: violations in its credit file dated in the period}."""
+    return dict(
+        CreditEvent.objects.filter(
+            institution__organisation__in=list(per_inst), kind=CreditEventKind.VIOLATION,
+            at__gte=start, at__lte=end,
+        )
+        .values("institution__organisation")
+        .annotate(n=Count("id"))
+        .values_list("institution__organisation", "n")
+    )  # fmt: skip
 
 
 TITLES = {

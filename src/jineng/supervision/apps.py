@@ -11,7 +11,10 @@ class SupervisionConfig(AppConfig):
         # Imported here, not at the top: models may be imported only once the registry is ready.
         from jineng.claims import hooks
         from jineng.supervision import holds
+        from jineng.vouchers import hooks as voucher_hooks
 
         # Claims refuse to approve or pay a line a finding holds, without importing this app.
         hooks.held_lines.provide(holds.held_lines)
         hooks.line_findings.provide(holds.line_findings)
+        # Vouchers refuse to settle one a finding holds, the same way.
+        voucher_hooks.settlement_findings.provide(holds.settlement_findings)

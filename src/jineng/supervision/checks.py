@@ -14,9 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
+    DateField,
     DateTimeField,
     DecimalField,
     Exists,
@@ -33,20 +35,23 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jineng.certificates.models import Certificate
 from jineng.claims.models import ClaimKind, ClaimLine, ClaimState, LineState
 from jineng.core.models import Organisation
 from jineng.evaluation.models import EvaluationResult
-from jineng.institutions.models import Designation
+from jineng.institutions.models import Designation, Institution
 from jineng.people.models import Person
 from jineng.policy.codes import TrainingType
+from jineng.policy.engine import employment_window_end
 from jineng.policy.pack import PolicyPack
 from jineng.supervision.models import Severity
 from jineng.training.models import (
     CheckIn,
     ClassSource,
+    ClassState,
     Direction,
     Enrollment,
     EnrollmentState,
@@ -107,6 +112,15 @@ def _evidence(columns: list, rows: list[list], persons=()) -> dict:
         "columns": [str(c) for c in columns],
         "rows": [[_cell(v) for v in row] for row in rows],
         "persons": sorted(set(persons)),
+    }
+
+
+def _class_subjects(row: dict, via: str) -> dict:
+    """The subjects of a finding about a class, from a row read through `via` (a relation
+    leading to the class: "session__", "booking__")."""
+    return {
+        "training_class_id": row[f"{via}training_class_id"],
+        "institution_id": row[f"{via}training_class__institution_id"],
     }
 
 
@@ -463,10 +477,7 @@ def uniform_scores(scope: Scope) -> list[Found]:
                 "lo": row["lo"],
                 "hi": row["hi"],
             },
-            subjects={
-                "training_class_id": row["booking__training_class_id"],
-                "institution_id": row["booking__training_class__institution_id"],
-            },
+            subjects=_class_subjects(row, "booking__"),
             evidence=_evidence(
                 [
                     _("class"),
@@ -946,10 +957,7 @@ def checkin_bursts(scope: Scope) -> list[Found]:
                 "n": row["most"],
                 "seconds": seconds,
             },
-            subjects={
-                "training_class_id": row["session__training_class_id"],
-                "institution_id": row["session__training_class__institution_id"],
-            },
+            subjects=_class_subjects(row, "session__"),
             evidence=_evidence(
                 [_("class"), _("device"), _("first check-in"), _("check-ins"), _("seconds")],
                 [
@@ -964,6 +972,368 @@ def checkin_bursts(scope: Scope) -> list[Found]:
             ),
         )  # fmt: skip
         for row in rows
+    ]
+
+
+# --- (4) the same people checked in in the same order, session after session -----------------
+
+
+_SAME_ORDER_SQL = """
+WITH firsts AS (
+    SELECT c.session_id, c.person_id, MIN(c.device_time) AS first_at
+    FROM {checkin} c JOIN {session} s ON s.id = c.session_id
+    WHERE s.training_class_id IN ({classes}) AND c.device_id IS NOT NULL
+        AND c.is_teacher = %s AND c.direction = %s
+    GROUP BY c.session_id, c.person_id
+), ranked AS (
+    SELECT session_id, person_id,
+        ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY first_at, person_id) AS rn
+    FROM firsts
+), signed AS (
+    SELECT r.session_id, s.training_class_id AS class_id, COUNT(*) AS n,
+        SUM(r.person_id) AS s1, SUM(r.rn * r.person_id) AS s2,
+        SUM(r.rn * r.rn * (r.person_id %% 1000003)) AS s3
+    FROM ranked r JOIN {session} s ON s.id = r.session_id
+    GROUP BY r.session_id, s.training_class_id
+    HAVING COUNT(*) >= %s
+), repeated AS (
+    SELECT class_id, n, s1, s2, s3 FROM signed
+    GROUP BY class_id, n, s1, s2, s3 HAVING COUNT(*) >= %s
+)
+SELECT g.class_id, g.session_id FROM signed g
+JOIN repeated r ON r.class_id = g.class_id AND r.n = g.n AND r.s1 = g.s1 AND r.s2 = g.s2
+    AND r.s3 = g.s3
+ORDER BY g.class_id, g.session_id
+"""
+
+
+def _orders(session_ids: list[int]) -> dict[int, tuple[int, ...]]:
+    """{session id: the trainees in the order of their first device check-in}."""
+    firsts = (
+        CheckIn.objects.filter(session_id__in=session_ids, device__isnull=False,
+                               is_teacher=False, direction=Direction.IN)
+        .values("session_id", "person_id")
+        .annotate(first=Min("device_time"))
+        .order_by("session_id", "first", "person_id")
+    )  # fmt: skip
+    orders: dict[int, list[int]] = defaultdict(list)
+    for row in firsts:
+        orders[row["session_id"]].append(row["person_id"])
+    return {session: tuple(persons) for session, persons in orders.items()}
+
+
+def same_order_checkins(scope: Scope) -> list[Found]:
+    """Classes where at least supervision.same_order_min_sessions sessions saw the same trainees
+    (at least supervision.same_order_min_trainees) checked in by devices in exactly the same
+    order (each trainee's first check-in of the session): people arrive in a different order
+    each day, a roster replayed (代打卡) does not. The database ranks the check-ins and groups
+    the sessions by a signature of their order (count, Σ id, Σ rank × id, Σ rank² × id); the few
+    candidate sessions are then compared exactly."""
+    least_sessions = scope.value("supervision.same_order_min_sessions")
+    least_trainees = scope.value("supervision.same_order_min_trainees")
+    classes_sql, class_params = scope.classes().values("id").query.sql_with_params()
+    sql = _SAME_ORDER_SQL.format(
+        checkin=CheckIn._meta.db_table, session=Session._meta.db_table, classes=classes_sql
+    )
+    params = [*class_params, False, Direction.IN, least_trainees, least_sessions]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        candidates = cursor.fetchall()
+    if not candidates:
+        return []
+    orders = _orders([session for _class, session in candidates])
+    by_class: dict[int, dict[tuple, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for class_id, session in candidates:
+        by_class[class_id][orders.get(session, ())].append(session)
+    repeated = {
+        class_id: max(
+            ((order, sessions) for order, sessions in groups.items()
+             if len(order) >= least_trainees and len(sessions) >= least_sessions),
+            key=lambda item: (len(item[1]), len(item[0])), default=None,
+        )
+        for class_id, groups in by_class.items()
+    }  # fmt: skip
+    repeated = {class_id: found for class_id, found in repeated.items() if found}
+    if not repeated:
+        return []
+    info = {
+        row["pk"]: row
+        for row in TrainingClass.objects.filter(pk__in=repeated).values(
+            "pk", "code", "institution_id"
+        )
+    }
+    starts = dict(
+        Session.objects.filter(
+            pk__in=[s for _order, sessions in repeated.values() for s in sessions]
+        ).values_list("pk", "starts_at")
+    )
+    names = dict(
+        Person.objects.filter(
+            pk__in={p for order, _sessions in repeated.values() for p in order}
+        ).values_list("pk", "name")
+    )
+    found = []
+    for class_id, (order, sessions) in sorted(repeated.items()):
+        listed = "、".join(names.get(p, "") for p in order[:SHOWN_IN_ORDER])
+        if len(order) > SHOWN_IN_ORDER:
+            listed += "……"
+        found.append(
+            Found(
+                key=str(class_id),
+                summary=_(
+                    "Class %(code)s: the same %(trainees)d trainees checked in in the same order "
+                    "in %(sessions)d sessions"
+                )
+                % {
+                    "code": info[class_id]["code"],
+                    "trainees": len(order),
+                    "sessions": len(sessions),
+                },
+                subjects={
+                    "training_class_id": class_id,
+                    "institution_id": info[class_id]["institution_id"],
+                },
+                evidence=_evidence(
+                    [_("class"), _("session"), _("trainees"), _("order of check-in")],
+                    [
+                        [info[class_id]["code"], _when(starts[s]), len(order), listed]
+                        for s in sorted(sessions, key=lambda s: starts[s])
+                    ],
+                    order,
+                ),
+            )  # fmt: skip
+        )
+    return found
+
+
+SHOWN_IN_ORDER = 10  # names shown of an order of check-in; the rest is elided
+
+
+# --- (4) check-ins outside the session's time -------------------------------------------------
+
+
+def checkins_outside_window(scope: Scope) -> list[Found]:
+    """Classes where at least supervision.outside_window_min_checkins of the trainees' device
+    check-ins (and check-outs) fell outside their session's time (the window the device's
+    clock is judged by, Session.window) and more than supervision.outside_window_share of
+    them: attendance taken when nobody was being taught. The platform records no place of a
+    check-in (a device is its institution's, and only sessions of that institution take its
+    events), so only the time is compared."""
+    least = scope.value("supervision.outside_window_min_checkins")
+    share = scope.value("supervision.outside_window_share")
+    rows = (
+        CheckIn.objects.filter(
+            session__training_class__in=scope.classes(), device__isnull=False, is_teacher=False
+        )
+        .values("session__training_class_id", "session__training_class__code",
+                "session__training_class__institution_id")
+        .annotate(total=Count("id"), outside=Count("id", filter=Q(in_window=False)),
+                  first=Min("device_time", filter=Q(in_window=False)),
+                  last=Max("device_time", filter=Q(in_window=False)))
+        .filter(outside__gte=least)
+        .filter(outside__gt=ExpressionWrapper(F("total") * Value(float(share)),
+                                              output_field=DecimalField()))
+        .order_by("session__training_class_id")
+    )  # fmt: skip
+    return [
+        Found(
+            key=str(row["session__training_class_id"]),
+            summary=_(
+                "Class %(code)s: %(outside)d of %(total)d trainee check-ins were outside the "
+                "session's time"
+            )
+            % {
+                "code": row["session__training_class__code"],
+                "outside": row["outside"],
+                "total": row["total"],
+            },
+            subjects=_class_subjects(row, "session__"),
+            evidence=_evidence(
+                [
+                    _("class"),
+                    _("check-ins"),
+                    _("outside the session's time"),
+                    _("first"),
+                    _("last"),
+                ],
+                [
+                    [
+                        row["session__training_class__code"],
+                        row["total"],
+                        row["outside"],
+                        _when(row["first"]),
+                        _when(row["last"]),
+                    ]
+                ],
+            ),
+        )  # fmt: skip
+        for row in rows
+    ]
+
+
+# --- (8) a short job just inside the employment window ----------------------------------------
+
+
+def short_job_at_window_end(scope: Scope) -> list[Found]:
+    """Trainees of employment skills classes whose job (an employment record, insured or not)
+    began in the last supervision.short_job_days days of the employment window (004 §四(五):
+    employed within training.rates.employment_window_months after the class, the 100% rate)
+    and ended within supervision.short_job_days days after the window's end: a contract to
+    reach the rate. The database finds the jobs in a bound a little wider than any window
+    (months × 31 days); the exact window of each class is then the engine's."""
+    days = scope.value("supervision.short_job_days")
+    months = scope.value("training.rates.employment_window_months")
+    end = "training_class__end_date"
+    jobs = "person__employment"
+    widest = timedelta(days=31 * months)
+    rows = (
+        Enrollment.objects.filter(
+            training_class__in=scope.classes(),
+            state__in=LIVE_ENROLMENT,
+            training_class__training_type__code=TrainingType.EMPLOYMENT_SKILLS,
+        )
+        .filter(
+            Q(**{f"{jobs}__start__gte": F(end)})
+            & Q(**{f"{jobs}__start__lte": ExpressionWrapper(F(end) + widest,
+                                                            output_field=DateField())})
+            & Q(**{f"{jobs}__end__isnull": False})
+            & Q(**{f"{jobs}__end__lte": ExpressionWrapper(
+                F(end) + widest + timedelta(days=days), output_field=DateField())})
+        )
+        .values_list(
+            "person_id", "person__name", "person__id_number_masked", "training_class_id",
+            "training_class__code", "training_class__institution_id", end,
+            f"{jobs}__employer_name", f"{jobs}__employer_uscc", f"{jobs}__start", f"{jobs}__end",
+        )
+        .distinct()
+        .order_by("training_class_id", "person_id", f"{jobs}__start")
+    )  # fmt: skip
+    found: dict[tuple[int, int], Found] = {}
+    for person, name, masked, class_id, code, institution, ended, employer, uscc, start, stop \
+            in rows:  # fmt: skip
+        window_end = employment_window_end(scope.pack, ended)
+        if not (window_end - timedelta(days=days) < start <= window_end
+                and stop <= window_end + timedelta(days=days)):  # fmt: skip
+            continue
+        row = [name, masked, code, ended, window_end, employer or uscc, start, stop]
+        if (person, class_id) in found:
+            found[(person, class_id)].evidence["rows"].append([_cell(v) for v in row])
+            continue
+        found[(person, class_id)] = Found(
+            key=f"{person}:{class_id}",
+            summary=_(
+                "%(name)s of class %(code)s: a job from %(start)s to %(end)s, just inside the "
+                "employment window ending %(window)s"
+            )
+            % {"name": name, "code": code, "start": start, "end": stop, "window": window_end},
+            subjects={"person_id": person, "training_class_id": class_id,
+                      "institution_id": institution},
+            evidence=_evidence(
+                [_("trainee"), _("ID number"), _("class"), _("class ended"),
+                 _("employment window ends"), _("employer"), _("employed from"),
+                 _("employed until")],
+                [row], [person],
+            ),
+        )  # fmt: skip
+    return list(found.values())
+
+
+# --- (11) training beyond the premises' capacity ----------------------------------------------
+
+# The classes that take up the premises: approved or running ones, and those that ran.
+RUNNING_CLASS_STATES = (
+    ClassState.APPROVED, ClassState.IN_PROGRESS, ClassState.COMPLETED, ClassState.CLOSED,
+)  # fmt: skip
+
+
+_CAPACITY_SQL = """
+WITH sizes AS (
+    SELECT training_class_id AS class_id, COUNT(*) AS n FROM {enrollment}
+    WHERE state IN ({live}) GROUP BY training_class_id
+), events AS (
+    SELECT c.institution_id, s.starts_at AS at, 1 AS kind, z.n AS delta, s.id AS session_id,
+        c.id AS class_id
+    FROM {session} s JOIN {klass} c ON c.id = s.training_class_id
+        JOIN {institution} i ON i.id = c.institution_id JOIN sizes z ON z.class_id = c.id
+    WHERE i.capacity > 0 AND c.state IN ({running})
+    UNION ALL
+    SELECT c.institution_id, s.ends_at, 0, -z.n, s.id, c.id
+    FROM {session} s JOIN {klass} c ON c.id = s.training_class_id
+        JOIN {institution} i ON i.id = c.institution_id JOIN sizes z ON z.class_id = c.id
+    WHERE i.capacity > 0 AND c.state IN ({running})
+), running AS (
+    SELECT institution_id, kind, session_id, class_id,
+        SUM(delta) OVER (PARTITION BY institution_id ORDER BY at, kind, session_id
+                         ROWS UNBOUNDED PRECEDING) AS n
+    FROM events
+)
+SELECT r.institution_id, r.session_id, r.n, i.capacity
+FROM running r JOIN {institution} i ON i.id = r.institution_id
+WHERE r.kind = 1 AND r.n > i.capacity AND r.class_id IN ({classes})
+"""
+
+
+def beyond_capacity(scope: Scope) -> list[Found]:
+    """Institutions (with a capacity recorded) where, when a session began, more trainees were
+    enrolled in the classes then in session than the premises hold (Institution.capacity,
+    培训场地容量). The database sweeps each institution's sessions in time order: a session's
+    trainees (its class's live enrolments) come in at its start and leave at its end, ends
+    before starts at the same moment (touching is not overlapping), a running sum over a window
+    function; the most at once is reached when some session begins. Only classes approved,
+    running or done take up the premises. One finding per institution and month of the
+    region's classes, showing its fullest moment."""
+    classes_sql, class_params = (
+        scope.classes().filter(state__in=RUNNING_CLASS_STATES).values("id").query.sql_with_params()
+    )
+    live, running = list(LIVE_ENROLMENT), list(RUNNING_CLASS_STATES)
+    sql = _CAPACITY_SQL.format(
+        enrollment=Enrollment._meta.db_table, session=Session._meta.db_table,
+        klass=TrainingClass._meta.db_table, institution=Institution._meta.db_table,
+        live=", ".join(["%s"] * len(live)), running=", ".join(["%s"] * len(running)),
+        classes=classes_sql,
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*live, *running, *running, *class_params])
+        over = cursor.fetchall()
+    if not over:
+        return []
+    sessions = {
+        row[0]: row[1:]
+        for row in Session.objects.filter(pk__in=[row[1] for row in over]).values_list(
+            "pk", "starts_at", "ends_at", "training_class__code",
+            "training_class__institution__organisation__name",
+        )
+    }  # fmt: skip
+    fullest: dict[tuple[int, str], tuple] = {}
+    for institution, session, total, capacity in over:
+        n = int(total)  # PostgreSQL's SUM of integers is a numeric
+        starts, ends, code, name = sessions[session]
+        month = timezone.localtime(starts).strftime("%Y-%m")
+        best = fullest.get((institution, month))
+        if best is None or (n, -starts.timestamp()) > (best[4], -best[1].timestamp()):
+            fullest[(institution, month)] = (name, starts, ends, code, n, capacity)
+    return [
+        Found(
+            key=f"{institution}:{month}",
+            summary=_(
+                "%(institution)s had %(n)d trainees in classes at once in %(month)s; its premises "
+                "hold %(capacity)d"
+            )
+            % {"institution": name, "n": n, "month": month, "capacity": capacity},
+            subjects={"institution_id": institution},
+            evidence=_evidence(
+                [
+                    _("institution"),
+                    _("capacity"),
+                    _("session from"),
+                    _("session to"),
+                    _("class"),
+                    _("trainees at once"),
+                ],
+                [[name, capacity, _when(starts), _when(ends), code, n]],
+            ),
+        )  # fmt: skip
+        for (institution, month), (name, starts, ends, code, n, capacity) in sorted(fullest.items())
     ]
 
 
@@ -1024,6 +1394,26 @@ CHECKS: tuple[Check, ...] = (
           _("A trainee of an employment skills class younger or older than working age."),
           _WHOLE, _("fake trainees (retirees, students)"), Severity.MEDIUM,
           ("supervision.working_age_from", "supervision.working_age_to"), outside_working_age),
+    Check("same_order_checkins", _("Same trainees checked in in the same order"),
+          _("The same trainees checked in by devices in exactly the same order, session after "
+            "session."),
+          "000 §三(八); 003 §三10; " + _WHOLE, _("check-ins replayed from a roster (代打卡)"),
+          Severity.HIGH,
+          ("supervision.same_order_min_sessions", "supervision.same_order_min_trainees"),
+          same_order_checkins),
+    Check("checkins_outside_window", _("Check-ins outside the session's time"),
+          _("Many of a class's trainee check-ins outside their session's time."),
+          "000 §三(八); 003 §三10; " + _WHOLE, _("courses shortened or skipped"), Severity.MEDIUM,
+          ("supervision.outside_window_min_checkins", "supervision.outside_window_share"),
+          checkins_outside_window),
+    Check("short_job_at_window_end", _("Short job just inside the employment window"),
+          _("A job starting at the very end of the employment window and ending soon after it."),
+          "004 §四(五); " + _WHOLE, _("contracts to reach the employment rate"), Severity.HIGH,
+          ("supervision.short_job_days", "training.rates.employment_window_months"),
+          short_job_at_window_end),
+    Check("beyond_capacity", _("Training beyond the premises' capacity"),
+          _("More trainees in classes at once than the institution's premises hold."),
+          "000 §三(三); " + _WHOLE, _("rented premises"), Severity.MEDIUM, (), beyond_capacity),
     Check("beyond_designation", _("Training beyond the designation"),
           _("A class of an occupation and level its institution was not designated for on its "
             "dates."),

@@ -9,6 +9,10 @@ finding's unpaid lines are never paid) holds
   attendance, its evaluation, its teacher);
 - every line of the trainee it names, when it names no class, certificate or line (the person
   as such: a shared phone, an age outside working age).
+
+A voucher's settlement (兑现, vouchers.hooks) waits by the same rule: the finding names the
+voucher, or the certificate it is settled against, or holds a line of the holder for the class
+where the voucher was redeemed.
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -101,3 +105,30 @@ def line_findings(line_ids: list[int]) -> dict[int, list[tuple[str, str, str]]]:
             if _touches(finding, line):
                 found.setdefault(line["pk"], []).append((finding.number, finding.summary, url))
     return found
+
+
+def settlement_findings(voucher, certificate) -> list[tuple[str, str, str]]:
+    """[(number, summary, url)] of the findings holding the voucher's settlement against the
+    certificate: the same rule as for a claim line of the holder in the class where the voucher
+    was redeemed, on that certificate, and a finding naming the voucher itself."""
+    enrollment = voucher.enrollment
+    line = {
+        "pk": 0,  # no line: a finding naming a claim line holds it through the rest
+        "person_id": voucher.person_id,
+        "certificate_id": certificate.pk if certificate is not None else None,
+        "enrollment__training_class_id": enrollment.training_class_id if enrollment else None,
+        "claim__training_class_id": enrollment.training_class_id if enrollment else None,
+    }
+    classes = {line["enrollment__training_class_id"]} - {None}
+    candidates = _holding().filter(
+        Q(voucher=voucher)
+        | Q(person=voucher.person_id)
+        | Q(person__isnull=True, training_class__in=classes)
+        | Q(person__isnull=True, other_class__in=classes)
+        | (Q(certificate=line["certificate_id"]) if line["certificate_id"] else Q(pk__in=[]))
+    )
+    return [
+        (finding.number, finding.summary, reverse("supervision:finding", args=[finding.pk]))
+        for finding in candidates.order_by("id")
+        if finding.voucher_id == voucher.pk or _touches(finding, line)
+    ]

@@ -208,13 +208,14 @@ def institution_findings(request, pk: int):
     findings = scoped(request.user, selectors.findings_for(request.user)).filter(
         institution=institution
     )
+    rule = selectors.risk_rule(institution)
     context = {
         **_common(),
         "institution": institution,
         "page": page_of(request, findings.order_by("-created_at", "-id")),
-        "score": selectors.risk_score(findings),
-        "weights": selectors.SEVERITY_WEIGHTS.items(),
-        "factors": selectors.STATE_FACTORS.items(),
+        "score": selectors.risk_score(findings, rule) if rule else None,
+        "weights": rule.weights.items() if rule else (),
+        "factors": rule.factors.items() if rule else (),
         "severity_labels": dict(Severity.choices),
     }
     return render(request, "supervision/institution.html", context)

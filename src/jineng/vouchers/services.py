@@ -43,6 +43,7 @@ from jineng.people.models import Person
 from jineng.policy import VoucherRequest, decide_voucher_issue
 from jineng.training.models import ClassState, Enrollment, EnrollmentState, TrainingClass
 from jineng.training.services import prior_training_subsidies
+from jineng.vouchers import hooks
 from jineng.vouchers.models import (
     ACTIVE_STATES,
     EXPIRING_STATES,
@@ -662,7 +663,23 @@ def settle_readiness(voucher: Voucher) -> Ready:
               "certificate the voucher is worth nothing (以证换券、无证无价).")
             % {"occupation": training_class.occupation.name, "date": training_class.start_date}
         )  # fmt: skip
-    return Ready()
+    return held_readiness(voucher, settling_certificate(voucher))
+
+
+def held_readiness(voucher: Voucher, certificate: Certificate) -> Ready:
+    """Money waits for the data comparison (004 §五(六)): a settlement that a finding holds
+    (one naming the voucher, the certificate, the holder in the class trained or as such, or
+    the class as a whole) waits until the finding is cleared; the refusal names the finding."""
+    held = hooks.settlement_findings(voucher, certificate)
+    if not held:
+        return Ready()
+    number, summary, _url = held[0]
+    return Ready.no(
+        _("Voucher %(voucher)s of %(person)s (%(id)s) waits for finding %(finding)s "
+          "(%(summary)s): it cannot be settled until the finding is cleared.")
+        % {"voucher": voucher.number, "person": voucher.person.name,
+           "id": voucher.person.id_number_masked, "finding": number, "summary": summary}
+    )  # fmt: skip
 
 
 def _check_certificate(voucher: Voucher, certificate: Certificate) -> None:
@@ -710,6 +727,7 @@ def settle(voucher: Voucher, certificate: Certificate | None = None) -> Voucher:
     else:  # the one chosen: refused with what is wrong with it (it settles: so would the rule)
         _settle_state(voucher).check()
         _check_certificate(voucher, certificate)
+        held_readiness(voucher, certificate).check()
     amount = settled_amount(voucher, certificate)
     _move(
         voucher,
