@@ -101,16 +101,28 @@ def requeue_cut_short(task_path: str, args: list) -> bool:
 def requeue_interrupted() -> list[ImportJob]:
     """Queue again every import job whose worker died (running, no heartbeat for
     HEARTBEAT_STALE_AFTER): called by the workers (core.worker) when they start and then now
-    and then, so such a job completes without anyone pressing "run again"."""
+    and then, so such a job completes without anyone pressing "run again". Not a job run in
+    one transaction (`one_transaction`)."""
     stale = timezone.now() - HEARTBEAT_STALE_AFTER
     requeued = []
     for pk in ImportJob.objects.filter(status=ImportStatus.RUNNING).values_list("pk", flat=True):
         with audit.system_context("task:resume"), transaction.atomic():
             job = ImportJob.objects.select_for_update().get(pk=pk)
-            if job.status == ImportStatus.RUNNING and (job.heartbeat_at or job.created_at) < stale:
+            if (
+                job.status == ImportStatus.RUNNING
+                and (job.heartbeat_at or job.created_at) < stale
+                and not one_transaction(job)
+            ):
                 _queue_again(job)
                 requeued.append(job)
     return requeued
+
+
+def one_transaction(job: ImportJob) -> bool:
+    """A trial or all-or-nothing run holds one transaction: its heartbeats are seen only at its
+    end, so a long one looks stale while it works. Such a job is never queued again by itself
+    (it would run twice side by side); its page offers "run again" once it shows interrupted."""
+    return bool(job.options.get("dry_run") or job.options.get("all_or_nothing"))
 
 
 def _queue_again(job: ImportJob) -> None:
