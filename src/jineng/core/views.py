@@ -228,7 +228,8 @@ def server_error(request):
     without the page shell, which would read the database again."""
     if is_database_unavailable(sys.exc_info()[1]):
         return database_unavailable(request)
-    return render(request, "500.html", status=500)
+    # As Django's own: no request context (its processors may be what failed).
+    return HttpResponse(render_to_string("500.html"), status=500)
 
 
 def database_unavailable(request):

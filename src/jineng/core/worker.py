@@ -13,7 +13,7 @@ import contextlib
 import logging
 import time
 
-from django.db import close_old_connections, connections
+from django.db import OperationalError, close_old_connections, connections
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -77,9 +77,9 @@ class ResilientWorker(Worker):
                 task_result = tasks.get_locked()
                 if task_result is not None:
                     task_result.claim(self.worker_id)
-        except Exception as error:
-            if is_locked_database_exception(error):
-                return None
+        except OperationalError as error:
+            if error.args and is_locked_database_exception(error):
+                return None  # SQLite busy: try again at the next poll
             raise
         if task_result is None:
             return None
