@@ -120,7 +120,13 @@ TEMPLATES = [
 
 # Databases: SQLite (WAL) in DATA_DIR unless DATABASE_URL names another.
 SQLITE_PATH = DATA_DIR / "jineng.sqlite3"
-DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{SQLITE_PATH}", conn_max_age=60)}
+# A kept connection is checked before each request reuses it (conn_health_checks): after the
+# database restarted, the first request opens a new one instead of failing on the dead one.
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{SQLITE_PATH}", conn_max_age=60, conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -232,7 +238,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "jineng.core.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "jineng.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "jineng.core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -289,6 +295,9 @@ IMPORT_MAX_MB = env_int("JINENG_IMPORT_MAX_MB", 50, minimum=1)  # an upload, pag
 IMPORT_MAX_ROWS = env_int("JINENG_IMPORT_MAX_ROWS", 200_000, minimum=1)
 IMPORT_MAX_COLUMNS = env_int("JINENG_IMPORT_MAX_COLUMNS", 100, minimum=1)
 IMPORT_MEMORY_MB = env_int("JINENG_IMPORT_MEMORY_MB", 2048)
+# An import job running without a heartbeat for this long is taken as interrupted (its worker
+# died): shown so, and queued again by the workers (core.worker).
+JOB_STALE_SECONDS = env_int("JINENG_JOB_STALE_SECONDS", 60, minimum=1)
 
 # Policy packs (policies/*.toml) that `jineng policy load` and the demo load.
 POLICIES_DIR = Path(os.environ.get("JINENG_POLICIES_DIR") or REPO_DIR / "policies")

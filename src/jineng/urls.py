@@ -12,6 +12,7 @@ from jineng.core import views as core_views
 handler400 = core_views.error_page(400, "400.html")
 handler403 = core_views.error_page(403, "403.html")
 handler404 = core_views.error_page(404, "404.html")
+handler500 = core_views.server_error
 
 
 @cache_control(public=True, max_age=86400)

@@ -75,3 +75,30 @@ def test_the_worker_saves_its_heartbeat(users):
         job = jobs.run_job(job)
         assert job.heartbeat_at == timezone.now()  # at the start and after the chunk it ran
     assert job.status == ImportStatus.DONE and job.state == ImportStatus.DONE
+
+
+def test_the_workers_queue_again_a_job_whose_worker_died(
+    started_job, users, django_capture_on_commit_callbacks
+):
+    """core.worker calls requeue_interrupted when it starts and then now and then: a job with
+    a stale heartbeat runs again by itself; one with a live worker, or one run in a single
+    transaction (a trial run's heartbeats show only at its end), is left alone."""
+    with audit.audit_context(actor=users["admin"]):
+        trial = jobs.start_import(
+            users["admin"], "regions", (DATA / "regions-import.csv").read_bytes(),
+            "regions.csv", dry_run=True,
+        )  # fmt: skip
+    ImportJob.objects.filter(pk=trial.pk).update(
+        status=ImportStatus.RUNNING, heartbeat_at=started_job.heartbeat_at
+    )
+    with time_machine.travel(started_job.heartbeat_at + timedelta(seconds=59), tick=False):
+        assert jobs.requeue_interrupted() == []
+    with (
+        time_machine.travel(started_job.heartbeat_at + timedelta(seconds=61), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert [job.pk for job in jobs.requeue_interrupted()] == [started_job.pk]
+    started_job.refresh_from_db()
+    assert started_job.status == ImportStatus.DONE  # queued again and run (tasks run at once)
+    trial.refresh_from_db()
+    assert trial.status == ImportStatus.RUNNING

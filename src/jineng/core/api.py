@@ -17,7 +17,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from jineng.core import jobs, selectors, services
+from jineng.core import availability, jobs, selectors, services
+from jineng.core.availability import is_database_unavailable
 from jineng.core.filters import (
     MAX_ID,
     AuditEntryFilter,
@@ -56,6 +57,15 @@ def exception_handler(exc, context):
         # name; every 404 says "not found" in the user's language instead.
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
+    if response is None and is_database_unavailable(exc):
+        # No traceback: the database is out of reach, not a bug (core.availability).
+        request = context.get("request")
+        logger.warning("API request while the database is unavailable: %s", exc)
+        response = Response(
+            {"detail": str(availability.MESSAGE),
+             "request_id": getattr(request, "request_id", "")},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "30"},
+        )  # fmt: skip
     if response is None:
         request = context.get("request")
         logger.exception("API error", exc_info=exc)

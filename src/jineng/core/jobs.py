@@ -25,7 +25,7 @@ from jineng.core.imports import (
     run_import,
     write_error_report,
 )
-from jineng.core.models import AuditAction, ImportJob, ImportStatus
+from jineng.core.models import HEARTBEAT_STALE_AFTER, AuditAction, ImportJob, ImportStatus
 from jineng.core.roles import has_capability
 
 OPTION_NAMES = ("dry_run", "all_or_nothing", "update")
@@ -79,6 +79,53 @@ def rerun(job: ImportJob) -> None:
         raise ValidationError(
             _("This import is still running: run it again only if it shows as interrupted.")
         )
+    writes.update(job, status=ImportStatus.QUEUED, message=_("run again"), validate=False)
+    transaction.on_commit(lambda: enqueue(job))
+
+
+IMPORT_TASK = "jineng.core.tasks.run_import_job"
+
+
+def requeue_cut_short(task_path: str, args: list) -> bool:
+    """The worker running an import lost the database half-way (core.worker): queue the job
+    again at once, without waiting for its heartbeat to go stale. False for other tasks."""
+    if task_path != IMPORT_TASK:
+        return False
+    with audit.system_context("task:resume"), transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=args[0])
+        if job.status in (ImportStatus.RUNNING, ImportStatus.QUEUED):
+            _queue_again(job)
+    return True
+
+
+def requeue_interrupted() -> list[ImportJob]:
+    """Queue again every import job whose worker died (running, no heartbeat for
+    HEARTBEAT_STALE_AFTER): called by the workers (core.worker) when they start and then now
+    and then, so such a job completes without anyone pressing "run again". Not a job run in
+    one transaction (`one_transaction`)."""
+    stale = timezone.now() - HEARTBEAT_STALE_AFTER
+    requeued = []
+    for pk in ImportJob.objects.filter(status=ImportStatus.RUNNING).values_list("pk", flat=True):
+        with audit.system_context("task:resume"), transaction.atomic():
+            job = ImportJob.objects.select_for_update().get(pk=pk)
+            if (
+                job.status == ImportStatus.RUNNING
+                and (job.heartbeat_at or job.created_at) < stale
+                and not one_transaction(job)
+            ):
+                _queue_again(job)
+                requeued.append(job)
+    return requeued
+
+
+def one_transaction(job: ImportJob) -> bool:
+    """A trial or all-or-nothing run holds one transaction: its heartbeats are seen only at its
+    end, so a long one looks stale while it works. Such a job is never queued again by itself
+    (it would run twice side by side); its page offers "run again" once it shows interrupted."""
+    return bool(job.options.get("dry_run") or job.options.get("all_or_nothing"))
+
+
+def _queue_again(job: ImportJob) -> None:
     writes.update(job, status=ImportStatus.QUEUED, message=_("run again"), validate=False)
     transaction.on_commit(lambda: enqueue(job))
 

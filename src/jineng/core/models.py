@@ -7,6 +7,7 @@ from datetime import timedelta
 from functools import cached_property
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
@@ -243,7 +244,7 @@ class ImportStatus(models.TextChoices):
 
 # A running job's worker saves a heartbeat when it starts and after every chunk it commits
 # (1,000 rows, a few seconds); none for this long means the worker died.
-HEARTBEAT_STALE_AFTER = timedelta(minutes=1)
+HEARTBEAT_STALE_AFTER = timedelta(seconds=settings.JOB_STALE_SECONDS)
 INTERRUPTED = "interrupted"  # shown, never stored: a running job whose heartbeat stopped
 
 

@@ -1,5 +1,6 @@
 """Pages of the core: home per role, organisations, users, the audit log, the account."""
 
+import sys
 from functools import wraps
 
 from django.contrib import messages
@@ -9,14 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
+from rest_framework import exceptions as drf_exceptions
 
+from jineng.core import availability, selectors, todo
 from jineng.core import home as home_cards
-from jineng.core import selectors, todo
+from jineng.core.availability import is_database_unavailable
 from jineng.core.filters import AuditEntryFilter, OrganisationFilter, UserFilter
 from jineng.core.forms import LoginForm, PasswordChangeForm, error_messages
 from jineng.core.models import Organisation, User
@@ -196,11 +200,49 @@ def password_change(request):
     return render(request, "core/password_change.html", {"form": form})
 
 
+# What an API client gets when Django itself refuses before any API view runs (a path the
+# router does not match, a malformed request): the API's JSON, in DRF's own words.
+API_ERRORS = {
+    400: drf_exceptions.ValidationError.default_detail,
+    403: drf_exceptions.PermissionDenied.default_detail,
+    404: drf_exceptions.NotFound.default_detail,
+}
+
+
 def error_page(status: int, template: str):
     def view(request, exception=None):
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": str(API_ERRORS[status])}, status=status,
+                json_dumps_params={"ensure_ascii": False},
+            )  # fmt: skip
         return render(request, template, status=status)
 
     return view
+
+
+def server_error(request):
+    """Django's handler500. A database that cannot be reached (stopped, restarting, the network
+    down) is not a bug: the page says so in the user's language, 503, and nothing was half
+    written (each write is one transaction, rolled back by the database itself). Rendered
+    without the page shell, which would read the database again."""
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable(request)
+    # As Django's own: no request context (its processors may be what failed).
+    return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def database_unavailable(request):
+    message = str(availability.MESSAGE)
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": message, "request_id": getattr(request, "request_id", "")},
+            status=503, json_dumps_params={"ensure_ascii": False},
+        )  # fmt: skip
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 def csrf_failure(request, reason=""):
