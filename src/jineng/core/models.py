@@ -7,6 +7,7 @@ from datetime import timedelta
 from functools import cached_property
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
@@ -210,16 +211,32 @@ class LoginFailure(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.ip or ''}"
 
 
+# The lifetimes a token may be given, in days (finding 8 of issue 20): none lives for ever.
+TOKEN_LIFETIMES = (7, 30, 90, 180)
+DEFAULT_TOKEN_LIFETIME = 30
+
+
+class TokenState(models.TextChoices):
+    ACTIVE = "active", pgettext_lazy("api token", "active")
+    EXPIRED = "expired", pgettext_lazy("api token", "expired")
+    IDLE = "idle", _("expired (unused)")
+    REVOKED = "revoked", pgettext_lazy("api token", "revoked")
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 is stored; the key is shown once."""
+    """A bearer token for the API. Only its SHA-256 is stored; the key is shown once.
+
+    It works until it expires (a lifetime of TOKEN_LIFETIMES days), is revoked by its owner or a
+    user manager, or has gone unused for API_TOKEN_IDLE_DAYS (idle: shown as expired)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=8)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     scope = ScopeSpec(org_paths=("user__organisation__path",), owner="user")
     audit_exclude = frozenset({"key_hash"})
@@ -227,9 +244,33 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def idle_until(self):
+        """When it stops working for want of use: API_TOKEN_IDLE_DAYS after its last use."""
+        return (self.last_used_at or self.created_at) + timedelta(days=settings.API_TOKEN_IDLE_DAYS)
+
+    def state_at(self, now=None) -> str:
+        now = now or timezone.now()
+        if self.revoked_at is not None:
+            return TokenState.REVOKED
+        if self.expires_at <= now:
+            return TokenState.EXPIRED
+        if self.idle_until <= now:
+            return TokenState.IDLE
+        return TokenState.ACTIVE
+
+    @property
+    def state(self) -> str:
+        return self.state_at()
+
+    @property
+    def state_label(self) -> str:
+        return TokenState(self.state).label
 
 
 class ImportStatus(models.TextChoices):
