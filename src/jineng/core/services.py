@@ -166,9 +166,14 @@ def issue_api_token(
     not refused to a read-only role (as a password change)."""
     require_actor()
     key = secrets.token_urlsafe(32)
-    expires = timezone.now() + timedelta(days=_token_lifetime(days))
+    now = timezone.now()
     token = ApiToken(
-        user=user, name=name, prefix=key[:8], key_hash=hash_token(key), expires_at=expires
+        user=user,
+        name=name,
+        prefix=key[:8],
+        key_hash=hash_token(key),
+        created_at=now,
+        expires_at=now + timedelta(days=_token_lifetime(days)),
     )
     writes.check_valid(token)
     token.save(force_insert=True)
