@@ -8,17 +8,19 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from jineng.config import two_factor_roles
 from jineng.core import twofactor
 from jineng.core.demo import DEMO_PASSWORD
 from jineng.core.models import AuditEntry, User
 from tests.actors import act
+from tests.core.test_startup import run
 
 pytestmark = pytest.mark.django_db
 
@@ -309,3 +311,32 @@ def test_the_account_page_sets_it_up_for_anyone_and_gives_new_recovery_codes():
             StaticToken.objects.filter(device__user=device.user).values_list("token", flat=True)
         )
         assert len(new) == twofactor.RECOVERY_CODES and not old & new
+
+
+def test_the_setting_names_roles_or_none_and_refuses_an_unknown_one():
+    assert two_factor_roles("", default=("reviewer",)) == ("reviewer",)
+    assert two_factor_roles("none", default=("reviewer",)) == ()
+    assert two_factor_roles(" institution_staff, reviewer ", default=()) == (
+        "institution_staff",
+        "reviewer",
+    )
+    with pytest.raises(ImproperlyConfigured, match="bureau_chief"):
+        two_factor_roles("reviewer,bureau_chief", default=())
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"JINENG_DEMO": "1"}, []),
+        ({"JINENG_DEMO": "1", "JINENG_2FA_REQUIRED_ROLES": "reviewer"}, ["reviewer"]),
+        ({"JINENG_DEBUG": "1"}, ["department_staff", "finance_audit", "reviewer", "system_admin"]),
+    ],
+)
+def test_the_demo_requires_it_of_nobody_unless_set(tmp_path, env, expected):
+    shown = run(
+        ["shell", "--no-imports", "-c", "from django.conf import settings; "
+         "print(','.join(sorted(settings.TWO_FACTOR_REQUIRED_ROLES)))"],
+        tmp_path, **env,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == ",".join(expected)
