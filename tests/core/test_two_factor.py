@@ -3,12 +3,14 @@ second step with a right, wrong and reused code, recovery codes, the lockout, en
 role, the API's token endpoint and an administrator's audited reset."""
 
 import base64
+import io
 import re
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
@@ -340,3 +342,15 @@ def test_the_demo_requires_it_of_nobody_unless_set(tmp_path, env, expected):
     )  # fmt: skip
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.strip() == ",".join(expected)
+
+
+def test_a_command_resets_the_second_factor_when_no_administrator_can_sign_in():
+    enrolled("admin")
+    with pytest.raises(CommandError, match="nobody"):
+        call_command("resettwofactor", "nobody")
+    call_command("resettwofactor", "admin", stdout=io.StringIO())
+    assert not TOTPDevice.objects.filter(user__username="admin").exists()
+    entry = AuditEntry.objects.filter(message__contains="已由管理员重置").get()
+    assert entry.actor_label == "system:command:resettwofactor"
+    with pytest.raises(CommandError, match="没有可重置"):
+        call_command("resettwofactor", "admin")
