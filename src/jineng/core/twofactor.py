@@ -29,10 +29,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jineng.core import audit
-from jineng.core.models import AuditAction, User
+from jineng.core.models import AuditAction, TwoFactorDevice, User
 from jineng.core.roles import Capability, acting_user, require_actor, require_capability
 from jineng.core.scope import scoped
 
@@ -45,8 +44,8 @@ NOT_A_USER_MANAGER = gettext_lazy("Only an administrator who manages users may d
 # -- reading ------------------------------------------------------------------------------------
 
 
-def totp_device(user, *, confirmed: bool = True) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).order_by("id").first()
+def totp_device(user, *, confirmed: bool = True) -> TwoFactorDevice | None:
+    return TwoFactorDevice.objects.filter(user=user, confirmed=confirmed).order_by("id").first()
 
 
 def recovery_codes_left(user) -> int:
@@ -64,13 +63,13 @@ def status(user) -> dict:
     }
 
 
-def secret_text(device: TOTPDevice) -> str:
+def secret_text(device: TwoFactorDevice) -> str:
     """The secret as an authenticator app takes it when typed: base32, in groups of four."""
     key = base64.b32encode(device.bin_key).decode()
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
-def qr_svg(device: TOTPDevice) -> str:
+def qr_svg(device: TwoFactorDevice) -> str:
     """The device's otpauth:// address as an inline SVG QR code (drawn here, nothing fetched)."""
     code = segno.make(device.config_url, error="m")
     title = _("QR code for the authenticator app")
@@ -113,14 +112,19 @@ def _record(user, message: str) -> None:
 
 
 @transaction.atomic
-def start_enrolment(user: User) -> TOTPDevice:
+def start_enrolment(user: User) -> TwoFactorDevice:
     """The user's unconfirmed TOTP device, made on first call (the same one until confirmed)."""
     require_actor()
     if totp_device(user) is not None:
         raise ValidationError(_("Two-factor sign-in is already set up for this account."))
     device = totp_device(user, confirmed=False)
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+        device = TwoFactorDevice.objects.create(
+            user=user,
+            name=DEVICE_NAME,
+            confirmed=False,
+            key=TwoFactorDevice.sealed(secrets.token_bytes(20)),
+        )
         _record(user, _("two-factor sign-in: enrolment started"))
     return device
 
@@ -130,7 +134,8 @@ def confirm_enrolment(user: User, code: str) -> list[str]:
     only time they are seen). A wrong code raises ValidationError(code="wrong_code")."""
     require_actor()
     with transaction.atomic():  # a wrong code's throttling is kept: raised after the commit
-        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+        waiting = TwoFactorDevice.objects.filter(user=user, confirmed=False)
+        device = waiting.select_for_update().first()
         if device is None:
             problem = ValidationError(
                 _("Start the enrolment again: no device is waiting to be confirmed.")
@@ -155,7 +160,8 @@ def new_recovery_codes(user: User, code: str) -> list[str]:
     """Fresh recovery codes in place of the old ones, after a right TOTP code."""
     require_actor()
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        confirmed = TwoFactorDevice.objects.filter(user=user, confirmed=True)
+        device = confirmed.select_for_update().first()
         if device is None:
             problem = ValidationError(_("Two-factor sign-in is not set up for this account."))
         else:
@@ -177,7 +183,7 @@ def reset(target: User) -> None:
     actor = acting_user()
     if actor is not None and not scoped(actor, User.objects).filter(pk=target.pk).exists():
         raise PermissionDenied(str(NOT_A_USER_MANAGER))
-    removed = TOTPDevice.objects.filter(user=target).delete()[0]
+    removed = TwoFactorDevice.objects.filter(user=target).delete()[0]
     StaticDevice.objects.filter(user=target).delete()
     if not removed:
         raise ValidationError(_("This user has no two-factor sign-in to reset."))
@@ -217,7 +223,7 @@ def verify(user: User, code: str):
     failed login), "throttled" while django-otp makes the device wait after wrong codes."""
     with transaction.atomic():
         if is_totp_code(code):
-            devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+            devices = TwoFactorDevice.objects.filter(user=user, confirmed=True)
             recovery, given = False, code
         else:
             devices = StaticDevice.objects.filter(user=user)

@@ -17,9 +17,23 @@ def give_every_token_an_expiry(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0005_statechange"),
+        ("otp_totp", "0003_add_timestamps"),
     ]
 
     operations = [
+        # Two-factor sign-in: django-otp's TOTP device with its secret encrypted (core.twofactor).
+        migrations.CreateModel(
+            name="TwoFactorDevice",
+            fields=[],
+            options={
+                "verbose_name": "authenticator app",
+                "verbose_name_plural": "authenticator apps",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
+            },
+            bases=("otp_totp.totpdevice",),
+        ),
         migrations.AlterModelOptions(
             name="apitoken",
             options={
