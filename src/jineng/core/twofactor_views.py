@@ -117,8 +117,19 @@ def _refused(request, user, form, problem: ValidationError) -> bool:
     return False
 
 
-def _locked(request, user) -> bool:
-    return is_locked(user.get_username(), client_ip(request))
+def _attempt(request, user, form, check):
+    """Run `check(code)` as the pending user on the posted code: (its result, None) when the code
+    passed; (None, a response) when the login starts again (the account or address is locked);
+    (None, None) when the form says why."""
+    if is_locked(user.get_username(), client_ip(request)):
+        return None, _restart(request, str(LockedOut()))
+    try:
+        with _as(request, user):
+            return check(user, form.cleaned_data["code"]), None
+    except ValidationError as problem:
+        if _refused(request, user, form, problem):
+            return None, _restart(request, str(LockedOut()))
+    return None, None
 
 
 # -- the login's steps --------------------------------------------------------------------------
@@ -134,15 +145,10 @@ def login_code(request):
         return redirect("login-enrol")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _locked(request, user):
-            return _restart(request, str(LockedOut()))
-        try:
-            with _as(request, user):
-                device = twofactor.verify(user, form.cleaned_data["code"])
-        except ValidationError as problem:
-            if _refused(request, user, form, problem):
-                return _restart(request, str(LockedOut()))
-        else:
+        device, restart = _attempt(request, user, form, twofactor.verify)
+        if restart is not None:
+            return restart
+        if device is not None:
             next_url = _finish(request, user, device)
             if device.persistent_id.startswith("otp_static."):
                 messages.warning(
@@ -174,15 +180,10 @@ def login_enrol(request):
         device = twofactor.start_enrolment(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _locked(request, user):
-            return _restart(request, str(LockedOut()))
-        try:
-            with _as(request, user):
-                codes = twofactor.confirm_enrolment(user, form.cleaned_data["code"])
-        except ValidationError as problem:
-            if _refused(request, user, form, problem):
-                return _restart(request, str(LockedOut()))
-        else:
+        codes, restart = _attempt(request, user, form, twofactor.confirm_enrolment)
+        if restart is not None:
+            return restart
+        if codes is not None:
             device.refresh_from_db()
             next_url = _finish(request, user, device)
             return render(
