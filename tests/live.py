@@ -163,10 +163,13 @@ def jineng(env: dict, *args: str, check: bool = True, timeout: float = 300):
 
 
 @contextlib.contextmanager
-def running_server(data_dir: Path):
+def running_server(data_dir: Path, settings: dict[str, str] | None = None):
+    """The demo served; `settings` adds environment variables (a server of its own for a test
+    of a setting, such as JINENG_2FA_REQUIRED_ROLES)."""
     with contextlib.ExitStack() as stack:
         env = stack.enter_context(prepared_environment(data_dir, "demo"))
         env["JINENG_WEB_WORKERS"] = "2"
+        env.update(settings or {})
         port = free_port()
         log = open(data_dir / "server.log", "w")  # noqa: SIM115 - closed by the stack
         stack.callback(log.close)

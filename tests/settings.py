@@ -23,3 +23,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, te
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise wants it to exist)
 # Tasks run at once inside the test (the worker process itself is tested in test_tasks.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The suite signs its users in with the password alone (the `login` fixture, force_login); the
+# tests of two-factor sign-in set the roles themselves (tests/core/test_two_factor.py), the
+# production default among them.
+TWO_FACTOR_REQUIRED_ROLES = frozenset()

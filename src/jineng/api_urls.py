@@ -23,6 +23,7 @@ router = DefaultRouter()
 router.register("organisations", api.OrganisationViewSet, basename="organisation")
 router.register("users", api.UserViewSet, basename="user")
 router.register("audit-entries", api.AuditEntryViewSet, basename="auditentry")
+router.register("tokens", api.ApiTokenViewSet, basename="apitoken")
 for slug, viewset in catalog_api.CATALOG_VIEWSETS.items():
     router.register(f"catalogs/{slug}", viewset, basename=f"catalog-{slug}")
 router.register("policy-packs", catalog_api.PolicyPackVersionViewSet, basename="policypack")

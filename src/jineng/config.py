@@ -35,6 +35,25 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items or default
 
 
+def two_factor_roles(value: str, *, default: tuple[str, ...]) -> tuple[str, ...]:
+    """JINENG_2FA_REQUIRED_ROLES: role names separated by commas, or "none"; empty: `default`.
+    An unknown role stops the start with one line rather than silently requiring nothing."""
+    from jineng.core.roles import Role
+
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    if not items:
+        return default
+    if items == ["none"]:
+        return ()
+    unknown = sorted(set(items) - set(Role.values))
+    if unknown:
+        raise ImproperlyConfigured(
+            f"JINENG_2FA_REQUIRED_ROLES names unknown roles: {', '.join(unknown)} "
+            f"(known: {', '.join(Role.values)}, or none)."
+        )
+    return tuple(items)
+
+
 def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     """A whole number from the environment; anything else stops the start with one line."""
     value = os.environ.get(name, "").strip()

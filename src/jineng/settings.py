@@ -23,6 +23,7 @@ from jineng.config import (
     env_list,
     old_data_keys,
     secret_keys,
+    two_factor_roles,
 )
 
 BASE_DIR = REPO_DIR
@@ -66,6 +67,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_tasks",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "jineng.core.tasks_app.TasksConfig",  # django_tasks_db, with a translated name
     "jineng.core",
     "jineng.catalog",
@@ -91,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "jineng.core.middleware.TwoFactorMiddleware",
     "jineng.core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -160,6 +166,25 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login lockout: per account and per address (jineng.core.security).
 LOCKOUT_FAILURES = 5
 LOCKOUT_PERIOD = timedelta(minutes=15)
+
+# Two-factor sign-in (jineng.core.twofactor; 等保三级 身份鉴别 8.1.4.1 d): the roles that must give
+# a TOTP code (or a recovery code) after their password, and at the API's token endpoint. By
+# default the bureau's reviewers, the departments' staff, finance/audit and the administrators;
+# institution and evaluation staff may be added. "none" requires it of nobody; the embedded demo
+# (JINENG_DEMO=1) requires it of nobody unless the variable is set. A user who enrolled anyway is
+# always asked for a code.
+TWO_FACTOR_DEFAULT_ROLES = ("reviewer", "department_staff", "finance_audit", "system_admin")
+TWO_FACTOR_REQUIRED_ROLES = frozenset(
+    two_factor_roles(
+        os.environ.get("JINENG_2FA_REQUIRED_ROLES", ""),
+        default=() if DEMO else TWO_FACTOR_DEFAULT_ROLES,
+    )
+)
+# How long the second step of a login may wait after the password (enrolment included).
+TWO_FACTOR_PENDING_SECONDS = 600
+OTP_TOTP_ISSUER = os.environ.get("JINENG_2FA_ISSUER", "").strip() or "jineng"
+# An API token stops working after this many days unused (shown as expired), whatever its expiry.
+API_TOKEN_IDLE_DAYS = env_int("JINENG_API_TOKEN_IDLE_DAYS", 30, minimum=1)
 
 # Sessions end after 30 minutes idle: the expiry moves forward on every request.
 SESSION_COOKIE_AGE = 30 * 60

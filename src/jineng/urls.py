@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from jineng.core import twofactor_views
 from jineng.core import views as core_views
 
 handler400 = core_views.error_page(400, "400.html")
@@ -26,6 +27,8 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("healthz", lambda request: HttpResponse("ok", content_type="text/plain"), name="healthz"),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/login/code/", twofactor_views.login_code, name="login-code"),
+    path("accounts/login/enrol/", twofactor_views.login_enrol, name="login-enrol"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("jineng.core.urls")),

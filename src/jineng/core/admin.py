@@ -2,14 +2,32 @@
 audited like any other; the audit log itself is read-only here."""
 
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jineng.core import services, writes
 from jineng.core.models import ApiToken, AuditEntry, Organisation, StateChange, User
 
 admin.site.site_header = _("jineng administration")
 admin.site.site_title = _("jineng")
+
+
+def admin_login(request, extra_context=None):
+    """The admin signs in through the site's own login, with its second step: Django's admin
+    login form knows only the password."""
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("login"))
+
+
+admin.site.login = admin_login
+# Second factors are the users' own (core.twofactor): no admin page shows a TOTP secret or
+# adds a device or recovery code past the audited services.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
 
 # Headings of Django's admin templates that Django's own zh_Hans catalogue leaves in English:
 # marked here so that they are extracted into our .po, which is searched first.
@@ -123,4 +141,12 @@ class StateChangeAdmin(ReadOnlyAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):
-    list_display = ["name", "user", "prefix", "created_at", "expires_at", "last_used_at"]
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]

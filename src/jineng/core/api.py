@@ -17,10 +17,11 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from jineng.core import availability, jobs, selectors, services
 from jineng.core.availability import is_database_unavailable
+from jineng.core import audit, availability, jobs, selectors, services, twofactor
 from jineng.core.filters import (
     MAX_ID,
+    ApiTokenFilter,
     AuditEntryFilter,
     ImportJobFilter,
     OrganisationFilter,
@@ -30,17 +31,28 @@ from jineng.core.import_views import XLSX
 from jineng.core.imports import SPECS
 from jineng.core.middleware import client_ip
 from jineng.core.models import (
+    DEFAULT_TOKEN_LIFETIME,
     INTERRUPTED,
+    TOKEN_LIFETIMES,
+    ApiToken,
+    AuditAction,
     AuditEntry,
     ImportJob,
     ImportStatus,
     Organisation,
     StateChange,
+    TokenState,
     User,
 )
 from jineng.core.roles import CAPABILITIES, Capability, has_capability
 from jineng.core.scope import scoped
-from jineng.core.security import LockedOut, is_locked
+from jineng.core.security import (
+    LockedOut,
+    clear_failures,
+    is_locked,
+    needs_second_step,
+    note_failure,
+)
 
 logger = logging.getLogger("jineng.api")
 
@@ -270,6 +282,49 @@ class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"})
     name = serializers.CharField(max_length=100, required=False, default="api")
+    code = serializers.CharField(
+        max_length=40, required=False, default="",
+        help_text="the code of the authenticator app (or a recovery code): needed for a user "
+        "whose role requires two-factor sign-in or who has set it up",
+    )  # fmt: skip
+    days = serializers.ChoiceField(
+        choices=TOKEN_LIFETIMES, default=DEFAULT_TOKEN_LIFETIME,
+        help_text="how many days the token lives; it also stops after the days of "
+        "JINENG_API_TOKEN_IDLE_DAYS unused",
+    )  # fmt: skip
+
+
+def _second_factor(request, user, code: str) -> None:
+    """The token endpoint's second step: the same rules and lockout as the login page's."""
+    if not needs_second_step(user):
+        return
+    if twofactor.totp_device(user) is None:
+        raise exceptions.PermissionDenied(
+            _("Your role requires two-factor sign-in: sign in on the web once to set it up.")
+        )
+    if not code:
+        raise exceptions.AuthenticationFailed(_("A two-factor code is needed."))
+    ip = client_ip(request)
+    username = user.get_username()
+    if is_locked(username, ip):
+        raise exceptions.PermissionDenied(str(LockedOut()))
+    try:
+        with audit.audit_context(actor=user, ip=ip, request_id=request.request_id):
+            twofactor.verify(user, code)
+    except DjangoValidationError as problem:
+        if problem.code == "wrong_code":
+            note_failure(username, ip)
+            locked = is_locked(username, ip)
+            audit.record(
+                AuditAction.LOCKED_OUT if locked else AuditAction.LOGIN_FAILED,
+                user,
+                message=_("wrong two-factor code"),
+            )
+            if locked:
+                raise exceptions.PermissionDenied(str(LockedOut())) from None
+            raise exceptions.AuthenticationFailed(problem.messages[0]) from None
+        raise exceptions.Throttled(detail=problem.messages[0]) from None
+    clear_failures(username)
 
 
 @extend_schema(
@@ -283,7 +338,8 @@ class TokenRequestSerializer(serializers.Serializer):
 @api_view(["POST"])
 @permission_classes([permissions.AllowAny])
 def obtain_token(request):
-    """Exchange a username and password for an API token (the login lockout applies)."""
+    """Exchange a username and password (and, where two-factor sign-in applies, a code) for an
+    API token of 7 to 180 days. The login lockout applies to the password and the code alike."""
     data = TokenRequestSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     username = data.validated_data["username"]
@@ -295,9 +351,46 @@ def obtain_token(request):
         if is_locked(username, client_ip(request._request)):
             raise exceptions.PermissionDenied(str(LockedOut()))
         raise exceptions.AuthenticationFailed(_("Wrong username or password."))
+    _second_factor(request._request, user, data.validated_data["code"])
     request._request.user = user  # the token's audit entry names its owner as the actor
-    token, key = services.issue_api_token(user, data.validated_data["name"])
+    token, key = services.issue_api_token(
+        user, data.validated_data["name"], data.validated_data["days"]
+    )
     return Response({"token": key, "expires_at": token.expires_at}, status=201)
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """A token as its owner or a user manager sees it: never its key."""
+
+    username = serializers.CharField(source="user.username", read_only=True)
+    state = serializers.ChoiceField(choices=TokenState.choices, read_only=True)
+    idle_until = serializers.DateTimeField(read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "user", "username", "name", "prefix", "created_at", "last_used_at",
+                  "expires_at", "idle_until", "revoked_at", "state"]  # fmt: skip
+
+
+class ApiTokenViewSet(viewsets.ReadOnlyModelViewSet):
+    """One's own API tokens (a user manager: also those of the users in their scope), and
+    revoking one. The key is never shown again after it was issued."""
+
+    serializer_class = ApiTokenSerializer
+    filterset_class = ApiTokenFilter
+    filter_backends = [SelectorFilterBackend]
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.api_token_list(self.request.user, self.request.query_params)
+        return selectors.api_tokens_for(self.request.user)
+
+    @extend_schema(request=None, responses=ApiTokenSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        """Stop the token at once (kept in the list as revoked); audited."""
+        token = services.revoke_api_token(self.get_object())
+        return Response(ApiTokenSerializer(token).data)
 
 
 class ImportJobSerializer(serializers.ModelSerializer):

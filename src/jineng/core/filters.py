@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jineng.core.models import (
+    ApiToken,
     AuditAction,
     AuditEntry,
     ImportJob,
@@ -148,3 +149,11 @@ class AuditEntryFilter(FilterSet):
     class Meta:
         model = AuditEntry
         fields = ["action", "actor", "object_type", "object_id", "request_id", "ip"]
+
+
+class ApiTokenFilter(FilterSet):
+    user = IdFilter(label=_("User"), field_name="user_id")
+
+    class Meta:
+        model = ApiToken
+        fields = ["user"]

@@ -2,10 +2,11 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from jineng.core import services
 from jineng.core.middleware import client_ip
+from jineng.core.models import DEFAULT_TOKEN_LIFETIME, TOKEN_LIFETIMES
 from jineng.core.security import LockedOut, is_locked
 
 
@@ -113,3 +114,37 @@ class PasswordChangeForm(SetPasswordForm):
 
     def save(self, commit=True):
         return services.set_password(self.user, self.cleaned_data["new_password1"])
+
+
+class CodeForm(forms.Form):
+    """The second step of a login, an enrolment's first code, a code before new recovery codes:
+    six digits from the authenticator app, or (where allowed) a recovery code."""
+
+    code = forms.CharField(
+        label=gettext_lazy("Verification code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
+class ConfirmForm(forms.Form):
+    """A button that posts nothing but the CSRF token (revoke a token, reset a second factor)."""
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    days = forms.TypedChoiceField(
+        label=gettext_lazy("Lifetime"),
+        coerce=int,
+        choices=[],
+        initial=DEFAULT_TOKEN_LIFETIME,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].choices = [
+            (days, ngettext("%(days)d day", "%(days)d days", days) % {"days": days})
+            for days in TOKEN_LIFETIMES
+        ]

@@ -1,11 +1,13 @@
 import re
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from rest_framework.views import APIView
 
 from jineng.core import audit
 from jineng.core.public import PUBLIC_URL_NAMES
+from jineng.core.security import two_factor_required
 
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -70,3 +72,27 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if isinstance(view_class, type) and issubclass(view_class, APIView):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class TwoFactorMiddleware:
+    """Fail closed for the second factor: a signed-in session whose user's role requires
+    two-factor sign-in (TWO_FACTOR_REQUIRED_ROLES) but which no device verified is ended, and
+    the visitor continues as anonymous (sent to the login page, or refused by the API). The
+    login's own steps only log in after the code (core.twofactor_views); this catches any other
+    way into a session, and a session whose device an administrator has since reset.
+    After django-otp's OTPMiddleware, which sets `user.is_verified()` from the session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            settings.TWO_FACTOR_REQUIRED_ROLES
+            and user is not None
+            and user.is_authenticated
+            and two_factor_required(user)
+            and not getattr(user, "is_verified", lambda: False)()
+        ):
+            logout(request)
+        return self.get_response(request)

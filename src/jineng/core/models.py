@@ -3,6 +3,7 @@
 Models hold data and constraints only; every write with a rule goes through services.py.
 """
 
+import base64
 from datetime import timedelta
 from functools import cached_property
 
@@ -14,8 +15,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jineng.core.crypto import Sealed
+from jineng.core import crypto
 from jineng.core.roles import OrgKind, Role
 from jineng.core.scope import ScopeSpec
 
@@ -212,16 +215,32 @@ class LoginFailure(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.ip or ''}"
 
 
+# The lifetimes a token may be given, in days (finding 8 of issue 20): none lives for ever.
+TOKEN_LIFETIMES = (7, 30, 90, 180)
+DEFAULT_TOKEN_LIFETIME = 30
+
+
+class TokenState(models.TextChoices):
+    ACTIVE = "active", pgettext_lazy("api token", "active")
+    EXPIRED = "expired", pgettext_lazy("api token", "expired")
+    IDLE = "idle", _("expired (unused)")
+    REVOKED = "revoked", pgettext_lazy("api token", "revoked")
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 is stored; the key is shown once."""
+    """A bearer token for the API. Only its SHA-256 is stored; the key is shown once.
+
+    It works until it expires (a lifetime of TOKEN_LIFETIMES days), is revoked by its owner or a
+    user manager, or has gone unused for API_TOKEN_IDLE_DAYS (idle: shown as expired)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=8)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     scope = ScopeSpec(org_paths=("user__organisation__path",), owner="user")
     audit_exclude = frozenset({"key_hash"})
@@ -229,9 +248,65 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def idle_until(self):
+        """When it stops working for want of use: API_TOKEN_IDLE_DAYS after its last use."""
+        return (self.last_used_at or self.created_at) + timedelta(days=settings.API_TOKEN_IDLE_DAYS)
+
+    def state_at(self, now=None) -> str:
+        now = now or timezone.now()
+        if self.revoked_at is not None:
+            return TokenState.REVOKED
+        if self.expires_at <= now:
+            return TokenState.EXPIRED
+        if self.idle_until <= now:
+            return TokenState.IDLE
+        return TokenState.ACTIVE
+
+    @property
+    def state(self) -> str:
+        return self.state_at()
+
+    @property
+    def state_label(self) -> str:
+        return TokenState(self.state).label
+
+
+class TwoFactorDevice(TOTPDevice):
+    """django-otp's TOTP device (core.twofactor) with its secret encrypted at rest: 等保三级
+    8.1.4.8 asks that authentication data be kept secret in storage. The key column holds
+    "v1:" and the AES-256-GCM ciphertext of the 20-byte secret under JINENG_DATA_KEY (base64,
+    71 characters), never the secret; django-otp reads it through `bin_key`. The platform makes
+    and verifies devices through this class only."""
+
+    KEY_FIELD = "otp_totp.key"
+    KEY_PREFIX = "v1:"
+
+    scope = ScopeSpec(org_paths=("user__organisation__path",), owner="user")
+    audit_exclude = frozenset({"key"})
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+    @staticmethod
+    def sealed(secret: bytes) -> str:
+        return TwoFactorDevice.KEY_PREFIX + base64.urlsafe_b64encode(
+            crypto.encrypt_bytes(secret, TwoFactorDevice.KEY_FIELD)
+        ).decode("ascii")
+
+    @property
+    def bin_key(self) -> bytes:
+        if not self.key.startswith(self.KEY_PREFIX):
+            raise ValueError("a TOTP secret stored unencrypted")
+        sealed = base64.urlsafe_b64decode(self.key[len(self.KEY_PREFIX) :])
+        return crypto.decrypt_bytes(sealed, self.KEY_FIELD)
 
 
 class ImportStatus(models.TextChoices):

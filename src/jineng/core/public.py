@@ -8,6 +8,10 @@ PUBLIC_URL_NAMES: frozenset[str] = frozenset(
         # Signing in and out, the language, the load balancer's probe, the landing page, the icon.
         "home",
         "login",
+        # The login's second step and enrolment: for whoever passed the password in this
+        # session only (core.twofactor_views.pending_user); nobody is logged in before the code.
+        "login-code",
+        "login-enrol",
         "logout",
         "healthz",
         "favicon",

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_otp import user_has_device
 
 from jineng.core.models import LoginFailure
 
@@ -63,6 +64,16 @@ def clear_failures(username: str) -> None:
     LoginFailure.objects.filter(username_hash=username_hash(username)).delete()
 
 
+def two_factor_required(user) -> bool:
+    """Whether the user's roles must sign in with a second factor (TWO_FACTOR_REQUIRED_ROLES)."""
+    return bool(user.role_set & settings.TWO_FACTOR_REQUIRED_ROLES)
+
+
+def needs_second_step(user) -> bool:
+    """After the password: a code for whoever has a device, enrolment for whoever must have one."""
+    return two_factor_required(user) or user_has_device(user)
+
+
 class LockoutModelBackend(ModelBackend):
     """The model backend, refusing any attempt while the account or address is locked.
 
@@ -81,7 +92,9 @@ class LockoutModelBackend(ModelBackend):
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
             note_failure(username, ip)
-        else:
+        elif not needs_second_step(user):
+            # With a second step to come, only a right code clears the failures: a known
+            # password must not reset the count of wrong codes (core.twofactor).
             clear_failures(username)
         return user
 

@@ -3,13 +3,15 @@
 from django.db.models import QuerySet
 
 from jineng.core.filters import (
+    ApiTokenFilter,
     AuditEntryFilter,
     ImportJobFilter,
     OrganisationFilter,
     UserFilter,
     run,
 )
-from jineng.core.models import AuditEntry, ImportJob, Organisation, User
+from jineng.core.models import ApiToken, AuditEntry, ImportJob, Organisation, User
+from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
 
 
@@ -47,3 +49,19 @@ def import_jobs_for(user) -> QuerySet[ImportJob]:
 def import_job_list(user, filters=None) -> QuerySet[ImportJob]:
     """The imports page and the API's list: newest first."""
     return run(ImportJobFilter, import_jobs_for(user), filters).order_by("-created_at", "-id")
+
+
+def api_tokens_for(user) -> QuerySet[ApiToken]:
+    """A user's own tokens; for a user manager, also those of the users in their scope. Not the
+    token's data scope: a reviewer sees the region's rows, never its colleagues' tokens."""
+    tokens = ApiToken.objects.select_related("user")
+    if not getattr(user, "is_authenticated", False):
+        return tokens.none()
+    if has_capability(user, Capability.MANAGE_USERS):
+        return tokens.filter(user__in=scoped(user, User.objects).values("pk"))
+    return tokens.filter(user=user)
+
+
+def api_token_list(user, filters=None) -> QuerySet[ApiToken]:
+    """The tokens page and the API's list: newest first."""
+    return run(ApiTokenFilter, api_tokens_for(user), filters).order_by("-created_at", "-id")

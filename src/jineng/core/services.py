@@ -5,15 +5,33 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum.cn import uscc
 
 from jineng.core import audit, writes
-from jineng.core.models import ApiToken, AuditAction, Organisation, User, UserRole
-from jineng.core.roles import ROLE_ORG_KINDS, OrgKind, Role
+from jineng.core.models import (
+    DEFAULT_TOKEN_LIFETIME,
+    TOKEN_LIFETIMES,
+    ApiToken,
+    AuditAction,
+    Organisation,
+    User,
+    UserRole,
+)
+from jineng.core.roles import (
+    ROLE_ORG_KINDS,
+    Capability,
+    OrgKind,
+    Role,
+    acting_user,
+    has_capability,
+    require_actor,
+)
+from jineng.core.scope import scoped
 
 
 @transaction.atomic
@@ -128,13 +146,75 @@ def hash_token(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def _token_lifetime(days) -> int:
+    if days not in TOKEN_LIFETIMES:
+        raise ValidationError(
+            {
+                "days": _("A token lives %(choices)s days; choose one of them.")
+                % {"choices": "、".join(str(d) for d in TOKEN_LIFETIMES)}
+            }
+        )
+    return days
+
+
 @transaction.atomic
-def issue_api_token(user: User, name: str, days: int | None = 365) -> tuple[ApiToken, str]:
-    """Create a token and return it with its key, which is shown this once and never stored."""
+def issue_api_token(
+    user: User, name: str, days: int = DEFAULT_TOKEN_LIFETIME
+) -> tuple[ApiToken, str]:
+    """Create a token and return it with its key, which is shown this once and never stored.
+    It lives one of TOKEN_LIFETIMES days (none for ever). A user's own credential: audited, and
+    not refused to a read-only role (as a password change)."""
+    require_actor()
     key = secrets.token_urlsafe(32)
-    expires = timezone.now() + timedelta(days=days) if days else None
+    now = timezone.now()
     token = ApiToken(
-        user=user, name=name, prefix=key[:8], key_hash=hash_token(key), expires_at=expires
+        user=user,
+        name=name,
+        prefix=key[:8],
+        key_hash=hash_token(key),
+        created_at=now,
+        expires_at=now + timedelta(days=_token_lifetime(days)),
     )
-    writes.create(token)
+    writes.check_valid(token)
+    token.save(force_insert=True)
+    audit.record(AuditAction.CREATE, token, after=audit.snapshot(token))
     return token, key
+
+
+NOT_YOURS = gettext_lazy(
+    "Only the token's owner or an administrator who manages users may do this."
+)
+
+
+def may_manage_token(user, token: ApiToken) -> bool:
+    """The owner, or a user manager whose scope holds the owner."""
+    if user is None or not user.is_authenticated:
+        return False
+    if token.user_id == user.pk:
+        return True
+    return has_capability(user, Capability.MANAGE_USERS) and (
+        scoped(user, User.objects).filter(pk=token.user_id).exists()
+    )
+
+
+@transaction.atomic
+def revoke_api_token(token: ApiToken) -> ApiToken:
+    """Stop a token at once (kept, shown as revoked). The owner or a user manager; audited."""
+    require_actor()
+    actor = acting_user()
+    if actor is not None and not may_manage_token(actor, token):
+        raise PermissionDenied(str(NOT_YOURS))
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        raise ValidationError(_("This token has already been revoked."))
+    before = audit.snapshot(token)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(
+        AuditAction.UPDATE,
+        token,
+        before=before,
+        after=audit.snapshot(token),
+        message=_("API token revoked"),
+    )
+    return token

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jineng.core import import_views, views
+from jineng.core import import_views, twofactor_views, views
 
 app_name = "core"
 
@@ -12,6 +12,14 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit-list"),
     path("audit/<int:pk>/", views.audit_detail, name="audit-detail"),
     path("account/password/", views.password_change, name="password-change"),
+    path("account/two-factor/", twofactor_views.account_two_factor, name="account-two-factor"),
+    path("account/tokens/", twofactor_views.account_tokens, name="account-tokens"),
+    path("account/tokens/<int:pk>/revoke/", twofactor_views.revoke_token, name="revoke-token"),
+    path(
+        "users/<int:pk>/two-factor/reset/",
+        twofactor_views.reset_two_factor,
+        name="reset-two-factor",
+    ),
     path("imports/", import_views.job_list, name="import-list"),
     path("imports/new/<slug:kind>/", import_views.job_new, name="import-new"),
     path("imports/template/<slug:kind>.xlsx", import_views.template, name="import-template"),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from rest_framework import exceptions as drf_exceptions
 
-from jineng.core import availability, selectors, todo
+from jineng.core import availability, selectors, todo, twofactor, twofactor_views
 from jineng.core import home as home_cards
 from jineng.core.availability import is_database_unavailable
 from jineng.core.filters import AuditEntryFilter, OrganisationFilter, UserFilter
@@ -26,6 +26,7 @@ from jineng.core.forms import LoginForm, PasswordChangeForm, error_messages
 from jineng.core.models import Organisation, User
 from jineng.core.roles import Capability, OrgKind, Role, has_capability
 from jineng.core.scope import get_scoped_or_404, scope_of
+from jineng.core.security import needs_second_step
 
 PAGE_SIZE = 50
 # Who supervises the organisations of a region: the home page counts them for these only.
@@ -97,9 +98,18 @@ def pick_template(request, full: str, partial: str) -> str:
 
 
 class LoginView(auth_views.LoginView):
+    """Step one, the password. A user who must or chose to use a second factor is not logged in
+    yet: the code (or the enrolment) comes next (core.twofactor_views)."""
+
     form_class = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not needs_second_step(user):
+            return super().form_valid(form)
+        return redirect(twofactor_views.begin(self.request, user, self.get_success_url()))
 
 
 def home(request):
@@ -171,7 +181,12 @@ def user_list(request):
 @capability_required(Capability.VIEW_USERS, missing_is_404=True)
 def user_detail(request, pk: int):
     shown = get_scoped_or_404(request.user, User.objects.select_related("organisation"), pk=pk)
-    return render(request, "core/user_detail.html", {"shown": shown})
+    context = {"shown": shown}
+    if has_capability(request.user, Capability.MANAGE_USERS):
+        # A user manager sees the second factor (and may reset it) and the API tokens.
+        context["two_factor"] = twofactor.status(shown)
+        context["tokens"] = selectors.api_token_list(request.user, {"user": shown.pk})
+    return render(request, "core/user_detail.html", context)
 
 
 @capability_required(Capability.VIEW_AUDIT)
