@@ -283,5 +283,12 @@ IMPORT_MAX_ROWS = env_int("JINENG_IMPORT_MAX_ROWS", 200_000, minimum=1)
 IMPORT_MAX_COLUMNS = env_int("JINENG_IMPORT_MAX_COLUMNS", 100, minimum=1)
 IMPORT_MEMORY_MB = env_int("JINENG_IMPORT_MEMORY_MB", 2048)
 
+# The audit log (core.chain): entries are kept in the table at least this many days before
+# `jineng audit archive` may move them to a file; 网络安全法 §21 asks for six months, so a
+# setting under 180 days stops the start. Each day's entries form AUDIT_CHAIN_LANES hash chains
+# on PostgreSQL (a writer takes the lane of its connection), one on SQLite (one writer anyway).
+AUDIT_RETENTION_DAYS = env_int("JINENG_AUDIT_RETENTION_DAYS", 180, minimum=180)
+AUDIT_CHAIN_LANES = env_int("JINENG_AUDIT_CHAIN_LANES", 8, minimum=1)
+
 # Policy packs (policies/*.toml) that `jineng policy load` and the demo load.
 POLICIES_DIR = Path(os.environ.get("JINENG_POLICIES_DIR") or REPO_DIR / "policies")

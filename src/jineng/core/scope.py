@@ -84,12 +84,12 @@ def scope_of(user) -> Scope:
 
 
 def _compute_scope(user) -> Scope:
-    from jineng.core.roles import ORGANISATION_ROLES, REGIONAL_ROLES, Role
+    from jineng.core.roles import ORGANISATION_ROLES, PLATFORM_ROLES, REGIONAL_ROLES, Role
 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()
     roles = user.role_set
-    if Role.SYSTEM_ADMIN in roles:
+    if roles & PLATFORM_ROLES:
         return Scope(everything=True)
     prefixes: set[str] = set()
     org = user.organisation
