@@ -69,9 +69,7 @@ class CapabilityAdmin(admin.ModelAdmin):
         return has_capability(request.user, self.view_capability)
 
     def has_change_permission(self, request, obj=None):
-        return bool(self.change_capability) and has_capability(
-            request.user, self.change_capability
-        )
+        return bool(self.change_capability) and has_capability(request.user, self.change_capability)
 
     def has_add_permission(self, request):
         return False

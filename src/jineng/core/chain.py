@@ -157,9 +157,9 @@ class Broken:
     def __str__(self) -> str:
         where = f"{self.day.isoformat()} #{self.lane}"
         if self.seq is not None:
-            where += f" {_('position')} {self.seq}"
+            where += " " + _("position %(seq)s") % {"seq": self.seq}
         if self.entry_id is not None:
-            where += f" ({_('entry')} {self.entry_id})"
+            where += " (" + _("entry %(id)s") % {"id": self.entry_id} + ")"
         return f"{where}: {self.reason}"
 
 

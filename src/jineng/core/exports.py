@@ -21,7 +21,7 @@ def audit_export_csv(queryset) -> tuple[bytes, int]:
     writer.writerow([
         _("at"), _("actor"), _("address"), _("request id"), _("action"), _("object type"),
         _("object id"), _("object"), _("message"), _("before"), _("after"), _("chain day"),
-        _("lane"), _("position"), _("hash"),
+        _("lane"), _("chain position"), _("hash"),
     ])  # fmt: skip
     rows = 0
     for entry in queryset[:AUDIT_EXPORT_MAX_ROWS].iterator(chunk_size=2000):

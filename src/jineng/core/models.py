@@ -163,12 +163,12 @@ class AuditArchive(models.Model):
     Append-only like the log (migration 0007); the database lets an entry be deleted only when
     an archive covers its day."""
 
-    before = models.DateField(_("before"))
+    before = models.DateField(_("archived before"))
     file_name = models.CharField(_("file"), max_length=255)
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
     entries = models.PositiveIntegerField(_("entries"))
-    made_at = models.DateTimeField(_("made at"), default=timezone.now)
-    made_by = models.CharField(_("made by"), max_length=150)
+    made_at = models.DateTimeField(_("archived at"), default=timezone.now)
+    made_by = models.CharField(_("archived by"), max_length=150)
 
     scope = ScopeSpec()
 
@@ -225,7 +225,7 @@ class AuditEntry(models.Model):
     # SHA-256 over the entry's canonical form and prev_hash, the hash of the entry before.
     chain_day = models.DateField(_("chain day"), null=True, blank=True, editable=False)
     lane = models.PositiveSmallIntegerField(_("lane"), default=0, editable=False)
-    seq = models.PositiveIntegerField(_("position"), null=True, blank=True, editable=False)
+    seq = models.PositiveIntegerField(_("chain position"), null=True, blank=True, editable=False)
     prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
     hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 

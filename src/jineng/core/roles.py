@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from jineng.core import audit
 
@@ -45,6 +46,11 @@ ROLE_ORG_KINDS = {
 # people. No account holds two of these roles: the services refuse it (core.services), the
 # database refuses it (UserRole's partial unique constraint), and so does `jineng createuser`.
 ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# What migration 0006 writes in the log of each system administrator it narrowed.
+NARROWED_SYSTEM_ADMIN = gettext_noop(
+    "Separated administrators: account management moved to the security administrator "
+    "and the audit log to the audit administrator (jineng createuser)."
+)
 # Roles whose scope is the whole platform.
 PLATFORM_ROLES = ADMINISTRATOR_ROLES
 

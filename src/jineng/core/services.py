@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from stdnum.cn import uscc
 
 from jineng.core import audit, writes
@@ -90,7 +90,9 @@ def _check_roles_fit(roles: list[str], organisation: Organisation | None) -> Non
             )
 
 
-NOT_SECURITY_ADMIN = _lazy("Only the security administrator creates accounts and sets roles.")
+NOT_SECURITY_ADMIN = gettext_lazy(
+    "Only the security administrator creates accounts and sets roles."
+)
 
 
 def _admin_flags(roles) -> tuple[bool, bool]:

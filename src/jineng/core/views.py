@@ -196,7 +196,7 @@ def audit_list(request):
 def audit_detail(request, pk: int):
     entry = get_scoped_or_404(request.user, selectors.audit_entries_for(request.user), pk=pk)
     response = render(request, "core/audit_detail.html", {"entry": entry})
-    audit.record_read(_("entry"), entry)
+    audit.record_read(_("one entry"), entry)
     return response
 
 

@@ -12,15 +12,14 @@ from django.db import migrations, models
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from jineng.core.roles import NARROWED_SYSTEM_ADMIN
+
 
 def narrow_system_administrators(apps, schema_editor):
     UserRole = apps.get_model("core", "UserRole")
     AuditEntry = apps.get_model("core", "AuditEntry")
     with translation.override("zh-hans"):
-        message = gettext(
-            "Separated administrators: account management moved to the security administrator "
-            "and the audit log to the audit administrator (jineng createuser)."
-        )
+        message = gettext(NARROWED_SYSTEM_ADMIN)
     for assignment in UserRole.objects.filter(role="system_admin").select_related("user"):
         user = assignment.user
         AuditEntry.objects.create(

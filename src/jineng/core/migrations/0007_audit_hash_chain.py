@@ -18,23 +18,30 @@ DROP FUNCTION IF EXISTS jineng_audit_append_only();
 NEW_POSTGRES = """
 CREATE OR REPLACE FUNCTION jineng_audit_append_only() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'core_auditentry' AND EXISTS (
-        SELECT 1 FROM core_auditarchive a WHERE OLD.chain_day < a.before
-    ) THEN
-        RETURN OLD;
+    RAISE EXCEPTION 'the audit log is append-only';
+END;
+$$ LANGUAGE plpgsql;
+CREATE OR REPLACE FUNCTION jineng_audit_entry_guard() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        IF EXISTS (SELECT 1 FROM core_auditarchive a WHERE OLD.chain_day < a.before) THEN
+            RETURN OLD;
+        END IF;
     END IF;
     RAISE EXCEPTION 'the audit log is append-only';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER core_auditentry_append_only
     BEFORE UPDATE OR DELETE ON core_auditentry
-    FOR EACH ROW EXECUTE FUNCTION jineng_audit_append_only();
+    FOR EACH ROW EXECUTE FUNCTION jineng_audit_entry_guard();
 CREATE TRIGGER core_auditarchive_append_only
     BEFORE UPDATE OR DELETE ON core_auditarchive
     FOR EACH ROW EXECUTE FUNCTION jineng_audit_append_only();
 """
 NEW_POSTGRES_DOWN = """
 DROP TRIGGER IF EXISTS core_auditarchive_append_only ON core_auditarchive;
+DROP TRIGGER IF EXISTS core_auditentry_append_only ON core_auditentry;
+DROP FUNCTION IF EXISTS jineng_audit_entry_guard();
 """
 OLD_SQLITE = [
     "DROP TRIGGER IF EXISTS core_auditentry_no_update;",
@@ -139,15 +146,15 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("before", models.DateField(verbose_name="before")),
+                ("before", models.DateField(verbose_name="archived before")),
                 ("file_name", models.CharField(max_length=255, verbose_name="file")),
                 ("sha256", models.CharField(max_length=64, verbose_name="SHA-256 of the file")),
                 ("entries", models.PositiveIntegerField(verbose_name="entries")),
                 (
                     "made_at",
-                    models.DateTimeField(default=timezone.now, verbose_name="made at"),
+                    models.DateTimeField(default=timezone.now, verbose_name="archived at"),
                 ),
-                ("made_by", models.CharField(max_length=150, verbose_name="made by")),
+                ("made_by", models.CharField(max_length=150, verbose_name="archived by")),
             ],
             options={
                 "verbose_name": "audit archive",
@@ -201,7 +208,7 @@ class Migration(migrations.Migration):
             model_name="auditentry",
             name="seq",
             field=models.PositiveIntegerField(
-                blank=True, editable=False, null=True, verbose_name="position"
+                blank=True, editable=False, null=True, verbose_name="chain position"
             ),
         ),
         migrations.AlterField(
