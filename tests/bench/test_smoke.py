@@ -63,3 +63,11 @@ def test_audit_bench_smoke_finds_every_planted_case_and_nothing_else():
         assert re.search(rf"{code}\s+[\d.]+\s+\d+\s+\d+\s+0\s+0\s+\d+", out), out
     assert re.search(r"whole audit: [\d.]+ s", out), out
     assert "every planted case found, no false flag: yes" in out, out
+
+
+def test_audit_chain_bench_smoke_prints_its_ratio_and_the_chain_holds():
+    out = run_bench("audit_chain.py", "--smoke")
+    assert re.search(r"audited write, unchained: [\d.]+ ms/write", out), out
+    assert re.search(r"audited write, chained: +[\d.]+ ms/write", out), out
+    assert re.search(r"ratio chained/unchained: [\d.]+", out), out
+    assert re.search(r"verify's walk: [\d,]+ chained entries .* first broken: none", out), out

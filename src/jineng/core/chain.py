@@ -100,45 +100,53 @@ def lane_of_connection() -> int:
     return connection.connection.info.backend_pid % lanes
 
 
-def _locked_head(day: date, lane: int):
-    """The head row of the chain (day, lane), locked until the transaction ends; made when the
-    chain's first entry comes (two writers making it at once: the loser takes the winner's)."""
-    from jineng.core.models import AuditChainHead
+# Raw SQL: the ORM's query building cost more than the queries themselves (bench/audit_chain.py).
+# The UPDATE takes the head row's lock (PostgreSQL) within the writer's transaction (which on
+# SQLite began IMMEDIATE, holding the database's write lock) and returns the chain's new length
+# with its last hash as it stood: the lock is held until the transaction ends.
+TAKE_POSITIONS = (
+    "UPDATE core_auditchainhead SET count = count + %s WHERE day = %s AND lane = %s "
+    "RETURNING count, last_hash"
+)
+MOVE_HEAD = "UPDATE core_auditchainhead SET last_hash = %s WHERE day = %s AND lane = %s"
+NEW_HEAD = "INSERT INTO core_auditchainhead (day, lane, count, last_hash) VALUES (%s, %s, %s, %s)"
 
-    heads = AuditChainHead.objects.select_for_update()
+
+def _take_positions(cursor, day: date, lane: int, n: int) -> tuple[int, str]:
+    """Lock the chain (day, lane) and take its next `n` positions: (the count before, the last
+    hash). A chain's first writer makes its head; two making it at once: the loser retries the
+    UPDATE, which then waits for the winner's lock."""
+    param = connection.ops.adapt_datefield_value(day)
     for _attempt in range(2):
-        head = heads.filter(day=day, lane=lane).first()
-        if head is not None:
-            return head
+        cursor.execute(TAKE_POSITIONS, [n, param, lane])
+        row = cursor.fetchone()
+        if row is not None:
+            return row[0] - n, row[1]
         try:
             with transaction.atomic():
-                return AuditChainHead.objects.create(
-                    day=day, lane=lane, count=0, last_hash=genesis(day, lane)
-                )
+                cursor.execute(NEW_HEAD, [param, lane, 0, genesis(day, lane)])
         except IntegrityError:
-            continue  # made meanwhile by another writer: lock theirs
+            continue
     raise RuntimeError("the audit chain head could not be locked")  # pragma: no cover
 
 
 def link(rows: list[dict]) -> None:
     """Give each entry (a dict of AuditEntry values with `at`) its place in its chain and its
     hash, in order, and move the chains' heads. Call inside the transaction that inserts them."""
-    from jineng.core.models import AuditChainHead
-
     lane = lane_of_connection()
     groups: dict[date, list[dict]] = {}
     for row in rows:
         row["chain_day"] = chain_day(row["at"])
         row["lane"] = lane
         groups.setdefault(row["chain_day"], []).append(row)
-    for day in sorted(groups):
-        head = _locked_head(day, lane)
-        count, last = head.count, head.last_hash
-        for row in groups[day]:
-            count += 1
-            row["seq"], row["prev_hash"] = count, last
-            row["hash"] = last = entry_hash(row)
-        AuditChainHead.objects.filter(pk=head.pk).update(count=count, last_hash=last)
+    with connection.cursor() as cursor:
+        for day in sorted(groups):
+            count, last = _take_positions(cursor, day, lane, len(groups[day]))
+            for row in groups[day]:
+                count += 1
+                row["seq"], row["prev_hash"] = count, last
+                row["hash"] = last = entry_hash(row)
+            cursor.execute(MOVE_HEAD, [last, connection.ops.adapt_datefield_value(day), lane])
 
 
 # Checking -------------------------------------------------------------------------------------
