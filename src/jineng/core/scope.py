@@ -9,7 +9,7 @@ them is inside the viewer's subtrees); `owner` is a lookup to the user who owns 
 (a worker sees only rows they own). `public=True` marks reference data everyone may read.
 
 A viewer's scope is the union over their roles:
-- system admin: everything;
+- the three administrators (system, security, audit): everything;
 - reviewer, finance/audit: the subtree of the nearest bureau at or above their organisation,
   that is their region and everything below it;
 - institution, evaluation and department staff: their own organisation's subtree;
