@@ -219,3 +219,15 @@ def test_concurrent_writers_keep_every_chain_whole():
     assert AuditEntry.objects.filter(message__startswith="writer").count() == 8 * 24
     report = chain.verify()
     assert report.broken is None and report.entries >= 8 * 24
+
+
+def test_verify_refuses_an_entry_of_a_chain_without_a_head():
+    """The last entry moved to a lane of its own, its chain's head set back to end before it:
+    every chain with a head holds, and the entry is named for having none."""
+    entry = write(1)[0]
+    tamper("UPDATE core_auditentry SET lane = 7 WHERE id = %s", [entry.pk])
+    AuditChainHead.objects.filter(day=entry.chain_day, lane=entry.lane).update(
+        count=entry.seq - 1, last_hash=entry.prev_hash
+    )
+    status, _out, err = verify()
+    assert status == 1 and f"entry {entry.pk}" in err
