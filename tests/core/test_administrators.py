@@ -51,12 +51,18 @@ def test_only_the_security_administrator_creates_accounts_and_sets_roles(users, 
         "roles": [Role.REVIEWER],
     }
     for who in ("admin", "auditadmin", "city_reviewer"):
-        with audit.audit_context(actor=users[who]), pytest.raises(PermissionDenied):
+        with (
+            audit.audit_context(actor=users[who]),
+            pytest.raises(PermissionDenied, match="只有安全管理员"),
+        ):
             services.create_user(username=f"by_{who}", **values)
     with audit.audit_context(actor=users["secadmin"]):
         made = services.create_user(username="by_secadmin", **values)
         services.set_roles(made, [Role.REVIEWER, Role.WORKER])
-    with audit.audit_context(actor=users["admin"]), pytest.raises(PermissionDenied):
+    with (
+        audit.audit_context(actor=users["admin"]),
+        pytest.raises(PermissionDenied, match="只有安全管理员"),
+    ):
         services.set_roles(made, [Role.SYSTEM_ADMIN])
     assert User.objects.get(pk=made.pk).role_set == {Role.REVIEWER, Role.WORKER}
 
