@@ -105,7 +105,7 @@ def test_the_database_refuses_a_second_administrator_role(users):
 
 def test_createuser_refuses_two_administrator_roles(monkeypatch):
     monkeypatch.setenv("JINENG_NEW_PASSWORD", "Xk9#pLm2qR")
-    with pytest.raises(CommandError, match="管理员角色"):
+    with pytest.raises(CommandError, match="two of system_admin, security_admin"):
         call_command(
             "createuser", "two_hats", "--org", "410000", "--role", "security_admin",
             "--role", "audit_admin",

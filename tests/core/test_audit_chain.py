@@ -231,3 +231,16 @@ def test_verify_refuses_an_entry_of_a_chain_without_a_head():
     )
     status, _out, err = verify()
     assert status == 1 and f"entry {entry.pk}" in err
+
+
+def test_a_retention_under_180_days_stops_the_start(tmp_path):
+    """网络安全法 §21: network logs are kept at least six months."""
+    from tests.core.test_startup import run
+
+    result = run(["check"], tmp_path, JINENG_DEBUG="1", JINENG_AUDIT_RETENTION_DAYS="90")
+    assert result.returncode == 2
+    assert "JINENG_AUDIT_RETENTION_DAYS must be a whole number of at least 180" in result.stderr
+    assert (
+        run(["check"], tmp_path, JINENG_DEBUG="1", JINENG_AUDIT_RETENTION_DAYS="365").returncode
+        == 0
+    )

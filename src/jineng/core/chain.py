@@ -97,7 +97,9 @@ def lane_of_connection() -> int:
     if connection.vendor != "postgresql" or lanes <= 1:
         return 0
     connection.ensure_connection()
-    return connection.connection.info.backend_pid % lanes
+    raw = connection.connection
+    pid = raw.info.backend_pid if hasattr(raw, "info") else raw.get_backend_pid()  # psycopg 3, 2
+    return pid % lanes
 
 
 # Raw SQL: the ORM's query building cost more than the queries themselves (bench/audit_chain.py).
