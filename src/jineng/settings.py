@@ -173,7 +173,14 @@ LOCKOUT_PERIOD = timedelta(minutes=15)
 # institution and evaluation staff may be added. "none" requires it of nobody; the embedded demo
 # (JINENG_DEMO=1) requires it of nobody unless the variable is set. A user who enrolled anyway is
 # always asked for a code.
-TWO_FACTOR_DEFAULT_ROLES = ("reviewer", "department_staff", "finance_audit", "system_admin")
+TWO_FACTOR_DEFAULT_ROLES = (
+    "reviewer",
+    "department_staff",
+    "finance_audit",
+    "system_admin",
+    "security_admin",
+    "audit_admin",
+)
 TWO_FACTOR_REQUIRED_ROLES = frozenset(
     two_factor_roles(
         os.environ.get("JINENG_2FA_REQUIRED_ROLES", ""),
@@ -323,6 +330,13 @@ IMPORT_MEMORY_MB = env_int("JINENG_IMPORT_MEMORY_MB", 2048)
 # An import job running without a heartbeat for this long is taken as interrupted (its worker
 # died): shown so, and queued again by the workers (core.worker).
 JOB_STALE_SECONDS = env_int("JINENG_JOB_STALE_SECONDS", 60, minimum=1)
+
+# The audit log (core.chain): entries are kept in the table at least this many days before
+# `jineng audit archive` may move them to a file; 网络安全法 §21 asks for six months, so a
+# setting under 180 days stops the start. Each day's entries form AUDIT_CHAIN_LANES hash chains
+# on PostgreSQL (a writer takes the lane of its connection), one on SQLite (one writer anyway).
+AUDIT_RETENTION_DAYS = env_int("JINENG_AUDIT_RETENTION_DAYS", 180, minimum=180)
+AUDIT_CHAIN_LANES = env_int("JINENG_AUDIT_CHAIN_LANES", 8, minimum=1)
 
 # Policy packs (policies/*.toml) that `jineng policy load` and the demo load.
 POLICIES_DIR = Path(os.environ.get("JINENG_POLICIES_DIR") or REPO_DIR / "policies")

@@ -102,3 +102,11 @@ def test_site_load_smoke_every_role_signs_in_and_nothing_fails(tmp_path):
     assert re.search(r"anchor /healthz +\d+ ", out), out
     assert re.search(r"ratio p95 all/anchor [\d.]+", out), out
     assert re.search(r"errors: 0; worst p95 of a page or API kind: \d+ ms", out), out
+
+
+def test_audit_chain_bench_smoke_prints_its_ratio_and_the_chain_holds():
+    out = run_bench("audit_chain.py", "--smoke")
+    assert re.search(r"audited write, unchained: [\d.]+ ms/write", out), out
+    assert re.search(r"audited write, chained: +[\d.]+ ms/write", out), out
+    assert re.search(r"ratio chained/unchained: [\d.]+", out), out
+    assert re.search(r"verify's walk: [\d,]+ chained entries .* first broken: none", out), out

@@ -59,11 +59,11 @@ def test_one_request_ties_its_writes_together(client, login, users):
 
 
 def test_passwords_and_token_hashes_never_enter_the_log(users):
-    with audit.audit_context(actor=users["admin"]):
+    with audit.audit_context(actor=users["secadmin"]):  # accounts: the security administrator
         user = services.create_user(
             username="newreviewer",
             password="Xk9#pLm2qR",
-            organisation=users["admin"].organisation,
+            organisation=users["secadmin"].organisation,
             roles=["reviewer"],
         )
         services.issue_api_token(user, "device")
@@ -103,7 +103,7 @@ def test_database_refuses_update_and_delete(statement):
 
 
 def test_api_offers_no_way_to_write(login):
-    client = login("admin")
+    client = login("auditadmin")
     entry = AuditEntry.objects.first()
     url = f"/api/v1/audit-entries/{entry.pk}/"
     assert client.put(url, {}, content_type="application/json").status_code == 405
@@ -116,7 +116,7 @@ def test_api_offers_no_way_to_write(login):
 
 
 def test_admin_offers_no_way_to_write(login):
-    client = login("admin")
+    client = login("auditadmin")
     entry = AuditEntry.objects.first()
     assert client.get(f"/admin/core/auditentry/{entry.pk}/change/").status_code == 200  # view only
     response = client.post(f"/admin/core/auditentry/{entry.pk}/change/", {"message": "tampered"})
@@ -174,7 +174,7 @@ def test_read_only_role_cannot_write(users, orgs):
 
 
 def test_audit_page_filters(login):
-    client = login("admin")
+    client = login("auditadmin")
     page = client.get("/audit/?action=login")
     assert page.status_code == 200
     assert "admin" in page.content.decode()

@@ -9,16 +9,17 @@ from tests.filters import assert_refused_cleanly, assert_same_rows
 pytestmark = pytest.mark.django_db
 
 AUDIT_PAGE, AUDIT_API = "/audit/", "/api/v1/audit-entries/"
+# Each read of the log writes an entry (core.audit.record_read), so the page's read is in the
+# API's list that follows it: the cases leave out the reads (by action, or by another actor).
 AUDIT_CASES = [
-    {},
     {"action": "login"},
     {"action": "create", "object_type": "core.organisation"},
-    {"actor": "admin", "since": "2020-01-01"},
+    {"actor": "city_reviewer", "since": "2020-01-01"},
     {"until": "2000-01-01"},
 ]
 
 
-@pytest.mark.parametrize("username", ["admin", "finance"])
+@pytest.mark.parametrize("username", ["auditadmin", "finance"])
 def test_audit_page_and_api_list_the_same_entries(login, username):
     assert assert_same_rows(login, username, AUDIT_PAGE, AUDIT_API, AUDIT_CASES) >= 2
 
@@ -27,7 +28,7 @@ def test_audit_page_and_api_list_the_same_entries(login, username):
     "params", [{"since": "2026-13-45"}, {"action": "nonsense"}, {"until": "abc"}]
 )
 def test_audit_malformed_filter_is_refused_cleanly(login, params):
-    assert_refused_cleanly(login, "admin", AUDIT_PAGE, AUDIT_API, params)
+    assert_refused_cleanly(login, "auditadmin", AUDIT_PAGE, AUDIT_API, params)
 
 
 IMPORT_PAGE, IMPORT_API = "/imports/", "/api/v1/imports/"

@@ -121,7 +121,7 @@ def test_ledger_badges_read_in_chinese(login):
 
 @pytest.mark.django_db
 def test_audit_object_types_are_named_by_their_model(login):
-    client = login("admin")  # logging in writes an entry on core.user
+    client = login("auditadmin")  # logging in writes an entry on core.user
     entry = AuditEntry.objects.filter(object_type="core.user").latest("id")
     assert entry.object_type_name == "用户"
     listing = client.get("/audit/").content.decode()

@@ -25,6 +25,8 @@ CITY_SUBTREE = [name for name in ALL_ORGS if name != "province"]
 # Which demo organisations each demo user may see. Everything else must answer 404.
 ORG_VISIBILITY = {
     "admin": ALL_ORGS,
+    "secadmin": ALL_ORGS,
+    "auditadmin": ALL_ORGS,
     "city_reviewer": CITY_SUBTREE,
     "county_reviewer": ["liangyuan", "inst_liangyuan"],
     "finance": CITY_SUBTREE,  # its department's bureau: the city and below
@@ -92,9 +94,25 @@ def test_county_reviewer_sees_a_new_institution_of_the_county_but_not_of_another
 
 
 # Users: reviewers and finance see users of their region; admin all; others nothing.
+ALL_USERS = {
+    "admin",
+    "secadmin",
+    "auditadmin",
+    "city_reviewer",
+    "county_reviewer",
+    "finance",
+    "department",
+    "institution",
+    "evaluator",
+    "worker",
+}
 USER_VISIBILITY = {
+    "secadmin": ALL_USERS,
+    "auditadmin": ALL_USERS,
     "admin": {
         "admin",
+        "secadmin",
+        "auditadmin",
         "city_reviewer",
         "county_reviewer",
         "finance",
@@ -149,7 +167,7 @@ def test_worker_sees_only_their_own_record(login, users):
     assert set(me["capabilities"]) == own
 
 
-AUDIT_VIEWERS = {"admin", "finance"}
+AUDIT_VIEWERS = {"auditadmin", "finance"}
 
 
 @pytest.mark.parametrize("username", sorted(ORG_VISIBILITY))
@@ -159,7 +177,7 @@ def test_audit_entries_follow_scope(username, login, orgs):
         county_entry = audit.record("update", orgs["yongcheng"], message="county change")
     client = login(username)
     for entry, inside_city in ((province_entry, False), (county_entry, True)):
-        visible = username == "admin" or (username == "finance" and inside_city)
+        visible = username == "auditadmin" or (username == "finance" and inside_city)
         expected = 200 if visible else 404
         assert client.get(f"/audit/{entry.pk}/").status_code == expected
         assert client.get(f"/api/v1/audit-entries/{entry.pk}/").status_code == expected

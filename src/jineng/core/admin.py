@@ -9,8 +9,9 @@ from django.utils.translation import gettext_noop
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jineng.core import services, writes
+from jineng.core import audit, selectors, services, writes
 from jineng.core.models import ApiToken, AuditEntry, Organisation, StateChange, User
+from jineng.core.roles import Capability, has_capability
 
 admin.site.site_header = _("jineng administration")
 admin.site.site_title = _("jineng")
@@ -71,20 +72,42 @@ class OrganisationAdmin(admin.ModelAdmin):
         return False  # organisations are deactivated, never deleted: history points at them
 
 
+class CapabilityAdmin(admin.ModelAdmin):
+    """An admin page kept to the holders of capabilities, not to Django's permissions, which
+    a superuser (the system administrator) holds all of: 三权分立 puts the accounts with the
+    security administrator and the audit log with the audit administrator."""
+
+    view_capability: str = ""
+    change_capability: str | None = None
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return has_capability(request.user, self.view_capability)
+
+    def has_change_permission(self, request, obj=None):
+        return bool(self.change_capability) and has_capability(request.user, self.change_capability)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(CapabilityAdmin):
     list_display = ["username", "full_name", "organisation", "is_active", "last_login"]
     search_fields = ["username", "full_name"]
     list_filter = ["is_active", "roles__role"]
     fields = ["username", "full_name", "email", "organisation", "is_active"]
     readonly_fields = ["username"]
     raw_id_fields = ["organisation"]
-
-    def has_add_permission(self, request):
-        return False  # users are created with `jineng createuser` (roles and password rules)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # deactivate instead: the audit log refers to users
+    # Users are created with `jineng createuser` (roles and password rules) and deactivated,
+    # never deleted (the audit log refers to them): no add, no delete.
+    view_capability = Capability.VIEW_USERS
+    change_capability = Capability.MANAGE_USERS
 
     def save_model(self, request, obj, form, change):
         original = User.objects.get(pk=obj.pk)
@@ -120,11 +143,30 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
+class AuditEntryAdmin(CapabilityAdmin):
+    """Read only, by the audit log's readers, each read audited like the pages'."""
+
     list_display = ["at", "actor_label", "action", "object_kind", "object_repr", "ip", "request_id"]
     list_filter = ["action", "object_type"]
     search_fields = ["actor_label", "object_repr", "request_id", "object_id"]
     date_hierarchy = "at"
+    view_capability = Capability.VIEW_AUDIT
+
+    def get_queryset(self, request):
+        return selectors.audit_entries_for(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200:
+            audit.record_read(_("admin list: %(query)s") % {"query": request.GET.urlencode()})
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200 and request.method == "GET":
+            entry = self.get_queryset(request).filter(pk=object_id).first()
+            audit.record_read(str(_("admin entry")), entry)
+        return response
 
     @admin.display(description=_("object type"), ordering="object_type")
     def object_kind(self, entry):
@@ -140,7 +182,8 @@ class StateChangeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(ReadOnlyAdmin):
+class ApiTokenAdmin(CapabilityAdmin):
+    view_capability = Capability.MANAGE_USERS  # others' keys: the security administrator
     list_display = [
         "name",
         "user",

@@ -17,8 +17,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from jineng.core.availability import is_database_unavailable
 from jineng.core import audit, availability, jobs, selectors, services, twofactor
+from jineng.core.availability import is_database_unavailable
 from jineng.core.filters import (
     MAX_ID,
     ApiTokenFilter,
@@ -214,6 +214,11 @@ class AuditEntrySerializer(serializers.ModelSerializer):
             "before",
             "after",
             "message",
+            "chain_day",
+            "lane",
+            "seq",
+            "prev_hash",
+            "hash",
         ]
 
 
@@ -269,6 +274,18 @@ class AuditEntryViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "list":
             return selectors.audit_entry_list(self.request.user, self.request.query_params)
         return selectors.audit_entries_for(self.request.user)
+
+    # Every read of the audit log is itself audited (core.audit.record_read), as on the pages.
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        query = request.query_params.urlencode() or "-"
+        audit.record_read(_("API list: %(query)s") % {"query": query})
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        audit.record_read(str(_("API entry")), self.get_object())
+        return response
 
 
 @extend_schema(responses=MeSerializer)

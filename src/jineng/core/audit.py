@@ -13,7 +13,8 @@ import decimal
 import uuid
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
 from jineng.core.personal import mask_id_number, mask_phone, mask_text
 
@@ -141,6 +142,7 @@ def _entry(action: str, obj, *, before=None, after=None, message="", org_path=No
             spec = getattr(type(obj), "scope", None)
             org_path = spec.org_path_of(obj) if spec else ""
     return {
+        "at": timezone.now(),
         "actor_id": user.pk if user else None,
         "actor_label": ctx.label(),
         "ip": ctx.ip,
@@ -165,20 +167,34 @@ def record(
     message: str = "",
     org_path: str | None = None,
 ):
-    """Append one entry to the audit log."""
+    """Append one entry to the audit log, linked into its hash chain (core.chain)."""
+    from jineng.core import chain
     from jineng.core.models import AuditEntry
 
-    entry = AuditEntry(
-        **_entry(action, obj, before=before, after=after, message=message, org_path=org_path)
-    )
-    entry.save(force_insert=True)
+    values = _entry(action, obj, before=before, after=after, message=message, org_path=org_path)
+    # Joins the caller's transaction (no savepoint); alone, it makes one: the chain's head and
+    # the entry are written together or not at all.
+    with transaction.atomic(savepoint=False):
+        chain.link([values])
+        entry = AuditEntry(**values)
+        entry.save(force_insert=True)
     return entry
+
+
+def record_read(what: str, entry: models.Model | None = None) -> None:
+    """Audit a read of the audit log itself (a list, an entry, an export): who read what,
+    whatever their role, so the audit administrator's own reads are on the record."""
+    from jineng.core.models import AuditAction
+
+    record(AuditAction.READ_AUDIT, entry, message=what)
 
 
 def record_created(objects: list[models.Model], message: str = "") -> None:
     """One "create" entry per object, inserted in bulk (imports of thousands of rows)."""
-    from jineng.core import bulk
+    from jineng.core import bulk, chain
     from jineng.core.models import AuditEntry
 
     entries = [_entry("create", obj, after=snapshot(obj), message=message) for obj in objects]
-    bulk.insert(AuditEntry, entries)
+    with transaction.atomic(savepoint=False):
+        chain.link(entries)
+        bulk.insert(AuditEntry, entries)

@@ -84,6 +84,10 @@ EVALUATION_ORGS = [
 # One user per role, plus a county reviewer to show the narrower scope.
 USERS = [
     ("admin", "系统管理员", "410000", [Role.SYSTEM_ADMIN]),
+    # 三权分立: accounts and roles are the security administrator's, the audit log the audit
+    # administrator's (core.roles.ADMINISTRATOR_ROLES).
+    ("secadmin", "安全管理员", "410000", [Role.SECURITY_ADMIN]),
+    ("auditadmin", "审计管理员", "410000", [Role.AUDIT_ADMIN]),
     ("city_reviewer", "商丘市审核员", "411400", [Role.REVIEWER]),
     ("county_reviewer", "梁园区审核员", "411402", [Role.REVIEWER]),
     ("finance", "市财政局审计员", "DEPT-411400-17", [Role.FINANCE_AUDIT]),

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jineng.core.crypto import Sealed
 from jineng.core import crypto
-from jineng.core.roles import OrgKind, Role
+from jineng.core.crypto import Sealed
+from jineng.core.roles import ADMINISTRATOR_ROLES, OrgKind, Role
 from jineng.core.scope import ScopeSpec
 
 PATH_SEGMENT_WIDTH = 7  # zero-padded primary keys keep the path sortable in tree order
@@ -115,7 +115,16 @@ class UserRole(models.Model):
     class Meta:
         verbose_name = _("role")
         verbose_name_plural = _("roles")
-        constraints = [models.UniqueConstraint(fields=["user", "role"], name="uniq_user_role")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="uniq_user_role"),
+            # 三权分立: at most one of the three administrator roles per account.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(role__in=sorted(ADMINISTRATOR_ROLES)),
+                name="one_administrator_role_per_user",
+                violation_error_message=_("One account cannot hold two administrator roles."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
@@ -129,6 +138,54 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise PermissionError("the audit log is append-only")
 
 
+class AuditChainHead(models.Model):
+    """The end of one hash chain of the audit log: a day's lane, its length and last hash.
+
+    A writer locks this row (SELECT ... FOR UPDATE on PostgreSQL; SQLite's transactions begin
+    IMMEDIATE) to append to the chain, so two writers never take the same position. The rows
+    stay when their entries are archived: they are the chains' final hashes."""
+
+    day = models.DateField(_("day"))
+    lane = models.PositiveSmallIntegerField(_("lane"), default=0)
+    count = models.PositiveIntegerField(_("entries"), default=0)
+    last_hash = models.CharField(_("last hash"), max_length=64)
+
+    scope = ScopeSpec()  # no organisation: the platform's administrators only
+
+    class Meta:
+        verbose_name = _("audit chain")
+        verbose_name_plural = _("audit chains")
+        ordering = ["day", "lane"]
+        constraints = [models.UniqueConstraint(fields=["day", "lane"], name="uniq_audit_chain")]
+
+    def __str__(self) -> str:
+        return f"{self.day} #{self.lane}: {self.count}"
+
+
+class AuditArchive(models.Model):
+    """One `jineng audit archive`: the entries of the days before `before` moved to a file.
+
+    Append-only like the log (migration 0007); the database lets an entry be deleted only when
+    an archive covers its day."""
+
+    before = models.DateField(_("archived before"))
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    entries = models.PositiveIntegerField(_("entries"))
+    made_at = models.DateTimeField(_("archived at"), default=timezone.now)
+    made_by = models.CharField(_("archived by"), max_length=150)
+
+    scope = ScopeSpec()
+
+    class Meta:
+        verbose_name = _("audit archive")
+        verbose_name_plural = _("audit archives")
+        ordering = ["-made_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.entries})"
+
+
 class AuditAction(models.TextChoices):
     CREATE = "create", _("create")
     UPDATE = "update", _("update")
@@ -138,6 +195,7 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("failed login")
     LOCKED_OUT = "locked_out", _("locked out")
     VIEW_PERSONAL = "view_personal", _("full view of personal data")
+    READ_AUDIT = "read_audit", _("read of the audit log")
 
 
 class AuditEntry(models.Model):
@@ -168,6 +226,13 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     message = models.CharField(_("message"), max_length=300, blank=True)
+    # The hash chain (core.chain): entry `seq` of the chain of (chain_day, lane), its hash a
+    # SHA-256 over the entry's canonical form and prev_hash, the hash of the entry before.
+    chain_day = models.DateField(_("chain day"), null=True, blank=True, editable=False)
+    lane = models.PositiveSmallIntegerField(_("lane"), default=0, editable=False)
+    seq = models.PositiveIntegerField(_("chain position"), null=True, blank=True, editable=False)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -177,6 +242,11 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
         ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain_day", "lane", "seq"], name="uniq_audit_chain_position"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_repr}"

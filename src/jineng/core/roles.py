@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from jineng.core import audit
 
@@ -17,6 +18,8 @@ class Role(models.TextChoices):
     DEPARTMENT_STAFF = "department_staff", _("Industry department staff")
     FINANCE_AUDIT = "finance_audit", _("Finance / audit (read-only)")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
 
 
 class OrgKind(models.TextChoices):
@@ -35,7 +38,21 @@ ROLE_ORG_KINDS = {
     Role.DEPARTMENT_STAFF: {OrgKind.DEPARTMENT},
     Role.FINANCE_AUDIT: {OrgKind.BUREAU, OrgKind.DEPARTMENT},
     Role.SYSTEM_ADMIN: {OrgKind.BUREAU},
+    Role.SECURITY_ADMIN: {OrgKind.BUREAU},
+    Role.AUDIT_ADMIN: {OrgKind.BUREAU},
 }
+
+# 三权分立 (GB/T 22239-2019 8.1.5): the system, security and audit administrators are three
+# people. No account holds two of these roles: the services refuse it (core.services), the
+# database refuses it (UserRole's partial unique constraint), and so does `jineng createuser`.
+ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# What migration 0006 writes in the log of each system administrator it narrowed.
+NARROWED_SYSTEM_ADMIN = gettext_noop(
+    "Separated administrators: account management moved to the security administrator "
+    "and the audit log to the audit administrator (jineng createuser)."
+)
+# Roles whose scope is the whole platform.
+PLATFORM_ROLES = ADMINISTRATOR_ROLES
 
 # Roles whose scope is the region of their bureau (the nearest bureau at or above their
 # organisation), rather than their own organisation.
@@ -43,7 +60,7 @@ REGIONAL_ROLES = {Role.REVIEWER, Role.FINANCE_AUDIT}
 # Roles whose scope is their own organisation and its sub-units.
 ORGANISATION_ROLES = {Role.INSTITUTION_STAFF, Role.EVALUATION_STAFF, Role.DEPARTMENT_STAFF}
 # Roles that write nothing: refused by every write service, with the exceptions below.
-READ_ONLY_ROLES = {Role.FINANCE_AUDIT}
+READ_ONLY_ROLES = {Role.FINANCE_AUDIT, Role.AUDIT_ADMIN}
 
 
 class Capability(models.TextChoices):
@@ -52,6 +69,7 @@ class Capability(models.TextChoices):
     VIEW_USERS = "users.view", _("View users")
     MANAGE_USERS = "users.manage", _("Manage users")
     VIEW_AUDIT = "audit.view", _("View the audit log")
+    EXPORT_AUDIT = "audit.export", _("Export the audit log")
     MANAGE_CATALOGS = "catalogs.manage", _("Import catalogs and load policy packs")
     VIEW_PEOPLE = "people.view", _("Use the real-name registry")
     IMPORT_PEOPLE = "people.import", _("Import rosters and insurance records")
@@ -133,11 +151,25 @@ CAPABILITIES: dict[str, set[str]] = {
         Role.DEPARTMENT_STAFF,
         Role.FINANCE_AUDIT,
         Role.SYSTEM_ADMIN,
+        Role.SECURITY_ADMIN,
+        Role.AUDIT_ADMIN,
     },
+    # 三权分立 (GB/T 22239-2019 8.1.5.1-8.1.5.3): the system administrator runs the system
+    # (organisations, catalogs, policy packs, settings) and sees the accounts, but neither
+    # changes an account's roles nor reads the audit log; the security administrator keeps the
+    # accounts, their roles and others' keys and tokens; the audit administrator reads and
+    # exports the audit log (each read audited: core.views, core.api) and writes nothing else.
     Capability.MANAGE_ORGANISATIONS: {Role.SYSTEM_ADMIN},
-    Capability.VIEW_USERS: {Role.REVIEWER, Role.FINANCE_AUDIT, Role.SYSTEM_ADMIN},
-    Capability.MANAGE_USERS: {Role.SYSTEM_ADMIN},
-    Capability.VIEW_AUDIT: {Role.FINANCE_AUDIT, Role.SYSTEM_ADMIN},
+    Capability.VIEW_USERS: {
+        Role.REVIEWER,
+        Role.FINANCE_AUDIT,
+        Role.SYSTEM_ADMIN,
+        Role.SECURITY_ADMIN,
+        Role.AUDIT_ADMIN,
+    },
+    Capability.MANAGE_USERS: {Role.SECURITY_ADMIN},
+    Capability.VIEW_AUDIT: {Role.FINANCE_AUDIT, Role.AUDIT_ADMIN},
+    Capability.EXPORT_AUDIT: {Role.AUDIT_ADMIN},
     Capability.MANAGE_CATALOGS: {Role.SYSTEM_ADMIN},
     Capability.VIEW_PEOPLE: {
         Role.INSTITUTION_STAFF,

@@ -9,7 +9,7 @@ them is inside the viewer's subtrees); `owner` is a lookup to the user who owns 
 (a worker sees only rows they own). `public=True` marks reference data everyone may read.
 
 A viewer's scope is the union over their roles:
-- system admin: everything;
+- the three administrators (system, security, audit): everything;
 - reviewer, finance/audit: the subtree of the nearest bureau at or above their organisation,
   that is their region and everything below it;
 - institution, evaluation and department staff: their own organisation's subtree;
@@ -84,12 +84,12 @@ def scope_of(user) -> Scope:
 
 
 def _compute_scope(user) -> Scope:
-    from jineng.core.roles import ORGANISATION_ROLES, REGIONAL_ROLES, Role
+    from jineng.core.roles import ORGANISATION_ROLES, PLATFORM_ROLES, REGIONAL_ROLES, Role
 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()
     roles = user.role_set
-    if Role.SYSTEM_ADMIN in roles:
+    if roles & PLATFORM_ROLES:
         return Scope(everything=True)
     prefixes: set[str] = set()
     org = user.organisation

@@ -23,6 +23,7 @@ from jineng.core.models import (
     UserRole,
 )
 from jineng.core.roles import (
+    ADMINISTRATOR_ROLES,
     ROLE_ORG_KINDS,
     Capability,
     OrgKind,
@@ -30,6 +31,7 @@ from jineng.core.roles import (
     acting_user,
     has_capability,
     require_actor,
+    require_capability,
 )
 from jineng.core.scope import scoped
 
@@ -81,6 +83,13 @@ def move_organisation(org: Organisation, new_parent: Organisation) -> Organisati
 def _check_roles_fit(roles: list[str], organisation: Organisation | None) -> None:
     if not roles:
         raise ValidationError(_("A user needs at least one role."))
+    administrator = sorted(set(roles) & ADMINISTRATOR_ROLES)
+    if len(administrator) > 1:
+        # 三权分立 (GB/T 22239-2019 8.1.5): three administrators, three people.
+        raise ValidationError(
+            _("One account cannot hold two of the administrator roles (%(roles)s).")
+            % {"roles": "、".join(str(Role(role).label) for role in administrator)}
+        )
     for role in roles:
         if role not in Role.values:
             raise ValidationError(_("Unknown role: %(role)s") % {"role": role})
@@ -93,6 +102,18 @@ def _check_roles_fit(roles: list[str], organisation: Organisation | None) -> Non
             )
 
 
+NOT_SECURITY_ADMIN = gettext_lazy(
+    "Only the security administrator creates accounts and sets roles."
+)
+
+
+def _admin_flags(roles) -> tuple[bool, bool]:
+    """(is_staff, is_superuser): the Django admin is for the three administrators; only the
+    system administrator is a superuser there, and core.admin still keeps the accounts to the
+    security administrator and the audit log to the audit administrator (by capability)."""
+    return bool(set(roles) & ADMINISTRATOR_ROLES), Role.SYSTEM_ADMIN in roles
+
+
 @transaction.atomic
 def create_user(
     *,
@@ -103,14 +124,14 @@ def create_user(
     full_name: str = "",
     email: str = "",
 ) -> User:
+    require_capability(Capability.MANAGE_USERS, NOT_SECURITY_ADMIN)
     _check_roles_fit(roles, organisation)
     user = User(
         username=username.strip(), full_name=full_name, email=email, organisation=organisation
     )
     validate_password(password, user)
     user.set_password(password)
-    user.is_staff = Role.SYSTEM_ADMIN in roles  # the Django admin is for system admins only
-    user.is_superuser = Role.SYSTEM_ADMIN in roles
+    user.is_staff, user.is_superuser = _admin_flags(roles)
     writes.create(user)
     for role in roles:
         writes.create(UserRole(user=user, role=role))
@@ -119,6 +140,7 @@ def create_user(
 
 @transaction.atomic
 def set_roles(user: User, roles: list[str]) -> User:
+    require_capability(Capability.MANAGE_USERS, NOT_SECURITY_ADMIN)
     _check_roles_fit(roles, user.organisation)
     current = {r.role: r for r in user.roles.all()}
     for role, assignment in current.items():
@@ -127,8 +149,8 @@ def set_roles(user: User, roles: list[str]) -> User:
     for role in roles:
         if role not in current:
             writes.create(UserRole(user=user, role=role))
-    is_admin = Role.SYSTEM_ADMIN in roles
-    writes.update(user, is_staff=is_admin, is_superuser=is_admin)
+    is_staff, is_superuser = _admin_flags(roles)
+    writes.update(user, is_staff=is_staff, is_superuser=is_superuser)
     user.__dict__.pop("role_set", None)
     return user
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_detail, name="user-detail"),
     path("audit/", views.audit_list, name="audit-list"),
     path("audit/<int:pk>/", views.audit_detail, name="audit-detail"),
+    path("audit/export/", views.audit_export, name="audit-export"),
     path("account/password/", views.password_change, name="password-change"),
     path("account/two-factor/", twofactor_views.account_two_factor, name="account-two-factor"),
     path("account/tokens/", twofactor_views.account_tokens, name="account-tokens"),

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from jineng.core import audit, services
 from jineng.core.management.prerequisites import password_from
 from jineng.core.models import Organisation
-from jineng.core.roles import Role
+from jineng.core.roles import ADMINISTRATOR_ROLES, Role
 
 
 class Command(BaseCommand):
@@ -33,6 +33,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"no organisation has the code {org!r} (`jineng setup --region CODE` creates "
                 "the bureaus)"
+            )
+        if len(set(roles) & ADMINISTRATOR_ROLES) > 1:
+            # 三权分立: refused before the password is asked for (the service refuses it too).
+            raise CommandError(
+                "one account cannot hold two of system_admin, security_admin and audit_admin"
             )
         password = password_from("JINENG_NEW_PASSWORD")
         try:
