@@ -13,7 +13,7 @@ for each simulated institution user a draft class with its own people to enrol a
 the roster again, and a queue of submitted classes for the reviewers to approve.
 
 The users (`--users`, shared out over worker, institution staff, evaluation staff, city and
-county reviewers, department staff, finance/audit and the administrator) sign in through the
+county reviewers, department staff, finance/audit and the three administrators) sign in through the
 login page, each with a session of its own, spread over a ramp (`--ramp`); the measured phase
 starts when the last one has signed in, and lasts `--seconds`. Each user repeats until then:
 think (exponential, mean `--think` seconds), then one action drawn from its role's mix: pages
@@ -66,7 +66,9 @@ ROLES = {
     "county_reviewer": 0.08,
     "department": 0.07,
     "finance": 0.07,
-    "admin": 0.06,
+    "admin": 0.04,
+    "secadmin": 0.01,
+    "auditadmin": 0.01,
 }
 
 SETUP = r"""
@@ -431,14 +433,21 @@ MIXES = {
         (1, page("page: statistics", "/stats/")),
         (2, page("api: claims", "/api/v1/claims/")),
     ],
+    # The three administrators (三权分立): the system's, the accounts', the audit log's.
     "admin": [
         HOME,
-        (2, page("page: users", "/users/")),
-        (2, page("page: audit log", "/audit/")),
         (1, page("page: organisations", "/organisations/")),
         (1, page("page: institutions", "/institutions/")),
-        (1, page("api: audit entries", "/api/v1/audit-entries/")),
+    ],
+    "secadmin": [
+        HOME,
+        (2, page("page: users", "/users/")),
         (1, page("api: users", "/api/v1/users/")),
+    ],
+    "auditadmin": [
+        HOME,
+        (2, page("page: audit log", "/audit/")),
+        (1, page("api: audit entries", "/api/v1/audit-entries/")),
     ],
 }
 
@@ -582,7 +591,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.smoke:
-        args.users, args.seconds, args.think, args.workers, args.threads = 8, 6, 0.2, 1, 4
+        args.users, args.seconds, args.think, args.workers, args.threads = 10, 6, 0.2, 1, 4
     if args.ramp is None:
         args.ramp = max(args.seconds / 10, 0.6 * args.users)
     # In the smoke mode each user acts a few times however slow the machine is.

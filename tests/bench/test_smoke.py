@@ -98,7 +98,7 @@ def test_checkin_load_smoke_stores_every_event_it_was_answered_for(tmp_path):
 def test_site_load_smoke_every_role_signs_in_and_nothing_fails(tmp_path):
     out = on_the_prepared_demo(tmp_path, "site_load.py", "--smoke")
     assert re.search(r"throughput: [\d.]+ requests/s", out), out
-    assert re.search(r"login +8 +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +0 ", out), out
+    assert re.search(r"login +10 +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +0 ", out), out
     assert re.search(r"anchor /healthz +\d+ ", out), out
     assert re.search(r"ratio p95 all/anchor [\d.]+", out), out
     assert re.search(r"errors: 0; worst p95 of a page or API kind: \d+ ms", out), out

@@ -132,7 +132,7 @@ def test_a_user_manager_sees_and_revokes_the_tokens_of_users_in_scope():
     token, key = issue("county_reviewer", 30)
     with act("city_reviewer"), pytest.raises(PermissionDenied, match="令牌的所有者"):
         services.revoke_api_token(token)
-    admin = signed_in_client("admin")
+    admin = signed_in_client("secadmin")
     listing = admin.get(f"/api/v1/tokens/?user={token.user_id}")
     assert [row["id"] for row in listing.json()["results"]] == [token.pk]
     page = admin.get(f"/users/{token.user_id}/")
@@ -145,7 +145,7 @@ def test_a_user_manager_sees_and_revokes_the_tokens_of_users_in_scope():
     entry = AuditEntry.objects.get(
         object_type="core.apitoken", object_id=str(token.pk), action="update"
     )
-    assert entry.actor.username == "admin"
+    assert entry.actor.username == "secadmin"
 
 
 def test_the_tokens_page_makes_a_token_shown_once_and_revokes_ones_own():

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, path, resolve
 from django.utils import timezone
 
 import jineng
+from jineng import urls as site_urls
 from jineng.core import audit, roles
 from jineng.core.models import AuditEntry
 from jineng.core.public import PUBLIC_URL_NAMES
@@ -171,6 +172,14 @@ def undecorated_page(request):
 
 
 urlpatterns = [*get_resolver().url_patterns, path("forgotten/", undecorated_page)]
+# The site's error handlers too: a request that keeps this urlconf (Django's thread-local
+# urlconf outlives the override) answers an API 404 as the site does, in JSON.
+handler400, handler403, handler404, handler500 = (
+    site_urls.handler400,
+    site_urls.handler403,
+    site_urls.handler404,
+    site_urls.handler500,
+)
 
 
 @pytest.mark.django_db

@@ -263,10 +263,10 @@ def test_a_reset_is_an_administrators_audited_service(required):
     reviewer.force_login(User.objects.get(username="worker"))
     assert reviewer.post(f"/users/{target.pk}/two-factor/reset/").status_code == 404
     # The administrator, on the user's page, after their own second factor.
-    admin_device, _codes = enrolled("admin")
+    admin_device, _codes = enrolled("secadmin")
     admin = Client()
     with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
-        password(admin, "admin")
+        password(admin, "secadmin")
         give_code(admin, code_of(admin_device))
         page = admin.get(f"/users/{target.pk}/")
         assert "重置" in page.content.decode()
@@ -277,7 +277,7 @@ def test_a_reset_is_an_administrators_audited_service(required):
     entry = AuditEntry.objects.filter(
         object_id=str(target.pk), message__contains="已由管理员重置"
     ).get()
-    assert entry.actor.username == "admin" and entry.object_type == "core.user"
+    assert entry.actor.username == "secadmin" and entry.object_type == "core.user"
     # Next time the reviewer signs in, enrolment comes again.
     assert password(Client(), "county_reviewer")["Location"] == "/accounts/login/enrol/"
 
@@ -290,7 +290,7 @@ def test_a_reset_ends_the_sessions_verified_by_the_old_device(required):
         password(client, "county_reviewer")
         give_code(client, code_of(device))
         assert signed_in(client)
-        with act("admin"):
+        with act("secadmin"):
             twofactor.reset(User.objects.get(username="county_reviewer"))
         assert not signed_in(client)
 
@@ -333,7 +333,17 @@ def test_the_setting_names_roles_or_none_and_refuses_an_unknown_one():
     [
         ({"JINENG_DEMO": "1"}, []),
         ({"JINENG_DEMO": "1", "JINENG_2FA_REQUIRED_ROLES": "reviewer"}, ["reviewer"]),
-        ({"JINENG_DEBUG": "1"}, ["department_staff", "finance_audit", "reviewer", "system_admin"]),
+        (
+            {"JINENG_DEBUG": "1"},
+            [
+                "audit_admin",
+                "department_staff",
+                "finance_audit",
+                "reviewer",
+                "security_admin",
+                "system_admin",
+            ],  # fmt: skip
+        ),
     ],
 )
 def test_the_demo_requires_it_of_nobody_unless_set(tmp_path, env, expected):
