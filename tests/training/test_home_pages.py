@@ -41,10 +41,12 @@ def test_the_reviewer_home_counts_the_organisations_of_the_region(login, usernam
     assert ORG_CARD in page and "浏览机构" in page
 
 
-def test_the_admin_home_counts_every_organisation_and_shows_the_audit_log(login):
+def test_the_admin_home_counts_every_organisation_and_the_audit_admins_shows_the_log(login):
+    """Separated administrators (三权分立): the audit log is the audit administrator's."""
     page = home(login, "admin")
-    assert "全部机构" in page and "最近的审计记录" in page
+    assert "全部机构" in page and "最近的审计记录" not in page
     assert 'id="funded-classes"' not in page
+    assert "最近的审计记录" in home(login, "auditadmin")
 
 
 def fresh_user(kind: str, role: str, code: str) -> str:
