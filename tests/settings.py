@@ -27,3 +27,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # tests of two-factor sign-in set the roles themselves (tests/core/test_two_factor.py), the
 # production default among them.
 TWO_FACTOR_REQUIRED_ROLES = frozenset()
+# Text messages go to a list the tests read (jineng.core.sms.outbox).
+SMS_BACKEND = "jineng.core.sms.OutboxBackend"

@@ -338,5 +338,9 @@ JOB_STALE_SECONDS = env_int("JINENG_JOB_STALE_SECONDS", 60, minimum=1)
 AUDIT_RETENTION_DAYS = env_int("JINENG_AUDIT_RETENTION_DAYS", 180, minimum=180)
 AUDIT_CHAIN_LANES = env_int("JINENG_AUDIT_CHAIN_LANES", 8, minimum=1)
 
+# Text messages (core.sms): the gateway's class. The default writes them to the log (the demo);
+# a deployment names its provider's backend, or jineng.core.sms.NullBackend to send none.
+SMS_BACKEND = os.environ.get("JINENG_SMS_BACKEND", "").strip() or "jineng.core.sms.LogBackend"
+
 # Policy packs (policies/*.toml) that `jineng policy load` and the demo load.
 POLICIES_DIR = Path(os.environ.get("JINENG_POLICIES_DIR") or REPO_DIR / "policies")
