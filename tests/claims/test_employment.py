@@ -476,6 +476,8 @@ def apart(*works):
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
+    # A work still waiting (on a lock the test's own transaction holds, say) would read as None.
+    assert not any(thread.is_alive() for thread in threads), "a work still runs after 120 s"
     for outcome in outcomes:
         if "error" in outcome:
             raise outcome["error"]

@@ -221,6 +221,36 @@ def test_concurrent_writers_keep_every_chain_whole():
     assert report.broken is None and report.entries >= 8 * 24
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="lanes taken by who holds them: PostgreSQL (SQLite has one writer at a time)",
+)
+def test_a_long_transaction_holds_one_lane_and_the_other_writers_go_on(monkeypatch):
+    """PostgreSQL: the test's transaction appends to the chain and stays open, as a long import
+    would; a writer on another connection whose own lane is the same one (both forced to lane 0)
+    takes another lane at once instead of waiting for the import to end."""
+    monkeypatch.setattr(chain, "lane_of_connection", lambda: 0)
+    held = write(1)[0]
+    taken, errors = [], []
+
+    def writer() -> None:
+        try:
+            with transaction.atomic(), audit.system_context("test:other"):
+                taken.append(audit.record("update", message="beside the long one").lane)
+                transaction.set_rollback(True)  # nothing committed: the test's database stays
+        except Exception as problem:  # noqa: BLE001 - reported below
+            errors.append(problem)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    thread.join(timeout=20)
+    assert not thread.is_alive(), "the writer waited for the open transaction's lane"
+    assert errors == [] and taken and taken[0] != held.lane
+    assert write(1)[0].lane == held.lane  # the long transaction keeps appending to its own
+
+
 def test_verify_refuses_an_entry_of_a_chain_without_a_head():
     """The last entry moved to a lane of its own, its chain's head set back to end before it:
     every chain with a head holds, and the entry is named for having none."""

@@ -3,13 +3,14 @@
 Each entry carries `hash` = SHA-256 over its canonical form (`canonical`: every field a reader
 sees, with its chain position and `prev_hash`, as sorted, compact JSON) and `prev_hash`, the
 hash of the entry before it in its chain. A chain is one day (Asia/Shanghai, the day's local
-date) and one **lane**: on PostgreSQL a writer appends to the lane of its connection (the
-server process id modulo `AUDIT_CHAIN_LANES`), so concurrent writers of different connections
-wait for one another only when they share a lane; on SQLite there is one lane, as there is one
-writer at a time anyway (transactions begin IMMEDIATE). A writer locks its chain's head row
-(`AuditChainHead`: SELECT ... FOR UPDATE) for the rest of its transaction, so positions are
-taken in commit order and a rolled-back write leaves no gap. The first entry of a chain follows
-`genesis(day, lane)`.
+date) and one **lane** (of `AUDIT_CHAIN_LANES`). A writer locks its chain's head row
+(`AuditChainHead`) for the rest of its transaction, so positions are taken in commit order and a
+rolled-back write leaves no gap. On PostgreSQL a writer takes the first lane of the day that no
+other transaction holds (SKIP LOCKED), its connection's own lane (server process id modulo the
+lanes) first: a long transaction (an import, a claim of 100,000 lines) holds one lane while
+everyone else writes on the others, and a writer waits only when every lane is held. On SQLite
+there is one lane, as there is one writer at a time anyway (transactions begin IMMEDIATE). The
+first entry of a chain follows `genesis(day, lane)`.
 
 `verify` walks the chains in order and names the first broken link: an entry whose content no
 longer gives its hash, one whose `prev_hash` is not the hash before it, a missing position (a
@@ -92,7 +93,7 @@ def chain_day(at: datetime) -> date:
 
 
 def lane_of_connection() -> int:
-    """The lane this connection appends to: its server process on PostgreSQL, 0 elsewhere."""
+    """The lane this connection tries first: its server process on PostgreSQL, 0 elsewhere."""
     lanes = settings.AUDIT_CHAIN_LANES
     if connection.vendor != "postgresql" or lanes <= 1:
         return 0
@@ -110,8 +111,37 @@ TAKE_POSITIONS = (
     "UPDATE core_auditchainhead SET count = count + %s WHERE day = %s AND lane = %s "
     "RETURNING count, last_hash"
 )
+# PostgreSQL: the same on the first head of the day that no other transaction holds, the
+# connection's own lane first. SKIP LOCKED passes over the heads others hold, never over one
+# this transaction holds already, so a writer keeps appending to the lane it took.
+TAKE_FREE_POSITIONS = (
+    "UPDATE core_auditchainhead SET count = count + %s WHERE id = ("
+    "SELECT id FROM core_auditchainhead WHERE day = %s AND lane < %s "
+    "ORDER BY lane <> %s, lane LIMIT 1 FOR UPDATE SKIP LOCKED) "
+    "RETURNING lane, count, last_hash"
+)
+DAY_LANES = "SELECT lane FROM core_auditchainhead WHERE day = %s"
 MOVE_HEAD = "UPDATE core_auditchainhead SET last_hash = %s WHERE day = %s AND lane = %s"
 NEW_HEAD = "INSERT INTO core_auditchainhead (day, lane, count, last_hash) VALUES (%s, %s, %s, %s)"
+
+
+def _take_chain(cursor, day: date, n: int) -> tuple[int, int, str]:
+    """Lock a chain of `day` and take its next `n` positions: (its lane, the count before, the
+    last hash). PostgreSQL: a free lane if there is one, else a lane the day has not opened yet,
+    else wait for the connection's own."""
+    lane, lanes = lane_of_connection(), settings.AUDIT_CHAIN_LANES
+    if connection.vendor == "postgresql" and lanes > 1:
+        param = connection.ops.adapt_datefield_value(day)
+        cursor.execute(TAKE_FREE_POSITIONS, [n, param, lanes, lane])
+        row = cursor.fetchone()
+        if row is not None:
+            return row[0], row[1] - n, row[2]
+        cursor.execute(DAY_LANES, [param])
+        opened = {opened for (opened,) in cursor.fetchall()}
+        unopened = [(lane + step) % lanes for step in range(lanes)]
+        lane = next((free for free in unopened if free not in opened), lane)
+    count, last = _take_positions(cursor, day, lane, n)
+    return lane, count, last
 
 
 def _take_positions(cursor, day: date, lane: int, n: int) -> tuple[int, str]:
@@ -135,18 +165,16 @@ def _take_positions(cursor, day: date, lane: int, n: int) -> tuple[int, str]:
 def link(rows: list[dict]) -> None:
     """Give each entry (a dict of AuditEntry values with `at`) its place in its chain and its
     hash, in order, and move the chains' heads. Call inside the transaction that inserts them."""
-    lane = lane_of_connection()
     groups: dict[date, list[dict]] = {}
     for row in rows:
         row["chain_day"] = chain_day(row["at"])
-        row["lane"] = lane
         groups.setdefault(row["chain_day"], []).append(row)
     with connection.cursor() as cursor:
         for day in sorted(groups):
-            count, last = _take_positions(cursor, day, lane, len(groups[day]))
+            lane, count, last = _take_chain(cursor, day, len(groups[day]))
             for row in groups[day]:
                 count += 1
-                row["seq"], row["prev_hash"] = count, last
+                row["lane"], row["seq"], row["prev_hash"] = lane, count, last
                 row["hash"] = last = entry_hash(row)
             cursor.execute(MOVE_HEAD, [last, connection.ops.adapt_datefield_value(day), lane])
 
