@@ -109,18 +109,7 @@ ALL_USERS = {
 USER_VISIBILITY = {
     "secadmin": ALL_USERS,
     "auditadmin": ALL_USERS,
-    "admin": {
-        "admin",
-        "secadmin",
-        "auditadmin",
-        "city_reviewer",
-        "county_reviewer",
-        "finance",
-        "department",
-        "institution",
-        "evaluator",
-        "worker",
-    },
+    "admin": ALL_USERS,
     "city_reviewer": {
         "city_reviewer",
         "county_reviewer",
