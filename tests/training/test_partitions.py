@@ -13,8 +13,9 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from jineng.core import partitions
+from jineng.people import ledger
 from jineng.training.models import CheckIn, Device, Direction
-from tests.factories import TrainingClassFactory
+from tests.factories import PersonFactory, TrainingClassFactory
 
 pytestmark = [
     pytest.mark.django_db,
@@ -77,7 +78,8 @@ def test_ensure_is_idempotent(session):
         "training_checkin_p2031_05", "training_checkin_p2031_06", "training_checkin_p2031_07"
     ]  # fmt: skip
     again = partitions.ensure(today=FAR, months_ahead=2)
-    assert again == {"training_checkin": {"created": [], "moved": 0}}
+    assert again["training_checkin"] == {"created": [], "moved": 0}
+    assert all(not done["created"] and not done["moved"] for done in again.values())
 
 
 def test_a_month_without_partition_goes_to_the_default_one_and_ensure_moves_it_out(session):
@@ -195,3 +197,20 @@ def test_partition_table_keeps_rows_keys_sequence_and_refuses_a_pointed_at_table
         assert "part_probe_at" in {row[0] for row in cursor.fetchall()}
         with pytest.raises(IntegrityError), transaction.atomic():
             cursor.execute("INSERT INTO part_probe (at, session_id, code) VALUES (now(), 0, 'x')")
+
+
+def test_the_ledger_is_partitioned_by_month_too():
+    """people 0004: a person's ledger lines, by month of `at`, with the (person, at) index."""
+    (table,) = [t for t in partitions.tables() if t.table == "people_ledgerevent"]
+    assert table.column == "at" and table.default == "people_ledgerevent_default"
+    done = partitions.ensure(today=FAR, months_ahead=0)
+    assert "people_ledgerevent_p2031_05" in done["people_ledgerevent"]["created"]
+    person = PersonFactory()
+    line = ledger.add(person, "test", "分区测试", at=datetime(2031, 5, 9, 10, 0, tzinfo=ZONE))
+    where = "SELECT tableoid::regclass::text FROM people_ledgerevent WHERE id = %s"
+    assert value(where, [line.pk]) == "people_ledgerevent_p2031_05"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'people_ledgerevent_p2031_05'"
+        )
+        assert any("(person_id, at)" in definition for (definition,) in cursor.fetchall())
