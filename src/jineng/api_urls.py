@@ -8,6 +8,7 @@ from jineng.catalog import api as catalog_api
 from jineng.certificates import api as certificates_api
 from jineng.claims import api as claims_api
 from jineng.core import api
+from jineng.core.replica import replica_view
 from jineng.evaluation import api as evaluation_api
 from jineng.institutions import api as institutions_api
 from jineng.people import api as people_api
@@ -54,9 +55,18 @@ urlpatterns = [
         training_api.AttendanceEventsView.as_view(),
         name="attendance-events",
     ),
-    path("stats/measures/", stats_api.MeasuresView.as_view(), name="stats-measures"),
-    path("stats/indicators/", stats_api.IndicatorsView.as_view(), name="stats-indicators"),
-    path("targets/dashboard/", targets_api.DashboardView.as_view(), name="targets-dashboard"),
+    # Statistics and dashboards: read-only work the read replica may serve (core.replica).
+    path("stats/measures/", replica_view(stats_api.MeasuresView.as_view()), name="stats-measures"),
+    path(
+        "stats/indicators/",
+        replica_view(stats_api.IndicatorsView.as_view()),
+        name="stats-indicators",
+    ),
+    path(
+        "targets/dashboard/",
+        replica_view(targets_api.DashboardView.as_view()),
+        name="targets-dashboard",
+    ),
     path("", include(router.urls)),
 ]
 if training_bench.enabled():  # bench/checkin_load.py only: the demo with JINENG_BENCH_ANCHOR=1

@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "jineng.core.middleware.TwoFactorMiddleware",
     "jineng.core.middleware.LoginRequiredMiddleware",
+    "jineng.core.replica.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -143,6 +144,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+# A read replica (jineng.core.replica): a PostgreSQL hot standby of the primary. Only work marked
+# read-only (dashboards, statistics, public pages, exports) reads from it, while its lag is
+# within REPLICA_MAX_LAG seconds; after a failure it is left alone for REPLICA_RETRY seconds.
+REPLICA_URL = (
+    os.environ.get("JINENG_REPLICA_URL", "").strip()
+    or os.environ.get("DATABASE_REPLICA_URL", "").strip()
+)
+REPLICA_MAX_LAG = env_int("JINENG_REPLICA_MAX_LAG", 5)
+REPLICA_RETRY = env_int("JINENG_REPLICA_RETRY", 30)
+if REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    )
+    # A replica out of reach is told in two seconds, not the system's minutes.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["jineng.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

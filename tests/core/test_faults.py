@@ -17,113 +17,45 @@ run on one xdist worker, one after the other (group "faults")."""
 
 import contextlib
 import json
-import os
 import shutil
 import signal
 import subprocess
-import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import psycopg
 import pytest
 
 from jineng.core.demo import DEMO_PASSWORD
-from tests.live import (
-    JINENG,
-    _process_environment,
-    _server_url,
-    _stage,
-    free_port,
-    postgres_url,
-    wait_until_up,
+from tests.live import JINENG, free_port, wait_until_up
+from tests.pgcluster import (
+    NEEDS_POSTGRES_RUN,
+    NEEDS_SERVER_BINARIES,
+    Cluster,
+    demo_copy,
+    new_root,
 )
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
-pytestmark = [
-    pytest.mark.xdist_group("faults"),
-    pytest.mark.skipif(
-        not (PG_BIN / "initdb").exists(), reason=f"no PostgreSQL binaries in {PG_BIN}"
-    ),
-    pytest.mark.skipif(
-        not postgres_url(),
-        reason="the fault tests copy the demo database of the PostgreSQL run "
-        "(DATABASE_URL=postgres://...); the SQLite run has none",
-    ),
-]
+pytestmark = [pytest.mark.xdist_group("faults"), NEEDS_SERVER_BINARIES, NEEDS_POSTGRES_RUN]
 OUTAGE_MESSAGE = "数据库暂时无法连接"
 STALE_SECONDS = 3
 
 
-class Cluster:
-    """A throwaway PostgreSQL server: initdb, pg_ctl start/stop, in a temporary directory."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.data = root / "pgdata"
-        self.port = free_port()
-        self.url = f"postgres://postgres@127.0.0.1:{self.port}/jineng"
-        # PostgreSQL refuses to run as root: as root (CI), its own system user runs it.
-        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        if self.as_user:
-            shutil.chown(root, "postgres")
-
-    def run(self, *command: str) -> None:
-        subprocess.run([*self.as_user, *command], check=True, capture_output=True, timeout=60)
-
-    def init(self) -> None:
-        self.run(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
-                 "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")  # fmt: skip
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self.run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", options,
-                 "-l", str(self.root / "server.log"), "-w", "start")  # fmt: skip
-
-    def crash(self) -> None:
-        """Stop at once, as a power cut would: every connection is dropped mid-transaction."""
-        self.run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
-
-    def stop(self) -> None:
-        with contextlib.suppress(subprocess.CalledProcessError):
-            self.crash()  # throwaway: nothing to keep
-
-    def connect(self):
-        return psycopg.connect(self.url, autocommit=True)
-
-    def value(self, sql: str, *params):
-        with self.connect() as conn:
-            row = conn.execute(sql, params).fetchone()
-        return row[0] if row else None
-
-
 @pytest.fixture(scope="module")
 def cluster():
-    """The throwaway server holding a copy of the demo, and the demo's data directory (keys)."""
-    stage = _stage("demo")
-    root = Path(tempfile.mkdtemp(prefix="jineng-faults-"))
+    """The throwaway server (tests.pgcluster) holding a copy of the demo, and the demo's data
+    directory (keys)."""
+    root = new_root("jineng-faults-")
     cluster = Cluster(root)
     cluster.init()
     cluster.start()
     try:
-        cluster.run(str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(cluster.port),
-                    "-U", "postgres", "jineng")  # fmt: skip
-        source = _server_url(postgres_url(), (stage / "database").read_text())
-        dump = subprocess.run([str(PG_BIN / "pg_dump"), "-Fc", "--no-owner", "-d", source],
-                              check=True, capture_output=True, timeout=120)  # fmt: skip
-        subprocess.run([str(PG_BIN / "pg_restore"), "--no-owner", "-d", cluster.url],
-                       input=dump.stdout, check=True, capture_output=True, timeout=120)  # fmt: skip
-        data_dir = root / "data"
-        shutil.copytree(stage / "data", data_dir)
-        cluster.env = {
-            **_process_environment(data_dir),
-            "DATABASE_URL": cluster.url,
+        cluster.env = demo_copy(cluster, {
             "JINENG_JOB_STALE_SECONDS": str(STALE_SECONDS),
             "JINENG_WEB_WORKERS": "1",
-        }
+        })  # fmt: skip
         yield cluster
     finally:
         cluster.stop()

@@ -12,6 +12,7 @@ from jineng.catalog.models import DecisionRecord, PolicyPackVersion
 from jineng.catalog.packs import decision_of, newest_versions, parsed_pack
 from jineng.catalog.registry import CATALOGS, Catalog
 from jineng.core.imports import write_table, write_xlsx
+from jineng.core.replica import replica_view
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404, scoped
 from jineng.core.views import filtered, page_of, pick_template
@@ -75,6 +76,7 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
+@replica_view
 def catalog_export(request, slug: str):
     catalog = catalog_or_404(slug)
     return xlsx_response(write_xlsx(catalog.spec, catalog.spec.export_rows()), f"{slug}.xlsx")
@@ -101,6 +103,7 @@ def pack_detail(request, pk: int):
 
 
 @login_required
+@replica_view
 def pack_assumed_export(request, pk: int):
     """The pack's assumed values as a spreadsheet, with an empty column for the bureau's reply."""
     version = get_scoped_or_404(request.user, PolicyPackVersion.objects.all(), pk=pk)

@@ -71,6 +71,7 @@ from jineng.core import audit
 from jineng.core.forms import cleaned, form_errors
 from jineng.core.i18n import language
 from jineng.core.models import Organisation
+from jineng.core.replica import replica_view
 from jineng.core.roles import Capability, OrgKind, has_capability
 from jineng.core.scope import get_scoped_or_404, scope_of, scoped
 from jineng.core.throttles import AddressThrottle
@@ -610,6 +611,7 @@ def _public() -> list:
     return notice.public_notices()
 
 
+@replica_view
 def notice_list(request):
     """公示, open to everyone: the approved lines of each notice, every person masked."""
     items = [

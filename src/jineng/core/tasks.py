@@ -28,3 +28,11 @@ def run_import_job(job_id: int) -> dict:
 
     job = run_job(ImportJob.objects.select_related("organisation", "created_by").get(pk=job_id))
     return {"status": job.status, "rows": job.rows_read}
+
+
+@task()
+def ensure_partitions() -> dict:
+    """`jineng partitions ensure` for a worker: the coming months' partitions (PostgreSQL)."""
+    from jineng.core.partitions import ensure
+
+    return ensure()

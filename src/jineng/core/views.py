@@ -25,6 +25,7 @@ from jineng.core.exports import audit_export_csv
 from jineng.core.filters import AuditEntryFilter, OrganisationFilter, UserFilter
 from jineng.core.forms import LoginForm, PasswordChangeForm, error_messages
 from jineng.core.models import Organisation, User
+from jineng.core.replica import replica_view
 from jineng.core.roles import Capability, OrgKind, Role, has_capability
 from jineng.core.scope import get_scoped_or_404, scope_of
 from jineng.core.security import needs_second_step
@@ -220,6 +221,7 @@ def audit_detail(request, pk: int):
 
 
 @capability_required(Capability.EXPORT_AUDIT)
+@replica_view
 def audit_export(request):
     """The filtered entries as CSV (UTF-8 with a BOM, cells made safe for spreadsheets), at
     most AUDIT_EXPORT_MAX_ROWS; the export is audited with its filters and row count."""

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jineng.catalog import timetable
 from jineng.catalog.models import Occupation, SkillLevel
 from jineng.core.forms import form_errors
+from jineng.core.replica import replica_view
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404, scoped
 from jineng.core.views import capability_required, filtered, page_of, run_service, valid
@@ -158,6 +159,7 @@ def designate(request, pk: int):
     return redirect("institutions:detail", pk=pk)
 
 
+@replica_view
 def directory(request):
     """Public, no login: designated institutions and what they may train for today."""
     form = DirectorySearch(request.GET)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from jineng.core.replica import replica_view
 from jineng.core.roles import Capability
 from jineng.core.views import capability_required, page_of
 from jineng.stats import hooks, selectors
@@ -129,6 +130,7 @@ def _as_of(user, data: dict, by: str, narrow: dict) -> dict | None:
 
 
 @capability_required(Capability.VIEW_STATS)
+@replica_view
 def index(request):
     form = StatsForm(request.GET)
     context = {"form": form, "by_choices": BY_LABELS.items()}
@@ -140,6 +142,7 @@ def index(request):
 
 
 @capability_required(Capability.VIEW_STATS)
+@replica_view
 def measure_rows(request):
     form = MeasureForm(request.GET)
     context = {"form": form, "kind": None}
@@ -162,6 +165,7 @@ def measure_rows(request):
 
 
 @capability_required(Capability.VIEW_STATS)
+@replica_view
 def indicator_rows(request):
     form = IndicatorForm(request.GET)
     context = {"form": form, "kind": None}

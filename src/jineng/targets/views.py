@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jineng.core.forms import form_errors
+from jineng.core.replica import replica_view
 from jineng.core.roles import Capability, has_capability
 from jineng.core.views import capability_required, filtered, page_of, pick_template
 from jineng.targets import dashboard, selectors, services
@@ -296,6 +297,7 @@ def programme_edit(request, pk: int):
 
 
 @capability_required(Capability.VIEW_STATS)
+@replica_view
 def dashboard_page(request):
     """The dashboards: the tables here and the charts (static/targets/dashboard.js) from the
     same `dashboard.data`, the charts through the API with the same query."""
