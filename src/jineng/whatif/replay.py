@@ -24,13 +24,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
 from jineng.policy import PriorSubsidy
 from jineng.policy.batch import decide_training_batch
+from jineng.policy.codes import LEVEL_RANKS
 from jineng.policy.decision import GRANTED, REFUSED, ZERO, Decision, RuleCheck, yuan
-from jineng.policy.engine import decide_evaluation_subsidy
+from jineng.policy.engine import decide_evaluation_subsidy, decide_training_subsidy
 from jineng.policy.pack import PolicyPack
-from jineng.policy.records import EvaluationLine, TrainingLine
+from jineng.policy.records import (
+    CATEGORY_CODES,
+    CERTIFICATE_CODES,
+    LICENCE_CODES,
+    TRAINING_TYPE_CODES,
+    EvaluationLine,
+    TrainingLine,
+)
 
 TRAINING, EVALUATION = "training", "evaluation"
 SUBSIDIES = (TRAINING, EVALUATION)
@@ -54,8 +64,9 @@ class Case:
     before_granted: bool
     before_amount: Decimal
     record_id: int | None
-    engine_line: TrainingLine | EvaluationLine
-    claim_checks: tuple[RuleCheck, ...] = ()
+    engine_line: TrainingFacts | TrainingLine | EvaluationLine
+    claim_checks: tuple[dict, ...] = ()  # the claim's own checks as stored (claim.completed...)
+    claim_ok: bool = True  # every one of them passed
     certified: bool = False  # the line's person holds the certificate the line is about
     after_granted: bool = False
     after_amount: Decimal = ZERO
@@ -78,10 +89,12 @@ class Outcome:
     def decision(self, case: Case) -> Decision:
         """The full new decision of a case, with its rule trace (rebuilt on demand)."""
         if case.subsidy_type == TRAINING:
-            decision = self.training_batch.decision(case.index)
+            batch = self.training_batch
+            line = as_training_line(case.engine_line)  # validated as any TrainingLine
+            decision = decide_training_subsidy(self.pack, line, batch.history_at(case.index))
         else:
             decision = self.evaluation_decisions[case.index]
-        return amended(decision, case.claim_checks)
+        return amended(decision, [RuleCheck.from_dict(check) for check in case.claim_checks])
 
 
 def amended(decision: Decision, checks: Sequence[RuleCheck]) -> Decision:
@@ -110,6 +123,19 @@ def person_key(person_id: int) -> str:
     return f"P{person_id}"  # as claims.services.person_key
 
 
+_CENTS: dict[int, Decimal] = {}
+
+
+def _yuan_of(cents: int) -> Decimal:
+    """Cents as yuan (a few thousand distinct amounts in a year: kept)."""
+    amount = _CENTS.get(cents)
+    if amount is None:
+        if len(_CENTS) > 100_000:
+            _CENTS.clear()
+        amount = _CENTS[cents] = Decimal(cents).scaleb(-2)
+    return amount
+
+
 def replay(
     pack: PolicyPack, cases: list[Case], histories: dict[int, list[PriorSubsidy]]
 ) -> Outcome:
@@ -124,9 +150,12 @@ def replay(
         granted, cents = batch.granted, batch.amount_cents
         for index, case in enumerate(training):
             case.index = index
-            ok = granted[index] and all(check.passed for check in case.claim_checks)
-            case.after_granted = bool(ok)
-            case.after_amount = Decimal(cents[index]).scaleb(-2) if ok else ZERO
+            if granted[index] and case.claim_ok:
+                case.after_granted = True
+                case.after_amount = _yuan_of(cents[index])
+            else:
+                case.after_granted = False
+                case.after_amount = ZERO
     decisions: dict[int, Decision] = {}
     running = {pid: list(history) for pid, history in histories.items()}
     for index, case in enumerate(evaluation):
@@ -134,7 +163,7 @@ def replay(
         history = running.setdefault(case.person_id, [])
         decision = decide_evaluation_subsidy(pack, case.engine_line, history)
         decisions[index] = decision
-        ok = decision.granted and all(check.passed for check in case.claim_checks)
+        ok = decision.granted and case.claim_ok
         case.after_granted = ok
         case.after_amount = yuan(decision.amount) if ok else ZERO
         if ok:
@@ -154,55 +183,156 @@ def _evidence(checks: dict, code: str) -> dict:
     return found["evidence"] if found else {}
 
 
+def claim_checks(detail: dict) -> tuple[dict, ...]:
+    """The claim's own checks of a stored decision (completed the class, the standard...), as
+    stored; RuleChecks are made of them only for a line whose decision is shown."""
+    return tuple(check for check in detail.get("checks", ()) if check["code"].startswith("claim."))
+
+
+class TrainingFacts(NamedTuple):
+    """The fields of a TrainingLine, as the replay's hot loop carries them (a tuple is made six
+    times faster than the validated record). Every code in it is checked once per distinct value
+    (the caches below) against the engine's code lists, as TrainingLine checks them; a line whose
+    decision is shown is made a real TrainingLine (as_training_line)."""
+
+    claim_id: str
+    person_key: str
+    categories: frozenset[str]
+    occupation: str
+    level: str
+    is_new_occupation: bool
+    training_type: str
+    training_end: date
+    certificate: str | None
+    employment_start: date | None
+    standard: Decimal
+    licences: frozenset[str] = frozenset()
+    licence_day: date | None = None
+
+
+def as_training_line(facts: TrainingFacts | TrainingLine) -> TrainingLine:
+    if isinstance(facts, TrainingLine):
+        return facts
+    return TrainingLine(*facts)
+
+
+@lru_cache(maxsize=4096)
+def _date(value: str) -> date:
+    return date.fromisoformat(value)
+
+
 def _day(value, default: date | None) -> date | None:
     if value in (None, ""):
         return default
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+    return value if isinstance(value, date) else _date(str(value))
 
 
-def claim_checks(detail: dict) -> tuple[RuleCheck, ...]:
-    """The claim's own checks of a stored decision (completed the class, the standard...)."""
-    return tuple(
-        RuleCheck.from_dict(check)
-        for check in detail.get("checks", ())
-        if check["code"].startswith("claim.")
+@lru_cache(maxsize=4096)
+def _codes(values: tuple[str, ...], known: frozenset[str], what: str) -> frozenset[str]:
+    codes = frozenset(values)
+    if not codes <= known:
+        raise ValueError(f"unknown {what} codes: {sorted(codes - known)}")
+    return codes
+
+
+@lru_cache(maxsize=4096)
+def _money(value: str) -> Decimal:
+    amount = Decimal(value)
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(f"not an amount of money: {value!r}")
+    return amount
+
+
+@lru_cache(maxsize=1024)
+def _checked(training_type: str, level: str, certificate: str | None) -> None:
+    if training_type not in TRAINING_TYPE_CODES:
+        raise ValueError(f"unknown training type {training_type!r}")
+    if level not in LEVEL_RANKS:
+        raise ValueError(f"unknown skill level {level!r}")
+    if certificate is not None and certificate not in CERTIFICATE_CODES:
+        raise ValueError(f"unknown certificate kind {certificate!r}")
+
+
+# What each stored check gives the facts (the others are read for nothing).
+CLAIM, CATEGORY, SCOPE, OUTCOME, CERTIFIED, LICENCE, PERIOD = range(7)
+READS = {
+    "claim.completed": CLAIM,
+    "claim.standard": CLAIM,
+    "claim.evaluation": CLAIM,
+    "claim.certificate": CLAIM,
+    "claim.top_up": CLAIM,
+    "training.category": CATEGORY,
+    "training.rate_scope": SCOPE,
+    "training.outcome": OUTCOME,
+    "training.certificate": CERTIFIED,
+    "training.licence": LICENCE,
+    "pack.period": PERIOD,
+}
+NOTHING = frozenset()
+
+
+def training_line(detail: dict, row: dict) -> tuple[TrainingFacts, tuple[dict, ...], bool]:
+    """The facts a stored training decision was made from, the claim's own checks as stored and
+    whether they all passed. `row` gives the claim line's own links for what the trace does not
+    hold: claim, person, occupation, level, new_occupation, training_type, training_end,
+    certificate (kind). One pass over the stored checks."""
+    categories = scope_categories = training_type = end = standard = None
+    certificate, is_new, employment_start = row["certificate"], row["new_occupation"], None
+    licences, licence_day = NOTHING, None
+    own = []
+    ok = True
+    reads = READS.get
+    for check in detail.get("checks", ()):
+        code = check["code"]
+        kind = reads(code)
+        if kind is None:
+            if code.startswith("claim."):  # a claim check this version does not know by name
+                own.append(check)
+                ok = ok and check["passed"]
+            continue
+        evidence = check["evidence"]
+        if kind == CLAIM:
+            own.append(check)
+            ok = ok and check["passed"]
+            if code == "claim.standard":
+                standard = evidence.get("amount")
+        elif kind == CATEGORY:
+            categories = evidence.get("person_categories")
+        elif kind == SCOPE:
+            scope_categories = evidence.get("person_categories")
+            training_type = evidence.get("training_type")
+        elif kind == OUTCOME:
+            certificate = evidence.get("certificate", certificate)
+            is_new = evidence.get("is_new_occupation", is_new)
+            employment_start = evidence.get("employment_start")
+        elif kind == CERTIFIED:
+            certificate = evidence.get("certificate", certificate)
+        elif kind == LICENCE:
+            held = evidence.get("licences_held")
+            if held:
+                licences = _codes(tuple(held), LICENCE_CODES, "licence type")
+            licence_day = evidence.get("day")
+        else:
+            end = evidence.get("date")
+    training_type = training_type or row["training_type"]
+    level = row["level"]
+    _checked(training_type, level, certificate)
+    facts = TrainingFacts(
+        row["claim_number"],
+        person_key(row["person_id"]),
+        _codes(tuple(categories or scope_categories or ()), CATEGORY_CODES, "person category"),
+        row["occupation"],
+        level,
+        bool(is_new),
+        training_type,
+        _date(end) if end else row["training_end"],
+        certificate,
+        _date(employment_start) if employment_start else None,
+        _money(standard) if standard else ZERO,
+        licences,
+        _date(licence_day) if licence_day else None,
     )
-
-
-def training_line(detail: dict, row: dict) -> TrainingLine:
-    """The TrainingLine a stored training decision was made from. `row` gives the claim line's
-    own links for what the trace does not hold: claim, person, occupation, level, new_occupation,
-    training_type, training_end, certificate (kind)."""
-    checks = {check["code"]: check for check in detail.get("checks", ())}
-    category = _evidence(checks, "training.category")
-    scope = _evidence(checks, "training.rate_scope")
-    outcome = _evidence(checks, "training.outcome")
-    standard_cert = _evidence(checks, "training.certificate")
-    licence = _evidence(checks, "training.licence")
-    standard = _evidence(checks, "claim.standard").get("amount")
-    end = _day(_evidence(checks, "pack.period").get("date"), row["training_end"])
-    certificate = row["certificate"]
-    if "certificate" in outcome:
-        certificate = outcome["certificate"]
-    elif "certificate" in standard_cert:
-        certificate = standard_cert["certificate"]
-    return TrainingLine(
-        claim_id=row["claim_number"],
-        person_key=person_key(row["person_id"]),
-        categories=frozenset(
-            category.get("person_categories") or scope.get("person_categories") or ()
-        ),
-        occupation=row["occupation"],
-        level=row["level"],
-        is_new_occupation=bool(outcome.get("is_new_occupation", row["new_occupation"])),
-        training_type=scope.get("training_type") or row["training_type"],
-        training_end=end,
-        certificate=certificate,
-        employment_start=_day(outcome.get("employment_start"), None),
-        standard=Decimal(standard) if standard not in (None, "") else ZERO,
-        licences=frozenset(licence.get("licences_held", ())),
-        licence_day=_day(licence.get("day"), None),
-    )
+    return facts, tuple(own), ok
 
 
 def evaluation_line(detail: dict, row: dict) -> EvaluationLine:

@@ -101,10 +101,12 @@ def load_cases(bureau: Organisation, start: date, end: date) -> list[replay.Case
         row = dict(zip(COLUMNS, values, strict=True))
         detail = row["detail"] or {}
         if row["subsidy_type"] == replay.TRAINING:
-            line = replay.training_line(detail, row)
+            line, own, ok = replay.training_line(detail, row)
             department = row["class_department"]
         else:
             line = replay.evaluation_line(detail, row)
+            own = replay.claim_checks(detail)
+            ok = all(check["passed"] for check in own)
             department = row["booking_department"]
         cases.append(
             replay.Case(
@@ -123,7 +125,8 @@ def load_cases(bureau: Organisation, start: date, end: date) -> list[replay.Case
                 before_amount=row["amount"] if row["granted"] else Decimal("0.00"),
                 record_id=row["record_id"],
                 engine_line=line,
-                claim_checks=replay.claim_checks(detail),
+                claim_checks=own,
+                claim_ok=ok,
                 certified=line.certificate is not None,
             )
         )
