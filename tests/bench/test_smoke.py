@@ -110,3 +110,13 @@ def test_audit_chain_bench_smoke_prints_its_ratio_and_the_chain_holds():
     assert re.search(r"audited write, chained: +[\d.]+ ms/write", out), out
     assert re.search(r"ratio chained/unchained: [\d.]+", out), out
     assert re.search(r"verify's walk: [\d,]+ chained entries .* first broken: none", out), out
+
+
+def test_whatif_bench_smoke_agrees_with_the_engine():
+    """bench/whatif.py (issue 22): a year replayed under a draft from its stored traces, beside
+    the engine's batch on the same lines; the replay's new total equals the engine's."""
+    out = run_bench("whatif.py", "--smoke")
+    assert re.search(r"anchor: the engine's batch under the draft: [\d.]+ s, [\d,]+ lines/s", out)
+    assert re.search(r"replay: [\d.]+ s .*, [\d,]+ lines/s", out), out
+    assert re.search(r"ratio replay/anchor: [\d.]+", out), out
+    assert "agreement with the anchor's total: yes" in out, out

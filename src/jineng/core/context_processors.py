@@ -51,6 +51,7 @@ NAVIGATION = [
             (_("Target plans"), "targets:list", Capability.VIEW_TARGETS),
             (_("Statistics and indicators"), "stats:index", Capability.VIEW_STATS),
             (_("Reports"), "reports:list", Capability.VIEW_REPORTS),
+            (_("What-if (policy drafts)"), "whatif:list", Capability.VIEW_WHATIF),
         ],
     ),
     (

@@ -124,6 +124,8 @@ class Capability(models.TextChoices):
         "supervision.manage",
         _("Run the data comparison, review findings and record on-site checks"),
     )
+    VIEW_WHATIF = "whatif.view", _("View draft policy packs and their replayed scenarios")
+    RUN_WHATIF = "whatif.run", _("Edit draft policy packs and replay a period under them")
 
 
 CAPABILITIES: dict[str, set[str]] = {
@@ -273,6 +275,11 @@ CAPABILITIES: dict[str, set[str]] = {
         Role.SYSTEM_ADMIN,
     },
     Capability.MANAGE_TARGETS: {Role.REVIEWER, Role.SYSTEM_ADMIN},
+    # What-if (issue 22): the bureau's reviewers draft a pack and replay a period of their region
+    # under it before a new document is signed; finance/audit read the scenarios. Which drafts
+    # and scenarios: whatif.models (the bureau's region). A draft never decides anything real.
+    Capability.VIEW_WHATIF: {Role.REVIEWER, Role.FINANCE_AUDIT, Role.SYSTEM_ADMIN},
+    Capability.RUN_WHATIF: {Role.REVIEWER, Role.SYSTEM_ADMIN},
 }
 
 # The writes a read-only role makes, each only inside the service that opens it

@@ -1,0 +1,171 @@
+"""Benchmark (issue 22): replaying a year of 1,000,000 training subsidy lines under a draft pack,
+beside the engine's own batch time on the same lines as the anchor (goal: within 2x of it).
+
+    .venv/bin/python bench/whatif.py [--lines N] [--seed S] [--smoke]
+
+The year is bench/policy_engine.py's deterministic data (persons with earlier subsidies, about
+four lines each, Hebei 2024's pack). Each line is first decided under the pack in force by the
+batch engine, and stored as the claims app stores it: the decision's rule trace as a dict
+(catalog.DecisionRecord.detail), of which this bench keeps the checks the replay reads its facts
+from (pack.period, training.category, training.rate_scope, training.outcome or
+training.certificate, training.licence, claim.standard: codes and evidence, not the messages),
+and the claim line's own columns. The draft is Hebei's pack with the 80% tier of 004 §四(五) set
+to 70% through the same edit the draft page makes (whatif.toml_edit), read by the strict loader.
+
+Timed: the replay as whatif.services runs it after its query: the facts rebuilt from each stored
+trace (whatif.replay.training_line), the cases put in the order decided, and whatif.replay.replay
+under the draft (the batch engine, the claim checks, the new amounts); then the summary by
+county and category (whatif.services.summarise is Django-side; its loop is repeated here on the
+same cases). The anchor: decide_training_batch under the draft on the same TrainingLines, built
+already. The bench prints both times, lines/s, the ratio, and checks that the replay's new total
+equals the anchor's. Exits 1 if they disagree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from policy_engine import PACK_FILE, generate  # noqa: E402
+
+from jineng.policy.batch import decide_training_batch  # noqa: E402
+from jineng.policy.pack import parse_pack  # noqa: E402
+from jineng.whatif import replay, toml_edit  # noqa: E402
+
+GOAL = 2.0
+CHUNK = 50_000
+ZERO = Decimal("0.00")
+COUNTIES = ["130102", "130104", "130105", "130108", "130109", "130110"]
+
+
+def draft_pack():
+    text = toml_edit.set_value(PACK_FILE.read_text("utf-8"), "training.rates.certificate", "0.70")
+    return parse_pack(text, PACK_FILE.name)
+
+
+def stored(line, batch, index) -> dict:
+    """A line's stored trace as the replay reads it: the checks that hold its facts."""
+    checks = [
+        {"code": "claim.completed", "passed": True, "message_zh": "", "message_en": "",
+         "evidence": {}},
+        {"code": "claim.standard", "passed": True, "message_zh": "", "message_en": "",
+         "evidence": {"amount": str(line.standard)}},
+        {"code": "pack.period", "passed": True,
+         "evidence": {"date": line.training_end.isoformat()}},
+        {"code": "training.category", "passed": True,
+         "evidence": {"person_categories": sorted(line.categories)}},
+        {"code": "training.rate_scope", "passed": True,
+         "evidence": {"person_categories": sorted(line.categories),
+                      "training_type": line.training_type}},
+        {"code": "training.outcome", "passed": True,
+         "evidence": {"certificate": line.certificate, "is_new_occupation": line.is_new_occupation,
+                      "employment_start": line.employment_start and
+                      line.employment_start.isoformat()}},
+    ]  # fmt: skip
+    return {"outcome": batch.outcome(index), "amount": str(batch.amount(index)), "checks": checks}
+
+
+def row_of(line, number: int) -> dict:
+    return {
+        "claim_number": line.claim_id,
+        "person_id": int(line.person_key[1:]),
+        "occupation": line.occupation,
+        "level": line.level,
+        "training_end": line.training_end,
+        "training_type": line.training_type,
+        "new_occupation": line.is_new_occupation,
+        "certificate": line.certificate,
+        "decided_on": line.training_end,
+        "county": COUNTIES[number % len(COUNTIES)],
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=22)
+    parser.add_argument("--smoke", action="store_true", help="2,000 lines, for the tests")
+    args = parser.parse_args(argv)
+    lines_count = 2_000 if args.smoke else args.lines
+
+    started = time.perf_counter()
+    lines, histories = generate(lines_count, args.seed)
+    in_force = parse_pack(PACK_FILE.read_bytes(), PACK_FILE)
+    draft = draft_pack()
+    decided = decide_training_batch(in_force, lines, histories)
+    by_id = {int(key[1:]): history for key, history in histories.items()}
+    print(f"built in {time.perf_counter() - started:.1f} s: {len(lines):,} lines decided")
+
+    gc.collect()
+    gc.disable()
+    began = time.perf_counter()
+    anchor = decide_training_batch(draft, lines, histories)
+    anchor_time = time.perf_counter() - began
+    gc.enable()
+
+    # The stored traces are made a chunk at a time (untimed) and read back (timed), so that a
+    # million of them are never in memory at once.
+    cases, facts_time = [], 0.0
+    for first in range(0, len(lines), CHUNK):
+        chunk = [
+            (number, row_of(lines[number], number), stored(lines[number], decided, number),
+             decided.granted[number], decided.amount(number))
+            for number in range(first, min(first + CHUNK, len(lines)))
+        ]  # fmt: skip
+        gc.disable()
+        began = time.perf_counter()
+        for number, row, detail, granted, amount in chunk:
+            line, own, ok = replay.training_line(detail, row)
+            cases.append(
+                replay.Case(number, row["claim_number"], row["person_id"], replay.TRAINING,
+                            row["occupation"], row["level"], row["decided_on"], row["county"],
+                            "", "", line.categories, bool(granted),
+                            amount if granted else ZERO, None, line, own, ok,
+                            line.certificate is not None)
+            )  # fmt: skip
+        facts_time += time.perf_counter() - began
+        gc.enable()
+        del chunk
+    del decided
+    gc.collect()
+
+    gc.disable()
+    began = time.perf_counter()
+    outcome = replay.replay(draft, cases, by_id)
+    by_county = defaultdict(lambda: [ZERO, ZERO])
+    for case in cases:
+        cell = by_county[case.county]
+        cell[0] += case.before_amount
+        cell[1] += case.after_amount
+    replay_time = facts_time + time.perf_counter() - began
+    gc.enable()
+
+    after = sum((case.after_amount for case in cases), Decimal(0))
+    before = sum((case.before_amount for case in cases), Decimal(0))
+    changed = sum(case.changed for case in cases)
+    ratio = replay_time / anchor_time
+    print(f"anchor: the engine's batch under the draft: {anchor_time:.2f} s, "
+          f"{len(lines) / anchor_time:,.0f} lines/s")  # fmt: skip
+    print(f"replay: {replay_time:.2f} s (facts read from the stored traces {facts_time:.2f} s), "
+          f"{len(lines) / replay_time:,.0f} lines/s")  # fmt: skip
+    print(f"ratio replay/anchor: {ratio:.2f} (goal within {GOAL:.0f}x: "
+          f"{'met' if ratio <= GOAL else 'not met'})")  # fmt: skip
+    print(f"before {before} yuan, after {after} yuan, difference {after - before}; "
+          f"{changed:,} lines changed")  # fmt: skip
+    explained = outcome.decision(cases[0])  # a full decision with its trace, on demand
+    agrees = after == anchor.total_amount and explained.amount == cases[0].after_amount
+    print(f"agreement with the anchor's total: {'yes' if agrees else 'NO'}")
+    return 0 if agrees else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""A scenario's report: the figures kept on the scenario as tables (before, after, difference by
+fund channel, county, department, person category, occupation), the people who gain or lose a
+subsidy by category (the six of 004 §二 apart), the certificates whose subsidy would be lost (a
+risk to the certificate targets, not a lost certificate) and the changed lines. The same
+sections are written to .xlsx and PDF by the reports app's writers (reports.files)."""
+
+from decimal import Decimal
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from jineng.policy import labels as policy_labels
+from jineng.reports.content import Content, Section
+from jineng.whatif.models import Scenario
+from jineng.whatif.services import GROUPS, SIX_004, labels
+
+GROUP_TITLES = {
+    "fund_channel": lambda: _("By fund channel"),
+    "county": lambda: _("By county"),
+    "department": lambda: _("By department"),
+    "category": lambda: _("By person category"),
+    "occupation": lambda: _("By occupation"),
+}
+
+
+def category_name(code: str) -> str:
+    if not code:
+        return _("no category")
+    zh = (get_language() or "zh").startswith("zh")
+    return (policy_labels.zh if zh else policy_labels.en)(policy_labels.CATEGORY, code) or code
+
+
+def group_rows(scenario: Scenario, group: str) -> list[list]:
+    """[code, name, before, after, difference, lines] for each key of the grouping."""
+    names = labels().get(group, {})
+    rows = []
+    for key, (before, after, count) in scenario.summary.get("groups", {}).get(group, {}).items():
+        name = category_name(key) if group == "category" else (names.get(key, key) or "—")
+        b, a = Decimal(before), Decimal(after)
+        rows.append([key or "—", name, b, a, a - b, count])
+    return rows
+
+
+def people_rows(scenario: Scenario) -> list[list]:
+    """[category, gain, lose]: the six of 004 §二 first (each shown, even at 0), then the rest."""
+    by = scenario.summary.get("people", {}).get("by_category", {})
+    rows = [[category_name(code), *by.get(code, [0, 0])] for code in SIX_004]
+    rows += [[category_name(code), *value] for code, value in by.items() if code not in SIX_004]
+    return rows
+
+
+def risk_rows(scenario: Scenario) -> list[list]:
+    names = labels()
+    return [
+        [names["county"].get(county, county), names["occupation"].get(occ, occ), n]
+        for county, occ, n in scenario.summary.get("at_risk", [])
+    ]
+
+
+def title(scenario: Scenario) -> str:
+    pack = scenario.summary.get("pack", {})
+    return _("What-if %(start)s to %(end)s under %(pack)s") % {
+        "start": scenario.start,
+        "end": scenario.end,
+        "pack": pack.get("title", ""),
+    }
+
+
+def content(scenario: Scenario) -> Content:
+    money = [_("Code"), _("Name"), _("Before (yuan)"), _("After (yuan)"), _("Difference"),
+             _("Lines")]  # fmt: skip
+    sections = [
+        Section(
+            _("Totals"),
+            [
+                _("Before (yuan)"),
+                _("After (yuan)"),
+                _("Difference"),
+                _("Lines replayed"),
+                _("Lines changed"),
+            ],  # fmt: skip
+            [
+                [
+                    scenario.before_total,
+                    scenario.after_total,
+                    scenario.difference,
+                    scenario.lines,
+                    scenario.changed,
+                ]
+            ],  # fmt: skip
+        )
+    ]
+    for group in GROUPS:
+        note = (
+            _("A line counts under each of its person's categories.") if group == "category" else ""
+        )
+        sections.append(
+            Section(
+                GROUP_TITLES[group](), money, group_rows(scenario, group), chart_column=4, note=note
+            )  # fmt: skip
+        )
+    sections.append(
+        Section(
+            _("People who gain or lose a subsidy"),
+            [_("Person category"), _("Gain"), _("Lose")],
+            people_rows(scenario),
+            note=_("The six categories of 004 §二 are shown first, each apart."),
+        )
+    )
+    sections.append(
+        Section(
+            _("Certificates no longer subsidised (a risk to the target)"),
+            [_("County"), _("Occupation"), _("Certificates")],
+            risk_rows(scenario),
+            note=_(
+                "A certificate whose subsidy the draft refuses is still a certificate: it is a "
+                "risk to the certificate target, not a loss."
+            ),  # fmt: skip
+        )
+    )
+    sections.append(
+        Section(
+            _("Lines whose outcome changes"),
+            [
+                _("Claim number"),
+                _("Subsidy"),
+                _("Occupation"),
+                _("Level"),
+                _("Before (yuan)"),
+                _("After (yuan)"),
+                _("Reasons before"),
+                _("Reasons after"),
+            ],  # fmt: skip
+            [
+                [
+                    line.claim_number,
+                    line.subsidy_type,
+                    line.occupation,
+                    line.level,
+                    line.before_amount,
+                    line.after_amount,
+                    reasons(line.before),
+                    reasons(line.after),
+                ]
+                for line in scenario.changes.all()
+            ],  # fmt: skip
+        )
+    )
+    return Content(title(scenario), "whatif", scenario.bureau, scenario.start, scenario.end,
+                   sections)  # fmt: skip
+
+
+def reasons(detail: dict) -> str:
+    return "；".join(c["message_zh"] for c in detail.get("checks", ()) if not c["passed"]) or "—"
