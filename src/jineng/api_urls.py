@@ -54,6 +54,11 @@ urlpatterns = [
         training_api.AttendanceEventsView.as_view(),
         name="attendance-events",
     ),
+    path(
+        "attendance/signed-batches/",
+        training_api.SignedBatchView.as_view(),
+        name="attendance-signed-batches",
+    ),
     path("stats/measures/", stats_api.MeasuresView.as_view(), name="stats-measures"),
     path("stats/indicators/", stats_api.IndicatorsView.as_view(), name="stats-indicators"),
     path("targets/dashboard/", targets_api.DashboardView.as_view(), name="targets-dashboard"),
