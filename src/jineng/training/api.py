@@ -979,11 +979,17 @@ class SignedBatchResultSerializer(serializers.Serializer):
     stored = serializers.IntegerField()
     duplicate = serializers.IntegerField()
     refused = serializers.IntegerField()
-    counter = serializers.IntegerField(help_text="the last counter taken from the device")
+    counter = serializers.IntegerField(
+        allow_null=True, help_text="the last counter taken from the device (null: refused whole)"
+    )
     clock_skew = serializers.IntegerField(
-        help_text="seconds the device's clock was ahead of the server's (negative: behind)"
+        allow_null=True,
+        help_text="seconds the device's clock was ahead of the server's (negative: behind)",
     )
     results = SignedResultSerializer(many=True)
+    detail = serializers.CharField(
+        required=False, help_text="a batch refused whole (403): why, in words"
+    )
 
 
 def _signed_result(index, event, status, *, reason="", error="", checkin=None) -> dict:

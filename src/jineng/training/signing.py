@@ -150,7 +150,8 @@ class Event:
                 match={v: k for k, v in MATCHES.items()}[match],
                 distance=None if distance == NO_DISTANCE else distance / 10000,
             )  # fmt: skip
-            if event.message() != data or counter < 1:
+            # Ids and counters a database's bigint holds (a larger one is no row of ours).
+            if event.message() != data or counter < 1 or max(device, counter, session) >= 2**63:
                 raise ValueError("not canonical")
         except (struct.error, IndexError, KeyError, ValueError, UnicodeError, OverflowError):
             raise BadEvent("malformed") from None
