@@ -55,6 +55,11 @@ urlpatterns = [
         training_api.AttendanceEventsView.as_view(),
         name="attendance-events",
     ),
+    path(
+        "attendance/signed-batches/",
+        training_api.SignedBatchView.as_view(),
+        name="attendance-signed-batches",
+    ),
     # Statistics and dashboards: read-only work the read replica may serve (core.replica).
     path("stats/measures/", replica_view(stats_api.MeasuresView.as_view()), name="stats-measures"),
     path(

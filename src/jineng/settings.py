@@ -47,6 +47,9 @@ CLAIMS_OBJECTION_RATE = os.environ.get("JINENG_CLAIMS_OBJECTION_RATE", "20/hour"
 # Checks of a certificate's holder (an ID number or a name typed on /verify/ or sent to the API)
 # an address may make: each answers "matches" or not, so it is kept low against guessing.
 CERT_HOLDER_CHECK_RATE = os.environ.get("JINENG_CERT_HOLDER_CHECK_RATE", "10/hour").strip()
+# Attendance devices (docs/devices.md): how far a device's clock may be off the server's (in
+# seconds) before its events are flagged "device clock off".
+DEVICE_CLOCK_TOLERANCE = env_int("JINENG_DEVICE_CLOCK_TOLERANCE", 300, minimum=1)
 # The address the public reaches the platform at, printed on certificates to verify them.
 PUBLIC_URL = os.environ.get("JINENG_PUBLIC_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
 

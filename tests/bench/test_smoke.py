@@ -120,3 +120,17 @@ def test_whatif_bench_smoke_agrees_with_the_engine():
     assert re.search(r"replay: [\d.]+ s .*, [\d,]+ lines/s", out), out
     assert re.search(r"ratio replay/anchor: [\d.]+", out), out
     assert "agreement with the anchor's total: yes" in out, out
+
+
+def test_device_sync_smoke_prints_its_ratios_and_stores_what_it_was_answered(tmp_path):
+    """Issue 18, devices offline: signature verification against the raw Ed25519 verify, and
+    the signed batch ingest against the plain unsigned check-in of the same events."""
+    out = on_the_prepared_demo(tmp_path, "device_sync.py", "--smoke")
+    assert re.search(r"raw Ed25519 verify \(anchor\): [\d.]+ µs/event", out), out
+    assert re.search(r"verified_event: [\d.]+ µs/event; ratio [\d.]+", out), out
+    assert re.search(r"plain unsigned check-in \(anchor\): [\d,]+ events/s", out), out
+    assert re.search(r"batch ingest, signed: [\d,]+ events/s; ratio signed/plain [\d.]+", out), out
+    stored = re.search(r"stored: (\d+) signed events \((\d+) signed records, (\d+) answered as "
+                       r"stored\), (\d+) plain \((\d+)\)", out)  # fmt: skip
+    assert stored and stored[1] == stored[2] == stored[3] and stored[4] == stored[5], out
+    assert int(stored[1]) > 0, out

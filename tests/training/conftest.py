@@ -3,9 +3,11 @@
 A class that has started is opened, submitted and approved on a day before its start
 (tests.clock.before_start, 004 §四(三)), then the test comes back to today."""
 
+import json
 from datetime import date
 
 import pytest
+from django.test import Client
 
 from jineng.institutions.models import Institution
 from tests.factories import PersonFactory, TrainingClassFactory
@@ -35,3 +37,30 @@ def make_class(act, institution, trainees):
         )  # fmt: skip
 
     return make
+
+
+@pytest.fixture
+def api(users):
+    """api(username, method, path, body=None, **headers) -> (status, JSON body)."""
+    clients: dict[str, Client] = {}
+
+    def do(username, method, path, body=None, **headers):
+        if username not in clients:
+            clients[username] = Client()
+            if username is not None:
+                clients[username].force_login(users[username])
+        send = getattr(clients[username], method.lower())
+        if body is None:
+            response = send(path, **headers)
+        else:
+            response = send(path, json.dumps(body), content_type="application/json", **headers)
+        content = response.content
+        return response.status_code, json.loads(content) if content else None
+
+    return do
+
+
+@pytest.fixture
+def people(db):
+    """Twenty people registered for the test."""
+    return PersonFactory.create_batch(20)

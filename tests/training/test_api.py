@@ -20,41 +20,14 @@ from jineng.training import services
 from jineng.training.demo import mark_on_the_day
 from jineng.training.models import CheckIn, ClassState, Device, Enrollment, Flag
 from tests.core.test_api_http import call, token_for
-from tests.factories import OrganisationFactory, PersonFactory, at
+from tests.factories import OrganisationFactory, at
 from tests.live import ENVIRONMENTS, jineng
 
 EVENTS = "/api/v1/attendance/events/"
 
 
-@pytest.fixture
-def api(users):
-    """api(username, method, path, body=None, **headers) -> (status, JSON body)."""
-    clients: dict[str, Client] = {}
-
-    def do(username, method, path, body=None, **headers):
-        if username not in clients:
-            clients[username] = Client()
-            if username is not None:
-                clients[username].force_login(users[username])
-        send = getattr(clients[username], method.lower())
-        if body is None:
-            response = send(path, **headers)
-        else:
-            response = send(path, json.dumps(body), content_type="application/json", **headers)
-        content = response.content
-        return response.status_code, json.loads(content) if content else None
-
-    return do
-
-
 def number_of(person: Person) -> str:
     return decrypt_id_number(person)
-
-
-@pytest.fixture
-def people(db):
-    """Twenty people registered for the test."""
-    return PersonFactory.create_batch(20)
 
 
 def class_body(start: date, days: int = 3, **values) -> dict:

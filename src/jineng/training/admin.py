@@ -50,10 +50,19 @@ class EnrollmentAdmin(AuditedAdmin):
 class DeviceAdmin(AuditedAdmin):
     list_display = ["name", "institution", "token_hint", "active", "last_seen_at"]
     list_filter = ["active"]
-    readonly_fields = ["institution", "token_hint", "created_at", "last_seen_at"]
+    # The key is registered, and a device revoked, through training.services (checked, once).
+    readonly_fields = ["institution", "token_hint", "created_at", "last_seen_at", "public_key",
+                       "key_fingerprint", "counter", "revoked_at", "active"]  # fmt: skip
 
     def has_add_permission(self, request):
         return False  # a device's token is made and shown once by services.register_device
+
+
+@admin.register(models.SignedEvent)
+class SignedEventAdmin(ReadOnlyAdmin):
+    list_display = ["device", "counter", "event_id", "local_match", "clock_skew", "received_at",
+                    "checkin", "refusal"]  # fmt: skip
+    list_filter = ["local_match"]
 
 
 @admin.register(models.Commitment)

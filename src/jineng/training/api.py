@@ -5,6 +5,7 @@ Institutions' own systems push classes, rosters and attendance here instead of t
 twice. Every write goes through training.services; the data scope filters every read.
 """
 
+import hashlib
 from contextlib import nullcontext
 from datetime import timedelta
 
@@ -48,10 +49,11 @@ from jineng.institutions.models import Institution, Teacher
 from jineng.people import identity
 from jineng.people.models import Person
 from jineng.people.services import find_by_id_number, id_number_hashes
-from jineng.training import selectors, services
+from jineng.training import selectors, services, signing
 from jineng.training.filters import ClassFilter
 from jineng.training.hooks import find_voucher
 from jineng.training.models import (
+    CheckIn,
     ClassState,
     CommitmentReason,
     Device,
@@ -59,6 +61,7 @@ from jineng.training.models import (
     Enrollment,
     EnrollmentState,
     Session,
+    SignedEvent,
     TrainingClass,
 )
 
@@ -559,11 +562,22 @@ def _enrol_one(training_class: TrainingClass, number: str, voucher_number: str =
 
 class DeviceSerializer(serializers.ModelSerializer):
     institution_name = serializers.CharField(source="institution.organisation.name")
+    key_fingerprint = serializers.CharField(
+        read_only=True,
+        help_text="the first 16 hex digits of the public key's SHA-256, or '' without a key",
+    )
 
     class Meta:
         model = Device
         fields = ["id", "institution", "institution_name", "name", "token_hint", "active",
-                  "created_at", "last_seen_at"]  # fmt: skip
+                  "created_at", "last_seen_at", "public_key", "key_fingerprint", "counter",
+                  "revoked_at"]  # fmt: skip
+
+
+PUBLIC_KEY_HELP = (
+    "the Ed25519 public key the device made (base64url of its 32 bytes, as `jineng device "
+    "keygen` prints it); its private key never leaves the device (docs/devices.md)"
+)
 
 
 class DeviceCreateSerializer(serializers.Serializer):
@@ -572,6 +586,13 @@ class DeviceCreateSerializer(serializers.Serializer):
         queryset=Institution.objects.all(), required=False,
         help_text="for an administrator only: staff register devices of their own institution",
     )  # fmt: skip
+    public_key = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default="", help_text=PUBLIC_KEY_HELP
+    )
+
+
+class DeviceKeySerializer(serializers.Serializer):
+    public_key = serializers.CharField(max_length=64, help_text=PUBLIC_KEY_HELP)
 
 
 class DeviceWithTokenSerializer(DeviceSerializer):
@@ -600,17 +621,31 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         body = DeviceCreateSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         institution = _institution_for(request, body.validated_data.get("institution"))
-        device, token = services.register_device(institution, body.validated_data["name"])
+        device, token = services.register_device(
+            institution, body.validated_data["name"], body.validated_data["public_key"]
+        )
         device = self.get_queryset().get(pk=device.pk)
         return Response({**DeviceSerializer(device).data, "token": token}, status=201)
+
+    @extend_schema(request=DeviceKeySerializer, responses=DeviceSerializer)
+    @action(detail=True, methods=["post"])
+    def key(self, request, pk=None):
+        """Register the public key of a device that had none (given once): from then on it may
+        upload signed offline batches to /attendance/signed-batches/."""
+        _need(request, Capability.RUN_CLASSES)
+        body = DeviceKeySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        device = services.register_device_key(self.get_object(), body.validated_data["public_key"])
+        return Response(DeviceSerializer(self.get_queryset().get(pk=device.pk)).data)
 
     @extend_schema(request=None, responses=DeviceSerializer)
     @action(detail=True, methods=["post"])
     def deactivate(self, request, pk=None):
-        """Stop accepting the device's token (a lost or replaced terminal); kept for history."""
+        """Revoke the device (a lost or replaced terminal): its token stops working and its
+        signed batches are refused; its events already stored are kept for history."""
         _need(request, Capability.RUN_CLASSES)
         device = services.deactivate_device(self.get_object())
-        return Response(DeviceSerializer(device).data)
+        return Response(DeviceSerializer(self.get_queryset().get(pk=device.pk)).data)
 
 
 # --- the check-in endpoint for devices ---------------------------------------------------------
@@ -776,30 +811,35 @@ class DeviceEvents:
         return self.registered.get(number)
 
     def _one(self, data: dict) -> dict:
+        return self._judge(data)[0]
+
+    def _judge(self, data: dict, clock_skew=None) -> tuple[dict, CheckIn | None]:
+        """One event through training's check-in rules: (its result, the event stored or found,
+        or None when refused)."""
         session = self.sessions.get(data["session"])
         if session is None:
-            return self._rejected(data, _("The device's institution has no such session."))
+            return self._rejected(data, _("The device's institution has no such session.")), None
         if "enrollment" in data:
             enrollment = self.enrollments.get(data["enrollment"])
             if enrollment is None or enrollment.training_class_id != session.training_class_id:
-                return self._rejected(data, _("This enrolment is not in the session's class."))
+                message = _("This enrolment is not in the session's class.")
+                return self._rejected(data, message), None
             person = enrollment.person
         else:
             person = self._person(data["id_number"])
             if person is None:  # the same words as for a stranger: the registry is not probed
-                return self._rejected(
-                    data, _("This person is neither a trainee nor a teacher of the class.")
-                )
+                message = _("This person is neither a trainee nor a teacher of the class.")
+                return self._rejected(data, message), None
         try:
             event, created = services.record_attendance(
                 session, person, data["direction"], event_id=data["event_id"],
                 device_time=data["device_time"], device=self.device, photo_ref=data["photo_ref"],
-                lookups=self.lookups,
+                lookups=self.lookups, clock_skew=clock_skew,
             )  # fmt: skip
         except ValidationError as problem:
-            return self._rejected(data, _messages(problem))
+            return self._rejected(data, _messages(problem)), None
         return {"event_id": data["event_id"], "status": "stored" if created else "duplicate",
-                "flag": event.flag, "in_window": event.in_window, "error": ""}  # fmt: skip
+                "flag": event.flag, "in_window": event.in_window, "error": ""}, event  # fmt: skip
 
     @staticmethod
     def _rejected(data, error: str) -> dict:
@@ -863,3 +903,289 @@ class AttendanceEventsView(APIView):
         for result in results:
             counts[result["status"]] += 1
         return Response({**counts, "results": results})
+
+
+# --- signed offline batches (docs/devices.md) --------------------------------------------------
+
+# Why a signed event (or its batch) is refused: the `reason` of a result.
+REASONS = {
+    "malformed": gettext_lazy("The event is not base64url or not the event layout."),
+    "bad_signature": gettext_lazy(
+        "The signature does not verify: the event was changed, or not signed by this device."
+    ),
+    "other_device": gettext_lazy("The event was signed for another device."),
+    "event_id_reused": gettext_lazy(
+        "This event id was already taken with other content: an event id is used once."
+    ),
+    "replayed_counter": gettext_lazy(
+        "This counter was already used by another event of this device (a replay)."
+    ),
+    "counter_not_increasing": gettext_lazy(
+        "The counter (%(counter)d) is not above the last one taken from this device "
+        "(%(last)d): a replayed or out-of-order event."
+    ),
+    "revoked": gettext_lazy("This device was revoked on %(date)s: its batches are refused."),
+    "unknown_device": gettext_lazy("No device with a registered key has this id."),
+    "bad_batch_signature": gettext_lazy(
+        "The batch's signature does not verify with the device's key."
+    ),
+    "rule": gettext_lazy("Refused by the check-in rules."),
+}
+
+
+class SignedEventSerializer(serializers.Serializer):
+    payload = serializers.CharField(
+        max_length=200, help_text="the signed event's bytes, base64url (docs/devices.md)"
+    )
+    signature = serializers.CharField(
+        max_length=90, help_text="the device's Ed25519 signature of those bytes, base64url"
+    )
+
+
+class SignedBatchSerializer(serializers.Serializer):
+    device = IdField(help_text="the device's id, as registered with its public key")
+    sent_at = OffsetDateTimeField(help_text="the device's clock when it sent the batch")
+    events = serializers.ListField(
+        child=serializers.JSONField(), min_length=1, max_length=MAX_EVENT_BATCH,
+        help_text=f"1 to {MAX_EVENT_BATCH} signed events, in the order of their counters",
+    )  # fmt: skip
+    signature = serializers.CharField(
+        max_length=90,
+        help_text="the device's signature of the batch (device, sent_at, its events' signatures)",
+    )
+
+
+class SignedBatchDocSerializer(SignedBatchSerializer):
+    """The request as documented (each event checked on its own when it comes)."""
+
+    events = SignedEventSerializer(many=True)
+
+
+class SignedResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="the event's place in the batch, from 0")
+    event_id = serializers.CharField(allow_null=True)
+    counter = serializers.IntegerField(allow_null=True)
+    status = serializers.ChoiceField(choices=["stored", "duplicate", "refused"])
+    reason = serializers.ChoiceField(
+        choices=["", *REASONS], allow_blank=True,
+        help_text="why refused: a code of docs/devices.md ('rule': training's check-in rules)",
+    )  # fmt: skip
+    error = serializers.CharField(allow_blank=True, help_text="the reason, in words")
+    flag = serializers.CharField(allow_blank=True, help_text="outside_window, device_clock or ''")
+    in_window = serializers.BooleanField(allow_null=True)
+
+
+class SignedBatchResultSerializer(serializers.Serializer):
+    stored = serializers.IntegerField()
+    duplicate = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    counter = serializers.IntegerField(
+        allow_null=True, help_text="the last counter taken from the device (null: refused whole)"
+    )
+    clock_skew = serializers.IntegerField(
+        allow_null=True,
+        help_text="seconds the device's clock was ahead of the server's (negative: behind)",
+    )
+    results = SignedResultSerializer(many=True)
+    detail = serializers.CharField(
+        required=False, help_text="a batch refused whole (403): why, in words"
+    )
+
+
+def _signed_result(index, event, status, *, reason="", error="", checkin=None) -> dict:
+    return {
+        "index": index,
+        "event_id": event.event_id if event is not None else None,
+        "counter": event.counter if event is not None else None,
+        "status": status,
+        "reason": reason,
+        "error": error or (str(REASONS[reason]) if reason else ""),
+        "flag": checkin.flag if checkin is not None else "",
+        "in_window": checkin.in_window if checkin is not None else None,
+    }
+
+
+class SignedEvents(DeviceEvents):
+    """A signed batch of a device (docs/devices.md): each event's signature verified before any
+    field is read; a known event id answers as the first time (stored: "duplicate"; refused: the
+    same refusal); a counter already used, or not above the device's last, is refused; the
+    others go through training's check-in rules (DeviceEvents, services.record_attendance), each
+    kept as a SignedEvent with what became of it. The caller holds the device's row locked."""
+
+    def __init__(self, device: Device, key, sent_at, now):
+        super().__init__(device)
+        self.key = key
+        self.sent_at, self.now = sent_at, now
+        self.skew = sent_at - now
+
+    def ingest(self, raw_events: list) -> list[dict]:
+        results: list[dict | None] = [None] * len(raw_events)
+        verified = []  # (index, event, digest, signature)
+        for index, raw in enumerate(raw_events):
+            shape = SignedEventSerializer(data=raw)
+            if not shape.is_valid():
+                results[index] = _signed_result(index, None, "refused", reason="malformed")
+                continue
+            try:
+                event, data = signing.verified_event(self.key, **shape.validated_data)
+            except signing.BadEvent as bad:
+                results[index] = _signed_result(index, None, "refused", reason=bad.code)
+                continue
+            if event.device != self.device.pk:
+                results[index] = _signed_result(index, event, "refused", reason="other_device")
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            verified.append((index, event, digest, shape.validated_data["signature"]))
+        fresh = self._sort_out(verified, results)
+        self._load([data for _event, data, *_rest in fresh], batch=True)
+        rows = []
+        for (index, event, digest, signature), data in ((item[2], item[1]) for item in fresh):
+            result, checkin = self._judge(data, clock_skew=self.skew)
+            refusal = result["error"] if result["status"] == "rejected" else ""
+            if refusal:
+                results[index] = _signed_result(index, event, "refused", reason="rule",
+                                                error=refusal)  # fmt: skip
+            else:
+                results[index] = _signed_result(index, event, result["status"], checkin=checkin)
+            rows.append(SignedEvent(
+                device=self.device, counter=event.counter, event_id=event.event_id,
+                digest=digest, signature=signature, local_match=event.match,
+                match_distance=event.distance, clock_skew=self._skew_seconds(),
+                received_at=self.now, checkin=checkin, refusal=refusal[:300],
+            ))  # fmt: skip
+        SignedEvent.objects.bulk_create(rows)
+        return results
+
+    def _skew_seconds(self) -> int:
+        return round(self.skew.total_seconds())
+
+    def _sort_out(self, verified, results) -> list:
+        """Answer the events already known or out of order; return the new ones, in order, as
+        (event, training's event data, (index, event, digest, signature))."""
+        known = SignedEvent.objects.filter(device=self.device).filter(
+            Q(event_id__in={event.event_id for _i, event, *_r in verified})
+            | Q(counter__in={event.counter for _i, event, *_r in verified})
+        ).select_related("checkin")  # fmt: skip
+        by_id = {row.event_id: row for row in known}
+        by_counter = {row.counter: row for row in known}
+        last = self.device.counter
+        fresh, taken = [], {}
+        for index, event, digest, signature in verified:
+            first = by_id.get(event.event_id) or taken.get(event.event_id)
+            if first is not None:
+                results[index] = self._again(index, event, digest, first)
+            elif event.counter in by_counter:
+                results[index] = _signed_result(index, event, "refused", reason="replayed_counter")
+            elif event.counter <= last:
+                message = str(REASONS["counter_not_increasing"]) % {
+                    "counter": event.counter,
+                    "last": last,
+                }
+                results[index] = _signed_result(
+                    index, event, "refused", reason="counter_not_increasing", error=message
+                )
+            else:
+                last = event.counter
+                by_counter[event.counter] = taken[event.event_id] = (index, digest)
+                fresh.append((event, self._data(event), (index, event, digest, signature)))
+        self.last = last
+        return fresh
+
+    def _again(self, index, event, digest, first) -> dict | tuple:
+        """An event id seen before: the same event answers as it did; other content is refused."""
+        if isinstance(first, tuple):  # twice in this batch: answered after the first
+            if first[1] != digest:
+                return _signed_result(index, event, "refused", reason="event_id_reused")
+            return {"repeat_of": first[0], "index": index, "event": event}
+        if first.digest != digest:
+            return _signed_result(index, event, "refused", reason="event_id_reused")
+        if first.checkin is not None:
+            return _signed_result(index, event, "duplicate", checkin=first.checkin)
+        return _signed_result(index, event, "refused", reason="rule", error=first.refusal)
+
+    @staticmethod
+    def _data(event: signing.Event) -> dict:
+        data = {"event_id": event.event_id, "session": event.session, "photo_ref": "",
+                "direction": event.direction, "device_time": event.device_time}  # fmt: skip
+        if event.person.startswith("E"):
+            data["enrollment"] = int(event.person[1:])
+        else:
+            data["id_number"] = event.person
+        return data
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+class SignedBatchView(APIView):
+    """A signed batch of an attendance device that worked offline (docs/devices.md): no token;
+    the batch and each of its events are signed with the device's own Ed25519 key, registered
+    with the device. Each event is stored once whatever the retries: a resent batch answers
+    "duplicate" for what was stored and the same refusal for what was refused. A revoked device's
+    batch, an unknown device and a batch whose own signature fails are refused whole (403)."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=SignedBatchDocSerializer,
+        responses={
+            200: SignedBatchResultSerializer,
+            400: OpenApiResponse(description="a malformed body"),
+            403: OpenApiResponse(
+                SignedBatchResultSerializer,
+                description="the batch refused whole: an unknown device, a device without a "
+                "key, a revoked device, or the batch's own signature does not verify",
+            ),
+        },
+        tags=["attendance"],
+    )
+    def post(self, request):
+        body = SignedBatchSerializer(data=request.data if isinstance(request.data, dict) else {})
+        body.is_valid(raise_exception=True)
+        values = body.validated_data
+        events = values["events"]
+        device = Device.objects.filter(pk=values["device"]).exclude(public_key="").first()
+        if device is None:
+            return self._refused(events, "unknown_device")
+        if not device.active:
+            message = str(REASONS["revoked"]) % {
+                "date": timezone.localtime(device.revoked_at).strftime("%Y-%m-%d %H:%M")
+                if device.revoked_at else "—"
+            }  # fmt: skip
+            return self._refused(events, "revoked", message)
+        key = signing.public_key(device.public_key)
+        signatures = [_text(event.get("signature", "")) if isinstance(event, dict) else ""
+                      for event in events]  # fmt: skip
+        if not signing.verify_batch(key, device.pk, values["sent_at"], signatures,
+                                    values["signature"]):  # fmt: skip
+            return self._refused(events, "bad_batch_signature")
+        now = timezone.now()
+        with audit.system_context(f"device:{device.pk}"), transaction.atomic():
+            device = Device.objects.select_for_update().get(pk=device.pk)
+            if not device.active:  # revoked while this batch waited for the lock
+                return self._refused(events, "revoked", str(REASONS["revoked"]) % {"date": "—"})
+            work = SignedEvents(device, key, values["sent_at"], now)
+            results = work.ingest(events)
+            Device.objects.filter(pk=device.pk).update(counter=work.last, last_seen_at=now)
+        for position, result in enumerate(results):
+            if "repeat_of" in result:
+                first = results[result["repeat_of"]]
+                status = "duplicate" if first["status"] != "refused" else "refused"
+                results[position] = {**first, "index": position, "status": status}
+        counts = {status: 0 for status in ("stored", "duplicate", "refused")}
+        for result in results:
+            counts[result["status"]] += 1
+        return Response({**counts, "counter": work.last,
+                         "clock_skew": work._skew_seconds(), "results": results})  # fmt: skip
+
+    @staticmethod
+    def _refused(events: list, reason: str, message: str = "") -> Response:
+        message = message or str(REASONS[reason])
+        results = [_signed_result(index, None, "refused", reason=reason, error=message)
+                   for index in range(len(events))]  # fmt: skip
+        return Response({"detail": message, "stored": 0, "duplicate": 0,
+                         "refused": len(events), "counter": None, "clock_skew": None,
+                         "results": results}, status=403)  # fmt: skip

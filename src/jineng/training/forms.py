@@ -258,6 +258,9 @@ class DeviceForm(forms.Form):
     name = forms.CharField(
         max_length=100, error_messages={"required": gettext_lazy("Name the device.")}
     )
+    # The Ed25519 public key a device that works offline made (`jineng device keygen`); checked
+    # by services.register_device. Empty for a device that posts online with its token only.
+    public_key = forms.CharField(max_length=64, required=False)
 
 
 PRESENCE = [("1", gettext_lazy("present")), ("0", gettext_lazy("absent (remove a wrong mark)"))]

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
 from jineng.core.states import Step, Workflow, history
+from jineng.training.signing import fingerprint
 
 
 class ClassState(models.TextChoices):
@@ -326,7 +327,10 @@ class Enrollment(models.Model):
 
 
 class Device(models.Model):
-    """An attendance terminal of an institution, authenticated by its own token."""
+    """An attendance terminal of an institution, authenticated by its own token; a device that
+    works offline also has its own Ed25519 key pair, of which only the public key is kept here
+    (docs/devices.md): it signs each event, and `counter` is the highest event counter the
+    platform has taken from it. A revoked device (`active` off) is refused, token and batches."""
 
     institution = models.ForeignKey(
         "institutions.Institution", on_delete=models.CASCADE, related_name="devices"
@@ -337,17 +341,33 @@ class Device(models.Model):
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    public_key = models.CharField(
+        _("public key"), max_length=43, blank=True, help_text=_("Ed25519, base64url")
+    )
+    counter = models.PositiveBigIntegerField(_("last counter"), default=0, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
 
     scope = ScopeSpec(org_paths=("institution__organisation__path",))
-    audit_exclude = frozenset({"token_hash", "last_seen_at"})
+    audit_exclude = frozenset({"token_hash", "last_seen_at", "counter"})
 
     class Meta:
         verbose_name = _("attendance device")
         verbose_name_plural = _("attendance devices")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["public_key"],
+                condition=~models.Q(public_key=""),
+                name="uniq_device_public_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def key_fingerprint(self) -> str:
+        return fingerprint(self.public_key) if self.public_key else ""
 
 
 class Direction(models.TextChoices):
@@ -358,7 +378,7 @@ class Direction(models.TextChoices):
 class Flag(models.TextChoices):
     NONE = "", _("none")
     OUTSIDE_WINDOW = "outside_window", _("outside the session's time")
-    DEVICE_CLOCK = "device_clock", _("device clock ahead of the server")
+    DEVICE_CLOCK = "device_clock", _("device clock off")
 
 
 class Verification(models.TextChoices):
@@ -413,6 +433,54 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.direction} {self.device_time:%Y-%m-%d %H:%M}"
+
+
+class LocalMatch(models.TextChoices):
+    """The device's own face match of the person at the door, as it signed it."""
+
+    NONE = "none", pgettext_lazy("local face match", "none")
+    PASSED = "passed", pgettext_lazy("local face match", "passed")
+    FAILED = "failed", pgettext_lazy("local face match", "failed")
+
+
+class SignedEvent(models.Model):
+    """One signed event of a device, as the platform took it (docs/devices.md): its counter,
+    event id, the SHA-256 of the signed bytes and the signature, the device's local match, the
+    device's clock when it sent the batch against the server's, and what became of it: the
+    attendance event stored, or why training's rules refused it. Kept for every event whose
+    signature verified and whose counter was new, so a resent event answers as the first time
+    and a counter is never taken twice."""
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="signed_events")
+    counter = models.PositiveBigIntegerField(_("counter"))
+    event_id = models.CharField(_("event id"), max_length=64)
+    digest = models.CharField(_("SHA-256 of the signed event"), max_length=64)
+    signature = models.CharField(_("signature"), max_length=86)
+    local_match = models.CharField(
+        _("device's face match"), max_length=8, choices=LocalMatch.choices,
+        default=LocalMatch.NONE,
+    )  # fmt: skip
+    match_distance = models.FloatField(_("match distance"), null=True, blank=True)
+    clock_skew = models.IntegerField(_("device clock minus server clock (s)"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    checkin = models.OneToOneField(
+        CheckIn, on_delete=models.PROTECT, null=True, blank=True, related_name="signed"
+    )
+    refusal = models.CharField(_("refused because"), max_length=300, blank=True)
+
+    scope = ScopeSpec(org_paths=("device__institution__organisation__path",))
+
+    class Meta:
+        verbose_name = _("signed device event")
+        verbose_name_plural = _("signed device events")
+        ordering = ["device", "counter"]
+        constraints = [
+            models.UniqueConstraint(fields=["device", "counter"], name="uniq_signed_counter"),
+            models.UniqueConstraint(fields=["device", "event_id"], name="uniq_signed_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id}#{self.counter} {self.event_id}"
 
 
 # --- attendance entered by hand (手工补录) ----------------------------------------------------

@@ -10,6 +10,7 @@ import secrets
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, QuerySet
@@ -39,7 +40,7 @@ from jineng.policy import (
     check_training_end,
     decide_completion,
 )
-from jineng.training import eligibility, hooks
+from jineng.training import eligibility, hooks, signing
 from jineng.training.models import (
     ACTIVE_STATES,
     EDITABLE_STATES,
@@ -61,8 +62,6 @@ from jineng.training.models import (
 )
 
 MAX_COMMITMENT_BYTES = 10 * 1024 * 1024
-# A device clock this far ahead of the server is flagged (offline batches come later, never early).
-CLOCK_TOLERANCE = timedelta(minutes=5)
 # Changes that need a reason, shown to the institution or written in the history.
 
 
@@ -619,11 +618,22 @@ def withdraw_enrollment(enrollment: Enrollment, reason: str) -> Enrollment:
 # --- attendance -------------------------------------------------------------------------------
 
 
-def window_flag(session: Session, direction: str, device_time: datetime, server_time: datetime):
-    """(in_window, flag) of an event: outside the session's window, or a device clock ahead."""
+def clock_tolerance() -> timedelta:
+    """How far a device's clock may be off (settings.DEVICE_CLOCK_TOLERANCE, docs/devices.md)."""
+    return timedelta(seconds=settings.DEVICE_CLOCK_TOLERANCE)
+
+
+def window_flag(session: Session, direction: str, device_time: datetime, server_time: datetime,
+                clock_skew: timedelta | None = None):  # fmt: skip
+    """(in_window, flag) of an event: outside the session's window, or the device's clock off:
+    the event's time ahead of the server's (an offline batch comes later, never early), or the
+    device's clock when it sent the batch further from the server's than the tolerance."""
     opens, closes = session.window(direction)
     in_window = opens <= device_time <= closes
-    if device_time > server_time + CLOCK_TOLERANCE:
+    tolerance = clock_tolerance()
+    if device_time > server_time + tolerance or (
+        clock_skew is not None and abs(clock_skew) > tolerance
+    ):
         return in_window, Flag.DEVICE_CLOCK
     return in_window, "" if in_window else Flag.OUTSIDE_WINDOW
 
@@ -717,6 +727,7 @@ def record_attendance(
     device: Device | None = None,
     photo_ref: str = "",
     lookups: AttendanceLookups | None = None,
+    clock_skew: timedelta | None = None,
 ) -> tuple[CheckIn, bool]:
     """Store one event once: (event, created). A repeated (device, event id) returns the first,
     whatever has changed since it was stored.
@@ -742,7 +753,7 @@ def record_attendance(
         with transaction.atomic():
             start_if_due(training_class)
     now = timezone.now()
-    in_window, flag = window_flag(session, direction, device_time, now)
+    in_window, flag = window_flag(session, direction, device_time, now, clock_skew)
     event = CheckIn(
         session=session, person=person, is_teacher=role, direction=direction, device=device,
         event_id=event_id, device_time=device_time, server_time=now, in_window=in_window,
@@ -1015,26 +1026,71 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _checked_public_key(text: str, device: Device | None = None) -> str:
+    """The device's Ed25519 public key as registered (base64url of 32 bytes), checked: a key
+    that is not one, or that another device already has, is refused (docs/devices.md)."""
+    text = text.strip().rstrip("=")
+    try:
+        signing.public_key(text)
+    except ValueError:
+        raise ValidationError(
+            {"public_key": _("This is not an Ed25519 public key: give the 43 characters "
+                             "(base64url) the device printed.")}
+        ) from None  # fmt: skip
+    others = Device.objects.filter(public_key=text)
+    if device is not None:
+        others = others.exclude(pk=device.pk)
+    if others.exists():
+        raise ValidationError(
+            {"public_key": _("Another device already has this public key: each device makes "
+                             "its own key pair.")}
+        )  # fmt: skip
+    return text
+
+
 @transaction.atomic
-def register_device(institution: Institution, name: str) -> tuple[Device, str]:
-    """A new attendance terminal and its token, shown once (only its hash is kept)."""
+def register_device(institution: Institution, name: str,
+                    public_key: str = "") -> tuple[Device, str]:  # fmt: skip
+    """A new attendance terminal and its token, shown once (only its hash is kept); with the
+    public key of the key pair it made itself, when it signs its events (devices offline)."""
     require_capability(Capability.RUN_CLASSES, _("Only the institution registers its devices."))
     if not name.strip():
         raise ValidationError({"name": _("Name the device.")})
+    key = _checked_public_key(public_key) if public_key.strip() else ""
     token = secrets.token_urlsafe(32)
     device = writes.create(
         Device(institution=institution, name=name.strip(), token_hash=token_hash(token),
-               token_hint=token[:6]),
+               token_hint=token[:6], public_key=key),
         validate=False,
     )  # fmt: skip
     return device, token
 
 
 @transaction.atomic
-def deactivate_device(device: Device) -> Device:
-    """A lost or retired terminal: its token stops working; its events stay as they came."""
+def register_device_key(device: Device, public_key: str) -> Device:
+    """The public key of a device registered before it signed: given once. A device whose key
+    is lost or replaced is revoked and registered anew (its counter starts again with its key)."""
     require_capability(Capability.RUN_CLASSES, _("Only the institution registers its devices."))
-    return writes.update(device, active=False, validate=False)
+    device = Device.objects.select_for_update().get(pk=device.pk)
+    if not device.active:
+        raise ValidationError(_("This device is revoked."))
+    if device.public_key:
+        raise ValidationError(
+            {"public_key": _("This device already has its key: register a new device for a "
+                             "new key, and revoke this one.")}
+        )  # fmt: skip
+    return writes.update(device, public_key=_checked_public_key(public_key, device),
+                         validate=False)  # fmt: skip
+
+
+@transaction.atomic
+def deactivate_device(device: Device) -> Device:
+    """A lost or retired terminal is revoked: its token stops working and its signed batches are
+    refused, whenever they were signed; its events already stored stay as they came."""
+    require_capability(Capability.RUN_CLASSES, _("Only the institution registers its devices."))
+    if not device.active:
+        return device
+    return writes.update(device, active=False, revoked_at=timezone.now(), validate=False)
 
 
 def device_for_token(token: str) -> Device | None:

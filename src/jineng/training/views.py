@@ -726,11 +726,11 @@ def devices(request):
             raise Http404
         form = DeviceForm(request.POST)
         if valid(request, form):
-            name = form.cleaned_data["name"]
+            name, key = form.cleaned_data["name"], form.cleaned_data["public_key"]
 
             def register():
                 nonlocal new_device, token
-                new_device, token = services.register_device(institution, name)
+                new_device, token = services.register_device(institution, name, key)
 
             run_service(request, register)
     context = {
