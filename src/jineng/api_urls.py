@@ -9,6 +9,7 @@ from jineng.certificates import api as certificates_api
 from jineng.claims import api as claims_api
 from jineng.core import api
 from jineng.evaluation import api as evaluation_api
+from jineng.faces import api as faces_api
 from jineng.institutions import api as institutions_api
 from jineng.people import api as people_api
 from jineng.reports import api as reports_api
@@ -54,6 +55,8 @@ urlpatterns = [
         training_api.AttendanceEventsView.as_view(),
         name="attendance-events",
     ),
+    path("faces/enrol/", faces_api.FaceEnrolView.as_view(), name="faces-enrol"),
+    path("faces/check-in/", faces_api.FaceCheckInView.as_view(), name="faces-check-in"),
     path("stats/measures/", stats_api.MeasuresView.as_view(), name="stats-measures"),
     path("stats/indicators/", stats_api.IndicatorsView.as_view(), name="stats-indicators"),
     path("targets/dashboard/", targets_api.DashboardView.as_view(), name="targets-dashboard"),
