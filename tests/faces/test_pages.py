@@ -3,7 +3,8 @@ the door page's check-in answer, and who may open them."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from jineng.faces.models import FaceConsent, FaceTemplate
+from jineng.core.models import AuditEntry
+from jineng.faces.models import FaceConsent, FaceTemplate, FaceVerification
 from jineng.training.models import CheckIn
 from tests.faces.conftest import photo
 
@@ -49,3 +50,26 @@ def test_the_door_page_answers_each_capture(running, login, enrolled):
     tampered = client.post(url, {"enrollment": 2**40, "photo": upload("obama/2.jpg")})
     assert tampered.status_code == 400 and tampered.json()["error"]
     assert login("city_reviewer").post(url, {"enrollment": enrollment.pk}).status_code == 404
+
+
+def test_a_reviewer_decides_a_mismatch_and_sees_both_photos(running, login, enrolled, settings):
+    """Both photos' faces only to a reviewer (the enrolment photo only when kept), audited."""
+    settings.FACE_KEEP_PHOTOS = True
+    enrollment = running.enrollments.order_by("id").first()
+    enrolled(enrollment.person, "obama/1.jpg")
+    session = running.sessions.first()
+    url = f"/faces/sessions/{session.pk}/check-in/"
+    login("institution").post(url, {"enrollment": enrollment.pk, "photo": upload("biden/2.jpg")})
+    mismatch = FaceVerification.objects.get()
+    reviewer = login("city_reviewer")
+    for path in ("photo/", "photo/enrolled/"):
+        shown = reviewer.get(f"/faces/mismatches/{mismatch.pk}/{path}")
+        assert shown.status_code == 200 and shown.content[:2] == b"\xff\xd8"
+    assert AuditEntry.objects.filter(action="view_personal").count() == 2
+    reviewer.post(f"/faces/mismatches/{mismatch.pk}/review/",
+                  {"decision": "confirmed", "note": "他人代签"})  # fmt: skip
+    mismatch.refresh_from_db()
+    assert mismatch.state == "confirmed" and mismatch.reviewed_by.username == "city_reviewer"
+    institution = login("institution")
+    assert institution.post(f"/faces/mismatches/{mismatch.pk}/review/",
+                            {"decision": "dismissed"}).status_code == 404  # fmt: skip

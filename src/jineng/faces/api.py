@@ -92,8 +92,9 @@ class FaceEnrolView(APIView):
             raise exceptions.NotFound()
         photo = _photo(body.validated_data["photo"])
         try:
-            services.give_consent(person, body.validated_data["consent_version"])
-            template, duplicates = services.enrol(person, photo)
+            template, duplicates = services.consent_and_enrol(
+                person, photo, body.validated_data["consent_version"]
+            )
         except ValidationError as problem:
             return _refused(problem)
         except PermissionDenied as problem:

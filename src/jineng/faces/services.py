@@ -135,6 +135,13 @@ def _delete_template(person: Person, why: str) -> bool:
 
 
 @transaction.atomic
+def consent_and_enrol(person: Person, photo: bytes, text_version: str = CONSENT_VERSION):
+    """The consent and the template in one step: a refused photo records no consent either."""
+    give_consent(person, text_version)
+    return enrol(person, photo)
+
+
+@transaction.atomic
 def enrol(person: Person, photo: bytes) -> tuple[FaceTemplate, list[FaceDuplicate]]:
     """The person's template from a photo (a new photo replaces the template), with the faces
     of other persons of the region it matches (one face, two names)."""

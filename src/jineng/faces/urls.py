@@ -12,5 +12,11 @@ urlpatterns = [
     path("faces/sessions/<int:pk>/check-in/", views.door_check_in, name="check-in"),
     path("faces/mismatches/", views.mismatches, name="mismatches"),
     path("faces/mismatches/<int:pk>/photo/", views.mismatch_photo, name="photo"),
+    path(
+        "faces/mismatches/<int:pk>/photo/enrolled/",
+        views.mismatch_photo,
+        {"which": "enrolled"},
+        name="photo-enrolled",
+    ),
     path("faces/mismatches/<int:pk>/review/", views.review, name="review"),
 ]

@@ -1,8 +1,6 @@
 """Face pages: a person's consent and photo, the check-in page at the door (camera), the
 mismatches and the faces under two names."""
 
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -33,8 +31,7 @@ def person(request, pk: int):
             photo = form.cleaned_data["photo"].read()
 
             def take():
-                services.give_consent(found)
-                services.enrol(found, photo)
+                services.consent_and_enrol(found, photo)
 
             if run_service(request, take, success=_("The face template is taken.")):
                 return redirect("faces:person", pk=pk)
@@ -64,17 +61,16 @@ def _session(request, pk: int) -> Session:
 
 @capability_required(Capability.RUN_CLASSES)
 def door_sessions(request):
-    """The sessions a door page may be opened for: those of the running classes in scope that
-    have not ended a day ago."""
-    since = timezone.now() - timedelta(days=1)
+    """The sessions a door page may be opened for: those of the approved and running classes in
+    scope, the latest first, today's marked."""
     sessions = scoped(
         request.user,
         Session.objects.filter(
-            training_class__state__in=[ClassState.APPROVED, ClassState.IN_PROGRESS],
-            ends_at__gte=since,
+            training_class__state__in=[ClassState.APPROVED, ClassState.IN_PROGRESS]
         ).select_related("training_class"),
-    ).order_by("starts_at", "id")[:100]
-    return render(request, "faces/door_sessions.html", {"sessions": sessions})
+    ).order_by("-starts_at", "-id")[:200]
+    today = timezone.localdate()
+    return render(request, "faces/door_sessions.html", {"sessions": sessions, "today": today})
 
 
 @capability_required(Capability.RUN_CLASSES, missing_is_404=True)
@@ -122,16 +118,20 @@ def mismatches(request):
 
 
 @capability_required(Capability.REVIEW_CLASSES, missing_is_404=True)
-def mismatch_photo(request, pk: int):
-    """The check-in photo's face, to a reviewer only; each look audited."""
+def mismatch_photo(request, pk: int, which: str = "taken"):
+    """The face of the photo taken at the door, or of the enrolment photo when it is kept
+    (JINENG_FACE_KEEP_PHOTOS), to a reviewer only; each look audited."""
     verification = get_scoped_or_404(
         request.user, selectors.mismatches(request.user).defer(None), pk=pk
     )
     try:
-        taken, _enrolled = services.thumbnails(verification)
+        taken, enrolled = services.thumbnails(verification)
     except ValidationError:
         raise Http404 from None
-    response = HttpResponse(taken, content_type="image/jpeg")
+    shown = enrolled if which == "enrolled" else taken
+    if shown is None:
+        raise Http404
+    response = HttpResponse(shown, content_type="image/jpeg")
     response["Cache-Control"] = "no-store"
     return response
 
