@@ -10,6 +10,7 @@ from jineng.claims import api as claims_api
 from jineng.core import api
 from jineng.core.replica import replica_view
 from jineng.evaluation import api as evaluation_api
+from jineng.faces import api as faces_api
 from jineng.institutions import api as institutions_api
 from jineng.people import api as people_api
 from jineng.reports import api as reports_api
@@ -60,6 +61,8 @@ urlpatterns = [
         training_api.SignedBatchView.as_view(),
         name="attendance-signed-batches",
     ),
+    path("faces/enrol/", faces_api.FaceEnrolView.as_view(), name="faces-enrol"),
+    path("faces/check-in/", faces_api.FaceCheckInView.as_view(), name="faces-check-in"),
     # Statistics and dashboards: read-only work the read replica may serve (core.replica).
     path("stats/measures/", replica_view(stats_api.MeasuresView.as_view()), name="stats-measures"),
     path(

@@ -68,6 +68,20 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return number
 
 
+def env_float(name: str, default: float, *, low: float, high: float) -> float:
+    """A number between `low` and `high` from the environment; else one line stops the start."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = None
+    if number is None or not low <= number <= high:
+        raise ImproperlyConfigured(f"{name} must be a number from {low} to {high}.")
+    return number
+
+
 def data_dir() -> Path:
     return Path(os.environ.get("JINENG_DATA_DIR") or REPO_DIR / "var").resolve()
 

@@ -19,6 +19,7 @@ from jineng.config import (
     crypto_suite,
     data_dir,
     env_bool,
+    env_float,
     env_int,
     env_list,
     old_data_keys,
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "jineng.people",
     "jineng.institutions",
     "jineng.training",
+    "jineng.faces",
     "jineng.certificates",
     "jineng.evaluation",
     "jineng.vouchers",
@@ -352,6 +354,18 @@ IMPORT_MEMORY_MB = env_int("JINENG_IMPORT_MEMORY_MB", 2048)
 # An import job running without a heartbeat for this long is taken as interrupted (its worker
 # died): shown so, and queued again by the workers (core.worker).
 JOB_STALE_SECONDS = env_int("JINENG_JOB_STALE_SECONDS", 60, minimum=1)
+
+# Face verification at check-in (jineng.faces, docs/faces.md). The threshold is the largest
+# distance between two templates taken as the same person: calibrate it on the region's own
+# photos (`jineng faces calibrate FOLDER`), no constant fits every population. A photo must show
+# one face at least FACE_MIN_PIXELS wide, sharp enough; the photo itself is kept (sealed) only
+# with FACE_KEEP_PHOTOS; a template is deleted FACE_RETENTION_DAYS after the person's last class
+# (unless the policy pack names faces.retention_days).
+FACE_THRESHOLD = env_float("JINENG_FACE_THRESHOLD", 0.55, low=0.1, high=1.5)
+FACE_MIN_PIXELS = env_int("JINENG_FACE_MIN_PIXELS", 80, minimum=20)
+FACE_MIN_SHARPNESS = env_int("JINENG_FACE_MIN_SHARPNESS", 60)
+FACE_KEEP_PHOTOS = env_bool("JINENG_FACE_KEEP_PHOTOS", False)
+FACE_RETENTION_DAYS = env_int("JINENG_FACE_RETENTION_DAYS", 365, minimum=1)
 
 # The audit log (core.chain): entries are kept in the table at least this many days before
 # `jineng audit archive` may move them to a file; 网络安全法 §21 asks for six months, so a

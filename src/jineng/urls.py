@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("jineng.people.urls")),
     path("", include("jineng.institutions.urls")),
     path("", include("jineng.training.urls")),
+    path("", include("jineng.faces.urls")),
     path("", include("jineng.vouchers.urls")),
     path("", include("jineng.evaluation.urls")),
     path("", include("jineng.certificates.urls")),

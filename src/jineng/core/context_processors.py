@@ -28,6 +28,8 @@ NAVIGATION = [
         [
             (_("Classes"), "training:list", Capability.VIEW_CLASSES),
             (_("Class review"), "training:review", Capability.REVIEW_CLASSES),
+            (_("Check-in at the door"), "faces:door-sessions", Capability.RUN_CLASSES),
+            (_("Face mismatches"), "faces:mismatches", Capability.VIEW_CLASSES),
             (_("Evaluations"), "evaluation:list", Capability.VIEW_EVALUATIONS),
             (_("Certificates"), "certificates:list", Capability.VIEW_CERTIFICATES),
         ],

@@ -42,6 +42,7 @@ from jineng.certificates.models import Certificate
 from jineng.claims.models import ClaimKind, ClaimLine, ClaimState, LineState
 from jineng.core.models import Organisation
 from jineng.evaluation.models import EvaluationResult
+from jineng.faces.models import FaceDuplicate
 from jineng.institutions.models import Designation, Institution
 from jineng.people.models import Person
 from jineng.policy.codes import TrainingType
@@ -731,6 +732,38 @@ def shared_phone(scope: Scope) -> list[Found]:
     return found
 
 
+def face_two_names(scope: Scope) -> list[Found]:
+    """One face under two names (代打卡): a face template (at enrolment or in a check-in's
+    photo) within the face threshold of another person's template, the 1:N search of
+    jineng.faces; one finding per pair of which a person is a trainee of the region's classes.
+    The evidence names both persons (masked) and the distance, never a template or a photo."""
+    trainees = _trainees(scope).values("pk")
+    pairs = (
+        FaceDuplicate.objects.filter(Q(person__in=trainees) | Q(other__in=trainees))
+        .select_related("person", "other")
+        .order_by("id")
+    )
+    found = []
+    for pair in pairs:
+        evidence = _evidence(
+            [_("person"), _("ID number"), _("distance"), _("threshold")],
+            [[pair.person.name, pair.person.id_number_masked, f"{pair.distance:.3f}",
+              f"{pair.threshold:.2f}"],
+             [pair.other.name, pair.other.id_number_masked, "", ""]],
+            [pair.person_id, pair.other_id],
+        )  # fmt: skip
+        found.append(
+            Found(
+                key=f"{pair.person_id}:{pair.other_id}",
+                summary=_("%(name)s and %(other)s have the same face")
+                % {"name": pair.person.name, "other": pair.other.name},
+                subjects={"person_id": pair.person_id},
+                evidence=evidence,
+            )
+        )
+    return found
+
+
 def outside_working_age(scope: Scope) -> list[Found]:
     """Trainees of employment skills classes (就业技能培训, for people out of work) younger than
     supervision.working_age_from or at least supervision.working_age_to on the class's first
@@ -1390,6 +1423,11 @@ CHECKS: tuple[Check, ...] = (
           _("Trainees sharing one phone number with several others."),
           _WHOLE, _("fake trainees"), Severity.MEDIUM,
           ("supervision.shared_phone_min_trainees",), shared_phone),
+    Check("face_two_names", _("One face under two names"),
+          _("A face enrolled or checked in under one identity that matches another person's "
+            "face template."),
+          "000 §三(八); " + _WHOLE, _("check-ins for others (代打卡), fake trainees"),
+          Severity.HIGH, (), face_two_names),
     Check("outside_working_age", _("Outside working age in a class for the unemployed"),
           _("A trainee of an employment skills class younger or older than working age."),
           _WHOLE, _("fake trainees (retirees, students)"), Severity.MEDIUM,
