@@ -167,6 +167,8 @@ def sign(key: Ed25519PrivateKey, event: Event) -> tuple[str, str]:
 def verified_event(key: Ed25519PublicKey, payload: str, signature: str) -> tuple[Event, bytes]:
     """The event and its signed bytes, once the signature verifies; else BadEvent
     ("malformed": not base64url or not the layout; "bad_signature": changed or not this key's)."""
+    if len(payload) > 2 * MAX_PAYLOAD or len(signature) > 90:
+        raise BadEvent("malformed")
     try:
         data, raw_signature = unb64url(payload), unb64url(signature)
     except ValueError:
