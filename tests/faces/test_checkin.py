@@ -70,6 +70,9 @@ def test_another_face_is_no_attendance_but_a_mismatch_to_review(
     mismatch = FaceVerification.objects.get()
     assert mismatch.state == "mismatch" and mismatch.distance > mismatch.threshold
     assert mismatch.thumbnail is not None  # sealed, for the reviewer only
+    # The device sends the same event again (a lost answer): the first answer stands.
+    again = post(running.sessions.first(), enrollment, "kit_harington/2.jpg")
+    assert again == (200, body) and FaceVerification.objects.count() == 1
     # The institution sees the mismatch in its list, without the photo.
     page = login("institution").get("/faces/mismatches/")
     assert page.status_code == 200 and enrollment.person.name in page.content.decode()

@@ -110,6 +110,7 @@ class FaceVerification(models.Model):
         "training.Device", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     direction = models.CharField(_("direction"), max_length=3)
+    event_id = models.CharField(_("event id"), max_length=64, blank=True)  # the device's
     distance = models.FloatField(_("distance"))
     threshold = models.FloatField(_("threshold"))
     model_version = models.CharField(_("model version"), max_length=40)
@@ -131,6 +132,13 @@ class FaceVerification(models.Model):
         verbose_name_plural = _("face verifications")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["state", "at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device", "event_id"],
+                condition=models.Q(device__isnull=False) & ~models.Q(event_id=""),
+                name="uniq_face_device_event",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.state} {self.distance:.3f}"

@@ -213,6 +213,10 @@ def check_in(
     threshold and the model are kept, and the photo's face is searched 1:N."""
     if device is None:
         require_capability(Capability.RUN_CLASSES, _("Only the institution checks trainees in."))
+    elif event_id:
+        sent = FaceVerification.objects.filter(device=device, event_id=event_id).first()
+        if sent is not None:  # the device sent the event again: the first answer stands
+            return sent
     face_template = FaceTemplate.objects.filter(person=person).first()
     if face_template is None:
         raise ValidationError(
@@ -237,9 +241,9 @@ def check_in(
             return existing
     verification = FaceVerification(
         session=session, person=person, checkin=event, device=device, direction=direction,
-        distance=distance, threshold=threshold, model_version=engine.MODEL_VERSION,
+        event_id=event_id if device else "", distance=distance, threshold=threshold,
+        model_version=engine.MODEL_VERSION, at=now,
         state=FaceVerification.State.PASSED if event else FaceVerification.State.MISMATCH,
-        at=now,
         thumbnail=None if event else crypto.encrypt_bytes(face.thumbnail, THUMB_FIELD),
     )  # fmt: skip
     writes.create(verification, validate=False, message="face check-in")
