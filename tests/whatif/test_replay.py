@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from jineng.catalog.models import DecisionRecord
 from jineng.claims.models import Claim, ClaimLine, Payment
 from jineng.people.models import LedgerEvent
+from jineng.targets import services as targets
 from jineng.whatif import drafts, services
 from jineng.whatif.models import ScenarioState
 from tests.actors import act
@@ -84,8 +85,15 @@ def test_raising_the_cap_from_3_to_4_grants_exactly_the_fourth_subsidies(hebei):
 
 def test_lowering_the_cap_to_2_refuses_the_third_in_order(hebei):
     """The cap replays in the order decided: with 2, the third subsidy (电工五级, 960) is lost
-    and the fourth stays refused; the certificate is a risk to the target, not a loss."""
+    and the fourth stays refused; the certificate is a risk to the bureau's certificate target
+    of the year (002 §二(二) 取证), not a lost certificate."""
     four_subsidies(hebei)
+    with act(None):
+        targets.ensure_measures()
+        targets.create_plan(
+            bureau=hebei.bureau, start_year=2024, end_year=2024, title="2024年目标任务",
+            reason="测试", document_number="石人社〔2024〕1号", totals={"certified": 5000},
+        )  # fmt: skip
     draft = hebei_draft(hebei.bureau)
     with act(None):
         revision = drafts.set_value(draft, "limits.training.count", "2")
@@ -93,6 +101,7 @@ def test_lowering_the_cap_to_2_refuses_the_third_in_order(hebei):
     assert scenario.difference == Decimal("-960.00")
     assert scenario.summary["people"]["lose"] == 1
     assert scenario.summary["at_risk"] == [["130100", builders_core.ELECTRICIAN, 1]]
+    assert services.target_rows(scenario) == [["2024年目标任务", "certified", 5000, 1]]
 
 
 def test_a_draft_the_loader_refuses_cannot_be_replayed(hebei):

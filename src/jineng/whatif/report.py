@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from jineng.policy import labels as policy_labels
 from jineng.reports.content import Content, Section
+from jineng.stats.measures import MEASURES
+from jineng.whatif import services
 from jineng.whatif.models import Scenario
 from jineng.whatif.services import GROUPS, SIX_004, labels
 
@@ -54,6 +56,14 @@ def risk_rows(scenario: Scenario) -> list[list]:
     return [
         [names["county"].get(county, county), names["occupation"].get(occ, occ), n]
         for county, occ, n in scenario.summary.get("at_risk", [])
+    ]
+
+
+def target_rows(scenario: Scenario) -> list[list]:
+    names = {code: str(measure.name) for code, measure in MEASURES.items()}
+    return [
+        [plan, names.get(code, code), target, risk]
+        for plan, code, target, risk in services.target_rows(scenario)
     ]
 
 
@@ -116,6 +126,13 @@ def content(scenario: Scenario) -> Content:
                 "A certificate whose subsidy the draft refuses is still a certificate: it is a "
                 "risk to the certificate target, not a loss."
             ),  # fmt: skip
+        )
+    )
+    sections.append(
+        Section(
+            _("Certificate targets"),
+            [_("Plan"), _("Measure"), _("Target (persons)"), _("Certificates at risk")],
+            target_rows(scenario),
         )
     )
     sections.append(

@@ -24,6 +24,8 @@ from jineng.core.models import Organisation
 from jineng.core.roles import Capability, acting_user, require_capability
 from jineng.policy.decision import Decision
 from jineng.policy.pack import PolicyPack
+from jineng.targets.models import Plan
+from jineng.targets.selectors import latest_version, totals_of
 from jineng.whatif import drafts, replay
 from jineng.whatif.models import DraftRevision, Scenario, ScenarioLine, ScenarioState
 
@@ -39,6 +41,8 @@ SIX_004 = (
     "registered_unemployed",
     "employment_difficulty",
 )
+# 高技能人才: 高级工 and above (the certified_high measure of jineng.stats.measures).
+HIGH_LEVELS = frozenset({"3", "2", "1", "principal", "chief"})
 GROUPS = ("fund_channel", "county", "department", "category", "occupation")
 CHANGED_KEPT = 5000  # changed lines kept with both traces; the figures count them all
 
@@ -197,6 +201,7 @@ def summarise(cases: list[replay.Case]) -> dict:
     groups = {name: defaultdict(lambda: [Decimal(0), Decimal(0), 0]) for name in GROUPS}
     per_person = defaultdict(lambda: [0, 0, ()])
     at_risk = defaultdict(int)
+    at_risk_high = 0
     before_total = after_total = Decimal(0)
     for case in cases:
         before_total += case.before_amount
@@ -220,6 +225,7 @@ def summarise(cases: list[replay.Case]) -> dict:
         person[2] = tuple(sorted(set(person[2]) | set(case.categories)))
         if case.before_granted and not case.after_granted and case.certified:
             at_risk[(case.county, case.occupation)] += 1
+            at_risk_high += case.level in HIGH_LEVELS
     gain = lose = 0
     by_category = defaultdict(lambda: [0, 0])
     for before, after, categories in per_person.values():
@@ -244,6 +250,7 @@ def summarise(cases: list[replay.Case]) -> dict:
             "by_category": {key: value for key, value in sorted(by_category.items())},
         },
         "at_risk": [[county, occupation, n] for (county, occupation), n in sorted(at_risk.items())],
+        "at_risk_high": at_risk_high,
         "lines": {
             "total": len(cases),
             "changed": sum(case.changed for case in cases),
@@ -251,6 +258,26 @@ def summarise(cases: list[replay.Case]) -> dict:
             "granted_after": sum(case.after_granted for case in cases),
         },
     }
+
+
+def target_rows(scenario: Scenario) -> list[list]:
+    """The certificate targets of the region's plans for the scenario's years (002 §二(二), §三:
+    the targets app), beside the certificates whose subsidy the scenario would lose: a risk to
+    the target, not a lost certificate. [plan, measure, target (persons), at risk]."""
+    at_risk = sum(n for _county, _occupation, n in scenario.summary.get("at_risk", []))
+    risks = {"certified": at_risk, "certified_high": scenario.summary.get("at_risk_high", 0)}
+    plans = Plan.objects.filter(
+        bureau=scenario.bureau, start_year__lte=scenario.end.year, end_year__gte=scenario.start.year
+    )
+    rows = []
+    for plan in plans.order_by("start_year", "pk"):
+        version = latest_version(plan)
+        if version is None:
+            continue
+        for code, value in sorted(totals_of(version).items()):
+            if code in risks:
+                rows.append([plan.title, code, value, risks[code]])
+    return rows
 
 
 def labels() -> dict:

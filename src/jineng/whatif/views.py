@@ -211,6 +211,7 @@ def scenario(request, pk):
         "groups": groups,
         "people": report.people_rows(scenario),
         "risks": report.risk_rows(scenario),
+        "targets": report.target_rows(scenario) if scenario.summary else [],
         "changes": scenario.changes.all()[:200],
         "others": selectors.scenarios_for(request.user).exclude(pk=pk).filter(state="done")[:50],
     }
