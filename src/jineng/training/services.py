@@ -59,6 +59,7 @@ from jineng.training.models import (
     Session,
     TrainingClass,
 )
+from jineng.training.signals import enrollment_withdrawn
 
 MAX_COMMITMENT_BYTES = 10 * 1024 * 1024
 # A device clock this far ahead of the server is flagged (offline batches come later, never early).
@@ -613,6 +614,7 @@ def withdraw_enrollment(enrollment: Enrollment, reason: str) -> Enrollment:
                _("Left class %(code)s: %(reason)s") % {"code": enrollment.training_class.code,
                                                        "reason": reason.strip()},
                obj=enrollment)  # fmt: skip
+    enrollment_withdrawn.send(Enrollment, enrollment=enrollment)
     return enrollment
 
 
