@@ -73,7 +73,7 @@ def test_expected_subsidy_comes_from_the_engine_004_4_5(offer, make_worker):
 def test_signing_up_twice_is_refused(offer, make_worker):
     person = make_worker()
     apply(person, offer)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="already signed up|已报名"):
         apply(person, offer)
 
 
@@ -81,9 +81,9 @@ def test_signing_up_twice_is_refused(offer, make_worker):
 def test_only_the_institution_decides_and_only_the_worker_withdraws(offer, make_worker):
     person, other = make_worker(), make_worker()
     application = apply(person, offer)
-    with act(other.user), pytest.raises(PermissionDenied):
+    with act(other.user), pytest.raises(PermissionDenied, match="withdraws their own|本人"):
         services.withdraw(application)
-    with act(person.user), pytest.raises(PermissionDenied):
+    with act(person.user), pytest.raises(PermissionDenied, match="enrols its trainees|培训机构"):
         services.accept(application)
     with act(person.user):
         services.withdraw(application)
@@ -94,8 +94,9 @@ def test_only_the_institution_decides_and_only_the_worker_withdraws(offer, make_
 @pytest.mark.django_db
 def test_decline_needs_a_reason(offer, make_worker):
     application = apply(make_worker(), offer)
-    with act("institution"), pytest.raises(ValidationError):
+    with act("institution"), pytest.raises(ValidationError) as refused:
         services.decline(application, "  ")
+    assert "reason" in refused.value.message_dict
 
 
 @pytest.mark.django_db
@@ -108,7 +109,7 @@ def test_a_standing_offer_takes_its_class_when_opened(make_worker, approved_clas
             venue="实训楼", places=3, min_signups=2,
         )  # fmt: skip
     application = apply(make_worker(), offer)
-    with act("institution"), pytest.raises(ValidationError):
+    with act("institution"), pytest.raises(ValidationError, match="class of this training|开班"):
         services.accept(application)  # no class yet
     with act("institution"):
         services.attach_class(offer, approved_class)
