@@ -93,9 +93,15 @@ def county_of(organisation: Organisation) -> Region | None:
     return None
 
 
-def _publisher() -> Organisation:
+def _publisher(organisation: Organisation | None) -> Organisation:
+    """The user's own organisation, or one in their scope (the system administrator publishes
+    for an institution without a login of its own, as the demo does)."""
     require_capability(Capability.PUBLISH_TRAINING, _("Your role cannot publish training."))
     user = acting_user()
+    if organisation is not None and user is not None:
+        if not scoped(user, Organisation.objects.filter(pk=organisation.pk)).exists():
+            raise PermissionDenied(_("Training is published by an institution or a bureau."))
+        return organisation
     if user is None or user.organisation is None:
         raise PermissionDenied(_("Training is published by an institution or a bureau."))
     return user.organisation
@@ -125,13 +131,18 @@ def _check_class(training_class: TrainingClass, user, *, approved: bool) -> None
 
 @transaction.atomic
 def publish(
-    *, kind: str, title: str, training_class: TrainingClass | None = None, **values
+    *,
+    kind: str,
+    title: str,
+    training_class: TrainingClass | None = None,
+    organisation: Organisation | None = None,
+    **values,
 ) -> Offer:
     """Publish a training. A class (kind "class"): an approved class of the user's institution;
     occupation, level, dates, place and places come from it. A standing offer: occupation,
     level, type, county, place and places, and how many sign-ups open the next class. A
     project of the bureau (订单式): as a standing offer, with the employer it trains for."""
-    organisation = _publisher()
+    organisation = _publisher(organisation)
     user = acting_user()
     title = " ".join((title or "").split())
     if not title:
