@@ -509,7 +509,7 @@ def places_taken(offer: Offer) -> int:
 
 def _locked_offer(offer: Offer) -> Offer:
     return (
-        Offer.objects.select_for_update()
+        Offer.objects.select_for_update(of=("self",))
         .select_related("training_class", "occupation", "level", "training_type", "county")
         .get(pk=offer.pk)
     )
@@ -586,7 +586,7 @@ def apply(offer: Offer, *, use_voucher: bool = False) -> Application:
 
 def _locked(application: Application) -> Application:
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("offer", "person")
         .get(pk=application.pk)
     )
