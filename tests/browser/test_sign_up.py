@@ -55,6 +55,9 @@ def test_a_new_worker_finds_registers_signs_up_and_is_accepted(phone, institutio
     assert_accessible(phone)
     width = phone.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
     assert width[0] <= width[1], "the list fits a phone"
+    # The demo publishes training in several counties (offers.demo).
+    cards = " ".join(phone.locator("article.offer").all_inner_texts())
+    assert sum(county in cards for county in ("梁园区", "永城市", "民权县", "虞城县")) >= 3
     offer = phone.locator("article.offer", has_text="可报名").first
     title = offer.get_by_role("link").inner_text()
     offer.get_by_role("link").click()

@@ -74,6 +74,7 @@ def offer_detail(request, pk: int):
             "voucher": services.offered_voucher(offer, person) if person else None,
             "full": services.places_taken(offer) >= services.capacity(offer),
             "free_places": max(services.capacity(offer) - services.places_taken(offer), 0),
+            "capacity": services.capacity(offer),
             "form": ApplyForm(),
         },
     )
