@@ -12,6 +12,7 @@ from jineng.core.replica import replica_view
 from jineng.evaluation import api as evaluation_api
 from jineng.faces import api as faces_api
 from jineng.institutions import api as institutions_api
+from jineng.offers import api as offers_api
 from jineng.people import api as people_api
 from jineng.reports import api as reports_api
 from jineng.stats import api as stats_api
@@ -38,6 +39,8 @@ router.register("enterprises", institutions_api.EnterpriseViewSet, basename="ent
 router.register("classes", training_api.TrainingClassViewSet, basename="trainingclass")
 router.register("devices", training_api.DeviceViewSet, basename="device")
 router.register("vouchers", vouchers_api.VoucherViewSet, basename="voucher")
+router.register("offers", offers_api.OfferViewSet, basename="offer")
+router.register("sign-ups", offers_api.ApplicationViewSet, basename="signup")
 router.register("evaluations", evaluation_api.EvaluationBookingViewSet, basename="evaluation")
 router.register("certificates", certificates_api.CertificateViewSet, basename="certificate")
 router.register("claims/batches", claims_api.PaymentBatchViewSet, basename="paymentbatch")

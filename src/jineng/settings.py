@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "jineng.targets",
     "jineng.reports",
     "jineng.whatif",
+    "jineng.offers",
 ]
 
 MIDDLEWARE = [
@@ -377,6 +378,14 @@ AUDIT_CHAIN_LANES = env_int("JINENG_AUDIT_CHAIN_LANES", 8, minimum=1)
 # Text messages (core.sms): the gateway's class. The default writes them to the log (the demo);
 # a deployment names its provider's backend, or jineng.core.sms.NullBackend to send none.
 SMS_BACKEND = os.environ.get("JINENG_SMS_BACKEND", "").strip() or "jineng.core.sms.LogBackend"
+
+# One-time codes that confirm a worker's phone at registration (jineng.offers): how long a code
+# lives, how many wrong tries end it, and how many codes a phone and an address may ask for in
+# an hour (0: no limit).
+PHONE_CODE_SECONDS = env_int("JINENG_PHONE_CODE_SECONDS", 300, minimum=30)
+PHONE_CODE_TRIES = env_int("JINENG_PHONE_CODE_TRIES", 5, minimum=1)
+PHONE_CODES_PER_PHONE = env_int("JINENG_PHONE_CODES_PER_PHONE", 5)
+PHONE_CODES_PER_ADDRESS = env_int("JINENG_PHONE_CODES_PER_ADDRESS", 20)
 
 # Policy packs (policies/*.toml) that `jineng policy load` and the demo load.
 POLICIES_DIR = Path(os.environ.get("JINENG_POLICIES_DIR") or REPO_DIR / "policies")

@@ -150,9 +150,9 @@ def test_worker_sees_only_their_own_record(login, users):
     me = client.get("/api/v1/me/").json()
     assert me["username"] == "worker"
     assert me["roles"] == ["worker"]
-    # Only what concerns their own records (their certificates, their vouchers); which rows,
-    # the data scope decides (the worker's own).
-    own = {"certificates.view", "certificates.download", "vouchers.claim"}
+    # Only what concerns their own records (their certificates, their vouchers, signing up for
+    # training themselves); which rows, the data scope decides (the worker's own).
+    own = {"certificates.view", "certificates.download", "vouchers.claim", "offers.apply"}
     assert set(me["capabilities"]) == own
 
 

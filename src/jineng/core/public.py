@@ -27,6 +27,13 @@ PUBLIC_URL_NAMES: frozenset[str] = frozenset(
         "claims:object",
         "api:certificate-keys",
         "api:certificate-verify",
+        # Published training (003 §三10: 统一的报名和项目发布平台) and a worker's own registration
+        # (实名制, the phone confirmed by a texted code): a worker finds a class before any account.
+        "offers:list",
+        "offers:detail",
+        "offers:register",
+        "api:offer-list",
+        "api:offer-detail",
         # The API's own entrance: a token for a username and password, its schema and docs.
         "api:obtain-token",
         "api-schema",

@@ -114,6 +114,8 @@ class Capability(models.TextChoices):
         "claims.record_payment",
         _("See payment batches, export them and record each line paid or failed"),
     )
+    PUBLISH_TRAINING = "offers.publish", _("Publish training for workers to sign up")
+    APPLY_FOR_TRAINING = "offers.apply", _("Sign up for published training")
     VIEW_TARGETS = "targets.view", _("View target plans")
     MANAGE_TARGETS = "targets.manage", _("Make and reallocate target plans")
     VIEW_STATS = "stats.view", _("View statistics and indicators")
@@ -265,6 +267,11 @@ CAPABILITIES: dict[str, set[str]] = {
     # The finance bureau pays what the HRSS bureau sends it and says what it did with each line
     # (004 §四(五) 拨付); the bureau's payers may record the same outcomes themselves.
     Capability.RECORD_PAYMENTS: {Role.REVIEWER, Role.FINANCE_AUDIT, Role.SYSTEM_ADMIN},
+    # Published training and sign-up (003 §三10 统一的报名和项目发布平台, 004 §四(三)): an
+    # institution publishes its classes, the bureau its own projects; a worker signs up. Which
+    # offers and sign-ups each sees: offers.models (Offer.scope, Application.scope).
+    Capability.PUBLISH_TRAINING: {Role.INSTITUTION_STAFF, Role.REVIEWER, Role.SYSTEM_ADMIN},
+    Capability.APPLY_FOR_TRAINING: {Role.WORKER},
     # Target plans (002 §二(二), §三, 附件1/附件2, §五(三)): the bureau of the plan's region makes
     # and reallocates them; reviewers, finance/audit and the departments read. Which rows:
     # targets.selectors (a county or a department sees its own row of the tables).

@@ -60,6 +60,7 @@ from jineng.training.models import (
     Session,
     TrainingClass,
 )
+from jineng.training.signals import enrollment_withdrawn
 
 MAX_COMMITMENT_BYTES = 10 * 1024 * 1024
 # Changes that need a reason, shown to the institution or written in the history.
@@ -612,6 +613,7 @@ def withdraw_enrollment(enrollment: Enrollment, reason: str) -> Enrollment:
                _("Left class %(code)s: %(reason)s") % {"code": enrollment.training_class.code,
                                                        "reason": reason.strip()},
                obj=enrollment)  # fmt: skip
+    enrollment_withdrawn.send(Enrollment, enrollment=enrollment)
     return enrollment
 
 
