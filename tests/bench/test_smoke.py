@@ -63,6 +63,7 @@ def test_import_roster_bench_smoke_prints_its_ratios():
     assert re.search(r'import: \{"rows": 200, "created": 200,', out), out
     assert re.search(r"ratio import/floor: [\d.]+", out), out
     assert re.search(r"ratio least secure work/floor: [\d.]+", out), out
+    assert re.search(r"ratio import/least secure work: [\d.]+ \(target <= 2\)", out), out
 
 
 def test_audit_bench_smoke_finds_every_planted_case_and_nothing_else():

@@ -137,8 +137,13 @@ def link(rows: list[dict]) -> None:
     hash, in order, and move the chains' heads. Call inside the transaction that inserts them."""
     lane = lane_of_connection()
     groups: dict[date, list[dict]] = {}
+    days: dict[datetime, date] = {}  # the entries of one write share their moment
     for row in rows:
-        row["chain_day"] = chain_day(row["at"])
+        at = row["at"]
+        day = days.get(at)
+        if day is None:
+            day = days[at] = chain_day(at)
+        row["chain_day"] = day
         row["lane"] = lane
         groups.setdefault(row["chain_day"], []).append(row)
     with connection.cursor() as cursor:
