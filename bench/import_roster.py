@@ -1,6 +1,6 @@
 """Roster import speed and memory (issue: the real-name registry).
 
-    .venv/bin/python bench/import_roster.py [--rows 100000]
+    .venv/bin/python bench/import_roster.py [--rows 100000 | --smoke]
 
 Writes an .xlsx roster of N valid people, then in one run on a scratch SQLite database:
   - the import: `jineng import people` (validation, encryption, hashes, bulk inserts, audit);
@@ -106,7 +106,9 @@ def write_roster(path: Path, rows: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
-    rows = parser.parse_args().rows
+    parser.add_argument("--smoke", action="store_true", help="200 rows: the test that it runs")
+    args = parser.parse_args()
+    rows = 200 if args.smoke else args.rows
     url = os.environ.get("DATABASE_URL", "")
     with tempfile.TemporaryDirectory() as scratch, _database(url) as database_url:
         scratch = Path(scratch)
