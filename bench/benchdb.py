@@ -1,8 +1,9 @@
-"""The database part the benchmarks share (bench/stats.py, bench/audit.py): the environment
-Django runs in, which database a run builds its data set in (PostgreSQL: a scratch database
-dropped afterwards, or one kept with --keep for the next run of the same sizes, known by a meta
-table; SQLite in a temporary directory for --smoke without DATABASE_URL), the bulk loading of
-rows (COPY on PostgreSQL) and the statistics and size of the database built."""
+"""The database part the benchmarks share (bench/stats.py, bench/audit.py, and the environment of
+the processes bench/checkin_load.py starts): the environment Django runs in, which database a run
+builds its data set in (PostgreSQL: a scratch database dropped afterwards, or one kept with
+--keep for the next run of the same sizes, known by a meta table; SQLite in a temporary directory
+for --smoke without DATABASE_URL), the bulk loading of rows (COPY on PostgreSQL) and the
+statistics and size of the database built."""
 
 from __future__ import annotations
 
@@ -34,6 +35,29 @@ def environment(database_url: str | None) -> None:
     )
     if database_url:
         os.environ["DATABASE_URL"] = database_url
+
+
+def process_environment(data_dir: Path, database_url: str | None = None, **settings) -> dict:
+    """The environment of a `jineng` process a benchmark starts (a server, a set-up script):
+    this one's without the project's settings, the demo's data directory (its keys), the
+    database given (SQLite in the data directory when None) and any JINENG_* `settings`."""
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("JINENG_", "DJANGO_")) and name != "DATABASE_URL"}  # fmt: skip
+    env.update(JINENG_DEMO="1", JINENG_DATA_DIR=str(data_dir), **settings)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def postgres_reachable(url: str) -> bool:
+    """Whether the PostgreSQL server of `url` answers (a benchmark falls back to SQLite)."""
+    try:
+        import psycopg
+
+        psycopg.connect(url, connect_timeout=3).close()
+        return True
+    except Exception:  # noqa: BLE001 - any failure to connect means no
+        return False
 
 
 def main(args, script: str, *, meta_table: str, matches: Callable[[object], bool],

@@ -6,9 +6,9 @@
 
 Makes a scratch environment (a scratch PostgreSQL database on postgres://postgres@127.0.0.1:5432,
 or DATABASE_URL's server; SQLite with a warning when PostgreSQL does not answer), loads the demo,
-prepares a class in progress with a session running now, enrolled trainees, its teachers and
-attendance devices, and starts `jineng serve` (gunicorn with its production defaults) with
-JINENG_BENCH_ANCHOR=1. Then, on loopback with keep-alive connections:
+prepares a class in progress with a session running now, its own trainees and teachers (never
+the demo's) and attendance devices, and starts `jineng serve` (gunicorn with its production
+defaults) with JINENG_BENCH_ANCHOR=1. Then, on loopback with keep-alive connections:
 
   - check-in, saturated: `--clients` clients post `--events` events as fast as the server
     answers (`--batch` events per request; 1 is a terminal posting as people pass);
@@ -41,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import benchdb  # noqa: E402 - bench/ is the script's own folder
 from tests.live import free_port, scratch_postgres, stop, wait_until_up  # noqa: E402
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -58,6 +59,7 @@ from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingT
 from jineng.core.audit import audit_context, system_context
 from jineng.core.models import Organisation, User
 from jineng.institutions.models import Institution
+from jineng.institutions.services import add_teacher, engage
 from jineng.people.identity import gb11643_check_character
 from jineng.people.models import Person
 from jineng.people.services import decrypt_id_number, register_person
@@ -82,6 +84,17 @@ with system_context("bench:checkin_load"):
         body = f"411402{date(2007, 7, 1) + timedelta(days=n // 1000):%Y%m%d}{n % 1000:03d}"
         people.append(register_person(name=f"压测学员{n}", organisation=bureau, source="bench",
                                       id_number=body + gb11643_check_character(body)))
+    # Two teachers of its own too, engaged by the institution this year: none of the demo's,
+    # whose sessions could overlap the bench's.
+    teacher_people = []
+    for n in range(first + trainees, first + trainees + 2):
+        body = f"411402{date(2007, 7, 1) + timedelta(days=n // 1000):%Y%m%d}{n % 1000:03d}"
+        teacher_people.append(register_person(
+            name=f"压测教师{n}", organisation=bureau, source="bench",
+            id_number=body + gb11643_check_character(body)))
+    teachers = [add_teacher(person, qualifications="压测") for person in teacher_people]
+    for teacher in teachers:
+        engage(teacher, institution, year=today.year, full_time=False)
 # The application is filed and approved a week before the class starts (004 §四(三)).
 opened = timezone.make_aware(datetime.combine(today - timedelta(days=7), time(10)))
 with time_machine.travel(opened, tick=True):
@@ -93,7 +106,6 @@ with time_machine.travel(opened, tick=True):
             fund_channel=FundChannel.objects.order_by("code").first(), start_date=today,
             end_date=end, venue="实训楼", capacity=len(people), assessment_plan="实操考核",
         )
-        teachers = [e.teacher for e in institution.engagements.filter(year=today.year)][:2]
         services.set_teachers(training_class, teachers)
         session = services.add_session(training_class, starts_at=opens, ends_at=closes,
                                        topic="考勤压测", teacher=teachers[0])
@@ -135,26 +147,14 @@ print(json.dumps({"checkins": CheckIn.objects.filter(session=int(sys.argv[1])).c
 """
 
 
-def postgres_reachable(url: str) -> bool:
-    try:
-        import psycopg
-
-        psycopg.connect(url, connect_timeout=3).close()
-        return True
-    except Exception:
-        return False
-
-
 def environment(stack: ExitStack, data_dir: Path, args) -> tuple[dict, str]:
     """The scratch environment and the name of its database; with --data-dir, the demo loaded
     there (and in --database) before. In the smoke mode, PostgreSQL only when DATABASE_URL names
     a server (as in the test suite's PostgreSQL run), else SQLite."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JINENG_", "DJANGO_"))}
     server = os.environ.get("DATABASE_URL", "")
     named = server.startswith("postgres")
     server = server if named else DEFAULT_PG
-    env.pop("DATABASE_URL", None)
-    env.update(JINENG_DEMO="1", JINENG_DATA_DIR=str(data_dir), JINENG_BENCH_ANCHOR="1")
+    env = benchdb.process_environment(data_dir, JINENG_BENCH_ANCHOR="1")
     if args.workers:
         env["JINENG_WEB_WORKERS"] = str(args.workers)
     if args.data_dir:
@@ -167,7 +167,7 @@ def environment(stack: ExitStack, data_dir: Path, args) -> tuple[dict, str]:
     admin = server.rsplit("/", 1)[0] + "/postgres"
     if smoke and not named:
         return env, "SQLite (smoke)"
-    if postgres_reachable(admin):
+    if benchdb.postgres_reachable(admin):
         url = stack.enter_context(scratch_postgres(server))
         env["DATABASE_URL"] = url
         return env, "PostgreSQL " + urllib.parse.urlsplit(url).path.lstrip("/")

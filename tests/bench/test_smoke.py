@@ -51,7 +51,7 @@ def test_stats_bench_smoke_prints_its_figures_and_agrees_with_duckdb():
 
 
 def test_claims_bench_smoke_agrees_with_duckdb():
-    out = run_bench("claims.py", "--trainees", "200", "--history", "2000")
+    out = run_bench("claims.py", "--smoke")
     assert re.search(r"generation: [\d.]+ s, [\d,]+ lines/s", out), out
     assert re.search(r"create_training_claim \(writes included\): [\d,]+ lines", out), out
     assert re.search(r"duckdb: [\d.]+ s", out), out
@@ -59,10 +59,11 @@ def test_claims_bench_smoke_agrees_with_duckdb():
 
 
 def test_import_roster_bench_smoke_prints_its_ratios():
-    out = run_bench("import_roster.py", "--rows", "200")
+    out = run_bench("import_roster.py", "--smoke")
     assert re.search(r'import: \{"rows": 200, "created": 200,', out), out
     assert re.search(r"ratio import/floor: [\d.]+", out), out
     assert re.search(r"ratio least secure work/floor: [\d.]+", out), out
+    assert re.search(r"ratio import/least secure work: [\d.]+ \(target <= 2\)", out), out
 
 
 def test_audit_bench_smoke_finds_every_planted_case_and_nothing_else():

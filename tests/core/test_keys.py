@@ -54,6 +54,22 @@ def test_a_value_round_trips_and_its_header_names_suite_and_key(settings, suite)
         crypto.decrypt(bytes(flipped), "id_number")
 
 
+@pytest.mark.parametrize("suite", SUITES)
+def test_the_batch_calls_of_an_import_seal_and_hash_as_the_single_ones(settings, suite):
+    """Issue 21 (the slow paths): a roster's crypto in batches, each value its own nonce, the
+    hashes those of lookup_hashes, the current key's first, during a rotation too."""
+    use_keys(settings, suite, NEW_KEY, old=[(("aes",), OLD_KEY)])
+    values = ["110101199003074514", "13800000000", "110101199003074514"]
+    tokens = crypto.encrypt_many(values, "id_number")
+    assert [crypto.decrypt(token, "id_number") for token in tokens] == values
+    assert tokens[0] != tokens[2]  # the same number twice: two nonces, two ciphertexts
+    assert all(token[:6] == crypto.ring().prefix for token in tokens)
+    hashes = crypto.lookup_hashes_many(values, "id_number")
+    assert hashes == [crypto.lookup_hashes(value, "id_number") for value in values]
+    assert [found[0] for found in hashes] == [crypto.lookup_hash(v, "id_number") for v in values]
+    assert len(hashes[0]) == 2  # the old key's hash too, while it is rotated away from
+
+
 def test_the_suites_hash_differently_and_each_the_same_every_time(settings):
     use_keys(settings, "aes", NEW_KEY)
     aes = crypto.lookup_hash("13800000000", "phone")

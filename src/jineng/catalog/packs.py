@@ -111,5 +111,22 @@ def record_decision(
     )
 
 
+def record_decisions(
+    decisions, version: PolicyPackVersion, *, subject=None, org_path: str = ""
+) -> list[DecisionRecord]:
+    """record_decision for many decisions of one subject (a claim's lines): one bulk insert,
+    their audit entries in bulk; every rule of each decision stored, as one by one."""
+    subject_type = subject._meta.label_lower if subject is not None else ""
+    subject_id = str(subject.pk) if subject is not None else ""
+    return writes.create_many([
+        DecisionRecord(
+            kind=decision.kind, outcome=decision.outcome, amount=decision.amount, pack=version,
+            detail=decision.to_dict(), subject_type=subject_type, subject_id=subject_id,
+            org_path=org_path,
+        )
+        for decision in decisions
+    ])  # fmt: skip
+
+
 def decision_of(record: DecisionRecord) -> Decision:
     return Decision.from_dict(record.detail)

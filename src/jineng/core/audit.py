@@ -129,10 +129,12 @@ def snapshot(obj: models.Model) -> dict:
     return data
 
 
-def _entry(action: str, obj, *, before=None, after=None, message="", org_path=None) -> dict:
-    """The values of an audit entry for `obj` (or for no object): who, where, which request."""
-    ctx = current()
-    user = ctx.acting_user()
+def _entry(
+    action: str, obj, *, before=None, after=None, message="", org_path=None, who=None
+) -> dict:
+    """The values of an audit entry for `obj` (or for no object): who, where, which request.
+    `who`: (context, user, moment, label), read once for the many entries of one write."""
+    ctx, user, at, label = who or _who()
     object_type = object_id = object_repr = ""
     if obj is not None:
         object_type = obj._meta.label_lower
@@ -142,9 +144,9 @@ def _entry(action: str, obj, *, before=None, after=None, message="", org_path=No
             spec = getattr(type(obj), "scope", None)
             org_path = spec.org_path_of(obj) if spec else ""
     return {
-        "at": timezone.now(),
+        "at": at,
         "actor_id": user.pk if user else None,
-        "actor_label": ctx.label(),
+        "actor_label": label,
         "ip": ctx.ip,
         "request_id": ctx.request_id,
         "action": action,
@@ -156,6 +158,11 @@ def _entry(action: str, obj, *, before=None, after=None, message="", org_path=No
         "after": after,
         "message": mask_text(message)[:300],
     }
+
+
+def _who() -> tuple:
+    ctx = current()
+    return ctx, ctx.acting_user(), timezone.now(), ctx.label()
 
 
 def record(
@@ -194,7 +201,10 @@ def record_created(objects: list[models.Model], message: str = "") -> None:
     from jineng.core import bulk, chain
     from jineng.core.models import AuditEntry
 
-    entries = [_entry("create", obj, after=snapshot(obj), message=message) for obj in objects]
+    who = _who()  # one write: one actor, one moment, one label for all its entries
+    entries = [
+        _entry("create", obj, after=snapshot(obj), message=message, who=who) for obj in objects
+    ]
     with transaction.atomic(savepoint=False):
         chain.link(entries)
         bulk.insert(AuditEntry, entries)

@@ -30,10 +30,24 @@ def _preparer(field, connection) -> Callable | None:
     if kind in PLAIN_TYPES:
         return None
     if kind == "DateTimeField":
-        return connection.ops.adapt_datetimefield_value
+        return _memo(connection.ops.adapt_datetimefield_value)
     if kind == "DateField":
-        return connection.ops.adapt_datefield_value
+        return _memo(connection.ops.adapt_datefield_value)
     return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _memo(adapt: Callable) -> Callable:
+    """A date adapter that adapts each distinct value once (the rows of one import share their
+    moment and their day: adapting a datetime costs more than inserting it)."""
+    done: dict = {}
+
+    def adapted(value):
+        found = done.get(value)
+        if found is None:
+            found = done[value] = adapt(value)
+        return found
+
+    return adapted
 
 
 def insert(model: type[Model], rows: Sequence[Model | dict]) -> None:

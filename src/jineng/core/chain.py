@@ -166,8 +166,13 @@ def link(rows: list[dict]) -> None:
     """Give each entry (a dict of AuditEntry values with `at`) its place in its chain and its
     hash, in order, and move the chains' heads. Call inside the transaction that inserts them."""
     groups: dict[date, list[dict]] = {}
+    days: dict[datetime, date] = {}  # the entries of one write share their moment
     for row in rows:
-        row["chain_day"] = chain_day(row["at"])
+        at = row["at"]
+        day = days.get(at)
+        if day is None:
+            day = days[at] = chain_day(at)
+        row["chain_day"] = day
         groups.setdefault(row["chain_day"], []).append(row)
     with connection.cursor() as cursor:
         for day in sorted(groups):

@@ -22,8 +22,9 @@ ciphertext+tag, AES only, written before key ids) still decrypts, trying the con
 import hashlib
 import hmac
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -89,7 +90,7 @@ class _Aes(_Suite):
         return self._aead.decrypt(nonce, body, aad)
 
     def mac(self, message):
-        return hmac.new(self._mac_key, message, hashlib.sha256).hexdigest()
+        return hmac.digest(self._mac_key, message, hashlib.sha256).hex()  # hmac.new's, faster
 
 
 class _Sm(_Suite):
@@ -138,9 +139,10 @@ class KeyRing:
     current: bytes
     old: tuple[tuple[tuple[str, ...], bytes], ...]
 
-    @property
+    @cached_property  # a frozen dataclass: cached_property writes the instance's __dict__
     def prefix(self) -> bytes:
-        """The header of every value sealed now: a value without it is to be rotated."""
+        """The header of every value sealed now: a value without it is to be rotated (its key id
+        is an HKDF derivation: made once per ring, not once per value)."""
         return FORMAT_V2 + SUITE_BYTES[self.suite] + key_id(self.current)
 
     def materials(self) -> list[bytes]:
@@ -184,14 +186,25 @@ def _configured() -> tuple[str, bytes, tuple]:
 
 
 def encrypt_bytes(value: bytes, field: str) -> bytes:
+    return encrypt_many_bytes((value,), field)[0]
+
+
+def encrypt_many_bytes(values: Iterable[bytes], field: str) -> list[bytes]:
+    """Each value sealed as encrypt_bytes seals it (its own fresh nonce), the keys and the
+    associated data resolved once for all (imports seal 100,000 numbers at a time)."""
     keys = ring()
     header = keys.prefix
-    nonce = os.urandom(NONCE_BYTES)
-    return (
-        header
-        + nonce
-        + _suite(keys.suite, keys.current).seal(nonce, value, header + field.encode())
-    )
+    aad = header + field.encode()
+    seal = _suite(keys.suite, keys.current).seal
+    sealed = []
+    for value in values:
+        nonce = os.urandom(NONCE_BYTES)
+        sealed.append(header + nonce + seal(nonce, value, aad))
+    return sealed
+
+
+def encrypt_many(values: Iterable[str], field: str) -> list[bytes]:
+    return encrypt_many_bytes((value.encode() for value in values), field)
 
 
 def decrypt_bytes(token: bytes, field: str) -> bytes:
@@ -251,13 +264,22 @@ def lookup_hash(value: str, field: str) -> str:
 def lookup_hashes(value: str, field: str) -> tuple[str, ...]:
     """Every hash the value may be stored under: the current one first, then one per old key
     (and suite) while a rotation is under way. Search with `field__in=lookup_hashes(...)`."""
-    message = _message(value, field)
-    found: list[str] = []
-    for suite, material in ring().hash_suites():
-        digest = _suite(suite, material).mac(message)
-        if digest not in found:
-            found.append(digest)
-    return tuple(found)
+    return lookup_hashes_many((value,), field)[0]
+
+
+def lookup_hashes_many(values: Iterable[str], field: str) -> list[tuple[str, ...]]:
+    """lookup_hashes of each value, the keys resolved once for all (imports)."""
+    macs = [_suite(suite, material).mac for suite, material in ring().hash_suites()]
+    out = []
+    for value in values:
+        message = _message(value, field)
+        found: list[str] = []
+        for mac in macs:
+            digest = mac(message)
+            if digest not in found:
+                found.append(digest)
+        out.append(tuple(found))
+    return out
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,25 @@ def create(obj: models.Model, *, message: str = "", validate: bool = True) -> mo
     return obj
 
 
+def create_many(objs: list[models.Model], *, message: str = "", validate: bool = True) -> list:
+    """`create` for many objects of one model: the same checks of each, then one bulk insert
+    (their primary keys set) and their "create" entries in bulk, chained in order in one link
+    (audit.record_created): one round trip per table where `create` makes four per object.
+    For models without a save() of their own or signals on saving (bulk_create calls neither)."""
+    if not objs:
+        return objs
+    ensure_can_write()
+    if validate:
+        for obj in objs:
+            check_valid(obj)
+    model = type(objs[0])
+    model.objects.bulk_create(objs)
+    if any(obj.pk is None for obj in objs):  # a backend that returns no keys from a bulk insert
+        raise ImproperlyConfigured(f"{model.__name__}: bulk insert returned no primary keys")
+    audit.record_created(objs, message=message)
+    return objs
+
+
 def update(obj: models.Model, *, message: str = "", validate: bool = True, **changes):
     """Set the given fields, save only those, and log what changed (nothing when nothing did)."""
     ensure_can_write()

@@ -105,6 +105,7 @@ class RosterChunk:
             }
             self.state["seen"] = {}  # ID hash -> row number, for duplicates inside the file
         self.regions = self.state["regions"]
+        self.today = timezone.localdate()  # read once a chunk, not once a row
 
     def parse(self, row: Row):
         """(document, values) of a valid row, or None after rejecting it."""
@@ -119,7 +120,7 @@ class RosterChunk:
                 _document_kind(values.get("document_kind", "")), values["id_number"],
                 # identity reads typed dates and sexes as people write them (1990/1/31, 男)
                 birth_date=values.get("birth_date") or None, sex=values.get("sex") or None,
-                region_check=self.regions.__contains__,
+                region_check=self.regions.__contains__, today=self.today,
             )  # fmt: skip
             phone = services.check_phone(values["phone"]) if values.get("phone") else ""
             categories = self._categories(values)
@@ -145,7 +146,7 @@ class RosterChunk:
                     {"categories": _("Unknown person category: %(code)s") % {"code": name}}
                 )
             services.category_period(
-                category.code, date.today(), None, year
+                category.code, self.today, None, year
             )  # graduates and school leavers need a year
             chosen.append((category, year))
         return chosen
@@ -174,15 +175,20 @@ def bureau_finder(run: ImportRun):
 
 
 def apply_roster_chunk(rows: list[Row], run: ImportRun) -> None:
+    """Every check of every row, then the crypto of the chunk in batches (the ID hashes of all
+    its valid rows at once, the encryption of its new persons at once) and its writes with one
+    bulk insert per table."""
     chunk = RosterChunk(run)
     bureau_of = bureau_finder(run)
+    valid = [(row, result) for row in rows if (result := chunk.parse(row)) is not None]
+    # Every hash each number may be stored under (more than one while a key rotates), the
+    # current one first: the key of duplicates inside the file and of the person made.
+    all_hashes = services.id_hashes_many(
+        (document.kind, document.number) for _row, (document, _phone, _cats) in valid
+    )
     parsed = []
-    for row in rows:
-        result = chunk.parse(row)
-        if result is None:
-            continue
-        document, phone, categories = result
-        key = services.id_hash(document.kind, document.number)
+    for (row, (document, phone, categories)), hashes in zip(valid, all_hashes, strict=True):
+        key = hashes[0]
         first = chunk.state["seen"].get(key)
         if first is not None:
             run.reject(
@@ -192,8 +198,6 @@ def apply_roster_chunk(rows: list[Row], run: ImportRun) -> None:
             )
             continue
         chunk.state["seen"][key] = row.number
-        # Every hash the number may be stored under (more than one while a key rotates).
-        hashes = services.id_hashes(document.kind, document.number)
         parsed.append((row, hashes, document, phone, categories))
     existing = {
         p.id_number_hash: p
@@ -201,7 +205,7 @@ def apply_roster_chunk(rows: list[Row], run: ImportRun) -> None:
             id_number_hash__in=[digest for item in parsed for digest in item[1]]
         )
     }
-    new_persons, new_categories = [], []
+    new, new_categories = [], []
     for row, hashes, document, phone, categories in parsed:
         person = next((existing[digest] for digest in hashes if digest in existing), None)
         if person is not None:
@@ -212,13 +216,12 @@ def apply_roster_chunk(rows: list[Row], run: ImportRun) -> None:
             message = _("No bureau covers the region %(code)s of this number: import with --org.")
             run.reject(row, "id_number", message % {"code": document.region_code or "-"})
             continue
-        person = services.new_person(
-            document, name=row.values["name"], organisation=organisation, phone=phone,
-            source=run.options.context.get("source", "import"), regions=chunk.regions,
-        )  # fmt: skip
-        new_persons.append(person)
+        new.append(services.NewPerson(document, row.values["name"], organisation, phone,
+                                      id_hash=hashes[0]))  # fmt: skip
         new_categories.append(categories)
-    _store(new_persons, new_categories, run)
+    source = run.options.context.get("source", "import")
+    persons = services.new_persons(new, source=source, regions=chunk.regions)
+    _store(persons, new_categories, run)
 
 
 def _known_person(run: ImportRun, row: Row, person: Person, phone: str) -> None:
@@ -252,10 +255,11 @@ def _store(persons: list[Person], categories: list, run: ImportRun) -> None:
         )
     )
     today = timezone.localdate()
+    registered = _("Registered by real name")
     records, events = [], []
     for person, chosen in zip(persons, categories, strict=True):
         person.pk = ids[person.id_number_hash]
-        events.append(ledger.event(person, ledger.Kind.REGISTERED, _("Registered by real name"),
+        events.append(ledger.event(person, ledger.Kind.REGISTERED, registered,
                                    detail={"source": person.source}))  # fmt: skip
         for category, year in chosen:
             start, end = services.category_period(category.code, today, None, year)

@@ -62,6 +62,52 @@ def categories_by_person(person_ids: Iterable[int], day: date) -> dict[int, froz
     return {person_id: frozenset(codes) for person_id, codes in found.items()}
 
 
+def _on_days(rows, pairs, known) -> dict[tuple[int, date], frozenset[str]]:
+    """{(person id, day): codes of the rows (person id, code, from, to) valid on that day}."""
+    days: dict[int, set[date]] = defaultdict(set)
+    for person_id, day in pairs:
+        days[person_id].add(day)
+    found: dict[tuple[int, date], set[str]] = defaultdict(set)
+    for person_id, code, valid_from, valid_to in rows:
+        if code not in known:
+            continue
+        for day in days[person_id]:
+            if valid_from <= day and (valid_to is None or valid_to >= day):
+                found[person_id, day].add(code)
+    return {key: frozenset(codes) for key, codes in found.items()}
+
+
+def _spanning(queryset, pairs):
+    """The rows of the pairs' persons valid on some day between the first and the last."""
+    first, last = min(day for _p, day in pairs), max(day for _p, day in pairs)
+    queryset = queryset.filter(person_id__in={person_id for person_id, _d in pairs})
+    return queryset.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first), valid_from__lte=last)
+
+
+def categories_on_days(pairs) -> dict[tuple[int, date], frozenset[str]]:
+    """categories_by_person for many (person id, day) pairs at once (a claim generation's
+    classes, each counting on its own day): one query, each pair read as categories_by_person
+    reads it. A pair without any is left out."""
+    pairs = list(pairs)
+    if not pairs:
+        return {}
+    rows = _spanning(CategoryRecord.objects, pairs).values_list(
+        "person_id", "category__code", "valid_from", "valid_to"
+    )
+    return _on_days(rows, pairs, CATEGORY_CODES)
+
+
+def licences_on_days(pairs) -> dict[tuple[int, date], frozenset[str]]:
+    """licences_by_person for many (person id, day) pairs at once, in one query."""
+    pairs = list(pairs)
+    if not pairs:
+        return {}
+    rows = _spanning(LicenceRecord.objects, pairs).values_list(
+        "person_id", "licence_type", "valid_from", "valid_to"
+    )
+    return _on_days(rows, pairs, LICENCE_CODES)
+
+
 def six_categories_on(person: Person, pack, day) -> set[str]:
     """Which of the person's categories are "six categories" under the pack (004 §二): the
     pack's list decides, never code."""

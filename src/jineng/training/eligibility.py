@@ -31,7 +31,13 @@ from jineng.catalog.packs import pack_for, record_decision
 from jineng.core import writes
 from jineng.people import ledger
 from jineng.people.models import LicenceRecord, LicenceType
-from jineng.people.selectors import categories_by_person, licences_by_person, licences_valid_on
+from jineng.people.selectors import (
+    categories_by_person,
+    categories_on_days,
+    licences_by_person,
+    licences_on_days,
+    licences_valid_on,
+)
 from jineng.policy import EnrolmentRequest, decide_enrolment
 from jineng.policy.decision import Decision
 from jineng.policy.pack import PolicyPack
@@ -86,6 +92,28 @@ def trainee_facts(
                 person_id, day, found.get(person_id, frozenset()), held.get(person_id, frozenset())
             )
     return facts
+
+
+def trainee_facts_many(
+    classes: Iterable[tuple[PolicyPack, TrainingClass, Iterable[tuple[int, date]]]],
+) -> list[dict[int, TraineeFacts]]:
+    """trainee_facts of many classes (pack, class, trainees) at once: one query for the
+    categories and one for the licences of all their trainees, each trainee read on the day its
+    class's pack names, as trainee_facts reads it."""
+    wanted = [
+        [(person_id, category_day(pack, training_class, enrolled_on))
+         for person_id, enrolled_on in trainees]
+        for pack, training_class, trainees in classes
+    ]  # fmt: skip
+    pairs = {pair for pairs in wanted for pair in pairs}
+    found, held = categories_on_days(pairs), licences_on_days(pairs)
+    empty = frozenset()
+    return [
+        {person_id: TraineeFacts(person_id, day, found.get((person_id, day), empty),
+                                 held.get((person_id, day), empty))
+         for person_id, day in pairs}
+        for pairs in wanted
+    ]  # fmt: skip
 
 
 def licence_needed(pack: PolicyPack, training_class: TrainingClass) -> str | None:
