@@ -3,7 +3,6 @@
 Models hold data and constraints only; every write with a rule goes through services.py.
 """
 
-import base64
 from datetime import timedelta
 from functools import cached_property
 
@@ -349,13 +348,16 @@ class ApiToken(models.Model):
 
 class TwoFactorDevice(TOTPDevice):
     """django-otp's TOTP device (core.twofactor) with its secret encrypted at rest: 等保三级
-    8.1.4.8 asks that authentication data be kept secret in storage. The key column holds
-    "v1:" and the AES-256-GCM ciphertext of the 20-byte secret under JINENG_DATA_KEY (base64,
-    71 characters), never the secret; django-otp reads it through `bin_key`. The platform makes
-    and verifies devices through this class only."""
+    8.1.4.8 asks that authentication data be kept secret in storage. The key column (django-otp's
+    CharField of 80) holds "v1:" and the 20-byte secret sealed by core.crypto with the data key
+    (its header naming suite and key id) in URL-safe base64, 75 characters, never the secret;
+    django-otp reads it through `bin_key`. The platform makes and verifies devices through this
+    class only."""
 
     KEY_FIELD = "otp_totp.key"
     KEY_PREFIX = "v1:"
+    # `jineng keys rotate` re-seals the secrets like every other sealed column (core.keys).
+    sealed_fields = (Sealed("key", KEY_FIELD, text_prefix=KEY_PREFIX),)
 
     scope = ScopeSpec(org_paths=("user__organisation__path",), owner="user")
     audit_exclude = frozenset({"key"})
@@ -367,16 +369,13 @@ class TwoFactorDevice(TOTPDevice):
 
     @staticmethod
     def sealed(secret: bytes) -> str:
-        return TwoFactorDevice.KEY_PREFIX + base64.urlsafe_b64encode(
-            crypto.encrypt_bytes(secret, TwoFactorDevice.KEY_FIELD)
-        ).decode("ascii")
+        (column,) = TwoFactorDevice.sealed_fields
+        return column.stored(crypto.encrypt_bytes(secret, TwoFactorDevice.KEY_FIELD))
 
     @property
     def bin_key(self) -> bytes:
-        if not self.key.startswith(self.KEY_PREFIX):
-            raise ValueError("a TOTP secret stored unencrypted")
-        sealed = base64.urlsafe_b64decode(self.key[len(self.KEY_PREFIX) :])
-        return crypto.decrypt_bytes(sealed, self.KEY_FIELD)
+        (column,) = self.sealed_fields
+        return crypto.decrypt_bytes(column.token(self.key), self.KEY_FIELD)
 
 
 class ImportStatus(models.TextChoices):
