@@ -284,6 +284,14 @@ class Sealed:
     def is_text(self) -> bool:
         return bool(self.text_prefix)
 
+    def seal(self, value: bytes):
+        """What the column is to hold for `value`: sealed with the current key and suite."""
+        return self.stored(encrypt_bytes(value, self.purpose))
+
+    def open(self, stored) -> bytes:
+        """The value a column holds, decrypted (the caller has checked who may read it)."""
+        return decrypt_bytes(self.token(stored), self.purpose)
+
     def stored(self, token: bytes):
         """What the column holds for a sealed value."""
         if not self.is_text:

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jineng.core import crypto
 from jineng.core.crypto import Sealed
 from jineng.core.roles import ADMINISTRATOR_ROLES, OrgKind, Role
 from jineng.core.scope import ScopeSpec
@@ -357,7 +356,8 @@ class TwoFactorDevice(TOTPDevice):
     KEY_FIELD = "otp_totp.key"
     KEY_PREFIX = "v1:"
     # `jineng keys rotate` re-seals the secrets like every other sealed column (core.keys).
-    sealed_fields = (Sealed("key", KEY_FIELD, text_prefix=KEY_PREFIX),)
+    SECRET = Sealed("key", KEY_FIELD, text_prefix=KEY_PREFIX)
+    sealed_fields = (SECRET,)
 
     scope = ScopeSpec(org_paths=("user__organisation__path",), owner="user")
     audit_exclude = frozenset({"key"})
@@ -369,13 +369,11 @@ class TwoFactorDevice(TOTPDevice):
 
     @staticmethod
     def sealed(secret: bytes) -> str:
-        (column,) = TwoFactorDevice.sealed_fields
-        return column.stored(crypto.encrypt_bytes(secret, TwoFactorDevice.KEY_FIELD))
+        return TwoFactorDevice.SECRET.seal(secret)
 
     @property
     def bin_key(self) -> bytes:
-        (column,) = self.sealed_fields
-        return crypto.decrypt_bytes(column.token(self.key), self.KEY_FIELD)
+        return self.SECRET.open(self.key)
 
 
 class ImportStatus(models.TextChoices):
