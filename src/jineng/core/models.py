@@ -83,6 +83,10 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    # When the password was last set (core.security: expiry after PASSWORD_MAX_AGE_DAYS).
+    password_changed_at = models.DateTimeField(
+        _("password changed at"), null=True, blank=True, editable=False
+    )
 
     objects = UserManager()
 
@@ -281,6 +285,22 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.ip or ''}"
+
+
+class PasswordHistory(models.Model):
+    """A password a user has had, as its hash (the form Django stores, salted): a new password
+    may not be one of the last PASSWORD_HISTORY (core.security.PasswordHistoryValidator)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    password = models.CharField(max_length=128)
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        indexes = [models.Index(fields=["user", "-set_at"], name="password_history_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.set_at:%Y-%m-%d}"
 
 
 # The lifetimes a token may be given, in days (finding 8 of issue 20): none lives for ever.
