@@ -410,6 +410,26 @@ HEARTBEAT_STALE_AFTER = timedelta(seconds=settings.JOB_STALE_SECONDS)
 INTERRUPTED = "interrupted"  # shown, never stored: a running job whose heartbeat stopped
 
 
+class WorkerHeartbeat(models.Model):
+    """A task worker that is alive (core.worker): a thread of the worker saves `seen_at` every
+    quarter of HEARTBEAT_STALE_AFTER, whatever task it runs. A task row (django-tasks-db) left
+    running by a worker whose heartbeat stopped for WORKER_STALE_AFTER is marked failed, with
+    the reason, by another worker."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.host}:{self.pid}"
+
+
+# A worker's own heartbeat may wait behind a long write on SQLite (one writer): twice the job's.
+WORKER_STALE_AFTER = 2 * HEARTBEAT_STALE_AFTER
+
+
 class ImportJob(models.Model):
     """One file import run by the task worker, with its progress and report.
 
