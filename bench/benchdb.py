@@ -1,19 +1,32 @@
-"""The database part the benchmarks share (bench/stats.py, bench/audit.py): the environment
-Django runs in, which database a run builds its data set in (PostgreSQL: a scratch database
-dropped afterwards, or one kept with --keep for the next run of the same sizes, known by a meta
-table; SQLite in a temporary directory for --smoke without DATABASE_URL), the bulk loading of
-rows (COPY on PostgreSQL) and the statistics and size of the database built."""
+"""The database part the benchmarks share (bench/stats.py, bench/audit.py, bench/audit_chain.py,
+bench/verify.py, bench/site_load.py): the environment Django runs in (in this process, or for a
+server or script the benchmark starts), which database a run builds its data set in
+(PostgreSQL: a scratch database dropped afterwards, or one kept with --keep for the next run of
+the same sizes, known by a meta table; SQLite in a temporary directory for --smoke without
+DATABASE_URL), the bulk loading of rows (COPY on PostgreSQL) and the statistics and size of the
+database built."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _ours(name: str) -> bool:
+    return name.startswith(("JINENG_", "DJANGO_")) or name == "DATABASE_URL"
+
+
+def clean_environment() -> dict[str, str]:
+    """This process's environment without the project's settings (JINENG_*, DJANGO_*,
+    DATABASE_URL): the start of the environment of a server or script a benchmark runs."""
+    return {name: value for name, value in os.environ.items() if not _ours(name)}
 
 
 def environment(database_url: str | None) -> None:
@@ -23,7 +36,7 @@ def environment(database_url: str | None) -> None:
     import secrets
 
     for name in list(os.environ):
-        if name.startswith(("JINENG_", "DJANGO_")) or name == "DATABASE_URL":
+        if _ours(name):
             del os.environ[name]
     os.environ.update(
         DJANGO_SETTINGS_MODULE="jineng.settings",
@@ -34,6 +47,30 @@ def environment(database_url: str | None) -> None:
     )
     if database_url:
         os.environ["DATABASE_URL"] = database_url
+
+
+@contextlib.contextmanager
+def scratch(server_url: str | None) -> Iterator[str | None]:
+    """A scratch PostgreSQL database on the server of `server_url`, dropped afterwards (the
+    tests' own, tests/live.py); None (SQLite) without a URL."""
+    if not server_url:
+        yield None
+        return
+    for path in (ROOT, ROOT / "src"):
+        if str(path) not in sys.path:
+            sys.path.insert(0, str(path))
+    from tests.live import scratch_postgres
+
+    with scratch_postgres(server_url) as url:
+        yield url
+
+
+def close_connections() -> None:
+    """Close Django's connections, if Django was set up (a scratch database is dropped next)."""
+    if "django.db" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
 
 
 def main(args, script: str, *, meta_table: str, matches: Callable[[object], bool],
