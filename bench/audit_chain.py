@@ -13,51 +13,14 @@ chained/unchained (the anchor: the unchained audited write). Goal: ratio under 1
 """
 
 import argparse
-import os
-import secrets
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+import benchdb
+
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_RATIO = 1.5
-
-
-def environment(database_url: str | None) -> None:
-    import base64
-
-    for name in list(os.environ):
-        if name.startswith(("JINENG_", "DJANGO_")) or name == "DATABASE_URL":
-            del os.environ[name]
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="jineng.settings",
-        JINENG_DATA_DIR=tempfile.mkdtemp(prefix="jineng-bench-chain-"),
-        JINENG_SECRET_KEY=secrets.token_urlsafe(50),
-        JINENG_DATA_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-        JINENG_HTTPS="0",
-    )
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-
-
-def scratch_postgres(url: str) -> tuple[str, callable]:
-    """A new database on the server of `url`, and how to drop it."""
-    import psycopg
-
-    name = f"jineng_bench_chain_{secrets.token_hex(4)}"
-    base = url.rsplit("/", 1)[0]
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as server:
-        server.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as server:
-            server.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-    return f"{base}/{name}", drop
 
 
 def build():
@@ -122,11 +85,15 @@ def main() -> int:
     args = parser.parse_args()
     if args.smoke:
         args.writes, args.rounds = 40, 2
-    drop = None
-    url = args.postgres
-    if url:
-        url, drop = scratch_postgres(url)
-    environment(url)
+    with benchdb.scratch(args.postgres) as url:
+        try:
+            return run(args, url)
+        finally:
+            benchdb.close_connections()  # before the scratch database is dropped
+
+
+def run(args, database_url: str | None) -> int:
+    benchdb.environment(database_url)
     sys.path.insert(0, str(ROOT / "src"))
     import django
 
@@ -135,36 +102,32 @@ def main() -> int:
 
     from jineng.core import chain
 
-    try:
-        started = time.perf_counter()
-        org = build()
-        print(f"database: {connection.vendor}; built in {time.perf_counter() - started:.1f} s")
-        link = chain.link
-        best = {"chained": float("inf"), "unchained": float("inf")}
-        for round_ in range(args.rounds):
-            for side in ("unchained", "chained") if round_ % 2 else ("chained", "unchained"):
-                chain.link = link if side == "chained" else unchained
-                try:
-                    seconds = timed_writes(org, args.writes, f"{side}{round_}")
-                finally:
-                    chain.link = link
-                best[side] = min(best[side], seconds)
-        per = {side: best[side] / args.writes * 1000 for side in best}
-        ratio = per["chained"] / per["unchained"]
-        print(f"audited write, unchained: {per['unchained']:.3f} ms/write "
-              f"(best of {args.rounds} rounds of {args.writes})")  # fmt: skip
-        print(f"audited write, chained:   {per['chained']:.3f} ms/write")
-        verdict = "meets" if ratio < GOAL_RATIO else "misses"
-        print(f"ratio chained/unchained: {ratio:.2f} ({verdict} the goal < {GOAL_RATIO})")
-        started = time.perf_counter()
-        entries, broken = walk_chains()
-        seconds = time.perf_counter() - started
-        rate = entries / max(seconds, 1e-9)
-        print(f"verify's walk: {entries:,} chained entries in {seconds:.2f} s "
-              f"({rate:,.0f} entries/s); first broken: {broken}")  # fmt: skip
-    finally:
-        if drop is not None:
-            drop()
+    started = time.perf_counter()
+    org = build()
+    print(f"database: {connection.vendor}; built in {time.perf_counter() - started:.1f} s")
+    link = chain.link
+    best = {"chained": float("inf"), "unchained": float("inf")}
+    for round_ in range(args.rounds):
+        for side in ("unchained", "chained") if round_ % 2 else ("chained", "unchained"):
+            chain.link = link if side == "chained" else unchained
+            try:
+                seconds = timed_writes(org, args.writes, f"{side}{round_}")
+            finally:
+                chain.link = link
+            best[side] = min(best[side], seconds)
+    per = {side: best[side] / args.writes * 1000 for side in best}
+    ratio = per["chained"] / per["unchained"]
+    print(f"audited write, unchained: {per['unchained']:.3f} ms/write "
+          f"(best of {args.rounds} rounds of {args.writes})")  # fmt: skip
+    print(f"audited write, chained:   {per['chained']:.3f} ms/write")
+    verdict = "meets" if ratio < GOAL_RATIO else "misses"
+    print(f"ratio chained/unchained: {ratio:.2f} ({verdict} the goal < {GOAL_RATIO})")
+    started = time.perf_counter()
+    entries, broken = walk_chains()
+    seconds = time.perf_counter() - started
+    rate = entries / max(seconds, 1e-9)
+    print(f"verify's walk: {entries:,} chained entries in {seconds:.2f} s "
+          f"({rate:,.0f} entries/s); first broken: {broken}")  # fmt: skip
     return 0
 
 

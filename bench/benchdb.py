@@ -1,20 +1,32 @@
-"""The database part the benchmarks share (bench/stats.py, bench/audit.py, and the environment of
-the processes bench/checkin_load.py starts): the environment Django runs in, which database a run
-builds its data set in (PostgreSQL: a scratch database dropped afterwards, or one kept with
---keep for the next run of the same sizes, known by a meta table; SQLite in a temporary directory
-for --smoke without DATABASE_URL), the bulk loading of rows (COPY on PostgreSQL) and the
-statistics and size of the database built."""
+"""The database part the benchmarks share (bench/stats.py, bench/audit.py, bench/audit_chain.py,
+bench/verify.py, bench/site_load.py, bench/checkin_load.py): the environment Django runs in (in
+this process, or for a server or script the benchmark starts), which database a run builds its
+data set in (PostgreSQL: a scratch database dropped afterwards, or one kept with --keep for the
+next run of the same sizes, known by a meta table; SQLite in a temporary directory for --smoke
+without DATABASE_URL), the bulk loading of rows (COPY on PostgreSQL) and the statistics and size
+of the database built."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _ours(name: str) -> bool:
+    return name.startswith(("JINENG_", "DJANGO_")) or name == "DATABASE_URL"
+
+
+def clean_environment() -> dict[str, str]:
+    """This process's environment without the project's settings (JINENG_*, DJANGO_*,
+    DATABASE_URL): the start of the environment of a server or script a benchmark runs."""
+    return {name: value for name, value in os.environ.items() if not _ours(name)}
 
 
 def environment(database_url: str | None) -> None:
@@ -24,7 +36,7 @@ def environment(database_url: str | None) -> None:
     import secrets
 
     for name in list(os.environ):
-        if name.startswith(("JINENG_", "DJANGO_")) or name == "DATABASE_URL":
+        if _ours(name):
             del os.environ[name]
     os.environ.update(
         DJANGO_SETTINGS_MODULE="jineng.settings",
@@ -41,8 +53,7 @@ def process_environment(data_dir: Path, database_url: str | None = None, **setti
     """The environment of a `jineng` process a benchmark starts (a server, a set-up script):
     this one's without the project's settings, the demo's data directory (its keys), the
     database given (SQLite in the data directory when None) and any JINENG_* `settings`."""
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith(("JINENG_", "DJANGO_")) and name != "DATABASE_URL"}  # fmt: skip
+    env = clean_environment()
     env.update(JINENG_DEMO="1", JINENG_DATA_DIR=str(data_dir), **settings)
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -58,6 +69,30 @@ def postgres_reachable(url: str) -> bool:
         return True
     except Exception:  # noqa: BLE001 - any failure to connect means no
         return False
+
+
+@contextlib.contextmanager
+def scratch(server_url: str | None) -> Iterator[str | None]:
+    """A scratch PostgreSQL database on the server of `server_url`, dropped afterwards (the
+    tests' own, tests/live.py); None (SQLite) without a URL."""
+    if not server_url:
+        yield None
+        return
+    for path in (ROOT, ROOT / "src"):
+        if str(path) not in sys.path:
+            sys.path.insert(0, str(path))
+    from tests.live import scratch_postgres
+
+    with scratch_postgres(server_url) as url:
+        yield url
+
+
+def close_connections() -> None:
+    """Close Django's connections, if Django was set up (a scratch database is dropped next)."""
+    if "django.db" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
 
 
 def main(args, script: str, *, meta_table: str, matches: Callable[[object], bool],

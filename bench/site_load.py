@@ -49,7 +49,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.live import free_port, scratch_postgres, stop, wait_until_up  # noqa: E402
+import benchdb  # noqa: E402
+from tests.live import free_port, stop, wait_until_up  # noqa: E402
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
 JINENG = [sys.executable, "-m", "jineng.cli"]
@@ -153,21 +154,10 @@ print(json.dumps(out))
 """
 
 
-def postgres_reachable(url: str) -> bool:
-    try:
-        import psycopg
-
-        psycopg.connect(url, connect_timeout=3).close()
-        return True
-    except Exception:
-        return False
-
-
 def environment(stack: ExitStack, args) -> tuple[dict, str, bool]:
     """The server's environment, the name of its database, and whether the demo is loaded."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JINENG_", "DJANGO_"))}
+    env = benchdb.clean_environment()
     given = os.environ.get("DATABASE_URL", "")
-    env.pop("DATABASE_URL", None)
     env["JINENG_DEMO"] = "1"
     if args.data_dir:  # a demo loaded before: used as it is
         env["JINENG_DATA_DIR"] = str(Path(args.data_dir).resolve())
@@ -180,8 +170,8 @@ def environment(stack: ExitStack, args) -> tuple[dict, str, bool]:
     env["JINENG_DATA_DIR"] = str(data_dir)
     server = given if given.startswith("postgres") else DEFAULT_PG
     admin = server.rsplit("/", 1)[0] + "/postgres"
-    if not (args.smoke and not given.startswith("postgres")) and postgres_reachable(admin):
-        url = stack.enter_context(scratch_postgres(server))
+    if not (args.smoke and not given.startswith("postgres")) and benchdb.postgres_reachable(admin):
+        url = stack.enter_context(benchdb.scratch(server))
         env["DATABASE_URL"] = url
         return env, "PostgreSQL " + urllib.parse.urlsplit(url).path.lstrip("/"), False
     if not args.smoke:

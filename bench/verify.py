@@ -14,33 +14,21 @@ round. Target: ratio ≥ 0.5.
 import argparse
 import os
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+import benchdb
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def environment(database_url: str | None) -> None:
-    import base64
-    import secrets
-
+    """benchdb's environment, with a certificate signing key of the run's own."""
     from jineng.certificates.signing import new_signing_key
 
-    for name in list(os.environ):
-        if name.startswith(("JINENG_", "DJANGO_")) or name == "DATABASE_URL":
-            del os.environ[name]
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="jineng.settings",
-        JINENG_DATA_DIR=tempfile.mkdtemp(prefix="jineng-bench-verify-"),
-        JINENG_SECRET_KEY=secrets.token_urlsafe(50),
-        JINENG_DATA_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-        JINENG_CERT_SIGNING_KEY=new_signing_key("bench-1"),
-        JINENG_HTTPS="0",
-    )
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
+    benchdb.environment(database_url)
+    os.environ["JINENG_CERT_SIGNING_KEY"] = new_signing_key("bench-1")
 
 
 def build(count: int) -> list[str]:
@@ -118,14 +106,11 @@ def main() -> None:
         arguments.certificates, arguments.seconds, arguments.rounds = 20, 0.2, 1
 
     sys.path.insert(0, str(ROOT / "src"))
-    if arguments.postgres:
-        sys.path.insert(0, str(ROOT))
-        from tests.live import scratch_postgres
-
-        with scratch_postgres(arguments.postgres) as url:
+    with benchdb.scratch(arguments.postgres) as url:
+        try:
             run(arguments, url)
-    else:
-        run(arguments, None)
+        finally:
+            benchdb.close_connections()  # before the scratch database is dropped
 
 
 def run(arguments, database_url: str | None) -> None:

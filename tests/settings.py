@@ -29,3 +29,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 TWO_FACTOR_REQUIRED_ROLES = frozenset()
 # Text messages go to a list the tests read (jineng.core.sms.outbox).
 SMS_BACKEND = "jineng.core.sms.OutboxBackend"
+# The suite signs in users of any password age; tests/core/test_password_expiry.py sets it.
+PASSWORD_MAX_AGE_DAYS = 0

@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "jineng.core.middleware.LoginRequiredMiddleware",
     "jineng.core.replica.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jineng.core.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "jineng.core.middleware.SecurityHeadersMiddleware",
@@ -186,7 +187,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "jineng.core.security.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "jineng.core.security.PasswordHistoryValidator"},
 ]
+
+# Passwords changed periodically (等保三级 8.1.4.1 a 鉴别信息…定期更换): a user who holds any role
+# but `worker` and whose password is older than this many days is sent to change it after the
+# login, before anything else (0: never; the embedded demo: never unless set). Workers (the
+# trainees' own accounts) are exempt: their accounts reach only their own record, and forcing the
+# public to change passwords breeds written-down and predictable ones (NIST SP 800-63B 5.1.1.2).
+PASSWORD_MAX_AGE_DAYS = env_int("JINENG_PASSWORD_MAX_AGE_DAYS", 0 if DEMO else 90)
+# A new password may not be any of the last this many (the current one among them); 0: no check.
+PASSWORD_HISTORY = env_int("JINENG_PASSWORD_HISTORY", 5)
 
 # Login lockout: per account and per address (jineng.core.security).
 LOCKOUT_FAILURES = 5

@@ -366,3 +366,45 @@ def test_a_command_resets_the_second_factor_when_no_administrator_can_sign_in():
     assert entry.actor_label == "system:command:resettwofactor"
     with pytest.raises(CommandError, match="没有可重置"):
         call_command("resettwofactor", "admin")
+
+
+@pytest.mark.parametrize("suite", ["aes", "sm"])
+def test_key_rotation_reseals_the_totp_secrets_and_the_second_factor_works_with_the_old_key_gone(
+    required, suite
+):
+    """`jineng keys rotate` covers the TOTP secrets (等保三级 8.1.4.8 鉴别数据保密性, key
+    management; issue 20): after a rotation the old key is retired and the user signs in with a
+    code of the same authenticator app."""
+    from jineng.core import crypto, keys
+
+    old_key, new_key = crypto.ring().current, b"r" * 32
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        device, _codes = enrolled("finance")
+        secret = device.bin_key
+        before = TwoFactorDevice.objects.filter(pk=device.pk).values_list("key", flat=True).get()
+        (column,) = TwoFactorDevice.sealed_fields
+        assert crypto.key_id(old_key) == column.token(before)[2:6]
+
+        required.CRYPTO_SUITE, required.DATA_KEY = suite, new_key
+        required.DATA_KEYS_OLD = ((("aes", "sm"), old_key),)
+        status = {m.label: m for m in keys.status()}["core.TwoFactorDevice"]
+        assert status.stale == status.rows == 1
+        described = {keys.describe(h) for h in status.columns[0].headers}
+        assert described == {f"key {crypto.key_id(old_key).hex()} aes (old key)"}
+        lines = []
+        assert keys.rotate(chunk=1, progress=lines.append) >= 1
+        assert "core.TwoFactorDevice: 1/1 rotated" in lines
+        assert all(m.stale == 0 for m in keys.status())
+
+        required.DATA_KEYS_OLD = ()  # the old key retired
+        after = TwoFactorDevice.objects.filter(pk=device.pk).values_list("key", flat=True).get()
+        assert after != before and after.startswith("v1:")
+        assert column.token(after)[:6] == crypto.ring().prefix
+        device = TwoFactorDevice.objects.get(pk=device.pk)
+        assert device.bin_key == secret  # the same authenticator app goes on working
+
+        clock.shift(timedelta(seconds=30))  # the enrolment's code is spent
+        client = Client()
+        assert password(client, "finance")["Location"] == "/accounts/login/code/"
+        response = give_code(client, code_of(device))
+        assert response.status_code == 302 and signed_in(client)

@@ -72,7 +72,9 @@ def test_a_scan_of_the_evidence_is_kept_with_its_hash_and_left_out_of_the_audit_
     scan = services.EvidenceFile("2025年报.pdf", b"%PDF-1.4 test", "application/pdf")
     enterprise = record(act, evidence_file=scan)
     assert enterprise.evidence_filename == "2025年报.pdf"
-    assert bytes(enterprise.evidence_content) == b"%PDF-1.4 test"
+    stored = bytes(enterprise.evidence_content)
+    assert b"%PDF" not in stored  # sealed at rest (等保三级 8.1.4.8)
+    assert Enterprise.EVIDENCE.open(stored) == b"%PDF-1.4 test"
     assert len(enterprise.evidence_sha256) == 64
     entries = AuditEntry.objects.filter(object_type="institutions.enterprise")
     assert all("evidence_content" not in (e.after or {}) for e in entries)

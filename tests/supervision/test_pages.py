@@ -86,6 +86,7 @@ def test_review_forms_take_the_finding_through_its_life(client, planted):
     }
     client.post(reverse("supervision:onsite", args=[finding.pk]), onsite)
     photo = OnSitePhoto.objects.get(check_record__finding=finding)
+    assert PNG not in bytes(photo.content) and OnSitePhoto.CONTENT.open(photo.content) == PNG
     assert client.get(reverse("supervision:photo", args=[photo.pk])).content == PNG
     answer = client.post(
         reverse("supervision:clear", args=[finding.pk]),

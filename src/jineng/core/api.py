@@ -29,7 +29,7 @@ from jineng.core.filters import (
 )
 from jineng.core.import_views import XLSX
 from jineng.core.imports import SPECS
-from jineng.core.middleware import client_ip
+from jineng.core.middleware import client_ip, expired_password_message
 from jineng.core.models import (
     DEFAULT_TOKEN_LIFETIME,
     INTERRUPTED,
@@ -52,6 +52,7 @@ from jineng.core.security import (
     is_locked,
     needs_second_step,
     note_failure,
+    password_expired,
 )
 
 logger = logging.getLogger("jineng.api")
@@ -369,6 +370,8 @@ def obtain_token(request):
             raise exceptions.PermissionDenied(str(LockedOut()))
         raise exceptions.AuthenticationFailed(_("Wrong username or password."))
     _second_factor(request._request, user, data.validated_data["code"])
+    if password_expired(user):  # 等保三级 8.1.4.1 a: changed on the site first
+        raise exceptions.PermissionDenied(expired_password_message())
     request._request.user = user  # the token's audit entry names its owner as the actor
     token, key = services.issue_api_token(
         user, data.validated_data["name"], data.validated_data["days"]

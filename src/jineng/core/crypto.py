@@ -19,6 +19,7 @@ ciphertext+tag, AES only, written before key ids) still decrypts, trying the con
 `jineng keys rotate` rewrites it as format 2 (jineng.core.keys).
 """
 
+import base64
 import hashlib
 import hmac
 import os
@@ -295,3 +296,52 @@ class Sealed:
     hash: str = ""
     hash_value: object = None  # callable (row, plaintext: str) -> normalised value
     reads: tuple[str, ...] = ()
+    # A text column of another package's model (django-otp's TOTP key) cannot be a BinaryField:
+    # it holds `text_prefix` and the URL-safe base64 of the sealed value. The header (6 bytes)
+    # is 8 base64 characters of its own, so a value's key and suite show in its first
+    # len(text_prefix) + 8 characters, and rotation finds stale values by that prefix.
+    text_prefix: str = ""
+
+    @property
+    def is_text(self) -> bool:
+        return bool(self.text_prefix)
+
+    def seal(self, value: bytes):
+        """What the column is to hold for `value`: sealed with the current key and suite."""
+        return self.stored(encrypt_bytes(value, self.purpose))
+
+    def open(self, stored) -> bytes:
+        """The value a column holds, decrypted (the caller has checked who may read it)."""
+        return decrypt_bytes(self.token(stored), self.purpose)
+
+    def stored(self, token: bytes):
+        """What the column holds for a sealed value."""
+        if not self.is_text:
+            return token
+        return self.text_prefix + base64.urlsafe_b64encode(token).decode("ascii")
+
+    def token(self, stored) -> bytes:
+        """The sealed value a column holds (ValueError for a text value not sealed)."""
+        if not self.is_text:
+            return bytes(stored)
+        if not stored.startswith(self.text_prefix):
+            raise ValueError("a value stored unencrypted")
+        return base64.urlsafe_b64decode(stored[len(self.text_prefix) :])
+
+    def stored_head(self, header: bytes):
+        """How a value sealed with this header begins in the column."""
+        return self.stored(header)
+
+    @property
+    def head_length(self) -> int:
+        return len(self.text_prefix) + HEADER_BYTES * 4 // 3 if self.is_text else HEADER_BYTES
+
+    def header_of(self, head) -> bytes:
+        """The header (format, suite, key id) of a column's first `head_length` bytes or
+        characters; b"" for a text value not sealed."""
+        if not self.is_text:
+            return bytes(head)
+        try:
+            return self.token(head)
+        except ValueError:
+            return b""

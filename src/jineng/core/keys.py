@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
-from django.db.models import BinaryField, Count, Q
+from django.db.models import BinaryField, CharField, Count, Q
 from django.db.models.functions import Substr
 
 from jineng.core import audit, crypto
@@ -42,8 +42,10 @@ def sealed_models() -> list[tuple[type[models.Model], tuple[crypto.Sealed, ...]]
     ]
 
 
-def _head(column: str) -> Substr:
-    return Substr(column, 1, crypto.HEADER_BYTES, output_field=BinaryField())
+def _head(column: crypto.Sealed) -> Substr:
+    """A stored value's first bytes (or, in a text column, characters): its header."""
+    output = CharField() if column.is_text else BinaryField()
+    return Substr(column.cipher, 1, column.head_length, output_field=output)
 
 
 def stale(model, sealed: tuple[crypto.Sealed, ...], prefix: bytes) -> models.QuerySet:
@@ -51,9 +53,9 @@ def stale(model, sealed: tuple[crypto.Sealed, ...], prefix: bytes) -> models.Que
     condition = Q()
     heads = {}
     for column in sealed:
-        heads[f"head_{column.cipher}"] = _head(column.cipher)
+        heads[f"head_{column.cipher}"] = _head(column)
         condition |= Q(**{f"{column.cipher}__isnull": False}) & ~Q(
-            **{f"head_{column.cipher}": prefix}
+            **{f"head_{column.cipher}": column.stored_head(prefix)}
         )
     return model._base_manager.annotate(**heads).filter(condition)
 
@@ -80,12 +82,14 @@ def status() -> list[ModelStatus]:
         for column in sealed:
             heads = (
                 model._base_manager.filter(**{f"{column.cipher}__isnull": False})
-                .annotate(head=_head(column.cipher))
+                .annotate(head=_head(column))
                 .values("head")
                 .annotate(n=Count("pk"))
                 .order_by()
             )
-            headers = Counter({bytes(row["head"]): row["n"] for row in heads})
+            headers: Counter = Counter()
+            for row in heads:
+                headers[column.header_of(row["head"])] += row["n"]
             columns.append(ColumnStatus(column.cipher, headers))
         any_value = Q()
         for column in sealed:
@@ -104,6 +108,8 @@ def status() -> list[ModelStatus]:
 def describe(header: bytes) -> str:
     """A stored value's header in words: its format, suite and key, and whether it is current."""
     keys = crypto.ring()
+    if not header:
+        return "NOT SEALED: stored in clear"
     if header[:1] == crypto.FORMAT_V1:
         return "format 1 (aes, no key id: rotate it)"
     suite = crypto.SUITE_OF_BYTE.get(header[1:2], "?")
@@ -170,17 +176,21 @@ def _rotate_model(model, sealed, prefix: bytes, chunk: int, progress) -> int:
 def _reseal(model, row, sealed: tuple[crypto.Sealed, ...], prefix: bytes) -> None:
     changes = {}
     for column in sealed:
-        token = getattr(row, column.cipher)
-        if token is None or bytes(token[: crypto.HEADER_BYTES]) == prefix:
+        stored = getattr(row, column.cipher)
+        if stored is None:
+            continue
+        if not column.is_text:
+            stored = bytes(stored)
+        if stored[: column.head_length] == column.stored_head(prefix):
             continue
         try:
-            value = crypto.decrypt_bytes(token, column.purpose)
+            value = crypto.decrypt_bytes(column.token(stored), column.purpose)
         except Exception as problem:  # noqa: BLE001 - InvalidTag, UnknownKey, bad format
             reason = str(problem) or type(problem).__name__
             raise RotationError(
                 f"{model._meta.label} {row.pk} {column.cipher}: cannot decrypt ({reason})"
             ) from None
-        changes[column.cipher] = crypto.encrypt_bytes(value, column.purpose)
+        changes[column.cipher] = column.stored(crypto.encrypt_bytes(value, column.purpose))
         if column.hash:
             normalised = column.hash_value(row, value.decode())
             changes[column.hash] = crypto.lookup_hash(normalised, column.purpose)

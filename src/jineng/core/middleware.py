@@ -1,13 +1,18 @@
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from rest_framework.views import APIView
 
 from jineng.core import audit
 from jineng.core.public import PUBLIC_URL_NAMES
-from jineng.core.security import two_factor_required
+from jineng.core.security import password_expired, two_factor_required
 
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -96,3 +101,52 @@ class TwoFactorMiddleware:
         ):
             logout(request)
         return self.get_response(request)
+
+
+# What a user whose password has expired may still open: the change itself, the way out, the
+# login's own steps, the language, the probe and the icon.
+EXPIRED_PASSWORD_ALLOWS = frozenset(
+    {"core:password-change", "logout", "login", "login-code", "login-enrol", "set_language",
+     "healthz", "favicon", "admin:logout"}
+)  # fmt: skip
+
+
+def expired_password_message() -> str:
+    return _("Your password is more than %(days)d days old: choose a new one before going on.") % {
+        "days": settings.PASSWORD_MAX_AGE_DAYS
+    }
+
+
+class PasswordExpiryMiddleware:
+    """等保三级 8.1.4.1 a (passwords changed periodically): a signed-in user whose password has
+    expired (core.security.password_expired) is sent to the password change page from any other
+    page, and answered 403 by the API through a session; the token endpoint refuses them too.
+    After the login's steps (the second factor included), so nothing else comes first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not settings.PASSWORD_MAX_AGE_DAYS:
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in EXPIRED_PASSWORD_ALLOWS:
+            return None
+        if request.path.startswith(settings.STATIC_URL) or not password_expired(user):
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": expired_password_message()}, status=403,
+                json_dumps_params={"ensure_ascii": False},
+            )  # fmt: skip
+        target = reverse("core:password-change")
+        if request.method == "GET" and not getattr(request, "htmx", False):
+            target += "?" + urlencode({"next": request.get_full_path()})
+        response = redirect(target)
+        if getattr(request, "htmx", False):
+            response["HX-Redirect"] = target
+        return response

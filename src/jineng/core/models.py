@@ -3,7 +3,6 @@
 Models hold data and constraints only; every write with a rule goes through services.py.
 """
 
-import base64
 from datetime import timedelta
 from functools import cached_property
 
@@ -17,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jineng.core import crypto
 from jineng.core.crypto import Sealed
 from jineng.core.roles import ADMINISTRATOR_ROLES, OrgKind, Role
 from jineng.core.scope import ScopeSpec
@@ -84,6 +82,10 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="users",
+    )
+    # When the password was last set (core.security: expiry after PASSWORD_MAX_AGE_DAYS).
+    password_changed_at = models.DateTimeField(
+        _("password changed at"), null=True, blank=True, editable=False
     )
 
     objects = UserManager()
@@ -285,6 +287,22 @@ class LoginFailure(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.ip or ''}"
 
 
+class PasswordHistory(models.Model):
+    """A password a user has had, as its hash (the form Django stores, salted): a new password
+    may not be one of the last PASSWORD_HISTORY (core.security.PasswordHistoryValidator)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    password = models.CharField(max_length=128)
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        indexes = [models.Index(fields=["user", "-set_at"], name="password_history_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.set_at:%Y-%m-%d}"
+
+
 # The lifetimes a token may be given, in days (finding 8 of issue 20): none lives for ever.
 TOKEN_LIFETIMES = (7, 30, 90, 180)
 DEFAULT_TOKEN_LIFETIME = 30
@@ -349,13 +367,17 @@ class ApiToken(models.Model):
 
 class TwoFactorDevice(TOTPDevice):
     """django-otp's TOTP device (core.twofactor) with its secret encrypted at rest: 等保三级
-    8.1.4.8 asks that authentication data be kept secret in storage. The key column holds
-    "v1:" and the AES-256-GCM ciphertext of the 20-byte secret under JINENG_DATA_KEY (base64,
-    71 characters), never the secret; django-otp reads it through `bin_key`. The platform makes
-    and verifies devices through this class only."""
+    8.1.4.8 asks that authentication data be kept secret in storage. The key column (django-otp's
+    CharField of 80) holds "v1:" and the 20-byte secret sealed by core.crypto with the data key
+    (its header naming suite and key id) in URL-safe base64, 75 characters, never the secret;
+    django-otp reads it through `bin_key`. The platform makes and verifies devices through this
+    class only."""
 
     KEY_FIELD = "otp_totp.key"
     KEY_PREFIX = "v1:"
+    # `jineng keys rotate` re-seals the secrets like every other sealed column (core.keys).
+    SECRET = Sealed("key", KEY_FIELD, text_prefix=KEY_PREFIX)
+    sealed_fields = (SECRET,)
 
     scope = ScopeSpec(org_paths=("user__organisation__path",), owner="user")
     audit_exclude = frozenset({"key"})
@@ -367,16 +389,11 @@ class TwoFactorDevice(TOTPDevice):
 
     @staticmethod
     def sealed(secret: bytes) -> str:
-        return TwoFactorDevice.KEY_PREFIX + base64.urlsafe_b64encode(
-            crypto.encrypt_bytes(secret, TwoFactorDevice.KEY_FIELD)
-        ).decode("ascii")
+        return TwoFactorDevice.SECRET.seal(secret)
 
     @property
     def bin_key(self) -> bytes:
-        if not self.key.startswith(self.KEY_PREFIX):
-            raise ValueError("a TOTP secret stored unencrypted")
-        sealed = base64.urlsafe_b64decode(self.key[len(self.KEY_PREFIX) :])
-        return crypto.decrypt_bytes(sealed, self.KEY_FIELD)
+        return self.SECRET.open(self.key)
 
 
 class ImportStatus(models.TextChoices):
@@ -391,6 +408,26 @@ class ImportStatus(models.TextChoices):
 # (1,000 rows, a few seconds); none for this long means the worker died.
 HEARTBEAT_STALE_AFTER = timedelta(seconds=settings.JOB_STALE_SECONDS)
 INTERRUPTED = "interrupted"  # shown, never stored: a running job whose heartbeat stopped
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker that is alive (core.worker): a thread of the worker saves `seen_at` every
+    quarter of HEARTBEAT_STALE_AFTER, whatever task it runs. A task row (django-tasks-db) left
+    running by a worker whose heartbeat stopped for WORKER_STALE_AFTER is marked failed, with
+    the reason, by another worker."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.host}:{self.pid}"
+
+
+# A worker's own heartbeat may wait behind a long write on SQLite (one writer): twice the job's.
+WORKER_STALE_AFTER = 2 * HEARTBEAT_STALE_AFTER
 
 
 class ImportJob(models.Model):

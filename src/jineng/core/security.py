@@ -1,4 +1,5 @@
-"""Login security as 等保三级 asks: password complexity, and lockout per account and address.
+"""Login security as 等保三级 asks: password complexity, lockout per account and address, and
+passwords changed periodically without going back to a recent one.
 
 After LOCKOUT_FAILURES failed logins within LOCKOUT_PERIOD, for one account or from one
 address, further logins are refused until the period has passed since the last failure.
@@ -9,16 +10,19 @@ forever by someone who keeps guessing. A successful login clears the account's f
 import hashlib
 import hmac
 import string
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp import user_has_device
 
-from jineng.core.models import LoginFailure
+from jineng.core.models import LoginFailure, PasswordHistory, User
+from jineng.core.roles import Role
 
 
 def username_hash(username: str) -> str:
@@ -128,3 +132,62 @@ class CharacterClassValidator:
             "Your password must mix at least %(count)d of: lowercase letters, capital "
             "letters, digits, other characters."
         ) % {"count": self.min_classes}
+
+
+# -- password age and history (等保三级 8.1.4.1 a: 鉴别信息…定期更换) ----------------------------
+
+
+def password_expired(user) -> bool:
+    """Whether the user must change their password before anything else: a password older than
+    PASSWORD_MAX_AGE_DAYS (never set, through a way that bypassed `set_password`: as old as can
+    be), for every account but one whose only role is `worker` (settings)."""
+    days = settings.PASSWORD_MAX_AGE_DAYS
+    if not days or not user.has_usable_password():
+        return False
+    roles = user.role_set
+    if roles and roles <= {Role.WORKER}:
+        return False
+    changed = user.password_changed_at
+    return changed is None or timezone.now() - changed > timedelta(days=days)
+
+
+class PasswordHistoryValidator:
+    """A new password may not be any of the user's last PASSWORD_HISTORY passwords (the current
+    one among them), compared with their stored hashes; `password_changed`, which Django calls
+    when a user with a new password is saved, keeps the hash and the day."""
+
+    def validate(self, password, user=None):
+        keep = settings.PASSWORD_HISTORY
+        if not keep or user is None or user.pk is None:
+            return
+        hashes = list(
+            PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[:keep]
+        )
+        if user.has_usable_password():
+            hashes.append(user.password)
+        if any(check_password(password, encoded) for encoded in dict.fromkeys(hashes)):
+            raise ValidationError(self.message(keep), code="password_reused")
+
+    def password_changed(self, password, user=None):
+        if user is None or user.pk is None:
+            return
+        now = timezone.now()
+        User.objects.filter(pk=user.pk).update(password_changed_at=now)
+        user.password_changed_at = now
+        PasswordHistory.objects.create(user=user, password=user.password, set_at=now)
+        kept = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)
+        old = list(kept[max(settings.PASSWORD_HISTORY, 1) :])
+        if old:
+            PasswordHistory.objects.filter(pk__in=old).delete()
+
+    @staticmethod
+    def message(keep: int) -> str:
+        return ngettext(
+            "Your new password must differ from your current one.",
+            "Your new password must differ from your last %(count)d passwords.",
+            keep,
+        ) % {"count": keep}
+
+    def get_help_text(self):
+        keep = settings.PASSWORD_HISTORY
+        return self.message(keep) if keep else ""

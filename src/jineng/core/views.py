@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -24,11 +25,12 @@ from jineng.core.availability import is_database_unavailable
 from jineng.core.exports import audit_export_csv
 from jineng.core.filters import AuditEntryFilter, OrganisationFilter, UserFilter
 from jineng.core.forms import LoginForm, PasswordChangeForm, error_messages
+from jineng.core.middleware import expired_password_message
 from jineng.core.models import Organisation, User
 from jineng.core.replica import replica_view
 from jineng.core.roles import Capability, OrgKind, Role, has_capability
 from jineng.core.scope import get_scoped_or_404, scope_of
-from jineng.core.security import needs_second_step
+from jineng.core.security import needs_second_step, password_expired
 
 PAGE_SIZE = 50
 # Who supervises the organisations of a region: the home page counts them for these only.
@@ -242,13 +244,23 @@ def audit_export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request):
+    """Change one's password; where the old one has expired (core.security.password_expired)
+    the page says so, and every other page leads here until it is done."""
     form = PasswordChangeForm(request.user, request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
         messages.success(request, _("Your password has been changed."))
-        return redirect("home")
-    return render(request, "core/password_change.html", {"form": form})
+        return redirect(next_url or "home")
+    context = {"form": form, "next": next_url}
+    if password_expired(request.user):
+        context["expired"] = expired_password_message()
+    return render(request, "core/password_change.html", context)
 
 
 # What an API client gets when Django itself refuses before any API view runs (a path the

@@ -7,13 +7,26 @@ broken connection. A task the outage cut short is recorded as failed and queued 
 database answers (an import job runs again at once: its rows are keyed, so what was stored is
 found unchanged). An import job whose worker died (no heartbeat for
 `core.models.HEARTBEAT_STALE_AFTER`) is queued again by any worker, which looks for such jobs
-when it starts and then every STALE_SWEEP_EVERY."""
+when it starts and then every STALE_SWEEP_EVERY.
+
+A task row of any kind (django-tasks-db's DBTaskResult) whose worker was killed would stay
+"running" for ever: each worker keeps a heartbeat (core.WorkerHeartbeat, saved by a thread of
+its own every HEARTBEAT_EVERY, whatever the task does) and the same sweep marks failed, with the
+reason on the row (WorkerStopped: which worker, since when), every running task whose worker's
+heartbeat stopped for WORKER_STALE_AFTER. An import's task is only marked: its job is queued
+again by the job sweep above; other tasks are not run again by themselves (a report asked for
+would be made twice), the failed row says why, and the schedule or the user runs them again."""
 
 import contextlib
 import logging
+import os
+import socket
+import threading
 import time
+from datetime import timedelta
 
-from django.db import OperationalError, close_old_connections, connections
+from django.db import OperationalError, close_old_connections, connections, transaction
+from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -21,16 +34,90 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 
 from jineng.core import jobs
 from jineng.core.availability import is_database_unavailable
-from jineng.core.models import HEARTBEAT_STALE_AFTER
+from jineng.core.models import HEARTBEAT_STALE_AFTER, WORKER_STALE_AFTER, WorkerHeartbeat
 
 logger = logging.getLogger("jineng.worker")
 BACKOFF_FIRST = 0.5
 BACKOFF_MAX = 10.0
 STALE_SWEEP_EVERY = HEARTBEAT_STALE_AFTER / 2
+HEARTBEAT_EVERY = HEARTBEAT_STALE_AFTER / 4
 
 
 class DatabaseOutage(Exception):
     """Stored on a task result that a database outage cut short (it was queued again)."""
+
+
+class WorkerStopped(Exception):
+    """Stored on a task result whose worker stopped (killed, the machine down) while running it."""
+
+
+def beat(worker_id: str) -> None:
+    """Save that the worker is alive now."""
+    now = timezone.now()
+    updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(seen_at=now)
+    if not updated:
+        WorkerHeartbeat.objects.create(
+            worker_id=worker_id, host=socket.gethostname()[:255], pid=os.getpid(),
+            started_at=now, seen_at=now,
+        )  # fmt: skip
+
+
+class Heartbeat(threading.Thread):
+    """The worker's heartbeat, from a thread with its own database connection, so that a task
+    running for hours still shows its worker alive. A failed save (the database away, SQLite
+    busy) is tried again at the next beat."""
+
+    def __init__(self, worker_id: str, every: float):
+        super().__init__(name=f"heartbeat-{worker_id[:8]}", daemon=True)
+        self.worker_id, self.every = worker_id, every
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(self.every):
+                try:
+                    beat(self.worker_id)
+                except Exception as error:  # noqa: BLE001 - any fault: try at the next beat
+                    logger.debug("heartbeat not saved: %s", type(error).__name__)
+                    ResilientWorker.drop_connections()
+        finally:
+            connections.close_all()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=self.every + 5)
+
+
+def fail_tasks_of_stopped_workers() -> list[DBTaskResult]:
+    """Mark failed every running task whose worker has had no heartbeat for WORKER_STALE_AFTER
+    (or never had one, and started the task that long ago), with the reason; the rows marked."""
+    stale = timezone.now() - WORKER_STALE_AFTER
+    alive = set(
+        WorkerHeartbeat.objects.filter(seen_at__gte=stale).values_list("worker_id", flat=True)
+    )
+    marked = []
+    running = DBTaskResult.objects.running().filter(started_at__lt=stale)
+    for pk in running.values_list("pk", flat=True):
+        with transaction.atomic():
+            result = DBTaskResult.objects.select_for_update().filter(pk=pk).first()
+            if result is None or result.status != TaskResultStatus.RUNNING:
+                continue
+            worker = result.worker_ids[-1] if result.worker_ids else ""
+            if worker in alive:
+                continue
+            seen = WorkerHeartbeat.objects.filter(worker_id=worker).first()
+            since = seen.seen_at if seen else result.started_at
+            where = f" ({seen.host}, process {seen.pid})" if seen else ""
+            result.set_failed(
+                WorkerStopped(
+                    f"the worker {worker or '?'}{where} running this task stopped: no heartbeat "
+                    f"since {since.isoformat(timespec='seconds')}"
+                )
+            )
+        marked.append(result)
+    # Heartbeats of workers gone for a day: nothing refers to them any more.
+    WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - timedelta(days=1)).delete()
+    return marked
 
 
 class ResilientWorker(Worker):
@@ -41,6 +128,18 @@ class ResilientWorker(Worker):
 
     def run(self) -> None:
         logger.info("worker %s started", self.worker_id)
+        heartbeat = Heartbeat(self.worker_id, HEARTBEAT_EVERY.total_seconds())
+        try:
+            with contextlib.suppress(Exception):  # the database may be away: the thread retries
+                beat(self.worker_id)
+            heartbeat.start()
+            self.work()
+        finally:
+            heartbeat.stop()
+            with contextlib.suppress(Exception):
+                WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+
+    def work(self) -> None:
         delay = BACKOFF_FIRST
         while self.running:
             try:
@@ -111,6 +210,9 @@ class ResilientWorker(Worker):
             self.next_sweep = now + STALE_SWEEP_EVERY.total_seconds()
             for job in jobs.requeue_interrupted():
                 logger.info("import job %s had no heartbeat: queued again", job.pk)
+            for result in fail_tasks_of_stopped_workers():
+                logger.warning("task %s (%s): its worker stopped: marked failed",
+                               result.id, result.task_path)  # fmt: skip
 
     @staticmethod
     def drop_connections() -> None:

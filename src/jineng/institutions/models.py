@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jineng.core.crypto import Sealed
 from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
 from jineng.core.states import Step, Workflow, history
@@ -513,7 +514,7 @@ class Enterprise(models.Model):
     size_assessed_on = models.DateField(_("size class assessed on"), null=True, blank=True)
     evidence_filename = models.CharField(_("evidence file"), max_length=200, blank=True)
     evidence_content_type = models.CharField(max_length=100, blank=True)
-    evidence_content = models.BinaryField(null=True, editable=False)
+    evidence_content = models.BinaryField(null=True, editable=False)  # sealed: EVIDENCE
     evidence_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -522,6 +523,9 @@ class Enterprise(models.Model):
 
     scope = ScopeSpec(org_paths=("bureau__path",))
     audit_exclude = frozenset({"evidence_content"})
+    # The evidence file (financial statements, staff lists) is sealed with the data key.
+    EVIDENCE = Sealed("evidence_content", "institutions.enterprise.evidence_content")
+    sealed_fields = (EVIDENCE,)
 
     class Meta:
         verbose_name = _("enterprise")

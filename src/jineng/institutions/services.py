@@ -677,6 +677,18 @@ def _check_bureau_in_scope(bureau: Organisation) -> None:
         raise PermissionDenied(_("This bureau is outside your region."))
 
 
+def read_evidence_file(enterprise: Enterprise) -> bytes:
+    """The size-class evidence file as uploaded, for those who see the enterprise (sealed at
+    rest)."""
+    require_capability(Capability.VIEW_ENTERPRISES, _("You cannot see enterprises."))
+    user = acting_user()
+    if user is not None and not scoped(user, Enterprise.objects.filter(pk=enterprise.pk)).exists():
+        raise PermissionDenied(_("This enterprise is outside your region."))
+    if not enterprise.has_evidence_file:
+        raise ValidationError(_("No evidence file is kept for this enterprise."))
+    return Enterprise.EVIDENCE.open(enterprise.evidence_content)
+
+
 def _store_evidence_file(enterprise: Enterprise, upload: EvidenceFile) -> None:
     content = upload.content or b""
     if not content or len(content) > MAX_EVIDENCE_BYTES:
@@ -685,5 +697,6 @@ def _store_evidence_file(enterprise: Enterprise, upload: EvidenceFile) -> None:
         enterprise, message="size evidence file",
         evidence_filename=(upload.filename or "evidence")[:200],
         evidence_content_type=(upload.content_type or "application/octet-stream")[:100],
-        evidence_content=content, evidence_sha256=hashlib.sha256(content).hexdigest(),
+        evidence_content=Enterprise.EVIDENCE.seal(content),
+        evidence_sha256=hashlib.sha256(content).hexdigest(),
     )  # fmt: skip

@@ -368,7 +368,7 @@ def enterprise_evidence(request, pk: int):
     if not enterprise.has_evidence_file:
         raise Http404
     response = HttpResponse(
-        bytes(enterprise.evidence_content),
+        services.read_evidence_file(enterprise),
         content_type=enterprise.evidence_content_type or "application/octet-stream",
     )
     response["Content-Disposition"] = content_disposition_header(True, enterprise.evidence_filename)

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jineng.core.crypto import Sealed
 from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
 from jineng.core.states import Step, Workflow, history
@@ -231,16 +232,19 @@ class OnSiteCheck(models.Model):
 
 
 class OnSitePhoto(models.Model):
-    """A photo taken on an on-site check, kept in the database like the other uploads."""
+    """A photo taken on an on-site check (people's faces, their papers), kept in the database
+    like the other uploads, sealed with the data key."""
 
     check_record = models.ForeignKey(OnSiteCheck, on_delete=models.CASCADE, related_name="photos")
     filename = models.CharField(_("file"), max_length=200)
     content_type = models.CharField(max_length=100)
-    content = models.BinaryField(editable=False)
-    sha256 = models.CharField(max_length=64, editable=False)
+    content = models.BinaryField(editable=False)  # sealed: CONTENT
+    sha256 = models.CharField(max_length=64, editable=False)  # of the photo as taken
 
     scope = ScopeSpec(org_paths=("check_record__finding__org_path",))
     audit_exclude = frozenset({"content"})
+    CONTENT = Sealed("content", "supervision.onsitephoto.content")
+    sealed_fields = (CONTENT,)
 
     class Meta:
         verbose_name = _("on-site photo")

@@ -322,7 +322,7 @@ def record_onsite_check(
     for photo, kind in zip(photos, kinds, strict=True):
         writes.create(
             OnSitePhoto(check_record=record, filename=(photo.filename or "photo")[:200],
-                        content_type=kind, content=photo.content,
+                        content_type=kind, content=OnSitePhoto.CONTENT.seal(photo.content),
                         sha256=hashlib.sha256(photo.content).hexdigest()),
             validate=False,
         )  # fmt: skip
@@ -335,7 +335,7 @@ def read_photo(photo: OnSitePhoto) -> bytes:
     _require_in_scope(
         OnSitePhoto.objects.filter(pk=photo.pk), _("This finding is outside your region.")
     )
-    return bytes(photo.content)
+    return OnSitePhoto.CONTENT.open(photo.content)
 
 
 # --- the evidence in full ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jineng.core.crypto import Sealed
 from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
 from jineng.core.states import Step, Workflow, history
@@ -191,15 +192,16 @@ class TrainingClass(models.Model):
 
 
 class Commitment(models.Model):
-    """The signed commitment (承诺书) of a class under commitment, kept as uploaded."""
+    """The signed commitment (承诺书) of a class under commitment, kept as uploaded, sealed
+    with the data key (it names the institution's people and bears their signatures)."""
 
     training_class = models.OneToOneField(
         TrainingClass, on_delete=models.CASCADE, related_name="commitment"
     )
     filename = models.CharField(_("file"), max_length=200)
     content_type = models.CharField(max_length=100)
-    content = models.BinaryField(editable=False)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content = models.BinaryField(editable=False)  # sealed: CONTENT
+    sha256 = models.CharField(_("SHA-256"), max_length=64)  # of the file as uploaded
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -207,6 +209,8 @@ class Commitment(models.Model):
 
     scope = CLASS_SCOPE
     audit_exclude = frozenset({"content"})
+    CONTENT = Sealed("content", "training.commitment.content")
+    sealed_fields = (CONTENT,)
 
     class Meta:
         verbose_name = _("signed commitment")

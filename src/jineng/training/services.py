@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -325,11 +325,22 @@ def attach_commitment(training_class: TrainingClass, *, filename: str, content: 
     return writes.create(
         Commitment(
             training_class=training_class, filename=filename[:200],
-            content_type=content_type[:100] or "application/octet-stream", content=content,
+            content_type=content_type[:100] or "application/octet-stream",
+            content=Commitment.CONTENT.seal(content),
             sha256=hashlib.sha256(content).hexdigest(), uploaded_by=acting_user(),
         ),
         validate=False,
     )  # fmt: skip
+
+
+def read_commitment(commitment: Commitment) -> bytes:
+    """The signed commitment as uploaded, for those who see its class (sealed at rest)."""
+    require_capability(Capability.VIEW_CLASSES, _("You cannot see training classes."))
+    user = acting_user()
+    visible = TrainingClass.objects.filter(pk=commitment.training_class_id)
+    if user is not None and not scoped(user, visible).exists():
+        raise PermissionDenied(_("This class is outside your scope."))
+    return Commitment.CONTENT.open(commitment.content)
 
 
 @transaction.atomic

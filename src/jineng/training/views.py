@@ -600,7 +600,8 @@ def download_commitment(request, pk: int):
     training_class = _class_or_404(request, pk)
     commitment = get_object_or_404(Commitment, training_class=training_class)
     response = HttpResponse(
-        bytes(commitment.content), content_type=commitment.content_type or "application/pdf"
+        services.read_commitment(commitment),
+        content_type=commitment.content_type or "application/pdf",
     )
     response["Content-Disposition"] = content_disposition_header(True, commitment.filename)
     response["X-Content-Type-Options"] = "nosniff"
