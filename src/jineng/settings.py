@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "jineng.stats",
     "jineng.targets",
     "jineng.reports",
+    "jineng.portal",
 ]
 
 MIDDLEWARE = [

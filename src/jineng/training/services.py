@@ -39,7 +39,7 @@ from jineng.policy import (
     check_training_end,
     decide_completion,
 )
-from jineng.training import eligibility, hooks
+from jineng.training import eligibility, hooks, signals
 from jineng.training.models import (
     ACTIVE_STATES,
     EDITABLE_STATES,
@@ -567,6 +567,7 @@ def enrol(training_class: TrainingClass, person: Person, *, voucher=None) -> Enr
     ledger.add(person, ledger.Kind.CLASS, title, obj=enrollment, decision=record)
     if voucher is not None:
         hooks.redeem_voucher(voucher, enrollment)
+    signals.enrolled.send(sender=Enrollment, enrollment=enrollment)
     return enrollment
 
 
