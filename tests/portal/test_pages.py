@@ -66,6 +66,10 @@ def test_id_tampering_opens_nothing_of_another_person(two_workers, signed_in):
         f"/people/{theirs.pk}/",
         f"/api/v1/certificates/{certificate.pk}/",
         f"/api/v1/people/{theirs.pk}/",
+        # The claim lists both workers: it is the institution's and the bureau's record.
+        f"/claims/{two_workers['claim'].pk}/",
+        f"/api/v1/claims/{two_workers['claim'].pk}/",
+        f"/api/v1/classes/{two_workers['claim'].training_class_id}/",
     ):
         response = client.get(url)
         assert response.status_code in (403, 404), url
