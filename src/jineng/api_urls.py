@@ -14,6 +14,7 @@ from jineng.faces import api as faces_api
 from jineng.institutions import api as institutions_api
 from jineng.offers import api as offers_api
 from jineng.people import api as people_api
+from jineng.portal import api as portal_api
 from jineng.reports import api as reports_api
 from jineng.stats import api as stats_api
 from jineng.supervision import api as supervision_api
@@ -50,6 +51,7 @@ router.register("targets/plans", targets_api.PlanViewSet, basename="targetplan")
 router.register("targets/versions", targets_api.PlanVersionViewSet, basename="targetversion")
 router.register("targets/allocations", targets_api.AllocationViewSet, basename="allocation")
 router.register("reports", reports_api.ReportViewSet, basename="report")
+router.register("me/notifications", portal_api.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("me/", api.me, name="me"),

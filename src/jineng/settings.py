@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "jineng.reports",
     "jineng.whatif",
     "jineng.offers",
+    "jineng.portal",
 ]
 
 MIDDLEWARE = [

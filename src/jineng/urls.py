@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("jineng.reports.urls")),
     path("", include("jineng.whatif.urls")),
     path("", include("jineng.offers.urls")),
+    path("", include("jineng.portal.urls")),
     path("api/v1/", include(("jineng.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

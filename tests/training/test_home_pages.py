@@ -65,7 +65,8 @@ def test_a_role_with_work_and_nothing_waiting_is_told_so(login):
 def test_the_worker_home_has_no_organisations_no_users_and_no_department_card(login):
     page = home(login, "worker")
     assert ORG_CARD not in page and "浏览用户" not in page and 'id="funded-classes"' not in page
-    assert "我的记录" in page
+    # The worker's own home (jineng.portal): their classes, certificates, subsidies, data.
+    assert "我的培训班" in page and "我的数据" in page
 
 
 def test_the_department_home_says_why_its_list_of_funded_classes_is_empty(login, make_class):

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jineng.catalog.services import check_evaluated_at
-from jineng.certificates import numbers, signing
+from jineng.certificates import numbers, signals, signing
 from jineng.certificates.models import Certificate, CertificateKind, CertificateStatus
 from jineng.certificates.signals import certificate_revoked
 from jineng.core import audit, writes
@@ -174,6 +174,7 @@ def issue(
         obj=certificate,
         detail={"number": number, "kind": kind, "issuer": issuer},
     )
+    signals.certificate_issued.send(sender=Certificate, certificate=certificate)
     return certificate
 
 

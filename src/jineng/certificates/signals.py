@@ -10,3 +10,7 @@ from django.dispatch import Signal
 # revocation's transaction, with `certificate`. Claims turns the subsidies resting on it into
 # recoveries (无证无价).
 certificate_revoked = Signal()
+
+# Sent by services.issue once a certificate issued here is numbered, signed and on its holder's
+# ledger, inside the issue's transaction, with `certificate`. The portal tells the holder.
+certificate_issued = Signal()

@@ -27,6 +27,7 @@ from django.utils.translation import ngettext, pgettext
 
 from jineng.catalog import timetable
 from jineng.certificates.models import CertificateStatus
+from jineng.claims import signals
 from jineng.claims.capitals import amount_in_capitals
 from jineng.claims.holds import findings_of, refuse_held, without_held
 from jineng.claims.locks import locked
@@ -538,6 +539,9 @@ def _record_outcomes(batch: PaymentBatch, outcomes: dict[int, tuple[bool, str]])
         _record(payments[line_id], paid, reason, now)
         events.append(_ledger_event(payments[line_id], batch, paid, reason))
     bulk.insert(LedgerEvent, events)
+    paid = [payments[line_id].line for line_id, (ok, _reason) in checked.items() if ok]
+    if paid:
+        signals.lines_paid.send(sender=ClaimLine, lines=paid)
     _recover_revoked([payments[line_id].line for line_id in checked])
     settle_claims({payment.line.claim_id for payment in payments.values()})
     return batch

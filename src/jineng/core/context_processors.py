@@ -68,6 +68,33 @@ NAVIGATION = [
 ]
 
 
+# A role served by a site of its own (the worker's portal) gives its menu here at start-up: an
+# app above core registers it (its AppConfig.ready), so core never imports it. A user whose
+# only role is that one sees that menu instead of the office menu above.
+_role_navigation: dict[str, list] = {}
+# (request) -> {"label", "url", "count"} or None: small links beside the account menu (the
+# worker's unread notifications), given by the apps above at start-up.
+_header_links: list = []
+
+
+def register_navigation(role: str, navigation: list) -> None:
+    _role_navigation[str(role)] = navigation
+
+
+def register_header_link(provider) -> None:
+    if provider not in _header_links:
+        _header_links.append(provider)
+
+
+def navigation_of(user) -> list:
+    roles = user.role_set
+    if len(roles) == 1:
+        (role,) = roles
+        if str(role) in _role_navigation:
+            return _role_navigation[str(role)]
+    return NAVIGATION
+
+
 def _entries(request, user, entries) -> list[dict]:
     return [
         {"label": label, "url": reverse(name), "active": request.path == reverse(name)}
@@ -79,13 +106,15 @@ def _entries(request, user, entries) -> list[dict]:
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "header_links": []}
     items = []
-    for menu, entries in NAVIGATION:
+    for menu, entries in navigation_of(user):
         shown = _entries(request, user, entries)
         if menu is None or len(shown) == 1:
             items += shown
         elif shown:
             active = any(entry["active"] for entry in shown)
             items.append({"label": menu, "children": shown, "active": active})
-    return {"nav_items": items}
+    links = [link for provider in _header_links if (link := provider(request)) is not None]
+    own_menu = navigation_of(user) is not NAVIGATION
+    return {"nav_items": items, "header_links": links, "own_menu": own_menu}

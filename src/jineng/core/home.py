@@ -30,3 +30,20 @@ def register(provider: Callable[..., Card | None]) -> None:
 
 def cards_for(user) -> list[Card]:
     return [card for provider in _providers if (card := provider(user)) is not None]
+
+
+# A role served by a home page of its own (the worker's portal): (request) -> response, given
+# at start-up by the app above that owns it. A user whose only role is that one gets it.
+_role_homes: dict[str, Callable] = {}
+
+
+def register_role_home(role: str, view: Callable) -> None:
+    _role_homes[str(role)] = view
+
+
+def role_home(user) -> Callable | None:
+    roles = user.role_set
+    if len(roles) != 1:
+        return None
+    (role,) = roles
+    return _role_homes.get(str(role))

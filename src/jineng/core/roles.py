@@ -74,6 +74,10 @@ class Capability(models.TextChoices):
     VIEW_PEOPLE = "people.view", _("Use the real-name registry")
     IMPORT_PEOPLE = "people.import", _("Import rosters and insurance records")
     REGISTER_PEOPLE = "people.register", _("Register a person in the real-name registry")
+    CORRECT_PEOPLE = (
+        "people.correct",
+        _("Answer workers' requests to correct what the platform holds about them"),
+    )
     DESIGNATE_INSTITUTIONS = "institutions.designate", _("Designate and supervise institutions")
     IMPORT_TEACHERS = "teachers.import", _("Import teachers")
     KEEP_INSTITUTION = "institutions.keep", _("Keep an institution's profile and requests")
@@ -184,6 +188,8 @@ CAPABILITIES: dict[str, set[str]] = {
         Role.SYSTEM_ADMIN,
     },
     Capability.IMPORT_PEOPLE: {Role.REVIEWER, Role.SYSTEM_ADMIN},
+    # PIPL art. 46 (更正、补充): a worker asks, the bureau that keeps their record answers.
+    Capability.CORRECT_PEOPLE: {Role.REVIEWER, Role.SYSTEM_ADMIN},
     # One person at a time: the bureau's counter and an institution for its own trainees.
     Capability.REGISTER_PEOPLE: {Role.INSTITUTION_STAFF, Role.REVIEWER, Role.SYSTEM_ADMIN},
     Capability.DESIGNATE_INSTITUTIONS: {Role.REVIEWER, Role.SYSTEM_ADMIN},

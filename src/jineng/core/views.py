@@ -122,6 +122,9 @@ def home(request):
     if not request.user.is_authenticated:
         return LoginView.as_view()(request)
     user = request.user
+    own_home = home_cards.role_home(user)
+    if own_home is not None:  # the worker's portal (jineng.portal)
+        return own_home(request)
     roles = user.role_set
     context = {"roles": user.role_labels(), "organisation": user.organisation}
     # The organisations of the region are the business of those who supervise them (the

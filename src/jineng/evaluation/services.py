@@ -35,6 +35,7 @@ from jineng.core.imports import CREATED, UNCHANGED
 from jineng.core.readiness import Ready
 from jineng.core.roles import Capability, acting_user, require_actor, require_capability
 from jineng.core.scope import scoped
+from jineng.evaluation import signals
 from jineng.institutions.models import EvaluationOrg, Examiner, ExaminerRole
 from jineng.people import ledger
 from jineng.people.models import EducationRecord
@@ -381,6 +382,10 @@ def book(
         validate=False,  # checked above; the actor is empty when the system books
     )
     states.record_start(booking, reason=booking.late_reason)
+    signals.booked.send(
+        sender=EvaluationBooking, booking=booking,
+        enrollments=list(completed_trainees(training_class).select_related("person")),
+    )  # fmt: skip
     return booking
 
 

@@ -40,7 +40,7 @@ from jineng.policy import (
     check_training_end,
     decide_completion,
 )
-from jineng.training import eligibility, hooks, signing
+from jineng.training import eligibility, hooks, signals, signing
 from jineng.training.models import (
     ACTIVE_STATES,
     EDITABLE_STATES,
@@ -60,7 +60,6 @@ from jineng.training.models import (
     Session,
     TrainingClass,
 )
-from jineng.training.signals import enrollment_withdrawn
 
 MAX_COMMITMENT_BYTES = 10 * 1024 * 1024
 # Changes that need a reason, shown to the institution or written in the history.
@@ -578,6 +577,7 @@ def enrol(training_class: TrainingClass, person: Person, *, voucher=None) -> Enr
     ledger.add(person, ledger.Kind.CLASS, title, obj=enrollment, decision=record)
     if voucher is not None:
         hooks.redeem_voucher(voucher, enrollment)
+    signals.enrolled.send(sender=Enrollment, enrollment=enrollment)
     return enrollment
 
 
@@ -624,7 +624,7 @@ def withdraw_enrollment(enrollment: Enrollment, reason: str) -> Enrollment:
                _("Left class %(code)s: %(reason)s") % {"code": enrollment.training_class.code,
                                                        "reason": reason.strip()},
                obj=enrollment)  # fmt: skip
-    enrollment_withdrawn.send(Enrollment, enrollment=enrollment)
+    signals.enrollment_withdrawn.send(sender=Enrollment, enrollment=enrollment)
     return enrollment
 
 
