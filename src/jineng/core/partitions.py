@@ -220,6 +220,9 @@ def partition_table(schema_editor, table: str, column: str, *,
     quote = connection.ops.quote_name
     old = f"{table}__unpartitioned"
     with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_partitioned_table WHERE partrelid = %s::regclass", [table])
+        if cursor.fetchone():
+            return  # already partitioned: the migration run again after going back (a no-op)
         cursor.execute(
             "SELECT conrelid::regclass::text FROM pg_constraint WHERE confrelid = %s::regclass "
             "AND contype = 'f' AND conrelid <> confrelid",
