@@ -214,6 +214,25 @@ def organisations(args) -> dict:
             "level": level}  # fmt: skip
 
 
+def plant_face_pairs(lay: Layout, planted: dict, near: dict, person, trainees: int) -> int:
+    """One face under two names (the 1:N search of jineng.faces stores each hit): two trainees
+    of a class, found; two teachers (no trainee of the region's classes), the near-miss."""
+    from jineng.faces.models import FaceDuplicate
+
+    rows = []
+    for k in range(lay.p):
+        one, two = (person(lay.trainee(lay.c(6, k), position)) for position in (5, 6))
+        rows.append((one, two))
+        planted["face_two_names"].add(f"{one}:{two}")
+        rows.append((person(trainees + 2 * k), person(trainees + 2 * k + 1)))
+        near["face_two_names"] += 1
+    return Loader(FaceDuplicate, ["person_id", "other_id", "distance", "threshold",
+                                  "model_version", "source", "region_path", "found_at"]).load(
+        (one, two, 0.31, 0.55, "bench", "enrolment", "", datetime(2024, 12, 1, 2, tzinfo=UTC))
+        for one, two in rows
+    )  # fmt: skip
+
+
 def facts(args, lay: Layout, orgs: dict) -> tuple[dict, dict, dict]:
     """The rows, loaded in bulk; returns the counts, the keys planted per check and the
     near-misses planted per check."""
@@ -270,6 +289,7 @@ def facts(args, lay: Layout, orgs: dict) -> tuple[dict, dict, dict]:
         for position in range(3):
             n = person(lay.trainee(lay.c(6, k), position))
             planted["shared_phone"].add(f"{n}:{sha(f'shared-{k}')[:16]}")
+    counts["face pairs"] = plant_face_pairs(lay, planted, near, person, trainees)
 
     counts["teachers"] = Loader(Teacher, ["person_id"]).load(
         (person(trainees + i),) for i in range(classes)
@@ -492,7 +512,7 @@ CHECK_CODES = (
     "employed_during_class", "checkin_bursts", "hand_entered_attendance", "identical_attendance",
     "uniform_scores", "examiner_taught", "certificate_too_early", "duplicate_claims",
     "shared_phone", "outside_working_age", "beyond_designation", "same_order_checkins",
-    "checkins_outside_window", "short_job_at_window_end", "beyond_capacity",
+    "checkins_outside_window", "short_job_at_window_end", "beyond_capacity", "face_two_names",
 )  # fmt: skip
 
 

@@ -107,7 +107,8 @@ def test_navigation(login, client):
     institution = login("institution").get("/").content.decode()
     assert 'href="/claims/"' in institution and 'href="/claims/payments/"' not in institution
     worker = login("worker").get("/").content.decode()
-    assert 'href="/claims/"' not in worker and 'href="/notices/"' in worker
+    # The worker's own portal menu: their public notices, not the office's claims.
+    assert 'href="/claims/"' not in worker and 'href="/me/notices/"' in worker
 
 
 @pytest.mark.usefixtures("full_demo")

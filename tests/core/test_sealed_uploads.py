@@ -32,7 +32,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"on-site" * 8
 NEW_KEY = b"u" * 32
 
 MIGRATIONS = [  # (module, model, its Sealed column)
-    ("jineng.training.migrations.0006_seal_uploads", Commitment, Commitment.CONTENT),
+    ("jineng.training.migrations.0008_seal_uploads", Commitment, Commitment.CONTENT),
     ("jineng.institutions.migrations.0010_seal_uploads", Enterprise, Enterprise.EVIDENCE),
     ("jineng.supervision.migrations.0002_seal_uploads", OnSitePhoto, OnSitePhoto.CONTENT),
 ]
@@ -93,11 +93,14 @@ def test_each_upload_is_sealed_at_rest_and_read_back_within_the_scope(uploads):
     with act(reviewer):
         assert supervision.read_photo(photo) == PNG
     with act("county_reviewer"):  # 商丘's county: neither the city's enterprise nor 鸿鹄's class
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="不在您的管辖范围内"):
             training.read_commitment(commitment)
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="不在您的管辖区域内"):
             institutions.read_evidence_file(enterprise)
-    with act("city_reviewer"), pytest.raises(PermissionDenied):  # 商丘, not 洛阳's finding
+    with (
+        act("city_reviewer"),
+        pytest.raises(PermissionDenied, match="不在您的辖区内"),
+    ):  # 商丘, not 洛阳's finding
         supervision.read_photo(photo)
 
 

@@ -77,15 +77,18 @@ def test_no_template_without_the_separate_consent_pipl_29(act, trainees):
         template, duplicates = services.enrol(person, photo("obama/1.jpg"))
     assert consent.text_version == services.CONSENT_VERSION and consent.recorded_by
     assert template.consent == consent and duplicates == []
-    with act("county_reviewer"), pytest.raises(ValidationError):
+    with act("county_reviewer"), pytest.raises(ValidationError, match="旧版告知书"):
         services.give_consent(person, "2019-01")  # an outdated text records nothing
     assert FaceConsent.objects.filter(person=person).count() == 1
 
 
 def test_only_the_counter_or_the_institution_takes_a_photo(act, trainees):
-    with act("finance"), pytest.raises(PermissionDenied):
+    with (
+        act("finance"),
+        pytest.raises(PermissionDenied, match="只有经办窗口或培训机构可以记录同意"),
+    ):
         services.give_consent(trainees[0])
-    with act("worker"), pytest.raises(PermissionDenied):
+    with act("worker"), pytest.raises(PermissionDenied, match="只有经办窗口或培训机构可以记录同意"):
         services.give_consent(trainees[0])
 
 

@@ -99,7 +99,7 @@ def test_the_code_allows_few_tries(make_worker, act, outbox):
     code = code_of(outbox)
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(services.CODE_TRIES):
-        with act(user), pytest.raises(ValidationError):
+        with act(user), pytest.raises(ValidationError, match="验证码错误"):
             services.confirm_phone_change(user, wrong)
     with act(user), pytest.raises(ValidationError) as refused:
         services.confirm_phone_change(user, code)  # the right code, too late
@@ -112,7 +112,7 @@ def test_codes_are_limited_per_hour(make_worker, act, outbox):
     for n in range(services.CODES_PER_HOUR):
         with act(user):
             services.ask_phone_change(user, f"1390370124{n}")
-    with act(user), pytest.raises(ValidationError):
+    with act(user), pytest.raises(ValidationError, match="一小时内已申请"):
         services.ask_phone_change(user, "13903701249")
     assert len(outbox) == services.CODES_PER_HOUR
     # Only the latest code counts: an earlier one no longer works.
@@ -121,7 +121,7 @@ def test_codes_are_limited_per_hour(make_worker, act, outbox):
 
     early = re.search(r"(\d{6})", first).group(1)
     if early != code_of(outbox):
-        with act(user), pytest.raises(ValidationError):
+        with act(user), pytest.raises(ValidationError, match="验证码错误"):
             services.confirm_phone_change(user, early)
 
 

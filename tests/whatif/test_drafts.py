@@ -58,32 +58,32 @@ def test_a_value_the_loader_refuses_is_kept_marked_refused():
         refused = drafts.set_value(draft, "training.rates.certificate", "1.5")
     assert not refused.valid
     assert "training.rates.certificate" in refused.error
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="training.rates.certificate"):
         drafts.accepted(refused)
 
 
 def test_an_unknown_rule_is_refused_with_a_message():
     draft = shangqiu_draft()
-    with act("city_reviewer"), pytest.raises(ValidationError):
+    with act("city_reviewer"), pytest.raises(ValidationError, match="training.rates.nonsense"):
         drafts.set_value(draft, "training.rates.nonsense", "1")
     assert draft.revisions.count() == 1
 
 
 def test_an_uploaded_file_that_is_not_utf8_is_refused():
     draft = shangqiu_draft()
-    with act("city_reviewer"), pytest.raises(ValidationError):
+    with act("city_reviewer"), pytest.raises(ValidationError, match="UTF-8"):
         drafts.upload(draft, "id = 1".encode("gbk") + b"\xff\xfe")
 
 
 def test_an_institution_cannot_draft():
     version = PolicyPackVersion.objects.filter(pack_id="henan-shangqiu-2022").first()
-    with act("institution"), pytest.raises(PermissionDenied):
+    with act("institution"), pytest.raises(PermissionDenied, match="不能编辑政策包草稿"):
         drafts.copy_pack(version, Organisation.objects.get(code="411400"))
 
 
 def test_a_reviewer_cannot_draft_for_another_region(hebei):
     version = PolicyPackVersion.objects.filter(pack_id="hebei-2024").first()
-    with act("city_reviewer"), pytest.raises(PermissionDenied):
+    with act("city_reviewer"), pytest.raises(PermissionDenied, match="不在您的管辖范围内"):
         drafts.copy_pack(version, hebei.bureau)
 
 

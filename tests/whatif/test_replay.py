@@ -109,7 +109,7 @@ def test_a_draft_the_loader_refuses_cannot_be_replayed(hebei):
     with act(None):
         refused = drafts.set_value(draft, "training.rates.certificate", "80%")
         assert not refused.valid
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match="政策包校验未通过"):
             services.create_scenario(hebei.bureau, YEAR_START, YEAR_END, refused)
 
 

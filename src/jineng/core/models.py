@@ -295,6 +295,9 @@ class PasswordHistory(models.Model):
     password = models.CharField(max_length=128)
     set_at = models.DateTimeField(default=timezone.now)
 
+    scope = ScopeSpec()  # no organisation: nobody reads them but the validator
+    audit_exclude = frozenset({"password"})
+
     class Meta:
         ordering = ["-set_at", "-id"]
         indexes = [models.Index(fields=["user", "-set_at"], name="password_history_latest")]
@@ -421,6 +424,8 @@ class WorkerHeartbeat(models.Model):
     pid = models.PositiveIntegerField(null=True)
     started_at = models.DateTimeField(default=timezone.now)
     seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    scope = ScopeSpec()  # no organisation: the platform's administrators only
 
     def __str__(self) -> str:
         return f"{self.worker_id} {self.host}:{self.pid}"

@@ -34,6 +34,9 @@ PUBLIC_URL_NAMES: frozenset[str] = frozenset(
         "offers:register",
         "api:offer-list",
         "api:offer-detail",
+        # An attendance device's offline batch (training.signing): no login and no token, each
+        # event and the batch are signed by the device's registered Ed25519 key instead.
+        "api:attendance-signed-batches",
         # The API's own entrance: a token for a username and password, its schema and docs.
         "api:obtain-token",
         "api-schema",
