@@ -10,12 +10,19 @@ from jineng.offers.models import Offer
 
 
 class OfferFilter(FilterSet):
+    # Only the occupations and counties that have published training: the whole catalogues
+    # (thousands of occupations, every county of the country) made the phone's page 330 KB.
     occupation = django_filters.ModelChoiceFilter(
-        label=_("Occupation"), queryset=Occupation.objects.order_by("code")
+        label=_("Occupation"),
+        queryset=Occupation.objects.filter(pk__in=Offer.objects.values("occupation")).order_by(
+            "code"
+        ),
     )
     county = django_filters.ModelChoiceFilter(
         label=_("County"),
-        queryset=Region.objects.filter(level=RegionLevel.COUNTY).order_by("code"),
+        queryset=Region.objects.filter(
+            level=RegionLevel.COUNTY, pk__in=Offer.objects.values("county")
+        ).order_by("code"),
     )
     starts_after = django_filters.DateFilter(
         label=_("Starting on or after"), method="filter_starts_after"
