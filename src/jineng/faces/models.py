@@ -102,9 +102,12 @@ class FaceVerification(models.Model):
     person = models.ForeignKey(
         "people.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
     )
+    # No foreign key constraint in the database: attendance events are partitioned by month on
+    # PostgreSQL (core.partitions), and a key may point only at a whole unique key of a
+    # partitioned table, which is (id, device_time). The ORM keeps the relation and its CASCADE.
     checkin = models.OneToOneField(
         "training.CheckIn", on_delete=models.CASCADE, null=True, blank=True,
-        related_name="face_verification",
+        related_name="face_verification", db_constraint=False,
     )  # fmt: skip
     device = models.ForeignKey(
         "training.Device", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

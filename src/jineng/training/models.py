@@ -467,9 +467,13 @@ class SignedEvent(models.Model):
     match_distance = models.FloatField(_("match distance"), null=True, blank=True)
     clock_skew = models.IntegerField(_("device clock minus server clock (s)"))
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    # No constraint in the database: check-ins are partitioned by month on PostgreSQL, and a key
+    # may point only at a partitioned table's whole unique key (id, device_time). The ORM keeps
+    # the relation and PROTECT.
     checkin = models.OneToOneField(
-        CheckIn, on_delete=models.PROTECT, null=True, blank=True, related_name="signed"
-    )
+        CheckIn, on_delete=models.PROTECT, null=True, blank=True, related_name="signed",
+        db_constraint=False,
+    )  # fmt: skip
     refusal = models.CharField(_("refused because"), max_length=300, blank=True)
 
     scope = ScopeSpec(org_paths=("device__institution__organisation__path",))

@@ -213,6 +213,7 @@ class Migration(migrations.Migration):
                     "checkin",
                     models.OneToOneField(
                         blank=True,
+                        db_constraint=False,
                         null=True,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="face_verification",

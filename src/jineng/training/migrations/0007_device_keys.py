@@ -110,6 +110,7 @@ class Migration(migrations.Migration):
             name="checkin",
             field=models.OneToOneField(
                 blank=True,
+                db_constraint=False,
                 null=True,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="signed",
