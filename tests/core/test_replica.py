@@ -30,7 +30,7 @@ from tests.pgcluster import (
 
 pytestmark = [pytest.mark.xdist_group("faults"), NEEDS_SERVER_BINARIES, NEEDS_POSTGRES_RUN]
 LOGGED = "-c log_statement=all"
-MAX_LAG = 30  # the server's: a paused standby stays within it for the test's few seconds
+MAX_LAG = 120  # the server's: a paused standby stays within it, even on a loaded machine
 
 
 @pytest.fixture(scope="module")
