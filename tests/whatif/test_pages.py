@@ -126,3 +126,13 @@ def test_a_county_reviewer_does_not_see_the_city_draft(login):
     draft = copy_shangqiu(login("city_reviewer"))
     client = login("county_reviewer")
     assert client.get(f"/whatif/drafts/{draft.pk}/").status_code == 404
+
+
+def test_compare_and_replay_refuse_tampered_input(login):
+    """A 20-digit scenario id is a 404, not a server error; a `back` address off the site is
+    not followed."""
+    client = login("city_reviewer")
+    huge = "9" * 20
+    assert client.get(f"/whatif/compare/?a={huge}&b={huge}").status_code == 404
+    answer = client.post("/whatif/replay/", {"back": "https://evil.example/"})
+    assert answer.status_code == 302 and "evil.example" not in answer["Location"]

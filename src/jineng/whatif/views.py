@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jineng.core.filters import MAX_ID
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404
 from jineng.core.views import capability_required
@@ -174,7 +176,10 @@ def replay(request):
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
-        return redirect(request.POST.get("back") or "whatif:list")
+        back = request.POST.get("back", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = ""  # only a page of this site: never a redirect elsewhere
+        return redirect(back or "whatif:list")
     data = form.cleaned_data
     try:
         scenario = services.create_scenario(
@@ -236,10 +241,12 @@ def export(request, pk, fmt):
 def compare(request):
     """Two scenarios side by side (two drafts, or a draft and the pack in force)."""
     try:
-        left = _scenario(request, int(request.GET.get("a", "")))
-        right = _scenario(request, int(request.GET.get("b", "")))
+        a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
     except ValueError:
         raise Http404 from None
+    if not (0 < a <= MAX_ID and 0 < b <= MAX_ID):  # no database integer is larger
+        raise Http404
+    left, right = _scenario(request, a), _scenario(request, b)
     groups = []
     for name in services.GROUPS:
         a = {row[0]: row for row in report.group_rows(left, name)}
