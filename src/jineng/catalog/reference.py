@@ -42,6 +42,11 @@ CATEGORY_SOURCES = {
     Category.LIFTED_FROM_POVERTY: "002 §三(四)",
     Category.RELOCATED: "000 §三(六)",
     Category.FLEXIBLE: "000 §三(六); 002 §三(五)",
+    # A status, not a group to train for work: 000 §二(二) counts 在校生 apart from social
+    # training, 000 §三(九) evaluates 在校学生 in their schools; 004 §二 trains graduates only in
+    # their graduation year. Recorded with the school's dates, it tells supervision who was at
+    # school during a class for the unemployed (student_in_unemployed_class, 004 §五(六)).
+    Category.FULL_TIME_STUDENT: "000 §二(二); 000 §三(九); 004 §五(六)",
 }
 
 # 004 §四(五): the funds that pay for training.

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from jineng.core import audit
 from jineng.core.roles import Capability, has_capability
 from jineng.faces import selectors, services
-from jineng.training.api import DeviceAuthentication, IsDevice, OffsetDateTimeField
+from jineng.training.api import DeviceAuthentication, IsDevice, OffsetDateTimeField, PositionFields
 from jineng.training.models import Direction, Enrollment, Session
 
 MAX_PHOTO = 8 * 1024 * 1024
@@ -50,7 +50,7 @@ class FaceEnrolResultSerializer(serializers.Serializer):
     duplicates = serializers.IntegerField(help_text="other persons of the region with this face")
 
 
-class FaceCheckInSerializer(serializers.Serializer):
+class FaceCheckInSerializer(PositionFields):
     session = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     enrollment = serializers.IntegerField(
         min_value=1, max_value=2**31 - 1, help_text="the claimed trainee's enrolment"
@@ -156,6 +156,7 @@ class FaceCheckInView(APIView):
                     session, enrollment.person, photo, direction=data["direction"],
                     event_id=data["event_id"], device=device,
                     device_time=data.get("device_time") or timezone.now(),
+                    position=data.get("position"),
                 )  # fmt: skip
             except ValidationError as problem:
                 return _refused(problem)

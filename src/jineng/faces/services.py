@@ -31,6 +31,7 @@ from jineng.faces.models import (
 from jineng.people.models import Person
 from jineng.training import services as training
 from jineng.training.models import CheckIn, Device, Session, Verification
+from jineng.training.places import Position
 
 # The version of the consent text (templates/faces/consent_text.html) a consent records; a new
 # text is a new version, and a consent given to an older one still stands for what it said.
@@ -206,6 +207,7 @@ def check_in(
     event_id: str = "",
     device_time: datetime | None = None,
     device: Device | None = None,
+    position: Position | None = None,
 ) -> FaceVerification:
     """1:1: the photo against the person's template. Within the threshold, the attendance event
     is recorded (training.services.record_attendance, verification "passed"); beyond it, no
@@ -232,7 +234,7 @@ def check_in(
     if distance <= threshold:
         event, _created = training.record_attendance(
             session, person, direction, event_id=event_id or f"face-{now.timestamp():.6f}",
-            device_time=device_time or now, device=device,
+            device_time=device_time or now, device=device, position=position,
         )  # fmt: skip
         CheckIn.objects.filter(pk=event.pk).update(verification=Verification.PASSED)
         event.verification = Verification.PASSED

@@ -21,6 +21,7 @@ class PersonCategory(StrEnum):
     LIFTED_FROM_POVERTY = "lifted_from_poverty"  # 脱贫劳动力
     RELOCATED = "relocated"  # 易地搬迁劳动力
     FLEXIBLE = "flexible"  # 灵活就业人员
+    FULL_TIME_STUDENT = "full_time_student"  # 全日制在校生 (not a trainee of 就业技能培训)
 
 
 class TrainingType(StrEnum):

@@ -37,6 +37,7 @@ CATEGORY = {
     PersonCategory.LIFTED_FROM_POVERTY: ("脱贫劳动力", "worker lifted out of poverty"),
     PersonCategory.RELOCATED: ("易地搬迁劳动力", "relocated worker"),
     PersonCategory.FLEXIBLE: ("灵活就业人员", "flexibly employed worker"),
+    PersonCategory.FULL_TIME_STUDENT: ("全日制在校生", "full-time student"),
 }
 # Group words a pack may use in a category list instead of codes.
 CATEGORY_GROUP = {

@@ -33,6 +33,7 @@ UNITS = {
     "seconds": ("秒", "seconds"),
     "sessions": ("节", "sessions"),
     "check-ins": ("次", "check-ins"),
+    "metres": ("米", "metres"),
     "factor": ("倍", "times"),
 }
 
@@ -963,6 +964,30 @@ SECTIONS: tuple[SectionSpec, ...] = (
                 "课时时间以外的打卡占该班学员设备打卡的比例超过此值即提示",
                 "a class is flagged when more than this share of its trainees' device check-ins "
                 "fell outside their session's time",
+            ),
+            FieldSpec(
+                "site_radius",
+                Int(1, 100000),
+                "metres",
+                "培训班未填写场地半径时，打卡位置距培训场地在此距离（另加定位精度）以内视为在场",
+                "a check-in reported within this distance of its session's site (plus the "
+                "position's accuracy) counts as there, when the class states no radius",
+            ),
+            FieldSpec(
+                "outside_place_min_checkins",
+                Int(1, 100000),
+                "check-ins",
+                "一个班位置不在培训场地的学员打卡达到此数即可提示",
+                "a class may be flagged from this many trainee check-ins reported away from their "
+                "session's site",
+            ),
+            FieldSpec(
+                "outside_place_share",
+                Ratio(),
+                "ratio",
+                "位置不在培训场地的打卡占该班带位置学员打卡的比例超过此值即提示",
+                "a class is flagged when more than this share of its trainees' check-ins that "
+                "carry a position were away from the site",
             ),
             FieldSpec(
                 "short_job_days",

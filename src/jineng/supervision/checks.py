@@ -24,6 +24,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FloatField,
     IntegerField,
     Max,
     Min,
@@ -34,7 +35,17 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import (
+    ASin,
+    Coalesce,
+    Cos,
+    ExtractYear,
+    Least,
+    Power,
+    Radians,
+    Sin,
+    Sqrt,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,7 +56,7 @@ from jineng.evaluation.models import EvaluationResult
 from jineng.faces.models import FaceDuplicate
 from jineng.institutions.models import Designation, Institution
 from jineng.people.models import Person
-from jineng.policy.codes import TrainingType
+from jineng.policy.codes import PersonCategory, TrainingType
 from jineng.policy.engine import employment_window_end
 from jineng.policy.pack import PolicyPack
 from jineng.supervision.models import Severity
@@ -60,6 +71,7 @@ from jineng.training.models import (
     Session,
     TrainingClass,
 )
+from jineng.training.places import EARTH_RADIUS_M
 
 LIVE_ENROLMENT = (EnrollmentState.ENROLLED, EnrollmentState.COMPLETED)
 DEAD_LINES = (LineState.REJECTED,)
@@ -818,6 +830,55 @@ def outside_working_age(scope: Scope) -> list[Found]:
     ]
 
 
+def student_in_unemployed_class(scope: Scope) -> list[Found]:
+    """Trainees of employment skills classes (就业技能培训, for people out of work, 004 §二)
+    recorded in the registry as full-time students (全日制在校生) on the class's first day: a
+    category record of that code valid then (its validity is the school's dates)."""
+    start, record = "training_class__start_date", "person__categories"
+    rows = (
+        Enrollment.objects.filter(
+            training_class__in=scope.classes(),
+            state__in=LIVE_ENROLMENT,
+            training_class__training_type__code=TrainingType.EMPLOYMENT_SKILLS,
+        )
+        .filter(
+            Q(**{f"{record}__category__code": PersonCategory.FULL_TIME_STUDENT,
+                 f"{record}__valid_from__lte": F(start)})
+            & (Q(**{f"{record}__valid_to__isnull": True})
+               | Q(**{f"{record}__valid_to__gte": F(start)}))
+        )
+        .values_list(
+            "person_id", "person__name", "person__id_number_masked", "training_class_id",
+            "training_class__code", "training_class__institution_id", start,
+            f"{record}__valid_from", f"{record}__valid_to", f"{record}__evidence",
+        )
+        .order_by("training_class_id", "person_id", f"{record}__valid_from")
+    )  # fmt: skip
+    found: dict[tuple[int, int], Found] = {}
+    for person, name, masked, class_id, code, institution, first, since, until, evidence \
+            in rows:  # fmt: skip
+        row = [name, masked, code, first, since, until or "", evidence]
+        if (person, class_id) in found:
+            found[(person, class_id)].evidence["rows"].append([_cell(v) for v in row])
+            continue
+        found[(person, class_id)] = Found(
+            key=f"{person}:{class_id}",
+            summary=_(
+                "%(name)s is recorded as a full-time student on the first day (%(day)s) of "
+                "employment skills class %(code)s"
+            )
+            % {"name": name, "day": first, "code": code},
+            subjects={"person_id": person, "training_class_id": class_id,
+                      "institution_id": institution},
+            evidence=_evidence(
+                [_("trainee"), _("ID number"), _("class"), _("class began"),
+                 _("student from"), _("student until"), _("evidence")],
+                [row], [person],
+            ),
+        )  # fmt: skip
+    return list(found.values())
+
+
 # --- (11) training beyond the designation ------------------------------------------------------
 
 
@@ -1149,9 +1210,8 @@ def checkins_outside_window(scope: Scope) -> list[Found]:
     """Classes where at least supervision.outside_window_min_checkins of the trainees' device
     check-ins (and check-outs) fell outside their session's time (the window the device's
     clock is judged by, Session.window) and more than supervision.outside_window_share of
-    them: attendance taken when nobody was being taught. The platform records no place of a
-    check-in (a device is its institution's, and only sessions of that institution take its
-    events), so only the time is compared."""
+    them: attendance taken when nobody was being taught. The place, where a device reports one,
+    is checkins_outside_place's."""
     least = scope.value("supervision.outside_window_min_checkins")
     share = scope.value("supervision.outside_window_share")
     rows = (
@@ -1202,6 +1262,121 @@ def checkins_outside_window(scope: Scope) -> list[Found]:
         )  # fmt: skip
         for row in rows
     ]
+
+
+# --- (4) check-ins reported away from the session's site ---------------------------------------
+
+PLACE_EVIDENCE_ROWS = 20  # the farthest check-ins of a class shown as evidence (the counts: all)
+
+
+def _site(part: str):
+    """The session's own site where it names one, else its class's (both or neither: a
+    constraint of each)."""
+    return Coalesce(F(f"session__site_{part}"), F(f"session__training_class__site_{part}"))
+
+
+def _great_circle(lat1, lon1, lat2, lon2):
+    """The haversine distance in metres, in the database (training.places.distance_m)."""
+    half = Value(0.5)
+    dlat, dlon = (Radians(lat2) - Radians(lat1)) * half, (Radians(lon2) - Radians(lon1)) * half
+    a = Power(Sin(dlat), 2) + Cos(Radians(lat1)) * Cos(Radians(lat2)) * Power(Sin(dlon), 2)
+    return ExpressionWrapper(
+        Value(2 * EARTH_RADIUS_M) * ASin(Least(Value(1.0), Sqrt(a))), output_field=FloatField()
+    )
+
+
+def _located_checkins(scope: Scope) -> QuerySet[CheckIn]:
+    """The trainees' check-ins of the scope's classes that carry a position, at a session with a
+    site, with their distance from it and the distance allowed (the session's radius, else the
+    class's, else supervision.site_radius; plus the position's accuracy)."""
+    radius = float(scope.value("supervision.site_radius"))
+    return (
+        CheckIn.objects.filter(
+            session__training_class__in=scope.classes(), is_teacher=False,
+            latitude__isnull=False, longitude__isnull=False,
+        )
+        .annotate(site_lat=_site("latitude"), site_lon=_site("longitude"))
+        .filter(site_lat__isnull=False, site_lon__isnull=False)
+        .annotate(
+            distance=_great_circle(F("latitude"), F("longitude"), F("site_lat"), F("site_lon")),
+            allowed=ExpressionWrapper(
+                Coalesce(F("session__site_radius"), F("session__training_class__site_radius"),
+                         Value(radius), output_field=FloatField())
+                + Coalesce(F("accuracy"), Value(0.0), output_field=FloatField()),
+                output_field=FloatField(),
+            ),
+        )
+    )  # fmt: skip
+
+
+def checkins_outside_place(scope: Scope) -> list[Found]:
+    """Classes where at least supervision.outside_place_min_checkins of the trainees' check-ins
+    that carry a device-reported position lay farther from their session's site than its
+    radius plus the position's accuracy, and more than supervision.outside_place_share of those
+    check-ins: attendance taken where nobody was being taught (000 §三(八), 003 §三10). Check-ins
+    without a position, and sessions of a class without a site, are not compared. The
+    distances are computed and counted in the database; the farthest check-ins of each class
+    found are read as evidence."""
+    least = scope.value("supervision.outside_place_min_checkins")
+    share = scope.value("supervision.outside_place_share")
+    located = _located_checkins(scope)
+    rows = list(
+        located.values("session__training_class_id", "session__training_class__code",
+                       "session__training_class__institution_id")
+        .annotate(total=Count("id"), outside=Count("id", filter=Q(distance__gt=F("allowed"))))
+        .filter(outside__gte=least)
+        .filter(outside__gt=ExpressionWrapper(F("total") * Value(float(share)),
+                                              output_field=DecimalField()))
+        .order_by("session__training_class_id")
+    )  # fmt: skip
+    if not rows:
+        return []
+    site_address = Case(
+        When(session__site_latitude__isnull=False, then=F("session__site_address")),
+        default=F("session__training_class__venue"),
+    )
+    far = defaultdict(list)
+    for row in (
+        located.filter(session__training_class__in=[r["session__training_class_id"] for r in rows],
+                       distance__gt=F("allowed"))
+        .annotate(site_address=site_address)
+        .values_list("session__training_class_id", "id", "person_id", "person__name",
+                     "person__id_number_masked", "device_time", "latitude", "longitude",
+                     "accuracy", "distance", "allowed", "site_address", "site_lat", "site_lon")
+        .order_by("session__training_class_id", "-distance", "id")
+    ):  # fmt: skip
+        if len(far[row[0]]) < PLACE_EVIDENCE_ROWS:
+            far[row[0]].append(row[1:])
+    found = []
+    for row in rows:
+        class_id = row["session__training_class_id"]
+        evidence = _evidence(
+            [_("check-in"), _("trainee"), _("ID number"), _("time"), _("position"),
+             _("distance (m)"), _("allowed (m)"), _("training site")],
+            [[pk, name, masked, _when(timezone.localtime(at)),
+              f"{lat:.6f}, {lon:.6f}" + (f" ±{accuracy:.0f} m" if accuracy is not None else ""),
+              round(distance), round(allowed), f"{address} ({site_lat:.6f}, {site_lon:.6f})"]
+             for pk, _p, name, masked, at, lat, lon, accuracy, distance, allowed, address,
+             site_lat, site_lon in far[class_id]],
+            [person for _pk, person, *_rest in far[class_id]],
+        )  # fmt: skip
+        found.append(
+            Found(
+                key=str(class_id),
+                summary=_(
+                    "Class %(code)s: %(outside)d of %(total)d trainee check-ins with a position "
+                    "were away from the training site"
+                )
+                % {
+                    "code": row["session__training_class__code"],
+                    "outside": row["outside"],
+                    "total": row["total"],
+                },
+                subjects=_class_subjects(row, "session__"),
+                evidence=evidence,
+            )
+        )
+    return found
 
 
 # --- (8) a short job just inside the employment window ----------------------------------------
@@ -1432,6 +1607,11 @@ CHECKS: tuple[Check, ...] = (
           _("A trainee of an employment skills class younger or older than working age."),
           _WHOLE, _("fake trainees (retirees, students)"), Severity.MEDIUM,
           ("supervision.working_age_from", "supervision.working_age_to"), outside_working_age),
+    Check("student_in_unemployed_class", _("Full-time student in a class for the unemployed"),
+          _("A trainee of an employment skills class recorded as a full-time student on its "
+            "first day."),
+          "004 §二; " + _WHOLE, _("fake trainees (retirees, students)"), Severity.MEDIUM, (),
+          student_in_unemployed_class),
     Check("same_order_checkins", _("Same trainees checked in in the same order"),
           _("The same trainees checked in by devices in exactly the same order, session after "
             "session."),
@@ -1444,6 +1624,13 @@ CHECKS: tuple[Check, ...] = (
           "000 §三(八); 003 §三10; " + _WHOLE, _("courses shortened or skipped"), Severity.MEDIUM,
           ("supervision.outside_window_min_checkins", "supervision.outside_window_share"),
           checkins_outside_window),
+    Check("checkins_outside_place", _("Check-ins away from the training site"),
+          _("Many of a class's trainee check-ins reported by devices farther from the session's "
+            "site than its radius."),
+          "000 §三(八); 003 §三10; " + _WHOLE, _("courses shortened or skipped; check-ins for "
+                                                 "others (代打卡)"), Severity.MEDIUM,
+          ("supervision.site_radius", "supervision.outside_place_min_checkins",
+           "supervision.outside_place_share"), checkins_outside_place),
     Check("short_job_at_window_end", _("Short job just inside the employment window"),
           _("A job starting at the very end of the employment window and ending soon after it."),
           "004 §四(五); " + _WHOLE, _("contracts to reach the employment rate"), Severity.HIGH,

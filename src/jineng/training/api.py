@@ -64,6 +64,7 @@ from jineng.training.models import (
     SignedEvent,
     TrainingClass,
 )
+from jineng.training.places import MAX_ACCURACY_M, Position
 
 # Who may write: the services check it again; this answers before any work, and clearly.
 REFUSALS = {
@@ -138,7 +139,8 @@ class SessionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Session
-        fields = ["id", "starts_at", "ends_at", "topic", "teacher", "teacher_name"]
+        fields = ["id", "starts_at", "ends_at", "topic", "teacher", "teacher_name",
+                  "site_address", "site_latitude", "site_longitude", "site_radius"]  # fmt: skip
 
 
 class EnrollmentCountsSerializer(serializers.Serializer):
@@ -176,9 +178,10 @@ class TrainingClassSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "institution", "institution_name", "occupation",
                   "occupation_name", "level", "training_type", "fund_channel",
                   "funding_department", "funding_department_name", "start_date",
-                  "end_date", "venue", "capacity", "assessment_plan", "commitment_reason",
-                  "state", "state_label", "source", "source_label", "history_subsidised",
-                  "hours", "created_at", "teachers", "sessions", "enrollment_counts"]  # fmt: skip
+                  "end_date", "venue", "site_latitude", "site_longitude", "site_radius",
+                  "capacity", "assessment_plan", "commitment_reason", "state", "state_label",
+                  "source", "source_label", "history_subsidised", "hours", "created_at",
+                  "teachers", "sessions", "enrollment_counts"]  # fmt: skip
 
     @extend_schema_field(EnrollmentCountsSerializer)
     def get_enrollment_counts(self, training_class) -> dict:
@@ -245,8 +248,9 @@ class TrainingClassWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = TrainingClass
         fields = ["institution", "name", "occupation", "level", "training_type", "fund_channel",
-                  "funding_department", "start_date", "end_date", "venue", "capacity",
-                  "assessment_plan", "commitment_reason"]  # fmt: skip
+                  "funding_department", "start_date", "end_date", "venue", "site_latitude",
+                  "site_longitude", "site_radius", "capacity", "assessment_plan",
+                  "commitment_reason"]  # fmt: skip
         extra_kwargs = {"capacity": {"min_value": 1}}
 
 
@@ -708,7 +712,33 @@ class OffsetDateTimeField(serializers.DateTimeField):
         return parsed
 
 
-class CheckInEventSerializer(serializers.Serializer):
+class PositionFields(serializers.Serializer):
+    """Where the device was when it took the event (optional: devices that know no position
+    send none). Supervision compares it with the session's site (docs/supervision.md)."""
+
+    latitude = serializers.FloatField(
+        min_value=-90, max_value=90, required=False, help_text="WGS-84 degrees, north positive"
+    )
+    longitude = serializers.FloatField(
+        min_value=-180, max_value=180, required=False, help_text="WGS-84 degrees, east positive"
+    )
+    accuracy = serializers.FloatField(
+        min_value=0, max_value=MAX_ACCURACY_M, required=False,
+        help_text="the position's accuracy (radius) in metres, as the device reports it",
+    )  # fmt: skip
+
+    def validate(self, data):
+        data = super().validate(data)
+        try:
+            data["position"] = Position.of(
+                data.pop("latitude", None), data.pop("longitude", None), data.pop("accuracy", None)
+            )
+        except ValidationError as problem:
+            raise serializers.ValidationError(problem.messages) from None
+        return data
+
+
+class CheckInEventSerializer(PositionFields):
     event_id = serializers.CharField(
         max_length=64, help_text="the device's own id of the event: resending it stores nothing"
     )
@@ -724,7 +754,7 @@ class CheckInEventSerializer(serializers.Serializer):
     def validate(self, data):
         if ("id_number" in data) == ("enrollment" in data):
             raise serializers.ValidationError(_("Give either id_number or enrollment."))
-        return data
+        return super().validate(data)
 
 
 class CheckInBatchSerializer(serializers.Serializer):
@@ -834,7 +864,7 @@ class DeviceEvents:
             event, created = services.record_attendance(
                 session, person, data["direction"], event_id=data["event_id"],
                 device_time=data["device_time"], device=self.device, photo_ref=data["photo_ref"],
-                lookups=self.lookups, clock_skew=clock_skew,
+                lookups=self.lookups, clock_skew=clock_skew, position=data.get("position"),
             )  # fmt: skip
         except ValidationError as problem:
             return self._rejected(data, _messages(problem)), None
@@ -1110,6 +1140,7 @@ class SignedEvents(DeviceEvents):
     def _data(event: signing.Event) -> dict:
         data = {"event_id": event.event_id, "session": event.session, "photo_ref": "",
                 "direction": event.direction, "device_time": event.device_time}  # fmt: skip
+        data["position"] = Position.of(event.latitude, event.longitude, event.accuracy)
         if event.person.startswith("E"):
             data["enrollment"] = int(event.person[1:])
         else:

@@ -7,6 +7,7 @@ a sync cut off half-way resumes where it stopped, and the platform stores each e
     jineng device keygen   --dir D                    # prints the public key to register
     jineng device configure --dir D --device ID --url https://platform.example
     jineng device record   --dir D --session S --person ID_NUMBER|E<enrolment> --direction in
+                           [--lat 34.4146 --lon 115.6563 --accuracy 15]
     jineng device import   --dir D events.csv   # session,person,direction[,time,match,distance]
     jineng device sync     --dir D [--batch 100] [--retries 5] [--all]
     jineng device status   --dir D
@@ -117,7 +118,9 @@ class Device:
     # --- the queue -------------------------------------------------------------------------
 
     def record(self, *, session: int, person: str, direction: str, at: datetime | None = None,
-               match: str = "none", distance: float | None = None) -> tuple[int, str]:  # fmt: skip
+               match: str = "none", distance: float | None = None, latitude: float | None = None,
+               longitude: float | None = None, accuracy: float | None = None,
+               ) -> tuple[int, str]:  # fmt: skip
         """Sign one event and queue it: (counter, event id). The counter goes up by one for
         each event, in the same transaction as the event, so none is ever used twice."""
         key, device = self.key(), self.device_id()
@@ -128,7 +131,7 @@ class Device:
             event = signing.Event(
                 device=device, counter=counter, event_id=f"{device}.{counter}", session=session,
                 person=person.strip().upper(), direction=direction, device_time=at, match=match,
-                distance=distance,
+                distance=distance, latitude=latitude, longitude=longitude, accuracy=accuracy,
             )  # fmt: skip
             try:
                 payload, signature = signing.sign(key, event)
@@ -269,6 +272,9 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
             sub.add_argument("--at", help="ISO 8601 with offset (default: now)")
             sub.add_argument("--match", choices=list(signing.MATCHES), default="none")
             sub.add_argument("--distance", type=float)
+            sub.add_argument("--lat", type=float, help="where the device is: WGS-84 latitude")
+            sub.add_argument("--lon", type=float, help="… and longitude")
+            sub.add_argument("--accuracy", type=float, help="… within this many metres")
         if name == "import":
             sub.add_argument("file", help="CSV: session,person,direction[,time,match,distance]")
         if name == "sync":
@@ -340,7 +346,8 @@ def run(args: argparse.Namespace, say=print) -> int:
     elif args.action == "record":
         counter, event_id = device.record(
             session=args.session, person=args.person, direction=args.direction,
-            at=_time(args.at), match=args.match, distance=args.distance,
+            at=_time(args.at), match=args.match, distance=args.distance, latitude=args.lat,
+            longitude=args.lon, accuracy=args.accuracy,
         )  # fmt: skip
         say(f"queued {event_id} (counter {counter})")
     elif args.action == "import":

@@ -18,6 +18,7 @@ from jineng.people.services import find_by_id_number
 from jineng.training import services
 from jineng.training.hooks import find_voucher
 from jineng.training.models import ClassState, CommitmentReason, Session, TrainingClass
+from jineng.training.places import MAX_RADIUS_M, check_site
 
 REASON_LENGTH = 300  # TrainingClass history and Enrollment keep reasons of this length
 CHOOSE_SESSION = gettext_lazy("Choose a session of the class.")
@@ -53,7 +54,35 @@ class ClassForm(forms.Form):
     )
     start_date = forms.DateField(label=gettext_lazy("First day"), widget=DateInput)
     end_date = forms.DateField(label=gettext_lazy("Last day"), widget=DateInput)
-    venue = forms.CharField(label=gettext_lazy("Venue"), max_length=200)
+    venue = forms.CharField(
+        label=gettext_lazy("Venue"),
+        max_length=200,
+        help_text=gettext_lazy("The training site's address."),
+    )
+    site_latitude = forms.FloatField(
+        label=gettext_lazy("Site latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        help_text=gettext_lazy("WGS-84 degrees, north positive (e.g. 34.414600)."),
+    )
+    site_longitude = forms.FloatField(
+        label=gettext_lazy("Site longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        help_text=gettext_lazy("WGS-84 degrees, east positive (e.g. 115.656300)."),
+    )
+    site_radius = forms.IntegerField(
+        label=gettext_lazy("Site radius (m)"),
+        required=False,
+        min_value=1,
+        max_value=MAX_RADIUS_M,
+        help_text=gettext_lazy(
+            "Check-ins reported farther than this from the site (beyond their accuracy) are "
+            "looked at by supervision. Empty: the policy pack's radius."
+        ),
+    )
     capacity = forms.IntegerField(label=gettext_lazy("Places"), min_value=1, max_value=10000)
     assessment_plan = forms.CharField(
         label=gettext_lazy("Assessment plan"),
@@ -105,6 +134,7 @@ class ClassForm(forms.Form):
 
     def clean(self):
         values = super().clean()
+        site_errors(self, values)
         start, end = values.get("start_date"), values.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end is before the start."))
@@ -121,6 +151,14 @@ class ClassForm(forms.Form):
             except ValidationError as problem:
                 self.add_error(None, problem.messages)
         return values
+
+
+def site_errors(form: forms.Form, values: dict) -> None:
+    """A site is both coordinates or neither; a radius only with them (places.check_site)."""
+    try:
+        check_site(*(values.get(f"site_{name}") for name in ("latitude", "longitude", "radius")))
+    except ValidationError as problem:
+        form.add_error(None, problem.messages)
 
 
 def _teacher_label(teacher: Teacher) -> str:
@@ -161,10 +199,20 @@ class SessionForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": gettext_lazy("This teacher does not teach the class.")},
     )
+    # Held away from the class's site: the session's own (all empty: the class's).
+    site_address = forms.CharField(max_length=200, required=False)
+    site_latitude = forms.FloatField(required=False, min_value=-90, max_value=90)
+    site_longitude = forms.FloatField(required=False, min_value=-180, max_value=180)
+    site_radius = forms.IntegerField(required=False, min_value=1, max_value=MAX_RADIUS_M)
 
     def __init__(self, *args, training_class: TrainingClass, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["teacher"].queryset = training_class.teachers.all()
+
+    def clean(self):
+        values = super().clean()
+        site_errors(self, values)
+        return values
 
 
 class EnrolForm(forms.Form):

@@ -15,6 +15,7 @@ from jineng.core.crypto import Sealed
 from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
 from jineng.core.states import Step, Workflow, history
+from jineng.training.places import LATITUDE, LONGITUDE, RADIUS, SITE_WHOLE
 from jineng.training.signing import fingerprint
 
 
@@ -138,6 +139,18 @@ class TrainingClass(models.Model):
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
     venue = models.CharField(_("venue"), max_length=200)
+    # The training site (培训场地) where the venue is: WGS-84 degrees and the radius within which
+    # a check-in's reported position counts as there (empty: the pack's supervision.site_radius).
+    # The venue is its address. A session may name a site of its own (Session.site_*).
+    site_latitude = models.FloatField(
+        _("site latitude"), null=True, blank=True, validators=LATITUDE
+    )
+    site_longitude = models.FloatField(
+        _("site longitude"), null=True, blank=True, validators=LONGITUDE
+    )
+    site_radius = models.PositiveIntegerField(
+        _("site radius (m)"), null=True, blank=True, validators=RADIUS
+    )
     capacity = models.PositiveIntegerField(_("capacity"))
     assessment_plan = models.TextField(_("assessment plan"), blank=True)
     teachers = models.ManyToManyField(
@@ -181,6 +194,7 @@ class TrainingClass(models.Model):
                 condition=models.Q(fund_channel__isnull=False) | models.Q(source="history"),
                 name="class_fund_channel_unless_history",
             ),
+            models.CheckConstraint(condition=SITE_WHOLE, name="class_site_whole"),
         ]
 
     def __str__(self) -> str:
@@ -237,6 +251,18 @@ class Session(models.Model):
         blank=True,
         related_name="sessions",
     )
+    # A session held away from the class's site (another workshop, a field day): its own site,
+    # else the class's.
+    site_address = models.CharField(_("site address"), max_length=200, blank=True)
+    site_latitude = models.FloatField(
+        _("site latitude"), null=True, blank=True, validators=LATITUDE
+    )
+    site_longitude = models.FloatField(
+        _("site longitude"), null=True, blank=True, validators=LONGITUDE
+    )
+    site_radius = models.PositiveIntegerField(
+        _("site radius (m)"), null=True, blank=True, validators=RADIUS
+    )
 
     scope = CLASS_SCOPE
 
@@ -251,7 +277,8 @@ class Session(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after"
-            )
+            ),
+            models.CheckConstraint(condition=SITE_WHOLE, name="session_site_whole"),
         ]
 
     def __str__(self) -> str:
@@ -414,6 +441,11 @@ class CheckIn(models.Model):
     in_window = models.BooleanField(_("within the session's time"))
     flag = models.CharField(_("flag"), max_length=16, choices=Flag.choices, blank=True)
     photo_ref = models.CharField(_("photo"), max_length=200, blank=True)
+    # Where the device said it was (WGS-84), and how sure it was (metres); empty when it sent
+    # no position (every event before devices reported one).
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    accuracy = models.FloatField(_("accuracy (m)"), null=True, blank=True)
     verification = models.CharField(
         _("face verification"),
         max_length=16,

@@ -40,7 +40,7 @@ from jineng.policy import (
     check_training_end,
     decide_completion,
 )
-from jineng.training import eligibility, hooks, signals, signing
+from jineng.training import eligibility, hooks, places, signals, signing
 from jineng.training.models import (
     ACTIVE_STATES,
     EDITABLE_STATES,
@@ -73,7 +73,8 @@ def _reasons(decision) -> str:
 
 CLASS_FIELDS = (
     "name", "occupation", "level", "training_type", "fund_channel", "funding_department",
-    "start_date", "end_date", "venue", "capacity", "assessment_plan", "commitment_reason",
+    "start_date", "end_date", "venue", "site_latitude", "site_longitude", "site_radius",
+    "capacity", "assessment_plan", "commitment_reason",
 )  # fmt: skip
 
 
@@ -112,6 +113,7 @@ def create_class(institution: Institution, *, teachers=None, **values) -> Traini
     require_capability(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
     _check_fields(values)
     _check_funding_department(institution, values)
+    places.check_site(*(values.get(f"site_{name}") for name in SITE_PARTS))
     Institution.objects.select_for_update().get(pk=institution.pk)  # one number at a time
     start = values.get("start_date") or timezone.localdate()
     training_class = TrainingClass(
@@ -131,6 +133,8 @@ def update_class(training_class: TrainingClass, *, teachers=None, **values) -> T
     _check_editable(training_class)
     _check_fields(values)
     _check_funding_department(training_class.institution, values)
+    places.check_site(*(values.get(f"site_{name}", getattr(training_class, f"site_{name}"))
+                        for name in SITE_PARTS))  # fmt: skip
     # Checked on a stand-in: writes.update must see the old values to save and log the change.
     _check_dates(
         TrainingClass(
@@ -142,6 +146,9 @@ def update_class(training_class: TrainingClass, *, teachers=None, **values) -> T
     if teachers is not None:  # checked against the year of the (new) start date
         set_teachers(training_class, list(teachers))
     return training_class
+
+
+SITE_PARTS = ("latitude", "longitude", "radius")
 
 
 def _check_fields(values: dict) -> None:
@@ -449,7 +456,12 @@ def add_session(
     ends_at: datetime,
     topic: str,
     teacher: Teacher | None = None,
+    site_address: str = "",
+    site_latitude: float | None = None,
+    site_longitude: float | None = None,
+    site_radius: int | None = None,
 ) -> Session:
+    """A session of the timetable; held away from the class's site, with a site of its own."""
     require_capability(Capability.RUN_CLASSES, _("Only the institution opens its classes."))
     training_class = _locked(training_class)
     _check_editable(training_class)
@@ -464,8 +476,11 @@ def add_session(
         raise ValidationError({"teacher": _("This teacher does not teach the class.")})
     if training_class.sessions.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
         raise ValidationError(_("The session overlaps another session of the class."))
+    places.check_site(site_latitude, site_longitude, site_radius)
     session = Session(training_class=training_class, starts_at=starts_at, ends_at=ends_at,
-                      topic=topic.strip(), teacher=teacher)  # fmt: skip
+                      topic=topic.strip(), teacher=teacher, site_address=site_address.strip(),
+                      site_latitude=site_latitude, site_longitude=site_longitude,
+                      site_radius=site_radius)  # fmt: skip
     people = list(
         training_class.enrollments.filter(state=EnrollmentState.ENROLLED).values_list(
             "person_id", flat=True
@@ -741,13 +756,14 @@ def record_attendance(
     photo_ref: str = "",
     lookups: AttendanceLookups | None = None,
     clock_skew: timedelta | None = None,
+    position: places.Position | None = None,
 ) -> tuple[CheckIn, bool]:
     """Store one event once: (event, created). A repeated (device, event id) returns the first,
     whatever has changed since it was stored.
 
     `lookups` answers the per-event look-ups for a device's request. Outside a transaction the
     event is one INSERT; inside one it has its own savepoint, so the caller's transaction
-    survives a repeat or a refusal.
+    survives a repeat or a refusal. `position` is where the device said it was (optional).
     """
     # Only a device's events are unique in the database; the page's are checked beforehand.
     at_once = device is not None and lookups is not None and lookups.known is None
@@ -771,6 +787,9 @@ def record_attendance(
         session=session, person=person, is_teacher=role, direction=direction, device=device,
         event_id=event_id, device_time=device_time, server_time=now, in_window=in_window,
         flag=flag, photo_ref=photo_ref[:200], recorded_by=None if device else acting_user(),
+        latitude=position.latitude if position else None,
+        longitude=position.longitude if position else None,
+        accuracy=position.accuracy if position else None,
     )  # fmt: skip
     try:
         if transaction.get_connection().in_atomic_block:

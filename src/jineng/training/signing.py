@@ -35,12 +35,19 @@ BATCH_MAGIC = b"JNB1"
 # magic, device, counter, session, direction, device time (ms), UTC offset (min), match, distance
 _HEAD = struct.Struct(">4sQQQcqhBH")
 _BATCH = struct.Struct(">4sQqhH32s")
+# The optional position block after the person (devices that know no position omit it, and the
+# events signed before it existed read as they did): "P", latitude and longitude in 1e-7
+# degrees (WGS-84), accuracy in whole metres (NO_ACCURACY: not given).
+_POSITION = struct.Struct(">ciiH")
+POSITION_TAG = b"P"
+NO_ACCURACY = 0xFFFF
+E7 = 10_000_000
 DIRECTIONS = {"in": b"I", "out": b"O"}
 MATCHES = {"none": 0, "passed": 1, "failed": 2}
 NO_DISTANCE = 0xFFFF
 EVENT_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 PERSON_RE = re.compile(r"^(?:[0-9]{17}[0-9X]|E[0-9]{1,18})$")
-MAX_PAYLOAD = _HEAD.size + 1 + 64 + 1 + 19
+MAX_PAYLOAD = _HEAD.size + 1 + 64 + 1 + 19 + _POSITION.size
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MS = timedelta(milliseconds=1)
 
@@ -107,6 +114,24 @@ class Event:
     device_time: datetime
     match: str = "none"
     distance: float | None = None
+    latitude: float | None = None  # where the device was (optional): WGS-84 degrees
+    longitude: float | None = None
+    accuracy: float | None = None  # metres
+
+    def _position(self) -> bytes:
+        if self.latitude is None and self.longitude is None:
+            if self.accuracy is not None:
+                raise ValueError("accuracy without a position")
+            return b""
+        if self.latitude is None or self.longitude is None:
+            raise ValueError("latitude and longitude go together")
+        if not (-90 <= self.latitude <= 90 and -180 <= self.longitude <= 180):
+            raise ValueError("position out of range")
+        accuracy = NO_ACCURACY if self.accuracy is None else round(self.accuracy)
+        if not 0 <= accuracy <= NO_ACCURACY:
+            raise ValueError("accuracy out of range")
+        return _POSITION.pack(POSITION_TAG, round(self.latitude * E7),
+                              round(self.longitude * E7), accuracy)  # fmt: skip
 
     def message(self) -> bytes:
         """The bytes the device signs (docs/devices.md, "Byte layout")."""
@@ -125,7 +150,8 @@ class Event:
                           DIRECTIONS[self.direction], millis, offset, MATCHES[self.match],
                           distance)  # fmt: skip
         event_id, person = self.event_id.encode("ascii"), self.person.encode("ascii")
-        return b"".join((head, bytes([len(event_id)]), event_id, bytes([len(person)]), person))
+        return b"".join((head, bytes([len(event_id)]), event_id, bytes([len(person)]), person,
+                         self._position()))  # fmt: skip
 
     @classmethod
     def parse(cls, data: bytes) -> Event:
@@ -139,8 +165,18 @@ class Event:
             rest = rest[1 + rest[0] :]
             person = rest[1 : 1 + rest[0]].decode("ascii")
             extra = rest[1 + rest[0] :]
-            if magic != EVENT_MAGIC or extra or len(person) != rest[0]:
+            if magic != EVENT_MAGIC or len(person) != rest[0]:
                 raise ValueError("layout")
+            position = {}
+            if extra:
+                tag, latitude, longitude, accuracy = _POSITION.unpack(extra)
+                if tag != POSITION_TAG:
+                    raise ValueError("layout")
+                position = {
+                    "latitude": latitude / E7,
+                    "longitude": longitude / E7,
+                    "accuracy": None if accuracy == NO_ACCURACY else float(accuracy),
+                }
             event = cls(
                 device=device, counter=counter, event_id=event_id, session=session,
                 person=person,
@@ -148,7 +184,7 @@ class Event:
                 device_time=EPOCH.astimezone(timezone(timedelta(minutes=offset)))
                 + timedelta(milliseconds=millis),
                 match={v: k for k, v in MATCHES.items()}[match],
-                distance=None if distance == NO_DISTANCE else distance / 10000,
+                distance=None if distance == NO_DISTANCE else distance / 10000, **position,
             )  # fmt: skip
             # Ids and counters a database's bigint holds (a larger one is no row of ours).
             if event.message() != data or counter < 1 or max(device, counter, session) >= 2**63:

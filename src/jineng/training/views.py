@@ -491,6 +491,8 @@ def add_session(request, pk: int):
             lambda: services.add_session(
                 training_class, starts_at=at(values["starts"]), ends_at=at(values["ends"]),
                 topic=values["topic"], teacher=values["teacher"],
+                site_address=values["site_address"], site_latitude=values["site_latitude"],
+                site_longitude=values["site_longitude"], site_radius=values["site_radius"],
             ),
         )  # fmt: skip
     return _done(request, training_class, "timetable")
