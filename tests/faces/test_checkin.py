@@ -30,12 +30,12 @@ def device_token(act, institution):
 def post(device_token):
     client = Client()
 
-    def send(session, enrollment, name_or_bytes, event_id="f-1", token=device_token):
+    def send(session, enrollment, name_or_bytes, event_id="f-1", token=device_token, **extra):
         data = name_or_bytes if isinstance(name_or_bytes, bytes) else photo(name_or_bytes)
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         body = {"session": session.pk, "enrollment": enrollment.pk, "event_id": event_id,
-                "photo": SimpleUploadedFile("p.jpg", data, "image/jpeg")}  # fmt: skip
+                "photo": SimpleUploadedFile("p.jpg", data, "image/jpeg"), **extra}  # fmt: skip
         response = client.post(URL, body, HTTP_AUTHORIZATION=f"Device {token}")
         return response.status_code, json.loads(response.content)
 
@@ -57,6 +57,20 @@ def test_the_same_face_checks_in_and_the_record_keeps_distance_threshold_model(
     assert verification.checkin == event and verification.model_version.startswith("dlib")
     assert verification.thumbnail is None  # a pass keeps no photo
     assert set(body) == {"result", "distance", "threshold", "model_version", "attendance"}
+
+
+def test_a_face_check_in_may_carry_the_devices_position(running, enrolled, post):
+    """The place of attendance (issue 17, check 4: 000 §三(八); docs/devices.md): optional."""
+    enrollment = running.enrollments.order_by("id").first()
+    enrolled(enrollment.person, "obama/1.jpg")
+    session = running.sessions.first()
+    status, body = post(session, enrollment, "obama/2.jpg", latitude="34.4146",
+                        longitude="115.6563", accuracy="20")  # fmt: skip
+    assert status == 201, body
+    event = CheckIn.objects.get(pk=body["attendance"])
+    assert (event.latitude, event.longitude, event.accuracy) == (34.4146, 115.6563, 20.0)
+    status, body = post(session, enrollment, "obama/2.jpg", event_id="f-2", longitude="115.6")
+    assert status == 400 and not CheckIn.objects.filter(event_id="f-2").exists()
 
 
 def test_another_face_is_no_attendance_but_a_mismatch_to_review(
