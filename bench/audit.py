@@ -31,12 +31,15 @@ occupation its institution is not designated for, or designated until the day be
 ends, near-miss designated exactly over the class's dates; a class whose trainees check in in the
 same order every session (elsewhere the order turns by one place a session), near-miss the same
 order in 2 sessions; a class where 5 trainees a session check in outside its time, near-miss 4
-once; a job from 10 days before the end of the employment window to 10 days after it, near-miss
-kept 60 days after; institution 0's capacity one below its most trainees at once (found in the
-months of that most, computed here by the same sweep), institution 1's exactly its most (the
-others record none). The checks on evaluations,
-certificates and claims have no planted case here (no such rows): any finding of theirs is a
-false flag.
+once; a class (with a site, as all but the near-miss below) whose first 5 trainees check in 2 km
+from it, near-misses 250 m away reported ±60 m (radius 200 + 60), 2 km from a class without a
+site, and without a position; a full-time student on the class's first day, near-misses a
+student until the day before and a student in an upgrade class; a job from 10 days before the
+end of the employment window to 10 days after it, near-miss kept 60 days after; institution 0's
+capacity one below its most trainees at once (found in the months of that most, computed here by
+the same sweep), institution 1's exactly its most (the others record none). The checks on
+evaluations, certificates and claims have no planted case here (no such rows): any finding of
+theirs is a false flag.
 
 Timed: each check run alone through `services.run_checks` (as `jineng supervision run` does,
 findings stored), and the sum. Goal: every planted case found, no false flag, the whole audit
@@ -71,6 +74,8 @@ GOAL_SECONDS = 60
 SMOKE = {"trainees": 2000, "classes": 200, "checkins": 8000, "insurance": 4000,
          "institutions": 5, "planted": 2}  # fmt: skip
 MORNING, AFTERNOON = (1, 4), (4, 7)  # UTC hours: 9-12 and 12-15 in Shanghai
+SITE = (34.4146, 115.6563)  # every class's workshop (the pack's radius: 200 m)
+METRE = 1 / 111_195  # a metre northwards, in degrees of latitude
 
 
 def sizes(args) -> dict:
@@ -86,7 +91,7 @@ class Layout:
         self.days = max(2, round(args.checkins / args.trainees) // 2 * 2)  # sessions, even
         self.slots = args.classes // 10
         self.gap = max(self.days + 1, self.p)  # slots between a roaming teacher's classes
-        if self.size < 8 or self.slots < self.p + 3 * self.gap or self.slots < 3 * self.p:
+        if self.size < 8 or self.slots < self.p + 3 * self.gap or self.slots < 5 * self.p:
             raise SystemExit("sizes too small for the planted cases: more classes or trainees")
         if self.days > self.size:
             raise SystemExit("more sessions than trainees a class: their orders would repeat")
@@ -155,6 +160,26 @@ class Layout:
         if group == 1 and 2 * self.p <= slot < 3 * self.p and day == 0:
             return 4
         return 0
+
+    def site(self, index: int) -> tuple[float | None, float | None]:
+        """Every class's site, but group 2's slots 3p to 4p (no site: not compared)."""
+        slot, group = index % self.slots, index // self.slots
+        return (None, None) if group == 2 and 3 * self.p <= slot < 4 * self.p else SITE
+
+    def position(self, index: int, j: int) -> tuple[float | None, float | None, float | None]:
+        """(latitude, longitude, accuracy) of a device check-in of the class's j-th trainee: at
+        the site (20 m off, ±15 m), but for the first 5 trainees of group 2: 2 km away in a
+        planted class (slots p to 2p); near-misses: 250 m away ±60 m (within 200 + 60, slots 2p
+        to 3p), 2 km away from a class without a site (3p to 4p), no position (4p to 5p)."""
+        slot, group = index % self.slots, index // self.slots
+        if group == 2 and j < 5 and self.p <= slot < 5 * self.p:
+            kind = (slot - self.p) // self.p
+            if kind == 1:
+                return SITE[0] + 250 * METRE, SITE[1], 60.0
+            if kind == 3:
+                return None, None, None
+            return SITE[0] + 2000 * METRE, SITE[1], None
+        return SITE[0] + 20 * METRE, SITE[1], 15.0
 
     def everyone_everywhere(self, index: int) -> bool:
         return index // self.slots == 6 and index % self.slots < self.p
@@ -302,11 +327,11 @@ def facts(args, lay: Layout, orgs: dict) -> tuple[dict, dict, dict]:
     counts["classes"] = Loader(TrainingClass, [
         "code", "institution_id", "occupation_id", "level_id", "training_type_id",
         "fund_channel_id", "start_date", "end_date", "source", "name", "venue", "capacity",
-        "state",
+        "state", "site_latitude", "site_longitude",
     ]).load(
         (f"A{i:07d}", orgs["institutions"][lay.institution_of[i]], occupation[lay.occupation_of[i]],
          orgs["level"], types[lay.training_type(i)], channel, lay.start(i), lay.end(i),
-         "platform", "培训班", "实训楼", size + 2, "completed")
+         "platform", "培训班", "实训楼", size + 2, "completed", *lay.site(i))
         for i in range(classes)
     )  # fmt: skip
     c0 = first_id(TrainingClass, classes)
@@ -365,12 +390,14 @@ def facts(args, lay: Layout, orgs: dict) -> tuple[dict, dict, dict]:
                     if d == 0 and j == len(members) - 1 and not lay.everyone_everywhere(i):
                         continue
                     outside = 0 if hand else lay.outside_window(i, d)
+                    where = lay.position(i, j)
                     if j < outside:
-                        yield sid(i, d), person(n), closes + timedelta(hours=2, minutes=j), False
+                        yield (sid(i, d), person(n), closes + timedelta(hours=2, minutes=j), False,
+                               where)  # fmt: skip
                         continue
                     # the order turns among those checking in within the session's time
                     seconds = step(i, d, j - outside, len(members) - outside)
-                    yield sid(i, d), person(n), opens + timedelta(seconds=seconds), True
+                    yield sid(i, d), person(n), opens + timedelta(seconds=seconds), True, where
 
     def step(i: int, d: int, j: int, m: int) -> int:
         """Seconds after the session opens a trainee checks in: a minute apart, in an order
@@ -383,13 +410,14 @@ def facts(args, lay: Layout, orgs: dict) -> tuple[dict, dict, dict]:
 
     counts["hand marks"] = Loader(ManualMark, ["session_id", "person_id", "present", "reason",
                                                "correction", "recorded_at"]).load(
-        (s, n, True, "补录", False, now) for s, n, _at, _in in attendance(hand=True))  # fmt: skip
+        (s, n, True, "补录", False, now) for s, n, *_rest in attendance(hand=True))  # fmt: skip
     device_of = lambda s: orgs["devices"][lay.institution_of[(s - s0) // days]]  # noqa: E731
     counts["check-ins"] = Loader(CheckIn, ["session_id", "person_id", "is_teacher",
                                            "direction", "device_id", "event_id", "device_time",
-                                           "server_time", "in_window"]).load(
-        (s, n, False, "in", device_of(s), f"{s}-{n}", at, at, in_window)
-        for s, n, at, in_window in attendance(hand=False)
+                                           "server_time", "in_window", "latitude", "longitude",
+                                           "accuracy"]).load(
+        (s, n, False, "in", device_of(s), f"{s}-{n}", at, at, in_window, *where)
+        for s, n, at, in_window, where in attendance(hand=False)
     )  # fmt: skip
     for k in range(p):
         index = lay.c(4, k)
@@ -404,6 +432,13 @@ def facts(args, lay: Layout, orgs: dict) -> tuple[dict, dict, dict]:
         near["same_order_checkins"] += 1
         planted["checkins_outside_window"].add(str(cid(lay.c(1, p + k))))
         near["checkins_outside_window"] += 1
+        planted["checkins_outside_place"].add(str(cid(lay.c(2, p + k))))
+        near["checkins_outside_place"] += 3
+    counts["student records"] = students(lay, person, cid)
+    for k in range(p):
+        student = person(lay.trainee(lay.c(2, k), 0))
+        planted["student_in_unemployed_class"].add(f"{student}:{cid(lay.c(2, k))}")
+        near["student_in_unemployed_class"] += 2
     near["identical_attendance"] = classes - p
 
     # Insurance: one job that ended the day before the class, one from a month after it.
@@ -487,6 +522,29 @@ def facts(args, lay: Layout, orgs: dict) -> tuple[dict, dict, dict]:
     return counts, {k: sorted(v) for k, v in planted.items()}, near
 
 
+def students(lay: Layout, person, cid) -> int:
+    """Full-time student records (全日制在校生): trainee 0 of group 2's first p classes at school
+    over the class (found); near-misses: trainee 1 there, whose schooling ended the day before
+    the class, and trainee 2 of an upgrade class (group 7), at school over it."""
+    from jineng.catalog.models import PersonCategory
+    from jineng.people.models import CategoryRecord
+
+    category = PersonCategory.objects.get(code="full_time_student").pk
+    rows = []
+    for k in range(lay.p):
+        two, seven = lay.c(2, k), lay.c(7, k)
+        first = lay.start(two)
+        rows += [
+            (person(lay.trainee(two, 0)), first - timedelta(days=365), first + timedelta(days=365)),
+            (person(lay.trainee(two, 1)), first - timedelta(days=365), first - timedelta(days=1)),
+            (person(lay.trainee(seven, 2)), lay.start(seven) - timedelta(days=365), None),
+        ]
+    return Loader(CategoryRecord, ["person_id", "category_id", "valid_from", "valid_to",
+                                   "evidence"]).load(
+        (n, category, since, until, "学籍比对") for n, since, until in rows
+    )  # fmt: skip
+
+
 def busiest(lay: Layout, where: int, members, session_times) -> dict[str, int]:
     """{month: most trainees at once} at institution `where`: at each session's start, the
     trainees of the classes then in session (begun no later, ending later), as the check
@@ -513,6 +571,7 @@ CHECK_CODES = (
     "uniform_scores", "examiner_taught", "certificate_too_early", "duplicate_claims",
     "shared_phone", "outside_working_age", "beyond_designation", "same_order_checkins",
     "checkins_outside_window", "short_job_at_window_end", "beyond_capacity", "face_two_names",
+    "checkins_outside_place", "student_in_unemployed_class",
 )  # fmt: skip
 
 

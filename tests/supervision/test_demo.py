@@ -11,11 +11,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("full_demo")]
 
 
 def test_the_demo_has_findings_of_several_kinds_open_and_closed():
-    """004 §五(六); patterns: courses shortened or skipped, fake trainees (one shared phone)."""
+    """004 §五(六); patterns: courses shortened or skipped, fake trainees (one shared phone, a
+    full-time student: 004 §二), check-ins away from the training site (000 §三(八))."""
     demo = Finding.objects.filter(region__code="411400")
-    assert {"hand_entered_attendance", "shared_phone"} <= set(
-        demo.values_list("check_code", flat=True)
-    )
+    kinds = set(demo.values_list("check_code", flat=True))
+    planted = {"shared_phone", "checkins_outside_place", "student_in_unemployed_class"}
+    assert {"hand_entered_attendance", *planted} <= kinds
     states = set(demo.values_list("state", flat=True))
     assert {FindingState.OPEN, FindingState.UNDER_REVIEW, FindingState.CLEARED,
             FindingState.CONFIRMED} <= states  # fmt: skip

@@ -1,8 +1,11 @@
-"""Demo findings (004 §五(六)): one planted case and the checks run over 商丘 (411400).
+"""Demo findings (004 §五(六)): planted cases and the checks run over 商丘 (411400).
 
-Planted: three trainees of the class running now given one phone number (pattern: fake
-trainees). Found as well: the demo's classes, whose attendance the training demo
-enters by hand (pattern: courses shortened or skipped). The findings are then taken through
+Planted, in the class running now: three trainees given one phone number (pattern: fake
+trainees), a check-in of each trainee each past session from 3 km away from the workshop (the
+terminal's position: check-ins for others, 代打卡), and a trainee recorded as a full-time student
+(全日制在校生) by the school-roll comparison (fake trainees: students). Found as well: the demo's
+classes, whose attendance the training demo enters by hand (pattern: courses shortened or
+skipped). The findings are then taken through
 their life so the demo shows each state: those touching a claim line, or the class waiting for
 its claim (claims.demo.WAITING, which the walk-through claims), are cleared (the demo's claims
 keep moving, as the tests of claims expect), of the others one is confirmed (a mark in
@@ -19,7 +22,9 @@ from jineng.core.roles import OrgKind
 from jineng.people import services as people
 from jineng.supervision import services
 from jineng.supervision.models import Finding, FindingState
-from jineng.training.models import TrainingClass
+from jineng.training import services as training
+from jineng.training.models import Device, Direction, TrainingClass
+from jineng.training.places import Position
 
 REGION = "411400"
 HONGHU = "商丘市鸿鹄职业技能培训学校"
@@ -28,16 +33,48 @@ SHARED_PHONE = "13703700999"
 HAND_ENTRY_CLEARED = "演示：考勤系机构在课次当天据纸质签到表手工录入，核对签到表原件无误。"
 
 
-def _plant_shared_phone() -> None:
-    """Three trainees of the class running now (no claim yet) registered with one phone: the
-    registry's record changed as a clerk would (people.services.update_person)."""
-    running = TrainingClass.objects.filter(
+def _running() -> TrainingClass | None:
+    return TrainingClass.objects.filter(
         institution__organisation__name=HONGHU, name=RUNNING
     ).first()
-    if running is None:
-        return
+
+
+def _plant_shared_phone(running: TrainingClass) -> None:
+    """Three trainees of the class running now (no claim yet) registered with one phone: the
+    registry's record changed as a clerk would (people.services.update_person)."""
     for enrollment in running.enrollments.select_related("person").order_by("id")[:3]:
         people.update_person(enrollment.person, phone=SHARED_PHONE)
+
+
+def _plant_away_checkins(running: TrainingClass) -> None:
+    """A second check-in of each trainee in each past session, through the class's terminal,
+    reported 3 km north of the workshop (the roster checked in from elsewhere)."""
+    device = Device.objects.filter(institution=running.institution_id, active=True).first()
+    if device is None or running.site_latitude is None:
+        return
+    away = Position(running.site_latitude + 0.027, running.site_longitude, accuracy=20)
+    enrollments = list(running.enrollments.select_related("person").order_by("id"))
+    for session in running.sessions.filter(ends_at__lt=timezone.now()):
+        for number, enrollment in enumerate(enrollments):
+            training.record_attendance(
+                session, enrollment.person, Direction.IN, device=device,
+                device_time=session.starts_at + timedelta(minutes=20 + 2 * number),
+                event_id=f"demo-away-{session.pk}-{enrollment.person_id}", position=away,
+            )  # fmt: skip
+
+
+def _plant_student(running: TrainingClass) -> None:
+    """The last trainee recorded as a full-time student over the class's dates (the bureau's
+    comparison with the school roll, 学籍比对)."""
+    enrollment = running.enrollments.select_related("person").order_by("-id").first()
+    if enrollment is None:
+        return
+    start = running.start_date
+    people.add_category(
+        enrollment.person, "full_time_student", valid_from=date(start.year - 1, 9, 1),
+        valid_to=date(start.year + 2, 6, 30), evidence="学籍比对：全日制在校（演示）",
+        source="教育部门学籍数据",
+    )  # fmt: skip
 
 
 def _review(finding: Finding, reviewer) -> Finding:
@@ -76,7 +113,11 @@ def load() -> dict:
     if region is None or Finding.objects.filter(region=region).exists():
         return {"skipped": "no region or findings already made"}
     today = timezone.localdate()
-    _plant_shared_phone()
+    running = _running()
+    if running is not None:
+        _plant_shared_phone(running)
+        _plant_away_checkins(running)
+        _plant_student(running)
     run = services.run_checks(region, date(today.year - 1, 1, 1), today)
     reviewer = User.objects.filter(username="city_reviewer").first()
     findings = list(Finding.objects.filter(run=run).order_by("id"))

@@ -41,6 +41,7 @@ from jineng.training.models import (
     Session,
     TrainingClass,
 )
+from jineng.training.places import Position
 
 HONGHU = "商丘市鸿鹄职业技能培训学校"
 QIHANG = "梁园区启航职业培训学校"
@@ -54,6 +55,13 @@ REVIEWER = {HONGHU: "city_reviewer", QIHANG: "county_reviewer", YONGCHENG: "city
 # of the institutions' demo, the last ones the trainees of tests/training/conftest.py.
 FIRST_TRAINEE = 60
 DEVICE_NAME = "实训楼一层人脸考勤机"
+# Each institution's workshop (WGS-84, approximate), the site of its classes; the terminal reports
+# its position with each event, a few metres off, ±10 m (docs/devices.md).
+SITES = {
+    HONGHU: (34.4146, 115.6563),
+    QIHANG: (34.4438, 115.6494),
+    YONGCHENG: (33.9297, 116.4491),
+}
 COMMITMENT_TEXT = (
     "培训承诺书\n\n本单位承诺：岗前培训按开班申请的课表如实开展，学员真实参训，"
     "考勤与考核记录真实完整；如有虚假，自愿退回全部补贴并承担相应责任。\n\n"
@@ -254,6 +262,7 @@ def _apply(spec: DemoClass, institution, dates, trainees, staff) -> TrainingClas
             training_type=TrainingType.objects.get(code=spec.training_type),
             fund_channel=FundChannel.objects.get(code="employment_fund"),
             start_date=start, end_date=end, venue=f"{spec.institution}实训楼",
+            site_latitude=SITES[spec.institution][0], site_longitude=SITES[spec.institution][1],
             capacity=30, assessment_plan="理论考试（闭卷，60分合格）＋实操考核（现场评分）",
             commitment_reason=spec.commitment,
             funding_department=Organisation.objects.filter(code=spec.funder).first(),
@@ -294,9 +303,12 @@ def _device_attendance(training_class: TrainingClass, device: Device | None) -> 
 
     def send(session: Session, person, direction: str, device_time: datetime, tag: str) -> None:
         nonlocal count
+        metres = count % 7 * 3  # the terminal's fix wanders a few metres
+        where = Position(training_class.site_latitude + metres / 111_195,
+                         training_class.site_longitude, accuracy=10)  # fmt: skip
         _event, stored = services.record_attendance(
             session, person, direction, device=device, device_time=device_time,
-            event_id=f"demo-{session.pk}-{person.pk}-{tag}",
+            event_id=f"demo-{session.pk}-{person.pk}-{tag}", position=where,
         )  # fmt: skip
         count += stored
 
