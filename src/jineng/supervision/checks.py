@@ -1351,7 +1351,7 @@ def checkins_outside_place(scope: Scope) -> list[Found]:
     for row in rows:
         class_id = row["session__training_class_id"]
         evidence = _evidence(
-            [_("check-in"), _("trainee"), _("ID number"), _("time"), _("position"),
+            [_("check-in"), _("trainee"), _("ID number"), _("time"), _("reported position"),
              _("distance (m)"), _("allowed (m)"), _("training site")],
             [[pk, name, masked, _when(timezone.localtime(at)),
               f"{lat:.6f}, {lon:.6f}" + (f" ±{accuracy:.0f} m" if accuracy is not None else ""),
