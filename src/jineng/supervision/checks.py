@@ -776,6 +776,16 @@ def face_two_names(scope: Scope) -> list[Found]:
     return found
 
 
+def _unemployed_enrolments(scope: Scope) -> QuerySet[Enrollment]:
+    """The live enrolments of the scope's employment skills classes (就业技能培训: training for
+    people out of work, 004 §二)."""
+    return Enrollment.objects.filter(
+        training_class__in=scope.classes(),
+        state__in=LIVE_ENROLMENT,
+        training_class__training_type__code=TrainingType.EMPLOYMENT_SKILLS,
+    )
+
+
 def outside_working_age(scope: Scope) -> list[Found]:
     """Trainees of employment skills classes (就业技能培训, for people out of work) younger than
     supervision.working_age_from or at least supervision.working_age_to on the class's first
@@ -793,12 +803,8 @@ def outside_working_age(scope: Scope) -> list[Found]:
         output_field=IntegerField(),
     )
     rows = (
-        Enrollment.objects.filter(
-            training_class__in=scope.classes(),
-            state__in=LIVE_ENROLMENT,
-            training_class__training_type__code=TrainingType.EMPLOYMENT_SKILLS,
-            person__birth_date__isnull=False,
-        )
+        _unemployed_enrolments(scope)
+        .filter(person__birth_date__isnull=False)
         .annotate(age=age)
         .filter(Q(age__lt=youngest) | Q(age__gte=oldest))
         .values_list(
@@ -836,11 +842,7 @@ def student_in_unemployed_class(scope: Scope) -> list[Found]:
     category record of that code valid then (its validity is the school's dates)."""
     start, record = "training_class__start_date", "person__categories"
     rows = (
-        Enrollment.objects.filter(
-            training_class__in=scope.classes(),
-            state__in=LIVE_ENROLMENT,
-            training_class__training_type__code=TrainingType.EMPLOYMENT_SKILLS,
-        )
+        _unemployed_enrolments(scope)
         .filter(
             Q(**{f"{record}__category__code": PersonCategory.FULL_TIME_STUDENT,
                  f"{record}__valid_from__lte": F(start)})
@@ -857,26 +859,30 @@ def student_in_unemployed_class(scope: Scope) -> list[Found]:
     found: dict[tuple[int, int], Found] = {}
     for person, name, masked, class_id, code, institution, first, since, until, evidence \
             in rows:  # fmt: skip
-        row = [name, masked, code, first, since, until or "", evidence]
-        if (person, class_id) in found:
-            found[(person, class_id)].evidence["rows"].append([_cell(v) for v in row])
-            continue
-        found[(person, class_id)] = Found(
-            key=f"{person}:{class_id}",
-            summary=_(
-                "%(name)s is recorded as a full-time student on the first day (%(day)s) of "
-                "employment skills class %(code)s"
-            )
-            % {"name": name, "day": first, "code": code},
-            subjects={"person_id": person, "training_class_id": class_id,
-                      "institution_id": institution},
-            evidence=_evidence(
-                [_("trainee"), _("ID number"), _("class"), _("class began"),
-                 _("student from"), _("student until"), _("evidence")],
-                [row], [person],
-            ),
+        _trainee_in_class(
+            found, person, class_id, institution,
+            [name, masked, code, first, since, until or "", evidence],
+            [_("trainee"), _("ID number"), _("class"), _("class began"), _("student from"),
+             _("student until"), _("evidence")],
+            _("%(name)s is recorded as a full-time student on the first day (%(day)s) of "
+              "employment skills class %(code)s") % {"name": name, "day": first, "code": code},
         )  # fmt: skip
     return list(found.values())
+
+
+def _trainee_in_class(found: dict, person: int, class_id: int, institution: int, row: list,
+                      columns: list, summary: str) -> None:  # fmt: skip
+    """One finding per trainee and class, `row` an evidence row of it: the first makes the
+    finding, the others add their rows."""
+    if (person, class_id) in found:
+        found[(person, class_id)].evidence["rows"].append([_cell(v) for v in row])
+        return
+    found[(person, class_id)] = Found(
+        key=f"{person}:{class_id}", summary=summary,
+        subjects={"person_id": person, "training_class_id": class_id,
+                  "institution_id": institution},
+        evidence=_evidence(columns, [row], [person]),
+    )  # fmt: skip
 
 
 # --- (11) training beyond the designation ------------------------------------------------------
@@ -940,11 +946,7 @@ def employed_during_class(scope: Scope) -> list[Found]:
     own = Q(**{f"{jobs}__employer_uscc": F("training_class__institution__organisation__code")})
     insured_elsewhere = Q(**{f"{jobs}__insured_months__gt": 0}) & ~own
     rows = (
-        Enrollment.objects.filter(
-            training_class__in=scope.classes(),
-            state__in=LIVE_ENROLMENT,
-            training_class__training_type__code=TrainingType.EMPLOYMENT_SKILLS,
-        )
+        _unemployed_enrolments(scope)
         # One filter() call: the three conditions hold for the same employment record (chained
         # calls would join the records once each: an old job and a later one would match).
         .filter(
@@ -1395,11 +1397,7 @@ def short_job_at_window_end(scope: Scope) -> list[Found]:
     jobs = "person__employment"
     widest = timedelta(days=31 * months)
     rows = (
-        Enrollment.objects.filter(
-            training_class__in=scope.classes(),
-            state__in=LIVE_ENROLMENT,
-            training_class__training_type__code=TrainingType.EMPLOYMENT_SKILLS,
-        )
+        _unemployed_enrolments(scope)
         .filter(
             Q(**{f"{jobs}__start__gte": F(end)})
             & Q(**{f"{jobs}__start__lte": ExpressionWrapper(F(end) + widest,
@@ -1423,25 +1421,15 @@ def short_job_at_window_end(scope: Scope) -> list[Found]:
         if not (window_end - timedelta(days=days) < start <= window_end
                 and stop <= window_end + timedelta(days=days)):  # fmt: skip
             continue
-        row = [name, masked, code, ended, window_end, employer or uscc, start, stop]
-        if (person, class_id) in found:
-            found[(person, class_id)].evidence["rows"].append([_cell(v) for v in row])
-            continue
-        found[(person, class_id)] = Found(
-            key=f"{person}:{class_id}",
-            summary=_(
-                "%(name)s of class %(code)s: a job from %(start)s to %(end)s, just inside the "
-                "employment window ending %(window)s"
-            )
+        _trainee_in_class(
+            found, person, class_id, institution,
+            [name, masked, code, ended, window_end, employer or uscc, start, stop],
+            [_("trainee"), _("ID number"), _("class"), _("class ended"),
+             _("employment window ends"), _("employer"), _("employed from"),
+             _("employed until")],
+            _("%(name)s of class %(code)s: a job from %(start)s to %(end)s, just inside the "
+              "employment window ending %(window)s")
             % {"name": name, "code": code, "start": start, "end": stop, "window": window_end},
-            subjects={"person_id": person, "training_class_id": class_id,
-                      "institution_id": institution},
-            evidence=_evidence(
-                [_("trainee"), _("ID number"), _("class"), _("class ended"),
-                 _("employment window ends"), _("employer"), _("employed from"),
-                 _("employed until")],
-                [row], [person],
-            ),
         )  # fmt: skip
     return list(found.values())
 

@@ -15,7 +15,7 @@ from jineng.core.crypto import Sealed
 from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
 from jineng.core.states import Step, Workflow, history
-from jineng.training.places import LATITUDE, LONGITUDE, RADIUS, SITE_WHOLE
+from jineng.training.places import SITE_WHOLE, site_fields
 from jineng.training.signing import fingerprint
 
 
@@ -142,15 +142,7 @@ class TrainingClass(models.Model):
     # The training site (培训场地) where the venue is: WGS-84 degrees and the radius within which
     # a check-in's reported position counts as there (empty: the pack's supervision.site_radius).
     # The venue is its address. A session may name a site of its own (Session.site_*).
-    site_latitude = models.FloatField(
-        _("site latitude"), null=True, blank=True, validators=LATITUDE
-    )
-    site_longitude = models.FloatField(
-        _("site longitude"), null=True, blank=True, validators=LONGITUDE
-    )
-    site_radius = models.PositiveIntegerField(
-        _("site radius (m)"), null=True, blank=True, validators=RADIUS
-    )
+    site_latitude, site_longitude, site_radius = site_fields()
     capacity = models.PositiveIntegerField(_("capacity"))
     assessment_plan = models.TextField(_("assessment plan"), blank=True)
     teachers = models.ManyToManyField(
@@ -254,15 +246,7 @@ class Session(models.Model):
     # A session held away from the class's site (another workshop, a field day): its own site,
     # else the class's.
     site_address = models.CharField(_("site address"), max_length=200, blank=True)
-    site_latitude = models.FloatField(
-        _("site latitude"), null=True, blank=True, validators=LATITUDE
-    )
-    site_longitude = models.FloatField(
-        _("site longitude"), null=True, blank=True, validators=LONGITUDE
-    )
-    site_radius = models.PositiveIntegerField(
-        _("site radius (m)"), null=True, blank=True, validators=RADIUS
-    )
+    site_latitude, site_longitude, site_radius = site_fields()
 
     scope = CLASS_SCOPE
 

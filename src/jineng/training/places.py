@@ -10,8 +10,10 @@ from math import asin, cos, radians, sin, sqrt
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 EARTH_RADIUS_M = 6_371_008.8  # the mean radius (IUGG), metres
 MAX_RADIUS_M = 100_000
@@ -20,6 +22,23 @@ MAX_ACCURACY_M = 100_000
 LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
 LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
 RADIUS = [MinValueValidator(1), MaxValueValidator(MAX_RADIUS_M)]
+
+
+def site_fields() -> tuple[models.Field, models.Field, models.Field]:
+    """A site's latitude, longitude and radius (metres), each optional: the fields of a class
+    and of a session (`site_latitude, site_longitude, site_radius = site_fields()`)."""
+    return (
+        models.FloatField(
+            gettext_lazy("site latitude"), null=True, blank=True, validators=LATITUDE
+        ),
+        models.FloatField(
+            gettext_lazy("site longitude"), null=True, blank=True, validators=LONGITUDE
+        ),
+        models.PositiveIntegerField(
+            gettext_lazy("site radius (m)"), null=True, blank=True, validators=RADIUS
+        ),
+    )
+
 
 # A site is its latitude and longitude together (a radius alone is no site).
 SITE_WHOLE = (Q(site_latitude__isnull=True) & Q(site_longitude__isnull=True)) | (
