@@ -265,11 +265,13 @@ def page_mix(user, world, samples: int) -> list[tuple[str, str]]:
             ("institutions", f"/institutions/?page={deep % 20}"),
             ("findings", "/supervision/"),
             ("statistics", "/stats/"),
-            ("api people", "/api/v1/people/"), ("api people", f"/api/v1/people/?page={deep}"),
+            ("api people", "/api/v1/people/"),
+            ("api people", f"/api/v1/people/?offset={deep * 50}"),
             ("api classes", "/api/v1/classes/"),
-            ("api classes", f"/api/v1/classes/?page={deep}"),
+            ("api classes", f"/api/v1/classes/?offset={deep * 50}"),
             ("api certificates", "/api/v1/certificates/"),
-            ("api claims", "/api/v1/claims/"), ("api claims", f"/api/v1/claims/?page={deep}"),
+            ("api claims", "/api/v1/claims/"),
+            ("api claims", f"/api/v1/claims/?offset={deep * 50}"),
         ]  # fmt: skip
     return mix
 
