@@ -35,6 +35,7 @@ from rest_framework.views import APIView
 
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
 from jineng.core import audit
+from jineng.core.aggregates import per_row
 from jineng.core.api import (
     CapabilityPermission,
     IdField,
@@ -148,8 +149,8 @@ class EnrollmentCountsSerializer(serializers.Serializer):
     not_completed = serializers.IntegerField()
 
 
-COUNTS = {
-    f"n_{state}": Count("enrollments", filter=Q(enrollments__state=state), distinct=True)
+COUNTS = {  # per_row: counted for the listed page's classes only
+    f"n_{state}": per_row(Enrollment.objects.filter(state=state), "training_class", Count("id"), 0)
     for state in EnrollmentState.values
 }
 
