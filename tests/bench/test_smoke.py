@@ -50,6 +50,19 @@ def test_stats_bench_smoke_prints_its_figures_and_agrees_with_duckdb():
     assert "figures equal to DuckDB's: yes" in out, out
 
 
+def test_province_bench_smoke_builds_the_province_and_times_every_page():
+    out = run_bench("province.py", "--smoke")
+    built = (r"built in \d+ s, [\d.]+ [kMG]?B: [\d,]+ people, .* [\d,]+ check-ins, .* "
+             r"[\d,]+ claim lines, [\d,]+ payment batches, [\d,]+ payments")  # fmt: skip
+    assert re.search(built, out), out
+    for reader in ("province", "city", "county"):
+        for page in ("people", "classes", "class", "claims", "api people", "api claims"):
+            assert re.search(rf"{reader}\s+{page}\s+\d+(\s+[\d.]+){{4}}", out), out
+        assert re.search(rf"{reader}\s+/healthz \(anchor\)\s+\d+\s+[\d.]+", out), out
+    assert re.search(r"slowest page p95: \d+ ms", out), out
+    assert "NOT ANSWERED" not in out, out
+
+
 def test_claims_bench_smoke_agrees_with_duckdb():
     out = run_bench("claims.py", "--smoke")
     assert re.search(r"generation: [\d.]+ s, [\d,]+ lines/s", out), out

@@ -222,6 +222,31 @@ def test_an_unknown_device_or_a_batch_not_signed_by_it_is_refused(running, termi
     assert not CheckIn.objects.filter(device=terminal.device).exists()
 
 
+def test_a_device_with_a_key_may_not_post_unsigned_events(running, act, institution):
+    """Issue 18: the signature proves an event's device; with a key registered, the device's
+    token alone (which travels in every request, and may be copied) posts nothing."""
+    session = running.sessions.first()
+    event = {"event_id": "plain-1", "session": session.pk, "direction": "in",
+             "id_number": number(running.enrollments.first()),
+             "device_time": timezone.localtime(session.starts_at).isoformat()}  # fmt: skip
+    key = signing.public_text(Ed25519PrivateKey.generate())
+    with act("institution"):
+        device, token = services.register_device(institution, "离线考勤机", key)
+    response = Client().post("/api/v1/attendance/events/", json.dumps(event),
+                             content_type="application/json",
+                             HTTP_AUTHORIZATION=f"Device {token}", **EN)  # fmt: skip
+    assert response.status_code == 403
+    assert "signing key" in response.json()["detail"]
+    assert not CheckIn.objects.filter(device=device).exists()
+    with act("institution"):  # a device without a key still posts plain events
+        plain, token = services.register_device(institution, "前台考勤机")
+    response = Client().post("/api/v1/attendance/events/", json.dumps(event),
+                             content_type="application/json",
+                             HTTP_AUTHORIZATION=f"Device {token}")  # fmt: skip
+    assert response.status_code == 201, response.content
+    assert CheckIn.objects.filter(device=plain).count() == 1
+
+
 def test_a_device_whose_clock_is_off_has_its_events_flagged(running, terminal, settings):
     """The batch's sending time against the server's clock: off by more than the setting
     (DEVICE_CLOCK_TOLERANCE), each event of the batch is flagged; within it, none is."""

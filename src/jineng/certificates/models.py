@@ -97,7 +97,10 @@ class Certificate(models.Model):
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         ordering = ["-issued_on", "-id"]
-        indexes = [models.Index(fields=["person", "occupation"])]
+        indexes = [
+            models.Index(fields=["issued_on", "id"], name="certificate_list_order"),
+            models.Index(fields=["person", "occupation"]),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -254,7 +254,10 @@ class Claim(models.Model):
         verbose_name = _("subsidy claim")
         verbose_name_plural = _("subsidy claims")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state", "kind"])]
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="claim_list_order"),
+            models.Index(fields=["state", "kind"]),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -4,7 +4,7 @@ public notices (公示, 004 §四(五)) as the public sees them, payment batches
 
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from jineng.claims.models import (
     PaymentOutcome,
     Recovery,
 )
+from jineng.core.aggregates import per_row
 from jineng.core.filters import run
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
@@ -57,10 +58,10 @@ def claims_for(user) -> QuerySet[Claim]:
             "training_class__level", "booking__evaluation_org__organisation", "agreement",
             "top_up_of", "notice",
         ).annotate(
-            n_lines=Count("lines", distinct=True),
+            n_lines=per_row(ClaimLine.objects, "claim", Count("id"), 0),
             # What the review has approved so far: approved_total is set only once it finishes.
-            approved_so_far=Sum("lines__amount", filter=Q(lines__state__in=APPROVED_LINE_STATES),
-                                default=ZERO),
+            approved_so_far=per_row(ClaimLine.objects.filter(state__in=APPROVED_LINE_STATES),
+                                    "claim", Sum("amount"), ZERO),
         ),
     )  # fmt: skip
 

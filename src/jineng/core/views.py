@@ -1,7 +1,7 @@
 """Pages of the core: home per role, organisations, users, the audit log, the account."""
 
 import sys
-from functools import wraps
+from functools import cached_property, wraps
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -53,10 +53,38 @@ def capability_required(capability: str, *, missing_is_404: bool = False):
     return decorator
 
 
+# A list counts its rows up to this many: beyond, it says "more than" and pages no further (the
+# filters narrow it). An exact count of a province's registry reads millions of rows on every
+# page, and a deep OFFSET as many; counted up to the cap, neither reads more than the cap.
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Pages of a list whose count stops at COUNT_CAP + 1 (`capped` says it did): at most
+    COUNT_CAP // PAGE_SIZE pages, however long the list."""
+
+    @cached_property
+    def counted(self) -> int:
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return len(rows)
+        if rows.query.is_sliced:  # already a bounded list (a "latest N")
+            return rows.count()
+        return rows.order_by().values("pk")[: COUNT_CAP + 1].count()  # the keys, no annotation
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, COUNT_CAP)
+
+    @cached_property
+    def capped(self) -> bool:
+        return self.counted > COUNT_CAP
+
+
 def page_of(request, queryset):
     # The page number is read by hand: Paginator.get_page takes any text and falls back to the
     # first or the last page, so a form would add nothing.
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def filtered(request, filterset_class, selector):

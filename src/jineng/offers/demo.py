@@ -3,7 +3,9 @@
 - the approved class of 鸿鹄, published by its staff;
 - standing offers of 启航 (梁园区), 永城市技工学校 (永城市) and 巧手家政 (民权县), whose next
   class opens when enough have signed up;
-- a project of the city bureau for an employer (订单式, 虞城县).
+- a project of the city bureau for an employer (订单式, 虞城县);
+- the demo worker (`worker`, of 梁园区) has signed up for 巧手家政's 家政服务员 offer, waiting for
+  the institution (their 养老护理员 class of a month ago is the claims demo's).
 
 Acted by the demo users through offers.services (the system administrator stands in for the
 institutions without a login, as in the training demo). An offer that exists (by publisher and
@@ -15,10 +17,11 @@ from jineng.catalog.models import Occupation, Region, SkillLevel, TrainingType
 from jineng.core.audit import audit_context
 from jineng.core.models import Organisation, User
 from jineng.offers import services
-from jineng.offers.models import Offer, OfferKind
+from jineng.offers.models import Application, Offer, OfferKind
 from jineng.training.models import ClassState, TrainingClass
 
 HONGHU = "商丘市鸿鹄职业技能培训学校"
+WORKER_SIGNS_UP_FOR = "家政服务员（五级）常年招生"
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,21 @@ def load() -> dict[str, int]:
                 places=spec.places, min_signups=spec.min_signups, employer=spec.employer,
             )  # fmt: skip
         created["published training"] += 1
+    created["sign-ups"] = _worker_signs_up(users.get("worker"))
     return created
 
 
+def _worker_signs_up(worker) -> int:
+    """The demo worker signs up (报名) for a standing offer, as they would on its page."""
+    offer = Offer.objects.filter(title=WORKER_SIGNS_UP_FOR).first()
+    if worker is None or offer is None:
+        return 0
+    if Application.objects.filter(offer=offer, person__user=worker).exists():
+        return 0
+    with audit_context(actor=worker):
+        services.apply(offer)
+    return 1
+
+
 def _usernames() -> set[str]:
-    return {"institution", "admin"} | {spec.by for spec in STANDING}
+    return {"institution", "admin", "worker"} | {spec.by for spec in STANDING}

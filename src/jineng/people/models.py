@@ -102,7 +102,12 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         ordering = ["-registered_at", "-id"]
-        indexes = [models.Index(fields=["name"]), models.Index(fields=["organisation", "name"])]
+        indexes = [
+            # the list's order, newest first: a page reads its rows from the index
+            models.Index(fields=["registered_at", "id"], name="person_list_order"),
+            models.Index(fields=["name"]),
+            models.Index(fields=["organisation", "name"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.id_number_masked})"

@@ -35,6 +35,7 @@ from rest_framework.views import APIView
 
 from jineng.catalog.models import FundChannel, Occupation, SkillLevel, TrainingType
 from jineng.core import audit
+from jineng.core.aggregates import per_row
 from jineng.core.api import (
     CapabilityPermission,
     IdField,
@@ -150,8 +151,8 @@ class EnrollmentCountsSerializer(serializers.Serializer):
     not_completed = serializers.IntegerField()
 
 
-COUNTS = {
-    f"n_{state}": Count("enrollments", filter=Q(enrollments__state=state), distinct=True)
+COUNTS = {  # per_row: counted for the listed page's classes only
+    f"n_{state}": per_row(Enrollment.objects.filter(state=state), "training_class", Count("id"), 0)
     for state in EnrollmentState.values
 }
 
@@ -884,7 +885,8 @@ class AttendanceEventsView(APIView):
 
     Each event is stored once per (device, event_id): resending answers "duplicate" and stores
     nothing. Events outside the session's time are stored and flagged, never dropped. One event:
-    201 stored, 200 duplicate, 400 rejected. A batch: 200 with a result per event."""
+    201 stored, 200 duplicate, 400 rejected. A batch: 200 with a result per event. A device with
+    a registered signing key is refused here (403): its events go signed to signed-batches."""
 
     authentication_classes = [DeviceAuthentication]
     permission_classes = [IsDevice]
@@ -914,6 +916,13 @@ class AttendanceEventsView(APIView):
         body = request.data
         if not isinstance(body, dict):
             raise exceptions.ParseError(_('Send one event or {"events": [...]}.'))
+        if request.auth.public_key:
+            # Its signature is what proves an event came from it: a stolen token alone must
+            # not be enough to post check-ins in its name.
+            raise exceptions.PermissionDenied(
+                _("This device has a signing key: it sends its events signed, to "
+                  "/api/v1/attendance/signed-batches/. Unsigned events are not accepted from it.")
+            )  # fmt: skip
         # A device acts for no user: its events are the system's work, named by the device.
         with audit.system_context(f"device:{request.auth.pk}"):
             return self._record(body, request.auth)

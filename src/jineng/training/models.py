@@ -176,7 +176,10 @@ class TrainingClass(models.Model):
         verbose_name = _("training class")
         verbose_name_plural = _("training classes")
         ordering = ["-start_date", "-id"]
-        indexes = [models.Index(fields=["state", "start_date"])]
+        indexes = [
+            models.Index(fields=["start_date", "id"], name="class_list_order"),
+            models.Index(fields=["state", "start_date"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")),

@@ -11,7 +11,7 @@ from datetime import datetime, time
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jineng.catalog.models import Occupation
 from jineng.catalog.packs import decision_of
 from jineng.core import states
+from jineng.core.aggregates import per_row
 from jineng.core.forms import form_errors
 from jineng.core.i18n import language
 from jineng.core.roles import Capability, has_capability
@@ -60,10 +61,12 @@ from jineng.training.models import (
     ClassState,
     Commitment,
     Device,
+    Enrollment,
     EnrollmentState,
     LateMarkRequest,
     LateMarkState,
     ManualMark,
+    Session,
     TrainingClass,
 )
 
@@ -122,12 +125,15 @@ def _class_or_404(request, pk: int) -> TrainingClass:
 # --- the list ---------------------------------------------------------------------------------
 
 
+def _on_roster():
+    """Each listed class's trainees on its roster (per_row: for the page's classes only)."""
+    return per_row(Enrollment.objects.filter(state__in=ON_ROSTER), "training_class", Count("id"), 0)
+
+
 @capability_required(Capability.VIEW_CLASSES)
 def class_list(request):
     form, queryset = filtered(request, ClassFilter, selectors.class_list)
-    queryset = queryset.annotate(
-        enrolled=Count("enrollments", filter=Q(enrollments__state__in=ON_ROSTER))
-    )
+    queryset = queryset.annotate(enrolled=_on_roster())
     visible = _classes(request.user)
     context = {
         "page": page_of(request, queryset),
@@ -617,12 +623,8 @@ def download_commitment(request, pk: int):
 def review_queue(request):
     form, queryset = filtered(request, ClassFilter, selectors.review_queue)
     queryset = queryset.annotate(
-        enrolled=Count(
-            "enrollments",
-            filter=Q(enrollments__state__in=ON_ROSTER),
-            distinct=True,
-        ),
-        sessions_count=Count("sessions", distinct=True),
+        enrolled=_on_roster(),
+        sessions_count=per_row(Session.objects, "training_class", Count("id"), 0),
     )
     waiting = _classes(request.user).filter(state=ClassState.SUBMITTED)
     page = page_of(request, queryset)

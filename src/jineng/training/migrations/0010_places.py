@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         ("catalog", "0001_initial"),
         ("core", "0010_worker_heartbeat"),
         ("institutions", "0010_seal_uploads"),
-        ("training", "0008_seal_uploads"),
+        ("training", "0009_list_order_index"),
     ]
 
     operations = [
