@@ -1,11 +1,11 @@
 """Demo findings (004 §五(六)): planted cases and the checks run over 商丘 (411400).
 
 Planted, in the class running now: three trainees given one phone number (pattern: fake
-trainees), a check-in of each trainee each past session from 3 km away from the workshop (the
-terminal's position: check-ins for others, 代打卡), and a trainee recorded as a full-time student
-(全日制在校生) by the school-roll comparison (fake trainees: students). Found as well: the demo's
-classes, whose attendance the training demo enters by hand (pattern: courses shortened or
-skipped). The findings are then taken through
+trainees), a check-in of each trainee but the last each past session from 3 km away from the
+workshop (the terminal's position: check-ins for others, 代打卡), and a trainee recorded as a
+full-time student (全日制在校生) by the school-roll comparison (fake trainees: students). Found as
+well: the demo's classes, whose attendance the training demo enters by hand (pattern: courses
+shortened or skipped). The findings are then taken through
 their life so the demo shows each state: those touching a claim line, or the class waiting for
 its claim (claims.demo.WAITING, which the walk-through claims), are cleared (the demo's claims
 keep moving, as the tests of claims expect), of the others one is confirmed (a mark in
@@ -47,13 +47,15 @@ def _plant_shared_phone(running: TrainingClass) -> None:
 
 
 def _plant_away_checkins(running: TrainingClass) -> None:
-    """A second check-in of each trainee in each past session, through the class's terminal,
-    reported 3 km north of the workshop (the roster checked in from elsewhere)."""
+    """A second check-in of each trainee but the last in each past session, through the class's
+    terminal, reported 3 km north of the workshop (the roster checked in from elsewhere). The
+    last trainee's early, flagged check-in stays the only one of its session: the class page
+    shows it for the institution to correct by hand (tests/browser/test_hand_marks.py)."""
     device = Device.objects.filter(institution=running.institution_id, active=True).first()
     if device is None or running.site_latitude is None:
         return
     away = Position(running.site_latitude + 0.027, running.site_longitude, accuracy=20)
-    enrollments = list(running.enrollments.select_related("person").order_by("id"))
+    enrollments = list(running.enrollments.select_related("person").order_by("id"))[:-1]
     for session in running.sessions.filter(ends_at__lt=timezone.now()):
         for number, enrollment in enumerate(enrollments):
             training.record_attendance(
