@@ -15,6 +15,7 @@ from jineng.certificates.models import Certificate
 from jineng.claims import selectors as claim_selectors
 from jineng.claims.models import ClaimLine, ClaimState, LineState, Notice
 from jineng.core import todo as todo_list
+from jineng.core.models import CodePurpose, PhoneCode
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
 from jineng.evaluation.models import EvaluationBooking, EvaluationResult
@@ -23,7 +24,6 @@ from jineng.portal.models import (
     CorrectionRequest,
     CorrectionState,
     Notification,
-    PhoneChange,
     WorkerSettings,
 )
 from jineng.training.models import Enrollment, Session
@@ -243,8 +243,10 @@ def todo(user) -> list[todo_list.Item]:
     ]
 
 
-def my_phone_changes(user) -> QuerySet[PhoneChange]:
-    return scoped(user, PhoneChange.objects.filter(user=user))
+def my_phone_changes(user) -> QuerySet[PhoneCode]:
+    """The worker's phone changes: the codes that confirmed (or would have confirmed) a new
+    number, with that number masked."""
+    return scoped(user, PhoneCode.objects.filter(user=user, purpose=CodePurpose.PHONE_CHANGE))
 
 
 # --- the copy of a worker's data (PIPL art. 45) ---------------------------------------------------

@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from jineng.claims import notice as claim_notice
-from jineng.core import crypto
+from jineng.core import crypto, phonecodes
 from jineng.core.forms import error_messages, form_errors, styled
+from jineng.core.middleware import client_ip
 from jineng.core.roles import Capability, Role
 from jineng.core.scope import get_scoped_or_404
 from jineng.core.views import capability_required, page_of, run_service
@@ -299,14 +300,16 @@ def phone(request):
     form = styled(PhoneForm(request.POST))
     if form.is_valid():
         try:
-            change = services.ask_phone_change(request.user, form.cleaned_data["phone"])
+            change = services.ask_phone_change(
+                request.user, form.cleaned_data["phone"], client_ip(request)
+            )
         except ValidationError as problem:
             form_errors(form, problem)
         else:
             messages.success(
                 request,
-                _("A code is sent to %(phone)s: type it below within 10 minutes.")
-                % {"phone": change.phone_masked},
+                _("A code is sent to %(phone)s: type it below within %(minutes)d minutes.")
+                % {"phone": change.phone_masked, "minutes": phonecodes.minutes_valid()},
             )
             return redirect(reverse("portal:data") + "#phone")
     return _data_page(request, phone_form=form, status=400)
