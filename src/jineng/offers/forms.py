@@ -7,7 +7,7 @@ from jineng.catalog.models import Occupation, Region, RegionLevel, SkillLevel, T
 from jineng.core.forms import DateInput
 from jineng.core.scope import scoped
 from jineng.offers.models import OfferKind
-from jineng.people.models import DocumentKind
+from jineng.people.forms import IdentityForm
 from jineng.training.models import ClassState, TrainingClass
 
 
@@ -89,18 +89,10 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500)
 
 
-class RegisterForm(forms.Form):
-    """A worker's own registration: the registry's checks run in the service."""
+class RegisterForm(IdentityForm):
+    """A worker's own registration: the registry's form and checks (people.forms), with a
+    mobile phone the code is texted to."""
 
-    name = forms.CharField(label=gettext_lazy("Full name"), max_length=60)
-    document_kind = forms.ChoiceField(
-        label=gettext_lazy("Document"), choices=DocumentKind.choices, initial=DocumentKind.ID_CARD
-    )
-    id_number = forms.CharField(
-        label=gettext_lazy("ID number"),
-        max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "mono"}),
-    )
     phone = forms.CharField(
         label=gettext_lazy("Mobile phone"),
         max_length=30,

@@ -15,11 +15,13 @@ from jineng.certificates.models import Certificate
 from jineng.claims import selectors as claim_selectors
 from jineng.claims.models import ClaimLine, ClaimState, LineState, Notice
 from jineng.core import todo as todo_list
+from jineng.core.filters import run
 from jineng.core.models import CodePurpose, PhoneCode
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
 from jineng.evaluation.models import EvaluationBooking, EvaluationResult
 from jineng.people.models import Person
+from jineng.portal.filters import CorrectionFilter
 from jineng.portal.models import (
     CorrectionRequest,
     CorrectionState,
@@ -232,6 +234,11 @@ def corrections_for(user) -> QuerySet[CorrectionRequest]:
     if not has_capability(user, Capability.CORRECT_PEOPLE):
         return CorrectionRequest.objects.none()
     return scoped(user, CorrectionRequest.objects.all()).select_related("person")
+
+
+def correction_list(user, filters=None) -> QuerySet[CorrectionRequest]:
+    """The bureau's list, by state (the open requests unless another state is asked)."""
+    return run(CorrectionFilter, corrections_for(user), filters)
 
 
 def todo(user) -> list[todo_list.Item]:
