@@ -48,6 +48,8 @@ CLAIMS_OBJECTION_RATE = os.environ.get("JINENG_CLAIMS_OBJECTION_RATE", "20/hour"
 # Checks of a certificate's holder (an ID number or a name typed on /verify/ or sent to the API)
 # an address may make: each answers "matches" or not, so it is kept low against guessing.
 CERT_HOLDER_CHECK_RATE = os.environ.get("JINENG_CERT_HOLDER_CHECK_RATE", "10/hour").strip()
+# Reads of the public list of published training through the API, per address (empty: none).
+OFFERS_PUBLIC_RATE = os.environ.get("JINENG_OFFERS_PUBLIC_RATE", "120/minute").strip()
 # Attendance devices (docs/devices.md): how far a device's clock may be off the server's (in
 # seconds) before its events are flagged "device clock off".
 DEVICE_CLOCK_TOLERANCE = env_int("JINENG_DEVICE_CLOCK_TOLERANCE", 300, minimum=1)
@@ -328,6 +330,7 @@ SPECTACULAR_SETTINGS = {
         "TrainingClassStateEnum": "jineng.training.models.ClassState.choices",
         "BatchOutcomeEnum": "jineng.evaluation.api.OUTCOMES",
         "ReportKindEnum": "jineng.reports.models.ReportKind.choices",
+        "OfferKindEnum": "jineng.offers.models.OfferKind.choices",
         "FindingStateEnum": "jineng.supervision.models.FindingState.choices",
     },
 }

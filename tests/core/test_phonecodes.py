@@ -103,7 +103,7 @@ def test_a_code_confirms_only_its_own_purpose(outbox, system):
     with pytest.raises(ValidationError, match="已过期或未发送"):
         phonecodes.verify(phonecodes.REGISTER, change, phone="13912340002")
     sent = phonecodes.verify(phonecodes.REGISTER, code, phone=PHONE)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="请先获取验证码"):
         phonecodes.spend(phonecodes.PHONE_CHANGE, sent)  # nor is spent for another
     assert not PhoneCode.objects.filter(confirmed_at__isnull=False).exists()
 
@@ -171,6 +171,8 @@ def test_nobody_writes_a_code_anonymously(outbox):
     """Fail closed: the caller names who acts (the worker, or the system's named work)."""
     from django.core.exceptions import PermissionDenied
 
-    with pytest.raises(PermissionDenied):
+    from jineng.core.roles import NOT_SIGNED_IN
+
+    with pytest.raises(PermissionDenied, match=re.escape(str(NOT_SIGNED_IN))):
         phonecodes.issue(phonecodes.REGISTER, PHONE)
     assert not outbox and not PhoneCode.objects.exists()

@@ -1,5 +1,7 @@
 """Forms of published training and sign-up."""
 
+import copy
+
 from django import forms
 from django.utils.translation import gettext_lazy
 
@@ -64,6 +66,24 @@ class PublishForm(forms.Form):
             keep = {"kind", "title", "training_class", "county", "description", "employer"}
             data = {k: v for k, v in data.items() if k in keep}
         return data
+
+
+class ChangeForm(forms.Form):
+    """Changes to a published training (offers.services.update_offer says which its kind
+    allows): the publish form's own fields, each optional; only those sent change."""
+
+    CHANGEABLE = ("title", "county", "venue", "start_date", "end_date", "min_signups", "places",
+                  "employer", "description")  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.CHANGEABLE:
+            self.fields[name] = copy.deepcopy(PublishForm.base_fields[name])
+            self.fields[name].required = False
+
+    def changes(self, sent) -> dict:
+        """The cleaned values of the fields in `sent` (the request's body)."""
+        return {name: value for name, value in self.cleaned_data.items() if name in sent}
 
 
 class AttachForm(forms.Form):

@@ -221,10 +221,76 @@ def attach_class(offer: Offer, training_class: TrainingClass) -> Offer:
     return offer
 
 
+# What a publisher may change of a published training: a class's own dates, place and places
+# come from the class (they change there); nothing changes the kind, the class, the occupation,
+# the level or the training type that sign-ups were made for.
+EDITABLE = {
+    OfferKind.CLASS: ("title", "county", "employer", "description"),
+    OfferKind.STANDING: (
+        "title", "county", "venue", "start_date", "end_date", "min_signups", "places",
+        "employer", "description",
+    ),
+}  # fmt: skip
+EDITABLE[OfferKind.PROJECT] = EDITABLE[OfferKind.STANDING]
+
+
 @transaction.atomic
-def close(offer: Offer) -> Offer:
+def update_offer(offer: Offer, **values) -> Offer:
+    """Change a published training: what EDITABLE allows for its kind (anything else is
+    refused by name), with the rules of publishing (a title; a standing offer's dates or
+    sign-ups to open; a project's employer) and never fewer places than are held. More places
+    move the waiting list up."""
     require_capability(Capability.PUBLISH_TRAINING, _("Your role cannot publish training."))
     _check_own_offer(offer)
+    offer = _locked_offer(offer)
+    if offer.state != OfferState.PUBLISHED:
+        raise ValidationError(_("A closed training is not changed."))
+    editable = EDITABLE[offer.kind]
+    if offer.training_class_id is not None:
+        editable = tuple(f for f in editable if f not in ("start_date", "end_date", "places"))
+    fixed = sorted(set(values) - set(editable))
+    if fixed:
+        raise ValidationError(
+            {name: _("This does not change once the training is published.") for name in fixed}
+        )
+    if "title" in values:
+        values["title"] = " ".join((values["title"] or "").split())
+        if not values["title"]:
+            raise ValidationError({"title": _("Give the training a title.")})
+    for text in ("venue", "employer", "description"):
+        if text in values:
+            values[text] = (values[text] or "").strip()
+    if "county" in values and values["county"] is None:
+        raise ValidationError({"county": _("Choose the county where the training takes place.")})
+    after = {name: values.get(name, getattr(offer, name)) for name in editable}
+    if offer.kind == OfferKind.STANDING and not (after.get("min_signups") or after.get(
+            "start_date")):  # fmt: skip
+        raise ValidationError(
+            {"min_signups": _("Give the dates, or how many sign-ups open the next class.")}
+        )
+    if offer.kind == OfferKind.PROJECT and not after.get("employer"):
+        raise ValidationError({"employer": _("Name the employer the project trains for.")})
+    if "places" in values:
+        held = places_taken(offer)
+        if not values["places"] or values["places"] < held:
+            raise ValidationError(
+                {
+                    "places": _("%(held)d places are held by sign-ups: no fewer places.")
+                    % {"held": held}
+                }
+            )
+    writes.update(offer, **values)
+    promote(offer)
+    return offer
+
+
+@transaction.atomic
+def close(offer: Offer) -> Offer:
+    """Withdraw a published training: closed for sign-up (the sign-ups made stay)."""
+    require_capability(Capability.PUBLISH_TRAINING, _("Your role cannot publish training."))
+    _check_own_offer(offer)
+    if offer.state != OfferState.PUBLISHED:
+        raise ValidationError(_("This training is closed for sign-up."))
     return writes.update(offer, state=OfferState.CLOSED)
 
 
