@@ -40,6 +40,7 @@ router.register("enterprises", institutions_api.EnterpriseViewSet, basename="ent
 router.register("classes", training_api.TrainingClassViewSet, basename="trainingclass")
 router.register("devices", training_api.DeviceViewSet, basename="device")
 router.register("vouchers", vouchers_api.VoucherViewSet, basename="voucher")
+router.register("offers/published", offers_api.PublishedOfferViewSet, basename="publishedoffer")
 router.register("offers", offers_api.OfferViewSet, basename="offer")
 router.register("sign-ups", offers_api.ApplicationViewSet, basename="signup")
 router.register("evaluations", evaluation_api.EvaluationBookingViewSet, basename="evaluation")

@@ -48,6 +48,8 @@ CLAIMS_OBJECTION_RATE = os.environ.get("JINENG_CLAIMS_OBJECTION_RATE", "20/hour"
 # Checks of a certificate's holder (an ID number or a name typed on /verify/ or sent to the API)
 # an address may make: each answers "matches" or not, so it is kept low against guessing.
 CERT_HOLDER_CHECK_RATE = os.environ.get("JINENG_CERT_HOLDER_CHECK_RATE", "10/hour").strip()
+# Reads of the public list of published training through the API, per address (empty: none).
+OFFERS_PUBLIC_RATE = os.environ.get("JINENG_OFFERS_PUBLIC_RATE", "120/minute").strip()
 # Attendance devices (docs/devices.md): how far a device's clock may be off the server's (in
 # seconds) before its events are flagged "device clock off".
 DEVICE_CLOCK_TOLERANCE = env_int("JINENG_DEVICE_CLOCK_TOLERANCE", 300, minimum=1)
@@ -328,6 +330,7 @@ SPECTACULAR_SETTINGS = {
         "TrainingClassStateEnum": "jineng.training.models.ClassState.choices",
         "BatchOutcomeEnum": "jineng.evaluation.api.OUTCOMES",
         "ReportKindEnum": "jineng.reports.models.ReportKind.choices",
+        "OfferKindEnum": "jineng.offers.models.OfferKind.choices",
         "FindingStateEnum": "jineng.supervision.models.FindingState.choices",
     },
 }
@@ -391,13 +394,14 @@ AUDIT_CHAIN_LANES = env_int("JINENG_AUDIT_CHAIN_LANES", 8, minimum=1)
 # a deployment names its provider's backend, or jineng.core.sms.NullBackend to send none.
 SMS_BACKEND = os.environ.get("JINENG_SMS_BACKEND", "").strip() or "jineng.core.sms.LogBackend"
 
-# One-time codes that confirm a worker's phone at registration (jineng.offers): how long a code
-# lives, how many wrong tries end it, and how many codes a phone and an address may ask for in
-# an hour (0: no limit).
+# One-time codes that confirm a worker's phone (jineng.core.phonecodes), at registration and
+# when a worker changes their phone: how long a code lives, how many wrong tries end it, and
+# how many codes a phone, an address and an account may ask for in an hour (0: no limit).
 PHONE_CODE_SECONDS = env_int("JINENG_PHONE_CODE_SECONDS", 300, minimum=30)
 PHONE_CODE_TRIES = env_int("JINENG_PHONE_CODE_TRIES", 5, minimum=1)
 PHONE_CODES_PER_PHONE = env_int("JINENG_PHONE_CODES_PER_PHONE", 5)
 PHONE_CODES_PER_ADDRESS = env_int("JINENG_PHONE_CODES_PER_ADDRESS", 20)
+PHONE_CODES_PER_USER = env_int("JINENG_PHONE_CODES_PER_USER", 3)
 
 # Policy packs (policies/*.toml) that `jineng policy load` and the demo load.
 POLICIES_DIR = Path(os.environ.get("JINENG_POLICIES_DIR") or REPO_DIR / "policies")

@@ -13,9 +13,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from jineng.core import sms
+from jineng.core.models import PhoneCode
 from jineng.core.roles import Role
 from jineng.offers import services
-from jineng.offers.models import PhoneCode
 from jineng.people.models import Person
 from tests.factories import PersonFactory, id_number
 

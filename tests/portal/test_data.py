@@ -13,9 +13,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from jineng.core import crypto
-from jineng.core.models import AuditAction, AuditEntry
+from jineng.core.models import AuditAction, AuditEntry, PhoneCode
 from jineng.portal import services
-from jineng.portal.models import CorrectionRequest, CorrectionState, PhoneChange
+from jineng.portal.models import CorrectionRequest, CorrectionState
 from tests.factories import CertificateFactory, TrainingClassFactory, UserFactory, bureau
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +104,7 @@ def test_the_code_allows_few_tries(make_worker, act, outbox):
     with act(user), pytest.raises(ValidationError) as refused:
         services.confirm_phone_change(user, code)  # the right code, too late
     assert "错误" in str(refused.value) or "太多" in str(refused.value)
-    assert PhoneChange.objects.get(user=user).tries == services.CODE_TRIES
+    assert PhoneCode.objects.get(user=user).tries == services.CODE_TRIES
 
 
 def test_codes_are_limited_per_hour(make_worker, act, outbox):

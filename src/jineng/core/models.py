@@ -552,3 +552,60 @@ class StateChange(models.Model):
 
     def get_to_state_display(self) -> str:
         return self._label(self.to_state)
+
+
+class CodePurpose(models.TextChoices):
+    """What a one-time code confirms (core.phonecodes): a code confirms only its own purpose."""
+
+    REGISTER = "register", _("registration")
+    PHONE_CHANGE = "phone_change", _("phone change")
+
+
+class PhoneCode(models.Model):
+    """A one-time code texted to a phone (core.phonecodes), for one purpose: only its keyed
+    hash is kept, with the phone's look-up hash (never the number in clear), the address it was
+    asked from and the account that asked (none at registration), for the rate limits, its
+    expiry and the wrong tries. A phone change keeps the new number sealed until the code
+    confirms it: the worker's history of phone changes (in their copy of their data)."""
+
+    purpose = models.CharField(_("purpose"), max_length=20, choices=CodePurpose.choices)
+    phone_hash = models.CharField(max_length=64, editable=False)
+    code_hash = models.CharField(max_length=64, editable=False)
+    user = models.ForeignKey(
+        "core.User",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="phone_codes",
+    )
+    phone_cipher = models.BinaryField(null=True, blank=True, editable=False)
+    phone_masked = models.CharField(_("new phone"), max_length=20, blank=True)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(_("code valid until"))
+    tries = models.PositiveSmallIntegerField(_("wrong codes"), default=0)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    # The administrators read every code; a worker reads the codes of their own account.
+    scope = ScopeSpec(owner="user")
+    audit_exclude = frozenset({"phone_hash", "code_hash", "phone_cipher"})
+    sealed_fields = (
+        Sealed("phone_cipher", "phone", hash="phone_hash", hash_value=lambda row, phone: phone),
+    )
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["phone_hash", "created_at"]),
+            models.Index(fields=["user", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def used(self) -> bool:
+        """The code confirmed its purpose once (core.phonecodes.spend): it never works again."""
+        return self.confirmed_at is not None

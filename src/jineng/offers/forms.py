@@ -1,5 +1,7 @@
 """Forms of published training and sign-up."""
 
+import copy
+
 from django import forms
 from django.utils.translation import gettext_lazy
 
@@ -7,7 +9,7 @@ from jineng.catalog.models import Occupation, Region, RegionLevel, SkillLevel, T
 from jineng.core.forms import DateInput
 from jineng.core.scope import scoped
 from jineng.offers.models import OfferKind
-from jineng.people.models import DocumentKind
+from jineng.people.forms import IdentityForm
 from jineng.training.models import ClassState, TrainingClass
 
 
@@ -66,6 +68,24 @@ class PublishForm(forms.Form):
         return data
 
 
+class ChangeForm(forms.Form):
+    """Changes to a published training (offers.services.update_offer says which its kind
+    allows): the publish form's own fields, each optional; only those sent change."""
+
+    CHANGEABLE = ("title", "county", "venue", "start_date", "end_date", "min_signups", "places",
+                  "employer", "description")  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.CHANGEABLE:
+            self.fields[name] = copy.deepcopy(PublishForm.base_fields[name])
+            self.fields[name].required = False
+
+    def changes(self, sent) -> dict:
+        """The cleaned values of the fields in `sent` (the request's body)."""
+        return {name: value for name, value in self.cleaned_data.items() if name in sent}
+
+
 class AttachForm(forms.Form):
     training_class = forms.ModelChoiceField(
         label=gettext_lazy("Class"), queryset=TrainingClass.objects.none()
@@ -89,18 +109,10 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=500)
 
 
-class RegisterForm(forms.Form):
-    """A worker's own registration: the registry's checks run in the service."""
+class RegisterForm(IdentityForm):
+    """A worker's own registration: the registry's form and checks (people.forms), with a
+    mobile phone the code is texted to."""
 
-    name = forms.CharField(label=gettext_lazy("Full name"), max_length=60)
-    document_kind = forms.ChoiceField(
-        label=gettext_lazy("Document"), choices=DocumentKind.choices, initial=DocumentKind.ID_CARD
-    )
-    id_number = forms.CharField(
-        label=gettext_lazy("ID number"),
-        max_length=40,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "mono"}),
-    )
     phone = forms.CharField(
         label=gettext_lazy("Mobile phone"),
         max_length=30,

@@ -6,7 +6,7 @@ opens when enough people have signed up; the bureau publishes projects of its ow
 an employer). A worker signs up (Application); the institution accepts into the class's roster
 through training's enrolment, or declines with a reason; a full class keeps a waiting list,
 moved up in order when a place frees. The worker's phone is confirmed by a one-time code
-(PhoneCode) when they register.
+(core.phonecodes) when they register.
 """
 
 from django.conf import settings
@@ -200,29 +200,3 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} → {self.offer}"
-
-
-class PhoneCode(models.Model):
-    """A one-time code texted to a phone to confirm it: only its keyed hash is kept, with the
-    phone's look-up hash (never the number), the sender's address for the rate limit, its
-    expiry and the tries left."""
-
-    phone_hash = models.CharField(max_length=64, db_index=True, editable=False)
-    code_hash = models.CharField(max_length=64, editable=False)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    expires_at = models.DateTimeField()
-    tries = models.PositiveSmallIntegerField(default=0)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    used = models.BooleanField(default=False)
-
-    scope = ScopeSpec()  # nobody reads them but the platform's administrators
-    audit_exclude = frozenset({"phone_hash", "code_hash"})
-
-    class Meta:
-        verbose_name = _("one-time code")
-        verbose_name_plural = _("one-time codes")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"code {self.pk}"

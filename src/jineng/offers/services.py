@@ -15,25 +15,23 @@
   up in order when a place frees.
 """
 
-import secrets
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jineng.catalog.models import Region
 from jineng.catalog.packs import pack_for
 from jineng.claims.services import subsidy_standard
-from jineng.core import audit, crypto, states, writes
+from jineng.core import audit, phonecodes, states, writes
 from jineng.core import services as core_services
 from jineng.core.i18n import language
-from jineng.core.models import Organisation
+from jineng.core.models import Organisation, PhoneCode
 from jineng.core.roles import (
     Capability,
     OrgKind,
@@ -43,7 +41,6 @@ from jineng.core.roles import (
     require_capability,
 )
 from jineng.core.scope import scoped
-from jineng.core.sms import SmsError, send_sms
 from jineng.offers.models import (
     OPEN_STATES,
     Application,
@@ -51,7 +48,6 @@ from jineng.offers.models import (
     Offer,
     OfferKind,
     OfferState,
-    PhoneCode,
 )
 from jineng.people import ledger
 from jineng.people import services as people
@@ -225,10 +221,76 @@ def attach_class(offer: Offer, training_class: TrainingClass) -> Offer:
     return offer
 
 
+# What a publisher may change of a published training: a class's own dates, place and places
+# come from the class (they change there); nothing changes the kind, the class, the occupation,
+# the level or the training type that sign-ups were made for.
+EDITABLE = {
+    OfferKind.CLASS: ("title", "county", "employer", "description"),
+    OfferKind.STANDING: (
+        "title", "county", "venue", "start_date", "end_date", "min_signups", "places",
+        "employer", "description",
+    ),
+}  # fmt: skip
+EDITABLE[OfferKind.PROJECT] = EDITABLE[OfferKind.STANDING]
+
+
 @transaction.atomic
-def close(offer: Offer) -> Offer:
+def update_offer(offer: Offer, **values) -> Offer:
+    """Change a published training: what EDITABLE allows for its kind (anything else is
+    refused by name), with the rules of publishing (a title; a standing offer's dates or
+    sign-ups to open; a project's employer) and never fewer places than are held. More places
+    move the waiting list up."""
     require_capability(Capability.PUBLISH_TRAINING, _("Your role cannot publish training."))
     _check_own_offer(offer)
+    offer = _locked_offer(offer)
+    if offer.state != OfferState.PUBLISHED:
+        raise ValidationError(_("A closed training is not changed."))
+    editable = EDITABLE[offer.kind]
+    if offer.training_class_id is not None:
+        editable = tuple(f for f in editable if f not in ("start_date", "end_date", "places"))
+    fixed = sorted(set(values) - set(editable))
+    if fixed:
+        raise ValidationError(
+            {name: _("This does not change once the training is published.") for name in fixed}
+        )
+    if "title" in values:
+        values["title"] = " ".join((values["title"] or "").split())
+        if not values["title"]:
+            raise ValidationError({"title": _("Give the training a title.")})
+    for text in ("venue", "employer", "description"):
+        if text in values:
+            values[text] = (values[text] or "").strip()
+    if "county" in values and values["county"] is None:
+        raise ValidationError({"county": _("Choose the county where the training takes place.")})
+    after = {name: values.get(name, getattr(offer, name)) for name in editable}
+    if offer.kind == OfferKind.STANDING and not (after.get("min_signups") or after.get(
+            "start_date")):  # fmt: skip
+        raise ValidationError(
+            {"min_signups": _("Give the dates, or how many sign-ups open the next class.")}
+        )
+    if offer.kind == OfferKind.PROJECT and not after.get("employer"):
+        raise ValidationError({"employer": _("Name the employer the project trains for.")})
+    if "places" in values:
+        held = places_taken(offer)
+        if not values["places"] or values["places"] < held:
+            raise ValidationError(
+                {
+                    "places": _("%(held)d places are held by sign-ups: no fewer places.")
+                    % {"held": held}
+                }
+            )
+    writes.update(offer, **values)
+    promote(offer)
+    return offer
+
+
+@transaction.atomic
+def close(offer: Offer) -> Offer:
+    """Withdraw a published training: closed for sign-up (the sign-ups made stay)."""
+    require_capability(Capability.PUBLISH_TRAINING, _("Your role cannot publish training."))
+    _check_own_offer(offer)
+    if offer.state != OfferState.PUBLISHED:
+        raise ValidationError(_("This training is closed for sign-up."))
     return writes.update(offer, state=OfferState.CLOSED)
 
 
@@ -334,96 +396,20 @@ def expected_subsidy(offer: Offer, person: Person | None = None) -> Expectation:
 # --- the one-time code ------------------------------------------------------------------------
 
 
-def _code_hash(phone_hash: str, code: str) -> str:
-    return crypto.lookup_hash(f"{phone_hash}:{code}", "phone_code")
-
-
-def _hour_ago():
-    return timezone.now() - timedelta(hours=1)
-
-
 def request_code(phone: str, ip: str | None) -> None:
-    """Text a one-time code to the phone; refused beyond the rate of a phone and of an address
-    (per hour, settings PHONE_CODES_PER_PHONE and PHONE_CODES_PER_ADDRESS)."""
+    """Text a one-time code to the phone (core.phonecodes): refused beyond the rate of a phone
+    and of an address (per hour, settings PHONE_CODES_PER_PHONE and PHONE_CODES_PER_ADDRESS)."""
     phone = people.check_phone(phone)
-    digest = people.phone_hash(phone)
-    since = _hour_ago()
-    per_phone, per_address = settings.PHONE_CODES_PER_PHONE, settings.PHONE_CODES_PER_ADDRESS
-    if (
-        per_phone
-        and PhoneCode.objects.filter(phone_hash=digest, created_at__gte=since).count() >= per_phone
-    ):
-        raise ValidationError(
-            {"phone": _("Too many codes were sent to this phone: try again in an hour.")}
-        )
-    if (
-        per_address
-        and ip
-        and PhoneCode.objects.filter(ip=ip, created_at__gte=since).count() >= per_address
-    ):
-        raise ValidationError(
-            {"phone": _("Too many codes were asked for from this address: try again in an hour.")}
-        )
-    code = f"{crypto_random():06d}"
-    now = timezone.now()
-    minutes = max(settings.PHONE_CODE_SECONDS // 60, 1)
-    with transaction.atomic(), audit.system_context(REGISTER):
-        writes.create(
-            PhoneCode(
-                phone_hash=digest,
-                code_hash=_code_hash(digest, code),
-                ip=ip,
-                created_at=now,
-                expires_at=now + timedelta(seconds=settings.PHONE_CODE_SECONDS),
-            )
-        )
-    try:
-        send_sms(
-            phone,
-            _(
-                "Your jineng registration code is %(code)s. It expires in %(minutes)d "
-                "minutes; do not tell it to anyone."
-            )
-            % {"code": code, "minutes": minutes},
-        )
-    except SmsError as problem:
-        raise ValidationError(
-            {"phone": _("The text message could not be sent: %(why)s") % {"why": problem}}
-        ) from None
-
-
-def crypto_random() -> int:
-    return secrets.randbelow(10**6)
+    with audit.system_context(REGISTER):
+        phonecodes.issue(phonecodes.REGISTER, phone, ip=ip)
 
 
 def check_code(phone: str, code: str) -> PhoneCode:
     """The newest code sent to the phone, if `code` is it, unexpired and within its tries. A
     wrong code uses up a try (kept even though the registration is refused)."""
     phone = people.check_phone(phone)
-    digest = people.phone_hash(phone)
-    sent = (
-        PhoneCode.objects.filter(phone_hash=digest, used=False)
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    if sent is None or sent.expires_at <= timezone.now():
-        raise ValidationError(
-            {"code": _("The code has expired or was never sent: ask for a new one.")}
-        )
-    if sent.tries >= settings.PHONE_CODE_TRIES:
-        raise ValidationError({"code": _("Too many wrong codes: ask for a new one.")})
-    code = "".join((code or "").split())
-    if _code_hash(digest, code) != sent.code_hash:
-        PhoneCode.objects.filter(pk=sent.pk).update(tries=F("tries") + 1)
-        left = settings.PHONE_CODE_TRIES - sent.tries - 1
-        raise ValidationError(
-            {
-                "code": _("The code is wrong; %(left)d tries left.") % {"left": left}
-                if left > 0
-                else _("Too many wrong codes: ask for a new one.")
-            }
-        )
-    return sent
+    with audit.system_context(REGISTER):
+        return phonecodes.verify(phonecodes.REGISTER, code, phone=phone)
 
 
 def register_worker(
@@ -487,7 +473,7 @@ def register_worker(
             full_name=person.name,
         )
         people.link_user(person, user)
-        writes.update(sent, validate=False, used=True, confirmed_at=timezone.now())
+        phonecodes.spend(phonecodes.REGISTER, sent)
         ledger.add(person, ledger.Kind.REGISTERED, _("Account opened; phone confirmed by code"))
     return user
 

@@ -115,7 +115,6 @@ def register(request):
         if form.is_valid():
             try:
                 data = form.cleaned_data
-                services.people.check_identity(data["document_kind"], data["id_number"])
                 services.request_code(data["phone"], client_ip(request))
             except ValidationError as problem:
                 form_errors(form, problem)

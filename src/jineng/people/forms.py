@@ -1,6 +1,7 @@
 """Forms of the registry pages."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,7 +10,7 @@ from jineng.catalog.models import PersonCategory
 from jineng.core.forms import DateInput
 from jineng.core.models import Organisation
 from jineng.people.models import DocumentKind, LicenceType, SchoolKind
-from jineng.people.services import registering_bureaus
+from jineng.people.services import check_identity, check_phone, registering_bureaus
 
 
 class SearchForm(forms.Form):
@@ -20,16 +21,12 @@ class SearchForm(forms.Form):
     )
 
 
-class RegisterForm(forms.Form):
-    """One person at the counter. The ID number and the phone are checked by the service, with
-    the roster import's checks and messages."""
+class IdentityForm(forms.Form):
+    """A person's real name, ID document and phone: the one form of them (the counter's
+    registration, a worker's own). The ID number and the phone are checked with the registry's
+    own checks and messages (people.services.check_identity and check_phone, the roster
+    import's), which the services run again."""
 
-    bureau = forms.ModelChoiceField(
-        label=gettext_lazy("Bureau"),
-        queryset=Organisation.objects.none(),
-        empty_label=None,
-        help_text=gettext_lazy("The bureau that serves the person: their residence or household."),
-    )
     name = forms.CharField(label=gettext_lazy("Full name"), max_length=60)
     document_kind = forms.ChoiceField(
         label=gettext_lazy("Document"), choices=DocumentKind.choices, initial=DocumentKind.ID_CARD
@@ -44,6 +41,34 @@ class RegisterForm(forms.Form):
         max_length=30,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def clean(self):
+        values = super().clean()
+        kind, number, phone = (values.get(k) for k in ("document_kind", "id_number", "phone"))
+        if kind and number:
+            self._check(check_identity, kind, number)
+        if phone:
+            self._check(check_phone, phone)
+        return values
+
+    def _check(self, check, *values) -> None:
+        try:
+            check(*values)
+        except ValidationError as problem:  # by field name: id_number, phone
+            self.add_error(None, problem)
+
+
+class RegisterForm(IdentityForm):
+    """One person at the counter, at the bureau that serves them."""
+
+    field_order = ["bureau", "name", "document_kind", "id_number", "phone"]
+
+    bureau = forms.ModelChoiceField(
+        label=gettext_lazy("Bureau"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        help_text=gettext_lazy("The bureau that serves the person: their residence or household."),
     )
 
     def __init__(self, *args, user, **kwargs):

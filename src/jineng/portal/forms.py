@@ -4,6 +4,14 @@ from django.utils.translation import gettext_lazy
 from jineng.portal.models import CorrectionSubject
 
 
+class CopyForm(forms.Form):
+    """Which copy of their data the worker downloads (PIPL art. 45): JSON unless asked."""
+
+    format = forms.ChoiceField(
+        choices=[("json", "JSON"), ("xlsx", gettext_lazy("spreadsheet"))], required=False
+    )
+
+
 class ConsentForm(forms.Form):
     sms_consent = forms.BooleanField(
         label=gettext_lazy("Text me when something changes"),

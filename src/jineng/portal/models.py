@@ -1,5 +1,7 @@
-"""The worker's portal: notifications, the worker's consent to text messages, phone changes
-confirmed by a one-time code, and requests to correct what the platform holds (PIPL art. 45, 46).
+"""The worker's portal: notifications, the worker's consent to text messages and requests to
+correct what the platform holds (PIPL art. 45, 46). A phone change is confirmed by a one-time
+code (core.phonecodes), which keeps the new number sealed until then: the worker's history of
+phone changes is theirs (core.PhoneCode of the purpose "phone change").
 
 Everything else the portal shows belongs to the apps below (classes, evaluations, certificates,
 claims, vouchers): the portal reads it through their models, never keeps a copy."""
@@ -9,7 +11,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jineng.core.crypto import Sealed
 from jineng.core.roles import Capability
 from jineng.core.scope import ScopeSpec
 from jineng.core.states import Step, Workflow, history
@@ -82,35 +83,6 @@ class WorkerSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
-
-
-class PhoneChange(models.Model):
-    """A worker's new phone, waiting for the one-time code texted to it. The code is stored as
-    a keyed hash, expires, and allows a few tries; the number is sealed like every phone."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phone_changes"
-    )
-    phone_cipher = models.BinaryField(editable=False)
-    phone_masked = models.CharField(_("new phone"), max_length=20)
-    code_hash = models.CharField(max_length=64, editable=False)
-    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
-    expires_at = models.DateTimeField(_("code valid until"))
-    tries = models.PositiveSmallIntegerField(_("wrong codes"), default=0)
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-
-    scope = ScopeSpec(owner="user")
-    audit_exclude = frozenset({"phone_cipher", "code_hash"})
-    sealed_fields = (Sealed("phone_cipher", "phone"),)
-
-    class Meta:
-        verbose_name = _("phone change")
-        verbose_name_plural = _("phone changes")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.phone_masked} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class CorrectionState(models.TextChoices):

@@ -15,15 +15,17 @@ from jineng.certificates.models import Certificate
 from jineng.claims import selectors as claim_selectors
 from jineng.claims.models import ClaimLine, ClaimState, LineState, Notice
 from jineng.core import todo as todo_list
+from jineng.core.filters import run
+from jineng.core.models import CodePurpose, PhoneCode
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import scoped
 from jineng.evaluation.models import EvaluationBooking, EvaluationResult
 from jineng.people.models import Person
+from jineng.portal.filters import CorrectionFilter
 from jineng.portal.models import (
     CorrectionRequest,
     CorrectionState,
     Notification,
-    PhoneChange,
     WorkerSettings,
 )
 from jineng.training.models import Enrollment, Session
@@ -234,6 +236,11 @@ def corrections_for(user) -> QuerySet[CorrectionRequest]:
     return scoped(user, CorrectionRequest.objects.all()).select_related("person")
 
 
+def correction_list(user, filters=None) -> QuerySet[CorrectionRequest]:
+    """The bureau's list, by state (the open requests unless another state is asked)."""
+    return run(CorrectionFilter, corrections_for(user), filters)
+
+
 def todo(user) -> list[todo_list.Item]:
     if not has_capability(user, Capability.CORRECT_PEOPLE):
         return []
@@ -243,8 +250,10 @@ def todo(user) -> list[todo_list.Item]:
     ]
 
 
-def my_phone_changes(user) -> QuerySet[PhoneChange]:
-    return scoped(user, PhoneChange.objects.filter(user=user))
+def my_phone_changes(user) -> QuerySet[PhoneCode]:
+    """The worker's phone changes: the codes that confirmed (or would have confirmed) a new
+    number, with that number masked."""
+    return scoped(user, PhoneCode.objects.filter(user=user, purpose=CodePurpose.PHONE_CHANGE))
 
 
 # --- the copy of a worker's data (PIPL art. 45) ---------------------------------------------------

@@ -6,9 +6,7 @@ Notifications come from the apps below through their signals (receivers.py): tho
 the sender's transaction, so a change undone is never notified, and the text message leaves only
 once the change is committed (transaction.on_commit)."""
 
-import hmac
 import logging
-import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -19,8 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jineng.core import audit, crypto, states, writes
-from jineng.core.models import AuditAction
+from jineng.core import audit, crypto, phonecodes, states, writes
+from jineng.core.models import AuditAction, PhoneCode
 from jineng.core.personal import mask_phone
 from jineng.core.roles import Capability, Role, acting_user, require_actor, require_capability
 from jineng.core.scope import scoped
@@ -32,19 +30,11 @@ from jineng.portal.models import (
     CorrectionState,
     Notification,
     NotificationKind,
-    PhoneChange,
     SmsState,
     WorkerSettings,
 )
 
 logger = logging.getLogger("jineng.portal")
-
-# The one-time code of a phone change: six digits, valid this long, this many wrong tries, and
-# at most this many codes asked in an hour (each costs a text message).
-CODE_DIGITS = 6
-CODE_VALID = timedelta(minutes=10)
-CODE_TRIES = 5
-CODES_PER_HOUR = 3
 
 ONLY_WORKER = gettext_lazy("Only a worker with a registry record does this, for themselves.")
 ONLY_BUREAU_ANSWERS = gettext_lazy(
@@ -251,55 +241,17 @@ def set_sms_consent(user, agreed: bool) -> WorkerSettings:
     )  # fmt: skip
 
 
-def _code_hash(change_id: int, code: str) -> str:
-    return crypto.lookup_hash(f"{change_id}:{code}", "phone_change_code")
-
-
-@transaction.atomic
-def ask_phone_change(user, phone: str) -> PhoneChange:
-    """Text a one-time code to the new mobile; the number changes once the code comes back.
-    Refused: not a mobile number, the same number, too many codes asked this hour."""
+def ask_phone_change(user, phone: str, ip: str | None = None) -> PhoneCode:
+    """Text a one-time code to the new mobile (core.phonecodes); the number changes once the
+    code comes back. Refused: not a mobile number, the same number, too many codes asked this
+    hour (by the worker, to the phone, from the address)."""
     person = _require_worker(user)
     phone = check_phone(phone)
     if "-" in phone:
         raise ValidationError({"phone": _("Give a mobile number: the code is sent by text.")})
     if person.phone_cipher and crypto.decrypt(bytes(person.phone_cipher), "phone") == phone:
         raise ValidationError({"phone": _("This is already your phone number.")})
-    hour_ago = timezone.now() - timedelta(hours=1)
-    if PhoneChange.objects.filter(user=user, created_at__gte=hour_ago).count() >= CODES_PER_HOUR:
-        raise ValidationError(
-            _("You asked for %(n)d codes within an hour: wait an hour before asking again.")
-            % {"n": CODES_PER_HOUR}
-        )
-    now = timezone.now()
-    # An earlier code not used yet stops working: only the latest counts.
-    PhoneChange.objects.filter(user=user, confirmed_at__isnull=True, expires_at__gt=now).update(
-        expires_at=now
-    )
-    change = writes.create(
-        PhoneChange(
-            user=user,
-            phone_cipher=crypto.encrypt(phone, "phone"),
-            phone_masked=mask_phone(phone),
-            code_hash="-",
-            expires_at=now + CODE_VALID,
-        ),
-        validate=False,
-    )
-    code = "".join(secrets.choice("0123456789") for _i in range(CODE_DIGITS))
-    PhoneChange.objects.filter(pk=change.pk).update(code_hash=_code_hash(change.pk, code))
-    text = _(
-        "[jineng] Your code to confirm this phone number: %(code)s (valid %(minutes)d "
-        "minutes). Tell nobody this code."
-    ) % {"code": code, "minutes": CODE_VALID.seconds // 60}
-    try:
-        send_sms(phone, text)
-    except SmsError as problem:
-        raise ValidationError(
-            _("The code could not be sent to this number (%(problem)s): try again later.")
-            % {"problem": problem}
-        ) from None
-    return change
+    return phonecodes.issue(phonecodes.PHONE_CHANGE, phone, ip=ip, user=user, keep_number=True)
 
 
 def confirm_phone_change(user, code: str) -> Person:
@@ -307,39 +259,27 @@ def confirm_phone_change(user, code: str) -> Person:
     record takes the new number (people.services.update_person, audited). A wrong code counts
     against the tries in a transaction of its own, kept though the answer is a refusal."""
     person = _require_worker(user)
+    sent = phonecodes.verify(phonecodes.PHONE_CHANGE, code, user=user)
     with transaction.atomic():
-        change = (
-            PhoneChange.objects.select_for_update()
-            .filter(user=user, confirmed_at__isnull=True)
-            .order_by("-created_at", "-id")
-            .first()
-        )
-        if change is None:
-            raise ValidationError({"code": _("Ask for a code first.")})
-        if change.expires_at <= timezone.now():
-            raise ValidationError({"code": _("This code has expired: ask for a new one.")})
-        if change.tries >= CODE_TRIES:
-            raise ValidationError({"code": _("Too many wrong codes: ask for a new one.")})
-        code = "".join((code or "").split())
-        if hmac.compare_digest(change.code_hash, _code_hash(change.pk, code)):
-            writes.update(change, confirmed_at=timezone.now(), validate=False)
-            phone = crypto.decrypt(bytes(change.phone_cipher), "phone")
-            return update_person(person, phone=phone)
-        writes.update(change, tries=change.tries + 1, validate=False, message="wrong code")
-    left = CODE_TRIES - change.tries
-    if left <= 0:
-        raise ValidationError({"code": _("Wrong code, and no try left: ask for a new one.")})
-    raise ValidationError({"code": _("Wrong code: %(left)d tries left.") % {"left": left}})
+        sent = phonecodes.spend(phonecodes.PHONE_CHANGE, sent)
+        return update_person(person, phone=phonecodes.number_of(sent))
 
 
-def pending_phone_change(user) -> PhoneChange | None:
-    return (
-        PhoneChange.objects.filter(
-            user=user, confirmed_at__isnull=True, expires_at__gt=timezone.now()
-        )
-        .order_by("-created_at", "-id")
-        .first()
-    )
+def pending_phone_change(user) -> PhoneCode | None:
+    return phonecodes.pending(phonecodes.PHONE_CHANGE, user=user)
+
+
+def __getattr__(name: str):
+    """The limits of a phone change's code, read where they are set (core.phonecodes: the
+    settings every one-time code follows): CODE_VALID, CODE_TRIES, CODES_PER_HOUR."""
+    limits = {
+        "CODE_VALID": phonecodes.valid_for,
+        "CODE_TRIES": phonecodes.tries_allowed,
+        "CODES_PER_HOUR": phonecodes.codes_per_user,
+    }
+    if name in limits:
+        return limits[name]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @transaction.atomic

@@ -18,16 +18,19 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from jineng.claims import notice as claim_notice
-from jineng.core import crypto
+from jineng.core import crypto, phonecodes
 from jineng.core.forms import error_messages, form_errors, styled
+from jineng.core.middleware import client_ip
 from jineng.core.roles import Capability, Role
 from jineng.core.scope import get_scoped_or_404
-from jineng.core.views import capability_required, page_of, run_service
+from jineng.core.views import capability_required, filtered, page_of, run_service
 from jineng.portal import selectors, services
+from jineng.portal.filters import CorrectionFilter
 from jineng.portal.forms import (
     AnswerForm,
     CodeForm,
     ConsentForm,
+    CopyForm,
     CorrectionForm,
     ObjectionForm,
     PhoneForm,
@@ -236,9 +239,10 @@ def data(request):
 def data_download(request):
     """The copy of everything the platform holds about the worker: JSON, or a spreadsheet with
     one sheet per section. Audited as a full view of personal data."""
-    fmt = request.GET.get("format", "json")
-    if fmt not in ("json", "xlsx"):
-        raise Http404
+    form = CopyForm(request.GET)
+    if not form.is_valid():
+        raise Http404  # no such copy
+    fmt = form.cleaned_data["format"] or "json"
     copy = selectors.data_of(request.user)
     services.record_data_copy(request.user, fmt)
     stamp = timezone.localdate().isoformat()
@@ -299,14 +303,16 @@ def phone(request):
     form = styled(PhoneForm(request.POST))
     if form.is_valid():
         try:
-            change = services.ask_phone_change(request.user, form.cleaned_data["phone"])
+            change = services.ask_phone_change(
+                request.user, form.cleaned_data["phone"], client_ip(request)
+            )
         except ValidationError as problem:
             form_errors(form, problem)
         else:
             messages.success(
                 request,
-                _("A code is sent to %(phone)s: type it below within 10 minutes.")
-                % {"phone": change.phone_masked},
+                _("A code is sent to %(phone)s: type it below within %(minutes)d minutes.")
+                % {"phone": change.phone_masked, "minutes": phonecodes.minutes_valid()},
             )
             return redirect(reverse("portal:data") + "#phone")
     return _data_page(request, phone_form=form, status=400)
@@ -352,13 +358,17 @@ def correction(request):
 
 @capability_required(Capability.CORRECT_PEOPLE)
 def corrections(request):
-    rows = selectors.corrections_for(request.user)
-    state = request.GET.get("state", CorrectionState.OPEN)
-    if state in CorrectionState.values:
-        rows = rows.filter(state=state)
-    page = page_of(request, rows)
+    form, rows = filtered(request, CorrectionFilter, selectors.correction_list)
+    state = form.cleaned_data.get("state") if form.is_valid() else ""
+    page = page_of(request, rows.order_by("-created_at", "-id"))
     forms = {row.pk: styled(AnswerForm(auto_id=f"answer{row.pk}-%s")) for row in page}
-    context = {"page": page, "forms": forms, "state": state, "states": CorrectionState.choices}
+    context = {
+        "page": page,
+        "forms": forms,
+        "form": form,
+        "state": state,
+        "states": CorrectionState.choices,
+    }
     return render(request, "portal/corrections.html", context)
 
 
