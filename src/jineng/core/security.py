@@ -17,6 +17,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp import user_has_device
@@ -191,3 +192,14 @@ class PasswordHistoryValidator:
     def get_help_text(self):
         keep = settings.PASSWORD_HISTORY
         return self.message(keep) if keep else ""
+
+
+def local_url(request, url: str) -> str:
+    """`url` when it is a page of this site (a `next` or `back` to follow after a form), else
+    "": never a redirect elsewhere (an open redirect), whatever the spelling ("//host",
+    "/\\host", "https:host")."""
+    url = url or ""
+    safe = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if safe else ""

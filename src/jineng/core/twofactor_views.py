@@ -18,7 +18,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,6 +31,7 @@ from jineng.core.security import (
     LockedOut,
     clear_failures,
     is_locked,
+    local_url,
     note_failure,
     two_factor_required,
 )
@@ -69,11 +69,8 @@ def pending_user(request) -> User | None:
 
 
 def _next_url(request) -> str:
-    url = (request.session.get(PENDING) or {}).get("next") or ""
-    safe = url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return url if safe else resolve_url(settings.LOGIN_REDIRECT_URL)
+    url = (request.session.get(PENDING) or {}).get("next")
+    return local_url(request, url) or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _finish(request, user, device) -> str:

@@ -13,7 +13,6 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -30,7 +29,7 @@ from jineng.core.models import Organisation, User
 from jineng.core.replica import replica_view
 from jineng.core.roles import Capability, OrgKind, Role, has_capability
 from jineng.core.scope import get_scoped_or_404, scope_of
-from jineng.core.security import needs_second_step, password_expired
+from jineng.core.security import local_url, needs_second_step, password_expired
 
 PAGE_SIZE = 50
 # Who supervises the organisations of a region: the home page counts them for these only.
@@ -278,11 +277,7 @@ def password_change(request):
     """Change one's password; where the old one has expired (core.security.password_expired)
     the page says so, and every other page leads here until it is done."""
     form = PasswordChangeForm(request.user, request.POST or None)
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = ""
+    next_url = local_url(request, request.POST.get("next") or request.GET.get("next"))
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)

@@ -18,6 +18,7 @@ from jineng.core.i18n import language
 from jineng.core.middleware import client_ip
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404
+from jineng.core.security import local_url
 from jineng.core.views import capability_required, filtered, page_of, run_service, valid
 from jineng.offers import selectors, services
 from jineng.offers.filters import OfferFilter
@@ -108,7 +109,7 @@ def register(request):
     a username and a password. Nothing personal is kept between the two steps but in the form."""
     if request.user.is_authenticated:
         return redirect("offers:mine")
-    next_url = request.GET.get("next", "")  # only a path of this site is followed (below)
+    next_url = local_url(request, request.GET.get("next"))  # only a page of this site
     confirming = request.method == "POST" and "confirm" in request.POST
     if request.method == "POST" and not confirming:
         form = RegisterForm(request.POST)
@@ -137,9 +138,7 @@ def register(request):
             else:
                 login(request, user, backend="jineng.core.security.LockoutModelBackend")
                 messages.success(request, _("Welcome: your account is open."))
-                if next_url.startswith("/") and not next_url.startswith("//"):
-                    return redirect(next_url)
-                return redirect("offers:mine")
+                return redirect(next_url or "offers:mine")
         return render(
             request,
             "offers/register.html",

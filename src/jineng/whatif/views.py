@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jineng.core.filters import MAX_ID
 from jineng.core.roles import Capability, has_capability
 from jineng.core.scope import get_scoped_or_404
+from jineng.core.security import local_url
 from jineng.core.views import capability_required
 from jineng.reports import files
 from jineng.whatif import drafts, report, selectors, services
@@ -176,10 +176,7 @@ def replay(request):
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
-        back = request.POST.get("back", "")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = ""  # only a page of this site: never a redirect elsewhere
-        return redirect(back or "whatif:list")
+        return redirect(local_url(request, request.POST.get("back")) or "whatif:list")
     data = form.cleaned_data
     try:
         scenario = services.create_scenario(
