@@ -7,17 +7,20 @@ its months, and old months can be detached and archived whole. SQLite keeps one 
 that reads and writes the model is the same on both.
 
 - `partition_table()` turns an existing table into a partitioned one (used by a migration, on
-  PostgreSQL only): the same columns, the same indexes and foreign keys (created on the parent, so
-  every partition has them), its rows copied over. PostgreSQL asks that the primary key and every
-  unique constraint include the partition key, so the key becomes (id, month column) and each
-  unique constraint gets the month column added; `id` stays unique by its sequence, and Django
-  still addresses rows by `id`. A table that other tables point at (a foreign key to it) is
-  refused: PostgreSQL cannot point a foreign key at part of a partitioned table's key.
+  PostgreSQL only): the same columns, the same indexes, foreign keys and triggers (created on
+  the parent, so every partition has them), its rows copied over. PostgreSQL asks that the
+  primary key and every unique constraint include the partition key, so the key becomes (id,
+  month column) and each unique constraint gets the month column added; `id` stays unique by
+  its sequence, and Django still addresses rows by `id`. A table that other tables point at (a
+  foreign key to it) is refused: PostgreSQL cannot point a foreign key at part of a partitioned
+  table's key.
 - Every partitioned table has a DEFAULT partition: a row whose month has no partition of its own
   (a device whose clock says 1970, or the maintenance not run) is stored there, never refused,
   so an 8 a.m. peak never fails on a missed monthly job. `ensure()` then gives such months their
   own partitions and moves the rows out of the default one, so the default stays empty in normal
-  running; `status()` shows how many rows wait there.
+  running; `status()` shows how many rows wait there. The move updates and deletes no row (it
+  copies them and empties the detached default with TRUNCATE), so it works on the audit log,
+  whose triggers refuse both.
 - `ensure()` (`jineng partitions ensure`, run monthly) creates the partitions of this month and
   the coming ones. It is idempotent and safe to run from several machines at once (an advisory
   lock makes the runs take turns).
@@ -126,33 +129,51 @@ def _months_in_default(cursor, connection, table: Partitioned) -> list[date]:
     return sorted(row[0] for row in cursor.fetchall() if row[0] is not None)
 
 
-def _create_partition(cursor, connection, table: Partitioned, month: date) -> tuple[str, int]:
-    """Create the month's partition; rows of that month waiting in the default partition are
-    moved into it (the default one is detached meanwhile, as PostgreSQL asks). (name, moved)."""
+def _create_partition(cursor, connection, table: Partitioned, month: date) -> str:
+    """Create the month's partition (no rows of that month may wait in the default one)."""
     name = partition_name(table.table, month)
-    parent = _quote(connection, table.table)
     start, end = _bound(month, table.column_type), _bound(next_month(month), table.column_type)
-    create = f"CREATE TABLE {_quote(connection, name)} PARTITION OF {parent} FOR VALUES FROM ({start}) TO ({end})"  # noqa: E501
-    moved = 0
-    if table.default is None:
-        cursor.execute(create)
-        return name, 0
-    default = _quote(connection, table.default)
-    column = _quote(connection, table.column)
-    within = f"{column} >= {start} AND {column} < {end}"
-    cursor.execute(f"SELECT count(*) FROM {default} WHERE {within}")  # noqa: S608
-    moved = cursor.fetchone()[0]
-    if not moved:
-        cursor.execute(create)
-        return name, 0
-    cursor.execute(f"ALTER TABLE {parent} DETACH PARTITION {default}")
-    cursor.execute(create)
     cursor.execute(
-        f"WITH moved AS (DELETE FROM {default} WHERE {within} RETURNING *) "  # noqa: S608
-        f"INSERT INTO {parent} SELECT * FROM moved"
+        f"CREATE TABLE {_quote(connection, name)} PARTITION OF {_quote(connection, table.table)} "
+        f"FOR VALUES FROM ({start}) TO ({end})"
     )
+    table.partitions[name] = f"FROM ({start}) TO ({end})"
+    return name
+
+
+def _columns(cursor, table: str) -> list[str]:
+    cursor.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+        "AND NOT attisdropped ORDER BY attnum",
+        [table],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _move_out_of_default(cursor, connection, table: Partitioned, months: list[date]) -> int:
+    """Create the months' partitions while their rows wait in the default partition; the rows
+    moved. Every month found in the default one is among `months`, so all its rows move.
+
+    The default partition is detached (PostgreSQL refuses a new partition whose rows its default
+    holds), the partitions made, the default's rows inserted again through the parent (each into
+    its month), the detached default emptied with TRUNCATE and attached again. No row is updated
+    or deleted, so a table whose triggers refuse UPDATE and DELETE (the audit log) moves as well,
+    and every value, a hash chain's included, is copied as it was. A partition key cannot be NULL
+    (it is part of the primary key), so every row has a month."""
+    parent, default = _quote(connection, table.table), _quote(connection, table.default)
+    columns = ", ".join(_quote(connection, name) for name in _columns(cursor, table.table))
+    cursor.execute(f"ALTER TABLE {parent} DETACH PARTITION {default}")
+    for month in months:
+        _create_partition(cursor, connection, table, month)
+    cursor.execute(f"INSERT INTO {parent} ({columns}) SELECT {columns} FROM {default}")  # noqa: S608
+    moved = cursor.rowcount
+    # TRUNCATE refuses a table with foreign-key checks still pending (rows written earlier in an
+    # enclosing transaction): run them now, then defer again as Django's constraints are.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute(f"TRUNCATE {default}")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     cursor.execute(f"ALTER TABLE {parent} ATTACH PARTITION {default} DEFAULT")
-    return name, moved
+    return moved
 
 
 def ensure(*, today: date | None = None, months_ahead: int = MONTHS_AHEAD,
@@ -170,17 +191,18 @@ def ensure(*, today: date | None = None, months_ahead: int = MONTHS_AHEAD,
     with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         for table in tables(using):
-            months = set(wanted)
-            if table.default is not None:
-                months.update(_months_in_default(cursor, connection, table))
-            created, moved = [], 0
-            for month in sorted(months):
-                if partition_name(table.table, month) in table.partitions:
-                    continue
-                name, count = _create_partition(cursor, connection, table, month)
-                table.partitions[name] = "new"
-                created.append(name)
-                moved += count
+            waiting = _months_in_default(cursor, connection, table) if table.default else []
+            missing = sorted(
+                month for month in {*wanted, *waiting}
+                if partition_name(table.table, month) not in table.partitions
+            )  # fmt: skip
+            moved = 0
+            if waiting:
+                moved = _move_out_of_default(cursor, connection, table, missing)
+            else:
+                for month in missing:
+                    _create_partition(cursor, connection, table, month)
+            created = [partition_name(table.table, month) for month in missing]
             done[table.table] = {"created": created, "moved": moved}
     return done
 
@@ -211,7 +233,8 @@ def partition_table(schema_editor, table: str, column: str, *,
     In one transaction (the migration's): the table is renamed aside, a partitioned table of the
     same columns is made with a default partition and the months of the rows and the coming
     ones, the rows are copied, the old table dropped, and its primary key (plus `column`), unique
-    constraints (plus `column`), checks, foreign keys and indexes made again under their names.
+    constraints (plus `column`), checks, foreign keys, indexes and triggers made again under
+    their names.
     An identity `id` becomes a sequence of the table's (PostgreSQL 15 has no identity column on
     a partitioned table), continuing from the highest id."""
     connection = schema_editor.connection
@@ -251,6 +274,12 @@ def partition_table(schema_editor, table: str, column: str, *,
         )
         indexes = cursor.fetchall()
         cursor.execute(
+            "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = %s::regclass "
+            "AND NOT tgisinternal ORDER BY tgname",
+            [table],
+        )
+        triggers = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
             "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass "
             "AND attidentity <> '' AND NOT attisdropped",
             [table],
@@ -285,7 +314,6 @@ def partition_table(schema_editor, table: str, column: str, *,
             month = next_month(month)
         for month in sorted(months):
             _create_partition(cursor, connection, described, month)
-            described.partitions[partition_name(table, month)] = "new"
         cursor.execute(f"INSERT INTO {quote(table)} SELECT * FROM {quote(old)}")  # noqa: S608
         cursor.execute(f"DROP TABLE {quote(old)}")
         for name in identities:
@@ -311,4 +339,6 @@ def partition_table(schema_editor, table: str, column: str, *,
                 continue
             cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
         for _name, definition in indexes:  # read before the rename: they name `table`
+            cursor.execute(definition)
+        for definition in triggers:  # the same: made on the parent, every partition has them
             cursor.execute(definition)
