@@ -8,7 +8,11 @@ from pathlib import Path
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("serious", "critical")
+# Colours are judged once every CSS transition has ended: a button just clicked or hovered
+# (Bootstrap fades its colours over 0.15 s) is otherwise caught half-way on a loaded machine.
 RUN = """async () => {
+  await Promise.all(document.getAnimations().filter(a => a instanceof CSSTransition)
+    .map(a => a.finished.catch(() => null)));
   const result = await axe.run(document, {resultTypes: ["violations"]});
   return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
