@@ -178,6 +178,7 @@ def facts(world: World) -> dict[str, int]:
     from jineng.certificates.models import Certificate
     from jineng.core.models import Organisation
     from jineng.core.roles import OrgKind
+    from jineng.core.scope import refresh_path_copies
     from jineng.institutions.models import Institution
     from jineng.people.models import CategoryRecord, EmploymentRecord, Person
     from jineng.training.models import Enrollment, TrainingClass
@@ -295,6 +296,7 @@ def facts(world: World) -> dict[str, int]:
         "status", "issued_here", "number",
     ]).load((*row, f"BS{n:010d}") for n, row in enumerate(certified))  # fmt: skip
     del certified
+    refresh_path_copies(Certificate.objects.all())  # the paths its scope reads (COPY skips save)
     counts["employment"] = Loader(
         EmploymentRecord, ["person_id", "employer_uscc", "start", "end", "insured_months"]
     ).load(iter(employment))

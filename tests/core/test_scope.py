@@ -191,3 +191,21 @@ def test_inactive_user_sees_nothing(users):
     user.is_active = False
     scope = scope_of(user)
     assert not scope.everything and scope.org_prefixes == frozenset() and scope.owner_id is None
+
+
+def test_every_model_with_path_copies_keeps_them_on_save():
+    """A ScopeSpec's path_copies are columns of the model, filled by core.scope.PathCopies
+    (its first base, so its save() runs) and rewritten by move_organisation."""
+    from django.apps import apps
+
+    from jineng.core.scope import PathCopies, ScopeSpec
+
+    copying = [
+        m for m in apps.get_models() if isinstance(getattr(m, "scope", None), ScopeSpec)
+        and m.scope.path_copies
+    ]  # fmt: skip
+    assert copying  # the certificates
+    for model in copying:
+        assert model.__mro__[1] is PathCopies, model.__name__
+        for column, _lookup in model.scope.path_copies:
+            assert model._meta.get_field(column).max_length >= 255, (model.__name__, column)

@@ -8,6 +8,13 @@ A model declares how its rows hang on the organisation tree with a ScopeSpec:
 them is inside the viewer's subtrees); `owner` is a lookup to the user who owns the row
 (a worker sees only rows they own). `public=True` marks reference data everyone may read.
 
+`path_copies` pairs a column of the row with the lookup whose path it copies, for a model whose
+scope is an OR over several paths reached through joins: `org_paths` then names the row's own
+columns, which PostgreSQL can index and combine (docs/architecture.md, "Lists at a province's
+size"). The model takes `PathCopies` first among its bases, so each save fills the copies;
+`move_organisation` rewrites them with the paths (`rewrite_path_copies`); a data migration or a
+bulk load fills existing rows with `refresh_path_copies`.
+
 A viewer's scope is the union over their roles:
 - the three administrators (system, security, audit): everything;
 - reviewer, finance/audit: the subtree of the nearest bureau at or above their organisation,
@@ -22,7 +29,9 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Model, Q, QuerySet
+from django.apps import apps
+from django.db.models import CharField, Model, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, Substr
 from django.http import Http404
 
 
@@ -31,6 +40,14 @@ class ScopeSpec:
     org_paths: tuple[str, ...] = ()
     owner: str | None = None
     public: bool = False
+    # (column, lookup): the row's column holding the Organisation.path the lookup reaches.
+    path_copies: tuple[tuple[str, str], ...] = ()
+
+    def fill_path_copies(self, obj: Model) -> list[str]:
+        """Set the copied path columns of one object from its relations; their names."""
+        for column, lookup in self.path_copies:
+            setattr(obj, column, str(_follow(obj, lookup) or ""))
+        return [column for column, _lookup in self.path_copies]
 
     def org_path_of(self, obj: Model) -> str:
         """The organisation path of one object (its first org lookup), for audit entries."""
@@ -43,6 +60,55 @@ class ScopeSpec:
     def owner_of(self, obj: Model):
         """The user who owns one object (a worker's own rows), or None."""
         return _follow(obj, self.owner) if self.owner and self.owner != "pk" else None
+
+
+class PathCopies:
+    """First base of a model whose ScopeSpec has path_copies: saving it keeps them true (on an
+    insert, a full save, or a save of the fields they are reached through)."""
+
+    def save(self, *args, **kwargs):
+        spec: ScopeSpec = type(self).scope
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            fields = set(fields)
+            through = {lookup.split("__")[0] for _column, lookup in spec.path_copies}
+            if through & {name.removesuffix("_id") for name in fields}:
+                kwargs["update_fields"] = fields | set(spec.fill_path_copies(self))
+        else:
+            spec.fill_path_copies(self)
+        super().save(*args, **kwargs)
+
+
+def refresh_path_copies(queryset: QuerySet, path_copies=None) -> int:
+    """Fill the copied path columns of every row of `queryset` in the database (one UPDATE a
+    column; `path_copies` defaults to the model's spec: a migration passes its own)."""
+    model = queryset.model
+    pairs = path_copies if path_copies is not None else model.scope.path_copies
+    count = 0
+    for column, lookup in pairs:
+        source = model._base_manager.filter(pk=OuterRef("pk")).values(lookup)[:1]
+        count = queryset.update(
+            **{column: Coalesce(Subquery(source), Value(""), output_field=CharField())}
+        )
+    return count
+
+
+def rewrite_path_copies(old_prefix: str, new_prefix: str) -> None:
+    """A subtree moved: every copied path under `old_prefix` now starts with `new_prefix`."""
+    for model in apps.get_models():
+        spec = getattr(model, "scope", None)
+        if not isinstance(spec, ScopeSpec):
+            continue
+        for column, _lookup in spec.path_copies:
+            model._base_manager.filter(**{f"{column}__startswith": old_prefix}).update(
+                **{
+                    column: Concat(
+                        Value(new_prefix),
+                        Substr(column, len(old_prefix) + 1),
+                        output_field=CharField(),
+                    )
+                }
+            )
 
 
 def _follow(obj: Model, lookup: str):

@@ -33,7 +33,7 @@ from jineng.core.roles import (
     require_actor,
     require_capability,
 )
-from jineng.core.scope import scoped
+from jineng.core.scope import rewrite_path_copies, scoped
 
 
 @transaction.atomic
@@ -62,7 +62,8 @@ def create_organisation(
 
 @transaction.atomic
 def move_organisation(org: Organisation, new_parent: Organisation) -> Organisation:
-    """Re-hang a subtree: rewrite the path of the node and of everything below it."""
+    """Re-hang a subtree: rewrite the path of the node and of everything below it, and the
+    copies of those paths that rows keep for their data scope."""
     if new_parent.path.startswith(org.path):
         raise ValidationError(_("An organisation cannot be moved below itself."))
     old_path = org.path
@@ -77,6 +78,8 @@ def move_organisation(org: Organisation, new_parent: Organisation) -> Organisati
             depth=node.depth + depth_change,
             message=_("moved with its parent"),
         )
+    # The rows that keep a copy of a path for their scope (core.scope.PathCopies) follow.
+    rewrite_path_copies(old_path, new_path)
     return org
 
 
