@@ -329,6 +329,46 @@ def test_a_job_ended_before_the_class_and_one_begun_after_it_are_not_employment_
     assert [f.person for f in found] == [p]
 
 
+def test_insured_work_is_flagged_only_during_a_full_time_class_own_staff_always():
+    """004 §二 (就业技能培训 for people out of work), 004 §五(六); pattern: fake trainees (employed
+    people listed as unemployed). The issue flags insured full-time work by an unrelated employer
+    during a *full-time* class; a part-time class (非全日制, evenings and weekends) is meant for
+    people who may hold a job. Part-time class B meets 19:00-21:00: Q's uninsured part-time job
+    (the issue's near-miss) and P's insured job are not flagged (insured work during a part-time
+    class is not, by the issue's wording); S, the institution's own staff, is flagged whatever
+    the mode. Part-time class C states part-time but meets 14:00-18:00 on weekdays only (all in
+    working hours): T's insured job is flagged, the class read as full-time by its timetable.
+    Part-time class D meets 9:00-12:00 Friday to Sunday (weekend sessions): U's insured job is
+    not flagged."""
+    w = world()
+    p, q, s, t, u = (w.person() for _ in range(5))
+    part_time = "part_time"
+    b = w.training_class(trainees=[p, q, s], hours=(19, 21), study_mode=part_time)
+    c = w.training_class(trainees=[t], hours=(14, 18), study_mode=part_time)
+    w.training_class(trainees=[u], start=DAY + timedelta(days=4), study_mode=part_time)
+    own_code = b.institution.organisation.code
+    jobs = [
+        (p, "91410300MA00000001", 12),
+        (q, "91410300MA00000002", 0),
+        (s, own_code, 0),
+        (t, "91410300MA00000003", 12),
+        (u, "91410300MA00000004", 12),
+    ]
+    for person, uscc, months in jobs:
+        EmploymentRecord.objects.create(person=person, employer_uscc=uscc, employer_name="某厂",
+                                        start=DAY - timedelta(days=200),
+                                        insured_months=months)  # fmt: skip
+    found = flagged(run(w, "employed_during_class"), "employed_during_class")
+    assert sorted((f.person_id, f.training_class_id) for f in found) == sorted(
+        [(s.pk, b.pk), (t.pk, c.pk)]
+    )
+    staff = next(f for f in found if f.person == s)
+    assert "机构" in staff.summary
+    assert "非全日制" in staff.evidence["rows"][0][5]
+    timetable = next(f for f in found if f.person == t)
+    assert "工作时间" in timetable.summary
+
+
 def test_checkin_bursts_from_one_device():
     """000 §三(八) 人脸识别考勤, 004 §五(六) (supervision.burst_seconds 10, burst_min_checkins 5);
     pattern: bursts of check-ins from one device (代打卡). Class A: 5 trainees checked in by one

@@ -39,12 +39,16 @@ from django.db.models.functions import (
     ASin,
     Coalesce,
     Cos,
+    ExtractHour,
+    ExtractIsoWeekDay,
+    ExtractMinute,
     ExtractYear,
     Least,
     Power,
     Radians,
     Sin,
     Sqrt,
+    TruncDate,
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +73,7 @@ from jineng.training.models import (
     EnrollmentState,
     ManualMark,
     Session,
+    StudyMode,
     TrainingClass,
 )
 from jineng.training.places import EARTH_RADIUS_M
@@ -936,15 +941,51 @@ def beyond_designation(scope: Scope) -> list[Found]:
 # --- (3) employed elsewhere during a class for the unemployed, or the institution's own staff ---
 
 
+# Working hours, for reading a timetable: Monday to Friday, 08:00 to 18:00 local time (this
+# platform's reading of a working day; public holidays are not known to it).
+WORK_DAY_FROM, WORK_DAY_UNTIL = 8 * 60, 18 * 60  # minutes after midnight
+
+
+def _minutes(moment: str) -> ExpressionWrapper:
+    return ExpressionWrapper(
+        ExtractHour(moment) * 60 + ExtractMinute(moment), output_field=IntegerField()
+    )
+
+
+def _taken_in_working_hours() -> Q:
+    """A class whose timetable takes the working day: it has sessions, and none of them is in
+    an evening, at night or on a weekend (each on a weekday, from 08:00 to 18:00 local time, the
+    same day). A trainee in a full-time job could not attend it, whatever mode it states."""
+    sessions = Session.objects.filter(training_class=OuterRef("training_class_id"))
+    off_hours = sessions.annotate(
+        weekday=ExtractIsoWeekDay("starts_at"),
+        begins=_minutes("starts_at"),
+        ends=_minutes("ends_at"),
+        day=TruncDate("starts_at"),
+        last_day=TruncDate("ends_at"),
+    ).filter(
+        Q(weekday__gt=5)
+        | Q(begins__lt=WORK_DAY_FROM)
+        | Q(ends__gt=WORK_DAY_UNTIL)
+        | ~Q(day=F("last_day"))
+    )
+    return Q(Exists(sessions)) & ~Q(Exists(off_hours))
+
+
 def employed_during_class(scope: Scope) -> list[Found]:
     """Trainees of employment skills classes (就业技能培训, for people out of work) with an
-    insured employment (social insurance paid: full-time work) that began before the class and
-    had not ended by its first day, at another employer; or any employment at the institution
-    itself (its own staff as trainees). An uninsured job (part-time, 灵活就业) is not flagged."""
+    employment record that began before the class and had not ended by its first day: an
+    insured one (social insurance paid: full-time work) at another employer during a full-time
+    class (全日制), or one at the institution itself (its own staff as trainees) whatever the
+    class's study mode. An uninsured job (part-time, 灵活就业) is not flagged, nor insured work
+    during a part-time class (非全日制: evenings, weekends), unless its timetable takes the
+    working day all the same (every session on a weekday between 08:00 and 18:00): then it is
+    read as full-time."""
     start, end = "training_class__start_date", "training_class__end_date"
     jobs = "person__employment"
     own = Q(**{f"{jobs}__employer_uscc": F("training_class__institution__organisation__code")})
-    insured_elsewhere = Q(**{f"{jobs}__insured_months__gt": 0}) & ~own
+    full_time = Q(training_class__study_mode=StudyMode.FULL_TIME) | _taken_in_working_hours()
+    insured_elsewhere = Q(**{f"{jobs}__insured_months__gt": 0}) & ~own & full_time
     rows = (
         _unemployed_enrolments(scope)
         # One filter() call: the three conditions hold for the same employment record (chained
@@ -958,7 +999,7 @@ def employed_during_class(scope: Scope) -> list[Found]:
             "person_id", "person__name", "person__id_number_masked", "training_class_id",
             "training_class__code", "training_class__institution_id", f"{jobs}__employer_name",
             f"{jobs}__employer_uscc", f"{jobs}__start", f"{jobs}__end", start, end,
-            "training_class__institution__organisation__code",
+            "training_class__institution__organisation__code", "training_class__study_mode",
         )
         .distinct()
         .order_by("training_class_id", "person_id")
@@ -966,19 +1007,25 @@ def employed_during_class(scope: Scope) -> list[Found]:
     grouped = defaultdict(list)
     for row in rows:
         grouped[(row[0], row[3])].append(row)
+    modes = dict(StudyMode.choices)
     found = []
     for (person, class_id), jobs_rows in grouped.items():
         _p, name, masked, _c, code, institution, *_rest = jobs_rows[0]
         staff = any(row[7] == row[12] for row in jobs_rows)
-        summary = (
-            _("%(name)s, a trainee of class %(code)s, works for the institution itself")
-            if staff
-            else _("%(name)s was insured as employed during employment skills class %(code)s")
-        ) % {"name": name, "code": code}
+        part_time = jobs_rows[0][13] == StudyMode.PART_TIME
+        if staff:
+            summary = _("%(name)s, a trainee of class %(code)s, works for the institution itself")
+        elif part_time:
+            summary = _(
+                "%(name)s was insured as employed during employment skills class %(code)s, "
+                "stated part-time but held only in working hours"
+            )
+        else:
+            summary = _("%(name)s was insured as employed during employment skills class %(code)s")
         found.append(
             Found(
                 key=f"{person}:{class_id}",
-                summary=summary,
+                summary=summary % {"name": name, "code": code},
                 subjects={
                     "person_id": person,
                     "training_class_id": class_id,
@@ -991,12 +1038,23 @@ def employed_during_class(scope: Scope) -> list[Found]:
                         _("class"),
                         _("from"),
                         _("to"),
+                        _("study mode"),
                         _("employer"),
                         _("employed from"),
                         _("employed until"),
                     ],
                     [
-                        [name, masked, code, row[10], row[11], row[6] or row[7], row[8], row[9]]
+                        [
+                            name,
+                            masked,
+                            code,
+                            row[10],
+                            row[11],
+                            str(modes[row[13]]),
+                            row[6] or row[7],
+                            row[8],
+                            row[9],
+                        ]
                         for row in jobs_rows
                     ],
                     [person],
@@ -1547,8 +1605,8 @@ CHECKS: tuple[Check, ...] = (
           "000 §三(七); " + _WHOLE, _("a teacher in too many institutions"), Severity.MEDIUM,
           ("teachers.part_time_max_institutions",), teacher_many_institutions),
     Check("employed_during_class", _("Employed during a class for the unemployed"),
-          _("A trainee of an employment skills class insured as employed elsewhere during it, "
-            "or employed by the institution itself."),
+          _("A trainee of a full-time employment skills class insured as employed elsewhere "
+            "during it, or a trainee employed by the institution itself."),
           "004 §二; " + _WHOLE, _("fake trainees (employed people listed as unemployed)"),
           Severity.HIGH, (), employed_during_class),
     Check("checkin_bursts", _("Check-in bursts from one device"),
