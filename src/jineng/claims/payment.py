@@ -136,10 +136,11 @@ def batch_warnings(batch: PaymentBatch) -> list[str]:
     late = payment_window_warning(batch.bureau, made, packs)
     if late:
         said.append(_("Made outside the payment window: %(warning)s") % {"warning": late})
+    # the bank's day when finance recorded it (paid before the stop), else the recording's
     paid_days = sorted({
-        timezone.localdate(recorded)
-        for recorded in batch.payments.filter(outcome=PaymentOutcome.PAID)
-        .exclude(recorded_at=None).values_list("recorded_at", flat=True)
+        bank_day or timezone.localdate(recorded)
+        for recorded, bank_day in batch.payments.filter(outcome=PaymentOutcome.PAID)
+        .exclude(recorded_at=None).values_list("recorded_at", "paid_on")
     })  # fmt: skip
     for day in paid_days:
         late = payment_window_warning(batch.bureau, day, packs)
