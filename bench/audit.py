@@ -44,8 +44,10 @@ evaluations, certificates and claims have no planted case here (no such rows): a
 theirs is a false flag.
 
 Timed: each check run alone through `services.run_checks` (as `jineng supervision run` does,
-findings stored), and the sum. Goal: every planted case found, no false flag, the whole audit
-under 60 s. Exit 1 when a planted case is missed or anything else is flagged.
+findings stored), and the sum; then the anchor, one scan of the check-ins grouped by session and
+person, and the ratio of the audit to it (the machine is shared: the ratio travels better than
+the seconds). Goal: every planted case found, no false flag, the whole audit under 60 s. Exit 1
+when a planted case is missed or anything else is flagged.
 
 On PostgreSQL the data set lives in its own database (--database, default jineng_bench_audit):
 kept with --keep and reused by the next run when its sizes match; dropped with --drop (alone:
@@ -628,8 +630,31 @@ def audit(bureau, planted: dict, near: dict) -> bool:
                 print(f"  false flag {key}")
     print(f"whole audit: {total:.2f} s (goal < {GOAL_SECONDS} s: "
           f"{'meets' if total < GOAL_SECONDS else 'misses'})")  # fmt: skip
+    anchor, rows = scan_anchor()
+    print(f"anchor: one scan of the {rows:,} check-ins grouped by session and person: "
+          f"{anchor:.2f} s; ratio whole audit/anchor: {total / max(anchor, 1e-6):.1f}")  # fmt: skip
     print(f"every planted case found, no false flag: {'yes' if good else 'NO'}")
     return good
+
+
+def scan_anchor() -> tuple[float, int]:
+    """The anchor, measured in the same run on the same (shared) machine: one scan of the
+    check-ins grouped by session and person (the work the attendance checks start from), with
+    no check's logic; the ratio says how the audit fares against what the machine does
+    meanwhile. (seconds, rows)"""
+    from django.db import connection
+
+    from jineng.training.models import CheckIn
+
+    table = connection.ops.quote_name(CheckIn._meta.db_table)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT SUM(n), COUNT(*) FROM (SELECT session_id, person_id, COUNT(*) AS n "  # noqa: S608
+            f"FROM {table} GROUP BY session_id, person_id) AS cells"
+        )
+        rows = cursor.fetchone()[0] or 0
+    return time.perf_counter() - started, rows
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,7 +14,7 @@ from jineng.institutions.models import Examiner, ExaminerRole
 from jineng.people.models import EmploymentRecord
 from jineng.supervision import services
 from jineng.supervision.models import Finding, FindingState, Run
-from jineng.training.models import Device
+from jineng.training.models import Device, ManualMark
 from tests.actors import act
 from tests.factories import InstitutionFactory, OrganisationFactory, bureau, demo_centre
 from tests.supervision.builders import DAY, world
@@ -135,6 +135,41 @@ def test_identical_attendance_for_everyone():
     w.hand_marks(c, ten[:9])
     found = flagged(run(w, "identical_attendance"), "identical_attendance")
     assert [f.training_class for f in found] == [a]
+
+
+def test_identical_attendance_counts_devices_and_the_hand_marks_over_them():
+    """003 §三10, 000 §三(八) (supervision.identical_attendance_min_trainees 10); pattern:
+    courses shortened or skipped. A session attended counts once, by a present hand mark (the
+    current one, not a superseded one), else by an in-window device check-in. Class D: 10
+    trainees checked in by a device at sessions 1-2 and marked present by hand at session 3,
+    one of them checked in at 3 too (flagged: 3 each). Class E: the same, but one trainee's
+    device check-in at session 3 is overridden by a hand mark "absent" (a correction: 2
+    sessions; not flagged). Class F: one trainee's present mark at session 3 superseded by an
+    absent one (2 sessions; not flagged)."""
+    w = world()
+    device = Device.objects.create(institution=w.institutions[0], name="考勤机",
+                                   token_hash="i" * 64, token_hint="i")  # fmt: skip
+    ten = [w.person() for _ in range(10)]
+    classes = []
+    for week in range(3):
+        training_class = w.training_class(trainees=ten, start=DAY + timedelta(days=7 * week))
+        sessions = list(training_class.sessions.order_by("starts_at"))
+        w.device_checkins(training_class, ten, device, sessions[:2])
+        classes.append((training_class, sessions))
+    (d, d_sessions), (e, e_sessions), (f, f_sessions) = classes
+    w.hand_marks(d, ten, d_sessions[2:])
+    w.device_checkins(d, ten[:1], device, d_sessions[2:])
+    w.hand_marks(e, ten[1:], e_sessions[2:])
+    w.device_checkins(e, ten[:1], device, e_sessions[2:])
+    ManualMark.objects.create(session=e_sessions[2], person=ten[0], present=False,
+                              reason="更正：未到", correction=True)  # fmt: skip
+    w.hand_marks(f, ten, f_sessions[2:])
+    first = ManualMark.objects.get(session=f_sessions[2], person=ten[0])
+    ManualMark.objects.create(session=f_sessions[2], person=ten[0], present=False,
+                              reason="更正：未到", correction=True, supersedes=first)  # fmt: skip
+    found = flagged(run(w, "identical_attendance"), "identical_attendance")
+    assert [f.training_class for f in found] == [d]
+    assert found[0].evidence["rows"][0][1:] == [10, 3]
 
 
 def _evaluate(w, training_class, scores, examiner_person=None):

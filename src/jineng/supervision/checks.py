@@ -388,65 +388,68 @@ def hand_entered_attendance(scope: Scope) -> list[Found]:
 
 def identical_attendance(scope: Scope) -> list[Found]:
     """Completed classes of at least supervision.identical_attendance_min_trainees trainees
-    where every trainee attended the same number of sessions (hand marks and device check-ins
-    counted per trainee in the database)."""
+    where every trainee attended the same number of sessions: a present hand mark (current,
+    not superseded), else an in-window device check-in (a session where the trainee has a hand
+    mark counts by the mark). Counted per trainee in the database in one pass over the marks
+    and the check-ins, grouped (not a subquery per trainee), then per class."""
     least = scope.value("supervision.identical_attendance_min_trainees")
-    rows = (
-        scope.classes()
-        .filter(state__in=("completed", "closed"), enrollments__state__in=LIVE_ENROLMENT)
-        .annotate(attended=_attended_subquery())
-        .values("pk", "code", "institution_id")
-        .annotate(trainees=Count("enrollments"), lo=Min("attended"), hi=Max("attended"))
-        .filter(trainees__gte=least, lo=F("hi"))
-        .order_by("pk")
-    )
+    classes_sql, class_params = (
+        scope.classes().filter(state__in=("completed", "closed")).values("id").query
+    ).sql_with_params()
+    sql = _IDENTICAL_SQL.format(
+        enrollment=Enrollment._meta.db_table, mark=ManualMark._meta.db_table,
+        checkin=CheckIn._meta.db_table, session=Session._meta.db_table, classes=classes_sql,
+    )  # fmt: skip
+    params = [*class_params, *LIVE_ENROLMENT, *class_params, True, *class_params, True,
+              Direction.IN, least]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counted = {class_id: (trainees, n) for class_id, trainees, n in cursor.fetchall()}
+    classes = TrainingClass.objects.filter(pk__in=counted).order_by("pk")
     return [
         Found(
-            key=str(row["pk"]),
+            key=str(pk),
             summary=_("Class %(code)s: all %(count)d trainees attended exactly %(n)d sessions")
-            % {"code": row["code"], "count": row["trainees"], "n": row["lo"]},
-            subjects={"training_class_id": row["pk"], "institution_id": row["institution_id"]},
+            % {"code": code, "count": counted[pk][0], "n": counted[pk][1]},
+            subjects={"training_class_id": pk, "institution_id": institution},
             evidence=_evidence(
                 [_("class"), _("trainees"), _("sessions attended by each")],
-                [[row["code"], row["trainees"], row["lo"]]],
+                [[code, *counted[pk]]],
             ),
         )
-        for row in rows
+        for pk, code, institution in classes.values_list("pk", "code", "institution_id")
     ]
 
 
-def _attended_subquery():
-    """Sessions a class's trainee attended (for TrainingClass rows joined to enrollments): a
-    present hand mark, else an in-window device check-in."""
-    marks = (
-        ManualMark.objects.filter(
-            session__training_class=OuterRef("pk"),
-            person=OuterRef("enrollments__person"),
-            superseded_by__isnull=True,
-            present=True,
-        )
-        .values("person")
-        .annotate(n=Count("session", distinct=True))
-        .values("n")
-    )
-    devices = (
-        CheckIn.objects.filter(
-            session__training_class=OuterRef("pk"),
-            person=OuterRef("enrollments__person"),
-            device__isnull=False,
-            in_window=True,
-            direction=Direction.IN,
-        )
-        .exclude(session__manual_marks__person=OuterRef("enrollments__person"))
-        .values("person")
-        .annotate(n=Count("session", distinct=True))
-        .values("n")
-    )
-    return ExpressionWrapper(
-        Coalesce(Subquery(marks, output_field=IntegerField()), 0)
-        + Coalesce(Subquery(devices, output_field=IntegerField()), 0),
-        output_field=IntegerField(),
-    )
+_IDENTICAL_SQL = """
+WITH live AS (
+    SELECT e.training_class_id AS class_id, e.person_id
+    FROM {enrollment} e
+    WHERE e.training_class_id IN ({classes}) AND e.state IN (%s, %s)
+), marks AS (
+    SELECT s.training_class_id AS class_id, m.person_id, COUNT(DISTINCT m.session_id) AS n
+    FROM {mark} m JOIN {session} s ON s.id = m.session_id
+    WHERE s.training_class_id IN ({classes}) AND m.present = %s
+        AND NOT EXISTS (SELECT 1 FROM {mark} later WHERE later.supersedes_id = m.id)
+    GROUP BY s.training_class_id, m.person_id
+), devices AS (
+    SELECT s.training_class_id AS class_id, c.person_id, COUNT(DISTINCT c.session_id) AS n
+    FROM {checkin} c JOIN {session} s ON s.id = c.session_id
+    WHERE s.training_class_id IN ({classes}) AND c.device_id IS NOT NULL
+        AND c.in_window = %s AND c.direction = %s
+        AND NOT EXISTS (SELECT 1 FROM {mark} x
+                        WHERE x.session_id = c.session_id AND x.person_id = c.person_id)
+    GROUP BY s.training_class_id, c.person_id
+), attended AS (
+    SELECT l.class_id, COALESCE(m.n, 0) + COALESCE(d.n, 0) AS n
+    FROM live l
+    LEFT JOIN marks m ON m.class_id = l.class_id AND m.person_id = l.person_id
+    LEFT JOIN devices d ON d.class_id = l.class_id AND d.person_id = l.person_id
+)
+SELECT class_id, COUNT(*), MIN(n) FROM attended
+GROUP BY class_id
+HAVING COUNT(*) >= %s AND MIN(n) = MAX(n)
+"""
 
 
 # --- (6) everyone passes alike, or the examiner taught the class ------------------------------
