@@ -10,7 +10,8 @@ attempt stays on record. A claim whose approved lines are all paid becomes PAID.
 
 The finance bureau of the region (finance/audit role, read-only otherwise) sees the batches,
 exports those sent to it and records their outcomes (RECORD_PAYMENTS): the one write of a
-read-only role, opened by writes.read_only_exception in record_outcomes alone.
+read-only role, opened by writes.read_only_exception in record_outcomes and in its variant for a
+stopped line the bank had paid already, record_paid_before_stop, alone.
 """
 
 import csv
