@@ -14,7 +14,7 @@ from jineng.institutions.models import Examiner, ExaminerRole
 from jineng.people.models import EmploymentRecord
 from jineng.supervision import services
 from jineng.supervision.models import Finding, FindingState, Run
-from jineng.training.models import Device, ManualMark
+from jineng.training.models import CheckIn, Device, ManualMark
 from tests.actors import act
 from tests.factories import InstitutionFactory, OrganisationFactory, bureau, demo_centre
 from tests.supervision.builders import DAY, world
@@ -408,7 +408,11 @@ def test_checkin_bursts_from_one_device():
     """000 §三(八) 人脸识别考勤, 004 §五(六) (supervision.burst_seconds 10, burst_min_checkins 5);
     pattern: bursts of check-ins from one device (代打卡). Class A: 5 trainees checked in by one
     device 2 seconds apart (flagged, once per session); class B: 5 trainees 60 seconds apart
-    (not flagged); class C: 4 trainees 1 second apart (below the count: not flagged)."""
+    (not flagged); class C: 4 trainees 1 second apart (below the count: not flagged). The
+    window includes its end: class D's 5 check-ins 2.5 s apart span exactly 10 s (flagged);
+    class E's, 2.500001 s apart, span 10.000004 s (not flagged). A check-in outside the
+    session's time counts in a burst but starts none: class F's first 4 check-ins in the
+    window, then one outside it 1 s later (flagged: the burst starts at an in-window one)."""
     w = world()
     device = Device.objects.create(institution=w.institutions[0], name="考勤机1",
                                    token_hash="b" * 64, token_hint="b")  # fmt: skip
@@ -419,6 +423,13 @@ def test_checkin_bursts_from_one_device():
     w.device_checkins(b, five, device, step_seconds=60)
     c = w.training_class(trainees=five[:4], days=1, start=DAY + timedelta(days=14))
     w.device_checkins(c, five[:4], device, step_seconds=1)
+    d = w.training_class(trainees=five, days=1, start=DAY + timedelta(days=21))
+    w.device_checkins(d, five, device, step_seconds=2.5)
+    e = w.training_class(trainees=five, days=1, start=DAY + timedelta(days=28))
+    w.device_checkins(e, five, device, step_seconds=2.500001)
+    f = w.training_class(trainees=five, days=1, start=DAY + timedelta(days=35))
+    w.device_checkins(f, five, device, step_seconds=1)
+    CheckIn.objects.filter(session__training_class=f, person=five[4]).update(in_window=False)
     found = flagged(run(w, "checkin_bursts"), "checkin_bursts")
-    assert [f.training_class for f in found] == [a]
-    assert found[0].evidence["rows"][0][3] == 5
+    assert [finding.training_class for finding in found] == [a, d, f]
+    assert [finding.evidence["rows"][0][3] for finding in found] == [5, 5, 5]

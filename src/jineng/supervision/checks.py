@@ -12,14 +12,13 @@ path) and period (classes whose dates meet it).
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from django.db import connection
 from django.db.models import (
     Case,
     Count,
     DateField,
-    DateTimeField,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -51,6 +50,7 @@ from django.db.models.functions import (
     TruncDate,
 )
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from jineng.certificates.models import Certificate
@@ -68,6 +68,7 @@ from jineng.training.models import (
     CheckIn,
     ClassSource,
     ClassState,
+    Device,
     Direction,
     Enrollment,
     EnrollmentState,
@@ -1072,35 +1073,43 @@ def employed_during_class(scope: Scope) -> list[Found]:
 
 def checkin_bursts(scope: Scope) -> list[Found]:
     """Sessions where one device recorded at least supervision.burst_min_checkins trainee
-    check-ins within supervision.burst_seconds seconds (counted per check-in over the window
-    that starts at it, in the database): 代打卡, several identities checked in by one hand."""
-    seconds = scope.value("supervision.burst_seconds")
+    check-ins within supervision.burst_seconds seconds: 代打卡, several identities checked in by
+    one hand. Counted per in-window check-in over the window that starts at it (its device's
+    trainee check-ins of the session from its time to that time + the seconds, both ends
+    included), by a window function over each device's check-ins of a session ordered by time,
+    in one pass (not a subquery per check-in)."""
+    seconds = int(scope.value("supervision.burst_seconds"))
     least = scope.value("supervision.burst_min_checkins")
-    window_end = ExpressionWrapper(
-        OuterRef("device_time") + Value(timedelta(seconds=seconds)), output_field=DateTimeField()
+    classes_sql, class_params = scope.classes().values("id").query.sql_with_params()
+    if connection.vendor == "postgresql":
+        moment, span = "c.device_time", f"interval '{seconds} seconds'"
+    else:  # SQLite keeps UTC text: whole microseconds since the epoch, exact
+        moment = ("(CAST(strftime('%%s', c.device_time) AS INTEGER) * 1000000"
+                  " + CAST(substr(c.device_time || '.000000', 21, 6) AS INTEGER))")  # fmt: skip
+        span = str(seconds * 1_000_000)
+    sql = _BURSTS_SQL.format(checkin=CheckIn._meta.db_table, session=Session._meta.db_table,
+                             classes=classes_sql, moment=moment, span=span)  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*class_params, False, Direction.IN, True, least])
+        counted = cursor.fetchall()
+    classes = {
+        pk: (class_id, code, institution)
+        for pk, class_id, code, institution in Session.objects.filter(
+            pk__in={row[0] for row in counted}
+        ).values_list("pk", "training_class_id", "training_class__code",
+                      "training_class__institution_id")
+    }  # fmt: skip
+    names = dict(
+        Device.objects.filter(pk__in={row[1] for row in counted}).values_list("pk", "name")
     )
-    in_window = (
-        CheckIn.objects.filter(
-            device=OuterRef("device"),
-            session=OuterRef("session"),
-            is_teacher=False,
-            direction=Direction.IN,
-            device_time__gte=OuterRef("device_time"),
-            device_time__lte=window_end,
-        )
-        .values("device")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    rows = (
-        _device_checkins(scope.classes())
-        .annotate(burst=Subquery(in_window, output_field=IntegerField()))
-        .filter(burst__gte=least)
-        .values("session_id", "device_id", "device__name", "session__training_class_id",
-                "session__training_class__code", "session__training_class__institution_id")
-        .annotate(first=Min("device_time"), most=Max("burst"))
-        .order_by("session_id", "device_id")
-    )  # fmt: skip
+    rows = [
+        {"session_id": session, "device_id": device, "device__name": names[device],
+         "session__training_class_id": classes[session][0],
+         "session__training_class__code": classes[session][1],
+         "session__training_class__institution_id": classes[session][2],
+         "first": _aware(first), "most": most}
+        for session, device, first, most in sorted(counted)
+    ]  # fmt: skip
     return [
         Found(
             key=f"{row['session_id']}:{row['device_id']}",
@@ -1130,6 +1139,30 @@ def checkin_bursts(scope: Scope) -> list[Found]:
         )  # fmt: skip
         for row in rows
     ]
+
+
+_BURSTS_SQL = """
+WITH counted AS (
+    SELECT c.session_id, c.device_id, c.device_time, c.in_window,
+        COUNT(*) OVER (
+            PARTITION BY c.device_id, c.session_id ORDER BY {moment}
+            RANGE BETWEEN CURRENT ROW AND {span} FOLLOWING
+        ) AS burst
+    FROM {checkin} c JOIN {session} s ON s.id = c.session_id
+    WHERE s.training_class_id IN ({classes}) AND c.device_id IS NOT NULL
+        AND c.is_teacher = %s AND c.direction = %s
+)
+SELECT session_id, device_id, MIN(device_time), MAX(burst) FROM counted
+WHERE in_window = %s AND burst >= %s
+GROUP BY session_id, device_id
+"""
+
+
+def _aware(moment):
+    """A time as the raw SQL gives it: a datetime (PostgreSQL), or SQLite's UTC text."""
+    if isinstance(moment, str):
+        return parse_datetime(moment).replace(tzinfo=UTC)
+    return moment
 
 
 # --- (4) the same people checked in in the same order, session after session -----------------
