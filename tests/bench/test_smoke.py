@@ -86,6 +86,8 @@ def test_audit_bench_smoke_finds_every_planted_case_and_nothing_else():
                  "shared_phone", "beyond_designation", "duplicate_claims"):  # fmt: skip
         assert re.search(rf"{code}\s+[\d.]+\s+\d+\s+\d+\s+0\s+0\s+\d+", out), out
     assert re.search(r"whole audit: [\d.]+ s", out), out
+    assert re.search(r"anchor: one scan of the [\d,]+ check-ins [\w ]+: [\d.]+ s; ratio whole "
+                     r"audit/anchor: [\d.]+", out), out  # fmt: skip
     assert "every planted case found, no false flag: yes" in out, out
 
 

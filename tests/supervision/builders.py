@@ -26,6 +26,7 @@ from jineng.training.models import (
     EnrollmentState,
     ManualMark,
     Session,
+    StudyMode,
     TrainingClass,
 )
 from tests.factories import (
@@ -64,7 +65,7 @@ class World:
     def training_class(self, institution=None, *, start=DAY, days=3, hours=(9, 12),
                        trainees=(), teacher=None, state=ClassState.COMPLETED,
                        training_type="employment_skills", occupation="6-18-02-04",
-                       level="5") -> TrainingClass:  # fmt: skip
+                       level="5", study_mode=StudyMode.FULL_TIME) -> TrainingClass:  # fmt: skip
         """A class of `days` daily sessions from `start`, `hours` (start, end hour) each."""
         self.counter[0] += 1
         institution = institution or self.institutions[0]
@@ -75,7 +76,7 @@ class World:
             training_type=TrainingType.objects.get(code=training_type),
             fund_channel=FundChannel.objects.order_by("code").first(),
             start_date=start, end_date=start + timedelta(days=days - 1), venue="实训楼",
-            capacity=50, state=state,
+            capacity=50, state=state, study_mode=study_mode,
         )  # fmt: skip
         for offset in range(days):
             day = start + timedelta(days=offset)

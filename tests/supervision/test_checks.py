@@ -14,7 +14,7 @@ from jineng.institutions.models import Examiner, ExaminerRole
 from jineng.people.models import EmploymentRecord
 from jineng.supervision import services
 from jineng.supervision.models import Finding, FindingState, Run
-from jineng.training.models import Device
+from jineng.training.models import CheckIn, Device, ManualMark
 from tests.actors import act
 from tests.factories import InstitutionFactory, OrganisationFactory, bureau, demo_centre
 from tests.supervision.builders import DAY, world
@@ -135,6 +135,41 @@ def test_identical_attendance_for_everyone():
     w.hand_marks(c, ten[:9])
     found = flagged(run(w, "identical_attendance"), "identical_attendance")
     assert [f.training_class for f in found] == [a]
+
+
+def test_identical_attendance_counts_devices_and_the_hand_marks_over_them():
+    """003 §三10, 000 §三(八) (supervision.identical_attendance_min_trainees 10); pattern:
+    courses shortened or skipped. A session attended counts once, by a present hand mark (the
+    current one, not a superseded one), else by an in-window device check-in. Class D: 10
+    trainees checked in by a device at sessions 1-2 and marked present by hand at session 3,
+    one of them checked in at 3 too (flagged: 3 each). Class E: the same, but one trainee's
+    device check-in at session 3 is overridden by a hand mark "absent" (a correction: 2
+    sessions; not flagged). Class F: one trainee's present mark at session 3 superseded by an
+    absent one (2 sessions; not flagged)."""
+    w = world()
+    device = Device.objects.create(institution=w.institutions[0], name="考勤机",
+                                   token_hash="i" * 64, token_hint="i")  # fmt: skip
+    ten = [w.person() for _ in range(10)]
+    classes = []
+    for week in range(3):
+        training_class = w.training_class(trainees=ten, start=DAY + timedelta(days=7 * week))
+        sessions = list(training_class.sessions.order_by("starts_at"))
+        w.device_checkins(training_class, ten, device, sessions[:2])
+        classes.append((training_class, sessions))
+    (d, d_sessions), (e, e_sessions), (f, f_sessions) = classes
+    w.hand_marks(d, ten, d_sessions[2:])
+    w.device_checkins(d, ten[:1], device, d_sessions[2:])
+    w.hand_marks(e, ten[1:], e_sessions[2:])
+    w.device_checkins(e, ten[:1], device, e_sessions[2:])
+    ManualMark.objects.create(session=e_sessions[2], person=ten[0], present=False,
+                              reason="更正：未到", correction=True)  # fmt: skip
+    w.hand_marks(f, ten, f_sessions[2:])
+    first = ManualMark.objects.get(session=f_sessions[2], person=ten[0])
+    ManualMark.objects.create(session=f_sessions[2], person=ten[0], present=False,
+                              reason="更正：未到", correction=True, supersedes=first)  # fmt: skip
+    found = flagged(run(w, "identical_attendance"), "identical_attendance")
+    assert [f.training_class for f in found] == [d]
+    assert found[0].evidence["rows"][0][1:] == [10, 3]
 
 
 def _evaluate(w, training_class, scores, examiner_person=None):
@@ -329,11 +364,55 @@ def test_a_job_ended_before_the_class_and_one_begun_after_it_are_not_employment_
     assert [f.person for f in found] == [p]
 
 
+def test_insured_work_is_flagged_only_during_a_full_time_class_own_staff_always():
+    """004 §二 (就业技能培训 for people out of work), 004 §五(六); pattern: fake trainees (employed
+    people listed as unemployed). The issue flags insured full-time work by an unrelated employer
+    during a *full-time* class; a part-time class (非全日制, evenings and weekends) is meant for
+    people who may hold a job. Part-time class B meets 19:00-21:00: Q's uninsured part-time job
+    (the issue's near-miss) and P's insured job are not flagged (insured work during a part-time
+    class is not, by the issue's wording); S, the institution's own staff, is flagged whatever
+    the mode. Part-time class C states part-time but meets 14:00-18:00 on weekdays only (all in
+    working hours): T's insured job is flagged, the class read as full-time by its timetable.
+    Part-time class D meets 9:00-12:00 Friday to Sunday (weekend sessions): U's insured job is
+    not flagged."""
+    w = world()
+    p, q, s, t, u = (w.person() for _ in range(5))
+    part_time = "part_time"
+    b = w.training_class(trainees=[p, q, s], hours=(19, 21), study_mode=part_time)
+    c = w.training_class(trainees=[t], hours=(14, 18), study_mode=part_time)
+    w.training_class(trainees=[u], start=DAY + timedelta(days=4), study_mode=part_time)
+    own_code = b.institution.organisation.code
+    jobs = [
+        (p, "91410300MA00000001", 12),
+        (q, "91410300MA00000002", 0),
+        (s, own_code, 0),
+        (t, "91410300MA00000003", 12),
+        (u, "91410300MA00000004", 12),
+    ]
+    for person, uscc, months in jobs:
+        EmploymentRecord.objects.create(person=person, employer_uscc=uscc, employer_name="某厂",
+                                        start=DAY - timedelta(days=200),
+                                        insured_months=months)  # fmt: skip
+    found = flagged(run(w, "employed_during_class"), "employed_during_class")
+    assert sorted((f.person_id, f.training_class_id) for f in found) == sorted(
+        [(s.pk, b.pk), (t.pk, c.pk)]
+    )
+    staff = next(f for f in found if f.person == s)
+    assert "机构" in staff.summary
+    assert "非全日制" in staff.evidence["rows"][0][5]
+    timetable = next(f for f in found if f.person == t)
+    assert "工作时间" in timetable.summary
+
+
 def test_checkin_bursts_from_one_device():
     """000 §三(八) 人脸识别考勤, 004 §五(六) (supervision.burst_seconds 10, burst_min_checkins 5);
     pattern: bursts of check-ins from one device (代打卡). Class A: 5 trainees checked in by one
     device 2 seconds apart (flagged, once per session); class B: 5 trainees 60 seconds apart
-    (not flagged); class C: 4 trainees 1 second apart (below the count: not flagged)."""
+    (not flagged); class C: 4 trainees 1 second apart (below the count: not flagged). The
+    window includes its end: class D's 5 check-ins 2.5 s apart span exactly 10 s (flagged);
+    class E's, 2.500001 s apart, span 10.000004 s (not flagged). A check-in outside the
+    session's time counts in a burst but starts none: class F's first 4 check-ins in the
+    window, then one outside it 1 s later (flagged: the burst starts at an in-window one)."""
     w = world()
     device = Device.objects.create(institution=w.institutions[0], name="考勤机1",
                                    token_hash="b" * 64, token_hint="b")  # fmt: skip
@@ -344,6 +423,13 @@ def test_checkin_bursts_from_one_device():
     w.device_checkins(b, five, device, step_seconds=60)
     c = w.training_class(trainees=five[:4], days=1, start=DAY + timedelta(days=14))
     w.device_checkins(c, five[:4], device, step_seconds=1)
+    d = w.training_class(trainees=five, days=1, start=DAY + timedelta(days=21))
+    w.device_checkins(d, five, device, step_seconds=2.5)
+    e = w.training_class(trainees=five, days=1, start=DAY + timedelta(days=28))
+    w.device_checkins(e, five, device, step_seconds=2.500001)
+    f = w.training_class(trainees=five, days=1, start=DAY + timedelta(days=35))
+    w.device_checkins(f, five, device, step_seconds=1)
+    CheckIn.objects.filter(session__training_class=f, person=five[4]).update(in_window=False)
     found = flagged(run(w, "checkin_bursts"), "checkin_bursts")
-    assert [f.training_class for f in found] == [a]
-    assert found[0].evidence["rows"][0][3] == 5
+    assert [finding.training_class for finding in found] == [a, d, f]
+    assert [finding.evidence["rows"][0][3] for finding in found] == [5, 5, 5]

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from jineng.claims import payment, review
 from jineng.claims.models import Claim, ClaimLine, LineState, Recovery, RecoveryCause
-from jineng.core.models import User
+from jineng.core.models import AuditEntry, User
 from jineng.institutions.models import CreditEvent, CreditEventKind
 from jineng.supervision import services
 from jineng.supervision.models import Finding, FindingState
@@ -212,6 +212,145 @@ def test_a_line_with_finance_is_stopped_when_a_finding_opens_on_it(client):
         payment.record_outcomes(again, {line.pk: (True, "")})
     line.refresh_from_db()
     assert line.state == LineState.PAID
+
+
+def _stopped(claim: Claim):
+    """A line sent to finance, then a finding opened on it: (line, batch, finding)."""
+    line = claim.lines.get()
+    batch = _batch(claim, send=True)
+    return line, batch, finding_of(claim)
+
+
+def _paid_before_stop(batch, line, held_by, **changes):
+    values = {"paid_on": timezone.localdate(), "bank_reference": "HX20260315-0042",
+              "finding": held_by.number, **changes}  # fmt: skip
+    with act("finance"):
+        return payment.record_paid_before_stop(batch, line.pk, **values)
+
+
+def test_a_stopped_line_the_bank_had_paid_is_recorded_paid_before_the_stop(client):
+    """004 §五(六) (账实相符: the books follow the money); pattern: courses shortened or
+    skipped. The bank paid the line before the stop reached it: finance records it paid before
+    the stop, with the bank's day and reference and the finding named; the line counts as paid
+    (the claim is paid), marked on the batch page and the claim page, the change audited. A
+    plain "paid" stays refused, pointing to this outcome; a wrong finding, no reference, a day
+    in the future or before the batch was sent are refused and change nothing."""
+    claim = ClaimFactory(state="payable", outcomes=(CERTIFIED,))
+    line, batch, finding = _stopped(claim)
+    pointing = f"止付.*{finding.number}.*止付前已付款"
+    with act("finance"), pytest.raises(ValidationError, match=pointing):
+        payment.record_outcomes(batch, {line.pk: (True, "")})
+    sent = timezone.localdate(batch.exported_at)
+    refusals = [
+        ({"finding": "YD2026-999999"}, "未暂缓"),
+        ({"bank_reference": "  "}, "银行流水号"),
+        ({"paid_on": timezone.localdate() + timedelta(days=1)}, "不能晚于今天"),
+        ({"paid_on": sent - timedelta(days=1)}, "报送财务"),
+        ({"paid_on": None}, "付款日期"),
+    ]
+    for changes, said in refusals:
+        with pytest.raises(ValidationError, match=said):
+            _paid_before_stop(batch, line, finding, **changes)
+    line.refresh_from_db()
+    assert line.state == LineState.APPROVED
+    assert batch.payments.get().outcome == "pending"
+    _paid_before_stop(batch, line, finding)
+    line.refresh_from_db()
+    claim.refresh_from_db()
+    paid = batch.payments.get()
+    assert (line.state, claim.state, paid.outcome) == (LineState.PAID, "paid", "paid")
+    assert (paid.before_stop_of, paid.bank_reference) == (finding.number, "HX20260315-0042")
+    assert paid.paid_on == timezone.localdate()
+    entry = AuditEntry.objects.filter(object_type="claims.payment", object_id=str(paid.pk),
+                                      action="update").latest("id")  # fmt: skip
+    assert finding.number in entry.message and entry.after["before_stop_of"] == finding.number
+    with pytest.raises(ValidationError, match="已登记"):  # recorded once
+        _paid_before_stop(batch, line, finding)
+    client.force_login(_user("finance"))
+    page = client.get(reverse("claims:batch", args=[batch.pk])).content.decode()
+    row = page[page.index(f'id="before-stop-{line.pk}"') :]
+    assert "止付前已付款" in row[:300] and finding.number in row[:400]
+    client.force_login(_user("city_reviewer"))
+    page = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert f'class="text-warning-emphasis before-stop" data-finding="{finding.number}"' in page
+
+
+def test_a_line_paid_before_the_stop_is_recovered_when_the_finding_is_confirmed():
+    """004 §五(六); pattern: courses shortened or skipped. The money that left before the stop
+    goes into the recovery (追回) like any paid line of a confirmed finding."""
+    claim = ClaimFactory(state="payable", outcomes=(CERTIFIED,))
+    line, batch, finding = _stopped(claim)
+    _paid_before_stop(batch, line, finding)
+    review_it(finding)
+    with act("city_reviewer"):
+        services.confirm(finding, reason="现场核查：学员未实际参训，考勤系补录。")
+    recovery = Recovery.objects.get(line=line)
+    assert recovery.cause == RecoveryCause.FRAUD and recovery.amount == line.amount
+    assert finding.number in recovery.reason
+
+
+def test_a_line_paid_before_the_stop_stays_paid_when_the_finding_is_cleared(client):
+    """004 §五(六): cleared, nothing more happens: no recovery, the line paid; the batch page
+    still names the finding (no longer linked: it holds nothing)."""
+    claim = ClaimFactory(state="payable", outcomes=(CERTIFIED,))
+    line, batch, finding = _stopped(claim)
+    _paid_before_stop(batch, line, finding)
+    review_it(finding)
+    with act("city_reviewer"):
+        services.clear(finding, reason="现场核查：考勤机故障期间人工签到，有签到表原件。",
+                       evidence="签到表原件扫描件")  # fmt: skip
+    line.refresh_from_db()
+    assert line.state == LineState.PAID and not Recovery.objects.filter(line=line).exists()
+    client.force_login(_user("finance"))
+    page = client.get(reverse("claims:batch", args=[batch.pk])).content.decode()
+    row = page[page.index(f'id="before-stop-{line.pk}"') :]
+    assert f'<span class="mono">{finding.number}</span>' in row[:400]
+
+
+def test_paid_before_the_stop_is_only_for_a_stopped_line_with_finance():
+    """Fail closed: a line no finding holds is recorded paid or failed as usual; a batch not
+    yet sent to finance has no bank payment to record."""
+    claim = ClaimFactory(state="payable", outcomes=(CERTIFIED,))
+    line = claim.lines.get()
+    batch = _batch(claim, send=True)
+    with pytest.raises(ValidationError, match="未被止付"):
+        _paid_before_stop(batch, line, Finding(number="YD2026-000001"))
+    other = ClaimFactory(state="payable", outcomes=(CERTIFIED,))
+    open_batch = _batch(other, send=False)
+    finding = finding_of(other)
+    with pytest.raises(ValidationError, match="尚未报送财务"):
+        _paid_before_stop(open_batch, other.lines.get(), finding)
+
+
+def test_the_batch_page_and_the_api_record_paid_before_the_stop(client):
+    """The batch page offers the outcome beside a stopped line (its form refuses a finding that
+    does not hold the line); the API takes it too."""
+    claim = ClaimFactory(state="payable", outcomes=(CERTIFIED,))
+    line, batch, finding = _stopped(claim)
+    client.force_login(_user("finance"))
+    url = reverse("claims:batch", args=[batch.pk])
+    page = client.get(url).content.decode()
+    assert f'id="before-stop-form-{line.pk}"' in page and f'value="{finding.number}"' in page
+    action = reverse("claims:paid-before-stop", args=[batch.pk, line.pk])
+    day = timezone.localdate().isoformat()
+    response = client.post(action, {"paid_on": day, "bank_reference": "HX1",
+                                    "finding": "YD2026-999999"}, follow=True)  # fmt: skip
+    assert "请选择暂缓该补贴明细的疑点" in response.content.decode()
+    assert batch.payments.get().outcome == "pending"
+    other = ClaimFactory(state="payable", outcomes=(CERTIFIED,))
+    other_line, other_batch, other_finding = _stopped(other)
+    client.post(action, {"paid_on": day, "bank_reference": "HX1", "finding": finding.number})
+    assert batch.payments.get().before_stop_of == finding.number
+    client.force_login(_user("finance"))
+    response = client.post(
+        f"/api/v1/claims/batches/{other_batch.pk}/paid-before-stop/",
+        {"line": other_line.pk, "paid_on": day, "bank_reference": "HX2",
+         "finding": other_finding.number},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 200, response.content
+    row = response.json()["payments"][0]
+    assert (row["outcome"], row["before_stop_of"]) == ("paid", other_finding.number)
 
 
 def test_a_confirmed_finding_counts_in_the_institutions_year():

@@ -141,6 +141,7 @@ def application(**changes) -> dict:
         "end_date": TODAY.isoformat(),
         "venue": "实训楼201",
         "capacity": "30",
+        "study_mode": "full_time",
         "assessment_plan": "理论考试＋实操考核",
         "commitment_reason": "",
     }

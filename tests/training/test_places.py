@@ -9,11 +9,13 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from jineng.training import signing
+from jineng.training import services, signing
 from jineng.training.models import CheckIn, SignedEvent, TrainingClass
 from jineng.training.places import distance_m
+from tests.actors import act
 from tests.training.test_api import (  # noqa: F401 (fixtures)
     class_body,
     device_token,
@@ -137,3 +139,45 @@ def test_the_distance_is_the_great_circle():
     """About 111.2 km a degree of latitude; 商丘 to 郑州 about 190 km."""
     assert distance_m(34.0, 115.0, 35.0, 115.0) == pytest.approx(111_195, rel=1e-3)
     assert distance_m(34.4146, 115.6563, 34.7466, 113.6253) == pytest.approx(189_000, rel=0.02)
+
+
+def test_the_opening_application_states_the_study_mode(login, api):
+    """004 §二, 004 §五(六) (issue 17, check 3): a class is full-time (全日制) or part-time
+    (非全日制, evenings and weekends), stated in the form and the API and shown on the class's
+    page; supervision reads insured work only during a full-time class. Full-time unless
+    stated."""
+    client = login("institution")
+    page = client.get("/classes/new/").content.decode()
+    assert 'name="study_mode"' in page and 'value="part_time"' in page
+    response = client.post("/classes/new/", application(study_mode="part_time"))
+    assert response.status_code == 302
+    training_class = TrainingClass.objects.get(name="焊工（初级）培训班")
+    assert training_class.study_mode == "part_time"
+    assert "非全日制" in client.get(response.url).content.decode()
+    # An unknown mode is refused with a message, nothing saved.
+    response = client.post("/classes/new/", application(name="半工半读", study_mode="night"), **EN)
+    assert response.status_code == 200
+    assert "Choose full-time or part-time." in unescape(response.content.decode())
+    assert not TrainingClass.objects.filter(name="半工半读").exists()
+    # The API: full-time unless stated; the label in the request's language.
+    start = timezone.localdate() + timedelta(days=20)
+    status, created = api("institution", "POST", "/api/v1/classes/", class_body(start))
+    assert status == 201, created
+    assert created["study_mode"] == "full_time"
+    status, created = api("institution", "POST", "/api/v1/classes/",
+                          class_body(start, study_mode="part_time"), **EN)  # fmt: skip
+    assert status == 201, created
+    assert created["study_mode"] == "part_time" and "part-time" in created["study_mode_label"]
+    status, refused = api("institution", "POST", "/api/v1/classes/",
+                          class_body(start, study_mode="night"), **EN)  # fmt: skip
+    assert status == 400 and "study_mode" in refused
+
+
+def test_the_service_refuses_an_unknown_study_mode(make_class):
+    """Fail closed: the service checks the mode whoever calls it (the database too)."""
+    training_class = make_class(people=0)
+    with act("institution"), pytest.raises(ValidationError) as problem:
+        services.update_class(training_class, study_mode="night")
+    assert "study_mode" in problem.value.message_dict
+    training_class.refresh_from_db()
+    assert training_class.study_mode == "full_time"

@@ -361,7 +361,13 @@ class BatchPaymentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Payment
         fields = ["id", "line", "claim", "name", "id_number_masked", "amount", "outcome",
-                  "failure_reason", "recorded_at"]  # fmt: skip
+                  "failure_reason", "recorded_at", "paid_on", "bank_reference",
+                  "before_stop_of"]  # fmt: skip
+        extra_kwargs = {
+            "before_stop_of": {
+                "help_text": "paid before the stop: the finding whose stop (止付) came too late"
+            }
+        }
 
 
 class PaymentBatchSerializer(serializers.ModelSerializer):
@@ -399,6 +405,15 @@ class PaymentOutcomeSerializer(serializers.Serializer):
 
 class PaymentOutcomesSerializer(serializers.Serializer):
     outcomes = PaymentOutcomeSerializer(many=True, allow_empty=False)
+
+
+class PaidBeforeStopSerializer(serializers.Serializer):
+    line = IdField()
+    paid_on = serializers.DateField(help_text="the day the bank paid")
+    bank_reference = serializers.CharField(max_length=64, help_text="the bank's reference")
+    finding = serializers.CharField(
+        max_length=20, help_text="the number of the finding holding the line (YD…)"
+    )
 
 
 class PaymentBatchViewSet(
@@ -480,6 +495,22 @@ class PaymentBatchViewSet(
             for row in body.validated_data["outcomes"]
         }
         payment.record_outcomes(batch, outcomes)
+        return Response(self._read(batch.pk))
+
+    @extend_schema(request=PaidBeforeStopSerializer, responses=PaymentBatchSerializer)
+    @action(detail=True, methods=["post"], url_path="paid-before-stop")
+    def paid_before_stop(self, request, pk=None):
+        """A stopped line (止付: a finding holds it) that the bank had paid before the stop
+        reached it: {"line", "paid_on", "bank_reference", "finding"}. The line counts as paid;
+        the finding, if confirmed, recovers it (004 §五(六) 账实相符)."""
+        batch = self.get_object()
+        body = PaidBeforeStopSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        values = body.validated_data
+        payment.record_paid_before_stop(
+            batch, values["line"], paid_on=values["paid_on"],
+            bank_reference=values["bank_reference"], finding=values["finding"],
+        )  # fmt: skip
         return Response(self._read(batch.pk))
 
     @extend_schema(request=None, responses=PaymentBatchSerializer)

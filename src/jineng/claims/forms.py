@@ -326,6 +326,34 @@ class OutcomesForm(forms.Form):
         }
 
 
+class PaidBeforeStopForm(forms.Form):
+    """A stopped line the bank had paid before the stop reached it (payment.
+    record_paid_before_stop): the bank's day and reference, and the finding whose stop came too
+    late, one of those holding the line (`findings`: their numbers)."""
+
+    paid_on = forms.DateField(
+        label=gettext_lazy("Paid by the bank on"),
+        widget=DateInput,
+        error_messages={"required": gettext_lazy("Give the day the bank paid.")},
+    )
+    bank_reference = forms.CharField(
+        label=gettext_lazy("Bank's reference"),
+        max_length=64,
+        error_messages={"required": gettext_lazy("Give the bank's reference of the payment.")},
+    )
+    finding = forms.ChoiceField(
+        label=gettext_lazy("Finding"),
+        error_messages={
+            "required": gettext_lazy("Choose the finding whose stop came too late."),
+            "invalid_choice": gettext_lazy("Choose a finding that holds the line."),
+        },
+    )
+
+    def __init__(self, *args, findings: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["finding"].choices = [(number, number) for number in findings]
+
+
 class FundChannelForm(forms.Form):
     fund_channel = forms.ModelChoiceField(
         label=gettext_lazy("Fund channel"), queryset=FundChannel.objects.all()

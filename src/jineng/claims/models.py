@@ -503,6 +503,14 @@ class Payment(models.Model):
     )
     failure_reason = models.CharField(_("reason for failure"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    # Paid before the stop (止付) reached the bank (payment.record_paid_before_stop): the day
+    # the bank paid, its reference, and the finding whose stop came too late, by its number
+    # (claims sit below supervision). The payment is paid; a confirmed finding recovers it.
+    paid_on = models.DateField(_("paid by the bank on"), null=True, blank=True)
+    bank_reference = models.CharField(_("bank's reference"), max_length=64, blank=True)
+    before_stop_of = models.CharField(
+        _("paid before the stop of finding"), max_length=20, blank=True
+    )
 
     scope = ScopeSpec(org_paths=("batch__bureau__path",))
 
@@ -516,7 +524,13 @@ class Payment(models.Model):
                 fields=["line"],
                 condition=~models.Q(outcome="failed"),
                 name="payment_one_live_attempt_per_line",
-            )
+            ),
+            # Paid before the stop: a paid payment with the bank's day and reference.
+            models.CheckConstraint(
+                condition=models.Q(before_stop_of="")
+                | (models.Q(outcome="paid", paid_on__isnull=False) & ~models.Q(bank_reference="")),
+                name="payment_before_stop_paid_with_reference",
+            ),
         ]
 
     def __str__(self) -> str:

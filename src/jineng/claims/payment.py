@@ -10,12 +10,13 @@ attempt stays on record. A claim whose approved lines are all paid becomes PAID.
 
 The finance bureau of the region (finance/audit role, read-only otherwise) sees the batches,
 exports those sent to it and records their outcomes (RECORD_PAYMENTS): the one write of a
-read-only role, opened by writes.read_only_exception in record_outcomes alone.
+read-only role, opened by writes.read_only_exception in record_outcomes and in its variant for a
+stopped line the bank had paid already, record_paid_before_stop, alone.
 """
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -136,10 +137,11 @@ def batch_warnings(batch: PaymentBatch) -> list[str]:
     late = payment_window_warning(batch.bureau, made, packs)
     if late:
         said.append(_("Made outside the payment window: %(warning)s") % {"warning": late})
+    # the bank's day when finance recorded it (paid before the stop), else the recording's
     paid_days = sorted({
-        timezone.localdate(recorded)
-        for recorded in batch.payments.filter(outcome=PaymentOutcome.PAID)
-        .exclude(recorded_at=None).values_list("recorded_at", flat=True)
+        bank_day or timezone.localdate(recorded)
+        for recorded, bank_day in batch.payments.filter(outcome=PaymentOutcome.PAID)
+        .exclude(recorded_at=None).values_list("recorded_at", "paid_on")
     })  # fmt: skip
     for day in paid_days:
         late = payment_window_warning(batch.bureau, day, packs)
@@ -523,7 +525,9 @@ def _refuse_stopped(payments: dict[int, Payment], checked: dict[int, tuple]) -> 
     raise ValidationError(
         _("Payment of the line of %(person)s (%(id)s) is stopped: finding %(finding)s "
           "(%(summary)s) holds it. Record it as failed (payment stopped); it is paid again in a "
-          "later batch once the finding is cleared.")
+          "later batch once the finding is cleared. If the bank had paid it before the stop "
+          "reached it, record it as paid before the stop, with the bank's payment day and "
+          "reference.")
         % {"person": line.person.name, "id": line.person.id_number_masked, "finding": number,
            "summary": summary}
     )  # fmt: skip
@@ -540,11 +544,93 @@ def _record_outcomes(batch: PaymentBatch, outcomes: dict[int, tuple[bool, str]])
         events.append(_ledger_event(payments[line_id], batch, paid, reason))
     bulk.insert(LedgerEvent, events)
     paid = [payments[line_id].line for line_id, (ok, _reason) in checked.items() if ok]
+    _after_outcomes(list(payments.values()), paid)
+    return batch
+
+
+def _after_outcomes(payments: list[Payment], paid: list[ClaimLine]) -> None:
+    """What follows recorded outcomes: the paid lines announced, a revoked certificate's line
+    recovered (or refused), the claims settled."""
     if paid:
         signals.lines_paid.send(sender=ClaimLine, lines=paid)
-    _recover_revoked([payments[line_id].line for line_id in checked])
-    settle_claims({payment.line.claim_id for payment in payments.values()})
-    return batch
+    _recover_revoked([payment.line for payment in payments])
+    settle_claims({payment.line.claim_id for payment in payments})
+
+
+# --- paid before the stop (004 §五(六) 账实相符) ------------------------------------------------
+
+BANK_REFERENCE_LENGTH = 64
+
+
+@transaction.atomic
+def record_paid_before_stop(
+    batch: PaymentBatch, line_id: int, *, paid_on: date | None, bank_reference: str, finding: str
+) -> Payment:
+    """A stopped line (止付: a finding holds it while it is with finance) that the bank had
+    paid before the stop reached it. The books follow the money (004 §五(六) 账实相符): the
+    payment is recorded paid, with the day the bank paid (not before the batch was sent to
+    finance, not in the future), the bank's reference and the finding whose stop came too
+    late, which must hold the line. The line is paid; if that finding is confirmed, its
+    recovery (追回) opens like any paid line's; cleared, nothing more happens. Recorded by
+    those who record outcomes (finance too: writes.read_only_exception); all or nothing."""
+    batch = _locked_batch(batch, _require_recorder)
+    _require_batch_in_scope(batch)
+    with writes.read_only_exception(Capability.RECORD_PAYMENTS):
+        return _record_paid_before_stop(batch, line_id, paid_on, bank_reference, finding)
+
+
+def _record_paid_before_stop(batch, line_id, paid_on, bank_reference, finding) -> Payment:
+    payment_ = _pending_payments(batch, {line_id: None})[line_id]
+    line = payment_.line
+    person = {"person": line.person.name, "id": line.person.id_number_masked}
+    holding = [number for number, _summary, _url in findings_of([line.pk]).get(line.pk, [])]
+    if not holding:
+        raise ValidationError(
+            _("The line of %(person)s (%(id)s) is not stopped: no finding holds it. Record its "
+              "outcome as paid or failed.") % person
+        )  # fmt: skip
+    finding = (finding or "").strip().upper()
+    if finding not in holding:
+        raise ValidationError({"finding": _(
+            "Finding %(finding)s does not hold the line of %(person)s (%(id)s); the findings "
+            "holding it: %(numbers)s.") % {"finding": finding or "—", "numbers": "、".join(holding),
+                                          **person}})  # fmt: skip
+    reference = " ".join((bank_reference or "").split())
+    if not reference:
+        raise ValidationError({"bank_reference": _("Give the bank's reference of the payment.")})
+    if len(reference) > BANK_REFERENCE_LENGTH:
+        raise ValidationError(
+            {
+                "bank_reference": _("The bank's reference has at most %(n)d characters.")
+                % {"n": BANK_REFERENCE_LENGTH}
+            }
+        )
+    _check_bank_day(batch, paid_on)
+    now = timezone.now()
+    message = _("Paid before the stop of finding %(finding)s") % {"finding": finding}
+    writes.update(payment_, outcome=PaymentOutcome.PAID, recorded_at=now, paid_on=paid_on,
+                  bank_reference=reference, before_stop_of=finding, message=message,
+                  validate=False)  # fmt: skip
+    bank_day = timezone.make_aware(datetime.combine(paid_on, time()))
+    writes.update(line, state=LineState.PAID, paid_at=bank_day, message=message, validate=False)
+    event = _ledger_event(payment_, batch, True, "")
+    event["detail"] = {**event["detail"], "paid_on": paid_on.isoformat(),
+                       "bank_reference": reference, "before_stop_of": finding}  # fmt: skip
+    bulk.insert(LedgerEvent, [event])
+    _after_outcomes([payment_], [line])
+    return payment_
+
+
+def _check_bank_day(batch: PaymentBatch, paid_on: date | None) -> None:
+    if paid_on is None:
+        raise ValidationError({"paid_on": _("Give the day the bank paid.")})
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": _("The bank's payment day cannot be in the future.")})
+    sent = timezone.localdate(batch.exported_at) if batch.exported_at else None
+    if sent is not None and paid_on < sent:
+        raise ValidationError({"paid_on": _(
+            "Batch %(number)s was sent to finance on %(day)s: the bank cannot have paid it "
+            "before.") % {"number": batch.number, "day": sent}})  # fmt: skip
 
 
 @transaction.atomic

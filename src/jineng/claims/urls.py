@@ -33,6 +33,11 @@ urlpatterns = [
     path("claims/batches/<int:pk>/", views.batch_detail, name="batch"),
     path("claims/batches/<int:pk>/export.<str:fmt>", views.export, name="export"),
     path("claims/batches/<int:pk>/outcomes/", views.record_outcomes, name="outcomes"),
+    path(
+        "claims/batches/<int:pk>/lines/<int:line>/paid-before-stop/",
+        views.paid_before_stop,
+        name="paid-before-stop",
+    ),
     path("claims/batches/<int:pk>/close/", views.close_batch, name="close-batch"),
     path("claims/batches/<int:pk>/cancel/", views.cancel_batch, name="cancel-batch"),
     path("claims/recoveries/", views.recovery_list, name="recoveries"),

@@ -44,6 +44,7 @@ from jineng.claims.forms import (
     NoteForm,
     ObjectionForm,
     OutcomesForm,
+    PaidBeforeStopForm,
     ReasonForm,
     RecoveredForm,
     ResolveForm,
@@ -757,13 +758,16 @@ def batch_detail(request, pk: int):
     can_pay = has_capability(request.user, Capability.PAY_CLAIMS)
     send_ready = payment.send_readiness(batch, request.user)
     payments = list(selectors.payments_of(batch))
+    stopped = findings_of(payment.line_id for payment in payments)
     context = {
         "batch": batch,
         "badge": BATCH_BADGES[batch.state],
         "capitals": amount_in_capitals(batch.total),
         "payments": payments,
         # the findings holding a line: its payment is stopped (止付) until they are cleared
-        "stopped": findings_of(payment.line_id for payment in payments),
+        "stopped": stopped,
+        # a line recorded paid before the stop: its finding's page, while the finding holds it
+        "finding_urls": {number: url for held in stopped.values() for number, _s, url in held},
         "outcome_badges": OUTCOME_BADGES,
         "outcome_labels": {str(key): value for key, value in OUTCOME_LABELS.items()},
         "totals": payment.batch_totals(batch),
@@ -816,6 +820,28 @@ def record_outcomes(request, pk: int):
         if done and late and any(paid for paid, _reason in outcomes.values()):
             messages.warning(request, _("Paid outside the payment window: %(warning)s")
                              % {"warning": late})  # fmt: skip
+    return redirect("claims:batch", pk=pk)
+
+
+@capability_required(Capability.RECORD_PAYMENTS, missing_is_404=True)
+@require_POST
+def paid_before_stop(request, pk: int, line: int):
+    """A stopped line that the bank had paid before the stop reached it (004 §五(六) 账实相符)."""
+    batch = _batch_or_404(request, pk)
+    holding = [number for number, _summary, _url in findings_of([line]).get(line, [])]
+    form = PaidBeforeStopForm(request.POST, findings=holding)
+    if valid(request, form):
+        values = form.cleaned_data
+        run_service(
+            request,
+            lambda: payment.record_paid_before_stop(
+                batch, line, paid_on=values["paid_on"], bank_reference=values["bank_reference"],
+                finding=values["finding"],
+            ),
+            _("Recorded paid before the stop of finding %(finding)s: the line counts as paid. "
+              "If the finding is confirmed, the money is recovered; cleared, nothing more "
+              "happens.") % {"finding": values["finding"]},
+        )  # fmt: skip
     return redirect("claims:batch", pk=pk)
 
 

@@ -12,14 +12,13 @@ path) and period (classes whose dates meet it).
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from django.db import connection
 from django.db.models import (
     Case,
     Count,
     DateField,
-    DateTimeField,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -39,14 +38,19 @@ from django.db.models.functions import (
     ASin,
     Coalesce,
     Cos,
+    ExtractHour,
+    ExtractIsoWeekDay,
+    ExtractMinute,
     ExtractYear,
     Least,
     Power,
     Radians,
     Sin,
     Sqrt,
+    TruncDate,
 )
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from jineng.certificates.models import Certificate
@@ -64,11 +68,13 @@ from jineng.training.models import (
     CheckIn,
     ClassSource,
     ClassState,
+    Device,
     Direction,
     Enrollment,
     EnrollmentState,
     ManualMark,
     Session,
+    StudyMode,
     TrainingClass,
 )
 from jineng.training.places import EARTH_RADIUS_M
@@ -383,65 +389,68 @@ def hand_entered_attendance(scope: Scope) -> list[Found]:
 
 def identical_attendance(scope: Scope) -> list[Found]:
     """Completed classes of at least supervision.identical_attendance_min_trainees trainees
-    where every trainee attended the same number of sessions (hand marks and device check-ins
-    counted per trainee in the database)."""
+    where every trainee attended the same number of sessions: a present hand mark (current,
+    not superseded), else an in-window device check-in (a session where the trainee has a hand
+    mark counts by the mark). Counted per trainee in the database in one pass over the marks
+    and the check-ins, grouped (not a subquery per trainee), then per class."""
     least = scope.value("supervision.identical_attendance_min_trainees")
-    rows = (
-        scope.classes()
-        .filter(state__in=("completed", "closed"), enrollments__state__in=LIVE_ENROLMENT)
-        .annotate(attended=_attended_subquery())
-        .values("pk", "code", "institution_id")
-        .annotate(trainees=Count("enrollments"), lo=Min("attended"), hi=Max("attended"))
-        .filter(trainees__gte=least, lo=F("hi"))
-        .order_by("pk")
-    )
+    classes_sql, class_params = (
+        scope.classes().filter(state__in=("completed", "closed")).values("id").query
+    ).sql_with_params()
+    sql = _IDENTICAL_SQL.format(
+        enrollment=Enrollment._meta.db_table, mark=ManualMark._meta.db_table,
+        checkin=CheckIn._meta.db_table, session=Session._meta.db_table, classes=classes_sql,
+    )  # fmt: skip
+    params = [*class_params, *LIVE_ENROLMENT, *class_params, True, *class_params, True,
+              Direction.IN, least]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counted = {class_id: (trainees, n) for class_id, trainees, n in cursor.fetchall()}
+    classes = TrainingClass.objects.filter(pk__in=counted).order_by("pk")
     return [
         Found(
-            key=str(row["pk"]),
+            key=str(pk),
             summary=_("Class %(code)s: all %(count)d trainees attended exactly %(n)d sessions")
-            % {"code": row["code"], "count": row["trainees"], "n": row["lo"]},
-            subjects={"training_class_id": row["pk"], "institution_id": row["institution_id"]},
+            % {"code": code, "count": counted[pk][0], "n": counted[pk][1]},
+            subjects={"training_class_id": pk, "institution_id": institution},
             evidence=_evidence(
                 [_("class"), _("trainees"), _("sessions attended by each")],
-                [[row["code"], row["trainees"], row["lo"]]],
+                [[code, *counted[pk]]],
             ),
         )
-        for row in rows
+        for pk, code, institution in classes.values_list("pk", "code", "institution_id")
     ]
 
 
-def _attended_subquery():
-    """Sessions a class's trainee attended (for TrainingClass rows joined to enrollments): a
-    present hand mark, else an in-window device check-in."""
-    marks = (
-        ManualMark.objects.filter(
-            session__training_class=OuterRef("pk"),
-            person=OuterRef("enrollments__person"),
-            superseded_by__isnull=True,
-            present=True,
-        )
-        .values("person")
-        .annotate(n=Count("session", distinct=True))
-        .values("n")
-    )
-    devices = (
-        CheckIn.objects.filter(
-            session__training_class=OuterRef("pk"),
-            person=OuterRef("enrollments__person"),
-            device__isnull=False,
-            in_window=True,
-            direction=Direction.IN,
-        )
-        .exclude(session__manual_marks__person=OuterRef("enrollments__person"))
-        .values("person")
-        .annotate(n=Count("session", distinct=True))
-        .values("n")
-    )
-    return ExpressionWrapper(
-        Coalesce(Subquery(marks, output_field=IntegerField()), 0)
-        + Coalesce(Subquery(devices, output_field=IntegerField()), 0),
-        output_field=IntegerField(),
-    )
+_IDENTICAL_SQL = """
+WITH live AS (
+    SELECT e.training_class_id AS class_id, e.person_id
+    FROM {enrollment} e
+    WHERE e.training_class_id IN ({classes}) AND e.state IN (%s, %s)
+), marks AS (
+    SELECT s.training_class_id AS class_id, m.person_id, COUNT(DISTINCT m.session_id) AS n
+    FROM {mark} m JOIN {session} s ON s.id = m.session_id
+    WHERE s.training_class_id IN ({classes}) AND m.present = %s
+        AND NOT EXISTS (SELECT 1 FROM {mark} later WHERE later.supersedes_id = m.id)
+    GROUP BY s.training_class_id, m.person_id
+), devices AS (
+    SELECT s.training_class_id AS class_id, c.person_id, COUNT(DISTINCT c.session_id) AS n
+    FROM {checkin} c JOIN {session} s ON s.id = c.session_id
+    WHERE s.training_class_id IN ({classes}) AND c.device_id IS NOT NULL
+        AND c.in_window = %s AND c.direction = %s
+        AND NOT EXISTS (SELECT 1 FROM {mark} x
+                        WHERE x.session_id = c.session_id AND x.person_id = c.person_id)
+    GROUP BY s.training_class_id, c.person_id
+), attended AS (
+    SELECT l.class_id, COALESCE(m.n, 0) + COALESCE(d.n, 0) AS n
+    FROM live l
+    LEFT JOIN marks m ON m.class_id = l.class_id AND m.person_id = l.person_id
+    LEFT JOIN devices d ON d.class_id = l.class_id AND d.person_id = l.person_id
+)
+SELECT class_id, COUNT(*), MIN(n) FROM attended
+GROUP BY class_id
+HAVING COUNT(*) >= %s AND MIN(n) = MAX(n)
+"""
 
 
 # --- (6) everyone passes alike, or the examiner taught the class ------------------------------
@@ -936,15 +945,51 @@ def beyond_designation(scope: Scope) -> list[Found]:
 # --- (3) employed elsewhere during a class for the unemployed, or the institution's own staff ---
 
 
+# Working hours, for reading a timetable: Monday to Friday, 08:00 to 18:00 local time (this
+# platform's reading of a working day; public holidays are not known to it).
+WORK_DAY_FROM, WORK_DAY_UNTIL = 8 * 60, 18 * 60  # minutes after midnight
+
+
+def _minutes(moment: str) -> ExpressionWrapper:
+    return ExpressionWrapper(
+        ExtractHour(moment) * 60 + ExtractMinute(moment), output_field=IntegerField()
+    )
+
+
+def _taken_in_working_hours() -> Q:
+    """A class whose timetable takes the working day: it has sessions, and none of them is in
+    an evening, at night or on a weekend (each on a weekday, from 08:00 to 18:00 local time, the
+    same day). A trainee in a full-time job could not attend it, whatever mode it states."""
+    sessions = Session.objects.filter(training_class=OuterRef("training_class_id"))
+    off_hours = sessions.annotate(
+        weekday=ExtractIsoWeekDay("starts_at"),
+        begins=_minutes("starts_at"),
+        ends=_minutes("ends_at"),
+        day=TruncDate("starts_at"),
+        last_day=TruncDate("ends_at"),
+    ).filter(
+        Q(weekday__gt=5)
+        | Q(begins__lt=WORK_DAY_FROM)
+        | Q(ends__gt=WORK_DAY_UNTIL)
+        | ~Q(day=F("last_day"))
+    )
+    return Q(Exists(sessions)) & ~Q(Exists(off_hours))
+
+
 def employed_during_class(scope: Scope) -> list[Found]:
     """Trainees of employment skills classes (就业技能培训, for people out of work) with an
-    insured employment (social insurance paid: full-time work) that began before the class and
-    had not ended by its first day, at another employer; or any employment at the institution
-    itself (its own staff as trainees). An uninsured job (part-time, 灵活就业) is not flagged."""
+    employment record that began before the class and had not ended by its first day: an
+    insured one (social insurance paid: full-time work) at another employer during a full-time
+    class (全日制), or one at the institution itself (its own staff as trainees) whatever the
+    class's study mode. An uninsured job (part-time, 灵活就业) is not flagged, nor insured work
+    during a part-time class (非全日制: evenings, weekends), unless its timetable takes the
+    working day all the same (every session on a weekday between 08:00 and 18:00): then it is
+    read as full-time."""
     start, end = "training_class__start_date", "training_class__end_date"
     jobs = "person__employment"
     own = Q(**{f"{jobs}__employer_uscc": F("training_class__institution__organisation__code")})
-    insured_elsewhere = Q(**{f"{jobs}__insured_months__gt": 0}) & ~own
+    full_time = Q(training_class__study_mode=StudyMode.FULL_TIME) | _taken_in_working_hours()
+    insured_elsewhere = Q(**{f"{jobs}__insured_months__gt": 0}) & ~own & full_time
     rows = (
         _unemployed_enrolments(scope)
         # One filter() call: the three conditions hold for the same employment record (chained
@@ -958,7 +1003,7 @@ def employed_during_class(scope: Scope) -> list[Found]:
             "person_id", "person__name", "person__id_number_masked", "training_class_id",
             "training_class__code", "training_class__institution_id", f"{jobs}__employer_name",
             f"{jobs}__employer_uscc", f"{jobs}__start", f"{jobs}__end", start, end,
-            "training_class__institution__organisation__code",
+            "training_class__institution__organisation__code", "training_class__study_mode",
         )
         .distinct()
         .order_by("training_class_id", "person_id")
@@ -966,19 +1011,25 @@ def employed_during_class(scope: Scope) -> list[Found]:
     grouped = defaultdict(list)
     for row in rows:
         grouped[(row[0], row[3])].append(row)
+    modes = dict(StudyMode.choices)
     found = []
     for (person, class_id), jobs_rows in grouped.items():
         _p, name, masked, _c, code, institution, *_rest = jobs_rows[0]
         staff = any(row[7] == row[12] for row in jobs_rows)
-        summary = (
-            _("%(name)s, a trainee of class %(code)s, works for the institution itself")
-            if staff
-            else _("%(name)s was insured as employed during employment skills class %(code)s")
-        ) % {"name": name, "code": code}
+        part_time = jobs_rows[0][13] == StudyMode.PART_TIME
+        if staff:
+            summary = _("%(name)s, a trainee of class %(code)s, works for the institution itself")
+        elif part_time:
+            summary = _(
+                "%(name)s was insured as employed during employment skills class %(code)s, "
+                "stated part-time but held only in working hours"
+            )
+        else:
+            summary = _("%(name)s was insured as employed during employment skills class %(code)s")
         found.append(
             Found(
                 key=f"{person}:{class_id}",
-                summary=summary,
+                summary=summary % {"name": name, "code": code},
                 subjects={
                     "person_id": person,
                     "training_class_id": class_id,
@@ -991,12 +1042,23 @@ def employed_during_class(scope: Scope) -> list[Found]:
                         _("class"),
                         _("from"),
                         _("to"),
+                        _("study mode"),
                         _("employer"),
                         _("employed from"),
                         _("employed until"),
                     ],
                     [
-                        [name, masked, code, row[10], row[11], row[6] or row[7], row[8], row[9]]
+                        [
+                            name,
+                            masked,
+                            code,
+                            row[10],
+                            row[11],
+                            str(modes[row[13]]),
+                            row[6] or row[7],
+                            row[8],
+                            row[9],
+                        ]
                         for row in jobs_rows
                     ],
                     [person],
@@ -1011,35 +1073,43 @@ def employed_during_class(scope: Scope) -> list[Found]:
 
 def checkin_bursts(scope: Scope) -> list[Found]:
     """Sessions where one device recorded at least supervision.burst_min_checkins trainee
-    check-ins within supervision.burst_seconds seconds (counted per check-in over the window
-    that starts at it, in the database): 代打卡, several identities checked in by one hand."""
-    seconds = scope.value("supervision.burst_seconds")
+    check-ins within supervision.burst_seconds seconds: 代打卡, several identities checked in by
+    one hand. Counted per in-window check-in over the window that starts at it (its device's
+    trainee check-ins of the session from its time to that time + the seconds, both ends
+    included), by a window function over each device's check-ins of a session ordered by time,
+    in one pass (not a subquery per check-in)."""
+    seconds = int(scope.value("supervision.burst_seconds"))
     least = scope.value("supervision.burst_min_checkins")
-    window_end = ExpressionWrapper(
-        OuterRef("device_time") + Value(timedelta(seconds=seconds)), output_field=DateTimeField()
+    classes_sql, class_params = scope.classes().values("id").query.sql_with_params()
+    if connection.vendor == "postgresql":
+        moment, span = "c.device_time", f"interval '{seconds} seconds'"
+    else:  # SQLite keeps UTC text: whole microseconds since the epoch, exact
+        moment = ("(CAST(strftime('%%s', c.device_time) AS INTEGER) * 1000000"
+                  " + CAST(substr(c.device_time || '.000000', 21, 6) AS INTEGER))")  # fmt: skip
+        span = str(seconds * 1_000_000)
+    sql = _BURSTS_SQL.format(checkin=CheckIn._meta.db_table, session=Session._meta.db_table,
+                             classes=classes_sql, moment=moment, span=span)  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*class_params, False, Direction.IN, True, least])
+        counted = cursor.fetchall()
+    classes = {
+        pk: (class_id, code, institution)
+        for pk, class_id, code, institution in Session.objects.filter(
+            pk__in={row[0] for row in counted}
+        ).values_list("pk", "training_class_id", "training_class__code",
+                      "training_class__institution_id")
+    }  # fmt: skip
+    names = dict(
+        Device.objects.filter(pk__in={row[1] for row in counted}).values_list("pk", "name")
     )
-    in_window = (
-        CheckIn.objects.filter(
-            device=OuterRef("device"),
-            session=OuterRef("session"),
-            is_teacher=False,
-            direction=Direction.IN,
-            device_time__gte=OuterRef("device_time"),
-            device_time__lte=window_end,
-        )
-        .values("device")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    rows = (
-        _device_checkins(scope.classes())
-        .annotate(burst=Subquery(in_window, output_field=IntegerField()))
-        .filter(burst__gte=least)
-        .values("session_id", "device_id", "device__name", "session__training_class_id",
-                "session__training_class__code", "session__training_class__institution_id")
-        .annotate(first=Min("device_time"), most=Max("burst"))
-        .order_by("session_id", "device_id")
-    )  # fmt: skip
+    rows = [
+        {"session_id": session, "device_id": device, "device__name": names[device],
+         "session__training_class_id": classes[session][0],
+         "session__training_class__code": classes[session][1],
+         "session__training_class__institution_id": classes[session][2],
+         "first": _aware(first), "most": most}
+        for session, device, first, most in sorted(counted)
+    ]  # fmt: skip
     return [
         Found(
             key=f"{row['session_id']}:{row['device_id']}",
@@ -1069,6 +1139,30 @@ def checkin_bursts(scope: Scope) -> list[Found]:
         )  # fmt: skip
         for row in rows
     ]
+
+
+_BURSTS_SQL = """
+WITH counted AS (
+    SELECT c.session_id, c.device_id, c.device_time, c.in_window,
+        COUNT(*) OVER (
+            PARTITION BY c.device_id, c.session_id ORDER BY {moment}
+            RANGE BETWEEN CURRENT ROW AND {span} FOLLOWING
+        ) AS burst
+    FROM {checkin} c JOIN {session} s ON s.id = c.session_id
+    WHERE s.training_class_id IN ({classes}) AND c.device_id IS NOT NULL
+        AND c.is_teacher = %s AND c.direction = %s
+)
+SELECT session_id, device_id, MIN(device_time), MAX(burst) FROM counted
+WHERE in_window = %s AND burst >= %s
+GROUP BY session_id, device_id
+"""
+
+
+def _aware(moment):
+    """A time as the raw SQL gives it: a datetime (PostgreSQL), or SQLite's UTC text."""
+    if isinstance(moment, str):
+        return parse_datetime(moment).replace(tzinfo=UTC)
+    return moment
 
 
 # --- (4) the same people checked in in the same order, session after session -----------------
@@ -1547,8 +1641,8 @@ CHECKS: tuple[Check, ...] = (
           "000 §三(七); " + _WHOLE, _("a teacher in too many institutions"), Severity.MEDIUM,
           ("teachers.part_time_max_institutions",), teacher_many_institutions),
     Check("employed_during_class", _("Employed during a class for the unemployed"),
-          _("A trainee of an employment skills class insured as employed elsewhere during it, "
-            "or employed by the institution itself."),
+          _("A trainee of a full-time employment skills class insured as employed elsewhere "
+            "during it, or a trainee employed by the institution itself."),
           "004 §二; " + _WHOLE, _("fake trainees (employed people listed as unemployed)"),
           Severity.HIGH, (), employed_during_class),
     Check("checkin_bursts", _("Check-in bursts from one device"),

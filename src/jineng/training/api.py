@@ -63,6 +63,7 @@ from jineng.training.models import (
     EnrollmentState,
     Session,
     SignedEvent,
+    StudyMode,
     TrainingClass,
 )
 from jineng.training.places import MAX_ACCURACY_M, Position
@@ -169,6 +170,7 @@ class TrainingClassSerializer(serializers.ModelSerializer):
         help_text="the department that organises or funds the class (004 §五(一)), if any",
     )  # fmt: skip
     source_label = serializers.CharField(source="get_source_display")
+    study_mode_label = serializers.CharField(source="get_study_mode_display")
     state_label = serializers.CharField(source="get_state_display")
     teachers = TeacherRefSerializer(many=True)
     sessions = SessionSerializer(many=True)
@@ -180,9 +182,10 @@ class TrainingClassSerializer(serializers.ModelSerializer):
                   "occupation_name", "level", "training_type", "fund_channel",
                   "funding_department", "funding_department_name", "start_date",
                   "end_date", "venue", "site_latitude", "site_longitude", "site_radius",
-                  "capacity", "assessment_plan", "commitment_reason", "state", "state_label",
-                  "source", "source_label", "history_subsidised", "hours", "created_at",
-                  "teachers", "sessions", "enrollment_counts"]  # fmt: skip
+                  "capacity", "study_mode", "study_mode_label", "assessment_plan",
+                  "commitment_reason", "state", "state_label", "source", "source_label",
+                  "history_subsidised", "hours", "created_at", "teachers", "sessions",
+                  "enrollment_counts"]  # fmt: skip
 
     @extend_schema_field(EnrollmentCountsSerializer)
     def get_enrollment_counts(self, training_class) -> dict:
@@ -245,12 +248,17 @@ class TrainingClassWriteSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="a department of the institution's bureaus that organises or funds the class",
     )  # fmt: skip
+    study_mode = serializers.ChoiceField(
+        choices=StudyMode.choices, required=False,
+        help_text="full_time (全日制, the default on creation) or part_time (非全日制: evenings, "
+        "weekends); supervision reads insured work during a full-time employment skills class",
+    )  # fmt: skip
 
     class Meta:
         model = TrainingClass
         fields = ["institution", "name", "occupation", "level", "training_type", "fund_channel",
                   "funding_department", "start_date", "end_date", "venue", "site_latitude",
-                  "site_longitude", "site_radius", "capacity", "assessment_plan",
+                  "site_longitude", "site_radius", "capacity", "study_mode", "assessment_plan",
                   "commitment_reason"]  # fmt: skip
         extra_kwargs = {"capacity": {"min_value": 1}}
 

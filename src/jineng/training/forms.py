@@ -17,7 +17,13 @@ from jineng.people.models import Person
 from jineng.people.services import find_by_id_number
 from jineng.training import services
 from jineng.training.hooks import find_voucher
-from jineng.training.models import ClassState, CommitmentReason, Session, TrainingClass
+from jineng.training.models import (
+    ClassState,
+    CommitmentReason,
+    Session,
+    StudyMode,
+    TrainingClass,
+)
 from jineng.training.places import MAX_RADIUS_M, check_site
 
 REASON_LENGTH = 300  # TrainingClass history and Enrollment keep reasons of this length
@@ -84,6 +90,17 @@ class ClassForm(forms.Form):
         ),
     )
     capacity = forms.IntegerField(label=gettext_lazy("Places"), min_value=1, max_value=10000)
+    study_mode = forms.ChoiceField(
+        label=gettext_lazy("Study mode"),
+        choices=StudyMode.choices,
+        initial=StudyMode.FULL_TIME,
+        error_messages={"invalid_choice": gettext_lazy("Choose full-time or part-time.")},
+        help_text=gettext_lazy(
+            "Part-time: the sessions leave the working day free (evenings, weekends), so a "
+            "trainee may hold a job. Supervision looks at trainees insured as employed during a "
+            "full-time employment skills class."
+        ),
+    )
     assessment_plan = forms.CharField(
         label=gettext_lazy("Assessment plan"),
         required=False,

@@ -89,6 +89,16 @@ class CommitmentReason(models.TextChoices):
     CROSS_PROVINCE = "cross_province", _("Cross-province labour export training")
 
 
+class StudyMode(models.TextChoices):
+    """How a class is attended: full-time (全日制, the working day) or part-time (非全日制, e.g.
+    evenings and weekends, beside a job). Supervision reads insured full-time work during a
+    full-time employment skills class as a sign of a fake trainee (docs/supervision.md, check
+    `employed_during_class`); during a part-time class it is not."""
+
+    FULL_TIME = "full_time", _("full-time (全日制)")
+    PART_TIME = "part_time", _("part-time (非全日制, e.g. evenings and weekends)")
+
+
 class ClassSource(models.TextChoices):
     """Where a class comes from: opened on the platform (applied for, approved, run), or training
     done earlier under another system that the bureau records as history (历史导入, 004 §四(三):
@@ -144,6 +154,11 @@ class TrainingClass(models.Model):
     # The venue is its address. A session may name a site of its own (Session.site_*).
     site_latitude, site_longitude, site_radius = site_fields()
     capacity = models.PositiveIntegerField(_("capacity"))
+    # Full-time unless the application says part-time: what supervision read every class as
+    # before the mode was recorded (training 0011 gave the existing classes this value).
+    study_mode = models.CharField(
+        _("study mode"), max_length=10, choices=StudyMode.choices, default=StudyMode.FULL_TIME
+    )
     assessment_plan = models.TextField(_("assessment plan"), blank=True)
     teachers = models.ManyToManyField(
         "institutions.Teacher", verbose_name=_("teachers"), blank=True, related_name="classes"
@@ -190,6 +205,9 @@ class TrainingClass(models.Model):
                 name="class_fund_channel_unless_history",
             ),
             models.CheckConstraint(condition=SITE_WHOLE, name="class_site_whole"),
+            models.CheckConstraint(
+                condition=models.Q(study_mode__in=StudyMode.values), name="class_study_mode_known"
+            ),
         ]
 
     def __str__(self) -> str:

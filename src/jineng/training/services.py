@@ -58,6 +58,7 @@ from jineng.training.models import (
     LateMarkState,
     ManualMark,
     Session,
+    StudyMode,
     TrainingClass,
 )
 
@@ -74,7 +75,7 @@ def _reasons(decision) -> str:
 CLASS_FIELDS = (
     "name", "occupation", "level", "training_type", "fund_channel", "funding_department",
     "start_date", "end_date", "venue", "site_latitude", "site_longitude", "site_radius",
-    "capacity", "assessment_plan", "commitment_reason",
+    "capacity", "study_mode", "assessment_plan", "commitment_reason",
 )  # fmt: skip
 
 
@@ -155,6 +156,8 @@ def _check_fields(values: dict) -> None:
     unknown = sorted(set(values) - set(CLASS_FIELDS))
     if unknown:
         raise ValidationError(_("Unknown fields: %(names)s") % {"names": ", ".join(unknown)})
+    if "study_mode" in values and values["study_mode"] not in StudyMode.values:
+        raise ValidationError({"study_mode": _("Choose full-time or part-time.")})
 
 
 def _locked(training_class: TrainingClass) -> TrainingClass:
