@@ -27,7 +27,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from jineng.policy import PriorSubsidy
+from jineng.policy import PriorSubsidy, facts
 from jineng.policy.batch import decide_training_batch
 from jineng.policy.codes import LEVEL_RANKS
 from jineng.policy.decision import GRANTED, REFUSED, ZERO, Decision, RuleCheck, yuan
@@ -65,7 +65,9 @@ class Case:
     before_amount: Decimal
     record_id: int | None
     engine_line: TrainingFacts | TrainingLine | EvaluationLine
-    claim_checks: tuple[dict, ...] = ()  # the claim's own checks as stored (claim.completed...)
+    # the claim's own checks as stored (claim.completed...); None: not read yet (a training line
+    # read from its compact facts), read from its stored trace when its decision is shown
+    claim_checks: tuple[dict, ...] | None = ()
     claim_ok: bool = True  # every one of them passed
     certified: bool = False  # the line's person holds the certificate the line is about
     after_granted: bool = False
@@ -86,8 +88,13 @@ class Outcome:
     training_batch: object | None
     evaluation_decisions: dict[int, Decision]
 
-    def decision(self, case: Case) -> Decision:
-        """The full new decision of a case, with its rule trace (rebuilt on demand)."""
+    def decision(self, case: Case, detail: dict | None = None) -> Decision:
+        """The full new decision of a case, with its rule trace (rebuilt on demand). `detail`,
+        the case's stored trace, gives the claim's own checks where they were not read yet."""
+        if case.claim_checks is None:
+            if detail is None:
+                raise ValueError(f"the stored decision of line {case.line_id} is needed")
+            case.claim_checks = claim_checks(detail)
         if case.subsidy_type == TRAINING:
             batch = self.training_batch
             line = as_training_line(case.engine_line)  # validated as any TrainingLine
@@ -186,7 +193,8 @@ def _evidence(checks: dict, code: str) -> dict:
 def claim_checks(detail: dict) -> tuple[dict, ...]:
     """The claim's own checks of a stored decision (completed the class, the standard...), as
     stored; RuleChecks are made of them only for a line whose decision is shown."""
-    return tuple(check for check in detail.get("checks", ()) if check["code"].startswith("claim."))
+    checks = detail.get("checks", ())
+    return tuple(check for check in checks if facts.is_claim_check(check["code"]))
 
 
 class TrainingFacts(NamedTuple):
@@ -253,112 +261,153 @@ def _checked(training_type: str, level: str, certificate: str | None) -> None:
         raise ValueError(f"unknown certificate kind {certificate!r}")
 
 
-# What each stored check gives the facts (the others are read for nothing).
-CLAIM, CATEGORY, SCOPE, OUTCOME, CERTIFIED, LICENCE, PERIOD = range(7)
-READS = {
-    "claim.completed": CLAIM,
-    "claim.standard": CLAIM,
-    "claim.evaluation": CLAIM,
-    "claim.certificate": CLAIM,
-    "claim.top_up": CLAIM,
-    "training.category": CATEGORY,
-    "training.rate_scope": SCOPE,
-    "training.outcome": OUTCOME,
-    "training.certificate": CERTIFIED,
-    "training.licence": LICENCE,
-    "pack.period": PERIOD,
-}
-NOTHING = frozenset()
+NOTHING: frozenset[str] = frozenset()
+SEPARATOR, KNOWS_CERTIFICATE = facts.SEPARATOR, facts.KNOWS_CERTIFICATE
+KNOWS_NEW_OCCUPATION = facts.KNOWS_NEW_OCCUPATION
+SHAPED = facts.SHAPE + facts.SEPARATOR  # a compact record this version reads begins so
+_new_facts = tuple.__new__  # a TrainingFacts made of its values in order, as _make makes it
 
 
-def training_line(detail: dict, row: dict) -> tuple[TrainingFacts, tuple[dict, ...], bool]:
-    """The facts a stored training decision was made from, the claim's own checks as stored and
-    whether they all passed. `row` gives the claim line's own links for what the trace does not
-    hold: claim, person, occupation, level, new_occupation, training_type, training_end,
-    certificate (kind). One pass over the stored checks."""
-    categories = scope_categories = training_type = end = standard = None
-    certificate, is_new, employment_start = row["certificate"], row["new_occupation"], None
-    licences, licence_day = NOTHING, None
-    own = []
-    ok = True
-    reads = READS.get
-    for check in detail.get("checks", ()):
-        code = check["code"]
-        kind = reads(code)
-        if kind is None:
-            if code.startswith("claim."):  # a claim check this version does not know by name
-                own.append(check)
-                ok = ok and check["passed"]
-            continue
-        evidence = check["evidence"]
-        if kind == CLAIM:
-            own.append(check)
-            ok = ok and check["passed"]
-            if code == "claim.standard":
-                standard = evidence.get("amount")
-        elif kind == CATEGORY:
-            categories = evidence.get("person_categories")
-        elif kind == SCOPE:
-            scope_categories = evidence.get("person_categories")
-            training_type = evidence.get("training_type")
-        elif kind == OUTCOME:
-            certificate = evidence.get("certificate", certificate)
-            is_new = evidence.get("is_new_occupation", is_new)
-            employment_start = evidence.get("employment_start")
-        elif kind == CERTIFIED:
-            certificate = evidence.get("certificate", certificate)
-        elif kind == LICENCE:
-            held = evidence.get("licences_held")
-            if held:
-                licences = _codes(tuple(held), LICENCE_CODES, "licence type")
-            licence_day = evidence.get("day")
-        else:
-            end = evidence.get("date")
-    training_type = training_type or row["training_type"]
-    level = row["level"]
-    _checked(training_type, level, certificate)
-    facts = TrainingFacts(
-        row["claim_number"],
-        person_key(row["person_id"]),
-        _codes(tuple(categories or scope_categories or ()), CATEGORY_CODES, "person category"),
-        row["occupation"],
-        level,
-        bool(is_new),
-        training_type,
-        _date(end) if end else row["training_end"],
-        certificate,
-        _date(employment_start) if employment_start else None,
-        _money(standard) if standard else ZERO,
-        licences,
-        _date(licence_day) if licence_day else None,
+@lru_cache(maxsize=4096)
+def _categories(joined: str) -> frozenset[str]:
+    """A compact record's categories ("a,b"), checked against the engine's code list."""
+    return (
+        _codes(tuple(joined.split(",")), CATEGORY_CODES, "person category") if joined else NOTHING
     )
-    return facts, tuple(own), ok
 
 
-def evaluation_line(detail: dict, row: dict) -> EvaluationLine:
-    """The EvaluationLine a stored evaluation decision was made from."""
+@lru_cache(maxsize=1024)
+def _licences(joined: str) -> frozenset[str]:
+    return _codes(tuple(joined.split(",")), LICENCE_CODES, "licence type") if joined else NOTHING
+
+
+def training_line(detail: dict, row: Sequence) -> tuple[TrainingFacts, bool]:
+    """The facts a stored training decision was made from, read from its trace (a record stored
+    before the compact facts were kept beside it), and whether the claim's own checks all
+    passed. `row` is a ROW of the claim line (its own links for what the trace does not hold).
+    The trace is walked by the same function that writes the compact facts."""
+    record = facts.training_facts(detail)
+    if not record:
+        raise ValueError("a stored training decision's facts cannot be read")
+    return from_facts(record, row)
+
+
+def from_facts(record: str, row: Sequence) -> tuple[TrainingFacts, bool]:
+    """The facts of a training line from the compact facts of its decision
+    (jineng.policy.facts, catalog.DecisionRecord.facts: one line of text) and the claim line's
+    ROW: the claim, person, occupation and level, and the claim line's own links for what the
+    trace does not hold (the class's type and end, the occupation's novelty, the certificate's
+    kind); and whether the claim's own checks all passed."""
+    (
+        _shape, categories, training_type, end, certificate, is_new, known, employment_start,
+        standard, licences, licence_day, ok,
+    ) = record.split(SEPARATOR)  # fmt: skip
+    known = int(known)
+    certificate = (certificate or None) if known & KNOWS_CERTIFICATE else row[CERTIFICATE]
+    is_new = is_new == "1" if known & KNOWS_NEW_OCCUPATION else bool(row[NEW_OCCUPATION])
+    training_type = training_type or row[TRAINING_TYPE]
+    level = row[LEVEL]
+    _checked(training_type, level, certificate)
+    line = _new_facts(
+        TrainingFacts,
+        (
+            row[CLAIM_NUMBER],
+            person_key(row[PERSON]),
+            _categories(categories),
+            row[OCCUPATION],
+            level,
+            is_new,
+            training_type,
+            _date(end) if end else row[TRAINING_END],
+            certificate,
+            _date(employment_start) if employment_start else None,
+            _money(standard) if standard else ZERO,
+            _licences(licences) if licences else NOTHING,
+            _date(licence_day) if licence_day else None,
+        ),
+    )
+    return line, ok == "1"
+
+
+def evaluation_line(detail: dict, row: Sequence) -> EvaluationLine:
+    """The EvaluationLine a stored evaluation decision was made from (`row`: a ROW)."""
     checks = {check["code"]: check for check in detail.get("checks", ())}
     category = _evidence(checks, "evaluation.category")
     first = _evidence(checks, "evaluation.first_evaluation")
     agreement = _evidence(checks, "evaluation.applicant_agreement")
     kind = _evidence(checks, "evaluation.certificate_kind")
-    certificate = kind["certificate"] if "certificate" in kind else row["certificate"]
+    certificate = kind["certificate"] if "certificate" in kind else row[CERTIFICATE]
     evaluated = _evidence(checks, "pack.period").get("date")
     return EvaluationLine(
-        claim_id=row["claim_number"],
-        person_key=person_key(row["person_id"]),
+        claim_id=row[CLAIM_NUMBER],
+        person_key=person_key(row[PERSON]),
         categories=frozenset(category.get("person_categories") or ()),
-        occupation=row["occupation"],
-        level=row["level"],
+        occupation=row[OCCUPATION],
+        level=row[LEVEL],
         certificate=certificate,
         first_evaluation=bool(first.get("first_evaluation", True)),
-        evaluated_on=_day(evaluated, row["decided_on"]),
+        evaluated_on=_day(evaluated, row[DECIDED_ON]),
         agreement_signed_on=_day(agreement.get("signed_on"), None),
     )
 
 
 def categories_of(line: TrainingLine | EvaluationLine) -> tuple[str, ...]:
-    return tuple(sorted(line.categories))
+    return _ordered(line.categories)
+
+
+@lru_cache(maxsize=4096)
+def _ordered(categories: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(categories))
+
+
+# --- a stored claim line as a case -------------------------------------------------------------
+
+# A claim line as the replay reads it (whatif.services.COLUMNS names the column of each).
+ROW = (
+    "line_id", "claim_number", "person_id", "subsidy_type", "occupation", "level", "decided_on",
+    "granted", "amount", "record_id", "facts", "county", "fund_channel", "class_department",
+    "booking_department", "training_end", "training_type", "new_occupation", "certificate",
+)  # fmt: skip
+(
+    LINE, CLAIM_NUMBER, PERSON, SUBSIDY_TYPE, OCCUPATION, LEVEL, DECIDED_ON, WAS_GRANTED,
+    WAS_AMOUNT, RECORD, FACTS, COUNTY, FUND_CHANNEL, CLASS_DEPARTMENT, BOOKING_DEPARTMENT,
+    TRAINING_END, TRAINING_TYPE, NEW_OCCUPATION, CERTIFICATE,
+) = range(len(ROW))  # fmt: skip
+
+
+def needs_trace(row: Sequence) -> bool:
+    """Whether a line's stored trace must be read: an evaluation line, or a training line
+    whose decision has no compact facts of the shape this version reads (stored before)."""
+    return row[SUBSIDY_TYPE] != TRAINING or not (row[FACTS] or "").startswith(SHAPED)
+
+
+def case_of(row: Sequence, detail: dict | None = None) -> Case:
+    """A stored line as a case: a training line from its decision's compact facts, or from
+    `detail` (its stored trace) where needs_trace(row); an evaluation line from `detail`."""
+    granted = bool(row[WAS_GRANTED])
+    if row[SUBSIDY_TYPE] == TRAINING:
+        if detail is None:
+            line, ok = from_facts(row[FACTS], row)
+            own = None  # read from the trace if the line's decision is shown
+            categories = _ordered(line.categories)
+        else:
+            line, ok = training_line(detail, row)
+            own = claim_checks(detail)
+            categories = categories_of(line)
+        department = row[CLASS_DEPARTMENT]
+    else:
+        detail = detail or {}
+        line = evaluation_line(detail, row)
+        own = claim_checks(detail)
+        ok = all(check["passed"] for check in own)
+        categories = categories_of(line)
+        department = row[BOOKING_DEPARTMENT]
+    return Case(
+        row[LINE], row[CLAIM_NUMBER], row[PERSON], row[SUBSIDY_TYPE], row[OCCUPATION] or "",
+        row[LEVEL] or "", row[DECIDED_ON], row[COUNTY] or "", row[FUND_CHANNEL] or "",
+        department or "", categories, granted, row[WAS_AMOUNT] if granted else ZERO, row[RECORD],
+        line, own, ok, line.certificate is not None,
+    )  # fmt: skip
 
 
 def order(cases: Iterable[Case]) -> list[Case]:
