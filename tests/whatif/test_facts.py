@@ -148,7 +148,7 @@ def test_licences_categories_standard_and_claim_checks_are_kept():
                                        "training_type": "entrepreneurship"}),
         ("training.licence", True, {"licences_held": ["welding_work"], "day": "2024-05-31"}),
     ))  # fmt: skip
-    assert record.split("|")[facts.CATEGORIES] == "graduate,rural_migrant"
+    assert record.split(";")[0].split("|")[facts.CATEGORIES] == "graduate,rural_migrant"
     line, ok = replay.from_facts(record, tuple(ROW.values()))
     assert not ok  # claim.standard failed
     assert line.categories == frozenset({"graduate", "rural_migrant"})
@@ -161,5 +161,6 @@ def test_only_training_decisions_keep_facts_and_an_odd_value_falls_back_to_the_t
     assert facts.facts_of(trace(kind="evaluation_subsidy")) == ""
     odd = trace(("training.rate_scope", True, {"training_type": "a|b"}))
     assert facts.training_facts(odd) == ""
+    assert facts.training_facts(trace(("pack.period", True, {"date": "2024;05"}))) == ""
     with pytest.raises(ValueError):
         replay.training_line(odd, tuple(ROW.values()))

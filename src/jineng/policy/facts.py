@@ -6,11 +6,12 @@ categories, the training type, the training end, the certificate, the employment
 licences) and the claim's own checks keep the subsidy standard and whether the claim's
 conditions held. Reading them back means walking every check of every trace; the what-if replay
 (jineng.whatif.replay) reads a year of them. `training_facts` walks a trace once, when the
-decision is stored, and gives one line of text of twelve fields separated by "|", which a replay
-splits and reads by position (no JSON to decode, no checks to walk):
+decision is stored, and gives one line of text: nine fields separated by "|", then ";" and the
+three days of the line separated by "|", which a replay splits and reads by position (no JSON to
+decode, no checks to walk):
 
-    SHAPE|categories|training_type|training_end|certificate|is_new_occupation|known|
-    employment_start|standard|licences|licence_day|claim_ok
+    SHAPE|categories|training_type|certificate|is_new_occupation|known|standard|licences|
+    claim_ok;training_end|employment_start|licence_day
 
 - SHAPE: "t1", the record's shape; a record of another shape is read from its trace;
 - categories, licences: codes joined by "," (sorted), "" for none;
@@ -22,11 +23,15 @@ splits and reads by position (no JSON to decode, no checks to walk):
   line's own then counts);
 - claim_ok: "1" if every claim check of the trace (claim.*) passed, else "0".
 
+The days come apart: the fields before them take few distinct values in a year (a few thousand,
+where the days make most records distinct), and so do the days by themselves, so a reader can
+keep what it made of each part.
+
 It is a pure function of the trace, so the facts and the trace cannot disagree (tests/whatif/
 test_facts.py compares them on records the claims app made, on SQLite and PostgreSQL). A record
 stored before the facts were kept ("", filled by catalog's migration 0003), or one whose values
-cannot be written this way (a "|" in a value: none is a code the engine knows), is read from its
-trace (jineng.whatif.replay.training_line).
+cannot be written this way (a "|" or ";" in a value: none is a code the engine knows), is read
+from its trace (jineng.whatif.replay.training_line).
 """
 
 from __future__ import annotations
@@ -37,24 +42,21 @@ from typing import Any
 from jineng.policy.decision import TRAINING_SUBSIDY
 
 SHAPE = "t1"  # the record's shape; a record of another shape is read from its trace
-SEPARATOR = "|"
+SEPARATOR, DAYS_SEPARATOR = "|", ";"
 KNOWS_CERTIFICATE, KNOWS_NEW_OCCUPATION = 1, 2
 # positions in the record
 (
     _SHAPE,
     CATEGORIES,
     TRAINING_TYPE,
-    TRAINING_END,
     CERTIFICATE,
     NEW_OCCUPATION,
     KNOWN,
-    EMPLOYMENT_START,
     STANDARD,
     LICENCES,
-    LICENCE_DAY,
     CLAIM_OK,
-) = range(12)
-SIZE = 12
+) = range(9)
+TRAINING_END, EMPLOYMENT_START, LICENCE_DAY = range(3)  # positions among the days
 
 # What each stored check gives the facts (the others are read for nothing).
 CLAIM, CATEGORY, SCOPE, OUTCOME, CERTIFIED, LICENCE, PERIOD = range(7)
@@ -123,23 +125,22 @@ def training_facts(detail: Mapping[str, Any]) -> str:
             licence_day = evidence.get("day")
         else:
             end = evidence.get("date")
-    fields = (
+    head = (
         SHAPE,
         ",".join(sorted(categories or scope_categories or ())),
         training_type or "",
-        end or "",
         certificate or "",
         "" if is_new is None else ("1" if is_new else "0"),
         str(known),
-        employment_start or "",
         standard or "",
         ",".join(sorted(licences)),
-        licence_day or "",
         "1" if ok else "0",
     )
-    if any(not isinstance(value, str) or SEPARATOR in value for value in fields):
-        return ""  # not written this way: the replay reads the trace
-    return SEPARATOR.join(fields)
+    days = (end or "", employment_start or "", licence_day or "")
+    for value in head + days:
+        if not isinstance(value, str) or SEPARATOR in value or DAYS_SEPARATOR in value:
+            return ""  # not written this way: the replay reads the trace
+    return SEPARATOR.join(head) + DAYS_SEPARATOR + SEPARATOR.join(days)
 
 
 def facts_of(detail: Mapping[str, Any]) -> str:

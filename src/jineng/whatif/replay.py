@@ -154,12 +154,14 @@ def replay(
     if training:
         keyed = {person_key(pid): history for pid, history in histories.items()}
         batch = decide_training_batch(pack, [case.engine_line for case in training], keyed)
-        granted, cents = batch.granted, batch.amount_cents
-        for index, case in enumerate(training):
+        known = _CENTS  # the amounts made already, looked up here (one call per line saved)
+        rows = zip(training, batch.granted, batch.amount_cents, strict=True)
+        for index, (case, granted, cents) in enumerate(rows):
             case.index = index
-            if granted[index] and case.claim_ok:
+            if granted and case.claim_ok:
                 case.after_granted = True
-                case.after_amount = _yuan_of(cents[index])
+                amount = known.get(cents)
+                case.after_amount = amount if amount is not None else _yuan_of(cents)
             else:
                 case.after_granted = False
                 case.after_amount = ZERO
@@ -262,7 +264,9 @@ def _checked(training_type: str, level: str, certificate: str | None) -> None:
 
 
 NOTHING: frozenset[str] = frozenset()
-SEPARATOR, KNOWS_CERTIFICATE = facts.SEPARATOR, facts.KNOWS_CERTIFICATE
+UNREADABLE = "a stored training decision's facts cannot be read"
+SEPARATOR, DAYS_SEPARATOR = facts.SEPARATOR, facts.DAYS_SEPARATOR
+KNOWS_CERTIFICATE = facts.KNOWS_CERTIFICATE
 KNOWS_NEW_OCCUPATION = facts.KNOWS_NEW_OCCUPATION
 SHAPED = facts.SHAPE + facts.SEPARATOR  # a compact record this version reads begins so
 _new_facts = tuple.__new__  # a TrainingFacts made of its values in order, as _make makes it
@@ -288,8 +292,74 @@ def training_line(detail: dict, row: Sequence) -> tuple[TrainingFacts, bool]:
     The trace is walked by the same function that writes the compact facts."""
     record = facts.training_facts(detail)
     if not record:
-        raise ValueError("a stored training decision's facts cannot be read")
+        raise ValueError(UNREADABLE)
     return from_facts(record, row)
+
+
+class _Profile(NamedTuple):
+    """What a compact record says apart from its days, checked once per distinct record head."""
+
+    categories: frozenset[str]
+    training_type: str
+    certificate: str | None
+    is_new: bool
+    knows_certificate: bool
+    knows_new_occupation: bool
+    standard: Decimal
+    licences: frozenset[str]
+    ok: bool
+
+
+@lru_cache(maxsize=1 << 16)
+def _profile(head: str) -> _Profile:
+    """The fields of a compact record before its days (jineng.policy.facts)."""
+    (
+        _shape, categories, training_type, certificate, is_new, known, standard, licences, ok,
+    ) = head.split(SEPARATOR)  # fmt: skip
+    known = int(known)
+    return _Profile(
+        _categories(categories),
+        training_type,
+        certificate or None,
+        is_new == "1",
+        bool(known & KNOWS_CERTIFICATE),
+        bool(known & KNOWS_NEW_OCCUPATION),
+        _money(standard) if standard else ZERO,
+        _licences(licences),
+        ok == "1",
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def _days(days: str) -> tuple[date | None, date | None, date | None]:
+    """The days of a compact record: the training end, the employment start, the licences' day."""
+    end, employment_start, licence_day = days.split(SEPARATOR)
+    return (
+        _date(end) if end else None,
+        _date(employment_start) if employment_start else None,
+        _date(licence_day) if licence_day else None,
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def _merged(
+    head: str, level: str, training_type: str, certificate: str | None, is_new: bool
+) -> tuple:
+    """A compact record's fields before its days, with the claim line's own training type,
+    certificate and novelty where the trace does not hold them, checked as a TrainingLine
+    checks them: (categories, as sorted, is_new, training_type, certificate, standard,
+    licences, claim_ok). Kept per distinct combination (a few thousand in a year)."""
+    (
+        categories, own_type, own_certificate, own_new, knows_certificate, knows_new, standard,
+        licences, ok,
+    ) = _profile(head)  # fmt: skip
+    if knows_certificate:
+        certificate = own_certificate
+    is_new = own_new if knows_new else bool(is_new)
+    training_type = own_type or training_type
+    _checked(training_type, level, certificate)
+    ordered = _ordered(categories)
+    return categories, ordered, is_new, training_type, certificate, standard, licences, ok
 
 
 def from_facts(record: str, row: Sequence) -> tuple[TrainingFacts, bool]:
@@ -298,35 +368,45 @@ def from_facts(record: str, row: Sequence) -> tuple[TrainingFacts, bool]:
     ROW: the claim, person, occupation and level, and the claim line's own links for what the
     trace does not hold (the class's type and end, the occupation's novelty, the certificate's
     kind); and whether the claim's own checks all passed."""
-    (
-        _shape, categories, training_type, end, certificate, is_new, known, employment_start,
-        standard, licences, licence_day, ok,
-    ) = record.split(SEPARATOR)  # fmt: skip
-    known = int(known)
-    certificate = (certificate or None) if known & KNOWS_CERTIFICATE else row[CERTIFICATE]
-    is_new = is_new == "1" if known & KNOWS_NEW_OCCUPATION else bool(row[NEW_OCCUPATION])
-    training_type = training_type or row[TRAINING_TYPE]
+    case = _training_case(record, row)
+    return case.engine_line, case.claim_ok
+
+
+def _training_case(record: str, row: Sequence) -> Case:
+    """A training line's case from the compact facts of its decision and its ROW, in one step:
+    the hot path of a replay (a year's lines)."""
+    head, _, days = record.partition(DAYS_SEPARATOR)
     level = row[LEVEL]
-    _checked(training_type, level, certificate)
+    categories, ordered, is_new, training_type, certificate, standard, licences, ok = _merged(
+        head, level, row[TRAINING_TYPE], row[CERTIFICATE], row[NEW_OCCUPATION]
+    )
+    end, employment_start, licence_day = _days(days)
+    claim_number, person, occupation = row[CLAIM_NUMBER], row[PERSON], row[OCCUPATION]
     line = _new_facts(
         TrainingFacts,
         (
-            row[CLAIM_NUMBER],
-            person_key(row[PERSON]),
-            _categories(categories),
-            row[OCCUPATION],
+            claim_number,
+            person_key(person),
+            categories,
+            occupation,
             level,
             is_new,
             training_type,
-            _date(end) if end else row[TRAINING_END],
+            end or row[TRAINING_END],
             certificate,
-            _date(employment_start) if employment_start else None,
-            _money(standard) if standard else ZERO,
-            _licences(licences) if licences else NOTHING,
-            _date(licence_day) if licence_day else None,
+            employment_start,
+            standard,
+            licences,
+            licence_day,
         ),
     )
-    return line, ok == "1"
+    granted = bool(row[WAS_GRANTED])
+    return Case(
+        row[LINE], claim_number, person, TRAINING, occupation or "", level or "",
+        row[DECIDED_ON], row[COUNTY] or "", row[FUND_CHANNEL] or "", row[CLASS_DEPARTMENT] or "",
+        ordered, granted, row[WAS_AMOUNT] if granted else ZERO, row[RECORD], line, None, ok,
+        certificate is not None,
+    )  # fmt: skip
 
 
 def evaluation_line(detail: dict, row: Sequence) -> EvaluationLine:
@@ -384,29 +464,25 @@ def needs_trace(row: Sequence) -> bool:
 def case_of(row: Sequence, detail: dict | None = None) -> Case:
     """A stored line as a case: a training line from its decision's compact facts, or from
     `detail` (its stored trace) where needs_trace(row); an evaluation line from `detail`."""
-    granted = bool(row[WAS_GRANTED])
     if row[SUBSIDY_TYPE] == TRAINING:
         if detail is None:
-            line, ok = from_facts(row[FACTS], row)
-            own = None  # read from the trace if the line's decision is shown
-            categories = _ordered(line.categories)
-        else:
-            line, ok = training_line(detail, row)
-            own = claim_checks(detail)
-            categories = categories_of(line)
-        department = row[CLASS_DEPARTMENT]
-    else:
-        detail = detail or {}
-        line = evaluation_line(detail, row)
-        own = claim_checks(detail)
-        ok = all(check["passed"] for check in own)
-        categories = categories_of(line)
-        department = row[BOOKING_DEPARTMENT]
+            return _training_case(row[FACTS], row)  # its claim checks read if it is shown
+        record = facts.training_facts(detail)
+        if not record:
+            raise ValueError(UNREADABLE)
+        case = _training_case(record, row)
+        case.claim_checks = claim_checks(detail)
+        return case
+    detail = detail or {}
+    line = evaluation_line(detail, row)
+    own = claim_checks(detail)
+    granted = bool(row[WAS_GRANTED])
     return Case(
         row[LINE], row[CLAIM_NUMBER], row[PERSON], row[SUBSIDY_TYPE], row[OCCUPATION] or "",
         row[LEVEL] or "", row[DECIDED_ON], row[COUNTY] or "", row[FUND_CHANNEL] or "",
-        department or "", categories, granted, row[WAS_AMOUNT] if granted else ZERO, row[RECORD],
-        line, own, ok, line.certificate is not None,
+        row[BOOKING_DEPARTMENT] or "", categories_of(line), granted,
+        row[WAS_AMOUNT] if granted else ZERO, row[RECORD], line, own,
+        all(check["passed"] for check in own), line.certificate is not None,
     )  # fmt: skip
 
 
