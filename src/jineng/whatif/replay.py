@@ -9,6 +9,11 @@ A fact the stored trace does not hold (a check the old pack did not make) is tak
 claim line's own links (its certificate, the class's type and end) or is absent (an employment
 start that the old pack did not look at).
 
+A training line's facts are read from the compact facts kept beside its trace
+(catalog.DecisionRecord.facts, written by the same walk when the decision was stored:
+jineng.policy.facts), not from the trace itself; a decision stored before they were kept is
+read from its trace (case_of with its detail), giving the same case.
+
 The person history is the one of the time: each person's counting lines outside the replayed
 set (earlier claims, other regions), then the replayed lines in the order they were decided
 (decided_on, then line id), each grant under the draft counting for the next line, so the count
