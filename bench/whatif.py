@@ -1,7 +1,7 @@
 """Benchmark (issue 22): replaying a year of 1,000,000 training subsidy lines under a draft pack,
 beside the engine's own batch time on the same lines as the anchor (goal: within 2x of it).
 
-    .venv/bin/python bench/whatif.py [--lines N] [--seed S] [--smoke]
+    .venv/bin/python bench/whatif.py [--lines N] [--seed S] [--repeat R] [--traces] [--smoke]
 
 The year is bench/policy_engine.py's deterministic data (persons with earlier subsidies, about
 four lines each, Hebei 2024's pack). Each line is first decided under the pack in force by the
@@ -9,16 +9,22 @@ batch engine, and stored as the claims app stores it: the decision's rule trace 
 (catalog.DecisionRecord.detail), of which this bench keeps the checks the replay reads its facts
 from (pack.period, training.category, training.rate_scope, training.outcome or
 training.certificate, training.licence, claim.standard: codes and evidence, not the messages),
-and the claim line's own columns. The draft is Hebei's pack with the 80% tier of 004 §四(五) set
-to 70% through the same edit the draft page makes (whatif.toml_edit), read by the strict loader.
+with the compact facts kept beside it (catalog.DecisionRecord.facts, jineng.policy.facts, one
+line of text), and the claim line's own columns. The draft is Hebei's pack with the 80% tier of
+004 §四(五) set to 70% through the same edit the draft page makes (whatif.toml_edit), read by the
+strict loader.
 
-Timed: the replay as whatif.services runs it after its query: the facts rebuilt from each stored
-trace (whatif.replay.training_line), the cases put in the order decided, and whatif.replay.replay
+Timed: the replay as whatif.services runs it after its query: each case made from its row and
+compact facts (whatif.replay.case_of; with --traces from its stored trace instead, as for a
+record stored before the facts were kept), in the order decided (as the query gives them), and
+whatif.replay.replay
 under the draft (the batch engine, the claim checks, the new amounts); then the summary by
 county and category (whatif.services.summarise is Django-side; its loop is repeated here on the
 same cases). The anchor: decide_training_batch under the draft on the same TrainingLines, built
-already. The bench prints both times, lines/s, the ratio, and checks that the replay's new total
-equals the anchor's. Exits 1 if they disagree.
+already. With --repeat R each part is timed R times and the best kept (the anchor once before
+the cases are made and again between the replay's runs, under the same memory): on a shared
+machine the best of a few runs says more than one. The bench prints both times, lines/s, the
+ratio, and checks that the replay's new total equals the anchor's. Exits 1 if they disagree.
 """
 
 from __future__ import annotations

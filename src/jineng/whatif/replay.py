@@ -25,7 +25,7 @@ engine's batch (policy.batch), evaluation lines one by one as the claims app dec
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -489,8 +489,3 @@ def case_of(row: Sequence, detail: dict | None = None) -> Case:
         row[WAS_AMOUNT] if granted else ZERO, row[RECORD], line, own,
         all(check["passed"] for check in own), line.certificate is not None,
     )  # fmt: skip
-
-
-def order(cases: Iterable[Case]) -> list[Case]:
-    """The order the lines were decided in: by the day decided for, then by line."""
-    return sorted(cases, key=lambda case: (case.decided_on, case.line_id))
