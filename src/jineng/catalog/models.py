@@ -240,6 +240,10 @@ class DecisionRecord(models.Model):
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2, default=0)
     pack = models.ForeignKey(PolicyPackVersion, on_delete=models.PROTECT, verbose_name=_("pack"))
     detail = models.JSONField(_("decision"))  # jineng.policy Decision.to_dict()
+    # The compact facts the rules read, taken from `detail` when the decision is stored
+    # (jineng.policy.facts: a training decision's, else ""); a replay reads them by position
+    # instead of walking the trace. Never changed apart from the trace.
+    facts = models.TextField(_("facts decided on"), blank=True, default="", editable=False)
     # The organisation the decision concerns, for the data scope.
     org_path = models.CharField(max_length=255, blank=True, db_index=True)
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)

@@ -16,6 +16,7 @@ from jineng.core import writes
 from jineng.core.imports import CREATED, UNCHANGED
 from jineng.policy.decision import Decision
 from jineng.policy.errors import PackError
+from jineng.policy.facts import facts_of
 from jineng.policy.pack import PolicyPack, load_packs, parse_pack, select_pack
 
 
@@ -97,13 +98,15 @@ def record_decision(
     decision: Decision, version: PolicyPackVersion, *, subject=None, org_path: str = ""
 ) -> DecisionRecord:
     """Store a decision with every rule it checked; audited like any other write."""
+    detail = decision.to_dict()
     return writes.create(
         DecisionRecord(
             kind=decision.kind,
             outcome=decision.outcome,
             amount=decision.amount,
             pack=version,
-            detail=decision.to_dict(),
+            detail=detail,
+            facts=facts_of(detail),
             subject_type=subject._meta.label_lower if subject is not None else "",
             subject_id=str(subject.pk) if subject is not None else "",
             org_path=org_path,
@@ -118,13 +121,14 @@ def record_decisions(
     their audit entries in bulk; every rule of each decision stored, as one by one."""
     subject_type = subject._meta.label_lower if subject is not None else ""
     subject_id = str(subject.pk) if subject is not None else ""
+    details = [(decision, decision.to_dict()) for decision in decisions]
     return writes.create_many([
         DecisionRecord(
             kind=decision.kind, outcome=decision.outcome, amount=decision.amount, pack=version,
-            detail=decision.to_dict(), subject_type=subject_type, subject_id=subject_id,
-            org_path=org_path,
+            detail=detail, facts=facts_of(detail), subject_type=subject_type,
+            subject_id=subject_id, org_path=org_path,
         )
-        for decision in decisions
+        for decision, detail in details
     ])  # fmt: skip
 
 

@@ -9,6 +9,11 @@ A fact the stored trace does not hold (a check the old pack did not make) is tak
 claim line's own links (its certificate, the class's type and end) or is absent (an employment
 start that the old pack did not look at).
 
+A training line's facts are read from the compact facts kept beside its trace
+(catalog.DecisionRecord.facts, written by the same walk when the decision was stored:
+jineng.policy.facts), not from the trace itself; a decision stored before they were kept is
+read from its trace (case_of with its detail), giving the same case.
+
 The person history is the one of the time: each person's counting lines outside the replayed
 set (earlier claims, other regions), then the replayed lines in the order they were decided
 (decided_on, then line id), each grant under the draft counting for the next line, so the count
@@ -20,14 +25,14 @@ engine's batch (policy.batch), evaluation lines one by one as the claims app dec
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from jineng.policy import PriorSubsidy
+from jineng.policy import PriorSubsidy, facts
 from jineng.policy.batch import decide_training_batch
 from jineng.policy.codes import LEVEL_RANKS
 from jineng.policy.decision import GRANTED, REFUSED, ZERO, Decision, RuleCheck, yuan
@@ -65,7 +70,9 @@ class Case:
     before_amount: Decimal
     record_id: int | None
     engine_line: TrainingFacts | TrainingLine | EvaluationLine
-    claim_checks: tuple[dict, ...] = ()  # the claim's own checks as stored (claim.completed...)
+    # the claim's own checks as stored (claim.completed...); None: not read yet (a training line
+    # read from its compact facts), read from its stored trace when its decision is shown
+    claim_checks: tuple[dict, ...] | None = ()
     claim_ok: bool = True  # every one of them passed
     certified: bool = False  # the line's person holds the certificate the line is about
     after_granted: bool = False
@@ -86,8 +93,13 @@ class Outcome:
     training_batch: object | None
     evaluation_decisions: dict[int, Decision]
 
-    def decision(self, case: Case) -> Decision:
-        """The full new decision of a case, with its rule trace (rebuilt on demand)."""
+    def decision(self, case: Case, detail: dict | None = None) -> Decision:
+        """The full new decision of a case, with its rule trace (rebuilt on demand). `detail`,
+        the case's stored trace, gives the claim's own checks where they were not read yet."""
+        if case.claim_checks is None:
+            if detail is None:
+                raise ValueError(f"the stored decision of line {case.line_id} is needed")
+            case.claim_checks = claim_checks(detail)
         if case.subsidy_type == TRAINING:
             batch = self.training_batch
             line = as_training_line(case.engine_line)  # validated as any TrainingLine
@@ -147,12 +159,14 @@ def replay(
     if training:
         keyed = {person_key(pid): history for pid, history in histories.items()}
         batch = decide_training_batch(pack, [case.engine_line for case in training], keyed)
-        granted, cents = batch.granted, batch.amount_cents
-        for index, case in enumerate(training):
+        known = _CENTS  # the amounts made already, looked up here (one call per line saved)
+        rows = zip(training, batch.granted, batch.amount_cents, strict=True)
+        for index, (case, granted, cents) in enumerate(rows):
             case.index = index
-            if granted[index] and case.claim_ok:
+            if granted and case.claim_ok:
                 case.after_granted = True
-                case.after_amount = _yuan_of(cents[index])
+                amount = known.get(cents)
+                case.after_amount = amount if amount is not None else _yuan_of(cents)
             else:
                 case.after_granted = False
                 case.after_amount = ZERO
@@ -186,14 +200,17 @@ def _evidence(checks: dict, code: str) -> dict:
 def claim_checks(detail: dict) -> tuple[dict, ...]:
     """The claim's own checks of a stored decision (completed the class, the standard...), as
     stored; RuleChecks are made of them only for a line whose decision is shown."""
-    return tuple(check for check in detail.get("checks", ()) if check["code"].startswith("claim."))
+    checks = detail.get("checks", ())
+    return tuple(check for check in checks if facts.is_claim_check(check["code"]))
 
 
-class TrainingFacts(NamedTuple):
-    """The fields of a TrainingLine, as the replay's hot loop carries them (a tuple is made six
-    times faster than the validated record). Every code in it is checked once per distinct value
-    (the caches below) against the engine's code lists, as TrainingLine checks them; a line whose
-    decision is shown is made a real TrainingLine (as_training_line)."""
+@dataclass(slots=True)
+class TrainingFacts:
+    """The fields of a TrainingLine, as the replay's hot loop carries them: made several times
+    faster than the validated (frozen) record, and its fields read by the engine's batch as fast
+    (slots). Every code in it is checked once per distinct value (the caches below) against the
+    engine's code lists, as TrainingLine checks them; a line whose decision is shown is made a
+    real TrainingLine (as_training_line)."""
 
     claim_id: str
     person_key: str
@@ -210,10 +227,10 @@ class TrainingFacts(NamedTuple):
     licence_day: date | None = None
 
 
-def as_training_line(facts: TrainingFacts | TrainingLine) -> TrainingLine:
-    if isinstance(facts, TrainingLine):
-        return facts
-    return TrainingLine(*facts)
+def as_training_line(line: TrainingFacts | TrainingLine) -> TrainingLine:
+    if isinstance(line, TrainingLine):
+        return line
+    return TrainingLine(*(getattr(line, name) for name in TrainingFacts.__slots__))
 
 
 @lru_cache(maxsize=4096)
@@ -253,114 +270,220 @@ def _checked(training_type: str, level: str, certificate: str | None) -> None:
         raise ValueError(f"unknown certificate kind {certificate!r}")
 
 
-# What each stored check gives the facts (the others are read for nothing).
-CLAIM, CATEGORY, SCOPE, OUTCOME, CERTIFIED, LICENCE, PERIOD = range(7)
-READS = {
-    "claim.completed": CLAIM,
-    "claim.standard": CLAIM,
-    "claim.evaluation": CLAIM,
-    "claim.certificate": CLAIM,
-    "claim.top_up": CLAIM,
-    "training.category": CATEGORY,
-    "training.rate_scope": SCOPE,
-    "training.outcome": OUTCOME,
-    "training.certificate": CERTIFIED,
-    "training.licence": LICENCE,
-    "pack.period": PERIOD,
-}
-NOTHING = frozenset()
+NOTHING: frozenset[str] = frozenset()
+UNREADABLE = "a stored training decision's facts cannot be read"
+SEPARATOR, DAYS_SEPARATOR = facts.SEPARATOR, facts.DAYS_SEPARATOR
+KNOWS_CERTIFICATE = facts.KNOWS_CERTIFICATE
+KNOWS_NEW_OCCUPATION = facts.KNOWS_NEW_OCCUPATION
+SHAPED = facts.SHAPE + facts.SEPARATOR  # a compact record this version reads begins so
 
 
-def training_line(detail: dict, row: dict) -> tuple[TrainingFacts, tuple[dict, ...], bool]:
-    """The facts a stored training decision was made from, the claim's own checks as stored and
-    whether they all passed. `row` gives the claim line's own links for what the trace does not
-    hold: claim, person, occupation, level, new_occupation, training_type, training_end,
-    certificate (kind). One pass over the stored checks."""
-    categories = scope_categories = training_type = end = standard = None
-    certificate, is_new, employment_start = row["certificate"], row["new_occupation"], None
-    licences, licence_day = NOTHING, None
-    own = []
-    ok = True
-    reads = READS.get
-    for check in detail.get("checks", ()):
-        code = check["code"]
-        kind = reads(code)
-        if kind is None:
-            if code.startswith("claim."):  # a claim check this version does not know by name
-                own.append(check)
-                ok = ok and check["passed"]
-            continue
-        evidence = check["evidence"]
-        if kind == CLAIM:
-            own.append(check)
-            ok = ok and check["passed"]
-            if code == "claim.standard":
-                standard = evidence.get("amount")
-        elif kind == CATEGORY:
-            categories = evidence.get("person_categories")
-        elif kind == SCOPE:
-            scope_categories = evidence.get("person_categories")
-            training_type = evidence.get("training_type")
-        elif kind == OUTCOME:
-            certificate = evidence.get("certificate", certificate)
-            is_new = evidence.get("is_new_occupation", is_new)
-            employment_start = evidence.get("employment_start")
-        elif kind == CERTIFIED:
-            certificate = evidence.get("certificate", certificate)
-        elif kind == LICENCE:
-            held = evidence.get("licences_held")
-            if held:
-                licences = _codes(tuple(held), LICENCE_CODES, "licence type")
-            licence_day = evidence.get("day")
-        else:
-            end = evidence.get("date")
-    training_type = training_type or row["training_type"]
-    level = row["level"]
-    _checked(training_type, level, certificate)
-    facts = TrainingFacts(
-        row["claim_number"],
-        person_key(row["person_id"]),
-        _codes(tuple(categories or scope_categories or ()), CATEGORY_CODES, "person category"),
-        row["occupation"],
-        level,
-        bool(is_new),
+@lru_cache(maxsize=4096)
+def _categories(joined: str) -> frozenset[str]:
+    """A compact record's categories ("a,b"), checked against the engine's code list."""
+    return (
+        _codes(tuple(joined.split(",")), CATEGORY_CODES, "person category") if joined else NOTHING
+    )
+
+
+@lru_cache(maxsize=1024)
+def _licences(joined: str) -> frozenset[str]:
+    return _codes(tuple(joined.split(",")), LICENCE_CODES, "licence type") if joined else NOTHING
+
+
+def training_line(detail: dict, row: Sequence) -> tuple[TrainingFacts, bool]:
+    """The facts a stored training decision was made from, read from its trace (a record stored
+    before the compact facts were kept beside it), and whether the claim's own checks all
+    passed. `row` is a ROW of the claim line (its own links for what the trace does not hold).
+    The trace is walked by the same function that writes the compact facts."""
+    record = facts.training_facts(detail)
+    if not record:
+        raise ValueError(UNREADABLE)
+    return from_facts(record, row)
+
+
+class _Profile(NamedTuple):
+    """What a compact record says apart from its days, checked once per distinct record head."""
+
+    categories: frozenset[str]
+    training_type: str
+    certificate: str | None
+    is_new: bool
+    knows_certificate: bool
+    knows_new_occupation: bool
+    standard: Decimal
+    licences: frozenset[str]
+    ok: bool
+
+
+@lru_cache(maxsize=1 << 16)
+def _profile(head: str) -> _Profile:
+    """The fields of a compact record before its days (jineng.policy.facts)."""
+    (
+        _shape, categories, training_type, certificate, is_new, known, standard, licences, ok,
+    ) = head.split(SEPARATOR)  # fmt: skip
+    known = int(known)
+    return _Profile(
+        _categories(categories),
         training_type,
-        _date(end) if end else row["training_end"],
-        certificate,
-        _date(employment_start) if employment_start else None,
+        certificate or None,
+        is_new == "1",
+        bool(known & KNOWS_CERTIFICATE),
+        bool(known & KNOWS_NEW_OCCUPATION),
         _money(standard) if standard else ZERO,
-        licences,
+        _licences(licences),
+        ok == "1",
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def _days(days: str) -> tuple[date | None, date | None, date | None]:
+    """The days of a compact record: the training end, the employment start, the licences' day."""
+    end, employment_start, licence_day = days.split(SEPARATOR)
+    return (
+        _date(end) if end else None,
+        _date(employment_start) if employment_start else None,
         _date(licence_day) if licence_day else None,
     )
-    return facts, tuple(own), ok
 
 
-def evaluation_line(detail: dict, row: dict) -> EvaluationLine:
-    """The EvaluationLine a stored evaluation decision was made from."""
+@lru_cache(maxsize=1 << 16)
+def _merged(
+    head: str, level: str, training_type: str, certificate: str | None, is_new: bool
+) -> tuple:
+    """A compact record's fields before its days, with the claim line's own training type,
+    certificate and novelty where the trace does not hold them, checked as a TrainingLine
+    checks them: (categories, as sorted, is_new, training_type, certificate, standard,
+    licences, claim_ok). Kept per distinct combination (a few thousand in a year)."""
+    (
+        categories, own_type, own_certificate, own_new, knows_certificate, knows_new, standard,
+        licences, ok,
+    ) = _profile(head)  # fmt: skip
+    if knows_certificate:
+        certificate = own_certificate
+    is_new = own_new if knows_new else bool(is_new)
+    training_type = own_type or training_type
+    _checked(training_type, level, certificate)
+    ordered = _ordered(categories)
+    return categories, ordered, is_new, training_type, certificate, standard, licences, ok
+
+
+def from_facts(record: str, row: Sequence) -> tuple[TrainingFacts, bool]:
+    """The facts of a training line from the compact facts of its decision
+    (jineng.policy.facts, catalog.DecisionRecord.facts: one line of text) and the claim line's
+    ROW: the claim, person, occupation and level, and the claim line's own links for what the
+    trace does not hold (the class's type and end, the occupation's novelty, the certificate's
+    kind); and whether the claim's own checks all passed."""
+    case = _training_case(record, row)
+    return case.engine_line, case.claim_ok
+
+
+def _training_case(record: str, row: Sequence) -> Case:
+    """A training line's case from the compact facts of its decision and its ROW, in one step:
+    the hot path of a replay (a year's lines)."""
+    head, _, days = record.partition(DAYS_SEPARATOR)
+    level = row[LEVEL]
+    categories, ordered, is_new, training_type, certificate, standard, licences, ok = _merged(
+        head, level, row[TRAINING_TYPE], row[CERTIFICATE], row[NEW_OCCUPATION]
+    )
+    end, employment_start, licence_day = _days(days)
+    claim_number, person, occupation = row[CLAIM_NUMBER], row[PERSON], row[OCCUPATION]
+    line = TrainingFacts(
+        claim_number,
+        person_key(person),
+        categories,
+        occupation,
+        level,
+        is_new,
+        training_type,
+        end or row[TRAINING_END],
+        certificate,
+        employment_start,
+        standard,
+        licences,
+        licence_day,
+    )
+    granted = bool(row[WAS_GRANTED])
+    return Case(
+        row[LINE], claim_number, person, TRAINING, occupation or "", level or "",
+        row[DECIDED_ON], row[COUNTY] or "", row[FUND_CHANNEL] or "", row[CLASS_DEPARTMENT] or "",
+        ordered, granted, row[WAS_AMOUNT] if granted else ZERO, row[RECORD], line, None, ok,
+        certificate is not None,
+    )  # fmt: skip
+
+
+def evaluation_line(detail: dict, row: Sequence) -> EvaluationLine:
+    """The EvaluationLine a stored evaluation decision was made from (`row`: a ROW)."""
     checks = {check["code"]: check for check in detail.get("checks", ())}
     category = _evidence(checks, "evaluation.category")
     first = _evidence(checks, "evaluation.first_evaluation")
     agreement = _evidence(checks, "evaluation.applicant_agreement")
     kind = _evidence(checks, "evaluation.certificate_kind")
-    certificate = kind["certificate"] if "certificate" in kind else row["certificate"]
+    certificate = kind["certificate"] if "certificate" in kind else row[CERTIFICATE]
     evaluated = _evidence(checks, "pack.period").get("date")
     return EvaluationLine(
-        claim_id=row["claim_number"],
-        person_key=person_key(row["person_id"]),
+        claim_id=row[CLAIM_NUMBER],
+        person_key=person_key(row[PERSON]),
         categories=frozenset(category.get("person_categories") or ()),
-        occupation=row["occupation"],
-        level=row["level"],
+        occupation=row[OCCUPATION],
+        level=row[LEVEL],
         certificate=certificate,
         first_evaluation=bool(first.get("first_evaluation", True)),
-        evaluated_on=_day(evaluated, row["decided_on"]),
+        evaluated_on=_day(evaluated, row[DECIDED_ON]),
         agreement_signed_on=_day(agreement.get("signed_on"), None),
     )
 
 
 def categories_of(line: TrainingLine | EvaluationLine) -> tuple[str, ...]:
-    return tuple(sorted(line.categories))
+    return _ordered(line.categories)
 
 
-def order(cases: Iterable[Case]) -> list[Case]:
-    """The order the lines were decided in: by the day decided for, then by line."""
-    return sorted(cases, key=lambda case: (case.decided_on, case.line_id))
+@lru_cache(maxsize=4096)
+def _ordered(categories: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(categories))
+
+
+# --- a stored claim line as a case -------------------------------------------------------------
+
+# A claim line as the replay reads it (whatif.services.COLUMNS names the column of each).
+ROW = (
+    "line_id", "claim_number", "person_id", "subsidy_type", "occupation", "level", "decided_on",
+    "granted", "amount", "record_id", "facts", "county", "fund_channel", "class_department",
+    "booking_department", "training_end", "training_type", "new_occupation", "certificate",
+)  # fmt: skip
+(
+    LINE, CLAIM_NUMBER, PERSON, SUBSIDY_TYPE, OCCUPATION, LEVEL, DECIDED_ON, WAS_GRANTED,
+    WAS_AMOUNT, RECORD, FACTS, COUNTY, FUND_CHANNEL, CLASS_DEPARTMENT, BOOKING_DEPARTMENT,
+    TRAINING_END, TRAINING_TYPE, NEW_OCCUPATION, CERTIFICATE,
+) = range(len(ROW))  # fmt: skip
+
+
+def needs_trace(row: Sequence) -> bool:
+    """Whether a line's stored trace must be read: an evaluation line, or a training line
+    whose decision has no compact facts of the shape this version reads (stored before)."""
+    return row[SUBSIDY_TYPE] != TRAINING or not (row[FACTS] or "").startswith(SHAPED)
+
+
+def case_of(row: Sequence, detail: dict | None = None) -> Case:
+    """A stored line as a case: a training line from its decision's compact facts, or from
+    `detail` (its stored trace) where needs_trace(row); an evaluation line from `detail`."""
+    if row[SUBSIDY_TYPE] == TRAINING:
+        if detail is None:
+            return _training_case(row[FACTS], row)  # its claim checks read if it is shown
+        record = facts.training_facts(detail)
+        if not record:
+            raise ValueError(UNREADABLE)
+        case = _training_case(record, row)
+        case.claim_checks = claim_checks(detail)
+        return case
+    detail = detail or {}
+    line = evaluation_line(detail, row)
+    own = claim_checks(detail)
+    granted = bool(row[WAS_GRANTED])
+    return Case(
+        row[LINE], row[CLAIM_NUMBER], row[PERSON], row[SUBSIDY_TYPE], row[OCCUPATION] or "",
+        row[LEVEL] or "", row[DECIDED_ON], row[COUNTY] or "", row[FUND_CHANNEL] or "",
+        row[BOOKING_DEPARTMENT] or "", categories_of(line), granted,
+        row[WAS_AMOUNT] if granted else ZERO, row[RECORD], line, own,
+        all(check["passed"] for check in own), line.certificate is not None,
+    )  # fmt: skip

@@ -15,14 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jineng.catalog.models import FundChannel, Occupation, Region
+from jineng.catalog.models import DecisionRecord, FundChannel, Occupation, Region
 from jineng.catalog.packs import pack_for
 from jineng.claims.history import NOT_COUNTING_CLAIM_STATES, counting_lines, prior
 from jineng.claims.models import ClaimLine
 from jineng.core import writes
 from jineng.core.models import Organisation
 from jineng.core.roles import Capability, acting_user, require_capability
-from jineng.policy.decision import Decision
 from jineng.policy.pack import PolicyPack
 from jineng.targets.models import Plan
 from jineng.targets.selectors import latest_version, totals_of
@@ -46,6 +45,7 @@ HIGH_LEVELS = frozenset({"3", "2", "1", "principal", "chief"})
 GROUPS = ("fund_channel", "county", "department", "category", "occupation")
 CHANGED_KEPT = 5000  # changed lines kept with both traces; the figures count them all
 
+# The column of each field of a replay.ROW.
 COLUMNS = {
     "line_id": "id",
     "claim_number": "claim__number",
@@ -57,7 +57,7 @@ COLUMNS = {
     "granted": "granted",
     "amount": "amount",
     "record_id": "decision_id",
-    "detail": "decision__detail",
+    "facts": "decision__facts",
     "county": "claim__region__code",
     "fund_channel": "claim__fund_channel__code",
     "class_department": "claim__training_class__funding_department__name",
@@ -98,43 +98,36 @@ def lines_of(bureau: Organisation, start: date, end: date):
     )
 
 
+CHUNK = 2000  # lines read at a time; the stored traces a chunk needs are read in one query
+
+
 def load_cases(bureau: Organisation, start: date, end: date) -> list[replay.Case]:
+    """The region's period as cases: each training line from its decision's compact facts (no
+    trace read), an evaluation line or a training line stored before the facts were kept
+    from its stored trace, read set-wise (one query per chunk of such lines)."""
     cases = []
     rows = lines_of(bureau, start, end).values_list(*COLUMNS.values())
-    for values in rows.iterator(chunk_size=2000):
-        row = dict(zip(COLUMNS, values, strict=True))
-        detail = row["detail"] or {}
-        if row["subsidy_type"] == replay.TRAINING:
-            line, own, ok = replay.training_line(detail, row)
-            department = row["class_department"]
-        else:
-            line = replay.evaluation_line(detail, row)
-            own = replay.claim_checks(detail)
-            ok = all(check["passed"] for check in own)
-            department = row["booking_department"]
-        cases.append(
-            replay.Case(
-                line_id=row["line_id"],
-                claim_number=row["claim_number"],
-                person_id=row["person_id"],
-                subsidy_type=row["subsidy_type"],
-                occupation=row["occupation"] or "",
-                level=row["level"] or "",
-                decided_on=row["decided_on"],
-                county=row["county"] or "",
-                fund_channel=row["fund_channel"] or "",
-                department=department or "",
-                categories=replay.categories_of(line),
-                before_granted=row["granted"],
-                before_amount=row["amount"] if row["granted"] else Decimal("0.00"),
-                record_id=row["record_id"],
-                engine_line=line,
-                claim_checks=own,
-                claim_ok=ok,
-                certified=line.certificate is not None,
-            )
-        )
-    return replay.order(cases)
+    chunk = []
+    for row in rows.iterator(chunk_size=CHUNK):
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            cases.extend(_cases_of(chunk))
+            chunk = []
+    cases.extend(_cases_of(chunk))
+    return cases  # in the order decided: lines_of's (decided_on, then line)
+
+
+def _cases_of(rows: list) -> list[replay.Case]:
+    traced = [row[replay.RECORD] for row in rows if replay.needs_trace(row)]
+    details = {}
+    if traced:
+        records = DecisionRecord.objects.filter(pk__in=traced).values_list("pk", "detail")
+        details = dict(records)
+    case_of, needs_trace, record = replay.case_of, replay.needs_trace, replay.RECORD
+    return [
+        case_of(row, details.get(row[record]) or {}) if needs_trace(row) else case_of(row)
+        for row in rows
+    ]
 
 
 def histories_for(cases: list[replay.Case], end: date) -> dict:
@@ -311,7 +304,7 @@ def run_scenario(scenario: Scenario) -> Scenario:
     with transaction.atomic():
         ScenarioLine.objects.filter(scenario=scenario).delete()
         ScenarioLine.objects.bulk_create(
-            _changed_line(scenario, case, outcome.decision(case)) for case in changed[:CHANGED_KEPT]
+            _changed_line(scenario, case, outcome) for case in changed[:CHANGED_KEPT]
         )
         Scenario.objects.filter(pk=scenario.pk).update(
             state=ScenarioState.DONE,
@@ -327,11 +320,12 @@ def run_scenario(scenario: Scenario) -> Scenario:
     return scenario
 
 
-def _changed_line(scenario: Scenario, case: replay.Case, decision: Decision) -> ScenarioLine:
+def _changed_line(scenario: Scenario, case: replay.Case, outcome: replay.Outcome) -> ScenarioLine:
     before = (
         ClaimLine.objects.filter(pk=case.line_id).values_list(F("decision__detail"), flat=True)[0]
         or {}
     )
+    decision = outcome.decision(case, before)
     return ScenarioLine(
         scenario=scenario,
         line_id=case.line_id,
