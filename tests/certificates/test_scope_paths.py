@@ -12,7 +12,7 @@ import pytest
 from django.db.models import Q
 
 from jineng.certificates.models import Certificate, CertificateKind
-from jineng.core import audit
+from jineng.core import audit, writes
 from jineng.core import services as core
 from jineng.core.models import User
 from jineng.core.scope import Scope, refresh_path_copies, scope_of, scoped
@@ -146,4 +146,19 @@ def test_the_migration_fills_existing_certificates(one_way_each):
     Certificate.objects.update(holder_org_path="", issuer_org_path="", class_org_path="")
     refresh_path_copies(Certificate.objects.all(), migration.PATH_COPIES)
     assert Certificate.objects.exclude(holder_org_path="").exists()
+    assert_copies_true()
+
+
+def test_a_bulk_write_fills_the_copies_as_a_save_does(one_way_each):
+    """core.writes.create_many inserts in bulk, which skips PathCopies.save: it fills them."""
+    _by_holder, _by_issuer, by_class = one_way_each
+    clone = Certificate.objects.get(pk=by_class.pk)
+    clone.pk, clone._state.adding = None, True
+    clone.number = f"{by_class.number}B"
+    clone.holder_org_path = clone.issuer_org_path = clone.class_org_path = ""
+    with audit.system_context("test: bulk"):
+        writes.create_many([clone], validate=False)
+    clone.refresh_from_db()
+    assert clone.class_org_path == by_class.class_org_path != ""
+    assert clone.holder_org_path == by_class.holder_org_path
     assert_copies_true()

@@ -105,7 +105,8 @@ def create_many(objs: list[models.Model], *, message: str = "", validate: bool =
     """`create` for many objects of one model: the same checks of each, then one bulk insert
     (their primary keys set) and their "create" entries in bulk, chained in order in one link
     (audit.record_created): one round trip per table where `create` makes four per object.
-    For models without a save() of their own or signals on saving (bulk_create calls neither)."""
+    For models without a save() of their own or signals on saving (bulk_create calls neither);
+    a model's scope path copies (core.scope.PathCopies) are filled here instead."""
     if not objs:
         return objs
     ensure_can_write()
@@ -113,6 +114,10 @@ def create_many(objs: list[models.Model], *, message: str = "", validate: bool =
         for obj in objs:
             check_valid(obj)
     model = type(objs[0])
+    spec = getattr(model, "scope", None)
+    if spec is not None and spec.path_copies:  # bulk_create skips PathCopies.save
+        for obj in objs:
+            spec.fill_path_copies(obj)
     model.objects.bulk_create(objs)
     if any(obj.pk is None for obj in objs):  # a backend that returns no keys from a bulk insert
         raise ImproperlyConfigured(f"{model.__name__}: bulk insert returned no primary keys")
