@@ -7,10 +7,12 @@ The claims are made and submitted through the claims services on the Henan fixtu
 tests.claims.builders_employment (hires of HIRED, 400 days ago); the period replayed is HIRED's
 year."""
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 
 from jineng.catalog.models import DecisionRecord
 from jineng.catalog.packs import pack_for
@@ -245,3 +247,24 @@ def test_an_employment_line_is_rebuilt_from_its_stored_decision(emp_bureau, pers
     assert [c["code"] for c in again["checks"]] == [c["code"] for c in stored["checks"]]
     assert [c["evidence"] for c in again["checks"]] == [c["evidence"] for c in stored["checks"]]
     assert again["amount"] == stored["amount"] == "1000.00"
+
+
+def test_the_report_shows_the_employment_changes_on_its_page_and_files(emp_bureau, persons, login):
+    """The scenario's page, Excel file and PDF show the changed employment lines with their
+    reasons (002 §四(三)1's amount of 1000 set to 1500 in a draft)."""
+    (claim,) = submitted(claim_of(SME, [hire(persons[0], ENTERPRISE)], emp_bureau))
+    scenario = replayed(
+        emp_bureau, draft_with(emp_bureau, employment__sme__amount_per_person="1500")
+    )
+    assert scenario.difference == Decimal("500.00")
+    client = login("city_reviewer")
+    page = client.get(f"/whatif/scenarios/{scenario.pk}/")
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert claim.number in content and "500.00" in content
+    xlsx = client.get(f"/whatif/scenarios/{scenario.pk}/xlsx/")
+    book = load_workbook(io.BytesIO(xlsx.content))
+    cells = [cell for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert claim.number in cells
+    pdf = client.get(f"/whatif/scenarios/{scenario.pk}/pdf/")
+    assert pdf.content.startswith(b"%PDF")
