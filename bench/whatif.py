@@ -90,7 +90,7 @@ def row_of(line, number: int, granted: bool, amount, facts: str | None) -> tuple
         number, line.claim_id, int(line.person_key[1:]), replay.TRAINING, line.occupation,
         line.level, line.training_end, granted, amount, number, facts,
         COUNTIES[number % len(COUNTIES)], "", "", "", line.training_end, line.training_type,
-        line.is_new_occupation, line.certificate,
+        line.is_new_occupation, line.certificate, "", None, None,
     )  # fmt: skip
 
 

@@ -32,7 +32,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from jineng.policy import PriorSubsidy, facts
+from jineng.policy import EmploymentLine, PriorSubsidy, decide_employment_batch, facts
 from jineng.policy.batch import decide_training_batch
 from jineng.policy.codes import LEVEL_RANKS
 from jineng.policy.decision import GRANTED, REFUSED, ZERO, Decision, RuleCheck, yuan
@@ -48,7 +48,10 @@ from jineng.policy.records import (
 )
 
 TRAINING, EVALUATION = "training", "evaluation"
-SUBSIDIES = (TRAINING, EVALUATION)
+# The employment subsidies of 002 §四(三)1 (claims.models.ClaimKind), as the engine names them.
+EMPLOYMENT_SME, EMPLOYMENT_AGENCY = "employment_sme", "employment_agency"
+EMPLOYMENT = {EMPLOYMENT_SME: "sme", EMPLOYMENT_AGENCY: "agency"}
+SUBSIDIES = (TRAINING, EVALUATION, EMPLOYMENT_SME, EMPLOYMENT_AGENCY)
 
 
 @dataclass(slots=True)
@@ -69,7 +72,7 @@ class Case:
     before_granted: bool
     before_amount: Decimal
     record_id: int | None
-    engine_line: TrainingFacts | TrainingLine | EvaluationLine
+    engine_line: TrainingFacts | TrainingLine | EvaluationLine | EmploymentLine
     # the claim's own checks as stored (claim.completed...); None: not read yet (a training line
     # read from its compact facts), read from its stored trace when its decision is shown
     claim_checks: tuple[dict, ...] | None = ()
@@ -92,6 +95,7 @@ class Outcome:
     cases: list[Case]
     training_batch: object | None
     evaluation_decisions: dict[int, Decision]
+    employment_decisions: dict[int, Decision] = field(default_factory=dict)
 
     def decision(self, case: Case, detail: dict | None = None) -> Decision:
         """The full new decision of a case, with its rule trace (rebuilt on demand). `detail`,
@@ -104,8 +108,10 @@ class Outcome:
             batch = self.training_batch
             line = as_training_line(case.engine_line)  # validated as any TrainingLine
             decision = decide_training_subsidy(self.pack, line, batch.history_at(case.index))
-        else:
+        elif case.subsidy_type == EVALUATION:
             decision = self.evaluation_decisions[case.index]
+        else:
+            decision = self.employment_decisions[case.index]
         return amended(decision, [RuleCheck.from_dict(check) for check in case.claim_checks])
 
 
@@ -149,12 +155,18 @@ def _yuan_of(cents: int) -> Decimal:
 
 
 def replay(
-    pack: PolicyPack, cases: list[Case], histories: dict[int, list[PriorSubsidy]]
+    pack: PolicyPack,
+    cases: list[Case],
+    histories: dict[int, list[PriorSubsidy]],
+    enterprise_grants: Sequence[tuple[int, str, Decimal]] = (),
 ) -> Outcome:
     """Decide every case again under `pack`, in the order given (the order decided), each
-    person starting from their history; fills after_granted and after_amount."""
+    person starting from their history; fills after_granted and after_amount. Employment lines
+    are decided in the order of their stored decisions, each SME's granted total carried along
+    with `enterprise_grants` (replay_employment)."""
     training = [case for case in cases if case.subsidy_type == TRAINING]
     evaluation = [case for case in cases if case.subsidy_type == EVALUATION]
+    employment = [case for case in cases if case.subsidy_type in EMPLOYMENT]
     batch = None
     if training:
         keyed = {person_key(pid): history for pid, history in histories.items()}
@@ -186,7 +198,54 @@ def replay(
                 PriorSubsidy(line.claim_id, EVALUATION, line.occupation, line.level,
                              line.evaluated_on, case.after_amount)
             )  # fmt: skip
-    return Outcome(pack, cases, batch, decisions)
+    return Outcome(pack, cases, batch, decisions, replay_employment(pack, employment,
+                                                                    enterprise_grants))  # fmt: skip
+
+
+def replay_employment(
+    pack: PolicyPack, cases: list[Case], enterprise_grants: Sequence[tuple[int, str, Decimal]]
+) -> dict[int, Decision]:
+    """The employment lines (002 §四(三)1) decided again in the order they were decided (their
+    stored decisions' order: a claim's lines are decided together when it is submitted), each
+    SME's total granted carried as claims.employment carries it: `enterprise_grants`, the
+    (decision id, credit code, amount) of the SMEs' granted lines outside the replayed set, each
+    counting from its own place in that order, and each replayed grant under the draft counting
+    for the next line (累计最高不超过200万元). The lines between two outside grants go through
+    the engine's decide_employment_batch together. Fills after_granted and after_amount; the
+    new decisions by case index."""
+    ordered = sorted(cases, key=lambda case: (case.record_id or 0, case.line_id))
+    outside = sorted(enterprise_grants)
+    totals: dict[str, Decimal] = {}
+    decisions: dict[int, Decision] = {}
+    run: list[Case] = []
+
+    def decide(run: list[Case]) -> None:
+        made = decide_employment_batch(pack, [case.engine_line for case in run], totals)
+        for case, decision in zip(run, made, strict=True):
+            case.index = len(decisions)
+            decisions[case.index] = decision
+            ok = decision.granted and case.claim_ok
+            case.after_granted = ok
+            case.after_amount = yuan(decision.amount) if ok else ZERO
+            line = case.engine_line
+            if ok and line.kind == "sme":  # as decide_employment_batch carries it
+                totals[line.enterprise_key] = totals.get(line.enterprise_key, ZERO) + (
+                    case.after_amount
+                )
+        run.clear()
+
+    position = 0
+    for case in ordered:
+        while position < len(outside) and outside[position][0] < (case.record_id or 0):
+            if run:
+                decide(run)
+            _record, uscc, amount = outside[position]
+            totals[uscc] = totals.get(uscc, ZERO) + amount
+            position += 1
+        run.append(case)
+    if run:
+        decide(run)
+    return decisions
 
 
 # --- the facts from a stored decision ------------------------------------------------------------
@@ -450,11 +509,12 @@ ROW = (
     "line_id", "claim_number", "person_id", "subsidy_type", "occupation", "level", "decided_on",
     "granted", "amount", "record_id", "facts", "county", "fund_channel", "class_department",
     "booking_department", "training_end", "training_type", "new_occupation", "certificate",
+    "payee_uscc", "claim_year", "claimed_on",
 )  # fmt: skip
 (
     LINE, CLAIM_NUMBER, PERSON, SUBSIDY_TYPE, OCCUPATION, LEVEL, DECIDED_ON, WAS_GRANTED,
     WAS_AMOUNT, RECORD, FACTS, COUNTY, FUND_CHANNEL, CLASS_DEPARTMENT, BOOKING_DEPARTMENT,
-    TRAINING_END, TRAINING_TYPE, NEW_OCCUPATION, CERTIFICATE,
+    TRAINING_END, TRAINING_TYPE, NEW_OCCUPATION, CERTIFICATE, PAYEE_USCC, CLAIM_YEAR, CLAIMED_ON,
 ) = range(len(ROW))  # fmt: skip
 
 
@@ -477,6 +537,8 @@ def case_of(row: Sequence, detail: dict | None = None) -> Case:
         case.claim_checks = claim_checks(detail)
         return case
     detail = detail or {}
+    if row[SUBSIDY_TYPE] in EMPLOYMENT:
+        return _employment_case(detail, row)
     line = evaluation_line(detail, row)
     own = claim_checks(detail)
     granted = bool(row[WAS_GRANTED])
@@ -486,4 +548,62 @@ def case_of(row: Sequence, detail: dict | None = None) -> Case:
         row[BOOKING_DEPARTMENT] or "", categories_of(line), granted,
         row[WAS_AMOUNT] if granted else ZERO, row[RECORD], line, own,
         all(check["passed"] for check in own), line.certificate is not None,
+    )  # fmt: skip
+
+
+def employment_line(detail: dict, row: Sequence) -> EmploymentLine:
+    """The EmploymentLine a stored employment decision (002 §四(三)1) was made from (`row`: a
+    ROW), read from its checks' evidence: the day hired or placed (pack.period), the certificate
+    held, the insured months, in the province, the SME's size class and the day it was assessed,
+    the day the claim was taken in and the year it is for. What the trace does not hold (a check
+    the old pack did not make) is the claim's own: the line's certificate, the claim's year and
+    day, and for an SME, whose employer is the payee, the payee's province (claims.employment.
+    same_province); an agency's placement not checked for the province counts as not shown."""
+    checks = {check["code"]: check for check in detail.get("checks", ())}
+    kind = EMPLOYMENT[row[SUBSIDY_TYPE]]
+    payee, county = row[PAYEE_USCC] or "", row[COUNTY] or ""
+    hired_on = _day(_evidence(checks, "pack.period").get("date"), row[DECIDED_ON])
+    held = _evidence(checks, "employment.certificate")
+    months = _evidence(checks, "employment.insured_months")
+    province = _evidence(checks, "employment.in_province")
+    if "in_province" in province:
+        in_province = bool(province["in_province"])
+    else:
+        in_province = kind == "sme" and len(payee) == 18 and payee[2:4] == county[:2] != ""
+    sme = {}
+    if kind == "sme":
+        recorded = _evidence(checks, "employment.enterprise_recorded")
+        size = _evidence(checks, "employment.enterprise_size").get("size")
+        evidence = _evidence(checks, "employment.size_evidence")
+        year = _evidence(checks, "employment.hire_year").get("claim_year")
+        sme = {
+            "enterprise_size": size if recorded.get("recorded", size is not None) else None,
+            "size_assessed_on": _day(evidence.get("size_assessed_on"), None),
+            "claimed_on": _day(evidence.get("claimed_on"), row[CLAIMED_ON] or hired_on),
+            "claim_year": year if year is not None else (row[CLAIM_YEAR] or hired_on.year),
+        }
+    return EmploymentLine(
+        claim_id=row[CLAIM_NUMBER],
+        enterprise_key=payee,
+        person_key=person_key(row[PERSON]),
+        kind=kind,
+        holds_certificate=bool(held.get("holds_certificate", row[CERTIFICATE] is not None)),
+        insured_months=int(months.get("insured_months") or 0),
+        hired_on=hired_on,
+        in_province=in_province,
+        **sme,
+    )
+
+
+def _employment_case(detail: dict, row: Sequence) -> Case:
+    """An employment line as a case: no occupation, level, department or person categories
+    (the report counts it under none); not a certificate the training targets count."""
+    line = employment_line(detail, row)
+    own = claim_checks(detail)
+    granted = bool(row[WAS_GRANTED])
+    return Case(
+        row[LINE], row[CLAIM_NUMBER], row[PERSON], row[SUBSIDY_TYPE], row[OCCUPATION] or "",
+        row[LEVEL] or "", row[DECIDED_ON], row[COUNTY] or "", row[FUND_CHANNEL] or "", "", (),
+        granted, row[WAS_AMOUNT] if granted else ZERO, row[RECORD], line, own,
+        all(check["passed"] for check in own), False,
     )  # fmt: skip

@@ -11,12 +11,14 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jineng.catalog.models import DecisionRecord, FundChannel, Occupation, Region
 from jineng.catalog.packs import pack_for
+from jineng.claims import employment
 from jineng.claims.history import NOT_COUNTING_CLAIM_STATES, counting_lines, prior
 from jineng.claims.models import ClaimLine
 from jineng.core import writes
@@ -66,6 +68,9 @@ COLUMNS = {
     "training_type": "claim__training_class__training_type__code",
     "new_occupation": "occupation__is_new",
     "certificate": "certificate__kind",
+    "payee_uscc": "claim__payee_uscc",
+    "claim_year": "claim__claim_year",
+    "claimed_on": TruncDate("claim__created_at"),  # the day taken in, as claims.employment has it
 }
 
 
@@ -81,10 +86,11 @@ def _check_period(start: date, end: date) -> None:
 
 
 def lines_of(bureau: Organisation, start: date, end: date):
-    """The stored lines of the region's period that a replay decides again: training and
-    evaluation lines of claims the bureau or a bureau under it reviews, decided for a day of
-    the period, their claims submitted (a draft, withdrawn or rejected claim decided nothing).
-    Top-up lines (补差) are left out: they are the difference of an earlier line."""
+    """The stored lines of the region's period that a replay decides again: training,
+    evaluation and employment lines (002 §四(三)1) of claims the bureau or a bureau under it
+    reviews, decided for a day of the period (an employment line: the day hired or placed),
+    their claims submitted (a draft, withdrawn or rejected claim decided nothing). Top-up lines
+    (补差) are left out: they are the difference of an earlier line."""
     return (
         ClaimLine.objects.filter(
             Q(claim__bureau__path__startswith=bureau.path),
@@ -132,8 +138,9 @@ def _cases_of(rows: list) -> list[replay.Case]:
 
 def histories_for(cases: list[replay.Case], end: date) -> dict:
     """Each person's subsidies outside the replayed lines, decided up to the period's end: the
-    history of the time, which the replayed lines are then added to in order."""
-    replayed = {case.line_id for case in cases}
+    history of the time, which the replayed lines are then added to in order. Employment lines
+    count in it as they were decided (a pack whose cap shares them), replayed or not."""
+    replayed = {case.line_id for case in cases if case.subsidy_type not in replay.EMPLOYMENT}
     history = {case.person_id: [] for case in cases}
     seen = set()
     for row in counting_lines(history):
@@ -144,6 +151,26 @@ def histories_for(cases: list[replay.Case], end: date) -> dict:
         seen.add(subsidy)
         history[person_id].append(prior(row))
     return history
+
+
+def enterprise_grants_for(cases: list[replay.Case]) -> list[tuple[int, str, Decimal]]:
+    """What each SME of the replayed employment lines was granted outside them, as
+    claims.employment counts it for the cap of 002 §四(三)1 (its claims' lines of the kind that
+    count, whoever took them in): (decision id, credit code, amount) of each such line, which
+    the replay counts from its place in the order decided."""
+    replayed = {case.line_id for case in cases}
+    payees = sorted(
+        {case.engine_line.enterprise_key for case in cases
+         if case.subsidy_type == replay.EMPLOYMENT_SME}
+    )  # fmt: skip
+    grants = []
+    for payee in payees:
+        rows = employment.counting_lines(replay.EMPLOYMENT_SME, payee).values_list(
+            "id", "decision_id", "amount"
+        )
+        grants += [(record or 0, payee, amount) for line, record, amount in rows
+                   if line not in replayed]  # fmt: skip
+    return grants
 
 
 def pack_of(scenario: Scenario) -> PolicyPack:
@@ -290,7 +317,9 @@ def run_scenario(scenario: Scenario) -> Scenario:
     try:
         pack = pack_of(scenario)
         cases = load_cases(scenario.bureau, scenario.start, scenario.end)
-        outcome = replay.replay(pack, cases, histories_for(cases, scenario.end))
+        outcome = replay.replay(
+            pack, cases, histories_for(cases, scenario.end), enterprise_grants_for(cases)
+        )
         summary = summarise(cases)
     except (ValidationError, PermissionDenied) as error:
         message = " ".join(getattr(error, "messages", [str(error)]))
