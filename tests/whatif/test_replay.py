@@ -127,3 +127,18 @@ def test_a_replay_writes_no_claim_line_decision_or_ledger_entry(hebei):
     assert scenario.changed > 0
     assert {model: model.objects.count() for model in models} == before
     assert list(ClaimLine.objects.order_by("id").values_list(*columns)) == lines
+
+
+def test_a_stored_decision_the_replay_cannot_read_fails_the_scenario_with_its_reason(hebei):
+    """A decision whose stored facts name a training type no pack knows: the scenario ends
+    failed with a message, not left running with the error in the worker's log."""
+    hebei_year(hebei)
+    line = ClaimLine.objects.exclude(decision__facts="").order_by("id").first()
+    record = line.decision  # the decision the line stands on (earlier ones are superseded)
+    fields = record.facts.split("|")
+    fields[2] = "not_a_training_type"
+    DecisionRecord.objects.filter(pk=record.pk).update(facts="|".join(fields))
+    scenario = replayed(hebei.bureau, None)
+    assert scenario.state == ScenarioState.FAILED
+    assert "无法读取" in scenario.error and "not_a_training_type" in scenario.error
+    assert not scenario.changes.exists()

@@ -322,12 +322,13 @@ def run_scenario(scenario: Scenario) -> Scenario:
         )
         summary = summarise(cases)
     except (ValidationError, PermissionDenied) as error:
-        message = " ".join(getattr(error, "messages", [str(error)]))
-        Scenario.objects.filter(pk=scenario.pk).update(
-            state=ScenarioState.FAILED, error=message, finished_at=timezone.now()
+        return _failed(scenario, " ".join(getattr(error, "messages", [str(error)])))
+    except ValueError as error:  # a stored decision the replay cannot read (replay.UNREADABLE)
+        return _failed(
+            scenario,
+            _("A stored decision could not be read, so nothing was replayed: %(detail)s")
+            % {"detail": error},
         )
-        scenario.refresh_from_db()
-        return scenario
     summary["pack"] = {"id": pack.id, "version": pack.version, "title": pack.title}
     changed = [case for case in cases if case.changed]
     with transaction.atomic():
@@ -345,6 +346,15 @@ def run_scenario(scenario: Scenario) -> Scenario:
             summary=summary,
             finished_at=timezone.now(),
         )
+    scenario.refresh_from_db()
+    return scenario
+
+
+def _failed(scenario: Scenario, message: str) -> Scenario:
+    """The scenario ends failed with its message: the page shows it, nothing else is kept."""
+    Scenario.objects.filter(pk=scenario.pk).update(
+        state=ScenarioState.FAILED, error=message, finished_at=timezone.now()
+    )
     scenario.refresh_from_db()
     return scenario
 
