@@ -13,26 +13,16 @@ from django.db import DatabaseError, connection, transaction
 
 from jineng.core import audit, chain, partitions
 from jineng.core.models import AuditEntry
+from tests import partitioned
+from tests.partitioned import postgresql_only, value
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-        reason="partitions are PostgreSQL's (DATABASE_URL=postgres://...); SQLite keeps one table",
-    ),
-]
+pytestmark = [pytest.mark.django_db, postgresql_only]
 ZONE = ZoneInfo(settings.TIME_ZONE)
 FAR = date(2031, 5, 1)  # a month no migration or earlier run made a partition for
 
 
-def value(sql, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
-
-
 def partition_of(entry: AuditEntry) -> str:
-    return value("SELECT tableoid::regclass::text FROM core_auditentry WHERE id = %s", [entry.pk])
+    return partitioned.partition_of("core_auditentry", entry.pk)
 
 
 def refused(statement: str, params: list) -> None:

@@ -15,27 +15,17 @@ from django.db import IntegrityError, connection, transaction
 from jineng.core import partitions
 from jineng.people import ledger
 from jineng.training.models import CheckIn, Device, Direction
+from tests import partitioned
 from tests.factories import PersonFactory, TrainingClassFactory
+from tests.partitioned import postgresql_only, value
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-        reason="partitions are PostgreSQL's (DATABASE_URL=postgres://...); SQLite keeps one table",
-    ),
-]
+pytestmark = [pytest.mark.django_db, postgresql_only]
 ZONE = ZoneInfo(settings.TIME_ZONE)
 FAR = date(2031, 5, 1)  # a month no migration or earlier run made a partition for
 
 
-def value(sql, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
-
-
 def partition_of(event: CheckIn) -> str:
-    return value("SELECT tableoid::regclass::text FROM training_checkin WHERE id = %s", [event.pk])
+    return partitioned.partition_of("training_checkin", event.pk)
 
 
 @pytest.fixture

@@ -277,6 +277,7 @@ def password_change(request):
     """Change one's password; where the old one has expired (core.security.password_expired)
     the page says so, and every other page leads here until it is done."""
     form = PasswordChangeForm(request.user, request.POST or None)
+    # An address to return to, not a field of the form: local_url is its one check.
     next_url = local_url(request, request.POST.get("next") or request.GET.get("next"))
     if request.method == "POST" and form.is_valid():
         user = form.save()

@@ -176,6 +176,7 @@ def replay(request):
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
+        # the page to go back to, not a field of the form: local_url is its one check
         return redirect(local_url(request, request.POST.get("back")) or "whatif:list")
     data = form.cleaned_data
     try:
