@@ -8,10 +8,13 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from jineng.catalog import packs
+from jineng.catalog.models import PolicyPackVersion
 from jineng.certificates.models import Certificate, CertificateKind
 from jineng.evaluation.models import BookingState, EvaluationBooking, EvaluationResult
 from jineng.institutions.models import Examiner, ExaminerRole
 from jineng.people.models import EmploymentRecord
+from jineng.policy.pack import parse_pack
 from jineng.supervision import services
 from jineng.supervision.models import Finding, FindingState, Run
 from jineng.training.models import CheckIn, Device, ManualMark
@@ -402,6 +405,26 @@ def test_insured_work_is_flagged_only_during_a_full_time_class_own_staff_always(
     assert "非全日制" in staff.evidence["rows"][0][5]
     timetable = next(f for f in found if f.person == t)
     assert "工作时间" in timetable.summary
+
+
+def test_the_working_day_a_timetable_is_read_against_is_the_packs():
+    """004 §二, 004 §五(六): the working day is the pack's (supervision.working_day_from and
+    working_day_until; 8 to 18 in every shipped pack, assumed). A region whose working day ends
+    at 17:00 reads a part-time class meeting 14:00-18:00 on weekdays as part-time, as stated: a
+    trainee's insured job during it is not flagged, where the same class is flagged above."""
+    w = world()
+    version = PolicyPackVersion.objects.filter(pack_id="test-410300").latest("version")
+    text = version.source_text.replace(
+        "working_day_until = { value = 18", "working_day_until = { value = 17", 1
+    ).replace(f"\nversion = {version.version}\n", f"\nversion = {version.version + 1}\n", 1)
+    with act(None):
+        packs.save_pack_version(parse_pack(text, "test-410300.toml"), text)
+    t = w.person()
+    w.training_class(trainees=[t], hours=(14, 18), study_mode="part_time")
+    EmploymentRecord.objects.create(person=t, employer_uscc="91410300MA00000003",
+                                    employer_name="某厂", start=DAY - timedelta(days=200),
+                                    insured_months=12)  # fmt: skip
+    assert flagged(run(w, "employed_during_class"), "employed_during_class") == []
 
 
 def test_checkin_bursts_from_one_device():

@@ -34,6 +34,7 @@ UNITS = {
     "sessions": ("节", "sessions"),
     "check-ins": ("次", "check-ins"),
     "metres": ("米", "metres"),
+    "hour": ("时", "o'clock"),
     "factor": ("倍", "times"),
 }
 
@@ -988,6 +989,21 @@ SECTIONS: tuple[SectionSpec, ...] = (
                 "位置不在培训场地的打卡占该班带位置学员打卡的比例超过此值即提示",
                 "a class is flagged when more than this share of its trainees' check-ins that "
                 "carry a position were away from the site",
+            ),
+            FieldSpec(
+                "working_day_from",
+                Int(0, 23),
+                "hour",
+                "读取课表时，工作日（周一至周五）工作时间的开始时刻",
+                "reading a timetable: the working day (Monday to Friday) begins at this hour",
+            ),
+            FieldSpec(
+                "working_day_until",
+                Int(1, 24),
+                "hour",
+                "读取课表时，工作日工作时间的结束时刻；非全日制班的课次全部在此时间内的，视为全日制",
+                "… and ends at this hour: a part-time class whose every session lies within it is "
+                "read as full-time",
             ),
             FieldSpec(
                 "short_job_days",

@@ -945,21 +945,19 @@ def beyond_designation(scope: Scope) -> list[Found]:
 # --- (3) employed elsewhere during a class for the unemployed, or the institution's own staff ---
 
 
-# Working hours, for reading a timetable: Monday to Friday, 08:00 to 18:00 local time (this
-# platform's reading of a working day; public holidays are not known to it).
-WORK_DAY_FROM, WORK_DAY_UNTIL = 8 * 60, 18 * 60  # minutes after midnight
-
-
 def _minutes(moment: str) -> ExpressionWrapper:
     return ExpressionWrapper(
         ExtractHour(moment) * 60 + ExtractMinute(moment), output_field=IntegerField()
     )
 
 
-def _taken_in_working_hours() -> Q:
+def _taken_in_working_hours(scope: Scope) -> Q:
     """A class whose timetable takes the working day: it has sessions, and none of them is in
-    an evening, at night or on a weekend (each on a weekday, from 08:00 to 18:00 local time, the
-    same day). A trainee in a full-time job could not attend it, whatever mode it states."""
+    an evening, at night or on a weekend (each on a weekday, within the pack's working hours,
+    supervision.working_day_from to working_day_until, local time, the same day). A trainee in
+    a full-time job could not attend it, whatever mode it states."""
+    day_from = scope.value("supervision.working_day_from") * 60  # minutes after midnight
+    day_until = scope.value("supervision.working_day_until") * 60
     sessions = Session.objects.filter(training_class=OuterRef("training_class_id"))
     off_hours = sessions.annotate(
         weekday=ExtractIsoWeekDay("starts_at"),
@@ -968,10 +966,7 @@ def _taken_in_working_hours() -> Q:
         day=TruncDate("starts_at"),
         last_day=TruncDate("ends_at"),
     ).filter(
-        Q(weekday__gt=5)
-        | Q(begins__lt=WORK_DAY_FROM)
-        | Q(ends__gt=WORK_DAY_UNTIL)
-        | ~Q(day=F("last_day"))
+        Q(weekday__gt=5) | Q(begins__lt=day_from) | Q(ends__gt=day_until) | ~Q(day=F("last_day"))
     )
     return Q(Exists(sessions)) & ~Q(Exists(off_hours))
 
@@ -983,12 +978,12 @@ def employed_during_class(scope: Scope) -> list[Found]:
     class (全日制), or one at the institution itself (its own staff as trainees) whatever the
     class's study mode. An uninsured job (part-time, 灵活就业) is not flagged, nor insured work
     during a part-time class (非全日制: evenings, weekends), unless its timetable takes the
-    working day all the same (every session on a weekday between 08:00 and 18:00): then it is
-    read as full-time."""
+    working day all the same (every session on a weekday within the pack's working hours): then
+    it is read as full-time."""
     start, end = "training_class__start_date", "training_class__end_date"
     jobs = "person__employment"
     own = Q(**{f"{jobs}__employer_uscc": F("training_class__institution__organisation__code")})
-    full_time = Q(training_class__study_mode=StudyMode.FULL_TIME) | _taken_in_working_hours()
+    full_time = Q(training_class__study_mode=StudyMode.FULL_TIME) | _taken_in_working_hours(scope)
     insured_elsewhere = Q(**{f"{jobs}__insured_months__gt": 0}) & ~own & full_time
     rows = (
         _unemployed_enrolments(scope)
@@ -1644,7 +1639,8 @@ CHECKS: tuple[Check, ...] = (
           _("A trainee of a full-time employment skills class insured as employed elsewhere "
             "during it, or a trainee employed by the institution itself."),
           "004 §二; " + _WHOLE, _("fake trainees (employed people listed as unemployed)"),
-          Severity.HIGH, (), employed_during_class),
+          Severity.HIGH, ("supervision.working_day_from", "supervision.working_day_until"),
+          employed_during_class),
     Check("checkin_bursts", _("Check-in bursts from one device"),
           _("Many trainees checked in by one device within seconds."),
           "000 §三(八); " + _WHOLE, _("bursts of check-ins from one device"), Severity.HIGH,
