@@ -39,9 +39,19 @@ without a site, and without a position; a full-time student on the class's first
 student until the day before and a student in an upgrade class; a job from 10 days before the end
 of the employment window to 10 days after it, near-miss kept 60 days after; institution 0's
 capacity one below its most trainees at once (found in the months of that most, computed here by
-the same sweep), institution 1's exactly its most (the others record none). The checks on
-evaluations, certificates and claims have no planted case here (no such rows): any finding of
-theirs is a false flag.
+the same sweep), institution 1's exactly its most (the others record none).
+
+Every class is evaluated a week after it ends by one evaluation organisation (two of its ten
+examiners a result, a quality supervisor), a certificate for each pass ten days later, and claimed:
+a training claim per class (a line per trainee) and an evaluation claim per booking (a line per
+certificate), reviewed. In every class but the planted ones the scores spread and the last
+trainee fails. Planted in group 0 (slots P to 9P, P classes each): everyone passing with totals
+within 2 points (the pack's spread), near-misses within 3 and alike but one failing; the class's
+teacher among its examiners, near-miss that teacher examining another class; certificates dated
+the day before the class ends and the day before the evaluation, near-misses one on the
+evaluation's day and one on the class's last day when it was evaluated that day; a trainee's
+training and another's certificate claimed again in a second claim (多头、重复申领), near-misses a
+top-up line (补差), a line in a rejected claim, a rejected line, a line at another level.
 
 Timed: each check run alone through `services.run_checks` (as `jineng supervision run` does,
 findings stored), and the sum; then the anchor, one scan of the check-ins grouped by session and
@@ -92,11 +102,12 @@ class Layout:
 
     def __init__(self, args):
         self.classes, self.institutions, self.p = args.classes, args.institutions, args.planted
+        self.trainees = args.trainees
         self.size = args.trainees // args.classes  # trainees a class
         self.days = max(2, round(args.checkins / args.trainees) // 2 * 2)  # sessions, even
         self.slots = args.classes // 10
         self.gap = max(self.days + 1, self.p)  # slots between a roaming teacher's classes
-        if self.size < 8 or self.slots < self.p + 3 * self.gap or self.slots < 5 * self.p:
+        if self.size < 8 or self.slots < self.p + 3 * self.gap or self.slots < 9 * self.p:
             raise SystemExit("sizes too small for the planted cases: more classes or trainees")
         if self.days > self.size:
             raise SystemExit("more sessions than trainees a class: their orders would repeat")
@@ -140,6 +151,52 @@ class Layout:
 
     def trainee(self, index: int, position: int) -> int:
         return index * self.size + position
+
+    def members(self, index: int) -> range:
+        """The trainees first enrolled in the class (the last class takes the remainder)."""
+        last = self.trainees if index == self.classes - 1 else self.trainee(index, self.size)
+        return range(self.trainee(index, 0), min(last, self.trainees))
+
+    def evaluation_case(self, index: int) -> str:
+        """The evaluation, certificate or claim case planted in the class: group 0's slots p to
+        9p, p classes of each of EVALUATION_CASES; "" elsewhere."""
+        slot, group = index % self.slots, index // self.slots
+        if group != 0 or not self.p <= slot < 9 * self.p:
+            return ""
+        return EVALUATION_CASES[(slot - self.p) // self.p]
+
+    def evaluated_on(self, index: int) -> date:
+        """The evaluation a week after the class, on its last day in the near-miss "on the day"."""
+        same_day = self.evaluation_case(index) == "on_the_day"
+        return self.end(index) + timedelta(days=0 if same_day else 7)
+
+    def scores(self, index: int, j: int, last: bool) -> tuple[int, int, bool]:
+        """(theory, practical, passed) of the class's j-th trainee: totals within 2 points and
+        everyone passing in a planted class (the pack's spread: 2), within 3 in its near-miss,
+        alike but one failing in another; elsewhere the scores spread and the last one fails."""
+        case = self.evaluation_case(index)
+        if case == "uniform":
+            return 80, 80 + j % 3, True
+        if case == "spread":
+            return 80, 80 + j % 4, True
+        if case == "one_failed":
+            return (50, 80, False) if last else (80, 80, True)
+        if last:
+            return 45, 70, False
+        return 60 + (j * 37 + index) % 40, 60 + (j * 53 + index) % 40, True
+
+    def certified_on(self, index: int, j: int) -> date:
+        """A certificate ten days after the evaluation, but in the planted class "early": the
+        first trainee's the day before the class ends, the second's the day before the
+        evaluation, the third's on the evaluation's day (near-miss); in "on_the_day" the first
+        trainee's on the class's last day, the day of its evaluation (near-miss)."""
+        case, evaluated = self.evaluation_case(index), self.evaluated_on(index)
+        if case == "early" and j < 3:
+            return (self.end(index) - timedelta(days=1), evaluated - timedelta(days=1),
+                    evaluated)[j]  # fmt: skip
+        if case == "on_the_day" and j == 0:
+            return evaluated
+        return evaluated + timedelta(days=10)
 
     def hand_sessions(self, index: int) -> range:
         """Sessions attended by hand marks: all in the planted classes, half in the near ones."""
@@ -213,7 +270,7 @@ def organisations(args) -> dict:
     from jineng.catalog.models import Occupation, SkillLevel
     from jineng.core import services as core
     from jineng.core.roles import OrgKind
-    from jineng.institutions.models import Designation, Institution
+    from jineng.institutions.models import Designation, EvaluationOrg, Institution
     from jineng.training.models import Device
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -228,7 +285,7 @@ def organisations(args) -> dict:
                                       parent=None, region_code=REGION)  # fmt: skip
     occupations = list(Occupation.objects.order_by("code").values_list("id", flat=True)[:3])
     level = SkillLevel.objects.get(code="5").pk
-    institutions, codes, devices = [], [], []
+    institutions, institution_orgs, codes, devices = [], [], [], []
     for n in range(args.institutions):
         body = f"52{REGION}MJ{n:07d}"
         org = core.create_organisation(kind=OrgKind.INSTITUTION, name=f"商丘职业培训学校{n}",
@@ -243,11 +300,19 @@ def organisations(args) -> dict:
         device = Device.objects.create(institution=institution, name=f"考勤机{n}",
                                        token_hash=sha(f"device-{n}"), token_hint=hint)  # fmt: skip
         institutions.append(institution.pk)
+        institution_orgs.append(org.pk)
         codes.append(org.code)
         devices.append(device.pk)
-    return {"bureau": bureau, "institutions": institutions, "codes": codes, "devices": devices,
+    body = f"52{REGION}MJ9999999"
+    assessor = core.create_organisation(kind=OrgKind.EVALUATION_ORG, name="商丘技能评价中心",
+                                        code=body + uscc.calc_check_digit(body), parent=bureau,
+                                        region_code=REGION)  # fmt: skip
+    evaluation_org = EvaluationOrg.objects.create(organisation=assessor, type="social")
+    return {"bureau": bureau, "institutions": institutions, "institution orgs": institution_orgs,
+            "codes": codes, "devices": devices,
             "occupations": dict(zip(("O1", "O2", "O3"), occupations, strict=True)),
-            "level": level}  # fmt: skip
+            "level": level, "level 4": SkillLevel.objects.get(code="4").pk,
+            "evaluation org": evaluation_org.pk, "assessor": assessor.pk}  # fmt: skip
 
 
 def plant_face_pairs(lay: Layout, planted: dict, near: dict, person, trainees: int) -> int:
@@ -283,7 +348,7 @@ def facts(args, lay: Layout, orgs: dict) -> tuple[dict, dict, dict]:
     p, size, days, trainees = lay.p, lay.size, lay.days, args.trainees
     classes = args.classes
     now = datetime(2024, 12, 1, 2, tzinfo=UTC)
-    people = trainees + classes  # the trainees, then one teacher a class
+    people = trainees + classes + EXAMINERS + 1  # the trainees, a teacher a class, examiners
 
     def class_of(n: int) -> int:
         return min(n // size, classes - 1)
@@ -385,15 +450,14 @@ def facts(args, lay: Layout, orgs: dict) -> tuple[dict, dict, dict]:
         [(cid(class_of(n)), person(n), "completed", True, now, "") for n in range(trainees)]
         + [(cid(i), person(n), "completed", True, now, "") for i, n in extra]
     )  # fmt: skip
+    ids = {"person": p0, "class": c0, "enrolment": first_id(Enrollment, trainees + len(extra))}
 
     def attendance(hand: bool):
         """(session, trainee, moment) of every cell attended by hand (or by the device): the
         last trainee of a class misses the first session, except where everyone attends."""
         for i in range(classes):
             by_hand = lay.hand_sessions(i)
-            members = range(lay.trainee(i, 0), min(lay.trainee(i, size), trainees))
-            if i == classes - 1:
-                members = range(lay.trainee(i, 0), trainees)
+            members = lay.members(i)
             for d in range(days):
                 if (d in by_hand) != hand:
                     continue
@@ -539,7 +603,173 @@ def facts(args, lay: Layout, orgs: dict) -> tuple[dict, dict, dict]:
                                            for month, n in months.items() if n == most}  # fmt: skip
         else:
             near["beyond_capacity"] += 1
+    counts |= evaluations(lay, orgs, ids, planted, near)
+    counts |= claims(lay, orgs, ids, planted, near)
     return counts, {k: sorted(v) for k, v in planted.items()}, near
+
+
+def evaluations(lay: Layout, orgs: dict, ids: dict, planted: dict, near: dict) -> dict:
+    """A booking per class (evaluated a week after it), a result per trainee first enrolled
+    (the second enrolments of the overlapping trainees were not evaluated) by two of the
+    organisation's examiners, a certificate per pass; the cases of Layout.evaluation_case."""
+    from jineng.certificates.models import Certificate
+    from jineng.core.scope import refresh_path_copies
+    from jineng.evaluation.models import EvaluationBooking, EvaluationResult
+    from jineng.institutions.models import Examiner
+
+    person = lambda n: ids["person"] + n  # noqa: E731
+    teacher = lambda i: person(lay.trainees + lay.teacher_of[i])  # noqa: E731
+    examiner_person = lambda e: person(lay.trainees + lay.classes + e)  # noqa: E731
+    org, at = orgs["evaluation org"], datetime(2024, 12, 1, 2, tzinfo=UTC)
+    taught = {k: lay.c(0, 4 * lay.p + k) for k in range(lay.p)}  # EVALUATION_CASES[3]
+    counts = {"examiners": Loader(Examiner, ["evaluation_org_id", "person_id", "role",
+                                             "certificate"]).load(
+        [(org, examiner_person(e), "examiner", f"KP{e:06d}") for e in range(EXAMINERS)]
+        + [(org, examiner_person(EXAMINERS), "supervisor", "DD000001")]
+        + [(org, teacher(taught[k]), "examiner", f"KT{k:06d}") for k in range(lay.p)]
+    )}  # fmt: skip
+    x0 = first_id(Examiner, EXAMINERS + 1 + lay.p)
+    supervisor, teaching = x0 + EXAMINERS, lambda k: x0 + EXAMINERS + 1 + k  # noqa: E731
+
+    def examiners(i: int) -> tuple[int, int]:
+        """The class's teacher examines it in "examiner_taught"; the teacher of that case's
+        class examines another class in "examiner_elsewhere" (near-miss)."""
+        case, k = lay.evaluation_case(i), i % lay.slots % lay.p
+        if case in ("examiner_taught", "examiner_elsewhere"):
+            return teaching(k), x0 + i % EXAMINERS
+        return x0 + i % EXAMINERS, x0 + (i + 1) % EXAMINERS
+
+    counts["bookings"] = Loader(EvaluationBooking, ["training_class_id", "evaluation_org_id",
+                                                    "planned_date", "due_on", "state"]).load(
+        (ids["class"] + i, org, lay.evaluated_on(i), lay.end(i) + timedelta(days=30), "done")
+        for i in range(lay.classes)
+    )  # fmt: skip
+    b0 = first_id(EvaluationBooking, lay.classes)
+    results = []  # (class, position, trainee, scores)
+    for i in range(lay.classes):
+        members = lay.members(i)
+        for j, n in enumerate(members):
+            results.append((i, j, n, lay.scores(i, j, j == len(members) - 1)))
+    passed = [(i, j, n) for i, j, n, (_t, _p, ok) in results if ok]
+    counts["certificates"] = Loader(Certificate, [
+        "person_id", "kind", "number", "occupation_id", "level_id", "issued_on",
+        "evaluation_org_id", "training_class_id", "issuer_name",
+    ]).load(
+        (person(n), "skill_level", f"S{REGION}{n:09d}", orgs["occupations"][lay.occupation_of[i]],
+         orgs["level"], lay.certified_on(i, j), org, ids["class"] + i, "商丘技能评价中心")
+        for i, j, n in passed
+    )  # fmt: skip
+    k0 = first_id(Certificate, len(passed))
+    refresh_path_copies(Certificate.objects.all())  # the paths its scope reads (COPY skips save)
+    certificate = {n: k0 + index for index, (_i, _j, n) in enumerate(passed)}
+    ids["certificate"], ids["booking"] = certificate, b0
+    counts["results"] = Loader(EvaluationResult, [
+        "booking_id", "enrollment_id", "theory_score", "practical_score", "passed",
+        "supervisor_id", "certificate_id", "entered_at",
+    ]).load(
+        (b0 + i, ids["enrolment"] + n, theory, practical, ok, supervisor, certificate.get(n), at)
+        for i, _j, n, (theory, practical, ok) in results
+    )  # fmt: skip
+    r0 = first_id(EvaluationResult, len(results))
+    ids["result"] = {n: r0 + index for index, (_i, _j, n, _s) in enumerate(results)}
+    Loader(EvaluationResult.examiners.through, ["evaluationresult_id", "examiner_id"]).load(
+        (r0 + index, x) for index, (i, *_rest) in enumerate(results) for x in examiners(i)
+    )
+    plant_evaluation_keys(lay, ids, planted, near, teacher)
+    return counts
+
+
+def plant_evaluation_keys(lay: Layout, ids: dict, planted: dict, near: dict, teacher) -> None:
+    """The keys the evaluation and certificate checks should find, and their near-misses."""
+    case_class = lambda case, k: lay.c(0, (1 + EVALUATION_CASES.index(case)) * lay.p + k)  # noqa: E731
+    for k in range(lay.p):
+        planted["uniform_scores"].add(str(ids["booking"] + case_class("uniform", k)))
+        near["uniform_scores"] += 2  # "spread" and "one_failed"
+        i = case_class("examiner_taught", k)
+        planted["examiner_taught"].add(f"{ids['booking'] + i}:{teacher(i)}")
+        near["examiner_taught"] += 1  # "examiner_elsewhere"
+        early = case_class("early", k)
+        for position in (0, 1):
+            planted["certificate_too_early"].add(
+                str(ids["certificate"][lay.trainee(early, position)])
+            )
+        near["certificate_too_early"] += 2  # on the evaluation's day; "on_the_day"
+
+
+def claims(lay: Layout, orgs: dict, ids: dict, planted: dict, near: dict) -> dict:
+    """A training claim per class (a line per trainee first enrolled) and an evaluation claim
+    per booking (a line per certificate), reviewed; in the classes of the case "claimed_twice",
+    claims made again: the first trainee's training (found) and the second's certificate
+    (found); near-misses: the third's top-up line (补差), the fourth's in a rejected claim, the
+    fifth's line rejected, the seventh's at another level."""
+    from jineng.catalog.models import DecisionRecord, PolicyPackVersion, Region
+    from jineng.claims.models import Claim, ClaimLine
+
+    region = Region.objects.get(code=REGION).pk
+    decision = DecisionRecord.objects.create(
+        kind="training_subsidy", outcome="granted", detail={"bench": True},
+        pack=PolicyPackVersion.objects.filter(region_code=REGION).order_by("id").first(),
+    )  # fmt: skip
+    bureau, assessor = orgs["bureau"].pk, orgs["assessor"]
+    twice = [lay.c(0, 8 * lay.p + k) for k in range(lay.p)]  # EVALUATION_CASES[7]
+
+    def claim(number, kind, state, i, claimant, booking=None, on=None):
+        on = on or lay.end(i)
+        made = datetime(on.year, on.month, on.day, 2, tzinfo=UTC) + timedelta(days=15)
+        return (number, kind, state, claimant, bureau, region, ids["class"] + i, booking, made)
+
+    institution = lambda i: orgs["institution orgs"][lay.institution_of[i]]  # noqa: E731
+    rows = [claim(f"T{i:07d}", "training", "reviewed", i, institution(i))
+            for i in range(lay.classes)]  # fmt: skip
+    rows += [claim(f"V{i:07d}", "evaluation", "reviewed", i, assessor, ids["booking"] + i,
+                   lay.evaluated_on(i)) for i in range(lay.classes)]  # fmt: skip
+    for k, i in enumerate(twice):
+        rows += [claim(f"D{k:07d}", "training", "reviewed", i, institution(i)),
+                 claim(f"W{k:07d}", "evaluation", "reviewed", i, assessor, ids["booking"] + i),
+                 claim(f"R{k:07d}", "training", "rejected", i, institution(i))]  # fmt: skip
+    counts = {"claims": Loader(Claim, ["number", "kind", "state", "organisation_id", "bureau_id",
+                                       "region_id", "training_class_id", "booking_id",
+                                       "created_at"]).load(iter(rows))}  # fmt: skip
+    k0 = first_id(Claim, len(rows))
+    again = lambda k, n: k0 + 2 * lay.classes + 3 * k + n  # noqa: E731  D, W, R of case k
+    occupation = lambda i: orgs["occupations"][lay.occupation_of[i]]  # noqa: E731
+
+    def line(claim_id, n, i, kind, state="approved", level=None):
+        certified = kind == "evaluation"
+        return (claim_id, ids["person"] + n, ids["enrolment"] + n,
+                ids["result"][n] if certified else None,
+                ids["certificate"][n] if certified else None, kind, occupation(i),
+                level or orgs["level"], lay.evaluated_on(i) if certified else lay.end(i),
+                decision.pk, True, "600.00" if certified else "1200.00", state)  # fmt: skip
+
+    trainees = [(n, i) for i in range(lay.classes) for n in lay.members(i)]
+    lines = [line(k0 + i, n, i, "training") for n, i in trainees]
+    evaluated = [(n, i) for n, i in trainees if n in ids["certificate"]]
+    lines += [line(k0 + lay.classes + i, n, i, "evaluation") for n, i in evaluated]
+    training_line = {n: index for index, (n, _i) in enumerate(trainees)}
+    evaluation_line = {n: len(trainees) + index for index, (n, _i) in enumerate(evaluated)}
+    doubles = []  # (index of the first line, index of the line made again)
+    for k, i in enumerate(twice):
+        one, two, three, four, five, six = (lay.trainee(i, j) for j in (0, 1, 2, 3, 4, 6))
+        doubles += [(training_line[one], len(lines)), (evaluation_line[two], len(lines) + 1)]
+        lines += [line(again(k, 0), one, i, "training"), line(again(k, 1), two, i, "evaluation"),
+                  line(again(k, 0), three, i, "training"),  # a top-up: see below
+                  line(again(k, 2), four, i, "training"),
+                  line(again(k, 0), five, i, "training", state="rejected"),
+                  line(again(k, 0), six, i, "training", level=orgs["level 4"])]  # fmt: skip
+        near["duplicate_claims"] += 4
+    counts["claim lines"] = Loader(ClaimLine, [
+        "claim_id", "person_id", "enrollment_id", "result_id", "certificate_id", "subsidy_type",
+        "occupation_id", "level_id", "decided_on", "decision_id", "granted", "amount", "state",
+    ]).load(iter(lines))  # fmt: skip
+    l0 = first_id(ClaimLine, len(lines))
+    for k, i in enumerate(twice):  # the third trainee's line made again raises the first one
+        three = lay.trainee(i, 2)
+        ClaimLine.objects.filter(claim_id=again(k, 0), person_id=ids["person"] + three).update(
+            tops_up_id=l0 + training_line[three], amount="100.00"
+        )
+    planted["duplicate_claims"] |= {f"{l0 + one}:{l0 + two}" for one, two in doubles}
+    return counts
 
 
 def students(lay: Layout, person, cid) -> int:
@@ -584,6 +814,11 @@ def busiest(lay: Layout, where: int, members, session_times) -> dict[str, int]:
 
 
 # --- the audit ---------------------------------------------------------------------------------
+
+# The evaluation, certificate and claim cases, p classes each (Layout.evaluation_case).
+EVALUATION_CASES = ("uniform", "spread", "one_failed", "examiner_taught", "examiner_elsewhere",
+                    "early", "on_the_day", "claimed_twice")  # fmt: skip
+EXAMINERS = 10  # the evaluation organisation's examiners, and one quality supervisor
 
 CHECK_CODES = (
     "overlapping_classes", "teacher_double_booked", "teacher_many_institutions",
