@@ -289,6 +289,24 @@ def test_a_line_paid_before_the_stop_is_recovered_when_the_finding_is_confirmed(
     assert finding.number in recovery.reason
 
 
+def test_a_line_paid_before_the_stop_of_a_finding_confirmed_meanwhile_is_recovered():
+    """004 §五(六) (确保资金安全); pattern: courses shortened or skipped. The finding is confirmed
+    before finance learns that the bank had paid the line: recorded paid before the stop then,
+    the line is recovered all the same (cause fraud, the finding's reason), as confirming it
+    would have recovered it had it been recorded before."""
+    claim = ClaimFactory(state="payable", outcomes=(CERTIFIED,))
+    line, batch, finding = _stopped(claim)
+    review_it(finding)
+    with act("city_reviewer"):
+        services.confirm(finding, reason="现场核查：学员未实际参训，考勤系补录。")
+    assert not Recovery.objects.filter(line=line).exists()  # nothing paid yet
+    _paid_before_stop(batch, line, finding)  # a confirmed finding still holds (stops) the line
+    recovery = Recovery.objects.get(line=line)
+    assert recovery.cause == RecoveryCause.FRAUD and recovery.amount == line.amount
+    assert finding.number in recovery.reason and "学员未实际参训" in recovery.reason
+    assert recovery.opened_by.username == "finance"  # opened by the act that recorded it paid
+
+
 def test_a_line_paid_before_the_stop_stays_paid_when_the_finding_is_cleared(client):
     """004 §五(六): cleared, nothing more happens: no recovery, the line paid; the batch page
     still names the finding (no longer linked: it holds nothing)."""

@@ -19,6 +19,9 @@ nothing (no subsidy, the line kept at 0 with its reasons).
   other's sign-in photo was not theirs, so the review rejected that line and approved nothing
   (a claim of nothing but 0 lines is not submitted at all);
 - class 8 has completed and waits for its claim (鸿鹄's "new claim" page offers it);
+- sent to finance: class 9's three lines, payable, in a batch of their own exported to finance
+  today, no outcome recorded yet (the supervision demo then opens a finding on the class, which
+  stops the lines: one was paid by the bank before the stop, the two others wait);
 - an evaluation claim of the centre for 永城市技工学校's welding class (the evaluation demo's
   results), under its free-evaluation agreement, submitted;
 - an employment claim (SME hiring, 002 §四(三)1) the city's bureau took in for a machinery
@@ -73,6 +76,9 @@ HONGHU = "商丘市鸿鹄职业技能培训学校"
 CENTRE = "商丘市职业技能等级认定评价中心"
 CITY = "411400"
 TRAINEES_FROM = ("411403", "411424")  # 睢阳区, 柘城县: demo people no other demo trains
+# Their people are all taken by the classes before class 9, whose trainees come from 永城市 (no
+# other demo trains its people either), after them in turn.
+MORE_TRAINEES_FROM = ("411481",)
 SKIP_FREE = 2  # the first free people of 睢阳区 are left to the certificates demo
 # The groups Shangqiu's pack (v4, assumed from 004 §四(五)) gives outcome rates to, but
 # 毕业年度高校毕业生 and 应届初高中毕业生 (whose categories last only the year they left school).
@@ -84,6 +90,8 @@ DAYS = 3  # a demo class lasts three days, a session each afternoon
 # employment claim: 睢阳区 companies of the enterprise registry's demo (演示).
 AGREEMENT = "SQPJXY-{year}-001"
 WAITING = "电工（五级）补贴申领演示班（第3期）"  # completed, waiting for its claim
+STOPPED = "电工（五级）补贴申领演示班（第4期）"  # its claim's batch sent to finance, then stopped
+SENT = "sent to finance"  # a payable claim whose lines are in a batch exported to finance
 WITHDRAW_REASON = "学员名单有误，核对花名册后重新申报。"
 REJECT_REASON = "申报材料不全：缺少学员签到表原件扫描件，请补齐后重新申报。"
 LINE_REJECT_REASON = "该学员签到照片与本人不符，经核实非本人参训，不予补贴。"
@@ -118,6 +126,7 @@ CLASSES = [
     DemoClass("焊工（四级）补贴申领演示班（第2期）", WELDER, "4", 45,
               (CERTIFIED, NOTHING), (ClaimState.CLOSED,)),
     DemoClass(WAITING, ELECTRICIAN, "5", 40, (EMPLOYED, CERTIFIED), ()),
+    DemoClass(STOPPED, ELECTRICIAN, "5", 36, (EMPLOYED, CERTIFIED, EMPLOYED), (SENT,)),
 ]  # fmt: skip
 # The demo worker's class: not welding, which the browser's voucher loop trains them in (the
 # same training twice is refused), and of an occupation 鸿鹄 is designated for; 岗位技能提升培训,
@@ -149,23 +158,26 @@ def load() -> dict:
 
 
 def _free_people() -> list[Person]:
-    """Demo people of 睢阳区 and 柘城县 in no class, holding no voucher, neither teachers nor
-    examiners, without a login, who are of a category the pack's rates apply to (004 §四(五)):
-    training them changes no one's eligibility for anything else."""
+    """Demo people of 睢阳区 and 柘城县, then of 永城市, in no class, holding no voucher, neither
+    teachers nor examiners, without a login, who are of a category the pack's rates apply to
+    (004 §四(五)): training them changes no one's eligibility for anything else."""
     free = Person.objects.filter(
         source="demo", user__isnull=True, enrollments__isnull=True, teacher__isnull=True,
         examiner_roles__isnull=True,
     )  # fmt: skip
     spared = free.filter(organisation__code=TRAINEES_FROM[0]).order_by("id")[:SKIP_FREE]
-    return list(
-        free.filter(
-            organisation__code__in=TRAINEES_FROM, vouchers__isnull=True,
-            categories__category__code__in=RATE_CATEGORIES,
-        )
-        .exclude(pk__in=[person.pk for person in spared])
-        .distinct()
-        .order_by("organisation__code", "id")
-    )  # fmt: skip
+    found = []
+    for counties in (TRAINEES_FROM, MORE_TRAINEES_FROM):
+        found += list(
+            free.filter(
+                organisation__code__in=counties, vouchers__isnull=True,
+                categories__category__code__in=RATE_CATEGORIES,
+            )
+            .exclude(pk__in=[person.pk for person in spared])
+            .distinct()
+            .order_by("organisation__code", "id")
+        )  # fmt: skip
+    return found
 
 
 def _free_hires() -> list[Person]:
@@ -413,6 +425,16 @@ def _paid(claim: Claim, users, today: date) -> None:
         recovery.open_recovery(lines[-1], cause=RecoveryCause.FRAUD, reason=FRAUD_REASON)
 
 
+def _sent(claim: Claim, users, today: date) -> None:
+    """Payable, then put in a batch of its own that the bureau sends to finance (exported):
+    finance has recorded no outcome yet."""
+    _payable(claim, users, today)
+    lines = list(claim.lines.filter(state=LineState.APPROVED).order_by("id"))
+    with audit_context(actor=users["city_reviewer"]):
+        batch = payment.create_batch(claim.bureau, claim.fund_channel, lines)
+        payment.export_batch(batch, "xlsx")
+
+
 STEPS = {
     ClaimState.DRAFT: lambda claim, users, today: None,
     ClaimState.WITHDRAWN: _withdrawn,
@@ -423,6 +445,7 @@ STEPS = {
     ClaimState.PAYABLE: _payable,
     ClaimState.PAID: _paid,
     ClaimState.CLOSED: _closed,
+    SENT: _sent,
 }
 
 

@@ -101,6 +101,17 @@ def open_recovery(line: ClaimLine, *, cause: str, reason: str) -> Recovery:
     return _open(line, cause, reason)
 
 
+def recover_paid_line(line: ClaimLine, *, cause: str, reason: str) -> Recovery | None:
+    """The recovery of a paid line opened as the consequence of another act, inside its
+    transaction (no permission asked: that act was checked): a line recorded paid before the
+    stop of a finding that was already confirmed (supervision, on payment's lines_paid). None
+    when the line is not paid or has its recovery already."""
+    line = _locked_line(line)
+    if line.state != LineState.PAID or Recovery.objects.filter(line=line).exists():
+        return None
+    return _open(line, cause, reason)
+
+
 @transaction.atomic
 def recover_for_revoked_certificate(certificate: Certificate) -> list[Recovery]:
     """Recoveries of every paid line resting on the certificate that has none yet, and the

@@ -6,7 +6,9 @@ receiver that raises undoes the whole change, as if its code were written in the
 
 from django.dispatch import Signal
 
-# Sent by payment.record_outcomes once the lines finance paid are recorded paid, inside that
-# transaction, with `lines` (the ClaimLines paid, each once: a line already paid is refused
-# before). The portal tells each person whose line it is (a training or evaluation subsidy).
+# Sent by payment.record_outcomes (and record_paid_before_stop) once the lines finance paid are
+# recorded paid, inside that transaction, with `lines` (the ClaimLines paid, each once: a line
+# already paid is refused before). The portal tells each person whose line it is (a training or
+# evaluation subsidy); supervision recovers a line a confirmed finding touches (paid before the
+# stop of a finding confirmed meanwhile).
 lines_paid = Signal()

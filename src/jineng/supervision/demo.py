@@ -5,18 +5,26 @@ trainees), a check-in of each trainee but the last each past session from 3 km a
 workshop (the terminal's position: check-ins for others, 代打卡), and a trainee recorded as a
 full-time student (全日制在校生) by the school-roll comparison (fake trainees: students). Found as
 well: the demo's classes, whose attendance the training demo enters by hand (pattern: courses
-shortened or skipped). The findings are then taken through
-their life so the demo shows each state: those touching a claim line, or the class waiting for
-its claim (claims.demo.WAITING, which the walk-through claims), are cleared (the demo's claims
-keep moving, as the tests of claims expect), of the others one is confirmed (a mark in
-鸿鹄's credit file), one is under review with an on-site check, one cleared, and the rest open.
+shortened or skipped), and 鸿鹄's own employee among the trainees of its part-time evening class
+(the training demo's; its other trainee, insured at a company, is not flagged: work beside a
+part-time class). The findings are then taken through their life so the demo shows each state:
+those touching a claim line, or the class waiting for its claim (claims.demo.WAITING, which the
+walk-through claims), are cleared (the demo's claims keep moving, as the tests of claims
+expect), but for the class whose batch was sent to finance before the finding opened
+(claims.demo.STOPPED): that finding is under review, its lines are stopped (止付), and finance
+has recorded the first one paid before the stop (the bank had paid it: its day and reference);
+the two others wait for the finding. Of the other findings one is confirmed (a mark in 鸿鹄's
+credit file), one is under review with an on-site check, one cleared, and the rest open.
 """
 
 from datetime import date, timedelta
 
 from django.utils import timezone
 
-from jineng.claims.demo import WAITING
+from jineng.claims import payment
+from jineng.claims.demo import STOPPED, WAITING
+from jineng.claims.models import Payment, PaymentOutcome
+from jineng.core.audit import audit_context
 from jineng.core.models import Organisation, User
 from jineng.core.roles import OrgKind
 from jineng.people import services as people
@@ -31,6 +39,7 @@ HONGHU = "商丘市鸿鹄职业技能培训学校"
 RUNNING = "焊工（五级）培训班（第3期）"  # the training demo's class running now, device attendance
 SHARED_PHONE = "13703700999"
 HAND_ENTRY_CLEARED = "演示：考勤系机构在课次当天据纸质签到表手工录入，核对签到表原件无误。"
+BANK_REFERENCE = "HX{day:%Y%m%d}0137"  # the bank's reference of the line paid before the stop
 
 
 def _running() -> TrainingClass | None:
@@ -83,12 +92,38 @@ def _review(finding: Finding, reviewer) -> Finding:
     return services.assign(finding, reviewer)
 
 
-def _decide(findings: list[Finding], reviewer, today: date) -> dict[str, int]:
+def _paid_before_the_stop(finding: Finding, reviewer, finance, today: date) -> None:
+    """The finding on the class whose batch finance had already (claims.demo.STOPPED) is put
+    under review; it stops the batch's lines (止付). The bank had paid the first one before the
+    stop reached it: finance records it paid before the stop, with the bank's day and
+    reference; the others wait for the finding."""
+    _review(finding, reviewer)
+    stopped = (
+        Payment.objects.filter(line__claim__training_class=finding.training_class_id,
+                               outcome=PaymentOutcome.PENDING)
+        .select_related("batch")
+        .order_by("line_id")
+        .first()
+    )  # fmt: skip
+    if stopped is None or finance is None:
+        return
+    with audit_context(actor=finance):
+        payment.record_paid_before_stop(
+            stopped.batch, stopped.line_id, paid_on=today,
+            bank_reference=BANK_REFERENCE.format(day=today), finding=finding.number,
+        )  # fmt: skip
+
+
+def _decide(findings: list[Finding], reviewer, today: date, finance=None) -> dict[str, int]:
     spare = []
     for finding in findings:
         if finding.check_code != "hand_entered_attendance":
             continue  # the planted ones stay open
-        waiting = finding.training_class is not None and finding.training_class.name == WAITING
+        name = finding.training_class.name if finding.training_class is not None else ""
+        if name == STOPPED:
+            _paid_before_the_stop(finding, reviewer, finance, today)
+            continue
+        waiting = name == WAITING
         if waiting or services.touched_lines(finding).exists():
             services.clear(_review(finding, reviewer), reason=HAND_ENTRY_CLEARED,
                            evidence="签到表原件、机构情况说明")  # fmt: skip
@@ -122,7 +157,8 @@ def load() -> dict:
         _plant_student(running)
     run = services.run_checks(region, date(today.year - 1, 1, 1), today)
     reviewer = User.objects.filter(username="city_reviewer").first()
+    finance = User.objects.filter(username="finance").first()
     findings = list(Finding.objects.filter(run=run).order_by("id"))
-    states = _decide(findings, reviewer, today) if reviewer else {}
+    states = _decide(findings, reviewer, today, finance) if reviewer else {}
     new = {code: count["new"] for code, count in run.counts.items() if count.get("new")}
     return {"findings": new, "states": states}

@@ -38,7 +38,7 @@ from jineng.institutions.models import CreditEventKind, Institution
 from jineng.people import services as people
 from jineng.people.models import Person
 from jineng.supervision import checks
-from jineng.supervision.holds import touching
+from jineng.supervision.holds import line_findings, touching
 from jineng.supervision.models import (
     Finding,
     FindingState,
@@ -269,6 +269,27 @@ def paid_lines_to_recover(finding: Finding):
         .exclude(Exists(recovery.Recovery.objects.filter(line=OuterRef("pk"))))
         .order_by("pk")
     )
+
+
+def recover_lines_paid_after_confirmation(lines) -> None:
+    """Lines recorded paid while a confirmed finding touches them (paid before the stop, the
+    finding confirmed before finance learned the bank had paid): the money left though the
+    fraud is confirmed, so each is recovered as confirming it would have been (cause fraud, the
+    finding's reason). The receiver of claims' lines_paid, inside the recording's transaction."""
+    held = line_findings([line.pk for line in lines])
+    for line in lines:
+        numbers = [number for number, _summary, _url in held.get(line.pk, [])]
+        finding = (
+            Finding.objects.filter(number__in=numbers, state=FindingState.CONFIRMED)
+            .order_by("id")
+            .first()
+        )
+        if finding is not None:
+            why = _("Finding %(number)s confirmed: %(reason)s") % {
+                "number": finding.number,
+                "reason": finding.decision_reason,
+            }
+            recovery.recover_paid_line(line, cause=RecoveryCause.FRAUD, reason=why)
 
 
 # --- on-site checks (现场核查) ---------------------------------------------------------------

@@ -3,7 +3,10 @@ opening application (开班申请, 004 §四(三)) and of its run - draft, submi
 commitment, 承诺制 004 §五(二), with its signed commitment), rejected with the reviewer's reason,
 in progress with attendance from a registered terminal (a teacher's check-in and one event
 outside the session's time among them), completed (one trainee did not complete), closed,
-withdrawn and cancelled.
+withdrawn and cancelled. One class is part-time (非全日制): 鸿鹄's evening electricians' class,
+running now, whose two trainees hold jobs: one insured at a company of the registry (work beside
+an evening class: the data comparison does not flag it), the other on 鸿鹄's own staff (its own
+employee listed as an unemployed trainee: flagged, docs/supervision.md `employed_during_class`).
 
 Everything goes through training.services, acted by the demo users: the institution's staff
 (鸿鹄; the system administrator for the two institutions without a demo login) and the
@@ -31,6 +34,7 @@ from jineng.core.audit import audit_context
 from jineng.core.models import Organisation, User
 from jineng.institutions.models import Institution
 from jineng.people import services as people
+from jineng.people.demo import EMPLOYERS, employer_code
 from jineng.people.models import Person
 from jineng.training import services
 from jineng.training.models import (
@@ -39,6 +43,7 @@ from jineng.training.models import (
     Device,
     Direction,
     Session,
+    StudyMode,
     TrainingClass,
 )
 from jineng.training.places import Position
@@ -83,9 +88,21 @@ class DemoClass:
     commitment: str = ""
     reason: str = ""  # of a rejection, withdrawal or cancellation
     funder: str = ""  # the code of the department that funds it (004 §五(一)), if any
+    study_mode: str = StudyMode.FULL_TIME
+    # (from, until) of each day's session: (hour, minute) pairs; mornings unless said
+    hours: tuple[tuple[int, int], tuple[int, int]] = ((9, 0), (12, 0))
+    # the trainees' county when they are not the next demo people in turn (see _free_in)
+    county: str = ""
 
 
 UNION = "DEPT-411400-25"  # 商丘市总工会, the demo's department login
+# The part-time class (非全日制): evenings, beside a job. Its trainees are demo people of 夏邑县,
+# which no other demo trains (the next ones in turn are 民权县's veterans, whom the vouchers
+# demo's rule gives an electrician's voucher). Its first trainee is insured at a company of the
+# registry, its second works for 鸿鹄 itself.
+PART_TIME = "电工（五级）夜校班（非全日制）"
+PART_TIME_FROM = "411426"  # 夏邑县
+EVENINGS = ((19, 0), (21, 30))
 
 
 CLASSES = [
@@ -109,6 +126,8 @@ CLASSES = [
               reason="报名人数不足，本期暂不开班。"),
     DemoClass(YONGCHENG, "汽车维修工（四级）培训班", "4-12-01-01", "4", ClassState.CANCELLED,
               "future", 40, 2, reason="培训场地改造未完成，经核实取消本期培训。"),
+    DemoClass(HONGHU, PART_TIME, "6-31-01-03", "5", ClassState.IN_PROGRESS, "now", 3, 2,
+              study_mode=StudyMode.PART_TIME, hours=EVENINGS, county=PART_TIME_FROM),
 ]  # fmt: skip
 DAYS = 3  # a demo class lasts three days (the one running now five), a session each morning
 TOPICS = (
@@ -187,8 +206,11 @@ def load() -> dict[str, int]:
     device = _device(users, created)
     cursor = 0
     for spec in CLASSES:
-        trainees = people[cursor : cursor + spec.trainees]
-        cursor += spec.trainees
+        if spec.county:
+            trainees = _free_in(spec.county, spec.trainees, today)
+        else:
+            trainees = people[cursor : cursor + spec.trainees]
+            cursor += spec.trainees
         institution = Institution.objects.filter(organisation__name=spec.institution).first()
         dates = period(spec, today)
         if institution is None or dates is None or len(trainees) < spec.trainees:
@@ -199,6 +221,39 @@ def load() -> dict[str, int]:
             _build(spec, institution, dates, trainees, users, device, created)
         created["classes"] += 1
     return created
+
+
+def _free_in(county: str, count: int, today: date) -> list[Person]:
+    """The first `count` demo people of the county (by id) in no class, without a job, a login,
+    a voucher, a teacher's or examiner's role, of a category, aged 20 to 54 this year."""
+    return list(
+        Person.objects.filter(
+            source="demo", organisation__code=county, enrollments__isnull=True,
+            employment__isnull=True, user__isnull=True, vouchers__isnull=True,
+            teacher__isnull=True, examiner_roles__isnull=True, categories__isnull=False,
+            birth_date__gt=date(today.year - 55, 12, 31),
+            birth_date__lt=date(today.year - 20, 1, 1),
+        )
+        .distinct()
+        .order_by("id")[:count]
+    )  # fmt: skip
+
+
+def _jobs(institution: Institution, trainees, start: date) -> None:
+    """The part-time class's trainees at work since well before it: the first insured at a
+    company of the registry (people.demo's employers), the second on the institution's own
+    staff (its credit code as the employer's)."""
+    name, serial = EMPLOYERS[0]
+    since = start - timedelta(days=200)
+    people.add_employment(
+        trainees[0], employer_uscc=employer_code(serial), employer_name=name, start=since,
+        insured_months=6, source="demo",
+    )  # fmt: skip
+    people.add_employment(
+        trainees[1], employer_uscc=institution.organisation.code,
+        employer_name=institution.organisation.name, start=since, insured_months=6,
+        source="demo",
+    )  # fmt: skip
 
 
 def _usernames() -> set[str]:
@@ -224,6 +279,8 @@ def _build(spec: DemoClass, institution, dates, trainees, users, device, created
     with audit_context(actor=users["city_reviewer"]):
         for person in trainees:
             categorised_since(person, filed)
+        if spec.study_mode == StudyMode.PART_TIME:
+            _jobs(institution, trainees, start)
     with on_day(filed):
         training_class = _apply(spec, institution, dates, trainees, staff)
     if spec.state in {ClassState.DRAFT, ClassState.WITHDRAWN, ClassState.SUBMITTED}:
@@ -264,7 +321,7 @@ def _apply(spec: DemoClass, institution, dates, trainees, staff) -> TrainingClas
             start_date=start, end_date=end, venue=f"{spec.institution}实训楼",
             site_latitude=SITES[spec.institution][0], site_longitude=SITES[spec.institution][1],
             capacity=30, assessment_plan="理论考试（闭卷，60分合格）＋实操考核（现场评分）",
-            commitment_reason=spec.commitment,
+            study_mode=spec.study_mode, commitment_reason=spec.commitment,
             funding_department=Organisation.objects.filter(code=spec.funder).first(),
         )  # fmt: skip
         teachers = [e.teacher for e in institution.engagements.filter(year=start.year)]
@@ -272,7 +329,8 @@ def _apply(spec: DemoClass, institution, dates, trainees, staff) -> TrainingClas
         for number in range((end - start).days + 1):
             day = start + timedelta(days=number)
             services.add_session(
-                training_class, starts_at=at(day, 9), ends_at=at(day, 12),
+                training_class, starts_at=at(day, *spec.hours[0]),
+                ends_at=at(day, *spec.hours[1]),
                 topic=TOPICS[min(number, len(TOPICS) - 1)],
                 teacher=teachers[number % min(2, len(teachers))],
             )  # fmt: skip
