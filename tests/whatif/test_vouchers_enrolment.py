@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 
-from jineng.catalog.models import DecisionRecord, PolicyPackVersion
+from jineng.catalog.models import DecisionRecord, Occupation, PolicyPackVersion
 from jineng.certificates.models import Certificate
 from jineng.core.models import Organisation
 from jineng.people import services as people
@@ -26,7 +26,8 @@ from jineng.vouchers.models import Voucher
 from jineng.whatif import drafts, report, services
 from jineng.whatif.models import ScenarioState
 from tests.actors import act
-from tests.vouchers.conftest import TODAY
+from tests.factories import EMPLOYED, ClaimFactory
+from tests.vouchers.conftest import CARER, TODAY
 
 pytestmark = pytest.mark.django_db
 START, END = TODAY.replace(month=1, day=1), TODAY.replace(month=12, day=31)
@@ -235,3 +236,39 @@ def test_a_replay_writes_no_voucher_enrolment_certificate_decision_or_ledger_ent
         list(Voucher.objects.order_by("id").values_list(*voucher_columns)),
         list(Enrollment.objects.order_by("id").values_list(*enrolment_columns)),
     )
+
+
+def test_a_lower_cap_refuses_the_voucher_of_a_person_with_an_earlier_subsidy(
+    make_class, enrol, certificate, users
+):
+    """004 §四(五) (每人累计最多享受3次; Shangqiu's limits.training.count, 国办发〔2019〕24号,
+    assumed): a voucher is issued only to who could still earn a training subsidy. A trainee
+    granted a training subsidy (焊工五级, a claim submitted before) is then issued a voucher for
+    养老护理员, used and settled. Under a cap of 1, the history of the time (the claim line
+    decided before the issue) has used the one subsidy: the voucher would not have been issued,
+    its settlement is lost; the claim line itself, decided with no earlier subsidy, keeps its
+    grant."""
+    claim_made = ClaimFactory(state="submitted", outcomes=(EMPLOYED,))
+    line = claim_made.lines.get()
+    assert line.granted
+    person = line.person
+    with act("city_reviewer"):
+        voucher = vouchers.issue(person, [Occupation.objects.get(code=CARER)])
+        vouchers.claim(voucher, users["city_reviewer"])
+    enrol(make_class(CARER), person, voucher)
+    certificate(person, CARER, "5")
+    with act("city_reviewer"):
+        vouchers.settle(voucher)
+    voucher.refresh_from_db()
+    draft = shangqiu_draft()
+    with act(None):
+        revision = drafts.set_value(draft, "limits.training.count", "1")
+    scenario = replayed(revision)
+    changed = mine(scenario, "voucher", {voucher.pk})
+    assert list(changed) == [voucher.pk]
+    assert changed[voucher.pk].after_amount == Decimal("0.00")
+    failed = [c for c in changed[voucher.pk].after["checks"] if not c["passed"]]
+    assert [c["code"] for c in failed] == ["limit.count"]
+    assert failed[0]["evidence"]["prior_claim_ids"] == [claim_made.number]
+    assert not scenario.changes.filter(line_id=line.pk, subsidy_type="training").exists()
+    assert scenario.difference == -voucher.settled_amount
