@@ -51,6 +51,7 @@ RULE_NAMES = {
     "employment.in_province": _("Employed in the province"),
     "employment.enterprise_cap": _("Enterprise's total cap"),
     "voucher.validity": _("Voucher validity"),
+    "voucher.redeemed": _("Voucher used within its validity"),
     "procedure.evaluation_deadline": _("Evaluation deadline after training"),
     "procedure.attendance": _("Attendance needed for completion"),
     "teachers.full_time_share": _("Share of full-time teachers"),

@@ -24,6 +24,7 @@ from .engine import (
     decide_evaluation_subsidy,
     decide_training_subsidy,
     decide_voucher_issue,
+    decide_voucher_issue_for,
     evaluation_due_by,
     notice_ends_on,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "decide_training_batch",
     "decide_training_subsidy",
     "decide_voucher_issue",
+    "decide_voucher_issue_for",
     "entry_level",
     "evaluation_due_by",
     "gbt2260_ancestors",

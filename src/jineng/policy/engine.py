@@ -70,6 +70,8 @@ __all__ = [
     "decide_evaluation_subsidy",
     "decide_training_subsidy",
     "decide_voucher_issue",
+    "decide_voucher_issue_for",
+    "check_voucher_redeemed",
     "employment_window_end",
     "evaluation_due_by",
     "notice_ends_on",
@@ -946,6 +948,23 @@ def decide_voucher_issue(
     )
 
 
+def decide_voucher_issue_for(
+    pack: PolicyPack, requests: Sequence[VoucherRequest], history: Sequence[PriorSubsidy]
+) -> Decision:
+    """A voucher for one or more occupations (one request each): the engine's decision on
+    each, the first refusal winning, else the last grant (002 §四(五)3: 符合补贴条件的劳动者)."""
+    chosen = None
+    for request in requests:
+        decision = decide_voucher_issue(pack, request, history)
+        if chosen is None or not decision.granted:
+            chosen = decision
+        if not decision.granted:
+            break
+    if chosen is None:
+        raise ValueError("a voucher names at least one occupation")
+    return chosen
+
+
 def _validity_check(pack: PolicyPack, issued: date) -> tuple[RuleCheck, date | None]:
     key = "procedure.voucher_validity_days"
     days = pack.value(key)
@@ -964,6 +983,28 @@ def _validity_check(pack: PolicyPack, issued: date) -> tuple[RuleCheck, date | N
         valid_until="" if valid_until is None else valid_until.isoformat(),
     )
     return result, valid_until
+
+
+def check_voucher_redeemed(
+    pack: PolicyPack, valid_until: date | None, redeemed_on: date
+) -> RuleCheck:
+    """002 §四(五)3 (发券—培训—…—兑现): a voucher is used at enrolment within its validity
+    (vouchers.services.check_redeemable), so a voucher used after its last valid day under a
+    pack's validity (procedure.voucher_validity_days) is never redeemed nor settled."""
+    key = "procedure.voucher_validity_days"
+    shown_until = "" if valid_until is None else valid_until.isoformat()
+    evidence = {
+        "valid_until": valid_until.isoformat() if valid_until else None,
+        "redeemed_on": redeemed_on.isoformat(),
+        **cite_evidence(pack, key),
+    }
+    return check(
+        "voucher.redeemed",
+        valid_until is not None and redeemed_on <= valid_until,
+        evidence,
+        valid_until=shown_until or "—",
+        redeemed_on=redeemed_on.isoformat(),
+    )
 
 
 def decide_enrolment(

@@ -313,6 +313,16 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "本政策未规定培训券有效期，不予发券",
         "this pack states no voucher validity, so no voucher can be issued",
     ),
+    "voucher.redeemed:pass": (
+        "培训券于{redeemed_on}报名使用，在有效期内（至{valid_until}）（{cite_zh}）",
+        "the voucher was used at enrolment on {redeemed_on}, within its validity (until "
+        "{valid_until}) ({cite_en})",
+    ),
+    "voucher.redeemed:fail": (
+        "培训券有效期至{valid_until}，{redeemed_on}报名时已过期，不能使用，也就不能兑现（{cite_zh}）",
+        "the voucher was valid until {valid_until}: expired when it was used at enrolment on "
+        "{redeemed_on}, so it could not be used nor settled ({cite_en})",
+    ),
     "procedure.evaluation_deadline:pass": (
         "培训结束（{training_end}）后{days}日内（至{due}）完成评价（{evaluated_on}）（{cite_zh}）",
         "evaluated on {evaluated_on}, within {days} days after training ended on {training_end} "

@@ -40,7 +40,7 @@ from jineng.core.roles import (
 from jineng.core.scope import scoped
 from jineng.people import ledger
 from jineng.people.models import Person
-from jineng.policy import VoucherRequest, decide_voucher_issue
+from jineng.policy import VoucherRequest, decide_voucher_issue_for
 from jineng.training.models import ClassState, Enrollment, EnrollmentState, TrainingClass
 from jineng.training.services import prior_training_subsidies
 from jineng.vouchers import hooks
@@ -193,23 +193,12 @@ def decide(person: Person, occupations, on: date):
     version, pack = _pack(person, on)
     history = prior_training_subsidies(person)
     categories = _categories(person, on)
-    chosen = None
-    for occupation in occupations:
-        decision = decide_voucher_issue(
-            pack,
-            VoucherRequest(
-                person_key=f"P{person.pk}",
-                categories=categories,
-                occupation=occupation.code,
-                requested_on=on,
-            ),
-            history,
-        )
-        if chosen is None or not decision.granted:
-            chosen = decision
-        if not decision.granted:
-            break
-    return version, chosen
+    requests = [
+        VoucherRequest(person_key=f"P{person.pk}", categories=categories,
+                       occupation=occupation.code, requested_on=on)
+        for occupation in occupations
+    ]  # fmt: skip
+    return version, decide_voucher_issue_for(pack, requests, history)
 
 
 @dataclass

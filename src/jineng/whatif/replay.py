@@ -32,11 +32,24 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from jineng.policy import EmploymentLine, PriorSubsidy, decide_employment_batch, facts
+from jineng.policy import (
+    EmploymentLine,
+    EnrolmentRequest,
+    PriorSubsidy,
+    VoucherRequest,
+    decide_employment_batch,
+    decide_enrolment,
+    decide_voucher_issue_for,
+    facts,
+)
 from jineng.policy.batch import decide_training_batch
 from jineng.policy.codes import LEVEL_RANKS
 from jineng.policy.decision import GRANTED, REFUSED, ZERO, Decision, RuleCheck, yuan
-from jineng.policy.engine import decide_evaluation_subsidy, decide_training_subsidy
+from jineng.policy.engine import (
+    check_voucher_redeemed,
+    decide_evaluation_subsidy,
+    decide_training_subsidy,
+)
 from jineng.policy.pack import PolicyPack
 from jineng.policy.records import (
     CATEGORY_CODES,
@@ -52,6 +65,9 @@ TRAINING, EVALUATION = "training", "evaluation"
 EMPLOYMENT_SME, EMPLOYMENT_AGENCY = "employment_sme", "employment_agency"
 EMPLOYMENT = {EMPLOYMENT_SME: "sme", EMPLOYMENT_AGENCY: "agency"}
 SUBSIDIES = (TRAINING, EVALUATION, EMPLOYMENT_SME, EMPLOYMENT_AGENCY)
+# Decisions stored elsewhere than on a claim line: a voucher's settlement (002 §四(五)3, money)
+# and an enrolment's eligibility (004 §二, §四(五), §五(一): no money of its own).
+VOUCHER, ENROLMENT = "voucher", "enrolment"
 
 
 @dataclass(slots=True)
@@ -81,6 +97,9 @@ class Case:
     after_granted: bool = False
     after_amount: Decimal = ZERO
     index: int = field(default=-1)  # in its subsidy's batch
+    # why a voucher or an enrolment is not decided again (a fact its stored decision does not
+    # hold that the draft asks for); it keeps its stored outcome, counted apart in the report
+    not_replayed: str = ""
 
     @property
     def changed(self) -> bool:
@@ -96,6 +115,8 @@ class Outcome:
     training_batch: object | None
     evaluation_decisions: dict[int, Decision]
     employment_decisions: dict[int, Decision] = field(default_factory=dict)
+    # vouchers and enrolments: their new decisions by case index
+    other_decisions: dict[int, Decision] = field(default_factory=dict)
 
     def decision(self, case: Case, detail: dict | None = None) -> Decision:
         """The full new decision of a case, with its rule trace (rebuilt on demand). `detail`,
@@ -110,8 +131,10 @@ class Outcome:
             decision = decide_training_subsidy(self.pack, line, batch.history_at(case.index))
         elif case.subsidy_type == EVALUATION:
             decision = self.evaluation_decisions[case.index]
-        else:
+        elif case.subsidy_type in EMPLOYMENT:
             decision = self.employment_decisions[case.index]
+        else:
+            decision = self.other_decisions[case.index]
         return amended(decision, [RuleCheck.from_dict(check) for check in case.claim_checks])
 
 
@@ -198,8 +221,67 @@ def replay(
                 PriorSubsidy(line.claim_id, EVALUATION, line.occupation, line.level,
                              line.evaluated_on, case.after_amount)
             )  # fmt: skip
+    others = [case for case in cases if case.subsidy_type in (VOUCHER, ENROLMENT)]
     return Outcome(pack, cases, batch, decisions, replay_employment(pack, employment,
-                                                                    enterprise_grants))  # fmt: skip
+                   enterprise_grants), replay_others(pack, others))  # fmt: skip
+
+
+def replay_others(pack: PolicyPack, cases: list[Case]) -> dict[int, Decision]:
+    """Voucher settlements and enrolment eligibility decided again, each with the history of
+    its own time (the person's subsidies decided before it, as decided: their engine_line
+    carries it). Fills after_granted and after_amount; the new decisions by case index."""
+    decisions: dict[int, Decision] = {}
+    for index, case in enumerate(cases):
+        case.index = index
+        if case.not_replayed:
+            case.after_granted, case.after_amount = case.before_granted, case.before_amount
+            continue
+        if case.subsidy_type == VOUCHER:
+            decision = settlement(pack, case.engine_line)
+            case.after_granted = decision.granted
+            case.after_amount = case.before_amount if decision.granted else ZERO
+        else:
+            line = case.engine_line
+            if not line.licences_known and pack.licence_required(line.request.occupation):
+                case.not_replayed = NO_LICENCES
+                case.after_granted, case.after_amount = case.before_granted, case.before_amount
+                continue
+            decision = decide_enrolment(pack, line.request, line.history)
+            case.after_granted, case.after_amount = decision.granted, ZERO
+        decisions[index] = decision
+    return decisions
+
+
+@dataclass(frozen=True, slots=True)
+class VoucherFacts:
+    """What a settled voucher stood on: the issue requests (one per occupation, the person's
+    categories and the day of issue as its stored decision holds them), the person's history
+    then, the day it was used at enrolment, the last day it was valid and the last day the
+    pack of its issue allowed (shorter when the bureau chose a shorter validity)."""
+
+    requests: tuple[VoucherRequest, ...]
+    history: tuple[PriorSubsidy, ...]
+    redeemed_on: date
+    valid_until: date
+    pack_valid_until: date | None
+
+
+def settlement(pack: PolicyPack, line: VoucherFacts) -> Decision:
+    """A settled voucher under `pack`: would it have been issued (002 §四(五)3: 符合补贴条件的
+    劳动者, the training eligibility and limits of 004 §二, §四(五), the validity stated), and
+    would it still have been valid on the day it was used at enrolment? Its amount is not a
+    pack's: the voucher's value, capped by the subsidy standard of the certificate (vouchers.
+    services.settled_amount), so a settlement the draft keeps pays what it paid."""
+    issue = decide_voucher_issue_for(pack, line.requests, line.history)
+    valid_until = issue.valid_until
+    if (
+        valid_until is not None
+        and line.pack_valid_until is not None
+        and (line.valid_until < line.pack_valid_until)
+    ):  # the bureau gave a shorter validity than the pack: it stays, never longer
+        valid_until = min(valid_until, line.valid_until)
+    used = check_voucher_redeemed(pack, valid_until, line.redeemed_on)
+    return amended(issue, [used]) if issue.granted else issue
 
 
 def replay_employment(
@@ -607,3 +689,95 @@ def _employment_case(detail: dict, row: Sequence) -> Case:
         granted, row[WAS_AMOUNT] if granted else ZERO, row[RECORD], line, own,
         all(check["passed"] for check in own), False,
     )  # fmt: skip
+
+
+# --- a settled voucher and an enrolment's eligibility as cases ----------------------------------
+
+# Why a stored decision is not decided again (the scenario's page names each, counted apart).
+NO_DECISION = "no_decision"  # no stored decision (a voucher recorded without the engine)
+NO_CATEGORIES = "no_categories"  # the stored decision holds no person categories
+NO_LICENCES = "no_licences"  # the draft asks for a licence the stored decision never looked at
+
+
+def _checks_by_code(detail: dict) -> dict:
+    return {check["code"]: check for check in detail.get("checks", ())}
+
+
+def _stored_categories(checks: dict) -> frozenset[str] | None:
+    """The person's categories as the stored decision's category check read them (None: it
+    made no such check)."""
+    found = checks.get("training.category")
+    if found is None:
+        return None
+    return _codes(tuple(found["evidence"].get("person_categories") or ()), CATEGORY_CODES,
+                  "person category")  # fmt: skip
+
+
+def _other_case(row: dict, kind: str, categories, line, granted: bool, amount: Decimal) -> Case:
+    return Case(
+        row["id"], row["number"], row["person_id"], kind, row["occupation"] or "",
+        row["level"] or "", row["decided_on"], row["county"] or "", row["fund_channel"] or "",
+        row["department"] or "", _ordered(categories or NOTHING), granted,
+        amount if granted else ZERO, row["record_id"], line, (), True, False,
+    )  # fmt: skip
+
+
+def voucher_case(detail: dict, row: dict, history: Sequence[PriorSubsidy]) -> Case:
+    """A settled voucher as a case, from its stored issue decision (`detail`: the person's
+    categories, the day of issue, the validity the pack allowed) and its ROW (`row`: the
+    voucher's occupations, the day it was used at enrolment, its last valid day, the settled
+    amount; the certificate's occupation and level, the class's fund channel and department)."""
+    checks = _checks_by_code(detail)
+    categories = _stored_categories(checks)
+    issued = _day(_evidence(checks, "pack.period").get("date"), row["issued_on"])
+    allowed = _day(_evidence(checks, "voucher.validity").get("valid_until"), None)
+    requests = tuple(
+        VoucherRequest(person_key(row["person_id"]), categories or NOTHING, occupation, issued)
+        for occupation in row["occupations"]
+    )
+    line = VoucherFacts(requests, tuple(history), row["redeemed_on"], row["valid_until"], allowed)
+    case = _other_case(row, VOUCHER, categories, line, True, row["amount"])
+    if not detail:
+        case.not_replayed = NO_DECISION
+    elif categories is None:
+        case.not_replayed = NO_CATEGORIES
+    return case
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolmentFacts:
+    """What an enrolment's eligibility was decided from, and whether its stored decision
+    looked at the person's practising licences (004 §五(一): only for an occupation the pack
+    listed)."""
+
+    request: EnrolmentRequest
+    history: tuple[PriorSubsidy, ...]
+    licences_known: bool
+
+
+def enrolment_case(detail: dict, row: dict, history: Sequence[PriorSubsidy]) -> Case:
+    """An enrolment's eligibility as a case, from its stored decision (`detail`: the person's
+    categories, the day decided, the training type, the licences held and their day where the
+    pack checked them) and its ROW (the class's occupation, level and training type)."""
+    checks = _checks_by_code(detail)
+    categories = _stored_categories(checks)
+    decided = _day(_evidence(checks, "pack.period").get("date"), row["decided_on"])
+    scope = _evidence(checks, "training.rate_scope")
+    licence = checks.get("training.licence")
+    held = licence["evidence"] if licence else {}
+    request = EnrolmentRequest(
+        person_key=person_key(row["person_id"]),
+        categories=categories or NOTHING,
+        occupation=row["occupation"],
+        level=row["level"],
+        enrol_on=decided,
+        training_type=scope.get("training_type") or row["training_type"],
+        licences=_licences(",".join(held.get("licences_held") or ())),
+        licence_day=_day(held.get("day"), None),
+    )
+    line = EnrolmentFacts(request, tuple(history), licence is not None)
+    granted = detail.get("outcome") == GRANTED
+    case = _other_case(row, ENROLMENT, categories, line, granted, ZERO)
+    if categories is None:
+        case.not_replayed = NO_CATEGORIES
+    return case

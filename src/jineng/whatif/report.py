@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from jineng.policy import labels as policy_labels
 from jineng.reports.content import Content, Section
 from jineng.stats.measures import MEASURES
-from jineng.whatif import services
+from jineng.whatif import replay, services
 from jineng.whatif.models import Scenario
 from jineng.whatif.services import GROUPS, SIX_004, labels
 
@@ -45,10 +45,93 @@ def group_rows(scenario: Scenario, group: str) -> list[list]:
 
 def people_rows(scenario: Scenario) -> list[list]:
     """[category, gain, lose]: the six of 004 §二 first (each shown, even at 0), then the rest."""
-    by = scenario.summary.get("people", {}).get("by_category", {})
+    return _by_category(scenario.summary.get("people", {}))
+
+
+def eligibility_rows(scenario: Scenario) -> list[list]:
+    """[category, become eligible, become ineligible] of the enrolments replayed, as
+    people_rows."""
+    return _by_category(scenario.summary.get("eligibility", {}).get("people", {}))
+
+
+def _by_category(people: dict) -> list[list]:
+    by = people.get("by_category", {})
     rows = [[category_name(code), *by.get(code, [0, 0])] for code in SIX_004]
     rows += [[category_name(code), *value] for code, value in by.items() if code not in SIX_004]
     return rows
+
+
+KINDS = {
+    "vouchers": lambda: _("Voucher settlements"),
+    "eligibility": lambda: _("Enrolment eligibility"),
+}
+REASONS = {
+    "no_decision": lambda: _("no stored decision (recorded without the policy engine)"),
+    "no_categories": lambda: _("the stored decision holds no person categories"),
+    "no_licences": lambda: _(
+        "the draft asks for a practising licence the stored decision never looked at "
+        "(004 §五(一)): the licences held then are not known"
+    ),
+}
+
+
+def kind_name(code: str) -> str:
+    """The name of a changed line's kind: a subsidy, a voucher settlement or an eligibility."""
+    if code in KIND_NAMES:
+        return KIND_NAMES[code]()
+    zh = (get_language() or "zh").startswith("zh")
+    return (policy_labels.zh if zh else policy_labels.en)(policy_labels.SUBSIDY_TYPE, code) or code
+
+
+KIND_NAMES = {
+    replay.VOUCHER: lambda: _("Voucher settlement"),
+    replay.ENROLMENT: lambda: _("Enrolment eligibility"),
+}
+
+
+def kind_rows(scenario: Scenario) -> list[list]:
+    """[what, replayed, changed] of the vouchers and the enrolments."""
+    rows = []
+    for key, name in KINDS.items():
+        found = scenario.summary.get(key, {})
+        rows.append([name(), found.get("total", 0), found.get("changed", 0)])
+    return rows
+
+
+def not_replayed_rows(scenario: Scenario) -> list[list]:
+    """[what, why, how many]: the stored decisions a replay could not decide again honestly;
+    each keeps its stored outcome."""
+    rows = []
+    for key, name in KINDS.items():
+        for reason, count in scenario.summary.get(key, {}).get("not_replayed", {}).items():
+            if count:
+                rows.append([name(), REASONS.get(reason, lambda r=reason: r)(), count])
+    return rows
+
+
+def voucher_note() -> str:
+    return _(
+        "A voucher settles for its value, capped by the subsidy standard of the certificate "
+        "obtained: neither is a value of the pack. A draft changes a settlement only by refusing "
+        "the voucher's issue (002 §四(五)3: 符合补贴条件的劳动者; who is eligible, the limits of "
+        "004 §四(五)) or by ending its validity before it was used at enrolment; a settlement it "
+        "keeps pays what it paid. Vouchers the old pack refused were never issued and are not "
+        "known."
+    )
+
+
+def not_replayed_note() -> str:
+    return _(
+        "These stored decisions keep their outcome in the figures: the facts a faithful replay "
+        "needs are not stored."
+    )
+
+
+def eligibility_note() -> str:
+    return _(
+        "Eligibility carries no money of its own: an enrolment's subsidy is paid by its claim "
+        "line, counted above. The six categories of 004 §二 are shown first, each apart."
+    )
 
 
 def risk_rows(scenario: Scenario) -> list[list]:
@@ -117,6 +200,16 @@ def content(scenario: Scenario) -> Content:
             note=_("The six categories of 004 §二 are shown first, each apart."),
         )
     )
+    decisions = [_("Decisions"), _("Replayed"), _("Changed")]
+    became = [_("Person category"), _("Become eligible"), _("Become ineligible")]
+    sections += [
+        Section(_("Voucher settlements and enrolment eligibility"), decisions,
+                kind_rows(scenario), note=voucher_note()),
+        Section(_("People who become eligible or ineligible"), became,
+                eligibility_rows(scenario), note=eligibility_note()),
+        Section(_("Not replayed"), [_("Decisions"), _("Why"), _("Count")],
+                not_replayed_rows(scenario), note=not_replayed_note()),
+    ]  # fmt: skip
     sections.append(
         Section(
             _("Certificates no longer subsidised (a risk to the target)"),
@@ -139,7 +232,7 @@ def content(scenario: Scenario) -> Content:
         Section(
             _("Lines whose outcome changes"),
             [
-                _("Claim number"),
+                _("Claim, voucher or class"),
                 _("Subsidy"),
                 _("Occupation"),
                 _("Level"),
@@ -151,7 +244,7 @@ def content(scenario: Scenario) -> Content:
             [
                 [
                     line.claim_number,
-                    line.subsidy_type,
+                    kind_name(line.subsidy_type),
                     line.occupation,
                     line.level,
                     line.before_amount,

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from jineng.catalog.models import DecisionRecord, FundChannel, Occupation, Region
 from jineng.catalog.packs import pack_for
 from jineng.claims import employment
+from jineng.claims.history import COLUMNS as HISTORY_COLUMNS
 from jineng.claims.history import NOT_COUNTING_CLAIM_STATES, counting_lines, prior
 from jineng.claims.models import ClaimLine
 from jineng.core import writes
@@ -27,6 +28,8 @@ from jineng.core.roles import Capability, acting_user, require_capability
 from jineng.policy.pack import PolicyPack
 from jineng.targets.models import Plan
 from jineng.targets.selectors import latest_version, totals_of
+from jineng.training.models import Enrollment, EnrollmentState
+from jineng.vouchers.models import Voucher, VoucherState
 from jineng.whatif import drafts, replay
 from jineng.whatif.models import DraftRevision, Scenario, ScenarioLine, ScenarioState
 
@@ -140,17 +143,145 @@ def histories_for(cases: list[replay.Case], end: date) -> dict:
     """Each person's subsidies outside the replayed lines, decided up to the period's end: the
     history of the time, which the replayed lines are then added to in order. Employment lines
     count in it as they were decided (a pack whose cap shares them), replayed or not."""
-    replayed = {case.line_id for case in cases if case.subsidy_type not in replay.EMPLOYMENT}
+    replayed = {
+        case.line_id for case in cases if case.subsidy_type in replay.SUBSIDIES
+        and case.subsidy_type not in replay.EMPLOYMENT
+    }  # fmt: skip
     history = {case.person_id: [] for case in cases}
+    for row in _subsidies(counting_lines(history), replayed):
+        if row[7] <= end:
+            history[row[2]].append(prior(row))
+    return history
+
+
+def _subsidies(rows, skipped=frozenset()):
+    """The counting lines that are each a subsidy (a top-up and its earlier line are one,
+    as claims.history counts them), but those of `skipped`."""
     seen = set()
-    for row in counting_lines(history):
-        line_id, tops_up_id, person_id = row[:3]
-        subsidy = tops_up_id or line_id
-        if subsidy in replayed or subsidy in seen or row[7] > end:
+    for row in rows:
+        subsidy = row[1] or row[0]
+        if subsidy in skipped or subsidy in seen:
             continue
         seen.add(subsidy)
-        history[person_id].append(prior(row))
-    return history
+        yield row
+
+
+def histories_before(person_ids) -> dict[int, list[tuple[int, object]]]:
+    """Each person's subsidies as (decision id, PriorSubsidy), for the history a voucher's or
+    an enrolment's stored decision was made with: the subsidies decided before it (a smaller
+    decision id), as they were decided."""
+    found = defaultdict(list)
+    rows = counting_lines(person_ids, columns=(*HISTORY_COLUMNS, "decision_id"))
+    for row in _subsidies(rows):
+        found[row[2]].append((row[-1] or 0, prior(row[:-1])))
+    return found
+
+
+def _before(history: list, record_id: int | None) -> list:
+    return [subsidy for decided, subsidy in history if decided < (record_id or 0)]
+
+
+# A settled voucher as the replay reads it (replay.voucher_case): its field -> column.
+VOUCHER_COLUMNS = {
+    "id": "id",
+    "number": "number",
+    "person_id": "person_id",
+    "record_id": "decision_id",
+    "detail": "decision__detail",
+    "amount": "settled_amount",
+    "decided_on": TruncDate("settled_at"),
+    "issued_on": "issued_on",
+    "valid_until": "valid_until",
+    "redeemed_on": TruncDate("redeemed_at"),
+    "occupation": "certificate__occupation__code",
+    "level": "certificate__level__code",
+    "county": "person__organisation__region_code",
+    "fund_channel": "enrollment__training_class__fund_channel__code",
+    "department": "enrollment__training_class__funding_department__name",
+}
+# An enrolment as the replay reads it (replay.enrolment_case).
+ENROLMENT_COLUMNS = {
+    "id": "id",
+    "number": "training_class__code",
+    "person_id": "person_id",
+    "record_id": "eligibility_id",
+    "detail": "eligibility__detail",
+    "decided_on": TruncDate("eligibility__decided_at"),
+    "occupation": "training_class__occupation__code",
+    "level": "training_class__level__code",
+    "training_type": "training_class__training_type__code",
+    "county": "training_class__institution__organisation__region_code",
+    "fund_channel": "training_class__fund_channel__code",
+    "department": "training_class__funding_department__name",
+}
+
+
+def vouchers_of(bureau: Organisation, start: date, end: date):
+    """The vouchers of the region's people settled on a day of the period (002 §四(五)3)."""
+    return Voucher.objects.filter(
+        person__organisation__path__startswith=bureau.path,
+        state=VoucherState.SETTLED,
+        settled_at__date__gte=start,
+        settled_at__date__lte=end,
+    ).order_by("settled_at", "id")
+
+
+def enrolments_of(bureau: Organisation, start: date, end: date):
+    """The enrolments in the region's classes whose eligibility was decided on a day of the
+    period (the decision each stands on now), but those withdrawn."""
+    return (
+        Enrollment.objects.filter(
+            training_class__institution__organisation__path__startswith=bureau.path,
+            eligibility__decided_at__date__gte=start,
+            eligibility__decided_at__date__lte=end,
+        )
+        .exclude(state=EnrollmentState.WITHDRAWN)
+        .order_by("eligibility__decided_at", "id")
+    )
+
+
+def undecided_enrolments(bureau: Organisation, start: date, end: date) -> int:
+    """Enrolments of the period (by the day of enrolment) with no stored eligibility decision
+    (put on a roster without the engine: imported, or made by hand): nothing to replay."""
+    return (
+        Enrollment.objects.filter(
+            training_class__institution__organisation__path__startswith=bureau.path,
+            eligibility__isnull=True,
+            enrolled_at__date__gte=start,
+            enrolled_at__date__lte=end,
+        )
+        .exclude(state=EnrollmentState.WITHDRAWN)
+        .count()
+    )
+
+
+def load_other_cases(bureau: Organisation, start: date, end: date) -> list[replay.Case]:
+    """The region's settled vouchers and enrolment decisions of the period as cases, each with
+    the person's history before its stored decision (a few thousand a year: read whole)."""
+    vouchers = _rows(vouchers_of(bureau, start, end), VOUCHER_COLUMNS)
+    occupations = defaultdict(list)
+    through = Voucher.occupations.through.objects.filter(
+        voucher_id__in=[row["id"] for row in vouchers]
+    ).order_by("voucher_id", "occupation__code")
+    for voucher_id, code in through.values_list("voucher_id", "occupation__code"):
+        occupations[voucher_id].append(code)
+    enrolments = _rows(enrolments_of(bureau, start, end), ENROLMENT_COLUMNS)
+    histories = histories_before({row["person_id"] for row in vouchers + enrolments})
+    cases = []
+    for row in vouchers:
+        row["occupations"] = occupations[row["id"]]
+        history = _before(histories.get(row["person_id"], []), row["record_id"])
+        cases.append(replay.voucher_case(row.pop("detail") or {}, row, history))
+    for row in enrolments:
+        history = _before(histories.get(row["person_id"], []), row["record_id"])
+        cases.append(replay.enrolment_case(row.pop("detail") or {}, row, history))
+    return cases
+
+
+def _rows(queryset, columns: dict) -> list[dict]:
+    names = list(columns)
+    return [dict(zip(names, row, strict=True))
+            for row in queryset.values_list(*columns.values())]  # fmt: skip
 
 
 def enterprise_grants_for(cases: list[replay.Case]) -> list[tuple[int, str, Decimal]]:
@@ -223,6 +354,8 @@ def summarise(cases: list[replay.Case]) -> dict:
     at_risk = defaultdict(int)
     at_risk_high = 0
     before_total = after_total = Decimal(0)
+    eligibility = [case for case in cases if case.subsidy_type == replay.ENROLMENT]
+    cases = [case for case in cases if case.subsidy_type != replay.ENROLMENT]
     for case in cases:
         before_total += case.before_amount
         after_total += case.after_amount
@@ -246,16 +379,7 @@ def summarise(cases: list[replay.Case]) -> dict:
         if case.before_granted and not case.after_granted and case.certified:
             at_risk[(case.county, case.occupation)] += 1
             at_risk_high += case.level in HIGH_LEVELS
-    gain = lose = 0
-    by_category = defaultdict(lambda: [0, 0])
-    for before, after, categories in per_person.values():
-        if after == before:
-            continue
-        column = 0 if after > before else 1
-        gain += column == 0
-        lose += column == 1
-        for category in categories or ("",):
-            by_category[category][column] += 1
+    people = _gain_and_lose(per_person.values())
     return {
         "before": _money(before_total),
         "after": _money(after_total),
@@ -263,12 +387,9 @@ def summarise(cases: list[replay.Case]) -> dict:
             name: {key: [_money(b), _money(a), n] for key, (b, a, n) in sorted(cells.items())}
             for name, cells in groups.items()
         },
-        "people": {
-            "total": len(per_person),
-            "gain": gain,
-            "lose": lose,
-            "by_category": {key: value for key, value in sorted(by_category.items())},
-        },
+        "people": people,
+        "eligibility": _eligibility(eligibility),
+        "vouchers": _kind(cases, replay.VOUCHER),
         "at_risk": [[county, occupation, n] for (county, occupation), n in sorted(at_risk.items())],
         "at_risk_high": at_risk_high,
         "lines": {
@@ -277,6 +398,59 @@ def summarise(cases: list[replay.Case]) -> dict:
             "granted_before": sum(case.before_granted for case in cases),
             "granted_after": sum(case.after_granted for case in cases),
         },
+    }
+
+
+def _gain_and_lose(people) -> dict:
+    """People whose count of grants goes up (gain) or down (lose) under the draft, in all and
+    by category: (before, after, categories) of each person."""
+    people = list(people)
+    gain = lose = 0
+    by_category = defaultdict(lambda: [0, 0])
+    for before, after, categories in people:
+        if after == before:
+            continue
+        column = 0 if after > before else 1
+        gain += column == 0
+        lose += column == 1
+        for category in categories or ("",):
+            by_category[category][column] += 1
+    return {
+        "total": len(people),
+        "gain": gain,
+        "lose": lose,
+        "by_category": {key: value for key, value in sorted(by_category.items())},
+    }
+
+
+def _kind(cases: list[replay.Case], kind: str) -> dict:
+    """The decisions of one kind replayed, changed, and not replayed (by reason)."""
+    mine = [case for case in cases if case.subsidy_type == kind]
+    not_replayed = defaultdict(int)
+    for case in mine:
+        if case.not_replayed:
+            not_replayed[case.not_replayed] += 1
+    return {
+        "total": len(mine),
+        "changed": sum(case.changed for case in mine),
+        "not_replayed": dict(sorted(not_replayed.items())),
+    }
+
+
+def _eligibility(cases: list[replay.Case]) -> dict:
+    """Enrolment eligibility: the people who would become eligible (gain) or ineligible (lose)
+    for the subsidy of a class they are on, by category (the six of 004 §二 apart on the page).
+    Eligibility carries no money of its own."""
+    per_person = defaultdict(lambda: [0, 0, ()])
+    for case in cases:
+        person = per_person[case.person_id]
+        person[0] += case.before_granted
+        person[1] += case.after_granted
+        person[2] = tuple(sorted(set(person[2]) | set(case.categories)))
+    return _kind(cases, replay.ENROLMENT) | {
+        "eligible_before": sum(case.before_granted for case in cases),
+        "eligible_after": sum(case.after_granted for case in cases),
+        "people": _gain_and_lose(per_person.values()),
     }
 
 
@@ -317,6 +491,7 @@ def run_scenario(scenario: Scenario) -> Scenario:
     try:
         pack = pack_of(scenario)
         cases = load_cases(scenario.bureau, scenario.start, scenario.end)
+        cases += load_other_cases(scenario.bureau, scenario.start, scenario.end)
         outcome = replay.replay(
             pack, cases, histories_for(cases, scenario.end), enterprise_grants_for(cases)
         )
@@ -330,6 +505,9 @@ def run_scenario(scenario: Scenario) -> Scenario:
             % {"detail": error},
         )
     summary["pack"] = {"id": pack.id, "version": pack.version, "title": pack.title}
+    summary["eligibility"]["not_replayed"][replay.NO_DECISION] = undecided_enrolments(
+        scenario.bureau, scenario.start, scenario.end
+    )
     changed = [case for case in cases if case.changed]
     with transaction.atomic():
         ScenarioLine.objects.filter(scenario=scenario).delete()
@@ -360,10 +538,8 @@ def _failed(scenario: Scenario, message: str) -> Scenario:
 
 
 def _changed_line(scenario: Scenario, case: replay.Case, outcome: replay.Outcome) -> ScenarioLine:
-    before = (
-        ClaimLine.objects.filter(pk=case.line_id).values_list(F("decision__detail"), flat=True)[0]
-        or {}
-    )
+    found = DecisionRecord.objects.filter(pk=case.record_id).values_list("detail", flat=True)
+    before = (found[0] if found else None) or {}
     decision = outcome.decision(case, before)
     return ScenarioLine(
         scenario=scenario,

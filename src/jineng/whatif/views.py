@@ -213,9 +213,17 @@ def scenario(request, pk):
         "title": report.title(scenario) if scenario.summary else "",
         "groups": groups,
         "people": report.people_rows(scenario),
+        "kinds": report.kind_rows(scenario),
+        "voucher_note": report.voucher_note(),
+        "eligibility": report.eligibility_rows(scenario),
+        "eligibility_note": report.eligibility_note(),
+        "not_replayed": report.not_replayed_rows(scenario),
+        "not_replayed_note": report.not_replayed_note(),
         "risks": report.risk_rows(scenario),
         "targets": report.target_rows(scenario) if scenario.summary else [],
-        "changes": scenario.changes.all()[:200],
+        "changes": [
+            (line, report.kind_name(line.subsidy_type)) for line in scenario.changes.all()[:200]
+        ],  # fmt: skip
         "others": selectors.scenarios_for(request.user).exclude(pk=pk).filter(state="done")[:50],
     }
     return render(request, "whatif/scenario.html", context)
