@@ -1,11 +1,12 @@
 """Rebuild the daily rollups (DailyCount, IndicatorCount) for a day range, in the database and in
-one transaction: the old rows of the range deleted, then one INSERT … SELECT per measure that
-reads the measure's facts (stats.facts) once and writes its rows grouped by day and dimensions,
-its rows per person category and those of persons without one, with the county and city of each
-organisation (a temporary table); and one INSERT … SELECT that counts every indicator's
-numerator and denominator by class end day in one pass over the enrolments, for that range and
-the last indicator_recount_days() days (late facts). No loop over days, regions or people; running
-it twice gives the same rows."""
+one transaction: the old rows of the range deleted, every measure's facts (stats.facts) written
+once into a temporary table with their organisation's id, then one INSERT … SELECT that groups
+them by day and dimensions, per person category and for persons without one, and gives each
+row its paths, county and city from a temporary table of every organisation; and one statement
+that counts every indicator's numerator and denominator by class end day in one pass over the
+enrolments, for that range and the last indicator_recount_days() days (late facts), written as
+one row per indicator. No loop over days, regions or people; running it twice gives the same
+rows."""
 
 from datetime import date, timedelta
 from functools import reduce
@@ -397,8 +398,8 @@ def rebuild(start: date, end: date, *, today: date | None = None) -> dict[str, i
     """Recount every measure for the days start..end (both included), and every indicator for
     the classes that ended in start..end or from today - indicator_recount_days() on
     (indicator_ranges; today: the local date); returns rows written per measure and per
-    indicator ("indicator:<code>"). One INSERT … SELECT per measure and one per indicator range:
-    nothing passes through Python."""
+    indicator ("indicator:<code>"). One INSERT … SELECT for the measures and one grouping per
+    indicator range: nothing passes through Python."""
     today = today or timezone.localdate()
     with connection.cursor() as cursor:
         _tune(cursor)
