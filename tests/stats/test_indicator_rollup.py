@@ -16,7 +16,7 @@ from jineng.core.models import Organisation, User
 from jineng.core.roles import Role
 from jineng.stats import rollup, selectors
 from jineng.stats.measures import EMPLOYMENT_WINDOW_DAYS, INDICATORS, NO_DATA, STAY_DAYS
-from jineng.stats.models import IndicatorCount
+from jineng.stats.models import DailyCount, IndicatorCount
 from jineng.stats.tasks import rebuild_rollup
 from tests.actors import act
 from tests.factories import PersonFactory, TrainingClassFactory, UserFactory, bureau
@@ -160,3 +160,21 @@ def test_the_recount_ranges():
         (recent, None),
     ]
     assert rollup.indicator_ranges(early, today, today) == [(early, None)]
+
+
+def test_a_long_rebuild_keeps_the_rows_of_the_days_it_does_not_cover(world):
+    """A rebuild of a year or more (rollup.BULK_DAYS) replaces both rollups in bulk on
+    PostgreSQL, emptying a table at once (TRUNCATE) only when no row of it lies outside the
+    days it recounts: a row of a day before them stays, and the days it covers are counted
+    again (the indicators equal their live count)."""
+    old = TODAY - timedelta(days=1200)
+    IndicatorCount.objects.create(
+        day=old, indicator="placement", org_path="/x/", numerator=1, denominator=2
+    )
+    DailyCount.objects.create(day=old, measure="training", org_path="/x/", value=3)
+    with act(None):
+        rollup.rebuild(WIDE - timedelta(days=200), TODAY)
+    assert IndicatorCount.objects.filter(day=old).count() == 1
+    assert DailyCount.objects.filter(day=old).count() == 1
+    user = reader()
+    assert from_rollup(user, WIDE, END, TODAY) == live(user, WIDE, END, TODAY)
